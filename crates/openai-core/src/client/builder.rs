@@ -1,0 +1,470 @@
+//! [`ClientBuilder`].
+
+use std::fmt;
+use std::time::Duration;
+
+use http::header::{ACCEPT, HeaderName, HeaderValue};
+use http::{HeaderMap, StatusCode};
+use openai_transport::auth::{Credential, Credentials};
+use openai_transport::headers::{OPENAI_ORGANIZATION, OPENAI_PROJECT, PlatformInfo};
+use openai_transport::retry::{DEFAULT_MAX_RETRIES, RetryAction, SharedClassifier};
+use openai_transport::time::{SharedTimeSource, TimeSource};
+use openai_transport::timeout::DEFAULT_TIMEOUT;
+use openai_transport::{BoxError, BoxHttpLayer, BoxHttpService, HttpRequest, HttpResponse, Stack};
+use tower::util::BoxCloneSyncServiceLayer;
+use tower::{Layer, Service};
+
+use super::options::TimeoutSetting;
+use super::{Client, RequestOptions};
+use crate::error::{ConfigError, Error};
+use crate::url::{DEFAULT_BASE_URL, normalize_base_url};
+
+/// The default connect timeout (`reference/client.md` 3).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Builds a [`Client`].
+///
+/// Setters never panic: a bad value is recorded and [`build`](Self::build)
+/// returns it. Secrets never show in `Debug`.
+///
+/// # Order of the HTTP stack
+///
+/// ```text
+/// call ─▶ trace ─▶ request id ─▶ retry ─▶ auth ─▶ default headers ─▶ timeout
+///      ─▶ .layer(A) ─▶ .layer(B) ─▶ connection pool (TLS, proxy)
+/// ```
+///
+/// Layers added with [`layer`](Self::layer) wrap the HTTP service: they see
+/// every attempt with its final headers; the first added is the outermost.
+#[must_use]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    admin_api_key: Option<String>,
+    base_url: Option<String>,
+    organization: Option<String>,
+    project: Option<String>,
+    max_retries: u32,
+    timeout: TimeoutSetting,
+    connect_timeout: Option<Duration>,
+    default_headers: HeaderMap,
+    proxy: Option<String>,
+    layers: Vec<BoxHttpLayer>,
+    http_service: Option<BoxHttpService>,
+    time_source: Option<SharedTimeSource>,
+    client_name: String,
+    error: Option<String>,
+}
+
+impl ClientBuilder {
+    /// Defaults: no key, base URL `https://api.openai.com/v1`, 2 retries,
+    /// 600 s per attempt, 5 s to connect.
+    pub fn new() -> Self {
+        Self {
+            api_key: None,
+            admin_api_key: None,
+            base_url: None,
+            organization: None,
+            project: None,
+            max_retries: DEFAULT_MAX_RETRIES,
+            timeout: TimeoutSetting::Limit(DEFAULT_TIMEOUT),
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            default_headers: HeaderMap::new(),
+            proxy: None,
+            layers: Vec::new(),
+            http_service: None,
+            time_source: None,
+            client_name: "OpenAI".to_owned(),
+            error: None,
+        }
+    }
+
+    /// A builder filled from the process environment (see [`Client::from_env`]).
+    pub fn from_env() -> Self {
+        Self::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// A builder filled from `lookup` instead of the process environment.
+    /// A variable set to the empty string counts as set.
+    pub fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let mut b = Self::new();
+        b.api_key = lookup("OPENAI_API_KEY");
+        b.admin_api_key = lookup("OPENAI_ADMIN_KEY");
+        b.base_url = lookup("OPENAI_BASE_URL");
+        b.organization = lookup("OPENAI_ORG_ID");
+        b.project = lookup("OPENAI_PROJECT_ID");
+        b
+    }
+
+    /// The API key, sent as `Authorization: Bearer <key>`.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The admin API key, used by the admin endpoints only.
+    pub fn admin_api_key(mut self, key: impl Into<String>) -> Self {
+        self.admin_api_key = Some(key.into());
+        self
+    }
+
+    /// The base URL. Default `https://api.openai.com/v1`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The organization, sent as `OpenAI-Organization`.
+    pub fn organization(mut self, org: impl Into<String>) -> Self {
+        self.organization = Some(org.into());
+        self
+    }
+
+    /// The project, sent as `OpenAI-Project`.
+    pub fn project(mut self, project: impl Into<String>) -> Self {
+        self.project = Some(project.into());
+        self
+    }
+
+    /// Retries per call. Default 2.
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = n;
+        self
+    }
+
+    /// The per-attempt timeout. Default 600 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = TimeoutSetting::Limit(timeout);
+        self
+    }
+
+    /// No per-attempt timeout.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = TimeoutSetting::Unlimited;
+        self
+    }
+
+    /// The connect timeout; `None` waits as long as the OS does. Default 5 s.
+    pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.connect_timeout = timeout.into();
+        self
+    }
+
+    /// A header sent with every request, over the SDK's defaults.
+    pub fn default_header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        K: TryInto<HeaderName>,
+        V: TryInto<HeaderValue>,
+    {
+        match (name.try_into(), value.try_into()) {
+            (Ok(k), Ok(v)) => {
+                self.default_headers.insert(k, v);
+            }
+            _ => self.record("a default header name or value cannot be sent"),
+        }
+        self
+    }
+
+    /// A proxy for every request, `http://host:port` (credentials allowed in
+    /// the URL). `NO_PROXY` from the environment still applies. Without it,
+    /// `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are honoured.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
+    /// Adds a `tower::Layer` over the HTTP service; see the type docs for
+    /// where it sits.
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: Layer<BoxHttpService> + Clone + Send + Sync + 'static,
+        L::Service: Service<HttpRequest, Response = HttpResponse, Error = BoxError>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        <L::Service as Service<HttpRequest>>::Future: Send + 'static,
+    {
+        self.layers.push(BoxCloneSyncServiceLayer::new(layer));
+        self
+    }
+
+    /// Replaces the connection pool with any HTTP service; the SDK's layers
+    /// still wrap it.
+    pub fn http_service<S>(mut self, service: S) -> Self
+    where
+        S: Service<HttpRequest, Response = HttpResponse, Error = BoxError>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+    {
+        self.http_service = Some(BoxHttpService::new(service));
+        self
+    }
+
+    /// The wall clock used for HTTP-date `Retry-After` values (tests).
+    pub fn time_source(mut self, source: impl TimeSource) -> Self {
+        self.time_source = Some(SharedTimeSource::new(source));
+        self
+    }
+
+    /// The client name of the `User-Agent` (`OpenAI/Rust <version>`), for
+    /// wrappers such as the Azure client.
+    pub fn client_name(mut self, name: impl Into<String>) -> Self {
+        self.client_name = name.into();
+        self
+    }
+
+    fn record(&mut self, message: &str) {
+        if self.error.is_none() {
+            self.error = Some(message.to_owned());
+        }
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when no credential is set (an empty key counts as
+    /// none), a value cannot be sent as a header, the base URL is invalid, or
+    /// the proxy URL is invalid.
+    pub fn build(self) -> Result<Client, Error> {
+        let config = |m: String| Error::Config(ConfigError::new(m));
+        if let Some(e) = self.error {
+            return Err(config(e));
+        }
+        let api_key = self.api_key.filter(|k| !k.is_empty());
+        let admin_api_key = self.admin_api_key.filter(|k| !k.is_empty());
+        if api_key.is_none() && admin_api_key.is_none() {
+            return Err(config(
+                "missing credentials: set an api_key or admin_api_key, or the OPENAI_API_KEY or OPENAI_ADMIN_KEY environment variable".to_owned(),
+            ));
+        }
+        let mut credentials = Credentials::new();
+        if let Some(k) = &api_key {
+            let c = Credential::bearer(k).map_err(|_| {
+                config("the API key contains characters a header cannot carry".to_owned())
+            })?;
+            credentials = credentials.api_key(c);
+        }
+        if let Some(k) = &admin_api_key {
+            let c = Credential::bearer(k).map_err(|_| {
+                config("the admin API key contains characters a header cannot carry".to_owned())
+            })?;
+            credentials = credentials.admin_api_key(c);
+        }
+        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+
+        let mut headers =
+            PlatformInfo::current(&self.client_name, env!("CARGO_PKG_VERSION")).to_headers();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in [
+            (OPENAI_ORGANIZATION, &self.organization),
+            (OPENAI_PROJECT, &self.project),
+        ] {
+            if let Some(v) = value {
+                let v = HeaderValue::from_str(v)
+                    .map_err(|_| config(format!("{name} cannot be sent as a header")))?;
+                headers.insert(name, v);
+            }
+        }
+
+        let connect_timeout = self.connect_timeout;
+        let proxy = self.proxy;
+        let mut stack = Stack::new()
+            .http_client(move |b| {
+                let b = b.connect_timeout(connect_timeout);
+                match proxy {
+                    Some(p) => b.proxy(p),
+                    None => b,
+                }
+            })
+            .timeout(self.timeout.get())
+            .max_retries(self.max_retries)
+            .default_headers(headers)
+            .credentials(credentials)
+            .retry_classifier(SharedClassifier::new(insufficient_quota));
+        if let Some(t) = self.time_source {
+            stack = stack.time_source(t);
+        }
+        if let Some(s) = self.http_service {
+            stack = stack.http_service(s);
+        }
+        for layer in self.layers {
+            stack = stack.boxed_layer(layer);
+        }
+        let service = stack
+            .build()
+            .map_err(|e| config(format!("cannot build the HTTP client: {e}")))?;
+
+        let mut defaults = RequestOptions::new().max_retries(self.max_retries);
+        defaults.timeout = Some(self.timeout);
+        defaults.headers = self.default_headers;
+        Ok(Client::from_parts(service, base_url, defaults))
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    // Keys are never printed, only whether they are set.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "admin_api_key",
+                &self.admin_api_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("base_url", &self.base_url)
+            .field("organization", &self.organization)
+            .field("project", &self.project)
+            .field("max_retries", &self.max_retries)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
+            .field("layers", &self.layers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The one retry rule that reads the body (API.md, Errors): a 429 whose error
+/// code is `insufficient_quota` is not retried, since waiting cannot fix it.
+fn insufficient_quota(status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> RetryAction {
+    if status != StatusCode::TOO_MANY_REQUESTS
+        || memchr::memmem::find(body, b"insufficient_quota").is_none()
+    {
+        return RetryAction::NoOpinion;
+    }
+    let code = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("error")?.get("code")?.as_str().map(str::to_owned));
+    if code.as_deref() == Some("insufficient_quota") {
+        RetryAction::Forbid
+    } else {
+        RetryAction::NoOpinion
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn missing_key_is_a_config_error() {
+        let err = ClientBuilder::from_env_with(env(&[])).build().unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
+        let err = ClientBuilder::from_env_with(env(&[("OPENAI_API_KEY", "")]))
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)));
+        assert!(
+            ClientBuilder::from_env_with(env(&[("OPENAI_ADMIN_KEY", "a")]))
+                .build()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn env_base_url_is_normalized_and_an_empty_one_is_invalid() {
+        let c = ClientBuilder::from_env_with(env(&[
+            ("OPENAI_API_KEY", "k"),
+            ("OPENAI_BASE_URL", "http://localhost:5000/from/env"),
+        ]))
+        .build()
+        .unwrap();
+        assert_eq!(c.base_url(), "http://localhost:5000/from/env/");
+        let err =
+            ClientBuilder::from_env_with(env(&[("OPENAI_API_KEY", "k"), ("OPENAI_BASE_URL", "")]))
+                .build()
+                .unwrap_err();
+        assert!(matches!(err, Error::Config(_)));
+    }
+
+    #[test]
+    fn explicit_values_win_over_env() {
+        let c = ClientBuilder::from_env_with(env(&[
+            ("OPENAI_API_KEY", "k"),
+            ("OPENAI_BASE_URL", "http://a/"),
+        ]))
+        .base_url("http://b/v1")
+        .build()
+        .unwrap();
+        assert_eq!(c.base_url(), "http://b/v1/");
+    }
+
+    #[test]
+    fn bad_values_are_errors_not_panics() {
+        assert!(
+            Client::builder()
+                .api_key("k")
+                .default_header("bad name", "v")
+                .build()
+                .is_err()
+        );
+        assert!(Client::builder().api_key("k\n").build().is_err());
+        assert!(
+            Client::builder()
+                .api_key("k")
+                .organization("o\r\n")
+                .build()
+                .is_err()
+        );
+        assert!(
+            Client::builder()
+                .api_key("k")
+                .base_url("nope")
+                .build()
+                .is_err()
+        );
+        assert!(
+            Client::builder()
+                .api_key("k")
+                .proxy("::bad::")
+                .build()
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn debug_hides_keys() {
+        let b = Client::builder()
+            .api_key("sk-very-secret")
+            .admin_api_key("sk-admin-secret");
+        let text = format!("{b:?}");
+        assert!(!text.contains("secret"), "{text}");
+        let c = b.build().unwrap();
+        assert!(!format!("{c:?}").contains("secret"));
+    }
+
+    #[test]
+    fn insufficient_quota_is_forbidden() {
+        let body = br#"{"error": {"code": "insufficient_quota", "message": "x"}}"#;
+        assert_eq!(
+            insufficient_quota(StatusCode::TOO_MANY_REQUESTS, &HeaderMap::new(), body),
+            RetryAction::Forbid
+        );
+        let other = br#"{"error": {"code": "rate_limit_exceeded"}}"#;
+        assert_eq!(
+            insufficient_quota(StatusCode::TOO_MANY_REQUESTS, &HeaderMap::new(), other),
+            RetryAction::NoOpinion
+        );
+        assert_eq!(
+            insufficient_quota(StatusCode::INTERNAL_SERVER_ERROR, &HeaderMap::new(), body),
+            RetryAction::NoOpinion
+        );
+    }
+}

@@ -1,0 +1,160 @@
+//! [`Client`]: the entry point to every resource.
+
+mod builder;
+mod options;
+
+use std::fmt;
+use std::sync::Arc;
+
+use http::Method;
+use openai_transport::BoxHttpService;
+use serde::de::DeserializeOwned;
+
+use crate::request::{Prepared, Request, decode_json};
+use openai_types::ResponseMeta;
+
+pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT};
+pub use options::RequestOptions;
+
+/// An OpenAI API client.
+///
+/// Cheap to clone (an `Arc`): clones share one connection pool, and the pool
+/// closes when the last clone is dropped. `Send + Sync`; share it freely.
+///
+/// ```no_run
+/// use openai_core::Client;
+/// use openai_core::types::chat::{ChatCompletionCreateParams, ChatMessage};
+///
+/// # async fn run() -> Result<(), openai_core::Error> {
+/// let client = Client::from_env()?;
+/// let completion = client
+///     .chat()
+///     .completions()
+///     .create(ChatCompletionCreateParams::new("gpt-4o", [ChatMessage::user("Say this is a test")]))
+///     .await?;
+/// println!("{:?}", completion.choices[0].message.content);
+/// # Ok(()) }
+/// # drop(run());
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    service: BoxHttpService,
+    base_url: String,
+    defaults: RequestOptions,
+}
+
+impl Client {
+    /// A builder, starting from the defaults; it reads no environment variables.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from the environment: `OPENAI_API_KEY`,
+    /// `OPENAI_ADMIN_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID`,
+    /// `OPENAI_PROJECT_ID`, and the proxy variables.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`](crate::Error::Config) when no key is set or the base
+    /// URL is invalid.
+    pub fn from_env() -> Result<Self, crate::Error> {
+        ClientBuilder::from_env().build()
+    }
+
+    pub(crate) fn from_parts(
+        service: BoxHttpService,
+        base_url: String,
+        defaults: RequestOptions,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                service,
+                base_url,
+                defaults,
+            }),
+        }
+    }
+
+    /// A copy of this client with `options` layered over its defaults. Cheap:
+    /// the copy shares the connection pool.
+    pub fn with_options(&self, options: RequestOptions) -> Self {
+        Self::from_parts(
+            self.inner.service.clone(),
+            self.inner.base_url.clone(),
+            self.inner.defaults.merged(&options),
+        )
+    }
+
+    /// The base URL, with a trailing `/`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The HTTP service every call goes through.
+    pub fn service(&self) -> &BoxHttpService {
+        &self.inner.service
+    }
+
+    pub(crate) fn defaults(&self) -> &RequestOptions {
+        &self.inner.defaults
+    }
+
+    /// A `GET` to any path (undocumented endpoints). `T` is often
+    /// `serde_json::Value`.
+    pub fn get<T: DeserializeOwned + ResponseMeta>(&self, path: &str) -> Request<T> {
+        self.custom(Method::GET, path)
+    }
+
+    /// A `POST` to any path; set the body with [`Request::body`].
+    pub fn post<T: DeserializeOwned + ResponseMeta>(&self, path: &str) -> Request<T> {
+        self.custom(Method::POST, path)
+    }
+
+    /// A `PUT` to any path.
+    pub fn put<T: DeserializeOwned + ResponseMeta>(&self, path: &str) -> Request<T> {
+        self.custom(Method::PUT, path)
+    }
+
+    /// A `PATCH` to any path.
+    pub fn patch<T: DeserializeOwned + ResponseMeta>(&self, path: &str) -> Request<T> {
+        self.custom(Method::PATCH, path)
+    }
+
+    /// A `DELETE` to any path.
+    pub fn delete<T: DeserializeOwned + ResponseMeta>(&self, path: &str) -> Request<T> {
+        self.custom(Method::DELETE, path)
+    }
+
+    fn custom<T: DeserializeOwned + ResponseMeta>(&self, method: Method, path: &str) -> Request<T> {
+        let mut prepared = Prepared::new(method, path);
+        // reference/client.md 1.4: hand-made requests accept either key.
+        prepared.scope = openai_transport::auth::AuthScope::Any;
+        Request::new(self, Ok(prepared), decode_json::<T>)
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("timeout", &self.inner.defaults.timeout)
+            .field("max_retries", &self.inner.defaults.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
+
+    #[test]
+    fn client_is_send_sync_clone() {
+        assert_send_sync::<Client>();
+    }
+}

@@ -1,0 +1,224 @@
+//! Per-call and per-client request options.
+
+use std::time::Duration;
+
+use http::HeaderMap;
+use http::header::{HeaderName, HeaderValue};
+use serde_json::Value;
+
+use crate::error::{Error, InvalidRequestError};
+
+/// Options for one call, or defaults for every call of a client
+/// ([`Client::with_options`](crate::Client::with_options)).
+///
+/// Setters never panic: a header that cannot be sent is recorded and the
+/// call fails with [`Error::InvalidRequest`] when awaited.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct RequestOptions {
+    pub(crate) timeout: Option<TimeoutSetting>,
+    pub(crate) max_retries: Option<u32>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) omit: Vec<HeaderName>,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) extra_body: Option<Value>,
+    pub(crate) idempotency_key: Option<String>,
+    pub(crate) error: Option<String>,
+}
+
+/// A timeout, or explicitly none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TimeoutSetting {
+    Limit(Duration),
+    Unlimited,
+}
+
+impl TimeoutSetting {
+    pub(crate) fn get(self) -> Option<Duration> {
+        match self {
+            Self::Limit(d) => Some(d),
+            Self::Unlimited => None,
+        }
+    }
+}
+
+impl RequestOptions {
+    /// No options: everything inherited.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The per-attempt timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(TimeoutSetting::Limit(timeout));
+        self
+    }
+
+    /// No timeout at all.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = Some(TimeoutSetting::Unlimited);
+        self
+    }
+
+    /// How many times to retry.
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = Some(n);
+        self
+    }
+
+    /// Adds a header (Python's `extra_headers`); it replaces a default of the
+    /// same name.
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        K: TryInto<HeaderName>,
+        V: TryInto<HeaderValue>,
+    {
+        match (name.try_into(), value.try_into()) {
+            (Ok(k), Ok(v)) => {
+                self.omit.retain(|o| o != k);
+                self.headers.insert(k, v);
+            }
+            _ => self.record_error("a header name or value cannot be sent"),
+        }
+        self
+    }
+
+    /// Removes a header the SDK would send (Python's `Omit`): a default
+    /// header, `x-stainless-retry-count`, even `authorization`.
+    pub fn omit_header<K: TryInto<HeaderName>>(mut self, name: K) -> Self {
+        match name.try_into() {
+            Ok(k) => {
+                self.headers.remove(&k);
+                if !self.omit.contains(&k) {
+                    self.omit.push(k);
+                }
+            }
+            Err(_) => self.record_error("a header name cannot be sent"),
+        }
+        self
+    }
+
+    /// Adds a query parameter (Python's `extra_query`); it replaces one of the
+    /// same name.
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.query.retain(|(k, _)| *k != name);
+        self.query.push((name, value.into()));
+        self
+    }
+
+    /// Merges fields into the JSON body (Python's `extra_body`): top-level
+    /// keys replace the body's, `null` included.
+    pub fn extra_body(mut self, body: Value) -> Self {
+        match (&mut self.extra_body, body) {
+            (Some(Value::Object(old)), Value::Object(new)) => old.extend(new),
+            (slot, body) => *slot = Some(body),
+        }
+        self
+    }
+
+    /// Sends `Idempotency-Key: <key>` on every attempt of the call.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    fn record_error(&mut self, message: &str) {
+        if self.error.is_none() {
+            self.error = Some(message.to_owned());
+        }
+    }
+
+    /// Layers `over` on top of `self`: `over`'s settings win.
+    pub(crate) fn merged(&self, over: &RequestOptions) -> RequestOptions {
+        let mut out = self.clone();
+        if over.timeout.is_some() {
+            out.timeout = over.timeout;
+        }
+        if over.max_retries.is_some() {
+            out.max_retries = over.max_retries;
+        }
+        for name in &over.omit {
+            out.headers.remove(name);
+            if !out.omit.contains(name) {
+                out.omit.push(name.clone());
+            }
+        }
+        for (name, value) in &over.headers {
+            out.omit.retain(|o| o != name);
+            out.headers.insert(name.clone(), value.clone());
+        }
+        for (k, v) in &over.query {
+            out.query.retain(|(ok, _)| ok != k);
+            out.query.push((k.clone(), v.clone()));
+        }
+        if let Some(extra) = &over.extra_body {
+            out = out.extra_body(extra.clone());
+        }
+        if over.idempotency_key.is_some() {
+            out.idempotency_key.clone_from(&over.idempotency_key);
+        }
+        if out.error.is_none() {
+            out.error.clone_from(&over.error);
+        }
+        out
+    }
+
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        match &self.error {
+            Some(m) => Err(Error::InvalidRequest(InvalidRequestError::new(m.clone()))),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn later_options_win() {
+        let base = RequestOptions::new()
+            .header("x-foo", "bar")
+            .query("foo", "bar")
+            .max_retries(2);
+        let over = RequestOptions::new()
+            .header("x-foo", "openai")
+            .query("foo", "openai")
+            .query("bar", "1")
+            .max_retries(7);
+        let m = base.merged(&over);
+        assert_eq!(m.headers["x-foo"], "openai");
+        assert_eq!(
+            m.query,
+            [("foo".into(), "openai".into()), ("bar".into(), "1".into())]
+        );
+        assert_eq!(m.max_retries, Some(7));
+        assert_eq!(base.max_retries, Some(2));
+    }
+
+    #[test]
+    fn omit_removes_an_inherited_header() {
+        let base = RequestOptions::new().header("x-foo", "bar");
+        let m = base.merged(&RequestOptions::new().omit_header("x-foo"));
+        assert!(!m.headers.contains_key("x-foo"));
+        assert!(m.omit.iter().any(|n| n == "x-foo"));
+    }
+
+    #[test]
+    fn bad_headers_surface_as_errors_not_panics() {
+        let o = RequestOptions::new().header("bad header", "x");
+        assert!(matches!(o.check(), Err(Error::InvalidRequest(_))));
+        let o = RequestOptions::new().header("x-ok", "line\nbreak");
+        assert!(o.check().is_err());
+    }
+
+    #[test]
+    fn extra_body_merges_objects() {
+        let o = RequestOptions::new()
+            .extra_body(json!({"a": 1}))
+            .extra_body(json!({"b": null}));
+        assert_eq!(o.extra_body, Some(json!({"a": 1, "b": null})));
+    }
+}

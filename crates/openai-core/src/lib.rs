@@ -1,0 +1,65 @@
+//! The openai-rs client: resources, request options, pagination, SSE
+//! streaming and error mapping.
+//!
+//! Most users depend on the `openai` facade crate, which re-exports this one.
+//! [`Client`] is the entry point; its resources mirror the Python SDK's paths
+//! (`client.chat().completions().create(..)`); every call returns a
+//! [`Request`] that is awaited, after optional per-call options.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! use openai_core::Client;
+//! use openai_core::types::chat::{ChatCompletionCreateParams, ChatMessage};
+//!
+//! # async fn run() -> Result<(), openai_core::Error> {
+//! let client = Client::builder().api_key("sk-...").max_retries(3).build()?;
+//! let completion = client
+//!     .chat()
+//!     .completions()
+//!     .create(ChatCompletionCreateParams::new("gpt-4o", [ChatMessage::user("Hello")]))
+//!     .timeout(Duration::from_secs(20))
+//!     .await?;
+//! println!("{:?} {:?}", completion.choices[0].message.content, completion.request_id());
+//! # Ok(()) }
+//! # drop(run());
+//! ```
+//!
+//! # Feature flags
+//!
+//! - `rustls` (default): HTTPS through rustls with the operating system's roots.
+//! - `webpki-roots`: also trust Mozilla's roots compiled in.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![doc(test(attr(deny(warnings))))]
+
+pub mod client;
+pub mod error;
+pub mod pagination;
+pub mod request;
+pub mod resources;
+pub mod sse;
+pub mod url;
+
+pub use client::{Client, ClientBuilder, RequestOptions};
+pub use error::{ApiError, ApiErrorKind, Error, Result};
+pub use openai_types as types;
+pub use pagination::Page;
+pub use request::{RawResponse, Request};
+pub use sse::Stream;
+
+impl Client {
+    /// `client.chat()`: chat completions.
+    pub fn chat(&self) -> resources::chat::Chat<'_> {
+        resources::chat::Chat::new(self)
+    }
+
+    /// `client.models()`.
+    pub fn models(&self) -> resources::models::Models<'_> {
+        resources::models::Models::new(self)
+    }
+
+    /// `client.embeddings()`.
+    pub fn embeddings(&self) -> resources::embeddings::Embeddings<'_> {
+        resources::embeddings::Embeddings::new(self)
+    }
+}

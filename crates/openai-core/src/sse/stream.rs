@@ -1,0 +1,276 @@
+//! [`Stream`]: typed items from an SSE response, per `reference/streaming.md` a.3.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http_body::Body as _;
+use openai_transport::ResponseBody;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::{Decoder, Event, SseError};
+use crate::error::{ApiError, DecodeError, Error, StreamError, StreamErrorKind};
+
+/// A stream of `T` decoded from server-sent events.
+///
+/// Each item is one event's JSON. The stream ends at `data: [DONE]`; a body
+/// that ends before it yields [`Error::Stream`] (kind
+/// [`Incomplete`](StreamErrorKind::Incomplete)) instead of a silent end. An
+/// event whose JSON has a truthy `error` key yields [`Error::Api`]. After an
+/// error the stream ends. Dropping the stream closes the connection.
+///
+/// # Cancel safety
+///
+/// Dropping a pending `next()` loses nothing already decoded: events are
+/// taken from the decoder only when returned.
+pub struct Stream<T> {
+    body: ResponseBody,
+    decoder: Decoder,
+    state: State,
+    expect_done: bool,
+    request_id: Option<String>,
+    _item: PhantomData<fn() -> T>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Reading,
+    BodyEnded,
+    Done,
+}
+
+impl<T> Stream<T> {
+    /// A stream over `body`. With `expect_done`, the body must end with
+    /// `[DONE]` (chat and completions); without, the body's end ends the
+    /// stream (the Responses API).
+    pub fn new(body: ResponseBody, expect_done: bool, request_id: Option<String>) -> Self {
+        Self {
+            body,
+            decoder: Decoder::new(),
+            state: State::Reading,
+            expect_done,
+            request_id,
+            _item: PhantomData,
+        }
+    }
+
+    /// The server's request id (`x-request-id`).
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl<T: DeserializeOwned> Stream<T> {
+    /// Turns one event into an item, `None` for `[DONE]`.
+    fn item(&mut self, event: &Event) -> Option<Result<T, Error>> {
+        let data = event.data_bytes();
+        if data.starts_with(b"[DONE]") {
+            return None;
+        }
+        // Parse once: only payloads that mention "error" take the slow path
+        // through `Value` to check for a top-level error object.
+        if memchr::memmem::find(data, b"\"error\"").is_some() {
+            let value: Value = match serde_json::from_slice(data) {
+                Ok(v) => v,
+                Err(e) => return Some(Err(self.decode_error(e))),
+            };
+            if let Some(err) = value.get("error").filter(|e| truthy(e)) {
+                let api = ApiError::from_stream(
+                    err.clone(),
+                    self.request_id.clone(),
+                    Bytes::copy_from_slice(data),
+                );
+                return Some(Err(Error::Api(api)));
+            }
+            return Some(serde_json::from_value(value).map_err(|e| self.decode_error(e)));
+        }
+        Some(serde_json::from_slice(data).map_err(|e| self.decode_error(e)))
+    }
+
+    fn decode_error(&self, e: serde_json::Error) -> Error {
+        Error::Decode(
+            DecodeError::new(format!("invalid stream event: {e}"), Some(e))
+                .with_request_id(self.request_id.as_deref()),
+        )
+    }
+}
+
+impl<T: DeserializeOwned> futures_core::Stream for Stream<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            let next = match this.state {
+                State::Done => return Poll::Ready(None),
+                State::Reading => this.decoder.next_event(),
+                State::BodyEnded => this.decoder.finish(),
+            };
+            match next {
+                Some(Ok(event)) => match this.item(&event) {
+                    None => {
+                        this.state = State::Done;
+                        return Poll::Ready(None);
+                    }
+                    Some(Err(e)) => {
+                        this.state = State::Done;
+                        return Poll::Ready(Some(Err(e)));
+                    }
+                    Some(Ok(item)) => return Poll::Ready(Some(Ok(item))),
+                },
+                Some(Err(SseError::InvalidUtf8 { .. })) => {
+                    this.state = State::Done;
+                    return Poll::Ready(Some(Err(Error::Stream(StreamError::new(
+                        StreamErrorKind::InvalidUtf8,
+                    )))));
+                }
+                None if this.state == State::BodyEnded => {
+                    this.state = State::Done;
+                    if this.expect_done {
+                        return Poll::Ready(Some(Err(Error::Stream(StreamError::new(
+                            StreamErrorKind::Incomplete,
+                        )))));
+                    }
+                    return Poll::Ready(None);
+                }
+                None => {}
+            }
+            match Pin::new(&mut this.body).poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => {
+                    if let Ok(data) = frame.into_data() {
+                        this.decoder.feed(data);
+                    }
+                }
+                Poll::Ready(Some(Err(e))) => {
+                    this.state = State::Done;
+                    return Poll::Ready(Some(Err(Error::from_transport(e))));
+                }
+                Poll::Ready(None) => this.state = State::BodyEnded,
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+impl<T> fmt::Debug for Stream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Stream")
+            .field("state", &self.state)
+            .field("request_id", &self.request_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Python truthiness of a JSON value: `null`, `false`, `0`, `""`, `[]` and
+/// `{}` are false.
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Item {
+        n: u32,
+    }
+
+    fn chunks(parts: &[&'static str]) -> ResponseBody {
+        let frames: Vec<Result<http_body::Frame<Bytes>, std::convert::Infallible>> = parts
+            .iter()
+            .map(|p| Ok(http_body::Frame::data(Bytes::from_static(p.as_bytes()))))
+            .collect();
+        ResponseBody::new(http_body_util::StreamBody::new(futures_util::stream::iter(
+            frames,
+        )))
+    }
+
+    async fn collect(parts: &[&'static str], expect_done: bool) -> Vec<Result<Item, Error>> {
+        Stream::<Item>::new(chunks(parts), expect_done, None)
+            .collect()
+            .await
+    }
+
+    #[tokio::test]
+    async fn items_until_done() {
+        let out = collect(
+            &[
+                "data: {\"n\":1}\n\n",
+                "data: {\"n\"",
+                ":2}\n\ndata: [DONE]\n\ndata: {\"n\":3}\n\n",
+            ],
+            true,
+        )
+        .await;
+        let items: Vec<_> = out.into_iter().map(Result::unwrap).collect();
+        assert_eq!(items, [Item { n: 1 }, Item { n: 2 }]);
+    }
+
+    #[tokio::test]
+    async fn end_without_done_is_an_error() {
+        let out = collect(&["data: {\"n\":1}\n\n"], true).await;
+        assert_eq!(out.len(), 2);
+        assert!(
+            matches!(&out[1], Err(Error::Stream(e)) if e.kind() == StreamErrorKind::Incomplete)
+        );
+        // Without [DONE] expected, the end of the body ends the stream.
+        assert_eq!(collect(&["data: {\"n\":1}\n\n"], false).await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn error_payloads_become_api_errors() {
+        let out = collect(
+            &["data: {\"error\": {\"message\": \"overloaded\", \"code\": \"busy\"}}\n\n"],
+            true,
+        )
+        .await;
+        let Err(Error::Api(e)) = &out[0] else {
+            panic!("{out:?}")
+        };
+        assert_eq!(e.message(), "overloaded");
+        assert_eq!(e.code(), Some("busy"));
+        assert!(e.is_stream_error());
+        assert_eq!(out.len(), 1, "the stream ends after an error");
+        // A falsy `error` is an ordinary field.
+        #[derive(Debug, Deserialize)]
+        struct WithError {
+            error: Option<String>,
+        }
+        let out: Vec<_> = Stream::<WithError>::new(
+            chunks(&["data: {\"error\": null}\n\ndata: [DONE]\n\n"]),
+            true,
+            None,
+        )
+        .collect()
+        .await;
+        assert!(out[0].as_ref().unwrap().error.is_none());
+        let out = collect(
+            &["event: error\ndata: {\"error\": {}}\n\ndata: [DONE]\n\n"],
+            true,
+        )
+        .await;
+        assert!(
+            out[0].is_err(),
+            "an empty error object is falsy, so it decodes as an item and fails on `n`"
+        );
+    }
+
+    #[tokio::test]
+    async fn bad_json_is_a_decode_error() {
+        let out = collect(&["data: {nope\n\n"], true).await;
+        assert!(matches!(out[0], Err(Error::Decode(_))));
+    }
+}

@@ -1,0 +1,243 @@
+//! URL building, as `reference/client.md` 1.5 and 9 describe it. Pure functions.
+
+use std::fmt::Write as _;
+
+use crate::error::{ConfigError, Error, InvalidRequestError};
+
+/// The default base URL.
+pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+
+/// Normalizes a base URL: it must be an absolute `http` or `https` URL; its
+/// path gets a trailing `/`.
+pub(crate) fn normalize_base_url(raw: &str) -> Result<String, Error> {
+    let bad =
+        |why: &str| Error::Config(ConfigError::new(format!("invalid base URL {raw:?}: {why}")));
+    let uri: http::Uri = raw.parse().map_err(|_| bad("not a URL"))?;
+    match uri.scheme_str() {
+        Some("http" | "https") => {}
+        _ => return Err(bad("the scheme must be http or https")),
+    }
+    if uri.authority().is_none() {
+        return Err(bad("no host"));
+    }
+    if uri.query().is_some() {
+        return Err(bad("a base URL cannot carry a query"));
+    }
+    let mut s = raw.to_owned();
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    Ok(s)
+}
+
+/// Joins a request path to the base URL: an absolute URL is used as is; a
+/// relative path is appended to the base path with its leading slashes
+/// removed. Query parameters are appended to a query already in the path;
+/// for a key present in both, the parameter wins.
+pub(crate) fn build_uri(
+    base: &str,
+    path: &str,
+    params: &[(String, String)],
+) -> Result<http::Uri, Error> {
+    let mut url = if path.starts_with("http://") || path.starts_with("https://") {
+        path.to_owned()
+    } else {
+        let mut s = String::with_capacity(base.len() + path.len() + 32);
+        s.push_str(base);
+        s.push_str(path.trim_start_matches('/'));
+        s
+    };
+    if !params.is_empty() {
+        // Drop keys of the hard-coded query that the parameters override.
+        if let Some(q) = url.find('?') {
+            let (head, query) = url.split_at(q);
+            let kept: Vec<&str> = query[1..]
+                .split('&')
+                .filter(|pair| {
+                    let key = pair.split('=').next().unwrap_or("");
+                    !pair.is_empty() && !params.iter().any(|(k, _)| encode_component(k) == key)
+                })
+                .collect();
+            let mut rebuilt = head.to_owned();
+            if !kept.is_empty() {
+                rebuilt.push('?');
+                rebuilt.push_str(&kept.join("&"));
+            }
+            url = rebuilt;
+        }
+        let mut sep = if url.contains('?') { '&' } else { '?' };
+        for (k, v) in params {
+            url.push(sep);
+            url.push_str(&encode_component(k));
+            url.push('=');
+            url.push_str(&encode_component(v));
+            sep = '&';
+        }
+    }
+    url.parse().map_err(|_| {
+        Error::InvalidRequest(InvalidRequestError::new(format!(
+            "cannot build a URL from path {path:?}"
+        )))
+    })
+}
+
+/// Form-style query escaping: unreserved characters stay, space is `+`,
+/// everything else is percent-encoded UTF-8 (`[` and `]` included).
+pub(crate) fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
+}
+
+/// Encodes a path parameter as one RFC 3986 segment: everything but
+/// unreserved characters and `!$&'()*+,;=:@` is percent-encoded, so `/`,
+/// `?`, `#` and `%` cannot change the request's target. Empty values and the
+/// dot-segments `.` and `..` are rejected before anything is sent.
+pub fn path_segment(name: &str, value: &str) -> Result<String, Error> {
+    if value.is_empty() {
+        return Err(Error::InvalidRequest(InvalidRequestError::new(format!(
+            "expected a non-empty value for `{name}`"
+        ))));
+    }
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'='
+            | b':'
+            | b'@' => out.push(b as char),
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    if out == "." || out == ".." {
+        return Err(Error::InvalidRequest(InvalidRequestError::new(format!(
+            "`{name}` cannot be the dot-segment {out:?}"
+        ))));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn base_url_gets_a_trailing_slash() {
+        assert_eq!(
+            normalize_base_url("https://example.com/from_init").unwrap(),
+            "https://example.com/from_init/"
+        );
+        assert_eq!(
+            normalize_base_url("http://localhost:5000/custom/path/").unwrap(),
+            "http://localhost:5000/custom/path/"
+        );
+        assert!(matches!(
+            normalize_base_url("not a url"),
+            Err(Error::Config(_))
+        ));
+        assert!(normalize_base_url("ftp://x/").is_err());
+        assert!(normalize_base_url("").is_err());
+        assert!(normalize_base_url("/v1").is_err());
+    }
+
+    #[test]
+    fn paths_join_the_base_path() {
+        let base = "http://localhost:5000/custom/path/";
+        assert_eq!(
+            build_uri(base, "/foo", &[]).unwrap(),
+            "http://localhost:5000/custom/path/foo"
+        );
+        assert_eq!(
+            build_uri(base, "foo", &[]).unwrap(),
+            "http://localhost:5000/custom/path/foo"
+        );
+        assert_eq!(
+            build_uri(base, "https://myapi.com/foo", &[]).unwrap(),
+            "https://myapi.com/foo"
+        );
+    }
+
+    #[test]
+    fn hard_coded_query_is_merged() {
+        let base = "http://x/";
+        let uri = build_uri(
+            base,
+            "/foo?beta=true",
+            &params(&[("limit", "10"), ("page", "abc")]),
+        )
+        .unwrap();
+        assert_eq!(uri.query(), Some("beta=true&limit=10&page=abc"));
+        let uri = build_uri(base, "/files/a%2Fb?beta=true", &params(&[("limit", "10")])).unwrap();
+        assert_eq!(
+            uri.path_and_query().unwrap().as_str(),
+            "/files/a%2Fb?beta=true&limit=10"
+        );
+        let uri = build_uri(base, "/foo?beta=true", &params(&[("beta", "false")])).unwrap();
+        assert_eq!(uri.query(), Some("beta=false"));
+    }
+
+    #[test]
+    fn query_values_are_form_encoded() {
+        assert_eq!(encode_component("a b&c/d"), "a+b%26c%2Fd");
+        assert_eq!(encode_component("in[]"), "in%5B%5D");
+        assert_eq!(encode_component("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn path_segments_are_encoded_and_dot_segments_rejected() {
+        assert_eq!(path_segment("id", "abc").unwrap(), "abc");
+        assert_eq!(
+            path_segment("id", "../../other/endpoint").unwrap(),
+            "..%2F..%2Fother%2Fendpoint"
+        );
+        assert_eq!(
+            path_segment("id", "a/b/c?query=value&bad=true").unwrap(),
+            "a%2Fb%2Fc%3Fquery=value&bad=true"
+        );
+        assert_eq!(path_segment("id", "%20").unwrap(), "%2520");
+        assert_eq!(path_segment("id", "a#b").unwrap(), "a%23b");
+        assert_eq!(path_segment("id", "a b").unwrap(), "a%20b");
+        assert_eq!(path_segment("id", ".hidden").unwrap(), ".hidden");
+        assert_eq!(path_segment("id", "...").unwrap(), "...");
+        for bad in [".", "..", ""] {
+            assert!(
+                matches!(path_segment("id", bad), Err(Error::InvalidRequest(_))),
+                "{bad:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! [`MockServer`]: the listener, the per-connection HTTP/1.1 service and the shared state
+//! (queue of mocks, default mock, recorded requests).
+//!
+//! Everything runs on the caller's tokio runtime: `start` spawns the accept loop with
+//! `tokio::spawn`, and every delay is a `tokio::time::sleep`, so tests with a paused clock
+//! control the server's time too.
+
+use std::collections::VecDeque;
+use std::error::Error as StdError;
+use std::fmt;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use http::header::CONTENT_LENGTH;
+use http::{Request, Response};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::body::MockBody;
+use crate::mock::{Fault, Mock};
+use crate::model;
+use crate::request::RecordedRequest;
+
+/// Largest request body the server reads; larger ones get a 413 error.
+pub const MAX_REQUEST_BODY: usize = 64 * 1024 * 1024;
+
+/// An in-process mock OpenAI server listening on `127.0.0.1`.
+///
+/// Answers come from, in order: the queue of [`Mock`]s (first in, first out; each answers
+/// one request whatever its path), then the default mock set with
+/// [`MockServer::set_default`], then a tiny deterministic model (see the crate docs).
+/// Every request is recorded, including those the model answers.
+///
+/// The server runs on the runtime that called [`MockServer::start`] and stops when the
+/// `MockServer` is dropped: the listener closes and open connections are cut.
+///
+/// # Examples
+///
+/// ```
+/// use openai_mock::{Mock, MockServer};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let server = MockServer::start().await;
+/// server.enqueue(Mock::error(429).header("retry-after-ms", "10"));
+/// server.enqueue(Mock::chat_completion("Hello!"));
+/// assert!(server.url().ends_with("/v1"));
+/// assert_eq!(server.pending(), 2);
+/// # }
+/// ```
+pub struct MockServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    accept: JoinHandle<()>,
+    /// Dropped with the server; connection tasks watch it and stop.
+    _shutdown: watch::Sender<()>,
+}
+
+/// The body of a request was cut by the client, or a mock asked to drop the connection.
+#[derive(Debug)]
+struct DropConnection;
+
+#[derive(Debug)]
+struct Shared {
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+struct State {
+    queue: VecDeque<Mock>,
+    default: Option<Mock>,
+    requests: Vec<RecordedRequest>,
+    record: bool,
+    /// Requests received so far; numbers `x-request-id` and completion ids.
+    served: u64,
+}
+
+impl MockServer {
+    /// Starts a server on `127.0.0.1` with a port chosen by the OS.
+    ///
+    /// # Panics
+    ///
+    /// If the listener cannot be bound (see [`MockServer::try_start`]), or if called
+    /// outside a tokio runtime.
+    pub async fn start() -> Self {
+        match Self::try_start().await {
+            Ok(server) => server,
+            Err(e) => panic!("openai-mock: cannot bind 127.0.0.1:0: {e}"),
+        }
+    }
+
+    /// Starts a server on `127.0.0.1` with a port chosen by the OS.
+    ///
+    /// # Errors
+    ///
+    /// If the listener cannot be bound.
+    ///
+    /// # Panics
+    ///
+    /// If called outside a tokio runtime.
+    pub async fn try_start() -> io::Result<Self> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                queue: VecDeque::new(),
+                default: None,
+                requests: Vec::new(),
+                record: true,
+                served: 0,
+            }),
+        });
+        let (shutdown, watch) = watch::channel(());
+        let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared), watch));
+        Ok(Self {
+            addr,
+            shared,
+            accept,
+            _shutdown: shutdown,
+        })
+    }
+
+    /// The base URL of the API, ending in `/v1`, e.g. `http://127.0.0.1:41234/v1`.
+    ///
+    /// The server also accepts the same paths without the `/v1` prefix.
+    pub fn url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Queues `mock` to answer one request, after the mocks already queued.
+    pub fn enqueue(&self, mock: Mock) {
+        self.shared.lock().queue.push_back(mock);
+    }
+
+    /// The number of queued mocks that have not answered a request yet.
+    pub fn pending(&self) -> usize {
+        self.shared.lock().queue.len()
+    }
+
+    /// Answers with `mock` (a fresh copy each time) whenever the queue is empty, instead of
+    /// the built-in model. Useful for benchmarks that want the same answer many times.
+    pub fn set_default(&self, mock: Mock) {
+        self.shared.lock().default = Some(mock);
+    }
+
+    /// Removes the default mock: the built-in model answers again when the queue is empty.
+    pub fn clear_default(&self) {
+        self.shared.lock().default = None;
+    }
+
+    /// Every request received so far (since the last [`MockServer::clear_requests`]), in
+    /// arrival order.
+    ///
+    /// A request is recorded once its body has been read, just before the server picks its
+    /// answer, so it is visible here even if its answer is delayed or never comes.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.lock().requests.clone()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        self.shared.lock().requests.clear();
+    }
+
+    /// Turns request recording on (the default) or off. Long benchmarks turn it off so
+    /// the server's memory stays flat.
+    pub fn record_requests(&self, enabled: bool) {
+        self.shared.lock().record = enabled;
+    }
+}
+
+impl fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.shared.lock();
+        f.debug_struct("MockServer")
+            .field("addr", &self.addr)
+            .field("pending", &state.queue.len())
+            .field("requests", &state.requests.len())
+            .field("has_default", &state.default.is_some())
+            .finish()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        // Stops accepting; dropping `_shutdown` right after stops the connection tasks.
+        self.accept.abort();
+    }
+}
+
+impl fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("openai-mock dropped the connection")
+    }
+}
+
+impl StdError for DropConnection {}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the state half-updated in a way
+        // that matters to a test double, so poisoning is ignored.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, shutdown: watch::Receiver<()>) {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors and the like: let other tasks finish, then retry.
+            Err(_) => {
+                tokio::task::yield_now().await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let shared = Arc::clone(&shared);
+        let mut shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| handle(Arc::clone(&shared), request));
+            let connection = http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = connection => {}
+                _ = shutdown.changed() => {}
+            }
+        });
+    }
+}
+
+async fn handle(
+    shared: Arc<Shared>,
+    request: Request<Incoming>,
+) -> Result<Response<MockBody>, DropConnection> {
+    let (parts, body) = request.into_parts();
+    let declared_too_large = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|len| len > MAX_REQUEST_BODY as u64);
+    let body = if declared_too_large {
+        None
+    } else {
+        match Limited::new(body, MAX_REQUEST_BODY).collect().await {
+            Ok(collected) => Some(collected.to_bytes()),
+            Err(e) if e.is::<LengthLimitError>() => None,
+            // The client went away mid-body: nobody is left to answer.
+            Err(_) => return Err(DropConnection),
+        }
+    };
+    let method = parts.method;
+    let path = parts.uri.path().to_owned();
+    let query = parts.uri.query().map(str::to_owned);
+    let (n, picked) = {
+        let mut state = shared.lock();
+        state.served += 1;
+        let n = state.served;
+        if state.record {
+            let recorded = RecordedRequest::new(
+                method.clone(),
+                path.clone(),
+                query,
+                parts.headers,
+                body.clone().unwrap_or_default(),
+            );
+            state.requests.push(recorded);
+        }
+        let picked = if body.is_none() {
+            None
+        } else {
+            state.queue.pop_front().or_else(|| state.default.clone())
+        };
+        (n, picked)
+    };
+    let mock = match (picked, body) {
+        (Some(mock), _) => mock,
+        (None, Some(body)) => model::answer(&method, &path, &body),
+        (None, None) => too_large(),
+    };
+    respond(mock, n).await
+}
+
+async fn respond(mock: Mock, n: u64) -> Result<Response<MockBody>, DropConnection> {
+    if let Some(delay) = mock.delay_before() {
+        tokio::time::sleep(delay).await;
+    }
+    match mock.into_response(n) {
+        Ok(response) => Ok(response),
+        Err(Fault::DropConnection) => Err(DropConnection),
+        Err(Fault::Stall) => std::future::pending().await,
+    }
+}
+
+fn too_large() -> Mock {
+    Mock::error(413).error_message(format!(
+        "The request body exceeds the mock server's limit of {MAX_REQUEST_BODY} bytes."
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+    use http::Method;
+
+    use super::*;
+
+    /// Reads the answer of `method` `path` with body `body` from the built-in model, for unit
+    /// tests of the routing without sockets.
+    fn model_answer(method: Method, path: &str, body: &'static [u8]) -> Response<MockBody> {
+        match model::answer(&method, path, &Bytes::from_static(body)).into_response(1) {
+            Ok(response) => response,
+            other => panic!("expected a response, got {other:?}"),
+        }
+    }
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn server_is_send_and_sync() {
+        assert_send_sync::<MockServer>();
+        assert_send_sync::<Mock>();
+        assert_send_sync::<RecordedRequest>();
+    }
+
+    #[tokio::test]
+    async fn model_routes_with_and_without_prefix() {
+        for path in ["/v1/models", "/models", "/v1/models/"] {
+            let response = model_answer(Method::GET, path, b"");
+            assert_eq!(response.status(), 200, "{path}");
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(json["data"][0]["id"], "gpt-4o-mock");
+        }
+        let response = model_answer(Method::POST, "/v1/chat/completions", b"{not json");
+        assert_eq!(response.status(), 400);
+        let response = model_answer(Method::PUT, "/v1/chat/completions", b"{}");
+        assert_eq!(response.status(), 404);
+    }
+}

@@ -1,0 +1,8 @@
+//! Integration tests of `openai-mock`, driven through a plain hyper-util client on
+//! 127.0.0.1, on the test's own runtime.
+
+mod faults;
+mod model;
+mod queue;
+mod streaming;
+mod support;

@@ -1,0 +1,243 @@
+//! Request and response bodies that travel through the stack.
+//!
+//! [`Body`] is the request body. It is always replayable: the retry layer sends
+//! the same bytes again on every attempt by cloning it, which costs a reference
+//! count, not a copy.
+//!
+//! [`ResponseBody`] is the response body. Layers that buffer a body (the timeout
+//! layer does so for non-streaming calls and for every error status) replace it
+//! with [`ResponseBody::full`], so later code can look at the bytes with
+//! [`ResponseBody::as_bytes`] without polling.
+
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http_body::{Frame, SizeHint};
+use http_body_util::BodyExt;
+use http_body_util::combinators::BoxBody;
+
+use crate::BoxError;
+
+/// A replayable request body: empty or a single buffer of bytes.
+#[derive(Clone, Default)]
+pub struct Body {
+    data: Option<Bytes>,
+}
+
+impl Body {
+    /// An empty body.
+    pub const fn empty() -> Self {
+        Self { data: None }
+    }
+
+    /// A body holding `bytes`.
+    pub fn from_bytes(bytes: impl Into<Bytes>) -> Self {
+        let bytes = bytes.into();
+        Self {
+            data: (!bytes.is_empty()).then_some(bytes),
+        }
+    }
+
+    /// The bytes of the body, if any. Cheap: no copy.
+    pub fn as_bytes(&self) -> Option<&Bytes> {
+        self.data.as_ref()
+    }
+
+    /// A copy of this body for another attempt. Always `Some` today; a future
+    /// streaming body will return `None`, which tells the retry layer that the
+    /// request cannot be replayed.
+    pub fn try_clone(&self) -> Option<Self> {
+        Some(self.clone())
+    }
+}
+
+impl fmt::Debug for Body {
+    // Bodies may hold secrets or megabytes of data: print the size only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Body")
+            .field("len", &self.data.as_ref().map_or(0, Bytes::len))
+            .finish()
+    }
+}
+
+impl From<Bytes> for Body {
+    fn from(bytes: Bytes) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl From<String> for Body {
+    fn from(s: String) -> Self {
+        Self::from_bytes(s)
+    }
+}
+
+impl From<&'static str> for Body {
+    fn from(s: &'static str) -> Self {
+        Self::from_bytes(Bytes::from_static(s.as_bytes()))
+    }
+}
+
+impl http_body::Body for Body {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        Poll::Ready(self.data.take().map(|b| Ok(Frame::data(b))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.data.is_none()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.data.as_ref().map_or(0, |b| b.len() as u64))
+    }
+}
+
+/// A response body: either fully buffered or a stream of frames.
+pub struct ResponseBody {
+    kind: Kind,
+}
+
+enum Kind {
+    Full(Option<Bytes>),
+    Streaming(BoxBody<Bytes, BoxError>),
+}
+
+impl ResponseBody {
+    /// An empty body.
+    pub const fn empty() -> Self {
+        Self {
+            kind: Kind::Full(None),
+        }
+    }
+
+    /// A fully buffered body.
+    pub fn full(bytes: impl Into<Bytes>) -> Self {
+        Self {
+            kind: Kind::Full(Some(bytes.into())),
+        }
+    }
+
+    /// Wraps any body whose errors convert into [`BoxError`].
+    pub fn new<B>(body: B) -> Self
+    where
+        B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+        B::Error: Into<BoxError>,
+    {
+        Self {
+            kind: Kind::Streaming(body.map_err(Into::into).boxed()),
+        }
+    }
+
+    /// The bytes when the body is buffered, `None` when it is still a stream.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match &self.kind {
+            Kind::Full(Some(b)) => Some(b),
+            Kind::Full(None) => Some(&[]),
+            Kind::Streaming(_) => None,
+        }
+    }
+
+    /// Whether the body is fully buffered.
+    pub fn is_buffered(&self) -> bool {
+        matches!(self.kind, Kind::Full(_))
+    }
+}
+
+impl Default for ResponseBody {
+    fn default() -> Self {
+        Self::empty()
+    }
+}
+
+impl fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            Kind::Full(b) => f
+                .debug_struct("ResponseBody")
+                .field("buffered_len", &b.as_ref().map_or(0, Bytes::len))
+                .finish(),
+            Kind::Streaming(_) => f
+                .debug_struct("ResponseBody")
+                .field("streaming", &true)
+                .finish(),
+        }
+    }
+}
+
+impl From<Bytes> for ResponseBody {
+    fn from(bytes: Bytes) -> Self {
+        Self::full(bytes)
+    }
+}
+
+impl http_body::Body for ResponseBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match &mut self.kind {
+            Kind::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
+            Kind::Streaming(body) => Pin::new(body).poll_frame(cx),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match &self.kind {
+            Kind::Full(b) => b.is_none(),
+            Kind::Streaming(body) => body.is_end_stream(),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.kind {
+            Kind::Full(b) => SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
+            Kind::Streaming(body) => body.size_hint(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt;
+
+    #[tokio::test]
+    async fn body_is_replayable() {
+        let body = Body::from("hello");
+        let copy = body.try_clone().unwrap();
+        assert_eq!(body.collect().await.unwrap().to_bytes(), "hello");
+        assert_eq!(copy.collect().await.unwrap().to_bytes(), "hello");
+    }
+
+    #[tokio::test]
+    async fn empty_body_ends_at_once() {
+        let body = Body::from_bytes(Vec::new());
+        assert!(http_body::Body::is_end_stream(&body));
+        assert!(body.collect().await.unwrap().to_bytes().is_empty());
+    }
+
+    #[test]
+    fn buffered_response_body_is_visible() {
+        let body = ResponseBody::full("abc");
+        assert_eq!(body.as_bytes(), Some(&b"abc"[..]));
+        let streaming = ResponseBody::new(http_body_util::Full::new(Bytes::from_static(b"x")));
+        assert!(streaming.as_bytes().is_none());
+    }
+}

@@ -1,0 +1,158 @@
+//! Captures the server's `x-request-id`.
+//!
+//! [`CaptureRequestId`] copies the response's `x-request-id` header into a
+//! [`RequestId`] response extension and records it on the current span, so
+//! logs of a failed call can be matched with OpenAI's support records.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use pin_project::pin_project;
+use tower::{Layer, Service};
+
+use crate::headers::X_REQUEST_ID;
+use crate::{BoxError, HttpRequest, HttpResponse};
+
+/// Response extension: the server's request id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(String);
+
+impl RequestId {
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The id of `resp`, from its extension or its header.
+    pub fn of<B>(resp: &http::Response<B>) -> Option<&str> {
+        resp.extensions()
+            .get::<RequestId>()
+            .map(RequestId::as_str)
+            .or_else(|| {
+                resp.headers()
+                    .get(X_REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+            })
+    }
+}
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Layer adding [`CaptureRequestId`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CaptureRequestIdLayer;
+
+impl CaptureRequestIdLayer {
+    /// A new layer.
+    pub const fn new() -> Self {
+        Self
+    }
+}
+
+impl<S> Layer<S> for CaptureRequestIdLayer {
+    type Service = CaptureRequestId<S>;
+
+    fn layer(&self, inner: S) -> CaptureRequestId<S> {
+        CaptureRequestId { inner }
+    }
+}
+
+/// Copies `x-request-id` into a [`RequestId`] extension.
+#[derive(Debug, Clone)]
+pub struct CaptureRequestId<S> {
+    inner: S,
+}
+
+impl<S> CaptureRequestId<S> {
+    /// The inner service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// Consumes the layer, returning the inner service.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S> Service<HttpRequest> for CaptureRequestId<S>
+where
+    S: Service<HttpRequest, Response = HttpResponse, Error = BoxError>,
+{
+    type Response = HttpResponse;
+    type Error = BoxError;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: HttpRequest) -> Self::Future {
+        ResponseFuture {
+            inner: self.inner.call(req),
+        }
+    }
+}
+
+/// Response future of [`CaptureRequestId`].
+#[pin_project]
+#[derive(Debug)]
+pub struct ResponseFuture<F> {
+    #[pin]
+    inner: F,
+}
+
+impl<F> Future for ResponseFuture<F>
+where
+    F: Future<Output = Result<HttpResponse, BoxError>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut resp = ready!(self.project().inner.poll(cx))?;
+        let id = resp
+            .headers()
+            .get(X_REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        if let Some(id) = id {
+            tracing::Span::current().record("request_id", id.as_str());
+            tracing::debug!("request_id: {id}");
+            resp.extensions_mut().insert(RequestId(id));
+        }
+        Poll::Ready(Ok(resp))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Body, ResponseBody};
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn copies_the_header_into_an_extension() {
+        let svc =
+            CaptureRequestIdLayer::new().layer(tower::service_fn(|_req: HttpRequest| async {
+                Ok::<_, BoxError>(
+                    http::Response::builder()
+                        .header("x-request-id", "req_123")
+                        .body(ResponseBody::empty())
+                        .unwrap(),
+                )
+            }));
+        let req = http::Request::get("http://x/").body(Body::empty()).unwrap();
+        let resp = svc.oneshot(req).await.unwrap();
+        assert_eq!(
+            resp.extensions().get::<RequestId>().unwrap().as_str(),
+            "req_123"
+        );
+        assert_eq!(RequestId::of(&resp), Some("req_123"));
+    }
+}

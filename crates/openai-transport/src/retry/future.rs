@@ -1,0 +1,175 @@
+//! The response future of [`Retry`](super::Retry).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use http::StatusCode;
+use pin_project::pin_project;
+use tokio::time::Sleep;
+use tower::Service;
+use tracing::{Instrument, instrument::Instrumented};
+
+use super::policy::{RetryAction, jitter, retry_delay, server_delay, should_retry_status};
+use super::{Config, RetriesTaken, clone_request, count_value, is_retryable_error};
+use crate::headers::X_STAINLESS_RETRY_COUNT;
+use crate::{BoxError, HttpRequest, HttpResponse};
+
+/// Response future of [`Retry`](super::Retry).
+#[pin_project]
+#[derive(Debug)]
+pub struct ResponseFuture<S: Service<HttpRequest>> {
+    service: S,
+    template: Option<HttpRequest>,
+    attempt: u32,
+    max_retries: u32,
+    set_count: bool,
+    config: Arc<Config>,
+    #[pin]
+    state: State<S::Future>,
+}
+
+#[pin_project(project = StateProj)]
+#[derive(Debug)]
+enum State<F> {
+    Called(#[pin] Instrumented<F>),
+    Sleeping(#[pin] Sleep),
+    Readying,
+}
+
+impl<S> ResponseFuture<S>
+where
+    S: Service<HttpRequest, Response = HttpResponse, Error = BoxError>,
+{
+    pub(super) fn new(
+        first: S::Future,
+        service: S,
+        template: Option<HttpRequest>,
+        max_retries: u32,
+        set_count: bool,
+        config: Arc<Config>,
+    ) -> Self {
+        Self {
+            service,
+            template,
+            attempt: 0,
+            max_retries,
+            set_count,
+            config,
+            state: State::Called(first.instrument(attempt_span(0))),
+        }
+    }
+}
+
+impl<S> Future for ResponseFuture<S>
+where
+    S: Service<HttpRequest, Response = HttpResponse, Error = BoxError>,
+{
+    type Output = Result<HttpResponse, BoxError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        loop {
+            match this.state.as_mut().project() {
+                StateProj::Called(fut) => {
+                    let result = ready!(fut.poll(cx));
+                    let can_retry = *this.attempt < *this.max_retries && this.template.is_some();
+                    let delay = match &result {
+                        Ok(resp) if resp.status().is_success() => None,
+                        Ok(resp) if can_retry => decide_response(resp, this.config, *this.attempt),
+                        Err(err) if can_retry && is_retryable_error(err) => {
+                            tracing::debug!(
+                                error_kind = error_kind(err),
+                                "retrying after a failed attempt"
+                            );
+                            Some(retry_delay(*this.attempt, None, jitter()))
+                        }
+                        _ => None,
+                    };
+                    let Some(delay) = delay else {
+                        let taken = *this.attempt;
+                        return Poll::Ready(result.map(|mut resp| {
+                            resp.extensions_mut().insert(RetriesTaken(taken));
+                            resp
+                        }));
+                    };
+                    let left = *this.max_retries - *this.attempt;
+                    tracing::debug!(
+                        "{left} {} left",
+                        if left == 1 { "retry" } else { "retries" }
+                    );
+                    tracing::info!("Retrying request in {} seconds", delay.as_secs_f64());
+                    // The failed response (and its body) is dropped here, which
+                    // releases the connection before the sleep.
+                    drop(result);
+                    *this.attempt += 1;
+                    this.state.set(State::Sleeping(tokio::time::sleep(delay)));
+                }
+                StateProj::Sleeping(sleep) => {
+                    ready!(sleep.poll(cx));
+                    this.state.set(State::Readying);
+                }
+                StateProj::Readying => {
+                    ready!(this.service.poll_ready(cx))?;
+                    let template = this
+                        .template
+                        .as_ref()
+                        .expect("a retry is only scheduled with a template");
+                    let mut req = clone_request(template)
+                        .expect("the template was cloned once, so its body is replayable");
+                    if *this.set_count {
+                        req.headers_mut()
+                            .insert(X_STAINLESS_RETRY_COUNT, count_value(*this.attempt));
+                    }
+                    let fut = this
+                        .service
+                        .call(req)
+                        .instrument(attempt_span(*this.attempt));
+                    this.state.set(State::Called(fut));
+                }
+            }
+        }
+    }
+}
+
+/// The delay before the next attempt when an error response may be retried.
+fn decide_response(resp: &HttpResponse, config: &Config, attempt: u32) -> Option<Duration> {
+    let status = resp.status();
+    let now = config.clock.now();
+    let mut retry = should_retry_status(status, resp.headers(), now);
+    if let (Some(classifier), Some(body)) = (&config.classifier, resp.body().as_bytes()) {
+        match classifier.0.classify(status, resp.headers(), body) {
+            RetryAction::NoOpinion => {}
+            RetryAction::Retry => retry = true,
+            RetryAction::Forbid => retry = false,
+        }
+    }
+    if !retry {
+        tracing::debug!(status = status.as_u16(), "Not retrying");
+        return None;
+    }
+    log_status(status);
+    Some(retry_delay(
+        attempt,
+        server_delay(resp.headers(), now),
+        jitter(),
+    ))
+}
+
+fn log_status(status: StatusCode) {
+    tracing::debug!("Retrying due to status code {}", status.as_u16());
+}
+
+fn error_kind(err: &BoxError) -> &'static str {
+    if crate::error::find_source::<crate::timeout::Elapsed>(&**err).is_some() {
+        "timeout"
+    } else {
+        "connection"
+    }
+}
+
+fn attempt_span(attempt: u32) -> tracing::Span {
+    tracing::debug_span!("attempt", attempt)
+}

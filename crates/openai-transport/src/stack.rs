@@ -1,0 +1,192 @@
+//! Assembles the layers in their documented order.
+
+use std::fmt;
+use std::time::Duration;
+
+use http::HeaderMap;
+use tower::util::BoxCloneSyncServiceLayer;
+use tower::{Layer, Service, ServiceBuilder};
+
+use crate::auth::{AuthLayer, Credentials};
+use crate::connect::{HttpClient, HttpClientBuilder};
+use crate::headers::DefaultHeadersLayer;
+use crate::request_id::CaptureRequestIdLayer;
+use crate::retry::{DEFAULT_MAX_RETRIES, RetryLayer, SharedClassifier};
+use crate::time::SharedTimeSource;
+use crate::timeout::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, TimeoutLayer};
+use crate::trace::TraceLayer;
+use crate::{BoxError, BoxHttpLayer, BoxHttpService, HttpRequest, HttpResponse};
+
+/// Builds the SDK's HTTP service: the layers of the [crate docs](crate) over
+/// a pooled [`HttpClient`], with the caller's layers in between.
+///
+/// ```text
+/// Trace ─▶ CaptureRequestId ─▶ Retry ─▶ Auth ─▶ DefaultHeaders ─▶ Timeout
+///       ─▶ layer(A) ─▶ layer(B) ─▶ HttpClient
+/// ```
+///
+/// Layers given to [`Stack::layer`] sit under the timeout and above the
+/// connection pool: they see every attempt, with its final headers (auth
+/// included), and the first one added is the outermost.
+#[must_use]
+pub struct Stack {
+    http: HttpClientBuilder,
+    http_service: Option<BoxHttpService>,
+    layers: Vec<BoxHttpLayer>,
+    timeout: Option<Duration>,
+    max_retries: u32,
+    default_headers: HeaderMap,
+    credentials: Credentials,
+    classifier: Option<SharedClassifier>,
+    time_source: SharedTimeSource,
+    max_body_size: usize,
+}
+
+impl Stack {
+    /// A stack with the defaults: 600 s per attempt, 2 retries, no credentials.
+    pub fn new() -> Self {
+        Self {
+            http: HttpClient::builder(),
+            http_service: None,
+            layers: Vec::new(),
+            timeout: Some(DEFAULT_TIMEOUT),
+            max_retries: DEFAULT_MAX_RETRIES,
+            default_headers: HeaderMap::new(),
+            credentials: Credentials::new(),
+            classifier: None,
+            time_source: SharedTimeSource::default(),
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+        }
+    }
+
+    /// Configures the connection pool, TLS and proxies.
+    pub fn http_client(mut self, f: impl FnOnce(HttpClientBuilder) -> HttpClientBuilder) -> Self {
+        self.http = f(self.http);
+        self
+    }
+
+    /// Replaces the pooled HTTP client with any service (a test double, another
+    /// client). The SDK's layers still wrap it.
+    pub fn http_service<S>(mut self, service: S) -> Self
+    where
+        S: Service<HttpRequest, Response = HttpResponse, Error = BoxError>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+    {
+        self.http_service = Some(BoxHttpService::new(service));
+        self
+    }
+
+    /// Adds a layer between the timeout and the connection pool.
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: Layer<BoxHttpService> + Clone + Send + Sync + 'static,
+        L::Service: Service<HttpRequest, Response = HttpResponse, Error = BoxError>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        <L::Service as Service<HttpRequest>>::Future: Send + 'static,
+    {
+        self.layers.push(BoxCloneSyncServiceLayer::new(layer));
+        self
+    }
+
+    /// Adds an already type-erased layer.
+    pub fn boxed_layer(mut self, layer: BoxHttpLayer) -> Self {
+        self.layers.push(layer);
+        self
+    }
+
+    /// The default per-attempt timeout; `None` disables it. Default 600 s.
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.timeout = timeout.into();
+        self
+    }
+
+    /// The default number of retries. Default 2.
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = n;
+        self
+    }
+
+    /// Headers added to every request that does not carry them.
+    pub fn default_headers(mut self, headers: HeaderMap) -> Self {
+        self.default_headers = headers;
+        self
+    }
+
+    /// The credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// A body rule for the retry decision.
+    pub fn retry_classifier(mut self, classifier: SharedClassifier) -> Self {
+        self.classifier = Some(classifier);
+        self
+    }
+
+    /// The wall clock for HTTP-date `Retry-After` values.
+    pub fn time_source(mut self, clock: SharedTimeSource) -> Self {
+        self.time_source = clock;
+        self
+    }
+
+    /// Caps buffered response bodies. Default 256 MiB.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// Builds the service.
+    ///
+    /// # Errors
+    ///
+    /// When the HTTP client cannot be built (a bad proxy URL, TLS setup).
+    pub fn build(self) -> Result<BoxHttpService, BoxError> {
+        let mut service = match self.http_service {
+            Some(s) => s,
+            None => BoxHttpService::new(self.http.build()?),
+        };
+        for layer in self.layers.iter().rev() {
+            service = layer.layer(service);
+        }
+        let mut retry = RetryLayer::new(self.max_retries).time_source(self.time_source);
+        if let Some(c) = self.classifier {
+            retry = retry.classifier(c);
+        }
+        let stack = ServiceBuilder::new()
+            .layer(TraceLayer::new())
+            .layer(CaptureRequestIdLayer::new())
+            .layer(retry)
+            .layer(AuthLayer::new(self.credentials))
+            .layer(DefaultHeadersLayer::new(self.default_headers))
+            .layer(TimeoutLayer::new(self.timeout).max_body_size(self.max_body_size))
+            .service(service);
+        Ok(BoxHttpService::new(stack))
+    }
+}
+
+impl Default for Stack {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Stack {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Stack")
+            .field("http", &self.http)
+            .field("custom_http_service", &self.http_service.is_some())
+            .field("layers", &self.layers.len())
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}

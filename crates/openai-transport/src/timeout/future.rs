@@ -1,0 +1,178 @@
+//! The response future of [`Timeout`](super::Timeout).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use http_body::Body as _;
+use pin_project::pin_project;
+use tokio::time::{Instant, Sleep};
+
+use super::{Elapsed, IdleTimeoutBody, ResponseMode};
+use crate::error::BodyTooLarge;
+use crate::{BoxError, HttpResponse, ResponseBody};
+
+/// Response future of [`Timeout`](super::Timeout).
+#[pin_project]
+#[derive(Debug)]
+pub struct ResponseFuture<F> {
+    #[pin]
+    state: State<F>,
+    #[pin]
+    deadline: Option<Sleep>,
+    timeout: Option<Duration>,
+    mode: ResponseMode,
+    max_body_size: usize,
+}
+
+#[allow(
+    clippy::large_enum_variant,
+    reason = "the future is stored once per attempt; boxing would add an allocation to every call"
+)]
+#[pin_project(project = StateProj)]
+#[derive(Debug)]
+enum State<F> {
+    Head(#[pin] F),
+    Body {
+        parts: Option<http::response::Parts>,
+        body: ResponseBody,
+        collected: Collected,
+    },
+}
+
+impl<F> ResponseFuture<F> {
+    pub(super) fn new(
+        inner: F,
+        timeout: Option<Duration>,
+        mode: ResponseMode,
+        max_body_size: usize,
+    ) -> Self {
+        Self {
+            state: State::Head(inner),
+            deadline: timeout.map(|t| tokio::time::sleep_until(deadline_after(t))),
+            timeout,
+            mode,
+            max_body_size,
+        }
+    }
+}
+
+impl<F> Future for ResponseFuture<F>
+where
+    F: Future<Output = Result<HttpResponse, BoxError>>,
+{
+    type Output = Result<HttpResponse, BoxError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        loop {
+            match this.state.as_mut().project() {
+                StateProj::Head(fut) => {
+                    let resp = match fut.poll(cx) {
+                        Poll::Ready(Ok(resp)) => resp,
+                        Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                        Poll::Pending => return poll_deadline(this.deadline.as_mut(), cx),
+                    };
+                    let buffer =
+                        *this.mode == ResponseMode::Buffered || !resp.status().is_success();
+                    if !buffer || resp.body().is_buffered() {
+                        let resp = match (*this.timeout, buffer) {
+                            (Some(t), false) => {
+                                resp.map(|b| ResponseBody::new(IdleTimeoutBody::new(b, t)))
+                            }
+                            _ => resp,
+                        };
+                        return Poll::Ready(Ok(resp));
+                    }
+                    let (parts, body) = resp.into_parts();
+                    this.state.set(State::Body {
+                        parts: Some(parts),
+                        body,
+                        collected: Collected::default(),
+                    });
+                }
+                StateProj::Body {
+                    parts,
+                    body,
+                    collected,
+                } => loop {
+                    match Pin::new(&mut *body).poll_frame(cx) {
+                        Poll::Ready(Some(Ok(frame))) => {
+                            if let Ok(data) = frame.into_data() {
+                                collected.push(data, *this.max_body_size)?;
+                            }
+                        }
+                        Poll::Ready(Some(Err(e))) => return Poll::Ready(Err(e)),
+                        Poll::Ready(None) => {
+                            let parts = parts.take().expect("polled after completion");
+                            let bytes = std::mem::take(collected).finish();
+                            return Poll::Ready(Ok(HttpResponse::from_parts(
+                                parts,
+                                ResponseBody::full(bytes),
+                            )));
+                        }
+                        Poll::Pending => return poll_deadline(this.deadline.as_mut(), cx),
+                    }
+                },
+            }
+        }
+    }
+}
+
+fn poll_deadline<T>(
+    deadline: Pin<&mut Option<Sleep>>,
+    cx: &mut Context<'_>,
+) -> Poll<Result<T, BoxError>> {
+    match deadline.as_pin_mut() {
+        Some(sleep) => {
+            ready!(sleep.poll(cx));
+            Poll::Ready(Err(Elapsed::new().into()))
+        }
+        None => Poll::Pending,
+    }
+}
+
+/// `now + t`, saturating for absurd timeouts instead of panicking.
+pub(super) fn deadline_after(t: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(t)
+        .unwrap_or_else(|| now + Duration::from_secs(60 * 60 * 24 * 365 * 30))
+}
+
+/// Body bytes gathered so far. A single frame is kept as is (no copy).
+#[derive(Debug, Default)]
+struct Collected {
+    first: Option<Bytes>,
+    rest: Option<BytesMut>,
+    len: usize,
+}
+
+impl Collected {
+    fn push(&mut self, data: Bytes, limit: usize) -> Result<(), BoxError> {
+        self.len = self.len.saturating_add(data.len());
+        if self.len > limit {
+            return Err(BodyTooLarge { limit }.into());
+        }
+        match (&mut self.first, &mut self.rest) {
+            (None, _) => self.first = Some(data),
+            (Some(first), None) => {
+                let mut buf = BytesMut::with_capacity(first.len() + data.len() * 2);
+                buf.extend_from_slice(first);
+                buf.extend_from_slice(&data);
+                self.rest = Some(buf);
+            }
+            (Some(_), Some(buf)) => buf.extend_from_slice(&data),
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Bytes {
+        match (self.first, self.rest) {
+            (_, Some(buf)) => buf.freeze(),
+            (Some(first), None) => first,
+            (None, None) => Bytes::new(),
+        }
+    }
+}

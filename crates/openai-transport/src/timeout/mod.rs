@@ -1,0 +1,192 @@
+//! Per-attempt timeouts, and buffering of the bodies that must be read whole.
+//!
+//! [`Timeout`] gives every attempt one deadline (default [`DEFAULT_TIMEOUT`],
+//! `reference/client.md` section 3; a request overrides it with its
+//! [`AttemptTimeout`] extension). What the deadline covers depends on the
+//! request's [`ResponseMode`]:
+//!
+//! - [`ResponseMode::Buffered`] (the default): the response head *and the
+//!   whole body* must arrive before the deadline. The body is collected inside
+//!   the attempt, so a body cut halfway is an attempt failure the retry layer
+//!   can retry, and the response that leaves this layer is
+//!   [buffered](crate::ResponseBody::as_bytes).
+//! - [`ResponseMode::Streaming`]: the head must arrive before the deadline;
+//!   after that the body is an idle timeout: each frame must arrive within the
+//!   timeout of the previous one, so a long healthy stream is never cut, and a
+//!   stalled one fails with [`Elapsed`].
+//!
+//! Error responses (non-2xx) are always buffered, so the retry layer and the
+//! error mapping can read them. Bodies larger than
+//! [`TimeoutLayer::max_body_size`] fail with [`BodyTooLarge`](crate::error::BodyTooLarge)
+//! instead of exhausting memory.
+//!
+//! The layer also sends the effective timeout as `x-stainless-read-timeout`
+//! (seconds, e.g. `600` or `12.5`) unless the caller set or omitted it.
+
+mod body;
+mod future;
+
+use std::fmt;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tower::{Layer, Service};
+
+use crate::headers::{OmitHeaders, X_STAINLESS_READ_TIMEOUT, lossy_value};
+use crate::{BoxError, HttpRequest, HttpResponse};
+
+pub use body::IdleTimeoutBody;
+pub use future::ResponseFuture;
+
+/// reference/client.md 3: the default per-attempt timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+/// The default cap on a buffered response body: 256 MiB.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 256 * 1024 * 1024;
+
+/// Request extension: this attempt's timeout; `None` means no timeout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptTimeout(pub Option<Duration>);
+
+/// Request extension: how the response body will be consumed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResponseMode {
+    /// Read whole; the body is part of the attempt.
+    #[default]
+    Buffered,
+    /// Read incrementally (SSE, downloads); the body has an idle timeout.
+    Streaming,
+}
+
+/// A deadline passed: the attempt, or a stream that stalled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Elapsed(());
+
+impl Elapsed {
+    /// A new `Elapsed`.
+    pub const fn new() -> Self {
+        Self(())
+    }
+}
+
+impl fmt::Display for Elapsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad("request timed out")
+    }
+}
+
+impl std::error::Error for Elapsed {}
+
+/// Layer adding [`Timeout`].
+#[derive(Debug, Clone, Copy)]
+pub struct TimeoutLayer {
+    timeout: Option<Duration>,
+    max_body_size: usize,
+}
+
+impl TimeoutLayer {
+    /// A layer with `timeout` per attempt when the request does not say
+    /// otherwise; `None` disables it.
+    pub const fn new(timeout: Option<Duration>) -> Self {
+        Self {
+            timeout,
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+        }
+    }
+
+    /// Caps buffered bodies at `bytes`. Default [`DEFAULT_MAX_BODY_SIZE`].
+    pub const fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+}
+
+impl Default for TimeoutLayer {
+    fn default() -> Self {
+        Self::new(Some(DEFAULT_TIMEOUT))
+    }
+}
+
+impl<S> Layer<S> for TimeoutLayer {
+    type Service = Timeout<S>;
+
+    fn layer(&self, inner: S) -> Timeout<S> {
+        Timeout {
+            inner,
+            layer: *self,
+        }
+    }
+}
+
+/// Applies per-attempt timeouts; see the [module docs](self).
+#[derive(Debug, Clone)]
+pub struct Timeout<S> {
+    inner: S,
+    layer: TimeoutLayer,
+}
+
+impl<S> Timeout<S> {
+    /// The inner service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The inner service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Consumes the layer, returning the inner service.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S> Service<HttpRequest> for Timeout<S>
+where
+    S: Service<HttpRequest, Response = HttpResponse, Error = BoxError>,
+{
+    type Response = HttpResponse;
+    type Error = BoxError;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: HttpRequest) -> Self::Future {
+        let timeout = req
+            .extensions()
+            .get::<AttemptTimeout>()
+            .map_or(self.layer.timeout, |t| t.0);
+        let mode = req
+            .extensions()
+            .get::<ResponseMode>()
+            .copied()
+            .unwrap_or_default();
+        if let Some(t) = timeout {
+            if OmitHeaders::may_add(&req, &X_STAINLESS_READ_TIMEOUT) {
+                req.headers_mut()
+                    .insert(X_STAINLESS_READ_TIMEOUT, lossy_value(&format_seconds(t)));
+            }
+        }
+        ResponseFuture::new(
+            self.inner.call(req),
+            timeout,
+            mode,
+            self.layer.max_body_size,
+        )
+    }
+}
+
+/// Seconds as the read-timeout header shows them: `600`, `12.5`, `0.25`.
+pub fn format_seconds(d: Duration) -> String {
+    if d.subsec_nanos() == 0 {
+        d.as_secs().to_string()
+    } else {
+        let s = format!("{:.6}", d.as_secs_f64());
+        s.trim_end_matches('0').to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests;

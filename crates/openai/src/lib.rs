@@ -1,0 +1,82 @@
+//! A complete, fast and failure-safe Rust SDK for the OpenAI REST API.
+//!
+//! ```no_run
+//! use openai::Client;
+//! use openai::types::chat::{ChatCompletionCreateParams, ChatMessage};
+//!
+//! # async fn run() -> Result<(), openai::Error> {
+//! let client = Client::from_env()?; // OPENAI_API_KEY
+//! let completion = client
+//!     .chat()
+//!     .completions()
+//!     .create(ChatCompletionCreateParams::new("gpt-4o", [ChatMessage::user("Say this is a test")]))
+//!     .await?;
+//! println!("{}", completion.choices[0].message.content.as_deref().unwrap_or_default());
+//! # Ok(()) }
+//! # drop(run());
+//! ```
+//!
+//! Streaming:
+//!
+//! ```no_run
+//! use openai::prelude::*;
+//!
+//! # async fn run(client: openai::Client) -> Result<(), openai::Error> {
+//! let params = ChatCompletionCreateParams::new("gpt-4o", [ChatMessage::user("Count to 3")]);
+//! let mut stream = client.chat().completions().create_stream(params).await?;
+//! while let Some(chunk) = stream.next().await {
+//!     print!("{}", chunk?.choices[0].delta.content.as_deref().unwrap_or_default());
+//! }
+//! # Ok(()) }
+//! # drop(run);
+//! ```
+//!
+//! The crates behind the facade can be used alone: `openai-types` (the
+//! models, no I/O), `openai-transport` (the tower stack), `openai-core` (the
+//! client) and `openai-mock` (a mock server for tests).
+//!
+//! # Errors and retries
+//!
+//! Calls return [`Error`]: [`Error::Connection`], [`Error::Timeout`],
+//! [`Error::Api`] (with [`ApiError::kind`]) and the others. Retries follow
+//! the official SDK's rules (2 by default; 408, 409, 429, 5xx, connection
+//! errors and timeouts; `retry-after-ms`, `Retry-After` up to 120 s,
+//! `x-should-retry`; 0.5 s to 8 s backoff with jitter), with one deliberate
+//! difference: a 429 whose error `code` is `insufficient_quota` is not
+//! retried, since waiting cannot fix it.
+//!
+//! # Feature flags
+//!
+//! - `rustls` (default): HTTPS through rustls with the operating system's trust store.
+//! - `webpki-roots`: also trust Mozilla's root certificates compiled in.
+//! - `azure`: Azure OpenAI, as [`azure`].
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![doc(test(attr(deny(warnings))))]
+
+pub use openai_core::{
+    ApiError, ApiErrorKind, Client, ClientBuilder, Error, Page, RawResponse, Request,
+    RequestOptions, Result, Stream, error, pagination, request, resources, sse,
+};
+pub use openai_transport as transport;
+pub use openai_types as types;
+
+/// The version of this crate.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Azure OpenAI (`azure` feature).
+#[cfg(feature = "azure")]
+#[cfg_attr(docsrs, doc(cfg(feature = "azure")))]
+pub mod azure {
+    pub use openai_azure::*;
+}
+
+/// The everyday types and traits: `use openai::prelude::*;`.
+pub mod prelude {
+    pub use futures_util::{StreamExt as _, TryStreamExt as _};
+
+    pub use crate::types::chat::{
+        ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, ChatMessage, ContentPart,
+    };
+    pub use crate::types::{CreateEmbeddingResponse, EmbeddingCreateParams, Model};
+    pub use crate::{Client, Error, RequestOptions};
+}
