@@ -15,6 +15,7 @@ use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{HeaderMap, Method, StatusCode};
 use openai_transport::auth::AuthScope;
 use openai_transport::headers::{IDEMPOTENCY_KEY, OmitHeaders, X_STAINLESS_RAW_RESPONSE};
+use openai_transport::redirect::FollowRedirects;
 use openai_transport::request_id::RequestId;
 use openai_transport::retry::{MaxRetries, RetriesTaken};
 use openai_transport::timeout::{AttemptTimeout, ResponseMode};
@@ -157,6 +158,12 @@ impl<T> Request<T> {
         self
     }
 
+    /// Whether to follow redirects for this call (default `true`).
+    pub fn follow_redirects(mut self, follow: bool) -> Self {
+        self.options = self.options.follow_redirects(follow);
+        self
+    }
+
     /// Applies a whole set of options.
     pub fn options(mut self, options: &RequestOptions) -> Self {
         self.options = self.options.merged(options);
@@ -237,6 +244,9 @@ impl<T> Request<T> {
         }
         if let Some(n) = options.max_retries {
             ext.insert(MaxRetries(n));
+        }
+        if let Some(follow) = options.follow_redirects {
+            ext.insert(FollowRedirects(follow));
         }
         if !options.omit.is_empty() {
             let mut omit = OmitHeaders::new();

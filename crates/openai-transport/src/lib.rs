@@ -13,6 +13,7 @@
 //!               Retry            attempts, backoff, x-stainless-retry-count
 //!               Auth             credential per attempt (refreshable)
 //!               DefaultHeaders   User-Agent, X-Stainless-*, organization, project
+//!               FollowRedirect   up to 20; credentials dropped across origins
 //!               Timeout          per-attempt deadline; buffers non-streaming bodies
 //!               user layers      `Stack::layer(..)`: see every attempt, final headers
 //!               HttpClient       pool, TLS, proxy, connect timeout
@@ -45,6 +46,7 @@ pub mod body;
 pub mod connect;
 pub mod error;
 pub mod headers;
+pub mod redirect;
 pub mod request_id;
 pub mod retry;
 mod stack;

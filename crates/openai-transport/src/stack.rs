@@ -10,6 +10,7 @@ use tower::{Layer, Service, ServiceBuilder};
 use crate::auth::{AuthLayer, Credentials};
 use crate::connect::{HttpClient, HttpClientBuilder};
 use crate::headers::DefaultHeadersLayer;
+use crate::redirect::RedirectPolicy;
 use crate::request_id::CaptureRequestIdLayer;
 use crate::retry::{DEFAULT_MAX_RETRIES, RetryLayer, SharedClassifier};
 use crate::time::SharedTimeSource;
@@ -21,8 +22,8 @@ use crate::{BoxError, BoxHttpLayer, BoxHttpService, HttpRequest, HttpResponse};
 /// a pooled [`HttpClient`], with the caller's layers in between.
 ///
 /// ```text
-/// Trace ─▶ CaptureRequestId ─▶ Retry ─▶ Auth ─▶ DefaultHeaders ─▶ Timeout
-///       ─▶ layer(A) ─▶ layer(B) ─▶ HttpClient
+/// Trace ─▶ CaptureRequestId ─▶ Retry ─▶ Auth ─▶ DefaultHeaders ─▶ FollowRedirect
+///       ─▶ Timeout ─▶ layer(A) ─▶ layer(B) ─▶ HttpClient
 /// ```
 ///
 /// Layers given to [`Stack::layer`] sit under the timeout and above the
@@ -166,6 +167,7 @@ impl Stack {
             .layer(retry)
             .layer(AuthLayer::new(self.credentials))
             .layer(DefaultHeadersLayer::new(self.default_headers))
+            .layer(RedirectPolicy::layer())
             .layer(TimeoutLayer::new(self.timeout).max_body_size(self.max_body_size))
             .service(service);
         Ok(BoxHttpService::new(stack))

@@ -30,8 +30,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// # Order of the HTTP stack
 ///
 /// ```text
-/// call ─▶ trace ─▶ request id ─▶ retry ─▶ auth ─▶ default headers ─▶ timeout
-///      ─▶ .layer(A) ─▶ .layer(B) ─▶ connection pool (TLS, proxy)
+/// call ─▶ trace ─▶ request id ─▶ retry ─▶ auth ─▶ default headers ─▶ redirects
+///      ─▶ timeout ─▶ .layer(A) ─▶ .layer(B) ─▶ connection pool (TLS, proxy)
 /// ```
 ///
 /// Layers added with [`layer`](Self::layer) wrap the HTTP service: they see
@@ -156,7 +156,10 @@ impl ClientBuilder {
         V: TryInto<HeaderValue>,
     {
         match (name.try_into(), value.try_into()) {
-            (Ok(k), Ok(v)) => {
+            (Ok(k), Ok(mut v)) => {
+                if super::options::is_credential(&k) {
+                    v.set_sensitive(true);
+                }
                 self.default_headers.insert(k, v);
             }
             _ => self.record("a default header name or value cannot be sent"),

@@ -1,5 +1,6 @@
 //! Per-call and per-client request options.
 
+use std::fmt;
 use std::time::Duration;
 
 use http::HeaderMap;
@@ -13,7 +14,7 @@ use crate::error::{Error, InvalidRequestError};
 ///
 /// Setters never panic: a header that cannot be sent is recorded and the
 /// call fails with [`Error::InvalidRequest`] when awaited.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[must_use]
 pub struct RequestOptions {
     pub(crate) timeout: Option<TimeoutSetting>,
@@ -23,6 +24,7 @@ pub struct RequestOptions {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) extra_body: Option<Value>,
     pub(crate) idempotency_key: Option<String>,
+    pub(crate) follow_redirects: Option<bool>,
     pub(crate) error: Option<String>,
 }
 
@@ -39,6 +41,27 @@ impl TimeoutSetting {
             Self::Limit(d) => Some(d),
             Self::Unlimited => None,
         }
+    }
+}
+
+impl fmt::Debug for RequestOptions {
+    // Header values and body fields may be secrets: show names only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("omit", &self.omit)
+            .field(
+                "query",
+                &self.query.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .field("extra_body", &self.extra_body.as_ref().map(|_| "<set>"))
+            .field(
+                "idempotency_key",
+                &self.idempotency_key.as_ref().map(|_| "<set>"),
+            )
+            .finish()
     }
 }
 
@@ -74,7 +97,10 @@ impl RequestOptions {
         V: TryInto<HeaderValue>,
     {
         match (name.try_into(), value.try_into()) {
-            (Ok(k), Ok(v)) => {
+            (Ok(k), Ok(mut v)) => {
+                if is_credential(&k) {
+                    v.set_sensitive(true);
+                }
                 self.omit.retain(|o| o != k);
                 self.headers.insert(k, v);
             }
@@ -123,6 +149,13 @@ impl RequestOptions {
         self
     }
 
+    /// Whether to follow redirects (default `true`, up to 20). With `false`,
+    /// a 3xx answer is returned as an [`Error::Api`].
+    pub fn follow_redirects(mut self, follow: bool) -> Self {
+        self.follow_redirects = Some(follow);
+        self
+    }
+
     fn record_error(&mut self, message: &str) {
         if self.error.is_none() {
             self.error = Some(message.to_owned());
@@ -155,6 +188,9 @@ impl RequestOptions {
         if let Some(extra) = &over.extra_body {
             out = out.extra_body(extra.clone());
         }
+        if over.follow_redirects.is_some() {
+            out.follow_redirects = over.follow_redirects;
+        }
         if over.idempotency_key.is_some() {
             out.idempotency_key.clone_from(&over.idempotency_key);
         }
@@ -170,6 +206,13 @@ impl RequestOptions {
             None => Ok(()),
         }
     }
+}
+
+/// Headers whose values are credentials: marked sensitive so no layer logs them.
+pub(crate) fn is_credential(name: &HeaderName) -> bool {
+    name == http::header::AUTHORIZATION
+        || name == http::header::PROXY_AUTHORIZATION
+        || name == openai_transport::headers::API_KEY
 }
 
 #[cfg(test)]
@@ -212,6 +255,18 @@ mod tests {
         assert!(matches!(o.check(), Err(Error::InvalidRequest(_))));
         let o = RequestOptions::new().header("x-ok", "line\nbreak");
         assert!(o.check().is_err());
+    }
+
+    #[test]
+    fn debug_shows_no_values() {
+        let o = RequestOptions::new()
+            .header("authorization", "Bearer s3cr3t")
+            .query("key", "s3cr3t")
+            .extra_body(json!({"token": "s3cr3t"}))
+            .idempotency_key("s3cr3t");
+        let text = format!("{o:?}");
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert!(text.contains("authorization"));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! endpoints use the API key, admin endpoints the admin key
 //! (`reference/client.md` 1.4). A request that already carries an
 //! `Authorization` header, or that omits it through
-//! [`OmitHeaders`](crate::headers::OmitHeaders), is left alone. When nothing
+//! [`OmitHeaders`], is left alone. When nothing
 //! applies, the request fails before it is sent with [`MissingCredential`],
 //! which is not retried.
 //!

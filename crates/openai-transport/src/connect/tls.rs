@@ -10,7 +10,7 @@
 //! A machine without any root certificate still gets a client: plain http
 //! works and https requests fail with [`NO_ROOTS`].
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rustls::{ClientConfig, RootCertStore};
 
@@ -56,7 +56,16 @@ fn alpn() -> Vec<Vec<u8>> {
     ALPN.iter().map(|p| p.to_vec()).collect()
 }
 
-fn root_store() -> RootCertStore {
+/// The roots, loaded once per process: reading and parsing the OS store
+/// costs tens of milliseconds of blocking I/O, which a program that builds
+/// several clients should not pay each time. (`SSL_CERT_FILE` changes after
+/// the first client is built are therefore not seen.)
+fn root_store() -> Arc<RootCertStore> {
+    static ROOTS: OnceLock<Arc<RootCertStore>> = OnceLock::new();
+    ROOTS.get_or_init(|| Arc::new(load_roots())).clone()
+}
+
+fn load_roots() -> RootCertStore {
     let mut roots = RootCertStore::empty();
     let native = rustls_native_certs::load_native_certs();
     for err in &native.errors {

@@ -6,7 +6,7 @@
 //! `reference/client.md` section 4:
 //!
 //! - connection errors and timeouts are retried (an error wrapped in
-//!   [`Permanent`](crate::error::Permanent) is not);
+//!   [`Permanent`] is not);
 //! - an error status is retried when, in this order: the server's delay is
 //!   not above [`MAX_RETRY_AFTER_DELAY`] (else never), `x-should-retry` is not
 //!   `false` (`true` forces a retry), and the status is 408, 409, 429 or 5xx;

@@ -1,0 +1,179 @@
+//! The resources against the mock: paths, methods, bodies and decoding.
+
+use openai_core::Error;
+use openai_core::types::{EmbeddingCreateParams, EmbeddingInput};
+use openai_mock::{Mock, MockServer};
+use serde_json::json;
+
+use crate::support::{params, test_client};
+
+#[tokio::test]
+async fn chat_create_posts_the_params_and_decodes_the_completion() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::chat_completion("Hello!"));
+    let completion = test_client(&server)
+        .chat()
+        .completions()
+        .create(params().temperature(0.2))
+        .await
+        .unwrap();
+
+    assert_eq!(completion.object, "chat.completion");
+    assert_eq!(completion.choices[0].message.role, "assistant");
+    assert_eq!(
+        completion.choices[0].message.content.as_deref(),
+        Some("Hello!")
+    );
+    assert_eq!(completion.choices[0].finish_reason.as_deref(), Some("stop"));
+    assert_eq!(completion.request_id(), Some("req_mock_1"));
+    // The request id is metadata, not part of the object's JSON.
+    let dumped = serde_json::to_string(&completion).unwrap();
+    assert!(!dumped.contains("req_mock_1"), "{dumped}");
+    let r = &server.requests()[0];
+    assert_eq!(r.method(), http::Method::POST);
+    assert_eq!(r.path(), "/v1/chat/completions");
+    let body = r.json();
+    assert_eq!(body["model"], "gpt-4o");
+    assert_eq!(body["temperature"], 0.2);
+    assert_eq!(
+        body["messages"],
+        json!([{"role": "user", "content": "Say this is a test"}])
+    );
+    assert!(body.get("stream").is_none(), "create never streams: {body}");
+}
+
+#[tokio::test]
+async fn an_unknown_field_is_kept_in_extra() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json!({
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "gpt-4o",
+        "choices": [{
+            "index": 0,
+            "finish_reason": "stop",
+            "message": {"role": "assistant", "content": "hi", "reasoning_content": "hmm"}
+        }],
+        "my_extra": {"a": 1}
+    })));
+    let completion = test_client(&server)
+        .chat()
+        .completions()
+        .create(params())
+        .await
+        .unwrap();
+
+    assert_eq!(completion.extra["my_extra"], json!({"a": 1}));
+    assert_eq!(
+        completion.choices[0].message.extra["reasoning_content"],
+        "hmm"
+    );
+    // Written back on serialize.
+    assert_eq!(
+        serde_json::to_value(&completion).unwrap()["my_extra"]["a"],
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_empty_model_fails_before_sending() {
+    let server = MockServer::start().await;
+    let client = test_client(&server);
+    let mut p = params();
+    p.model = String::new();
+    let err = client
+        .chat()
+        .completions()
+        .create(p.clone())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    let err = client
+        .chat()
+        .completions()
+        .create_stream(p)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    assert_eq!(server.requests().len(), 0);
+}
+
+#[tokio::test]
+async fn models_list_retrieve_and_delete_use_their_paths() {
+    let server = MockServer::start().await;
+    let client = test_client(&server);
+    let page = client.models().list().await.unwrap();
+    assert!(!page.data.is_empty());
+    assert!(!page.has_next_page());
+    assert_eq!(page.request_id(), Some("req_mock_1"));
+    let id = page.data[0].id.clone();
+    let model = client.models().retrieve(&id).await.unwrap();
+    assert_eq!(model.id, id);
+    let deleted = client.models().delete(&id).await.unwrap();
+    assert_eq!(deleted.id, id);
+
+    let requests = server.requests();
+    let calls: Vec<_> = requests
+        .iter()
+        .map(|r| (r.method().as_str().to_owned(), r.path().to_owned()))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("GET".to_owned(), "/v1/models".to_owned()),
+            ("GET".to_owned(), format!("/v1/models/{id}")),
+            ("DELETE".to_owned(), format!("/v1/models/{id}")),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_model_is_not_found() {
+    let server = MockServer::start().await;
+    let err = test_client(&server)
+        .models()
+        .retrieve("no-such-model")
+        .await
+        .unwrap_err();
+    let e = err.as_api().expect("an API error");
+    assert!(e.is_not_found());
+    assert_eq!(e.code(), Some("model_not_found"));
+}
+
+#[tokio::test]
+async fn embeddings_post_the_input_and_decode_the_vectors() {
+    let server = MockServer::start().await;
+    let params = EmbeddingCreateParams::new(
+        "text-embedding-3-small",
+        EmbeddingInput::from(vec!["a".to_owned(), "b".to_owned()]),
+    )
+    .dimensions(8_u32);
+    let resp = test_client(&server)
+        .embeddings()
+        .create(params)
+        .await
+        .unwrap();
+
+    assert_eq!(resp.data.len(), 2);
+    assert_eq!(resp.data[1].index, 1);
+    assert_eq!(
+        resp.data[0].embedding.as_floats().map(<[f32]>::len),
+        Some(8)
+    );
+    let r = &server.requests()[0];
+    assert_eq!(r.path(), "/v1/embeddings");
+    assert_eq!(r.json()["input"], json!(["a", "b"]));
+    assert_eq!(r.json()["dimensions"], 8);
+}
+
+#[tokio::test]
+async fn json_is_decoded_whatever_the_content_type() {
+    let server = MockServer::start().await;
+    let client = test_client(&server);
+    for content_type in ["application/text", "application/binary", "text/plain"] {
+        server.enqueue(Mock::raw(200, r#"{"foo": 2}"#, content_type));
+        let value: serde_json::Value = client.post("/foo").await.unwrap();
+        assert_eq!(value, json!({"foo": 2}), "{content_type}");
+    }
+}

@@ -1,0 +1,202 @@
+//! Base URL, path joining, query strings, path parameters and the environment:
+//! `tests-to-match.md` 6 and 7, `reference/client.md` 1.2 and 1.5.
+
+use openai_core::{Client, ClientBuilder, Error};
+use openai_mock::{Mock, MockServer};
+use serde_json::{Value, json};
+
+use crate::support::{API_KEY, test_client};
+
+/// A lookup over fixed pairs, standing in for the process environment.
+fn env(pairs: Vec<(&'static str, String)>) -> impl Fn(&str) -> Option<String> {
+    move |name| {
+        pairs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+#[tokio::test]
+async fn a_base_url_path_without_trailing_slash_prefixes_every_request() {
+    let server = MockServer::start().await;
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .base_url(format!("http://{}/custom/path", server.addr()))
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.base_url(),
+        format!("http://{}/custom/path/", server.addr())
+    );
+    server.enqueue(Mock::ok(json!({"object": "list", "data": []})));
+    client.models().list().await.unwrap();
+    server.enqueue(Mock::ok(json!({})));
+    client.post::<Value>("/foo").await.unwrap();
+
+    let requests = server.requests();
+    assert_eq!(requests[0].path(), "/custom/path/models");
+    assert_eq!(requests[1].path(), "/custom/path/foo");
+}
+
+#[tokio::test]
+async fn an_absolute_url_ignores_the_base_url() {
+    let server = MockServer::start().await;
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .base_url("http://127.0.0.1:9/elsewhere")
+        .max_retries(0)
+        .build()
+        .unwrap();
+    server.enqueue(Mock::ok(json!({"foo": "bar"})));
+    let value: Value = client
+        .post(&format!("http://{}/absolute/foo", server.addr()))
+        .await
+        .unwrap();
+
+    assert_eq!(value, json!({"foo": "bar"}));
+    assert_eq!(server.requests()[0].path(), "/absolute/foo");
+}
+
+#[tokio::test]
+async fn a_hard_coded_query_is_merged_with_call_parameters() {
+    let server = MockServer::start().await;
+    let client = test_client(&server);
+    server.enqueue(Mock::ok(json!({})));
+    client.get::<Value>("/foo?beta=true").await.unwrap();
+    server.enqueue(Mock::ok(json!({})));
+    client
+        .get::<Value>("/foo?beta=true")
+        .query("limit", "10")
+        .query("page", "abc")
+        .await
+        .unwrap();
+    server.enqueue(Mock::ok(json!({})));
+    client
+        .get::<Value>("/files/a%2Fb?beta=true")
+        .query("limit", "10")
+        .await
+        .unwrap();
+
+    let requests = server.requests();
+    assert_eq!(requests[0].query(), Some("beta=true"));
+    assert_eq!(requests[1].query(), Some("beta=true&limit=10&page=abc"));
+    assert_eq!(requests[2].path(), "/v1/files/a%2Fb");
+    assert_eq!(requests[2].query(), Some("beta=true&limit=10"));
+}
+
+#[tokio::test]
+async fn a_call_parameter_replaces_a_hard_coded_one_of_the_same_name() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json!({})));
+    test_client(&server)
+        .get::<Value>("/foo?beta=true&keep=1")
+        .query("beta", "false")
+        .await
+        .unwrap();
+    assert_eq!(
+        server.requests()[0].query_pairs(),
+        [
+            ("keep".to_owned(), "1".to_owned()),
+            ("beta".to_owned(), "false".to_owned())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn path_parameters_are_percent_encoded() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(
+        json!({"id": "a/b", "object": "model", "created": 1, "owned_by": "me"}),
+    ));
+    let model = test_client(&server).models().retrieve("a/b").await.unwrap();
+    assert_eq!(model.id, "a/b");
+    assert_eq!(server.requests()[0].path(), "/v1/models/a%2Fb");
+}
+
+#[tokio::test]
+async fn dot_segment_and_empty_ids_fail_before_sending() {
+    let server = MockServer::start().await;
+    let client = test_client(&server);
+    for id in ["..", ".", ""] {
+        let err = client.models().retrieve(id).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest(_)), "{id:?}: {err:?}");
+        let err = client.models().delete(id).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest(_)), "{id:?}: {err:?}");
+    }
+    assert_eq!(server.requests().len(), 0);
+}
+
+#[tokio::test]
+async fn env_base_url_is_normalized_and_used() {
+    let server = MockServer::start().await;
+    let client = ClientBuilder::from_env_with(env(vec![
+        ("OPENAI_API_KEY", "env key".to_owned()),
+        ("OPENAI_BASE_URL", server.url()),
+    ]))
+    .build()
+    .unwrap();
+    assert_eq!(client.base_url(), format!("{}/", server.url()));
+    client.models().list().await.unwrap();
+
+    let r = &server.requests()[0];
+    assert_eq!(r.path(), "/v1/models");
+    assert_eq!(r.header("authorization"), Some("Bearer env key"));
+    assert_eq!(r.header("openai-organization"), None);
+}
+
+#[tokio::test]
+async fn env_organization_and_project_become_headers() {
+    let server = MockServer::start().await;
+    let client = ClientBuilder::from_env_with(env(vec![
+        ("OPENAI_API_KEY", API_KEY.to_owned()),
+        ("OPENAI_BASE_URL", server.url()),
+        ("OPENAI_ORG_ID", "org_env".to_owned()),
+        ("OPENAI_PROJECT_ID", "proj_env".to_owned()),
+    ]))
+    .build()
+    .unwrap();
+    client.models().list().await.unwrap();
+
+    let r = &server.requests()[0];
+    assert_eq!(r.header("openai-organization"), Some("org_env"));
+    assert_eq!(r.header("openai-project"), Some("proj_env"));
+}
+
+#[test]
+fn a_missing_env_key_is_a_config_error() {
+    let err = ClientBuilder::from_env_with(env(vec![(
+        "OPENAI_BASE_URL",
+        "http://127.0.0.1:9/v1".to_owned(),
+    )]))
+    .build()
+    .unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+}
+
+#[test]
+fn the_default_base_url_is_openai() {
+    let client = Client::builder().api_key(API_KEY).build().unwrap();
+    assert_eq!(client.base_url(), "https://api.openai.com/v1/");
+}
+
+#[tokio::test]
+async fn query_values_are_form_encoded() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json!({})));
+    test_client(&server)
+        .get::<Value>("/foo")
+        .query("q", "a b&c/d")
+        .query("in[]", "é")
+        .await
+        .unwrap();
+    let r = &server.requests()[0];
+    assert_eq!(r.query(), Some("q=a+b%26c%2Fd&in%5B%5D=%C3%A9"));
+    assert_eq!(
+        r.query_pairs(),
+        [
+            ("q".to_owned(), "a b&c/d".to_owned()),
+            ("in[]".to_owned(), "é".to_owned())
+        ]
+    );
+}
