@@ -38,6 +38,10 @@
 //!
 //! - `rustls` (default): HTTPS through rustls with the operating system's roots.
 //! - `webpki-roots`: also trust Mozilla's root certificates compiled in.
+//! - `native-tls`: HTTPS through the platform's TLS library (OpenSSL on Linux,
+//!   Secure Transport on macOS, SChannel on Windows) and its trust store. With
+//!   `rustls` on too, rustls stays the default and
+//!   `HttpClientBuilder::use_native_tls` selects native-tls.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
 

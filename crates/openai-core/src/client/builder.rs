@@ -52,6 +52,8 @@ pub struct ClientBuilder {
     http_service: Option<BoxHttpService>,
     time_source: Option<SharedTimeSource>,
     client_name: String,
+    #[cfg(feature = "native-tls")]
+    native_tls: bool,
     error: Option<String>,
 }
 
@@ -74,6 +76,8 @@ impl ClientBuilder {
             http_service: None,
             time_source: None,
             client_name: "OpenAI".to_owned(),
+            #[cfg(feature = "native-tls")]
+            native_tls: false,
             error: None,
         }
     }
@@ -172,6 +176,16 @@ impl ClientBuilder {
     /// `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are honoured.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
+        self
+    }
+
+    /// Uses the platform's TLS library (OpenSSL, Secure Transport, SChannel)
+    /// instead of rustls. Only needed when both the `rustls` and the
+    /// `native-tls` features are on; with `native-tls` alone it is the default.
+    #[cfg(feature = "native-tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "native-tls")))]
+    pub fn use_native_tls(mut self) -> Self {
+        self.native_tls = true;
         self
     }
 
@@ -275,9 +289,13 @@ impl ClientBuilder {
 
         let connect_timeout = self.connect_timeout;
         let proxy = self.proxy;
+        #[cfg(feature = "native-tls")]
+        let native_tls = self.native_tls;
         let mut stack = Stack::new()
             .http_client(move |b| {
                 let b = b.connect_timeout(connect_timeout);
+                #[cfg(feature = "native-tls")]
+                let b = if native_tls { b.use_native_tls() } else { b };
                 match proxy {
                     Some(p) => b.proxy(p),
                     None => b,
@@ -440,6 +458,13 @@ mod tests {
                 .build()
                 .is_err()
         );
+    }
+
+    #[cfg(feature = "native-tls")]
+    #[test]
+    fn native_tls_client_builds() {
+        let c = Client::builder().api_key("k").use_native_tls().build().unwrap();
+        assert_eq!(c.base_url(), "https://api.openai.com/v1/");
     }
 
     #[test]

@@ -9,10 +9,11 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
+use super::HttpClient;
 use super::connector::Connector;
 use super::error::ConfigError;
 use super::proxy::{Proxies, ProxyConnector};
-use super::{HttpClient, Transport};
+use super::transport::{TlsSettings, Transport};
 
 /// reference/client.md: timeouts (connect 5 s).
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -31,8 +32,7 @@ pub struct HttpClientBuilder {
     pool_idle_timeout: Option<Duration>,
     pool_max_idle_per_host: usize,
     proxy: ProxySetting,
-    #[cfg(feature = "rustls")]
-    tls_config: Option<rustls::ClientConfig>,
+    tls: TlsSettings,
     error: Option<ConfigError>,
 }
 
@@ -53,8 +53,7 @@ impl HttpClientBuilder {
             pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
             pool_max_idle_per_host: DEFAULT_POOL_MAX_IDLE_PER_HOST,
             proxy: ProxySetting::Env,
-            #[cfg(feature = "rustls")]
-            tls_config: None,
+            tls: TlsSettings::default(),
             error: None,
         }
     }
@@ -115,14 +114,41 @@ impl HttpClientBuilder {
     }
 
     /// Uses `config` for https instead of the default (ring provider, the
-    /// operating system's roots, plus Mozilla's with `webpki-roots`).
+    /// operating system's roots, plus Mozilla's with `webpki-roots`). This
+    /// also selects rustls, as [`use_rustls`](Self::use_rustls) does.
     ///
     /// If `config.alpn_protocols` is empty it is set to `h2`, `http/1.1`;
     /// otherwise it is kept (offer only `http/1.1` to stay on HTTP/1.1).
     #[cfg(feature = "rustls")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
     pub fn tls_config(mut self, config: rustls::ClientConfig) -> Self {
-        self.tls_config = Some(config);
+        self.tls.rustls_config = Some(config);
+        self.use_rustls()
+    }
+
+    /// Serves https through rustls.
+    ///
+    /// This is the default whenever the `rustls` feature is on, so it only
+    /// matters to undo `use_native_tls` (feature `native-tls`): the last call
+    /// of the two, or of [`tls_config`](Self::tls_config), wins.
+    #[cfg(feature = "rustls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
+    pub fn use_rustls(mut self) -> Self {
+        self.tls.native_tls = false;
+        self
+    }
+
+    /// Serves https through native-tls: the platform's TLS library (OpenSSL
+    /// on Linux, Secure Transport on macOS, SChannel on Windows) and its
+    /// trust store. A `tls_config` (feature `rustls`) given before is then
+    /// unused; the last call of this, `use_rustls` or `tls_config` wins.
+    ///
+    /// Default is rustls when the `rustls` feature is on too, native-tls
+    /// otherwise.
+    #[cfg(feature = "native-tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "native-tls")))]
+    pub fn use_native_tls(mut self) -> Self {
+        self.tls.native_tls = true;
         self
     }
 
@@ -139,16 +165,18 @@ impl HttpClientBuilder {
     }
 
     /// Builds the client. Proxy environment variables and the operating
-    /// system's root certificates are read here, once.
+    /// system's root certificates are read here (the certificates once per
+    /// process).
     ///
     /// No runtime is needed to build; requests must run on a Tokio runtime.
     ///
     /// # Errors
     ///
     /// A [`ConfigError`] for a proxy URL given to [`proxy`](Self::proxy) that
-    /// is not a valid `http://` URL, or a TLS configuration rustls rejects.
-    /// Finding no root certificates is not an error: the client then serves
-    /// plain http and fails https requests with a message saying why.
+    /// is not a valid `http://` URL, a TLS configuration rustls rejects, or a
+    /// native-tls connector the platform's library fails to create. With
+    /// rustls, finding no root certificates is not an error: the client then
+    /// serves plain http and fails https requests with a message saying why.
     pub fn build(self) -> Result<HttpClient, ConfigError> {
         if let Some(err) = self.error {
             return Err(err);
@@ -168,14 +196,8 @@ impl HttpClientBuilder {
         http.set_nodelay(true);
         let tcp = ProxyConnector::new(http, proxies.clone());
 
-        #[cfg(feature = "rustls")]
-        let (transport, https): (Transport, _) = {
-            let (config, https) = super::tls::config(self.tls_config)?;
-            (hyper_rustls::HttpsConnector::from((tcp, config)), https)
-        };
-        #[cfg(not(feature = "rustls"))]
-        let (transport, https): (Transport, _) = (tcp, Err(NO_TLS));
-
+        let (transport, https) = Transport::new(tcp, self.tls)?;
+        let backend = transport.backend();
         let connector = Connector::new(transport, self.connect_timeout, https);
         let client = Client::builder(TokioExecutor::new())
             // Without a timer hyper-util never evicts idle connections.
@@ -188,6 +210,7 @@ impl HttpClientBuilder {
             client,
             proxies,
             self.connect_timeout,
+            backend,
         ))
     }
 }
@@ -204,9 +227,10 @@ impl fmt::Debug for HttpClientBuilder {
         d.field("connect_timeout", &self.connect_timeout)
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
-            .field("proxy", &self.proxy);
+            .field("proxy", &self.proxy)
+            .field("tls", &self.tls.backend());
         #[cfg(feature = "rustls")]
-        d.field("custom_tls_config", &self.tls_config.is_some());
+        d.field("custom_tls_config", &self.tls.rustls_config.is_some());
         d.field("error", &self.error).finish()
     }
 }
@@ -225,10 +249,6 @@ impl fmt::Debug for ProxySetting {
         }
     }
 }
-
-#[cfg(not(feature = "rustls"))]
-const NO_TLS: &str =
-    "https is not available: openai-transport was built without the `rustls` feature";
 
 /// Same variables, same order as hyper-util's `Matcher::from_env`.
 fn no_proxy_from_env() -> String {

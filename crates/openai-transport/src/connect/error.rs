@@ -31,13 +31,13 @@ pub struct ConfigError {
 #[derive(Debug)]
 enum ConfigKind {
     InvalidProxy(&'static str),
-    // Kept without the `rustls` feature too: features never change a type's shape.
-    #[cfg_attr(not(feature = "rustls"), allow(dead_code))]
+    // Kept without a TLS feature too: features never change a type's shape.
+    #[cfg_attr(not(any(feature = "rustls", feature = "native-tls")), allow(dead_code))]
     Tls(BoxError),
 }
 
 /// A connection the client cannot make whatever the server does: https
-/// without TLS, a proxy scheme this connector does not speak, a URL scheme
+/// without TLS (no TLS feature, or rustls without root certificates), a proxy scheme this connector does not speak, a URL scheme
 /// other than http/https.
 #[derive(Debug)]
 pub(crate) struct Unsupported(pub(crate) &'static str);
@@ -67,7 +67,7 @@ impl ConfigError {
         }
     }
 
-    #[cfg(feature = "rustls")]
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
     pub(crate) fn tls(err: impl Into<BoxError>) -> Self {
         Self {
             kind: ConfigKind::Tls(err.into()),

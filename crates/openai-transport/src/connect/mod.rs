@@ -11,16 +11,23 @@
 //!    └ legacy::Client   pool keyed by scheme + host + port; one pool per HttpClient
 //!       └ Connector     refuses unsupported schemes (https without TLS);
 //!          │            connect timeout over everything below
-//!          └ HttpsConnector   TLS + ALPN for https targets (hyper-rustls, `rustls` feature)
+//!          └ Transport   TLS + ALPN for https targets: hyper-rustls (`rustls`)
+//!             │          or hyper-tls (`native-tls`), or none
 //!             └ ProxyConnector   direct | TCP to a forward proxy | CONNECT tunnel
 //!                └ HttpConnector   DNS + TCP
 //! ```
 //!
 //! Everything is decided once, in [`HttpClientBuilder::build`]: the proxy
 //! environment variables are read then (through hyper-util's `Matcher`, which
-//! follows curl's rules), and so are the root certificates. Nothing here has a
-//! process-wide effect: the rustls configuration carries its own `ring`
-//! provider instead of installing a default one.
+//! follows curl's rules), and so is the TLS backend with its root
+//! certificates. Nothing here has a process-wide effect: the rustls
+//! configuration carries its own `ring` provider instead of installing a
+//! default one, and native-tls finds the system's certificates without
+//! setting environment variables.
+//!
+//! TLS backends: with the `rustls` feature (the default) https goes through
+//! rustls; with `native-tls` alone, through the platform's library; with
+//! both, rustls unless `HttpClientBuilder::use_native_tls` is called.
 //!
 //! Proxies: `http://` proxies only, for http targets as a forward proxy and
 //! for https targets through a `CONNECT` tunnel. A SOCKS or `https://` proxy
@@ -67,9 +74,12 @@ mod builder;
 mod connector;
 mod error;
 pub mod future;
+#[cfg(feature = "native-tls")]
+mod native;
 mod proxy;
 #[cfg(feature = "rustls")]
 mod tls;
+mod transport;
 
 #[cfg(test)]
 mod test_support;
@@ -78,13 +88,10 @@ pub use self::builder::HttpClientBuilder;
 pub(crate) use self::error::Unsupported;
 pub use self::error::{ConfigError, ConnectTimeout};
 
-/// The connector chain below [`connector::Connector`].
-#[cfg(feature = "rustls")]
-type Transport = hyper_rustls::HttpsConnector<proxy::ProxyConnector>;
-#[cfg(not(feature = "rustls"))]
-type Transport = proxy::ProxyConnector;
+use self::transport::{Backend, Transport};
 
-/// Pooled HTTP/1.1 and HTTP/2 client: TLS (rustls), proxies, connect timeout.
+/// Pooled HTTP/1.1 and HTTP/2 client: TLS (rustls or native-tls), proxies,
+/// connect timeout.
 ///
 /// Cloning is cheap and every clone shares one connection pool. Build one
 /// with [`HttpClient::builder`].
@@ -97,6 +104,7 @@ struct Inner {
     client: Client<connector::Connector<Transport>, Body>,
     proxies: proxy::Proxies,
     connect_timeout: Option<Duration>,
+    tls: Backend,
 }
 
 impl HttpClient {
@@ -110,12 +118,14 @@ impl HttpClient {
         client: Client<connector::Connector<Transport>, Body>,
         proxies: proxy::Proxies,
         connect_timeout: Option<Duration>,
+        tls: Backend,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 client,
                 proxies,
                 connect_timeout,
+                tls,
             }),
         }
     }
@@ -126,6 +136,7 @@ impl fmt::Debug for HttpClient {
         f.debug_struct("HttpClient")
             .field("proxies", &self.inner.proxies)
             .field("connect_timeout", &self.inner.connect_timeout)
+            .field("tls", &self.inner.tls)
             .finish_non_exhaustive()
     }
 }
@@ -158,6 +169,8 @@ mod tests {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
 
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    use super::test_support::NotTls;
     use super::test_support::{Proxy, Server, find};
     use super::*;
 
@@ -290,13 +303,124 @@ mod tests {
         assert_eq!(server.heads().len(), 1);
     }
 
+    /// A builder for https tests with the default backend. With rustls, the
+    /// tests do not depend on the machine's root certificates.
+    #[cfg(feature = "rustls")]
+    fn https_builder() -> HttpClientBuilder {
+        HttpClient::builder().tls_config(test_tls())
+    }
+
+    #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+    fn https_builder() -> HttpClientBuilder {
+        HttpClient::builder()
+    }
+
+    #[test]
+    fn the_default_backend_depends_only_on_the_features() {
+        let expected = if cfg!(feature = "rustls") {
+            Backend::Rustls
+        } else if cfg!(feature = "native-tls") {
+            Backend::NativeTls
+        } else {
+            Backend::None
+        };
+        assert_eq!(direct().inner.tls, expected);
+    }
+
+    #[cfg(feature = "native-tls")]
+    #[test]
+    fn use_native_tls_builds() {
+        let client = HttpClient::builder()
+            .no_proxy()
+            .use_native_tls()
+            .build()
+            .unwrap();
+        assert_eq!(client.inner.tls, Backend::NativeTls);
+        let debug = format!("{client:?}");
+        assert!(debug.contains("tls: NativeTls"), "{debug}");
+    }
+
+    #[cfg(all(feature = "rustls", feature = "native-tls"))]
+    #[test]
+    fn the_last_backend_choice_wins() {
+        let builder = || HttpClient::builder().no_proxy().use_native_tls();
+        let client = builder().use_rustls().build().unwrap();
+        assert_eq!(client.inner.tls, Backend::Rustls);
+        let client = builder().tls_config(test_tls()).build().unwrap();
+        assert_eq!(client.inner.tls, Backend::Rustls);
+        let client = HttpClient::builder()
+            .no_proxy()
+            .tls_config(test_tls())
+            .use_native_tls()
+            .build()
+            .unwrap();
+        assert_eq!(client.inner.tls, Backend::NativeTls);
+    }
+
+    /// Sends an https request to a plain-TCP server and checks that it fails
+    /// as a connection error (not a timeout, not a panic), after a
+    /// ClientHello that offers `h2` and `http/1.1` through ALPN.
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    async fn https_to_plain_tcp(builder: HttpClientBuilder) -> BoxError {
+        // The ALPN protocol list as sent: each name after its length.
+        const ALPN: &[u8] = b"\x02h2\x08http/1.1";
+        let server = NotTls::start().await;
+        let client = builder.no_proxy().build().unwrap();
+        let err = client.oneshot(get(&server.https_url())).await.unwrap_err();
+        let legacy = err
+            .downcast_ref::<hyper_util::client::legacy::Error>()
+            .unwrap();
+        assert!(legacy.is_connect(), "{err:?}");
+        assert!(find::<ConnectTimeout>(&*err).is_none(), "{err:?}");
+        assert!(find::<error::Unsupported>(&*err).is_none(), "{err:?}");
+        let hellos = server.hellos();
+        assert_eq!(hellos.len(), 1);
+        let offers = hellos[0].windows(ALPN.len()).any(|w| w == ALPN);
+        assert!(offers, "no h2 + http/1.1 ALPN in {:02x?}", hellos[0]);
+        err
+    }
+
     #[cfg(feature = "rustls")]
     #[tokio::test]
+    async fn rustls_to_a_server_that_is_not_tls_fails_to_connect() {
+        let err = https_to_plain_tcp(HttpClient::builder().tls_config(test_tls())).await;
+        // hyper-rustls wraps the rustls error in `io::Error`s, whose
+        // `source()` skips what they wrap: unwrap them by hand.
+        let mut io = find::<std::io::Error>(&*err).unwrap();
+        while let Some(inner) = io.get_ref().and_then(|e| e.downcast_ref()) {
+            io = inner;
+        }
+        let tls = io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>());
+        assert!(tls.is_some(), "{err:?}");
+        #[cfg(feature = "native-tls")]
+        assert!(find::<native_tls::Error>(&*err).is_none(), "{err:?}");
+    }
+
+    #[cfg(feature = "native-tls")]
+    #[tokio::test]
+    async fn native_tls_to_a_server_that_is_not_tls_fails_to_connect() {
+        let err = https_to_plain_tcp(HttpClient::builder().use_native_tls()).await;
+        assert!(find::<native_tls::Error>(&*err).is_some(), "{err:?}");
+    }
+
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    #[tokio::test]
     async fn https_through_a_proxy_uses_connect() {
+        assert_https_through_a_proxy_uses_connect(https_builder()).await;
+    }
+
+    #[cfg(all(feature = "rustls", feature = "native-tls"))]
+    #[tokio::test]
+    async fn https_through_a_proxy_uses_connect_with_native_tls() {
+        let builder = HttpClient::builder().use_native_tls();
+        assert_https_through_a_proxy_uses_connect(builder).await;
+    }
+
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    async fn assert_https_through_a_proxy_uses_connect(builder: HttpClientBuilder) {
         let proxy = Proxy::start(None).await;
-        let client = HttpClient::builder()
+        let client = builder
             .proxy_with_no_proxy(&proxy.url_with_auth("user", "secret"), "")
-            .tls_config(test_tls())
             .build()
             .unwrap();
         let request = client.oneshot(get("https://api.example.test/v1/models"));
@@ -322,13 +446,12 @@ mod tests {
         assert!(find::<ConnectTimeout>(&*err).is_none(), "{err:?}");
     }
 
-    #[cfg(feature = "rustls")]
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
     #[tokio::test(start_paused = true)]
     async fn a_silent_proxy_hits_the_connect_timeout() {
         let proxy = Proxy::start(None).await;
-        let client = HttpClient::builder()
+        let client = https_builder()
             .proxy_with_no_proxy(&proxy.url(), "")
-            .tls_config(test_tls())
             .build()
             .unwrap();
         let started = tokio::time::Instant::now();
@@ -340,14 +463,17 @@ mod tests {
         assert_eq!(started.elapsed(), Duration::from_secs(5));
     }
 
-    #[cfg(not(feature = "rustls"))]
+    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
     #[tokio::test]
-    async fn https_without_the_rustls_feature_fails_clearly() {
+    async fn https_without_a_tls_feature_fails_clearly() {
         let err = direct()
             .oneshot(get("https://127.0.0.1:1/"))
             .await
             .unwrap_err();
         let message = format!("{}", find::<error::Unsupported>(&*err).unwrap());
-        assert!(message.contains("`rustls` feature"), "{message}");
+        assert!(
+            message.contains("`rustls`") && message.contains("`native-tls`"),
+            "{message}"
+        );
     }
 }

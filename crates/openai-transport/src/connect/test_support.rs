@@ -137,7 +137,10 @@ impl Proxy {
     }
 
     /// Closes every connection and stops listening.
-    #[cfg_attr(not(feature = "rustls"), allow(dead_code))] // used by https tests only
+    #[cfg_attr(
+        not(any(feature = "rustls", feature = "native-tls")),
+        allow(dead_code) // used by https tests only
+    )]
     pub(super) fn close(&self) {
         self.task.abort();
     }
@@ -146,6 +149,72 @@ impl Proxy {
 impl Drop for Proxy {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+/// A plain-TCP server where https is expected: on each connection it reads
+/// the first TLS record the client sends (its ClientHello) and records it,
+/// answers with a plain HTTP response, which no TLS client accepts as a
+/// handshake, and closes.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+pub(super) struct NotTls {
+    addr: SocketAddr,
+    hellos: Arc<Mutex<Vec<Vec<u8>>>>,
+    task: JoinHandle<()>,
+}
+
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+impl NotTls {
+    pub(super) async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let hellos = Arc::new(Mutex::new(Vec::new()));
+        let record = hellos.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let hello = read_tls_record(&mut stream).await;
+                record.lock().unwrap().push(hello);
+                let _ = stream.write_all(response("not tls").as_bytes()).await;
+                let _ = stream.shutdown().await;
+            }
+        });
+        Self { addr, hellos, task }
+    }
+
+    pub(super) fn https_url(&self) -> String {
+        format!("https://{}/", self.addr)
+    }
+
+    /// The first TLS record of each connection so far.
+    pub(super) fn hellos(&self) -> Vec<Vec<u8>> {
+        self.hellos.lock().unwrap().clone()
+    }
+}
+
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+impl Drop for NotTls {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Reads one TLS record: a 5-byte header whose last two bytes are the length
+/// of what follows. Returns what was read at end of stream.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+async fn read_tls_record(stream: &mut TcpStream) -> Vec<u8> {
+    let mut record = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        if record.len() >= 5 {
+            let len = usize::from(u16::from_be_bytes([record[3], record[4]]));
+            if record.len() >= 5 + len {
+                return record;
+            }
+        }
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => return record,
+            Ok(n) => record.extend_from_slice(&buf[..n]),
+        }
     }
 }
 
