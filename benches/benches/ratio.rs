@@ -1,0 +1,151 @@
+//! The targets as paired ratios: SDK and floor measured alternately, batch by
+//! batch, in the same process, so that load from other processes on a shared
+//! machine weighs on both alike (criterion measures one benchmark after the
+//! other, and a burst of load during one skews their ratio). Not timed by
+//! criterion; prints, per target, client CPU per operation of both, the ratio
+//! of the sums and the median of the per-round ratios, against the target.
+//!
+//! `BENCH_CLOCK=wall` measures wall time instead of client CPU.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use openai_benches::clock::Clock;
+use openai_benches::setup::{Bench, Target};
+use openai_mock::Mock;
+
+/// Events per stream, as in the `sse` benchmark.
+const EVENTS: usize = 10_000;
+
+/// One measured configuration.
+struct Case {
+    name: &'static str,
+    rounds: usize,
+    target: f64,
+    work: Work,
+}
+
+#[derive(Clone, Copy)]
+enum Work {
+    /// `batches` rounds of `concurrency` concurrent calls.
+    Chat { concurrency: u32, batches: u32 },
+    /// One stream of [`EVENTS`] events, `per_read` per body frame.
+    Stream { per_read: usize },
+}
+
+impl Work {
+    /// Operations per batch: requests or events.
+    fn ops(self) -> u32 {
+        match self {
+            Self::Chat {
+                concurrency,
+                batches,
+            } => concurrency * batches,
+            Self::Stream { .. } => EVENTS as u32,
+        }
+    }
+}
+
+fn main() {
+    let clock = Clock::from_env();
+    let bench = Bench::new();
+    let cases = [
+        Case {
+            name: "chat_create/concurrency=1",
+            rounds: 30,
+            target: 1.2,
+            work: Work::Chat {
+                concurrency: 1,
+                batches: 300,
+            },
+        },
+        Case {
+            name: "chat_create/concurrency=64",
+            rounds: 30,
+            target: 1.2,
+            work: Work::Chat {
+                concurrency: 64,
+                batches: 10,
+            },
+        },
+        Case {
+            name: "sse/per_read=1",
+            rounds: 20,
+            target: 1.4,
+            work: Work::Stream { per_read: 1 },
+        },
+        Case {
+            name: "sse/per_read=64",
+            rounds: 20,
+            target: 2.0,
+            work: Work::Stream { per_read: 64 },
+        },
+    ];
+    println!(
+        "ratio ({}): sdk/floor per operation, batches alternated",
+        clock.name()
+    );
+    for case in &cases {
+        bench.answer_with(match case.work {
+            Work::Chat { .. } => Mock::chat_completion("Hello from the mock"),
+            Work::Stream { per_read } => Mock::chat_stream_repeat(EVENTS, per_read),
+        });
+        // Warm-up: connections, buffers, allocator.
+        for target in Target::ALL {
+            batch(&bench, clock, case.work, target);
+        }
+        let mut sums = [Duration::ZERO; 2];
+        let mut ratios = Vec::with_capacity(case.rounds);
+        for round in 0..case.rounds {
+            // Alternate which goes first, so neither always follows the other.
+            let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+            let mut times = [Duration::ZERO; 2];
+            for i in order {
+                times[i] = batch(&bench, clock, case.work, Target::ALL[i]);
+                sums[i] += times[i];
+            }
+            ratios.push(times[0].as_secs_f64() / times[1].as_secs_f64());
+        }
+        ratios.sort_by(f64::total_cmp);
+        let median = ratios[ratios.len() / 2];
+        let per_op = |sum: Duration| sum / (case.work.ops() * case.rounds as u32);
+        let ratio = sums[0].as_secs_f64() / sums[1].as_secs_f64();
+        println!(
+            "{}: sdk {:?}/op, floor {:?}/op, ratio {ratio:.2} (median of rounds {median:.2}, range {:.2}..{:.2}), target <= {}: {}",
+            case.name,
+            per_op(sums[0]),
+            per_op(sums[1]),
+            ratios[0],
+            ratios[ratios.len() - 1],
+            case.target,
+            if median <= case.target {
+                "met"
+            } else {
+                "MISSED"
+            },
+        );
+    }
+}
+
+/// Runs one batch of `work` with `target`; returns its time.
+fn batch(bench: &Bench, clock: Clock, work: Work, target: Target) -> Duration {
+    let clients = bench.clients.clone();
+    let start = clock.now();
+    bench.run(async move {
+        match work {
+            Work::Chat {
+                concurrency,
+                batches,
+            } => {
+                for _ in 0..batches {
+                    let mut calls: FuturesUnordered<_> =
+                        (0..concurrency).map(|_| clients.chat(target)).collect();
+                    while calls.next().await.is_some() {}
+                }
+            }
+            Work::Stream { .. } => assert_eq!(clients.stream(target).await, EVENTS),
+        }
+    });
+    start.elapsed()
+}

@@ -1,0 +1,225 @@
+//! [`Bench`]: the runtimes, the mock server and both clients of a benchmark;
+//! [`Clients`]: one call or one stream by the SDK or by the floor.
+
+use std::future::Future;
+use std::hint::black_box;
+
+use futures_util::StreamExt;
+use openai::types::chat::{ChatCompletionCreateParams, ChatMessage};
+use openai_mock::{Mock, MockServer};
+use tokio::runtime::{Builder, Runtime};
+
+use crate::floor::{Floor, Params};
+
+/// Name prefix of the threads whose CPU time is measured (at most 15 bytes,
+/// the kernel's limit for a thread name).
+pub const CLIENT_THREAD: &str = "bench-client";
+
+/// Name of the mock server's threads.
+pub const SERVER_THREAD: &str = "mock-server";
+
+/// The model every benchmark request names.
+pub const MODEL: &str = "gpt-4o";
+
+/// The user message every benchmark request sends.
+pub const PROMPT: &str = "hi";
+
+/// A mock server on its own runtime, and the SDK and floor clients on another.
+#[derive(Debug)]
+pub struct Bench {
+    // Fields drop in order: the server before the runtimes.
+    /// The mock server.
+    pub server: MockServer,
+    /// The clients.
+    pub clients: Clients,
+    client_rt: Runtime,
+    _server_rt: Runtime,
+}
+
+/// The SDK client and the floor client; cheap to clone into a task.
+#[derive(Debug, Clone)]
+pub struct Clients {
+    /// The SDK client under test (no retries, default timeout).
+    pub sdk: openai::Client,
+    /// The floor client.
+    pub floor: Floor,
+}
+
+/// Which client a benchmark runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The SDK.
+    Sdk,
+    /// The raw floor.
+    Floor,
+}
+
+impl Bench {
+    /// Starts the server (one worker thread) and builds the clients on a
+    /// two-worker runtime, checks that both send the same bodies, then turns
+    /// request recording off so the server's memory stays flat.
+    ///
+    /// # Panics
+    ///
+    /// If a runtime, the server or the SDK client cannot be built, or the
+    /// check fails.
+    pub fn new() -> Self {
+        let server_rt = Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name(SERVER_THREAD)
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        let client_rt = Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name(CLIENT_THREAD)
+            .enable_all()
+            .build()
+            .expect("client runtime");
+        let server = server_rt.block_on(MockServer::start());
+        let sdk = {
+            let _guard = client_rt.enter();
+            openai::Client::builder()
+                .api_key("k")
+                .base_url(server.url())
+                .max_retries(0)
+                .build()
+                .expect("SDK client")
+        };
+        let floor = Floor::new(&server.url());
+        let bench = Self {
+            server,
+            clients: Clients { sdk, floor },
+            client_rt,
+            _server_rt: server_rt,
+        };
+        bench.check_same_bodies();
+        bench.server.record_requests(false);
+        bench
+    }
+
+    /// Answers every request with `mock` from now on.
+    pub fn answer_with(&self, mock: Mock) {
+        self.server.set_default(mock);
+    }
+
+    /// Runs `future` to completion as a task of the client runtime, so its
+    /// work is done (and measured) on the client threads; the calling thread
+    /// only waits.
+    ///
+    /// # Panics
+    ///
+    /// If the task panics.
+    pub fn run<F>(&self, future: F) -> F::Output
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.client_rt
+            .block_on(self.client_rt.spawn(future))
+            .expect("the benchmark task panicked")
+    }
+
+    /// Checks that the SDK and the floor send the same JSON bodies, so the
+    /// floor serializes as much as the SDK does, and read the same answers.
+    fn check_same_bodies(&self) {
+        self.answer_with(Mock::chat_completion("ok"));
+        let clients = self.clients.clone();
+        self.run(async move {
+            let a = clients.sdk.chat().completions().create(sdk_params()).await;
+            let a = a.expect("SDK call");
+            let b = clients.floor.chat(Params::new(MODEL, PROMPT, false)).await;
+            let b = b.expect("floor call");
+            assert_eq!(a.choices[0].message.content.as_deref(), Some("ok"));
+            assert_eq!(b.choices[0].message.content.as_deref(), Some("ok"));
+        });
+        self.answer_with(Mock::chat_stream_repeat(3, 1));
+        let clients = self.clients.clone();
+        self.run(async move {
+            assert_eq!(clients.stream(Target::Sdk).await, 3);
+            assert_eq!(clients.stream(Target::Floor).await, 3);
+        });
+        let requests = self.server.requests();
+        assert_eq!(requests.len(), 4);
+        for pair in requests.chunks(2) {
+            assert_eq!(
+                pair[0].body(),
+                pair[1].body(),
+                "SDK and floor bodies differ"
+            );
+        }
+        self.server.clear_requests();
+    }
+}
+
+impl Default for Bench {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clients {
+    /// One non-streaming chat completion, its result passed to `black_box`.
+    ///
+    /// # Panics
+    ///
+    /// If the call fails.
+    pub async fn chat(&self, target: Target) {
+        match target {
+            Target::Sdk => {
+                let completion = self.sdk.chat().completions().create(sdk_params()).await;
+                black_box(completion.expect("SDK call"));
+            }
+            Target::Floor => {
+                let completion = self.floor.chat(Params::new(MODEL, PROMPT, false)).await;
+                black_box(completion.expect("floor call"));
+            }
+        }
+    }
+
+    /// One streamed chat completion read to its end, each chunk passed to
+    /// `black_box`; returns the number of chunks.
+    ///
+    /// # Panics
+    ///
+    /// If the call or the stream fails.
+    pub async fn stream(&self, target: Target) -> usize {
+        match target {
+            Target::Sdk => {
+                let stream = self.sdk.chat().completions().create_stream(sdk_params());
+                let mut stream = stream.await.expect("SDK stream");
+                let mut events = 0;
+                while let Some(chunk) = stream.next().await {
+                    black_box(chunk.expect("SDK chunk"));
+                    events += 1;
+                }
+                events
+            }
+            Target::Floor => {
+                let params = Params::new(MODEL, PROMPT, true);
+                let events = self.floor.chat_stream(params, |chunk| {
+                    black_box(chunk);
+                });
+                events.await.expect("floor stream")
+            }
+        }
+    }
+}
+
+impl Target {
+    /// Both targets, the SDK first.
+    pub const ALL: [Self; 2] = [Self::Sdk, Self::Floor];
+
+    /// `sdk` or `floor`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sdk => "sdk",
+            Self::Floor => "floor",
+        }
+    }
+}
+
+/// The SDK's params for every benchmark request.
+pub fn sdk_params() -> ChatCompletionCreateParams {
+    ChatCompletionCreateParams::new(MODEL, [ChatMessage::user(PROMPT)])
+}
