@@ -192,7 +192,14 @@ impl<T> Request<T> {
 
     fn build(self, raw: bool) -> Result<HttpRequest, Error> {
         let prepared = self.prepared?;
-        let options = self.client.defaults().merged(&self.options);
+        // Most calls set no per-call option: use the client's defaults as they are.
+        let merged;
+        let options = if self.options.is_empty() {
+            self.client.defaults()
+        } else {
+            merged = self.client.defaults().merged(&self.options);
+            &merged
+        };
         options.check()?;
         let mut body = prepared.body.clone();
         if let Some(extra) = &options.extra_body {

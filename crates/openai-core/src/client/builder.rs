@@ -463,7 +463,11 @@ mod tests {
     #[cfg(feature = "native-tls")]
     #[test]
     fn native_tls_client_builds() {
-        let c = Client::builder().api_key("k").use_native_tls().build().unwrap();
+        let c = Client::builder()
+            .api_key("k")
+            .use_native_tls()
+            .build()
+            .unwrap();
         assert_eq!(c.base_url(), "https://api.openai.com/v1/");
     }
 

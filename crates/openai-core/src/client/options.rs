@@ -156,6 +156,19 @@ impl RequestOptions {
         self
     }
 
+    /// Whether no option is set.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.timeout.is_none()
+            && self.max_retries.is_none()
+            && self.headers.is_empty()
+            && self.omit.is_empty()
+            && self.query.is_empty()
+            && self.extra_body.is_none()
+            && self.idempotency_key.is_none()
+            && self.follow_redirects.is_none()
+            && self.error.is_none()
+    }
+
     fn record_error(&mut self, message: &str) {
         if self.error.is_none() {
             self.error = Some(message.to_owned());

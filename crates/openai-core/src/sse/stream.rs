@@ -3,6 +3,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::LazyLock;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -72,7 +73,9 @@ impl<T: DeserializeOwned> Stream<T> {
         }
         // Parse once: only payloads that mention "error" take the slow path
         // through `Value` to check for a top-level error object.
-        if memchr::memmem::find(data, b"\"error\"").is_some() {
+        static ERROR_KEY: LazyLock<memchr::memmem::Finder<'static>> =
+            LazyLock::new(|| memchr::memmem::Finder::new(b"\"error\""));
+        if ERROR_KEY.find(data).is_some() {
             let value: Value = match serde_json::from_slice(data) {
                 Ok(v) => v,
                 Err(e) => return Some(Err(self.decode_error(e))),

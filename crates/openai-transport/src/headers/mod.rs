@@ -8,6 +8,7 @@
 
 mod platform;
 
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::header::HeaderName;
@@ -100,13 +101,15 @@ impl OmitHeaders {
 /// Adds a fixed set of headers to every request, without clobbering.
 #[derive(Debug, Clone)]
 pub struct DefaultHeadersLayer {
-    headers: HeaderMap,
+    headers: Arc<HeaderMap>,
 }
 
 impl DefaultHeadersLayer {
     /// A layer adding `headers`.
     pub fn new(headers: HeaderMap) -> Self {
-        Self { headers }
+        Self {
+            headers: Arc::new(headers),
+        }
     }
 }
 
@@ -125,7 +128,8 @@ impl<S> Layer<S> for DefaultHeadersLayer {
 #[derive(Debug, Clone)]
 pub struct DefaultHeaders<S> {
     inner: S,
-    headers: HeaderMap,
+    // Shared: the service is cloned for every call (the client's boxed stack).
+    headers: Arc<HeaderMap>,
 }
 
 impl<S> DefaultHeaders<S> {
@@ -169,13 +173,22 @@ where
 }
 
 fn apply_defaults(req: &mut HttpRequest, defaults: &HeaderMap) {
+    // Cloned (rarely present) so the headers can be borrowed mutably below.
     let omit = req.extensions().get::<OmitHeaders>().cloned();
+    let target = req.headers_mut();
+    target.reserve(defaults.keys_len());
     for name in defaults.keys() {
-        if req.headers().contains_key(name) || omit.as_ref().is_some_and(|o| o.contains(name)) {
+        if omit.as_ref().is_some_and(|o| o.contains(name)) {
             continue;
         }
-        for value in defaults.get_all(name) {
-            req.headers_mut().append(name.clone(), value.clone());
+        if let http::header::Entry::Vacant(slot) = target.entry(name) {
+            let mut values = defaults.get_all(name).iter();
+            if let Some(first) = values.next() {
+                let mut occupied = slot.insert_entry(first.clone());
+                for value in values {
+                    occupied.append(value.clone());
+                }
+            }
         }
     }
 }

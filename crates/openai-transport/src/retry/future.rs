@@ -21,7 +21,8 @@ use crate::{BoxError, HttpRequest, HttpResponse};
 #[pin_project]
 #[derive(Debug)]
 pub struct ResponseFuture<S: Service<HttpRequest>> {
-    service: S,
+    /// `Some` exactly when `template` is: the service for the next attempts.
+    service: Option<S>,
     template: Option<HttpRequest>,
     attempt: u32,
     max_retries: u32,
@@ -45,7 +46,7 @@ where
 {
     pub(super) fn new(
         first: S::Future,
-        service: S,
+        service: Option<S>,
         template: Option<HttpRequest>,
         max_retries: u32,
         set_count: bool,
@@ -112,7 +113,11 @@ where
                     this.state.set(State::Readying);
                 }
                 StateProj::Readying => {
-                    ready!(this.service.poll_ready(cx))?;
+                    let service = this
+                        .service
+                        .as_mut()
+                        .expect("a retry is only scheduled with a service");
+                    ready!(service.poll_ready(cx))?;
                     let template = this
                         .template
                         .as_ref()
@@ -123,10 +128,7 @@ where
                         req.headers_mut()
                             .insert(X_STAINLESS_RETRY_COUNT, count_value(*this.attempt));
                     }
-                    let fut = this
-                        .service
-                        .call(req)
-                        .instrument(attempt_span(*this.attempt));
+                    let fut = service.call(req).instrument(attempt_span(*this.attempt));
                     this.state.set(State::Called(fut));
                 }
             }

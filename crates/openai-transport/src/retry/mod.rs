@@ -161,8 +161,9 @@ where
         }
         // NOTE: `self.inner` was made ready by `poll_ready`; the clone that
         // goes into the future is polled ready before each retry.
+        // Only a call that may be retried needs its own copy of the service.
+        let service = template.as_ref().map(|_| self.inner.clone());
         let first = self.inner.call(req);
-        let service = self.inner.clone();
         ResponseFuture::new(
             first,
             service,

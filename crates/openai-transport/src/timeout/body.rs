@@ -1,20 +1,24 @@
 //! A body whose frames must each arrive within a timeout.
 
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use pin_project::pin_project;
-use tokio::time::Sleep;
+use tokio::time::{Instant, Sleep};
 
 use super::Elapsed;
 use super::future::deadline_after;
 use crate::{BoxError, ResponseBody};
 
-/// Fails with [`Elapsed`] when no frame arrives for `timeout`; the timer
-/// restarts on every frame, so a stream may run for as long as it keeps moving.
+/// Fails with [`Elapsed`] when no frame arrives for `timeout`; a stream may run
+/// for as long as it keeps moving.
+///
+/// The timer is not reset on every frame (that touches the timer wheel per
+/// event); a frame only notes the time, and when the timer fires it is
+/// re-armed for `last frame + timeout` unless that moment has passed.
 #[pin_project]
 #[derive(Debug)]
 pub struct IdleTimeoutBody {
@@ -23,6 +27,7 @@ pub struct IdleTimeoutBody {
     #[pin]
     sleep: Sleep,
     timeout: Duration,
+    last_frame: Instant,
 }
 
 impl IdleTimeoutBody {
@@ -32,6 +37,7 @@ impl IdleTimeoutBody {
             inner,
             sleep: tokio::time::sleep_until(deadline_after(timeout)),
             timeout,
+            last_frame: Instant::now(),
         }
     }
 }
@@ -45,15 +51,20 @@ impl Body for IdleTimeoutBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let mut this = self.project();
-        match this.inner.poll_frame(cx) {
-            Poll::Ready(frame) => {
-                this.sleep.as_mut().reset(deadline_after(*this.timeout));
-                Poll::Ready(frame)
+        if let Poll::Ready(frame) = this.inner.poll_frame(cx) {
+            *this.last_frame = Instant::now();
+            return Poll::Ready(frame);
+        }
+        loop {
+            ready!(this.sleep.as_mut().poll(cx));
+            let deadline = this
+                .last_frame
+                .checked_add(*this.timeout)
+                .unwrap_or_else(|| deadline_after(*this.timeout));
+            if Instant::now() >= deadline {
+                return Poll::Ready(Some(Err(Elapsed::new().into())));
             }
-            Poll::Pending => match this.sleep.poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Some(Err(Elapsed::new().into()))),
-                Poll::Pending => Poll::Pending,
-            },
+            this.sleep.as_mut().reset(deadline);
         }
     }
 
