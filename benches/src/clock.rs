@@ -3,7 +3,7 @@
 //!
 //! CPU time is read from `/proc/self/task/<tid>/schedstat` (nanoseconds on
 //! CPU per thread) for the threads whose name starts with
-//! [`CLIENT_THREAD`](crate::setup::CLIENT_THREAD). A thread that exits between
+//! [`CLIENT_THREAD`]. A thread that exits between
 //! two readings loses its time; the client runtime keeps its workers for the
 //! whole run and resolves no names (the mock listens on an IP literal), so no
 //! thread exits while measuring.

@@ -1,7 +1,192 @@
-//! Workspace tasks. `cargo xtask codegen` (generating openai-types from the
-//! OpenAPI spec) lands with issue 4; until then there is no task to run.
+//! Workspace tasks.
+//!
+//! `cargo xtask codegen [--spec PATH] [--check]` reads the OpenAPI spec (default
+//! `../shared/openapi/openapi.yaml` relative to the workspace root, or `$OPENAI_OPENAPI_SPEC`)
+//! and writes `crates/openai-types/src/generated/**`. With `--check` it writes nothing and
+//! exits non-zero when the committed output differs from what the spec generates.
+//!
+//! The pipeline: [`spec`] loads the YAML, [`lower`] turns it into the intermediate model of
+//! [`ir`] (types and operations, named by [`names`]), [`emit`] writes Rust from the model
+//! (doc comments through [`docs`]), [`examples`] writes the round-trip tests of the spec's
+//! examples.
 
-fn main() {
-    eprintln!("usage: cargo xtask codegen (not available yet)");
-    std::process::exit(2);
+mod docs;
+mod emit;
+mod examples;
+mod ir;
+mod lower;
+mod names;
+mod spec;
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--check | --dump-operations]";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<ExitCode, String> {
+    let mut args = std::env::args().skip(1);
+    let Some(task) = args.next() else {
+        return Err(USAGE.to_owned());
+    };
+    if task != "codegen" {
+        return Err(format!("unknown task `{task}`\n{USAGE}"));
+    }
+    let root = workspace_root();
+    let mut spec_path = std::env::var_os("OPENAI_OPENAPI_SPEC")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/openapi/openapi.yaml"));
+    let mut check = false;
+    let mut dump = false;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--check" => check = true,
+            "--dump-operations" => dump = true,
+            "--spec" => spec_path = args.next().map(PathBuf::from).ok_or(USAGE)?,
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    if dump {
+        let api = load_api(&root, &spec_path)?.1;
+        print!("{}", ir::dump_operations(&api));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let files = generate(&root, &spec_path)?;
+    let out_dir = root.join("crates/openai-types/src/generated");
+    if check {
+        let stale = stale_files(&out_dir, &files)?;
+        if stale.is_empty() {
+            println!("generated code is up to date ({} files)", files.len());
+            return Ok(ExitCode::SUCCESS);
+        }
+        for f in &stale {
+            eprintln!("stale: {f}");
+        }
+        eprintln!("run `cargo xtask codegen` and commit the result");
+        return Ok(ExitCode::FAILURE);
+    }
+    write_files(&out_dir, &files)?;
+    println!("wrote {} files to {}", files.len(), out_dir.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+}
+
+/// Generates every output file (path relative to `generated/` -> rustfmt'd contents).
+fn load_api(root: &Path, spec_path: &Path) -> Result<(yaml_rust2::Yaml, ir::Api), String> {
+    let text = std::fs::read_to_string(spec_path)
+        .map_err(|e| format!("reading {}: {e}", spec_path.display()))?;
+    let doc = spec::load(&text)?;
+    let tables = names::Tables::load(&root.join("xtask"))?;
+    let api = lower::lower(&doc, &tables)?;
+    Ok((doc, api))
+}
+
+fn generate(root: &Path, spec_path: &Path) -> Result<BTreeMap<String, String>, String> {
+    let (doc, api) = load_api(root, spec_path)?;
+    let mut files = emit::emit(&api);
+    let skips = examples::load_skips(&root.join("xtask/example-skips.tsv"))?;
+    files.insert(
+        "tests.rs".to_owned(),
+        examples::emit_tests(&doc, &api, &skips),
+    );
+    let mut out = BTreeMap::new();
+    for (path, code) in files {
+        out.insert(path, rustfmt(&code)?);
+    }
+    Ok(out)
+}
+
+fn rustfmt(code: &str) -> Result<String, String> {
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("running rustfmt: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("rustfmt stdin")?;
+    let input = code.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("rustfmt: {e}"))?;
+    writer
+        .join()
+        .map_err(|_| "rustfmt writer panicked")?
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        let mut dump = std::env::temp_dir();
+        dump.push("xtask-rustfmt-input.rs");
+        let _ = std::fs::write(&dump, code);
+        return Err(format!(
+            "rustfmt failed (input in {}):\n{}",
+            dump.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    String::from_utf8(output.stdout).map_err(|e| e.to_string())
+}
+
+fn stale_files(out_dir: &Path, files: &BTreeMap<String, String>) -> Result<Vec<String>, String> {
+    let mut stale = Vec::new();
+    for (path, code) in files {
+        match std::fs::read_to_string(out_dir.join(path)) {
+            Ok(existing) if existing == *code => {}
+            _ => stale.push(path.clone()),
+        }
+    }
+    for existing in list_rs(out_dir)? {
+        if !files.contains_key(&existing) {
+            stale.push(format!("{existing} (no longer generated)"));
+        }
+    }
+    Ok(stale)
+}
+
+fn write_files(out_dir: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
+    std::fs::create_dir_all(out_dir).map_err(|e| e.to_string())?;
+    for existing in list_rs(out_dir)? {
+        if !files.contains_key(&existing) {
+            std::fs::remove_file(out_dir.join(&existing)).map_err(|e| e.to_string())?;
+        }
+    }
+    for (path, code) in files {
+        let target = out_dir.join(path);
+        if std::fs::read_to_string(&target).ok().as_deref() != Some(code.as_str()) {
+            std::fs::write(&target, code).map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn list_rs(dir: &Path) -> Result<Vec<String>, String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".rs") {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
 }

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use openai_types::{ExtraFields, ResponseMeta};
+use openai_types::ResponseMeta;
 
 /// A list that fits in one response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,7 +20,7 @@ pub struct Page<T> {
     pub object: String,
     /// Fields this type does not name.
     #[serde(flatten)]
-    pub extra: ExtraFields,
+    pub extra: serde_json::Map<String, serde_json::Value>,
     #[serde(skip)]
     request_id: Option<String>,
 }

@@ -1,16 +1,30 @@
-//! Serde models of OpenAI API requests and responses.
+//! Serde models of every OpenAI API request and response: generated from the
+//! official OpenAPI spec, lossless, forward compatible, no I/O.
 //!
-//! No I/O and no HTTP: these are plain data types that (de)serialize the wire
-//! format, shared by the client (`openai-core`), the mock server's users and
-//! anyone who logs or proxies OpenAI traffic. Paths mirror the Python SDK's
-//! `openai.types` modules: [`chat::ChatCompletion`],
-//! [`CreateEmbeddingResponse`], [`Model`].
+//! Paths mirror the Python SDK's `openai.types` modules:
+//! [`chat::ChatCompletion`], [`CreateEmbeddingResponse`], [`Model`],
+//! `responses::Response`, `beta::threads::Run`. Each resource group is a
+//! cargo feature (`chat`, `embeddings`, ..., or `full`); schemas shared by
+//! several groups are always on.
 //!
-//! Forward compatibility: response types keep fields they do not name in an
-//! `extra` map and write them back on serialize, and fields the spec marks
-//! required default when a compatible server leaves them out.
+//! # Lossless by default
 //!
-//! ```
+//! - Every object keeps the fields it does not name ([`ExtraFields`]) and
+//!   writes them back; `field_state("x")` tells missing from null from present.
+//! - Every string enum is open: an unknown value is kept (`Unknown`) and
+//!   serialized back unchanged; match with a wildcard arm or compare `as_str()`.
+//! - Unions dispatch on their tag and fall back to the raw JSON instead of failing.
+//! - Optional fields are [`Nullable`]: absent, `null`, or a value.
+//! - A response missing a field the spec marks required still parses (the
+//!   field takes its default, and `field_state` reports it missing), so
+//!   OpenAI-compatible servers that omit `object` or `created` work.
+//!
+//! The code under `generated/` is written by `cargo xtask codegen`; the
+//! hand-written ergonomic layer ([`chat::ChatMessage`] constructors,
+//! [`chat::ContentPart::image_bytes`], ...) lives beside it.
+//!
+#![cfg_attr(feature = "chat", doc = "```")]
+#![cfg_attr(not(feature = "chat"), doc = "```text")]
 //! use openai_types::chat::{ChatCompletionCreateParams, ChatMessage, ContentPart};
 //!
 //! let params = ChatCompletionCreateParams::new(
@@ -25,19 +39,119 @@
 //! assert_eq!(json["messages"][1]["content"][1]["type"], "image_url");
 //! ```
 #![doc(test(attr(deny(warnings))))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "chat")]
 mod base64;
-pub mod chat;
-mod embedding;
+#[cfg(feature = "chat")]
+mod chat_ext;
+mod generated;
 mod meta;
-mod model;
+mod support;
 
-pub use embedding::{
-    CreateEmbeddingResponse, Embedding, EmbeddingCreateParams, EmbeddingInput, EmbeddingUsage,
-    EmbeddingVector,
-};
 pub use meta::ResponseMeta;
-pub use model::{Model, ModelDeleted};
+pub use support::{ExtraFields, FieldState, Nullable, UnknownValue};
 
-/// Fields a type does not name, kept as JSON and written back on serialize.
-pub type ExtraFields = serde_json::Map<String, serde_json::Value>;
+// openai.types (top level) and openai.types.shared
+#[cfg(feature = "batches")]
+pub use generated::batches::*;
+#[cfg(feature = "completions")]
+pub use generated::completions::*;
+#[cfg(feature = "content-provenance")]
+pub use generated::content_provenance::*;
+#[cfg(feature = "embeddings")]
+pub use generated::embeddings::*;
+#[cfg(feature = "files")]
+pub use generated::files::*;
+#[cfg(feature = "images")]
+pub use generated::images::*;
+#[cfg(feature = "models")]
+pub use generated::models::*;
+#[cfg(feature = "moderations")]
+pub use generated::moderations::*;
+pub use generated::shared::*;
+#[cfg(feature = "uploads")]
+pub use generated::uploads::*;
+#[cfg(feature = "vector-stores")]
+pub use generated::vector_stores::*;
+#[cfg(feature = "chat")]
+pub mod chat {
+    //! `openai.types.chat`: chat completions.
+    pub use crate::chat_ext::{ChatMessage, ContentPart};
+    pub use crate::generated::chat::*;
+}
+#[cfg(feature = "responses")]
+pub mod responses {
+    //! `openai.types.responses`.
+    pub use crate::generated::responses::*;
+}
+#[cfg(feature = "audio")]
+pub mod audio {
+    //! `openai.types.audio`.
+    pub use crate::generated::audio::*;
+}
+#[cfg(feature = "fine-tuning")]
+pub mod fine_tuning {
+    //! `openai.types.fine_tuning`.
+    pub use crate::generated::fine_tuning::*;
+}
+#[cfg(feature = "realtime")]
+pub mod realtime {
+    //! `openai.types.realtime`.
+    pub use crate::generated::realtime::*;
+}
+#[cfg(feature = "conversations")]
+pub mod conversations {
+    //! `openai.types.conversations`.
+    pub use crate::generated::conversations::*;
+}
+#[cfg(feature = "evals")]
+pub mod evals {
+    //! `openai.types.evals`.
+    pub use crate::generated::evals::*;
+}
+#[cfg(feature = "containers")]
+pub mod containers {
+    //! `openai.types.containers`.
+    pub use crate::generated::containers::*;
+}
+#[cfg(feature = "videos")]
+pub mod videos {
+    //! `openai.types.videos`.
+    pub use crate::generated::videos::*;
+}
+#[cfg(feature = "skills")]
+pub mod skills {
+    //! `openai.types.skills`.
+    pub use crate::generated::skills::*;
+}
+#[cfg(feature = "webhooks")]
+pub mod webhooks {
+    //! `openai.types.webhooks`.
+    pub use crate::generated::webhooks::*;
+}
+#[cfg(feature = "admin")]
+pub mod admin {
+    //! `openai.types.admin`.
+    pub use crate::generated::admin::*;
+}
+pub mod beta {
+    //! `openai.types.beta`.
+    #[cfg(feature = "assistants")]
+    pub use crate::generated::assistants::*;
+    #[cfg(feature = "threads")]
+    pub mod threads {
+        //! `openai.types.beta.threads`.
+        pub use crate::generated::threads::*;
+    }
+    #[cfg(feature = "beta-responses")]
+    pub mod responses {
+        //! `openai.types.beta.responses`.
+        pub use crate::generated::beta_responses::*;
+    }
+    #[cfg(feature = "chatkit")]
+    pub mod chatkit {
+        //! `openai.types.beta.chatkit`.
+        pub use crate::generated::chatkit::*;
+    }
+}

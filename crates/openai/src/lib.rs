@@ -28,7 +28,7 @@
 //!     print!("{}", chunk?.choices[0].delta.content.as_deref().unwrap_or_default());
 //! }
 //! # Ok(()) }
-//! # drop(run);
+//! # let _ = run;
 //! ```
 //!
 //! The crates behind the facade can be used alone: `openai-types` (the

@@ -6,6 +6,7 @@ use crate::Client;
 use crate::error::{Error, InvalidRequestError};
 use crate::request::{Prepared, Request, decode_json, decode_stream};
 use crate::sse::Stream;
+use openai_types::Nullable;
 use openai_types::chat::{ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams};
 
 /// `client.chat()`.
@@ -41,7 +42,7 @@ impl Completions<'_> {
     /// When awaited: [`Error::InvalidRequest`] for an empty `model` (nothing
     /// is sent), and any error of the call.
     pub fn create(&self, mut params: ChatCompletionCreateParams) -> Request<ChatCompletion> {
-        params.stream = None;
+        params.stream = Nullable::Absent;
         Request::new(self.client, prepare(&params), decode_json)
     }
 
@@ -53,7 +54,7 @@ impl Completions<'_> {
         &self,
         mut params: ChatCompletionCreateParams,
     ) -> Request<Stream<ChatCompletionChunk>> {
-        params.stream = Some(true);
+        params.stream = Nullable::Value(true);
         Request::new(
             self.client,
             prepare(&params).map(Prepared::streaming),
@@ -63,7 +64,7 @@ impl Completions<'_> {
 }
 
 fn prepare(params: &ChatCompletionCreateParams) -> Result<Prepared, Error> {
-    if params.model.is_empty() {
+    if params.model.as_str().is_empty() {
         return Err(Error::InvalidRequest(InvalidRequestError::new(
             "`model` must not be empty",
         )));

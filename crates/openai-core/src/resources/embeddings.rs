@@ -25,7 +25,7 @@ impl<'a> Embeddings<'a> {
     /// When awaited: [`Error::InvalidRequest`] for an empty `model`, and any
     /// error of the call.
     pub fn create(&self, params: EmbeddingCreateParams) -> Request<CreateEmbeddingResponse> {
-        let prepared = if params.model.is_empty() {
+        let prepared = if params.model.as_str().is_empty() {
             Err(Error::InvalidRequest(InvalidRequestError::new(
                 "`model` must not be empty",
             )))

@@ -17,7 +17,7 @@ fn content(chunk: &ChatCompletionChunk) -> String {
     chunk
         .choices
         .first()
-        .and_then(|c| c.delta.content.clone())
+        .and_then(|c| c.delta.content.clone().into_option())
         .unwrap_or_default()
 }
 
@@ -50,11 +50,14 @@ async fn chunks_concatenate_to_the_text() {
     let text: String = chunks.iter().map(content).collect();
     assert_eq!(text, "Hello there");
     assert_eq!(
-        chunks[0].choices[0].delta.role.as_deref(),
+        chunks[0].choices[0].delta.role.as_ref().map(|r| r.as_str()),
         Some("assistant")
     );
     assert_eq!(
-        chunks.last().unwrap().choices[0].finish_reason.as_deref(),
+        chunks.last().unwrap().choices[0]
+            .finish_reason
+            .as_ref()
+            .map(|r| r.as_str()),
         Some("stop")
     );
     assert!(chunks.iter().all(|c| c.object == "chat.completion.chunk"));

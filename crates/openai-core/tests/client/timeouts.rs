@@ -159,7 +159,11 @@ async fn a_stream_that_keeps_moving_outlives_the_timeout() {
     let text: String = chunks
         .into_iter()
         .map(|c| c.unwrap())
-        .filter_map(|c| c.choices.first().and_then(|ch| ch.delta.content.clone()))
+        .filter_map(|c| {
+            c.choices
+                .first()
+                .and_then(|ch| ch.delta.content.clone().into_option())
+        })
         .collect();
     assert_eq!(text, "one two three four");
     // Six gaps of 3 s: far beyond the 5 s timeout, which only bounds silence.

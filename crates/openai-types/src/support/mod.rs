@@ -1,0 +1,36 @@
+//! Hand-written runtime support for the generated types.
+//!
+//! The generator (`cargo xtask codegen`) emits plain data types and refers to this module
+//! for everything that is the same for every type: the absent/null/value tri-state
+//! ([`Nullable`]), the map of fields a type does not name ([`ExtraFields`]), the sealed
+//! unknown value of open enums ([`UnknownValue`]), and the serde plumbing (struct visitors,
+//! union dispatch). Keeping it here, as ordinary tested Rust, keeps each generated type small.
+
+mod de;
+mod extra;
+mod nullable;
+mod union;
+mod unknown;
+
+pub use extra::ExtraFields;
+pub use nullable::{FieldState, Nullable};
+pub use unknown::UnknownValue;
+
+#[allow(
+    unused_imports,
+    reason = "only request bodies use it; with no feature on, none is compiled"
+)]
+pub(crate) use de::required_strict;
+pub(crate) use de::{
+    DeStruct, Key, SerStruct, deserialize_struct, required, required_const, ser_const,
+    ser_optional, ser_required,
+};
+pub(crate) use union::{
+    DeUnion, TagReplay, best_object_match, deserialize_union, parse_as, rest_to_value, tag_of,
+};
+pub(crate) use unknown::{open_enum, struct_serde};
+
+#[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,133 @@
+//! Test helpers shared by the generated example tests and the hand-written ones.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Parses `json` as `T` (from text and from a `Value`), serializes it back and checks that
+/// the result is the same JSON value (numbers compared by value: `1` and `1.0` are equal,
+/// since a `number` field holds an `f64`).
+#[track_caller]
+pub(crate) fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(
+    json: &str,
+) -> T {
+    let expected: Value = serde_json::from_str(json).expect("example is JSON");
+    let from_text: T = serde_json::from_str(json).unwrap_or_else(|e| panic!("parse: {e}"));
+    let from_value: T =
+        serde_json::from_value(expected.clone()).unwrap_or_else(|e| panic!("from_value: {e}"));
+    assert_eq!(from_text, from_value, "text and value parse differ");
+    let back = serde_json::to_value(&from_text).expect("serialize");
+    assert_json_eq(&back, &expected);
+    from_text
+}
+
+/// JSON equality with numbers compared as numbers.
+#[track_caller]
+pub(crate) fn assert_json_eq(actual: &Value, expected: &Value) {
+    if !json_eq(actual, expected) {
+        panic!(
+            "round trip changed the JSON\n actual: {}\nexpected: {}",
+            serde_json::to_string(actual).unwrap_or_default(),
+            serde_json::to_string(expected).unwrap_or_default()
+        );
+    }
+}
+
+fn json_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// A deterministic xorshift generator for property-style tests (no dependency needed).
+#[derive(Debug)]
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Self {
+        Self(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    pub(crate) fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    /// An arbitrary JSON value of bounded depth.
+    pub(crate) fn value(&mut self, depth: u32) -> Value {
+        let kind = if depth == 0 {
+            self.below(5)
+        } else {
+            self.below(7)
+        };
+        match kind {
+            0 => Value::Null,
+            1 => Value::Bool(self.below(2) == 0),
+            2 => Value::from(self.next() as i64 >> 8),
+            3 => Value::from((self.below(1_000_000) as f64) / 64.0),
+            4 => Value::String(self.string()),
+            5 => Value::Array((0..self.below(4)).map(|_| self.value(depth - 1)).collect()),
+            _ => Value::Object(
+                (0..self.below(4))
+                    .map(|_| (self.string(), self.value(depth - 1)))
+                    .collect(),
+            ),
+        }
+    }
+
+    pub(crate) fn string(&mut self) -> String {
+        const CHARS: &[char] = &['a', 'z', '_', '.', '-', '0', 'é', '"', '\\', ' ', '😀'];
+        (0..self.below(12))
+            .map(|_| CHARS[self.below(CHARS.len() as u64) as usize])
+            .collect()
+    }
+}
+
+/// Property: extra fields of arbitrary JSON and unknown strings in the enum fields listed
+/// survive parse + serialize of `T`, and `extra_fields`-style access sees them.
+#[track_caller]
+pub(crate) fn lossless<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(
+    base: &str,
+    enum_fields: &[&str],
+) {
+    let base: Value = serde_json::from_str(base).expect("base is JSON");
+    for seed in 1..=24u64 {
+        let mut rng = Rng::new(seed);
+        let mut input = base.clone();
+        let obj = input.as_object_mut().expect("base is an object");
+        for i in 0..=rng.below(4) {
+            let key = format!("zz_extra_{i}_{}", rng.string());
+            obj.insert(key, rng.value(3));
+        }
+        for field in enum_fields {
+            obj.insert(
+                (*field).to_owned(),
+                Value::String(format!("zz_unknown_{}", rng.string())),
+            );
+        }
+        let text = serde_json::to_string(&input).expect("serialize input");
+        let parsed: T =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("seed {seed}: {e}\n{text}"));
+        let back = serde_json::to_value(&parsed).expect("serialize");
+        assert_json_eq(&back, &input);
+        let again: T = serde_json::from_value(back).expect("reparse");
+        assert_eq!(again, parsed, "seed {seed}");
+    }
+}

@@ -1,0 +1,300 @@
+//! Whole-model passes: union flattening, modules (resource groups), boxing, input and strict types.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::ir::{Operation, Payload, Ty, TypeDef, TypeId, TypeKind, Variant};
+use crate::names::{self};
+use crate::spec::Node;
+
+use super::Lower;
+
+impl Lower<'_> {
+    // ----- whole-model passes -----
+
+    pub(super) fn assign_modules(&mut self, operations: &[Operation]) -> Vec<String> {
+        let n = self.types.len();
+        let mut groups: Vec<BTreeSet<String>> = vec![BTreeSet::new(); n];
+        let mut roots_by_group: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
+        for op in operations {
+            let roots = roots_by_group.entry(op.group.clone()).or_default();
+            roots.extend(op.params_type);
+            let tys = op
+                .params
+                .iter()
+                .map(|p| &p.ty)
+                .chain(
+                    op.request_bodies
+                        .iter()
+                        .chain(&op.responses)
+                        .filter_map(|b| b.ty.as_ref()),
+                )
+                .chain(op.stream.as_ref());
+            for ty in tys {
+                ty_refs(ty, roots);
+            }
+        }
+        if let Some(webhooks) = self.doc.get("webhooks") {
+            let roots = roots_by_group.entry("webhooks".to_owned()).or_default();
+            for (_, item) in webhooks.entries() {
+                for (_, op) in item.entries() {
+                    if let Some(s) = op
+                        .get("requestBody")
+                        .and_then(|b| b.get("content"))
+                        .and_then(|c| c.get("application/json"))
+                        .and_then(|m| m.get("schema"))
+                    {
+                        if let Some(id) = s
+                            .str_of("$ref")
+                            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                            .and_then(|n| self.component_ids.get(n))
+                        {
+                            roots.push(*id);
+                        }
+                    }
+                }
+            }
+        }
+        for (g, roots) in &roots_by_group {
+            self.reach(roots, g, &mut groups);
+        }
+        // Schemas no operation reaches: place by name, then everything they reach.
+        let unreached: Vec<(TypeId, String)> = self
+            .component_ids
+            .iter()
+            .filter(|(_, id)| groups[**id].is_empty())
+            .map(|(name, id)| {
+                (
+                    *id,
+                    names::group_of_unreached(name)
+                        .unwrap_or("shared")
+                        .to_owned(),
+                )
+            })
+            .collect();
+        for (id, g) in unreached {
+            self.reach(&[id], &g, &mut groups);
+        }
+        let mut modules = BTreeSet::new();
+        for (id, set) in groups.iter().enumerate() {
+            let module = if set.len() == 1 {
+                set.iter().next().cloned().unwrap_or_default()
+            } else {
+                "shared".to_owned()
+            };
+            modules.insert(module.clone());
+            self.types[id].module = module;
+        }
+        modules.remove("shared");
+        let mut out = vec!["shared".to_owned()];
+        out.extend(modules);
+        out
+    }
+
+    /// Splices the variants of a nested union tagged by the same property into the outer
+    /// union (`AssistantStreamEvent::ThreadMessageDelta`, as the Python SDK's flat unions).
+    /// The first variant claiming a tag keeps it.
+    pub(super) fn flatten_unions(&mut self) {
+        for _ in 0..4 {
+            let mut changed = false;
+            for id in 0..self.types.len() {
+                let TypeKind::Union(u) = &self.types[id].kind else {
+                    continue;
+                };
+                let Some(tag) = u.tag.clone() else { continue };
+                let mut variants: Vec<Variant> = Vec::new();
+                let mut spliced = false;
+                for v in &u.variants {
+                    if let Payload::Ty(Ty::Named(inner)) = v.payload {
+                        if let TypeKind::Union(iu) = &self.types[inner].kind {
+                            let flat = inner != id
+                                && iu.tag.as_deref() == Some(tag.as_str())
+                                && iu.variants.iter().all(|iv| {
+                                    !iv.tags.is_empty() && matches!(iv.payload, Payload::Ty(_))
+                                });
+                            if flat {
+                                variants.extend(iu.variants.iter().cloned());
+                                spliced = true;
+                                continue;
+                            }
+                        }
+                    }
+                    variants.push(v.clone());
+                }
+                if !spliced {
+                    continue;
+                }
+                let mut seen_tags = BTreeSet::new();
+                let mut seen_names = BTreeSet::new();
+                for v in &mut variants {
+                    v.tags.retain(|t| seen_tags.insert(t.clone()));
+                    let stem = v.name.clone();
+                    let mut n = 2;
+                    while !seen_names.insert(v.name.clone()) {
+                        v.name = format!("{stem}{n}");
+                        n += 1;
+                    }
+                }
+                if let TypeKind::Union(u) = &mut self.types[id].kind {
+                    u.variants = variants;
+                }
+                changed = true;
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    pub(super) fn reach(&self, roots: &[TypeId], group: &str, groups: &mut [BTreeSet<String>]) {
+        let mut queue: VecDeque<TypeId> = roots.iter().copied().collect();
+        while let Some(id) = queue.pop_front() {
+            if !groups[id].insert(group.to_owned()) {
+                continue;
+            }
+            for r in type_refs(&self.types[id]) {
+                queue.push_back(r);
+            }
+        }
+    }
+
+    /// Boxes struct fields that close a cycle of directly contained types.
+    pub(super) fn box_cycles(&mut self) {
+        let n = self.types.len();
+        let direct: Vec<Vec<TypeId>> = self.types.iter().map(direct_refs).collect();
+        let reaches = |from: TypeId, to: TypeId| -> bool {
+            let mut seen = vec![false; n];
+            let mut stack = vec![from];
+            while let Some(x) = stack.pop() {
+                if x == to {
+                    return true;
+                }
+                if std::mem::replace(&mut seen[x], true) {
+                    continue;
+                }
+                stack.extend(direct[x].iter().copied());
+            }
+            false
+        };
+        let mut to_box = Vec::new();
+        for (id, t) in self.types.iter().enumerate() {
+            if let TypeKind::Struct(fields) = &t.kind {
+                for (i, f) in fields.iter().enumerate() {
+                    if let Ty::Named(target) = f.ty {
+                        if reaches(target, id) {
+                            to_box.push((id, i));
+                        }
+                    }
+                }
+            }
+        }
+        for (id, i) in to_box {
+            if let TypeKind::Struct(fields) = &mut self.types[id].kind {
+                fields[i].boxed = true;
+            }
+        }
+    }
+
+    pub(super) fn mark_input(&mut self, operations: &[Operation]) {
+        let mut queue: VecDeque<TypeId> = VecDeque::new();
+        for op in operations {
+            queue.extend(op.params_type);
+            for b in &op.request_bodies {
+                if let Some(ty) = &b.ty {
+                    let mut v = Vec::new();
+                    ty_refs(ty, &mut v);
+                    queue.extend(v);
+                }
+            }
+        }
+        let mut seen = vec![false; self.types.len()];
+        while let Some(id) = queue.pop_front() {
+            if std::mem::replace(&mut seen[id], true) {
+                continue;
+            }
+            self.types[id].input = true;
+            queue.extend(type_refs(&self.types[id]));
+        }
+    }
+
+    pub(super) fn mark_strict(&mut self, body_types: &BTreeSet<TypeId>) {
+        for id in body_types {
+            if let TypeKind::Struct(fields) = &self.types[*id].kind {
+                if fields
+                    .iter()
+                    .any(|f| f.required && f.constant.is_none() && !f.nullable)
+                {
+                    self.types[*id].strict = true;
+                }
+            }
+        }
+        // A type used as a required field somewhere needs `Default` after all.
+        let mut needs_default = BTreeSet::new();
+        for t in &self.types {
+            if let TypeKind::Struct(fields) = &t.kind {
+                for f in fields {
+                    if let (true, false, Ty::Named(target)) = (f.required, f.nullable, &f.ty) {
+                        needs_default.insert(*target);
+                    }
+                }
+            }
+        }
+        for id in needs_default {
+            self.types[id].strict = false;
+        }
+    }
+}
+
+/// Named types a type refers to (all positions).
+pub(crate) fn type_refs(t: &TypeDef) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    match &t.kind {
+        TypeKind::Struct(fields) => fields.iter().for_each(|f| ty_refs(&f.ty, &mut out)),
+        TypeKind::Union(u) => u.variants.iter().for_each(|v| {
+            if let Payload::Ty(ty) = &v.payload {
+                ty_refs(ty, &mut out);
+            }
+        }),
+        TypeKind::Alias(ty) => ty_refs(ty, &mut out),
+        TypeKind::Enum { .. } => {}
+    }
+    out
+}
+
+pub(crate) fn ty_refs(ty: &Ty, out: &mut Vec<TypeId>) {
+    match ty {
+        Ty::Named(id) => out.push(*id),
+        Ty::Array(inner) | Ty::Map(inner) => ty_refs(inner, out),
+        _ => {}
+    }
+}
+
+/// Named types a type contains without indirection (not inside `Vec` or a map).
+fn direct_refs(t: &TypeDef) -> Vec<TypeId> {
+    let one = |ty: &Ty| {
+        if let Ty::Named(id) = ty {
+            Some(*id)
+        } else {
+            None
+        }
+    };
+    match &t.kind {
+        TypeKind::Struct(fields) => fields
+            .iter()
+            .filter(|f| !f.boxed)
+            .filter_map(|f| one(&f.ty))
+            .collect(),
+        TypeKind::Union(u) => u
+            .variants
+            .iter()
+            .filter_map(|v| {
+                if let Payload::Ty(ty) = &v.payload {
+                    one(ty)
+                } else {
+                    None
+                }
+            })
+            .collect(),
+        TypeKind::Alias(ty) => one(ty).into_iter().collect(),
+        TypeKind::Enum { .. } => Vec::new(),
+    }
+}
