@@ -38,8 +38,9 @@ pub struct Params {
 
 #[derive(Debug, Serialize)]
 struct Message {
-    role: &'static str,
+    // The SDK's generated type writes `content` first; same bytes, same work.
     content: String,
+    role: &'static str,
 }
 
 /// The part of a chat completion the floor reads.
@@ -89,13 +90,13 @@ pub struct Delta {
 }
 
 impl Params {
-    /// `{"messages":[{"role":"user","content":<text>}],"model":<model>}`,
+    /// `{"messages":[{"content":<text>,"role":"user"}],"model":<model>}`,
     /// with `"stream":true` when `stream`.
     pub fn new(model: &str, text: &str, stream: bool) -> Self {
         Self {
             messages: vec![Message {
-                role: "user",
                 content: text.to_owned(),
+                role: "user",
             }],
             model: model.to_owned(),
             stream: stream.then_some(true),
