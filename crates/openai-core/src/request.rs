@@ -338,10 +338,8 @@ impl Future for SendFuture {
                     return Poll::Ready(Ok(resp));
                 }
                 let (parts, body) = resp.into_parts();
-                let raw = body
-                    .as_bytes()
-                    .map(Bytes::copy_from_slice)
-                    .unwrap_or_default();
+                // Error bodies are buffered by the timeout layer: no copy.
+                let raw = body.into_bytes().unwrap_or_default();
                 Poll::Ready(Err(Error::Api(ApiError::from_response(
                     parts.status,
                     parts.headers,

@@ -151,6 +151,14 @@ impl ResponseBody {
         }
     }
 
+    /// The bytes of a buffered body, without a copy; `None` for a stream.
+    pub fn into_bytes(self) -> Option<Bytes> {
+        match self.kind {
+            Kind::Full(b) => Some(b.unwrap_or_default()),
+            Kind::Streaming(_) => None,
+        }
+    }
+
     /// Whether the body is fully buffered.
     pub fn is_buffered(&self) -> bool {
         matches!(self.kind, Kind::Full(_))
@@ -239,5 +247,8 @@ mod tests {
         assert_eq!(body.as_bytes(), Some(&b"abc"[..]));
         let streaming = ResponseBody::new(http_body_util::Full::new(Bytes::from_static(b"x")));
         assert!(streaming.as_bytes().is_none());
+        assert!(streaming.into_bytes().is_none());
+        assert_eq!(body.into_bytes(), Some(Bytes::from_static(b"abc")));
+        assert_eq!(ResponseBody::empty().into_bytes(), Some(Bytes::new()));
     }
 }
