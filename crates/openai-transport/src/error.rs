@@ -78,3 +78,16 @@ pub fn find_source<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static))
     }
     None
 }
+
+/// How a failed attempt is named in logs: `timeout` (the attempt deadline,
+/// a stalled stream or the connect timeout) or `connection`. Never the
+/// error's text, which may carry a URL.
+pub(crate) fn log_kind(err: &BoxError) -> &'static str {
+    if find_source::<crate::timeout::Elapsed>(&**err).is_some()
+        || find_source::<crate::connect::ConnectTimeout>(&**err).is_some()
+    {
+        "timeout"
+    } else {
+        "connection"
+    }
+}

@@ -115,12 +115,7 @@ where
                 tracing::debug!("HTTP Response: {} {status}", this.method);
             }
             Err(err) => {
-                let kind = if crate::error::find_source::<crate::timeout::Elapsed>(&**err).is_some()
-                {
-                    "timeout"
-                } else {
-                    "connection"
-                };
+                let kind = crate::error::log_kind(err);
                 tracing::debug!(kind, "request failed");
             }
         }

@@ -82,7 +82,7 @@ where
                         Ok(resp) if can_retry => decide_response(resp, this.config, *this.attempt),
                         Err(err) if can_retry && is_retryable_error(err) => {
                             tracing::debug!(
-                                error_kind = error_kind(err),
+                                error_kind = crate::error::log_kind(err),
                                 "retrying after a failed attempt"
                             );
                             Some(retry_delay(*this.attempt, None, jitter()))
@@ -162,14 +162,6 @@ fn decide_response(resp: &HttpResponse, config: &Config, attempt: u32) -> Option
 
 fn log_status(status: StatusCode) {
     tracing::debug!("Retrying due to status code {}", status.as_u16());
-}
-
-fn error_kind(err: &BoxError) -> &'static str {
-    if crate::error::find_source::<crate::timeout::Elapsed>(&**err).is_some() {
-        "timeout"
-    } else {
-        "connection"
-    }
 }
 
 fn attempt_span(attempt: u32) -> tracing::Span {
