@@ -9,6 +9,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
+use http::HeaderValue;
 use pin_project::pin_project;
 use tower::{Layer, Service};
 
@@ -17,12 +18,16 @@ use crate::{BoxError, HttpRequest, HttpResponse};
 
 /// Response extension: the server's request id.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestId(String);
+pub struct RequestId(
+    // The header's value, shared rather than copied; only values that are
+    // visible ASCII (`to_str` succeeds) are kept.
+    HeaderValue,
+);
 
 impl RequestId {
     /// The id.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.to_str().unwrap_or_default()
     }
 
     /// The id of `resp`, from its extension or its header.
@@ -40,7 +45,7 @@ impl RequestId {
 
 impl fmt::Display for RequestId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -119,12 +124,13 @@ where
         let id = resp
             .headers()
             .get(X_REQUEST_ID)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+            .filter(|v| v.to_str().is_ok())
+            .cloned()
+            .map(RequestId);
         if let Some(id) = id {
             tracing::Span::current().record("request_id", id.as_str());
             tracing::debug!("request_id: {id}");
-            resp.extensions_mut().insert(RequestId(id));
+            resp.extensions_mut().insert(id);
         }
         Poll::Ready(Ok(resp))
     }

@@ -15,7 +15,7 @@ use tower::util::BoxCloneSyncServiceLayer;
 use tower::{Layer, Service};
 
 use super::options::TimeoutSetting;
-use super::{Client, RequestOptions};
+use super::{Client, RequestOptions, StackDefaults};
 use crate::error::{ConfigError, Error};
 use crate::url::{DEFAULT_BASE_URL, normalize_base_url};
 
@@ -322,7 +322,11 @@ impl ClientBuilder {
         let mut defaults = RequestOptions::new().max_retries(self.max_retries);
         defaults.timeout = Some(self.timeout);
         defaults.headers = self.default_headers;
-        Ok(Client::from_parts(service, base_url, defaults))
+        let stack = StackDefaults {
+            timeout: self.timeout.get(),
+            max_retries: self.max_retries,
+        };
+        Ok(Client::from_parts(service, base_url, defaults, stack))
     }
 }
 

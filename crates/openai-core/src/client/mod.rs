@@ -15,6 +15,7 @@ use openai_types::ResponseMeta;
 
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT};
 pub use options::RequestOptions;
+pub(crate) use options::TimeoutSetting;
 
 /// An OpenAI API client.
 ///
@@ -45,6 +46,15 @@ struct Inner {
     service: BoxHttpService,
     base_url: String,
     defaults: RequestOptions,
+    stack: StackDefaults,
+}
+
+/// What the transport stack does for a request that does not say otherwise:
+/// a call whose options agree needs no request extension for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StackDefaults {
+    pub(crate) timeout: Option<std::time::Duration>,
+    pub(crate) max_retries: u32,
 }
 
 impl Client {
@@ -69,12 +79,14 @@ impl Client {
         service: BoxHttpService,
         base_url: String,
         defaults: RequestOptions,
+        stack: StackDefaults,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 service,
                 base_url,
                 defaults,
+                stack,
             }),
         }
     }
@@ -86,6 +98,7 @@ impl Client {
             self.inner.service.clone(),
             self.inner.base_url.clone(),
             self.inner.defaults.merged(&options),
+            self.inner.stack,
         )
     }
 
@@ -101,6 +114,10 @@ impl Client {
 
     pub(crate) fn defaults(&self) -> &RequestOptions {
         &self.inner.defaults
+    }
+
+    pub(crate) fn stack_defaults(&self) -> StackDefaults {
+        self.inner.stack
     }
 
     /// A `GET` to any path (undocumented endpoints). `T` is often

@@ -67,7 +67,10 @@ impl<T> Stream<T> {
 impl<T: DeserializeOwned> Stream<T> {
     /// Turns one event into an item, `None` for `[DONE]`.
     fn item(&mut self, event: &Event) -> Option<Result<T, Error>> {
-        let data = event.data_bytes();
+        // `data()` is text the decoder checked as UTF-8: parsed as `str`,
+        // serde_json does not check each string of it again.
+        let text = event.data();
+        let data = text.as_bytes();
         if data.starts_with(b"[DONE]") {
             return None;
         }
@@ -76,7 +79,7 @@ impl<T: DeserializeOwned> Stream<T> {
         static ERROR_KEY: LazyLock<memchr::memmem::Finder<'static>> =
             LazyLock::new(|| memchr::memmem::Finder::new(b"\"error\""));
         if ERROR_KEY.find(data).is_some() {
-            let value: Value = match serde_json::from_slice(data) {
+            let value: Value = match serde_json::from_str(text) {
                 Ok(v) => v,
                 Err(e) => return Some(Err(self.decode_error(e))),
             };
@@ -90,7 +93,7 @@ impl<T: DeserializeOwned> Stream<T> {
             }
             return Some(serde_json::from_value(value).map_err(|e| self.decode_error(e)));
         }
-        Some(serde_json::from_slice(data).map_err(|e| self.decode_error(e)))
+        Some(serde_json::from_str(text).map_err(|e| self.decode_error(e)))
     }
 
     fn decode_error(&self, e: serde_json::Error) -> Error {

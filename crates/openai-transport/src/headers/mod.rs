@@ -107,8 +107,13 @@ pub struct DefaultHeadersLayer {
 impl DefaultHeadersLayer {
     /// A layer adding `headers`.
     pub fn new(headers: HeaderMap) -> Self {
+        // Room for the headers added after the defaults (the request's own,
+        // auth, retry count, timeout, host, content length), so that a
+        // request's copy of this map never has to grow its index.
+        let mut map = HeaderMap::with_capacity(headers.len() + SPARE_HEADERS);
+        map.extend(headers);
         Self {
-            headers: Arc::new(headers),
+            headers: Arc::new(map),
         }
     }
 }
@@ -172,7 +177,35 @@ where
     }
 }
 
+/// Headers a request may gain after the defaults without the map growing.
+const SPARE_HEADERS: usize = 16;
+
 fn apply_defaults(req: &mut HttpRequest, defaults: &HeaderMap) {
+    if defaults.is_empty() {
+        return;
+    }
+    if req.extensions().get::<OmitHeaders>().is_none() {
+        // The common case: start from a copy of the defaults, which hashes
+        // none of their names, and put the request's own headers (a few)
+        // over it; a name the request sets replaces the default's values.
+        let own = std::mem::replace(req.headers_mut(), defaults.clone());
+        let target = req.headers_mut();
+        let mut current: Option<HeaderName> = None;
+        for (name, value) in own {
+            match (name, &current) {
+                (Some(name), _) => {
+                    target.insert(&name, value);
+                    current = Some(name);
+                }
+                (None, Some(name)) => {
+                    target.append(name, value);
+                }
+                // The iterator names the first value of every header.
+                (None, None) => {}
+            }
+        }
+        return;
+    }
     // Cloned (rarely present) so the headers can be borrowed mutably below.
     let omit = req.extensions().get::<OmitHeaders>().cloned();
     let target = req.headers_mut();
@@ -230,6 +263,29 @@ mod tests {
         assert_eq!(r.headers()["x-a"], "caller");
         assert_eq!(r.headers()["x-b"], "default");
         assert!(!r.headers().contains_key("x-c"));
+    }
+
+    #[test]
+    fn request_values_replace_all_default_values() {
+        let mut defaults = HeaderMap::new();
+        defaults.append("x-multi", HeaderValue::from_static("d1"));
+        defaults.append("x-multi", HeaderValue::from_static("d2"));
+        defaults.append("x-kept", HeaderValue::from_static("k1"));
+        defaults.append("x-kept", HeaderValue::from_static("k2"));
+        let layer = DefaultHeadersLayer::new(defaults);
+        let mut r = req();
+        r.headers_mut()
+            .append("x-multi", HeaderValue::from_static("c1"));
+        r.headers_mut()
+            .append("x-multi", HeaderValue::from_static("c2"));
+        r.headers_mut()
+            .append("x-own", HeaderValue::from_static("o"));
+        apply_defaults(&mut r, &layer.headers);
+        let all = |name: &str| -> Vec<_> { r.headers().get_all(name).iter().cloned().collect() };
+        assert_eq!(all("x-multi"), ["c1", "c2"]);
+        assert_eq!(all("x-kept"), ["k1", "k2"]);
+        assert_eq!(all("x-own"), ["o"]);
+        assert_eq!(r.headers().len(), 5);
     }
 
     #[test]

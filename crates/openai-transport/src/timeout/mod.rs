@@ -30,6 +30,7 @@ use std::fmt;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use http::HeaderValue;
 use tower::{Layer, Service};
 
 use crate::headers::{OmitHeaders, X_STAINLESS_READ_TIMEOUT, lossy_value};
@@ -113,6 +114,7 @@ impl<S> Layer<S> for TimeoutLayer {
         Timeout {
             inner,
             layer: *self,
+            default_value: self.timeout.map(seconds_value),
         }
     }
 }
@@ -122,6 +124,8 @@ impl<S> Layer<S> for TimeoutLayer {
 pub struct Timeout<S> {
     inner: S,
     layer: TimeoutLayer,
+    // The read-timeout header of the default timeout, formatted once.
+    default_value: Option<HeaderValue>,
 }
 
 impl<S> Timeout<S> {
@@ -154,10 +158,8 @@ where
     }
 
     fn call(&mut self, mut req: HttpRequest) -> Self::Future {
-        let timeout = req
-            .extensions()
-            .get::<AttemptTimeout>()
-            .map_or(self.layer.timeout, |t| t.0);
+        let overridden = req.extensions().get::<AttemptTimeout>().map(|t| t.0);
+        let timeout = overridden.unwrap_or(self.layer.timeout);
         let mode = req
             .extensions()
             .get::<ResponseMode>()
@@ -165,8 +167,11 @@ where
             .unwrap_or_default();
         if let Some(t) = timeout {
             if OmitHeaders::may_add(&req, &X_STAINLESS_READ_TIMEOUT) {
-                req.headers_mut()
-                    .insert(X_STAINLESS_READ_TIMEOUT, lossy_value(&format_seconds(t)));
+                let value = match &self.default_value {
+                    Some(v) if overridden.is_none() => v.clone(),
+                    _ => seconds_value(t),
+                };
+                req.headers_mut().insert(X_STAINLESS_READ_TIMEOUT, value);
             }
         }
         ResponseFuture::new(
@@ -176,6 +181,10 @@ where
             self.layer.max_body_size,
         )
     }
+}
+
+fn seconds_value(d: Duration) -> HeaderValue {
+    lossy_value(&format_seconds(d))
 }
 
 /// Seconds as the read-timeout header shows them: `600`, `12.5`, `0.25`.
