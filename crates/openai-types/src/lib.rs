@@ -19,6 +19,16 @@
 //!   field takes its default, and `field_state` reports it missing), so
 //!   OpenAI-compatible servers that omit `object` or `created` work.
 //!
+//! # Boxed fields
+//!
+//! An optional field that holds an object (a struct, or a union with an
+//! object variant) is a `Nullable<Box<T>>`: such fields are missing from most
+//! payloads (`usage`, `logprobs`, `response_format`, ...), and boxed they keep
+//! the types that contain them small, which makes parsing and moving values
+//! cheaper. Reading goes through the box unnoticed (`usage.total_tokens`);
+//! the generated setters take the unboxed value. Fields that would make a type
+//! contain itself are boxed too.
+//!
 //! The code under `generated/` is written by `cargo xtask codegen`; the
 //! hand-written ergonomic layer ([`chat::ChatMessage`] constructors,
 //! [`chat::ContentPart::image_bytes`], ...) lives beside it.

@@ -97,10 +97,8 @@ impl ModuleEmitter<'_> {
         }
         if t.input {
             for f in fields.iter().filter(|f| !f.required || f.nullable) {
-                let mut inner = self.ty(&f.ty);
-                if f.boxed {
-                    inner = format!("Box<{inner}>");
-                }
+                // A boxed field's setter takes the value and boxes it.
+                let inner = self.ty(&f.ty);
                 let method = match f.ident.as_str() {
                     "new" | "extra_fields" | "extra_fields_mut" | "field_state" => {
                         format!("set_{}", f.ident)

@@ -194,6 +194,47 @@ impl Lower<'_> {
         }
     }
 
+    /// Boxes optional fields that hold an object: a struct, or a union with
+    /// an object variant. Such fields are absent from most payloads (usage,
+    /// logprobs, moderation, response_format, ...), and inline they would make
+    /// every value that contains them large, so every move of it (and serde
+    /// moves a value several times while building it) copies them.
+    pub(super) fn box_optional_objects(&mut self) {
+        let objectish: Vec<bool> = (0..self.types.len())
+            .map(|id| self.holds_object(id, 0))
+            .collect();
+        for t in &mut self.types {
+            if let TypeKind::Struct(fields) = &mut t.kind {
+                for f in fields.iter_mut() {
+                    let optional = !f.required || f.nullable;
+                    if let (true, Ty::Named(target)) = (optional, &f.ty) {
+                        if objectish[*target] {
+                            f.boxed = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether values of `id` are objects: a struct, an alias of one, or a
+    /// union with such a variant.
+    fn holds_object(&self, id: TypeId, depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        match &self.types[id].kind {
+            TypeKind::Struct(_) => true,
+            TypeKind::Enum { .. } => false,
+            TypeKind::Alias(Ty::Named(target)) => self.holds_object(*target, depth + 1),
+            TypeKind::Alias(_) => false,
+            TypeKind::Union(u) => u.variants.iter().any(|v| match &v.payload {
+                Payload::Ty(Ty::Named(target)) => self.holds_object(*target, depth + 1),
+                _ => false,
+            }),
+        }
+    }
+
     pub(super) fn mark_input(&mut self, operations: &[Operation]) {
         let mut queue: VecDeque<TypeId> = VecDeque::new();
         for op in operations {

@@ -663,122 +663,122 @@ pub struct AuditLog {
     /// The Unix timestamp (in seconds) of the event.
     pub effective_at: i64,
     /// The project that the action was scoped to. Absent for actions not scoped to projects. Note that any admin actions taken via Admin API keys are associated with the default project.
-    pub project: Nullable<AuditLogProject>,
+    pub project: Nullable<Box<AuditLogProject>>,
     /// The actor who performed the audit logged action.
-    pub actor: Nullable<AuditLogActor>,
+    pub actor: Nullable<Box<AuditLogActor>>,
     /// The details for events with this `type`.
-    pub api_key_created: Nullable<AuditLogApiKeyCreated>,
+    pub api_key_created: Nullable<Box<AuditLogApiKeyCreated>>,
     /// The details for events with this `type`.
-    pub api_key_updated: Nullable<AuditLogApiKeyUpdated>,
+    pub api_key_updated: Nullable<Box<AuditLogApiKeyUpdated>>,
     /// The details for events with this `type`.
-    pub api_key_deleted: Nullable<AuditLogApiKeyDeleted>,
+    pub api_key_deleted: Nullable<Box<AuditLogApiKeyDeleted>>,
     /// The project and fine-tuned model checkpoint that the checkpoint permission was created for.
-    pub checkpoint_permission_created: Nullable<AuditLogCheckpointPermissionCreated>,
+    pub checkpoint_permission_created: Nullable<Box<AuditLogCheckpointPermissionCreated>>,
     /// The details for events with this `type`.
-    pub checkpoint_permission_deleted: Nullable<AuditLogCheckpointPermissionDeleted>,
+    pub checkpoint_permission_deleted: Nullable<Box<AuditLogCheckpointPermissionDeleted>>,
     /// The details for events with this `type`.
-    pub external_key_registered: Nullable<AuditLogExternalKeyRegistered>,
+    pub external_key_registered: Nullable<Box<AuditLogExternalKeyRegistered>>,
     /// The details for events with this `type`.
-    pub external_key_removed: Nullable<AuditLogExternalKeyRemoved>,
+    pub external_key_removed: Nullable<Box<AuditLogExternalKeyRemoved>>,
     /// The details for events with this `type`.
-    pub group_created: Nullable<AuditLogGroupCreated>,
+    pub group_created: Nullable<Box<AuditLogGroupCreated>>,
     /// The details for events with this `type`.
-    pub group_updated: Nullable<AuditLogGroupUpdated>,
+    pub group_updated: Nullable<Box<AuditLogGroupUpdated>>,
     /// The details for events with this `type`.
-    pub group_deleted: Nullable<AuditLogGroupDeleted>,
+    pub group_deleted: Nullable<Box<AuditLogGroupDeleted>>,
     /// The details for events with this `type`.
-    pub scim_enabled: Nullable<AuditLogScimEnabled>,
+    pub scim_enabled: Nullable<Box<AuditLogScimEnabled>>,
     /// The details for events with this `type`.
-    pub scim_disabled: Nullable<AuditLogScimDisabled>,
+    pub scim_disabled: Nullable<Box<AuditLogScimDisabled>>,
     /// The details for events with this `type`.
-    pub invite_sent: Nullable<AuditLogInviteSent>,
+    pub invite_sent: Nullable<Box<AuditLogInviteSent>>,
     /// The details for events with this `type`.
-    pub invite_accepted: Nullable<AuditLogInviteAccepted>,
+    pub invite_accepted: Nullable<Box<AuditLogInviteAccepted>>,
     /// The details for events with this `type`.
-    pub invite_deleted: Nullable<AuditLogInviteDeleted>,
+    pub invite_deleted: Nullable<Box<AuditLogInviteDeleted>>,
     /// The details for events with this `type`.
-    pub ip_allowlist_created: Nullable<AuditLogIpAllowlistCreated>,
+    pub ip_allowlist_created: Nullable<Box<AuditLogIpAllowlistCreated>>,
     /// The details for events with this `type`.
-    pub ip_allowlist_updated: Nullable<AuditLogIpAllowlistUpdated>,
+    pub ip_allowlist_updated: Nullable<Box<AuditLogIpAllowlistUpdated>>,
     /// The details for events with this `type`.
-    pub ip_allowlist_deleted: Nullable<AuditLogIpAllowlistDeleted>,
+    pub ip_allowlist_deleted: Nullable<Box<AuditLogIpAllowlistDeleted>>,
     /// The details for events with this `type`.
-    pub ip_allowlist_config_activated: Nullable<AuditLogIpAllowlistConfigActivated>,
+    pub ip_allowlist_config_activated: Nullable<Box<AuditLogIpAllowlistConfigActivated>>,
     /// The details for events with this `type`.
-    pub ip_allowlist_config_deactivated: Nullable<AuditLogIpAllowlistConfigDeactivated>,
+    pub ip_allowlist_config_deactivated: Nullable<Box<AuditLogIpAllowlistConfigDeactivated>>,
     /// This event has no additional fields beyond the standard audit log attributes.
     pub login_succeeded: Nullable<Map<String, Value>>,
     /// The details for events with this `type`.
-    pub login_failed: Nullable<AuditLogLoginFailed>,
+    pub login_failed: Nullable<Box<AuditLogLoginFailed>>,
     /// This event has no additional fields beyond the standard audit log attributes.
     pub logout_succeeded: Nullable<Map<String, Value>>,
     /// The details for events with this `type`.
-    pub logout_failed: Nullable<AuditLogLogoutFailed>,
+    pub logout_failed: Nullable<Box<AuditLogLogoutFailed>>,
     /// The details for events with this `type`.
-    pub organization_updated: Nullable<AuditLogOrganizationUpdated>,
+    pub organization_updated: Nullable<Box<AuditLogOrganizationUpdated>>,
     /// The details for events with this `type`.
-    pub project_created: Nullable<AuditLogProjectCreated>,
+    pub project_created: Nullable<Box<AuditLogProjectCreated>>,
     /// The details for events with this `type`.
-    pub project_updated: Nullable<AuditLogProjectUpdated>,
+    pub project_updated: Nullable<Box<AuditLogProjectUpdated>>,
     /// The details for events with this `type`.
-    pub project_archived: Nullable<AuditLogProjectArchived>,
+    pub project_archived: Nullable<Box<AuditLogProjectArchived>>,
     /// The details for events with this `type`.
-    pub project_deleted: Nullable<AuditLogProjectDeleted>,
+    pub project_deleted: Nullable<Box<AuditLogProjectDeleted>>,
     /// The details for events with this `type`.
-    pub rate_limit_updated: Nullable<AuditLogRateLimitUpdated>,
+    pub rate_limit_updated: Nullable<Box<AuditLogRateLimitUpdated>>,
     /// The details for events with this `type`.
-    pub rate_limit_deleted: Nullable<AuditLogRateLimitDeleted>,
+    pub rate_limit_deleted: Nullable<Box<AuditLogRateLimitDeleted>>,
     /// The details for events with this `type`.
-    pub role_created: Nullable<AuditLogRoleCreated>,
+    pub role_created: Nullable<Box<AuditLogRoleCreated>>,
     /// The details for events with this `type`.
-    pub role_updated: Nullable<AuditLogRoleUpdated>,
+    pub role_updated: Nullable<Box<AuditLogRoleUpdated>>,
     /// The details for events with this `type`.
-    pub role_deleted: Nullable<AuditLogRoleDeleted>,
+    pub role_deleted: Nullable<Box<AuditLogRoleDeleted>>,
     /// The details for events with this `type`.
-    pub role_assignment_created: Nullable<AuditLogRoleAssignmentCreated>,
+    pub role_assignment_created: Nullable<Box<AuditLogRoleAssignmentCreated>>,
     /// The details for events with this `type`.
-    pub role_assignment_deleted: Nullable<AuditLogRoleAssignmentDeleted>,
+    pub role_assignment_deleted: Nullable<Box<AuditLogRoleAssignmentDeleted>>,
     /// The details for events with this `type`.
-    pub role_bound_to_resource: Nullable<AuditLogRoleBoundToResource>,
+    pub role_bound_to_resource: Nullable<Box<AuditLogRoleBoundToResource>>,
     /// The details for events with this `type`.
-    pub role_unbound_from_resource: Nullable<AuditLogRoleUnboundFromResource>,
+    pub role_unbound_from_resource: Nullable<Box<AuditLogRoleUnboundFromResource>>,
     /// The details for events with this `type`.
-    pub service_account_created: Nullable<AuditLogServiceAccountCreated>,
+    pub service_account_created: Nullable<Box<AuditLogServiceAccountCreated>>,
     /// The details for events with this `type`.
-    pub service_account_updated: Nullable<AuditLogServiceAccountUpdated>,
+    pub service_account_updated: Nullable<Box<AuditLogServiceAccountUpdated>>,
     /// The details for events with this `type`.
-    pub service_account_deleted: Nullable<AuditLogServiceAccountDeleted>,
+    pub service_account_deleted: Nullable<Box<AuditLogServiceAccountDeleted>>,
     /// The details for events with this `type`.
-    pub workload_identity_provider_created: Nullable<AuditLogWorkloadIdentityProviderCreated>,
+    pub workload_identity_provider_created: Nullable<Box<AuditLogWorkloadIdentityProviderCreated>>,
     /// The details for events with this `type`.
-    pub workload_identity_provider_updated: Nullable<AuditLogWorkloadIdentityProviderUpdated>,
+    pub workload_identity_provider_updated: Nullable<Box<AuditLogWorkloadIdentityProviderUpdated>>,
     /// The details for events with this `type`.
-    pub workload_identity_provider_deleted: Nullable<AuditLogWorkloadIdentityProviderDeleted>,
+    pub workload_identity_provider_deleted: Nullable<Box<AuditLogWorkloadIdentityProviderDeleted>>,
     /// The details for events with this `type`.
     pub workload_identity_provider_mapping_created:
-        Nullable<AuditLogWorkloadIdentityProviderMappingCreated>,
+        Nullable<Box<AuditLogWorkloadIdentityProviderMappingCreated>>,
     /// The details for events with this `type`.
     pub workload_identity_provider_mapping_updated:
-        Nullable<AuditLogWorkloadIdentityProviderMappingUpdated>,
+        Nullable<Box<AuditLogWorkloadIdentityProviderMappingUpdated>>,
     /// The details for events with this `type`.
     pub workload_identity_provider_mapping_deleted:
-        Nullable<AuditLogWorkloadIdentityProviderMappingDeleted>,
+        Nullable<Box<AuditLogWorkloadIdentityProviderMappingDeleted>>,
     /// The details for events with this `type`.
-    pub user_added: Nullable<AuditLogUserAdded>,
+    pub user_added: Nullable<Box<AuditLogUserAdded>>,
     /// The details for events with this `type`.
-    pub user_updated: Nullable<AuditLogUserUpdated>,
+    pub user_updated: Nullable<Box<AuditLogUserUpdated>>,
     /// The details for events with this `type`.
-    pub user_deleted: Nullable<AuditLogUserDeleted>,
+    pub user_deleted: Nullable<Box<AuditLogUserDeleted>>,
     /// The details for events with this `type`.
-    pub certificate_created: Nullable<AuditLogCertificateCreated>,
+    pub certificate_created: Nullable<Box<AuditLogCertificateCreated>>,
     /// The details for events with this `type`.
-    pub certificate_updated: Nullable<AuditLogCertificateUpdated>,
+    pub certificate_updated: Nullable<Box<AuditLogCertificateUpdated>>,
     /// The details for events with this `type`.
-    pub certificate_deleted: Nullable<AuditLogCertificateDeleted>,
+    pub certificate_deleted: Nullable<Box<AuditLogCertificateDeleted>>,
     /// The details for events with this `type`.
-    pub certificates_activated: Nullable<AuditLogCertificatesActivated>,
+    pub certificates_activated: Nullable<Box<AuditLogCertificatesActivated>>,
     /// The details for events with this `type`.
-    pub certificates_deactivated: Nullable<AuditLogCertificatesDeactivated>,
+    pub certificates_deactivated: Nullable<Box<AuditLogCertificatesDeactivated>>,
     extra: ExtraFields,
 }
 
@@ -1258,9 +1258,9 @@ pub struct AuditLogActor {
     /// The type of actor. Is either `session` or `api_key`.
     pub r#type: Nullable<AuditLogActorType>,
     /// The session in which the audit logged action was performed.
-    pub session: Nullable<AuditLogActorSession>,
+    pub session: Nullable<Box<AuditLogActorSession>>,
     /// The API Key used to perform the audit logged action.
-    pub api_key: Nullable<AuditLogActorApiKey>,
+    pub api_key: Nullable<Box<AuditLogActorApiKey>>,
     extra: ExtraFields,
 }
 
@@ -1349,9 +1349,9 @@ pub struct AuditLogActorApiKey {
     /// The type of API key. Can be either `user` or `service_account`.
     pub r#type: Nullable<AuditLogActorApiKeyType>,
     /// The user who performed the audit logged action.
-    pub user: Nullable<AuditLogActorUser>,
+    pub user: Nullable<Box<AuditLogActorUser>>,
     /// The service account that performed the audit logged action.
-    pub service_account: Nullable<AuditLogActorServiceAccount>,
+    pub service_account: Nullable<Box<AuditLogActorServiceAccount>>,
     extra: ExtraFields,
 }
 
@@ -1513,7 +1513,7 @@ crate::support::struct_serde!(AuditLogActorServiceAccount);
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuditLogActorSession {
     /// The user who performed the audit logged action.
-    pub user: Nullable<AuditLogActorUser>,
+    pub user: Nullable<Box<AuditLogActorUser>>,
     /// The IP address from which the action was performed.
     pub ip_address: Nullable<String>,
     extra: ExtraFields,
@@ -2497,7 +2497,7 @@ pub struct CostsResult {
     /// Always `"organization.costs.result"`.
     pub object: String,
     /// The monetary value in its associated currency.
-    pub amount: Nullable<CostsResultAmount>,
+    pub amount: Nullable<Box<CostsResultAmount>>,
     /// The `line_item` field.
     pub line_item: Nullable<String>,
     /// The `project_id` field.
@@ -8408,15 +8408,15 @@ crate::support::struct_serde!(ProjectHostedToolPermissions);
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostedToolPermissionUpdateParams {
     /// The file search permission update.
-    pub file_search: Nullable<HostedToolPermissionUpdate>,
+    pub file_search: Nullable<Box<HostedToolPermissionUpdate>>,
     /// The web search permission update.
-    pub web_search: Nullable<HostedToolPermissionUpdate>,
+    pub web_search: Nullable<Box<HostedToolPermissionUpdate>>,
     /// The image generation permission update.
-    pub image_generation: Nullable<HostedToolPermissionUpdate>,
+    pub image_generation: Nullable<Box<HostedToolPermissionUpdate>>,
     /// The MCP permission update.
-    pub mcp: Nullable<HostedToolPermissionUpdate>,
+    pub mcp: Nullable<Box<HostedToolPermissionUpdate>>,
     /// The code interpreter permission update.
-    pub code_interpreter: Nullable<HostedToolPermissionUpdate>,
+    pub code_interpreter: Nullable<Box<HostedToolPermissionUpdate>>,
     extra: ExtraFields,
 }
 
@@ -8430,31 +8430,31 @@ impl HostedToolPermissionUpdateParams {
 
     /// Sets `file_search`.
     pub fn file_search(mut self, value: impl Into<HostedToolPermissionUpdate>) -> Self {
-        self.file_search = Nullable::Value(value.into());
+        self.file_search = Nullable::Value(Box::new(value.into()));
         self
     }
 
     /// Sets `web_search`.
     pub fn web_search(mut self, value: impl Into<HostedToolPermissionUpdate>) -> Self {
-        self.web_search = Nullable::Value(value.into());
+        self.web_search = Nullable::Value(Box::new(value.into()));
         self
     }
 
     /// Sets `image_generation`.
     pub fn image_generation(mut self, value: impl Into<HostedToolPermissionUpdate>) -> Self {
-        self.image_generation = Nullable::Value(value.into());
+        self.image_generation = Nullable::Value(Box::new(value.into()));
         self
     }
 
     /// Sets `mcp`.
     pub fn mcp(mut self, value: impl Into<HostedToolPermissionUpdate>) -> Self {
-        self.mcp = Nullable::Value(value.into());
+        self.mcp = Nullable::Value(Box::new(value.into()));
         self
     }
 
     /// Sets `code_interpreter`.
     pub fn code_interpreter(mut self, value: impl Into<HostedToolPermissionUpdate>) -> Self {
-        self.code_interpreter = Nullable::Value(value.into());
+        self.code_interpreter = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -9853,7 +9853,7 @@ pub struct ProjectServiceAccountCreateResponse {
     /// The `created_at` field.
     pub created_at: i64,
     /// The `api_key` field.
-    pub api_key: Nullable<ProjectServiceAccountApiKey>,
+    pub api_key: Nullable<Box<ProjectServiceAccountApiKey>>,
     extra: ExtraFields,
 }
 
@@ -15353,7 +15353,7 @@ pub struct User {
     /// The Unix timestamp (in seconds) of when the user was created.
     pub created: Nullable<i64>,
     /// Nested user details.
-    pub user: Nullable<UserUser>,
+    pub user: Nullable<Box<UserUser>>,
     /// Whether the user is a service account.
     pub is_service_account: Nullable<bool>,
     /// Whether the user is an authorized purchaser for Scale Tier.
@@ -15367,7 +15367,7 @@ pub struct User {
     /// The developer persona metadata for the user.
     pub developer_persona: Nullable<String>,
     /// Projects associated with the user, if included.
-    pub projects: Nullable<UserProjects>,
+    pub projects: Nullable<Box<UserProjects>>,
     extra: ExtraFields,
 }
 
@@ -16517,7 +16517,7 @@ pub struct AuditLogApiKeyCreated {
     /// The tracking ID of the API key.
     pub id: Nullable<String>,
     /// The payload used to create the API key.
-    pub data: Nullable<AuditLogApiKeyCreatedData>,
+    pub data: Nullable<Box<AuditLogApiKeyCreatedData>>,
     extra: ExtraFields,
 }
 
@@ -16674,7 +16674,7 @@ pub struct AuditLogApiKeyUpdated {
     /// The tracking ID of the API key.
     pub id: Nullable<String>,
     /// The payload used to update the API key.
-    pub changes_requested: Nullable<AuditLogApiKeyUpdatedChangesRequested>,
+    pub changes_requested: Nullable<Box<AuditLogApiKeyUpdatedChangesRequested>>,
     extra: ExtraFields,
 }
 
@@ -16903,7 +16903,7 @@ pub struct AuditLogCheckpointPermissionCreated {
     /// The ID of the checkpoint permission.
     pub id: Nullable<String>,
     /// The payload used to create the checkpoint permission.
-    pub data: Nullable<AuditLogCheckpointPermissionCreatedData>,
+    pub data: Nullable<Box<AuditLogCheckpointPermissionCreatedData>>,
     extra: ExtraFields,
 }
 
@@ -17299,7 +17299,7 @@ pub struct AuditLogGroupCreated {
     /// The ID of the group.
     pub id: Nullable<String>,
     /// Information about the created group.
-    pub data: Nullable<AuditLogGroupCreatedData>,
+    pub data: Nullable<Box<AuditLogGroupCreatedData>>,
     extra: ExtraFields,
 }
 
@@ -17456,7 +17456,7 @@ pub struct AuditLogGroupUpdated {
     /// The ID of the group.
     pub id: Nullable<String>,
     /// The payload used to update the group.
-    pub changes_requested: Nullable<AuditLogGroupUpdatedChangesRequested>,
+    pub changes_requested: Nullable<Box<AuditLogGroupUpdatedChangesRequested>>,
     extra: ExtraFields,
 }
 
@@ -17829,7 +17829,7 @@ pub struct AuditLogInviteSent {
     /// The ID of the invite.
     pub id: Nullable<String>,
     /// The payload used to create the invite.
-    pub data: Nullable<AuditLogInviteSentData>,
+    pub data: Nullable<Box<AuditLogInviteSentData>>,
     extra: ExtraFields,
 }
 
@@ -18875,7 +18875,7 @@ pub struct AuditLogOrganizationUpdated {
     /// The organization ID.
     pub id: Nullable<String>,
     /// The payload used to update the organization settings.
-    pub changes_requested: Nullable<AuditLogOrganizationUpdatedChangesRequested>,
+    pub changes_requested: Nullable<Box<AuditLogOrganizationUpdatedChangesRequested>>,
     extra: ExtraFields,
 }
 
@@ -19084,7 +19084,7 @@ pub struct AuditLogProjectCreated {
     /// The project ID.
     pub id: Nullable<String>,
     /// The payload used to create the project.
-    pub data: Nullable<AuditLogProjectCreatedData>,
+    pub data: Nullable<Box<AuditLogProjectCreatedData>>,
     extra: ExtraFields,
 }
 
@@ -19248,7 +19248,7 @@ pub struct AuditLogProjectUpdated {
     /// The project ID.
     pub id: Nullable<String>,
     /// The payload used to update the project.
-    pub changes_requested: Nullable<AuditLogProjectUpdatedChangesRequested>,
+    pub changes_requested: Nullable<Box<AuditLogProjectUpdatedChangesRequested>>,
     extra: ExtraFields,
 }
 
@@ -19549,7 +19549,7 @@ pub struct AuditLogRateLimitUpdated {
     /// The rate limit ID
     pub id: Nullable<String>,
     /// The payload used to update the rate limits.
-    pub changes_requested: Nullable<AuditLogRateLimitUpdatedChangesRequested>,
+    pub changes_requested: Nullable<Box<AuditLogRateLimitUpdatedChangesRequested>>,
     extra: ExtraFields,
 }
 
@@ -19940,7 +19940,7 @@ pub struct AuditLogRoleUpdated {
     /// The role ID.
     pub id: Nullable<String>,
     /// The payload used to update the role.
-    pub changes_requested: Nullable<AuditLogRoleUpdatedChangesRequested>,
+    pub changes_requested: Nullable<Box<AuditLogRoleUpdatedChangesRequested>>,
     extra: ExtraFields,
 }
 
@@ -20803,7 +20803,7 @@ pub struct AuditLogServiceAccountCreated {
     /// The service account ID.
     pub id: Nullable<String>,
     /// The payload used to create the service account.
-    pub data: Nullable<AuditLogServiceAccountCreatedData>,
+    pub data: Nullable<Box<AuditLogServiceAccountCreatedData>>,
     extra: ExtraFields,
 }
 
@@ -20960,7 +20960,7 @@ pub struct AuditLogServiceAccountUpdated {
     /// The service account ID.
     pub id: Nullable<String>,
     /// The payload used to updated the service account.
-    pub changes_requested: Nullable<AuditLogServiceAccountUpdatedChangesRequested>,
+    pub changes_requested: Nullable<Box<AuditLogServiceAccountUpdatedChangesRequested>>,
     extra: ExtraFields,
 }
 
@@ -21709,7 +21709,7 @@ pub struct AuditLogUserAdded {
     /// The user ID.
     pub id: Nullable<String>,
     /// The payload used to add the user to the project.
-    pub data: Nullable<AuditLogUserAddedData>,
+    pub data: Nullable<Box<AuditLogUserAddedData>>,
     extra: ExtraFields,
 }
 
@@ -21866,7 +21866,7 @@ pub struct AuditLogUserUpdated {
     /// The project ID.
     pub id: Nullable<String>,
     /// The payload used to update the user.
-    pub changes_requested: Nullable<AuditLogUserUpdatedChangesRequested>,
+    pub changes_requested: Nullable<Box<AuditLogUserUpdatedChangesRequested>>,
     extra: ExtraFields,
 }
 
@@ -23768,9 +23768,9 @@ pub struct ProjectAPIKeyOwner {
     /// `user` or `service_account`
     pub r#type: Nullable<ProjectAPIKeyOwnerType>,
     /// The user that owns a project API key.
-    pub user: Nullable<ProjectApiKeyOwnerUser>,
+    pub user: Nullable<Box<ProjectApiKeyOwnerUser>>,
     /// The service account that owns a project API key.
-    pub service_account: Nullable<ProjectApiKeyOwnerServiceAccount>,
+    pub service_account: Nullable<Box<ProjectApiKeyOwnerServiceAccount>>,
     extra: ExtraFields,
 }
 
@@ -25595,7 +25595,7 @@ crate::support::struct_serde!(AuditLogListParamsEffectiveAt);
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuditLogListParams {
     /// The `effective_at` field.
-    pub effective_at: Nullable<AuditLogListParamsEffectiveAt>,
+    pub effective_at: Nullable<Box<AuditLogListParamsEffectiveAt>>,
     /// The `project_ids` field.
     pub project_ids: Nullable<Vec<String>>,
     /// The event type.
@@ -25627,7 +25627,7 @@ impl AuditLogListParams {
 
     /// Sets `effective_at`.
     pub fn effective_at(mut self, value: impl Into<AuditLogListParamsEffectiveAt>) -> Self {
-        self.effective_at = Nullable::Value(value.into());
+        self.effective_at = Nullable::Value(Box::new(value.into()));
         self
     }
 

@@ -58,7 +58,7 @@ pub struct Assistant {
     /// A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant. Tools can be of types `code_interpreter`, `file_search`, or `function`.
     pub tools: Vec<AssistantTool>,
     /// A set of resources that are used by the assistant's tools. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
-    pub tool_resources: Nullable<AssistantToolResources>,
+    pub tool_resources: Nullable<Box<AssistantToolResources>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -68,7 +68,7 @@ pub struct Assistant {
     /// The `top_p` field.
     pub top_p: Nullable<f64>,
     /// Specifies the format that the model must output. Compatible with [GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4 Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
-    pub response_format: Nullable<AssistantsApiResponseFormatOption>,
+    pub response_format: Nullable<Box<AssistantsApiResponseFormatOption>>,
     extra: ExtraFields,
 }
 
@@ -258,7 +258,7 @@ pub struct AssistantCreateParams {
     /// A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant. Tools can be of types `code_interpreter`, `file_search`, or `function`.
     pub tools: Nullable<Vec<AssistantCreateParamsTool>>,
     /// A set of resources that are used by the assistant's tools. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
-    pub tool_resources: Nullable<AssistantCreateParamsToolResources>,
+    pub tool_resources: Nullable<Box<AssistantCreateParamsToolResources>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -268,7 +268,7 @@ pub struct AssistantCreateParams {
     /// The `top_p` field.
     pub top_p: Nullable<f64>,
     /// Specifies the format that the model must output. Compatible with [GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4 Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
-    pub response_format: Nullable<AssistantsApiResponseFormatOption>,
+    pub response_format: Nullable<Box<AssistantsApiResponseFormatOption>>,
     extra: ExtraFields,
 }
 
@@ -323,7 +323,7 @@ impl AssistantCreateParams {
 
     /// Sets `tool_resources`.
     pub fn tool_resources(mut self, value: impl Into<AssistantCreateParamsToolResources>) -> Self {
-        self.tool_resources = Nullable::Value(value.into());
+        self.tool_resources = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -347,7 +347,7 @@ impl AssistantCreateParams {
 
     /// Sets `response_format`.
     pub fn response_format(mut self, value: impl Into<AssistantsApiResponseFormatOption>) -> Self {
-        self.response_format = Nullable::Value(value.into());
+        self.response_format = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -711,7 +711,7 @@ pub struct AssistantUpdateParams {
     /// A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant. Tools can be of types `code_interpreter`, `file_search`, or `function`.
     pub tools: Nullable<Vec<AssistantUpdateParamsTool>>,
     /// A set of resources that are used by the assistant's tools. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
-    pub tool_resources: Nullable<AssistantUpdateParamsToolResources>,
+    pub tool_resources: Nullable<Box<AssistantUpdateParamsToolResources>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -721,7 +721,7 @@ pub struct AssistantUpdateParams {
     /// The `top_p` field.
     pub top_p: Nullable<f64>,
     /// Specifies the format that the model must output. Compatible with [GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4 Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
-    pub response_format: Nullable<AssistantsApiResponseFormatOption>,
+    pub response_format: Nullable<Box<AssistantsApiResponseFormatOption>>,
     extra: ExtraFields,
 }
 
@@ -771,7 +771,7 @@ impl AssistantUpdateParams {
 
     /// Sets `tool_resources`.
     pub fn tool_resources(mut self, value: impl Into<AssistantUpdateParamsToolResources>) -> Self {
-        self.tool_resources = Nullable::Value(value.into());
+        self.tool_resources = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -795,7 +795,7 @@ impl AssistantUpdateParams {
 
     /// Sets `response_format`.
     pub fn response_format(mut self, value: impl Into<AssistantsApiResponseFormatOption>) -> Self {
-        self.response_format = Nullable::Value(value.into());
+        self.response_format = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1031,9 +1031,9 @@ impl DeUnion for AssistantTool {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssistantToolResources {
     /// The `code_interpreter` field.
-    pub code_interpreter: Nullable<AssistantToolResourcesCodeInterpreter>,
+    pub code_interpreter: Nullable<Box<AssistantToolResourcesCodeInterpreter>>,
     /// The `file_search` field.
-    pub file_search: Nullable<AssistantToolResourcesFileSearch>,
+    pub file_search: Nullable<Box<AssistantToolResourcesFileSearch>>,
     extra: ExtraFields,
 }
 
@@ -1585,9 +1585,9 @@ impl DeUnion for AssistantCreateParamsTool {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssistantCreateParamsToolResources {
     /// The `code_interpreter` field.
-    pub code_interpreter: Nullable<AssistantCreateParamsToolResourcesCodeInterpreter>,
+    pub code_interpreter: Nullable<Box<AssistantCreateParamsToolResourcesCodeInterpreter>>,
     /// The `file_search` field.
-    pub file_search: Nullable<AssistantCreateParamsToolResourcesFileSearch>,
+    pub file_search: Nullable<Box<AssistantCreateParamsToolResourcesFileSearch>>,
     extra: ExtraFields,
 }
 
@@ -1604,7 +1604,7 @@ impl AssistantCreateParamsToolResources {
         mut self,
         value: impl Into<AssistantCreateParamsToolResourcesCodeInterpreter>,
     ) -> Self {
-        self.code_interpreter = Nullable::Value(value.into());
+        self.code_interpreter = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1613,7 +1613,7 @@ impl AssistantCreateParamsToolResources {
         mut self,
         value: impl Into<AssistantCreateParamsToolResourcesFileSearch>,
     ) -> Self {
-        self.file_search = Nullable::Value(value.into());
+        self.file_search = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1866,7 +1866,7 @@ pub struct AssistantCreateParamsToolResourcesFileSearchVectorStore {
     pub file_ids: Nullable<Vec<String>>,
     /// The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy.
     pub chunking_strategy:
-        Nullable<AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategy>,
+        Nullable<Box<AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategy>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -1893,7 +1893,7 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStore {
         mut self,
         value: impl Into<AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategy>,
     ) -> Self {
-        self.chunking_strategy = Nullable::Value(value.into());
+        self.chunking_strategy = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -2685,9 +2685,9 @@ impl DeUnion for AssistantUpdateParamsTool {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssistantUpdateParamsToolResources {
     /// The `code_interpreter` field.
-    pub code_interpreter: Nullable<AssistantUpdateParamsToolResourcesCodeInterpreter>,
+    pub code_interpreter: Nullable<Box<AssistantUpdateParamsToolResourcesCodeInterpreter>>,
     /// The `file_search` field.
-    pub file_search: Nullable<AssistantUpdateParamsToolResourcesFileSearch>,
+    pub file_search: Nullable<Box<AssistantUpdateParamsToolResourcesFileSearch>>,
     extra: ExtraFields,
 }
 
@@ -2704,7 +2704,7 @@ impl AssistantUpdateParamsToolResources {
         mut self,
         value: impl Into<AssistantUpdateParamsToolResourcesCodeInterpreter>,
     ) -> Self {
-        self.code_interpreter = Nullable::Value(value.into());
+        self.code_interpreter = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -2713,7 +2713,7 @@ impl AssistantUpdateParamsToolResources {
         mut self,
         value: impl Into<AssistantUpdateParamsToolResourcesFileSearch>,
     ) -> Self {
-        self.file_search = Nullable::Value(value.into());
+        self.file_search = Nullable::Value(Box::new(value.into()));
         self
     }
 

@@ -377,7 +377,7 @@ pub struct TranscriptionCreateParams {
     /// The `stream` field.
     pub stream: Nullable<bool>,
     /// Controls how the audio is cut into chunks. When set to `"auto"`, the server first normalizes loudness and then uses voice activity detection (VAD) to choose boundaries. `server_vad` object can be provided to tweak VAD detection parameters manually. If unset, the audio is transcribed as a single block. Required when using `gpt-4o-transcribe-diarize` for inputs longer than 30 seconds.
-    pub chunking_strategy: Nullable<TranscriptionCreateParamsChunkingStrategy>,
+    pub chunking_strategy: Nullable<Box<TranscriptionCreateParamsChunkingStrategy>>,
     /// Optional list of speaker names that correspond to the audio samples provided in `known_speaker_references[]`. Each entry should be a short identifier (for example `customer` or `agent`). Up to 4 speakers are supported.
     pub known_speaker_names: Nullable<Vec<String>>,
     /// Optional list of audio samples (as [data URLs](https://developer.mozilla.org/en-US/docs/Web/HTTP/Basics_of_HTTP/Data_URLs)) that contain known speaker references matching `known_speaker_names[]`. Each sample must be between 2 and 10 seconds, and can use any of the same input audio formats supported by `file`.
@@ -469,7 +469,7 @@ impl TranscriptionCreateParams {
         mut self,
         value: impl Into<TranscriptionCreateParamsChunkingStrategy>,
     ) -> Self {
-        self.chunking_strategy = Nullable::Value(value.into());
+        self.chunking_strategy = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -633,7 +633,7 @@ pub struct TranscriptionDiarized {
     /// Segments of the transcript annotated with timestamps and speaker labels.
     pub segments: Vec<TranscriptionDiarizedSegment>,
     /// Token or duration usage statistics for the request.
-    pub usage: Nullable<TranscriptionDiarizedUsage>,
+    pub usage: Nullable<Box<TranscriptionDiarizedUsage>>,
     extra: ExtraFields,
 }
 
@@ -757,7 +757,7 @@ pub struct Transcription {
     /// The log probabilities of the tokens in the transcription. Only returned with the models `gpt-4o-transcribe` and `gpt-4o-mini-transcribe` if `logprobs` is added to the `include` array.
     pub logprobs: Nullable<Vec<TranscriptionLogprob>>,
     /// Token usage statistics for the request.
-    pub usage: Nullable<TranscriptionUsage>,
+    pub usage: Nullable<Box<TranscriptionUsage>>,
     extra: ExtraFields,
 }
 
@@ -990,7 +990,7 @@ pub struct TranscriptionVerbose {
     /// Segments of the transcribed text and their corresponding details.
     pub segments: Nullable<Vec<TranscriptionSegment>>,
     /// Usage statistics for models billed by audio input duration.
-    pub usage: Nullable<TranscriptTextUsageDuration>,
+    pub usage: Nullable<Box<TranscriptTextUsageDuration>>,
     extra: ExtraFields,
 }
 
@@ -1925,7 +1925,7 @@ pub struct TranscriptTextDoneEvent {
     /// The log probabilities of the individual tokens in the transcription. Only included if you [create a transcription](https://platform.openai.com/docs/api-reference/audio/create-transcription) with the `include[]` parameter set to `logprobs`.
     pub logprobs: Nullable<Vec<TranscriptTextDoneEventLogprob>>,
     /// Usage statistics for models billed by token usage.
-    pub usage: Nullable<TranscriptTextUsageTokens>,
+    pub usage: Nullable<Box<TranscriptTextUsageTokens>>,
     extra: ExtraFields,
 }
 

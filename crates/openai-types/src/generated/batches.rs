@@ -40,7 +40,7 @@ pub struct Batch {
     /// guide\](/docs/models) to browse and compare available models.
     pub model: Nullable<String>,
     /// The `errors` field.
-    pub errors: Nullable<BatchErrors>,
+    pub errors: Nullable<Box<BatchErrors>>,
     /// The ID of the input file for the batch.
     pub input_file_id: String,
     /// The time frame within which the batch should be processed.
@@ -70,11 +70,11 @@ pub struct Batch {
     /// The Unix timestamp (in seconds) for when the batch was cancelled.
     pub cancelled_at: Nullable<i64>,
     /// The request counts for different statuses within the batch.
-    pub request_counts: Nullable<BatchRequestCounts>,
+    pub request_counts: Nullable<Box<BatchRequestCounts>>,
     /// Represents token usage details including input tokens, output tokens, a
     /// breakdown of output tokens, and the total tokens used. Only populated on
     /// batches created after September 7, 2025.
-    pub usage: Nullable<BatchUsage>,
+    pub usage: Nullable<Box<BatchUsage>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -609,7 +609,7 @@ pub struct BatchCreateParams {
     /// format, and querying for objects via API or the dashboard.
     pub metadata: Nullable<Metadata>,
     /// The expiration policy for the output and/or error file that are generated for a batch.
-    pub output_expires_after: Nullable<BatchFileExpirationAfter>,
+    pub output_expires_after: Nullable<Box<BatchFileExpirationAfter>>,
     extra: ExtraFields,
 }
 
@@ -637,7 +637,7 @@ impl BatchCreateParams {
 
     /// Sets `output_expires_after`.
     pub fn output_expires_after(mut self, value: impl Into<BatchFileExpirationAfter>) -> Self {
-        self.output_expires_after = Nullable::Value(value.into());
+        self.output_expires_after = Nullable::Value(Box::new(value.into()));
         self
     }
 

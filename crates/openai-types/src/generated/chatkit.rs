@@ -1171,11 +1171,11 @@ crate::support::open_enum!(ChatSessionStatus);
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatkitConfigurationParam {
     /// Configuration for automatic thread titling. When omitted, automatic thread titling is enabled by default.
-    pub automatic_thread_titling: Nullable<AutomaticThreadTitlingParam>,
+    pub automatic_thread_titling: Nullable<Box<AutomaticThreadTitlingParam>>,
     /// Configuration for upload enablement and limits. When omitted, uploads are disabled by default (max_files 10, max_file_size 512 MB).
-    pub file_upload: Nullable<FileUploadParam>,
+    pub file_upload: Nullable<Box<FileUploadParam>>,
     /// Configuration for chat history retention. When omitted, history is enabled by default with no limit on recent_threads (null).
-    pub history: Nullable<HistoryParam>,
+    pub history: Nullable<Box<HistoryParam>>,
     extra: ExtraFields,
 }
 
@@ -1192,19 +1192,19 @@ impl ChatkitConfigurationParam {
         mut self,
         value: impl Into<AutomaticThreadTitlingParam>,
     ) -> Self {
-        self.automatic_thread_titling = Nullable::Value(value.into());
+        self.automatic_thread_titling = Nullable::Value(Box::new(value.into()));
         self
     }
 
     /// Sets `file_upload`.
     pub fn file_upload(mut self, value: impl Into<FileUploadParam>) -> Self {
-        self.file_upload = Nullable::Value(value.into());
+        self.file_upload = Nullable::Value(Box::new(value.into()));
         self
     }
 
     /// Sets `history`.
     pub fn history(mut self, value: impl Into<HistoryParam>) -> Self {
-        self.history = Nullable::Value(value.into());
+        self.history = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1796,11 +1796,11 @@ pub struct SessionCreateParams {
     /// A free-form string that identifies your end user; ensures this Session can access other objects that have the same `user` scope.
     pub user: String,
     /// Optional override for session expiration timing in seconds from creation. Defaults to 10 minutes.
-    pub expires_after: Nullable<ExpiresAfterParam>,
+    pub expires_after: Nullable<Box<ExpiresAfterParam>>,
     /// Optional override for per-minute request limits. When omitted, defaults to 10.
-    pub rate_limits: Nullable<RateLimitsParam>,
+    pub rate_limits: Nullable<Box<RateLimitsParam>>,
     /// Optional overrides for ChatKit runtime configuration features
-    pub chatkit_configuration: Nullable<ChatkitConfigurationParam>,
+    pub chatkit_configuration: Nullable<Box<ChatkitConfigurationParam>>,
     extra: ExtraFields,
 }
 
@@ -1819,19 +1819,19 @@ impl SessionCreateParams {
 
     /// Sets `expires_after`.
     pub fn expires_after(mut self, value: impl Into<ExpiresAfterParam>) -> Self {
-        self.expires_after = Nullable::Value(value.into());
+        self.expires_after = Nullable::Value(Box::new(value.into()));
         self
     }
 
     /// Sets `rate_limits`.
     pub fn rate_limits(mut self, value: impl Into<RateLimitsParam>) -> Self {
-        self.rate_limits = Nullable::Value(value.into());
+        self.rate_limits = Nullable::Value(Box::new(value.into()));
         self
     }
 
     /// Sets `chatkit_configuration`.
     pub fn chatkit_configuration(mut self, value: impl Into<ChatkitConfigurationParam>) -> Self {
-        self.chatkit_configuration = Nullable::Value(value.into());
+        self.chatkit_configuration = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -2518,7 +2518,7 @@ crate::support::struct_serde!(HistoryParam);
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InferenceOptions {
     /// Tool selection that the assistant should honor when executing the item.
-    pub tool_choice: Nullable<ToolChoice>,
+    pub tool_choice: Nullable<Box<ToolChoice>>,
     /// The `model` field.
     pub model: Nullable<String>,
     extra: ExtraFields,
@@ -4358,7 +4358,7 @@ pub struct UserMessageItem {
     /// Attachments associated with the user message. Defaults to an empty list.
     pub attachments: Vec<Attachment>,
     /// Model and tool overrides applied when generating the assistant response.
-    pub inference_options: Nullable<InferenceOptions>,
+    pub inference_options: Nullable<Box<InferenceOptions>>,
     extra: ExtraFields,
 }
 
@@ -4757,7 +4757,7 @@ pub struct WorkflowParam {
     /// State variables forwarded to the workflow. Keys may be up to 64 characters, values must be primitive types, and the map defaults to an empty object.
     pub state_variables: Nullable<BTreeMap<String, WorkflowParamStateVariablesValue>>,
     /// Optional tracing overrides for the workflow invocation. When omitted, tracing is enabled by default.
-    pub tracing: Nullable<WorkflowTracingParam>,
+    pub tracing: Nullable<Box<WorkflowTracingParam>>,
     extra: ExtraFields,
 }
 
@@ -4787,7 +4787,7 @@ impl WorkflowParam {
 
     /// Sets `tracing`.
     pub fn tracing(mut self, value: impl Into<WorkflowTracingParam>) -> Self {
-        self.tracing = Nullable::Value(value.into());
+        self.tracing = Nullable::Value(Box::new(value.into()));
         self
     }
 

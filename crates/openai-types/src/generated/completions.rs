@@ -84,7 +84,7 @@ pub struct CompletionCreateParams {
     /// Whether to stream back partial progress. If set, tokens will be sent as data-only [server-sent events](https://developer.mozilla.org/en-US/docs/Web/API/Server-sent_events/Using_server-sent_events#Event_stream_format) as they become available, with the stream terminated by a `data: [DONE]` message. [Example Python code](https://cookbook.openai.com/examples/how_to_stream_completions).
     pub stream: Nullable<bool>,
     /// Options for streaming response. Only set this when you set `stream: true`.
-    pub stream_options: Nullable<ChatCompletionStreamOptions>,
+    pub stream_options: Nullable<Box<ChatCompletionStreamOptions>>,
     /// The suffix that comes after a completion of inserted text.
     ///
     /// This parameter is only supported for `gpt-3.5-turbo-instruct`.
@@ -202,7 +202,7 @@ impl CompletionCreateParams {
 
     /// Sets `stream_options`.
     pub fn stream_options(mut self, value: impl Into<ChatCompletionStreamOptions>) -> Self {
-        self.stream_options = Nullable::Value(value.into());
+        self.stream_options = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -396,7 +396,7 @@ pub struct Completion {
     /// Always `"text_completion"`.
     pub object: String,
     /// Usage statistics for the completion request.
-    pub usage: Nullable<CompletionUsage>,
+    pub usage: Nullable<Box<CompletionUsage>>,
     extra: ExtraFields,
 }
 
@@ -674,7 +674,7 @@ pub struct CompletionChoice {
     /// The `index` field.
     pub index: i64,
     /// The `logprobs` field.
-    pub logprobs: Nullable<CompletionChoiceLogprobs>,
+    pub logprobs: Nullable<Box<CompletionChoiceLogprobs>>,
     /// The `text` field.
     pub text: String,
     extra: ExtraFields,

@@ -439,11 +439,11 @@ pub struct ContainerResource {
     /// The container will expire after this time period.
     /// The anchor is the reference point for the expiration.
     /// The minutes is the number of minutes after the anchor before the container expires.
-    pub expires_after: Nullable<ContainerResourceExpiresAfter>,
+    pub expires_after: Nullable<Box<ContainerResourceExpiresAfter>>,
     /// The memory limit configured for the container.
     pub memory_limit: Nullable<ContainerResourceMemoryLimit>,
     /// Network access policy for the container.
-    pub network_policy: Nullable<ContainerResourceNetworkPolicy>,
+    pub network_policy: Nullable<Box<ContainerResourceNetworkPolicy>>,
     extra: ExtraFields,
 }
 
@@ -575,13 +575,13 @@ pub struct ContainerCreateParams {
     /// IDs of files to copy to the container.
     pub file_ids: Nullable<Vec<String>>,
     /// Container expiration time in seconds relative to the 'anchor' time.
-    pub expires_after: Nullable<ContainerCreateParamsExpiresAfter>,
+    pub expires_after: Nullable<Box<ContainerCreateParamsExpiresAfter>>,
     /// An optional list of skills referenced by id or inline data.
     pub skills: Nullable<Vec<ContainerCreateParamsSkill>>,
     /// Optional memory limit for the container. Defaults to "1g".
     pub memory_limit: Nullable<ContainerCreateParamsMemoryLimit>,
     /// Network access policy for the container.
-    pub network_policy: Nullable<ContainerCreateParamsNetworkPolicy>,
+    pub network_policy: Nullable<Box<ContainerCreateParamsNetworkPolicy>>,
     extra: ExtraFields,
 }
 
@@ -607,7 +607,7 @@ impl ContainerCreateParams {
 
     /// Sets `expires_after`.
     pub fn expires_after(mut self, value: impl Into<ContainerCreateParamsExpiresAfter>) -> Self {
-        self.expires_after = Nullable::Value(value.into());
+        self.expires_after = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -625,7 +625,7 @@ impl ContainerCreateParams {
 
     /// Sets `network_policy`.
     pub fn network_policy(mut self, value: impl Into<ContainerCreateParamsNetworkPolicy>) -> Self {
-        self.network_policy = Nullable::Value(value.into());
+        self.network_policy = Nullable::Value(Box::new(value.into()));
         self
     }
 

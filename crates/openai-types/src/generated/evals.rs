@@ -43,9 +43,9 @@ pub struct CreateEvalCompletionsRunDataSource {
     /// Always `"completions"`.
     pub r#type: String,
     /// Used when sampling from a model. Dictates the structure of the messages passed into the model. Can either be a reference to a prebuilt trajectory (ie, `item.input_trajectory`), or a template with variable references to the `item` namespace.
-    pub input_messages: Nullable<CreateEvalCompletionsRunDataSourceInputMessages>,
+    pub input_messages: Nullable<Box<CreateEvalCompletionsRunDataSourceInputMessages>>,
     /// The `sampling_params` field.
-    pub sampling_params: Nullable<CreateEvalCompletionsRunDataSourceSamplingParams>,
+    pub sampling_params: Nullable<Box<CreateEvalCompletionsRunDataSourceSamplingParams>>,
     /// The name of the model to use for generating completions (e.g. "o3-mini").
     pub model: Nullable<String>,
     /// Determines what populates the `item` namespace in this run's data source.
@@ -68,7 +68,7 @@ impl CreateEvalCompletionsRunDataSource {
         mut self,
         value: impl Into<CreateEvalCompletionsRunDataSourceInputMessages>,
     ) -> Self {
-        self.input_messages = Nullable::Value(value.into());
+        self.input_messages = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -77,7 +77,7 @@ impl CreateEvalCompletionsRunDataSource {
         mut self,
         value: impl Into<CreateEvalCompletionsRunDataSourceSamplingParams>,
     ) -> Self {
-        self.sampling_params = Nullable::Value(value.into());
+        self.sampling_params = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -834,9 +834,9 @@ pub struct CreateEvalResponsesRunDataSource {
     /// Always `"responses"`.
     pub r#type: String,
     /// Used when sampling from a model. Dictates the structure of the messages passed into the model. Can either be a reference to a prebuilt trajectory (ie, `item.input_trajectory`), or a template with variable references to the `item` namespace.
-    pub input_messages: Nullable<CreateEvalResponsesRunDataSourceInputMessages>,
+    pub input_messages: Nullable<Box<CreateEvalResponsesRunDataSourceInputMessages>>,
     /// The `sampling_params` field.
-    pub sampling_params: Nullable<CreateEvalResponsesRunDataSourceSamplingParams>,
+    pub sampling_params: Nullable<Box<CreateEvalResponsesRunDataSourceSamplingParams>>,
     /// The name of the model to use for generating completions (e.g. "o3-mini").
     pub model: Nullable<String>,
     /// Determines what populates the `item` namespace in this run's data source.
@@ -859,7 +859,7 @@ impl CreateEvalResponsesRunDataSource {
         mut self,
         value: impl Into<CreateEvalResponsesRunDataSourceInputMessages>,
     ) -> Self {
-        self.input_messages = Nullable::Value(value.into());
+        self.input_messages = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -868,7 +868,7 @@ impl CreateEvalResponsesRunDataSource {
         mut self,
         value: impl Into<CreateEvalResponsesRunDataSourceSamplingParams>,
     ) -> Self {
-        self.sampling_params = Nullable::Value(value.into());
+        self.sampling_params = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1671,7 +1671,7 @@ pub struct EvalGraderScoreModel {
     /// The model to use for the evaluation.
     pub model: String,
     /// The sampling parameters for the model.
-    pub sampling_params: Nullable<EvalGraderScoreModelSamplingParams>,
+    pub sampling_params: Nullable<Box<EvalGraderScoreModelSamplingParams>>,
     /// The input messages evaluated by the grader. Supports text, output text, input image, and input audio content blocks, and may include template strings.
     pub input: Vec<EvalItem>,
     /// The range of the score. Defaults to `[0, 1]`.
@@ -1699,7 +1699,7 @@ impl EvalGraderScoreModel {
 
     /// Sets `sampling_params`.
     pub fn sampling_params(mut self, value: impl Into<EvalGraderScoreModelSamplingParams>) -> Self {
-        self.sampling_params = Nullable::Value(value.into());
+        self.sampling_params = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -4060,7 +4060,8 @@ pub struct CreateEvalCompletionsRunDataSourceSamplingParams {
     /// Setting to `{ "type": "json_object" }` enables the older JSON mode, which
     /// ensures the message the model generates is valid JSON. Using `json_schema`
     /// is preferred for models that support it.
-    pub response_format: Nullable<CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat>,
+    pub response_format:
+        Nullable<Box<CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat>>,
     /// A list of tools the model may call. Currently, only functions are supported as a tool. Use this to provide a list of functions the model may generate JSON inputs for. A max of 128 functions are supported.
     pub tools: Nullable<Vec<ChatCompletionTool>>,
     extra: ExtraFields,
@@ -4109,7 +4110,7 @@ impl CreateEvalCompletionsRunDataSourceSamplingParams {
         mut self,
         value: impl Into<CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat>,
     ) -> Self {
-        self.response_format = Nullable::Value(value.into());
+        self.response_format = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -5494,7 +5495,7 @@ pub struct CreateEvalResponsesRunDataSourceSamplingParams {
     /// text or structured JSON data. Learn more:
     /// - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
     /// - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
-    pub text: Nullable<CreateEvalResponsesRunDataSourceSamplingParamsText>,
+    pub text: Nullable<Box<CreateEvalResponsesRunDataSourceSamplingParamsText>>,
     extra: ExtraFields,
 }
 
@@ -5547,7 +5548,7 @@ impl CreateEvalResponsesRunDataSourceSamplingParams {
         mut self,
         value: impl Into<CreateEvalResponsesRunDataSourceSamplingParamsText>,
     ) -> Self {
-        self.text = Nullable::Value(value.into());
+        self.text = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -5647,7 +5648,7 @@ crate::support::struct_serde!(CreateEvalResponsesRunDataSourceSamplingParams);
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateEvalResponsesRunDataSourceSamplingParamsText {
     /// An object specifying the format that the model must output.
-    pub format: Nullable<TextResponseFormatConfiguration>,
+    pub format: Nullable<Box<TextResponseFormatConfiguration>>,
     extra: ExtraFields,
 }
 
@@ -5661,7 +5662,7 @@ impl CreateEvalResponsesRunDataSourceSamplingParamsText {
 
     /// Sets `format`.
     pub fn format(mut self, value: impl Into<TextResponseFormatConfiguration>) -> Self {
-        self.format = Nullable::Value(value.into());
+        self.format = Nullable::Value(Box::new(value.into()));
         self
     }
 

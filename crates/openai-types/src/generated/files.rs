@@ -39,7 +39,7 @@ pub struct FileCreateParams {
     /// - `evals`: Used for eval data sets
     pub purpose: FileCreateParamsPurpose,
     /// The expiration policy for a file. By default, files with `purpose=batch` expire after 30 days and all other files are persisted until they are manually deleted.
-    pub expires_after: Nullable<FileExpirationAfter>,
+    pub expires_after: Nullable<Box<FileExpirationAfter>>,
     extra: ExtraFields,
 }
 
@@ -56,7 +56,7 @@ impl FileCreateParams {
 
     /// Sets `expires_after`.
     pub fn expires_after(mut self, value: impl Into<FileExpirationAfter>) -> Self {
-        self.expires_after = Nullable::Value(value.into());
+        self.expires_after = Nullable::Value(Box::new(value.into()));
         self
     }
 

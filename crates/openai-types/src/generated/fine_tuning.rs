@@ -134,7 +134,7 @@ pub struct JobCreateParams {
     /// The hyperparameters used for the fine-tuning job.
     /// This value is now deprecated in favor of `method`, and should be passed in under the `method` parameter.
     #[deprecated]
-    pub hyperparameters: Nullable<JobCreateParamsHyperparameters>,
+    pub hyperparameters: Nullable<Box<JobCreateParamsHyperparameters>>,
     /// A string of up to 64 characters that will be added to your fine-tuned model name.
     ///
     /// For example, a `suffix` of "custom-model-name" would produce a model name like `ft:gpt-4o-mini:openai:custom-model-name:7p4lURel`.
@@ -156,7 +156,7 @@ pub struct JobCreateParams {
     /// If a seed is not specified, one will be generated for you.
     pub seed: Nullable<i64>,
     /// The method used for fine-tuning.
-    pub method: Nullable<FineTuneMethod>,
+    pub method: Nullable<Box<FineTuneMethod>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -184,7 +184,7 @@ impl JobCreateParams {
     /// Sets `hyperparameters`.
     #[deprecated]
     pub fn hyperparameters(mut self, value: impl Into<JobCreateParamsHyperparameters>) -> Self {
-        self.hyperparameters = Nullable::Value(value.into());
+        self.hyperparameters = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -214,7 +214,7 @@ impl JobCreateParams {
 
     /// Sets `method`.
     pub fn method(mut self, value: impl Into<FineTuneMethod>) -> Self {
-        self.method = Nullable::Value(value.into());
+        self.method = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -569,7 +569,7 @@ crate::support::struct_serde!(FineTuneDpohyperparameters);
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FineTuneDpomethod {
     /// The hyperparameters used for the DPO fine-tuning job.
-    pub hyperparameters: Nullable<FineTuneDpohyperparameters>,
+    pub hyperparameters: Nullable<Box<FineTuneDpohyperparameters>>,
     extra: ExtraFields,
 }
 
@@ -583,7 +583,7 @@ impl FineTuneDpomethod {
 
     /// Sets `hyperparameters`.
     pub fn hyperparameters(mut self, value: impl Into<FineTuneDpohyperparameters>) -> Self {
-        self.hyperparameters = Nullable::Value(value.into());
+        self.hyperparameters = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -652,11 +652,11 @@ pub struct FineTuneMethod {
     /// The type of method. Is either `supervised`, `dpo`, or `reinforcement`.
     pub r#type: FineTuneMethodType,
     /// Configuration for the supervised fine-tuning method.
-    pub supervised: Nullable<FineTuneSupervisedMethod>,
+    pub supervised: Nullable<Box<FineTuneSupervisedMethod>>,
     /// Configuration for the DPO fine-tuning method.
-    pub dpo: Nullable<FineTuneDpomethod>,
+    pub dpo: Nullable<Box<FineTuneDpomethod>>,
     /// Configuration for the reinforcement fine-tuning method.
-    pub reinforcement: Nullable<FineTuneReinforcementMethod>,
+    pub reinforcement: Nullable<Box<FineTuneReinforcementMethod>>,
     extra: ExtraFields,
 }
 
@@ -671,19 +671,19 @@ impl FineTuneMethod {
 
     /// Sets `supervised`.
     pub fn supervised(mut self, value: impl Into<FineTuneSupervisedMethod>) -> Self {
-        self.supervised = Nullable::Value(value.into());
+        self.supervised = Nullable::Value(Box::new(value.into()));
         self
     }
 
     /// Sets `dpo`.
     pub fn dpo(mut self, value: impl Into<FineTuneDpomethod>) -> Self {
-        self.dpo = Nullable::Value(value.into());
+        self.dpo = Nullable::Value(Box::new(value.into()));
         self
     }
 
     /// Sets `reinforcement`.
     pub fn reinforcement(mut self, value: impl Into<FineTuneReinforcementMethod>) -> Self {
-        self.reinforcement = Nullable::Value(value.into());
+        self.reinforcement = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -952,7 +952,7 @@ pub struct FineTuneReinforcementMethod {
     /// The grader used for the fine-tuning job.
     pub grader: FineTuneReinforcementMethodGrader,
     /// The hyperparameters used for the reinforcement fine-tuning job.
-    pub hyperparameters: Nullable<FineTuneReinforcementHyperparameters>,
+    pub hyperparameters: Nullable<Box<FineTuneReinforcementHyperparameters>>,
     extra: ExtraFields,
 }
 
@@ -970,7 +970,7 @@ impl FineTuneReinforcementMethod {
         mut self,
         value: impl Into<FineTuneReinforcementHyperparameters>,
     ) -> Self {
-        self.hyperparameters = Nullable::Value(value.into());
+        self.hyperparameters = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1159,7 +1159,7 @@ crate::support::struct_serde!(FineTuneSupervisedHyperparameters);
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FineTuneSupervisedMethod {
     /// The hyperparameters used for the fine-tuning job.
-    pub hyperparameters: Nullable<FineTuneSupervisedHyperparameters>,
+    pub hyperparameters: Nullable<Box<FineTuneSupervisedHyperparameters>>,
     extra: ExtraFields,
 }
 
@@ -1173,7 +1173,7 @@ impl FineTuneSupervisedMethod {
 
     /// Sets `hyperparameters`.
     pub fn hyperparameters(mut self, value: impl Into<FineTuneSupervisedHyperparameters>) -> Self {
-        self.hyperparameters = Nullable::Value(value.into());
+        self.hyperparameters = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1466,7 +1466,7 @@ pub struct FineTuningJob {
     /// The Unix timestamp (in seconds) for when the fine-tuning job was created.
     pub created_at: i64,
     /// For fine-tuning jobs that have `failed`, this will contain more information on the cause of the failure.
-    pub error: Nullable<FineTuningJobError>,
+    pub error: Nullable<Box<FineTuningJobError>>,
     /// The `fine_tuned_model` field.
     pub fine_tuned_model: Nullable<String>,
     /// The `finished_at` field.
@@ -1498,7 +1498,7 @@ pub struct FineTuningJob {
     /// The `estimated_finish` field.
     pub estimated_finish: Nullable<i64>,
     /// The method used for fine-tuning.
-    pub method: Nullable<FineTuneMethod>,
+    pub method: Nullable<Box<FineTuneMethod>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -2254,7 +2254,7 @@ pub struct GraderScoreModel {
     /// The model to use for the evaluation.
     pub model: String,
     /// The sampling parameters for the model.
-    pub sampling_params: Nullable<GraderScoreModelSamplingParams>,
+    pub sampling_params: Nullable<Box<GraderScoreModelSamplingParams>>,
     /// The input messages evaluated by the grader. Supports text, output text, input image, and input audio content blocks, and may include template strings.
     pub input: Vec<EvalItem>,
     /// The range of the score. Defaults to `[0, 1]`.
@@ -2280,7 +2280,7 @@ impl GraderScoreModel {
 
     /// Sets `sampling_params`.
     pub fn sampling_params(mut self, value: impl Into<GraderScoreModelSamplingParams>) -> Self {
-        self.sampling_params = Nullable::Value(value.into());
+        self.sampling_params = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -3286,7 +3286,7 @@ crate::support::struct_serde!(GraderValidateParams);
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GraderValidateResponse {
     /// The grader used for the fine-tuning job.
-    pub grader: Nullable<GraderValidateResponseGrader>,
+    pub grader: Nullable<Box<GraderValidateResponseGrader>>,
     extra: ExtraFields,
 }
 

@@ -200,7 +200,7 @@ pub struct ResponseCompactParams {
     /// The `prompt_cache_retention` field.
     pub prompt_cache_retention: Nullable<PromptCacheRetentionEnum>,
     /// Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](https://platform.openai.com/docs/guides/prompt-caching) for current details.
-    pub prompt_cache_options: Nullable<PromptCacheOptionsParam>,
+    pub prompt_cache_options: Nullable<Box<PromptCacheOptionsParam>>,
     /// The `service_tier` field.
     pub service_tier: Nullable<ServiceTierEnum>,
     extra: ExtraFields,
@@ -253,7 +253,7 @@ impl ResponseCompactParams {
 
     /// Sets `prompt_cache_options`.
     pub fn prompt_cache_options(mut self, value: impl Into<PromptCacheOptionsParam>) -> Self {
-        self.prompt_cache_options = Nullable::Value(value.into());
+        self.prompt_cache_options = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -625,7 +625,7 @@ pub struct ResponseCreateParams {
     #[deprecated]
     pub prompt_cache_retention: Nullable<ResponseCreateParamsPromptCacheRetention>,
     /// Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](https://platform.openai.com/docs/guides/prompt-caching) for current details.
-    pub prompt_cache_options: Nullable<PromptCacheOptionsParam>,
+    pub prompt_cache_options: Nullable<Box<PromptCacheOptionsParam>>,
     /// The `previous_response_id` field.
     pub previous_response_id: Nullable<String>,
     /// Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
@@ -641,17 +641,17 @@ pub struct ResponseCreateParams {
     /// text or structured JSON data. Learn more:
     /// - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
     /// - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
-    pub text: Nullable<ResponseTextParam>,
+    pub text: Nullable<Box<ResponseTextParam>>,
     /// An array of tools the model may call while generating a response. You
     /// can specify which tool to use by setting the `tool_choice` parameter.
     pub tools: Nullable<ToolsArray>,
     /// How the model should select which tool (or tools) to use when generating
     /// a response. See the `tools` parameter to see how to specify which tools
     /// the model can call.
-    pub tool_choice: Nullable<ToolChoiceParam>,
+    pub tool_choice: Nullable<Box<ToolChoiceParam>>,
     /// Reference to a prompt template and its variables.
     /// [Learn more](https://platform.openai.com/docs/guides/text?api-mode=responses#reusable-prompts).
-    pub prompt: Nullable<Prompt>,
+    pub prompt: Nullable<Box<Prompt>>,
     /// Specifies the processing type used for serving the request.
     ///   - If set to 'auto', then the request will be processed with the service tier configured in the Project settings. Unless otherwise configured, the Project will use 'default'.
     ///   - If set to 'default', then the request will be processed with the standard pricing and performance for the selected model.
@@ -669,7 +669,7 @@ pub struct ResponseCreateParams {
     #[deprecated]
     pub truncation: Nullable<ResponseCreateParamsTruncation>,
     /// **gpt-5 and o-series models only**
-    pub reasoning: Nullable<Reasoning>,
+    pub reasoning: Nullable<Box<Reasoning>>,
     /// Text, image, or file inputs to the model, used to generate a response.
     pub input: Nullable<InputParam>,
     /// Specify additional output data to include in the model response. Currently supported values are:
@@ -689,14 +689,14 @@ pub struct ResponseCreateParams {
     /// The `instructions` field.
     pub instructions: Nullable<String>,
     /// Configuration for running moderation on the input and output of this response.
-    pub moderation: Nullable<ModerationParam>,
+    pub moderation: Nullable<Box<ModerationParam>>,
     /// The `stream` field.
     pub stream: Nullable<bool>,
     /// Options for streaming responses. Only set this when you set `stream: true`.
-    pub stream_options: Nullable<ResponseStreamOptions>,
+    pub stream_options: Nullable<Box<ResponseStreamOptions>>,
     /// The conversation that this response belongs to. Items from this conversation are prepended to `input_items` for this response request.
     /// Input items and output items from this response are automatically added to this conversation after this response completes.
-    pub conversation: Nullable<ConversationParam>,
+    pub conversation: Nullable<Box<ConversationParam>>,
     /// The `context_management` field.
     pub context_management: Nullable<Vec<ContextManagementParam>>,
     /// The `max_output_tokens` field.
@@ -767,7 +767,7 @@ impl ResponseCreateParams {
 
     /// Sets `prompt_cache_options`.
     pub fn prompt_cache_options(mut self, value: impl Into<PromptCacheOptionsParam>) -> Self {
-        self.prompt_cache_options = Nullable::Value(value.into());
+        self.prompt_cache_options = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -797,7 +797,7 @@ impl ResponseCreateParams {
 
     /// Sets `text`.
     pub fn text(mut self, value: impl Into<ResponseTextParam>) -> Self {
-        self.text = Nullable::Value(value.into());
+        self.text = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -809,13 +809,13 @@ impl ResponseCreateParams {
 
     /// Sets `tool_choice`.
     pub fn tool_choice(mut self, value: impl Into<ToolChoiceParam>) -> Self {
-        self.tool_choice = Nullable::Value(value.into());
+        self.tool_choice = Nullable::Value(Box::new(value.into()));
         self
     }
 
     /// Sets `prompt`.
     pub fn prompt(mut self, value: impl Into<Prompt>) -> Self {
-        self.prompt = Nullable::Value(value.into());
+        self.prompt = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -834,7 +834,7 @@ impl ResponseCreateParams {
 
     /// Sets `reasoning`.
     pub fn reasoning(mut self, value: impl Into<Reasoning>) -> Self {
-        self.reasoning = Nullable::Value(value.into());
+        self.reasoning = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -870,7 +870,7 @@ impl ResponseCreateParams {
 
     /// Sets `moderation`.
     pub fn moderation(mut self, value: impl Into<ModerationParam>) -> Self {
-        self.moderation = Nullable::Value(value.into());
+        self.moderation = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -882,13 +882,13 @@ impl ResponseCreateParams {
 
     /// Sets `stream_options`.
     pub fn stream_options(mut self, value: impl Into<ResponseStreamOptions>) -> Self {
-        self.stream_options = Nullable::Value(value.into());
+        self.stream_options = Nullable::Value(Box::new(value.into()));
         self
     }
 
     /// Sets `conversation`.
     pub fn conversation(mut self, value: impl Into<ConversationParam>) -> Self {
-        self.conversation = Nullable::Value(value.into());
+        self.conversation = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1125,7 +1125,7 @@ pub struct CustomToolCallOutputResource {
     /// The call ID, used to map this custom tool call output to a custom tool call.
     pub call_id: String,
     /// The execution context that produced this tool call.
-    pub caller: Nullable<ToolCallCallerParam>,
+    pub caller: Nullable<Box<ToolCallCallerParam>>,
     /// The output from the custom tool call generated by your code.
     /// Can be a string or an list of output content.
     pub output: CustomToolCallOutputResourceOutput,
@@ -1277,7 +1277,7 @@ pub struct CustomToolCallResource {
     /// An identifier used to map this custom tool call to a tool call output.
     pub call_id: String,
     /// The execution context that produced this tool call.
-    pub caller: Nullable<ToolCallCaller>,
+    pub caller: Nullable<Box<ToolCallCaller>>,
     /// The namespace of the custom tool being called.
     pub namespace: Nullable<String>,
     /// The name of the custom tool being called.
@@ -1445,7 +1445,7 @@ pub struct FunctionToolCallOutput {
     /// The namespace of the tool that produced the output.
     pub namespace: Nullable<String>,
     /// The execution context that produced this tool call.
-    pub caller: Nullable<ToolCallCallerParam>,
+    pub caller: Nullable<Box<ToolCallCallerParam>>,
     /// The output from the function call generated by your code.
     /// Can be a string or an list of output content.
     pub output: FunctionToolCallOutputOutput,
@@ -6014,7 +6014,7 @@ pub struct Response {
     /// text or structured JSON data. Learn more:
     /// - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
     /// - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
-    pub text: Nullable<ResponseTextParam>,
+    pub text: Nullable<Box<ResponseTextParam>>,
     /// An array of tools the model may call while generating a response. You
     /// can specify which tool to use by setting the `tool_choice` parameter.
     pub tools: ToolsArray,
@@ -6024,7 +6024,7 @@ pub struct Response {
     pub tool_choice: ToolChoiceParam,
     /// Reference to a prompt template and its variables.
     /// [Learn more](https://platform.openai.com/docs/guides/text?api-mode=responses#reusable-prompts).
-    pub prompt: Nullable<Prompt>,
+    pub prompt: Nullable<Box<Prompt>>,
     /// Specifies the processing type used for serving the request.
     ///   - If set to 'auto', then the request will be processed with the service tier configured in the Project settings. Unless otherwise configured, the Project will use 'default'.
     ///   - If set to 'default', then the request will be processed with the standard pricing and performance for the selected model.
@@ -6054,9 +6054,9 @@ pub struct Response {
     /// The `completed_at` field.
     pub completed_at: Nullable<f64>,
     /// An error object returned when the model fails to generate a Response.
-    pub error: Nullable<ResponseError>,
+    pub error: Nullable<Box<ResponseError>>,
     /// Details about why the response is incomplete.
-    pub incomplete_details: Nullable<ResponseIncompleteDetails>,
+    pub incomplete_details: Nullable<Box<ResponseIncompleteDetails>>,
     /// An array of content items generated by the model.
     ///
     /// - The length and order of items in the `output` array is dependent
@@ -6067,22 +6067,22 @@ pub struct Response {
     ///   supported in SDKs.
     pub output: Vec<OutputItem>,
     /// **gpt-5 and o-series models only**
-    pub reasoning: Nullable<Reasoning>,
+    pub reasoning: Nullable<Box<Reasoning>>,
     /// A system (or developer) message inserted into the model's context.
     pub instructions: Nullable<ResponseInstructions>,
     /// The `output_text` field.
     pub output_text: Nullable<String>,
     /// Represents token usage details including input tokens, output tokens,
     /// a breakdown of output tokens, and the total tokens used.
-    pub usage: Nullable<ResponseUsage>,
+    pub usage: Nullable<Box<ResponseUsage>>,
     /// The prompt-caching options that were applied to the response. Supported for `gpt-5.6` and later models.
-    pub prompt_cache_options: Nullable<PromptCacheOptions>,
+    pub prompt_cache_options: Nullable<Box<PromptCacheOptions>>,
     /// Moderation results or errors for the response input and output.
-    pub moderation: Nullable<Moderation>,
+    pub moderation: Nullable<Box<Moderation>>,
     /// Whether to allow the model to run tool calls in parallel.
     pub parallel_tool_calls: bool,
     /// The conversation that this response belonged to. Input items and output items from this response were automatically added to this conversation.
-    pub conversation: Nullable<ResponseConversation>,
+    pub conversation: Nullable<Box<ResponseConversation>>,
     /// The `max_output_tokens` field.
     pub max_output_tokens: Nullable<i64>,
     extra: ExtraFields,
@@ -11968,7 +11968,7 @@ pub struct ResponseOutputTextAnnotationAddedEvent {
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The annotation object being added. (See annotation schema for details.)
-    pub annotation: Nullable<Annotation>,
+    pub annotation: Nullable<Box<Annotation>>,
     extra: ExtraFields,
 }
 
@@ -12126,17 +12126,17 @@ pub struct ResponseProperties {
     /// text or structured JSON data. Learn more:
     /// - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
     /// - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
-    pub text: Nullable<ResponseTextParam>,
+    pub text: Nullable<Box<ResponseTextParam>>,
     /// An array of tools the model may call while generating a response. You
     /// can specify which tool to use by setting the `tool_choice` parameter.
     pub tools: Nullable<ToolsArray>,
     /// How the model should select which tool (or tools) to use when generating
     /// a response. See the `tools` parameter to see how to specify which tools
     /// the model can call.
-    pub tool_choice: Nullable<ToolChoiceParam>,
+    pub tool_choice: Nullable<Box<ToolChoiceParam>>,
     /// Reference to a prompt template and its variables.
     /// [Learn more](https://platform.openai.com/docs/guides/text?api-mode=responses#reusable-prompts).
-    pub prompt: Nullable<Prompt>,
+    pub prompt: Nullable<Box<Prompt>>,
     extra: ExtraFields,
 }
 
@@ -16633,7 +16633,7 @@ crate::support::struct_serde!(ResponseTextDoneEvent);
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResponseTextParam {
     /// An object specifying the format that the model must output.
-    pub format: Nullable<TextResponseFormatConfiguration>,
+    pub format: Nullable<Box<TextResponseFormatConfiguration>>,
     /// Constrains the verbosity of the model's response. Lower values will result in
     /// more concise responses, while higher values will result in more verbose responses.
     /// Currently supported values are `low`, `medium`, and `high`. The default is
@@ -16652,7 +16652,7 @@ impl ResponseTextParam {
 
     /// Sets `format`.
     pub fn format(mut self, value: impl Into<TextResponseFormatConfiguration>) -> Self {
-        self.format = Nullable::Value(value.into());
+        self.format = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -17418,7 +17418,7 @@ pub struct ResponsesClientEventResponseCreate {
     #[deprecated]
     pub prompt_cache_retention: Nullable<ResponsesClientEventResponseCreatePromptCacheRetention>,
     /// Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](https://platform.openai.com/docs/guides/prompt-caching) for current details.
-    pub prompt_cache_options: Nullable<PromptCacheOptionsParam>,
+    pub prompt_cache_options: Nullable<Box<PromptCacheOptionsParam>>,
     /// The `previous_response_id` field.
     pub previous_response_id: Nullable<String>,
     /// Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
@@ -17434,17 +17434,17 @@ pub struct ResponsesClientEventResponseCreate {
     /// text or structured JSON data. Learn more:
     /// - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
     /// - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
-    pub text: Nullable<ResponseTextParam>,
+    pub text: Nullable<Box<ResponseTextParam>>,
     /// An array of tools the model may call while generating a response. You
     /// can specify which tool to use by setting the `tool_choice` parameter.
     pub tools: Nullable<ToolsArray>,
     /// How the model should select which tool (or tools) to use when generating
     /// a response. See the `tools` parameter to see how to specify which tools
     /// the model can call.
-    pub tool_choice: Nullable<ToolChoiceParam>,
+    pub tool_choice: Nullable<Box<ToolChoiceParam>>,
     /// Reference to a prompt template and its variables.
     /// [Learn more](https://platform.openai.com/docs/guides/text?api-mode=responses#reusable-prompts).
-    pub prompt: Nullable<Prompt>,
+    pub prompt: Nullable<Box<Prompt>>,
     /// Specifies the processing type used for serving the request.
     ///   - If set to 'auto', then the request will be processed with the service tier configured in the Project settings. Unless otherwise configured, the Project will use 'default'.
     ///   - If set to 'default', then the request will be processed with the standard pricing and performance for the selected model.
@@ -17462,7 +17462,7 @@ pub struct ResponsesClientEventResponseCreate {
     #[deprecated]
     pub truncation: Nullable<ResponsesClientEventResponseCreateTruncation>,
     /// **gpt-5 and o-series models only**
-    pub reasoning: Nullable<Reasoning>,
+    pub reasoning: Nullable<Box<Reasoning>>,
     /// Text, image, or file inputs to the model, used to generate a response.
     pub input: Nullable<InputParam>,
     /// Specify additional output data to include in the model response. Currently supported values are:
@@ -17482,14 +17482,14 @@ pub struct ResponsesClientEventResponseCreate {
     /// The `instructions` field.
     pub instructions: Nullable<String>,
     /// Configuration for running moderation on the input and output of this response.
-    pub moderation: Nullable<ModerationParam>,
+    pub moderation: Nullable<Box<ModerationParam>>,
     /// The `stream` field.
     pub stream: Nullable<bool>,
     /// Options for streaming responses. Only set this when you set `stream: true`.
-    pub stream_options: Nullable<ResponseStreamOptions>,
+    pub stream_options: Nullable<Box<ResponseStreamOptions>>,
     /// The conversation that this response belongs to. Items from this conversation are prepended to `input_items` for this response request.
     /// Input items and output items from this response are automatically added to this conversation after this response completes.
-    pub conversation: Nullable<ConversationParam>,
+    pub conversation: Nullable<Box<ConversationParam>>,
     /// The `context_management` field.
     pub context_management: Nullable<Vec<ContextManagementParam>>,
     /// The `max_output_tokens` field.
@@ -20482,9 +20482,9 @@ pub struct InputTokenCountParams {
     /// text or structured JSON data. Learn more:
     /// - [Text inputs and outputs](https://platform.openai.com/docs/guides/text)
     /// - [Structured Outputs](https://platform.openai.com/docs/guides/structured-outputs)
-    pub text: Nullable<ResponseTextParam>,
+    pub text: Nullable<Box<ResponseTextParam>>,
     /// **gpt-5 and o-series models only**
-    pub reasoning: Nullable<Reasoning>,
+    pub reasoning: Nullable<Box<Reasoning>>,
     /// The truncation strategy to use for the model response. - `auto`: If the input to this Response exceeds the model's context window size, the model will truncate the response to fit the context window by dropping items from the beginning of the conversation. - `disabled` (default): If the input size will exceed the context window size for a model, the request will fail with a 400 error.
     #[deprecated]
     pub truncation: Nullable<TruncationEnum>,
@@ -20494,11 +20494,11 @@ pub struct InputTokenCountParams {
     pub personality: Nullable<PersonalityEnum>,
     /// The conversation that this response belongs to. Items from this conversation are prepended to `input_items` for this response request.
     /// Input items and output items from this response are automatically added to this conversation after this response completes.
-    pub conversation: Nullable<ConversationParam>,
+    pub conversation: Nullable<Box<ConversationParam>>,
     /// How the model should select which tool (or tools) to use when generating
     /// a response. See the `tools` parameter to see how to specify which tools
     /// the model can call.
-    pub tool_choice: Nullable<ToolChoiceParam>,
+    pub tool_choice: Nullable<Box<ToolChoiceParam>>,
     /// The `parallel_tool_calls` field.
     pub parallel_tool_calls: Nullable<bool>,
     extra: ExtraFields,
@@ -20538,13 +20538,13 @@ impl InputTokenCountParams {
 
     /// Sets `text`.
     pub fn text(mut self, value: impl Into<ResponseTextParam>) -> Self {
-        self.text = Nullable::Value(value.into());
+        self.text = Nullable::Value(Box::new(value.into()));
         self
     }
 
     /// Sets `reasoning`.
     pub fn reasoning(mut self, value: impl Into<Reasoning>) -> Self {
-        self.reasoning = Nullable::Value(value.into());
+        self.reasoning = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -20569,13 +20569,13 @@ impl InputTokenCountParams {
 
     /// Sets `conversation`.
     pub fn conversation(mut self, value: impl Into<ConversationParam>) -> Self {
-        self.conversation = Nullable::Value(value.into());
+        self.conversation = Nullable::Value(Box::new(value.into()));
         self
     }
 
     /// Sets `tool_choice`.
     pub fn tool_choice(mut self, value: impl Into<ToolChoiceParam>) -> Self {
-        self.tool_choice = Nullable::Value(value.into());
+        self.tool_choice = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -30966,7 +30966,7 @@ pub struct ResponsesServerEventResponseOutputTextAnnotationWsAdded {
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The annotation object being added. (See annotation schema for details.)
-    pub annotation: Nullable<Annotation>,
+    pub annotation: Nullable<Box<Annotation>>,
     /// The WebSocket lane that emitted this event. This field is present
     /// when the originating `response.create` event supplied a
     /// `stream_id`.

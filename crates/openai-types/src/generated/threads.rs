@@ -818,7 +818,7 @@ pub struct AssistantsNamedToolChoice {
     /// The type of the tool. If type is `function`, the function name must be set
     pub r#type: AssistantsNamedToolChoiceType,
     /// The `function` field.
-    pub function: Nullable<AssistantsNamedToolChoiceFunction>,
+    pub function: Nullable<Box<AssistantsNamedToolChoiceFunction>>,
     extra: ExtraFields,
 }
 
@@ -833,7 +833,7 @@ impl AssistantsNamedToolChoice {
 
     /// Sets `function`.
     pub fn function(mut self, value: impl Into<AssistantsNamedToolChoiceFunction>) -> Self {
-        self.function = Nullable::Value(value.into());
+        self.function = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1064,17 +1064,17 @@ pub struct RunCreateParams {
     /// The maximum number of completion tokens that may be used over the course of the run. The run will make a best effort to use only the number of completion tokens specified, across multiple turns of the run. If the run exceeds the number of completion tokens specified, the run will end with status `incomplete`. See `incomplete_details` for more info.
     pub max_completion_tokens: Nullable<i64>,
     /// Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run.
-    pub truncation_strategy: Nullable<TruncationObject>,
+    pub truncation_strategy: Nullable<Box<TruncationObject>>,
     /// Controls which (if any) tool is called by the model.
     /// `none` means the model will not call any tools and instead generates a message.
     /// `auto` is the default value and means the model can pick between generating a message or calling one or more tools.
     /// `required` means the model must call one or more tools before responding to the user.
     /// Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
-    pub tool_choice: Nullable<AssistantsApiToolChoiceOption>,
+    pub tool_choice: Nullable<Box<AssistantsApiToolChoiceOption>>,
     /// Whether to enable [parallel function calling](https://platform.openai.com/docs/guides/function-calling#configuring-parallel-function-calling) during tool use.
     pub parallel_tool_calls: Nullable<ParallelToolCalls>,
     /// Specifies the format that the model must output. Compatible with [GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4 Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
-    pub response_format: Nullable<AssistantsApiResponseFormatOption>,
+    pub response_format: Nullable<Box<AssistantsApiResponseFormatOption>>,
     extra: ExtraFields,
 }
 
@@ -1177,13 +1177,13 @@ impl RunCreateParams {
 
     /// Sets `truncation_strategy`.
     pub fn truncation_strategy(mut self, value: impl Into<TruncationObject>) -> Self {
-        self.truncation_strategy = Nullable::Value(value.into());
+        self.truncation_strategy = Nullable::Value(Box::new(value.into()));
         self
     }
 
     /// Sets `tool_choice`.
     pub fn tool_choice(mut self, value: impl Into<AssistantsApiToolChoiceOption>) -> Self {
-        self.tool_choice = Nullable::Value(value.into());
+        self.tool_choice = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1195,7 +1195,7 @@ impl RunCreateParams {
 
     /// Sets `response_format`.
     pub fn response_format(mut self, value: impl Into<AssistantsApiResponseFormatOption>) -> Self {
-        self.response_format = Nullable::Value(value.into());
+        self.response_format = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1351,7 +1351,7 @@ pub struct ThreadCreateAndRunParams {
     pub assistant_id: String,
     /// Options to create a new thread. If no thread is provided when running a
     /// request, an empty thread will be created.
-    pub thread: Nullable<ThreadCreateParams>,
+    pub thread: Nullable<Box<ThreadCreateParams>>,
     /// The ID of the [Model](https://platform.openai.com/docs/api-reference/models) to be used to execute this run. If a value is provided here, it will override the model associated with the assistant. If not, the model associated with the assistant will be used.
     pub model: Nullable<ThreadCreateAndRunParamsModel>,
     /// Override the default system message of the assistant. This is useful for modifying the behavior on a per-run basis.
@@ -1359,7 +1359,7 @@ pub struct ThreadCreateAndRunParams {
     /// Override the tools the assistant can use for this run. This is useful for modifying the behavior on a per-run basis.
     pub tools: Nullable<Vec<ThreadCreateAndRunParamsTool>>,
     /// A set of resources that are used by the assistant's tools. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
-    pub tool_resources: Nullable<ThreadCreateAndRunParamsToolResources>,
+    pub tool_resources: Nullable<Box<ThreadCreateAndRunParamsToolResources>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -1377,17 +1377,17 @@ pub struct ThreadCreateAndRunParams {
     /// The maximum number of completion tokens that may be used over the course of the run. The run will make a best effort to use only the number of completion tokens specified, across multiple turns of the run. If the run exceeds the number of completion tokens specified, the run will end with status `incomplete`. See `incomplete_details` for more info.
     pub max_completion_tokens: Nullable<i64>,
     /// Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run.
-    pub truncation_strategy: Nullable<TruncationObject>,
+    pub truncation_strategy: Nullable<Box<TruncationObject>>,
     /// Controls which (if any) tool is called by the model.
     /// `none` means the model will not call any tools and instead generates a message.
     /// `auto` is the default value and means the model can pick between generating a message or calling one or more tools.
     /// `required` means the model must call one or more tools before responding to the user.
     /// Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
-    pub tool_choice: Nullable<AssistantsApiToolChoiceOption>,
+    pub tool_choice: Nullable<Box<AssistantsApiToolChoiceOption>>,
     /// Whether to enable [parallel function calling](https://platform.openai.com/docs/guides/function-calling#configuring-parallel-function-calling) during tool use.
     pub parallel_tool_calls: Nullable<ParallelToolCalls>,
     /// Specifies the format that the model must output. Compatible with [GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4 Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
-    pub response_format: Nullable<AssistantsApiResponseFormatOption>,
+    pub response_format: Nullable<Box<AssistantsApiResponseFormatOption>>,
     extra: ExtraFields,
 }
 
@@ -1417,7 +1417,7 @@ impl ThreadCreateAndRunParams {
 
     /// Sets `thread`.
     pub fn thread(mut self, value: impl Into<ThreadCreateParams>) -> Self {
-        self.thread = Nullable::Value(value.into());
+        self.thread = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1444,7 +1444,7 @@ impl ThreadCreateAndRunParams {
         mut self,
         value: impl Into<ThreadCreateAndRunParamsToolResources>,
     ) -> Self {
-        self.tool_resources = Nullable::Value(value.into());
+        self.tool_resources = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1486,13 +1486,13 @@ impl ThreadCreateAndRunParams {
 
     /// Sets `truncation_strategy`.
     pub fn truncation_strategy(mut self, value: impl Into<TruncationObject>) -> Self {
-        self.truncation_strategy = Nullable::Value(value.into());
+        self.truncation_strategy = Nullable::Value(Box::new(value.into()));
         self
     }
 
     /// Sets `tool_choice`.
     pub fn tool_choice(mut self, value: impl Into<AssistantsApiToolChoiceOption>) -> Self {
-        self.tool_choice = Nullable::Value(value.into());
+        self.tool_choice = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1504,7 +1504,7 @@ impl ThreadCreateAndRunParams {
 
     /// Sets `response_format`.
     pub fn response_format(mut self, value: impl Into<AssistantsApiResponseFormatOption>) -> Self {
-        self.response_format = Nullable::Value(value.into());
+        self.response_format = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1651,7 +1651,7 @@ pub struct ThreadCreateParams {
     /// A list of [messages](https://platform.openai.com/docs/api-reference/messages) to start the thread with.
     pub messages: Nullable<Vec<MessageCreateParams>>,
     /// A set of resources that are made available to the assistant's tools in this thread. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
-    pub tool_resources: Nullable<ThreadCreateParamsToolResources>,
+    pub tool_resources: Nullable<Box<ThreadCreateParamsToolResources>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -1675,7 +1675,7 @@ impl ThreadCreateParams {
 
     /// Sets `tool_resources`.
     pub fn tool_resources(mut self, value: impl Into<ThreadCreateParamsToolResources>) -> Self {
-        self.tool_resources = Nullable::Value(value.into());
+        self.tool_resources = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -2966,7 +2966,7 @@ pub struct MessageDeltaContentImageFileObject {
     /// Always `"image_file"`.
     pub r#type: String,
     /// The `image_file` field.
-    pub image_file: Nullable<MessageDeltaContentImageFileObjectImageFile>,
+    pub image_file: Nullable<Box<MessageDeltaContentImageFileObjectImageFile>>,
     extra: ExtraFields,
 }
 
@@ -3070,7 +3070,7 @@ pub struct MessageDeltaContentImageUrlObject {
     /// Always `"image_url"`.
     pub r#type: String,
     /// The `image_url` field.
-    pub image_url: Nullable<MessageDeltaContentImageUrlObjectImageUrl>,
+    pub image_url: Nullable<Box<MessageDeltaContentImageUrlObjectImageUrl>>,
     extra: ExtraFields,
 }
 
@@ -3280,7 +3280,8 @@ pub struct MessageDeltaContentTextAnnotationsFileCitationObject {
     /// The text in the message content that needs to be replaced.
     pub text: Nullable<String>,
     /// The `file_citation` field.
-    pub file_citation: Nullable<MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation>,
+    pub file_citation:
+        Nullable<Box<MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation>>,
     /// The `start_index` field.
     pub start_index: Nullable<i64>,
     /// The `end_index` field.
@@ -3408,7 +3409,7 @@ pub struct MessageDeltaContentTextAnnotationsFilePathObject {
     /// The text in the message content that needs to be replaced.
     pub text: Nullable<String>,
     /// The `file_path` field.
-    pub file_path: Nullable<MessageDeltaContentTextAnnotationsFilePathObjectFilePath>,
+    pub file_path: Nullable<Box<MessageDeltaContentTextAnnotationsFilePathObjectFilePath>>,
     /// The `start_index` field.
     pub start_index: Nullable<i64>,
     /// The `end_index` field.
@@ -3534,7 +3535,7 @@ pub struct MessageDeltaContentTextObject {
     /// Always `"text"`.
     pub r#type: String,
     /// The `text` field.
-    pub text: Nullable<MessageDeltaContentTextObjectText>,
+    pub text: Nullable<Box<MessageDeltaContentTextObjectText>>,
     extra: ExtraFields,
 }
 
@@ -3757,7 +3758,7 @@ pub struct Message {
     /// The status of the message, which can be either `in_progress`, `incomplete`, or `completed`.
     pub status: MessageStatus2,
     /// On an incomplete message, details about why the message is incomplete.
-    pub incomplete_details: Nullable<MessageIncompleteDetails>,
+    pub incomplete_details: Nullable<Box<MessageIncompleteDetails>>,
     /// The `completed_at` field.
     pub completed_at: Nullable<i64>,
     /// The `incomplete_at` field.
@@ -4389,7 +4390,7 @@ crate::support::struct_serde!(RunUpdateParams);
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ThreadUpdateParams {
     /// A set of resources that are made available to the assistant's tools in this thread. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
-    pub tool_resources: Nullable<ThreadUpdateParamsToolResources>,
+    pub tool_resources: Nullable<Box<ThreadUpdateParamsToolResources>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -4407,7 +4408,7 @@ impl ThreadUpdateParams {
 
     /// Sets `tool_resources`.
     pub fn tool_resources(mut self, value: impl Into<ThreadUpdateParamsToolResources>) -> Self {
-        self.tool_resources = Nullable::Value(value.into());
+        self.tool_resources = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -4602,9 +4603,9 @@ pub struct Run {
     /// The status of the run, which can be either `queued`, `in_progress`, `requires_action`, `cancelling`, `cancelled`, `failed`, `completed`, `incomplete`, or `expired`.
     pub status: RunStatus,
     /// Details on the action required to continue the run. Will be `null` if no action is required.
-    pub required_action: Nullable<RunRequiredAction>,
+    pub required_action: Nullable<Box<RunRequiredAction>>,
     /// The last error associated with this run. Will be `null` if there are no errors.
-    pub last_error: Nullable<RunLastError>,
+    pub last_error: Nullable<Box<RunLastError>>,
     /// The Unix timestamp (in seconds) for when the run will expire.
     pub expires_at: Nullable<i64>,
     /// The Unix timestamp (in seconds) for when the run was started.
@@ -4616,7 +4617,7 @@ pub struct Run {
     /// The Unix timestamp (in seconds) for when the run was completed.
     pub completed_at: Nullable<i64>,
     /// Details on why the run is incomplete. Will be `null` if the run is not incomplete.
-    pub incomplete_details: Nullable<RunIncompleteDetails>,
+    pub incomplete_details: Nullable<Box<RunIncompleteDetails>>,
     /// The model that the [assistant](https://platform.openai.com/docs/api-reference/assistants) used for this run.
     pub model: String,
     /// The instructions that the [assistant](https://platform.openai.com/docs/api-reference/assistants) used for this run.
@@ -4628,7 +4629,7 @@ pub struct Run {
     /// format, and querying for objects via API or the dashboard.
     pub metadata: Nullable<Metadata>,
     /// Usage statistics related to the run. This value will be `null` if the run is not in a terminal state (i.e. `in_progress`, `queued`, etc.).
-    pub usage: Nullable<RunCompletionUsage>,
+    pub usage: Nullable<Box<RunCompletionUsage>>,
     /// The sampling temperature used for this run. If not set, defaults to 1.
     pub temperature: Nullable<f64>,
     /// The nucleus sampling value used for this run. If not set, defaults to 1.
@@ -4638,17 +4639,17 @@ pub struct Run {
     /// The maximum number of completion tokens specified to have been used over the course of the run.
     pub max_completion_tokens: Nullable<i64>,
     /// Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run.
-    pub truncation_strategy: Nullable<TruncationObject>,
+    pub truncation_strategy: Nullable<Box<TruncationObject>>,
     /// Controls which (if any) tool is called by the model.
     /// `none` means the model will not call any tools and instead generates a message.
     /// `auto` is the default value and means the model can pick between generating a message or calling one or more tools.
     /// `required` means the model must call one or more tools before responding to the user.
     /// Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
-    pub tool_choice: Nullable<AssistantsApiToolChoiceOption>,
+    pub tool_choice: Nullable<Box<AssistantsApiToolChoiceOption>>,
     /// Whether to enable [parallel function calling](https://platform.openai.com/docs/guides/function-calling#configuring-parallel-function-calling) during tool use.
     pub parallel_tool_calls: ParallelToolCalls,
     /// Specifies the format that the model must output. Compatible with [GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4 Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
-    pub response_format: Nullable<AssistantsApiResponseFormatOption>,
+    pub response_format: Nullable<Box<AssistantsApiResponseFormatOption>>,
     extra: ExtraFields,
 }
 
@@ -5102,7 +5103,8 @@ pub struct RunStepDeltaStepDetailsMessageCreationObject {
     /// Always `"message_creation"`.
     pub r#type: String,
     /// The `message_creation` field.
-    pub message_creation: Nullable<RunStepDeltaStepDetailsMessageCreationObjectMessageCreation>,
+    pub message_creation:
+        Nullable<Box<RunStepDeltaStepDetailsMessageCreationObjectMessageCreation>>,
     extra: ExtraFields,
 }
 
@@ -5201,7 +5203,7 @@ pub struct RunStepDeltaStepDetailsToolCallsCodeObject {
     /// Always `"code_interpreter"`.
     pub r#type: String,
     /// The Code Interpreter tool call definition.
-    pub code_interpreter: Nullable<RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter>,
+    pub code_interpreter: Nullable<Box<RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter>>,
     extra: ExtraFields,
 }
 
@@ -5311,7 +5313,7 @@ pub struct RunStepDeltaStepDetailsToolCallsCodeOutputImageObject {
     /// Always `"image"`.
     pub r#type: String,
     /// The `image` field.
-    pub image: Nullable<RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage>,
+    pub image: Nullable<Box<RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage>>,
     extra: ExtraFields,
 }
 
@@ -5634,7 +5636,7 @@ pub struct RunStepDeltaStepDetailsToolCallsFunctionObject {
     /// Always `"function"`.
     pub r#type: String,
     /// The definition of the function that was called.
-    pub function: Nullable<RunStepDeltaStepDetailsToolCallsFunctionObjectFunction>,
+    pub function: Nullable<Box<RunStepDeltaStepDetailsToolCallsFunctionObjectFunction>>,
     extra: ExtraFields,
 }
 
@@ -6752,7 +6754,7 @@ pub struct RunStep {
     /// The details of the run step.
     pub step_details: RunStepStepDetails,
     /// The last error associated with this run step. Will be `null` if there are no errors.
-    pub last_error: Nullable<RunStepLastError>,
+    pub last_error: Nullable<Box<RunStepLastError>>,
     /// The `expired_at` field.
     pub expired_at: Nullable<i64>,
     /// The `cancelled_at` field.
@@ -6766,7 +6768,7 @@ pub struct RunStep {
     /// format, and querying for objects via API or the dashboard.
     pub metadata: Nullable<Metadata>,
     /// Usage statistics related to the run step. This value will be `null` while the run step's status is `in_progress`.
-    pub usage: Nullable<RunStepCompletionUsage>,
+    pub usage: Nullable<Box<RunStepCompletionUsage>>,
     extra: ExtraFields,
 }
 
@@ -7620,7 +7622,7 @@ pub struct Thread {
     /// The Unix timestamp (in seconds) for when the thread was created.
     pub created_at: i64,
     /// A set of resources that are made available to the assistant's tools in this thread. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
-    pub tool_resources: Nullable<ThreadToolResources>,
+    pub tool_resources: Nullable<Box<ThreadToolResources>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -9147,9 +9149,9 @@ impl DeUnion for ThreadCreateAndRunParamsTool {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ThreadCreateAndRunParamsToolResources {
     /// The `code_interpreter` field.
-    pub code_interpreter: Nullable<ThreadCreateAndRunParamsToolResourcesCodeInterpreter>,
+    pub code_interpreter: Nullable<Box<ThreadCreateAndRunParamsToolResourcesCodeInterpreter>>,
     /// The `file_search` field.
-    pub file_search: Nullable<ThreadCreateAndRunParamsToolResourcesFileSearch>,
+    pub file_search: Nullable<Box<ThreadCreateAndRunParamsToolResourcesFileSearch>>,
     extra: ExtraFields,
 }
 
@@ -9166,7 +9168,7 @@ impl ThreadCreateAndRunParamsToolResources {
         mut self,
         value: impl Into<ThreadCreateAndRunParamsToolResourcesCodeInterpreter>,
     ) -> Self {
-        self.code_interpreter = Nullable::Value(value.into());
+        self.code_interpreter = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -9175,7 +9177,7 @@ impl ThreadCreateAndRunParamsToolResources {
         mut self,
         value: impl Into<ThreadCreateAndRunParamsToolResourcesFileSearch>,
     ) -> Self {
-        self.file_search = Nullable::Value(value.into());
+        self.file_search = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -9409,9 +9411,9 @@ crate::support::struct_serde!(ThreadCreateAndRunParamsToolResourcesFileSearch);
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ThreadCreateParamsToolResources {
     /// The `code_interpreter` field.
-    pub code_interpreter: Nullable<ThreadCreateParamsToolResourcesCodeInterpreter>,
+    pub code_interpreter: Nullable<Box<ThreadCreateParamsToolResourcesCodeInterpreter>>,
     /// The `file_search` field.
-    pub file_search: Nullable<ThreadCreateParamsToolResourcesFileSearch>,
+    pub file_search: Nullable<Box<ThreadCreateParamsToolResourcesFileSearch>>,
     extra: ExtraFields,
 }
 
@@ -9428,7 +9430,7 @@ impl ThreadCreateParamsToolResources {
         mut self,
         value: impl Into<ThreadCreateParamsToolResourcesCodeInterpreter>,
     ) -> Self {
-        self.code_interpreter = Nullable::Value(value.into());
+        self.code_interpreter = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -9437,7 +9439,7 @@ impl ThreadCreateParamsToolResources {
         mut self,
         value: impl Into<ThreadCreateParamsToolResourcesFileSearch>,
     ) -> Self {
-        self.file_search = Nullable::Value(value.into());
+        self.file_search = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -9690,7 +9692,7 @@ pub struct ThreadCreateParamsToolResourcesFileSearchVectorStore {
     pub file_ids: Nullable<Vec<String>>,
     /// The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy.
     pub chunking_strategy:
-        Nullable<ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategy>,
+        Nullable<Box<ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategy>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -9717,7 +9719,7 @@ impl ThreadCreateParamsToolResourcesFileSearchVectorStore {
         mut self,
         value: impl Into<ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategy>,
     ) -> Self {
-        self.chunking_strategy = Nullable::Value(value.into());
+        self.chunking_strategy = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -12749,9 +12751,9 @@ crate::support::struct_serde!(MessageStreamEventThreadMessageIncomplete);
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ThreadUpdateParamsToolResources {
     /// The `code_interpreter` field.
-    pub code_interpreter: Nullable<ThreadUpdateParamsToolResourcesCodeInterpreter>,
+    pub code_interpreter: Nullable<Box<ThreadUpdateParamsToolResourcesCodeInterpreter>>,
     /// The `file_search` field.
-    pub file_search: Nullable<ThreadUpdateParamsToolResourcesFileSearch>,
+    pub file_search: Nullable<Box<ThreadUpdateParamsToolResourcesFileSearch>>,
     extra: ExtraFields,
 }
 
@@ -12768,7 +12770,7 @@ impl ThreadUpdateParamsToolResources {
         mut self,
         value: impl Into<ThreadUpdateParamsToolResourcesCodeInterpreter>,
     ) -> Self {
-        self.code_interpreter = Nullable::Value(value.into());
+        self.code_interpreter = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -12777,7 +12779,7 @@ impl ThreadUpdateParamsToolResources {
         mut self,
         value: impl Into<ThreadUpdateParamsToolResourcesFileSearch>,
     ) -> Self {
-        self.file_search = Nullable::Value(value.into());
+        self.file_search = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -13633,7 +13635,7 @@ impl DeUnion for RunTool {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunStepDeltaObjectDelta {
     /// The details of the run step.
-    pub step_details: Nullable<RunStepDeltaObjectDeltaStepDetails>,
+    pub step_details: Nullable<Box<RunStepDeltaObjectDeltaStepDetails>>,
     extra: ExtraFields,
 }
 
@@ -14690,7 +14692,7 @@ crate::support::struct_serde!(RunStepDetailsToolCallsCodeOutputImageObjectImage)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunStepDetailsToolCallsFileSearchObjectFileSearch {
     /// The ranking options for the file search.
-    pub ranking_options: Nullable<RunStepDetailsToolCallsFileSearchRankingOptionsObject>,
+    pub ranking_options: Nullable<Box<RunStepDetailsToolCallsFileSearchRankingOptionsObject>>,
     /// The results of the file search.
     pub results: Nullable<Vec<RunStepDetailsToolCallsFileSearchResultObject>>,
     extra: ExtraFields,
@@ -17281,9 +17283,9 @@ crate::support::struct_serde!(RunSubmitToolOutputsParamsToolOutput);
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ThreadToolResources {
     /// The `code_interpreter` field.
-    pub code_interpreter: Nullable<ThreadToolResourcesCodeInterpreter>,
+    pub code_interpreter: Nullable<Box<ThreadToolResourcesCodeInterpreter>>,
     /// The `file_search` field.
-    pub file_search: Nullable<ThreadToolResourcesFileSearch>,
+    pub file_search: Nullable<Box<ThreadToolResourcesFileSearch>>,
     extra: ExtraFields,
 }
 

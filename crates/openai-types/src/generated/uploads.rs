@@ -214,7 +214,7 @@ pub struct UploadCreateParams {
     /// the supported MIME types for assistants and vision.
     pub mime_type: String,
     /// The expiration policy for a file. By default, files with `purpose=batch` expire after 30 days and all other files are persisted until they are manually deleted.
-    pub expires_after: Nullable<FileExpirationAfter>,
+    pub expires_after: Nullable<Box<FileExpirationAfter>>,
     extra: ExtraFields,
 }
 
@@ -238,7 +238,7 @@ impl UploadCreateParams {
 
     /// Sets `expires_after`.
     pub fn expires_after(mut self, value: impl Into<FileExpirationAfter>) -> Self {
-        self.expires_after = Nullable::Value(value.into());
+        self.expires_after = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -341,7 +341,7 @@ pub struct Upload {
     /// The object type, which is always "upload".
     pub object: Nullable<String>,
     /// The `File` object represents a document that has been uploaded to OpenAI.
-    pub file: Nullable<FileObject>,
+    pub file: Nullable<Box<FileObject>>,
     extra: ExtraFields,
 }
 

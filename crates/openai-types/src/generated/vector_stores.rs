@@ -222,7 +222,7 @@ pub struct FileBatchCreateParams {
     /// A list of objects that each include a `file_id` plus optional `attributes` or `chunking_strategy`. Use this when you need to override metadata for specific files. The global `attributes` or `chunking_strategy` will be ignored and must be specified for each file. The maximum batch size is 2000 files. This endpoint is recommended for multi-file ingestion and helps reduce per-vector-store write request pressure. Mutually exclusive with `file_ids`.
     pub files: Nullable<Vec<VectorStoreFileCreateParams>>,
     /// The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy.
-    pub chunking_strategy: Nullable<ChunkingStrategyRequestParam>,
+    pub chunking_strategy: Nullable<Box<ChunkingStrategyRequestParam>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard. Keys are strings
@@ -254,7 +254,7 @@ impl FileBatchCreateParams {
 
     /// Sets `chunking_strategy`.
     pub fn chunking_strategy(mut self, value: impl Into<ChunkingStrategyRequestParam>) -> Self {
-        self.chunking_strategy = Nullable::Value(value.into());
+        self.chunking_strategy = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -346,7 +346,7 @@ pub struct VectorStoreFileCreateParams {
     /// A [File](https://platform.openai.com/docs/api-reference/files) ID that the vector store should use. Useful for tools like `file_search` that can access files. For multi-file ingestion, we recommend [`file_batches`](https://platform.openai.com/docs/api-reference/vector-stores-file-batches/createBatch) to minimize per-vector-store write requests.
     pub file_id: String,
     /// The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy.
-    pub chunking_strategy: Nullable<ChunkingStrategyRequestParam>,
+    pub chunking_strategy: Nullable<Box<ChunkingStrategyRequestParam>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard. Keys are strings
@@ -369,7 +369,7 @@ impl VectorStoreFileCreateParams {
 
     /// Sets `chunking_strategy`.
     pub fn chunking_strategy(mut self, value: impl Into<ChunkingStrategyRequestParam>) -> Self {
-        self.chunking_strategy = Nullable::Value(value.into());
+        self.chunking_strategy = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -460,9 +460,9 @@ pub struct VectorStoreCreateParams {
     /// A description for the vector store. Can be used to describe the vector store's purpose.
     pub description: Nullable<String>,
     /// The expiration policy for a vector store.
-    pub expires_after: Nullable<VectorStoreExpirationAfter>,
+    pub expires_after: Nullable<Box<VectorStoreExpirationAfter>>,
     /// The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy. Only applicable if `file_ids` is non-empty.
-    pub chunking_strategy: Nullable<VectorStoreCreateParamsChunkingStrategy>,
+    pub chunking_strategy: Nullable<Box<VectorStoreCreateParamsChunkingStrategy>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -498,7 +498,7 @@ impl VectorStoreCreateParams {
 
     /// Sets `expires_after`.
     pub fn expires_after(mut self, value: impl Into<VectorStoreExpirationAfter>) -> Self {
-        self.expires_after = Nullable::Value(value.into());
+        self.expires_after = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -507,7 +507,7 @@ impl VectorStoreCreateParams {
         mut self,
         value: impl Into<VectorStoreCreateParamsChunkingStrategy>,
     ) -> Self {
-        self.chunking_strategy = Nullable::Value(value.into());
+        self.chunking_strategy = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1537,7 +1537,7 @@ pub struct VectorStoreUpdateParams {
     /// The name of the vector store.
     pub name: Nullable<String>,
     /// The expiration policy for a vector store.
-    pub expires_after: Nullable<VectorStoreExpirationAfter>,
+    pub expires_after: Nullable<Box<VectorStoreExpirationAfter>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -1561,7 +1561,7 @@ impl VectorStoreUpdateParams {
 
     /// Sets `expires_after`.
     pub fn expires_after(mut self, value: impl Into<VectorStoreExpirationAfter>) -> Self {
-        self.expires_after = Nullable::Value(value.into());
+        self.expires_after = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -2030,9 +2030,9 @@ pub struct VectorStoreFile {
     /// The status of the vector store file, which can be either `in_progress`, `completed`, `cancelled`, or `failed`. The status `completed` indicates that the vector store file is ready for use.
     pub status: VectorStoreFileStatus,
     /// The last error associated with this vector store file. Will be `null` if there are no errors.
-    pub last_error: Nullable<VectorStoreFileLastError>,
+    pub last_error: Nullable<Box<VectorStoreFileLastError>>,
     /// The strategy used to chunk the file.
-    pub chunking_strategy: Nullable<VectorStoreFileChunkingStrategy>,
+    pub chunking_strategy: Nullable<Box<VectorStoreFileChunkingStrategy>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard. Keys are strings
@@ -2207,7 +2207,7 @@ pub struct VectorStore {
     /// The status of the vector store, which can be either `expired`, `in_progress`, or `completed`. A status of `completed` indicates that the vector store is ready for use.
     pub status: VectorStoreStatus,
     /// The expiration policy for a vector store.
-    pub expires_after: Nullable<VectorStoreExpirationAfter>,
+    pub expires_after: Nullable<Box<VectorStoreExpirationAfter>>,
     /// The `expires_at` field.
     pub expires_at: Nullable<i64>,
     /// The `last_active_at` field.
@@ -2383,9 +2383,9 @@ pub struct VectorStoreSearchParams {
     /// The maximum number of results to return. This number should be between 1 and 50 inclusive.
     pub max_num_results: Nullable<i64>,
     /// A filter to apply based on file attributes.
-    pub filters: Nullable<VectorStoreSearchParamsFilters>,
+    pub filters: Nullable<Box<VectorStoreSearchParamsFilters>>,
     /// Ranking options for search.
-    pub ranking_options: Nullable<VectorStoreSearchParamsRankingOptions>,
+    pub ranking_options: Nullable<Box<VectorStoreSearchParamsRankingOptions>>,
     extra: ExtraFields,
 }
 
@@ -2416,7 +2416,7 @@ impl VectorStoreSearchParams {
 
     /// Sets `filters`.
     pub fn filters(mut self, value: impl Into<VectorStoreSearchParamsFilters>) -> Self {
-        self.filters = Nullable::Value(value.into());
+        self.filters = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -2425,7 +2425,7 @@ impl VectorStoreSearchParams {
         mut self,
         value: impl Into<VectorStoreSearchParamsRankingOptions>,
     ) -> Self {
-        self.ranking_options = Nullable::Value(value.into());
+        self.ranking_options = Nullable::Value(Box::new(value.into()));
         self
     }
 

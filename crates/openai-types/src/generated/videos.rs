@@ -491,7 +491,7 @@ pub struct VideoCreateParams {
     /// Text prompt that describes the video to generate.
     pub prompt: String,
     /// Optional reference object that guides generation. Provide exactly one of `image_url` or `file_id`.
-    pub input_reference: Nullable<ImageRefParam2>,
+    pub input_reference: Nullable<Box<ImageRefParam2>>,
     /// Clip duration in seconds (allowed values: 4, 8, 12). Defaults to 4 seconds.
     pub seconds: Nullable<VideoSeconds>,
     /// Output resolution formatted as width x height (allowed values: 720x1280, 1280x720, 1024x1792, 1792x1024). Defaults to 720x1280.
@@ -520,7 +520,7 @@ impl VideoCreateParams {
 
     /// Sets `input_reference`.
     pub fn input_reference(mut self, value: impl Into<ImageRefParam2>) -> Self {
-        self.input_reference = Nullable::Value(value.into());
+        self.input_reference = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -623,7 +623,7 @@ pub struct CreateVideoMultipartBody {
     /// Text prompt that describes the video to generate.
     pub prompt: String,
     /// The `input_reference` field.
-    pub input_reference: Nullable<CreateVideoMultipartBodyInputReference>,
+    pub input_reference: Nullable<Box<CreateVideoMultipartBodyInputReference>>,
     /// Clip duration in seconds (allowed values: 4, 8, 12). Defaults to 4 seconds.
     pub seconds: Nullable<VideoSeconds>,
     /// Output resolution formatted as width x height (allowed values: 720x1280, 1280x720, 1024x1792, 1792x1024). Defaults to 720x1280.
@@ -655,7 +655,7 @@ impl CreateVideoMultipartBody {
         mut self,
         value: impl Into<CreateVideoMultipartBodyInputReference>,
     ) -> Self {
-        self.input_reference = Nullable::Value(value.into());
+        self.input_reference = Nullable::Value(Box::new(value.into()));
         self
     }
 
@@ -1540,7 +1540,7 @@ pub struct Video {
     /// The `remixed_from_video_id` field.
     pub remixed_from_video_id: Nullable<String>,
     /// An error that occurred while generating the response.
-    pub error: Nullable<Error2>,
+    pub error: Nullable<Box<Error2>>,
     extra: ExtraFields,
 }
 
