@@ -11,7 +11,7 @@ use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, Method, StatusCode};
 use openai_transport::auth::AuthScope;
 use openai_transport::headers::{IDEMPOTENCY_KEY, OmitHeaders, X_STAINLESS_RAW_RESPONSE};
@@ -219,10 +219,9 @@ impl<T> Request<T> {
         let mut req = http::Request::new(body.map_or_else(Body::empty, Body::from_bytes));
         *req.method_mut() = prepared.method;
         *req.uri_mut() = uri;
+        // `Content-Type: application/json` is a default header of the stack
+        // (not added to GET requests).
         let headers = req.headers_mut();
-        if !is_get {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        }
         for (k, v) in &prepared.headers {
             headers.insert(k.clone(), v.clone());
         }
@@ -429,10 +428,7 @@ impl<T> RawResponse<T> {
 
     /// How many retries the call took.
     pub fn retries_taken(&self) -> u32 {
-        self.resp
-            .extensions()
-            .get::<RetriesTaken>()
-            .map_or(0, |r| r.0)
+        RetriesTaken::of(&self.resp)
     }
 
     /// The body, when it was read whole (every non-streaming call).

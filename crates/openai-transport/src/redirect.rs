@@ -1,15 +1,27 @@
 //! Following redirects, as the official SDK's HTTP client does by default.
 //!
 //! `reference/client.md` 12: up to 20 redirects; 301/302/303 turn the method
-//! into `GET` (tower-http's standard handling); on a redirect to another
-//! origin, `Authorization`, `Cookie` and `Proxy-Authorization` are dropped.
-//! A request carrying [`FollowRedirects(false)`](FollowRedirects) gets the 3xx
-//! response back instead (Python's `follow_redirects=False`).
+//! into `GET` (tower-http's standard handling). A request carrying
+//! [`FollowRedirects(false)`](FollowRedirects) gets the 3xx response back
+//! instead (Python's `follow_redirects=False`).
+//!
+//! Once a redirect leaves the origin of the first request, no later request of
+//! the chain carries credentials: `Authorization`, `Cookie` and
+//! `Proxy-Authorization` headers are dropped, and the redirected requests omit
+//! (through [`OmitHeaders`]) `Authorization` and `api-key`, so the auth layer
+//! below adds neither.
+//!
+//! Every redirected request gets the extensions of the first one back
+//! (tower-http builds it anew), so its timeout, response mode, auth scope and
+//! omitted headers still apply.
 
+use http::Extensions;
+use http::header::AUTHORIZATION;
 use tower_http::follow_redirect::policy::{
     Action, Attempt, FilterCredentials, Limited, Policy, PolicyExt,
 };
 
+use crate::headers::{API_KEY, OmitHeaders};
 use crate::{Body, BoxError};
 
 /// The redirect layer the stack uses.
@@ -24,6 +36,10 @@ pub struct FollowRedirects(pub bool);
 pub struct RedirectPolicy {
     standard: tower_http::follow_redirect::policy::And<Limited, FilterCredentials>,
     enabled: bool,
+    // The first request's extensions, once it has been seen.
+    first: Option<Extensions>,
+    // Whether a redirect of this chain has left the first request's origin.
+    left_origin: bool,
 }
 
 impl RedirectPolicy {
@@ -35,6 +51,8 @@ impl RedirectPolicy {
                 FilterCredentials::new(),
             ),
             enabled: true,
+            first: None,
+            left_origin: false,
         }
     }
 
@@ -55,12 +73,30 @@ impl Policy<Body, BoxError> for RedirectPolicy {
         if !self.enabled {
             return Ok(Action::Stop);
         }
+        if !same_origin(attempt.previous(), attempt.location()) {
+            self.left_origin = true;
+        }
         Policy::<Body, BoxError>::redirect(&mut self.standard, attempt)
     }
 
     fn on_request(&mut self, request: &mut http::Request<Body>) {
-        if let Some(FollowRedirects(follow)) = request.extensions().get() {
-            self.enabled = *follow;
+        match &self.first {
+            None => {
+                if let Some(FollowRedirects(follow)) = request.extensions().get() {
+                    self.enabled = *follow;
+                }
+                self.first = Some(request.extensions().clone());
+            }
+            Some(first) => {
+                *request.extensions_mut() = first.clone();
+                if self.left_origin {
+                    let ext = request.extensions_mut();
+                    let mut omit = ext.remove::<OmitHeaders>().unwrap_or_default();
+                    omit.insert(AUTHORIZATION);
+                    omit.insert(API_KEY);
+                    ext.insert(omit);
+                }
+            }
         }
         Policy::<Body, BoxError>::on_request(&mut self.standard, request);
     }
@@ -68,6 +104,20 @@ impl Policy<Body, BoxError> for RedirectPolicy {
     fn clone_body(&self, body: &Body) -> Option<Body> {
         body.try_clone()
     }
+}
+
+/// Same scheme, host and port (the scheme's default when none is written).
+fn same_origin(a: &http::Uri, b: &http::Uri) -> bool {
+    fn port(u: &http::Uri) -> Option<u16> {
+        u.port_u16().or(match u.scheme_str() {
+            Some("https") => Some(443),
+            Some("http") => Some(80),
+            _ => None,
+        })
+    }
+    a.scheme() == b.scheme()
+        && a.host().map(str::to_ascii_lowercase) == b.host().map(str::to_ascii_lowercase)
+        && port(a) == port(b)
 }
 
 #[cfg(test)]
@@ -147,5 +197,46 @@ mod tests {
         let resp = svc.oneshot(r).await.unwrap();
         assert_eq!(resp.status(), 302);
         assert_eq!(seen.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn hops_keep_extensions_and_omit_credentials_after_leaving_the_origin() {
+        #[derive(Clone, Debug, PartialEq)]
+        struct Marker(u8);
+        type Hops = Arc<Mutex<Vec<(Option<Marker>, bool, bool)>>>;
+        let hops = Hops::default();
+        let seen = hops.clone();
+        let svc = RedirectPolicy::layer().layer(tower::service_fn(move |req: HttpRequest| {
+            let omit = req.extensions().get::<OmitHeaders>();
+            seen.lock().unwrap().push((
+                req.extensions().get::<Marker>().cloned(),
+                omit.is_some_and(|o| o.contains(&AUTHORIZATION)),
+                omit.is_some_and(|o| o.contains(&API_KEY)),
+            ));
+            let resp = match req.uri().host() {
+                Some("a.test") if req.uri().path() == "/same" => http::Response::builder()
+                    .status(307)
+                    .header("location", "http://a.test/other")
+                    .body(ResponseBody::empty()),
+                Some("a.test") if req.uri().path() == "/other" => http::Response::builder()
+                    .status(307)
+                    .header("location", "http://b.test/final")
+                    .body(ResponseBody::empty()),
+                _ => http::Response::builder().body(ResponseBody::empty()),
+            };
+            async move { Ok::<_, BoxError>(resp.unwrap()) }
+        }));
+        let mut r = req("/same");
+        r.extensions_mut().insert(Marker(7));
+        svc.oneshot(r).await.unwrap();
+        let hops = hops.lock().unwrap();
+        assert_eq!(
+            *hops,
+            [
+                (Some(Marker(7)), false, false),
+                (Some(Marker(7)), false, false),
+                (Some(Marker(7)), true, true),
+            ]
+        );
     }
 }

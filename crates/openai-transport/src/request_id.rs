@@ -1,8 +1,11 @@
 //! Captures the server's `x-request-id`.
 //!
-//! [`CaptureRequestId`] copies the response's `x-request-id` header into a
-//! [`RequestId`] response extension and records it on the current span, so
-//! logs of a failed call can be matched with OpenAI's support records.
+//! [`CaptureRequestId`] records the response's `x-request-id` on the current
+//! span and in the debug log, so logs of a failed call can be matched with
+//! OpenAI's support records. The id stays in the response's header, where
+//! [`RequestId::of`] reads it; a layer that learns the id some other way (a
+//! gateway that reports it under another header) can attach a [`RequestId`]
+//! extension, which `of` prefers.
 
 use std::fmt;
 use std::future::Future;
@@ -25,6 +28,11 @@ pub struct RequestId(
 );
 
 impl RequestId {
+    /// An id from a header value; `None` unless the value is visible ASCII.
+    pub fn new(value: HeaderValue) -> Option<Self> {
+        value.to_str().is_ok().then_some(Self(value))
+    }
+
     /// The id.
     pub fn as_str(&self) -> &str {
         self.0.to_str().unwrap_or_default()
@@ -68,7 +76,7 @@ impl<S> Layer<S> for CaptureRequestIdLayer {
     }
 }
 
-/// Copies `x-request-id` into a [`RequestId`] extension.
+/// Records `x-request-id` on the current span.
 #[derive(Debug, Clone)]
 pub struct CaptureRequestId<S> {
     inner: S,
@@ -120,17 +128,16 @@ where
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut resp = ready!(self.project().inner.poll(cx))?;
+        let resp = ready!(self.project().inner.poll(cx))?;
         let id = resp
             .headers()
             .get(X_REQUEST_ID)
-            .filter(|v| v.to_str().is_ok())
-            .cloned()
-            .map(RequestId);
+            .and_then(|v| v.to_str().ok());
+        // Recorded only: the id stays in the response's header, where
+        // `RequestId::of` finds it, so no extension is allocated for it.
         if let Some(id) = id {
-            tracing::Span::current().record("request_id", id.as_str());
+            tracing::Span::current().record("request_id", id);
             tracing::debug!("request_id: {id}");
-            resp.extensions_mut().insert(id);
         }
         Poll::Ready(Ok(resp))
     }
@@ -142,23 +149,26 @@ mod tests {
     use crate::{Body, ResponseBody};
     use tower::ServiceExt;
 
+    fn response(id: &'static str) -> HttpResponse {
+        http::Response::builder()
+            .header("x-request-id", id)
+            .body(ResponseBody::empty())
+            .unwrap()
+    }
+
     #[tokio::test]
-    async fn copies_the_header_into_an_extension() {
+    async fn the_id_is_read_from_the_header_or_an_extension() {
         let svc =
             CaptureRequestIdLayer::new().layer(tower::service_fn(|_req: HttpRequest| async {
-                Ok::<_, BoxError>(
-                    http::Response::builder()
-                        .header("x-request-id", "req_123")
-                        .body(ResponseBody::empty())
-                        .unwrap(),
-                )
+                Ok::<_, BoxError>(response("req_123"))
             }));
         let req = http::Request::get("http://x/").body(Body::empty()).unwrap();
         let resp = svc.oneshot(req).await.unwrap();
-        assert_eq!(
-            resp.extensions().get::<RequestId>().unwrap().as_str(),
-            "req_123"
-        );
         assert_eq!(RequestId::of(&resp), Some("req_123"));
+        let mut resp = response("req_header");
+        let id = RequestId::new(HeaderValue::from_static("req_ext")).unwrap();
+        resp.extensions_mut().insert(id);
+        assert_eq!(RequestId::of(&resp), Some("req_ext"), "the extension wins");
+        assert!(RequestId::new(HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap()).is_none());
     }
 }

@@ -3,13 +3,13 @@
 use std::fmt;
 use std::time::Duration;
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderValue};
 use tower::util::BoxCloneSyncServiceLayer;
 use tower::{Layer, Service, ServiceBuilder};
 
 use crate::auth::{AuthLayer, Credentials};
 use crate::connect::{HttpClient, HttpClientBuilder};
-use crate::headers::DefaultHeadersLayer;
+use crate::headers::{DefaultHeadersLayer, X_STAINLESS_RETRY_COUNT};
 use crate::redirect::RedirectPolicy;
 use crate::request_id::CaptureRequestIdLayer;
 use crate::retry::{DEFAULT_MAX_RETRIES, RetryLayer, SharedClassifier};
@@ -22,9 +22,14 @@ use crate::{BoxError, BoxHttpLayer, BoxHttpService, HttpRequest, HttpResponse};
 /// a pooled [`HttpClient`], with the caller's layers in between.
 ///
 /// ```text
-/// Trace ─▶ CaptureRequestId ─▶ Retry ─▶ Auth ─▶ DefaultHeaders ─▶ FollowRedirect
+/// Trace ─▶ CaptureRequestId ─▶ Retry ─▶ FollowRedirect ─▶ Auth ─▶ DefaultHeaders
 ///       ─▶ Timeout ─▶ layer(A) ─▶ layer(B) ─▶ HttpClient
 /// ```
+///
+/// The retry and redirect layers keep copies of the request for the attempts
+/// and hops to come; they sit above the layers that add headers, so those
+/// copies are of the caller's few headers. The default headers include
+/// `x-stainless-retry-count: 0`, which the retry layer replaces on retries.
 ///
 /// Layers given to [`Stack::layer`] sit under the timeout and above the
 /// connection pool: they see every attempt, with its final headers (auth
@@ -157,6 +162,10 @@ impl Stack {
         for layer in self.layers.iter().rev() {
             service = layer.layer(service);
         }
+        let mut default_headers = self.default_headers;
+        default_headers
+            .entry(X_STAINLESS_RETRY_COUNT)
+            .or_insert(HeaderValue::from_static("0"));
         let mut retry = RetryLayer::new(self.max_retries).time_source(self.time_source);
         if let Some(c) = self.classifier {
             retry = retry.classifier(c);
@@ -165,9 +174,9 @@ impl Stack {
             .layer(TraceLayer::new())
             .layer(CaptureRequestIdLayer::new())
             .layer(retry)
-            .layer(AuthLayer::new(self.credentials))
-            .layer(DefaultHeadersLayer::new(self.default_headers))
             .layer(RedirectPolicy::layer())
+            .layer(AuthLayer::new(self.credentials))
+            .layer(DefaultHeadersLayer::new(default_headers))
             .layer(TimeoutLayer::new(self.timeout).max_body_size(self.max_body_size))
             .service(service);
         Ok(BoxHttpService::new(stack))

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use http::header::{ACCEPT, HeaderName, HeaderValue};
+use http::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{HeaderMap, StatusCode};
 use openai_transport::auth::{Credential, Credentials};
 use openai_transport::headers::{OPENAI_ORGANIZATION, OPENAI_PROJECT, PlatformInfo};
@@ -276,6 +276,7 @@ impl ClientBuilder {
         let mut headers =
             PlatformInfo::current(&self.client_name, env!("CARGO_PKG_VERSION")).to_headers();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         for (name, value) in [
             (OPENAI_ORGANIZATION, &self.organization),
             (OPENAI_PROJECT, &self.project),

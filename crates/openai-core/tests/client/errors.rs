@@ -241,3 +241,53 @@ async fn redirects_are_followed_by_default() {
         "same origin keeps auth"
     );
 }
+
+#[tokio::test]
+async fn credentials_never_follow_a_redirect_to_another_origin() {
+    // A -> B (another port, so another origin) -> back to A: once the chain
+    // has left A, no request carries the key, not even the one back on A.
+    let a = MockServer::start().await;
+    let b = MockServer::start().await;
+    a.enqueue(Mock::json(307, json!({})).header("location", format!("{}/hop", b.url())));
+    b.enqueue(Mock::json(307, json!({})).header("location", format!("{}/back", a.url())));
+    a.enqueue(Mock::ok(json!({"status": "ok"})));
+    let v = crate::support::test_client(&a)
+        .post::<Value>("/start")
+        .body(&json!({"a": 1}))
+        .await
+        .unwrap();
+    assert_eq!(v, json!({"status": "ok"}));
+    let (on_a, on_b) = (a.requests(), b.requests());
+    assert_eq!((on_a.len(), on_b.len()), (2, 1));
+    assert_eq!(on_a[0].header("authorization"), Some("Bearer My API Key"));
+    assert_eq!(on_b[0].header("authorization"), None);
+    assert_eq!(
+        on_a[1].header("authorization"),
+        None,
+        "the chain left A once"
+    );
+    // The other default headers, and the 307's method and body, carry on.
+    assert!(on_b[0].header("user-agent").is_some());
+    assert_eq!(on_a[1].method(), "POST");
+    assert_eq!(on_a[1].path(), "/v1/back");
+    assert_eq!(on_a[1].body(), &br#"{"a":1}"#[..]);
+}
+
+#[tokio::test]
+async fn a_redirected_request_keeps_its_per_call_options() {
+    let server = MockServer::start().await;
+    let location = format!("{}/redirected", server.url());
+    server.enqueue(Mock::json(307, json!({})).header("location", &location));
+    server.enqueue(Mock::ok(json!({"status": "ok"})));
+    crate::support::test_client(&server)
+        .post::<Value>("/redirect")
+        .body(&json!({}))
+        .timeout(std::time::Duration::from_millis(12_500))
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for r in &requests {
+        assert_eq!(r.header("x-stainless-read-timeout"), Some("12.5"));
+    }
+}

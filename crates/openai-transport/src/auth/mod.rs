@@ -34,13 +34,15 @@ use crate::{BoxError, HttpRequest, HttpResponse};
 
 pub use provider::{CredentialFuture, CredentialProvider};
 
-/// Request extension: which credential the endpoint accepts.
+/// Request extension: which credential the endpoint accepts. A request
+/// without it is an ordinary endpoint's ([`AuthScope::ApiKey`]), so the
+/// common case needs no extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AuthScope {
     /// The API key, falling back to the admin key (hand-made requests).
-    #[default]
     Any,
-    /// Only the API key (ordinary endpoints).
+    /// Only the API key (ordinary endpoints). The default.
+    #[default]
     ApiKey,
     /// Only the admin key (`/organization/...` admin endpoints).
     Admin,
@@ -260,7 +262,7 @@ where
         match self.credentials.select(scope) {
             None => ResponseFuture::failed(Permanent::new(MissingCredential { scope }).into()),
             Some(Source::Static(c)) => {
-                if !req.headers().contains_key(&c.name) {
+                if OmitHeaders::may_add(&req, &c.name) {
                     req.headers_mut().insert(c.name.clone(), c.value.clone());
                 }
                 ResponseFuture::called(self.inner.call(req))
@@ -358,7 +360,7 @@ where
                     };
                     ready!(inner.poll_ready(cx))?;
                     let mut req = request.take().expect("polled after completion");
-                    if !req.headers().contains_key(&credential.name) {
+                    if OmitHeaders::may_add(&req, &credential.name) {
                         req.headers_mut().insert(credential.name, credential.value);
                     }
                     let fut = inner.call(req);

@@ -72,7 +72,22 @@ async fn admin_only_client_cannot_call_api_key_endpoints() {
     assert_eq!(missing.scope(), AuthScope::ApiKey);
     assert!(crate::error::find_source::<Permanent>(&*err).is_some());
     assert!(seen.lock().unwrap().is_empty(), "nothing may be sent");
-    svc.oneshot(req(Some(AuthScope::Admin))).await.unwrap();
+    // No extension means an ordinary endpoint: the same refusal.
+    let err = svc.clone().oneshot(req(None)).await.unwrap_err();
+    let missing = crate::error::find_source::<MissingCredential>(&*err).unwrap();
+    assert_eq!(missing.scope(), AuthScope::ApiKey);
+    svc.clone()
+        .oneshot(req(Some(AuthScope::Admin)))
+        .await
+        .unwrap();
+    svc.oneshot(req(Some(AuthScope::Any))).await.unwrap();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            Some("Bearer admin".to_owned()),
+            Some("Bearer admin".to_owned())
+        ]
+    );
 }
 
 #[tokio::test]

@@ -4,15 +4,16 @@
 //! The names and the values' shapes follow `reference/client.md` section 2.
 //! [`DefaultHeaders`] never clobbers: a header the request already carries, or
 //! one listed in the request's [`OmitHeaders`] extension, is left alone, so a
-//! caller's per-request header always wins over the defaults.
+//! caller's per-request header always wins over the defaults. A default
+//! `Content-Type` is not added to `GET` requests, which carry no body.
 
 mod platform;
 
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use http::header::HeaderName;
-use http::{HeaderMap, HeaderValue};
+use http::header::{CONTENT_TYPE, HeaderName};
+use http::{HeaderMap, HeaderValue, Method};
 use tower::{Layer, Service};
 
 use crate::HttpRequest;
@@ -188,8 +189,12 @@ fn apply_defaults(req: &mut HttpRequest, defaults: &HeaderMap) {
         // The common case: start from a copy of the defaults, which hashes
         // none of their names, and put the request's own headers (a few)
         // over it; a name the request sets replaces the default's values.
+        let is_get = req.method() == Method::GET;
         let own = std::mem::replace(req.headers_mut(), defaults.clone());
         let target = req.headers_mut();
+        if is_get {
+            target.remove(CONTENT_TYPE);
+        }
         let mut current: Option<HeaderName> = None;
         for (name, value) in own {
             match (name, &current) {
@@ -208,10 +213,11 @@ fn apply_defaults(req: &mut HttpRequest, defaults: &HeaderMap) {
     }
     // Cloned (rarely present) so the headers can be borrowed mutably below.
     let omit = req.extensions().get::<OmitHeaders>().cloned();
+    let is_get = req.method() == Method::GET;
     let target = req.headers_mut();
     target.reserve(defaults.keys_len());
     for name in defaults.keys() {
-        if omit.as_ref().is_some_and(|o| o.contains(name)) {
+        if omit.as_ref().is_some_and(|o| o.contains(name)) || (is_get && name == CONTENT_TYPE) {
             continue;
         }
         if let http::header::Entry::Vacant(slot) = target.entry(name) {

@@ -14,7 +14,7 @@ use tracing::{Instrument, instrument::Instrumented};
 
 use super::policy::{RetryAction, jitter, retry_delay, server_delay, should_retry_status};
 use super::{Config, RetriesTaken, clone_request, count_value, is_retryable_error};
-use crate::headers::X_STAINLESS_RETRY_COUNT;
+use crate::headers::{OmitHeaders, X_STAINLESS_RETRY_COUNT};
 use crate::{BoxError, HttpRequest, HttpResponse};
 
 /// Response future of [`Retry`](super::Retry).
@@ -26,7 +26,6 @@ pub struct ResponseFuture<S: Service<HttpRequest>> {
     template: Option<HttpRequest>,
     attempt: u32,
     max_retries: u32,
-    set_count: bool,
     config: Arc<Config>,
     #[pin]
     state: State<S::Future>,
@@ -49,7 +48,6 @@ where
         service: Option<S>,
         template: Option<HttpRequest>,
         max_retries: u32,
-        set_count: bool,
         config: Arc<Config>,
     ) -> Self {
         Self {
@@ -57,7 +55,6 @@ where
             template,
             attempt: 0,
             max_retries,
-            set_count,
             config,
             state: State::Called(first.instrument(attempt_span(0))),
         }
@@ -91,8 +88,12 @@ where
                     };
                     let Some(delay) = delay else {
                         let taken = *this.attempt;
+                        // Absent means none: most calls need no retry, and
+                        // an extension costs an allocation.
                         return Poll::Ready(result.map(|mut resp| {
-                            resp.extensions_mut().insert(RetriesTaken(taken));
+                            if taken > 0 {
+                                resp.extensions_mut().insert(RetriesTaken(taken));
+                            }
                             resp
                         }));
                     };
@@ -124,7 +125,8 @@ where
                         .expect("a retry is only scheduled with a template");
                     let mut req = clone_request(template)
                         .expect("the template was cloned once, so its body is replayable");
-                    if *this.set_count {
+                    // The first attempt's `0` is a default header of the stack.
+                    if OmitHeaders::may_add(template, &X_STAINLESS_RETRY_COUNT) {
                         req.headers_mut()
                             .insert(X_STAINLESS_RETRY_COUNT, count_value(*this.attempt));
                     }

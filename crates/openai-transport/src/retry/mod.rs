@@ -14,13 +14,15 @@
 //! - the delay is the server's `retry-after-ms` / `Retry-After` when it lies in
 //!   `(0, 120]` seconds, else `min(0.5 s × 2ⁿ, 8 s)` shortened by up to 25 %
 //!   of jitter;
-//! - each attempt carries `x-stainless-retry-count: n` unless the caller set
-//!   or omitted that header;
+//! - each retry carries `x-stainless-retry-count: n` unless the caller set or
+//!   omitted that header (the first attempt's `0` is one of the default
+//!   headers [`Stack`](crate::Stack) gives every request, so a first attempt
+//!   costs no header work here);
 //! - a 2xx response is never retried, and neither is anything that fails
 //!   after it (a cut stream).
 //!
 //! The response of the last attempt carries [`RetriesTaken`] in its
-//! extensions. Backoff sleeps use `tokio::time`, so tests pause the clock.
+//! extensions when it took retries (no extension means none). Backoff sleeps use `tokio::time`, so tests pause the clock.
 
 mod future;
 mod policy;
@@ -32,7 +34,6 @@ use http::HeaderValue;
 use tower::{Layer, Service};
 
 use crate::error::{BodyTooLarge, Permanent, find_source};
-use crate::headers::{OmitHeaders, X_STAINLESS_RETRY_COUNT};
 use crate::time::SharedTimeSource;
 use crate::{BoxError, HttpRequest, HttpResponse};
 
@@ -47,8 +48,16 @@ pub use policy::{
 pub struct MaxRetries(pub u32);
 
 /// Response extension: how many retries were taken before this response.
+/// Only present when there were some.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RetriesTaken(pub u32);
+
+impl RetriesTaken {
+    /// The retries taken before `resp`: its extension, or zero.
+    pub fn of<B>(resp: &http::Response<B>) -> u32 {
+        resp.extensions().get::<Self>().map_or(0, |r| r.0)
+    }
+}
 
 /// Layer adding [`Retry`].
 #[derive(Debug, Clone)]
@@ -142,12 +151,11 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut req: HttpRequest) -> Self::Future {
+    fn call(&mut self, req: HttpRequest) -> Self::Future {
         let max_retries = req
             .extensions()
             .get::<MaxRetries>()
             .map_or(self.config.max_retries, |m| m.0);
-        let set_count = OmitHeaders::may_add(&req, &X_STAINLESS_RETRY_COUNT);
         // Keep a copy for the next attempts; a body that cannot be replayed
         // disables retries.
         let template = if max_retries > 0 {
@@ -155,23 +163,12 @@ where
         } else {
             None
         };
-        if set_count {
-            req.headers_mut()
-                .insert(X_STAINLESS_RETRY_COUNT, HeaderValue::from_static("0"));
-        }
         // NOTE: `self.inner` was made ready by `poll_ready`; the clone that
         // goes into the future is polled ready before each retry.
         // Only a call that may be retried needs its own copy of the service.
         let service = template.as_ref().map(|_| self.inner.clone());
         let first = self.inner.call(req);
-        ResponseFuture::new(
-            first,
-            service,
-            template,
-            max_retries,
-            set_count,
-            self.config.clone(),
-        )
+        ResponseFuture::new(first, service, template, max_retries, self.config.clone())
     }
 }
 
