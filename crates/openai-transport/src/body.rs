@@ -19,6 +19,7 @@ use http_body_util::BodyExt;
 use http_body_util::combinators::BoxBody;
 
 use crate::BoxError;
+use crate::timeout::IdleTimeoutBody;
 
 /// A replayable request body: empty or a single buffer of bytes.
 #[derive(Clone, Default)]
@@ -113,6 +114,10 @@ pub struct ResponseBody {
 
 enum Kind {
     Full(Option<Bytes>),
+    // The two bodies every streamed response is made of, held without the
+    // boxing and error mapping of `Streaming`, which costs per frame.
+    Incoming(hyper::body::Incoming),
+    Idle(Pin<Box<IdleTimeoutBody>>),
     Streaming(BoxBody<Bytes, BoxError>),
 }
 
@@ -142,12 +147,19 @@ impl ResponseBody {
         }
     }
 
+    /// A body with an idle timeout.
+    pub(crate) fn idle(body: IdleTimeoutBody) -> Self {
+        Self {
+            kind: Kind::Idle(Box::pin(body)),
+        }
+    }
+
     /// The bytes when the body is buffered, `None` when it is still a stream.
     pub fn as_bytes(&self) -> Option<&[u8]> {
         match &self.kind {
             Kind::Full(Some(b)) => Some(b),
             Kind::Full(None) => Some(&[]),
-            Kind::Streaming(_) => None,
+            Kind::Incoming(_) | Kind::Idle(_) | Kind::Streaming(_) => None,
         }
     }
 
@@ -155,7 +167,7 @@ impl ResponseBody {
     pub fn into_bytes(self) -> Option<Bytes> {
         match self.kind {
             Kind::Full(b) => Some(b.unwrap_or_default()),
-            Kind::Streaming(_) => None,
+            Kind::Incoming(_) | Kind::Idle(_) | Kind::Streaming(_) => None,
         }
     }
 
@@ -178,7 +190,7 @@ impl fmt::Debug for ResponseBody {
                 .debug_struct("ResponseBody")
                 .field("buffered_len", &b.as_ref().map_or(0, Bytes::len))
                 .finish(),
-            Kind::Streaming(_) => f
+            Kind::Incoming(_) | Kind::Idle(_) | Kind::Streaming(_) => f
                 .debug_struct("ResponseBody")
                 .field("streaming", &true)
                 .finish(),
@@ -192,6 +204,14 @@ impl From<Bytes> for ResponseBody {
     }
 }
 
+impl From<hyper::body::Incoming> for ResponseBody {
+    fn from(body: hyper::body::Incoming) -> Self {
+        Self {
+            kind: Kind::Incoming(body),
+        }
+    }
+}
+
 impl http_body::Body for ResponseBody {
     type Data = Bytes;
     type Error = BoxError;
@@ -202,6 +222,10 @@ impl http_body::Body for ResponseBody {
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         match &mut self.kind {
             Kind::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
+            Kind::Incoming(body) => Pin::new(body)
+                .poll_frame(cx)
+                .map(|frame| frame.map(|f| f.map_err(Into::into))),
+            Kind::Idle(body) => body.as_mut().poll_frame(cx),
             Kind::Streaming(body) => Pin::new(body).poll_frame(cx),
         }
     }
@@ -209,6 +233,8 @@ impl http_body::Body for ResponseBody {
     fn is_end_stream(&self) -> bool {
         match &self.kind {
             Kind::Full(b) => b.is_none(),
+            Kind::Incoming(body) => body.is_end_stream(),
+            Kind::Idle(body) => body.is_end_stream(),
             Kind::Streaming(body) => body.is_end_stream(),
         }
     }
@@ -216,6 +242,8 @@ impl http_body::Body for ResponseBody {
     fn size_hint(&self) -> SizeHint {
         match &self.kind {
             Kind::Full(b) => SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
+            Kind::Incoming(body) => body.size_hint(),
+            Kind::Idle(body) => body.size_hint(),
             Kind::Streaming(body) => body.size_hint(),
         }
     }

@@ -29,6 +29,11 @@
 //! the generated setters take the unboxed value. Fields that would make a type
 //! contain itself are boxed too.
 //!
+//! A required single-value field (`object: "chat.completion"`, a message's
+//! `role`) is a `Cow<'static, str>`: it borrows the constant, so building or
+//! parsing a value allocates nothing for it, and any other string a server
+//! sends is kept as it came.
+//!
 //! The code under `generated/` is written by `cargo xtask codegen`; the
 //! hand-written ergonomic layer ([`chat::ChatMessage`] constructors,
 //! [`chat::ContentPart::image_bytes`], ...) lives beside it.

@@ -10,6 +10,15 @@
 pub trait ResponseMeta {
     /// Stores the request id.
     fn set_request_id(&mut self, _id: &str) {}
+
+    /// The top-level JSON fields this value kept without naming them, when it
+    /// keeps them all ([`ExtraFields`](crate::ExtraFields)). Generated structs
+    /// return them, unless they name a field `error` themselves; the default
+    /// is `None`. The streaming client uses it to find an `error` payload in
+    /// an event without scanning the event's text.
+    fn unknown_fields(&self) -> Option<&crate::ExtraFields> {
+        None
+    }
 }
 
 impl ResponseMeta for serde_json::Value {}

@@ -171,6 +171,11 @@ impl ModuleEmitter<'_> {
 
     /// The Rust type of a field as declared in the struct.
     fn field_ty(&mut self, f: &Field) -> String {
+        if f.required && !f.nullable && f.constant.is_some() {
+            // The constant itself, borrowed: no allocation to build or parse it.
+            self.import("std::borrow::Cow");
+            return "Cow<'static, str>".to_owned();
+        }
         let mut base = self.ty(&f.ty);
         if f.boxed {
             base = format!("Box<{base}>");

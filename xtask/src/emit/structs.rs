@@ -72,7 +72,7 @@ impl ModuleEmitter<'_> {
             for f in fields {
                 let value = if f.required && !f.nullable {
                     match &f.constant {
-                        Some(c) => format!("{c:?}.to_owned()"),
+                        Some(c) => format!("Cow::Borrowed({c:?})"),
                         None => format!("{}.into()", f.ident),
                     }
                 } else if f.required {
@@ -150,9 +150,16 @@ impl ModuleEmitter<'_> {
             self.body
                 .push_str("            _ => self.extra.state(name),\n        }\n    }\n}\n\n");
         }
+        // A type that names an `error` field keeps it out of the extra fields,
+        // so it does not offer them for the stream's error check.
+        let unknown = if fields.iter().any(|f| f.wire == "error") {
+            ""
+        } else {
+            "\n    fn unknown_fields(&self) -> Option<&ExtraFields> {\n        Some(&self.extra)\n    }\n"
+        };
         writeln!(
             self.body,
-            "impl crate::ResponseMeta for {name} {{\n    fn set_request_id(&mut self, id: &str) {{\n        self.extra.set_request_id(id);\n    }}\n}}\n"
+            "impl crate::ResponseMeta for {name} {{\n    fn set_request_id(&mut self, id: &str) {{\n        self.extra.set_request_id(id);\n    }}\n{unknown}}}\n"
         )
         .ok();
 
@@ -164,7 +171,7 @@ impl ModuleEmitter<'_> {
             .ok();
             for f in fields {
                 let value = match (&f.constant, f.required && !f.nullable) {
-                    (Some(c), true) => format!("{c:?}.to_owned()"),
+                    (Some(c), true) => format!("Cow::Borrowed({c:?})"),
                     _ => "Default::default()".to_owned(),
                 };
                 writeln!(self.body, "            {}: {value},", f.ident).ok();

@@ -9,6 +9,7 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use http_body::Body as _;
 use openai_transport::ResponseBody;
+use openai_types::ResponseMeta;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -64,36 +65,48 @@ impl<T> Stream<T> {
     }
 }
 
-impl<T: DeserializeOwned> Stream<T> {
+impl<T: DeserializeOwned + ResponseMeta> Stream<T> {
     /// Turns one event into an item, `None` for `[DONE]`.
+    ///
+    /// reference/streaming.md: an event whose JSON has a truthy top-level
+    /// `error` is an API error. The event is parsed once, as `T`; a `T` that
+    /// keeps its unknown fields shows an `error` among them, and for any other
+    /// `T` (or a payload `T` rejects) the text is searched for `"error"` and
+    /// only then parsed as a plain JSON value.
     fn item(&mut self, event: &Event) -> Option<Result<T, Error>> {
         // `data()` is text the decoder checked as UTF-8: parsed as `str`,
         // serde_json does not check each string of it again.
         let text = event.data();
-        let data = text.as_bytes();
-        if data.starts_with(b"[DONE]") {
+        if text.starts_with("[DONE]") {
             return None;
         }
-        // Parse once: only payloads that mention "error" take the slow path
-        // through `Value` to check for a top-level error object.
+        let parsed = serde_json::from_str::<T>(text);
+        if let Ok(value) = &parsed {
+            if let Some(extra) = value.unknown_fields() {
+                return Some(match extra.get("error").filter(|e| truthy(e)) {
+                    Some(err) => Err(self.api_error(err.clone(), text)),
+                    None => parsed.map_err(|e| self.decode_error(e)),
+                });
+            }
+        }
         static ERROR_KEY: LazyLock<memchr::memmem::Finder<'static>> =
             LazyLock::new(|| memchr::memmem::Finder::new(b"\"error\""));
-        if ERROR_KEY.find(data).is_some() {
-            let value: Value = match serde_json::from_str(text) {
-                Ok(v) => v,
-                Err(e) => return Some(Err(self.decode_error(e))),
-            };
-            if let Some(err) = value.get("error").filter(|e| truthy(e)) {
-                let api = ApiError::from_stream(
-                    err.clone(),
-                    self.request_id.clone(),
-                    Bytes::copy_from_slice(data),
-                );
-                return Some(Err(Error::Api(api)));
+        if ERROR_KEY.find(text.as_bytes()).is_some() {
+            if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) {
+                if let Some(err) = map.get("error").filter(|e| truthy(e)) {
+                    return Some(Err(self.api_error(err.clone(), text)));
+                }
             }
-            return Some(serde_json::from_value(value).map_err(|e| self.decode_error(e)));
         }
-        Some(serde_json::from_str(text).map_err(|e| self.decode_error(e)))
+        Some(parsed.map_err(|e| self.decode_error(e)))
+    }
+
+    fn api_error(&self, error: Value, text: &str) -> Error {
+        Error::Api(ApiError::from_stream(
+            error,
+            self.request_id.clone(),
+            Bytes::copy_from_slice(text.as_bytes()),
+        ))
     }
 
     fn decode_error(&self, e: serde_json::Error) -> Error {
@@ -104,7 +117,7 @@ impl<T: DeserializeOwned> Stream<T> {
     }
 }
 
-impl<T: DeserializeOwned> futures_core::Stream for Stream<T> {
+impl<T: DeserializeOwned + ResponseMeta> futures_core::Stream for Stream<T> {
     type Item = Result<T, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -194,6 +207,8 @@ mod tests {
         n: u32,
     }
 
+    impl ResponseMeta for Item {}
+
     fn chunks(parts: &[&'static str]) -> ResponseBody {
         let frames: Vec<Result<http_body::Frame<Bytes>, std::convert::Infallible>> = parts
             .iter()
@@ -255,6 +270,7 @@ mod tests {
         struct WithError {
             error: Option<String>,
         }
+        impl ResponseMeta for WithError {}
         let out: Vec<_> = Stream::<WithError>::new(
             chunks(&["data: {\"error\": null}\n\ndata: [DONE]\n\n"]),
             true,
@@ -272,6 +288,27 @@ mod tests {
             out[0].is_err(),
             "an empty error object is falsy, so it decodes as an item and fails on `n`"
         );
+    }
+
+    #[tokio::test]
+    async fn error_payloads_are_found_among_the_unknown_fields() {
+        use openai_types::chat::ChatCompletionChunk;
+        let body = chunks(&[
+            "data: {\"id\":\"c\",\"choices\":[],\"error\":null}\n\n",
+            "data: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n",
+        ]);
+        let out: Vec<_> = Stream::<ChatCompletionChunk>::new(body, true, Some("req_1".into()))
+            .collect()
+            .await;
+        assert_eq!(out.len(), 2);
+        let first = out[0].as_ref().unwrap();
+        assert_eq!(first.id, "c");
+        assert_eq!(first.extra_fields().get("error"), Some(&Value::Null));
+        let Err(Error::Api(e)) = &out[1] else {
+            panic!("{out:?}")
+        };
+        assert_eq!(e.message(), "overloaded");
+        assert_eq!(e.request_id(), Some("req_1"));
     }
 
     #[tokio::test]

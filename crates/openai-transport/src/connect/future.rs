@@ -40,7 +40,7 @@ impl Future for ResponseFuture {
         // hyper-util's error stays on top of the chain: its `is_connect()` and
         // `source()` (down to `ConnectTimeout`) are what the client inspects.
         Poll::Ready(match res {
-            Ok(response) => Ok(response.map(ResponseBody::new)),
+            Ok(response) => Ok(response.map(ResponseBody::from)),
             Err(err) => Err(Box::new(err)),
         })
     }

@@ -80,7 +80,7 @@ where
                     if !buffer || resp.body().is_buffered() {
                         let resp = match (*this.timeout, buffer) {
                             (Some(t), false) => {
-                                resp.map(|b| ResponseBody::new(IdleTimeoutBody::new(b, t)))
+                                resp.map(|b| ResponseBody::idle(IdleTimeoutBody::new(b, t)))
                             }
                             _ => resp,
                         };

@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde::Deserializer;
 use serde::Serialize;
@@ -38,7 +40,7 @@ pub struct AdminAPIKey {
     /// The object type, which is always `organization.admin_api_key`
     ///
     /// Always `"organization.admin_api_key"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The identifier, which can be referenced in API endpoints
     pub id: String,
     /// The name of the API key
@@ -65,7 +67,7 @@ impl AdminAPIKey {
         owner: impl Into<AdminAPIKeyOwner>,
     ) -> Self {
         Self {
-            object: "organization.admin_api_key".to_owned(),
+            object: Cow::Borrowed("organization.admin_api_key"),
             id: id.into(),
             redacted_value: redacted_value.into(),
             created_at: created_at.into(),
@@ -111,12 +113,16 @@ impl crate::ResponseMeta for AdminAPIKey {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for AdminAPIKey {
     fn default() -> Self {
         Self {
-            object: "organization.admin_api_key".to_owned(),
+            object: Cow::Borrowed("organization.admin_api_key"),
             id: Default::default(),
             name: Default::default(),
             redacted_value: Default::default(),
@@ -199,7 +205,7 @@ pub struct AdminAPIKeyCreateResponse {
     /// The object type, which is always `organization.admin_api_key`
     ///
     /// Always `"organization.admin_api_key"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The identifier, which can be referenced in API endpoints
     pub id: String,
     /// The name of the API key
@@ -229,7 +235,7 @@ impl AdminAPIKeyCreateResponse {
         value: impl Into<String>,
     ) -> Self {
         Self {
-            object: "organization.admin_api_key".to_owned(),
+            object: Cow::Borrowed("organization.admin_api_key"),
             id: id.into(),
             redacted_value: redacted_value.into(),
             created_at: created_at.into(),
@@ -277,12 +283,16 @@ impl crate::ResponseMeta for AdminAPIKeyCreateResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for AdminAPIKeyCreateResponse {
     fn default() -> Self {
         Self {
-            object: "organization.admin_api_key".to_owned(),
+            object: Cow::Borrowed("organization.admin_api_key"),
             id: Default::default(),
             name: Default::default(),
             redacted_value: Default::default(),
@@ -368,7 +378,7 @@ pub struct ApiKeyList {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Represents an individual Admin API key in an org.
     pub data: Vec<AdminAPIKey>,
     /// The `has_more` field.
@@ -384,7 +394,7 @@ impl ApiKeyList {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<AdminAPIKey>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             ..Default::default()
@@ -424,12 +434,16 @@ impl crate::ResponseMeta for ApiKeyList {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ApiKeyList {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             has_more: Default::default(),
             first_id: Default::default(),
@@ -578,6 +592,10 @@ impl AssignedRoleDetails {
 impl crate::ResponseMeta for AssignedRoleDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -890,6 +908,10 @@ impl AuditLog {
 impl crate::ResponseMeta for AuditLog {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1303,6 +1325,10 @@ impl crate::ResponseMeta for AuditLogActor {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogActor {
@@ -1395,6 +1421,10 @@ impl crate::ResponseMeta for AuditLogActorApiKey {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogActorApiKey {
@@ -1482,6 +1512,10 @@ impl crate::ResponseMeta for AuditLogActorServiceAccount {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogActorServiceAccount {
@@ -1556,6 +1590,10 @@ impl AuditLogActorSession {
 impl crate::ResponseMeta for AuditLogActorSession {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1638,6 +1676,10 @@ impl AuditLogActorUser {
 impl crate::ResponseMeta for AuditLogActorUser {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -2434,6 +2476,10 @@ impl crate::ResponseMeta for Certificate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for Certificate {
@@ -2495,7 +2541,7 @@ pub struct CostsResult {
     /// The `object` field.
     ///
     /// Always `"organization.costs.result"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The monetary value in its associated currency.
     pub amount: Nullable<Box<CostsResultAmount>>,
     /// The `line_item` field.
@@ -2515,7 +2561,7 @@ impl CostsResult {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            object: "organization.costs.result".to_owned(),
+            object: Cow::Borrowed("organization.costs.result"),
             ..Default::default()
         }
     }
@@ -2555,12 +2601,16 @@ impl crate::ResponseMeta for CostsResult {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CostsResult {
     fn default() -> Self {
         Self {
-            object: "organization.costs.result".to_owned(),
+            object: Cow::Borrowed("organization.costs.result"),
             amount: Default::default(),
             line_item: Default::default(),
             project_id: Default::default(),
@@ -2678,6 +2728,10 @@ impl crate::ResponseMeta for GroupCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for GroupCreateParams {
@@ -2755,6 +2809,10 @@ impl UserCreateParams {
 impl crate::ResponseMeta for UserCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -2848,6 +2906,10 @@ impl crate::ResponseMeta for ApiKeyCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ApiKeyCreateParams {
@@ -2890,11 +2952,11 @@ pub struct CreateSpendAlertBody {
     /// The currency for the threshold amount.
     ///
     /// Always `"USD"`.
-    pub currency: String,
+    pub currency: Cow<'static, str>,
     /// The time interval for evaluating spend against the threshold.
     ///
     /// Always `"month"`.
-    pub interval: String,
+    pub interval: Cow<'static, str>,
     /// Email notification settings for a spend alert.
     pub notification_channel: SpendAlertNotificationChannel,
     extra: ExtraFields,
@@ -2908,8 +2970,8 @@ impl CreateSpendAlertBody {
     ) -> Self {
         Self {
             threshold_amount: threshold_amount.into(),
-            currency: "USD".to_owned(),
-            interval: "month".to_owned(),
+            currency: Cow::Borrowed("USD"),
+            interval: Cow::Borrowed("month"),
             notification_channel: notification_channel.into(),
             extra: ExtraFields::new(),
         }
@@ -2946,6 +3008,10 @@ impl CreateSpendAlertBody {
 impl crate::ResponseMeta for CreateSpendAlertBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -2995,7 +3061,7 @@ pub struct DeleteCertificateResponse {
     /// The object type, must be `certificate.deleted`.
     ///
     /// Always `"certificate.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The ID of the certificate that was deleted.
     pub id: String,
     extra: ExtraFields,
@@ -3005,7 +3071,7 @@ impl DeleteCertificateResponse {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
-            object: "certificate.deleted".to_owned(),
+            object: Cow::Borrowed("certificate.deleted"),
             id: id.into(),
             ..Default::default()
         }
@@ -3041,12 +3107,16 @@ impl crate::ResponseMeta for DeleteCertificateResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for DeleteCertificateResponse {
     fn default() -> Self {
         Self {
-            object: "certificate.deleted".to_owned(),
+            object: Cow::Borrowed("certificate.deleted"),
             id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3141,6 +3211,10 @@ impl crate::ResponseMeta for DeletedRoleAssignmentResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for DeletedRoleAssignmentResource {
@@ -3181,7 +3255,7 @@ pub struct Group {
     /// Always `group`.
     ///
     /// Always `"group"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Identifier for the group.
     pub id: String,
     /// Display name of the group.
@@ -3202,7 +3276,7 @@ impl Group {
         scim_managed: impl Into<bool>,
     ) -> Self {
         Self {
-            object: "group".to_owned(),
+            object: Cow::Borrowed("group"),
             id: id.into(),
             name: name.into(),
             created_at: created_at.into(),
@@ -3244,12 +3318,16 @@ impl crate::ResponseMeta for Group {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Group {
     fn default() -> Self {
         Self {
-            object: "group".to_owned(),
+            object: Cow::Borrowed("group"),
             id: Default::default(),
             name: Default::default(),
             created_at: Default::default(),
@@ -3309,7 +3387,7 @@ pub struct GroupDeletedResource {
     /// Always `group.deleted`.
     ///
     /// Always `"group.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Identifier of the deleted group.
     pub id: String,
     /// Whether the group was deleted.
@@ -3321,7 +3399,7 @@ impl GroupDeletedResource {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, deleted: impl Into<bool>) -> Self {
         Self {
-            object: "group.deleted".to_owned(),
+            object: Cow::Borrowed("group.deleted"),
             id: id.into(),
             deleted: deleted.into(),
             ..Default::default()
@@ -3359,12 +3437,16 @@ impl crate::ResponseMeta for GroupDeletedResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for GroupDeletedResource {
     fn default() -> Self {
         Self {
-            object: "group.deleted".to_owned(),
+            object: Cow::Borrowed("group.deleted"),
             id: Default::default(),
             deleted: Default::default(),
             extra: ExtraFields::new(),
@@ -3414,7 +3496,7 @@ pub struct GroupListResource {
     /// Always `list`.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Groups returned in the current page.
     pub data: Vec<GroupResponse>,
     /// Whether additional groups are available when paginating.
@@ -3428,7 +3510,7 @@ impl GroupListResource {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<GroupResponse>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             next: Nullable::Null,
@@ -3468,12 +3550,16 @@ impl crate::ResponseMeta for GroupListResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for GroupListResource {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             has_more: Default::default(),
             next: Default::default(),
@@ -3592,6 +3678,10 @@ impl crate::ResponseMeta for GroupMemberUser {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for GroupMemberUser {
@@ -3705,6 +3795,10 @@ impl crate::ResponseMeta for GroupResourceWithSuccess {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for GroupResourceWithSuccess {
@@ -3815,6 +3909,10 @@ impl crate::ResponseMeta for GroupResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for GroupResponse {
@@ -3867,7 +3965,7 @@ pub struct GroupRoleAssignment {
     /// Always `group.role`.
     ///
     /// Always `"group.role"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Summary information about a group returned in role assignment responses.
     pub group: Group,
     /// Details about a role that can be assigned through the public Roles API.
@@ -3879,7 +3977,7 @@ impl GroupRoleAssignment {
     /// Creates a value from its required fields.
     pub fn new(group: impl Into<Group>, role: impl Into<Role>) -> Self {
         Self {
-            object: "group.role".to_owned(),
+            object: Cow::Borrowed("group.role"),
             group: group.into(),
             role: role.into(),
             ..Default::default()
@@ -3917,12 +4015,16 @@ impl crate::ResponseMeta for GroupRoleAssignment {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for GroupRoleAssignment {
     fn default() -> Self {
         Self {
-            object: "group.role".to_owned(),
+            object: Cow::Borrowed("group.role"),
             group: Default::default(),
             role: Default::default(),
             extra: ExtraFields::new(),
@@ -4020,6 +4122,10 @@ impl crate::ResponseMeta for GroupUser {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for GroupUser {
@@ -4064,7 +4170,7 @@ pub struct GroupUserAssignment {
     /// Always `group.user`.
     ///
     /// Always `"group.user"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Identifier of the user that was added.
     pub user_id: String,
     /// Identifier of the group the user was added to.
@@ -4076,7 +4182,7 @@ impl GroupUserAssignment {
     /// Creates a value from its required fields.
     pub fn new(user_id: impl Into<String>, group_id: impl Into<String>) -> Self {
         Self {
-            object: "group.user".to_owned(),
+            object: Cow::Borrowed("group.user"),
             user_id: user_id.into(),
             group_id: group_id.into(),
             ..Default::default()
@@ -4114,12 +4220,16 @@ impl crate::ResponseMeta for GroupUserAssignment {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for GroupUserAssignment {
     fn default() -> Self {
         Self {
-            object: "group.user".to_owned(),
+            object: Cow::Borrowed("group.user"),
             user_id: Default::default(),
             group_id: Default::default(),
             extra: ExtraFields::new(),
@@ -4169,7 +4279,7 @@ pub struct GroupUserDeletedResource {
     /// Always `group.user.deleted`.
     ///
     /// Always `"group.user.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Whether the group membership was removed.
     pub deleted: bool,
     extra: ExtraFields,
@@ -4179,7 +4289,7 @@ impl GroupUserDeletedResource {
     /// Creates a value from its required fields.
     pub fn new(deleted: impl Into<bool>) -> Self {
         Self {
-            object: "group.user.deleted".to_owned(),
+            object: Cow::Borrowed("group.user.deleted"),
             deleted: deleted.into(),
             ..Default::default()
         }
@@ -4215,12 +4325,16 @@ impl crate::ResponseMeta for GroupUserDeletedResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for GroupUserDeletedResource {
     fn default() -> Self {
         Self {
-            object: "group.user.deleted".to_owned(),
+            object: Cow::Borrowed("group.user.deleted"),
             deleted: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4311,6 +4425,10 @@ impl crate::ResponseMeta for HostedToolPermission {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for HostedToolPermission {
@@ -4387,6 +4505,10 @@ impl crate::ResponseMeta for HostedToolPermissionUpdate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for HostedToolPermissionUpdate {
@@ -4423,7 +4545,7 @@ pub struct Invite {
     /// The object type, which is always `organization.invite`
     ///
     /// Always `"organization.invite"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The identifier, which can be referenced in API endpoints
     pub id: String,
     /// The email address of the individual to whom the invite was sent
@@ -4454,7 +4576,7 @@ impl Invite {
         projects: impl Into<Vec<InviteProject>>,
     ) -> Self {
         Self {
-            object: "organization.invite".to_owned(),
+            object: Cow::Borrowed("organization.invite"),
             id: id.into(),
             email: email.into(),
             role: role.into(),
@@ -4502,12 +4624,16 @@ impl crate::ResponseMeta for Invite {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Invite {
     fn default() -> Self {
         Self {
-            object: "organization.invite".to_owned(),
+            object: Cow::Borrowed("organization.invite"),
             id: Default::default(),
             email: Default::default(),
             role: Default::default(),
@@ -4593,7 +4719,7 @@ pub struct InviteDeleteResponse {
     /// The object type, which is always `organization.invite.deleted`
     ///
     /// Always `"organization.invite.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `id` field.
     pub id: String,
     /// The `deleted` field.
@@ -4605,7 +4731,7 @@ impl InviteDeleteResponse {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, deleted: impl Into<bool>) -> Self {
         Self {
-            object: "organization.invite.deleted".to_owned(),
+            object: Cow::Borrowed("organization.invite.deleted"),
             id: id.into(),
             deleted: deleted.into(),
             ..Default::default()
@@ -4643,12 +4769,16 @@ impl crate::ResponseMeta for InviteDeleteResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for InviteDeleteResponse {
     fn default() -> Self {
         Self {
-            object: "organization.invite.deleted".to_owned(),
+            object: Cow::Borrowed("organization.invite.deleted"),
             id: Default::default(),
             deleted: Default::default(),
             extra: ExtraFields::new(),
@@ -4709,7 +4839,7 @@ pub struct InviteListResponse {
     /// The object type, which is always `list`
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Represents an individual `invite` to the organization.
     pub data: Vec<Invite>,
     /// The first `invite_id` in the retrieved `list`
@@ -4725,7 +4855,7 @@ impl InviteListResponse {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<Invite>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             ..Default::default()
@@ -4765,12 +4895,16 @@ impl crate::ResponseMeta for InviteListResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for InviteListResponse {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -4876,6 +5010,10 @@ impl crate::ResponseMeta for ProjectGroupCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ProjectGroupCreateParams {
@@ -4972,6 +5110,10 @@ impl crate::ResponseMeta for InviteCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for InviteCreateParams {
@@ -5016,7 +5158,7 @@ pub struct ListAuditLogsResponse {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// A log of a user action or configuration change within this organization.
     pub data: Vec<AuditLog>,
     /// The `first_id` field.
@@ -5032,7 +5174,7 @@ impl ListAuditLogsResponse {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<AuditLog>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             ..Default::default()
@@ -5072,12 +5214,16 @@ impl crate::ResponseMeta for ListAuditLogsResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ListAuditLogsResponse {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -5145,7 +5291,7 @@ pub struct ListCertificatesResponse {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -5157,7 +5303,7 @@ impl ListCertificatesResponse {
             first_id: Nullable::Null,
             last_id: Nullable::Null,
             has_more: has_more.into(),
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             ..Default::default()
         }
     }
@@ -5195,6 +5341,10 @@ impl crate::ResponseMeta for ListCertificatesResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ListCertificatesResponse {
@@ -5204,7 +5354,7 @@ impl Default for ListCertificatesResponse {
             first_id: Default::default(),
             last_id: Default::default(),
             has_more: Default::default(),
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             extra: ExtraFields::new(),
         }
     }
@@ -5268,7 +5418,7 @@ pub struct ListProjectCertificatesResponse {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -5283,7 +5433,7 @@ impl ListProjectCertificatesResponse {
             first_id: Nullable::Null,
             last_id: Nullable::Null,
             has_more: has_more.into(),
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             ..Default::default()
         }
     }
@@ -5321,6 +5471,10 @@ impl crate::ResponseMeta for ListProjectCertificatesResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ListProjectCertificatesResponse {
@@ -5330,7 +5484,7 @@ impl Default for ListProjectCertificatesResponse {
             first_id: Default::default(),
             last_id: Default::default(),
             has_more: Default::default(),
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             extra: ExtraFields::new(),
         }
     }
@@ -5433,6 +5587,10 @@ impl crate::ResponseMeta for CertificateUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CertificateUpdateParams {
@@ -5469,7 +5627,7 @@ pub struct OrganizationCertificate {
     /// The object type, which is always `organization.certificate`.
     ///
     /// Always `"organization.certificate"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The identifier, which can be referenced in API endpoints
     pub id: String,
     /// The name of the certificate.
@@ -5492,7 +5650,7 @@ impl OrganizationCertificate {
         active: impl Into<bool>,
     ) -> Self {
         Self {
-            object: "organization.certificate".to_owned(),
+            object: Cow::Borrowed("organization.certificate"),
             id: id.into(),
             name: Nullable::Null,
             created_at: created_at.into(),
@@ -5536,12 +5694,16 @@ impl crate::ResponseMeta for OrganizationCertificate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for OrganizationCertificate {
     fn default() -> Self {
         Self {
-            object: "organization.certificate".to_owned(),
+            object: Cow::Borrowed("organization.certificate"),
             id: Default::default(),
             name: Default::default(),
             created_at: Default::default(),
@@ -5617,7 +5779,7 @@ pub struct OrganizationCertificateActivationResponse {
     /// The organization certificate activation result type.
     ///
     /// Always `"organization.certificate.activation"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Represents an individual certificate configured at the organization level.
     pub data: Vec<OrganizationCertificate>,
     extra: ExtraFields,
@@ -5627,7 +5789,7 @@ impl OrganizationCertificateActivationResponse {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<OrganizationCertificate>>) -> Self {
         Self {
-            object: "organization.certificate.activation".to_owned(),
+            object: Cow::Borrowed("organization.certificate.activation"),
             data: data.into(),
             ..Default::default()
         }
@@ -5663,12 +5825,16 @@ impl crate::ResponseMeta for OrganizationCertificateActivationResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for OrganizationCertificateActivationResponse {
     fn default() -> Self {
         Self {
-            object: "organization.certificate.activation".to_owned(),
+            object: Cow::Borrowed("organization.certificate.activation"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5724,7 +5890,7 @@ pub struct OrganizationCertificateDeactivationResponse {
     /// The organization certificate deactivation result type.
     ///
     /// Always `"organization.certificate.deactivation"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Represents an individual certificate configured at the organization level.
     pub data: Vec<OrganizationCertificate>,
     extra: ExtraFields,
@@ -5734,7 +5900,7 @@ impl OrganizationCertificateDeactivationResponse {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<OrganizationCertificate>>) -> Self {
         Self {
-            object: "organization.certificate.deactivation".to_owned(),
+            object: Cow::Borrowed("organization.certificate.deactivation"),
             data: data.into(),
             ..Default::default()
         }
@@ -5770,12 +5936,16 @@ impl crate::ResponseMeta for OrganizationCertificateDeactivationResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for OrganizationCertificateDeactivationResponse {
     fn default() -> Self {
         Self {
-            object: "organization.certificate.deactivation".to_owned(),
+            object: Cow::Borrowed("organization.certificate.deactivation"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5831,7 +6001,7 @@ pub struct OrganizationDataRetention {
     /// The object type, which is always `organization.data_retention`.
     ///
     /// Always `"organization.data_retention"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The configured organization data retention type.
     pub r#type: OrganizationDataRetentionType,
     extra: ExtraFields,
@@ -5841,7 +6011,7 @@ impl OrganizationDataRetention {
     /// Creates a value from its required fields.
     pub fn new(r#type: impl Into<OrganizationDataRetentionType>) -> Self {
         Self {
-            object: "organization.data_retention".to_owned(),
+            object: Cow::Borrowed("organization.data_retention"),
             r#type: r#type.into(),
             ..Default::default()
         }
@@ -5877,12 +6047,16 @@ impl crate::ResponseMeta for OrganizationDataRetention {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for OrganizationDataRetention {
     fn default() -> Self {
         Self {
-            object: "organization.data_retention".to_owned(),
+            object: Cow::Borrowed("organization.data_retention"),
             r#type: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5938,7 +6112,7 @@ pub struct OrganizationProjectCertificate {
     /// The object type, which is always `organization.project.certificate`.
     ///
     /// Always `"organization.project.certificate"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The identifier, which can be referenced in API endpoints
     pub id: String,
     /// The name of the certificate.
@@ -5961,7 +6135,7 @@ impl OrganizationProjectCertificate {
         active: impl Into<bool>,
     ) -> Self {
         Self {
-            object: "organization.project.certificate".to_owned(),
+            object: Cow::Borrowed("organization.project.certificate"),
             id: id.into(),
             name: Nullable::Null,
             created_at: created_at.into(),
@@ -6005,12 +6179,16 @@ impl crate::ResponseMeta for OrganizationProjectCertificate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for OrganizationProjectCertificate {
     fn default() -> Self {
         Self {
-            object: "organization.project.certificate".to_owned(),
+            object: Cow::Borrowed("organization.project.certificate"),
             id: Default::default(),
             name: Default::default(),
             created_at: Default::default(),
@@ -6091,7 +6269,7 @@ pub struct OrganizationProjectCertificateActivationResponse {
     /// The project certificate activation result type.
     ///
     /// Always `"organization.project.certificate.activation"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Represents an individual certificate configured at the project level.
     pub data: Vec<OrganizationProjectCertificate>,
     extra: ExtraFields,
@@ -6101,7 +6279,7 @@ impl OrganizationProjectCertificateActivationResponse {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<OrganizationProjectCertificate>>) -> Self {
         Self {
-            object: "organization.project.certificate.activation".to_owned(),
+            object: Cow::Borrowed("organization.project.certificate.activation"),
             data: data.into(),
             ..Default::default()
         }
@@ -6137,12 +6315,16 @@ impl crate::ResponseMeta for OrganizationProjectCertificateActivationResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for OrganizationProjectCertificateActivationResponse {
     fn default() -> Self {
         Self {
-            object: "organization.project.certificate.activation".to_owned(),
+            object: Cow::Borrowed("organization.project.certificate.activation"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -6198,7 +6380,7 @@ pub struct OrganizationProjectCertificateDeactivationResponse {
     /// The project certificate deactivation result type.
     ///
     /// Always `"organization.project.certificate.deactivation"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Represents an individual certificate configured at the project level.
     pub data: Vec<OrganizationProjectCertificate>,
     extra: ExtraFields,
@@ -6208,7 +6390,7 @@ impl OrganizationProjectCertificateDeactivationResponse {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<OrganizationProjectCertificate>>) -> Self {
         Self {
-            object: "organization.project.certificate.deactivation".to_owned(),
+            object: Cow::Borrowed("organization.project.certificate.deactivation"),
             data: data.into(),
             ..Default::default()
         }
@@ -6244,12 +6426,16 @@ impl crate::ResponseMeta for OrganizationProjectCertificateDeactivationResponse 
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for OrganizationProjectCertificateDeactivationResponse {
     fn default() -> Self {
         Self {
-            object: "organization.project.certificate.deactivation".to_owned(),
+            object: Cow::Borrowed("organization.project.certificate.deactivation"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -6307,17 +6493,17 @@ pub struct OrganizationSpendAlert {
     /// The object type, which is always `organization.spend_alert`.
     ///
     /// Always `"organization.spend_alert"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The alert threshold amount, in cents.
     pub threshold_amount: i64,
     /// The currency for the threshold amount.
     ///
     /// Always `"USD"`.
-    pub currency: String,
+    pub currency: Cow<'static, str>,
     /// The time interval for evaluating spend against the threshold.
     ///
     /// Always `"month"`.
-    pub interval: String,
+    pub interval: Cow<'static, str>,
     /// Email notification settings for a spend alert.
     pub notification_channel: SpendAlertNotificationChannel,
     extra: ExtraFields,
@@ -6332,10 +6518,10 @@ impl OrganizationSpendAlert {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "organization.spend_alert".to_owned(),
+            object: Cow::Borrowed("organization.spend_alert"),
             threshold_amount: threshold_amount.into(),
-            currency: "USD".to_owned(),
-            interval: "month".to_owned(),
+            currency: Cow::Borrowed("USD"),
+            interval: Cow::Borrowed("month"),
             notification_channel: notification_channel.into(),
             ..Default::default()
         }
@@ -6375,16 +6561,20 @@ impl crate::ResponseMeta for OrganizationSpendAlert {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for OrganizationSpendAlert {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "organization.spend_alert".to_owned(),
+            object: Cow::Borrowed("organization.spend_alert"),
             threshold_amount: Default::default(),
-            currency: "USD".to_owned(),
-            interval: "month".to_owned(),
+            currency: Cow::Borrowed("USD"),
+            interval: Cow::Borrowed("month"),
             notification_channel: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -6464,7 +6654,7 @@ pub struct OrganizationSpendAlertDeleted {
     /// Always `organization.spend_alert.deleted`.
     ///
     /// Always `"organization.spend_alert.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Whether the spend alert was deleted.
     pub deleted: bool,
     extra: ExtraFields,
@@ -6475,7 +6665,7 @@ impl OrganizationSpendAlertDeleted {
     pub fn new(id: impl Into<String>, deleted: impl Into<bool>) -> Self {
         Self {
             id: id.into(),
-            object: "organization.spend_alert.deleted".to_owned(),
+            object: Cow::Borrowed("organization.spend_alert.deleted"),
             deleted: deleted.into(),
             ..Default::default()
         }
@@ -6512,13 +6702,17 @@ impl crate::ResponseMeta for OrganizationSpendAlertDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for OrganizationSpendAlertDeleted {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "organization.spend_alert.deleted".to_owned(),
+            object: Cow::Borrowed("organization.spend_alert.deleted"),
             deleted: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -6578,7 +6772,7 @@ pub struct OrganizationSpendAlertListResource {
     /// Always `list`.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Spend alerts returned in the current page.
     pub data: Vec<OrganizationSpendAlert>,
     /// The ID of the first spend alert in this page.
@@ -6594,7 +6788,7 @@ impl OrganizationSpendAlertListResource {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<OrganizationSpendAlert>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             first_id: Nullable::Null,
             last_id: Nullable::Null,
@@ -6636,12 +6830,16 @@ impl crate::ResponseMeta for OrganizationSpendAlertListResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for OrganizationSpendAlertListResource {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -6703,7 +6901,7 @@ pub struct OrganizationSpendLimitDeleted {
     /// The object type, which is always `organization.spend_limit.deleted`.
     ///
     /// Always `"organization.spend_limit.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Whether the hard spend limit was deleted.
     pub deleted: bool,
     extra: ExtraFields,
@@ -6713,7 +6911,7 @@ impl OrganizationSpendLimitDeleted {
     /// Creates a value from its required fields.
     pub fn new(deleted: impl Into<bool>) -> Self {
         Self {
-            object: "organization.spend_limit.deleted".to_owned(),
+            object: Cow::Borrowed("organization.spend_limit.deleted"),
             deleted: deleted.into(),
             ..Default::default()
         }
@@ -6749,12 +6947,16 @@ impl crate::ResponseMeta for OrganizationSpendLimitDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for OrganizationSpendLimitDeleted {
     fn default() -> Self {
         Self {
-            object: "organization.spend_limit.deleted".to_owned(),
+            object: Cow::Borrowed("organization.spend_limit.deleted"),
             deleted: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -6812,7 +7014,7 @@ pub struct OrganizationSpendLimit {
     /// The object type, which is always `organization.spend_limit`.
     ///
     /// Always `"organization.spend_limit"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The hard spend limit amount, in cents.
     pub threshold_amount: i64,
     /// The currency for the threshold amount. Currently, only `USD` is supported.
@@ -6833,7 +7035,7 @@ impl OrganizationSpendLimit {
         enforcement: impl Into<SpendLimitEnforcement>,
     ) -> Self {
         Self {
-            object: "organization.spend_limit".to_owned(),
+            object: Cow::Borrowed("organization.spend_limit"),
             threshold_amount: threshold_amount.into(),
             currency: currency.into(),
             interval: interval.into(),
@@ -6875,12 +7077,16 @@ impl crate::ResponseMeta for OrganizationSpendLimit {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for OrganizationSpendLimit {
     fn default() -> Self {
         Self {
-            object: "organization.spend_limit".to_owned(),
+            object: Cow::Borrowed("organization.spend_limit"),
             threshold_amount: Default::default(),
             currency: Default::default(),
             interval: Default::default(),
@@ -6948,7 +7154,7 @@ pub struct Project {
     /// The object type, which is always `organization.project`
     ///
     /// Always `"organization.project"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The name of the project. This appears in reporting.
     pub name: Nullable<String>,
     /// The Unix timestamp (in seconds) of when the project was created.
@@ -6969,7 +7175,7 @@ impl Project {
     pub fn new(id: impl Into<String>, created_at: impl Into<i64>) -> Self {
         Self {
             id: id.into(),
-            object: "organization.project".to_owned(),
+            object: Cow::Borrowed("organization.project"),
             created_at: created_at.into(),
             ..Default::default()
         }
@@ -7011,13 +7217,17 @@ impl crate::ResponseMeta for Project {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Project {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "organization.project".to_owned(),
+            object: Cow::Borrowed("organization.project"),
             name: Default::default(),
             created_at: Default::default(),
             archived_at: Default::default(),
@@ -7099,7 +7309,7 @@ pub struct ProjectAPIKey {
     /// The object type, which is always `organization.project.api_key`
     ///
     /// Always `"organization.project.api_key"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The redacted value of the API key
     pub redacted_value: String,
     /// The name of the API key
@@ -7128,7 +7338,7 @@ impl ProjectAPIKey {
         owner: impl Into<ProjectAPIKeyOwner>,
     ) -> Self {
         Self {
-            object: "organization.project.api_key".to_owned(),
+            object: Cow::Borrowed("organization.project.api_key"),
             redacted_value: redacted_value.into(),
             name: name.into(),
             created_at: created_at.into(),
@@ -7176,12 +7386,16 @@ impl crate::ResponseMeta for ProjectAPIKey {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectAPIKey {
     fn default() -> Self {
         Self {
-            object: "organization.project.api_key".to_owned(),
+            object: Cow::Borrowed("organization.project.api_key"),
             redacted_value: Default::default(),
             name: Default::default(),
             created_at: Default::default(),
@@ -7276,7 +7490,7 @@ pub struct ProjectApiKeyDeleteResponse {
     /// The `object` field.
     ///
     /// Always `"organization.project.api_key.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `id` field.
     pub id: String,
     /// The `deleted` field.
@@ -7288,7 +7502,7 @@ impl ProjectApiKeyDeleteResponse {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, deleted: impl Into<bool>) -> Self {
         Self {
-            object: "organization.project.api_key.deleted".to_owned(),
+            object: Cow::Borrowed("organization.project.api_key.deleted"),
             id: id.into(),
             deleted: deleted.into(),
             ..Default::default()
@@ -7326,12 +7540,16 @@ impl crate::ResponseMeta for ProjectApiKeyDeleteResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectApiKeyDeleteResponse {
     fn default() -> Self {
         Self {
-            object: "organization.project.api_key.deleted".to_owned(),
+            object: Cow::Borrowed("organization.project.api_key.deleted"),
             id: Default::default(),
             deleted: Default::default(),
             extra: ExtraFields::new(),
@@ -7392,7 +7610,7 @@ pub struct ProjectApiKeyListResponse {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Represents an individual API key in a project.
     pub data: Vec<ProjectAPIKey>,
     /// The `first_id` field.
@@ -7408,7 +7626,7 @@ impl ProjectApiKeyListResponse {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<ProjectAPIKey>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             ..Default::default()
@@ -7448,12 +7666,16 @@ impl crate::ResponseMeta for ProjectApiKeyListResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectApiKeyListResponse {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -7570,6 +7792,10 @@ impl crate::ResponseMeta for ProjectApiKeyOwnerServiceAccount {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ProjectApiKeyOwnerServiceAccount {
@@ -7679,6 +7905,10 @@ impl ProjectApiKeyOwnerUser {
 impl crate::ResponseMeta for ProjectApiKeyOwnerUser {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -7794,6 +8024,10 @@ impl crate::ResponseMeta for ProjectCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ProjectCreateParams {
@@ -7838,7 +8072,7 @@ pub struct ProjectDataRetention {
     /// The object type, which is always `project.data_retention`.
     ///
     /// Always `"project.data_retention"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The configured project data retention type.
     pub r#type: ProjectDataRetentionType,
     extra: ExtraFields,
@@ -7848,7 +8082,7 @@ impl ProjectDataRetention {
     /// Creates a value from its required fields.
     pub fn new(r#type: impl Into<ProjectDataRetentionType>) -> Self {
         Self {
-            object: "project.data_retention".to_owned(),
+            object: Cow::Borrowed("project.data_retention"),
             r#type: r#type.into(),
             ..Default::default()
         }
@@ -7884,12 +8118,16 @@ impl crate::ResponseMeta for ProjectDataRetention {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectDataRetention {
     fn default() -> Self {
         Self {
-            object: "project.data_retention".to_owned(),
+            object: Cow::Borrowed("project.data_retention"),
             r#type: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -7940,7 +8178,7 @@ pub struct ProjectGroup {
     /// Always `project.group`.
     ///
     /// Always `"project.group"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Identifier of the project.
     pub project_id: String,
     /// Identifier of the group that has access to the project.
@@ -7964,7 +8202,7 @@ impl ProjectGroup {
         created_at: impl Into<i64>,
     ) -> Self {
         Self {
-            object: "project.group".to_owned(),
+            object: Cow::Borrowed("project.group"),
             project_id: project_id.into(),
             group_id: group_id.into(),
             group_name: group_name.into(),
@@ -8008,12 +8246,16 @@ impl crate::ResponseMeta for ProjectGroup {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectGroup {
     fn default() -> Self {
         Self {
-            object: "project.group".to_owned(),
+            object: Cow::Borrowed("project.group"),
             project_id: Default::default(),
             group_id: Default::default(),
             group_name: Default::default(),
@@ -8078,7 +8320,7 @@ pub struct ProjectGroupDeletedResource {
     /// Always `project.group.deleted`.
     ///
     /// Always `"project.group.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Whether the group membership in the project was removed.
     pub deleted: bool,
     extra: ExtraFields,
@@ -8088,7 +8330,7 @@ impl ProjectGroupDeletedResource {
     /// Creates a value from its required fields.
     pub fn new(deleted: impl Into<bool>) -> Self {
         Self {
-            object: "project.group.deleted".to_owned(),
+            object: Cow::Borrowed("project.group.deleted"),
             deleted: deleted.into(),
             ..Default::default()
         }
@@ -8124,12 +8366,16 @@ impl crate::ResponseMeta for ProjectGroupDeletedResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectGroupDeletedResource {
     fn default() -> Self {
         Self {
-            object: "project.group.deleted".to_owned(),
+            object: Cow::Borrowed("project.group.deleted"),
             deleted: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -8180,7 +8426,7 @@ pub struct ProjectGroupListResource {
     /// Always `list`.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Project group memberships returned in the current page.
     pub data: Vec<ProjectGroup>,
     /// Whether additional project group memberships are available.
@@ -8194,7 +8440,7 @@ impl ProjectGroupListResource {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<ProjectGroup>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             next: Nullable::Null,
@@ -8234,12 +8480,16 @@ impl crate::ResponseMeta for ProjectGroupListResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectGroupListResource {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             has_more: Default::default(),
             next: Default::default(),
@@ -8355,6 +8605,10 @@ impl ProjectHostedToolPermissions {
 impl crate::ResponseMeta for ProjectHostedToolPermissions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -8491,6 +8745,10 @@ impl crate::ResponseMeta for HostedToolPermissionUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for HostedToolPermissionUpdateParams {
@@ -8543,7 +8801,7 @@ pub struct ProjectListResponse {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Represents an individual project.
     pub data: Vec<Project>,
     /// The `first_id` field.
@@ -8559,7 +8817,7 @@ impl ProjectListResponse {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<Project>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             ..Default::default()
@@ -8599,12 +8857,16 @@ impl crate::ResponseMeta for ProjectListResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectListResponse {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -8664,7 +8926,7 @@ pub struct ProjectModelPermissions {
     /// The object type, which is always `project.model_permissions`.
     ///
     /// Always `"project.model_permissions"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Whether the project uses an allowlist or a denylist.
     pub mode: ProjectModelPermissionsMode,
     /// The model IDs included in the model permissions policy.
@@ -8679,7 +8941,7 @@ impl ProjectModelPermissions {
         model_ids: impl Into<Vec<String>>,
     ) -> Self {
         Self {
-            object: "project.model_permissions".to_owned(),
+            object: Cow::Borrowed("project.model_permissions"),
             mode: mode.into(),
             model_ids: model_ids.into(),
             ..Default::default()
@@ -8717,12 +8979,16 @@ impl crate::ResponseMeta for ProjectModelPermissions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectModelPermissions {
     fn default() -> Self {
         Self {
-            object: "project.model_permissions".to_owned(),
+            object: Cow::Borrowed("project.model_permissions"),
             mode: Default::default(),
             model_ids: Default::default(),
             extra: ExtraFields::new(),
@@ -8778,7 +9044,7 @@ pub struct ProjectModelPermissionsDeleteResponse {
     /// The object type, which is always `project.model_permissions.deleted`.
     ///
     /// Always `"project.model_permissions.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Whether the project model permissions were deleted.
     pub deleted: bool,
     extra: ExtraFields,
@@ -8788,7 +9054,7 @@ impl ProjectModelPermissionsDeleteResponse {
     /// Creates a value from its required fields.
     pub fn new(deleted: impl Into<bool>) -> Self {
         Self {
-            object: "project.model_permissions.deleted".to_owned(),
+            object: Cow::Borrowed("project.model_permissions.deleted"),
             deleted: deleted.into(),
             ..Default::default()
         }
@@ -8824,12 +9090,16 @@ impl crate::ResponseMeta for ProjectModelPermissionsDeleteResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectModelPermissionsDeleteResponse {
     fn default() -> Self {
         Self {
-            object: "project.model_permissions.deleted".to_owned(),
+            object: Cow::Borrowed("project.model_permissions.deleted"),
             deleted: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -8934,6 +9204,10 @@ impl crate::ResponseMeta for ModelPermissionUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ModelPermissionUpdateParams {
@@ -8974,7 +9248,7 @@ pub struct ProjectRateLimit {
     /// The object type, which is always `project.rate_limit`
     ///
     /// Always `"project.rate_limit"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The identifier, which can be referenced in API endpoints.
     pub id: String,
     /// The model this rate limit applies to.
@@ -9003,7 +9277,7 @@ impl ProjectRateLimit {
         max_tokens_per_1_minute: impl Into<i64>,
     ) -> Self {
         Self {
-            object: "project.rate_limit".to_owned(),
+            object: Cow::Borrowed("project.rate_limit"),
             id: id.into(),
             model: model.into(),
             max_requests_per_1_minute: max_requests_per_1_minute.into(),
@@ -9049,12 +9323,16 @@ impl crate::ResponseMeta for ProjectRateLimit {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectRateLimit {
     fn default() -> Self {
         Self {
-            object: "project.rate_limit".to_owned(),
+            object: Cow::Borrowed("project.rate_limit"),
             id: Default::default(),
             model: Default::default(),
             max_requests_per_1_minute: Default::default(),
@@ -9174,7 +9452,7 @@ pub struct ProjectRateLimitListResponse {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Represents a project rate limit config.
     pub data: Vec<ProjectRateLimit>,
     /// The `first_id` field.
@@ -9190,7 +9468,7 @@ impl ProjectRateLimitListResponse {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<ProjectRateLimit>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             ..Default::default()
@@ -9230,12 +9508,16 @@ impl crate::ResponseMeta for ProjectRateLimitListResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectRateLimitListResponse {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -9387,6 +9669,10 @@ impl crate::ResponseMeta for RateLimitUpdateRateLimitParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RateLimitUpdateRateLimitParams {
@@ -9467,7 +9753,7 @@ pub struct ProjectServiceAccount {
     /// The object type, which is always `organization.project.service_account`
     ///
     /// Always `"organization.project.service_account"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The identifier, which can be referenced in API endpoints
     pub id: String,
     /// The name of the service account
@@ -9488,7 +9774,7 @@ impl ProjectServiceAccount {
         created_at: impl Into<i64>,
     ) -> Self {
         Self {
-            object: "organization.project.service_account".to_owned(),
+            object: Cow::Borrowed("organization.project.service_account"),
             id: id.into(),
             name: name.into(),
             role: role.into(),
@@ -9530,12 +9816,16 @@ impl crate::ResponseMeta for ProjectServiceAccount {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectServiceAccount {
     fn default() -> Self {
         Self {
-            object: "organization.project.service_account".to_owned(),
+            object: Cow::Borrowed("organization.project.service_account"),
             id: Default::default(),
             name: Default::default(),
             role: Default::default(),
@@ -9606,7 +9896,7 @@ pub struct ProjectServiceAccountApiKey {
     /// The object type, which is always `organization.project.service_account.api_key`
     ///
     /// Always `"organization.project.service_account.api_key"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `value` field.
     pub value: String,
     /// The `name` field.
@@ -9627,7 +9917,7 @@ impl ProjectServiceAccountApiKey {
         id: impl Into<String>,
     ) -> Self {
         Self {
-            object: "organization.project.service_account.api_key".to_owned(),
+            object: Cow::Borrowed("organization.project.service_account.api_key"),
             value: value.into(),
             name: name.into(),
             created_at: created_at.into(),
@@ -9669,12 +9959,16 @@ impl crate::ResponseMeta for ProjectServiceAccountApiKey {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectServiceAccountApiKey {
     fn default() -> Self {
         Self {
-            object: "organization.project.service_account.api_key".to_owned(),
+            object: Cow::Borrowed("organization.project.service_account.api_key"),
             value: Default::default(),
             name: Default::default(),
             created_at: Default::default(),
@@ -9797,6 +10091,10 @@ impl crate::ResponseMeta for ServiceAccountCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ServiceAccountCreateParams {
@@ -9843,7 +10141,7 @@ pub struct ProjectServiceAccountCreateResponse {
     /// The `object` field.
     ///
     /// Always `"organization.project.service_account"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `id` field.
     pub id: String,
     /// The `name` field.
@@ -9866,7 +10164,7 @@ impl ProjectServiceAccountCreateResponse {
         created_at: impl Into<i64>,
     ) -> Self {
         Self {
-            object: "organization.project.service_account".to_owned(),
+            object: Cow::Borrowed("organization.project.service_account"),
             id: id.into(),
             name: name.into(),
             role: role.into(),
@@ -9910,12 +10208,16 @@ impl crate::ResponseMeta for ProjectServiceAccountCreateResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectServiceAccountCreateResponse {
     fn default() -> Self {
         Self {
-            object: "organization.project.service_account".to_owned(),
+            object: Cow::Borrowed("organization.project.service_account"),
             id: Default::default(),
             name: Default::default(),
             role: Default::default(),
@@ -9991,7 +10293,7 @@ pub struct ProjectServiceAccountDeleteResponse {
     /// The `object` field.
     ///
     /// Always `"organization.project.service_account.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `id` field.
     pub id: String,
     /// The `deleted` field.
@@ -10003,7 +10305,7 @@ impl ProjectServiceAccountDeleteResponse {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, deleted: impl Into<bool>) -> Self {
         Self {
-            object: "organization.project.service_account.deleted".to_owned(),
+            object: Cow::Borrowed("organization.project.service_account.deleted"),
             id: id.into(),
             deleted: deleted.into(),
             ..Default::default()
@@ -10041,12 +10343,16 @@ impl crate::ResponseMeta for ProjectServiceAccountDeleteResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectServiceAccountDeleteResponse {
     fn default() -> Self {
         Self {
-            object: "organization.project.service_account.deleted".to_owned(),
+            object: Cow::Borrowed("organization.project.service_account.deleted"),
             id: Default::default(),
             deleted: Default::default(),
             extra: ExtraFields::new(),
@@ -10107,7 +10413,7 @@ pub struct ProjectServiceAccountListResponse {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Represents an individual service account in a project.
     pub data: Vec<ProjectServiceAccount>,
     /// The `first_id` field.
@@ -10123,7 +10429,7 @@ impl ProjectServiceAccountListResponse {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<ProjectServiceAccount>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             ..Default::default()
@@ -10163,12 +10469,16 @@ impl crate::ResponseMeta for ProjectServiceAccountListResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectServiceAccountListResponse {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -10230,17 +10540,17 @@ pub struct ProjectSpendAlert {
     /// The object type, which is always `project.spend_alert`.
     ///
     /// Always `"project.spend_alert"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The alert threshold amount, in cents.
     pub threshold_amount: i64,
     /// The currency for the threshold amount.
     ///
     /// Always `"USD"`.
-    pub currency: String,
+    pub currency: Cow<'static, str>,
     /// The time interval for evaluating spend against the threshold.
     ///
     /// Always `"month"`.
-    pub interval: String,
+    pub interval: Cow<'static, str>,
     /// Email notification settings for a spend alert.
     pub notification_channel: SpendAlertNotificationChannel,
     extra: ExtraFields,
@@ -10255,10 +10565,10 @@ impl ProjectSpendAlert {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "project.spend_alert".to_owned(),
+            object: Cow::Borrowed("project.spend_alert"),
             threshold_amount: threshold_amount.into(),
-            currency: "USD".to_owned(),
-            interval: "month".to_owned(),
+            currency: Cow::Borrowed("USD"),
+            interval: Cow::Borrowed("month"),
             notification_channel: notification_channel.into(),
             ..Default::default()
         }
@@ -10298,16 +10608,20 @@ impl crate::ResponseMeta for ProjectSpendAlert {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectSpendAlert {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "project.spend_alert".to_owned(),
+            object: Cow::Borrowed("project.spend_alert"),
             threshold_amount: Default::default(),
-            currency: "USD".to_owned(),
-            interval: "month".to_owned(),
+            currency: Cow::Borrowed("USD"),
+            interval: Cow::Borrowed("month"),
             notification_channel: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -10387,7 +10701,7 @@ pub struct ProjectSpendAlertDeleted {
     /// Always `project.spend_alert.deleted`.
     ///
     /// Always `"project.spend_alert.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Whether the spend alert was deleted.
     pub deleted: bool,
     extra: ExtraFields,
@@ -10398,7 +10712,7 @@ impl ProjectSpendAlertDeleted {
     pub fn new(id: impl Into<String>, deleted: impl Into<bool>) -> Self {
         Self {
             id: id.into(),
-            object: "project.spend_alert.deleted".to_owned(),
+            object: Cow::Borrowed("project.spend_alert.deleted"),
             deleted: deleted.into(),
             ..Default::default()
         }
@@ -10435,13 +10749,17 @@ impl crate::ResponseMeta for ProjectSpendAlertDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectSpendAlertDeleted {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "project.spend_alert.deleted".to_owned(),
+            object: Cow::Borrowed("project.spend_alert.deleted"),
             deleted: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -10501,7 +10819,7 @@ pub struct ProjectSpendAlertListResource {
     /// Always `list`.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Spend alerts returned in the current page.
     pub data: Vec<ProjectSpendAlert>,
     /// The ID of the first spend alert in this page.
@@ -10517,7 +10835,7 @@ impl ProjectSpendAlertListResource {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<ProjectSpendAlert>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             first_id: Nullable::Null,
             last_id: Nullable::Null,
@@ -10559,12 +10877,16 @@ impl crate::ResponseMeta for ProjectSpendAlertListResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectSpendAlertListResource {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -10626,7 +10948,7 @@ pub struct ProjectSpendLimitDeleted {
     /// The object type, which is always `project.spend_limit.deleted`.
     ///
     /// Always `"project.spend_limit.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Whether the hard spend limit was deleted.
     pub deleted: bool,
     extra: ExtraFields,
@@ -10636,7 +10958,7 @@ impl ProjectSpendLimitDeleted {
     /// Creates a value from its required fields.
     pub fn new(deleted: impl Into<bool>) -> Self {
         Self {
-            object: "project.spend_limit.deleted".to_owned(),
+            object: Cow::Borrowed("project.spend_limit.deleted"),
             deleted: deleted.into(),
             ..Default::default()
         }
@@ -10672,12 +10994,16 @@ impl crate::ResponseMeta for ProjectSpendLimitDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectSpendLimitDeleted {
     fn default() -> Self {
         Self {
-            object: "project.spend_limit.deleted".to_owned(),
+            object: Cow::Borrowed("project.spend_limit.deleted"),
             deleted: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -10735,7 +11061,7 @@ pub struct ProjectSpendLimit {
     /// The object type, which is always `project.spend_limit`.
     ///
     /// Always `"project.spend_limit"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The hard spend limit amount, in cents.
     pub threshold_amount: i64,
     /// The currency for the threshold amount. Currently, only `USD` is supported.
@@ -10756,7 +11082,7 @@ impl ProjectSpendLimit {
         enforcement: impl Into<SpendLimitEnforcement>,
     ) -> Self {
         Self {
-            object: "project.spend_limit".to_owned(),
+            object: Cow::Borrowed("project.spend_limit"),
             threshold_amount: threshold_amount.into(),
             currency: currency.into(),
             interval: interval.into(),
@@ -10798,12 +11124,16 @@ impl crate::ResponseMeta for ProjectSpendLimit {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectSpendLimit {
     fn default() -> Self {
         Self {
-            object: "project.spend_limit".to_owned(),
+            object: Cow::Borrowed("project.spend_limit"),
             threshold_amount: Default::default(),
             currency: Default::default(),
             interval: Default::default(),
@@ -10925,6 +11255,10 @@ impl crate::ResponseMeta for ProjectUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ProjectUpdateParams {
@@ -10965,7 +11299,7 @@ pub struct ProjectUser {
     /// The object type, which is always `organization.project.user`
     ///
     /// Always `"organization.project.user"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The identifier, which can be referenced in API endpoints
     pub id: String,
     /// The name of the user
@@ -10983,7 +11317,7 @@ impl ProjectUser {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, role: impl Into<String>, added_at: impl Into<i64>) -> Self {
         Self {
-            object: "organization.project.user".to_owned(),
+            object: Cow::Borrowed("organization.project.user"),
             id: id.into(),
             role: role.into(),
             added_at: added_at.into(),
@@ -11025,12 +11359,16 @@ impl crate::ResponseMeta for ProjectUser {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectUser {
     fn default() -> Self {
         Self {
-            object: "organization.project.user".to_owned(),
+            object: Cow::Borrowed("organization.project.user"),
             id: Default::default(),
             name: Default::default(),
             email: Default::default(),
@@ -11163,6 +11501,10 @@ impl crate::ResponseMeta for ProjectUserCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ProjectUserCreateParams {
@@ -11207,7 +11549,7 @@ pub struct ProjectUserDeleteResponse {
     /// The `object` field.
     ///
     /// Always `"organization.project.user.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `id` field.
     pub id: String,
     /// The `deleted` field.
@@ -11219,7 +11561,7 @@ impl ProjectUserDeleteResponse {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, deleted: impl Into<bool>) -> Self {
         Self {
-            object: "organization.project.user.deleted".to_owned(),
+            object: Cow::Borrowed("organization.project.user.deleted"),
             id: id.into(),
             deleted: deleted.into(),
             ..Default::default()
@@ -11257,12 +11599,16 @@ impl crate::ResponseMeta for ProjectUserDeleteResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProjectUserDeleteResponse {
     fn default() -> Self {
         Self {
-            object: "organization.project.user.deleted".to_owned(),
+            object: Cow::Borrowed("organization.project.user.deleted"),
             id: Default::default(),
             deleted: Default::default(),
             extra: ExtraFields::new(),
@@ -11381,6 +11727,10 @@ impl crate::ResponseMeta for ProjectUserListResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ProjectUserListResponse {
@@ -11480,6 +11830,10 @@ impl crate::ResponseMeta for ProjectUserUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ProjectUserUpdateParams {
@@ -11555,6 +11909,10 @@ impl PublicAssignOrganizationGroupRoleBody {
 impl crate::ResponseMeta for PublicAssignOrganizationGroupRoleBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -11645,6 +12003,10 @@ impl PublicCreateOrganizationRoleBody {
 impl crate::ResponseMeta for PublicCreateOrganizationRoleBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -11773,7 +12135,7 @@ pub struct PublicRoleListResource {
     /// Always `list`.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Roles returned in the current page.
     pub data: Vec<Role>,
     /// Whether more roles are available when paginating.
@@ -11787,7 +12149,7 @@ impl PublicRoleListResource {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<Role>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             next: Nullable::Null,
@@ -11827,12 +12189,16 @@ impl crate::ResponseMeta for PublicRoleListResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for PublicRoleListResource {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             has_more: Default::default(),
             next: Default::default(),
@@ -11950,6 +12316,10 @@ impl crate::ResponseMeta for PublicUpdateOrganizationRoleBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for PublicUpdateOrganizationRoleBody {
@@ -11994,7 +12364,7 @@ pub struct Role {
     /// Always `role`.
     ///
     /// Always `"role"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Identifier for the role.
     pub id: String,
     /// Unique name for the role.
@@ -12020,7 +12390,7 @@ impl Role {
         predefined_role: impl Into<bool>,
     ) -> Self {
         Self {
-            object: "role".to_owned(),
+            object: Cow::Borrowed("role"),
             id: id.into(),
             name: name.into(),
             description: Nullable::Null,
@@ -12066,12 +12436,16 @@ impl crate::ResponseMeta for Role {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Role {
     fn default() -> Self {
         Self {
-            object: "role".to_owned(),
+            object: Cow::Borrowed("role"),
             id: Default::default(),
             name: Default::default(),
             description: Default::default(),
@@ -12141,7 +12515,7 @@ pub struct RoleDeletedResource {
     /// Always `role.deleted`.
     ///
     /// Always `"role.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Identifier of the deleted role.
     pub id: String,
     /// Whether the role was deleted.
@@ -12153,7 +12527,7 @@ impl RoleDeletedResource {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, deleted: impl Into<bool>) -> Self {
         Self {
-            object: "role.deleted".to_owned(),
+            object: Cow::Borrowed("role.deleted"),
             id: id.into(),
             deleted: deleted.into(),
             ..Default::default()
@@ -12191,12 +12565,16 @@ impl crate::ResponseMeta for RoleDeletedResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RoleDeletedResource {
     fn default() -> Self {
         Self {
-            object: "role.deleted".to_owned(),
+            object: Cow::Borrowed("role.deleted"),
             id: Default::default(),
             deleted: Default::default(),
             extra: ExtraFields::new(),
@@ -12246,7 +12624,7 @@ pub struct RoleListResource {
     /// Always `list`.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Role assignments returned in the current page.
     pub data: Vec<AssignedRoleDetails>,
     /// Whether additional assignments are available when paginating.
@@ -12260,7 +12638,7 @@ impl RoleListResource {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<AssignedRoleDetails>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             next: Nullable::Null,
@@ -12300,12 +12678,16 @@ impl crate::ResponseMeta for RoleListResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RoleListResource {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             has_more: Default::default(),
             next: Default::default(),
@@ -12360,7 +12742,7 @@ pub struct ServiceAccountApiKeyBody {
     /// The object type, which is always `organization.project.service_account.api_key`
     ///
     /// Always `"organization.project.service_account.api_key"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The unredacted API key value.
     pub value: String,
     /// The name of the API key.
@@ -12381,7 +12763,7 @@ impl ServiceAccountApiKeyBody {
         id: impl Into<String>,
     ) -> Self {
         Self {
-            object: "organization.project.service_account.api_key".to_owned(),
+            object: Cow::Borrowed("organization.project.service_account.api_key"),
             value: value.into(),
             name: name.into(),
             created_at: created_at.into(),
@@ -12423,12 +12805,16 @@ impl crate::ResponseMeta for ServiceAccountApiKeyBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ServiceAccountApiKeyBody {
     fn default() -> Self {
         Self {
-            object: "organization.project.service_account.api_key".to_owned(),
+            object: Cow::Borrowed("organization.project.service_account.api_key"),
             value: Default::default(),
             name: Default::default(),
             created_at: Default::default(),
@@ -12499,7 +12885,7 @@ pub struct SpendAlertNotificationChannel {
     /// The notification channel type. Currently only `email` is supported.
     ///
     /// Always `"email"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Email addresses that receive the spend alert notification.
     pub recipients: Vec<String>,
     /// Optional subject prefix for alert emails.
@@ -12511,7 +12897,7 @@ impl SpendAlertNotificationChannel {
     /// Creates a value from its required fields.
     pub fn new(recipients: impl Into<Vec<String>>) -> Self {
         Self {
-            r#type: "email".to_owned(),
+            r#type: Cow::Borrowed("email"),
             recipients: recipients.into(),
             ..Default::default()
         }
@@ -12554,12 +12940,16 @@ impl crate::ResponseMeta for SpendAlertNotificationChannel {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for SpendAlertNotificationChannel {
     fn default() -> Self {
         Self {
-            r#type: "email".to_owned(),
+            r#type: Cow::Borrowed("email"),
             recipients: Default::default(),
             subject_prefix: Default::default(),
             extra: ExtraFields::new(),
@@ -12687,6 +13077,10 @@ impl SpendLimitEnforcement {
 impl crate::ResponseMeta for SpendLimitEnforcement {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -12846,6 +13240,10 @@ impl crate::ResponseMeta for ToggleCertificatesRequest {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ToggleCertificatesRequest {
@@ -12923,6 +13321,10 @@ impl GroupUpdateParams {
 impl crate::ResponseMeta for GroupUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -13002,6 +13404,10 @@ impl crate::ResponseMeta for DataRetentionUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for DataRetentionUpdateParams {
@@ -13042,11 +13448,11 @@ pub struct SpendLimitUpdateParams {
     /// The currency for the threshold amount. Currently, only `USD` is supported.
     ///
     /// Always `"USD"`.
-    pub currency: String,
+    pub currency: Cow<'static, str>,
     /// The time interval for evaluating spend against the threshold. Currently, only `month` is supported.
     ///
     /// Always `"month"`.
-    pub interval: String,
+    pub interval: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -13055,8 +13461,8 @@ impl SpendLimitUpdateParams {
     pub fn new(threshold_amount: impl Into<i64>) -> Self {
         Self {
             threshold_amount: threshold_amount.into(),
-            currency: "USD".to_owned(),
-            interval: "month".to_owned(),
+            currency: Cow::Borrowed("USD"),
+            interval: Cow::Borrowed("month"),
             extra: ExtraFields::new(),
         }
     }
@@ -13091,6 +13497,10 @@ impl SpendLimitUpdateParams {
 impl crate::ResponseMeta for SpendLimitUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -13177,6 +13587,10 @@ impl ProjectDataRetentionUpdateParams {
 impl crate::ResponseMeta for ProjectDataRetentionUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -13270,6 +13684,10 @@ impl crate::ResponseMeta for ServiceAccountUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ServiceAccountUpdateParams {
@@ -13314,11 +13732,11 @@ pub struct ProjectSpendLimitUpdateParams {
     /// The currency for the threshold amount. Currently, only `USD` is supported.
     ///
     /// Always `"USD"`.
-    pub currency: String,
+    pub currency: Cow<'static, str>,
     /// The time interval for evaluating spend against the threshold. Currently, only `month` is supported.
     ///
     /// Always `"month"`.
-    pub interval: String,
+    pub interval: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -13327,8 +13745,8 @@ impl ProjectSpendLimitUpdateParams {
     pub fn new(threshold_amount: impl Into<i64>) -> Self {
         Self {
             threshold_amount: threshold_amount.into(),
-            currency: "USD".to_owned(),
-            interval: "month".to_owned(),
+            currency: Cow::Borrowed("USD"),
+            interval: Cow::Borrowed("month"),
             extra: ExtraFields::new(),
         }
     }
@@ -13363,6 +13781,10 @@ impl ProjectSpendLimitUpdateParams {
 impl crate::ResponseMeta for ProjectSpendLimitUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -13460,6 +13882,10 @@ impl crate::ResponseMeta for CertificateCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CertificateCreateParams {
@@ -13500,7 +13926,7 @@ pub struct UsageAudioSpeechesResult {
     /// The `object` field.
     ///
     /// Always `"organization.usage.audio_speeches.result"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The number of characters processed.
     pub characters: i64,
     /// The count of requests made to the model.
@@ -13520,7 +13946,7 @@ impl UsageAudioSpeechesResult {
     /// Creates a value from its required fields.
     pub fn new(characters: impl Into<i64>, num_model_requests: impl Into<i64>) -> Self {
         Self {
-            object: "organization.usage.audio_speeches.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.audio_speeches.result"),
             characters: characters.into(),
             num_model_requests: num_model_requests.into(),
             ..Default::default()
@@ -13562,12 +13988,16 @@ impl crate::ResponseMeta for UsageAudioSpeechesResult {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UsageAudioSpeechesResult {
     fn default() -> Self {
         Self {
-            object: "organization.usage.audio_speeches.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.audio_speeches.result"),
             characters: Default::default(),
             num_model_requests: Default::default(),
             project_id: Default::default(),
@@ -13653,7 +14083,7 @@ pub struct UsageAudioTranscriptionsResult {
     /// The `object` field.
     ///
     /// Always `"organization.usage.audio_transcriptions.result"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The number of seconds processed.
     pub seconds: i64,
     /// The count of requests made to the model.
@@ -13673,7 +14103,7 @@ impl UsageAudioTranscriptionsResult {
     /// Creates a value from its required fields.
     pub fn new(seconds: impl Into<i64>, num_model_requests: impl Into<i64>) -> Self {
         Self {
-            object: "organization.usage.audio_transcriptions.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.audio_transcriptions.result"),
             seconds: seconds.into(),
             num_model_requests: num_model_requests.into(),
             ..Default::default()
@@ -13715,12 +14145,16 @@ impl crate::ResponseMeta for UsageAudioTranscriptionsResult {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UsageAudioTranscriptionsResult {
     fn default() -> Self {
         Self {
-            object: "organization.usage.audio_transcriptions.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.audio_transcriptions.result"),
             seconds: Default::default(),
             num_model_requests: Default::default(),
             project_id: Default::default(),
@@ -13806,7 +14240,7 @@ pub struct UsageCodeInterpreterSessionsResult {
     /// The `object` field.
     ///
     /// Always `"organization.usage.code_interpreter_sessions.result"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The number of code interpreter sessions.
     pub num_sessions: i64,
     /// The `project_id` field.
@@ -13818,7 +14252,7 @@ impl UsageCodeInterpreterSessionsResult {
     /// Creates a value from its required fields.
     pub fn new(num_sessions: impl Into<i64>) -> Self {
         Self {
-            object: "organization.usage.code_interpreter_sessions.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.code_interpreter_sessions.result"),
             num_sessions: num_sessions.into(),
             ..Default::default()
         }
@@ -13855,12 +14289,16 @@ impl crate::ResponseMeta for UsageCodeInterpreterSessionsResult {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UsageCodeInterpreterSessionsResult {
     fn default() -> Self {
         Self {
-            object: "organization.usage.code_interpreter_sessions.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.code_interpreter_sessions.result"),
             num_sessions: Default::default(),
             project_id: Default::default(),
             extra: ExtraFields::new(),
@@ -13921,7 +14359,7 @@ pub struct UsageCompletionsResult {
     /// The `object` field.
     ///
     /// Always `"organization.usage.completions.result"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The aggregated number of input tokens used, including cached and cache-write tokens. This includes text, audio, and image tokens. For customers subscribed to Scale Tier, this includes Scale Tier tokens.
     pub input_tokens: i64,
     /// The aggregated number of cached input tokens used across text, audio, and image inputs. For customers subscribed to Scale Tier, this includes Scale Tier tokens.
@@ -13975,7 +14413,7 @@ impl UsageCompletionsResult {
         num_model_requests: impl Into<i64>,
     ) -> Self {
         Self {
-            object: "organization.usage.completions.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.completions.result"),
             input_tokens: input_tokens.into(),
             output_tokens: output_tokens.into(),
             num_model_requests: num_model_requests.into(),
@@ -14033,12 +14471,16 @@ impl crate::ResponseMeta for UsageCompletionsResult {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UsageCompletionsResult {
     fn default() -> Self {
         Self {
-            object: "organization.usage.completions.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.completions.result"),
             input_tokens: Default::default(),
             input_cached_tokens: Default::default(),
             input_cache_write_tokens: Default::default(),
@@ -14215,7 +14657,7 @@ pub struct UsageEmbeddingsResult {
     /// The `object` field.
     ///
     /// Always `"organization.usage.embeddings.result"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The aggregated number of input tokens used.
     pub input_tokens: i64,
     /// The count of requests made to the model.
@@ -14235,7 +14677,7 @@ impl UsageEmbeddingsResult {
     /// Creates a value from its required fields.
     pub fn new(input_tokens: impl Into<i64>, num_model_requests: impl Into<i64>) -> Self {
         Self {
-            object: "organization.usage.embeddings.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.embeddings.result"),
             input_tokens: input_tokens.into(),
             num_model_requests: num_model_requests.into(),
             ..Default::default()
@@ -14277,12 +14719,16 @@ impl crate::ResponseMeta for UsageEmbeddingsResult {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UsageEmbeddingsResult {
     fn default() -> Self {
         Self {
-            object: "organization.usage.embeddings.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.embeddings.result"),
             input_tokens: Default::default(),
             num_model_requests: Default::default(),
             project_id: Default::default(),
@@ -14368,7 +14814,7 @@ pub struct UsageFileSearchCallsResult {
     /// The `object` field.
     ///
     /// Always `"organization.usage.file_searches.result"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The count of file search calls.
     pub num_requests: i64,
     /// The `project_id` field.
@@ -14386,7 +14832,7 @@ impl UsageFileSearchCallsResult {
     /// Creates a value from its required fields.
     pub fn new(num_requests: impl Into<i64>) -> Self {
         Self {
-            object: "organization.usage.file_searches.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.file_searches.result"),
             num_requests: num_requests.into(),
             ..Default::default()
         }
@@ -14426,12 +14872,16 @@ impl crate::ResponseMeta for UsageFileSearchCallsResult {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UsageFileSearchCallsResult {
     fn default() -> Self {
         Self {
-            object: "organization.usage.file_searches.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.file_searches.result"),
             num_requests: Default::default(),
             project_id: Default::default(),
             user_id: Default::default(),
@@ -14507,7 +14957,7 @@ pub struct UsageImagesResult {
     /// The `object` field.
     ///
     /// Always `"organization.usage.images.result"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The number of images processed.
     pub images: i64,
     /// The count of requests made to the model.
@@ -14531,7 +14981,7 @@ impl UsageImagesResult {
     /// Creates a value from its required fields.
     pub fn new(images: impl Into<i64>, num_model_requests: impl Into<i64>) -> Self {
         Self {
-            object: "organization.usage.images.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.images.result"),
             images: images.into(),
             num_model_requests: num_model_requests.into(),
             ..Default::default()
@@ -14575,12 +15025,16 @@ impl crate::ResponseMeta for UsageImagesResult {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UsageImagesResult {
     fn default() -> Self {
         Self {
-            object: "organization.usage.images.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.images.result"),
             images: Default::default(),
             num_model_requests: Default::default(),
             source: Default::default(),
@@ -14676,7 +15130,7 @@ pub struct UsageModerationsResult {
     /// The `object` field.
     ///
     /// Always `"organization.usage.moderations.result"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The aggregated number of input tokens used.
     pub input_tokens: i64,
     /// The count of requests made to the model.
@@ -14696,7 +15150,7 @@ impl UsageModerationsResult {
     /// Creates a value from its required fields.
     pub fn new(input_tokens: impl Into<i64>, num_model_requests: impl Into<i64>) -> Self {
         Self {
-            object: "organization.usage.moderations.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.moderations.result"),
             input_tokens: input_tokens.into(),
             num_model_requests: num_model_requests.into(),
             ..Default::default()
@@ -14738,12 +15192,16 @@ impl crate::ResponseMeta for UsageModerationsResult {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UsageModerationsResult {
     fn default() -> Self {
         Self {
-            object: "organization.usage.moderations.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.moderations.result"),
             input_tokens: Default::default(),
             num_model_requests: Default::default(),
             project_id: Default::default(),
@@ -14829,7 +15287,7 @@ pub struct UsageResponse {
     /// The `object` field.
     ///
     /// Always `"page"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `data` field.
     pub data: Vec<UsageTimeBucket>,
     /// The `has_more` field.
@@ -14843,7 +15301,7 @@ impl UsageResponse {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<UsageTimeBucket>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "page".to_owned(),
+            object: Cow::Borrowed("page"),
             data: data.into(),
             has_more: has_more.into(),
             next_page: Nullable::Null,
@@ -14883,12 +15341,16 @@ impl crate::ResponseMeta for UsageResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UsageResponse {
     fn default() -> Self {
         Self {
-            object: "page".to_owned(),
+            object: Cow::Borrowed("page"),
             data: Default::default(),
             has_more: Default::default(),
             next_page: Default::default(),
@@ -14943,7 +15405,7 @@ pub struct UsageTimeBucket {
     /// The `object` field.
     ///
     /// Always `"bucket"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `start_time` field.
     pub start_time: i64,
     /// The `end_time` field.
@@ -14961,7 +15423,7 @@ impl UsageTimeBucket {
         results: impl Into<Vec<UsageTimeBucketResult>>,
     ) -> Self {
         Self {
-            object: "bucket".to_owned(),
+            object: Cow::Borrowed("bucket"),
             start_time: start_time.into(),
             end_time: end_time.into(),
             results: results.into(),
@@ -15001,12 +15463,16 @@ impl crate::ResponseMeta for UsageTimeBucket {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UsageTimeBucket {
     fn default() -> Self {
         Self {
-            object: "bucket".to_owned(),
+            object: Cow::Borrowed("bucket"),
             start_time: Default::default(),
             end_time: Default::default(),
             results: Default::default(),
@@ -15061,7 +15527,7 @@ pub struct UsageVectorStoresResult {
     /// The `object` field.
     ///
     /// Always `"organization.usage.vector_stores.result"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The vector stores usage in bytes.
     pub usage_bytes: i64,
     /// The `project_id` field.
@@ -15073,7 +15539,7 @@ impl UsageVectorStoresResult {
     /// Creates a value from its required fields.
     pub fn new(usage_bytes: impl Into<i64>) -> Self {
         Self {
-            object: "organization.usage.vector_stores.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.vector_stores.result"),
             usage_bytes: usage_bytes.into(),
             ..Default::default()
         }
@@ -15110,12 +15576,16 @@ impl crate::ResponseMeta for UsageVectorStoresResult {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UsageVectorStoresResult {
     fn default() -> Self {
         Self {
-            object: "organization.usage.vector_stores.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.vector_stores.result"),
             usage_bytes: Default::default(),
             project_id: Default::default(),
             extra: ExtraFields::new(),
@@ -15176,7 +15646,7 @@ pub struct UsageWebSearchCallsResult {
     /// The `object` field.
     ///
     /// Always `"organization.usage.web_searches.result"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The count of model requests.
     pub num_model_requests: i64,
     /// The count of web search calls.
@@ -15198,7 +15668,7 @@ impl UsageWebSearchCallsResult {
     /// Creates a value from its required fields.
     pub fn new(num_model_requests: impl Into<i64>, num_requests: impl Into<i64>) -> Self {
         Self {
-            object: "organization.usage.web_searches.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.web_searches.result"),
             num_model_requests: num_model_requests.into(),
             num_requests: num_requests.into(),
             ..Default::default()
@@ -15241,12 +15711,16 @@ impl crate::ResponseMeta for UsageWebSearchCallsResult {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UsageWebSearchCallsResult {
     fn default() -> Self {
         Self {
-            object: "organization.usage.web_searches.result".to_owned(),
+            object: Cow::Borrowed("organization.usage.web_searches.result"),
             num_model_requests: Default::default(),
             num_requests: Default::default(),
             project_id: Default::default(),
@@ -15337,7 +15811,7 @@ pub struct User {
     /// The object type, which is always `organization.user`
     ///
     /// Always `"organization.user"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The identifier, which can be referenced in API endpoints
     pub id: String,
     /// The name of the user
@@ -15375,7 +15849,7 @@ impl User {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, added_at: impl Into<i64>) -> Self {
         Self {
-            object: "organization.user".to_owned(),
+            object: Cow::Borrowed("organization.user"),
             id: id.into(),
             added_at: added_at.into(),
             ..Default::default()
@@ -15426,12 +15900,16 @@ impl crate::ResponseMeta for User {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for User {
     fn default() -> Self {
         Self {
-            object: "organization.user".to_owned(),
+            object: Cow::Borrowed("organization.user"),
             id: Default::default(),
             name: Default::default(),
             email: Default::default(),
@@ -15558,7 +16036,7 @@ pub struct UserDeleteResponse {
     /// The `object` field.
     ///
     /// Always `"organization.user.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `id` field.
     pub id: String,
     /// The `deleted` field.
@@ -15570,7 +16048,7 @@ impl UserDeleteResponse {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, deleted: impl Into<bool>) -> Self {
         Self {
-            object: "organization.user.deleted".to_owned(),
+            object: Cow::Borrowed("organization.user.deleted"),
             id: id.into(),
             deleted: deleted.into(),
             ..Default::default()
@@ -15608,12 +16086,16 @@ impl crate::ResponseMeta for UserDeleteResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UserDeleteResponse {
     fn default() -> Self {
         Self {
-            object: "organization.user.deleted".to_owned(),
+            object: Cow::Borrowed("organization.user.deleted"),
             id: Default::default(),
             deleted: Default::default(),
             extra: ExtraFields::new(),
@@ -15669,7 +16151,7 @@ pub struct UserListResource {
     /// Always `list`.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Users in the current page.
     pub data: Vec<GroupUser>,
     /// Whether more users are available when paginating.
@@ -15683,7 +16165,7 @@ impl UserListResource {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<GroupUser>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             next: Nullable::Null,
@@ -15723,12 +16205,16 @@ impl crate::ResponseMeta for UserListResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UserListResource {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             has_more: Default::default(),
             next: Default::default(),
@@ -15783,7 +16269,7 @@ pub struct UserListResponse {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Represents an individual `user` within an organization.
     pub data: Vec<User>,
     /// The `first_id` field.
@@ -15799,7 +16285,7 @@ impl UserListResponse {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<User>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             ..Default::default()
@@ -15839,12 +16325,16 @@ impl crate::ResponseMeta for UserListResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UserListResponse {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -15904,7 +16394,7 @@ pub struct UserRoleAssignment {
     /// Always `user.role`.
     ///
     /// Always `"user.role"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Represents an individual `user` within an organization.
     pub user: User,
     /// Details about a role that can be assigned through the public Roles API.
@@ -15916,7 +16406,7 @@ impl UserRoleAssignment {
     /// Creates a value from its required fields.
     pub fn new(user: impl Into<User>, role: impl Into<Role>) -> Self {
         Self {
-            object: "user.role".to_owned(),
+            object: Cow::Borrowed("user.role"),
             user: user.into(),
             role: role.into(),
             ..Default::default()
@@ -15954,12 +16444,16 @@ impl crate::ResponseMeta for UserRoleAssignment {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UserRoleAssignment {
     fn default() -> Self {
         Self {
-            object: "user.role".to_owned(),
+            object: Cow::Borrowed("user.role"),
             user: Default::default(),
             role: Default::default(),
             extra: ExtraFields::new(),
@@ -16083,6 +16577,10 @@ impl crate::ResponseMeta for UserUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for UserUpdateParams {
@@ -16184,6 +16682,10 @@ impl AdminAPIKeyOwner {
 impl crate::ResponseMeta for AdminAPIKeyOwner {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -16295,6 +16797,10 @@ impl crate::ResponseMeta for AdminAPIKeyCreateResponseOwner {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AdminAPIKeyCreateResponseOwner {
@@ -16395,6 +16901,10 @@ impl crate::ResponseMeta for AssignedRoleDetailsAssignmentSource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AssignedRoleDetailsAssignmentSource {
@@ -16476,6 +16986,10 @@ impl AuditLogProject {
 impl crate::ResponseMeta for AuditLogProject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -16559,6 +17073,10 @@ impl crate::ResponseMeta for AuditLogApiKeyCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogApiKeyCreated {
@@ -16638,6 +17156,10 @@ impl crate::ResponseMeta for AuditLogApiKeyCreatedData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogApiKeyCreatedData {
@@ -16715,6 +17237,10 @@ impl AuditLogApiKeyUpdated {
 impl crate::ResponseMeta for AuditLogApiKeyUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -16795,6 +17321,10 @@ impl crate::ResponseMeta for AuditLogApiKeyUpdatedChangesRequested {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogApiKeyUpdatedChangesRequested {
@@ -16870,6 +17400,10 @@ impl crate::ResponseMeta for AuditLogApiKeyDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogApiKeyDeleted {
@@ -16944,6 +17478,10 @@ impl AuditLogCheckpointPermissionCreated {
 impl crate::ResponseMeta for AuditLogCheckpointPermissionCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -17026,6 +17564,10 @@ impl AuditLogCheckpointPermissionCreatedData {
 impl crate::ResponseMeta for AuditLogCheckpointPermissionCreatedData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -17112,6 +17654,10 @@ impl crate::ResponseMeta for AuditLogCheckpointPermissionDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogCheckpointPermissionDeleted {
@@ -17186,6 +17732,10 @@ impl AuditLogExternalKeyRegistered {
 impl crate::ResponseMeta for AuditLogExternalKeyRegistered {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -17266,6 +17816,10 @@ impl crate::ResponseMeta for AuditLogExternalKeyRemoved {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogExternalKeyRemoved {
@@ -17340,6 +17894,10 @@ impl AuditLogGroupCreated {
 impl crate::ResponseMeta for AuditLogGroupCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -17420,6 +17978,10 @@ impl crate::ResponseMeta for AuditLogGroupCreatedData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogGroupCreatedData {
@@ -17497,6 +18059,10 @@ impl AuditLogGroupUpdated {
 impl crate::ResponseMeta for AuditLogGroupUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -17577,6 +18143,10 @@ impl crate::ResponseMeta for AuditLogGroupUpdatedChangesRequested {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogGroupUpdatedChangesRequested {
@@ -17652,6 +18222,10 @@ impl crate::ResponseMeta for AuditLogGroupDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogGroupDeleted {
@@ -17724,6 +18298,10 @@ impl crate::ResponseMeta for AuditLogScimEnabled {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogScimEnabled {
@@ -17795,6 +18373,10 @@ impl AuditLogScimDisabled {
 impl crate::ResponseMeta for AuditLogScimDisabled {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -17870,6 +18452,10 @@ impl AuditLogInviteSent {
 impl crate::ResponseMeta for AuditLogInviteSent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -17953,6 +18539,10 @@ impl crate::ResponseMeta for AuditLogInviteSentData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogInviteSentData {
@@ -18032,6 +18622,10 @@ impl crate::ResponseMeta for AuditLogInviteAccepted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogInviteAccepted {
@@ -18103,6 +18697,10 @@ impl AuditLogInviteDeleted {
 impl crate::ResponseMeta for AuditLogInviteDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -18181,6 +18779,10 @@ impl AuditLogIpAllowlistCreated {
 impl crate::ResponseMeta for AuditLogIpAllowlistCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -18268,6 +18870,10 @@ impl crate::ResponseMeta for AuditLogIpAllowlistUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogIpAllowlistUpdated {
@@ -18353,6 +18959,10 @@ impl crate::ResponseMeta for AuditLogIpAllowlistDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogIpAllowlistDeleted {
@@ -18436,6 +19046,10 @@ impl crate::ResponseMeta for AuditLogIpAllowlistConfigActivated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogIpAllowlistConfigActivated {
@@ -18513,6 +19127,10 @@ impl AuditLogIpAllowlistConfigActivatedConfig {
 impl crate::ResponseMeta for AuditLogIpAllowlistConfigActivatedConfig {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -18593,6 +19211,10 @@ impl crate::ResponseMeta for AuditLogIpAllowlistConfigDeactivated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogIpAllowlistConfigDeactivated {
@@ -18670,6 +19292,10 @@ impl AuditLogIpAllowlistConfigDeactivatedConfig {
 impl crate::ResponseMeta for AuditLogIpAllowlistConfigDeactivatedConfig {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -18753,6 +19379,10 @@ impl crate::ResponseMeta for AuditLogLoginFailed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogLoginFailed {
@@ -18835,6 +19465,10 @@ impl crate::ResponseMeta for AuditLogLogoutFailed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogLogoutFailed {
@@ -18916,6 +19550,10 @@ impl AuditLogOrganizationUpdated {
 impl crate::ResponseMeta for AuditLogOrganizationUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -19013,6 +19651,10 @@ impl AuditLogOrganizationUpdatedChangesRequested {
 impl crate::ResponseMeta for AuditLogOrganizationUpdatedChangesRequested {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -19126,6 +19768,10 @@ impl crate::ResponseMeta for AuditLogProjectCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogProjectCreated {
@@ -19207,6 +19853,10 @@ impl AuditLogProjectCreatedData {
 impl crate::ResponseMeta for AuditLogProjectCreatedData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -19290,6 +19940,10 @@ impl crate::ResponseMeta for AuditLogProjectUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogProjectUpdated {
@@ -19369,6 +20023,10 @@ impl crate::ResponseMeta for AuditLogProjectUpdatedChangesRequested {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogProjectUpdatedChangesRequested {
@@ -19444,6 +20102,10 @@ impl crate::ResponseMeta for AuditLogProjectArchived {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogProjectArchived {
@@ -19515,6 +20177,10 @@ impl AuditLogProjectDeleted {
 impl crate::ResponseMeta for AuditLogProjectDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -19590,6 +20256,10 @@ impl AuditLogRateLimitUpdated {
 impl crate::ResponseMeta for AuditLogRateLimitUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -19684,6 +20354,10 @@ impl AuditLogRateLimitUpdatedChangesRequested {
 impl crate::ResponseMeta for AuditLogRateLimitUpdatedChangesRequested {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -19804,6 +20478,10 @@ impl crate::ResponseMeta for AuditLogRateLimitDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogRateLimitDeleted {
@@ -19887,6 +20565,10 @@ impl AuditLogRoleCreated {
 impl crate::ResponseMeta for AuditLogRoleCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -19981,6 +20663,10 @@ impl AuditLogRoleUpdated {
 impl crate::ResponseMeta for AuditLogRoleUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -20078,6 +20764,10 @@ impl AuditLogRoleUpdatedChangesRequested {
 impl crate::ResponseMeta for AuditLogRoleUpdatedChangesRequested {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -20178,6 +20868,10 @@ impl crate::ResponseMeta for AuditLogRoleDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogRoleDeleted {
@@ -20261,6 +20955,10 @@ impl AuditLogRoleAssignmentCreated {
 impl crate::ResponseMeta for AuditLogRoleAssignmentCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -20364,6 +21062,10 @@ impl AuditLogRoleAssignmentDeleted {
 impl crate::ResponseMeta for AuditLogRoleAssignmentDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -20482,6 +21184,10 @@ impl AuditLogRoleBoundToResource {
 impl crate::ResponseMeta for AuditLogRoleBoundToResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -20676,6 +21382,10 @@ impl crate::ResponseMeta for AuditLogRoleUnboundFromResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogRoleUnboundFromResource {
@@ -20845,6 +21555,10 @@ impl crate::ResponseMeta for AuditLogServiceAccountCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogServiceAccountCreated {
@@ -20924,6 +21638,10 @@ impl crate::ResponseMeta for AuditLogServiceAccountCreatedData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogServiceAccountCreatedData {
@@ -21001,6 +21719,10 @@ impl AuditLogServiceAccountUpdated {
 impl crate::ResponseMeta for AuditLogServiceAccountUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -21081,6 +21803,10 @@ impl crate::ResponseMeta for AuditLogServiceAccountUpdatedChangesRequested {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogServiceAccountUpdatedChangesRequested {
@@ -21156,6 +21882,10 @@ impl crate::ResponseMeta for AuditLogServiceAccountDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogServiceAccountDeleted {
@@ -21230,6 +21960,10 @@ impl AuditLogWorkloadIdentityProviderCreated {
 impl crate::ResponseMeta for AuditLogWorkloadIdentityProviderCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -21313,6 +22047,10 @@ impl crate::ResponseMeta for AuditLogWorkloadIdentityProviderUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogWorkloadIdentityProviderUpdated {
@@ -21394,6 +22132,10 @@ impl AuditLogWorkloadIdentityProviderDeleted {
 impl crate::ResponseMeta for AuditLogWorkloadIdentityProviderDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -21479,6 +22221,10 @@ impl AuditLogWorkloadIdentityProviderMappingCreated {
 impl crate::ResponseMeta for AuditLogWorkloadIdentityProviderMappingCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -21568,6 +22314,10 @@ impl AuditLogWorkloadIdentityProviderMappingUpdated {
 impl crate::ResponseMeta for AuditLogWorkloadIdentityProviderMappingUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -21661,6 +22411,10 @@ impl crate::ResponseMeta for AuditLogWorkloadIdentityProviderMappingDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogWorkloadIdentityProviderMappingDeleted {
@@ -21751,6 +22505,10 @@ impl crate::ResponseMeta for AuditLogUserAdded {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogUserAdded {
@@ -21830,6 +22588,10 @@ impl crate::ResponseMeta for AuditLogUserAddedData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogUserAddedData {
@@ -21907,6 +22669,10 @@ impl AuditLogUserUpdated {
 impl crate::ResponseMeta for AuditLogUserUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -21987,6 +22753,10 @@ impl crate::ResponseMeta for AuditLogUserUpdatedChangesRequested {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogUserUpdatedChangesRequested {
@@ -22062,6 +22832,10 @@ impl crate::ResponseMeta for AuditLogUserDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogUserDeleted {
@@ -22136,6 +22910,10 @@ impl AuditLogCertificateCreated {
 impl crate::ResponseMeta for AuditLogCertificateCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -22218,6 +22996,10 @@ impl AuditLogCertificateUpdated {
 impl crate::ResponseMeta for AuditLogCertificateUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -22304,6 +23086,10 @@ impl crate::ResponseMeta for AuditLogCertificateDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogCertificateDeleted {
@@ -22387,6 +23173,10 @@ impl crate::ResponseMeta for AuditLogCertificatesActivated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogCertificatesActivated {
@@ -22464,6 +23254,10 @@ impl AuditLogCertificatesActivatedCertificate {
 impl crate::ResponseMeta for AuditLogCertificatesActivatedCertificate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -22544,6 +23338,10 @@ impl crate::ResponseMeta for AuditLogCertificatesDeactivated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AuditLogCertificatesDeactivated {
@@ -22621,6 +23419,10 @@ impl AuditLogCertificatesDeactivatedCertificate {
 impl crate::ResponseMeta for AuditLogCertificatesDeactivatedCertificate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -22844,6 +23646,10 @@ impl crate::ResponseMeta for CertificateCertificateDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CertificateCertificateDetails {
@@ -22929,6 +23735,10 @@ impl CostsResultAmount {
 impl crate::ResponseMeta for CostsResultAmount {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -23257,6 +24067,10 @@ impl crate::ResponseMeta for InviteProject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for InviteProject {
@@ -23427,6 +24241,10 @@ impl crate::ResponseMeta for InviteCreateParamsProject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for InviteCreateParamsProject {
@@ -23551,6 +24369,10 @@ impl OrganizationCertificateCertificateDetails {
 impl crate::ResponseMeta for OrganizationCertificateCertificateDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -23685,6 +24507,10 @@ impl crate::ResponseMeta for OrganizationProjectCertificateCertificateDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for OrganizationProjectCertificateCertificateDetails {
@@ -23812,6 +24638,10 @@ impl ProjectAPIKeyOwner {
 impl crate::ResponseMeta for ProjectAPIKeyOwner {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -24792,7 +25622,7 @@ pub struct UserUser {
     /// The `object` field.
     ///
     /// Always `"user"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `id` field.
     pub id: String,
     /// The `email` field.
@@ -24814,7 +25644,7 @@ impl UserUser {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
-            object: "user".to_owned(),
+            object: Cow::Borrowed("user"),
             id: id.into(),
             ..Default::default()
         }
@@ -24856,12 +25686,16 @@ impl crate::ResponseMeta for UserUser {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UserUser {
     fn default() -> Self {
         Self {
-            object: "user".to_owned(),
+            object: Cow::Borrowed("user"),
             id: Default::default(),
             email: Default::default(),
             name: Default::default(),
@@ -24936,7 +25770,7 @@ pub struct UserProjects {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `data` field.
     pub data: Vec<UserProjectsDataItem>,
     extra: ExtraFields,
@@ -24946,7 +25780,7 @@ impl UserProjects {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<UserProjectsDataItem>>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             ..Default::default()
         }
@@ -24982,12 +25816,16 @@ impl crate::ResponseMeta for UserProjects {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UserProjects {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -25076,6 +25914,10 @@ impl UserProjectsDataItem {
 impl crate::ResponseMeta for UserProjectsDataItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -25227,6 +26069,10 @@ impl crate::ResponseMeta for AdminApiKeyListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AdminApiKeyListParams {
@@ -25321,6 +26167,10 @@ impl crate::ResponseMeta for AdminApiKeyCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AdminApiKeyCreateParams {
@@ -25363,7 +26213,7 @@ pub struct AdminApiKeyDeleteResponse {
     /// The `object` field.
     ///
     /// Always `"organization.admin_api_key.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `deleted` field.
     pub deleted: bool,
     extra: ExtraFields,
@@ -25374,7 +26224,7 @@ impl AdminApiKeyDeleteResponse {
     pub fn new(id: impl Into<String>, deleted: impl Into<bool>) -> Self {
         Self {
             id: id.into(),
-            object: "organization.admin_api_key.deleted".to_owned(),
+            object: Cow::Borrowed("organization.admin_api_key.deleted"),
             deleted: deleted.into(),
             ..Default::default()
         }
@@ -25411,13 +26261,17 @@ impl crate::ResponseMeta for AdminApiKeyDeleteResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for AdminApiKeyDeleteResponse {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "organization.admin_api_key.deleted".to_owned(),
+            object: Cow::Borrowed("organization.admin_api_key.deleted"),
             deleted: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -25548,6 +26402,10 @@ impl AuditLogListParamsEffectiveAt {
 impl crate::ResponseMeta for AuditLogListParamsEffectiveAt {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -25722,6 +26580,10 @@ impl AuditLogListParams {
 impl crate::ResponseMeta for AuditLogListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -25901,6 +26763,10 @@ impl crate::ResponseMeta for CertificateListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CertificateListParams {
@@ -26028,6 +26894,10 @@ impl CertificateRetrieveParams {
 impl crate::ResponseMeta for CertificateRetrieveParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -26254,6 +27124,10 @@ impl crate::ResponseMeta for UsageCostsParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for UsageCostsParams {
@@ -26424,6 +27298,10 @@ impl crate::ResponseMeta for GroupListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for GroupListParams {
@@ -26573,6 +27451,10 @@ impl GroupRoleListParams {
 impl crate::ResponseMeta for GroupRoleListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -26724,6 +27606,10 @@ impl crate::ResponseMeta for GroupUserListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for GroupUserListParams {
@@ -26821,6 +27707,10 @@ impl InviteListParams {
 impl crate::ResponseMeta for InviteListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -26924,6 +27814,10 @@ impl ProjectListParams {
 impl crate::ResponseMeta for ProjectListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -27082,6 +27976,10 @@ impl crate::ResponseMeta for ApiKeyListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ApiKeyListParams {
@@ -27231,6 +28129,10 @@ impl ProjectCertificateListParams {
 impl crate::ResponseMeta for ProjectCertificateListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -27382,6 +28284,10 @@ impl crate::ResponseMeta for ProjectGroupListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ProjectGroupListParams {
@@ -27514,6 +28420,10 @@ impl crate::ResponseMeta for ProjectGroupRetrieveParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ProjectGroupRetrieveParams {
@@ -27613,6 +28523,10 @@ impl crate::ResponseMeta for RateLimitListRateLimitsParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RateLimitListRateLimitsParams {
@@ -27710,6 +28624,10 @@ impl ServiceAccountListParams {
 impl crate::ResponseMeta for ServiceAccountListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -27866,6 +28784,10 @@ impl crate::ResponseMeta for ProjectSpendAlertListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ProjectSpendAlertListParams {
@@ -27967,6 +28889,10 @@ impl ProjectUserListParams {
 impl crate::ResponseMeta for ProjectUserListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -28113,6 +29039,10 @@ impl OrganizationRoleListParams {
 impl crate::ResponseMeta for OrganizationRoleListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -28272,6 +29202,10 @@ impl SpendAlertListParams {
 impl crate::ResponseMeta for SpendAlertListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -28539,6 +29473,10 @@ impl UsageAudioSpeechesParams {
 impl crate::ResponseMeta for UsageAudioSpeechesParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -28837,6 +29775,10 @@ impl crate::ResponseMeta for UsageAudioTranscriptionsParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for UsageAudioTranscriptionsParams {
@@ -29094,6 +30036,10 @@ impl UsageCodeInterpreterSessionsParams {
 impl crate::ResponseMeta for UsageCodeInterpreterSessionsParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -29391,6 +30337,10 @@ impl crate::ResponseMeta for UsageCompletionsParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for UsageCompletionsParams {
@@ -29686,6 +30636,10 @@ impl crate::ResponseMeta for UsageEmbeddingsParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for UsageEmbeddingsParams {
@@ -29979,6 +30933,10 @@ impl UsageFileSearchCallsParams {
 impl crate::ResponseMeta for UsageFileSearchCallsParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -30399,6 +31357,10 @@ impl crate::ResponseMeta for UsageImagesParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for UsageImagesParams {
@@ -30698,6 +31660,10 @@ impl crate::ResponseMeta for UsageModerationsParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for UsageModerationsParams {
@@ -30949,6 +31915,10 @@ impl UsageVectorStoresParams {
 impl crate::ResponseMeta for UsageVectorStoresParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -31292,6 +32262,10 @@ impl crate::ResponseMeta for UsageWebSearchCallsParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for UsageWebSearchCallsParams {
@@ -31430,6 +32404,10 @@ impl UserListParams {
 impl crate::ResponseMeta for UserListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -31581,6 +32559,10 @@ impl crate::ResponseMeta for RoleListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RoleListParams {
@@ -31730,6 +32712,10 @@ impl ProjectGroupRoleListParams {
 impl crate::ResponseMeta for ProjectGroupRoleListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -31881,6 +32867,10 @@ impl crate::ResponseMeta for ProjectRoleListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ProjectRoleListParams {
@@ -32030,6 +33020,10 @@ impl UserRoleListParams {
 impl crate::ResponseMeta for UserRoleListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

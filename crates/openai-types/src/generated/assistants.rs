@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde::Deserializer;
 use serde::Serialize;
@@ -44,7 +46,7 @@ pub struct Assistant {
     /// The object type, which is always `assistant`.
     ///
     /// Always `"assistant"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The Unix timestamp (in seconds) for when the assistant was created.
     pub created_at: i64,
     /// The `name` field.
@@ -82,7 +84,7 @@ impl Assistant {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "assistant".to_owned(),
+            object: Cow::Borrowed("assistant"),
             created_at: created_at.into(),
             name: Nullable::Null,
             description: Nullable::Null,
@@ -135,13 +137,17 @@ impl crate::ResponseMeta for Assistant {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Assistant {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "assistant".to_owned(),
+            object: Cow::Borrowed("assistant"),
             created_at: Default::default(),
             name: Default::default(),
             description: Default::default(),
@@ -390,6 +396,10 @@ impl crate::ResponseMeta for AssistantCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AssistantCreateParams {
@@ -472,7 +482,7 @@ pub struct AssistantDeleted {
     /// The `object` field.
     ///
     /// Always `"assistant.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -482,7 +492,7 @@ impl AssistantDeleted {
         Self {
             id: id.into(),
             deleted: deleted.into(),
-            object: "assistant.deleted".to_owned(),
+            object: Cow::Borrowed("assistant.deleted"),
             ..Default::default()
         }
     }
@@ -518,6 +528,10 @@ impl crate::ResponseMeta for AssistantDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for AssistantDeleted {
@@ -525,7 +539,7 @@ impl Default for AssistantDeleted {
         Self {
             id: Default::default(),
             deleted: Default::default(),
-            object: "assistant.deleted".to_owned(),
+            object: Cow::Borrowed("assistant.deleted"),
             extra: ExtraFields::new(),
         }
     }
@@ -640,6 +654,10 @@ impl ListAssistantsResponse {
 impl crate::ResponseMeta for ListAssistantsResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -837,6 +855,10 @@ impl AssistantUpdateParams {
 impl crate::ResponseMeta for AssistantUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1075,6 +1097,10 @@ impl crate::ResponseMeta for AssistantToolResources {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AssistantToolResources {
@@ -1154,6 +1180,10 @@ impl crate::ResponseMeta for AssistantToolResourcesCodeInterpreter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AssistantToolResourcesCodeInterpreter {
@@ -1228,6 +1258,10 @@ impl AssistantToolResourcesFileSearch {
 impl crate::ResponseMeta for AssistantToolResourcesFileSearch {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1647,6 +1681,10 @@ impl crate::ResponseMeta for AssistantCreateParamsToolResources {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AssistantCreateParamsToolResources {
@@ -1731,6 +1769,10 @@ impl AssistantCreateParamsToolResourcesCodeInterpreter {
 impl crate::ResponseMeta for AssistantCreateParamsToolResourcesCodeInterpreter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1824,6 +1866,10 @@ impl AssistantCreateParamsToolResourcesFileSearch {
 impl crate::ResponseMeta for AssistantCreateParamsToolResourcesFileSearch {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1933,6 +1979,10 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStore {
 impl crate::ResponseMeta for AssistantCreateParamsToolResourcesFileSearchVectorStore {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -2081,7 +2131,7 @@ pub struct AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrate
     /// Always `auto`.
     ///
     /// Always `"auto"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -2089,7 +2139,7 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyAuto
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "auto".to_owned(),
+            r#type: Cow::Borrowed("auto"),
             ..Default::default()
         }
     }
@@ -2125,6 +2175,10 @@ impl crate::ResponseMeta
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default
@@ -2132,7 +2186,7 @@ impl Default
 {
     fn default() -> Self {
         Self {
-            r#type: "auto".to_owned(),
+            r#type: Cow::Borrowed("auto"),
             extra: ExtraFields::new(),
         }
     }
@@ -2178,7 +2232,7 @@ pub struct AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrate
     /// Always `static`.
     ///
     /// Always `"static"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `static` field.
     pub r#static: AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStaticChunkingStrategyStatic,
     extra: ExtraFields,
@@ -2190,7 +2244,7 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStat
         r#static: impl Into<AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStaticChunkingStrategyStatic>,
     ) -> Self {
         Self {
-            r#type: "static".to_owned(),
+            r#type: Cow::Borrowed("static"),
             r#static: r#static.into(),
             ..Default::default()
         }
@@ -2226,12 +2280,16 @@ impl crate::ResponseMeta for AssistantCreateParamsToolResourcesFileSearchVectorS
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStaticChunkingStrategy {
     fn default() -> Self {
         Self {
-            r#type: "static".to_owned(),
+            r#type: Cow::Borrowed("static"),
             r#static: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2324,6 +2382,10 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStat
 impl crate::ResponseMeta for AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStaticChunkingStrategyStatic {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -2747,6 +2809,10 @@ impl crate::ResponseMeta for AssistantUpdateParamsToolResources {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AssistantUpdateParamsToolResources {
@@ -2832,6 +2898,10 @@ impl crate::ResponseMeta for AssistantUpdateParamsToolResourcesCodeInterpreter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AssistantUpdateParamsToolResourcesCodeInterpreter {
@@ -2912,6 +2982,10 @@ impl AssistantUpdateParamsToolResourcesFileSearch {
 impl crate::ResponseMeta for AssistantUpdateParamsToolResourcesFileSearch {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -3063,6 +3137,10 @@ impl AssistantListParams {
 impl crate::ResponseMeta for AssistantListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde::Deserializer;
 use serde::Serialize;
@@ -191,6 +193,10 @@ impl SpeechCreateParams {
 impl crate::ResponseMeta for SpeechCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -527,6 +533,10 @@ impl crate::ResponseMeta for TranscriptionCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for TranscriptionCreateParams {
@@ -625,7 +635,7 @@ pub struct TranscriptionDiarized {
     /// The type of task that was run. Always `transcribe`.
     ///
     /// Always `"transcribe"`.
-    pub task: String,
+    pub task: Cow<'static, str>,
     /// Duration of the input audio in seconds.
     pub duration: f64,
     /// The concatenated transcript text for the entire audio input.
@@ -645,7 +655,7 @@ impl TranscriptionDiarized {
         segments: impl Into<Vec<TranscriptionDiarizedSegment>>,
     ) -> Self {
         Self {
-            task: "transcribe".to_owned(),
+            task: Cow::Borrowed("transcribe"),
             duration: duration.into(),
             text: text.into(),
             segments: segments.into(),
@@ -686,12 +696,16 @@ impl crate::ResponseMeta for TranscriptionDiarized {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for TranscriptionDiarized {
     fn default() -> Self {
         Self {
-            task: "transcribe".to_owned(),
+            task: Cow::Borrowed("transcribe"),
             duration: Default::default(),
             text: Default::default(),
             segments: Default::default(),
@@ -801,6 +815,10 @@ impl Transcription {
 impl crate::ResponseMeta for Transcription {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1043,6 +1061,10 @@ impl crate::ResponseMeta for TranscriptionVerbose {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for TranscriptionVerbose {
@@ -1178,6 +1200,10 @@ impl crate::ResponseMeta for TranslationCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for TranslationCreateParams {
@@ -1270,6 +1296,10 @@ impl crate::ResponseMeta for CreateTranslationResponseJson {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CreateTranslationResponseJson {
@@ -1360,6 +1390,10 @@ impl CreateTranslationResponseVerboseJson {
 impl crate::ResponseMeta for CreateTranslationResponseVerboseJson {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1464,6 +1498,10 @@ impl crate::ResponseMeta for CreateVoiceConsentRequest {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CreateVoiceConsentRequest {
@@ -1563,6 +1601,10 @@ impl crate::ResponseMeta for CreateVoiceRequest {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CreateVoiceRequest {
@@ -1607,7 +1649,7 @@ pub struct SpeechAudioDeltaEvent {
     /// The type of the event. Always `speech.audio.delta`.
     ///
     /// Always `"speech.audio.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A chunk of Base64-encoded audio data.
     pub audio: String,
     extra: ExtraFields,
@@ -1617,7 +1659,7 @@ impl SpeechAudioDeltaEvent {
     /// Creates a value from its required fields.
     pub fn new(audio: impl Into<String>) -> Self {
         Self {
-            r#type: "speech.audio.delta".to_owned(),
+            r#type: Cow::Borrowed("speech.audio.delta"),
             audio: audio.into(),
             ..Default::default()
         }
@@ -1653,12 +1695,16 @@ impl crate::ResponseMeta for SpeechAudioDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for SpeechAudioDeltaEvent {
     fn default() -> Self {
         Self {
-            r#type: "speech.audio.delta".to_owned(),
+            r#type: Cow::Borrowed("speech.audio.delta"),
             audio: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1703,7 +1749,7 @@ pub struct SpeechAudioDoneEvent {
     /// The type of the event. Always `speech.audio.done`.
     ///
     /// Always `"speech.audio.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Token usage statistics for the request.
     pub usage: SpeechAudioDoneEventUsage,
     extra: ExtraFields,
@@ -1713,7 +1759,7 @@ impl SpeechAudioDoneEvent {
     /// Creates a value from its required fields.
     pub fn new(usage: impl Into<SpeechAudioDoneEventUsage>) -> Self {
         Self {
-            r#type: "speech.audio.done".to_owned(),
+            r#type: Cow::Borrowed("speech.audio.done"),
             usage: usage.into(),
             ..Default::default()
         }
@@ -1749,12 +1795,16 @@ impl crate::ResponseMeta for SpeechAudioDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for SpeechAudioDoneEvent {
     fn default() -> Self {
         Self {
-            r#type: "speech.audio.done".to_owned(),
+            r#type: Cow::Borrowed("speech.audio.done"),
             usage: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1799,7 +1849,7 @@ pub struct TranscriptTextDeltaEvent {
     /// The type of the event. Always `transcript.text.delta`.
     ///
     /// Always `"transcript.text.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text delta that was additionally transcribed.
     pub delta: String,
     /// The log probabilities of the delta. Only included if you [create a transcription](https://platform.openai.com/docs/api-reference/audio/create-transcription) with the `include[]` parameter set to `logprobs`.
@@ -1813,7 +1863,7 @@ impl TranscriptTextDeltaEvent {
     /// Creates a value from its required fields.
     pub fn new(delta: impl Into<String>) -> Self {
         Self {
-            r#type: "transcript.text.delta".to_owned(),
+            r#type: Cow::Borrowed("transcript.text.delta"),
             delta: delta.into(),
             ..Default::default()
         }
@@ -1851,12 +1901,16 @@ impl crate::ResponseMeta for TranscriptTextDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for TranscriptTextDeltaEvent {
     fn default() -> Self {
         Self {
-            r#type: "transcript.text.delta".to_owned(),
+            r#type: Cow::Borrowed("transcript.text.delta"),
             delta: Default::default(),
             logprobs: Default::default(),
             segment_id: Default::default(),
@@ -1917,7 +1971,7 @@ pub struct TranscriptTextDoneEvent {
     /// The type of the event. Always `transcript.text.done`.
     ///
     /// Always `"transcript.text.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text that was transcribed.
     pub text: String,
     /// The languages detected in the audio. Returned by `gpt-transcribe`. An empty array indicates that no language could be reliably detected.
@@ -1933,7 +1987,7 @@ impl TranscriptTextDoneEvent {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "transcript.text.done".to_owned(),
+            r#type: Cow::Borrowed("transcript.text.done"),
             text: text.into(),
             ..Default::default()
         }
@@ -1972,12 +2026,16 @@ impl crate::ResponseMeta for TranscriptTextDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for TranscriptTextDoneEvent {
     fn default() -> Self {
         Self {
-            r#type: "transcript.text.done".to_owned(),
+            r#type: Cow::Borrowed("transcript.text.done"),
             text: Default::default(),
             languages: Default::default(),
             logprobs: Default::default(),
@@ -2043,7 +2101,7 @@ pub struct TranscriptTextSegmentEvent {
     /// The type of the event. Always `transcript.text.segment`.
     ///
     /// Always `"transcript.text.segment"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Unique identifier for the segment.
     pub id: String,
     /// Start timestamp of the segment in seconds.
@@ -2067,7 +2125,7 @@ impl TranscriptTextSegmentEvent {
         speaker: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "transcript.text.segment".to_owned(),
+            r#type: Cow::Borrowed("transcript.text.segment"),
             id: id.into(),
             start: start.into(),
             end: end.into(),
@@ -2111,12 +2169,16 @@ impl crate::ResponseMeta for TranscriptTextSegmentEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for TranscriptTextSegmentEvent {
     fn default() -> Self {
         Self {
-            r#type: "transcript.text.segment".to_owned(),
+            r#type: Cow::Borrowed("transcript.text.segment"),
             id: Default::default(),
             start: Default::default(),
             end: Default::default(),
@@ -2187,7 +2249,7 @@ pub struct TranscriptionDiarizedSegment {
     /// The type of the segment. Always `transcript.text.segment`.
     ///
     /// Always `"transcript.text.segment"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Unique identifier for the segment.
     pub id: String,
     /// Start timestamp of the segment in seconds.
@@ -2211,7 +2273,7 @@ impl TranscriptionDiarizedSegment {
         speaker: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "transcript.text.segment".to_owned(),
+            r#type: Cow::Borrowed("transcript.text.segment"),
             id: id.into(),
             start: start.into(),
             end: end.into(),
@@ -2255,12 +2317,16 @@ impl crate::ResponseMeta for TranscriptionDiarizedSegment {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for TranscriptionDiarizedSegment {
     fn default() -> Self {
         Self {
-            r#type: "transcript.text.segment".to_owned(),
+            r#type: Cow::Borrowed("transcript.text.segment"),
             id: Default::default(),
             start: Default::default(),
             end: Default::default(),
@@ -2429,6 +2495,10 @@ impl crate::ResponseMeta for TranscriptionSegment {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for TranscriptionSegment {
@@ -2554,6 +2624,10 @@ impl crate::ResponseMeta for TranscriptionWord {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for TranscriptionWord {
@@ -2638,6 +2712,10 @@ impl crate::ResponseMeta for UpdateVoiceConsentRequest {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for UpdateVoiceConsentRequest {
@@ -2676,7 +2754,7 @@ pub struct VoiceConsentDeletedResource {
     /// The `object` field.
     ///
     /// Always `"audio.voice_consent"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `deleted` field.
     pub deleted: bool,
     extra: ExtraFields,
@@ -2687,7 +2765,7 @@ impl VoiceConsentDeletedResource {
     pub fn new(id: impl Into<String>, deleted: impl Into<bool>) -> Self {
         Self {
             id: id.into(),
-            object: "audio.voice_consent".to_owned(),
+            object: Cow::Borrowed("audio.voice_consent"),
             deleted: deleted.into(),
             ..Default::default()
         }
@@ -2724,13 +2802,17 @@ impl crate::ResponseMeta for VoiceConsentDeletedResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for VoiceConsentDeletedResource {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "audio.voice_consent".to_owned(),
+            object: Cow::Borrowed("audio.voice_consent"),
             deleted: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2785,7 +2867,7 @@ pub struct VoiceConsentListResource {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// A consent recording used to authorize creation of a custom voice.
     pub data: Vec<VoiceConsentResource>,
     /// The `first_id` field.
@@ -2801,7 +2883,7 @@ impl VoiceConsentListResource {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<VoiceConsentResource>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             ..Default::default()
@@ -2841,12 +2923,16 @@ impl crate::ResponseMeta for VoiceConsentListResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for VoiceConsentListResource {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -2906,7 +2992,7 @@ pub struct VoiceConsentResource {
     /// The object type, which is always `audio.voice_consent`.
     ///
     /// Always `"audio.voice_consent"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The consent recording identifier.
     pub id: String,
     /// The label provided when the consent recording was uploaded.
@@ -2927,7 +3013,7 @@ impl VoiceConsentResource {
         created_at: impl Into<i64>,
     ) -> Self {
         Self {
-            object: "audio.voice_consent".to_owned(),
+            object: Cow::Borrowed("audio.voice_consent"),
             id: id.into(),
             name: name.into(),
             language: language.into(),
@@ -2969,12 +3055,16 @@ impl crate::ResponseMeta for VoiceConsentResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for VoiceConsentResource {
     fn default() -> Self {
         Self {
-            object: "audio.voice_consent".to_owned(),
+            object: Cow::Borrowed("audio.voice_consent"),
             id: Default::default(),
             name: Default::default(),
             language: Default::default(),
@@ -3040,7 +3130,7 @@ pub struct VoiceResource {
     /// The object type, which is always `audio.voice`.
     ///
     /// Always `"audio.voice"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The voice identifier, which can be referenced in API endpoints.
     pub id: String,
     /// The name of the voice.
@@ -3054,7 +3144,7 @@ impl VoiceResource {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, name: impl Into<String>, created_at: impl Into<i64>) -> Self {
         Self {
-            object: "audio.voice".to_owned(),
+            object: Cow::Borrowed("audio.voice"),
             id: id.into(),
             name: name.into(),
             created_at: created_at.into(),
@@ -3094,12 +3184,16 @@ impl crate::ResponseMeta for VoiceResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for VoiceResource {
     fn default() -> Self {
         Self {
-            object: "audio.voice".to_owned(),
+            object: Cow::Borrowed("audio.voice"),
             id: Default::default(),
             name: Default::default(),
             created_at: Default::default(),
@@ -3615,6 +3709,10 @@ impl crate::ResponseMeta for TranscriptionLogprob {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for TranscriptionLogprob {
@@ -3909,6 +4007,10 @@ impl crate::ResponseMeta for SpeechAudioDoneEventUsage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for SpeechAudioDoneEventUsage {
@@ -3998,6 +4100,10 @@ impl crate::ResponseMeta for TranscriptTextDeltaEventLogprob {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for TranscriptTextDeltaEventLogprob {
@@ -4086,6 +4192,10 @@ impl TranscriptTextDoneEventLogprob {
 impl crate::ResponseMeta for TranscriptTextDoneEventLogprob {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -4357,6 +4467,10 @@ impl ListVoiceConsentsParams {
 impl crate::ResponseMeta for ListVoiceConsentsParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 
@@ -31,7 +33,7 @@ pub struct Batch {
     /// The object type, which is always `batch`.
     ///
     /// Always `"batch"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The OpenAI API endpoint used by the batch.
     pub endpoint: String,
     /// Model ID used to process the batch, like `gpt-5-2025-08-07`. OpenAI
@@ -94,7 +96,7 @@ impl Batch {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "batch".to_owned(),
+            object: Cow::Borrowed("batch"),
             endpoint: endpoint.into(),
             input_file_id: input_file_id.into(),
             completion_window: completion_window.into(),
@@ -154,13 +156,17 @@ impl crate::ResponseMeta for Batch {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Batch {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "batch".to_owned(),
+            object: Cow::Borrowed("batch"),
             endpoint: Default::default(),
             model: Default::default(),
             errors: Default::default(),
@@ -357,6 +363,10 @@ impl crate::ResponseMeta for BatchError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BatchError {
@@ -405,7 +415,7 @@ pub struct BatchFileExpirationAfter {
     /// Anchor timestamp after which the expiration policy applies. Supported anchors: `created_at`. Note that the anchor is the file creation time, not the time the batch is created.
     ///
     /// Always `"created_at"`.
-    pub anchor: String,
+    pub anchor: Cow<'static, str>,
     /// The number of seconds after the anchor time that the file will expire. Must be between 3600 (1 hour) and 2592000 (30 days).
     pub seconds: i64,
     extra: ExtraFields,
@@ -415,7 +425,7 @@ impl BatchFileExpirationAfter {
     /// Creates a value from its required fields.
     pub fn new(seconds: impl Into<i64>) -> Self {
         Self {
-            anchor: "created_at".to_owned(),
+            anchor: Cow::Borrowed("created_at"),
             seconds: seconds.into(),
             ..Default::default()
         }
@@ -451,12 +461,16 @@ impl crate::ResponseMeta for BatchFileExpirationAfter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BatchFileExpirationAfter {
     fn default() -> Self {
         Self {
-            anchor: "created_at".to_owned(),
+            anchor: Cow::Borrowed("created_at"),
             seconds: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -549,6 +563,10 @@ impl crate::ResponseMeta for BatchRequestCounts {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BatchRequestCounts {
@@ -603,7 +621,7 @@ pub struct BatchCreateParams {
     /// The time frame within which the batch should be processed. Currently only `24h` is supported.
     ///
     /// Always `"24h"`.
-    pub completion_window: String,
+    pub completion_window: Cow<'static, str>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -622,7 +640,7 @@ impl BatchCreateParams {
         Self {
             input_file_id: input_file_id.into(),
             endpoint: endpoint.into(),
-            completion_window: "24h".to_owned(),
+            completion_window: Cow::Borrowed("24h"),
             metadata: Nullable::Absent,
             output_expires_after: Nullable::Absent,
             extra: ExtraFields::new(),
@@ -673,6 +691,10 @@ impl BatchCreateParams {
 impl crate::ResponseMeta for BatchCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -734,7 +756,7 @@ pub struct ListBatchesResponse {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -744,7 +766,7 @@ impl ListBatchesResponse {
         Self {
             data: data.into(),
             has_more: has_more.into(),
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             ..Default::default()
         }
     }
@@ -782,6 +804,10 @@ impl crate::ResponseMeta for ListBatchesResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ListBatchesResponse {
@@ -791,7 +817,7 @@ impl Default for ListBatchesResponse {
             first_id: Default::default(),
             last_id: Default::default(),
             has_more: Default::default(),
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             extra: ExtraFields::new(),
         }
     }
@@ -888,6 +914,10 @@ impl BatchErrors {
 impl crate::ResponseMeta for BatchErrors {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1060,6 +1090,10 @@ impl crate::ResponseMeta for BatchUsage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BatchUsage {
@@ -1171,6 +1205,10 @@ impl crate::ResponseMeta for BatchUsageInputTokensDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BatchUsageInputTokensDetails {
@@ -1246,6 +1284,10 @@ impl BatchUsageOutputTokensDetails {
 impl crate::ResponseMeta for BatchUsageOutputTokensDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1403,6 +1445,10 @@ impl BatchListParams {
 impl crate::ResponseMeta for BatchListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

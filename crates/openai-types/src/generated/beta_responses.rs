@@ -14,6 +14,7 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -40,7 +41,7 @@ pub struct BetaAdditionalTools {
     /// The type of the item. Always `additional_tools`.
     ///
     /// Always `"additional_tools"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the additional tools item.
     pub id: String,
     /// The role that provided the additional tools.
@@ -58,7 +59,7 @@ impl BetaAdditionalTools {
         tools: impl Into<Vec<BetaTool>>,
     ) -> Self {
         Self {
-            r#type: "additional_tools".to_owned(),
+            r#type: Cow::Borrowed("additional_tools"),
             id: id.into(),
             role: role.into(),
             tools: tools.into(),
@@ -99,13 +100,17 @@ impl crate::ResponseMeta for BetaAdditionalTools {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaAdditionalTools {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "additional_tools".to_owned(),
+            r#type: Cow::Borrowed("additional_tools"),
             id: Default::default(),
             role: Default::default(),
             tools: Default::default(),
@@ -168,11 +173,11 @@ pub struct BetaAdditionalToolsItemParam {
     /// The item type. Always `additional_tools`.
     ///
     /// Always `"additional_tools"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The role that provided the additional tools. Only `developer` is supported.
     ///
     /// Always `"developer"`.
-    pub role: String,
+    pub role: Cow<'static, str>,
     /// A list of additional tools made available at this item.
     pub tools: Vec<BetaTool>,
     extra: ExtraFields,
@@ -182,8 +187,8 @@ impl BetaAdditionalToolsItemParam {
     /// Creates a value from its required fields.
     pub fn new(tools: impl Into<Vec<BetaTool>>) -> Self {
         Self {
-            r#type: "additional_tools".to_owned(),
-            role: "developer".to_owned(),
+            r#type: Cow::Borrowed("additional_tools"),
+            role: Cow::Borrowed("developer"),
             tools: tools.into(),
             ..Default::default()
         }
@@ -234,6 +239,10 @@ impl crate::ResponseMeta for BetaAdditionalToolsItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaAdditionalToolsItemParam {
@@ -241,8 +250,8 @@ impl Default for BetaAdditionalToolsItemParam {
         Self {
             agent: Default::default(),
             id: Default::default(),
-            r#type: "additional_tools".to_owned(),
-            role: "developer".to_owned(),
+            r#type: Cow::Borrowed("additional_tools"),
+            role: Cow::Borrowed("developer"),
             tools: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -301,7 +310,7 @@ pub struct BetaAgentMessage {
     /// The type of the item. Always `agent_message`.
     ///
     /// Always `"agent_message"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the agent message.
     pub id: String,
     /// The sending agent identity.
@@ -322,7 +331,7 @@ impl BetaAgentMessage {
         content: impl Into<Vec<BetaAgentMessageContentItem>>,
     ) -> Self {
         Self {
-            r#type: "agent_message".to_owned(),
+            r#type: Cow::Borrowed("agent_message"),
             id: id.into(),
             author: author.into(),
             recipient: recipient.into(),
@@ -365,13 +374,17 @@ impl crate::ResponseMeta for BetaAgentMessage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaAgentMessage {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "agent_message".to_owned(),
+            r#type: Cow::Borrowed("agent_message"),
             id: Default::default(),
             author: Default::default(),
             recipient: Default::default(),
@@ -439,7 +452,7 @@ pub struct BetaAgentMessageItemParam {
     /// The item type. Always `agent_message`.
     ///
     /// Always `"agent_message"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sending agent identity.
     pub author: String,
     /// The destination agent identity.
@@ -457,7 +470,7 @@ impl BetaAgentMessageItemParam {
         content: impl Into<Vec<BetaAgentMessageItemParamContentItem>>,
     ) -> Self {
         Self {
-            r#type: "agent_message".to_owned(),
+            r#type: Cow::Borrowed("agent_message"),
             author: author.into(),
             recipient: recipient.into(),
             content: content.into(),
@@ -511,6 +524,10 @@ impl crate::ResponseMeta for BetaAgentMessageItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaAgentMessageItemParam {
@@ -518,7 +535,7 @@ impl Default for BetaAgentMessageItemParam {
         Self {
             agent: Default::default(),
             id: Default::default(),
-            r#type: "agent_message".to_owned(),
+            r#type: Cow::Borrowed("agent_message"),
             author: Default::default(),
             recipient: Default::default(),
             content: Default::default(),
@@ -620,6 +637,10 @@ impl BetaAgentTag {
 impl crate::ResponseMeta for BetaAgentTag {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -993,7 +1014,7 @@ pub struct BetaApplyPatchCreateFileOperation {
     /// Create a new file with the provided diff.
     ///
     /// Always `"create_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Path of the file to create.
     pub path: String,
     /// Diff to apply.
@@ -1005,7 +1026,7 @@ impl BetaApplyPatchCreateFileOperation {
     /// Creates a value from its required fields.
     pub fn new(path: impl Into<String>, diff: impl Into<String>) -> Self {
         Self {
-            r#type: "create_file".to_owned(),
+            r#type: Cow::Borrowed("create_file"),
             path: path.into(),
             diff: diff.into(),
             ..Default::default()
@@ -1043,12 +1064,16 @@ impl crate::ResponseMeta for BetaApplyPatchCreateFileOperation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaApplyPatchCreateFileOperation {
     fn default() -> Self {
         Self {
-            r#type: "create_file".to_owned(),
+            r#type: Cow::Borrowed("create_file"),
             path: Default::default(),
             diff: Default::default(),
             extra: ExtraFields::new(),
@@ -1098,7 +1123,7 @@ pub struct BetaApplyPatchCreateFileOperationParam {
     /// The operation type. Always `create_file`.
     ///
     /// Always `"create_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Path of the file to create relative to the workspace root.
     pub path: String,
     /// Unified diff content to apply when creating the file.
@@ -1110,7 +1135,7 @@ impl BetaApplyPatchCreateFileOperationParam {
     /// Creates a value from its required fields.
     pub fn new(path: impl Into<String>, diff: impl Into<String>) -> Self {
         Self {
-            r#type: "create_file".to_owned(),
+            r#type: Cow::Borrowed("create_file"),
             path: path.into(),
             diff: diff.into(),
             ..Default::default()
@@ -1148,12 +1173,16 @@ impl crate::ResponseMeta for BetaApplyPatchCreateFileOperationParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaApplyPatchCreateFileOperationParam {
     fn default() -> Self {
         Self {
-            r#type: "create_file".to_owned(),
+            r#type: Cow::Borrowed("create_file"),
             path: Default::default(),
             diff: Default::default(),
             extra: ExtraFields::new(),
@@ -1203,7 +1232,7 @@ pub struct BetaApplyPatchDeleteFileOperation {
     /// Delete the specified file.
     ///
     /// Always `"delete_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Path of the file to delete.
     pub path: String,
     extra: ExtraFields,
@@ -1213,7 +1242,7 @@ impl BetaApplyPatchDeleteFileOperation {
     /// Creates a value from its required fields.
     pub fn new(path: impl Into<String>) -> Self {
         Self {
-            r#type: "delete_file".to_owned(),
+            r#type: Cow::Borrowed("delete_file"),
             path: path.into(),
             ..Default::default()
         }
@@ -1249,12 +1278,16 @@ impl crate::ResponseMeta for BetaApplyPatchDeleteFileOperation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaApplyPatchDeleteFileOperation {
     fn default() -> Self {
         Self {
-            r#type: "delete_file".to_owned(),
+            r#type: Cow::Borrowed("delete_file"),
             path: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1299,7 +1332,7 @@ pub struct BetaApplyPatchDeleteFileOperationParam {
     /// The operation type. Always `delete_file`.
     ///
     /// Always `"delete_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Path of the file to delete relative to the workspace root.
     pub path: String,
     extra: ExtraFields,
@@ -1309,7 +1342,7 @@ impl BetaApplyPatchDeleteFileOperationParam {
     /// Creates a value from its required fields.
     pub fn new(path: impl Into<String>) -> Self {
         Self {
-            r#type: "delete_file".to_owned(),
+            r#type: Cow::Borrowed("delete_file"),
             path: path.into(),
             ..Default::default()
         }
@@ -1345,12 +1378,16 @@ impl crate::ResponseMeta for BetaApplyPatchDeleteFileOperationParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaApplyPatchDeleteFileOperationParam {
     fn default() -> Self {
         Self {
-            r#type: "delete_file".to_owned(),
+            r#type: Cow::Borrowed("delete_file"),
             path: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1516,7 +1553,7 @@ pub struct BetaApplyPatchToolCall {
     /// The type of the item. Always `apply_patch_call`.
     ///
     /// Always `"apply_patch_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the apply patch tool call. Populated when this item is returned via API.
     pub id: String,
     /// The unique ID of the apply patch tool call generated by the model.
@@ -1541,7 +1578,7 @@ impl BetaApplyPatchToolCall {
         operation: impl Into<BetaApplyPatchToolCallOperation>,
     ) -> Self {
         Self {
-            r#type: "apply_patch_call".to_owned(),
+            r#type: Cow::Borrowed("apply_patch_call"),
             id: id.into(),
             call_id: call_id.into(),
             status: status.into(),
@@ -1586,13 +1623,17 @@ impl crate::ResponseMeta for BetaApplyPatchToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaApplyPatchToolCall {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "apply_patch_call".to_owned(),
+            r#type: Cow::Borrowed("apply_patch_call"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -1668,7 +1709,7 @@ pub struct BetaApplyPatchToolCallItemParam {
     /// The type of the item. Always `apply_patch_call`.
     ///
     /// Always `"apply_patch_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `id` field.
     pub id: Nullable<String>,
     /// The unique ID of the apply patch tool call generated by the model.
@@ -1690,7 +1731,7 @@ impl BetaApplyPatchToolCallItemParam {
         operation: impl Into<BetaApplyPatchOperationParam>,
     ) -> Self {
         Self {
-            r#type: "apply_patch_call".to_owned(),
+            r#type: Cow::Borrowed("apply_patch_call"),
             call_id: call_id.into(),
             status: status.into(),
             operation: operation.into(),
@@ -1751,13 +1792,17 @@ impl crate::ResponseMeta for BetaApplyPatchToolCallItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaApplyPatchToolCallItemParam {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "apply_patch_call".to_owned(),
+            r#type: Cow::Borrowed("apply_patch_call"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -1828,7 +1873,7 @@ pub struct BetaApplyPatchToolCallOutput {
     /// The type of the item. Always `apply_patch_call_output`.
     ///
     /// Always `"apply_patch_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the apply patch tool call output. Populated when this item is returned via API.
     pub id: String,
     /// The unique ID of the apply patch tool call generated by the model.
@@ -1852,7 +1897,7 @@ impl BetaApplyPatchToolCallOutput {
         status: impl Into<BetaApplyPatchCallOutputStatus>,
     ) -> Self {
         Self {
-            r#type: "apply_patch_call_output".to_owned(),
+            r#type: Cow::Borrowed("apply_patch_call_output"),
             id: id.into(),
             call_id: call_id.into(),
             status: status.into(),
@@ -1896,13 +1941,17 @@ impl crate::ResponseMeta for BetaApplyPatchToolCallOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaApplyPatchToolCallOutput {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "apply_patch_call_output".to_owned(),
+            r#type: Cow::Borrowed("apply_patch_call_output"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -1984,7 +2033,7 @@ pub struct BetaApplyPatchToolCallOutputItemParam {
     /// The type of the item. Always `apply_patch_call_output`.
     ///
     /// Always `"apply_patch_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `id` field.
     pub id: Nullable<String>,
     /// The unique ID of the apply patch tool call generated by the model.
@@ -2005,7 +2054,7 @@ impl BetaApplyPatchToolCallOutputItemParam {
         status: impl Into<BetaApplyPatchCallOutputStatusParam>,
     ) -> Self {
         Self {
-            r#type: "apply_patch_call_output".to_owned(),
+            r#type: Cow::Borrowed("apply_patch_call_output"),
             call_id: call_id.into(),
             status: status.into(),
             ..Default::default()
@@ -2071,13 +2120,17 @@ impl crate::ResponseMeta for BetaApplyPatchToolCallOutputItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaApplyPatchToolCallOutputItemParam {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "apply_patch_call_output".to_owned(),
+            r#type: Cow::Borrowed("apply_patch_call_output"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -2152,7 +2205,7 @@ pub struct BetaApplyPatchToolParam {
     /// The type of the tool. Always `apply_patch`.
     ///
     /// Always `"apply_patch"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `allowed_callers` field.
     pub allowed_callers: Nullable<Vec<BetaCallableToolAllowedCaller>>,
     extra: ExtraFields,
@@ -2162,7 +2215,7 @@ impl BetaApplyPatchToolParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "apply_patch".to_owned(),
+            r#type: Cow::Borrowed("apply_patch"),
             ..Default::default()
         }
     }
@@ -2203,12 +2256,16 @@ impl crate::ResponseMeta for BetaApplyPatchToolParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaApplyPatchToolParam {
     fn default() -> Self {
         Self {
-            r#type: "apply_patch".to_owned(),
+            r#type: Cow::Borrowed("apply_patch"),
             allowed_callers: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2253,7 +2310,7 @@ pub struct BetaApplyPatchUpdateFileOperation {
     /// Update an existing file with the provided diff.
     ///
     /// Always `"update_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Path of the file to update.
     pub path: String,
     /// Diff to apply.
@@ -2265,7 +2322,7 @@ impl BetaApplyPatchUpdateFileOperation {
     /// Creates a value from its required fields.
     pub fn new(path: impl Into<String>, diff: impl Into<String>) -> Self {
         Self {
-            r#type: "update_file".to_owned(),
+            r#type: Cow::Borrowed("update_file"),
             path: path.into(),
             diff: diff.into(),
             ..Default::default()
@@ -2303,12 +2360,16 @@ impl crate::ResponseMeta for BetaApplyPatchUpdateFileOperation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaApplyPatchUpdateFileOperation {
     fn default() -> Self {
         Self {
-            r#type: "update_file".to_owned(),
+            r#type: Cow::Borrowed("update_file"),
             path: Default::default(),
             diff: Default::default(),
             extra: ExtraFields::new(),
@@ -2358,7 +2419,7 @@ pub struct BetaApplyPatchUpdateFileOperationParam {
     /// The operation type. Always `update_file`.
     ///
     /// Always `"update_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Path of the file to update relative to the workspace root.
     pub path: String,
     /// Unified diff content to apply to the existing file.
@@ -2370,7 +2431,7 @@ impl BetaApplyPatchUpdateFileOperationParam {
     /// Creates a value from its required fields.
     pub fn new(path: impl Into<String>, diff: impl Into<String>) -> Self {
         Self {
-            r#type: "update_file".to_owned(),
+            r#type: Cow::Borrowed("update_file"),
             path: path.into(),
             diff: diff.into(),
             ..Default::default()
@@ -2408,12 +2469,16 @@ impl crate::ResponseMeta for BetaApplyPatchUpdateFileOperationParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaApplyPatchUpdateFileOperationParam {
     fn default() -> Self {
         Self {
-            r#type: "update_file".to_owned(),
+            r#type: Cow::Borrowed("update_file"),
             path: Default::default(),
             diff: Default::default(),
             extra: ExtraFields::new(),
@@ -2463,7 +2528,7 @@ pub struct BetaApproximateLocation {
     /// The type of location approximation. Always `approximate`.
     ///
     /// Always `"approximate"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `country` field.
     pub country: Nullable<String>,
     /// The `region` field.
@@ -2479,7 +2544,7 @@ impl BetaApproximateLocation {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "approximate".to_owned(),
+            r#type: Cow::Borrowed("approximate"),
             ..Default::default()
         }
     }
@@ -2541,12 +2606,16 @@ impl crate::ResponseMeta for BetaApproximateLocation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaApproximateLocation {
     fn default() -> Self {
         Self {
-            r#type: "approximate".to_owned(),
+            r#type: Cow::Borrowed("approximate"),
             country: Default::default(),
             region: Default::default(),
             city: Default::default(),
@@ -2606,7 +2675,7 @@ pub struct BetaAutoCodeInterpreterToolParam {
     /// Always `auto`.
     ///
     /// Always `"auto"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// An optional list of uploaded files to make available to your code.
     pub file_ids: Nullable<Vec<String>>,
     /// The `memory_limit` field.
@@ -2620,7 +2689,7 @@ impl BetaAutoCodeInterpreterToolParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "auto".to_owned(),
+            r#type: Cow::Borrowed("auto"),
             ..Default::default()
         }
     }
@@ -2678,12 +2747,16 @@ impl crate::ResponseMeta for BetaAutoCodeInterpreterToolParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaAutoCodeInterpreterToolParam {
     fn default() -> Self {
         Self {
-            r#type: "auto".to_owned(),
+            r#type: Cow::Borrowed("auto"),
             file_ids: Default::default(),
             memory_limit: Default::default(),
             network_policy: Default::default(),
@@ -2836,7 +2909,7 @@ pub struct BetaClickParam {
     /// Specifies the event type. For a click action, this property is always `click`.
     ///
     /// Always `"click"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Indicates which mouse button was pressed during the click. One of `left`, `right`, `wheel`, `back`, or `forward`.
     pub button: BetaClickButtonType,
     /// The x-coordinate where the click occurred.
@@ -2856,7 +2929,7 @@ impl BetaClickParam {
         y: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "click".to_owned(),
+            r#type: Cow::Borrowed("click"),
             button: button.into(),
             x: x.into(),
             y: y.into(),
@@ -2903,12 +2976,16 @@ impl crate::ResponseMeta for BetaClickParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaClickParam {
     fn default() -> Self {
         Self {
-            r#type: "click".to_owned(),
+            r#type: Cow::Borrowed("click"),
             button: Default::default(),
             x: Default::default(),
             y: Default::default(),
@@ -2968,7 +3045,7 @@ pub struct BetaCodeInterpreterOutputImage {
     /// The type of the output. Always `image`.
     ///
     /// Always `"image"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The URL of the image output from the code interpreter.
     pub url: String,
     extra: ExtraFields,
@@ -2978,7 +3055,7 @@ impl BetaCodeInterpreterOutputImage {
     /// Creates a value from its required fields.
     pub fn new(url: impl Into<String>) -> Self {
         Self {
-            r#type: "image".to_owned(),
+            r#type: Cow::Borrowed("image"),
             url: url.into(),
             ..Default::default()
         }
@@ -3014,12 +3091,16 @@ impl crate::ResponseMeta for BetaCodeInterpreterOutputImage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaCodeInterpreterOutputImage {
     fn default() -> Self {
         Self {
-            r#type: "image".to_owned(),
+            r#type: Cow::Borrowed("image"),
             url: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3064,7 +3145,7 @@ pub struct BetaCodeInterpreterOutputLogs {
     /// The type of the output. Always `logs`.
     ///
     /// Always `"logs"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The logs output from the code interpreter.
     pub logs: String,
     extra: ExtraFields,
@@ -3074,7 +3155,7 @@ impl BetaCodeInterpreterOutputLogs {
     /// Creates a value from its required fields.
     pub fn new(logs: impl Into<String>) -> Self {
         Self {
-            r#type: "logs".to_owned(),
+            r#type: Cow::Borrowed("logs"),
             logs: logs.into(),
             ..Default::default()
         }
@@ -3110,12 +3191,16 @@ impl crate::ResponseMeta for BetaCodeInterpreterOutputLogs {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaCodeInterpreterOutputLogs {
     fn default() -> Self {
         Self {
-            r#type: "logs".to_owned(),
+            r#type: Cow::Borrowed("logs"),
             logs: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3160,7 +3245,7 @@ pub struct BetaCodeInterpreterTool {
     /// The type of the code interpreter tool. Always `code_interpreter`.
     ///
     /// Always `"code_interpreter"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The code interpreter container. Can be a container ID or an object that
     /// specifies uploaded file IDs to make available to your code, along with an
     /// optional `memory_limit` setting.
@@ -3174,7 +3259,7 @@ impl BetaCodeInterpreterTool {
     /// Creates a value from its required fields.
     pub fn new(container: impl Into<BetaCodeInterpreterToolContainer>) -> Self {
         Self {
-            r#type: "code_interpreter".to_owned(),
+            r#type: Cow::Borrowed("code_interpreter"),
             container: container.into(),
             ..Default::default()
         }
@@ -3217,12 +3302,16 @@ impl crate::ResponseMeta for BetaCodeInterpreterTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaCodeInterpreterTool {
     fn default() -> Self {
         Self {
-            r#type: "code_interpreter".to_owned(),
+            r#type: Cow::Borrowed("code_interpreter"),
             container: Default::default(),
             allowed_callers: Default::default(),
             extra: ExtraFields::new(),
@@ -3274,7 +3363,7 @@ pub struct BetaCodeInterpreterToolCall {
     /// The type of the code interpreter tool call. Always `code_interpreter_call`.
     ///
     /// Always `"code_interpreter_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the code interpreter tool call.
     pub id: String,
     /// The status of the code interpreter tool call. Valid values are `in_progress`, `completed`, `incomplete`, `interpreting`, and `failed`.
@@ -3296,7 +3385,7 @@ impl BetaCodeInterpreterToolCall {
         container_id: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "code_interpreter_call".to_owned(),
+            r#type: Cow::Borrowed("code_interpreter_call"),
             id: id.into(),
             status: status.into(),
             container_id: container_id.into(),
@@ -3359,13 +3448,17 @@ impl crate::ResponseMeta for BetaCodeInterpreterToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaCodeInterpreterToolCall {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "code_interpreter_call".to_owned(),
+            r#type: Cow::Borrowed("code_interpreter_call"),
             id: Default::default(),
             status: Default::default(),
             container_id: Default::default(),
@@ -3444,7 +3537,7 @@ pub struct BetaCompactedResponse {
     /// The object type. Always `response.compaction`.
     ///
     /// Always `"response.compaction"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The compacted list of output items.
     pub output: Vec<BetaItemField>,
     /// Unix timestamp (in seconds) when the compacted conversation was created.
@@ -3464,7 +3557,7 @@ impl BetaCompactedResponse {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "response.compaction".to_owned(),
+            object: Cow::Borrowed("response.compaction"),
             output: output.into(),
             created_at: created_at.into(),
             usage: usage.into(),
@@ -3505,13 +3598,17 @@ impl crate::ResponseMeta for BetaCompactedResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaCompactedResponse {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "response.compaction".to_owned(),
+            object: Cow::Borrowed("response.compaction"),
             output: Default::default(),
             created_at: Default::default(),
             usage: Default::default(),
@@ -3690,6 +3787,10 @@ impl crate::ResponseMeta for BetaResponseCompactParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaResponseCompactParams {
@@ -3756,7 +3857,7 @@ pub struct BetaCompactionBody {
     /// The type of the item. Always `compaction`.
     ///
     /// Always `"compaction"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the compaction item.
     pub id: String,
     /// The encrypted content that was produced by compaction.
@@ -3770,7 +3871,7 @@ impl BetaCompactionBody {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, encrypted_content: impl Into<String>) -> Self {
         Self {
-            r#type: "compaction".to_owned(),
+            r#type: Cow::Borrowed("compaction"),
             id: id.into(),
             encrypted_content: encrypted_content.into(),
             ..Default::default()
@@ -3810,13 +3911,17 @@ impl crate::ResponseMeta for BetaCompactionBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaCompactionBody {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "compaction".to_owned(),
+            r#type: Cow::Borrowed("compaction"),
             id: Default::default(),
             encrypted_content: Default::default(),
             created_by: Default::default(),
@@ -3884,7 +3989,7 @@ pub struct BetaCompactionSummaryItemParam {
     /// The type of the item. Always `compaction`.
     ///
     /// Always `"compaction"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The encrypted content of the compaction summary.
     pub encrypted_content: String,
     extra: ExtraFields,
@@ -3894,7 +3999,7 @@ impl BetaCompactionSummaryItemParam {
     /// Creates a value from its required fields.
     pub fn new(encrypted_content: impl Into<String>) -> Self {
         Self {
-            r#type: "compaction".to_owned(),
+            r#type: Cow::Borrowed("compaction"),
             encrypted_content: encrypted_content.into(),
             ..Default::default()
         }
@@ -3944,6 +4049,10 @@ impl crate::ResponseMeta for BetaCompactionSummaryItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaCompactionSummaryItemParam {
@@ -3951,7 +4060,7 @@ impl Default for BetaCompactionSummaryItemParam {
         Self {
             agent: Default::default(),
             id: Default::default(),
-            r#type: "compaction".to_owned(),
+            r#type: Cow::Borrowed("compaction"),
             encrypted_content: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4011,7 +4120,7 @@ pub struct BetaCompactionTriggerItemParam {
     /// The type of the item. Always `compaction_trigger`.
     ///
     /// Always `"compaction_trigger"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -4019,7 +4128,7 @@ impl BetaCompactionTriggerItemParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "compaction_trigger".to_owned(),
+            r#type: Cow::Borrowed("compaction_trigger"),
             ..Default::default()
         }
     }
@@ -4060,13 +4169,17 @@ impl crate::ResponseMeta for BetaCompactionTriggerItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaCompactionTriggerItemParam {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "compaction_trigger".to_owned(),
+            r#type: Cow::Borrowed("compaction_trigger"),
             extra: ExtraFields::new(),
         }
     }
@@ -4170,6 +4283,10 @@ impl crate::ResponseMeta for BetaComparisonFilter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaComparisonFilter {
@@ -4260,6 +4377,10 @@ impl BetaCompoundFilter {
 impl crate::ResponseMeta for BetaCompoundFilter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -4556,7 +4677,7 @@ pub struct BetaComputerCallOutputItemParam {
     /// The type of the computer tool call output. Always `computer_call_output`.
     ///
     /// Always `"computer_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A computer screenshot image used with the computer use tool.
     pub output: BetaComputerScreenshotImage,
     /// A pending safety check for the computer call.
@@ -4571,7 +4692,7 @@ impl BetaComputerCallOutputItemParam {
     pub fn new(call_id: impl Into<String>, output: impl Into<BetaComputerScreenshotImage>) -> Self {
         Self {
             call_id: call_id.into(),
-            r#type: "computer_call_output".to_owned(),
+            r#type: Cow::Borrowed("computer_call_output"),
             output: output.into(),
             ..Default::default()
         }
@@ -4639,6 +4760,10 @@ impl crate::ResponseMeta for BetaComputerCallOutputItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaComputerCallOutputItemParam {
@@ -4647,7 +4772,7 @@ impl Default for BetaComputerCallOutputItemParam {
             agent: Default::default(),
             id: Default::default(),
             call_id: Default::default(),
-            r#type: "computer_call_output".to_owned(),
+            r#type: Cow::Borrowed("computer_call_output"),
             output: Default::default(),
             acknowledged_safety_checks: Default::default(),
             status: Default::default(),
@@ -4829,6 +4954,10 @@ impl crate::ResponseMeta for BetaComputerCallSafetyCheckParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaComputerCallSafetyCheckParam {
@@ -4928,7 +5057,7 @@ pub struct BetaComputerScreenshotContent {
     /// Specifies the event type. For a computer screenshot, this property is always set to `computer_screenshot`.
     ///
     /// Always `"computer_screenshot"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `image_url` field.
     pub image_url: Nullable<String>,
     /// The `file_id` field.
@@ -4944,7 +5073,7 @@ impl BetaComputerScreenshotContent {
     /// Creates a value from its required fields.
     pub fn new(detail: impl Into<BetaImageDetail>) -> Self {
         Self {
-            r#type: "computer_screenshot".to_owned(),
+            r#type: Cow::Borrowed("computer_screenshot"),
             image_url: Nullable::Null,
             file_id: Nullable::Null,
             detail: detail.into(),
@@ -4985,12 +5114,16 @@ impl crate::ResponseMeta for BetaComputerScreenshotContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaComputerScreenshotContent {
     fn default() -> Self {
         Self {
-            r#type: "computer_screenshot".to_owned(),
+            r#type: Cow::Borrowed("computer_screenshot"),
             image_url: Default::default(),
             file_id: Default::default(),
             detail: Default::default(),
@@ -5061,7 +5194,7 @@ pub struct BetaComputerScreenshotImage {
     /// always set to `computer_screenshot`.
     ///
     /// Always `"computer_screenshot"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The URL of the screenshot image.
     pub image_url: Nullable<String>,
     /// The identifier of an uploaded file that contains the screenshot.
@@ -5073,7 +5206,7 @@ impl BetaComputerScreenshotImage {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "computer_screenshot".to_owned(),
+            r#type: Cow::Borrowed("computer_screenshot"),
             ..Default::default()
         }
     }
@@ -5121,12 +5254,16 @@ impl crate::ResponseMeta for BetaComputerScreenshotImage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaComputerScreenshotImage {
     fn default() -> Self {
         Self {
-            r#type: "computer_screenshot".to_owned(),
+            r#type: Cow::Borrowed("computer_screenshot"),
             image_url: Default::default(),
             file_id: Default::default(),
             extra: ExtraFields::new(),
@@ -5182,7 +5319,7 @@ pub struct BetaComputerTool {
     /// The type of the computer tool. Always `computer`.
     ///
     /// Always `"computer"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -5190,7 +5327,7 @@ impl BetaComputerTool {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "computer".to_owned(),
+            r#type: Cow::Borrowed("computer"),
             ..Default::default()
         }
     }
@@ -5224,12 +5361,16 @@ impl crate::ResponseMeta for BetaComputerTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaComputerTool {
     fn default() -> Self {
         Self {
-            r#type: "computer".to_owned(),
+            r#type: Cow::Borrowed("computer"),
             extra: ExtraFields::new(),
         }
     }
@@ -5272,7 +5413,7 @@ pub struct BetaComputerToolCall {
     /// The type of the computer call. Always `computer_call`.
     ///
     /// Always `"computer_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the computer call.
     pub id: String,
     /// An identifier used when responding to the tool call with output.
@@ -5299,7 +5440,7 @@ impl BetaComputerToolCall {
         status: impl Into<BetaComputerToolCallStatus>,
     ) -> Self {
         Self {
-            r#type: "computer_call".to_owned(),
+            r#type: Cow::Borrowed("computer_call"),
             id: id.into(),
             call_id: call_id.into(),
             pending_safety_checks: pending_safety_checks.into(),
@@ -5362,13 +5503,17 @@ impl crate::ResponseMeta for BetaComputerToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaComputerToolCall {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "computer_call".to_owned(),
+            r#type: Cow::Borrowed("computer_call"),
             id: Default::default(),
             call_id: Default::default(),
             action: Default::default(),
@@ -5453,7 +5598,7 @@ pub struct BetaComputerToolCallOutput {
     /// The type of the computer tool call output. Always `computer_call_output`.
     ///
     /// Always `"computer_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the computer tool call output.
     pub id: Nullable<String>,
     /// The ID of the computer tool call that produced the output.
@@ -5473,7 +5618,7 @@ impl BetaComputerToolCallOutput {
     /// Creates a value from its required fields.
     pub fn new(call_id: impl Into<String>, output: impl Into<BetaComputerScreenshotImage>) -> Self {
         Self {
-            r#type: "computer_call_output".to_owned(),
+            r#type: Cow::Borrowed("computer_call_output"),
             call_id: call_id.into(),
             output: output.into(),
             ..Default::default()
@@ -5515,13 +5660,17 @@ impl crate::ResponseMeta for BetaComputerToolCallOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaComputerToolCallOutput {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "computer_call_output".to_owned(),
+            r#type: Cow::Borrowed("computer_call_output"),
             id: Default::default(),
             call_id: Default::default(),
             acknowledged_safety_checks: Default::default(),
@@ -5602,7 +5751,7 @@ pub struct BetaComputerToolCallOutputResource {
     /// The type of the computer tool call output. Always `computer_call_output`.
     ///
     /// Always `"computer_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the computer call tool output.
     pub id: String,
     /// The ID of the computer tool call that produced the output.
@@ -5629,7 +5778,7 @@ impl BetaComputerToolCallOutputResource {
         status: impl Into<BetaComputerCallOutputStatus>,
     ) -> Self {
         Self {
-            r#type: "computer_call_output".to_owned(),
+            r#type: Cow::Borrowed("computer_call_output"),
             id: id.into(),
             call_id: call_id.into(),
             output: output.into(),
@@ -5674,13 +5823,17 @@ impl crate::ResponseMeta for BetaComputerToolCallOutputResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaComputerToolCallOutputResource {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "computer_call_output".to_owned(),
+            r#type: Cow::Borrowed("computer_call_output"),
             id: Default::default(),
             call_id: Default::default(),
             acknowledged_safety_checks: Default::default(),
@@ -5764,7 +5917,7 @@ pub struct BetaComputerUsePreviewTool {
     /// The type of the computer use tool. Always `computer_use_preview`.
     ///
     /// Always `"computer_use_preview"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The type of computer environment to control.
     pub environment: BetaComputerEnvironment,
     /// The width of the computer display.
@@ -5782,7 +5935,7 @@ impl BetaComputerUsePreviewTool {
         display_height: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "computer_use_preview".to_owned(),
+            r#type: Cow::Borrowed("computer_use_preview"),
             environment: environment.into(),
             display_width: display_width.into(),
             display_height: display_height.into(),
@@ -5822,12 +5975,16 @@ impl crate::ResponseMeta for BetaComputerUsePreviewTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaComputerUsePreviewTool {
     fn default() -> Self {
         Self {
-            r#type: "computer_use_preview".to_owned(),
+            r#type: Cow::Borrowed("computer_use_preview"),
             environment: Default::default(),
             display_width: Default::default(),
             display_height: Default::default(),
@@ -5888,7 +6045,7 @@ pub struct BetaContainerAutoParam {
     /// Automatically creates a container for this request
     ///
     /// Always `"container_auto"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// An optional list of uploaded files to make available to your code.
     pub file_ids: Nullable<Vec<String>>,
     /// The `memory_limit` field.
@@ -5904,7 +6061,7 @@ impl BetaContainerAutoParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "container_auto".to_owned(),
+            r#type: Cow::Borrowed("container_auto"),
             ..Default::default()
         }
     }
@@ -5966,12 +6123,16 @@ impl crate::ResponseMeta for BetaContainerAutoParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaContainerAutoParam {
     fn default() -> Self {
         Self {
-            r#type: "container_auto".to_owned(),
+            r#type: Cow::Borrowed("container_auto"),
             file_ids: Default::default(),
             memory_limit: Default::default(),
             network_policy: Default::default(),
@@ -6031,7 +6192,7 @@ pub struct BetaContainerFileCitationBody {
     /// The type of the container file citation. Always `container_file_citation`.
     ///
     /// Always `"container_file_citation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the container file.
     pub container_id: String,
     /// The ID of the file.
@@ -6055,7 +6216,7 @@ impl BetaContainerFileCitationBody {
         filename: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "container_file_citation".to_owned(),
+            r#type: Cow::Borrowed("container_file_citation"),
             container_id: container_id.into(),
             file_id: file_id.into(),
             start_index: start_index.into(),
@@ -6099,12 +6260,16 @@ impl crate::ResponseMeta for BetaContainerFileCitationBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaContainerFileCitationBody {
     fn default() -> Self {
         Self {
-            r#type: "container_file_citation".to_owned(),
+            r#type: Cow::Borrowed("container_file_citation"),
             container_id: Default::default(),
             file_id: Default::default(),
             start_index: Default::default(),
@@ -6175,7 +6340,7 @@ pub struct BetaContainerFileCitationParam {
     /// The citation type. Always `container_file_citation`.
     ///
     /// Always `"container_file_citation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the first character of the citation in the message.
     pub start_index: i64,
     /// The index of the last character of the citation in the message.
@@ -6199,7 +6364,7 @@ impl BetaContainerFileCitationParam {
         filename: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "container_file_citation".to_owned(),
+            r#type: Cow::Borrowed("container_file_citation"),
             start_index: start_index.into(),
             end_index: end_index.into(),
             container_id: container_id.into(),
@@ -6243,12 +6408,16 @@ impl crate::ResponseMeta for BetaContainerFileCitationParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaContainerFileCitationParam {
     fn default() -> Self {
         Self {
-            r#type: "container_file_citation".to_owned(),
+            r#type: Cow::Borrowed("container_file_citation"),
             start_index: Default::default(),
             end_index: Default::default(),
             container_id: Default::default(),
@@ -6370,7 +6539,7 @@ pub struct BetaContainerNetworkPolicyAllowlistParam {
     /// Allow outbound network access only to specified domains. Always `allowlist`.
     ///
     /// Always `"allowlist"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A list of allowed domains when type is `allowlist`.
     pub allowed_domains: Vec<String>,
     /// Optional domain-scoped secrets for allowlisted domains.
@@ -6382,7 +6551,7 @@ impl BetaContainerNetworkPolicyAllowlistParam {
     /// Creates a value from its required fields.
     pub fn new(allowed_domains: impl Into<Vec<String>>) -> Self {
         Self {
-            r#type: "allowlist".to_owned(),
+            r#type: Cow::Borrowed("allowlist"),
             allowed_domains: allowed_domains.into(),
             ..Default::default()
         }
@@ -6428,12 +6597,16 @@ impl crate::ResponseMeta for BetaContainerNetworkPolicyAllowlistParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaContainerNetworkPolicyAllowlistParam {
     fn default() -> Self {
         Self {
-            r#type: "allowlist".to_owned(),
+            r#type: Cow::Borrowed("allowlist"),
             allowed_domains: Default::default(),
             domain_secrets: Default::default(),
             extra: ExtraFields::new(),
@@ -6483,7 +6656,7 @@ pub struct BetaContainerNetworkPolicyDisabledParam {
     /// Disable outbound network access. Always `disabled`.
     ///
     /// Always `"disabled"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -6491,7 +6664,7 @@ impl BetaContainerNetworkPolicyDisabledParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "disabled".to_owned(),
+            r#type: Cow::Borrowed("disabled"),
             ..Default::default()
         }
     }
@@ -6525,12 +6698,16 @@ impl crate::ResponseMeta for BetaContainerNetworkPolicyDisabledParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaContainerNetworkPolicyDisabledParam {
     fn default() -> Self {
         Self {
-            r#type: "disabled".to_owned(),
+            r#type: Cow::Borrowed("disabled"),
             extra: ExtraFields::new(),
         }
     }
@@ -6622,6 +6799,10 @@ impl crate::ResponseMeta for BetaContainerNetworkPolicyDomainSecretParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaContainerNetworkPolicyDomainSecretParam {
@@ -6666,7 +6847,7 @@ pub struct BetaContainerReferenceParam {
     /// References a container created with the /v1/containers endpoint
     ///
     /// Always `"container_reference"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the referenced container.
     pub container_id: String,
     extra: ExtraFields,
@@ -6676,7 +6857,7 @@ impl BetaContainerReferenceParam {
     /// Creates a value from its required fields.
     pub fn new(container_id: impl Into<String>) -> Self {
         Self {
-            r#type: "container_reference".to_owned(),
+            r#type: Cow::Borrowed("container_reference"),
             container_id: container_id.into(),
             ..Default::default()
         }
@@ -6712,12 +6893,16 @@ impl crate::ResponseMeta for BetaContainerReferenceParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaContainerReferenceParam {
     fn default() -> Self {
         Self {
-            r#type: "container_reference".to_owned(),
+            r#type: Cow::Borrowed("container_reference"),
             container_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -6768,7 +6953,7 @@ pub struct BetaContainerReferenceResource {
     /// The environment type. Always `container_reference`.
     ///
     /// Always `"container_reference"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `container_id` field.
     pub container_id: String,
     extra: ExtraFields,
@@ -6778,7 +6963,7 @@ impl BetaContainerReferenceResource {
     /// Creates a value from its required fields.
     pub fn new(container_id: impl Into<String>) -> Self {
         Self {
-            r#type: "container_reference".to_owned(),
+            r#type: Cow::Borrowed("container_reference"),
             container_id: container_id.into(),
             ..Default::default()
         }
@@ -6814,12 +6999,16 @@ impl crate::ResponseMeta for BetaContainerReferenceResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaContainerReferenceResource {
     fn default() -> Self {
         Self {
-            r#type: "container_reference".to_owned(),
+            r#type: Cow::Borrowed("container_reference"),
             container_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -7128,6 +7317,10 @@ impl crate::ResponseMeta for BetaContextManagementParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaContextManagementParam {
@@ -7280,6 +7473,10 @@ impl crate::ResponseMeta for BetaConversationParam2 {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaConversationParam2 {
@@ -7359,6 +7556,10 @@ impl BetaCoordParam {
 impl crate::ResponseMeta for BetaCoordParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -7471,6 +7672,10 @@ impl BetaCreateModelResponseProperties {
 impl crate::ResponseMeta for BetaCreateModelResponseProperties {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -7912,6 +8117,10 @@ impl crate::ResponseMeta for BetaResponseCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaResponseCreateParams {
@@ -8072,7 +8281,7 @@ pub struct BetaCustomGrammarFormatParam {
     /// Grammar format. Always `grammar`.
     ///
     /// Always `"grammar"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The syntax of the grammar definition. One of `lark` or `regex`.
     pub syntax: BetaGrammarSyntax1,
     /// The grammar definition.
@@ -8084,7 +8293,7 @@ impl BetaCustomGrammarFormatParam {
     /// Creates a value from its required fields.
     pub fn new(syntax: impl Into<BetaGrammarSyntax1>, definition: impl Into<String>) -> Self {
         Self {
-            r#type: "grammar".to_owned(),
+            r#type: Cow::Borrowed("grammar"),
             syntax: syntax.into(),
             definition: definition.into(),
             ..Default::default()
@@ -8122,12 +8331,16 @@ impl crate::ResponseMeta for BetaCustomGrammarFormatParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaCustomGrammarFormatParam {
     fn default() -> Self {
         Self {
-            r#type: "grammar".to_owned(),
+            r#type: Cow::Borrowed("grammar"),
             syntax: Default::default(),
             definition: Default::default(),
             extra: ExtraFields::new(),
@@ -8177,7 +8390,7 @@ pub struct BetaCustomTextFormatParam {
     /// Unconstrained text format. Always `text`.
     ///
     /// Always `"text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -8185,7 +8398,7 @@ impl BetaCustomTextFormatParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             ..Default::default()
         }
     }
@@ -8219,12 +8432,16 @@ impl crate::ResponseMeta for BetaCustomTextFormatParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaCustomTextFormatParam {
     fn default() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             extra: ExtraFields::new(),
         }
     }
@@ -8266,7 +8483,7 @@ pub struct BetaCustomToolCall {
     /// The type of the custom tool call. Always `custom_tool_call`.
     ///
     /// Always `"custom_tool_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the custom tool call in the OpenAI platform.
     pub id: Nullable<String>,
     /// An identifier used to map this custom tool call to a tool call output.
@@ -8290,7 +8507,7 @@ impl BetaCustomToolCall {
         input: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "custom_tool_call".to_owned(),
+            r#type: Cow::Borrowed("custom_tool_call"),
             call_id: call_id.into(),
             name: name.into(),
             input: input.into(),
@@ -8358,13 +8575,17 @@ impl crate::ResponseMeta for BetaCustomToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaCustomToolCall {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "custom_tool_call".to_owned(),
+            r#type: Cow::Borrowed("custom_tool_call"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -8440,7 +8661,7 @@ pub struct BetaCustomToolCallOutput {
     /// The type of the custom tool call output. Always `custom_tool_call_output`.
     ///
     /// Always `"custom_tool_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the custom tool call output in the OpenAI platform.
     pub id: Nullable<String>,
     /// The call ID, used to map this custom tool call output to a custom tool call.
@@ -8460,7 +8681,7 @@ impl BetaCustomToolCallOutput {
         output: impl Into<BetaCustomToolCallOutputOutput>,
     ) -> Self {
         Self {
-            r#type: "custom_tool_call_output".to_owned(),
+            r#type: Cow::Borrowed("custom_tool_call_output"),
             call_id: call_id.into(),
             output: output.into(),
             ..Default::default()
@@ -8519,13 +8740,17 @@ impl crate::ResponseMeta for BetaCustomToolCallOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaCustomToolCallOutput {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "custom_tool_call_output".to_owned(),
+            r#type: Cow::Borrowed("custom_tool_call_output"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -8597,7 +8822,7 @@ pub struct BetaCustomToolCallOutputResource {
     /// The type of the custom tool call output. Always `custom_tool_call_output`.
     ///
     /// Always `"custom_tool_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the custom tool call output item.
     pub id: String,
     /// The call ID, used to map this custom tool call output to a custom tool call.
@@ -8624,7 +8849,7 @@ impl BetaCustomToolCallOutputResource {
         status: impl Into<BetaFunctionCallOutputStatusEnum>,
     ) -> Self {
         Self {
-            r#type: "custom_tool_call_output".to_owned(),
+            r#type: Cow::Borrowed("custom_tool_call_output"),
             id: id.into(),
             call_id: call_id.into(),
             output: output.into(),
@@ -8669,13 +8894,17 @@ impl crate::ResponseMeta for BetaCustomToolCallOutputResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaCustomToolCallOutputResource {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "custom_tool_call_output".to_owned(),
+            r#type: Cow::Borrowed("custom_tool_call_output"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -8757,7 +8986,7 @@ pub struct BetaCustomToolCallResource {
     /// The type of the custom tool call. Always `custom_tool_call`.
     ///
     /// Always `"custom_tool_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the custom tool call item.
     pub id: String,
     /// An identifier used to map this custom tool call to a tool call output.
@@ -8788,7 +9017,7 @@ impl BetaCustomToolCallResource {
         status: impl Into<BetaFunctionCallStatus>,
     ) -> Self {
         Self {
-            r#type: "custom_tool_call".to_owned(),
+            r#type: Cow::Borrowed("custom_tool_call"),
             id: id.into(),
             call_id: call_id.into(),
             name: name.into(),
@@ -8836,13 +9065,17 @@ impl crate::ResponseMeta for BetaCustomToolCallResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaCustomToolCallResource {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "custom_tool_call".to_owned(),
+            r#type: Cow::Borrowed("custom_tool_call"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -8926,7 +9159,7 @@ pub struct BetaCustomToolParam {
     /// The type of the custom tool. Always `custom`.
     ///
     /// Always `"custom"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the custom tool, used to identify it in tool calls.
     pub name: String,
     /// Optional description of the custom tool, used to provide more context.
@@ -8944,7 +9177,7 @@ impl BetaCustomToolParam {
     /// Creates a value from its required fields.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             name: name.into(),
             ..Default::default()
         }
@@ -9008,12 +9241,16 @@ impl crate::ResponseMeta for BetaCustomToolParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaCustomToolParam {
     fn default() -> Self {
         Self {
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             name: Default::default(),
             description: Default::default(),
             format: Default::default(),
@@ -9129,7 +9366,7 @@ pub struct BetaDirectToolCallCaller {
     /// The `type` field.
     ///
     /// Always `"direct"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -9137,7 +9374,7 @@ impl BetaDirectToolCallCaller {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "direct".to_owned(),
+            r#type: Cow::Borrowed("direct"),
             ..Default::default()
         }
     }
@@ -9171,12 +9408,16 @@ impl crate::ResponseMeta for BetaDirectToolCallCaller {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaDirectToolCallCaller {
     fn default() -> Self {
         Self {
-            r#type: "direct".to_owned(),
+            r#type: Cow::Borrowed("direct"),
             extra: ExtraFields::new(),
         }
     }
@@ -9216,7 +9457,7 @@ pub struct BetaDirectToolCallCallerParam {
     /// The caller type. Always `direct`.
     ///
     /// Always `"direct"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -9224,7 +9465,7 @@ impl BetaDirectToolCallCallerParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "direct".to_owned(),
+            r#type: Cow::Borrowed("direct"),
             ..Default::default()
         }
     }
@@ -9258,12 +9499,16 @@ impl crate::ResponseMeta for BetaDirectToolCallCallerParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaDirectToolCallCallerParam {
     fn default() -> Self {
         Self {
-            r#type: "direct".to_owned(),
+            r#type: Cow::Borrowed("direct"),
             extra: ExtraFields::new(),
         }
     }
@@ -9303,7 +9548,7 @@ pub struct BetaDoubleClickAction {
     /// Specifies the event type. For a double click action, this property is always set to `double_click`.
     ///
     /// Always `"double_click"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The x-coordinate where the double click occurred.
     pub x: i64,
     /// The y-coordinate where the double click occurred.
@@ -9317,7 +9562,7 @@ impl BetaDoubleClickAction {
     /// Creates a value from its required fields.
     pub fn new(x: impl Into<i64>, y: impl Into<i64>) -> Self {
         Self {
-            r#type: "double_click".to_owned(),
+            r#type: Cow::Borrowed("double_click"),
             x: x.into(),
             y: y.into(),
             keys: Nullable::Null,
@@ -9363,12 +9608,16 @@ impl crate::ResponseMeta for BetaDoubleClickAction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaDoubleClickAction {
     fn default() -> Self {
         Self {
-            r#type: "double_click".to_owned(),
+            r#type: Cow::Borrowed("double_click"),
             x: Default::default(),
             y: Default::default(),
             keys: Default::default(),
@@ -9423,7 +9672,7 @@ pub struct BetaDragParam {
     /// Specifies the event type. For a drag action, this property is always set to `drag`.
     ///
     /// Always `"drag"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// An array of coordinates representing the path of the drag action. Coordinates will appear as an array of objects, eg
     /// ```text
     /// [
@@ -9441,7 +9690,7 @@ impl BetaDragParam {
     /// Creates a value from its required fields.
     pub fn new(path: impl Into<Vec<BetaCoordParam>>) -> Self {
         Self {
-            r#type: "drag".to_owned(),
+            r#type: Cow::Borrowed("drag"),
             path: path.into(),
             ..Default::default()
         }
@@ -9484,12 +9733,16 @@ impl crate::ResponseMeta for BetaDragParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaDragParam {
     fn default() -> Self {
         Self {
-            r#type: "drag".to_owned(),
+            r#type: Cow::Borrowed("drag"),
             path: Default::default(),
             keys: Default::default(),
             extra: ExtraFields::new(),
@@ -9612,6 +9865,10 @@ impl crate::ResponseMeta for BetaEasyInputMessage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaEasyInputMessage {
@@ -9694,6 +9951,10 @@ impl crate::ResponseMeta for BetaEmptyModelParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaEmptyModelParam {
@@ -9722,7 +9983,7 @@ pub struct BetaEncryptedContent {
     /// The type of the input item. Always `encrypted_content`.
     ///
     /// Always `"encrypted_content"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Opaque encrypted content.
     pub encrypted_content: String,
     extra: ExtraFields,
@@ -9732,7 +9993,7 @@ impl BetaEncryptedContent {
     /// Creates a value from its required fields.
     pub fn new(encrypted_content: impl Into<String>) -> Self {
         Self {
-            r#type: "encrypted_content".to_owned(),
+            r#type: Cow::Borrowed("encrypted_content"),
             encrypted_content: encrypted_content.into(),
             ..Default::default()
         }
@@ -9768,12 +10029,16 @@ impl crate::ResponseMeta for BetaEncryptedContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaEncryptedContent {
     fn default() -> Self {
         Self {
-            r#type: "encrypted_content".to_owned(),
+            r#type: Cow::Borrowed("encrypted_content"),
             encrypted_content: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -9823,7 +10088,7 @@ pub struct BetaEncryptedContentParam {
     /// The type of the input item. Always `encrypted_content`.
     ///
     /// Always `"encrypted_content"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Opaque encrypted content.
     pub encrypted_content: String,
     extra: ExtraFields,
@@ -9833,7 +10098,7 @@ impl BetaEncryptedContentParam {
     /// Creates a value from its required fields.
     pub fn new(encrypted_content: impl Into<String>) -> Self {
         Self {
-            r#type: "encrypted_content".to_owned(),
+            r#type: Cow::Borrowed("encrypted_content"),
             encrypted_content: encrypted_content.into(),
             ..Default::default()
         }
@@ -9869,12 +10134,16 @@ impl crate::ResponseMeta for BetaEncryptedContentParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaEncryptedContentParam {
     fn default() -> Self {
         Self {
-            r#type: "encrypted_content".to_owned(),
+            r#type: Cow::Borrowed("encrypted_content"),
             encrypted_content: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -9975,6 +10244,10 @@ impl BetaError {
 impl crate::ResponseMeta for BetaError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -10079,6 +10352,10 @@ impl crate::ResponseMeta for BetaErrorPayload {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaErrorPayload {
@@ -10131,7 +10408,7 @@ pub struct BetaFileCitationBody {
     /// The type of the file citation. Always `file_citation`.
     ///
     /// Always `"file_citation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the file.
     pub file_id: String,
     /// The index of the file in the list of files.
@@ -10149,7 +10426,7 @@ impl BetaFileCitationBody {
         filename: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "file_citation".to_owned(),
+            r#type: Cow::Borrowed("file_citation"),
             file_id: file_id.into(),
             index: index.into(),
             filename: filename.into(),
@@ -10189,12 +10466,16 @@ impl crate::ResponseMeta for BetaFileCitationBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFileCitationBody {
     fn default() -> Self {
         Self {
-            r#type: "file_citation".to_owned(),
+            r#type: Cow::Borrowed("file_citation"),
             file_id: Default::default(),
             index: Default::default(),
             filename: Default::default(),
@@ -10249,7 +10530,7 @@ pub struct BetaFileCitationParam {
     /// The citation type. Always `file_citation`.
     ///
     /// Always `"file_citation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the file in the list of files.
     pub index: i64,
     /// The ID of the file.
@@ -10267,7 +10548,7 @@ impl BetaFileCitationParam {
         filename: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "file_citation".to_owned(),
+            r#type: Cow::Borrowed("file_citation"),
             index: index.into(),
             file_id: file_id.into(),
             filename: filename.into(),
@@ -10307,12 +10588,16 @@ impl crate::ResponseMeta for BetaFileCitationParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFileCitationParam {
     fn default() -> Self {
         Self {
-            r#type: "file_citation".to_owned(),
+            r#type: Cow::Borrowed("file_citation"),
             index: Default::default(),
             file_id: Default::default(),
             filename: Default::default(),
@@ -10461,7 +10746,7 @@ pub struct BetaFilePath {
     /// The type of the file path. Always `file_path`.
     ///
     /// Always `"file_path"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the file.
     pub file_id: String,
     /// The index of the file in the list of files.
@@ -10473,7 +10758,7 @@ impl BetaFilePath {
     /// Creates a value from its required fields.
     pub fn new(file_id: impl Into<String>, index: impl Into<i64>) -> Self {
         Self {
-            r#type: "file_path".to_owned(),
+            r#type: Cow::Borrowed("file_path"),
             file_id: file_id.into(),
             index: index.into(),
             ..Default::default()
@@ -10511,12 +10796,16 @@ impl crate::ResponseMeta for BetaFilePath {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFilePath {
     fn default() -> Self {
         Self {
-            r#type: "file_path".to_owned(),
+            r#type: Cow::Borrowed("file_path"),
             file_id: Default::default(),
             index: Default::default(),
             extra: ExtraFields::new(),
@@ -10566,7 +10855,7 @@ pub struct BetaFileSearchTool {
     /// The type of the file search tool. Always `file_search`.
     ///
     /// Always `"file_search"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The IDs of the vector stores to search.
     pub vector_store_ids: Vec<String>,
     /// The maximum number of results to return. This number should be between 1 and 50 inclusive.
@@ -10582,7 +10871,7 @@ impl BetaFileSearchTool {
     /// Creates a value from its required fields.
     pub fn new(vector_store_ids: impl Into<Vec<String>>) -> Self {
         Self {
-            r#type: "file_search".to_owned(),
+            r#type: Cow::Borrowed("file_search"),
             vector_store_ids: vector_store_ids.into(),
             ..Default::default()
         }
@@ -10639,12 +10928,16 @@ impl crate::ResponseMeta for BetaFileSearchTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFileSearchTool {
     fn default() -> Self {
         Self {
-            r#type: "file_search".to_owned(),
+            r#type: Cow::Borrowed("file_search"),
             vector_store_ids: Default::default(),
             max_num_results: Default::default(),
             ranking_options: Default::default(),
@@ -10709,7 +11002,7 @@ pub struct BetaFileSearchToolCall {
     /// The type of the file search tool call. Always `file_search_call`.
     ///
     /// Always `"file_search_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The status of the file search tool call. One of `in_progress`,
     /// `searching`, `incomplete` or `failed`,
     pub status: BetaFileSearchToolCallStatus,
@@ -10729,7 +11022,7 @@ impl BetaFileSearchToolCall {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "file_search_call".to_owned(),
+            r#type: Cow::Borrowed("file_search_call"),
             status: status.into(),
             queries: queries.into(),
             ..Default::default()
@@ -10782,6 +11075,10 @@ impl crate::ResponseMeta for BetaFileSearchToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFileSearchToolCall {
@@ -10789,7 +11086,7 @@ impl Default for BetaFileSearchToolCall {
         Self {
             agent: Default::default(),
             id: Default::default(),
-            r#type: "file_search_call".to_owned(),
+            r#type: Cow::Borrowed("file_search_call"),
             status: Default::default(),
             queries: Default::default(),
             results: Default::default(),
@@ -11150,7 +11447,7 @@ pub struct BetaFunctionCallOutputItemParam {
     /// The type of the function tool call output. Always `function_call_output`.
     ///
     /// Always `"function_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Text, image, or file output of the function tool call.
     pub output: BetaFunctionCallOutputItemParamOutput,
     /// The `name` field.
@@ -11168,7 +11465,7 @@ impl BetaFunctionCallOutputItemParam {
     /// Creates a value from its required fields.
     pub fn new(output: impl Into<BetaFunctionCallOutputItemParamOutput>) -> Self {
         Self {
-            r#type: "function_call_output".to_owned(),
+            r#type: Cow::Borrowed("function_call_output"),
             output: output.into(),
             ..Default::default()
         }
@@ -11253,6 +11550,10 @@ impl crate::ResponseMeta for BetaFunctionCallOutputItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFunctionCallOutputItemParam {
@@ -11261,7 +11562,7 @@ impl Default for BetaFunctionCallOutputItemParam {
             agent: Default::default(),
             id: Default::default(),
             call_id: Default::default(),
-            r#type: "function_call_output".to_owned(),
+            r#type: Cow::Borrowed("function_call_output"),
             output: Default::default(),
             name: Default::default(),
             namespace: Default::default(),
@@ -11486,6 +11787,10 @@ impl crate::ResponseMeta for BetaFunctionShellAction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaFunctionShellAction {
@@ -11588,6 +11893,10 @@ impl crate::ResponseMeta for BetaFunctionShellActionParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaFunctionShellActionParam {
@@ -11634,7 +11943,7 @@ pub struct BetaFunctionShellCall {
     /// The type of the item. Always `shell_call`.
     ///
     /// Always `"shell_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the shell tool call. Populated when this item is returned via API.
     pub id: String,
     /// The unique ID of the shell tool call generated by the model.
@@ -11661,7 +11970,7 @@ impl BetaFunctionShellCall {
         status: impl Into<BetaFunctionShellCallStatus>,
     ) -> Self {
         Self {
-            r#type: "shell_call".to_owned(),
+            r#type: Cow::Borrowed("shell_call"),
             id: id.into(),
             call_id: call_id.into(),
             action: action.into(),
@@ -11708,13 +12017,17 @@ impl crate::ResponseMeta for BetaFunctionShellCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFunctionShellCall {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "shell_call".to_owned(),
+            r#type: Cow::Borrowed("shell_call"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -11801,7 +12114,7 @@ pub struct BetaFunctionShellCallItemParam {
     /// The type of the item. Always `shell_call`.
     ///
     /// Always `"shell_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The shell commands and limits that describe how to run the tool call.
     pub action: BetaFunctionShellActionParam,
     /// Status values reported for shell tool calls.
@@ -11819,7 +12132,7 @@ impl BetaFunctionShellCallItemParam {
     ) -> Self {
         Self {
             call_id: call_id.into(),
-            r#type: "shell_call".to_owned(),
+            r#type: Cow::Borrowed("shell_call"),
             action: action.into(),
             ..Default::default()
         }
@@ -11894,6 +12207,10 @@ impl crate::ResponseMeta for BetaFunctionShellCallItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFunctionShellCallItemParam {
@@ -11903,7 +12220,7 @@ impl Default for BetaFunctionShellCallItemParam {
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
-            r#type: "shell_call".to_owned(),
+            r#type: Cow::Borrowed("shell_call"),
             action: Default::default(),
             status: Default::default(),
             environment: Default::default(),
@@ -12023,7 +12340,7 @@ pub struct BetaFunctionShellCallOutput {
     /// The type of the shell call output. Always `shell_call_output`.
     ///
     /// Always `"shell_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the shell call output. Populated when this item is returned via API.
     pub id: String,
     /// The unique ID of the shell tool call generated by the model.
@@ -12050,7 +12367,7 @@ impl BetaFunctionShellCallOutput {
         output: impl Into<Vec<BetaFunctionShellCallOutputContent>>,
     ) -> Self {
         Self {
-            r#type: "shell_call_output".to_owned(),
+            r#type: Cow::Borrowed("shell_call_output"),
             id: id.into(),
             call_id: call_id.into(),
             status: status.into(),
@@ -12097,13 +12414,17 @@ impl crate::ResponseMeta for BetaFunctionShellCallOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFunctionShellCallOutput {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "shell_call_output".to_owned(),
+            r#type: Cow::Borrowed("shell_call_output"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -12237,6 +12558,10 @@ impl crate::ResponseMeta for BetaFunctionShellCallOutputContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaFunctionShellCallOutputContent {
@@ -12337,6 +12662,10 @@ impl crate::ResponseMeta for BetaFunctionShellCallOutputContentParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaFunctionShellCallOutputContentParam {
@@ -12381,7 +12710,7 @@ pub struct BetaFunctionShellCallOutputExitOutcome {
     /// The outcome type. Always `exit`.
     ///
     /// Always `"exit"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Exit code from the shell process.
     pub exit_code: i64,
     extra: ExtraFields,
@@ -12391,7 +12720,7 @@ impl BetaFunctionShellCallOutputExitOutcome {
     /// Creates a value from its required fields.
     pub fn new(exit_code: impl Into<i64>) -> Self {
         Self {
-            r#type: "exit".to_owned(),
+            r#type: Cow::Borrowed("exit"),
             exit_code: exit_code.into(),
             ..Default::default()
         }
@@ -12427,12 +12756,16 @@ impl crate::ResponseMeta for BetaFunctionShellCallOutputExitOutcome {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFunctionShellCallOutputExitOutcome {
     fn default() -> Self {
         Self {
-            r#type: "exit".to_owned(),
+            r#type: Cow::Borrowed("exit"),
             exit_code: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -12477,7 +12810,7 @@ pub struct BetaFunctionShellCallOutputExitOutcomeParam {
     /// The outcome type. Always `exit`.
     ///
     /// Always `"exit"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The exit code returned by the shell process.
     pub exit_code: i64,
     extra: ExtraFields,
@@ -12487,7 +12820,7 @@ impl BetaFunctionShellCallOutputExitOutcomeParam {
     /// Creates a value from its required fields.
     pub fn new(exit_code: impl Into<i64>) -> Self {
         Self {
-            r#type: "exit".to_owned(),
+            r#type: Cow::Borrowed("exit"),
             exit_code: exit_code.into(),
             ..Default::default()
         }
@@ -12523,12 +12856,16 @@ impl crate::ResponseMeta for BetaFunctionShellCallOutputExitOutcomeParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFunctionShellCallOutputExitOutcomeParam {
     fn default() -> Self {
         Self {
-            r#type: "exit".to_owned(),
+            r#type: Cow::Borrowed("exit"),
             exit_code: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -12581,7 +12918,7 @@ pub struct BetaFunctionShellCallOutputItemParam {
     /// The type of the item. Always `shell_call_output`.
     ///
     /// Always `"shell_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Captured chunks of stdout and stderr output, along with their associated outcomes.
     pub output: Vec<BetaFunctionShellCallOutputContentParam>,
     /// Status values reported for shell tool calls.
@@ -12599,7 +12936,7 @@ impl BetaFunctionShellCallOutputItemParam {
     ) -> Self {
         Self {
             call_id: call_id.into(),
-            r#type: "shell_call_output".to_owned(),
+            r#type: Cow::Borrowed("shell_call_output"),
             output: output.into(),
             ..Default::default()
         }
@@ -12671,6 +13008,10 @@ impl crate::ResponseMeta for BetaFunctionShellCallOutputItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFunctionShellCallOutputItemParam {
@@ -12680,7 +13021,7 @@ impl Default for BetaFunctionShellCallOutputItemParam {
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
-            r#type: "shell_call_output".to_owned(),
+            r#type: Cow::Borrowed("shell_call_output"),
             output: Default::default(),
             status: Default::default(),
             max_output_length: Default::default(),
@@ -12893,7 +13234,7 @@ pub struct BetaFunctionShellCallOutputTimeoutOutcome {
     /// The outcome type. Always `timeout`.
     ///
     /// Always `"timeout"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -12901,7 +13242,7 @@ impl BetaFunctionShellCallOutputTimeoutOutcome {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "timeout".to_owned(),
+            r#type: Cow::Borrowed("timeout"),
             ..Default::default()
         }
     }
@@ -12935,12 +13276,16 @@ impl crate::ResponseMeta for BetaFunctionShellCallOutputTimeoutOutcome {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFunctionShellCallOutputTimeoutOutcome {
     fn default() -> Self {
         Self {
-            r#type: "timeout".to_owned(),
+            r#type: Cow::Borrowed("timeout"),
             extra: ExtraFields::new(),
         }
     }
@@ -12980,7 +13325,7 @@ pub struct BetaFunctionShellCallOutputTimeoutOutcomeParam {
     /// The outcome type. Always `timeout`.
     ///
     /// Always `"timeout"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -12988,7 +13333,7 @@ impl BetaFunctionShellCallOutputTimeoutOutcomeParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "timeout".to_owned(),
+            r#type: Cow::Borrowed("timeout"),
             ..Default::default()
         }
     }
@@ -13022,12 +13367,16 @@ impl crate::ResponseMeta for BetaFunctionShellCallOutputTimeoutOutcomeParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFunctionShellCallOutputTimeoutOutcomeParam {
     fn default() -> Self {
         Self {
-            r#type: "timeout".to_owned(),
+            r#type: Cow::Borrowed("timeout"),
             extra: ExtraFields::new(),
         }
     }
@@ -13114,7 +13463,7 @@ pub struct BetaFunctionShellToolParam {
     /// The type of the shell tool. Always `shell`.
     ///
     /// Always `"shell"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `environment` field.
     pub environment: Nullable<Box<BetaFunctionShellToolParamEnvironment>>,
     /// The `allowed_callers` field.
@@ -13126,7 +13475,7 @@ impl BetaFunctionShellToolParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "shell".to_owned(),
+            r#type: Cow::Borrowed("shell"),
             ..Default::default()
         }
     }
@@ -13174,12 +13523,16 @@ impl crate::ResponseMeta for BetaFunctionShellToolParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFunctionShellToolParam {
     fn default() -> Self {
         Self {
-            r#type: "shell".to_owned(),
+            r#type: Cow::Borrowed("shell"),
             environment: Default::default(),
             allowed_callers: Default::default(),
             extra: ExtraFields::new(),
@@ -13229,7 +13582,7 @@ pub struct BetaFunctionTool {
     /// The type of the function tool. Always `function`.
     ///
     /// Always `"function"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the function to call.
     pub name: String,
     /// The `description` field.
@@ -13251,7 +13604,7 @@ impl BetaFunctionTool {
     /// Creates a value from its required fields.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             name: name.into(),
             parameters: Nullable::Null,
             strict: Nullable::Null,
@@ -13331,12 +13684,16 @@ impl crate::ResponseMeta for BetaFunctionTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFunctionTool {
     fn default() -> Self {
         Self {
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             name: Default::default(),
             description: Default::default(),
             parameters: Default::default(),
@@ -13416,7 +13773,7 @@ pub struct BetaFunctionToolCall {
     /// The type of the function tool call. Always `function_call`.
     ///
     /// Always `"function_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the function tool call generated by the model.
     pub call_id: String,
     /// The execution context that produced this tool call.
@@ -13441,7 +13798,7 @@ impl BetaFunctionToolCall {
         arguments: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "function_call".to_owned(),
+            r#type: Cow::Borrowed("function_call"),
             call_id: call_id.into(),
             name: name.into(),
             arguments: arguments.into(),
@@ -13516,6 +13873,10 @@ impl crate::ResponseMeta for BetaFunctionToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFunctionToolCall {
@@ -13523,7 +13884,7 @@ impl Default for BetaFunctionToolCall {
         Self {
             agent: Default::default(),
             id: Default::default(),
-            r#type: "function_call".to_owned(),
+            r#type: Cow::Borrowed("function_call"),
             call_id: Default::default(),
             caller: Default::default(),
             namespace: Default::default(),
@@ -13606,7 +13967,7 @@ pub struct BetaFunctionToolCallOutput {
     /// The type of the function tool call output. Always `function_call_output`.
     ///
     /// Always `"function_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the function tool call generated by the model.
     pub call_id: Nullable<String>,
     /// The name of the tool that produced the output.
@@ -13628,7 +13989,7 @@ impl BetaFunctionToolCallOutput {
     /// Creates a value from its required fields.
     pub fn new(output: impl Into<BetaFunctionToolCallOutputOutput>) -> Self {
         Self {
-            r#type: "function_call_output".to_owned(),
+            r#type: Cow::Borrowed("function_call_output"),
             output: output.into(),
             ..Default::default()
         }
@@ -13671,6 +14032,10 @@ impl crate::ResponseMeta for BetaFunctionToolCallOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFunctionToolCallOutput {
@@ -13678,7 +14043,7 @@ impl Default for BetaFunctionToolCallOutput {
         Self {
             agent: Default::default(),
             id: Default::default(),
-            r#type: "function_call_output".to_owned(),
+            r#type: Cow::Borrowed("function_call_output"),
             call_id: Default::default(),
             name: Default::default(),
             namespace: Default::default(),
@@ -13766,7 +14131,7 @@ pub struct BetaFunctionToolCallOutputResource {
     /// The type of the function tool call output. Always `function_call_output`.
     ///
     /// Always `"function_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the function tool call generated by the model.
     pub call_id: Nullable<String>,
     /// The name of the tool that produced the output.
@@ -13795,7 +14160,7 @@ impl BetaFunctionToolCallOutputResource {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "function_call_output".to_owned(),
+            r#type: Cow::Borrowed("function_call_output"),
             output: output.into(),
             status: status.into(),
             ..Default::default()
@@ -13840,6 +14205,10 @@ impl crate::ResponseMeta for BetaFunctionToolCallOutputResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFunctionToolCallOutputResource {
@@ -13847,7 +14216,7 @@ impl Default for BetaFunctionToolCallOutputResource {
         Self {
             agent: Default::default(),
             id: Default::default(),
-            r#type: "function_call_output".to_owned(),
+            r#type: Cow::Borrowed("function_call_output"),
             call_id: Default::default(),
             name: Default::default(),
             namespace: Default::default(),
@@ -13940,7 +14309,7 @@ pub struct BetaFunctionToolCallResource {
     /// The type of the function tool call. Always `function_call`.
     ///
     /// Always `"function_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the function tool call generated by the model.
     pub call_id: String,
     /// The execution context that produced this tool call.
@@ -13970,7 +14339,7 @@ impl BetaFunctionToolCallResource {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "function_call".to_owned(),
+            r#type: Cow::Borrowed("function_call"),
             call_id: call_id.into(),
             name: name.into(),
             arguments: arguments.into(),
@@ -14017,6 +14386,10 @@ impl crate::ResponseMeta for BetaFunctionToolCallResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFunctionToolCallResource {
@@ -14024,7 +14397,7 @@ impl Default for BetaFunctionToolCallResource {
         Self {
             agent: Default::default(),
             id: Default::default(),
-            r#type: "function_call".to_owned(),
+            r#type: Cow::Borrowed("function_call"),
             call_id: Default::default(),
             caller: Default::default(),
             namespace: Default::default(),
@@ -14115,7 +14488,7 @@ pub struct BetaFunctionToolParam {
     /// The `type` field.
     ///
     /// Always `"function"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `output_schema` field.
     pub output_schema: Nullable<BTreeMap<String, Value>>,
     /// Whether this function should be deferred and discovered via tool search.
@@ -14130,7 +14503,7 @@ impl BetaFunctionToolParam {
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             ..Default::default()
         }
     }
@@ -14207,6 +14580,10 @@ impl crate::ResponseMeta for BetaFunctionToolParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaFunctionToolParam {
@@ -14216,7 +14593,7 @@ impl Default for BetaFunctionToolParam {
             description: Default::default(),
             parameters: Default::default(),
             strict: Default::default(),
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             output_schema: Default::default(),
             defer_loading: Default::default(),
             allowed_callers: Default::default(),
@@ -14332,7 +14709,7 @@ pub struct BetaHttperror {
     /// The `type` field.
     ///
     /// Always `"http_error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `code` field.
     pub code: i64,
     /// The `message` field.
@@ -14344,7 +14721,7 @@ impl BetaHttperror {
     /// Creates a value from its required fields.
     pub fn new(code: impl Into<i64>, message: impl Into<String>) -> Self {
         Self {
-            r#type: "http_error".to_owned(),
+            r#type: Cow::Borrowed("http_error"),
             code: code.into(),
             message: message.into(),
             ..Default::default()
@@ -14382,12 +14759,16 @@ impl crate::ResponseMeta for BetaHttperror {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaHttperror {
     fn default() -> Self {
         Self {
-            r#type: "http_error".to_owned(),
+            r#type: Cow::Borrowed("http_error"),
             code: Default::default(),
             message: Default::default(),
             extra: ExtraFields::new(),
@@ -14480,6 +14861,10 @@ impl BetaHybridSearchOptions {
 impl crate::ResponseMeta for BetaHybridSearchOptions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -14619,7 +15004,7 @@ pub struct BetaImageGenTool {
     /// The type of the image generation tool. Always `image_generation`.
     ///
     /// Always `"image_generation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `model` field.
     pub model: Nullable<BetaImageGenToolModel>,
     /// The quality of the generated image. One of `low`, `medium`, `high`,
@@ -14656,7 +15041,7 @@ impl BetaImageGenTool {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "image_generation".to_owned(),
+            r#type: Cow::Borrowed("image_generation"),
             ..Default::default()
         }
     }
@@ -14767,12 +15152,16 @@ impl crate::ResponseMeta for BetaImageGenTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaImageGenTool {
     fn default() -> Self {
         Self {
-            r#type: "image_generation".to_owned(),
+            r#type: Cow::Borrowed("image_generation"),
             model: Default::default(),
             quality: Default::default(),
             size: Default::default(),
@@ -14869,7 +15258,7 @@ pub struct BetaImageGenToolCall {
     /// The type of the image generation call. Always `image_generation_call`.
     ///
     /// Always `"image_generation_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the image generation call.
     pub id: String,
     /// The status of the image generation call.
@@ -14883,7 +15272,7 @@ impl BetaImageGenToolCall {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, status: impl Into<BetaImageGenToolCallStatus>) -> Self {
         Self {
-            r#type: "image_generation_call".to_owned(),
+            r#type: Cow::Borrowed("image_generation_call"),
             id: id.into(),
             status: status.into(),
             result: Nullable::Null,
@@ -14936,13 +15325,17 @@ impl crate::ResponseMeta for BetaImageGenToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaImageGenToolCall {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "image_generation_call".to_owned(),
+            r#type: Cow::Borrowed("image_generation_call"),
             id: Default::default(),
             status: Default::default(),
             result: Default::default(),
@@ -15082,7 +15475,7 @@ pub struct BetaInlineSkillParam {
     /// Defines an inline skill for this request.
     ///
     /// Always `"inline"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the skill.
     pub name: String,
     /// The description of the skill.
@@ -15100,7 +15493,7 @@ impl BetaInlineSkillParam {
         source: impl Into<BetaInlineSkillSourceParam>,
     ) -> Self {
         Self {
-            r#type: "inline".to_owned(),
+            r#type: Cow::Borrowed("inline"),
             name: name.into(),
             description: description.into(),
             source: source.into(),
@@ -15140,12 +15533,16 @@ impl crate::ResponseMeta for BetaInlineSkillParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaInlineSkillParam {
     fn default() -> Self {
         Self {
-            r#type: "inline".to_owned(),
+            r#type: Cow::Borrowed("inline"),
             name: Default::default(),
             description: Default::default(),
             source: Default::default(),
@@ -15200,11 +15597,11 @@ pub struct BetaInlineSkillSourceParam {
     /// The type of the inline skill source. Must be `base64`.
     ///
     /// Always `"base64"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The media type of the inline skill payload. Must be `application/zip`.
     ///
     /// Always `"application/zip"`.
-    pub media_type: String,
+    pub media_type: Cow<'static, str>,
     /// Base64-encoded skill zip bundle.
     pub data: String,
     extra: ExtraFields,
@@ -15214,8 +15611,8 @@ impl BetaInlineSkillSourceParam {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<String>) -> Self {
         Self {
-            r#type: "base64".to_owned(),
-            media_type: "application/zip".to_owned(),
+            r#type: Cow::Borrowed("base64"),
+            media_type: Cow::Borrowed("application/zip"),
             data: data.into(),
             ..Default::default()
         }
@@ -15252,13 +15649,17 @@ impl crate::ResponseMeta for BetaInlineSkillSourceParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaInlineSkillSourceParam {
     fn default() -> Self {
         Self {
-            r#type: "base64".to_owned(),
-            media_type: "application/zip".to_owned(),
+            r#type: Cow::Borrowed("base64"),
+            media_type: Cow::Borrowed("application/zip"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -15313,7 +15714,7 @@ pub struct BetaInputAudio {
     /// The type of the input item. Always `input_audio`.
     ///
     /// Always `"input_audio"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `input_audio` field.
     pub input_audio: BetaInputAudioInputAudio,
     extra: ExtraFields,
@@ -15323,7 +15724,7 @@ impl BetaInputAudio {
     /// Creates a value from its required fields.
     pub fn new(input_audio: impl Into<BetaInputAudioInputAudio>) -> Self {
         Self {
-            r#type: "input_audio".to_owned(),
+            r#type: Cow::Borrowed("input_audio"),
             input_audio: input_audio.into(),
             ..Default::default()
         }
@@ -15359,12 +15760,16 @@ impl crate::ResponseMeta for BetaInputAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaInputAudio {
     fn default() -> Self {
         Self {
-            r#type: "input_audio".to_owned(),
+            r#type: Cow::Borrowed("input_audio"),
             input_audio: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -15594,7 +15999,7 @@ pub struct BetaInputFileContent {
     /// The type of the input item. Always `input_file`.
     ///
     /// Always `"input_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `file_id` field.
     pub file_id: Nullable<String>,
     /// The name of the file to be sent to the model.
@@ -15614,7 +16019,7 @@ impl BetaInputFileContent {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "input_file".to_owned(),
+            r#type: Cow::Borrowed("input_file"),
             ..Default::default()
         }
     }
@@ -15693,12 +16098,16 @@ impl crate::ResponseMeta for BetaInputFileContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaInputFileContent {
     fn default() -> Self {
         Self {
-            r#type: "input_file".to_owned(),
+            r#type: Cow::Borrowed("input_file"),
             file_id: Default::default(),
             filename: Default::default(),
             file_data: Default::default(),
@@ -15772,7 +16181,7 @@ pub struct BetaInputFileContentParam {
     /// The type of the input item. Always `input_file`.
     ///
     /// Always `"input_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `file_id` field.
     pub file_id: Nullable<String>,
     /// The `filename` field.
@@ -15792,7 +16201,7 @@ impl BetaInputFileContentParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "input_file".to_owned(),
+            r#type: Cow::Borrowed("input_file"),
             ..Default::default()
         }
     }
@@ -15871,12 +16280,16 @@ impl crate::ResponseMeta for BetaInputFileContentParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaInputFileContentParam {
     fn default() -> Self {
         Self {
-            r#type: "input_file".to_owned(),
+            r#type: Cow::Borrowed("input_file"),
             file_id: Default::default(),
             filename: Default::default(),
             file_data: Default::default(),
@@ -15950,7 +16363,7 @@ pub struct BetaInputImageContent {
     /// The type of the input item. Always `input_image`.
     ///
     /// Always `"input_image"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `image_url` field.
     pub image_url: Nullable<String>,
     /// The `file_id` field.
@@ -15966,7 +16379,7 @@ impl BetaInputImageContent {
     /// Creates a value from its required fields.
     pub fn new(detail: impl Into<BetaImageDetail>) -> Self {
         Self {
-            r#type: "input_image".to_owned(),
+            r#type: Cow::Borrowed("input_image"),
             detail: detail.into(),
             ..Default::default()
         }
@@ -16026,12 +16439,16 @@ impl crate::ResponseMeta for BetaInputImageContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaInputImageContent {
     fn default() -> Self {
         Self {
-            r#type: "input_image".to_owned(),
+            r#type: Cow::Borrowed("input_image"),
             image_url: Default::default(),
             file_id: Default::default(),
             detail: Default::default(),
@@ -16095,7 +16512,7 @@ pub struct BetaInputImageContentParamAutoParam {
     /// The type of the input item. Always `input_image`.
     ///
     /// Always `"input_image"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `image_url` field.
     pub image_url: Nullable<String>,
     /// The `file_id` field.
@@ -16111,7 +16528,7 @@ impl BetaInputImageContentParamAutoParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "input_image".to_owned(),
+            r#type: Cow::Borrowed("input_image"),
             ..Default::default()
         }
     }
@@ -16176,12 +16593,16 @@ impl crate::ResponseMeta for BetaInputImageContentParamAutoParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaInputImageContentParamAutoParam {
     fn default() -> Self {
         Self {
-            r#type: "input_image".to_owned(),
+            r#type: Cow::Borrowed("input_image"),
             image_url: Default::default(),
             file_id: Default::default(),
             detail: Default::default(),
@@ -16620,6 +17041,10 @@ impl crate::ResponseMeta for BetaInputMessage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaInputMessage {
@@ -16678,7 +17103,7 @@ pub struct BetaInputMessageResource {
     /// The type of the message input. Always set to `message`.
     ///
     /// Always `"message"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The role of the message input. One of `user`, `system`, or `developer`.
     pub role: BetaInputMessageResourceRole,
     /// The status of item. One of `in_progress`, `completed`, or
@@ -16700,7 +17125,7 @@ impl BetaInputMessageResource {
         id: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "message".to_owned(),
+            r#type: Cow::Borrowed("message"),
             role: role.into(),
             content: content.into(),
             id: id.into(),
@@ -16742,13 +17167,17 @@ impl crate::ResponseMeta for BetaInputMessageResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaInputMessageResource {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "message".to_owned(),
+            r#type: Cow::Borrowed("message"),
             role: Default::default(),
             status: Default::default(),
             content: Default::default(),
@@ -16890,7 +17319,7 @@ pub struct BetaInputTextContent {
     /// The type of the input item. Always `input_text`.
     ///
     /// Always `"input_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text input to the model.
     pub text: String,
     /// Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
@@ -16902,7 +17331,7 @@ impl BetaInputTextContent {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "input_text".to_owned(),
+            r#type: Cow::Borrowed("input_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -16948,12 +17377,16 @@ impl crate::ResponseMeta for BetaInputTextContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaInputTextContent {
     fn default() -> Self {
         Self {
-            r#type: "input_text".to_owned(),
+            r#type: Cow::Borrowed("input_text"),
             text: Default::default(),
             prompt_cache_breakpoint: Default::default(),
             extra: ExtraFields::new(),
@@ -17007,7 +17440,7 @@ pub struct BetaInputTextContentParam {
     /// The type of the input item. Always `input_text`.
     ///
     /// Always `"input_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text input to the model.
     pub text: String,
     /// Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
@@ -17019,7 +17452,7 @@ impl BetaInputTextContentParam {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "input_text".to_owned(),
+            r#type: Cow::Borrowed("input_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -17065,12 +17498,16 @@ impl crate::ResponseMeta for BetaInputTextContentParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaInputTextContentParam {
     fn default() -> Self {
         Self {
-            r#type: "input_text".to_owned(),
+            r#type: Cow::Borrowed("input_text"),
             text: Default::default(),
             prompt_cache_breakpoint: Default::default(),
             extra: ExtraFields::new(),
@@ -19076,6 +19513,10 @@ impl crate::ResponseMeta for BetaItemReferenceParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaItemReferenceParam {
@@ -20117,7 +20558,7 @@ pub struct BetaKeyPressAction {
     /// Specifies the event type. For a keypress action, this property is always set to `keypress`.
     ///
     /// Always `"keypress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The combination of keys the model is requesting to be pressed. This is an array of strings, each representing a key.
     pub keys: Vec<String>,
     extra: ExtraFields,
@@ -20127,7 +20568,7 @@ impl BetaKeyPressAction {
     /// Creates a value from its required fields.
     pub fn new(keys: impl Into<Vec<String>>) -> Self {
         Self {
-            r#type: "keypress".to_owned(),
+            r#type: Cow::Borrowed("keypress"),
             keys: keys.into(),
             ..Default::default()
         }
@@ -20163,12 +20604,16 @@ impl crate::ResponseMeta for BetaKeyPressAction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaKeyPressAction {
     fn default() -> Self {
         Self {
-            r#type: "keypress".to_owned(),
+            r#type: Cow::Borrowed("keypress"),
             keys: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -20213,7 +20658,7 @@ pub struct BetaLocalEnvironmentParam {
     /// Use a local computer environment.
     ///
     /// Always `"local"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// An optional list of skills.
     pub skills: Nullable<Vec<BetaLocalSkillParam>>,
     extra: ExtraFields,
@@ -20223,7 +20668,7 @@ impl BetaLocalEnvironmentParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "local".to_owned(),
+            r#type: Cow::Borrowed("local"),
             ..Default::default()
         }
     }
@@ -20264,12 +20709,16 @@ impl crate::ResponseMeta for BetaLocalEnvironmentParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaLocalEnvironmentParam {
     fn default() -> Self {
         Self {
-            r#type: "local".to_owned(),
+            r#type: Cow::Borrowed("local"),
             skills: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -20314,7 +20763,7 @@ pub struct BetaLocalEnvironmentResource {
     /// The environment type. Always `local`.
     ///
     /// Always `"local"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -20322,7 +20771,7 @@ impl BetaLocalEnvironmentResource {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "local".to_owned(),
+            r#type: Cow::Borrowed("local"),
             ..Default::default()
         }
     }
@@ -20356,12 +20805,16 @@ impl crate::ResponseMeta for BetaLocalEnvironmentResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaLocalEnvironmentResource {
     fn default() -> Self {
         Self {
-            r#type: "local".to_owned(),
+            r#type: Cow::Borrowed("local"),
             extra: ExtraFields::new(),
         }
     }
@@ -20401,7 +20854,7 @@ pub struct BetaLocalShellExecAction {
     /// The type of the local shell action. Always `exec`.
     ///
     /// Always `"exec"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The command to run.
     pub command: Vec<String>,
     /// The `timeout_ms` field.
@@ -20419,7 +20872,7 @@ impl BetaLocalShellExecAction {
     /// Creates a value from its required fields.
     pub fn new(command: impl Into<Vec<String>>, env: impl Into<BTreeMap<String, String>>) -> Self {
         Self {
-            r#type: "exec".to_owned(),
+            r#type: Cow::Borrowed("exec"),
             command: command.into(),
             env: env.into(),
             ..Default::default()
@@ -20478,12 +20931,16 @@ impl crate::ResponseMeta for BetaLocalShellExecAction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaLocalShellExecAction {
     fn default() -> Self {
         Self {
-            r#type: "exec".to_owned(),
+            r#type: Cow::Borrowed("exec"),
             command: Default::default(),
             timeout_ms: Default::default(),
             working_directory: Default::default(),
@@ -20550,7 +21007,7 @@ pub struct BetaLocalShellToolCall {
     /// The type of the local shell call. Always `local_shell_call`.
     ///
     /// Always `"local_shell_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the local shell call.
     pub id: String,
     /// The unique ID of the local shell tool call generated by the model.
@@ -20571,7 +21028,7 @@ impl BetaLocalShellToolCall {
         status: impl Into<BetaLocalShellToolCallStatus>,
     ) -> Self {
         Self {
-            r#type: "local_shell_call".to_owned(),
+            r#type: Cow::Borrowed("local_shell_call"),
             id: id.into(),
             call_id: call_id.into(),
             action: action.into(),
@@ -20620,13 +21077,17 @@ impl crate::ResponseMeta for BetaLocalShellToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaLocalShellToolCall {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "local_shell_call".to_owned(),
+            r#type: Cow::Borrowed("local_shell_call"),
             id: Default::default(),
             call_id: Default::default(),
             action: Default::default(),
@@ -20692,7 +21153,7 @@ pub struct BetaLocalShellToolCallOutput {
     /// The type of the local shell tool call output. Always `local_shell_call_output`.
     ///
     /// Always `"local_shell_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the local shell tool call generated by the model.
     pub id: String,
     /// A JSON string of the output of the local shell tool call.
@@ -20706,7 +21167,7 @@ impl BetaLocalShellToolCallOutput {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, output: impl Into<String>) -> Self {
         Self {
-            r#type: "local_shell_call_output".to_owned(),
+            r#type: Cow::Borrowed("local_shell_call_output"),
             id: id.into(),
             output: output.into(),
             ..Default::default()
@@ -20758,13 +21219,17 @@ impl crate::ResponseMeta for BetaLocalShellToolCallOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaLocalShellToolCallOutput {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "local_shell_call_output".to_owned(),
+            r#type: Cow::Borrowed("local_shell_call_output"),
             id: Default::default(),
             output: Default::default(),
             status: Default::default(),
@@ -20829,7 +21294,7 @@ pub struct BetaLocalShellToolParam {
     /// The type of the local shell tool. Always `local_shell`.
     ///
     /// Always `"local_shell"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -20837,7 +21302,7 @@ impl BetaLocalShellToolParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "local_shell".to_owned(),
+            r#type: Cow::Borrowed("local_shell"),
             ..Default::default()
         }
     }
@@ -20871,12 +21336,16 @@ impl crate::ResponseMeta for BetaLocalShellToolParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaLocalShellToolParam {
     fn default() -> Self {
         Self {
-            r#type: "local_shell".to_owned(),
+            r#type: Cow::Borrowed("local_shell"),
             extra: ExtraFields::new(),
         }
     }
@@ -20967,6 +21436,10 @@ impl BetaLocalSkillParam {
 impl crate::ResponseMeta for BetaLocalSkillParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -21069,6 +21542,10 @@ impl crate::ResponseMeta for BetaLogProb {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaLogProb {
@@ -21121,7 +21598,7 @@ pub struct BetaMcpapprovalRequest {
     /// The type of the item. Always `mcp_approval_request`.
     ///
     /// Always `"mcp_approval_request"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the approval request.
     pub id: String,
     /// The label of the MCP server making the request.
@@ -21142,7 +21619,7 @@ impl BetaMcpapprovalRequest {
         arguments: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "mcp_approval_request".to_owned(),
+            r#type: Cow::Borrowed("mcp_approval_request"),
             id: id.into(),
             server_label: server_label.into(),
             name: name.into(),
@@ -21191,13 +21668,17 @@ impl crate::ResponseMeta for BetaMcpapprovalRequest {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaMcpapprovalRequest {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "mcp_approval_request".to_owned(),
+            r#type: Cow::Borrowed("mcp_approval_request"),
             id: Default::default(),
             server_label: Default::default(),
             name: Default::default(),
@@ -21271,7 +21752,7 @@ pub struct BetaMcpapprovalResponse {
     /// The type of the item. Always `mcp_approval_response`.
     ///
     /// Always `"mcp_approval_response"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `id` field.
     pub id: Nullable<String>,
     /// The ID of the approval request being answered.
@@ -21287,7 +21768,7 @@ impl BetaMcpapprovalResponse {
     /// Creates a value from its required fields.
     pub fn new(approval_request_id: impl Into<String>, approve: impl Into<bool>) -> Self {
         Self {
-            r#type: "mcp_approval_response".to_owned(),
+            r#type: Cow::Borrowed("mcp_approval_response"),
             approval_request_id: approval_request_id.into(),
             approve: approve.into(),
             ..Default::default()
@@ -21346,13 +21827,17 @@ impl crate::ResponseMeta for BetaMcpapprovalResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaMcpapprovalResponse {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "mcp_approval_response".to_owned(),
+            r#type: Cow::Borrowed("mcp_approval_response"),
             id: Default::default(),
             approval_request_id: Default::default(),
             approve: Default::default(),
@@ -21431,7 +21916,7 @@ pub struct BetaMcpapprovalResponseResource {
     /// The type of the item. Always `mcp_approval_response`.
     ///
     /// Always `"mcp_approval_response"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the approval response
     pub id: String,
     /// The ID of the approval request being answered.
@@ -21451,7 +21936,7 @@ impl BetaMcpapprovalResponseResource {
         approve: impl Into<bool>,
     ) -> Self {
         Self {
-            r#type: "mcp_approval_response".to_owned(),
+            r#type: Cow::Borrowed("mcp_approval_response"),
             id: id.into(),
             approval_request_id: approval_request_id.into(),
             approve: approve.into(),
@@ -21493,13 +21978,17 @@ impl crate::ResponseMeta for BetaMcpapprovalResponseResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaMcpapprovalResponseResource {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "mcp_approval_response".to_owned(),
+            r#type: Cow::Borrowed("mcp_approval_response"),
             id: Default::default(),
             approval_request_id: Default::default(),
             approve: Default::default(),
@@ -21578,7 +22067,7 @@ pub struct BetaMcplistTools {
     /// The type of the item. Always `mcp_list_tools`.
     ///
     /// Always `"mcp_list_tools"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the list.
     pub id: String,
     /// The label of the MCP server.
@@ -21598,7 +22087,7 @@ impl BetaMcplistTools {
         tools: impl Into<Vec<BetaMcplistToolsTool>>,
     ) -> Self {
         Self {
-            r#type: "mcp_list_tools".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools"),
             id: id.into(),
             server_label: server_label.into(),
             tools: tools.into(),
@@ -21658,7 +22147,7 @@ impl Default for BetaMcplistTools {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "mcp_list_tools".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools"),
             id: Default::default(),
             server_label: Default::default(),
             tools: Default::default(),
@@ -21786,6 +22275,10 @@ impl crate::ResponseMeta for BetaMcplistToolsTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaMcplistToolsTool {
@@ -21836,7 +22329,7 @@ pub struct BetaMcpprotocolError {
     /// The `type` field.
     ///
     /// Always `"mcp_protocol_error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `code` field.
     pub code: i64,
     /// The `message` field.
@@ -21848,7 +22341,7 @@ impl BetaMcpprotocolError {
     /// Creates a value from its required fields.
     pub fn new(code: impl Into<i64>, message: impl Into<String>) -> Self {
         Self {
-            r#type: "mcp_protocol_error".to_owned(),
+            r#type: Cow::Borrowed("mcp_protocol_error"),
             code: code.into(),
             message: message.into(),
             ..Default::default()
@@ -21886,12 +22379,16 @@ impl crate::ResponseMeta for BetaMcpprotocolError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaMcpprotocolError {
     fn default() -> Self {
         Self {
-            r#type: "mcp_protocol_error".to_owned(),
+            r#type: Cow::Borrowed("mcp_protocol_error"),
             code: Default::default(),
             message: Default::default(),
             extra: ExtraFields::new(),
@@ -21944,7 +22441,7 @@ pub struct BetaMcptool {
     /// The type of the MCP tool. Always `mcp`.
     ///
     /// Always `"mcp"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A label for this MCP server, used to identify it in tool calls.
     pub server_label: String,
     /// The URL for the MCP server. One of `server_url`, `connector_id`, or
@@ -21991,7 +22488,7 @@ impl BetaMcptool {
     /// Creates a value from its required fields.
     pub fn new(server_label: impl Into<String>) -> Self {
         Self {
-            r#type: "mcp".to_owned(),
+            r#type: Cow::Borrowed("mcp"),
             server_label: server_label.into(),
             ..Default::default()
         }
@@ -22097,12 +22594,16 @@ impl crate::ResponseMeta for BetaMcptool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaMcptool {
     fn default() -> Self {
         Self {
-            r#type: "mcp".to_owned(),
+            r#type: Cow::Borrowed("mcp"),
             server_label: Default::default(),
             server_url: Default::default(),
             connector_id: Default::default(),
@@ -22201,7 +22702,7 @@ pub struct BetaMcptoolCall {
     /// The type of the item. Always `mcp_call`.
     ///
     /// Always `"mcp_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the tool call.
     pub id: String,
     /// The label of the MCP server running the tool.
@@ -22230,7 +22731,7 @@ impl BetaMcptoolCall {
         arguments: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "mcp_call".to_owned(),
+            r#type: Cow::Borrowed("mcp_call"),
             id: id.into(),
             server_label: server_label.into(),
             name: name.into(),
@@ -22313,7 +22814,7 @@ impl Default for BetaMcptoolCall {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "mcp_call".to_owned(),
+            r#type: Cow::Borrowed("mcp_call"),
             id: Default::default(),
             server_label: Default::default(),
             name: Default::default(),
@@ -22577,7 +23078,7 @@ pub struct BetaMcptoolExecutionError {
     /// The `type` field.
     ///
     /// Always `"mcp_tool_execution_error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `content` field.
     pub content: Value,
     extra: ExtraFields,
@@ -22587,7 +23088,7 @@ impl BetaMcptoolExecutionError {
     /// Creates a value from its required fields.
     pub fn new(content: impl Into<Value>) -> Self {
         Self {
-            r#type: "mcp_tool_execution_error".to_owned(),
+            r#type: Cow::Borrowed("mcp_tool_execution_error"),
             content: content.into(),
             ..Default::default()
         }
@@ -22623,12 +23124,16 @@ impl crate::ResponseMeta for BetaMcptoolExecutionError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaMcptoolExecutionError {
     fn default() -> Self {
         Self {
-            r#type: "mcp_tool_execution_error".to_owned(),
+            r#type: Cow::Borrowed("mcp_tool_execution_error"),
             content: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -22737,6 +23242,10 @@ impl crate::ResponseMeta for BetaMcptoolFilter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaMcptoolFilter {
@@ -22779,7 +23288,7 @@ pub struct BetaMessage {
     /// The type of the message. Always set to `message`.
     ///
     /// Always `"message"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the message.
     pub id: String,
     /// The status of item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API.
@@ -22802,7 +23311,7 @@ impl BetaMessage {
         content: impl Into<Vec<BetaMessageContentItem>>,
     ) -> Self {
         Self {
-            r#type: "message".to_owned(),
+            r#type: Cow::Borrowed("message"),
             id: id.into(),
             status: status.into(),
             role: role.into(),
@@ -22846,13 +23355,17 @@ impl crate::ResponseMeta for BetaMessage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaMessage {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "message".to_owned(),
+            r#type: Cow::Borrowed("message"),
             id: Default::default(),
             status: Default::default(),
             role: Default::default(),
@@ -24452,6 +24965,10 @@ impl crate::ResponseMeta for BetaModelResponseProperties {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaModelResponseProperties {
@@ -24563,6 +25080,10 @@ impl crate::ResponseMeta for BetaModeration {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaModeration {
@@ -24643,6 +25164,10 @@ impl crate::ResponseMeta for BetaModerationConfigParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaModerationConfigParam {
@@ -24679,7 +25204,7 @@ pub struct BetaModerationErrorBody {
     /// The object type, which was always `error` for moderation failures.
     ///
     /// Always `"error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The error code.
     pub code: String,
     /// The error message.
@@ -24691,7 +25216,7 @@ impl BetaModerationErrorBody {
     /// Creates a value from its required fields.
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             code: code.into(),
             message: message.into(),
             ..Default::default()
@@ -24729,12 +25254,16 @@ impl crate::ResponseMeta for BetaModerationErrorBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaModerationErrorBody {
     fn default() -> Self {
         Self {
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             code: Default::default(),
             message: Default::default(),
             extra: ExtraFields::new(),
@@ -24919,6 +25448,10 @@ impl crate::ResponseMeta for BetaModerationParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaModerationParam {
@@ -25013,6 +25546,10 @@ impl crate::ResponseMeta for BetaModerationPolicyParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaModerationPolicyParam {
@@ -25053,7 +25590,7 @@ pub struct BetaModerationResultBody {
     /// The object type, which was always `moderation_result` for successful moderation results.
     ///
     /// Always `"moderation_result"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The moderation model that produced this result.
     pub model: String,
     /// A boolean indicating whether the content was flagged by any category.
@@ -25077,7 +25614,7 @@ impl BetaModerationResultBody {
         category_applied_input_types: impl Into<BTreeMap<String, Vec<BetaModerationInputType>>>,
     ) -> Self {
         Self {
-            r#type: "moderation_result".to_owned(),
+            r#type: Cow::Borrowed("moderation_result"),
             model: model.into(),
             flagged: flagged.into(),
             categories: categories.into(),
@@ -25123,12 +25660,16 @@ impl crate::ResponseMeta for BetaModerationResultBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaModerationResultBody {
     fn default() -> Self {
         Self {
-            r#type: "moderation_result".to_owned(),
+            r#type: Cow::Borrowed("moderation_result"),
             model: Default::default(),
             flagged: Default::default(),
             categories: Default::default(),
@@ -25204,7 +25745,7 @@ pub struct BetaMoveParam {
     /// Specifies the event type. For a move action, this property is always set to `move`.
     ///
     /// Always `"move"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The x-coordinate to move to.
     pub x: i64,
     /// The y-coordinate to move to.
@@ -25218,7 +25759,7 @@ impl BetaMoveParam {
     /// Creates a value from its required fields.
     pub fn new(x: impl Into<i64>, y: impl Into<i64>) -> Self {
         Self {
-            r#type: "move".to_owned(),
+            r#type: Cow::Borrowed("move"),
             x: x.into(),
             y: y.into(),
             ..Default::default()
@@ -25263,12 +25804,16 @@ impl crate::ResponseMeta for BetaMoveParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaMoveParam {
     fn default() -> Self {
         Self {
-            r#type: "move".to_owned(),
+            r#type: Cow::Borrowed("move"),
             x: Default::default(),
             y: Default::default(),
             keys: Default::default(),
@@ -25443,7 +25988,7 @@ pub struct BetaMultiAgentCall {
     /// The type of the multi-agent call. Always `multi_agent_call`.
     ///
     /// Always `"multi_agent_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the multi-agent call item.
     pub id: String,
     /// The unique ID linking this call to its output.
@@ -25464,7 +26009,7 @@ impl BetaMultiAgentCall {
         arguments: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "multi_agent_call".to_owned(),
+            r#type: Cow::Borrowed("multi_agent_call"),
             id: id.into(),
             call_id: call_id.into(),
             action: action.into(),
@@ -25507,13 +26052,17 @@ impl crate::ResponseMeta for BetaMultiAgentCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaMultiAgentCall {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "multi_agent_call".to_owned(),
+            r#type: Cow::Borrowed("multi_agent_call"),
             id: Default::default(),
             call_id: Default::default(),
             action: Default::default(),
@@ -25583,7 +26132,7 @@ pub struct BetaMultiAgentCallItemParam {
     /// The item type. Always `multi_agent_call`.
     ///
     /// Always `"multi_agent_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The multi-agent action that was executed.
     pub action: BetaMultiAgentAction1,
     /// The action arguments as a JSON string.
@@ -25600,7 +26149,7 @@ impl BetaMultiAgentCallItemParam {
     ) -> Self {
         Self {
             call_id: call_id.into(),
-            r#type: "multi_agent_call".to_owned(),
+            r#type: Cow::Borrowed("multi_agent_call"),
             action: action.into(),
             arguments: arguments.into(),
             ..Default::default()
@@ -25653,6 +26202,10 @@ impl crate::ResponseMeta for BetaMultiAgentCallItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaMultiAgentCallItemParam {
@@ -25661,7 +26214,7 @@ impl Default for BetaMultiAgentCallItemParam {
             agent: Default::default(),
             id: Default::default(),
             call_id: Default::default(),
-            r#type: "multi_agent_call".to_owned(),
+            r#type: Cow::Borrowed("multi_agent_call"),
             action: Default::default(),
             arguments: Default::default(),
             extra: ExtraFields::new(),
@@ -25725,7 +26278,7 @@ pub struct BetaMultiAgentCallOutput {
     /// The type of the multi-agent result. Always `multi_agent_call_output`.
     ///
     /// Always `"multi_agent_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the multi-agent call output item.
     pub id: String,
     /// The unique ID of the multi-agent call.
@@ -25746,7 +26299,7 @@ impl BetaMultiAgentCallOutput {
         output: impl Into<Vec<BetaOutputTextContent>>,
     ) -> Self {
         Self {
-            r#type: "multi_agent_call_output".to_owned(),
+            r#type: Cow::Borrowed("multi_agent_call_output"),
             id: id.into(),
             call_id: call_id.into(),
             action: action.into(),
@@ -25789,13 +26342,17 @@ impl crate::ResponseMeta for BetaMultiAgentCallOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaMultiAgentCallOutput {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "multi_agent_call_output".to_owned(),
+            r#type: Cow::Borrowed("multi_agent_call_output"),
             id: Default::default(),
             call_id: Default::default(),
             action: Default::default(),
@@ -25871,7 +26428,7 @@ pub struct BetaMultiAgentCallOutputItemParam {
     /// The item type. Always `multi_agent_call_output`.
     ///
     /// Always `"multi_agent_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The multi-agent action that produced this result.
     pub action: BetaMultiAgentAction1,
     /// Text output returned by the multi-agent action.
@@ -25888,7 +26445,7 @@ impl BetaMultiAgentCallOutputItemParam {
     ) -> Self {
         Self {
             call_id: call_id.into(),
-            r#type: "multi_agent_call_output".to_owned(),
+            r#type: Cow::Borrowed("multi_agent_call_output"),
             action: action.into(),
             output: output.into(),
             ..Default::default()
@@ -25941,6 +26498,10 @@ impl crate::ResponseMeta for BetaMultiAgentCallOutputItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaMultiAgentCallOutputItemParam {
@@ -25949,7 +26510,7 @@ impl Default for BetaMultiAgentCallOutputItemParam {
             agent: Default::default(),
             id: Default::default(),
             call_id: Default::default(),
-            r#type: "multi_agent_call_output".to_owned(),
+            r#type: Cow::Borrowed("multi_agent_call_output"),
             action: Default::default(),
             output: Default::default(),
             extra: ExtraFields::new(),
@@ -26067,6 +26628,10 @@ impl crate::ResponseMeta for BetaMultiAgentParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaMultiAgentParam {
@@ -26111,7 +26676,7 @@ pub struct BetaNamespaceToolParam {
     /// The type of the tool. Always `namespace`.
     ///
     /// Always `"namespace"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The namespace name used in tool calls (for example, `crm`).
     pub name: String,
     /// A description of the namespace shown to the model.
@@ -26129,7 +26694,7 @@ impl BetaNamespaceToolParam {
         tools: impl Into<Vec<BetaNamespaceToolParamTool>>,
     ) -> Self {
         Self {
-            r#type: "namespace".to_owned(),
+            r#type: Cow::Borrowed("namespace"),
             name: name.into(),
             description: description.into(),
             tools: tools.into(),
@@ -26169,12 +26734,16 @@ impl crate::ResponseMeta for BetaNamespaceToolParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaNamespaceToolParam {
     fn default() -> Self {
         Self {
-            r#type: "namespace".to_owned(),
+            r#type: Cow::Borrowed("namespace"),
             name: Default::default(),
             description: Default::default(),
             tools: Default::default(),
@@ -26229,7 +26798,7 @@ pub struct BetaOutputAudio {
     /// The type of the output audio. Always `output_audio`.
     ///
     /// Always `"output_audio"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Base64-encoded audio data from the model.
     pub data: String,
     /// The transcript of the audio data from the model.
@@ -26241,7 +26810,7 @@ impl BetaOutputAudio {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<String>, transcript: impl Into<String>) -> Self {
         Self {
-            r#type: "output_audio".to_owned(),
+            r#type: Cow::Borrowed("output_audio"),
             data: data.into(),
             transcript: transcript.into(),
             ..Default::default()
@@ -26279,12 +26848,16 @@ impl crate::ResponseMeta for BetaOutputAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaOutputAudio {
     fn default() -> Self {
         Self {
-            r#type: "output_audio".to_owned(),
+            r#type: Cow::Borrowed("output_audio"),
             data: Default::default(),
             transcript: Default::default(),
             extra: ExtraFields::new(),
@@ -27434,11 +28007,11 @@ pub struct BetaOutputMessage {
     /// The type of the output message. Always `message`.
     ///
     /// Always `"message"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The role of the output message. Always `assistant`.
     ///
     /// Always `"assistant"`.
-    pub role: String,
+    pub role: Cow<'static, str>,
     /// The content of the output message.
     pub content: Vec<BetaOutputMessageContent>,
     /// Labels an `assistant` message as intermediate commentary (`commentary`) or the final answer (`final_answer`).
@@ -27460,8 +28033,8 @@ impl BetaOutputMessage {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "message".to_owned(),
-            role: "assistant".to_owned(),
+            r#type: Cow::Borrowed("message"),
+            role: Cow::Borrowed("assistant"),
             content: content.into(),
             status: status.into(),
             ..Default::default()
@@ -27515,6 +28088,10 @@ impl crate::ResponseMeta for BetaOutputMessage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaOutputMessage {
@@ -27522,8 +28099,8 @@ impl Default for BetaOutputMessage {
         Self {
             agent: Default::default(),
             id: Default::default(),
-            r#type: "message".to_owned(),
-            role: "assistant".to_owned(),
+            r#type: Cow::Borrowed("message"),
+            role: Cow::Borrowed("assistant"),
             content: Default::default(),
             phase: Default::default(),
             status: Default::default(),
@@ -27688,7 +28265,7 @@ pub struct BetaOutputTextContent {
     /// The type of the output text. Always `output_text`.
     ///
     /// Always `"output_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text output from the model.
     pub text: String,
     /// The annotations of the text output.
@@ -27706,7 +28283,7 @@ impl BetaOutputTextContent {
         logprobs: impl Into<Vec<BetaLogProb>>,
     ) -> Self {
         Self {
-            r#type: "output_text".to_owned(),
+            r#type: Cow::Borrowed("output_text"),
             text: text.into(),
             annotations: annotations.into(),
             logprobs: logprobs.into(),
@@ -27746,12 +28323,16 @@ impl crate::ResponseMeta for BetaOutputTextContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaOutputTextContent {
     fn default() -> Self {
         Self {
-            r#type: "output_text".to_owned(),
+            r#type: Cow::Borrowed("output_text"),
             text: Default::default(),
             annotations: Default::default(),
             logprobs: Default::default(),
@@ -27806,7 +28387,7 @@ pub struct BetaOutputTextContentParam {
     /// The content type. Always `output_text`.
     ///
     /// Always `"output_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text content.
     pub text: String,
     /// Citations associated with the text content.
@@ -27818,7 +28399,7 @@ impl BetaOutputTextContentParam {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "output_text".to_owned(),
+            r#type: Cow::Borrowed("output_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -27864,12 +28445,16 @@ impl crate::ResponseMeta for BetaOutputTextContentParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaOutputTextContentParam {
     fn default() -> Self {
         Self {
-            r#type: "output_text".to_owned(),
+            r#type: Cow::Borrowed("output_text"),
             text: Default::default(),
             annotations: Default::default(),
             extra: ExtraFields::new(),
@@ -27964,7 +28549,7 @@ pub struct BetaProgram {
     /// The type of the item. Always `program`.
     ///
     /// Always `"program"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the program item.
     pub id: String,
     /// The stable call ID of the program item.
@@ -27985,7 +28570,7 @@ impl BetaProgram {
         fingerprint: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "program".to_owned(),
+            r#type: Cow::Borrowed("program"),
             id: id.into(),
             call_id: call_id.into(),
             code: code.into(),
@@ -28028,13 +28613,17 @@ impl crate::ResponseMeta for BetaProgram {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaProgram {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "program".to_owned(),
+            r#type: Cow::Borrowed("program"),
             id: Default::default(),
             call_id: Default::default(),
             code: Default::default(),
@@ -28102,7 +28691,7 @@ pub struct BetaProgramItemParam {
     /// The item type. Always `program`.
     ///
     /// Always `"program"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The stable call ID of the program item.
     pub call_id: String,
     /// The JavaScript source executed by programmatic tool calling.
@@ -28122,7 +28711,7 @@ impl BetaProgramItemParam {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "program".to_owned(),
+            r#type: Cow::Borrowed("program"),
             call_id: call_id.into(),
             code: code.into(),
             fingerprint: fingerprint.into(),
@@ -28170,6 +28759,10 @@ impl crate::ResponseMeta for BetaProgramItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaProgramItemParam {
@@ -28177,7 +28770,7 @@ impl Default for BetaProgramItemParam {
         Self {
             agent: Default::default(),
             id: Default::default(),
-            r#type: "program".to_owned(),
+            r#type: Cow::Borrowed("program"),
             call_id: Default::default(),
             code: Default::default(),
             fingerprint: Default::default(),
@@ -28242,7 +28835,7 @@ pub struct BetaProgramOutput {
     /// The type of the item. Always `program_output`.
     ///
     /// Always `"program_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the program output item.
     pub id: String,
     /// The call ID of the program item.
@@ -28263,7 +28856,7 @@ impl BetaProgramOutput {
         status: impl Into<BetaProgramOutputStatus>,
     ) -> Self {
         Self {
-            r#type: "program_output".to_owned(),
+            r#type: Cow::Borrowed("program_output"),
             id: id.into(),
             call_id: call_id.into(),
             result: result.into(),
@@ -28306,13 +28899,17 @@ impl crate::ResponseMeta for BetaProgramOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaProgramOutput {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "program_output".to_owned(),
+            r#type: Cow::Borrowed("program_output"),
             id: Default::default(),
             call_id: Default::default(),
             result: Default::default(),
@@ -28380,7 +28977,7 @@ pub struct BetaProgramOutputItemParam {
     /// The item type. Always `program_output`.
     ///
     /// Always `"program_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The call ID of the program item.
     pub call_id: String,
     /// The result produced by the program item.
@@ -28400,7 +28997,7 @@ impl BetaProgramOutputItemParam {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "program_output".to_owned(),
+            r#type: Cow::Borrowed("program_output"),
             call_id: call_id.into(),
             result: result.into(),
             status: status.into(),
@@ -28448,6 +29045,10 @@ impl crate::ResponseMeta for BetaProgramOutputItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaProgramOutputItemParam {
@@ -28455,7 +29056,7 @@ impl Default for BetaProgramOutputItemParam {
         Self {
             agent: Default::default(),
             id: Default::default(),
-            r#type: "program_output".to_owned(),
+            r#type: Cow::Borrowed("program_output"),
             call_id: Default::default(),
             result: Default::default(),
             status: Default::default(),
@@ -28604,7 +29205,7 @@ pub struct BetaProgramToolCallCaller {
     /// The `type` field.
     ///
     /// Always `"program"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The call ID of the program item that produced this tool call.
     pub caller_id: String,
     extra: ExtraFields,
@@ -28614,7 +29215,7 @@ impl BetaProgramToolCallCaller {
     /// Creates a value from its required fields.
     pub fn new(caller_id: impl Into<String>) -> Self {
         Self {
-            r#type: "program".to_owned(),
+            r#type: Cow::Borrowed("program"),
             caller_id: caller_id.into(),
             ..Default::default()
         }
@@ -28650,12 +29251,16 @@ impl crate::ResponseMeta for BetaProgramToolCallCaller {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaProgramToolCallCaller {
     fn default() -> Self {
         Self {
-            r#type: "program".to_owned(),
+            r#type: Cow::Borrowed("program"),
             caller_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -28700,7 +29305,7 @@ pub struct BetaProgramToolCallCallerParam {
     /// The caller type. Always `program`.
     ///
     /// Always `"program"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The call ID of the program item that produced this tool call.
     pub caller_id: String,
     extra: ExtraFields,
@@ -28710,7 +29315,7 @@ impl BetaProgramToolCallCallerParam {
     /// Creates a value from its required fields.
     pub fn new(caller_id: impl Into<String>) -> Self {
         Self {
-            r#type: "program".to_owned(),
+            r#type: Cow::Borrowed("program"),
             caller_id: caller_id.into(),
             ..Default::default()
         }
@@ -28746,12 +29351,16 @@ impl crate::ResponseMeta for BetaProgramToolCallCallerParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaProgramToolCallCallerParam {
     fn default() -> Self {
         Self {
-            r#type: "program".to_owned(),
+            r#type: Cow::Borrowed("program"),
             caller_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -28796,7 +29405,7 @@ pub struct BetaProgrammaticToolCallingParam {
     /// The type of the tool. Always `programmatic_tool_calling`.
     ///
     /// Always `"programmatic_tool_calling"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -28804,7 +29413,7 @@ impl BetaProgrammaticToolCallingParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "programmatic_tool_calling".to_owned(),
+            r#type: Cow::Borrowed("programmatic_tool_calling"),
             ..Default::default()
         }
     }
@@ -28838,12 +29447,16 @@ impl crate::ResponseMeta for BetaProgrammaticToolCallingParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaProgrammaticToolCallingParam {
     fn default() -> Self {
         Self {
-            r#type: "programmatic_tool_calling".to_owned(),
+            r#type: Cow::Borrowed("programmatic_tool_calling"),
             extra: ExtraFields::new(),
         }
     }
@@ -28950,6 +29563,10 @@ impl crate::ResponseMeta for BetaPrompt {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaPrompt {
@@ -28994,7 +29611,7 @@ pub struct BetaPromptCacheBreakpointConfig {
     /// The breakpoint mode. Always `explicit`.
     ///
     /// Always `"explicit"`.
-    pub mode: String,
+    pub mode: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -29002,7 +29619,7 @@ impl BetaPromptCacheBreakpointConfig {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            mode: "explicit".to_owned(),
+            mode: Cow::Borrowed("explicit"),
             ..Default::default()
         }
     }
@@ -29036,12 +29653,16 @@ impl crate::ResponseMeta for BetaPromptCacheBreakpointConfig {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaPromptCacheBreakpointConfig {
     fn default() -> Self {
         Self {
-            mode: "explicit".to_owned(),
+            mode: Cow::Borrowed("explicit"),
             extra: ExtraFields::new(),
         }
     }
@@ -29081,7 +29702,7 @@ pub struct BetaPromptCacheBreakpointParam {
     /// The breakpoint mode. Always `explicit`.
     ///
     /// Always `"explicit"`.
-    pub mode: String,
+    pub mode: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -29089,7 +29710,7 @@ impl BetaPromptCacheBreakpointParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            mode: "explicit".to_owned(),
+            mode: Cow::Borrowed("explicit"),
             ..Default::default()
         }
     }
@@ -29123,12 +29744,16 @@ impl crate::ResponseMeta for BetaPromptCacheBreakpointParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaPromptCacheBreakpointParam {
     fn default() -> Self {
         Self {
-            mode: "explicit".to_owned(),
+            mode: Cow::Borrowed("explicit"),
             extra: ExtraFields::new(),
         }
     }
@@ -29258,6 +29883,10 @@ impl crate::ResponseMeta for BetaPromptCacheOptions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaPromptCacheOptions {
@@ -29351,6 +29980,10 @@ impl BetaPromptCacheOptionsParam {
 impl crate::ResponseMeta for BetaPromptCacheOptionsParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -29582,6 +30215,10 @@ impl crate::ResponseMeta for BetaRankingOptions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaRankingOptions {
@@ -29723,6 +30360,10 @@ impl crate::ResponseMeta for BetaReasoning {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaReasoning {
@@ -29849,7 +30490,7 @@ pub struct BetaReasoningItem {
     /// The type of the object. Always `reasoning`.
     ///
     /// Always `"reasoning"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique identifier of the reasoning content.
     pub id: String,
     /// The `encrypted_content` field.
@@ -29868,7 +30509,7 @@ impl BetaReasoningItem {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, summary: impl Into<Vec<BetaSummaryTextContent>>) -> Self {
         Self {
-            r#type: "reasoning".to_owned(),
+            r#type: Cow::Borrowed("reasoning"),
             id: id.into(),
             summary: summary.into(),
             ..Default::default()
@@ -29934,13 +30575,17 @@ impl crate::ResponseMeta for BetaReasoningItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaReasoningItem {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "reasoning".to_owned(),
+            r#type: Cow::Borrowed("reasoning"),
             id: Default::default(),
             encrypted_content: Default::default(),
             summary: Default::default(),
@@ -30052,7 +30697,7 @@ pub struct BetaReasoningTextContent {
     /// The type of the reasoning text. Always `reasoning_text`.
     ///
     /// Always `"reasoning_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The reasoning text from the model.
     pub text: String,
     extra: ExtraFields,
@@ -30062,7 +30707,7 @@ impl BetaReasoningTextContent {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "reasoning_text".to_owned(),
+            r#type: Cow::Borrowed("reasoning_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -30098,12 +30743,16 @@ impl crate::ResponseMeta for BetaReasoningTextContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaReasoningTextContent {
     fn default() -> Self {
         Self {
-            r#type: "reasoning_text".to_owned(),
+            r#type: Cow::Borrowed("reasoning_text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -30148,7 +30797,7 @@ pub struct BetaRefusalContent {
     /// The type of the refusal. Always `refusal`.
     ///
     /// Always `"refusal"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The refusal explanation from the model.
     pub refusal: String,
     extra: ExtraFields,
@@ -30158,7 +30807,7 @@ impl BetaRefusalContent {
     /// Creates a value from its required fields.
     pub fn new(refusal: impl Into<String>) -> Self {
         Self {
-            r#type: "refusal".to_owned(),
+            r#type: Cow::Borrowed("refusal"),
             refusal: refusal.into(),
             ..Default::default()
         }
@@ -30194,12 +30843,16 @@ impl crate::ResponseMeta for BetaRefusalContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaRefusalContent {
     fn default() -> Self {
         Self {
-            r#type: "refusal".to_owned(),
+            r#type: Cow::Borrowed("refusal"),
             refusal: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -30309,7 +30962,7 @@ pub struct BetaResponse {
     /// The object type of this resource - always set to `response`.
     ///
     /// Always `"response"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The status of the response generation. One of `completed`, `failed`,
     /// `in_progress`, `cancelled`, `queued`, or `incomplete`.
     pub status: Nullable<BetaResponseStatus>,
@@ -30371,7 +31024,7 @@ impl BetaResponse {
             tools: tools.into(),
             tool_choice: tool_choice.into(),
             id: id.into(),
-            object: "response".to_owned(),
+            object: Cow::Borrowed("response"),
             created_at: created_at.into(),
             error: Nullable::Null,
             incomplete_details: Nullable::Null,
@@ -30469,7 +31122,7 @@ impl Default for BetaResponse {
             service_tier: Default::default(),
             truncation: Default::default(),
             id: Default::default(),
-            object: "response".to_owned(),
+            object: Cow::Borrowed("response"),
             status: Default::default(),
             created_at: Default::default(),
             completed_at: Default::default(),
@@ -30667,7 +31320,7 @@ pub struct BetaResponseAudioDeltaEvent {
     /// The type of the event. Always `response.audio.delta`.
     ///
     /// Always `"response.audio.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A sequence number for this chunk of the stream response.
     pub sequence_number: i64,
     /// A chunk of Base64 encoded response audio bytes.
@@ -30679,7 +31332,7 @@ impl BetaResponseAudioDeltaEvent {
     /// Creates a value from its required fields.
     pub fn new(sequence_number: impl Into<i64>, delta: impl Into<String>) -> Self {
         Self {
-            r#type: "response.audio.delta".to_owned(),
+            r#type: Cow::Borrowed("response.audio.delta"),
             sequence_number: sequence_number.into(),
             delta: delta.into(),
             ..Default::default()
@@ -30718,13 +31371,17 @@ impl crate::ResponseMeta for BetaResponseAudioDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseAudioDeltaEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.audio.delta".to_owned(),
+            r#type: Cow::Borrowed("response.audio.delta"),
             sequence_number: Default::default(),
             delta: Default::default(),
             extra: ExtraFields::new(),
@@ -30786,7 +31443,7 @@ pub struct BetaResponseAudioDoneEvent {
     /// The type of the event. Always `response.audio.done`.
     ///
     /// Always `"response.audio.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the delta.
     pub sequence_number: i64,
     extra: ExtraFields,
@@ -30796,7 +31453,7 @@ impl BetaResponseAudioDoneEvent {
     /// Creates a value from its required fields.
     pub fn new(sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.audio.done".to_owned(),
+            r#type: Cow::Borrowed("response.audio.done"),
             sequence_number: sequence_number.into(),
             ..Default::default()
         }
@@ -30833,13 +31490,17 @@ impl crate::ResponseMeta for BetaResponseAudioDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseAudioDoneEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.audio.done".to_owned(),
+            r#type: Cow::Borrowed("response.audio.done"),
             sequence_number: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -30896,7 +31557,7 @@ pub struct BetaResponseAudioTranscriptDeltaEvent {
     /// The type of the event. Always `response.audio.transcript.delta`.
     ///
     /// Always `"response.audio.transcript.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The partial transcript of the audio response.
     pub delta: String,
     /// The sequence number of this event.
@@ -30908,7 +31569,7 @@ impl BetaResponseAudioTranscriptDeltaEvent {
     /// Creates a value from its required fields.
     pub fn new(delta: impl Into<String>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.audio.transcript.delta".to_owned(),
+            r#type: Cow::Borrowed("response.audio.transcript.delta"),
             delta: delta.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -30947,13 +31608,17 @@ impl crate::ResponseMeta for BetaResponseAudioTranscriptDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseAudioTranscriptDeltaEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.audio.transcript.delta".to_owned(),
+            r#type: Cow::Borrowed("response.audio.transcript.delta"),
             delta: Default::default(),
             sequence_number: Default::default(),
             extra: ExtraFields::new(),
@@ -31020,7 +31685,7 @@ pub struct BetaResponseAudioTranscriptDoneEvent {
     /// The type of the event. Always `response.audio.transcript.done`.
     ///
     /// Always `"response.audio.transcript.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     extra: ExtraFields,
@@ -31030,7 +31695,7 @@ impl BetaResponseAudioTranscriptDoneEvent {
     /// Creates a value from its required fields.
     pub fn new(sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.audio.transcript.done".to_owned(),
+            r#type: Cow::Borrowed("response.audio.transcript.done"),
             sequence_number: sequence_number.into(),
             ..Default::default()
         }
@@ -31067,13 +31732,17 @@ impl crate::ResponseMeta for BetaResponseAudioTranscriptDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseAudioTranscriptDoneEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.audio.transcript.done".to_owned(),
+            r#type: Cow::Borrowed("response.audio.transcript.done"),
             sequence_number: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -31130,7 +31799,7 @@ pub struct BetaResponseCodeInterpreterCallCodeDeltaEvent {
     /// The type of the event. Always `response.code_interpreter_call_code.delta`.
     ///
     /// Always `"response.code_interpreter_call_code.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code is being streamed.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -31151,7 +31820,7 @@ impl BetaResponseCodeInterpreterCallCodeDeltaEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call_code.delta".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call_code.delta"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             delta: delta.into(),
@@ -31194,13 +31863,17 @@ impl crate::ResponseMeta for BetaResponseCodeInterpreterCallCodeDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseCodeInterpreterCallCodeDeltaEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.code_interpreter_call_code.delta".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call_code.delta"),
             output_index: Default::default(),
             item_id: Default::default(),
             delta: Default::default(),
@@ -31277,7 +31950,7 @@ pub struct BetaResponseCodeInterpreterCallCodeDoneEvent {
     /// The type of the event. Always `response.code_interpreter_call_code.done`.
     ///
     /// Always `"response.code_interpreter_call_code.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code is finalized.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -31298,7 +31971,7 @@ impl BetaResponseCodeInterpreterCallCodeDoneEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call_code.done".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call_code.done"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             code: code.into(),
@@ -31341,13 +32014,17 @@ impl crate::ResponseMeta for BetaResponseCodeInterpreterCallCodeDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseCodeInterpreterCallCodeDoneEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.code_interpreter_call_code.done".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call_code.done"),
             output_index: Default::default(),
             item_id: Default::default(),
             code: Default::default(),
@@ -31424,7 +32101,7 @@ pub struct BetaResponseCodeInterpreterCallCompletedEvent {
     /// The type of the event. Always `response.code_interpreter_call.completed`.
     ///
     /// Always `"response.code_interpreter_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code interpreter call is completed.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -31442,7 +32119,7 @@ impl BetaResponseCodeInterpreterCallCompletedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.completed"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -31483,13 +32160,17 @@ impl crate::ResponseMeta for BetaResponseCodeInterpreterCallCompletedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseCodeInterpreterCallCompletedEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.code_interpreter_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.completed"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -31561,7 +32242,7 @@ pub struct BetaResponseCodeInterpreterCallInProgressEvent {
     /// The type of the event. Always `response.code_interpreter_call.in_progress`.
     ///
     /// Always `"response.code_interpreter_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code interpreter call is in progress.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -31579,7 +32260,7 @@ impl BetaResponseCodeInterpreterCallInProgressEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -31620,13 +32301,17 @@ impl crate::ResponseMeta for BetaResponseCodeInterpreterCallInProgressEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseCodeInterpreterCallInProgressEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.code_interpreter_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -31698,7 +32383,7 @@ pub struct BetaResponseCodeInterpreterCallInterpretingEvent {
     /// The type of the event. Always `response.code_interpreter_call.interpreting`.
     ///
     /// Always `"response.code_interpreter_call.interpreting"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code interpreter is interpreting code.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -31716,7 +32401,7 @@ impl BetaResponseCodeInterpreterCallInterpretingEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call.interpreting".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.interpreting"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -31757,13 +32442,17 @@ impl crate::ResponseMeta for BetaResponseCodeInterpreterCallInterpretingEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseCodeInterpreterCallInterpretingEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.code_interpreter_call.interpreting".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.interpreting"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -31835,7 +32524,7 @@ pub struct BetaResponseCompletedEvent {
     /// The type of the event. Always `response.completed`.
     ///
     /// Always `"response.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Properties of the completed response.
     pub response: BetaResponse,
     /// The sequence number for this event.
@@ -31847,7 +32536,7 @@ impl BetaResponseCompletedEvent {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<BetaResponse>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.completed".to_owned(),
+            r#type: Cow::Borrowed("response.completed"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -31886,13 +32575,17 @@ impl crate::ResponseMeta for BetaResponseCompletedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseCompletedEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.completed".to_owned(),
+            r#type: Cow::Borrowed("response.completed"),
             response: Default::default(),
             sequence_number: Default::default(),
             extra: ExtraFields::new(),
@@ -31948,7 +32641,7 @@ pub struct BetaResponseContentPartAddedEvent {
     /// The type of the event. Always `response.content_part.added`.
     ///
     /// Always `"response.content_part.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the content part was added to.
     pub item_id: String,
     /// The index of the output item that the content part was added to.
@@ -31972,7 +32665,7 @@ impl BetaResponseContentPartAddedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.content_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.added"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -32017,13 +32710,17 @@ impl crate::ResponseMeta for BetaResponseContentPartAddedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseContentPartAddedEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.content_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.added"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -32100,7 +32797,7 @@ pub struct BetaResponseContentPartDoneEvent {
     /// The type of the event. Always `response.content_part.done`.
     ///
     /// Always `"response.content_part.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the content part was added to.
     pub item_id: String,
     /// The index of the output item that the content part was added to.
@@ -32124,7 +32821,7 @@ impl BetaResponseContentPartDoneEvent {
         part: impl Into<BetaOutputContent>,
     ) -> Self {
         Self {
-            r#type: "response.content_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -32169,13 +32866,17 @@ impl crate::ResponseMeta for BetaResponseContentPartDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseContentPartDoneEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.content_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -32290,6 +32991,10 @@ impl crate::ResponseMeta for BetaResponseConversation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaResponseConversation {
@@ -32328,7 +33033,7 @@ pub struct BetaResponseCreatedEvent {
     /// The type of the event. Always `response.created`.
     ///
     /// Always `"response.created"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The response that was created.
     pub response: BetaResponse,
     /// The sequence number for this event.
@@ -32340,7 +33045,7 @@ impl BetaResponseCreatedEvent {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<BetaResponse>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.created".to_owned(),
+            r#type: Cow::Borrowed("response.created"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -32379,13 +33084,17 @@ impl crate::ResponseMeta for BetaResponseCreatedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseCreatedEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.created".to_owned(),
+            r#type: Cow::Borrowed("response.created"),
             response: Default::default(),
             sequence_number: Default::default(),
             extra: ExtraFields::new(),
@@ -32441,7 +33150,7 @@ pub struct BetaResponseCustomToolCallInputDeltaEvent {
     /// The event type identifier.
     ///
     /// Always `"response.custom_tool_call_input.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The index of the output this delta applies to.
@@ -32462,7 +33171,7 @@ impl BetaResponseCustomToolCallInputDeltaEvent {
         delta: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.custom_tool_call_input.delta".to_owned(),
+            r#type: Cow::Borrowed("response.custom_tool_call_input.delta"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             item_id: item_id.into(),
@@ -32505,13 +33214,17 @@ impl crate::ResponseMeta for BetaResponseCustomToolCallInputDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseCustomToolCallInputDeltaEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.custom_tool_call_input.delta".to_owned(),
+            r#type: Cow::Borrowed("response.custom_tool_call_input.delta"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             item_id: Default::default(),
@@ -32588,7 +33301,7 @@ pub struct BetaResponseCustomToolCallInputDoneEvent {
     /// The event type identifier.
     ///
     /// Always `"response.custom_tool_call_input.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The index of the output this event applies to.
@@ -32609,7 +33322,7 @@ impl BetaResponseCustomToolCallInputDoneEvent {
         input: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.custom_tool_call_input.done".to_owned(),
+            r#type: Cow::Borrowed("response.custom_tool_call_input.done"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             item_id: item_id.into(),
@@ -32652,13 +33365,17 @@ impl crate::ResponseMeta for BetaResponseCustomToolCallInputDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseCustomToolCallInputDoneEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.custom_tool_call_input.done".to_owned(),
+            r#type: Cow::Borrowed("response.custom_tool_call_input.done"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             item_id: Default::default(),
@@ -32776,6 +33493,10 @@ impl BetaResponseError {
 impl crate::ResponseMeta for BetaResponseError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -32934,7 +33655,7 @@ pub struct BetaResponseErrorEvent {
     /// The type of the event. Always `error`.
     ///
     /// Always `"error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `code` field.
     pub code: Nullable<String>,
     /// The error message.
@@ -32950,7 +33671,7 @@ impl BetaResponseErrorEvent {
     /// Creates a value from its required fields.
     pub fn new(message: impl Into<String>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             code: Nullable::Null,
             message: message.into(),
             param: Nullable::Null,
@@ -32993,13 +33714,17 @@ impl crate::ResponseMeta for BetaResponseErrorEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseErrorEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             code: Default::default(),
             message: Default::default(),
             param: Default::default(),
@@ -33065,7 +33790,7 @@ pub struct BetaResponseFailedEvent {
     /// The type of the event. Always `response.failed`.
     ///
     /// Always `"response.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The response that failed.
@@ -33077,7 +33802,7 @@ impl BetaResponseFailedEvent {
     /// Creates a value from its required fields.
     pub fn new(sequence_number: impl Into<i64>, response: impl Into<BetaResponse>) -> Self {
         Self {
-            r#type: "response.failed".to_owned(),
+            r#type: Cow::Borrowed("response.failed"),
             sequence_number: sequence_number.into(),
             response: response.into(),
             ..Default::default()
@@ -33116,13 +33841,17 @@ impl crate::ResponseMeta for BetaResponseFailedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseFailedEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.failed".to_owned(),
+            r#type: Cow::Borrowed("response.failed"),
             sequence_number: Default::default(),
             response: Default::default(),
             extra: ExtraFields::new(),
@@ -33178,7 +33907,7 @@ pub struct BetaResponseFileSearchCallCompletedEvent {
     /// The type of the event. Always `response.file_search_call.completed`.
     ///
     /// Always `"response.file_search_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the file search call is initiated.
     pub output_index: i64,
     /// The ID of the output item that the file search call is initiated.
@@ -33196,7 +33925,7 @@ impl BetaResponseFileSearchCallCompletedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.file_search_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.completed"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -33237,13 +33966,17 @@ impl crate::ResponseMeta for BetaResponseFileSearchCallCompletedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseFileSearchCallCompletedEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.file_search_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.completed"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -33315,7 +34048,7 @@ pub struct BetaResponseFileSearchCallInProgressEvent {
     /// The type of the event. Always `response.file_search_call.in_progress`.
     ///
     /// Always `"response.file_search_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the file search call is initiated.
     pub output_index: i64,
     /// The ID of the output item that the file search call is initiated.
@@ -33333,7 +34066,7 @@ impl BetaResponseFileSearchCallInProgressEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.file_search_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -33374,13 +34107,17 @@ impl crate::ResponseMeta for BetaResponseFileSearchCallInProgressEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseFileSearchCallInProgressEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.file_search_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -33452,7 +34189,7 @@ pub struct BetaResponseFileSearchCallSearchingEvent {
     /// The type of the event. Always `response.file_search_call.searching`.
     ///
     /// Always `"response.file_search_call.searching"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the file search call is searching.
     pub output_index: i64,
     /// The ID of the output item that the file search call is initiated.
@@ -33470,7 +34207,7 @@ impl BetaResponseFileSearchCallSearchingEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.file_search_call.searching".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.searching"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -33511,13 +34248,17 @@ impl crate::ResponseMeta for BetaResponseFileSearchCallSearchingEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseFileSearchCallSearchingEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.file_search_call.searching".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.searching"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -33590,7 +34331,7 @@ pub struct BetaResponseFormatJsonObject {
     /// The type of response format being defined. Always `json_object`.
     ///
     /// Always `"json_object"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -33598,7 +34339,7 @@ impl BetaResponseFormatJsonObject {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "json_object".to_owned(),
+            r#type: Cow::Borrowed("json_object"),
             ..Default::default()
         }
     }
@@ -33632,12 +34373,16 @@ impl crate::ResponseMeta for BetaResponseFormatJsonObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseFormatJsonObject {
     fn default() -> Self {
         Self {
-            r#type: "json_object".to_owned(),
+            r#type: Cow::Borrowed("json_object"),
             extra: ExtraFields::new(),
         }
     }
@@ -33681,7 +34426,7 @@ pub struct BetaResponseFormatText {
     /// The type of response format being defined. Always `text`.
     ///
     /// Always `"text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -33689,7 +34434,7 @@ impl BetaResponseFormatText {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             ..Default::default()
         }
     }
@@ -33723,12 +34468,16 @@ impl crate::ResponseMeta for BetaResponseFormatText {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseFormatText {
     fn default() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             extra: ExtraFields::new(),
         }
     }
@@ -33770,7 +34519,7 @@ pub struct BetaResponseFunctionCallArgumentsDeltaEvent {
     /// The type of the event. Always `response.function_call_arguments.delta`.
     ///
     /// Always `"response.function_call_arguments.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the function-call arguments delta is added to.
     pub item_id: String,
     /// The index of the output item that the function-call arguments delta is added to.
@@ -33791,7 +34540,7 @@ impl BetaResponseFunctionCallArgumentsDeltaEvent {
         delta: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.function_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -33834,13 +34583,17 @@ impl crate::ResponseMeta for BetaResponseFunctionCallArgumentsDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseFunctionCallArgumentsDeltaEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.function_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -33917,7 +34670,7 @@ pub struct BetaResponseFunctionCallArgumentsDoneEvent {
     /// The `type` field.
     ///
     /// Always `"response.function_call_arguments.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item.
     pub item_id: String,
     /// The name of the function that was called.
@@ -33941,7 +34694,7 @@ impl BetaResponseFunctionCallArgumentsDoneEvent {
         arguments: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.function_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.done"),
             item_id: item_id.into(),
             name: name.into(),
             output_index: output_index.into(),
@@ -33986,13 +34739,17 @@ impl crate::ResponseMeta for BetaResponseFunctionCallArgumentsDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseFunctionCallArgumentsDoneEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.function_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.done"),
             item_id: Default::default(),
             name: Default::default(),
             output_index: Default::default(),
@@ -34074,7 +34831,7 @@ pub struct BetaResponseImageGenCallCompletedEvent {
     /// The type of the event. Always 'response.image_generation_call.completed'.
     ///
     /// Always `"response.image_generation_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The sequence number of this event.
@@ -34092,7 +34849,7 @@ impl BetaResponseImageGenCallCompletedEvent {
         item_id: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.image_generation_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.completed"),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
             item_id: item_id.into(),
@@ -34133,13 +34890,17 @@ impl crate::ResponseMeta for BetaResponseImageGenCallCompletedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseImageGenCallCompletedEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.image_generation_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.completed"),
             output_index: Default::default(),
             sequence_number: Default::default(),
             item_id: Default::default(),
@@ -34211,7 +34972,7 @@ pub struct BetaResponseImageGenCallGeneratingEvent {
     /// The type of the event. Always 'response.image_generation_call.generating'.
     ///
     /// Always `"response.image_generation_call.generating"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the image generation item being processed.
@@ -34229,7 +34990,7 @@ impl BetaResponseImageGenCallGeneratingEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.image_generation_call.generating".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.generating"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -34270,13 +35031,17 @@ impl crate::ResponseMeta for BetaResponseImageGenCallGeneratingEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseImageGenCallGeneratingEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.image_generation_call.generating".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.generating"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -34348,7 +35113,7 @@ pub struct BetaResponseImageGenCallInProgressEvent {
     /// The type of the event. Always 'response.image_generation_call.in_progress'.
     ///
     /// Always `"response.image_generation_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the image generation item being processed.
@@ -34366,7 +35131,7 @@ impl BetaResponseImageGenCallInProgressEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.image_generation_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -34407,13 +35172,17 @@ impl crate::ResponseMeta for BetaResponseImageGenCallInProgressEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseImageGenCallInProgressEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.image_generation_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -34485,7 +35254,7 @@ pub struct BetaResponseImageGenCallPartialImageEvent {
     /// The type of the event. Always 'response.image_generation_call.partial_image'.
     ///
     /// Always `"response.image_generation_call.partial_image"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the image generation item being processed.
@@ -34517,7 +35286,7 @@ impl BetaResponseImageGenCallPartialImageEvent {
         partial_image_b64: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.image_generation_call.partial_image".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.partial_image"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -34566,13 +35335,17 @@ impl crate::ResponseMeta for BetaResponseImageGenCallPartialImageEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseImageGenCallPartialImageEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.image_generation_call.partial_image".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.partial_image"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -34684,7 +35457,7 @@ pub struct BetaResponseInProgressEvent {
     /// The type of the event. Always `response.in_progress`.
     ///
     /// Always `"response.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The response that is in progress.
     pub response: BetaResponse,
     /// The sequence number of this event.
@@ -34696,7 +35469,7 @@ impl BetaResponseInProgressEvent {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<BetaResponse>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.in_progress"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -34735,13 +35508,17 @@ impl crate::ResponseMeta for BetaResponseInProgressEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseInProgressEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.in_progress"),
             response: Default::default(),
             sequence_number: Default::default(),
             extra: ExtraFields::new(),
@@ -34803,7 +35580,7 @@ pub struct BetaResponseIncompleteEvent {
     /// The type of the event. Always `response.incomplete`.
     ///
     /// Always `"response.incomplete"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The response that was incomplete.
     pub response: BetaResponse,
     /// The sequence number of this event.
@@ -34815,7 +35592,7 @@ impl BetaResponseIncompleteEvent {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<BetaResponse>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.incomplete".to_owned(),
+            r#type: Cow::Borrowed("response.incomplete"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -34854,13 +35631,17 @@ impl crate::ResponseMeta for BetaResponseIncompleteEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseIncompleteEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.incomplete".to_owned(),
+            r#type: Cow::Borrowed("response.incomplete"),
             response: Default::default(),
             sequence_number: Default::default(),
             extra: ExtraFields::new(),
@@ -34921,7 +35702,7 @@ pub struct BetaResponseInjectCreatedEvent {
     /// The event discriminator. Always `response.inject.created`.
     ///
     /// Always `"response.inject.created"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response that accepted the input.
     pub response_id: String,
     /// The sequence number for this event.
@@ -34936,7 +35717,7 @@ impl BetaResponseInjectCreatedEvent {
     /// Creates a value from its required fields.
     pub fn new(response_id: impl Into<String>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.inject.created".to_owned(),
+            r#type: Cow::Borrowed("response.inject.created"),
             response_id: response_id.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -34975,12 +35756,16 @@ impl crate::ResponseMeta for BetaResponseInjectCreatedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseInjectCreatedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.inject.created".to_owned(),
+            r#type: Cow::Borrowed("response.inject.created"),
             response_id: Default::default(),
             sequence_number: Default::default(),
             stream_id: Default::default(),
@@ -35043,7 +35828,7 @@ pub struct BetaResponseInjectEvent {
     /// The event discriminator. Always `response.inject`.
     ///
     /// Always `"response.inject"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the active response that should receive the input.
     pub response_id: String,
     /// Input items to inject into the active response.
@@ -35055,7 +35840,7 @@ impl BetaResponseInjectEvent {
     /// Creates a value from its required fields.
     pub fn new(response_id: impl Into<String>, input: impl Into<Vec<BetaInputItem>>) -> Self {
         Self {
-            r#type: "response.inject".to_owned(),
+            r#type: Cow::Borrowed("response.inject"),
             response_id: response_id.into(),
             input: input.into(),
             ..Default::default()
@@ -35093,12 +35878,16 @@ impl crate::ResponseMeta for BetaResponseInjectEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseInjectEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.inject".to_owned(),
+            r#type: Cow::Borrowed("response.inject"),
             response_id: Default::default(),
             input: Default::default(),
             extra: ExtraFields::new(),
@@ -35150,7 +35939,7 @@ pub struct BetaResponseInjectFailedEvent {
     /// The event discriminator. Always `response.inject.failed`.
     ///
     /// Always `"response.inject.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response that rejected the input.
     pub response_id: String,
     /// The raw input items that were not committed.
@@ -35174,7 +35963,7 @@ impl BetaResponseInjectFailedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.inject.failed".to_owned(),
+            r#type: Cow::Borrowed("response.inject.failed"),
             response_id: response_id.into(),
             input: input.into(),
             error: error.into(),
@@ -35222,7 +36011,7 @@ impl crate::ResponseMeta for BetaResponseInjectFailedEvent {
 impl Default for BetaResponseInjectFailedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.inject.failed".to_owned(),
+            r#type: Cow::Borrowed("response.inject.failed"),
             response_id: Default::default(),
             input: Default::default(),
             error: Default::default(),
@@ -35293,7 +36082,7 @@ pub struct BetaResponseItemList {
     /// The type of object returned, must be `list`.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// A list of items used to generate this response.
     pub data: Vec<BetaItemResource>,
     /// Whether there are more items available.
@@ -35314,7 +36103,7 @@ impl BetaResponseItemList {
         last_id: impl Into<String>,
     ) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             first_id: first_id.into(),
@@ -35356,12 +36145,16 @@ impl crate::ResponseMeta for BetaResponseItemList {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseItemList {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             has_more: Default::default(),
             first_id: Default::default(),
@@ -35470,6 +36263,10 @@ impl crate::ResponseMeta for BetaResponseLogProb {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaResponseLogProb {
@@ -35518,7 +36315,7 @@ pub struct BetaResponseMcpcallArgumentsDeltaEvent {
     /// The type of the event. Always 'response.mcp_call_arguments.delta'.
     ///
     /// Always `"response.mcp_call_arguments.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the MCP tool call item being processed.
@@ -35539,7 +36336,7 @@ impl BetaResponseMcpcallArgumentsDeltaEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.delta"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             delta: delta.into(),
@@ -35582,13 +36379,17 @@ impl crate::ResponseMeta for BetaResponseMcpcallArgumentsDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseMcpcallArgumentsDeltaEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.mcp_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.delta"),
             output_index: Default::default(),
             item_id: Default::default(),
             delta: Default::default(),
@@ -35667,7 +36468,7 @@ pub struct BetaResponseMcpcallArgumentsDoneEvent {
     /// The type of the event. Always 'response.mcp_call_arguments.done'.
     ///
     /// Always `"response.mcp_call_arguments.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the MCP tool call item being processed.
@@ -35688,7 +36489,7 @@ impl BetaResponseMcpcallArgumentsDoneEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.done"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             arguments: arguments.into(),
@@ -35731,13 +36532,17 @@ impl crate::ResponseMeta for BetaResponseMcpcallArgumentsDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseMcpcallArgumentsDoneEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.mcp_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.done"),
             output_index: Default::default(),
             item_id: Default::default(),
             arguments: Default::default(),
@@ -35816,7 +36621,7 @@ pub struct BetaResponseMcpcallCompletedEvent {
     /// The type of the event. Always 'response.mcp_call.completed'.
     ///
     /// Always `"response.mcp_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that completed.
     pub item_id: String,
     /// The index of the output item that completed.
@@ -35834,7 +36639,7 @@ impl BetaResponseMcpcallCompletedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.completed"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -35875,13 +36680,17 @@ impl crate::ResponseMeta for BetaResponseMcpcallCompletedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseMcpcallCompletedEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.mcp_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.completed"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -35950,7 +36759,7 @@ pub struct BetaResponseMcpcallFailedEvent {
     /// The type of the event. Always 'response.mcp_call.failed'.
     ///
     /// Always `"response.mcp_call.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that failed.
     pub item_id: String,
     /// The index of the output item that failed.
@@ -35968,7 +36777,7 @@ impl BetaResponseMcpcallFailedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.failed"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -36009,13 +36818,17 @@ impl crate::ResponseMeta for BetaResponseMcpcallFailedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseMcpcallFailedEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.mcp_call.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.failed"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -36084,7 +36897,7 @@ pub struct BetaResponseMcpcallInProgressEvent {
     /// The type of the event. Always 'response.mcp_call.in_progress'.
     ///
     /// Always `"response.mcp_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The index of the output item in the response's output array.
@@ -36102,7 +36915,7 @@ impl BetaResponseMcpcallInProgressEvent {
         item_id: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.in_progress"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             item_id: item_id.into(),
@@ -36143,13 +36956,17 @@ impl crate::ResponseMeta for BetaResponseMcpcallInProgressEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseMcpcallInProgressEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.mcp_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.in_progress"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             item_id: Default::default(),
@@ -36218,7 +37035,7 @@ pub struct BetaResponseMcplistToolsCompletedEvent {
     /// The type of the event. Always 'response.mcp_list_tools.completed'.
     ///
     /// Always `"response.mcp_list_tools.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that produced this output.
     pub item_id: String,
     /// The index of the output item that was processed.
@@ -36236,7 +37053,7 @@ impl BetaResponseMcplistToolsCompletedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_list_tools.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.completed"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -36277,13 +37094,17 @@ impl crate::ResponseMeta for BetaResponseMcplistToolsCompletedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseMcplistToolsCompletedEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.mcp_list_tools.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.completed"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -36357,7 +37178,7 @@ pub struct BetaResponseMcplistToolsFailedEvent {
     /// The type of the event. Always 'response.mcp_list_tools.failed'.
     ///
     /// Always `"response.mcp_list_tools.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that failed.
     pub item_id: String,
     /// The index of the output item that failed.
@@ -36375,7 +37196,7 @@ impl BetaResponseMcplistToolsFailedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_list_tools.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.failed"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -36416,13 +37237,17 @@ impl crate::ResponseMeta for BetaResponseMcplistToolsFailedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseMcplistToolsFailedEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.mcp_list_tools.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.failed"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -36491,7 +37316,7 @@ pub struct BetaResponseMcplistToolsInProgressEvent {
     /// The type of the event. Always 'response.mcp_list_tools.in_progress'.
     ///
     /// Always `"response.mcp_list_tools.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that is being processed.
     pub item_id: String,
     /// The index of the output item that is being processed.
@@ -36509,7 +37334,7 @@ impl BetaResponseMcplistToolsInProgressEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_list_tools.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.in_progress"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -36550,13 +37375,17 @@ impl crate::ResponseMeta for BetaResponseMcplistToolsInProgressEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseMcplistToolsInProgressEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.mcp_list_tools.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.in_progress"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -36628,7 +37457,7 @@ pub struct BetaResponseOutputItemAddedEvent {
     /// The type of the event. Always `response.output_item.added`.
     ///
     /// Always `"response.output_item.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that was added.
     pub output_index: i64,
     /// The sequence number of this event.
@@ -36649,7 +37478,7 @@ impl BetaResponseOutputItemAddedEvent {
         item: impl Into<BetaOutputItem>,
     ) -> Self {
         Self {
-            r#type: "response.output_item.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.added"),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
             item: item.into(),
@@ -36690,13 +37519,17 @@ impl crate::ResponseMeta for BetaResponseOutputItemAddedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseOutputItemAddedEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.output_item.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.added"),
             output_index: Default::default(),
             sequence_number: Default::default(),
             item: Default::default(),
@@ -36763,7 +37596,7 @@ pub struct BetaResponseOutputItemDoneEvent {
     /// The type of the event. Always `response.output_item.done`.
     ///
     /// Always `"response.output_item.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that was marked done.
     pub output_index: i64,
     /// The sequence number of this event.
@@ -36781,7 +37614,7 @@ impl BetaResponseOutputItemDoneEvent {
         item: impl Into<BetaOutputItem>,
     ) -> Self {
         Self {
-            r#type: "response.output_item.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.done"),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
             item: item.into(),
@@ -36822,13 +37655,17 @@ impl crate::ResponseMeta for BetaResponseOutputItemDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseOutputItemDoneEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.output_item.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.done"),
             output_index: Default::default(),
             sequence_number: Default::default(),
             item: Default::default(),
@@ -36895,7 +37732,7 @@ pub struct BetaResponseOutputTextAnnotationAddedEvent {
     /// The type of the event. Always 'response.output_text.annotation.added'.
     ///
     /// Always `"response.output_text.annotation.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique identifier of the item to which the annotation is being added.
     pub item_id: String,
     /// The index of the output item in the response's output array.
@@ -36921,7 +37758,7 @@ impl BetaResponseOutputTextAnnotationAddedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.output_text.annotation.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.annotation.added"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -36968,13 +37805,17 @@ impl crate::ResponseMeta for BetaResponseOutputTextAnnotationAddedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseOutputTextAnnotationAddedEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.output_text.annotation.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.annotation.added"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -37134,6 +37975,10 @@ impl crate::ResponseMeta for BetaResponseProperties {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaResponseProperties {
@@ -37200,7 +38045,7 @@ pub struct BetaResponseQueuedEvent {
     /// The type of the event. Always 'response.queued'.
     ///
     /// Always `"response.queued"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The full response object that is queued.
     pub response: BetaResponse,
     /// The sequence number for this event.
@@ -37212,7 +38057,7 @@ impl BetaResponseQueuedEvent {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<BetaResponse>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.queued".to_owned(),
+            r#type: Cow::Borrowed("response.queued"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -37251,13 +38096,17 @@ impl crate::ResponseMeta for BetaResponseQueuedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseQueuedEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.queued".to_owned(),
+            r#type: Cow::Borrowed("response.queued"),
             response: Default::default(),
             sequence_number: Default::default(),
             extra: ExtraFields::new(),
@@ -37313,7 +38162,7 @@ pub struct BetaResponseReasoningSummaryPartAddedEvent {
     /// The type of the event. Always `response.reasoning_summary_part.added`.
     ///
     /// Always `"response.reasoning_summary_part.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this summary part is associated with.
     pub item_id: String,
     /// The index of the output item this summary part is associated with.
@@ -37337,7 +38186,7 @@ impl BetaResponseReasoningSummaryPartAddedEvent {
         part: impl Into<BetaResponseReasoningSummaryPartAddedEventPart>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_summary_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_part.added"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             summary_index: summary_index.into(),
@@ -37382,13 +38231,17 @@ impl crate::ResponseMeta for BetaResponseReasoningSummaryPartAddedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseReasoningSummaryPartAddedEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.reasoning_summary_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_part.added"),
             item_id: Default::default(),
             output_index: Default::default(),
             summary_index: Default::default(),
@@ -37470,7 +38323,7 @@ pub struct BetaResponseReasoningSummaryPartDoneEvent {
     /// The type of the event. Always `response.reasoning_summary_part.done`.
     ///
     /// Always `"response.reasoning_summary_part.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this summary part is associated with.
     pub item_id: String,
     /// The index of the output item this summary part is associated with.
@@ -37497,7 +38350,7 @@ impl BetaResponseReasoningSummaryPartDoneEvent {
         part: impl Into<BetaResponseReasoningSummaryPartDoneEventPart>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_summary_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_part.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             summary_index: summary_index.into(),
@@ -37543,13 +38396,17 @@ impl crate::ResponseMeta for BetaResponseReasoningSummaryPartDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseReasoningSummaryPartDoneEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.reasoning_summary_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_part.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             summary_index: Default::default(),
@@ -37636,7 +38493,7 @@ pub struct BetaResponseReasoningSummaryTextDeltaEvent {
     /// The type of the event. Always `response.reasoning_summary_text.delta`.
     ///
     /// Always `"response.reasoning_summary_text.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this summary text delta is associated with.
     pub item_id: String,
     /// The index of the output item this summary text delta is associated with.
@@ -37660,7 +38517,7 @@ impl BetaResponseReasoningSummaryTextDeltaEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_summary_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_text.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             summary_index: summary_index.into(),
@@ -37705,13 +38562,17 @@ impl crate::ResponseMeta for BetaResponseReasoningSummaryTextDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseReasoningSummaryTextDeltaEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.reasoning_summary_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_text.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             summary_index: Default::default(),
@@ -37793,7 +38654,7 @@ pub struct BetaResponseReasoningSummaryTextDoneEvent {
     /// The type of the event. Always `response.reasoning_summary_text.done`.
     ///
     /// Always `"response.reasoning_summary_text.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this summary text is associated with.
     pub item_id: String,
     /// The index of the output item this summary text is associated with.
@@ -37817,7 +38678,7 @@ impl BetaResponseReasoningSummaryTextDoneEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_summary_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_text.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             summary_index: summary_index.into(),
@@ -37862,13 +38723,17 @@ impl crate::ResponseMeta for BetaResponseReasoningSummaryTextDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseReasoningSummaryTextDoneEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.reasoning_summary_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_text.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             summary_index: Default::default(),
@@ -37950,7 +38815,7 @@ pub struct BetaResponseReasoningTextDeltaEvent {
     /// The type of the event. Always `response.reasoning_text.delta`.
     ///
     /// Always `"response.reasoning_text.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this reasoning text delta is associated with.
     pub item_id: String,
     /// The index of the output item this reasoning text delta is associated with.
@@ -37974,7 +38839,7 @@ impl BetaResponseReasoningTextDeltaEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_text.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -38019,13 +38884,17 @@ impl crate::ResponseMeta for BetaResponseReasoningTextDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseReasoningTextDeltaEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.reasoning_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_text.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -38102,7 +38971,7 @@ pub struct BetaResponseReasoningTextDoneEvent {
     /// The type of the event. Always `response.reasoning_text.done`.
     ///
     /// Always `"response.reasoning_text.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this reasoning text is associated with.
     pub item_id: String,
     /// The index of the output item this reasoning text is associated with.
@@ -38126,7 +38995,7 @@ impl BetaResponseReasoningTextDoneEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_text.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -38171,13 +39040,17 @@ impl crate::ResponseMeta for BetaResponseReasoningTextDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseReasoningTextDoneEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.reasoning_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_text.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -38254,7 +39127,7 @@ pub struct BetaResponseRefusalDeltaEvent {
     /// The type of the event. Always `response.refusal.delta`.
     ///
     /// Always `"response.refusal.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the refusal text is added to.
     pub item_id: String,
     /// The index of the output item that the refusal text is added to.
@@ -38278,7 +39151,7 @@ impl BetaResponseRefusalDeltaEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.refusal.delta".to_owned(),
+            r#type: Cow::Borrowed("response.refusal.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -38323,13 +39196,17 @@ impl crate::ResponseMeta for BetaResponseRefusalDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseRefusalDeltaEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.refusal.delta".to_owned(),
+            r#type: Cow::Borrowed("response.refusal.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -38406,7 +39283,7 @@ pub struct BetaResponseRefusalDoneEvent {
     /// The type of the event. Always `response.refusal.done`.
     ///
     /// Always `"response.refusal.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the refusal text is finalized.
     pub item_id: String,
     /// The index of the output item that the refusal text is finalized.
@@ -38430,7 +39307,7 @@ impl BetaResponseRefusalDoneEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.refusal.done".to_owned(),
+            r#type: Cow::Borrowed("response.refusal.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -38475,13 +39352,17 @@ impl crate::ResponseMeta for BetaResponseRefusalDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseRefusalDoneEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.refusal.done".to_owned(),
+            r#type: Cow::Borrowed("response.refusal.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -38556,7 +39437,7 @@ pub struct BetaResponseShellCallCommandAddedStreamingEvent {
     /// The type of the event, always `response.shell_call_command.added`.
     ///
     /// Always `"response.shell_call_command.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The agent that owns this multi-agent streaming event.
@@ -38579,7 +39460,7 @@ impl BetaResponseShellCallCommandAddedStreamingEvent {
         command: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_command.added".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.added"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             command_index: command_index.into(),
@@ -38622,12 +39503,16 @@ impl crate::ResponseMeta for BetaResponseShellCallCommandAddedStreamingEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseShellCallCommandAddedStreamingEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_command.added".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.added"),
             sequence_number: Default::default(),
             agent: Default::default(),
             output_index: Default::default(),
@@ -38703,7 +39588,7 @@ pub struct BetaResponseShellCallCommandDeltaStreamingEvent {
     /// The type of the event, always `response.shell_call_command.delta`.
     ///
     /// Always `"response.shell_call_command.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The agent that owns this multi-agent streaming event.
@@ -38728,7 +39613,7 @@ impl BetaResponseShellCallCommandDeltaStreamingEvent {
         delta: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_command.delta".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.delta"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             command_index: command_index.into(),
@@ -38772,12 +39657,16 @@ impl crate::ResponseMeta for BetaResponseShellCallCommandDeltaStreamingEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseShellCallCommandDeltaStreamingEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_command.delta".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.delta"),
             sequence_number: Default::default(),
             agent: Default::default(),
             output_index: Default::default(),
@@ -38858,7 +39747,7 @@ pub struct BetaResponseShellCallCommandDoneStreamingEvent {
     /// The type of the event, always `response.shell_call_command.done`.
     ///
     /// Always `"response.shell_call_command.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The agent that owns this multi-agent streaming event.
@@ -38881,7 +39770,7 @@ impl BetaResponseShellCallCommandDoneStreamingEvent {
         command: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_command.done".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.done"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             command_index: command_index.into(),
@@ -38924,12 +39813,16 @@ impl crate::ResponseMeta for BetaResponseShellCallCommandDoneStreamingEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseShellCallCommandDoneStreamingEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_command.done".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.done"),
             sequence_number: Default::default(),
             agent: Default::default(),
             output_index: Default::default(),
@@ -39005,7 +39898,7 @@ pub struct BetaResponseShellCallOutputContentDeltaStreamingEvent {
     /// The type of the event, always `response.shell_call_output_content.delta`.
     ///
     /// Always `"response.shell_call_output_content.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The agent that owns this multi-agent streaming event.
@@ -39031,7 +39924,7 @@ impl BetaResponseShellCallOutputContentDeltaStreamingEvent {
         delta: impl Into<BetaShellCallOutputDelta>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_output_content.delta".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_output_content.delta"),
             sequence_number: sequence_number.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -39076,12 +39969,16 @@ impl crate::ResponseMeta for BetaResponseShellCallOutputContentDeltaStreamingEve
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseShellCallOutputContentDeltaStreamingEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_output_content.delta".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_output_content.delta"),
             sequence_number: Default::default(),
             agent: Default::default(),
             item_id: Default::default(),
@@ -39162,7 +40059,7 @@ pub struct BetaResponseShellCallOutputContentDoneStreamingEvent {
     /// The type of the event, always `response.shell_call_output_content.done`.
     ///
     /// Always `"response.shell_call_output_content.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The agent that owns this multi-agent streaming event.
@@ -39188,7 +40085,7 @@ impl BetaResponseShellCallOutputContentDoneStreamingEvent {
         output: impl Into<Vec<BetaFunctionShellCallOutputContent>>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_output_content.done".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_output_content.done"),
             sequence_number: sequence_number.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -39233,12 +40130,16 @@ impl crate::ResponseMeta for BetaResponseShellCallOutputContentDoneStreamingEven
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseShellCallOutputContentDoneStreamingEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_output_content.done".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_output_content.done"),
             sequence_number: Default::default(),
             agent: Default::default(),
             item_id: Default::default(),
@@ -41504,6 +42405,10 @@ impl crate::ResponseMeta for BetaResponseStreamOptions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaResponseStreamOptions {
@@ -41542,7 +42447,7 @@ pub struct BetaResponseTextDeltaEvent {
     /// The type of the event. Always `response.output_text.delta`.
     ///
     /// Always `"response.output_text.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the text delta was added to.
     pub item_id: String,
     /// The index of the output item that the text delta was added to.
@@ -41569,7 +42474,7 @@ impl BetaResponseTextDeltaEvent {
         logprobs: impl Into<Vec<BetaResponseLogProb>>,
     ) -> Self {
         Self {
-            r#type: "response.output_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -41616,13 +42521,17 @@ impl crate::ResponseMeta for BetaResponseTextDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseTextDeltaEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.output_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -41704,7 +42613,7 @@ pub struct BetaResponseTextDoneEvent {
     /// The type of the event. Always `response.output_text.done`.
     ///
     /// Always `"response.output_text.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the text content is finalized.
     pub item_id: String,
     /// The index of the output item that the text content is finalized.
@@ -41731,7 +42640,7 @@ impl BetaResponseTextDoneEvent {
         logprobs: impl Into<Vec<BetaResponseLogProb>>,
     ) -> Self {
         Self {
-            r#type: "response.output_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -41778,13 +42687,17 @@ impl crate::ResponseMeta for BetaResponseTextDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseTextDoneEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.output_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -41924,6 +42837,10 @@ impl crate::ResponseMeta for BetaResponseTextParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaResponseTextParam {
@@ -42027,6 +42944,10 @@ impl crate::ResponseMeta for BetaResponseUsage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaResponseUsage {
@@ -42099,7 +43020,7 @@ pub struct BetaResponseWebSearchCallCompletedEvent {
     /// The type of the event. Always `response.web_search_call.completed`.
     ///
     /// Always `"response.web_search_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the web search call is associated with.
     pub output_index: i64,
     /// Unique ID for the output item associated with the web search call.
@@ -42117,7 +43038,7 @@ impl BetaResponseWebSearchCallCompletedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.web_search_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.completed"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -42158,13 +43079,17 @@ impl crate::ResponseMeta for BetaResponseWebSearchCallCompletedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseWebSearchCallCompletedEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.web_search_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.completed"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -42236,7 +43161,7 @@ pub struct BetaResponseWebSearchCallInProgressEvent {
     /// The type of the event. Always `response.web_search_call.in_progress`.
     ///
     /// Always `"response.web_search_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the web search call is associated with.
     pub output_index: i64,
     /// Unique ID for the output item associated with the web search call.
@@ -42254,7 +43179,7 @@ impl BetaResponseWebSearchCallInProgressEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.web_search_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -42295,13 +43220,17 @@ impl crate::ResponseMeta for BetaResponseWebSearchCallInProgressEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseWebSearchCallInProgressEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.web_search_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -42373,7 +43302,7 @@ pub struct BetaResponseWebSearchCallSearchingEvent {
     /// The type of the event. Always `response.web_search_call.searching`.
     ///
     /// Always `"response.web_search_call.searching"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the web search call is associated with.
     pub output_index: i64,
     /// Unique ID for the output item associated with the web search call.
@@ -42391,7 +43320,7 @@ impl BetaResponseWebSearchCallSearchingEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.web_search_call.searching".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.searching"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -42432,13 +43361,17 @@ impl crate::ResponseMeta for BetaResponseWebSearchCallSearchingEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseWebSearchCallSearchingEvent {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.web_search_call.searching".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.searching"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -42510,7 +43443,7 @@ pub struct BetaResponseWsError {
     /// The type of the event. Always `error`.
     ///
     /// Always `"error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The HTTP status code associated with a WebSocket protocol error.
     pub status: Nullable<i64>,
     /// The sequence number of an error emitted by the response stream.
@@ -42527,7 +43460,7 @@ impl BetaResponseWsError {
     /// Creates a value from its required fields.
     pub fn new(error: impl Into<BetaErrorPayload>) -> Self {
         Self {
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             error: error.into(),
             ..Default::default()
         }
@@ -42573,7 +43506,7 @@ impl Default for BetaResponseWsError {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             status: Default::default(),
             sequence_number: Default::default(),
             error: Default::default(),
@@ -42791,7 +43724,7 @@ pub struct BetaResponsesClientEventResponseCreate {
     /// The type of the client event. Always `response.create`.
     ///
     /// Always `"response.create"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The WebSocket lane for this response. Requests with the same
     /// `stream_id` are processed FIFO, and events for the response echo the
     /// same `stream_id`.
@@ -42912,7 +43845,7 @@ impl BetaResponsesClientEventResponseCreate {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "response.create".to_owned(),
+            r#type: Cow::Borrowed("response.create"),
             ..Default::default()
         }
     }
@@ -42979,12 +43912,16 @@ impl crate::ResponseMeta for BetaResponsesClientEventResponseCreate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesClientEventResponseCreate {
     fn default() -> Self {
         Self {
-            r#type: "response.create".to_owned(),
+            r#type: Cow::Borrowed("response.create"),
             stream_id: Default::default(),
             metadata: Default::default(),
             top_logprobs: Default::default(),
@@ -45585,6 +46522,10 @@ impl crate::ResponseMeta for BetaResponsesWebSocketStreamEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaResponsesWebSocketStreamEvent {
@@ -45621,7 +46562,7 @@ pub struct BetaScreenshotParam {
     /// Specifies the event type. For a screenshot action, this property is always set to `screenshot`.
     ///
     /// Always `"screenshot"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -45629,7 +46570,7 @@ impl BetaScreenshotParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "screenshot".to_owned(),
+            r#type: Cow::Borrowed("screenshot"),
             ..Default::default()
         }
     }
@@ -45663,12 +46604,16 @@ impl crate::ResponseMeta for BetaScreenshotParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaScreenshotParam {
     fn default() -> Self {
         Self {
-            r#type: "screenshot".to_owned(),
+            r#type: Cow::Borrowed("screenshot"),
             extra: ExtraFields::new(),
         }
     }
@@ -45708,7 +46653,7 @@ pub struct BetaScrollParam {
     /// Specifies the event type. For a scroll action, this property is always set to `scroll`.
     ///
     /// Always `"scroll"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The x-coordinate where the scroll occurred.
     pub x: i64,
     /// The y-coordinate where the scroll occurred.
@@ -45731,7 +46676,7 @@ impl BetaScrollParam {
         scroll_y: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "scroll".to_owned(),
+            r#type: Cow::Borrowed("scroll"),
             x: x.into(),
             y: y.into(),
             scroll_x: scroll_x.into(),
@@ -45780,12 +46725,16 @@ impl crate::ResponseMeta for BetaScrollParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaScrollParam {
     fn default() -> Self {
         Self {
-            r#type: "scroll".to_owned(),
+            r#type: Cow::Borrowed("scroll"),
             x: Default::default(),
             y: Default::default(),
             scroll_x: Default::default(),
@@ -46108,6 +47057,10 @@ impl crate::ResponseMeta for BetaShellCallOutputDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaShellCallOutputDelta {
@@ -46148,7 +47101,7 @@ pub struct BetaSkillReferenceParam {
     /// References a skill created with the /v1/skills endpoint.
     ///
     /// Always `"skill_reference"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the referenced skill.
     pub skill_id: String,
     /// Optional skill version. Use a positive integer or 'latest'. Omit for default.
@@ -46160,7 +47113,7 @@ impl BetaSkillReferenceParam {
     /// Creates a value from its required fields.
     pub fn new(skill_id: impl Into<String>) -> Self {
         Self {
-            r#type: "skill_reference".to_owned(),
+            r#type: Cow::Borrowed("skill_reference"),
             skill_id: skill_id.into(),
             ..Default::default()
         }
@@ -46203,12 +47156,16 @@ impl crate::ResponseMeta for BetaSkillReferenceParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaSkillReferenceParam {
     fn default() -> Self {
         Self {
-            r#type: "skill_reference".to_owned(),
+            r#type: Cow::Borrowed("skill_reference"),
             skill_id: Default::default(),
             version: Default::default(),
             extra: ExtraFields::new(),
@@ -46258,7 +47215,7 @@ pub struct BetaSpecificApplyPatchParam {
     /// The tool to call. Always `apply_patch`.
     ///
     /// Always `"apply_patch"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -46266,7 +47223,7 @@ impl BetaSpecificApplyPatchParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "apply_patch".to_owned(),
+            r#type: Cow::Borrowed("apply_patch"),
             ..Default::default()
         }
     }
@@ -46300,12 +47257,16 @@ impl crate::ResponseMeta for BetaSpecificApplyPatchParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaSpecificApplyPatchParam {
     fn default() -> Self {
         Self {
-            r#type: "apply_patch".to_owned(),
+            r#type: Cow::Borrowed("apply_patch"),
             extra: ExtraFields::new(),
         }
     }
@@ -46345,7 +47306,7 @@ pub struct BetaSpecificFunctionShellParam {
     /// The tool to call. Always `shell`.
     ///
     /// Always `"shell"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -46353,7 +47314,7 @@ impl BetaSpecificFunctionShellParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "shell".to_owned(),
+            r#type: Cow::Borrowed("shell"),
             ..Default::default()
         }
     }
@@ -46387,12 +47348,16 @@ impl crate::ResponseMeta for BetaSpecificFunctionShellParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaSpecificFunctionShellParam {
     fn default() -> Self {
         Self {
-            r#type: "shell".to_owned(),
+            r#type: Cow::Borrowed("shell"),
             extra: ExtraFields::new(),
         }
     }
@@ -46432,7 +47397,7 @@ pub struct BetaSpecificProgrammaticToolCallingParam {
     /// The tool to call. Always `programmatic_tool_calling`.
     ///
     /// Always `"programmatic_tool_calling"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -46440,7 +47405,7 @@ impl BetaSpecificProgrammaticToolCallingParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "programmatic_tool_calling".to_owned(),
+            r#type: Cow::Borrowed("programmatic_tool_calling"),
             ..Default::default()
         }
     }
@@ -46474,12 +47439,16 @@ impl crate::ResponseMeta for BetaSpecificProgrammaticToolCallingParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaSpecificProgrammaticToolCallingParam {
     fn default() -> Self {
         Self {
-            r#type: "programmatic_tool_calling".to_owned(),
+            r#type: Cow::Borrowed("programmatic_tool_calling"),
             extra: ExtraFields::new(),
         }
     }
@@ -46525,7 +47494,7 @@ pub struct BetaSummaryTextContent {
     /// The type of the object. Always `summary_text`.
     ///
     /// Always `"summary_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A summary of the reasoning output from the model so far.
     pub text: String,
     extra: ExtraFields,
@@ -46535,7 +47504,7 @@ impl BetaSummaryTextContent {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -46571,12 +47540,16 @@ impl crate::ResponseMeta for BetaSummaryTextContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaSummaryTextContent {
     fn default() -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -46621,7 +47594,7 @@ pub struct BetaTextContent {
     /// The `type` field.
     ///
     /// Always `"text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `text` field.
     pub text: String,
     extra: ExtraFields,
@@ -46631,7 +47604,7 @@ impl BetaTextContent {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             text: text.into(),
             ..Default::default()
         }
@@ -46667,12 +47640,16 @@ impl crate::ResponseMeta for BetaTextContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaTextContent {
     fn default() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -46854,7 +47831,7 @@ pub struct BetaTextResponseFormatJsonSchema {
     /// The type of response format being defined. Always `json_schema`.
     ///
     /// Always `"json_schema"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A description of what the response format is for, used by the model to
     /// determine how to respond in the format.
     pub description: Nullable<String>,
@@ -46876,7 +47853,7 @@ impl BetaTextResponseFormatJsonSchema {
         schema: impl Into<BetaResponseFormatJsonSchemaSchema>,
     ) -> Self {
         Self {
-            r#type: "json_schema".to_owned(),
+            r#type: Cow::Borrowed("json_schema"),
             name: name.into(),
             schema: schema.into(),
             ..Default::default()
@@ -46928,12 +47905,16 @@ impl crate::ResponseMeta for BetaTextResponseFormatJsonSchema {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaTextResponseFormatJsonSchema {
     fn default() -> Self {
         Self {
-            r#type: "json_schema".to_owned(),
+            r#type: Cow::Borrowed("json_schema"),
             description: Default::default(),
             name: Default::default(),
             schema: Default::default(),
@@ -47147,6 +48128,10 @@ impl crate::ResponseMeta for BetaInputTokenCountParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaInputTokenCountParams {
@@ -47229,7 +48214,7 @@ pub struct BetaInputTokenCountResponse {
     /// The `object` field.
     ///
     /// Always `"response.input_tokens"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `input_tokens` field.
     pub input_tokens: i64,
     extra: ExtraFields,
@@ -47239,7 +48224,7 @@ impl BetaInputTokenCountResponse {
     /// Creates a value from its required fields.
     pub fn new(input_tokens: impl Into<i64>) -> Self {
         Self {
-            object: "response.input_tokens".to_owned(),
+            object: Cow::Borrowed("response.input_tokens"),
             input_tokens: input_tokens.into(),
             ..Default::default()
         }
@@ -47275,12 +48260,16 @@ impl crate::ResponseMeta for BetaInputTokenCountResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaInputTokenCountResponse {
     fn default() -> Self {
         Self {
-            object: "response.input_tokens".to_owned(),
+            object: Cow::Borrowed("response.input_tokens"),
             input_tokens: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -48021,7 +49010,7 @@ pub struct BetaToolChoiceAllowed {
     /// Allowed tool configuration type. Always `allowed_tools`.
     ///
     /// Always `"allowed_tools"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Constrains the tools available to the model to a pre-defined set.
     ///
     /// `auto` allows the model to pick from among the allowed tools and generate a
@@ -48050,7 +49039,7 @@ impl BetaToolChoiceAllowed {
         tools: impl Into<Vec<Map<String, Value>>>,
     ) -> Self {
         Self {
-            r#type: "allowed_tools".to_owned(),
+            r#type: Cow::Borrowed("allowed_tools"),
             mode: mode.into(),
             tools: tools.into(),
             ..Default::default()
@@ -48088,12 +49077,16 @@ impl crate::ResponseMeta for BetaToolChoiceAllowed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaToolChoiceAllowed {
     fn default() -> Self {
         Self {
-            r#type: "allowed_tools".to_owned(),
+            r#type: Cow::Borrowed("allowed_tools"),
             mode: Default::default(),
             tools: Default::default(),
             extra: ExtraFields::new(),
@@ -48143,7 +49136,7 @@ pub struct BetaToolChoiceCustom {
     /// For custom tool calling, the type is always `custom`.
     ///
     /// Always `"custom"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the custom tool to call.
     pub name: String,
     extra: ExtraFields,
@@ -48153,7 +49146,7 @@ impl BetaToolChoiceCustom {
     /// Creates a value from its required fields.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             name: name.into(),
             ..Default::default()
         }
@@ -48189,12 +49182,16 @@ impl crate::ResponseMeta for BetaToolChoiceCustom {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaToolChoiceCustom {
     fn default() -> Self {
         Self {
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             name: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -48239,7 +49236,7 @@ pub struct BetaToolChoiceFunction {
     /// For function calling, the type is always `function`.
     ///
     /// Always `"function"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the function to call.
     pub name: String,
     extra: ExtraFields,
@@ -48249,7 +49246,7 @@ impl BetaToolChoiceFunction {
     /// Creates a value from its required fields.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             name: name.into(),
             ..Default::default()
         }
@@ -48285,12 +49282,16 @@ impl crate::ResponseMeta for BetaToolChoiceFunction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaToolChoiceFunction {
     fn default() -> Self {
         Self {
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             name: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -48337,7 +49338,7 @@ pub struct BetaToolChoiceMcp {
     /// For MCP tools, the type is always `mcp`.
     ///
     /// Always `"mcp"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The label of the MCP server to use.
     pub server_label: String,
     /// The `name` field.
@@ -48349,7 +49350,7 @@ impl BetaToolChoiceMcp {
     /// Creates a value from its required fields.
     pub fn new(server_label: impl Into<String>) -> Self {
         Self {
-            r#type: "mcp".to_owned(),
+            r#type: Cow::Borrowed("mcp"),
             server_label: server_label.into(),
             ..Default::default()
         }
@@ -48392,12 +49393,16 @@ impl crate::ResponseMeta for BetaToolChoiceMcp {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaToolChoiceMcp {
     fn default() -> Self {
         Self {
-            r#type: "mcp".to_owned(),
+            r#type: Cow::Borrowed("mcp"),
             server_label: Default::default(),
             name: Default::default(),
             extra: ExtraFields::new(),
@@ -48825,6 +49830,10 @@ impl crate::ResponseMeta for BetaToolChoiceTypes {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaToolChoiceTypes {
@@ -48863,7 +49872,7 @@ pub struct BetaToolSearchCall {
     /// The type of the item. Always `tool_search_call`.
     ///
     /// Always `"tool_search_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the tool search call item.
     pub id: String,
     /// The `call_id` field.
@@ -48888,7 +49897,7 @@ impl BetaToolSearchCall {
         status: impl Into<BetaFunctionCallStatus>,
     ) -> Self {
         Self {
-            r#type: "tool_search_call".to_owned(),
+            r#type: Cow::Borrowed("tool_search_call"),
             id: id.into(),
             call_id: Nullable::Null,
             execution: execution.into(),
@@ -48934,13 +49943,17 @@ impl crate::ResponseMeta for BetaToolSearchCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaToolSearchCall {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "tool_search_call".to_owned(),
+            r#type: Cow::Borrowed("tool_search_call"),
             id: Default::default(),
             call_id: Default::default(),
             execution: Default::default(),
@@ -49020,7 +50033,7 @@ pub struct BetaToolSearchCallItemParam {
     /// The item type. Always `tool_search_call`.
     ///
     /// Always `"tool_search_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Whether tool search was executed by the server or by the client.
     pub execution: Nullable<BetaToolSearchExecutionType>,
     /// The arguments supplied to the tool search call.
@@ -49034,7 +50047,7 @@ impl BetaToolSearchCallItemParam {
     /// Creates a value from its required fields.
     pub fn new(arguments: impl Into<BetaEmptyModelParam>) -> Self {
         Self {
-            r#type: "tool_search_call".to_owned(),
+            r#type: Cow::Borrowed("tool_search_call"),
             arguments: arguments.into(),
             ..Default::default()
         }
@@ -49105,6 +50118,10 @@ impl crate::ResponseMeta for BetaToolSearchCallItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaToolSearchCallItemParam {
@@ -49113,7 +50130,7 @@ impl Default for BetaToolSearchCallItemParam {
             agent: Default::default(),
             id: Default::default(),
             call_id: Default::default(),
-            r#type: "tool_search_call".to_owned(),
+            r#type: Cow::Borrowed("tool_search_call"),
             execution: Default::default(),
             arguments: Default::default(),
             status: Default::default(),
@@ -49225,7 +50242,7 @@ pub struct BetaToolSearchOutput {
     /// The type of the item. Always `tool_search_output`.
     ///
     /// Always `"tool_search_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the tool search output item.
     pub id: String,
     /// The `call_id` field.
@@ -49250,7 +50267,7 @@ impl BetaToolSearchOutput {
         status: impl Into<BetaFunctionCallOutputStatusEnum>,
     ) -> Self {
         Self {
-            r#type: "tool_search_output".to_owned(),
+            r#type: Cow::Borrowed("tool_search_output"),
             id: id.into(),
             call_id: Nullable::Null,
             execution: execution.into(),
@@ -49296,13 +50313,17 @@ impl crate::ResponseMeta for BetaToolSearchOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaToolSearchOutput {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "tool_search_output".to_owned(),
+            r#type: Cow::Borrowed("tool_search_output"),
             id: Default::default(),
             call_id: Default::default(),
             execution: Default::default(),
@@ -49382,7 +50403,7 @@ pub struct BetaToolSearchOutputItemParam {
     /// The item type. Always `tool_search_output`.
     ///
     /// Always `"tool_search_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Whether tool search was executed by the server or by the client.
     pub execution: Nullable<BetaToolSearchExecutionType>,
     /// The loaded tool definitions returned by the tool search output.
@@ -49396,7 +50417,7 @@ impl BetaToolSearchOutputItemParam {
     /// Creates a value from its required fields.
     pub fn new(tools: impl Into<Vec<BetaTool>>) -> Self {
         Self {
-            r#type: "tool_search_output".to_owned(),
+            r#type: Cow::Borrowed("tool_search_output"),
             tools: tools.into(),
             ..Default::default()
         }
@@ -49467,6 +50488,10 @@ impl crate::ResponseMeta for BetaToolSearchOutputItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaToolSearchOutputItemParam {
@@ -49475,7 +50500,7 @@ impl Default for BetaToolSearchOutputItemParam {
             agent: Default::default(),
             id: Default::default(),
             call_id: Default::default(),
-            r#type: "tool_search_output".to_owned(),
+            r#type: Cow::Borrowed("tool_search_output"),
             execution: Default::default(),
             tools: Default::default(),
             status: Default::default(),
@@ -49542,7 +50567,7 @@ pub struct BetaToolSearchToolParam {
     /// The type of the tool. Always `tool_search`.
     ///
     /// Always `"tool_search"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Whether tool search is executed by the server or by the client.
     pub execution: Nullable<BetaToolSearchExecutionType>,
     /// The `description` field.
@@ -49556,7 +50581,7 @@ impl BetaToolSearchToolParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "tool_search".to_owned(),
+            r#type: Cow::Borrowed("tool_search"),
             ..Default::default()
         }
     }
@@ -49611,12 +50636,16 @@ impl crate::ResponseMeta for BetaToolSearchToolParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaToolSearchToolParam {
     fn default() -> Self {
         Self {
-            r#type: "tool_search".to_owned(),
+            r#type: Cow::Borrowed("tool_search"),
             execution: Default::default(),
             description: Default::default(),
             parameters: Default::default(),
@@ -49741,6 +50770,10 @@ impl crate::ResponseMeta for BetaTopLogProb {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaTopLogProb {
@@ -49828,7 +50861,7 @@ pub struct BetaTypeParam {
     /// Specifies the event type. For a type action, this property is always set to `type`.
     ///
     /// Always `"type"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text to type.
     pub text: String,
     extra: ExtraFields,
@@ -49838,7 +50871,7 @@ impl BetaTypeParam {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "type".to_owned(),
+            r#type: Cow::Borrowed("type"),
             text: text.into(),
             ..Default::default()
         }
@@ -49874,12 +50907,16 @@ impl crate::ResponseMeta for BetaTypeParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaTypeParam {
     fn default() -> Self {
         Self {
-            r#type: "type".to_owned(),
+            r#type: Cow::Borrowed("type"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -49924,7 +50961,7 @@ pub struct BetaUrlCitationBody {
     /// The type of the URL citation. Always `url_citation`.
     ///
     /// Always `"url_citation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The URL of the web resource.
     pub url: String,
     /// The index of the first character of the URL citation in the message.
@@ -49945,7 +50982,7 @@ impl BetaUrlCitationBody {
         title: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "url_citation".to_owned(),
+            r#type: Cow::Borrowed("url_citation"),
             url: url.into(),
             start_index: start_index.into(),
             end_index: end_index.into(),
@@ -49987,12 +51024,16 @@ impl crate::ResponseMeta for BetaUrlCitationBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaUrlCitationBody {
     fn default() -> Self {
         Self {
-            r#type: "url_citation".to_owned(),
+            r#type: Cow::Borrowed("url_citation"),
             url: Default::default(),
             start_index: Default::default(),
             end_index: Default::default(),
@@ -50052,7 +51093,7 @@ pub struct BetaUrlCitationParam {
     /// The citation type. Always `url_citation`.
     ///
     /// Always `"url_citation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the first character of the citation in the message.
     pub start_index: i64,
     /// The index of the last character of the citation in the message.
@@ -50073,7 +51114,7 @@ impl BetaUrlCitationParam {
         title: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "url_citation".to_owned(),
+            r#type: Cow::Borrowed("url_citation"),
             start_index: start_index.into(),
             end_index: end_index.into(),
             url: url.into(),
@@ -50115,12 +51156,16 @@ impl crate::ResponseMeta for BetaUrlCitationParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaUrlCitationParam {
     fn default() -> Self {
         Self {
-            r#type: "url_citation".to_owned(),
+            r#type: Cow::Borrowed("url_citation"),
             start_index: Default::default(),
             end_index: Default::default(),
             url: Default::default(),
@@ -50237,7 +51282,7 @@ pub struct BetaWaitParam {
     /// Specifies the event type. For a wait action, this property is always set to `wait`.
     ///
     /// Always `"wait"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -50245,7 +51290,7 @@ impl BetaWaitParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "wait".to_owned(),
+            r#type: Cow::Borrowed("wait"),
             ..Default::default()
         }
     }
@@ -50279,12 +51324,16 @@ impl crate::ResponseMeta for BetaWaitParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaWaitParam {
     fn default() -> Self {
         Self {
-            r#type: "wait".to_owned(),
+            r#type: Cow::Borrowed("wait"),
             extra: ExtraFields::new(),
         }
     }
@@ -50324,7 +51373,7 @@ pub struct BetaWebSearchActionFind {
     /// The action type.
     ///
     /// Always `"find_in_page"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The URL of the page searched for the pattern.
     pub url: String,
     /// The pattern or text to search for within the page.
@@ -50336,7 +51385,7 @@ impl BetaWebSearchActionFind {
     /// Creates a value from its required fields.
     pub fn new(url: impl Into<String>, pattern: impl Into<String>) -> Self {
         Self {
-            r#type: "find_in_page".to_owned(),
+            r#type: Cow::Borrowed("find_in_page"),
             url: url.into(),
             pattern: pattern.into(),
             ..Default::default()
@@ -50374,12 +51423,16 @@ impl crate::ResponseMeta for BetaWebSearchActionFind {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaWebSearchActionFind {
     fn default() -> Self {
         Self {
-            r#type: "find_in_page".to_owned(),
+            r#type: Cow::Borrowed("find_in_page"),
             url: Default::default(),
             pattern: Default::default(),
             extra: ExtraFields::new(),
@@ -50429,7 +51482,7 @@ pub struct BetaWebSearchActionOpenPage {
     /// The action type.
     ///
     /// Always `"open_page"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The URL opened by the model.
     pub url: Nullable<String>,
     extra: ExtraFields,
@@ -50439,7 +51492,7 @@ impl BetaWebSearchActionOpenPage {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "open_page".to_owned(),
+            r#type: Cow::Borrowed("open_page"),
             ..Default::default()
         }
     }
@@ -50480,12 +51533,16 @@ impl crate::ResponseMeta for BetaWebSearchActionOpenPage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaWebSearchActionOpenPage {
     fn default() -> Self {
         Self {
-            r#type: "open_page".to_owned(),
+            r#type: Cow::Borrowed("open_page"),
             url: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -50530,7 +51587,7 @@ pub struct BetaWebSearchActionSearch {
     /// The action type.
     ///
     /// Always `"search"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The search query.
     #[deprecated]
     pub query: Nullable<String>,
@@ -50545,7 +51602,7 @@ impl BetaWebSearchActionSearch {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "search".to_owned(),
+            r#type: Cow::Borrowed("search"),
             ..Default::default()
         }
     }
@@ -50601,12 +51658,16 @@ impl crate::ResponseMeta for BetaWebSearchActionSearch {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaWebSearchActionSearch {
     fn default() -> Self {
         Self {
-            r#type: "search".to_owned(),
+            r#type: Cow::Borrowed("search"),
             query: Default::default(),
             queries: Default::default(),
             sources: Default::default(),
@@ -50742,6 +51803,10 @@ impl crate::ResponseMeta for BetaWebSearchApproximateLocation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaWebSearchApproximateLocation {
@@ -50860,6 +51925,10 @@ impl BetaWebSearchPreviewTool {
 impl crate::ResponseMeta for BetaWebSearchPreviewTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -50989,6 +52058,10 @@ impl crate::ResponseMeta for BetaWebSearchTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaWebSearchTool {
@@ -51046,7 +52119,7 @@ pub struct BetaWebSearchToolCall {
     /// The type of the web search tool call. Always `web_search_call`.
     ///
     /// Always `"web_search_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The status of the web search tool call.
     pub status: BetaWebSearchToolCallStatus,
     /// An object describing the specific action taken in this web search call.
@@ -51064,7 +52137,7 @@ impl BetaWebSearchToolCall {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "web_search_call".to_owned(),
+            r#type: Cow::Borrowed("web_search_call"),
             status: status.into(),
             action: action.into(),
             ..Default::default()
@@ -51110,6 +52183,10 @@ impl crate::ResponseMeta for BetaWebSearchToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaWebSearchToolCall {
@@ -51117,7 +52194,7 @@ impl Default for BetaWebSearchToolCall {
         Self {
             agent: Default::default(),
             id: Default::default(),
-            r#type: "web_search_call".to_owned(),
+            r#type: Cow::Borrowed("web_search_call"),
             status: Default::default(),
             action: Default::default(),
             extra: ExtraFields::new(),
@@ -51216,6 +52293,10 @@ impl BetaAgentTagParam {
 impl crate::ResponseMeta for BetaAgentTagParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -53507,6 +54588,10 @@ impl crate::ResponseMeta for BetaFileSearchToolCallResult {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaFileSearchToolCallResult {
@@ -54776,6 +55861,10 @@ impl crate::ResponseMeta for BetaImageGenToolInputImageMask {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaImageGenToolInputImageMask {
@@ -54911,6 +56000,10 @@ impl BetaInputAudioInputAudio {
 impl crate::ResponseMeta for BetaInputAudioInputAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -55551,6 +56644,10 @@ impl BetaMcptoolRequireApprovalMcpToolApprovalFilter {
 impl crate::ResponseMeta for BetaMcptoolRequireApprovalMcpToolApprovalFilter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -56932,6 +58029,10 @@ impl crate::ResponseMeta for BetaResponseIncompleteDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaResponseIncompleteDetails {
@@ -57133,6 +58234,10 @@ impl crate::ResponseMeta for BetaResponseInjectFailedEventError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaResponseInjectFailedEventError {
@@ -57257,6 +58362,10 @@ impl BetaResponseLogProbTopLogprob {
 impl crate::ResponseMeta for BetaResponseLogProbTopLogprob {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -57458,7 +58567,7 @@ pub struct BetaResponseReasoningSummaryPartAddedEventPart {
     /// The type of the summary part. Always `summary_text`.
     ///
     /// Always `"summary_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text of the summary part.
     pub text: String,
     extra: ExtraFields,
@@ -57468,7 +58577,7 @@ impl BetaResponseReasoningSummaryPartAddedEventPart {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -57504,12 +58613,16 @@ impl crate::ResponseMeta for BetaResponseReasoningSummaryPartAddedEventPart {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseReasoningSummaryPartAddedEventPart {
     fn default() -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -57554,7 +58667,7 @@ pub struct BetaResponseReasoningSummaryPartDoneEventPart {
     /// The type of the summary part. Always `summary_text`.
     ///
     /// Always `"summary_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text of the summary part.
     pub text: String,
     extra: ExtraFields,
@@ -57564,7 +58677,7 @@ impl BetaResponseReasoningSummaryPartDoneEventPart {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -57600,12 +58713,16 @@ impl crate::ResponseMeta for BetaResponseReasoningSummaryPartDoneEventPart {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponseReasoningSummaryPartDoneEventPart {
     fn default() -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -57695,6 +58812,10 @@ impl crate::ResponseMeta for BetaResponseUsageInputTokensDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaResponseUsageInputTokensDetails {
@@ -57779,6 +58900,10 @@ impl BetaResponseUsageOutputTokensDetails {
 impl crate::ResponseMeta for BetaResponseUsageOutputTokensDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -57919,7 +59044,7 @@ pub struct BetaResponsesServerEventBetaResponseAudioWsDelta {
     /// The type of the event. Always `response.audio.delta`.
     ///
     /// Always `"response.audio.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A sequence number for this chunk of the stream response.
     pub sequence_number: i64,
     /// A chunk of Base64 encoded response audio bytes.
@@ -57935,7 +59060,7 @@ impl BetaResponsesServerEventBetaResponseAudioWsDelta {
     /// Creates a value from its required fields.
     pub fn new(sequence_number: impl Into<i64>, delta: impl Into<String>) -> Self {
         Self {
-            r#type: "response.audio.delta".to_owned(),
+            r#type: Cow::Borrowed("response.audio.delta"),
             sequence_number: sequence_number.into(),
             delta: delta.into(),
             ..Default::default()
@@ -57975,13 +59100,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseAudioWsDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseAudioWsDelta {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.audio.delta".to_owned(),
+            r#type: Cow::Borrowed("response.audio.delta"),
             sequence_number: Default::default(),
             delta: Default::default(),
             stream_id: Default::default(),
@@ -58048,7 +59177,7 @@ pub struct BetaResponsesServerEventBetaResponseAudioWsDone {
     /// The type of the event. Always `response.audio.done`.
     ///
     /// Always `"response.audio.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the delta.
     pub sequence_number: i64,
     /// The WebSocket lane that emitted this event. This field is present
@@ -58062,7 +59191,7 @@ impl BetaResponsesServerEventBetaResponseAudioWsDone {
     /// Creates a value from its required fields.
     pub fn new(sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.audio.done".to_owned(),
+            r#type: Cow::Borrowed("response.audio.done"),
             sequence_number: sequence_number.into(),
             ..Default::default()
         }
@@ -58100,13 +59229,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseAudioWsDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseAudioWsDone {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.audio.done".to_owned(),
+            r#type: Cow::Borrowed("response.audio.done"),
             sequence_number: Default::default(),
             stream_id: Default::default(),
             extra: ExtraFields::new(),
@@ -58168,7 +59301,7 @@ pub struct BetaResponsesServerEventBetaResponseAudioTranscriptWsDelta {
     /// The type of the event. Always `response.audio.transcript.delta`.
     ///
     /// Always `"response.audio.transcript.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The partial transcript of the audio response.
     pub delta: String,
     /// The sequence number of this event.
@@ -58184,7 +59317,7 @@ impl BetaResponsesServerEventBetaResponseAudioTranscriptWsDelta {
     /// Creates a value from its required fields.
     pub fn new(delta: impl Into<String>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.audio.transcript.delta".to_owned(),
+            r#type: Cow::Borrowed("response.audio.transcript.delta"),
             delta: delta.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -58224,13 +59357,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseAudioTranscript
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseAudioTranscriptWsDelta {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.audio.transcript.delta".to_owned(),
+            r#type: Cow::Borrowed("response.audio.transcript.delta"),
             delta: Default::default(),
             sequence_number: Default::default(),
             stream_id: Default::default(),
@@ -58302,7 +59439,7 @@ pub struct BetaResponsesServerEventBetaResponseAudioTranscriptWsDone {
     /// The type of the event. Always `response.audio.transcript.done`.
     ///
     /// Always `"response.audio.transcript.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The WebSocket lane that emitted this event. This field is present
@@ -58316,7 +59453,7 @@ impl BetaResponsesServerEventBetaResponseAudioTranscriptWsDone {
     /// Creates a value from its required fields.
     pub fn new(sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.audio.transcript.done".to_owned(),
+            r#type: Cow::Borrowed("response.audio.transcript.done"),
             sequence_number: sequence_number.into(),
             ..Default::default()
         }
@@ -58354,13 +59491,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseAudioTranscript
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseAudioTranscriptWsDone {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.audio.transcript.done".to_owned(),
+            r#type: Cow::Borrowed("response.audio.transcript.done"),
             sequence_number: Default::default(),
             stream_id: Default::default(),
             extra: ExtraFields::new(),
@@ -58422,7 +59563,7 @@ pub struct BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDelta {
     /// The type of the event. Always `response.code_interpreter_call_code.delta`.
     ///
     /// Always `"response.code_interpreter_call_code.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code is being streamed.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -58447,7 +59588,7 @@ impl BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDelta {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call_code.delta".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call_code.delta"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             delta: delta.into(),
@@ -58491,13 +59632,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseCodeInterpreter
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDelta {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.code_interpreter_call_code.delta".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call_code.delta"),
             output_index: Default::default(),
             item_id: Default::default(),
             delta: Default::default(),
@@ -58579,7 +59724,7 @@ pub struct BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDone {
     /// The type of the event. Always `response.code_interpreter_call_code.done`.
     ///
     /// Always `"response.code_interpreter_call_code.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code is finalized.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -58604,7 +59749,7 @@ impl BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDone {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call_code.done".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call_code.done"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             code: code.into(),
@@ -58648,13 +59793,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseCodeInterpreter
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDone {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.code_interpreter_call_code.done".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call_code.done"),
             output_index: Default::default(),
             item_id: Default::default(),
             code: Default::default(),
@@ -58736,7 +59885,7 @@ pub struct BetaResponsesServerEventBetaResponseCodeInterpreterCallWsCompleted {
     /// The type of the event. Always `response.code_interpreter_call.completed`.
     ///
     /// Always `"response.code_interpreter_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code interpreter call is completed.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -58758,7 +59907,7 @@ impl BetaResponsesServerEventBetaResponseCodeInterpreterCallWsCompleted {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.completed"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -58800,13 +59949,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseCodeInterpreter
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseCodeInterpreterCallWsCompleted {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.code_interpreter_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.completed"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -58883,7 +60036,7 @@ pub struct BetaResponsesServerEventBetaResponseCodeInterpreterCallInWsProgress {
     /// The type of the event. Always `response.code_interpreter_call.in_progress`.
     ///
     /// Always `"response.code_interpreter_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code interpreter call is in progress.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -58905,7 +60058,7 @@ impl BetaResponsesServerEventBetaResponseCodeInterpreterCallInWsProgress {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -58947,13 +60100,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseCodeInterpreter
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseCodeInterpreterCallInWsProgress {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.code_interpreter_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -59031,7 +60188,7 @@ pub struct BetaResponsesServerEventBetaResponseCodeInterpreterCallWsInterpreting
     /// The type of the event. Always `response.code_interpreter_call.interpreting`.
     ///
     /// Always `"response.code_interpreter_call.interpreting"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code interpreter is interpreting code.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -59053,7 +60210,7 @@ impl BetaResponsesServerEventBetaResponseCodeInterpreterCallWsInterpreting {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call.interpreting".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.interpreting"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -59095,13 +60252,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseCodeInterpreter
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseCodeInterpreterCallWsInterpreting {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.code_interpreter_call.interpreting".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.interpreting"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -59181,7 +60342,7 @@ pub struct BetaResponsesServerEventBetaResponseWsCompleted {
     /// The type of the event. Always `response.completed`.
     ///
     /// Always `"response.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Properties of the completed response.
     pub response: BetaResponse,
     /// The sequence number for this event.
@@ -59197,7 +60358,7 @@ impl BetaResponsesServerEventBetaResponseWsCompleted {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<BetaResponse>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.completed".to_owned(),
+            r#type: Cow::Borrowed("response.completed"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -59237,13 +60398,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseWsCompleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseWsCompleted {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.completed".to_owned(),
+            r#type: Cow::Borrowed("response.completed"),
             response: Default::default(),
             sequence_number: Default::default(),
             stream_id: Default::default(),
@@ -59304,7 +60469,7 @@ pub struct BetaResponsesServerEventBetaResponseContentPartWsAdded {
     /// The type of the event. Always `response.content_part.added`.
     ///
     /// Always `"response.content_part.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the content part was added to.
     pub item_id: String,
     /// The index of the output item that the content part was added to.
@@ -59332,7 +60497,7 @@ impl BetaResponsesServerEventBetaResponseContentPartWsAdded {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.content_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.added"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -59378,13 +60543,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseContentPartWsAd
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseContentPartWsAdded {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.content_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.added"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -59466,7 +60635,7 @@ pub struct BetaResponsesServerEventBetaResponseContentPartWsDone {
     /// The type of the event. Always `response.content_part.done`.
     ///
     /// Always `"response.content_part.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the content part was added to.
     pub item_id: String,
     /// The index of the output item that the content part was added to.
@@ -59494,7 +60663,7 @@ impl BetaResponsesServerEventBetaResponseContentPartWsDone {
         part: impl Into<BetaOutputContent>,
     ) -> Self {
         Self {
-            r#type: "response.content_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -59540,13 +60709,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseContentPartWsDo
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseContentPartWsDone {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.content_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -59628,7 +60801,7 @@ pub struct BetaResponsesServerEventBetaResponseWsCreated {
     /// The type of the event. Always `response.created`.
     ///
     /// Always `"response.created"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The response that was created.
     pub response: BetaResponse,
     /// The sequence number for this event.
@@ -59644,7 +60817,7 @@ impl BetaResponsesServerEventBetaResponseWsCreated {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<BetaResponse>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.created".to_owned(),
+            r#type: Cow::Borrowed("response.created"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -59684,13 +60857,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseWsCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseWsCreated {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.created".to_owned(),
+            r#type: Cow::Borrowed("response.created"),
             response: Default::default(),
             sequence_number: Default::default(),
             stream_id: Default::default(),
@@ -59751,7 +60928,7 @@ pub struct BetaResponsesServerEventBetaResponseFileSearchCallWsCompleted {
     /// The type of the event. Always `response.file_search_call.completed`.
     ///
     /// Always `"response.file_search_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the file search call is initiated.
     pub output_index: i64,
     /// The ID of the output item that the file search call is initiated.
@@ -59773,7 +60950,7 @@ impl BetaResponsesServerEventBetaResponseFileSearchCallWsCompleted {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.file_search_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.completed"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -59815,13 +60992,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseFileSearchCallW
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseFileSearchCallWsCompleted {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.file_search_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.completed"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -59898,7 +61079,7 @@ pub struct BetaResponsesServerEventBetaResponseFileSearchCallInWsProgress {
     /// The type of the event. Always `response.file_search_call.in_progress`.
     ///
     /// Always `"response.file_search_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the file search call is initiated.
     pub output_index: i64,
     /// The ID of the output item that the file search call is initiated.
@@ -59920,7 +61101,7 @@ impl BetaResponsesServerEventBetaResponseFileSearchCallInWsProgress {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.file_search_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -59962,13 +61143,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseFileSearchCallI
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseFileSearchCallInWsProgress {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.file_search_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -60045,7 +61230,7 @@ pub struct BetaResponsesServerEventBetaResponseFileSearchCallWsSearching {
     /// The type of the event. Always `response.file_search_call.searching`.
     ///
     /// Always `"response.file_search_call.searching"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the file search call is searching.
     pub output_index: i64,
     /// The ID of the output item that the file search call is initiated.
@@ -60067,7 +61252,7 @@ impl BetaResponsesServerEventBetaResponseFileSearchCallWsSearching {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.file_search_call.searching".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.searching"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -60109,13 +61294,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseFileSearchCallW
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseFileSearchCallWsSearching {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.file_search_call.searching".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.searching"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -60192,7 +61381,7 @@ pub struct BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDelta {
     /// The type of the event. Always `response.function_call_arguments.delta`.
     ///
     /// Always `"response.function_call_arguments.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the function-call arguments delta is added to.
     pub item_id: String,
     /// The index of the output item that the function-call arguments delta is added to.
@@ -60217,7 +61406,7 @@ impl BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDelta {
         delta: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.function_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -60261,13 +61450,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseFunctionCallArg
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDelta {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.function_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -60349,7 +61542,7 @@ pub struct BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDone {
     /// The `type` field.
     ///
     /// Always `"response.function_call_arguments.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item.
     pub item_id: String,
     /// The name of the function that was called.
@@ -60377,7 +61570,7 @@ impl BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDone {
         arguments: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.function_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.done"),
             item_id: item_id.into(),
             name: name.into(),
             output_index: output_index.into(),
@@ -60423,13 +61616,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseFunctionCallArg
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDone {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.function_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.done"),
             item_id: Default::default(),
             name: Default::default(),
             output_index: Default::default(),
@@ -60514,7 +61711,7 @@ pub struct BetaResponsesServerEventBetaResponseShellCallCommandWsAdded {
     /// The type of the event, always `response.shell_call_command.added`.
     ///
     /// Always `"response.shell_call_command.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The agent that owns this multi-agent streaming event.
@@ -60541,7 +61738,7 @@ impl BetaResponsesServerEventBetaResponseShellCallCommandWsAdded {
         command: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_command.added".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.added"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             command_index: command_index.into(),
@@ -60585,12 +61782,16 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseShellCallComman
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseShellCallCommandWsAdded {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_command.added".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.added"),
             sequence_number: Default::default(),
             agent: Default::default(),
             output_index: Default::default(),
@@ -60671,7 +61872,7 @@ pub struct BetaResponsesServerEventBetaResponseShellCallCommandWsDelta {
     /// The type of the event, always `response.shell_call_command.delta`.
     ///
     /// Always `"response.shell_call_command.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The agent that owns this multi-agent streaming event.
@@ -60700,7 +61901,7 @@ impl BetaResponsesServerEventBetaResponseShellCallCommandWsDelta {
         delta: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_command.delta".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.delta"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             command_index: command_index.into(),
@@ -60745,12 +61946,16 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseShellCallComman
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseShellCallCommandWsDelta {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_command.delta".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.delta"),
             sequence_number: Default::default(),
             agent: Default::default(),
             output_index: Default::default(),
@@ -60836,7 +62041,7 @@ pub struct BetaResponsesServerEventBetaResponseShellCallCommandWsDone {
     /// The type of the event, always `response.shell_call_command.done`.
     ///
     /// Always `"response.shell_call_command.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The agent that owns this multi-agent streaming event.
@@ -60863,7 +62068,7 @@ impl BetaResponsesServerEventBetaResponseShellCallCommandWsDone {
         command: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_command.done".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.done"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             command_index: command_index.into(),
@@ -60907,12 +62112,16 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseShellCallComman
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseShellCallCommandWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_command.done".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.done"),
             sequence_number: Default::default(),
             agent: Default::default(),
             output_index: Default::default(),
@@ -60993,7 +62202,7 @@ pub struct BetaResponsesServerEventBetaResponseShellCallOutputContentWsDelta {
     /// The type of the event, always `response.shell_call_output_content.delta`.
     ///
     /// Always `"response.shell_call_output_content.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The agent that owns this multi-agent streaming event.
@@ -61023,7 +62232,7 @@ impl BetaResponsesServerEventBetaResponseShellCallOutputContentWsDelta {
         delta: impl Into<BetaShellCallOutputDelta>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_output_content.delta".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_output_content.delta"),
             sequence_number: sequence_number.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -61069,12 +62278,16 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseShellCallOutput
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseShellCallOutputContentWsDelta {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_output_content.delta".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_output_content.delta"),
             sequence_number: Default::default(),
             agent: Default::default(),
             item_id: Default::default(),
@@ -61160,7 +62373,7 @@ pub struct BetaResponsesServerEventBetaResponseShellCallOutputContentWsDone {
     /// The type of the event, always `response.shell_call_output_content.done`.
     ///
     /// Always `"response.shell_call_output_content.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The agent that owns this multi-agent streaming event.
@@ -61190,7 +62403,7 @@ impl BetaResponsesServerEventBetaResponseShellCallOutputContentWsDone {
         output: impl Into<Vec<BetaFunctionShellCallOutputContent>>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_output_content.done".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_output_content.done"),
             sequence_number: sequence_number.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -61236,12 +62449,16 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseShellCallOutput
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseShellCallOutputContentWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_output_content.done".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_output_content.done"),
             sequence_number: Default::default(),
             agent: Default::default(),
             item_id: Default::default(),
@@ -61329,7 +62546,7 @@ pub struct BetaResponsesServerEventBetaResponseInWsProgress {
     /// The type of the event. Always `response.in_progress`.
     ///
     /// Always `"response.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The response that is in progress.
     pub response: BetaResponse,
     /// The sequence number of this event.
@@ -61345,7 +62562,7 @@ impl BetaResponsesServerEventBetaResponseInWsProgress {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<BetaResponse>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.in_progress"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -61385,13 +62602,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseInWsProgress {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseInWsProgress {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.in_progress"),
             response: Default::default(),
             sequence_number: Default::default(),
             stream_id: Default::default(),
@@ -61458,7 +62679,7 @@ pub struct BetaResponsesServerEventBetaResponseWsFailed {
     /// The type of the event. Always `response.failed`.
     ///
     /// Always `"response.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The response that failed.
@@ -61474,7 +62695,7 @@ impl BetaResponsesServerEventBetaResponseWsFailed {
     /// Creates a value from its required fields.
     pub fn new(sequence_number: impl Into<i64>, response: impl Into<BetaResponse>) -> Self {
         Self {
-            r#type: "response.failed".to_owned(),
+            r#type: Cow::Borrowed("response.failed"),
             sequence_number: sequence_number.into(),
             response: response.into(),
             ..Default::default()
@@ -61514,13 +62735,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseWsFailed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseWsFailed {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.failed".to_owned(),
+            r#type: Cow::Borrowed("response.failed"),
             sequence_number: Default::default(),
             response: Default::default(),
             stream_id: Default::default(),
@@ -61581,7 +62806,7 @@ pub struct BetaResponsesServerEventBetaResponseWsIncomplete {
     /// The type of the event. Always `response.incomplete`.
     ///
     /// Always `"response.incomplete"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The response that was incomplete.
     pub response: BetaResponse,
     /// The sequence number of this event.
@@ -61597,7 +62822,7 @@ impl BetaResponsesServerEventBetaResponseWsIncomplete {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<BetaResponse>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.incomplete".to_owned(),
+            r#type: Cow::Borrowed("response.incomplete"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -61637,13 +62862,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseWsIncomplete {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseWsIncomplete {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.incomplete".to_owned(),
+            r#type: Cow::Borrowed("response.incomplete"),
             response: Default::default(),
             sequence_number: Default::default(),
             stream_id: Default::default(),
@@ -61710,7 +62939,7 @@ pub struct BetaResponsesServerEventBetaResponseOutputItemWsAdded {
     /// The type of the event. Always `response.output_item.added`.
     ///
     /// Always `"response.output_item.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that was added.
     pub output_index: i64,
     /// The sequence number of this event.
@@ -61735,7 +62964,7 @@ impl BetaResponsesServerEventBetaResponseOutputItemWsAdded {
         item: impl Into<BetaOutputItem>,
     ) -> Self {
         Self {
-            r#type: "response.output_item.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.added"),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
             item: item.into(),
@@ -61777,13 +63006,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseOutputItemWsAdd
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseOutputItemWsAdded {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.output_item.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.added"),
             output_index: Default::default(),
             sequence_number: Default::default(),
             item: Default::default(),
@@ -61855,7 +63088,7 @@ pub struct BetaResponsesServerEventBetaResponseOutputItemWsDone {
     /// The type of the event. Always `response.output_item.done`.
     ///
     /// Always `"response.output_item.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that was marked done.
     pub output_index: i64,
     /// The sequence number of this event.
@@ -61877,7 +63110,7 @@ impl BetaResponsesServerEventBetaResponseOutputItemWsDone {
         item: impl Into<BetaOutputItem>,
     ) -> Self {
         Self {
-            r#type: "response.output_item.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.done"),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
             item: item.into(),
@@ -61919,13 +63152,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseOutputItemWsDon
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseOutputItemWsDone {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.output_item.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.done"),
             output_index: Default::default(),
             sequence_number: Default::default(),
             item: Default::default(),
@@ -61997,7 +63234,7 @@ pub struct BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAdded {
     /// The type of the event. Always `response.reasoning_summary_part.added`.
     ///
     /// Always `"response.reasoning_summary_part.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this summary part is associated with.
     pub item_id: String,
     /// The index of the output item this summary part is associated with.
@@ -62025,7 +63262,7 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAdded {
         part: impl Into<BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAddedPart>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_summary_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_part.added"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             summary_index: summary_index.into(),
@@ -62071,13 +63308,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseReasoningSummar
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAdded {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.reasoning_summary_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_part.added"),
             item_id: Default::default(),
             output_index: Default::default(),
             summary_index: Default::default(),
@@ -62162,7 +63403,7 @@ pub struct BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAddedPart {
     /// The type of the summary part. Always `summary_text`.
     ///
     /// Always `"summary_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text of the summary part.
     pub text: String,
     extra: ExtraFields,
@@ -62172,7 +63413,7 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAddedPart {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -62208,12 +63449,16 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseReasoningSummar
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAddedPart {
     fn default() -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -62261,7 +63506,7 @@ pub struct BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDone {
     /// The type of the event. Always `response.reasoning_summary_part.done`.
     ///
     /// Always `"response.reasoning_summary_part.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this summary part is associated with.
     pub item_id: String,
     /// The index of the output item this summary part is associated with.
@@ -62292,7 +63537,7 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDone {
         part: impl Into<BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDonePart>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_summary_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_part.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             summary_index: summary_index.into(),
@@ -62339,13 +63584,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseReasoningSummar
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDone {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.reasoning_summary_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_part.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             summary_index: Default::default(),
@@ -62435,7 +63684,7 @@ pub struct BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDonePart {
     /// The type of the summary part. Always `summary_text`.
     ///
     /// Always `"summary_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text of the summary part.
     pub text: String,
     extra: ExtraFields,
@@ -62445,7 +63694,7 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDonePart {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -62481,12 +63730,16 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseReasoningSummar
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDonePart {
     fn default() -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -62533,7 +63786,7 @@ pub struct BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDelta {
     /// The type of the event. Always `response.reasoning_summary_text.delta`.
     ///
     /// Always `"response.reasoning_summary_text.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this summary text delta is associated with.
     pub item_id: String,
     /// The index of the output item this summary text delta is associated with.
@@ -62561,7 +63814,7 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDelta {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_summary_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_text.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             summary_index: summary_index.into(),
@@ -62607,13 +63860,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseReasoningSummar
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDelta {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.reasoning_summary_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_text.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             summary_index: Default::default(),
@@ -62700,7 +63957,7 @@ pub struct BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDone {
     /// The type of the event. Always `response.reasoning_summary_text.done`.
     ///
     /// Always `"response.reasoning_summary_text.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this summary text is associated with.
     pub item_id: String,
     /// The index of the output item this summary text is associated with.
@@ -62728,7 +63985,7 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDone {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_summary_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_text.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             summary_index: summary_index.into(),
@@ -62774,13 +64031,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseReasoningSummar
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDone {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.reasoning_summary_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_text.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             summary_index: Default::default(),
@@ -62867,7 +64128,7 @@ pub struct BetaResponsesServerEventBetaResponseReasoningTextWsDelta {
     /// The type of the event. Always `response.reasoning_text.delta`.
     ///
     /// Always `"response.reasoning_text.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this reasoning text delta is associated with.
     pub item_id: String,
     /// The index of the output item this reasoning text delta is associated with.
@@ -62895,7 +64156,7 @@ impl BetaResponsesServerEventBetaResponseReasoningTextWsDelta {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_text.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -62941,13 +64202,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseReasoningTextWs
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseReasoningTextWsDelta {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.reasoning_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_text.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -63029,7 +64294,7 @@ pub struct BetaResponsesServerEventBetaResponseReasoningTextWsDone {
     /// The type of the event. Always `response.reasoning_text.done`.
     ///
     /// Always `"response.reasoning_text.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this reasoning text is associated with.
     pub item_id: String,
     /// The index of the output item this reasoning text is associated with.
@@ -63057,7 +64322,7 @@ impl BetaResponsesServerEventBetaResponseReasoningTextWsDone {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_text.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -63103,13 +64368,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseReasoningTextWs
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseReasoningTextWsDone {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.reasoning_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_text.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -63191,7 +64460,7 @@ pub struct BetaResponsesServerEventBetaResponseRefusalWsDelta {
     /// The type of the event. Always `response.refusal.delta`.
     ///
     /// Always `"response.refusal.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the refusal text is added to.
     pub item_id: String,
     /// The index of the output item that the refusal text is added to.
@@ -63219,7 +64488,7 @@ impl BetaResponsesServerEventBetaResponseRefusalWsDelta {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.refusal.delta".to_owned(),
+            r#type: Cow::Borrowed("response.refusal.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -63265,13 +64534,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseRefusalWsDelta 
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseRefusalWsDelta {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.refusal.delta".to_owned(),
+            r#type: Cow::Borrowed("response.refusal.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -63353,7 +64626,7 @@ pub struct BetaResponsesServerEventBetaResponseRefusalWsDone {
     /// The type of the event. Always `response.refusal.done`.
     ///
     /// Always `"response.refusal.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the refusal text is finalized.
     pub item_id: String,
     /// The index of the output item that the refusal text is finalized.
@@ -63381,7 +64654,7 @@ impl BetaResponsesServerEventBetaResponseRefusalWsDone {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.refusal.done".to_owned(),
+            r#type: Cow::Borrowed("response.refusal.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -63427,13 +64700,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseRefusalWsDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseRefusalWsDone {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.refusal.done".to_owned(),
+            r#type: Cow::Borrowed("response.refusal.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -63515,7 +64792,7 @@ pub struct BetaResponsesServerEventBetaResponseTextWsDelta {
     /// The type of the event. Always `response.output_text.delta`.
     ///
     /// Always `"response.output_text.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the text delta was added to.
     pub item_id: String,
     /// The index of the output item that the text delta was added to.
@@ -63546,7 +64823,7 @@ impl BetaResponsesServerEventBetaResponseTextWsDelta {
         logprobs: impl Into<Vec<BetaResponseLogProb>>,
     ) -> Self {
         Self {
-            r#type: "response.output_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -63594,13 +64871,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseTextWsDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseTextWsDelta {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.output_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -63687,7 +64968,7 @@ pub struct BetaResponsesServerEventBetaResponseTextWsDone {
     /// The type of the event. Always `response.output_text.done`.
     ///
     /// Always `"response.output_text.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the text content is finalized.
     pub item_id: String,
     /// The index of the output item that the text content is finalized.
@@ -63718,7 +64999,7 @@ impl BetaResponsesServerEventBetaResponseTextWsDone {
         logprobs: impl Into<Vec<BetaResponseLogProb>>,
     ) -> Self {
         Self {
-            r#type: "response.output_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -63766,13 +65047,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseTextWsDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseTextWsDone {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.output_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -63859,7 +65144,7 @@ pub struct BetaResponsesServerEventBetaResponseWebSearchCallWsCompleted {
     /// The type of the event. Always `response.web_search_call.completed`.
     ///
     /// Always `"response.web_search_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the web search call is associated with.
     pub output_index: i64,
     /// Unique ID for the output item associated with the web search call.
@@ -63881,7 +65166,7 @@ impl BetaResponsesServerEventBetaResponseWebSearchCallWsCompleted {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.web_search_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.completed"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -63923,13 +65208,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseWebSearchCallWs
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseWebSearchCallWsCompleted {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.web_search_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.completed"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -64006,7 +65295,7 @@ pub struct BetaResponsesServerEventBetaResponseWebSearchCallInWsProgress {
     /// The type of the event. Always `response.web_search_call.in_progress`.
     ///
     /// Always `"response.web_search_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the web search call is associated with.
     pub output_index: i64,
     /// Unique ID for the output item associated with the web search call.
@@ -64028,7 +65317,7 @@ impl BetaResponsesServerEventBetaResponseWebSearchCallInWsProgress {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.web_search_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -64070,13 +65359,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseWebSearchCallIn
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseWebSearchCallInWsProgress {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.web_search_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -64153,7 +65446,7 @@ pub struct BetaResponsesServerEventBetaResponseWebSearchCallWsSearching {
     /// The type of the event. Always `response.web_search_call.searching`.
     ///
     /// Always `"response.web_search_call.searching"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the web search call is associated with.
     pub output_index: i64,
     /// Unique ID for the output item associated with the web search call.
@@ -64175,7 +65468,7 @@ impl BetaResponsesServerEventBetaResponseWebSearchCallWsSearching {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.web_search_call.searching".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.searching"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -64217,13 +65510,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseWebSearchCallWs
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseWebSearchCallWsSearching {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.web_search_call.searching".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.searching"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -64300,7 +65597,7 @@ pub struct BetaResponsesServerEventBetaResponseImageGenCallWsCompleted {
     /// The type of the event. Always 'response.image_generation_call.completed'.
     ///
     /// Always `"response.image_generation_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The sequence number of this event.
@@ -64322,7 +65619,7 @@ impl BetaResponsesServerEventBetaResponseImageGenCallWsCompleted {
         item_id: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.image_generation_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.completed"),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
             item_id: item_id.into(),
@@ -64364,13 +65661,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseImageGenCallWsC
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseImageGenCallWsCompleted {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.image_generation_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.completed"),
             output_index: Default::default(),
             sequence_number: Default::default(),
             item_id: Default::default(),
@@ -64447,7 +65748,7 @@ pub struct BetaResponsesServerEventBetaResponseImageGenCallWsGenerating {
     /// The type of the event. Always 'response.image_generation_call.generating'.
     ///
     /// Always `"response.image_generation_call.generating"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the image generation item being processed.
@@ -64469,7 +65770,7 @@ impl BetaResponsesServerEventBetaResponseImageGenCallWsGenerating {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.image_generation_call.generating".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.generating"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -64511,13 +65812,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseImageGenCallWsG
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseImageGenCallWsGenerating {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.image_generation_call.generating".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.generating"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -64594,7 +65899,7 @@ pub struct BetaResponsesServerEventBetaResponseImageGenCallInWsProgress {
     /// The type of the event. Always 'response.image_generation_call.in_progress'.
     ///
     /// Always `"response.image_generation_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the image generation item being processed.
@@ -64616,7 +65921,7 @@ impl BetaResponsesServerEventBetaResponseImageGenCallInWsProgress {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.image_generation_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -64658,13 +65963,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseImageGenCallInW
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseImageGenCallInWsProgress {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.image_generation_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -64741,7 +66050,7 @@ pub struct BetaResponsesServerEventBetaResponseImageGenCallPartialWsImage {
     /// The type of the event. Always 'response.image_generation_call.partial_image'.
     ///
     /// Always `"response.image_generation_call.partial_image"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the image generation item being processed.
@@ -64777,7 +66086,7 @@ impl BetaResponsesServerEventBetaResponseImageGenCallPartialWsImage {
         partial_image_b64: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.image_generation_call.partial_image".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.partial_image"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -64827,13 +66136,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseImageGenCallPar
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseImageGenCallPartialWsImage {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.image_generation_call.partial_image".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.partial_image"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -64950,7 +66263,7 @@ pub struct BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDelta {
     /// The type of the event. Always 'response.mcp_call_arguments.delta'.
     ///
     /// Always `"response.mcp_call_arguments.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the MCP tool call item being processed.
@@ -64975,7 +66288,7 @@ impl BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDelta {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.delta"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             delta: delta.into(),
@@ -65019,13 +66332,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseMcpCallArgument
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDelta {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.mcp_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.delta"),
             output_index: Default::default(),
             item_id: Default::default(),
             delta: Default::default(),
@@ -65107,7 +66424,7 @@ pub struct BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDone {
     /// The type of the event. Always 'response.mcp_call_arguments.done'.
     ///
     /// Always `"response.mcp_call_arguments.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the MCP tool call item being processed.
@@ -65132,7 +66449,7 @@ impl BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDone {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.done"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             arguments: arguments.into(),
@@ -65176,13 +66493,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseMcpCallArgument
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDone {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.mcp_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.done"),
             output_index: Default::default(),
             item_id: Default::default(),
             arguments: Default::default(),
@@ -65264,7 +66585,7 @@ pub struct BetaResponsesServerEventBetaResponseMcpCallWsCompleted {
     /// The type of the event. Always 'response.mcp_call.completed'.
     ///
     /// Always `"response.mcp_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that completed.
     pub item_id: String,
     /// The index of the output item that completed.
@@ -65286,7 +66607,7 @@ impl BetaResponsesServerEventBetaResponseMcpCallWsCompleted {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.completed"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -65328,13 +66649,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseMcpCallWsComple
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseMcpCallWsCompleted {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.mcp_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.completed"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -65406,7 +66731,7 @@ pub struct BetaResponsesServerEventBetaResponseMcpCallWsFailed {
     /// The type of the event. Always 'response.mcp_call.failed'.
     ///
     /// Always `"response.mcp_call.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that failed.
     pub item_id: String,
     /// The index of the output item that failed.
@@ -65428,7 +66753,7 @@ impl BetaResponsesServerEventBetaResponseMcpCallWsFailed {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.failed"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -65470,13 +66795,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseMcpCallWsFailed
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseMcpCallWsFailed {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.mcp_call.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.failed"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -65548,7 +66877,7 @@ pub struct BetaResponsesServerEventBetaResponseMcpCallInWsProgress {
     /// The type of the event. Always 'response.mcp_call.in_progress'.
     ///
     /// Always `"response.mcp_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The index of the output item in the response's output array.
@@ -65570,7 +66899,7 @@ impl BetaResponsesServerEventBetaResponseMcpCallInWsProgress {
         item_id: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.in_progress"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             item_id: item_id.into(),
@@ -65612,13 +66941,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseMcpCallInWsProg
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseMcpCallInWsProgress {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.mcp_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.in_progress"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             item_id: Default::default(),
@@ -65690,7 +67023,7 @@ pub struct BetaResponsesServerEventBetaResponseMcpListToolsWsCompleted {
     /// The type of the event. Always 'response.mcp_list_tools.completed'.
     ///
     /// Always `"response.mcp_list_tools.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that produced this output.
     pub item_id: String,
     /// The index of the output item that was processed.
@@ -65712,7 +67045,7 @@ impl BetaResponsesServerEventBetaResponseMcpListToolsWsCompleted {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_list_tools.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.completed"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -65754,13 +67087,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseMcpListToolsWsC
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseMcpListToolsWsCompleted {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.mcp_list_tools.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.completed"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -65837,7 +67174,7 @@ pub struct BetaResponsesServerEventBetaResponseMcpListToolsWsFailed {
     /// The type of the event. Always 'response.mcp_list_tools.failed'.
     ///
     /// Always `"response.mcp_list_tools.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that failed.
     pub item_id: String,
     /// The index of the output item that failed.
@@ -65859,7 +67196,7 @@ impl BetaResponsesServerEventBetaResponseMcpListToolsWsFailed {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_list_tools.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.failed"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -65901,13 +67238,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseMcpListToolsWsF
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseMcpListToolsWsFailed {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.mcp_list_tools.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.failed"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -65979,7 +67320,7 @@ pub struct BetaResponsesServerEventBetaResponseMcpListToolsInWsProgress {
     /// The type of the event. Always 'response.mcp_list_tools.in_progress'.
     ///
     /// Always `"response.mcp_list_tools.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that is being processed.
     pub item_id: String,
     /// The index of the output item that is being processed.
@@ -66001,7 +67342,7 @@ impl BetaResponsesServerEventBetaResponseMcpListToolsInWsProgress {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_list_tools.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.in_progress"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -66043,13 +67384,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseMcpListToolsInW
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseMcpListToolsInWsProgress {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.mcp_list_tools.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.in_progress"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -66126,7 +67471,7 @@ pub struct BetaResponsesServerEventBetaResponseOutputTextAnnotationWsAdded {
     /// The type of the event. Always 'response.output_text.annotation.added'.
     ///
     /// Always `"response.output_text.annotation.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique identifier of the item to which the annotation is being added.
     pub item_id: String,
     /// The index of the output item in the response's output array.
@@ -66156,7 +67501,7 @@ impl BetaResponsesServerEventBetaResponseOutputTextAnnotationWsAdded {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.output_text.annotation.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.annotation.added"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -66204,13 +67549,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseOutputTextAnnot
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseOutputTextAnnotationWsAdded {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.output_text.annotation.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.annotation.added"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -66302,7 +67651,7 @@ pub struct BetaResponsesServerEventBetaResponseWsQueued {
     /// The type of the event. Always 'response.queued'.
     ///
     /// Always `"response.queued"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The full response object that is queued.
     pub response: BetaResponse,
     /// The sequence number for this event.
@@ -66318,7 +67667,7 @@ impl BetaResponsesServerEventBetaResponseWsQueued {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<BetaResponse>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.queued".to_owned(),
+            r#type: Cow::Borrowed("response.queued"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -66358,13 +67707,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseWsQueued {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseWsQueued {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.queued".to_owned(),
+            r#type: Cow::Borrowed("response.queued"),
             response: Default::default(),
             sequence_number: Default::default(),
             stream_id: Default::default(),
@@ -66425,7 +67778,7 @@ pub struct BetaResponsesServerEventBetaResponseCustomToolCallInputWsDelta {
     /// The event type identifier.
     ///
     /// Always `"response.custom_tool_call_input.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The index of the output this delta applies to.
@@ -66450,7 +67803,7 @@ impl BetaResponsesServerEventBetaResponseCustomToolCallInputWsDelta {
         delta: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.custom_tool_call_input.delta".to_owned(),
+            r#type: Cow::Borrowed("response.custom_tool_call_input.delta"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             item_id: item_id.into(),
@@ -66494,13 +67847,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseCustomToolCallI
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseCustomToolCallInputWsDelta {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.custom_tool_call_input.delta".to_owned(),
+            r#type: Cow::Borrowed("response.custom_tool_call_input.delta"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             item_id: Default::default(),
@@ -66582,7 +67939,7 @@ pub struct BetaResponsesServerEventBetaResponseCustomToolCallInputWsDone {
     /// The event type identifier.
     ///
     /// Always `"response.custom_tool_call_input.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The index of the output this event applies to.
@@ -66607,7 +67964,7 @@ impl BetaResponsesServerEventBetaResponseCustomToolCallInputWsDone {
         input: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.custom_tool_call_input.done".to_owned(),
+            r#type: Cow::Borrowed("response.custom_tool_call_input.done"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             item_id: item_id.into(),
@@ -66651,13 +68008,17 @@ impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseCustomToolCallI
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaResponsesServerEventBetaResponseCustomToolCallInputWsDone {
     fn default() -> Self {
         Self {
             agent: Default::default(),
-            r#type: "response.custom_tool_call_input.done".to_owned(),
+            r#type: Cow::Borrowed("response.custom_tool_call_input.done"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             item_id: Default::default(),
@@ -67012,7 +68373,7 @@ pub struct BetaWebSearchActionSearchSource {
     /// The type of source. Always `url`.
     ///
     /// Always `"url"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The URL of the source.
     pub url: String,
     extra: ExtraFields,
@@ -67022,7 +68383,7 @@ impl BetaWebSearchActionSearchSource {
     /// Creates a value from its required fields.
     pub fn new(url: impl Into<String>) -> Self {
         Self {
-            r#type: "url".to_owned(),
+            r#type: Cow::Borrowed("url"),
             url: url.into(),
             ..Default::default()
         }
@@ -67058,12 +68419,16 @@ impl crate::ResponseMeta for BetaWebSearchActionSearchSource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for BetaWebSearchActionSearchSource {
     fn default() -> Self {
         Self {
-            r#type: "url".to_owned(),
+            r#type: Cow::Borrowed("url"),
             url: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -67238,6 +68603,10 @@ impl BetaWebSearchToolFilters {
 impl crate::ResponseMeta for BetaWebSearchToolFilters {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -67649,6 +69018,10 @@ impl crate::ResponseMeta for BetaResponseRetrieveParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for BetaResponseRetrieveParams {
@@ -67975,6 +69348,10 @@ impl BetaInputItemListParams {
 impl crate::ResponseMeta for BetaInputItemListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

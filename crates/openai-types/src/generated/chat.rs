@@ -14,6 +14,7 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -106,6 +107,10 @@ impl crate::ResponseMeta for ChatCompletionAllowedTools {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionAllowedTools {
@@ -146,7 +151,7 @@ pub struct ChatCompletionAllowedToolsChoice {
     /// Allowed tool configuration type. Always `allowed_tools`.
     ///
     /// Always `"allowed_tools"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Constrains the tools available to the model to a pre-defined set.
     pub allowed_tools: ChatCompletionAllowedTools,
     extra: ExtraFields,
@@ -156,7 +161,7 @@ impl ChatCompletionAllowedToolsChoice {
     /// Creates a value from its required fields.
     pub fn new(allowed_tools: impl Into<ChatCompletionAllowedTools>) -> Self {
         Self {
-            r#type: "allowed_tools".to_owned(),
+            r#type: Cow::Borrowed("allowed_tools"),
             allowed_tools: allowed_tools.into(),
             ..Default::default()
         }
@@ -192,12 +197,16 @@ impl crate::ResponseMeta for ChatCompletionAllowedToolsChoice {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionAllowedToolsChoice {
     fn default() -> Self {
         Self {
-            r#type: "allowed_tools".to_owned(),
+            r#type: Cow::Borrowed("allowed_tools"),
             allowed_tools: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -242,7 +251,7 @@ pub struct ChatCompletionDeleted {
     /// The type of object being deleted.
     ///
     /// Always `"chat.completion.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The ID of the chat completion that was deleted.
     pub id: String,
     /// Whether the chat completion was deleted.
@@ -254,7 +263,7 @@ impl ChatCompletionDeleted {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, deleted: impl Into<bool>) -> Self {
         Self {
-            object: "chat.completion.deleted".to_owned(),
+            object: Cow::Borrowed("chat.completion.deleted"),
             id: id.into(),
             deleted: deleted.into(),
             ..Default::default()
@@ -292,12 +301,16 @@ impl crate::ResponseMeta for ChatCompletionDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionDeleted {
     fn default() -> Self {
         Self {
-            object: "chat.completion.deleted".to_owned(),
+            object: Cow::Borrowed("chat.completion.deleted"),
             id: Default::default(),
             deleted: Default::default(),
             extra: ExtraFields::new(),
@@ -392,6 +405,10 @@ impl ChatCompletionFunctionCallOption {
 impl crate::ResponseMeta for ChatCompletionFunctionCallOption {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -488,6 +505,10 @@ impl crate::ResponseMeta for ChatCompletionFunctions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionFunctions {
@@ -532,7 +553,7 @@ pub struct ChatCompletionList {
     /// The type of this object. It is always set to "list".
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// An array of chat completion objects.
     pub data: Vec<ChatCompletion>,
     /// The identifier of the first chat completion in the data array.
@@ -553,7 +574,7 @@ impl ChatCompletionList {
         has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             first_id: first_id.into(),
             last_id: last_id.into(),
@@ -595,12 +616,16 @@ impl crate::ResponseMeta for ChatCompletionList {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionList {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -660,7 +685,7 @@ pub struct ChatCompletionMessageList {
     /// The type of this object. It is always set to "list".
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// An array of chat completion message objects.
     pub data: Vec<ChatCompletionMessageListDataItem>,
     /// The identifier of the first chat message in the data array.
@@ -681,7 +706,7 @@ impl ChatCompletionMessageList {
         has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             first_id: first_id.into(),
             last_id: last_id.into(),
@@ -723,12 +748,16 @@ impl crate::ResponseMeta for ChatCompletionMessageList {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionMessageList {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -837,6 +866,10 @@ impl crate::ResponseMeta for ChatCompletionMessageToolCallChunk {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionMessageToolCallChunk {
@@ -944,6 +977,10 @@ impl crate::ResponseMeta for ChatCompletionModeration {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionModeration {
@@ -984,7 +1021,7 @@ pub struct ChatCompletionModerationError {
     /// The object type, which is always `error`.
     ///
     /// Always `"error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The error code.
     pub code: String,
     /// The error message.
@@ -996,7 +1033,7 @@ impl ChatCompletionModerationError {
     /// Creates a value from its required fields.
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             code: code.into(),
             message: message.into(),
             ..Default::default()
@@ -1034,12 +1071,16 @@ impl crate::ResponseMeta for ChatCompletionModerationError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionModerationError {
     fn default() -> Self {
         Self {
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             code: Default::default(),
             message: Default::default(),
             extra: ExtraFields::new(),
@@ -1089,7 +1130,7 @@ pub struct ChatCompletionModerationResults {
     /// The object type, which is always `moderation_results`.
     ///
     /// Always `"moderation_results"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The moderation model used to generate the results.
     pub model: String,
     /// A list of moderation results.
@@ -1101,7 +1142,7 @@ impl ChatCompletionModerationResults {
     /// Creates a value from its required fields.
     pub fn new(model: impl Into<String>, results: impl Into<Vec<ModerationResultBody>>) -> Self {
         Self {
-            r#type: "moderation_results".to_owned(),
+            r#type: Cow::Borrowed("moderation_results"),
             model: model.into(),
             results: results.into(),
             ..Default::default()
@@ -1139,12 +1180,16 @@ impl crate::ResponseMeta for ChatCompletionModerationResults {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionModerationResults {
     fn default() -> Self {
         Self {
-            r#type: "moderation_results".to_owned(),
+            r#type: Cow::Borrowed("moderation_results"),
             model: Default::default(),
             results: Default::default(),
             extra: ExtraFields::new(),
@@ -1194,7 +1239,7 @@ pub struct ChatCompletionNamedToolChoice {
     /// For function calling, the type is always `function`.
     ///
     /// Always `"function"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `function` field.
     pub function: ChatCompletionNamedToolChoiceFunction,
     extra: ExtraFields,
@@ -1204,7 +1249,7 @@ impl ChatCompletionNamedToolChoice {
     /// Creates a value from its required fields.
     pub fn new(function: impl Into<ChatCompletionNamedToolChoiceFunction>) -> Self {
         Self {
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             function: function.into(),
             ..Default::default()
         }
@@ -1240,12 +1285,16 @@ impl crate::ResponseMeta for ChatCompletionNamedToolChoice {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionNamedToolChoice {
     fn default() -> Self {
         Self {
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             function: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1290,7 +1339,7 @@ pub struct ChatCompletionNamedToolChoiceCustom {
     /// For custom tool calling, the type is always `custom`.
     ///
     /// Always `"custom"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `custom` field.
     pub custom: ChatCompletionNamedToolChoiceCustomCustom,
     extra: ExtraFields,
@@ -1300,7 +1349,7 @@ impl ChatCompletionNamedToolChoiceCustom {
     /// Creates a value from its required fields.
     pub fn new(custom: impl Into<ChatCompletionNamedToolChoiceCustomCustom>) -> Self {
         Self {
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             custom: custom.into(),
             ..Default::default()
         }
@@ -1336,12 +1385,16 @@ impl crate::ResponseMeta for ChatCompletionNamedToolChoiceCustom {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionNamedToolChoiceCustom {
     fn default() -> Self {
         Self {
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             custom: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1392,7 +1445,7 @@ pub struct ChatCompletionAssistantMessageParam {
     /// The role of the messages author, in this case `assistant`.
     ///
     /// Always `"assistant"`.
-    pub role: String,
+    pub role: Cow<'static, str>,
     /// An optional name for the participant. Provides the model information to differentiate between participants of the same role.
     pub name: Nullable<String>,
     /// Data about a previous audio response from the model.
@@ -1409,7 +1462,7 @@ impl ChatCompletionAssistantMessageParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            role: "assistant".to_owned(),
+            role: Cow::Borrowed("assistant"),
             ..Default::default()
         }
     }
@@ -1488,6 +1541,10 @@ impl crate::ResponseMeta for ChatCompletionAssistantMessageParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionAssistantMessageParam {
@@ -1495,7 +1552,7 @@ impl Default for ChatCompletionAssistantMessageParam {
         Self {
             content: Default::default(),
             refusal: Default::default(),
-            role: "assistant".to_owned(),
+            role: Cow::Borrowed("assistant"),
             name: Default::default(),
             audio: Default::default(),
             tool_calls: Default::default(),
@@ -1569,7 +1626,7 @@ pub struct ChatCompletionDeveloperMessageParam {
     /// The role of the messages author, in this case `developer`.
     ///
     /// Always `"developer"`.
-    pub role: String,
+    pub role: Cow<'static, str>,
     /// An optional name for the participant. Provides the model information to differentiate between participants of the same role.
     pub name: Nullable<String>,
     extra: ExtraFields,
@@ -1580,7 +1637,7 @@ impl ChatCompletionDeveloperMessageParam {
     pub fn new(content: impl Into<ChatCompletionDeveloperMessageParamContent>) -> Self {
         Self {
             content: content.into(),
-            role: "developer".to_owned(),
+            role: Cow::Borrowed("developer"),
             ..Default::default()
         }
     }
@@ -1622,13 +1679,17 @@ impl crate::ResponseMeta for ChatCompletionDeveloperMessageParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionDeveloperMessageParam {
     fn default() -> Self {
         Self {
             content: Default::default(),
-            role: "developer".to_owned(),
+            role: Cow::Borrowed("developer"),
             name: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1680,7 +1741,7 @@ pub struct ChatCompletionFunctionMessageParam {
     /// The role of the messages author, in this case `function`.
     ///
     /// Always `"function"`.
-    pub role: String,
+    pub role: Cow<'static, str>,
     /// The `content` field.
     pub content: Nullable<String>,
     /// The name of the function to call.
@@ -1692,7 +1753,7 @@ impl ChatCompletionFunctionMessageParam {
     /// Creates a value from its required fields.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            role: "function".to_owned(),
+            role: Cow::Borrowed("function"),
             content: Nullable::Null,
             name: name.into(),
             ..Default::default()
@@ -1736,12 +1797,16 @@ impl crate::ResponseMeta for ChatCompletionFunctionMessageParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionFunctionMessageParam {
     fn default() -> Self {
         Self {
-            role: "function".to_owned(),
+            role: Cow::Borrowed("function"),
             content: Default::default(),
             name: Default::default(),
             extra: ExtraFields::new(),
@@ -1994,7 +2059,7 @@ pub struct ChatCompletionContentPartInputAudioParam {
     /// The type of the content part. Always `input_audio`.
     ///
     /// Always `"input_audio"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `input_audio` field.
     pub input_audio: ChatCompletionContentPartInputAudioParamInputAudio,
     /// Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
@@ -2006,7 +2071,7 @@ impl ChatCompletionContentPartInputAudioParam {
     /// Creates a value from its required fields.
     pub fn new(input_audio: impl Into<ChatCompletionContentPartInputAudioParamInputAudio>) -> Self {
         Self {
-            r#type: "input_audio".to_owned(),
+            r#type: Cow::Borrowed("input_audio"),
             input_audio: input_audio.into(),
             ..Default::default()
         }
@@ -2049,12 +2114,16 @@ impl crate::ResponseMeta for ChatCompletionContentPartInputAudioParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionContentPartInputAudioParam {
     fn default() -> Self {
         Self {
-            r#type: "input_audio".to_owned(),
+            r#type: Cow::Borrowed("input_audio"),
             input_audio: Default::default(),
             prompt_cache_breakpoint: Default::default(),
             extra: ExtraFields::new(),
@@ -2110,7 +2179,7 @@ pub struct ChatCompletionContentPartFileParam {
     /// The type of the content part. Always `file`.
     ///
     /// Always `"file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `file` field.
     pub file: ChatCompletionContentPartFileParamFile,
     /// Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
@@ -2122,7 +2191,7 @@ impl ChatCompletionContentPartFileParam {
     /// Creates a value from its required fields.
     pub fn new(file: impl Into<ChatCompletionContentPartFileParamFile>) -> Self {
         Self {
-            r#type: "file".to_owned(),
+            r#type: Cow::Borrowed("file"),
             file: file.into(),
             ..Default::default()
         }
@@ -2165,12 +2234,16 @@ impl crate::ResponseMeta for ChatCompletionContentPartFileParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionContentPartFileParam {
     fn default() -> Self {
         Self {
-            r#type: "file".to_owned(),
+            r#type: Cow::Borrowed("file"),
             file: Default::default(),
             prompt_cache_breakpoint: Default::default(),
             extra: ExtraFields::new(),
@@ -2226,7 +2299,7 @@ pub struct ChatCompletionContentPartImageParam {
     /// The type of the content part.
     ///
     /// Always `"image_url"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `image_url` field.
     pub image_url: ChatCompletionContentPartImageParamImageUrl,
     /// Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
@@ -2238,7 +2311,7 @@ impl ChatCompletionContentPartImageParam {
     /// Creates a value from its required fields.
     pub fn new(image_url: impl Into<ChatCompletionContentPartImageParamImageUrl>) -> Self {
         Self {
-            r#type: "image_url".to_owned(),
+            r#type: Cow::Borrowed("image_url"),
             image_url: image_url.into(),
             ..Default::default()
         }
@@ -2281,12 +2354,16 @@ impl crate::ResponseMeta for ChatCompletionContentPartImageParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionContentPartImageParam {
     fn default() -> Self {
         Self {
-            r#type: "image_url".to_owned(),
+            r#type: Cow::Borrowed("image_url"),
             image_url: Default::default(),
             prompt_cache_breakpoint: Default::default(),
             extra: ExtraFields::new(),
@@ -2346,7 +2423,7 @@ pub struct ChatCompletionSystemMessageParam {
     /// The role of the messages author, in this case `system`.
     ///
     /// Always `"system"`.
-    pub role: String,
+    pub role: Cow<'static, str>,
     /// An optional name for the participant. Provides the model information to differentiate between participants of the same role.
     pub name: Nullable<String>,
     extra: ExtraFields,
@@ -2357,7 +2434,7 @@ impl ChatCompletionSystemMessageParam {
     pub fn new(content: impl Into<ChatCompletionSystemMessageParamContent>) -> Self {
         Self {
             content: content.into(),
-            role: "system".to_owned(),
+            role: Cow::Borrowed("system"),
             ..Default::default()
         }
     }
@@ -2399,13 +2476,17 @@ impl crate::ResponseMeta for ChatCompletionSystemMessageParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionSystemMessageParam {
     fn default() -> Self {
         Self {
             content: Default::default(),
-            role: "system".to_owned(),
+            role: Cow::Borrowed("system"),
             name: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2459,7 +2540,7 @@ pub struct ChatCompletionToolMessageParam {
     /// The role of the messages author, in this case `tool`.
     ///
     /// Always `"tool"`.
-    pub role: String,
+    pub role: Cow<'static, str>,
     /// The contents of the tool message.
     pub content: ChatCompletionToolMessageParamContent,
     /// Tool call that this message is responding to.
@@ -2474,7 +2555,7 @@ impl ChatCompletionToolMessageParam {
         tool_call_id: impl Into<String>,
     ) -> Self {
         Self {
-            role: "tool".to_owned(),
+            role: Cow::Borrowed("tool"),
             content: content.into(),
             tool_call_id: tool_call_id.into(),
             ..Default::default()
@@ -2512,12 +2593,16 @@ impl crate::ResponseMeta for ChatCompletionToolMessageParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionToolMessageParam {
     fn default() -> Self {
         Self {
-            role: "tool".to_owned(),
+            role: Cow::Borrowed("tool"),
             content: Default::default(),
             tool_call_id: Default::default(),
             extra: ExtraFields::new(),
@@ -2575,7 +2660,7 @@ pub struct ChatCompletionUserMessageParam {
     /// The role of the messages author, in this case `user`.
     ///
     /// Always `"user"`.
-    pub role: String,
+    pub role: Cow<'static, str>,
     /// An optional name for the participant. Provides the model information to differentiate between participants of the same role.
     pub name: Nullable<String>,
     extra: ExtraFields,
@@ -2586,7 +2671,7 @@ impl ChatCompletionUserMessageParam {
     pub fn new(content: impl Into<ChatCompletionUserMessageParamContent>) -> Self {
         Self {
             content: content.into(),
-            role: "user".to_owned(),
+            role: Cow::Borrowed("user"),
             ..Default::default()
         }
     }
@@ -2628,13 +2713,17 @@ impl crate::ResponseMeta for ChatCompletionUserMessageParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionUserMessageParam {
     fn default() -> Self {
         Self {
             content: Default::default(),
-            role: "user".to_owned(),
+            role: Cow::Borrowed("user"),
             name: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2845,7 +2934,7 @@ pub struct ChatCompletionMessage {
     /// The role of the author of this message.
     ///
     /// Always `"assistant"`.
-    pub role: String,
+    pub role: Cow<'static, str>,
     /// Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
     #[deprecated]
     pub function_call: Nullable<Box<ChatCompletionMessageFunctionCall>>,
@@ -2861,7 +2950,7 @@ impl ChatCompletionMessage {
         Self {
             content: Nullable::Null,
             refusal: Nullable::Null,
-            role: "assistant".to_owned(),
+            role: Cow::Borrowed("assistant"),
             ..Default::default()
         }
     }
@@ -2901,6 +2990,10 @@ impl crate::ResponseMeta for ChatCompletionMessage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionMessage {
@@ -2910,7 +3003,7 @@ impl Default for ChatCompletionMessage {
             refusal: Default::default(),
             tool_calls: Default::default(),
             annotations: Default::default(),
-            role: "assistant".to_owned(),
+            role: Cow::Borrowed("assistant"),
             function_call: Default::default(),
             audio: Default::default(),
             extra: ExtraFields::new(),
@@ -3089,6 +3182,10 @@ impl crate::ResponseMeta for ChatCompletionChunkDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionChunkDelta {
@@ -3196,6 +3293,10 @@ impl ChatCompletionTokenLogprob {
 impl crate::ResponseMeta for ChatCompletionTokenLogprob {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -3902,6 +4003,10 @@ impl crate::ResponseMeta for ChatCompletionCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionCreateParams {
@@ -4108,7 +4213,7 @@ pub struct ChatCompletion {
     /// The object type, which is always `chat.completion`.
     ///
     /// Always `"chat.completion"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Usage statistics for the completion request.
     pub usage: Nullable<Box<CompletionUsage>>,
     /// Moderation results or errors for the request input and generated output.
@@ -4129,7 +4234,7 @@ impl ChatCompletion {
             choices: choices.into(),
             created: created.into(),
             model: model.into(),
-            object: "chat.completion".to_owned(),
+            object: Cow::Borrowed("chat.completion"),
             ..Default::default()
         }
     }
@@ -4172,6 +4277,10 @@ impl crate::ResponseMeta for ChatCompletion {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletion {
@@ -4184,7 +4293,7 @@ impl Default for ChatCompletion {
             metadata: Default::default(),
             service_tier: Default::default(),
             system_fingerprint: Default::default(),
-            object: "chat.completion".to_owned(),
+            object: Cow::Borrowed("chat.completion"),
             usage: Default::default(),
             moderation: Default::default(),
             extra: ExtraFields::new(),
@@ -4290,7 +4399,7 @@ pub struct ChatCompletionChunk {
     /// The object type, which is always `chat.completion.chunk`.
     ///
     /// Always `"chat.completion.chunk"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// An optional field that will only be present when you set
     /// `stream_options: {"include_usage": true}` in your request. When present, it
     /// contains a null value **except for the last chunk** which contains the
@@ -4318,7 +4427,7 @@ impl ChatCompletionChunk {
             choices: choices.into(),
             created: created.into(),
             model: model.into(),
-            object: "chat.completion.chunk".to_owned(),
+            object: Cow::Borrowed("chat.completion.chunk"),
             ..Default::default()
         }
     }
@@ -4361,6 +4470,10 @@ impl crate::ResponseMeta for ChatCompletionChunk {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionChunk {
@@ -4373,7 +4486,7 @@ impl Default for ChatCompletionChunk {
             obfuscation: Default::default(),
             service_tier: Default::default(),
             system_fingerprint: Default::default(),
-            object: "chat.completion.chunk".to_owned(),
+            object: Cow::Borrowed("chat.completion.chunk"),
             usage: Default::default(),
             moderation: Default::default(),
             extra: ExtraFields::new(),
@@ -4457,7 +4570,7 @@ pub struct CustomToolChatCompletions {
     /// The type of the custom tool. Always `custom`.
     ///
     /// Always `"custom"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Properties of the custom tool.
     pub custom: CustomToolChatCompletionsCustom,
     extra: ExtraFields,
@@ -4467,7 +4580,7 @@ impl CustomToolChatCompletions {
     /// Creates a value from its required fields.
     pub fn new(custom: impl Into<CustomToolChatCompletionsCustom>) -> Self {
         Self {
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             custom: custom.into(),
             ..Default::default()
         }
@@ -4503,12 +4616,16 @@ impl crate::ResponseMeta for CustomToolChatCompletions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CustomToolChatCompletions {
     fn default() -> Self {
         Self {
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             custom: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4922,7 +5039,7 @@ pub struct PredictionContent {
     /// currently always `content`.
     ///
     /// Always `"content"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The content that should be matched when generating a model response.
     /// If generated tokens would match this content, the entire model response
     /// can be returned much more quickly.
@@ -4934,7 +5051,7 @@ impl PredictionContent {
     /// Creates a value from its required fields.
     pub fn new(content: impl Into<PredictionContentContent>) -> Self {
         Self {
-            r#type: "content".to_owned(),
+            r#type: Cow::Borrowed("content"),
             content: content.into(),
             ..Default::default()
         }
@@ -4970,12 +5087,16 @@ impl crate::ResponseMeta for PredictionContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for PredictionContent {
     fn default() -> Self {
         Self {
-            r#type: "content".to_owned(),
+            r#type: Cow::Borrowed("content"),
             content: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5221,6 +5342,10 @@ impl crate::ResponseMeta for WebSearchLocation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for WebSearchLocation {
@@ -5326,7 +5451,7 @@ pub struct ChatCompletionMessageListDataItem {
     /// The role of the author of this message.
     ///
     /// Always `"assistant"`.
-    pub role: String,
+    pub role: Cow<'static, str>,
     /// Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
     #[deprecated]
     pub function_call: Nullable<Box<ChatCompletionMessageListDataItemFunctionCall>>,
@@ -5346,7 +5471,7 @@ impl ChatCompletionMessageListDataItem {
         Self {
             content: Nullable::Null,
             refusal: Nullable::Null,
-            role: "assistant".to_owned(),
+            role: Cow::Borrowed("assistant"),
             id: id.into(),
             ..Default::default()
         }
@@ -5389,6 +5514,10 @@ impl crate::ResponseMeta for ChatCompletionMessageListDataItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionMessageListDataItem {
@@ -5398,7 +5527,7 @@ impl Default for ChatCompletionMessageListDataItem {
             refusal: Default::default(),
             tool_calls: Default::default(),
             annotations: Default::default(),
-            role: "assistant".to_owned(),
+            role: Cow::Borrowed("assistant"),
             function_call: Default::default(),
             audio: Default::default(),
             id: Default::default(),
@@ -5474,7 +5603,7 @@ pub struct ChatCompletionMessageListDataItemAnnotation {
     /// The type of the URL citation. Always `url_citation`.
     ///
     /// Always `"url_citation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A URL citation when using web search.
     pub url_citation: ChatCompletionMessageListDataItemAnnotationUrlCitation,
     extra: ExtraFields,
@@ -5486,7 +5615,7 @@ impl ChatCompletionMessageListDataItemAnnotation {
         url_citation: impl Into<ChatCompletionMessageListDataItemAnnotationUrlCitation>,
     ) -> Self {
         Self {
-            r#type: "url_citation".to_owned(),
+            r#type: Cow::Borrowed("url_citation"),
             url_citation: url_citation.into(),
             ..Default::default()
         }
@@ -5522,12 +5651,16 @@ impl crate::ResponseMeta for ChatCompletionMessageListDataItemAnnotation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionMessageListDataItemAnnotation {
     fn default() -> Self {
         Self {
-            r#type: "url_citation".to_owned(),
+            r#type: Cow::Borrowed("url_citation"),
             url_citation: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5629,6 +5762,10 @@ impl crate::ResponseMeta for ChatCompletionMessageListDataItemAnnotationUrlCitat
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionMessageListDataItemAnnotationUrlCitation {
@@ -5721,6 +5858,10 @@ impl ChatCompletionMessageListDataItemFunctionCall {
 impl crate::ResponseMeta for ChatCompletionMessageListDataItemFunctionCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -5822,6 +5963,10 @@ impl ChatCompletionMessageListDataItemAudio {
 impl crate::ResponseMeta for ChatCompletionMessageListDataItemAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -6013,6 +6158,10 @@ impl ChatCompletionMessageToolCallChunkFunction {
 impl crate::ResponseMeta for ChatCompletionMessageToolCallChunkFunction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -6327,6 +6476,10 @@ impl crate::ResponseMeta for ChatCompletionNamedToolChoiceFunction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionNamedToolChoiceFunction {
@@ -6402,6 +6555,10 @@ impl ChatCompletionNamedToolChoiceCustomCustom {
 impl crate::ResponseMeta for ChatCompletionNamedToolChoiceCustomCustom {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -6551,6 +6708,10 @@ impl crate::ResponseMeta for ChatCompletionAssistantMessageParamAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionAssistantMessageParamAudio {
@@ -6631,6 +6792,10 @@ impl ChatCompletionAssistantMessageParamFunctionCall {
 impl crate::ResponseMeta for ChatCompletionAssistantMessageParamFunctionCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -6788,6 +6953,10 @@ impl crate::ResponseMeta for ChatCompletionContentPartInputAudioParamInputAudio 
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionContentPartInputAudioParamInputAudio {
@@ -6936,6 +7105,10 @@ impl crate::ResponseMeta for ChatCompletionContentPartFileParamFile {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionContentPartFileParamFile {
@@ -7031,6 +7204,10 @@ impl ChatCompletionContentPartImageParamImageUrl {
 impl crate::ResponseMeta for ChatCompletionContentPartImageParamImageUrl {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -7330,7 +7507,7 @@ pub struct ChatCompletionMessageAnnotation {
     /// The type of the URL citation. Always `url_citation`.
     ///
     /// Always `"url_citation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A URL citation when using web search.
     pub url_citation: ChatCompletionMessageAnnotationUrlCitation,
     extra: ExtraFields,
@@ -7340,7 +7517,7 @@ impl ChatCompletionMessageAnnotation {
     /// Creates a value from its required fields.
     pub fn new(url_citation: impl Into<ChatCompletionMessageAnnotationUrlCitation>) -> Self {
         Self {
-            r#type: "url_citation".to_owned(),
+            r#type: Cow::Borrowed("url_citation"),
             url_citation: url_citation.into(),
             ..Default::default()
         }
@@ -7376,12 +7553,16 @@ impl crate::ResponseMeta for ChatCompletionMessageAnnotation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionMessageAnnotation {
     fn default() -> Self {
         Self {
-            r#type: "url_citation".to_owned(),
+            r#type: Cow::Borrowed("url_citation"),
             url_citation: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -7483,6 +7664,10 @@ impl crate::ResponseMeta for ChatCompletionMessageAnnotationUrlCitation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionMessageAnnotationUrlCitation {
@@ -7575,6 +7760,10 @@ impl ChatCompletionMessageFunctionCall {
 impl crate::ResponseMeta for ChatCompletionMessageFunctionCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -7677,6 +7866,10 @@ impl crate::ResponseMeta for ChatCompletionMessageAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionMessageAudio {
@@ -7767,6 +7960,10 @@ impl ChatCompletionChunkDeltaFunctionCall {
 impl crate::ResponseMeta for ChatCompletionChunkDeltaFunctionCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -7910,6 +8107,10 @@ impl ChatCompletionTokenLogprobTopLogprob {
 impl crate::ResponseMeta for ChatCompletionTokenLogprobTopLogprob {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -8114,6 +8315,10 @@ impl crate::ResponseMeta for ChatCompletionCreateParamsWebSearchOptions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionCreateParamsWebSearchOptions {
@@ -8154,7 +8359,7 @@ pub struct ChatCompletionCreateParamsWebSearchOptionsUserLocation {
     /// The type of location approximation. Always `approximate`.
     ///
     /// Always `"approximate"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Approximate location parameters for the search.
     pub approximate: WebSearchLocation,
     extra: ExtraFields,
@@ -8164,7 +8369,7 @@ impl ChatCompletionCreateParamsWebSearchOptionsUserLocation {
     /// Creates a value from its required fields.
     pub fn new(approximate: impl Into<WebSearchLocation>) -> Self {
         Self {
-            r#type: "approximate".to_owned(),
+            r#type: Cow::Borrowed("approximate"),
             approximate: approximate.into(),
             ..Default::default()
         }
@@ -8200,12 +8405,16 @@ impl crate::ResponseMeta for ChatCompletionCreateParamsWebSearchOptionsUserLocat
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionCreateParamsWebSearchOptionsUserLocation {
     fn default() -> Self {
         Self {
-            r#type: "approximate".to_owned(),
+            r#type: Cow::Borrowed("approximate"),
             approximate: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -8431,6 +8640,10 @@ impl ChatCompletionCreateParamsAudio {
 impl crate::ResponseMeta for ChatCompletionCreateParamsAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -8816,6 +9029,10 @@ impl crate::ResponseMeta for ChatCompletionChoice {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionChoice {
@@ -8967,6 +9184,10 @@ impl crate::ResponseMeta for ChatCompletionChoiceLogprobs {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionChoiceLogprobs {
@@ -9061,6 +9282,10 @@ impl crate::ResponseMeta for ChatCompletionChunkChoice {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionChunkChoice {
@@ -9152,6 +9377,10 @@ impl ChatCompletionChunkChoiceLogprobs {
 impl crate::ResponseMeta for ChatCompletionChunkChoiceLogprobs {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -9309,6 +9538,10 @@ impl crate::ResponseMeta for CustomToolChatCompletionsCustom {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CustomToolChatCompletionsCustom {
@@ -9450,7 +9683,7 @@ pub struct CustomToolChatCompletionsCustomFormatTextFormat {
     /// Unconstrained text format. Always `text`.
     ///
     /// Always `"text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -9458,7 +9691,7 @@ impl CustomToolChatCompletionsCustomFormatTextFormat {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             ..Default::default()
         }
     }
@@ -9492,12 +9725,16 @@ impl crate::ResponseMeta for CustomToolChatCompletionsCustomFormatTextFormat {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CustomToolChatCompletionsCustomFormatTextFormat {
     fn default() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             extra: ExtraFields::new(),
         }
     }
@@ -9537,7 +9774,7 @@ pub struct CustomToolChatCompletionsCustomFormatGrammarFormat {
     /// Grammar format. Always `grammar`.
     ///
     /// Always `"grammar"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Your chosen grammar.
     pub grammar: CustomToolChatCompletionsCustomFormatGrammarFormatGrammar,
     extra: ExtraFields,
@@ -9549,7 +9786,7 @@ impl CustomToolChatCompletionsCustomFormatGrammarFormat {
         grammar: impl Into<CustomToolChatCompletionsCustomFormatGrammarFormatGrammar>,
     ) -> Self {
         Self {
-            r#type: "grammar".to_owned(),
+            r#type: Cow::Borrowed("grammar"),
             grammar: grammar.into(),
             ..Default::default()
         }
@@ -9585,12 +9822,16 @@ impl crate::ResponseMeta for CustomToolChatCompletionsCustomFormatGrammarFormat 
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CustomToolChatCompletionsCustomFormatGrammarFormat {
     fn default() -> Self {
         Self {
-            r#type: "grammar".to_owned(),
+            r#type: Cow::Borrowed("grammar"),
             grammar: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -9681,6 +9922,10 @@ impl CustomToolChatCompletionsCustomFormatGrammarFormatGrammar {
 impl crate::ResponseMeta for CustomToolChatCompletionsCustomFormatGrammarFormatGrammar {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -10006,6 +10251,10 @@ impl crate::ResponseMeta for ChatCompletionListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionListParams {
@@ -10105,6 +10354,10 @@ impl ChatCompletionUpdateParams {
 impl crate::ResponseMeta for ChatCompletionUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -10247,6 +10500,10 @@ impl MessageListParams {
 impl crate::ResponseMeta for MessageListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

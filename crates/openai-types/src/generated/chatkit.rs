@@ -14,6 +14,7 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -38,7 +39,7 @@ pub struct ActiveStatus {
     /// Status discriminator that is always `active`.
     ///
     /// Always `"active"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -46,7 +47,7 @@ impl ActiveStatus {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "active".to_owned(),
+            r#type: Cow::Borrowed("active"),
             ..Default::default()
         }
     }
@@ -80,12 +81,16 @@ impl crate::ResponseMeta for ActiveStatus {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ActiveStatus {
     fn default() -> Self {
         Self {
-            r#type: "active".to_owned(),
+            r#type: Cow::Borrowed("active"),
             extra: ExtraFields::new(),
         }
     }
@@ -127,7 +132,7 @@ pub struct AssistantMessageItem {
     /// Type discriminator that is always `chatkit.thread_item`.
     ///
     /// Always `"chatkit.thread_item"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Unix timestamp (in seconds) for when the item was created.
     pub created_at: i64,
     /// Identifier of the parent thread.
@@ -135,7 +140,7 @@ pub struct AssistantMessageItem {
     /// Type discriminator that is always `chatkit.assistant_message`.
     ///
     /// Always `"chatkit.assistant_message"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Ordered assistant response segments.
     pub content: Vec<ResponseOutputText>,
     extra: ExtraFields,
@@ -151,10 +156,10 @@ impl AssistantMessageItem {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "chatkit.thread_item".to_owned(),
+            object: Cow::Borrowed("chatkit.thread_item"),
             created_at: created_at.into(),
             thread_id: thread_id.into(),
-            r#type: "chatkit.assistant_message".to_owned(),
+            r#type: Cow::Borrowed("chatkit.assistant_message"),
             content: content.into(),
             ..Default::default()
         }
@@ -194,16 +199,20 @@ impl crate::ResponseMeta for AssistantMessageItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for AssistantMessageItem {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "chatkit.thread_item".to_owned(),
+            object: Cow::Borrowed("chatkit.thread_item"),
             created_at: Default::default(),
             thread_id: Default::default(),
-            r#type: "chatkit.assistant_message".to_owned(),
+            r#type: Cow::Borrowed("chatkit.assistant_message"),
             content: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -336,6 +345,10 @@ impl Attachment {
 impl crate::ResponseMeta for Attachment {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -477,6 +490,10 @@ impl crate::ResponseMeta for AutomaticThreadTitlingParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AutomaticThreadTitlingParam {
@@ -552,6 +569,10 @@ impl ChatSessionAutomaticThreadTitling {
 impl crate::ResponseMeta for ChatSessionAutomaticThreadTitling {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -640,6 +661,10 @@ impl ChatSessionChatkitConfiguration {
 impl crate::ResponseMeta for ChatSessionChatkitConfiguration {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -742,6 +767,10 @@ impl crate::ResponseMeta for ChatSessionFileUpload {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatSessionFileUpload {
@@ -830,6 +859,10 @@ impl crate::ResponseMeta for ChatSessionHistory {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatSessionHistory {
@@ -910,6 +943,10 @@ impl crate::ResponseMeta for ChatSessionRateLimits {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatSessionRateLimits {
@@ -959,7 +996,7 @@ pub struct ChatSession {
     /// Type discriminator that is always `chatkit.session`.
     ///
     /// Always `"chatkit.session"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Unix timestamp (in seconds) for when the session expires.
     pub expires_at: i64,
     /// Ephemeral client secret that authenticates session requests.
@@ -1018,13 +1055,17 @@ impl crate::ResponseMeta for ChatSession {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatSession {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "chatkit.session".to_owned(),
+            object: Cow::Borrowed("chatkit.session"),
             expires_at: Default::default(),
             client_secret: Default::default(),
             workflow: Default::default(),
@@ -1239,6 +1280,10 @@ impl crate::ResponseMeta for ChatkitConfigurationParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatkitConfigurationParam {
@@ -1339,6 +1384,10 @@ impl crate::ResponseMeta for ChatkitWorkflow {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatkitWorkflow {
@@ -1427,6 +1476,10 @@ impl crate::ResponseMeta for ChatkitWorkflowTracing {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatkitWorkflowTracing {
@@ -1465,7 +1518,7 @@ pub struct ClientToolCallItem {
     /// Type discriminator that is always `chatkit.thread_item`.
     ///
     /// Always `"chatkit.thread_item"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Unix timestamp (in seconds) for when the item was created.
     pub created_at: i64,
     /// Identifier of the parent thread.
@@ -1473,7 +1526,7 @@ pub struct ClientToolCallItem {
     /// Type discriminator that is always `chatkit.client_tool_call`.
     ///
     /// Always `"chatkit.client_tool_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Execution status for the tool call.
     pub status: ClientToolCallStatus,
     /// Identifier for the client tool call.
@@ -1500,10 +1553,10 @@ impl ClientToolCallItem {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "chatkit.thread_item".to_owned(),
+            object: Cow::Borrowed("chatkit.thread_item"),
             created_at: created_at.into(),
             thread_id: thread_id.into(),
-            r#type: "chatkit.client_tool_call".to_owned(),
+            r#type: Cow::Borrowed("chatkit.client_tool_call"),
             status: status.into(),
             call_id: call_id.into(),
             name: name.into(),
@@ -1551,16 +1604,20 @@ impl crate::ResponseMeta for ClientToolCallItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ClientToolCallItem {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "chatkit.thread_item".to_owned(),
+            object: Cow::Borrowed("chatkit.thread_item"),
             created_at: Default::default(),
             thread_id: Default::default(),
-            r#type: "chatkit.client_tool_call".to_owned(),
+            r#type: Cow::Borrowed("chatkit.client_tool_call"),
             status: Default::default(),
             call_id: Default::default(),
             name: Default::default(),
@@ -1696,7 +1753,7 @@ pub struct ClosedStatus {
     /// Status discriminator that is always `closed`.
     ///
     /// Always `"closed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `reason` field.
     pub reason: Nullable<String>,
     extra: ExtraFields,
@@ -1706,7 +1763,7 @@ impl ClosedStatus {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "closed".to_owned(),
+            r#type: Cow::Borrowed("closed"),
             reason: Nullable::Null,
             ..Default::default()
         }
@@ -1742,12 +1799,16 @@ impl crate::ResponseMeta for ClosedStatus {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ClosedStatus {
     fn default() -> Self {
         Self {
-            r#type: "closed".to_owned(),
+            r#type: Cow::Borrowed("closed"),
             reason: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1868,6 +1929,10 @@ impl crate::ResponseMeta for SessionCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for SessionCreateParams {
@@ -1922,7 +1987,7 @@ pub struct DeletedThreadResource {
     /// Type discriminator that is always `chatkit.thread.deleted`.
     ///
     /// Always `"chatkit.thread.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Indicates that the thread has been deleted.
     pub deleted: bool,
     extra: ExtraFields,
@@ -1933,7 +1998,7 @@ impl DeletedThreadResource {
     pub fn new(id: impl Into<String>, deleted: impl Into<bool>) -> Self {
         Self {
             id: id.into(),
-            object: "chatkit.thread.deleted".to_owned(),
+            object: Cow::Borrowed("chatkit.thread.deleted"),
             deleted: deleted.into(),
             ..Default::default()
         }
@@ -1970,13 +2035,17 @@ impl crate::ResponseMeta for DeletedThreadResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for DeletedThreadResource {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "chatkit.thread.deleted".to_owned(),
+            object: Cow::Borrowed("chatkit.thread.deleted"),
             deleted: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2031,7 +2100,7 @@ pub struct ExpiresAfterParam {
     /// Base timestamp used to calculate expiration. Currently fixed to `created_at`.
     ///
     /// Always `"created_at"`.
-    pub anchor: String,
+    pub anchor: Cow<'static, str>,
     /// Number of seconds after the anchor when the session expires.
     pub seconds: i64,
     extra: ExtraFields,
@@ -2041,7 +2110,7 @@ impl ExpiresAfterParam {
     /// Creates a value from its required fields.
     pub fn new(seconds: impl Into<i64>) -> Self {
         Self {
-            anchor: "created_at".to_owned(),
+            anchor: Cow::Borrowed("created_at"),
             seconds: seconds.into(),
             ..Default::default()
         }
@@ -2077,12 +2146,16 @@ impl crate::ResponseMeta for ExpiresAfterParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ExpiresAfterParam {
     fn default() -> Self {
         Self {
-            anchor: "created_at".to_owned(),
+            anchor: Cow::Borrowed("created_at"),
             seconds: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2127,7 +2200,7 @@ pub struct FileAnnotation {
     /// Type discriminator that is always `file` for this annotation.
     ///
     /// Always `"file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// File attachment referenced by the annotation.
     pub source: FileAnnotationSource,
     extra: ExtraFields,
@@ -2137,7 +2210,7 @@ impl FileAnnotation {
     /// Creates a value from its required fields.
     pub fn new(source: impl Into<FileAnnotationSource>) -> Self {
         Self {
-            r#type: "file".to_owned(),
+            r#type: Cow::Borrowed("file"),
             source: source.into(),
             ..Default::default()
         }
@@ -2173,12 +2246,16 @@ impl crate::ResponseMeta for FileAnnotation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FileAnnotation {
     fn default() -> Self {
         Self {
-            r#type: "file".to_owned(),
+            r#type: Cow::Borrowed("file"),
             source: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2223,7 +2300,7 @@ pub struct FileAnnotationSource {
     /// Type discriminator that is always `file`.
     ///
     /// Always `"file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Filename referenced by the annotation.
     pub filename: String,
     extra: ExtraFields,
@@ -2233,7 +2310,7 @@ impl FileAnnotationSource {
     /// Creates a value from its required fields.
     pub fn new(filename: impl Into<String>) -> Self {
         Self {
-            r#type: "file".to_owned(),
+            r#type: Cow::Borrowed("file"),
             filename: filename.into(),
             ..Default::default()
         }
@@ -2269,12 +2346,16 @@ impl crate::ResponseMeta for FileAnnotationSource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FileAnnotationSource {
     fn default() -> Self {
         Self {
-            r#type: "file".to_owned(),
+            r#type: Cow::Borrowed("file"),
             filename: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2382,6 +2463,10 @@ impl crate::ResponseMeta for FileUploadParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FileUploadParam {
@@ -2480,6 +2565,10 @@ impl crate::ResponseMeta for HistoryParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for HistoryParam {
@@ -2564,6 +2653,10 @@ impl crate::ResponseMeta for InferenceOptions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for InferenceOptions {
@@ -2604,7 +2697,7 @@ pub struct LockedStatus {
     /// Status discriminator that is always `locked`.
     ///
     /// Always `"locked"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `reason` field.
     pub reason: Nullable<String>,
     extra: ExtraFields,
@@ -2614,7 +2707,7 @@ impl LockedStatus {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "locked".to_owned(),
+            r#type: Cow::Borrowed("locked"),
             reason: Nullable::Null,
             ..Default::default()
         }
@@ -2650,12 +2743,16 @@ impl crate::ResponseMeta for LockedStatus {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for LockedStatus {
     fn default() -> Self {
         Self {
-            r#type: "locked".to_owned(),
+            r#type: Cow::Borrowed("locked"),
             reason: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2745,6 +2842,10 @@ impl crate::ResponseMeta for RateLimitsParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RateLimitsParam {
@@ -2785,7 +2886,7 @@ pub struct ResponseOutputText {
     /// Type discriminator that is always `output_text`.
     ///
     /// Always `"output_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Assistant generated text.
     pub text: String,
     /// Ordered list of annotations attached to the response text.
@@ -2800,7 +2901,7 @@ impl ResponseOutputText {
         annotations: impl Into<Vec<ResponseOutputTextAnnotation>>,
     ) -> Self {
         Self {
-            r#type: "output_text".to_owned(),
+            r#type: Cow::Borrowed("output_text"),
             text: text.into(),
             annotations: annotations.into(),
             ..Default::default()
@@ -2838,12 +2939,16 @@ impl crate::ResponseMeta for ResponseOutputText {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseOutputText {
     fn default() -> Self {
         Self {
-            r#type: "output_text".to_owned(),
+            r#type: Cow::Borrowed("output_text"),
             text: Default::default(),
             annotations: Default::default(),
             extra: ExtraFields::new(),
@@ -2895,7 +3000,7 @@ pub struct TaskGroupItem {
     /// Type discriminator that is always `chatkit.thread_item`.
     ///
     /// Always `"chatkit.thread_item"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Unix timestamp (in seconds) for when the item was created.
     pub created_at: i64,
     /// Identifier of the parent thread.
@@ -2903,7 +3008,7 @@ pub struct TaskGroupItem {
     /// Type discriminator that is always `chatkit.task_group`.
     ///
     /// Always `"chatkit.task_group"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Tasks included in the group.
     pub tasks: Vec<TaskGroupTask>,
     extra: ExtraFields,
@@ -2919,10 +3024,10 @@ impl TaskGroupItem {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "chatkit.thread_item".to_owned(),
+            object: Cow::Borrowed("chatkit.thread_item"),
             created_at: created_at.into(),
             thread_id: thread_id.into(),
-            r#type: "chatkit.task_group".to_owned(),
+            r#type: Cow::Borrowed("chatkit.task_group"),
             tasks: tasks.into(),
             ..Default::default()
         }
@@ -2962,16 +3067,20 @@ impl crate::ResponseMeta for TaskGroupItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for TaskGroupItem {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "chatkit.thread_item".to_owned(),
+            object: Cow::Borrowed("chatkit.thread_item"),
             created_at: Default::default(),
             thread_id: Default::default(),
-            r#type: "chatkit.task_group".to_owned(),
+            r#type: Cow::Borrowed("chatkit.task_group"),
             tasks: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3086,6 +3195,10 @@ impl crate::ResponseMeta for TaskGroupTask {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for TaskGroupTask {
@@ -3132,7 +3245,7 @@ pub struct TaskItem {
     /// Type discriminator that is always `chatkit.thread_item`.
     ///
     /// Always `"chatkit.thread_item"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Unix timestamp (in seconds) for when the item was created.
     pub created_at: i64,
     /// Identifier of the parent thread.
@@ -3140,7 +3253,7 @@ pub struct TaskItem {
     /// Type discriminator that is always `chatkit.task`.
     ///
     /// Always `"chatkit.task"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Subtype for the task.
     pub task_type: TaskType,
     /// The `heading` field.
@@ -3160,10 +3273,10 @@ impl TaskItem {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "chatkit.thread_item".to_owned(),
+            object: Cow::Borrowed("chatkit.thread_item"),
             created_at: created_at.into(),
             thread_id: thread_id.into(),
-            r#type: "chatkit.task".to_owned(),
+            r#type: Cow::Borrowed("chatkit.task"),
             task_type: task_type.into(),
             heading: Nullable::Null,
             summary: Nullable::Null,
@@ -3207,16 +3320,20 @@ impl crate::ResponseMeta for TaskItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for TaskItem {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "chatkit.thread_item".to_owned(),
+            object: Cow::Borrowed("chatkit.thread_item"),
             created_at: Default::default(),
             thread_id: Default::default(),
-            r#type: "chatkit.task".to_owned(),
+            r#type: Cow::Borrowed("chatkit.task"),
             task_type: Default::default(),
             heading: Default::default(),
             summary: Default::default(),
@@ -3593,7 +3710,7 @@ pub struct ThreadItemListResource {
     /// The type of object returned, must be `list`.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// A list of items
     pub data: Vec<ThreadItem>,
     /// The `first_id` field.
@@ -3609,7 +3726,7 @@ impl ThreadItemListResource {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<ThreadItem>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             first_id: Nullable::Null,
             last_id: Nullable::Null,
@@ -3651,12 +3768,16 @@ impl crate::ResponseMeta for ThreadItemListResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ThreadItemListResource {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -3716,7 +3837,7 @@ pub struct ThreadListResource {
     /// The type of object returned, must be `list`.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// A list of items
     pub data: Vec<ChatKitThread>,
     /// The `first_id` field.
@@ -3732,7 +3853,7 @@ impl ThreadListResource {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<ChatKitThread>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             first_id: Nullable::Null,
             last_id: Nullable::Null,
@@ -3774,12 +3895,16 @@ impl crate::ResponseMeta for ThreadListResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ThreadListResource {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -3843,7 +3968,7 @@ pub struct ChatKitThread {
     /// Type discriminator that is always `chatkit.thread`.
     ///
     /// Always `"chatkit.thread"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Unix timestamp (in seconds) for when the thread was created.
     pub created_at: i64,
     /// The `title` field.
@@ -3865,7 +3990,7 @@ impl ChatKitThread {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "chatkit.thread".to_owned(),
+            object: Cow::Borrowed("chatkit.thread"),
             created_at: created_at.into(),
             title: Nullable::Null,
             status: status.into(),
@@ -3908,13 +4033,17 @@ impl crate::ResponseMeta for ChatKitThread {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatKitThread {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "chatkit.thread".to_owned(),
+            object: Cow::Borrowed("chatkit.thread"),
             created_at: Default::default(),
             title: Default::default(),
             status: Default::default(),
@@ -4018,6 +4147,10 @@ impl crate::ResponseMeta for ToolChoice {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ToolChoice {
@@ -4054,7 +4187,7 @@ pub struct UrlAnnotation {
     /// Type discriminator that is always `url` for this annotation.
     ///
     /// Always `"url"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// URL referenced by the annotation.
     pub source: UrlAnnotationSource,
     extra: ExtraFields,
@@ -4064,7 +4197,7 @@ impl UrlAnnotation {
     /// Creates a value from its required fields.
     pub fn new(source: impl Into<UrlAnnotationSource>) -> Self {
         Self {
-            r#type: "url".to_owned(),
+            r#type: Cow::Borrowed("url"),
             source: source.into(),
             ..Default::default()
         }
@@ -4100,12 +4233,16 @@ impl crate::ResponseMeta for UrlAnnotation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UrlAnnotation {
     fn default() -> Self {
         Self {
-            r#type: "url".to_owned(),
+            r#type: Cow::Borrowed("url"),
             source: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4150,7 +4287,7 @@ pub struct UrlAnnotationSource {
     /// Type discriminator that is always `url`.
     ///
     /// Always `"url"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// URL referenced by the annotation.
     pub url: String,
     extra: ExtraFields,
@@ -4160,7 +4297,7 @@ impl UrlAnnotationSource {
     /// Creates a value from its required fields.
     pub fn new(url: impl Into<String>) -> Self {
         Self {
-            r#type: "url".to_owned(),
+            r#type: Cow::Borrowed("url"),
             url: url.into(),
             ..Default::default()
         }
@@ -4196,12 +4333,16 @@ impl crate::ResponseMeta for UrlAnnotationSource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UrlAnnotationSource {
     fn default() -> Self {
         Self {
-            r#type: "url".to_owned(),
+            r#type: Cow::Borrowed("url"),
             url: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4246,7 +4387,7 @@ pub struct UserMessageInputText {
     /// Type discriminator that is always `input_text`.
     ///
     /// Always `"input_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Plain-text content supplied by the user.
     pub text: String,
     extra: ExtraFields,
@@ -4256,7 +4397,7 @@ impl UserMessageInputText {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "input_text".to_owned(),
+            r#type: Cow::Borrowed("input_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -4292,12 +4433,16 @@ impl crate::ResponseMeta for UserMessageInputText {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UserMessageInputText {
     fn default() -> Self {
         Self {
-            r#type: "input_text".to_owned(),
+            r#type: Cow::Borrowed("input_text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4344,7 +4489,7 @@ pub struct UserMessageItem {
     /// Type discriminator that is always `chatkit.thread_item`.
     ///
     /// Always `"chatkit.thread_item"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Unix timestamp (in seconds) for when the item was created.
     pub created_at: i64,
     /// Identifier of the parent thread.
@@ -4352,7 +4497,7 @@ pub struct UserMessageItem {
     /// The `type` field.
     ///
     /// Always `"chatkit.user_message"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Ordered content elements supplied by the user.
     pub content: Vec<UserMessageItemContentItem>,
     /// Attachments associated with the user message. Defaults to an empty list.
@@ -4373,10 +4518,10 @@ impl UserMessageItem {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "chatkit.thread_item".to_owned(),
+            object: Cow::Borrowed("chatkit.thread_item"),
             created_at: created_at.into(),
             thread_id: thread_id.into(),
-            r#type: "chatkit.user_message".to_owned(),
+            r#type: Cow::Borrowed("chatkit.user_message"),
             content: content.into(),
             attachments: attachments.into(),
             inference_options: Nullable::Null,
@@ -4420,16 +4565,20 @@ impl crate::ResponseMeta for UserMessageItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UserMessageItem {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "chatkit.thread_item".to_owned(),
+            object: Cow::Borrowed("chatkit.thread_item"),
             created_at: Default::default(),
             thread_id: Default::default(),
-            r#type: "chatkit.user_message".to_owned(),
+            r#type: Cow::Borrowed("chatkit.user_message"),
             content: Default::default(),
             attachments: Default::default(),
             inference_options: Default::default(),
@@ -4512,7 +4661,7 @@ pub struct UserMessageQuotedText {
     /// Type discriminator that is always `quoted_text`.
     ///
     /// Always `"quoted_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Quoted text content.
     pub text: String,
     extra: ExtraFields,
@@ -4522,7 +4671,7 @@ impl UserMessageQuotedText {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "quoted_text".to_owned(),
+            r#type: Cow::Borrowed("quoted_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -4558,12 +4707,16 @@ impl crate::ResponseMeta for UserMessageQuotedText {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UserMessageQuotedText {
     fn default() -> Self {
         Self {
-            r#type: "quoted_text".to_owned(),
+            r#type: Cow::Borrowed("quoted_text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4610,7 +4763,7 @@ pub struct WidgetMessageItem {
     /// Type discriminator that is always `chatkit.thread_item`.
     ///
     /// Always `"chatkit.thread_item"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Unix timestamp (in seconds) for when the item was created.
     pub created_at: i64,
     /// Identifier of the parent thread.
@@ -4618,7 +4771,7 @@ pub struct WidgetMessageItem {
     /// Type discriminator that is always `chatkit.widget`.
     ///
     /// Always `"chatkit.widget"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Serialized widget payload rendered in the UI.
     pub widget: String,
     extra: ExtraFields,
@@ -4634,10 +4787,10 @@ impl WidgetMessageItem {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "chatkit.thread_item".to_owned(),
+            object: Cow::Borrowed("chatkit.thread_item"),
             created_at: created_at.into(),
             thread_id: thread_id.into(),
-            r#type: "chatkit.widget".to_owned(),
+            r#type: Cow::Borrowed("chatkit.widget"),
             widget: widget.into(),
             ..Default::default()
         }
@@ -4677,16 +4830,20 @@ impl crate::ResponseMeta for WidgetMessageItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WidgetMessageItem {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "chatkit.thread_item".to_owned(),
+            object: Cow::Borrowed("chatkit.thread_item"),
             created_at: Default::default(),
             thread_id: Default::default(),
-            r#type: "chatkit.widget".to_owned(),
+            r#type: Cow::Borrowed("chatkit.widget"),
             widget: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4823,6 +4980,10 @@ impl crate::ResponseMeta for WorkflowParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for WorkflowParam {
@@ -4915,6 +5076,10 @@ impl WorkflowTracingParam {
 impl crate::ResponseMeta for WorkflowTracingParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -5513,6 +5678,10 @@ impl crate::ResponseMeta for ThreadListItemsParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ThreadListItemsParams {
@@ -5641,6 +5810,10 @@ impl ThreadListParams {
 impl crate::ResponseMeta for ThreadListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

@@ -14,6 +14,7 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -276,6 +277,10 @@ impl crate::ResponseMeta for CompletionCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CompletionCreateParams {
@@ -394,7 +399,7 @@ pub struct Completion {
     /// The object type, which is always "text_completion"
     ///
     /// Always `"text_completion"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Usage statistics for the completion request.
     pub usage: Nullable<Box<CompletionUsage>>,
     extra: ExtraFields,
@@ -413,7 +418,7 @@ impl Completion {
             choices: choices.into(),
             created: created.into(),
             model: model.into(),
-            object: "text_completion".to_owned(),
+            object: Cow::Borrowed("text_completion"),
             ..Default::default()
         }
     }
@@ -453,6 +458,10 @@ impl crate::ResponseMeta for Completion {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Completion {
@@ -463,7 +472,7 @@ impl Default for Completion {
             created: Default::default(),
             model: Default::default(),
             system_fingerprint: Default::default(),
-            object: "text_completion".to_owned(),
+            object: Cow::Borrowed("text_completion"),
             usage: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -728,6 +737,10 @@ impl crate::ResponseMeta for CompletionChoice {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CompletionChoice {
@@ -872,6 +885,10 @@ impl CompletionChoiceLogprobs {
 impl crate::ResponseMeta for CompletionChoiceLogprobs {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

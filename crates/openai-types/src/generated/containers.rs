@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde::Deserializer;
 use serde::Serialize;
@@ -39,7 +41,7 @@ pub struct ContainerFileListResource {
     /// The type of object returned, must be 'list'.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// A list of container files.
     pub data: Vec<ContainerFileResource>,
     /// The ID of the first file in the list.
@@ -60,7 +62,7 @@ impl ContainerFileListResource {
         has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             first_id: first_id.into(),
             last_id: last_id.into(),
@@ -102,12 +104,16 @@ impl crate::ResponseMeta for ContainerFileListResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ContainerFileListResource {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -239,6 +245,10 @@ impl crate::ResponseMeta for ContainerFileResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ContainerFileResource {
@@ -299,7 +309,7 @@ pub struct ContainerListResource {
     /// The type of object returned, must be 'list'.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// A list of containers.
     pub data: Vec<ContainerResource>,
     /// The ID of the first container in the list.
@@ -320,7 +330,7 @@ impl ContainerListResource {
         has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             first_id: first_id.into(),
             last_id: last_id.into(),
@@ -362,12 +372,16 @@ impl crate::ResponseMeta for ContainerListResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ContainerListResource {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -502,6 +516,10 @@ impl ContainerResource {
 impl crate::ResponseMeta for ContainerResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -663,6 +681,10 @@ impl crate::ResponseMeta for ContainerCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ContainerCreateParams {
@@ -775,6 +797,10 @@ impl crate::ResponseMeta for ContainerFileCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ContainerFileCreateParams {
@@ -858,6 +884,10 @@ impl ContainerResourceExpiresAfter {
 impl crate::ResponseMeta for ContainerResourceExpiresAfter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -993,6 +1023,10 @@ impl crate::ResponseMeta for ContainerResourceNetworkPolicy {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ContainerResourceNetworkPolicy {
@@ -1076,7 +1110,7 @@ pub struct ContainerCreateParamsExpiresAfter {
     /// Time anchor for the expiration time. Currently only 'last_active_at' is supported.
     ///
     /// Always `"last_active_at"`.
-    pub anchor: String,
+    pub anchor: Cow<'static, str>,
     /// The `minutes` field.
     pub minutes: i64,
     extra: ExtraFields,
@@ -1086,7 +1120,7 @@ impl ContainerCreateParamsExpiresAfter {
     /// Creates a value from its required fields.
     pub fn new(minutes: impl Into<i64>) -> Self {
         Self {
-            anchor: "last_active_at".to_owned(),
+            anchor: Cow::Borrowed("last_active_at"),
             minutes: minutes.into(),
             ..Default::default()
         }
@@ -1122,12 +1156,16 @@ impl crate::ResponseMeta for ContainerCreateParamsExpiresAfter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ContainerCreateParamsExpiresAfter {
     fn default() -> Self {
         Self {
-            anchor: "last_active_at".to_owned(),
+            anchor: Cow::Borrowed("last_active_at"),
             minutes: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1536,6 +1574,10 @@ impl crate::ResponseMeta for ContainerListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ContainerListParams {
@@ -1689,6 +1731,10 @@ impl ContainerFileListParams {
 impl crate::ResponseMeta for ContainerFileListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde::Deserializer;
 use serde::Serialize;
@@ -908,7 +910,7 @@ pub struct ConversationItemList {
     /// The type of object returned, must be `list`.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// A list of conversation items.
     pub data: Vec<ConversationItem>,
     /// Whether there are more items available.
@@ -929,7 +931,7 @@ impl ConversationItemList {
         last_id: impl Into<String>,
     ) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             first_id: first_id.into(),
@@ -971,12 +973,16 @@ impl crate::ResponseMeta for ConversationItemList {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ConversationItemList {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             has_more: Default::default(),
             first_id: Default::default(),
@@ -1040,7 +1046,7 @@ pub struct Conversation {
     /// The object type, which is always `conversation`.
     ///
     /// Always `"conversation"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard.
     ///   Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
     pub metadata: Value,
@@ -1058,7 +1064,7 @@ impl Conversation {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "conversation".to_owned(),
+            object: Cow::Borrowed("conversation"),
             metadata: metadata.into(),
             created_at: created_at.into(),
             ..Default::default()
@@ -1097,13 +1103,17 @@ impl crate::ResponseMeta for Conversation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Conversation {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "conversation".to_owned(),
+            object: Cow::Borrowed("conversation"),
             metadata: Default::default(),
             created_at: Default::default(),
             extra: ExtraFields::new(),
@@ -1215,6 +1225,10 @@ impl crate::ResponseMeta for ConversationCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ConversationCreateParams {
@@ -1258,7 +1272,7 @@ pub struct DeletedConversationResource {
     /// The `object` field.
     ///
     /// Always `"conversation.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `deleted` field.
     pub deleted: bool,
     /// The `id` field.
@@ -1270,7 +1284,7 @@ impl DeletedConversationResource {
     /// Creates a value from its required fields.
     pub fn new(deleted: impl Into<bool>, id: impl Into<String>) -> Self {
         Self {
-            object: "conversation.deleted".to_owned(),
+            object: Cow::Borrowed("conversation.deleted"),
             deleted: deleted.into(),
             id: id.into(),
             ..Default::default()
@@ -1308,12 +1322,16 @@ impl crate::ResponseMeta for DeletedConversationResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for DeletedConversationResource {
     fn default() -> Self {
         Self {
-            object: "conversation.deleted".to_owned(),
+            object: Cow::Borrowed("conversation.deleted"),
             deleted: Default::default(),
             id: Default::default(),
             extra: ExtraFields::new(),
@@ -1418,6 +1436,10 @@ impl crate::ResponseMeta for ConversationUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ConversationUpdateParams {
@@ -1493,6 +1515,10 @@ impl ItemCreateParams {
 impl crate::ResponseMeta for ItemCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1653,6 +1679,10 @@ impl crate::ResponseMeta for ItemListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ItemListParams {
@@ -1753,6 +1783,10 @@ impl ItemRetrieveParams {
 impl crate::ResponseMeta for ItemRetrieveParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde::Deserializer;
 use serde::Serialize;
@@ -115,6 +117,10 @@ impl crate::ResponseMeta for EmbeddingCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for EmbeddingCreateParams {
@@ -171,7 +177,7 @@ pub struct CreateEmbeddingResponse {
     /// The object type, which is always "list".
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The usage information for the request.
     pub usage: CreateEmbeddingResponseUsage,
     extra: ExtraFields,
@@ -187,7 +193,7 @@ impl CreateEmbeddingResponse {
         Self {
             data: data.into(),
             model: model.into(),
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             usage: usage.into(),
             ..Default::default()
         }
@@ -225,6 +231,10 @@ impl crate::ResponseMeta for CreateEmbeddingResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CreateEmbeddingResponse {
@@ -232,7 +242,7 @@ impl Default for CreateEmbeddingResponse {
         Self {
             data: Default::default(),
             model: Default::default(),
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             usage: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -289,7 +299,7 @@ pub struct Embedding {
     /// The object type, which is always "embedding".
     ///
     /// Always `"embedding"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -299,7 +309,7 @@ impl Embedding {
         Self {
             index: index.into(),
             embedding: embedding.into(),
-            object: "embedding".to_owned(),
+            object: Cow::Borrowed("embedding"),
             ..Default::default()
         }
     }
@@ -335,6 +345,10 @@ impl crate::ResponseMeta for Embedding {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Embedding {
@@ -342,7 +356,7 @@ impl Default for Embedding {
         Self {
             index: Default::default(),
             embedding: Default::default(),
-            object: "embedding".to_owned(),
+            object: Cow::Borrowed("embedding"),
             extra: ExtraFields::new(),
         }
     }
@@ -616,6 +630,10 @@ impl CreateEmbeddingResponseUsage {
 impl crate::ResponseMeta for CreateEmbeddingResponseUsage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde::Deserializer;
 use serde::Serialize;
@@ -41,7 +43,7 @@ pub struct CreateEvalCompletionsRunDataSource {
     /// The type of run data source. Always `completions`.
     ///
     /// Always `"completions"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Used when sampling from a model. Dictates the structure of the messages passed into the model. Can either be a reference to a prebuilt trajectory (ie, `item.input_trajectory`), or a template with variable references to the `item` namespace.
     pub input_messages: Nullable<Box<CreateEvalCompletionsRunDataSourceInputMessages>>,
     /// The `sampling_params` field.
@@ -57,7 +59,7 @@ impl CreateEvalCompletionsRunDataSource {
     /// Creates a value from its required fields.
     pub fn new(source: impl Into<CreateEvalCompletionsRunDataSourceSource>) -> Self {
         Self {
-            r#type: "completions".to_owned(),
+            r#type: Cow::Borrowed("completions"),
             source: source.into(),
             ..Default::default()
         }
@@ -120,12 +122,16 @@ impl crate::ResponseMeta for CreateEvalCompletionsRunDataSource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CreateEvalCompletionsRunDataSource {
     fn default() -> Self {
         Self {
-            r#type: "completions".to_owned(),
+            r#type: Cow::Borrowed("completions"),
             input_messages: Default::default(),
             sampling_params: Default::default(),
             model: Default::default(),
@@ -188,7 +194,7 @@ pub struct CreateEvalCustomDataSourceConfig {
     /// The type of data source. Always `custom`.
     ///
     /// Always `"custom"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The json schema for each row in the data source.
     pub item_schema: Map<String, Value>,
     /// Whether the eval should expect you to populate the sample namespace (ie, by generating responses off of your data source)
@@ -200,7 +206,7 @@ impl CreateEvalCustomDataSourceConfig {
     /// Creates a value from its required fields.
     pub fn new(item_schema: impl Into<Map<String, Value>>) -> Self {
         Self {
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             item_schema: item_schema.into(),
             ..Default::default()
         }
@@ -243,12 +249,16 @@ impl crate::ResponseMeta for CreateEvalCustomDataSourceConfig {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CreateEvalCustomDataSourceConfig {
     fn default() -> Self {
         Self {
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             item_schema: Default::default(),
             include_sample_schema: Default::default(),
             extra: ExtraFields::new(),
@@ -376,7 +386,7 @@ pub struct CreateEvalJsonlRunDataSource {
     /// The type of data source. Always `jsonl`.
     ///
     /// Always `"jsonl"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Determines what populates the `item` namespace in the data source.
     pub source: CreateEvalJsonlRunDataSourceSource,
     extra: ExtraFields,
@@ -386,7 +396,7 @@ impl CreateEvalJsonlRunDataSource {
     /// Creates a value from its required fields.
     pub fn new(source: impl Into<CreateEvalJsonlRunDataSourceSource>) -> Self {
         Self {
-            r#type: "jsonl".to_owned(),
+            r#type: Cow::Borrowed("jsonl"),
             source: source.into(),
             ..Default::default()
         }
@@ -422,12 +432,16 @@ impl crate::ResponseMeta for CreateEvalJsonlRunDataSource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CreateEvalJsonlRunDataSource {
     fn default() -> Self {
         Self {
-            r#type: "jsonl".to_owned(),
+            r#type: Cow::Borrowed("jsonl"),
             source: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -473,7 +487,7 @@ pub struct CreateEvalLabelModelGrader {
     /// The object type, which is always `label_model`.
     ///
     /// Always `"label_model"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the grader.
     pub name: String,
     /// The model to use for the evaluation. Must support structured outputs.
@@ -497,7 +511,7 @@ impl CreateEvalLabelModelGrader {
         passing_labels: impl Into<Vec<String>>,
     ) -> Self {
         Self {
-            r#type: "label_model".to_owned(),
+            r#type: Cow::Borrowed("label_model"),
             name: name.into(),
             model: model.into(),
             input: input.into(),
@@ -541,12 +555,16 @@ impl crate::ResponseMeta for CreateEvalLabelModelGrader {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CreateEvalLabelModelGrader {
     fn default() -> Self {
         Self {
-            r#type: "label_model".to_owned(),
+            r#type: Cow::Borrowed("label_model"),
             name: Default::default(),
             model: Default::default(),
             input: Default::default(),
@@ -612,7 +630,7 @@ pub struct CreateEvalLogsDataSourceConfig {
     /// The type of data source. Always `logs`.
     ///
     /// Always `"logs"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Metadata filters for the logs data source.
     pub metadata: Nullable<Map<String, Value>>,
     extra: ExtraFields,
@@ -622,7 +640,7 @@ impl CreateEvalLogsDataSourceConfig {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "logs".to_owned(),
+            r#type: Cow::Borrowed("logs"),
             ..Default::default()
         }
     }
@@ -663,12 +681,16 @@ impl crate::ResponseMeta for CreateEvalLogsDataSourceConfig {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CreateEvalLogsDataSourceConfig {
     fn default() -> Self {
         Self {
-            r#type: "logs".to_owned(),
+            r#type: Cow::Borrowed("logs"),
             metadata: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -784,6 +806,10 @@ impl crate::ResponseMeta for EvalCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for EvalCreateParams {
@@ -832,7 +858,7 @@ pub struct CreateEvalResponsesRunDataSource {
     /// The type of run data source. Always `responses`.
     ///
     /// Always `"responses"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Used when sampling from a model. Dictates the structure of the messages passed into the model. Can either be a reference to a prebuilt trajectory (ie, `item.input_trajectory`), or a template with variable references to the `item` namespace.
     pub input_messages: Nullable<Box<CreateEvalResponsesRunDataSourceInputMessages>>,
     /// The `sampling_params` field.
@@ -848,7 +874,7 @@ impl CreateEvalResponsesRunDataSource {
     /// Creates a value from its required fields.
     pub fn new(source: impl Into<CreateEvalResponsesRunDataSourceSource>) -> Self {
         Self {
-            r#type: "responses".to_owned(),
+            r#type: Cow::Borrowed("responses"),
             source: source.into(),
             ..Default::default()
         }
@@ -911,12 +937,16 @@ impl crate::ResponseMeta for CreateEvalResponsesRunDataSource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CreateEvalResponsesRunDataSource {
     fn default() -> Self {
         Self {
-            r#type: "responses".to_owned(),
+            r#type: Cow::Borrowed("responses"),
             input_messages: Default::default(),
             sampling_params: Default::default(),
             model: Default::default(),
@@ -1040,6 +1070,10 @@ impl crate::ResponseMeta for EvalRunCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for EvalRunCreateParams {
@@ -1085,7 +1119,7 @@ pub struct CreateEvalStoredCompletionsDataSourceConfig {
     /// The type of data source. Always `stored_completions`.
     ///
     /// Always `"stored_completions"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Metadata filters for the stored completions data source.
     pub metadata: Nullable<Map<String, Value>>,
     extra: ExtraFields,
@@ -1095,7 +1129,7 @@ impl CreateEvalStoredCompletionsDataSourceConfig {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "stored_completions".to_owned(),
+            r#type: Cow::Borrowed("stored_completions"),
             ..Default::default()
         }
     }
@@ -1136,12 +1170,16 @@ impl crate::ResponseMeta for CreateEvalStoredCompletionsDataSourceConfig {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CreateEvalStoredCompletionsDataSourceConfig {
     fn default() -> Self {
         Self {
-            r#type: "stored_completions".to_owned(),
+            r#type: Cow::Borrowed("stored_completions"),
             metadata: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1191,7 +1229,7 @@ pub struct Eval {
     /// The object type.
     ///
     /// Always `"eval"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Unique identifier for the evaluation.
     pub id: String,
     /// The name of the evaluation.
@@ -1219,7 +1257,7 @@ impl Eval {
         created_at: impl Into<i64>,
     ) -> Self {
         Self {
-            object: "eval".to_owned(),
+            object: Cow::Borrowed("eval"),
             id: id.into(),
             name: name.into(),
             data_source_config: data_source_config.into(),
@@ -1265,12 +1303,16 @@ impl crate::ResponseMeta for Eval {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Eval {
     fn default() -> Self {
         Self {
-            object: "eval".to_owned(),
+            object: Cow::Borrowed("eval"),
             id: Default::default(),
             name: Default::default(),
             data_source_config: Default::default(),
@@ -1389,6 +1431,10 @@ impl crate::ResponseMeta for EvalApiError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for EvalApiError {
@@ -1432,7 +1478,7 @@ pub struct EvalCustomDataSourceConfig {
     /// The type of data source. Always `custom`.
     ///
     /// Always `"custom"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The json schema for the run data source items.
     /// Learn how to build JSON schemas [here](https://json-schema.org/).
     pub schema: Map<String, Value>,
@@ -1443,7 +1489,7 @@ impl EvalCustomDataSourceConfig {
     /// Creates a value from its required fields.
     pub fn new(schema: impl Into<Map<String, Value>>) -> Self {
         Self {
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             schema: schema.into(),
             ..Default::default()
         }
@@ -1479,12 +1525,16 @@ impl crate::ResponseMeta for EvalCustomDataSourceConfig {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for EvalCustomDataSourceConfig {
     fn default() -> Self {
         Self {
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             schema: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1532,7 +1582,7 @@ pub struct EvalGraderPython {
     /// The object type, which is always `python`.
     ///
     /// Always `"python"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the grader.
     pub name: String,
     /// The source code of the python script.
@@ -1548,7 +1598,7 @@ impl EvalGraderPython {
     /// Creates a value from its required fields.
     pub fn new(name: impl Into<String>, source: impl Into<String>) -> Self {
         Self {
-            r#type: "python".to_owned(),
+            r#type: Cow::Borrowed("python"),
             name: name.into(),
             source: source.into(),
             ..Default::default()
@@ -1600,12 +1650,16 @@ impl crate::ResponseMeta for EvalGraderPython {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for EvalGraderPython {
     fn default() -> Self {
         Self {
-            r#type: "python".to_owned(),
+            r#type: Cow::Borrowed("python"),
             name: Default::default(),
             source: Default::default(),
             image_tag: Default::default(),
@@ -1665,7 +1719,7 @@ pub struct EvalGraderScoreModel {
     /// The object type, which is always `score_model`.
     ///
     /// Always `"score_model"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the grader.
     pub name: String,
     /// The model to use for the evaluation.
@@ -1689,7 +1743,7 @@ impl EvalGraderScoreModel {
         input: impl Into<Vec<EvalItem>>,
     ) -> Self {
         Self {
-            r#type: "score_model".to_owned(),
+            r#type: Cow::Borrowed("score_model"),
             name: name.into(),
             model: model.into(),
             input: input.into(),
@@ -1750,12 +1804,16 @@ impl crate::ResponseMeta for EvalGraderScoreModel {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for EvalGraderScoreModel {
     fn default() -> Self {
         Self {
-            r#type: "score_model".to_owned(),
+            r#type: Cow::Borrowed("score_model"),
             name: Default::default(),
             model: Default::default(),
             sampling_params: Default::default(),
@@ -1828,7 +1886,7 @@ pub struct EvalGraderTextSimilarity {
     /// The type of grader.
     ///
     /// Always `"text_similarity"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the grader.
     pub name: String,
     /// The text being graded.
@@ -1854,7 +1912,7 @@ impl EvalGraderTextSimilarity {
         pass_threshold: impl Into<f64>,
     ) -> Self {
         Self {
-            r#type: "text_similarity".to_owned(),
+            r#type: Cow::Borrowed("text_similarity"),
             name: name.into(),
             input: input.into(),
             reference: reference.into(),
@@ -1898,12 +1956,16 @@ impl crate::ResponseMeta for EvalGraderTextSimilarity {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for EvalGraderTextSimilarity {
     fn default() -> Self {
         Self {
-            r#type: "text_similarity".to_owned(),
+            r#type: Cow::Borrowed("text_similarity"),
             name: Default::default(),
             input: Default::default(),
             reference: Default::default(),
@@ -1973,7 +2035,7 @@ pub struct EvalJsonlFileContentSource {
     /// The type of jsonl source. Always `file_content`.
     ///
     /// Always `"file_content"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The content of the jsonl file.
     pub content: Vec<EvalJsonlFileContentSourceContentItem>,
     extra: ExtraFields,
@@ -1983,7 +2045,7 @@ impl EvalJsonlFileContentSource {
     /// Creates a value from its required fields.
     pub fn new(content: impl Into<Vec<EvalJsonlFileContentSourceContentItem>>) -> Self {
         Self {
-            r#type: "file_content".to_owned(),
+            r#type: Cow::Borrowed("file_content"),
             content: content.into(),
             ..Default::default()
         }
@@ -2019,12 +2081,16 @@ impl crate::ResponseMeta for EvalJsonlFileContentSource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for EvalJsonlFileContentSource {
     fn default() -> Self {
         Self {
-            r#type: "file_content".to_owned(),
+            r#type: Cow::Borrowed("file_content"),
             content: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2069,7 +2135,7 @@ pub struct EvalJsonlFileIdSource {
     /// The type of jsonl source. Always `file_id`.
     ///
     /// Always `"file_id"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The identifier of the file.
     pub id: String,
     extra: ExtraFields,
@@ -2079,7 +2145,7 @@ impl EvalJsonlFileIdSource {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
-            r#type: "file_id".to_owned(),
+            r#type: Cow::Borrowed("file_id"),
             id: id.into(),
             ..Default::default()
         }
@@ -2115,12 +2181,16 @@ impl crate::ResponseMeta for EvalJsonlFileIdSource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for EvalJsonlFileIdSource {
     fn default() -> Self {
         Self {
-            r#type: "file_id".to_owned(),
+            r#type: Cow::Borrowed("file_id"),
             id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2165,7 +2235,7 @@ pub struct EvalList {
     /// The type of this object. It is always set to "list".
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// An array of eval objects.
     pub data: Vec<Eval>,
     /// The identifier of the first eval in the data array.
@@ -2186,7 +2256,7 @@ impl EvalList {
         has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             first_id: first_id.into(),
             last_id: last_id.into(),
@@ -2228,12 +2298,16 @@ impl crate::ResponseMeta for EvalList {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for EvalList {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -2296,7 +2370,7 @@ pub struct EvalLogsDataSourceConfig {
     /// The type of data source. Always `logs`.
     ///
     /// Always `"logs"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -2311,7 +2385,7 @@ impl EvalLogsDataSourceConfig {
     /// Creates a value from its required fields.
     pub fn new(schema: impl Into<Map<String, Value>>) -> Self {
         Self {
-            r#type: "logs".to_owned(),
+            r#type: Cow::Borrowed("logs"),
             schema: schema.into(),
             ..Default::default()
         }
@@ -2348,12 +2422,16 @@ impl crate::ResponseMeta for EvalLogsDataSourceConfig {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for EvalLogsDataSourceConfig {
     fn default() -> Self {
         Self {
-            r#type: "logs".to_owned(),
+            r#type: Cow::Borrowed("logs"),
             metadata: Default::default(),
             schema: Default::default(),
             extra: ExtraFields::new(),
@@ -2403,7 +2481,7 @@ pub struct EvalResponsesSource {
     /// The type of run data source. Always `responses`.
     ///
     /// Always `"responses"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `metadata` field.
     pub metadata: Nullable<Map<String, Value>>,
     /// The `model` field.
@@ -2437,7 +2515,7 @@ impl EvalResponsesSource {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "responses".to_owned(),
+            r#type: Cow::Borrowed("responses"),
             ..Default::default()
         }
     }
@@ -2541,12 +2619,16 @@ impl crate::ResponseMeta for EvalResponsesSource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for EvalResponsesSource {
     fn default() -> Self {
         Self {
-            r#type: "responses".to_owned(),
+            r#type: Cow::Borrowed("responses"),
             metadata: Default::default(),
             model: Default::default(),
             instructions_search: Default::default(),
@@ -2636,7 +2718,7 @@ pub struct EvalRun {
     /// The type of the object. Always "eval.run".
     ///
     /// Always `"eval.run"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Unique identifier for the evaluation run.
     pub id: String,
     /// The identifier of the associated evaluation.
@@ -2718,7 +2800,7 @@ impl crate::ResponseMeta for EvalRun {
 impl Default for EvalRun {
     fn default() -> Self {
         Self {
-            object: "eval.run".to_owned(),
+            object: Cow::Borrowed("eval.run"),
             id: Default::default(),
             eval_id: Default::default(),
             status: Default::default(),
@@ -2834,7 +2916,7 @@ pub struct EvalRunList {
     /// The type of this object. It is always set to "list".
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// An array of eval run objects.
     pub data: Vec<EvalRun>,
     /// The identifier of the first eval run in the data array.
@@ -2855,7 +2937,7 @@ impl EvalRunList {
         has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             first_id: first_id.into(),
             last_id: last_id.into(),
@@ -2897,12 +2979,16 @@ impl crate::ResponseMeta for EvalRunList {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for EvalRunList {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -2962,7 +3048,7 @@ pub struct EvalRunOutputItem {
     /// The type of the object. Always "eval.run.output_item".
     ///
     /// Always `"eval.run.output_item"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Unique identifier for the evaluation run output item.
     pub id: String,
     /// The identifier of the evaluation run associated with this output item.
@@ -3023,12 +3109,16 @@ impl crate::ResponseMeta for EvalRunOutputItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for EvalRunOutputItem {
     fn default() -> Self {
         Self {
-            object: "eval.run.output_item".to_owned(),
+            object: Cow::Borrowed("eval.run.output_item"),
             id: Default::default(),
             run_id: Default::default(),
             eval_id: Default::default(),
@@ -3124,7 +3214,7 @@ pub struct EvalRunOutputItemList {
     /// The type of this object. It is always set to "list".
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// An array of eval run output item objects.
     pub data: Vec<EvalRunOutputItem>,
     /// The identifier of the first eval run output item in the data array.
@@ -3145,7 +3235,7 @@ impl EvalRunOutputItemList {
         has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             first_id: first_id.into(),
             last_id: last_id.into(),
@@ -3187,12 +3277,16 @@ impl crate::ResponseMeta for EvalRunOutputItemList {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for EvalRunOutputItemList {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -3306,6 +3400,10 @@ impl crate::ResponseMeta for EvalRunOutputItemResult {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for EvalRunOutputItemResult {
@@ -3359,7 +3457,7 @@ pub struct EvalStoredCompletionsDataSourceConfig {
     /// The type of data source. Always `stored_completions`.
     ///
     /// Always `"stored_completions"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -3374,7 +3472,7 @@ impl EvalStoredCompletionsDataSourceConfig {
     /// Creates a value from its required fields.
     pub fn new(schema: impl Into<Map<String, Value>>) -> Self {
         Self {
-            r#type: "stored_completions".to_owned(),
+            r#type: Cow::Borrowed("stored_completions"),
             schema: schema.into(),
             ..Default::default()
         }
@@ -3411,12 +3509,16 @@ impl crate::ResponseMeta for EvalStoredCompletionsDataSourceConfig {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for EvalStoredCompletionsDataSourceConfig {
     fn default() -> Self {
         Self {
-            r#type: "stored_completions".to_owned(),
+            r#type: Cow::Borrowed("stored_completions"),
             metadata: Default::default(),
             schema: Default::default(),
             extra: ExtraFields::new(),
@@ -3466,7 +3568,7 @@ pub struct EvalStoredCompletionsSource {
     /// The type of source. Always `stored_completions`.
     ///
     /// Always `"stored_completions"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
@@ -3486,7 +3588,7 @@ impl EvalStoredCompletionsSource {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "stored_completions".to_owned(),
+            r#type: Cow::Borrowed("stored_completions"),
             ..Default::default()
         }
     }
@@ -3555,12 +3657,16 @@ impl crate::ResponseMeta for EvalStoredCompletionsSource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for EvalStoredCompletionsSource {
     fn default() -> Self {
         Self {
-            r#type: "stored_completions".to_owned(),
+            r#type: Cow::Borrowed("stored_completions"),
             metadata: Default::default(),
             model: Default::default(),
             created_after: Default::default(),
@@ -3728,7 +3834,7 @@ pub struct CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessages 
     /// The type of input messages. Always `template`.
     ///
     /// Always `"template"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}.
     pub template:
         Vec<CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessagesTemplateItem>,
@@ -3743,7 +3849,7 @@ impl CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessages {
         >,
     ) -> Self {
         Self {
-            r#type: "template".to_owned(),
+            r#type: Cow::Borrowed("template"),
             template: template.into(),
             ..Default::default()
         }
@@ -3779,12 +3885,16 @@ impl crate::ResponseMeta for CreateEvalCompletionsRunDataSourceInputMessagesTemp
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessages {
     fn default() -> Self {
         Self {
-            r#type: "template".to_owned(),
+            r#type: Cow::Borrowed("template"),
             template: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3936,7 +4046,7 @@ pub struct CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceInputMess
     /// The type of input messages. Always `item_reference`.
     ///
     /// Always `"item_reference"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A reference to a variable in the `item` namespace. Ie, "item.input_trajectory"
     pub item_reference: String,
     extra: ExtraFields,
@@ -3946,7 +4056,7 @@ impl CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceInputMessages {
     /// Creates a value from its required fields.
     pub fn new(item_reference: impl Into<String>) -> Self {
         Self {
-            r#type: "item_reference".to_owned(),
+            r#type: Cow::Borrowed("item_reference"),
             item_reference: item_reference.into(),
             ..Default::default()
         }
@@ -3984,12 +4094,16 @@ impl crate::ResponseMeta
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceInputMessages {
     fn default() -> Self {
         Self {
-            r#type: "item_reference".to_owned(),
+            r#type: Cow::Borrowed("item_reference"),
             item_reference: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4154,6 +4268,10 @@ impl CreateEvalCompletionsRunDataSourceSamplingParams {
 impl crate::ResponseMeta for CreateEvalCompletionsRunDataSourceSamplingParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -4519,6 +4637,10 @@ impl CreateEvalItemSimpleInputMessage {
 impl crate::ResponseMeta for CreateEvalItemSimpleInputMessage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -5080,7 +5202,7 @@ pub struct CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplate {
     /// The type of input messages. Always `template`.
     ///
     /// Always `"template"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}.
     pub template:
         Vec<CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItem>,
@@ -5095,7 +5217,7 @@ impl CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplate {
         >,
     ) -> Self {
         Self {
-            r#type: "template".to_owned(),
+            r#type: Cow::Borrowed("template"),
             template: template.into(),
             ..Default::default()
         }
@@ -5131,12 +5253,16 @@ impl crate::ResponseMeta for CreateEvalResponsesRunDataSourceInputMessagesInputM
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplate {
     fn default() -> Self {
         Self {
-            r#type: "template".to_owned(),
+            r#type: Cow::Borrowed("template"),
             template: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5317,6 +5443,10 @@ impl crate::ResponseMeta
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct
@@ -5364,7 +5494,7 @@ pub struct CreateEvalResponsesRunDataSourceInputMessagesInputMessagesItemReferen
     /// The type of input messages. Always `item_reference`.
     ///
     /// Always `"item_reference"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A reference to a variable in the `item` namespace. Ie, "item.name"
     pub item_reference: String,
     extra: ExtraFields,
@@ -5374,7 +5504,7 @@ impl CreateEvalResponsesRunDataSourceInputMessagesInputMessagesItemReference {
     /// Creates a value from its required fields.
     pub fn new(item_reference: impl Into<String>) -> Self {
         Self {
-            r#type: "item_reference".to_owned(),
+            r#type: Cow::Borrowed("item_reference"),
             item_reference: item_reference.into(),
             ..Default::default()
         }
@@ -5412,12 +5542,16 @@ impl crate::ResponseMeta
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CreateEvalResponsesRunDataSourceInputMessagesInputMessagesItemReference {
     fn default() -> Self {
         Self {
-            r#type: "item_reference".to_owned(),
+            r#type: Cow::Borrowed("item_reference"),
             item_reference: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5587,6 +5721,10 @@ impl crate::ResponseMeta for CreateEvalResponsesRunDataSourceSamplingParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CreateEvalResponsesRunDataSourceSamplingParams {
@@ -5694,6 +5832,10 @@ impl CreateEvalResponsesRunDataSourceSamplingParamsText {
 impl crate::ResponseMeta for CreateEvalResponsesRunDataSourceSamplingParamsText {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -6405,6 +6547,10 @@ impl crate::ResponseMeta for EvalGraderScoreModelSamplingParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for EvalGraderScoreModelSamplingParams {
@@ -6587,6 +6733,10 @@ impl crate::ResponseMeta for EvalJsonlFileContentSourceContentItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for EvalJsonlFileContentSourceContentItem {
@@ -6683,6 +6833,10 @@ impl EvalRunResultCounts {
 impl crate::ResponseMeta for EvalRunResultCounts {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -6799,6 +6953,10 @@ impl crate::ResponseMeta for EvalRunPerModelUsageItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for EvalRunPerModelUsageItem {
@@ -6911,6 +7069,10 @@ impl EvalRunPerTestingCriteriaResult {
 impl crate::ResponseMeta for EvalRunPerTestingCriteriaResult {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -7275,6 +7437,10 @@ impl crate::ResponseMeta for EvalRunOutputItemSampleInputItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for EvalRunOutputItemSampleInputItem {
@@ -7356,6 +7522,10 @@ impl EvalRunOutputItemSampleOutputItem {
 impl crate::ResponseMeta for EvalRunOutputItemSampleOutputItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -7453,6 +7623,10 @@ impl EvalRunOutputItemSampleUsage {
 impl crate::ResponseMeta for EvalRunOutputItemSampleUsage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -7665,6 +7839,10 @@ impl crate::ResponseMeta for EvalListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for EvalListParams {
@@ -7769,6 +7947,10 @@ impl crate::ResponseMeta for EvalUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for EvalUpdateParams {
@@ -7860,6 +8042,10 @@ impl EvalDeleteResponse {
 impl crate::ResponseMeta for EvalDeleteResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -8075,6 +8261,10 @@ impl crate::ResponseMeta for EvalRunListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for EvalRunListParams {
@@ -8167,6 +8357,10 @@ impl RunDeleteResponse {
 impl crate::ResponseMeta for RunDeleteResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -8369,6 +8563,10 @@ impl OutputItemListParams {
 impl crate::ResponseMeta for OutputItemListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

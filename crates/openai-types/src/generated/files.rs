@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 
@@ -91,6 +93,10 @@ impl crate::ResponseMeta for FileCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FileCreateParams {
@@ -139,7 +145,7 @@ pub struct FileDeleted {
     /// The `object` field.
     ///
     /// Always `"file"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `deleted` field.
     pub deleted: bool,
     extra: ExtraFields,
@@ -150,7 +156,7 @@ impl FileDeleted {
     pub fn new(id: impl Into<String>, deleted: impl Into<bool>) -> Self {
         Self {
             id: id.into(),
-            object: "file".to_owned(),
+            object: Cow::Borrowed("file"),
             deleted: deleted.into(),
             ..Default::default()
         }
@@ -187,13 +193,17 @@ impl crate::ResponseMeta for FileDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FileDeleted {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "file".to_owned(),
+            object: Cow::Borrowed("file"),
             deleted: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -303,6 +313,10 @@ impl ListFilesResponse {
 impl crate::ResponseMeta for ListFilesResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -535,6 +549,10 @@ impl FileListParams {
 impl crate::ResponseMeta for FileListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

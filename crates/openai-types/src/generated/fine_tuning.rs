@@ -14,6 +14,7 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -82,6 +83,10 @@ impl PermissionCreateParams {
 impl crate::ResponseMeta for PermissionCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -261,6 +266,10 @@ impl crate::ResponseMeta for JobCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for JobCreateParams {
@@ -331,7 +340,7 @@ pub struct DeleteFineTuningCheckpointPermissionResponse {
     /// The object type, which is always "checkpoint.permission".
     ///
     /// Always `"checkpoint.permission"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Whether the fine-tuned model checkpoint permission was successfully deleted.
     pub deleted: bool,
     extra: ExtraFields,
@@ -342,7 +351,7 @@ impl DeleteFineTuningCheckpointPermissionResponse {
     pub fn new(id: impl Into<String>, deleted: impl Into<bool>) -> Self {
         Self {
             id: id.into(),
-            object: "checkpoint.permission".to_owned(),
+            object: Cow::Borrowed("checkpoint.permission"),
             deleted: deleted.into(),
             ..Default::default()
         }
@@ -379,13 +388,17 @@ impl crate::ResponseMeta for DeleteFineTuningCheckpointPermissionResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for DeleteFineTuningCheckpointPermissionResponse {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "checkpoint.permission".to_owned(),
+            object: Cow::Borrowed("checkpoint.permission"),
             deleted: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -517,6 +530,10 @@ impl crate::ResponseMeta for FineTuneDpohyperparameters {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FineTuneDpohyperparameters {
@@ -615,6 +632,10 @@ impl FineTuneDpomethod {
 impl crate::ResponseMeta for FineTuneDpomethod {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -718,6 +739,10 @@ impl FineTuneMethod {
 impl crate::ResponseMeta for FineTuneMethod {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -888,6 +913,10 @@ impl crate::ResponseMeta for FineTuneReinforcementHyperparameters {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FineTuneReinforcementHyperparameters {
@@ -1004,6 +1033,10 @@ impl crate::ResponseMeta for FineTuneReinforcementMethod {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FineTuneReinforcementMethod {
@@ -1113,6 +1146,10 @@ impl crate::ResponseMeta for FineTuneSupervisedHyperparameters {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FineTuneSupervisedHyperparameters {
@@ -1206,6 +1243,10 @@ impl crate::ResponseMeta for FineTuneSupervisedMethod {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FineTuneSupervisedMethod {
@@ -1248,7 +1289,7 @@ pub struct FineTuningCheckpointPermission {
     /// The object type, which is always "checkpoint.permission".
     ///
     /// Always `"checkpoint.permission"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -1263,7 +1304,7 @@ impl FineTuningCheckpointPermission {
             id: id.into(),
             created_at: created_at.into(),
             project_id: project_id.into(),
-            object: "checkpoint.permission".to_owned(),
+            object: Cow::Borrowed("checkpoint.permission"),
             ..Default::default()
         }
     }
@@ -1300,6 +1341,10 @@ impl crate::ResponseMeta for FineTuningCheckpointPermission {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FineTuningCheckpointPermission {
@@ -1308,7 +1353,7 @@ impl Default for FineTuningCheckpointPermission {
             id: Default::default(),
             created_at: Default::default(),
             project_id: Default::default(),
-            object: "checkpoint.permission".to_owned(),
+            object: Cow::Borrowed("checkpoint.permission"),
             extra: ExtraFields::new(),
         }
     }
@@ -1366,7 +1411,7 @@ pub struct FineTuningIntegration {
     /// The type of the integration being enabled for the fine-tuning job
     ///
     /// Always `"wandb"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The settings for your integration with Weights and Biases. This payload specifies the project that
     /// metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags
     /// to your run, and set a default entity (team, username, etc) to be associated with your run.
@@ -1378,7 +1423,7 @@ impl FineTuningIntegration {
     /// Creates a value from its required fields.
     pub fn new(wandb: impl Into<FineTuningIntegrationWandb>) -> Self {
         Self {
-            r#type: "wandb".to_owned(),
+            r#type: Cow::Borrowed("wandb"),
             wandb: wandb.into(),
             ..Default::default()
         }
@@ -1414,12 +1459,16 @@ impl crate::ResponseMeta for FineTuningIntegration {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FineTuningIntegration {
     fn default() -> Self {
         Self {
-            r#type: "wandb".to_owned(),
+            r#type: Cow::Borrowed("wandb"),
             wandb: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1478,7 +1527,7 @@ pub struct FineTuningJob {
     /// The object type, which is always "fine_tuning.job".
     ///
     /// Always `"fine_tuning.job"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The organization that owns the fine-tuning job.
     pub organization_id: String,
     /// The compiled results file ID(s) for the fine-tuning job. You can retrieve the results with the [Files API](https://platform.openai.com/docs/api-reference/files/retrieve-contents).
@@ -1566,7 +1615,7 @@ impl Default for FineTuningJob {
             finished_at: Default::default(),
             hyperparameters: Default::default(),
             model: Default::default(),
-            object: "fine_tuning.job".to_owned(),
+            object: Cow::Borrowed("fine_tuning.job"),
             organization_id: Default::default(),
             result_files: Default::default(),
             status: Default::default(),
@@ -1701,7 +1750,7 @@ pub struct FineTuningJobCheckpoint {
     /// The object type, which is always "fine_tuning.job.checkpoint".
     ///
     /// Always `"fine_tuning.job.checkpoint"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -1722,7 +1771,7 @@ impl FineTuningJobCheckpoint {
             step_number: step_number.into(),
             metrics: metrics.into(),
             fine_tuning_job_id: fine_tuning_job_id.into(),
-            object: "fine_tuning.job.checkpoint".to_owned(),
+            object: Cow::Borrowed("fine_tuning.job.checkpoint"),
             ..Default::default()
         }
     }
@@ -1764,6 +1813,10 @@ impl crate::ResponseMeta for FineTuningJobCheckpoint {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FineTuningJobCheckpoint {
@@ -1775,7 +1828,7 @@ impl Default for FineTuningJobCheckpoint {
             step_number: Default::default(),
             metrics: Default::default(),
             fine_tuning_job_id: Default::default(),
-            object: "fine_tuning.job.checkpoint".to_owned(),
+            object: Cow::Borrowed("fine_tuning.job.checkpoint"),
             extra: ExtraFields::new(),
         }
     }
@@ -1861,7 +1914,7 @@ pub struct FineTuningJobEvent {
     /// The object type, which is always "fine_tuning.job.event".
     ///
     /// Always `"fine_tuning.job.event"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The object identifier.
     pub id: String,
     /// The Unix timestamp (in seconds) for when the fine-tuning job was created.
@@ -1886,7 +1939,7 @@ impl FineTuningJobEvent {
         message: impl Into<String>,
     ) -> Self {
         Self {
-            object: "fine_tuning.job.event".to_owned(),
+            object: Cow::Borrowed("fine_tuning.job.event"),
             id: id.into(),
             created_at: created_at.into(),
             level: level.into(),
@@ -1930,12 +1983,16 @@ impl crate::ResponseMeta for FineTuningJobEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FineTuningJobEvent {
     fn default() -> Self {
         Self {
-            object: "fine_tuning.job.event".to_owned(),
+            object: Cow::Borrowed("fine_tuning.job.event"),
             id: Default::default(),
             created_at: Default::default(),
             level: Default::default(),
@@ -2011,7 +2068,7 @@ pub struct GraderMulti {
     /// The object type, which is always `multi`.
     ///
     /// Always `"multi"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the grader.
     pub name: String,
     /// The `graders` field.
@@ -2029,7 +2086,7 @@ impl GraderMulti {
         calculate_output: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "multi".to_owned(),
+            r#type: Cow::Borrowed("multi"),
             name: name.into(),
             graders: graders.into(),
             calculate_output: calculate_output.into(),
@@ -2069,12 +2126,16 @@ impl crate::ResponseMeta for GraderMulti {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for GraderMulti {
     fn default() -> Self {
         Self {
-            r#type: "multi".to_owned(),
+            r#type: Cow::Borrowed("multi"),
             name: Default::default(),
             graders: Default::default(),
             calculate_output: Default::default(),
@@ -2129,7 +2190,7 @@ pub struct GraderPython {
     /// The object type, which is always `python`.
     ///
     /// Always `"python"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the grader.
     pub name: String,
     /// The source code of the python script.
@@ -2143,7 +2204,7 @@ impl GraderPython {
     /// Creates a value from its required fields.
     pub fn new(name: impl Into<String>, source: impl Into<String>) -> Self {
         Self {
-            r#type: "python".to_owned(),
+            r#type: Cow::Borrowed("python"),
             name: name.into(),
             source: source.into(),
             ..Default::default()
@@ -2188,12 +2249,16 @@ impl crate::ResponseMeta for GraderPython {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for GraderPython {
     fn default() -> Self {
         Self {
-            r#type: "python".to_owned(),
+            r#type: Cow::Borrowed("python"),
             name: Default::default(),
             source: Default::default(),
             image_tag: Default::default(),
@@ -2248,7 +2313,7 @@ pub struct GraderScoreModel {
     /// The object type, which is always `score_model`.
     ///
     /// Always `"score_model"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the grader.
     pub name: String,
     /// The model to use for the evaluation.
@@ -2270,7 +2335,7 @@ impl GraderScoreModel {
         input: impl Into<Vec<EvalItem>>,
     ) -> Self {
         Self {
-            r#type: "score_model".to_owned(),
+            r#type: Cow::Borrowed("score_model"),
             name: name.into(),
             model: model.into(),
             input: input.into(),
@@ -2324,12 +2389,16 @@ impl crate::ResponseMeta for GraderScoreModel {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for GraderScoreModel {
     fn default() -> Self {
         Self {
-            r#type: "score_model".to_owned(),
+            r#type: Cow::Borrowed("score_model"),
             name: Default::default(),
             model: Default::default(),
             sampling_params: Default::default(),
@@ -2394,7 +2463,7 @@ pub struct GraderTextSimilarity {
     /// The type of grader.
     ///
     /// Always `"text_similarity"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the grader.
     pub name: String,
     /// The text being graded.
@@ -2417,7 +2486,7 @@ impl GraderTextSimilarity {
         evaluation_metric: impl Into<GraderTextSimilarityEvaluationMetric>,
     ) -> Self {
         Self {
-            r#type: "text_similarity".to_owned(),
+            r#type: Cow::Borrowed("text_similarity"),
             name: name.into(),
             input: input.into(),
             reference: reference.into(),
@@ -2459,12 +2528,16 @@ impl crate::ResponseMeta for GraderTextSimilarity {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for GraderTextSimilarity {
     fn default() -> Self {
         Self {
-            r#type: "text_similarity".to_owned(),
+            r#type: Cow::Borrowed("text_similarity"),
             name: Default::default(),
             input: Default::default(),
             reference: Default::default(),
@@ -2531,7 +2604,7 @@ pub struct ListFineTuningCheckpointPermissionResponse {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `first_id` field.
     pub first_id: Nullable<String>,
     /// The `last_id` field.
@@ -2549,7 +2622,7 @@ impl ListFineTuningCheckpointPermissionResponse {
     ) -> Self {
         Self {
             data: data.into(),
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             has_more: has_more.into(),
             ..Default::default()
         }
@@ -2588,13 +2661,17 @@ impl crate::ResponseMeta for ListFineTuningCheckpointPermissionResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ListFineTuningCheckpointPermissionResponse {
     fn default() -> Self {
         Self {
             data: Default::default(),
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             first_id: Default::default(),
             last_id: Default::default(),
             has_more: Default::default(),
@@ -2655,7 +2732,7 @@ pub struct ListFineTuningJobCheckpointsResponse {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `first_id` field.
     pub first_id: Nullable<String>,
     /// The `last_id` field.
@@ -2670,7 +2747,7 @@ impl ListFineTuningJobCheckpointsResponse {
     pub fn new(data: impl Into<Vec<FineTuningJobCheckpoint>>, has_more: impl Into<bool>) -> Self {
         Self {
             data: data.into(),
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             has_more: has_more.into(),
             ..Default::default()
         }
@@ -2709,13 +2786,17 @@ impl crate::ResponseMeta for ListFineTuningJobCheckpointsResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ListFineTuningJobCheckpointsResponse {
     fn default() -> Self {
         Self {
             data: Default::default(),
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             first_id: Default::default(),
             last_id: Default::default(),
             has_more: Default::default(),
@@ -2776,7 +2857,7 @@ pub struct ListFineTuningJobEventsResponse {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `has_more` field.
     pub has_more: bool,
     extra: ExtraFields,
@@ -2787,7 +2868,7 @@ impl ListFineTuningJobEventsResponse {
     pub fn new(data: impl Into<Vec<FineTuningJobEvent>>, has_more: impl Into<bool>) -> Self {
         Self {
             data: data.into(),
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             has_more: has_more.into(),
             ..Default::default()
         }
@@ -2824,13 +2905,17 @@ impl crate::ResponseMeta for ListFineTuningJobEventsResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ListFineTuningJobEventsResponse {
     fn default() -> Self {
         Self {
             data: Default::default(),
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             has_more: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2883,7 +2968,7 @@ pub struct ListPaginatedFineTuningJobsResponse {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -2893,7 +2978,7 @@ impl ListPaginatedFineTuningJobsResponse {
         Self {
             data: data.into(),
             has_more: has_more.into(),
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             ..Default::default()
         }
     }
@@ -2929,6 +3014,10 @@ impl crate::ResponseMeta for ListPaginatedFineTuningJobsResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ListPaginatedFineTuningJobsResponse {
@@ -2936,7 +3025,7 @@ impl Default for ListPaginatedFineTuningJobsResponse {
         Self {
             data: Default::default(),
             has_more: Default::default(),
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             extra: ExtraFields::new(),
         }
     }
@@ -3044,6 +3133,10 @@ impl crate::ResponseMeta for GraderRunParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for GraderRunParams {
@@ -3149,6 +3242,10 @@ impl crate::ResponseMeta for GraderRunResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for GraderRunResponse {
@@ -3250,6 +3347,10 @@ impl crate::ResponseMeta for GraderValidateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for GraderValidateParams {
@@ -3326,6 +3427,10 @@ impl GraderValidateResponse {
 impl crate::ResponseMeta for GraderValidateResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -3485,6 +3590,10 @@ impl JobCreateParamsHyperparameters {
 impl crate::ResponseMeta for JobCreateParamsHyperparameters {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -3708,7 +3817,7 @@ pub struct JobCreateParamsIntegration {
     /// The type of integration to enable. Currently, only "wandb" (Weights and Biases) is supported.
     ///
     /// Always `"wandb"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The settings for your integration with Weights and Biases. This payload specifies the project that
     /// metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags
     /// to your run, and set a default entity (team, username, etc) to be associated with your run.
@@ -3720,7 +3829,7 @@ impl JobCreateParamsIntegration {
     /// Creates a value from its required fields.
     pub fn new(wandb: impl Into<JobCreateParamsIntegrationWandb>) -> Self {
         Self {
-            r#type: "wandb".to_owned(),
+            r#type: Cow::Borrowed("wandb"),
             wandb: wandb.into(),
             ..Default::default()
         }
@@ -3756,12 +3865,16 @@ impl crate::ResponseMeta for JobCreateParamsIntegration {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for JobCreateParamsIntegration {
     fn default() -> Self {
         Self {
-            r#type: "wandb".to_owned(),
+            r#type: Cow::Borrowed("wandb"),
             wandb: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3876,6 +3989,10 @@ impl JobCreateParamsIntegrationWandb {
 impl crate::ResponseMeta for JobCreateParamsIntegrationWandb {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -4990,6 +5107,10 @@ impl crate::ResponseMeta for FineTuningIntegrationWandb {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FineTuningIntegrationWandb {
@@ -5086,6 +5207,10 @@ impl crate::ResponseMeta for FineTuningJobError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FineTuningJobError {
@@ -5177,6 +5302,10 @@ impl FineTuningJobHyperparameters {
 impl crate::ResponseMeta for FineTuningJobHyperparameters {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -5515,6 +5644,10 @@ impl FineTuningJobCheckpointMetrics {
 impl crate::ResponseMeta for FineTuningJobCheckpointMetrics {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -5944,6 +6077,10 @@ impl crate::ResponseMeta for GraderScoreModelSamplingParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for GraderScoreModelSamplingParams {
@@ -6321,6 +6458,10 @@ impl crate::ResponseMeta for GraderRunResponseMetadata {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for GraderRunResponseMetadata {
@@ -6457,6 +6598,10 @@ impl GraderRunResponseMetadataErrors {
 impl crate::ResponseMeta for GraderRunResponseMetadataErrors {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -7113,6 +7258,10 @@ impl crate::ResponseMeta for PermissionRetrieveParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for PermissionRetrieveParams {
@@ -7224,6 +7373,10 @@ impl crate::ResponseMeta for JobListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for JobListParams {
@@ -7322,6 +7475,10 @@ impl crate::ResponseMeta for CheckpointListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CheckpointListParams {
@@ -7415,6 +7572,10 @@ impl JobListEventsParams {
 impl crate::ResponseMeta for JobListEventsParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

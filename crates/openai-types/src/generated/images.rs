@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde::Deserializer;
 use serde::Serialize;
@@ -232,6 +234,10 @@ impl ImageEditParams {
 impl crate::ResponseMeta for ImageEditParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -513,6 +519,10 @@ impl crate::ResponseMeta for ImageGenerateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ImageGenerateParams {
@@ -695,6 +705,10 @@ impl ImageCreateVariationParams {
 impl crate::ResponseMeta for ImageCreateVariationParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -935,6 +949,10 @@ impl crate::ResponseMeta for EditImageBodyJsonParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for EditImageBodyJsonParam {
@@ -1072,6 +1090,10 @@ impl crate::ResponseMeta for Image {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for Image {
@@ -1116,7 +1138,7 @@ pub struct ImageEditCompletedEvent {
     /// The type of the event. Always `image_edit.completed`.
     ///
     /// Always `"image_edit.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Base64-encoded final edited image data, suitable for rendering as an image.
     pub b64_json: String,
     /// The Unix timestamp when the event was created.
@@ -1146,7 +1168,7 @@ impl ImageEditCompletedEvent {
         usage: impl Into<ImagesUsage>,
     ) -> Self {
         Self {
-            r#type: "image_edit.completed".to_owned(),
+            r#type: Cow::Borrowed("image_edit.completed"),
             b64_json: b64_json.into(),
             created_at: created_at.into(),
             size: size.into(),
@@ -1194,12 +1216,16 @@ impl crate::ResponseMeta for ImageEditCompletedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ImageEditCompletedEvent {
     fn default() -> Self {
         Self {
-            r#type: "image_edit.completed".to_owned(),
+            r#type: Cow::Borrowed("image_edit.completed"),
             b64_json: Default::default(),
             created_at: Default::default(),
             size: Default::default(),
@@ -1280,7 +1306,7 @@ pub struct ImageEditPartialImageEvent {
     /// The type of the event. Always `image_edit.partial_image`.
     ///
     /// Always `"image_edit.partial_image"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Base64-encoded partial image data, suitable for rendering as an image.
     pub b64_json: String,
     /// The Unix timestamp when the event was created.
@@ -1310,7 +1336,7 @@ impl ImageEditPartialImageEvent {
         partial_image_index: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "image_edit.partial_image".to_owned(),
+            r#type: Cow::Borrowed("image_edit.partial_image"),
             b64_json: b64_json.into(),
             created_at: created_at.into(),
             size: size.into(),
@@ -1358,12 +1384,16 @@ impl crate::ResponseMeta for ImageEditPartialImageEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ImageEditPartialImageEvent {
     fn default() -> Self {
         Self {
-            r#type: "image_edit.partial_image".to_owned(),
+            r#type: Cow::Borrowed("image_edit.partial_image"),
             b64_json: Default::default(),
             created_at: Default::default(),
             size: Default::default(),
@@ -1588,7 +1618,7 @@ pub struct ImageGenCompletedEvent {
     /// The type of the event. Always `image_generation.completed`.
     ///
     /// Always `"image_generation.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Base64-encoded image data, suitable for rendering as an image.
     pub b64_json: String,
     /// The Unix timestamp when the event was created.
@@ -1618,7 +1648,7 @@ impl ImageGenCompletedEvent {
         usage: impl Into<ImagesUsage>,
     ) -> Self {
         Self {
-            r#type: "image_generation.completed".to_owned(),
+            r#type: Cow::Borrowed("image_generation.completed"),
             b64_json: b64_json.into(),
             created_at: created_at.into(),
             size: size.into(),
@@ -1666,12 +1696,16 @@ impl crate::ResponseMeta for ImageGenCompletedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ImageGenCompletedEvent {
     fn default() -> Self {
         Self {
-            r#type: "image_generation.completed".to_owned(),
+            r#type: Cow::Borrowed("image_generation.completed"),
             b64_json: Default::default(),
             created_at: Default::default(),
             size: Default::default(),
@@ -1796,6 +1830,10 @@ impl crate::ResponseMeta for ImageGenInputUsageDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ImageGenInputUsageDetails {
@@ -1880,6 +1918,10 @@ impl crate::ResponseMeta for ImageGenOutputTokensDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ImageGenOutputTokensDetails {
@@ -1920,7 +1962,7 @@ pub struct ImageGenPartialImageEvent {
     /// The type of the event. Always `image_generation.partial_image`.
     ///
     /// Always `"image_generation.partial_image"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Base64-encoded partial image data, suitable for rendering as an image.
     pub b64_json: String,
     /// The Unix timestamp when the event was created.
@@ -1950,7 +1992,7 @@ impl ImageGenPartialImageEvent {
         partial_image_index: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "image_generation.partial_image".to_owned(),
+            r#type: Cow::Borrowed("image_generation.partial_image"),
             b64_json: b64_json.into(),
             created_at: created_at.into(),
             size: size.into(),
@@ -1998,12 +2040,16 @@ impl crate::ResponseMeta for ImageGenPartialImageEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ImageGenPartialImageEvent {
     fn default() -> Self {
         Self {
-            r#type: "image_generation.partial_image".to_owned(),
+            r#type: Cow::Borrowed("image_generation.partial_image"),
             b64_json: Default::default(),
             created_at: Default::default(),
             size: Default::default(),
@@ -2291,6 +2337,10 @@ impl crate::ResponseMeta for ImageGenUsage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ImageGenUsage {
@@ -2407,6 +2457,10 @@ impl crate::ResponseMeta for ImageRefParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ImageRefParam {
@@ -2504,6 +2558,10 @@ impl ImagesResponse {
 impl crate::ResponseMeta for ImagesResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -2621,6 +2679,10 @@ impl ImagesUsage {
 impl crate::ResponseMeta for ImagesUsage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -4985,6 +5047,10 @@ impl ImagesUsageInputTokensDetails {
 impl crate::ResponseMeta for ImagesUsageInputTokensDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 
@@ -78,6 +80,10 @@ impl crate::ResponseMeta for ModelDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ModelDeleted {
@@ -122,7 +128,7 @@ pub struct ListModelsResponse {
     /// The `object` field.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Describes an OpenAI model offering that can be used with the API.
     pub data: Vec<Model>,
     extra: ExtraFields,
@@ -132,7 +138,7 @@ impl ListModelsResponse {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<Model>>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             ..Default::default()
         }
@@ -168,12 +174,16 @@ impl crate::ResponseMeta for ListModelsResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ListModelsResponse {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -222,7 +232,7 @@ pub struct Model {
     /// The object type, which is always "model".
     ///
     /// Always `"model"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The organization that owns the model.
     pub owned_by: String,
     /// The date when the model will shut down, or null if not announced.
@@ -240,7 +250,7 @@ impl Model {
         Self {
             id: id.into(),
             created: created.into(),
-            object: "model".to_owned(),
+            object: Cow::Borrowed("model"),
             owned_by: owned_by.into(),
             ..Default::default()
         }
@@ -279,6 +289,10 @@ impl crate::ResponseMeta for Model {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Model {
@@ -286,7 +300,7 @@ impl Default for Model {
         Self {
             id: Default::default(),
             created: Default::default(),
-            object: "model".to_owned(),
+            object: Cow::Borrowed("model"),
             owned_by: Default::default(),
             shutdown_date: Default::default(),
             extra: ExtraFields::new(),

@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde::Deserializer;
 use serde::Serialize;
@@ -89,6 +91,10 @@ impl ModerationCreateParams {
 impl crate::ResponseMeta for ModerationCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -183,6 +189,10 @@ impl ModerationCreateResponse {
 impl crate::ResponseMeta for ModerationCreateResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -407,7 +417,7 @@ pub struct ModerationCreateParamsInputVariant3ItemImageUrl {
     /// Always `image_url`.
     ///
     /// Always `"image_url"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Contains either an image URL or a data URL for a base64 encoded image.
     pub image_url: ModerationCreateParamsInputVariant3ItemImageUrlImageUrl,
     extra: ExtraFields,
@@ -419,7 +429,7 @@ impl ModerationCreateParamsInputVariant3ItemImageUrl {
         image_url: impl Into<ModerationCreateParamsInputVariant3ItemImageUrlImageUrl>,
     ) -> Self {
         Self {
-            r#type: "image_url".to_owned(),
+            r#type: Cow::Borrowed("image_url"),
             image_url: image_url.into(),
             ..Default::default()
         }
@@ -455,12 +465,16 @@ impl crate::ResponseMeta for ModerationCreateParamsInputVariant3ItemImageUrl {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ModerationCreateParamsInputVariant3ItemImageUrl {
     fn default() -> Self {
         Self {
-            r#type: "image_url".to_owned(),
+            r#type: Cow::Borrowed("image_url"),
             image_url: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -545,6 +559,10 @@ impl crate::ResponseMeta for ModerationCreateParamsInputVariant3ItemImageUrlImag
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ModerationCreateParamsInputVariant3ItemImageUrlImageUrl {
@@ -581,7 +599,7 @@ pub struct ModerationCreateParamsInputVariant3ItemText {
     /// Always `text`.
     ///
     /// Always `"text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A string of text to classify.
     pub text: String,
     extra: ExtraFields,
@@ -591,7 +609,7 @@ impl ModerationCreateParamsInputVariant3ItemText {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             text: text.into(),
             ..Default::default()
         }
@@ -627,12 +645,16 @@ impl crate::ResponseMeta for ModerationCreateParamsInputVariant3ItemText {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ModerationCreateParamsInputVariant3ItemText {
     fn default() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -789,6 +811,10 @@ impl crate::ResponseMeta for ModerationCreateResponseResult {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ModerationCreateResponseResult {
@@ -915,6 +941,10 @@ impl ModerationCreateResponseResultCategories {
 impl crate::ResponseMeta for ModerationCreateResponseResultCategories {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1085,6 +1115,10 @@ impl ModerationCreateResponseResultCategoryScores {
 impl crate::ResponseMeta for ModerationCreateResponseResultCategoryScores {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1261,6 +1295,10 @@ impl ModerationCreateResponseResultCategoryAppliedInputTypes {
 impl crate::ResponseMeta for ModerationCreateResponseResultCategoryAppliedInputTypes {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

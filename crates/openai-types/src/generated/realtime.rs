@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde::Deserializer;
 use serde::Serialize;
@@ -139,6 +141,10 @@ impl crate::ResponseMeta for AudioTranscription {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AudioTranscription {
@@ -242,6 +248,10 @@ impl AudioTranscriptionResponse {
 impl crate::ResponseMeta for AudioTranscriptionResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -458,7 +468,7 @@ pub struct RealtimeBetaClientEventConversationItemCreate {
     /// The event type, must be `conversation.item.create`.
     ///
     /// Always `"conversation.item.create"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the preceding item after which the new item will be inserted.
     /// If not set, the new item will be appended to the end of the conversation.
     /// If set to `root`, the new item will be added to the beginning of the conversation.
@@ -474,7 +484,7 @@ impl RealtimeBetaClientEventConversationItemCreate {
     /// Creates a value from its required fields.
     pub fn new(item: impl Into<RealtimeConversationItem>) -> Self {
         Self {
-            r#type: "conversation.item.create".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.create"),
             item: item.into(),
             ..Default::default()
         }
@@ -512,13 +522,17 @@ impl crate::ResponseMeta for RealtimeBetaClientEventConversationItemCreate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaClientEventConversationItemCreate {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.create".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.create"),
             previous_item_id: Default::default(),
             item: Default::default(),
             extra: ExtraFields::new(),
@@ -583,7 +597,7 @@ pub struct RealtimeBetaClientEventConversationItemDelete {
     /// The event type, must be `conversation.item.delete`.
     ///
     /// Always `"conversation.item.delete"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item to delete.
     pub item_id: String,
     extra: ExtraFields,
@@ -593,7 +607,7 @@ impl RealtimeBetaClientEventConversationItemDelete {
     /// Creates a value from its required fields.
     pub fn new(item_id: impl Into<String>) -> Self {
         Self {
-            r#type: "conversation.item.delete".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.delete"),
             item_id: item_id.into(),
             ..Default::default()
         }
@@ -630,13 +644,17 @@ impl crate::ResponseMeta for RealtimeBetaClientEventConversationItemDelete {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaClientEventConversationItemDelete {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.delete".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.delete"),
             item_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -696,7 +714,7 @@ pub struct RealtimeBetaClientEventConversationItemRetrieve {
     /// The event type, must be `conversation.item.retrieve`.
     ///
     /// Always `"conversation.item.retrieve"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item to retrieve.
     pub item_id: String,
     extra: ExtraFields,
@@ -706,7 +724,7 @@ impl RealtimeBetaClientEventConversationItemRetrieve {
     /// Creates a value from its required fields.
     pub fn new(item_id: impl Into<String>) -> Self {
         Self {
-            r#type: "conversation.item.retrieve".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.retrieve"),
             item_id: item_id.into(),
             ..Default::default()
         }
@@ -743,13 +761,17 @@ impl crate::ResponseMeta for RealtimeBetaClientEventConversationItemRetrieve {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaClientEventConversationItemRetrieve {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.retrieve".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.retrieve"),
             item_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -816,7 +838,7 @@ pub struct RealtimeBetaClientEventConversationItemTruncate {
     /// The event type, must be `conversation.item.truncate`.
     ///
     /// Always `"conversation.item.truncate"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the assistant message item to truncate. Only assistant message
     /// items can be truncated.
     pub item_id: String,
@@ -837,7 +859,7 @@ impl RealtimeBetaClientEventConversationItemTruncate {
         audio_end_ms: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "conversation.item.truncate".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.truncate"),
             item_id: item_id.into(),
             content_index: content_index.into(),
             audio_end_ms: audio_end_ms.into(),
@@ -878,13 +900,17 @@ impl crate::ResponseMeta for RealtimeBetaClientEventConversationItemTruncate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaClientEventConversationItemTruncate {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.truncate".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.truncate"),
             item_id: Default::default(),
             content_index: Default::default(),
             audio_end_ms: Default::default(),
@@ -960,7 +986,7 @@ pub struct RealtimeBetaClientEventInputAudioBufferAppend {
     /// The event type, must be `input_audio_buffer.append`.
     ///
     /// Always `"input_audio_buffer.append"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Base64-encoded audio bytes. This must be in the format specified by the
     /// `input_audio_format` field in the session configuration.
     pub audio: String,
@@ -971,7 +997,7 @@ impl RealtimeBetaClientEventInputAudioBufferAppend {
     /// Creates a value from its required fields.
     pub fn new(audio: impl Into<String>) -> Self {
         Self {
-            r#type: "input_audio_buffer.append".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.append"),
             audio: audio.into(),
             ..Default::default()
         }
@@ -1008,13 +1034,17 @@ impl crate::ResponseMeta for RealtimeBetaClientEventInputAudioBufferAppend {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaClientEventInputAudioBufferAppend {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "input_audio_buffer.append".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.append"),
             audio: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1072,7 +1102,7 @@ pub struct RealtimeBetaClientEventInputAudioBufferClear {
     /// The event type, must be `input_audio_buffer.clear`.
     ///
     /// Always `"input_audio_buffer.clear"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -1080,7 +1110,7 @@ impl RealtimeBetaClientEventInputAudioBufferClear {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "input_audio_buffer.clear".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.clear"),
             ..Default::default()
         }
     }
@@ -1115,13 +1145,17 @@ impl crate::ResponseMeta for RealtimeBetaClientEventInputAudioBufferClear {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaClientEventInputAudioBufferClear {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "input_audio_buffer.clear".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.clear"),
             extra: ExtraFields::new(),
         }
     }
@@ -1182,7 +1216,7 @@ pub struct RealtimeBetaClientEventInputAudioBufferCommit {
     /// The event type, must be `input_audio_buffer.commit`.
     ///
     /// Always `"input_audio_buffer.commit"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -1190,7 +1224,7 @@ impl RealtimeBetaClientEventInputAudioBufferCommit {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "input_audio_buffer.commit".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.commit"),
             ..Default::default()
         }
     }
@@ -1225,13 +1259,17 @@ impl crate::ResponseMeta for RealtimeBetaClientEventInputAudioBufferCommit {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaClientEventInputAudioBufferCommit {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "input_audio_buffer.commit".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.commit"),
             extra: ExtraFields::new(),
         }
     }
@@ -1287,7 +1325,7 @@ pub struct RealtimeBetaClientEventOutputAudioBufferClear {
     /// The event type, must be `output_audio_buffer.clear`.
     ///
     /// Always `"output_audio_buffer.clear"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -1295,7 +1333,7 @@ impl RealtimeBetaClientEventOutputAudioBufferClear {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "output_audio_buffer.clear".to_owned(),
+            r#type: Cow::Borrowed("output_audio_buffer.clear"),
             ..Default::default()
         }
     }
@@ -1330,13 +1368,17 @@ impl crate::ResponseMeta for RealtimeBetaClientEventOutputAudioBufferClear {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaClientEventOutputAudioBufferClear {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "output_audio_buffer.clear".to_owned(),
+            r#type: Cow::Borrowed("output_audio_buffer.clear"),
             extra: ExtraFields::new(),
         }
     }
@@ -1390,7 +1432,7 @@ pub struct RealtimeBetaClientEventResponseCancel {
     /// The event type, must be `response.cancel`.
     ///
     /// Always `"response.cancel"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A specific response ID to cancel - if not provided, will cancel an
     /// in-progress response in the default conversation.
     pub response_id: Nullable<String>,
@@ -1401,7 +1443,7 @@ impl RealtimeBetaClientEventResponseCancel {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "response.cancel".to_owned(),
+            r#type: Cow::Borrowed("response.cancel"),
             ..Default::default()
         }
     }
@@ -1437,13 +1479,17 @@ impl crate::ResponseMeta for RealtimeBetaClientEventResponseCancel {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaClientEventResponseCancel {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.cancel".to_owned(),
+            r#type: Cow::Borrowed("response.cancel"),
             response_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1517,7 +1563,7 @@ pub struct RealtimeBetaClientEventResponseCreate {
     /// The event type, must be `response.create`.
     ///
     /// Always `"response.create"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Create a new Realtime response with these parameters
     pub response: Nullable<Box<RealtimeBetaResponseCreateParams>>,
     extra: ExtraFields,
@@ -1527,7 +1573,7 @@ impl RealtimeBetaClientEventResponseCreate {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "response.create".to_owned(),
+            r#type: Cow::Borrowed("response.create"),
             ..Default::default()
         }
     }
@@ -1563,13 +1609,17 @@ impl crate::ResponseMeta for RealtimeBetaClientEventResponseCreate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaClientEventResponseCreate {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.create".to_owned(),
+            r#type: Cow::Borrowed("response.create"),
             response: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1629,7 +1679,7 @@ pub struct RealtimeBetaClientEventSessionUpdate {
     /// The event type, must be `session.update`.
     ///
     /// Always `"session.update"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A new Realtime session configuration, with an ephemeral key. Default TTL
     /// for keys is one minute.
     pub session: RealtimeSessionCreateParams,
@@ -1640,7 +1690,7 @@ impl RealtimeBetaClientEventSessionUpdate {
     /// Creates a value from its required fields.
     pub fn new(session: impl Into<RealtimeSessionCreateParams>) -> Self {
         Self {
-            r#type: "session.update".to_owned(),
+            r#type: Cow::Borrowed("session.update"),
             session: session.into(),
             ..Default::default()
         }
@@ -1677,13 +1727,17 @@ impl crate::ResponseMeta for RealtimeBetaClientEventSessionUpdate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaClientEventSessionUpdate {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "session.update".to_owned(),
+            r#type: Cow::Borrowed("session.update"),
             session: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1734,7 +1788,7 @@ pub struct RealtimeBetaClientEventTranscriptionSessionUpdate {
     /// The event type, must be `transcription_session.update`.
     ///
     /// Always `"transcription_session.update"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Realtime transcription session object configuration.
     pub session: TranscriptionSessionCreateParams,
     extra: ExtraFields,
@@ -1744,7 +1798,7 @@ impl RealtimeBetaClientEventTranscriptionSessionUpdate {
     /// Creates a value from its required fields.
     pub fn new(session: impl Into<TranscriptionSessionCreateParams>) -> Self {
         Self {
-            r#type: "transcription_session.update".to_owned(),
+            r#type: Cow::Borrowed("transcription_session.update"),
             session: session.into(),
             ..Default::default()
         }
@@ -1781,13 +1835,17 @@ impl crate::ResponseMeta for RealtimeBetaClientEventTranscriptionSessionUpdate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaClientEventTranscriptionSessionUpdate {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "transcription_session.update".to_owned(),
+            r#type: Cow::Borrowed("transcription_session.update"),
             session: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1933,6 +1991,10 @@ impl RealtimeBetaResponse {
 impl crate::ResponseMeta for RealtimeBetaResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -2120,6 +2182,10 @@ impl crate::ResponseMeta for RealtimeBetaResponseCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeBetaResponseCreateParams {
@@ -2210,7 +2276,7 @@ pub struct RealtimeBetaServerEventConversationItemCreated {
     /// The event type, must be `conversation.item.created`.
     ///
     /// Always `"conversation.item.created"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `previous_item_id` field.
     pub previous_item_id: Nullable<String>,
     /// A single item within a Realtime conversation.
@@ -2223,7 +2289,7 @@ impl RealtimeBetaServerEventConversationItemCreated {
     pub fn new(event_id: impl Into<String>, item: impl Into<RealtimeConversationItem>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.item.created".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.created"),
             item: item.into(),
             ..Default::default()
         }
@@ -2261,13 +2327,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventConversationItemCreated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.created".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.created"),
             previous_item_id: Default::default(),
             item: Default::default(),
             extra: ExtraFields::new(),
@@ -2331,7 +2401,7 @@ pub struct RealtimeBetaServerEventConversationItemDeleted {
     /// The event type, must be `conversation.item.deleted`.
     ///
     /// Always `"conversation.item.deleted"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item that was deleted.
     pub item_id: String,
     extra: ExtraFields,
@@ -2342,7 +2412,7 @@ impl RealtimeBetaServerEventConversationItemDeleted {
     pub fn new(event_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.item.deleted".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.deleted"),
             item_id: item_id.into(),
             ..Default::default()
         }
@@ -2379,13 +2449,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventConversationItemDeleted {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.deleted".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.deleted"),
             item_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2452,7 +2526,7 @@ pub struct RealtimeBetaServerEventConversationItemInputAudioTranscriptionComplet
     /// `conversation.item.input_audio_transcription.completed`.
     ///
     /// Always `"conversation.item.input_audio_transcription.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the user message item containing the audio.
     pub item_id: String,
     /// The index of the content part containing the audio.
@@ -2479,7 +2553,7 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionCompleted {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.item.input_audio_transcription.completed".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.input_audio_transcription.completed"),
             item_id: item_id.into(),
             content_index: content_index.into(),
             transcript: transcript.into(),
@@ -2526,13 +2600,17 @@ impl crate::ResponseMeta
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventConversationItemInputAudioTranscriptionCompleted {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.input_audio_transcription.completed".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.input_audio_transcription.completed"),
             item_id: Default::default(),
             content_index: Default::default(),
             transcript: Default::default(),
@@ -2622,7 +2700,7 @@ pub struct RealtimeBetaServerEventConversationItemInputAudioTranscriptionDelta {
     /// The event type, must be `conversation.item.input_audio_transcription.delta`.
     ///
     /// Always `"conversation.item.input_audio_transcription.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item.
     pub item_id: String,
     /// The index of the content part in the item's content array.
@@ -2639,7 +2717,7 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionDelta {
     pub fn new(event_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.item.input_audio_transcription.delta".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.input_audio_transcription.delta"),
             item_id: item_id.into(),
             ..Default::default()
         }
@@ -2679,13 +2757,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemInputAudioTr
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventConversationItemInputAudioTranscriptionDelta {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.input_audio_transcription.delta".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.input_audio_transcription.delta"),
             item_id: Default::default(),
             content_index: Default::default(),
             delta: Default::default(),
@@ -2766,7 +2848,7 @@ pub struct RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailed 
     /// `conversation.item.input_audio_transcription.failed`.
     ///
     /// Always `"conversation.item.input_audio_transcription.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the user message item.
     pub item_id: String,
     /// The index of the content part containing the audio.
@@ -2786,7 +2868,7 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailed {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.item.input_audio_transcription.failed".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.input_audio_transcription.failed"),
             item_id: item_id.into(),
             content_index: content_index.into(),
             error: error.into(),
@@ -2833,7 +2915,7 @@ impl Default for RealtimeBetaServerEventConversationItemInputAudioTranscriptionF
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.input_audio_transcription.failed".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.input_audio_transcription.failed"),
             item_id: Default::default(),
             content_index: Default::default(),
             error: Default::default(),
@@ -2906,7 +2988,7 @@ pub struct RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment
     /// The event type, must be `conversation.item.input_audio_transcription.segment`.
     ///
     /// Always `"conversation.item.input_audio_transcription.segment"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item containing the input audio content.
     pub item_id: String,
     /// The index of the input audio content part within the item.
@@ -2962,13 +3044,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemInputAudioTr
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.input_audio_transcription.segment".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.input_audio_transcription.segment"),
             item_id: Default::default(),
             content_index: Default::default(),
             text: Default::default(),
@@ -3063,7 +3149,7 @@ pub struct RealtimeBetaServerEventConversationItemRetrieved {
     /// The event type, must be `conversation.item.retrieved`.
     ///
     /// Always `"conversation.item.retrieved"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A single item within a Realtime conversation.
     pub item: RealtimeConversationItem,
     extra: ExtraFields,
@@ -3074,7 +3160,7 @@ impl RealtimeBetaServerEventConversationItemRetrieved {
     pub fn new(event_id: impl Into<String>, item: impl Into<RealtimeConversationItem>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.item.retrieved".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.retrieved"),
             item: item.into(),
             ..Default::default()
         }
@@ -3111,13 +3197,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemRetrieved {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventConversationItemRetrieved {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.retrieved".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.retrieved"),
             item: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3179,7 +3269,7 @@ pub struct RealtimeBetaServerEventConversationItemTruncated {
     /// The event type, must be `conversation.item.truncated`.
     ///
     /// Always `"conversation.item.truncated"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the assistant message item that was truncated.
     pub item_id: String,
     /// The index of the content part that was truncated.
@@ -3199,7 +3289,7 @@ impl RealtimeBetaServerEventConversationItemTruncated {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.item.truncated".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.truncated"),
             item_id: item_id.into(),
             content_index: content_index.into(),
             audio_end_ms: audio_end_ms.into(),
@@ -3240,13 +3330,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemTruncated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventConversationItemTruncated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.truncated".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.truncated"),
             item_id: Default::default(),
             content_index: Default::default(),
             audio_end_ms: Default::default(),
@@ -3315,7 +3409,7 @@ pub struct RealtimeBetaServerEventError {
     /// The event type, must be `error`.
     ///
     /// Always `"error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Details of the error.
     pub error: RealtimeBetaServerEventErrorError,
     extra: ExtraFields,
@@ -3329,7 +3423,7 @@ impl RealtimeBetaServerEventError {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             error: error.into(),
             ..Default::default()
         }
@@ -3372,7 +3466,7 @@ impl Default for RealtimeBetaServerEventError {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             error: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3424,7 +3518,7 @@ pub struct RealtimeBetaServerEventInputAudioBufferCleared {
     /// The event type, must be `input_audio_buffer.cleared`.
     ///
     /// Always `"input_audio_buffer.cleared"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -3433,7 +3527,7 @@ impl RealtimeBetaServerEventInputAudioBufferCleared {
     pub fn new(event_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "input_audio_buffer.cleared".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.cleared"),
             ..Default::default()
         }
     }
@@ -3468,13 +3562,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventInputAudioBufferCleared {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventInputAudioBufferCleared {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "input_audio_buffer.cleared".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.cleared"),
             extra: ExtraFields::new(),
         }
     }
@@ -3529,7 +3627,7 @@ pub struct RealtimeBetaServerEventInputAudioBufferCommitted {
     /// The event type, must be `input_audio_buffer.committed`.
     ///
     /// Always `"input_audio_buffer.committed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `previous_item_id` field.
     pub previous_item_id: Nullable<String>,
     /// The ID of the user message item that will be created.
@@ -3542,7 +3640,7 @@ impl RealtimeBetaServerEventInputAudioBufferCommitted {
     pub fn new(event_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "input_audio_buffer.committed".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.committed"),
             item_id: item_id.into(),
             ..Default::default()
         }
@@ -3580,13 +3678,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventInputAudioBufferCommitted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventInputAudioBufferCommitted {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "input_audio_buffer.committed".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.committed"),
             previous_item_id: Default::default(),
             item_id: Default::default(),
             extra: ExtraFields::new(),
@@ -3657,7 +3759,7 @@ pub struct RealtimeBetaServerEventInputAudioBufferSpeechStarted {
     /// The event type, must be `input_audio_buffer.speech_started`.
     ///
     /// Always `"input_audio_buffer.speech_started"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Milliseconds from the start of all audio written to the buffer during the
     /// session when speech was first detected. This will correspond to the
     /// beginning of audio sent to the model, and thus includes the
@@ -3677,7 +3779,7 @@ impl RealtimeBetaServerEventInputAudioBufferSpeechStarted {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "input_audio_buffer.speech_started".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.speech_started"),
             audio_start_ms: audio_start_ms.into(),
             item_id: item_id.into(),
             ..Default::default()
@@ -3716,13 +3818,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventInputAudioBufferSpeechStarte
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventInputAudioBufferSpeechStarted {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "input_audio_buffer.speech_started".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.speech_started"),
             audio_start_ms: Default::default(),
             item_id: Default::default(),
             extra: ExtraFields::new(),
@@ -3791,7 +3897,7 @@ pub struct RealtimeBetaServerEventInputAudioBufferSpeechStopped {
     /// The event type, must be `input_audio_buffer.speech_stopped`.
     ///
     /// Always `"input_audio_buffer.speech_stopped"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Milliseconds since the session started when speech stopped. This will
     /// correspond to the end of audio sent to the model, and thus includes the
     /// `min_silence_duration_ms` configured in the Session.
@@ -3810,7 +3916,7 @@ impl RealtimeBetaServerEventInputAudioBufferSpeechStopped {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "input_audio_buffer.speech_stopped".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.speech_stopped"),
             audio_end_ms: audio_end_ms.into(),
             item_id: item_id.into(),
             ..Default::default()
@@ -3849,13 +3955,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventInputAudioBufferSpeechStoppe
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventInputAudioBufferSpeechStopped {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "input_audio_buffer.speech_stopped".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.speech_stopped"),
             audio_end_ms: Default::default(),
             item_id: Default::default(),
             extra: ExtraFields::new(),
@@ -3924,7 +4034,7 @@ pub struct RealtimeBetaServerEventMcplistToolsCompleted {
     /// The event type, must be `mcp_list_tools.completed`.
     ///
     /// Always `"mcp_list_tools.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP list tools item.
     pub item_id: String,
     extra: ExtraFields,
@@ -3935,7 +4045,7 @@ impl RealtimeBetaServerEventMcplistToolsCompleted {
     pub fn new(event_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "mcp_list_tools.completed".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools.completed"),
             item_id: item_id.into(),
             ..Default::default()
         }
@@ -3972,13 +4082,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventMcplistToolsCompleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventMcplistToolsCompleted {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "mcp_list_tools.completed".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools.completed"),
             item_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4037,7 +4151,7 @@ pub struct RealtimeBetaServerEventMcplistToolsFailed {
     /// The event type, must be `mcp_list_tools.failed`.
     ///
     /// Always `"mcp_list_tools.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP list tools item.
     pub item_id: String,
     extra: ExtraFields,
@@ -4048,7 +4162,7 @@ impl RealtimeBetaServerEventMcplistToolsFailed {
     pub fn new(event_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "mcp_list_tools.failed".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools.failed"),
             item_id: item_id.into(),
             ..Default::default()
         }
@@ -4085,13 +4199,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventMcplistToolsFailed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventMcplistToolsFailed {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "mcp_list_tools.failed".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools.failed"),
             item_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4150,7 +4268,7 @@ pub struct RealtimeBetaServerEventMcplistToolsInProgress {
     /// The event type, must be `mcp_list_tools.in_progress`.
     ///
     /// Always `"mcp_list_tools.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP list tools item.
     pub item_id: String,
     extra: ExtraFields,
@@ -4161,7 +4279,7 @@ impl RealtimeBetaServerEventMcplistToolsInProgress {
     pub fn new(event_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "mcp_list_tools.in_progress".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools.in_progress"),
             item_id: item_id.into(),
             ..Default::default()
         }
@@ -4198,13 +4316,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventMcplistToolsInProgress {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventMcplistToolsInProgress {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "mcp_list_tools.in_progress".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools.in_progress"),
             item_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4264,7 +4386,7 @@ pub struct RealtimeBetaServerEventRateLimitsUpdated {
     /// The event type, must be `rate_limits.updated`.
     ///
     /// Always `"rate_limits.updated"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// List of rate limit information.
     pub rate_limits: Vec<RealtimeBetaServerEventRateLimitsUpdatedRateLimit>,
     extra: ExtraFields,
@@ -4278,7 +4400,7 @@ impl RealtimeBetaServerEventRateLimitsUpdated {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "rate_limits.updated".to_owned(),
+            r#type: Cow::Borrowed("rate_limits.updated"),
             rate_limits: rate_limits.into(),
             ..Default::default()
         }
@@ -4315,13 +4437,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventRateLimitsUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventRateLimitsUpdated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "rate_limits.updated".to_owned(),
+            r#type: Cow::Borrowed("rate_limits.updated"),
             rate_limits: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4378,7 +4504,7 @@ pub struct RealtimeBetaServerEventResponseAudioDelta {
     /// The event type, must be `response.output_audio.delta`.
     ///
     /// Always `"response.output_audio.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the item.
@@ -4404,7 +4530,7 @@ impl RealtimeBetaServerEventResponseAudioDelta {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.output_audio.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_audio.delta"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -4449,13 +4575,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseAudioDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseAudioDelta {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.output_audio.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_audio.delta"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -4533,7 +4663,7 @@ pub struct RealtimeBetaServerEventResponseAudioDone {
     /// The event type, must be `response.output_audio.done`.
     ///
     /// Always `"response.output_audio.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the item.
@@ -4556,7 +4686,7 @@ impl RealtimeBetaServerEventResponseAudioDone {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.output_audio.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_audio.done"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -4599,13 +4729,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseAudioDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseAudioDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.output_audio.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_audio.done"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -4677,7 +4811,7 @@ pub struct RealtimeBetaServerEventResponseAudioTranscriptDelta {
     /// The event type, must be `response.output_audio_transcript.delta`.
     ///
     /// Always `"response.output_audio_transcript.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the item.
@@ -4703,7 +4837,7 @@ impl RealtimeBetaServerEventResponseAudioTranscriptDelta {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.output_audio_transcript.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_audio_transcript.delta"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -4748,13 +4882,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseAudioTranscriptDelta
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseAudioTranscriptDelta {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.output_audio_transcript.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_audio_transcript.delta"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -4838,7 +4976,7 @@ pub struct RealtimeBetaServerEventResponseAudioTranscriptDone {
     /// The event type, must be `response.output_audio_transcript.done`.
     ///
     /// Always `"response.output_audio_transcript.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the item.
@@ -4864,7 +5002,7 @@ impl RealtimeBetaServerEventResponseAudioTranscriptDone {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.output_audio_transcript.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_audio_transcript.done"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -4909,13 +5047,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseAudioTranscriptDone 
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseAudioTranscriptDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.output_audio_transcript.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_audio_transcript.done"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -4998,7 +5140,7 @@ pub struct RealtimeBetaServerEventResponseContentPartAdded {
     /// The event type, must be `response.content_part.added`.
     ///
     /// Always `"response.content_part.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the item to which the content part was added.
@@ -5024,7 +5166,7 @@ impl RealtimeBetaServerEventResponseContentPartAdded {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.content_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.added"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -5069,13 +5211,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseContentPartAdded {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseContentPartAdded {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.content_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.added"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -5153,7 +5299,7 @@ pub struct RealtimeBetaServerEventResponseContentPartDone {
     /// The event type, must be `response.content_part.done`.
     ///
     /// Always `"response.content_part.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the item.
@@ -5179,7 +5325,7 @@ impl RealtimeBetaServerEventResponseContentPartDone {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.content_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.done"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -5224,13 +5370,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseContentPartDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseContentPartDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.content_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.done"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -5308,7 +5458,7 @@ pub struct RealtimeBetaServerEventResponseCreated {
     /// The event type, must be `response.created`.
     ///
     /// Always `"response.created"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The response resource.
     pub response: RealtimeBetaResponse,
     extra: ExtraFields,
@@ -5319,7 +5469,7 @@ impl RealtimeBetaServerEventResponseCreated {
     pub fn new(event_id: impl Into<String>, response: impl Into<RealtimeBetaResponse>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.created".to_owned(),
+            r#type: Cow::Borrowed("response.created"),
             response: response.into(),
             ..Default::default()
         }
@@ -5356,13 +5506,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseCreated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.created".to_owned(),
+            r#type: Cow::Borrowed("response.created"),
             response: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5415,7 +5569,7 @@ pub struct RealtimeBetaServerEventResponseDone {
     /// The event type, must be `response.done`.
     ///
     /// Always `"response.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The response resource.
     pub response: RealtimeBetaResponse,
     extra: ExtraFields,
@@ -5426,7 +5580,7 @@ impl RealtimeBetaServerEventResponseDone {
     pub fn new(event_id: impl Into<String>, response: impl Into<RealtimeBetaResponse>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.done".to_owned(),
+            r#type: Cow::Borrowed("response.done"),
             response: response.into(),
             ..Default::default()
         }
@@ -5463,13 +5617,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.done".to_owned(),
+            r#type: Cow::Borrowed("response.done"),
             response: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5520,7 +5678,7 @@ pub struct RealtimeBetaServerEventResponseFunctionCallArgumentsDelta {
     /// The event type, must be `response.function_call_arguments.delta`.
     ///
     /// Always `"response.function_call_arguments.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the function call item.
@@ -5546,7 +5704,7 @@ impl RealtimeBetaServerEventResponseFunctionCallArgumentsDelta {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.function_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.delta"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -5591,13 +5749,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseFunctionCallArgument
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseFunctionCallArgumentsDelta {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.function_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.delta"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -5680,7 +5842,7 @@ pub struct RealtimeBetaServerEventResponseFunctionCallArgumentsDone {
     /// The event type, must be `response.function_call_arguments.done`.
     ///
     /// Always `"response.function_call_arguments.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the function call item.
@@ -5709,7 +5871,7 @@ impl RealtimeBetaServerEventResponseFunctionCallArgumentsDone {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.function_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.done"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -5756,13 +5918,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseFunctionCallArgument
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseFunctionCallArgumentsDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.function_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.done"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -5851,7 +6017,7 @@ pub struct RealtimeBetaServerEventResponseMcpcallArgumentsDelta {
     /// The event type, must be `response.mcp_call_arguments.delta`.
     ///
     /// Always `"response.mcp_call_arguments.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the MCP tool call item.
@@ -5876,7 +6042,7 @@ impl RealtimeBetaServerEventResponseMcpcallArgumentsDelta {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.mcp_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.delta"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -5920,13 +6086,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseMcpcallArgumentsDelt
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseMcpcallArgumentsDelta {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.mcp_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.delta"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -6010,7 +6180,7 @@ pub struct RealtimeBetaServerEventResponseMcpcallArgumentsDone {
     /// The event type, must be `response.mcp_call_arguments.done`.
     ///
     /// Always `"response.mcp_call_arguments.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the MCP tool call item.
@@ -6033,7 +6203,7 @@ impl RealtimeBetaServerEventResponseMcpcallArgumentsDone {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.mcp_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.done"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -6076,13 +6246,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseMcpcallArgumentsDone
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseMcpcallArgumentsDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.mcp_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.done"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -6161,7 +6335,7 @@ pub struct RealtimeBetaServerEventResponseMcpcallCompleted {
     /// The event type, must be `response.mcp_call.completed`.
     ///
     /// Always `"response.mcp_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response.
     pub output_index: i64,
     /// The ID of the MCP tool call item.
@@ -6178,7 +6352,7 @@ impl RealtimeBetaServerEventResponseMcpcallCompleted {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.mcp_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.completed"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             ..Default::default()
@@ -6217,13 +6391,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseMcpcallCompleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseMcpcallCompleted {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.mcp_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.completed"),
             output_index: Default::default(),
             item_id: Default::default(),
             extra: ExtraFields::new(),
@@ -6287,7 +6465,7 @@ pub struct RealtimeBetaServerEventResponseMcpcallFailed {
     /// The event type, must be `response.mcp_call.failed`.
     ///
     /// Always `"response.mcp_call.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response.
     pub output_index: i64,
     /// The ID of the MCP tool call item.
@@ -6304,7 +6482,7 @@ impl RealtimeBetaServerEventResponseMcpcallFailed {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.mcp_call.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.failed"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             ..Default::default()
@@ -6343,13 +6521,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseMcpcallFailed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseMcpcallFailed {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.mcp_call.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.failed"),
             output_index: Default::default(),
             item_id: Default::default(),
             extra: ExtraFields::new(),
@@ -6413,7 +6595,7 @@ pub struct RealtimeBetaServerEventResponseMcpcallInProgress {
     /// The event type, must be `response.mcp_call.in_progress`.
     ///
     /// Always `"response.mcp_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response.
     pub output_index: i64,
     /// The ID of the MCP tool call item.
@@ -6430,7 +6612,7 @@ impl RealtimeBetaServerEventResponseMcpcallInProgress {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.mcp_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             ..Default::default()
@@ -6469,13 +6651,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseMcpcallInProgress {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseMcpcallInProgress {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.mcp_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             extra: ExtraFields::new(),
@@ -6537,7 +6723,7 @@ pub struct RealtimeBetaServerEventResponseOutputItemAdded {
     /// The event type, must be `response.output_item.added`.
     ///
     /// Always `"response.output_item.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the Response to which the item belongs.
     pub response_id: String,
     /// The index of the output item in the Response.
@@ -6557,7 +6743,7 @@ impl RealtimeBetaServerEventResponseOutputItemAdded {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.output_item.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.added"),
             response_id: response_id.into(),
             output_index: output_index.into(),
             item: item.into(),
@@ -6598,13 +6784,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseOutputItemAdded {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseOutputItemAdded {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.output_item.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.added"),
             response_id: Default::default(),
             output_index: Default::default(),
             item: Default::default(),
@@ -6672,7 +6862,7 @@ pub struct RealtimeBetaServerEventResponseOutputItemDone {
     /// The event type, must be `response.output_item.done`.
     ///
     /// Always `"response.output_item.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the Response to which the item belongs.
     pub response_id: String,
     /// The index of the output item in the Response.
@@ -6692,7 +6882,7 @@ impl RealtimeBetaServerEventResponseOutputItemDone {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.output_item.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.done"),
             response_id: response_id.into(),
             output_index: output_index.into(),
             item: item.into(),
@@ -6733,13 +6923,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseOutputItemDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseOutputItemDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.output_item.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.done"),
             response_id: Default::default(),
             output_index: Default::default(),
             item: Default::default(),
@@ -6806,7 +7000,7 @@ pub struct RealtimeBetaServerEventResponseTextDelta {
     /// The event type, must be `response.output_text.delta`.
     ///
     /// Always `"response.output_text.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the item.
@@ -6832,7 +7026,7 @@ impl RealtimeBetaServerEventResponseTextDelta {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.output_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.delta"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -6877,13 +7071,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseTextDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseTextDelta {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.output_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.delta"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -6961,7 +7159,7 @@ pub struct RealtimeBetaServerEventResponseTextDone {
     /// The event type, must be `response.output_text.done`.
     ///
     /// Always `"response.output_text.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the item.
@@ -6987,7 +7185,7 @@ impl RealtimeBetaServerEventResponseTextDone {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.output_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.done"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -7032,13 +7230,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseTextDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventResponseTextDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.output_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.done"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -7117,7 +7319,7 @@ pub struct RealtimeBetaServerEventSessionCreated {
     /// The event type, must be `session.created`.
     ///
     /// Always `"session.created"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Realtime session object for the beta interface.
     pub session: RealtimeSession,
     extra: ExtraFields,
@@ -7128,7 +7330,7 @@ impl RealtimeBetaServerEventSessionCreated {
     pub fn new(event_id: impl Into<String>, session: impl Into<RealtimeSession>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "session.created".to_owned(),
+            r#type: Cow::Borrowed("session.created"),
             session: session.into(),
             ..Default::default()
         }
@@ -7165,13 +7367,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventSessionCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventSessionCreated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "session.created".to_owned(),
+            r#type: Cow::Borrowed("session.created"),
             session: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -7223,7 +7429,7 @@ pub struct RealtimeBetaServerEventSessionUpdated {
     /// The event type, must be `session.updated`.
     ///
     /// Always `"session.updated"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Realtime session object for the beta interface.
     pub session: RealtimeSession,
     extra: ExtraFields,
@@ -7234,7 +7440,7 @@ impl RealtimeBetaServerEventSessionUpdated {
     pub fn new(event_id: impl Into<String>, session: impl Into<RealtimeSession>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "session.updated".to_owned(),
+            r#type: Cow::Borrowed("session.updated"),
             session: session.into(),
             ..Default::default()
         }
@@ -7271,13 +7477,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventSessionUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventSessionUpdated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "session.updated".to_owned(),
+            r#type: Cow::Borrowed("session.updated"),
             session: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -7328,7 +7538,7 @@ pub struct RealtimeBetaServerEventTranscriptionSessionCreated {
     /// The event type, must be `transcription_session.created`.
     ///
     /// Always `"transcription_session.created"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A new Realtime transcription session configuration.
     pub session: TranscriptionSession,
     extra: ExtraFields,
@@ -7339,7 +7549,7 @@ impl RealtimeBetaServerEventTranscriptionSessionCreated {
     pub fn new(event_id: impl Into<String>, session: impl Into<TranscriptionSession>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "transcription_session.created".to_owned(),
+            r#type: Cow::Borrowed("transcription_session.created"),
             session: session.into(),
             ..Default::default()
         }
@@ -7376,13 +7586,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventTranscriptionSessionCreated 
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventTranscriptionSessionCreated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "transcription_session.created".to_owned(),
+            r#type: Cow::Borrowed("transcription_session.created"),
             session: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -7440,7 +7654,7 @@ pub struct RealtimeBetaServerEventTranscriptionSessionUpdated {
     /// The event type, must be `transcription_session.updated`.
     ///
     /// Always `"transcription_session.updated"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A new Realtime transcription session configuration.
     pub session: TranscriptionSession,
     extra: ExtraFields,
@@ -7451,7 +7665,7 @@ impl RealtimeBetaServerEventTranscriptionSessionUpdated {
     pub fn new(event_id: impl Into<String>, session: impl Into<TranscriptionSession>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "transcription_session.updated".to_owned(),
+            r#type: Cow::Borrowed("transcription_session.updated"),
             session: session.into(),
             ..Default::default()
         }
@@ -7488,13 +7702,17 @@ impl crate::ResponseMeta for RealtimeBetaServerEventTranscriptionSessionUpdated 
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeBetaServerEventTranscriptionSessionUpdated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "transcription_session.updated".to_owned(),
+            r#type: Cow::Borrowed("transcription_session.updated"),
             session: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -7605,6 +7823,10 @@ impl crate::ResponseMeta for CallCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CallCreateParams {
@@ -7689,6 +7911,10 @@ impl crate::ResponseMeta for CallReferParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CallReferParams {
@@ -7772,6 +7998,10 @@ impl CallRejectParams {
 impl crate::ResponseMeta for CallRejectParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -8201,7 +8431,7 @@ pub struct RealtimeClientEventConversationItemCreate {
     /// The event type, must be `conversation.item.create`.
     ///
     /// Always `"conversation.item.create"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the preceding item after which the new item will be inserted. If not set, the new item will be appended to the end of the conversation.
     ///
     /// If set to `root`, the new item will be added to the beginning of the conversation.
@@ -8217,7 +8447,7 @@ impl RealtimeClientEventConversationItemCreate {
     /// Creates a value from its required fields.
     pub fn new(item: impl Into<RealtimeConversationItem>) -> Self {
         Self {
-            r#type: "conversation.item.create".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.create"),
             item: item.into(),
             ..Default::default()
         }
@@ -8255,13 +8485,17 @@ impl crate::ResponseMeta for RealtimeClientEventConversationItemCreate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeClientEventConversationItemCreate {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.create".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.create"),
             previous_item_id: Default::default(),
             item: Default::default(),
             extra: ExtraFields::new(),
@@ -8326,7 +8560,7 @@ pub struct RealtimeClientEventConversationItemDelete {
     /// The event type, must be `conversation.item.delete`.
     ///
     /// Always `"conversation.item.delete"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item to delete.
     pub item_id: String,
     extra: ExtraFields,
@@ -8336,7 +8570,7 @@ impl RealtimeClientEventConversationItemDelete {
     /// Creates a value from its required fields.
     pub fn new(item_id: impl Into<String>) -> Self {
         Self {
-            r#type: "conversation.item.delete".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.delete"),
             item_id: item_id.into(),
             ..Default::default()
         }
@@ -8373,13 +8607,17 @@ impl crate::ResponseMeta for RealtimeClientEventConversationItemDelete {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeClientEventConversationItemDelete {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.delete".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.delete"),
             item_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -8439,7 +8677,7 @@ pub struct RealtimeClientEventConversationItemRetrieve {
     /// The event type, must be `conversation.item.retrieve`.
     ///
     /// Always `"conversation.item.retrieve"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item to retrieve.
     pub item_id: String,
     extra: ExtraFields,
@@ -8449,7 +8687,7 @@ impl RealtimeClientEventConversationItemRetrieve {
     /// Creates a value from its required fields.
     pub fn new(item_id: impl Into<String>) -> Self {
         Self {
-            r#type: "conversation.item.retrieve".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.retrieve"),
             item_id: item_id.into(),
             ..Default::default()
         }
@@ -8486,13 +8724,17 @@ impl crate::ResponseMeta for RealtimeClientEventConversationItemRetrieve {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeClientEventConversationItemRetrieve {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.retrieve".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.retrieve"),
             item_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -8559,7 +8801,7 @@ pub struct RealtimeClientEventConversationItemTruncate {
     /// The event type, must be `conversation.item.truncate`.
     ///
     /// Always `"conversation.item.truncate"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the assistant message item to truncate. Only assistant message
     /// items can be truncated.
     pub item_id: String,
@@ -8580,7 +8822,7 @@ impl RealtimeClientEventConversationItemTruncate {
         audio_end_ms: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "conversation.item.truncate".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.truncate"),
             item_id: item_id.into(),
             content_index: content_index.into(),
             audio_end_ms: audio_end_ms.into(),
@@ -8621,13 +8863,17 @@ impl crate::ResponseMeta for RealtimeClientEventConversationItemTruncate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeClientEventConversationItemTruncate {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.truncate".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.truncate"),
             item_id: Default::default(),
             content_index: Default::default(),
             audio_end_ms: Default::default(),
@@ -8706,7 +8952,7 @@ pub struct RealtimeClientEventInputAudioBufferAppend {
     /// The event type, must be `input_audio_buffer.append`.
     ///
     /// Always `"input_audio_buffer.append"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Base64-encoded audio bytes. This must be in the format specified by the
     /// `input_audio_format` field in the session configuration.
     pub audio: String,
@@ -8717,7 +8963,7 @@ impl RealtimeClientEventInputAudioBufferAppend {
     /// Creates a value from its required fields.
     pub fn new(audio: impl Into<String>) -> Self {
         Self {
-            r#type: "input_audio_buffer.append".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.append"),
             audio: audio.into(),
             ..Default::default()
         }
@@ -8754,13 +9000,17 @@ impl crate::ResponseMeta for RealtimeClientEventInputAudioBufferAppend {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeClientEventInputAudioBufferAppend {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "input_audio_buffer.append".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.append"),
             audio: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -8818,7 +9068,7 @@ pub struct RealtimeClientEventInputAudioBufferClear {
     /// The event type, must be `input_audio_buffer.clear`.
     ///
     /// Always `"input_audio_buffer.clear"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -8826,7 +9076,7 @@ impl RealtimeClientEventInputAudioBufferClear {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "input_audio_buffer.clear".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.clear"),
             ..Default::default()
         }
     }
@@ -8861,13 +9111,17 @@ impl crate::ResponseMeta for RealtimeClientEventInputAudioBufferClear {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeClientEventInputAudioBufferClear {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "input_audio_buffer.clear".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.clear"),
             extra: ExtraFields::new(),
         }
     }
@@ -8921,7 +9175,7 @@ pub struct RealtimeClientEventInputAudioBufferCommit {
     /// The event type, must be `input_audio_buffer.commit`.
     ///
     /// Always `"input_audio_buffer.commit"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -8929,7 +9183,7 @@ impl RealtimeClientEventInputAudioBufferCommit {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "input_audio_buffer.commit".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.commit"),
             ..Default::default()
         }
     }
@@ -8964,13 +9218,17 @@ impl crate::ResponseMeta for RealtimeClientEventInputAudioBufferCommit {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeClientEventInputAudioBufferCommit {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "input_audio_buffer.commit".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.commit"),
             extra: ExtraFields::new(),
         }
     }
@@ -9026,7 +9284,7 @@ pub struct RealtimeClientEventOutputAudioBufferClear {
     /// The event type, must be `output_audio_buffer.clear`.
     ///
     /// Always `"output_audio_buffer.clear"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -9034,7 +9292,7 @@ impl RealtimeClientEventOutputAudioBufferClear {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "output_audio_buffer.clear".to_owned(),
+            r#type: Cow::Borrowed("output_audio_buffer.clear"),
             ..Default::default()
         }
     }
@@ -9069,13 +9327,17 @@ impl crate::ResponseMeta for RealtimeClientEventOutputAudioBufferClear {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeClientEventOutputAudioBufferClear {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "output_audio_buffer.clear".to_owned(),
+            r#type: Cow::Borrowed("output_audio_buffer.clear"),
             extra: ExtraFields::new(),
         }
     }
@@ -9131,7 +9393,7 @@ pub struct RealtimeClientEventResponseCancel {
     /// The event type, must be `response.cancel`.
     ///
     /// Always `"response.cancel"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A specific response ID to cancel - if not provided, will cancel an
     /// in-progress response in the default conversation.
     pub response_id: Nullable<String>,
@@ -9142,7 +9404,7 @@ impl RealtimeClientEventResponseCancel {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "response.cancel".to_owned(),
+            r#type: Cow::Borrowed("response.cancel"),
             ..Default::default()
         }
     }
@@ -9178,13 +9440,17 @@ impl crate::ResponseMeta for RealtimeClientEventResponseCancel {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeClientEventResponseCancel {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.cancel".to_owned(),
+            r#type: Cow::Borrowed("response.cancel"),
             response_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -9259,7 +9525,7 @@ pub struct RealtimeClientEventResponseCreate {
     /// The event type, must be `response.create`.
     ///
     /// Always `"response.create"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Create a new Realtime response with these parameters
     pub response: Nullable<Box<RealtimeResponseCreateParams>>,
     extra: ExtraFields,
@@ -9269,7 +9535,7 @@ impl RealtimeClientEventResponseCreate {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "response.create".to_owned(),
+            r#type: Cow::Borrowed("response.create"),
             ..Default::default()
         }
     }
@@ -9305,13 +9571,17 @@ impl crate::ResponseMeta for RealtimeClientEventResponseCreate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeClientEventResponseCreate {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.create".to_owned(),
+            r#type: Cow::Borrowed("response.create"),
             response: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -9370,7 +9640,7 @@ pub struct RealtimeClientEventSessionUpdate {
     /// The event type, must be `session.update`.
     ///
     /// Always `"session.update"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Update the Realtime session. Choose either a realtime
     /// session or a transcription session.
     pub session: RealtimeClientEventSessionUpdateSession,
@@ -9381,7 +9651,7 @@ impl RealtimeClientEventSessionUpdate {
     /// Creates a value from its required fields.
     pub fn new(session: impl Into<RealtimeClientEventSessionUpdateSession>) -> Self {
         Self {
-            r#type: "session.update".to_owned(),
+            r#type: Cow::Borrowed("session.update"),
             session: session.into(),
             ..Default::default()
         }
@@ -9418,13 +9688,17 @@ impl crate::ResponseMeta for RealtimeClientEventSessionUpdate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeClientEventSessionUpdate {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "session.update".to_owned(),
+            r#type: Cow::Borrowed("session.update"),
             session: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -9475,7 +9749,7 @@ pub struct RealtimeClientEventTranscriptionSessionUpdate {
     /// The event type, must be `transcription_session.update`.
     ///
     /// Always `"transcription_session.update"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Realtime transcription session object configuration.
     pub session: TranscriptionSessionCreateParams,
     extra: ExtraFields,
@@ -9485,7 +9759,7 @@ impl RealtimeClientEventTranscriptionSessionUpdate {
     /// Creates a value from its required fields.
     pub fn new(session: impl Into<TranscriptionSessionCreateParams>) -> Self {
         Self {
-            r#type: "transcription_session.update".to_owned(),
+            r#type: Cow::Borrowed("transcription_session.update"),
             session: session.into(),
             ..Default::default()
         }
@@ -9522,13 +9796,17 @@ impl crate::ResponseMeta for RealtimeClientEventTranscriptionSessionUpdate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeClientEventTranscriptionSessionUpdate {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "transcription_session.update".to_owned(),
+            r#type: Cow::Borrowed("transcription_session.update"),
             session: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -9866,7 +10144,7 @@ pub struct RealtimeConversationItemFunctionCall {
     /// The type of the item. Always `function_call`.
     ///
     /// Always `"function_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The status of the item. Has no effect on the conversation.
     pub status: Nullable<RealtimeConversationItemFunctionCallStatus>,
     /// The ID of the function call.
@@ -9882,7 +10160,7 @@ impl RealtimeConversationItemFunctionCall {
     /// Creates a value from its required fields.
     pub fn new(name: impl Into<String>, arguments: impl Into<String>) -> Self {
         Self {
-            r#type: "function_call".to_owned(),
+            r#type: Cow::Borrowed("function_call"),
             name: name.into(),
             arguments: arguments.into(),
             ..Default::default()
@@ -9924,6 +10202,10 @@ impl crate::ResponseMeta for RealtimeConversationItemFunctionCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeConversationItemFunctionCall {
@@ -9931,7 +10213,7 @@ impl Default for RealtimeConversationItemFunctionCall {
         Self {
             id: Default::default(),
             object: Default::default(),
-            r#type: "function_call".to_owned(),
+            r#type: Cow::Borrowed("function_call"),
             status: Default::default(),
             call_id: Default::default(),
             name: Default::default(),
@@ -10003,7 +10285,7 @@ pub struct RealtimeConversationItemFunctionCallOutput {
     /// The type of the item. Always `function_call_output`.
     ///
     /// Always `"function_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The status of the item. Has no effect on the conversation.
     pub status: Nullable<RealtimeConversationItemFunctionCallOutputStatus>,
     /// The ID of the function call this output is for.
@@ -10017,7 +10299,7 @@ impl RealtimeConversationItemFunctionCallOutput {
     /// Creates a value from its required fields.
     pub fn new(call_id: impl Into<String>, output: impl Into<String>) -> Self {
         Self {
-            r#type: "function_call_output".to_owned(),
+            r#type: Cow::Borrowed("function_call_output"),
             call_id: call_id.into(),
             output: output.into(),
             ..Default::default()
@@ -10058,6 +10340,10 @@ impl crate::ResponseMeta for RealtimeConversationItemFunctionCallOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeConversationItemFunctionCallOutput {
@@ -10065,7 +10351,7 @@ impl Default for RealtimeConversationItemFunctionCallOutput {
         Self {
             id: Default::default(),
             object: Default::default(),
-            r#type: "function_call_output".to_owned(),
+            r#type: Cow::Borrowed("function_call_output"),
             status: Default::default(),
             call_id: Default::default(),
             output: Default::default(),
@@ -10138,13 +10424,13 @@ pub struct RealtimeConversationItemMessageAssistant {
     /// The type of the item. Always `message`.
     ///
     /// Always `"message"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The status of the item. Has no effect on the conversation.
     pub status: Nullable<RealtimeConversationItemMessageAssistantStatus>,
     /// The role of the message sender. Always `assistant`.
     ///
     /// Always `"assistant"`.
-    pub role: String,
+    pub role: Cow<'static, str>,
     /// The content of the message.
     pub content: Vec<RealtimeConversationItemMessageAssistantContentItem>,
     extra: ExtraFields,
@@ -10156,8 +10442,8 @@ impl RealtimeConversationItemMessageAssistant {
         content: impl Into<Vec<RealtimeConversationItemMessageAssistantContentItem>>,
     ) -> Self {
         Self {
-            r#type: "message".to_owned(),
-            role: "assistant".to_owned(),
+            r#type: Cow::Borrowed("message"),
+            role: Cow::Borrowed("assistant"),
             content: content.into(),
             ..Default::default()
         }
@@ -10197,6 +10483,10 @@ impl crate::ResponseMeta for RealtimeConversationItemMessageAssistant {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeConversationItemMessageAssistant {
@@ -10204,9 +10494,9 @@ impl Default for RealtimeConversationItemMessageAssistant {
         Self {
             id: Default::default(),
             object: Default::default(),
-            r#type: "message".to_owned(),
+            r#type: Cow::Borrowed("message"),
             status: Default::default(),
-            role: "assistant".to_owned(),
+            role: Cow::Borrowed("assistant"),
             content: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -10271,13 +10561,13 @@ pub struct RealtimeConversationItemMessageSystem {
     /// The type of the item. Always `message`.
     ///
     /// Always `"message"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The status of the item. Has no effect on the conversation.
     pub status: Nullable<RealtimeConversationItemMessageSystemStatus>,
     /// The role of the message sender. Always `system`.
     ///
     /// Always `"system"`.
-    pub role: String,
+    pub role: Cow<'static, str>,
     /// The content of the message.
     pub content: Vec<RealtimeConversationItemMessageSystemContentItem>,
     extra: ExtraFields,
@@ -10287,8 +10577,8 @@ impl RealtimeConversationItemMessageSystem {
     /// Creates a value from its required fields.
     pub fn new(content: impl Into<Vec<RealtimeConversationItemMessageSystemContentItem>>) -> Self {
         Self {
-            r#type: "message".to_owned(),
-            role: "system".to_owned(),
+            r#type: Cow::Borrowed("message"),
+            role: Cow::Borrowed("system"),
             content: content.into(),
             ..Default::default()
         }
@@ -10328,6 +10618,10 @@ impl crate::ResponseMeta for RealtimeConversationItemMessageSystem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeConversationItemMessageSystem {
@@ -10335,9 +10629,9 @@ impl Default for RealtimeConversationItemMessageSystem {
         Self {
             id: Default::default(),
             object: Default::default(),
-            r#type: "message".to_owned(),
+            r#type: Cow::Borrowed("message"),
             status: Default::default(),
-            role: "system".to_owned(),
+            role: Cow::Borrowed("system"),
             content: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -10402,13 +10696,13 @@ pub struct RealtimeConversationItemMessageUser {
     /// The type of the item. Always `message`.
     ///
     /// Always `"message"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The status of the item. Has no effect on the conversation.
     pub status: Nullable<RealtimeConversationItemMessageUserStatus>,
     /// The role of the message sender. Always `user`.
     ///
     /// Always `"user"`.
-    pub role: String,
+    pub role: Cow<'static, str>,
     /// The content of the message.
     pub content: Vec<RealtimeConversationItemMessageUserContentItem>,
     extra: ExtraFields,
@@ -10418,8 +10712,8 @@ impl RealtimeConversationItemMessageUser {
     /// Creates a value from its required fields.
     pub fn new(content: impl Into<Vec<RealtimeConversationItemMessageUserContentItem>>) -> Self {
         Self {
-            r#type: "message".to_owned(),
-            role: "user".to_owned(),
+            r#type: Cow::Borrowed("message"),
+            role: Cow::Borrowed("user"),
             content: content.into(),
             ..Default::default()
         }
@@ -10459,6 +10753,10 @@ impl crate::ResponseMeta for RealtimeConversationItemMessageUser {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeConversationItemMessageUser {
@@ -10466,9 +10764,9 @@ impl Default for RealtimeConversationItemMessageUser {
         Self {
             id: Default::default(),
             object: Default::default(),
-            r#type: "message".to_owned(),
+            r#type: Cow::Borrowed("message"),
             status: Default::default(),
-            role: "user".to_owned(),
+            role: Cow::Borrowed("user"),
             content: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -10610,6 +10908,10 @@ impl crate::ResponseMeta for RealtimeConversationItemWithReference {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeConversationItemWithReference {
@@ -10744,6 +11046,10 @@ impl crate::ResponseMeta for ClientSecretCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ClientSecretCreateParams {
@@ -10837,6 +11143,10 @@ impl ClientSecretCreateResponse {
 impl crate::ResponseMeta for ClientSecretCreateResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -10956,6 +11266,10 @@ impl crate::ResponseMeta for RealtimeFunctionTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeFunctionTool {
@@ -11006,7 +11320,7 @@ pub struct RealtimeMcpapprovalRequest {
     /// The type of the item. Always `mcp_approval_request`.
     ///
     /// Always `"mcp_approval_request"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the approval request.
     pub id: String,
     /// The label of the MCP server making the request.
@@ -11027,7 +11341,7 @@ impl RealtimeMcpapprovalRequest {
         arguments: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "mcp_approval_request".to_owned(),
+            r#type: Cow::Borrowed("mcp_approval_request"),
             id: id.into(),
             server_label: server_label.into(),
             name: name.into(),
@@ -11069,12 +11383,16 @@ impl crate::ResponseMeta for RealtimeMcpapprovalRequest {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeMcpapprovalRequest {
     fn default() -> Self {
         Self {
-            r#type: "mcp_approval_request".to_owned(),
+            r#type: Cow::Borrowed("mcp_approval_request"),
             id: Default::default(),
             server_label: Default::default(),
             name: Default::default(),
@@ -11142,7 +11460,7 @@ pub struct RealtimeMcpapprovalResponse {
     /// The type of the item. Always `mcp_approval_response`.
     ///
     /// Always `"mcp_approval_response"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the approval response.
     pub id: String,
     /// The ID of the approval request being answered.
@@ -11162,7 +11480,7 @@ impl RealtimeMcpapprovalResponse {
         approve: impl Into<bool>,
     ) -> Self {
         Self {
-            r#type: "mcp_approval_response".to_owned(),
+            r#type: Cow::Borrowed("mcp_approval_response"),
             id: id.into(),
             approval_request_id: approval_request_id.into(),
             approve: approve.into(),
@@ -11203,12 +11521,16 @@ impl crate::ResponseMeta for RealtimeMcpapprovalResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeMcpapprovalResponse {
     fn default() -> Self {
         Self {
-            r#type: "mcp_approval_response".to_owned(),
+            r#type: Cow::Borrowed("mcp_approval_response"),
             id: Default::default(),
             approval_request_id: Default::default(),
             approve: Default::default(),
@@ -11281,7 +11603,7 @@ pub struct RealtimeMcphttperror {
     /// The `type` field.
     ///
     /// Always `"http_error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `code` field.
     pub code: i64,
     /// The `message` field.
@@ -11293,7 +11615,7 @@ impl RealtimeMcphttperror {
     /// Creates a value from its required fields.
     pub fn new(code: impl Into<i64>, message: impl Into<String>) -> Self {
         Self {
-            r#type: "http_error".to_owned(),
+            r#type: Cow::Borrowed("http_error"),
             code: code.into(),
             message: message.into(),
             ..Default::default()
@@ -11331,12 +11653,16 @@ impl crate::ResponseMeta for RealtimeMcphttperror {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeMcphttperror {
     fn default() -> Self {
         Self {
-            r#type: "http_error".to_owned(),
+            r#type: Cow::Borrowed("http_error"),
             code: Default::default(),
             message: Default::default(),
             extra: ExtraFields::new(),
@@ -11388,7 +11714,7 @@ pub struct RealtimeMcplistTools {
     /// The type of the item. Always `mcp_list_tools`.
     ///
     /// Always `"mcp_list_tools"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the list.
     pub id: Nullable<String>,
     /// The label of the MCP server.
@@ -11402,7 +11728,7 @@ impl RealtimeMcplistTools {
     /// Creates a value from its required fields.
     pub fn new(server_label: impl Into<String>, tools: impl Into<Vec<McplistToolsTool>>) -> Self {
         Self {
-            r#type: "mcp_list_tools".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools"),
             server_label: server_label.into(),
             tools: tools.into(),
             ..Default::default()
@@ -11441,12 +11767,16 @@ impl crate::ResponseMeta for RealtimeMcplistTools {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeMcplistTools {
     fn default() -> Self {
         Self {
-            r#type: "mcp_list_tools".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools"),
             id: Default::default(),
             server_label: Default::default(),
             tools: Default::default(),
@@ -11503,7 +11833,7 @@ pub struct RealtimeMcpprotocolError {
     /// The `type` field.
     ///
     /// Always `"protocol_error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `code` field.
     pub code: i64,
     /// The `message` field.
@@ -11515,7 +11845,7 @@ impl RealtimeMcpprotocolError {
     /// Creates a value from its required fields.
     pub fn new(code: impl Into<i64>, message: impl Into<String>) -> Self {
         Self {
-            r#type: "protocol_error".to_owned(),
+            r#type: Cow::Borrowed("protocol_error"),
             code: code.into(),
             message: message.into(),
             ..Default::default()
@@ -11553,12 +11883,16 @@ impl crate::ResponseMeta for RealtimeMcpprotocolError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeMcpprotocolError {
     fn default() -> Self {
         Self {
-            r#type: "protocol_error".to_owned(),
+            r#type: Cow::Borrowed("protocol_error"),
             code: Default::default(),
             message: Default::default(),
             extra: ExtraFields::new(),
@@ -11610,7 +11944,7 @@ pub struct RealtimeMcptoolCall {
     /// The type of the item. Always `mcp_call`.
     ///
     /// Always `"mcp_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the tool call.
     pub id: String,
     /// The label of the MCP server running the tool.
@@ -11637,7 +11971,7 @@ impl RealtimeMcptoolCall {
         arguments: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "mcp_call".to_owned(),
+            r#type: Cow::Borrowed("mcp_call"),
             id: id.into(),
             server_label: server_label.into(),
             name: name.into(),
@@ -11687,7 +12021,7 @@ impl crate::ResponseMeta for RealtimeMcptoolCall {
 impl Default for RealtimeMcptoolCall {
     fn default() -> Self {
         Self {
-            r#type: "mcp_call".to_owned(),
+            r#type: Cow::Borrowed("mcp_call"),
             id: Default::default(),
             server_label: Default::default(),
             name: Default::default(),
@@ -11764,7 +12098,7 @@ pub struct RealtimeMcptoolExecutionError {
     /// The `type` field.
     ///
     /// Always `"tool_execution_error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `message` field.
     pub message: String,
     extra: ExtraFields,
@@ -11774,7 +12108,7 @@ impl RealtimeMcptoolExecutionError {
     /// Creates a value from its required fields.
     pub fn new(message: impl Into<String>) -> Self {
         Self {
-            r#type: "tool_execution_error".to_owned(),
+            r#type: Cow::Borrowed("tool_execution_error"),
             message: message.into(),
             ..Default::default()
         }
@@ -11810,12 +12144,16 @@ impl crate::ResponseMeta for RealtimeMcptoolExecutionError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeMcptoolExecutionError {
     fn default() -> Self {
         Self {
-            r#type: "tool_execution_error".to_owned(),
+            r#type: Cow::Borrowed("tool_execution_error"),
             message: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -11911,6 +12249,10 @@ impl RealtimeReasoning {
 impl crate::ResponseMeta for RealtimeReasoning {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -12087,6 +12429,10 @@ impl crate::ResponseMeta for RealtimeResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeResponse {
@@ -12253,6 +12599,10 @@ impl RealtimeResponseCreateParams {
 impl crate::ResponseMeta for RealtimeResponseCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -13961,7 +14311,7 @@ pub struct RealtimeServerEventConversationCreated {
     /// The event type, must be `conversation.created`.
     ///
     /// Always `"conversation.created"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The conversation resource.
     pub conversation: RealtimeServerEventConversationCreatedConversation,
     extra: ExtraFields,
@@ -13975,7 +14325,7 @@ impl RealtimeServerEventConversationCreated {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.created".to_owned(),
+            r#type: Cow::Borrowed("conversation.created"),
             conversation: conversation.into(),
             ..Default::default()
         }
@@ -14012,13 +14362,17 @@ impl crate::ResponseMeta for RealtimeServerEventConversationCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventConversationCreated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.created".to_owned(),
+            r#type: Cow::Borrowed("conversation.created"),
             conversation: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -14080,7 +14434,7 @@ pub struct RealtimeServerEventConversationItemAdded {
     /// The event type, must be `conversation.item.added`.
     ///
     /// Always `"conversation.item.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `previous_item_id` field.
     pub previous_item_id: Nullable<String>,
     /// A single item within a Realtime conversation.
@@ -14093,7 +14447,7 @@ impl RealtimeServerEventConversationItemAdded {
     pub fn new(event_id: impl Into<String>, item: impl Into<RealtimeConversationItem>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.item.added".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.added"),
             item: item.into(),
             ..Default::default()
         }
@@ -14131,13 +14485,17 @@ impl crate::ResponseMeta for RealtimeServerEventConversationItemAdded {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventConversationItemAdded {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.added".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.added"),
             previous_item_id: Default::default(),
             item: Default::default(),
             extra: ExtraFields::new(),
@@ -14207,7 +14565,7 @@ pub struct RealtimeServerEventConversationItemCreated {
     /// The event type, must be `conversation.item.created`.
     ///
     /// Always `"conversation.item.created"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `previous_item_id` field.
     pub previous_item_id: Nullable<String>,
     /// A single item within a Realtime conversation.
@@ -14220,7 +14578,7 @@ impl RealtimeServerEventConversationItemCreated {
     pub fn new(event_id: impl Into<String>, item: impl Into<RealtimeConversationItem>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.item.created".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.created"),
             item: item.into(),
             ..Default::default()
         }
@@ -14258,13 +14616,17 @@ impl crate::ResponseMeta for RealtimeServerEventConversationItemCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventConversationItemCreated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.created".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.created"),
             previous_item_id: Default::default(),
             item: Default::default(),
             extra: ExtraFields::new(),
@@ -14328,7 +14690,7 @@ pub struct RealtimeServerEventConversationItemDeleted {
     /// The event type, must be `conversation.item.deleted`.
     ///
     /// Always `"conversation.item.deleted"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item that was deleted.
     pub item_id: String,
     extra: ExtraFields,
@@ -14339,7 +14701,7 @@ impl RealtimeServerEventConversationItemDeleted {
     pub fn new(event_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.item.deleted".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.deleted"),
             item_id: item_id.into(),
             ..Default::default()
         }
@@ -14376,13 +14738,17 @@ impl crate::ResponseMeta for RealtimeServerEventConversationItemDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventConversationItemDeleted {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.deleted".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.deleted"),
             item_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -14441,7 +14807,7 @@ pub struct RealtimeServerEventConversationItemDone {
     /// The event type, must be `conversation.item.done`.
     ///
     /// Always `"conversation.item.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `previous_item_id` field.
     pub previous_item_id: Nullable<String>,
     /// A single item within a Realtime conversation.
@@ -14454,7 +14820,7 @@ impl RealtimeServerEventConversationItemDone {
     pub fn new(event_id: impl Into<String>, item: impl Into<RealtimeConversationItem>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.item.done".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.done"),
             item: item.into(),
             ..Default::default()
         }
@@ -14492,13 +14858,17 @@ impl crate::ResponseMeta for RealtimeServerEventConversationItemDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventConversationItemDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.done".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.done"),
             previous_item_id: Default::default(),
             item: Default::default(),
             extra: ExtraFields::new(),
@@ -14570,7 +14940,7 @@ pub struct RealtimeServerEventConversationItemInputAudioTranscriptionCompleted {
     /// `conversation.item.input_audio_transcription.completed`.
     ///
     /// Always `"conversation.item.input_audio_transcription.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item containing the audio that is being transcribed.
     pub item_id: String,
     /// The index of the content part containing the audio.
@@ -14597,7 +14967,7 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionCompleted {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.item.input_audio_transcription.completed".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.input_audio_transcription.completed"),
             item_id: item_id.into(),
             content_index: content_index.into(),
             transcript: transcript.into(),
@@ -14642,13 +15012,17 @@ impl crate::ResponseMeta for RealtimeServerEventConversationItemInputAudioTransc
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventConversationItemInputAudioTranscriptionCompleted {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.input_audio_transcription.completed".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.input_audio_transcription.completed"),
             item_id: Default::default(),
             content_index: Default::default(),
             transcript: Default::default(),
@@ -14736,7 +15110,7 @@ pub struct RealtimeServerEventConversationItemInputAudioTranscriptionDelta {
     /// The event type, must be `conversation.item.input_audio_transcription.delta`.
     ///
     /// Always `"conversation.item.input_audio_transcription.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item containing the audio that is being transcribed.
     pub item_id: String,
     /// The index of the content part in the item's content array.
@@ -14753,7 +15127,7 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionDelta {
     pub fn new(event_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.item.input_audio_transcription.delta".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.input_audio_transcription.delta"),
             item_id: item_id.into(),
             ..Default::default()
         }
@@ -14793,13 +15167,17 @@ impl crate::ResponseMeta for RealtimeServerEventConversationItemInputAudioTransc
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventConversationItemInputAudioTranscriptionDelta {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.input_audio_transcription.delta".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.input_audio_transcription.delta"),
             item_id: Default::default(),
             content_index: Default::default(),
             delta: Default::default(),
@@ -14879,7 +15257,7 @@ pub struct RealtimeServerEventConversationItemInputAudioTranscriptionFailed {
     /// `conversation.item.input_audio_transcription.failed`.
     ///
     /// Always `"conversation.item.input_audio_transcription.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the user message item.
     pub item_id: String,
     /// The index of the content part containing the audio.
@@ -14899,7 +15277,7 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionFailed {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.item.input_audio_transcription.failed".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.input_audio_transcription.failed"),
             item_id: item_id.into(),
             content_index: content_index.into(),
             error: error.into(),
@@ -14946,7 +15324,7 @@ impl Default for RealtimeServerEventConversationItemInputAudioTranscriptionFaile
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.input_audio_transcription.failed".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.input_audio_transcription.failed"),
             item_id: Default::default(),
             content_index: Default::default(),
             error: Default::default(),
@@ -15018,7 +15396,7 @@ pub struct RealtimeServerEventConversationItemInputAudioTranscriptionSegment {
     /// The event type, must be `conversation.item.input_audio_transcription.segment`.
     ///
     /// Always `"conversation.item.input_audio_transcription.segment"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item containing the input audio content.
     pub item_id: String,
     /// The index of the input audio content part within the item.
@@ -15074,13 +15452,17 @@ impl crate::ResponseMeta for RealtimeServerEventConversationItemInputAudioTransc
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventConversationItemInputAudioTranscriptionSegment {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.input_audio_transcription.segment".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.input_audio_transcription.segment"),
             item_id: Default::default(),
             content_index: Default::default(),
             text: Default::default(),
@@ -15172,7 +15554,7 @@ pub struct RealtimeServerEventConversationItemRetrieved {
     /// The event type, must be `conversation.item.retrieved`.
     ///
     /// Always `"conversation.item.retrieved"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A single item within a Realtime conversation.
     pub item: RealtimeConversationItem,
     extra: ExtraFields,
@@ -15183,7 +15565,7 @@ impl RealtimeServerEventConversationItemRetrieved {
     pub fn new(event_id: impl Into<String>, item: impl Into<RealtimeConversationItem>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.item.retrieved".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.retrieved"),
             item: item.into(),
             ..Default::default()
         }
@@ -15220,13 +15602,17 @@ impl crate::ResponseMeta for RealtimeServerEventConversationItemRetrieved {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventConversationItemRetrieved {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.retrieved".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.retrieved"),
             item: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -15288,7 +15674,7 @@ pub struct RealtimeServerEventConversationItemTruncated {
     /// The event type, must be `conversation.item.truncated`.
     ///
     /// Always `"conversation.item.truncated"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the assistant message item that was truncated.
     pub item_id: String,
     /// The index of the content part that was truncated.
@@ -15308,7 +15694,7 @@ impl RealtimeServerEventConversationItemTruncated {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "conversation.item.truncated".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.truncated"),
             item_id: item_id.into(),
             content_index: content_index.into(),
             audio_end_ms: audio_end_ms.into(),
@@ -15349,13 +15735,17 @@ impl crate::ResponseMeta for RealtimeServerEventConversationItemTruncated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventConversationItemTruncated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "conversation.item.truncated".to_owned(),
+            r#type: Cow::Borrowed("conversation.item.truncated"),
             item_id: Default::default(),
             content_index: Default::default(),
             audio_end_ms: Default::default(),
@@ -15424,7 +15814,7 @@ pub struct RealtimeServerEventError {
     /// The event type, must be `error`.
     ///
     /// Always `"error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Details of the error.
     pub error: RealtimeServerEventErrorError,
     extra: ExtraFields,
@@ -15438,7 +15828,7 @@ impl RealtimeServerEventError {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             error: error.into(),
             ..Default::default()
         }
@@ -15481,7 +15871,7 @@ impl Default for RealtimeServerEventError {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             error: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -15533,7 +15923,7 @@ pub struct RealtimeServerEventInputAudioBufferCleared {
     /// The event type, must be `input_audio_buffer.cleared`.
     ///
     /// Always `"input_audio_buffer.cleared"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -15542,7 +15932,7 @@ impl RealtimeServerEventInputAudioBufferCleared {
     pub fn new(event_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "input_audio_buffer.cleared".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.cleared"),
             ..Default::default()
         }
     }
@@ -15577,13 +15967,17 @@ impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferCleared {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventInputAudioBufferCleared {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "input_audio_buffer.cleared".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.cleared"),
             extra: ExtraFields::new(),
         }
     }
@@ -15638,7 +16032,7 @@ pub struct RealtimeServerEventInputAudioBufferCommitted {
     /// The event type, must be `input_audio_buffer.committed`.
     ///
     /// Always `"input_audio_buffer.committed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `previous_item_id` field.
     pub previous_item_id: Nullable<String>,
     /// The ID of the user message item that will be created.
@@ -15651,7 +16045,7 @@ impl RealtimeServerEventInputAudioBufferCommitted {
     pub fn new(event_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "input_audio_buffer.committed".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.committed"),
             item_id: item_id.into(),
             ..Default::default()
         }
@@ -15689,13 +16083,17 @@ impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferCommitted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventInputAudioBufferCommitted {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "input_audio_buffer.committed".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.committed"),
             previous_item_id: Default::default(),
             item_id: Default::default(),
             extra: ExtraFields::new(),
@@ -15758,7 +16156,7 @@ pub struct RealtimeServerEventInputAudioBufferDtmfEventReceived {
     /// The event type, must be `input_audio_buffer.dtmf_event_received`.
     ///
     /// Always `"input_audio_buffer.dtmf_event_received"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The telephone keypad that was pressed by the user.
     pub event: String,
     /// UTC Unix Timestamp when DTMF Event was received by server.
@@ -15770,7 +16168,7 @@ impl RealtimeServerEventInputAudioBufferDtmfEventReceived {
     /// Creates a value from its required fields.
     pub fn new(event: impl Into<String>, received_at: impl Into<i64>) -> Self {
         Self {
-            r#type: "input_audio_buffer.dtmf_event_received".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.dtmf_event_received"),
             event: event.into(),
             received_at: received_at.into(),
             ..Default::default()
@@ -15808,12 +16206,16 @@ impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferDtmfEventReceive
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventInputAudioBufferDtmfEventReceived {
     fn default() -> Self {
         Self {
-            r#type: "input_audio_buffer.dtmf_event_received".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.dtmf_event_received"),
             event: Default::default(),
             received_at: Default::default(),
             extra: ExtraFields::new(),
@@ -15885,7 +16287,7 @@ pub struct RealtimeServerEventInputAudioBufferSpeechStarted {
     /// The event type, must be `input_audio_buffer.speech_started`.
     ///
     /// Always `"input_audio_buffer.speech_started"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Milliseconds from the start of all audio written to the buffer during the
     /// session when speech was first detected. This will correspond to the
     /// beginning of audio sent to the model, and thus includes the
@@ -15905,7 +16307,7 @@ impl RealtimeServerEventInputAudioBufferSpeechStarted {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "input_audio_buffer.speech_started".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.speech_started"),
             audio_start_ms: audio_start_ms.into(),
             item_id: item_id.into(),
             ..Default::default()
@@ -15944,13 +16346,17 @@ impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferSpeechStarted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventInputAudioBufferSpeechStarted {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "input_audio_buffer.speech_started".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.speech_started"),
             audio_start_ms: Default::default(),
             item_id: Default::default(),
             extra: ExtraFields::new(),
@@ -16019,7 +16425,7 @@ pub struct RealtimeServerEventInputAudioBufferSpeechStopped {
     /// The event type, must be `input_audio_buffer.speech_stopped`.
     ///
     /// Always `"input_audio_buffer.speech_stopped"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Milliseconds since the session started when speech stopped. This will
     /// correspond to the end of audio sent to the model, and thus includes the
     /// `min_silence_duration_ms` configured in the Session.
@@ -16038,7 +16444,7 @@ impl RealtimeServerEventInputAudioBufferSpeechStopped {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "input_audio_buffer.speech_stopped".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.speech_stopped"),
             audio_end_ms: audio_end_ms.into(),
             item_id: item_id.into(),
             ..Default::default()
@@ -16077,13 +16483,17 @@ impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferSpeechStopped {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventInputAudioBufferSpeechStopped {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "input_audio_buffer.speech_stopped".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.speech_stopped"),
             audio_end_ms: Default::default(),
             item_id: Default::default(),
             extra: ExtraFields::new(),
@@ -16162,7 +16572,7 @@ pub struct RealtimeServerEventInputAudioBufferTimeoutTriggered {
     /// The event type, must be `input_audio_buffer.timeout_triggered`.
     ///
     /// Always `"input_audio_buffer.timeout_triggered"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Millisecond offset of audio written to the input audio buffer that was after the playback time of the last model response.
     pub audio_start_ms: i64,
     /// Millisecond offset of audio written to the input audio buffer at the time the timeout was triggered.
@@ -16182,7 +16592,7 @@ impl RealtimeServerEventInputAudioBufferTimeoutTriggered {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "input_audio_buffer.timeout_triggered".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.timeout_triggered"),
             audio_start_ms: audio_start_ms.into(),
             audio_end_ms: audio_end_ms.into(),
             item_id: item_id.into(),
@@ -16223,13 +16633,17 @@ impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferTimeoutTriggered
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventInputAudioBufferTimeoutTriggered {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "input_audio_buffer.timeout_triggered".to_owned(),
+            r#type: Cow::Borrowed("input_audio_buffer.timeout_triggered"),
             audio_start_ms: Default::default(),
             audio_end_ms: Default::default(),
             item_id: Default::default(),
@@ -16303,7 +16717,7 @@ pub struct RealtimeServerEventMcplistToolsCompleted {
     /// The event type, must be `mcp_list_tools.completed`.
     ///
     /// Always `"mcp_list_tools.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP list tools item.
     pub item_id: String,
     extra: ExtraFields,
@@ -16314,7 +16728,7 @@ impl RealtimeServerEventMcplistToolsCompleted {
     pub fn new(event_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "mcp_list_tools.completed".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools.completed"),
             item_id: item_id.into(),
             ..Default::default()
         }
@@ -16351,13 +16765,17 @@ impl crate::ResponseMeta for RealtimeServerEventMcplistToolsCompleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventMcplistToolsCompleted {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "mcp_list_tools.completed".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools.completed"),
             item_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16416,7 +16834,7 @@ pub struct RealtimeServerEventMcplistToolsFailed {
     /// The event type, must be `mcp_list_tools.failed`.
     ///
     /// Always `"mcp_list_tools.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP list tools item.
     pub item_id: String,
     extra: ExtraFields,
@@ -16427,7 +16845,7 @@ impl RealtimeServerEventMcplistToolsFailed {
     pub fn new(event_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "mcp_list_tools.failed".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools.failed"),
             item_id: item_id.into(),
             ..Default::default()
         }
@@ -16464,13 +16882,17 @@ impl crate::ResponseMeta for RealtimeServerEventMcplistToolsFailed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventMcplistToolsFailed {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "mcp_list_tools.failed".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools.failed"),
             item_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16529,7 +16951,7 @@ pub struct RealtimeServerEventMcplistToolsInProgress {
     /// The event type, must be `mcp_list_tools.in_progress`.
     ///
     /// Always `"mcp_list_tools.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP list tools item.
     pub item_id: String,
     extra: ExtraFields,
@@ -16540,7 +16962,7 @@ impl RealtimeServerEventMcplistToolsInProgress {
     pub fn new(event_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "mcp_list_tools.in_progress".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools.in_progress"),
             item_id: item_id.into(),
             ..Default::default()
         }
@@ -16577,13 +16999,17 @@ impl crate::ResponseMeta for RealtimeServerEventMcplistToolsInProgress {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventMcplistToolsInProgress {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "mcp_list_tools.in_progress".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools.in_progress"),
             item_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16644,7 +17070,7 @@ pub struct RealtimeServerEventOutputAudioBufferCleared {
     /// The event type, must be `output_audio_buffer.cleared`.
     ///
     /// Always `"output_audio_buffer.cleared"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the response that produced the audio.
     pub response_id: String,
     extra: ExtraFields,
@@ -16655,7 +17081,7 @@ impl RealtimeServerEventOutputAudioBufferCleared {
     pub fn new(event_id: impl Into<String>, response_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "output_audio_buffer.cleared".to_owned(),
+            r#type: Cow::Borrowed("output_audio_buffer.cleared"),
             response_id: response_id.into(),
             ..Default::default()
         }
@@ -16692,13 +17118,17 @@ impl crate::ResponseMeta for RealtimeServerEventOutputAudioBufferCleared {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventOutputAudioBufferCleared {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "output_audio_buffer.cleared".to_owned(),
+            r#type: Cow::Borrowed("output_audio_buffer.cleared"),
             response_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16758,7 +17188,7 @@ pub struct RealtimeServerEventOutputAudioBufferStarted {
     /// The event type, must be `output_audio_buffer.started`.
     ///
     /// Always `"output_audio_buffer.started"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the response that produced the audio.
     pub response_id: String,
     extra: ExtraFields,
@@ -16769,7 +17199,7 @@ impl RealtimeServerEventOutputAudioBufferStarted {
     pub fn new(event_id: impl Into<String>, response_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "output_audio_buffer.started".to_owned(),
+            r#type: Cow::Borrowed("output_audio_buffer.started"),
             response_id: response_id.into(),
             ..Default::default()
         }
@@ -16806,13 +17236,17 @@ impl crate::ResponseMeta for RealtimeServerEventOutputAudioBufferStarted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventOutputAudioBufferStarted {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "output_audio_buffer.started".to_owned(),
+            r#type: Cow::Borrowed("output_audio_buffer.started"),
             response_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16872,7 +17306,7 @@ pub struct RealtimeServerEventOutputAudioBufferStopped {
     /// The event type, must be `output_audio_buffer.stopped`.
     ///
     /// Always `"output_audio_buffer.stopped"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the response that produced the audio.
     pub response_id: String,
     extra: ExtraFields,
@@ -16883,7 +17317,7 @@ impl RealtimeServerEventOutputAudioBufferStopped {
     pub fn new(event_id: impl Into<String>, response_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "output_audio_buffer.stopped".to_owned(),
+            r#type: Cow::Borrowed("output_audio_buffer.stopped"),
             response_id: response_id.into(),
             ..Default::default()
         }
@@ -16920,13 +17354,17 @@ impl crate::ResponseMeta for RealtimeServerEventOutputAudioBufferStopped {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventOutputAudioBufferStopped {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "output_audio_buffer.stopped".to_owned(),
+            r#type: Cow::Borrowed("output_audio_buffer.stopped"),
             response_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16986,7 +17424,7 @@ pub struct RealtimeServerEventRateLimitsUpdated {
     /// The event type, must be `rate_limits.updated`.
     ///
     /// Always `"rate_limits.updated"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// List of rate limit information.
     pub rate_limits: Vec<RealtimeServerEventRateLimitsUpdatedRateLimit>,
     extra: ExtraFields,
@@ -17000,7 +17438,7 @@ impl RealtimeServerEventRateLimitsUpdated {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "rate_limits.updated".to_owned(),
+            r#type: Cow::Borrowed("rate_limits.updated"),
             rate_limits: rate_limits.into(),
             ..Default::default()
         }
@@ -17037,13 +17475,17 @@ impl crate::ResponseMeta for RealtimeServerEventRateLimitsUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventRateLimitsUpdated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "rate_limits.updated".to_owned(),
+            r#type: Cow::Borrowed("rate_limits.updated"),
             rate_limits: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -17100,7 +17542,7 @@ pub struct RealtimeServerEventResponseAudioDelta {
     /// The event type, must be `response.output_audio.delta`.
     ///
     /// Always `"response.output_audio.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the item.
@@ -17126,7 +17568,7 @@ impl RealtimeServerEventResponseAudioDelta {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.output_audio.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_audio.delta"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -17171,13 +17613,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseAudioDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseAudioDelta {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.output_audio.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_audio.delta"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -17255,7 +17701,7 @@ pub struct RealtimeServerEventResponseAudioDone {
     /// The event type, must be `response.output_audio.done`.
     ///
     /// Always `"response.output_audio.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the item.
@@ -17278,7 +17724,7 @@ impl RealtimeServerEventResponseAudioDone {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.output_audio.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_audio.done"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -17321,13 +17767,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseAudioDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseAudioDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.output_audio.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_audio.done"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -17399,7 +17849,7 @@ pub struct RealtimeServerEventResponseAudioTranscriptDelta {
     /// The event type, must be `response.output_audio_transcript.delta`.
     ///
     /// Always `"response.output_audio_transcript.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the item.
@@ -17425,7 +17875,7 @@ impl RealtimeServerEventResponseAudioTranscriptDelta {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.output_audio_transcript.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_audio_transcript.delta"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -17470,13 +17920,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseAudioTranscriptDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseAudioTranscriptDelta {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.output_audio_transcript.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_audio_transcript.delta"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -17560,7 +18014,7 @@ pub struct RealtimeServerEventResponseAudioTranscriptDone {
     /// The event type, must be `response.output_audio_transcript.done`.
     ///
     /// Always `"response.output_audio_transcript.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the item.
@@ -17586,7 +18040,7 @@ impl RealtimeServerEventResponseAudioTranscriptDone {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.output_audio_transcript.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_audio_transcript.done"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -17631,13 +18085,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseAudioTranscriptDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseAudioTranscriptDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.output_audio_transcript.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_audio_transcript.done"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -17720,7 +18178,7 @@ pub struct RealtimeServerEventResponseContentPartAdded {
     /// The event type, must be `response.content_part.added`.
     ///
     /// Always `"response.content_part.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the item to which the content part was added.
@@ -17746,7 +18204,7 @@ impl RealtimeServerEventResponseContentPartAdded {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.content_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.added"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -17791,13 +18249,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseContentPartAdded {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseContentPartAdded {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.content_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.added"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -17875,7 +18337,7 @@ pub struct RealtimeServerEventResponseContentPartDone {
     /// The event type, must be `response.content_part.done`.
     ///
     /// Always `"response.content_part.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the item.
@@ -17901,7 +18363,7 @@ impl RealtimeServerEventResponseContentPartDone {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.content_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.done"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -17946,13 +18408,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseContentPartDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseContentPartDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.content_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.done"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -18030,7 +18496,7 @@ pub struct RealtimeServerEventResponseCreated {
     /// The event type, must be `response.created`.
     ///
     /// Always `"response.created"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The response resource.
     pub response: RealtimeResponse,
     extra: ExtraFields,
@@ -18041,7 +18507,7 @@ impl RealtimeServerEventResponseCreated {
     pub fn new(event_id: impl Into<String>, response: impl Into<RealtimeResponse>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.created".to_owned(),
+            r#type: Cow::Borrowed("response.created"),
             response: response.into(),
             ..Default::default()
         }
@@ -18078,13 +18544,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseCreated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.created".to_owned(),
+            r#type: Cow::Borrowed("response.created"),
             response: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -18143,7 +18613,7 @@ pub struct RealtimeServerEventResponseDone {
     /// The event type, must be `response.done`.
     ///
     /// Always `"response.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The response resource.
     pub response: RealtimeResponse,
     extra: ExtraFields,
@@ -18154,7 +18624,7 @@ impl RealtimeServerEventResponseDone {
     pub fn new(event_id: impl Into<String>, response: impl Into<RealtimeResponse>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.done".to_owned(),
+            r#type: Cow::Borrowed("response.done"),
             response: response.into(),
             ..Default::default()
         }
@@ -18191,13 +18661,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.done".to_owned(),
+            r#type: Cow::Borrowed("response.done"),
             response: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -18248,7 +18722,7 @@ pub struct RealtimeServerEventResponseFunctionCallArgumentsDelta {
     /// The event type, must be `response.function_call_arguments.delta`.
     ///
     /// Always `"response.function_call_arguments.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the function call item.
@@ -18274,7 +18748,7 @@ impl RealtimeServerEventResponseFunctionCallArgumentsDelta {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.function_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.delta"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -18319,13 +18793,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseFunctionCallArgumentsDel
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseFunctionCallArgumentsDelta {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.function_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.delta"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -18408,7 +18886,7 @@ pub struct RealtimeServerEventResponseFunctionCallArgumentsDone {
     /// The event type, must be `response.function_call_arguments.done`.
     ///
     /// Always `"response.function_call_arguments.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the function call item.
@@ -18437,7 +18915,7 @@ impl RealtimeServerEventResponseFunctionCallArgumentsDone {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.function_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.done"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -18484,13 +18962,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseFunctionCallArgumentsDon
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseFunctionCallArgumentsDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.function_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.done"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -18579,7 +19061,7 @@ pub struct RealtimeServerEventResponseMcpcallArgumentsDelta {
     /// The event type, must be `response.mcp_call_arguments.delta`.
     ///
     /// Always `"response.mcp_call_arguments.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the MCP tool call item.
@@ -18604,7 +19086,7 @@ impl RealtimeServerEventResponseMcpcallArgumentsDelta {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.mcp_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.delta"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -18648,13 +19130,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseMcpcallArgumentsDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseMcpcallArgumentsDelta {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.mcp_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.delta"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -18738,7 +19224,7 @@ pub struct RealtimeServerEventResponseMcpcallArgumentsDone {
     /// The event type, must be `response.mcp_call_arguments.done`.
     ///
     /// Always `"response.mcp_call_arguments.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the MCP tool call item.
@@ -18761,7 +19247,7 @@ impl RealtimeServerEventResponseMcpcallArgumentsDone {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.mcp_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.done"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -18804,13 +19290,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseMcpcallArgumentsDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseMcpcallArgumentsDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.mcp_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.done"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -18889,7 +19379,7 @@ pub struct RealtimeServerEventResponseMcpcallCompleted {
     /// The event type, must be `response.mcp_call.completed`.
     ///
     /// Always `"response.mcp_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response.
     pub output_index: i64,
     /// The ID of the MCP tool call item.
@@ -18906,7 +19396,7 @@ impl RealtimeServerEventResponseMcpcallCompleted {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.mcp_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.completed"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             ..Default::default()
@@ -18945,13 +19435,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseMcpcallCompleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseMcpcallCompleted {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.mcp_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.completed"),
             output_index: Default::default(),
             item_id: Default::default(),
             extra: ExtraFields::new(),
@@ -19015,7 +19509,7 @@ pub struct RealtimeServerEventResponseMcpcallFailed {
     /// The event type, must be `response.mcp_call.failed`.
     ///
     /// Always `"response.mcp_call.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response.
     pub output_index: i64,
     /// The ID of the MCP tool call item.
@@ -19032,7 +19526,7 @@ impl RealtimeServerEventResponseMcpcallFailed {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.mcp_call.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.failed"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             ..Default::default()
@@ -19071,13 +19565,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseMcpcallFailed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseMcpcallFailed {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.mcp_call.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.failed"),
             output_index: Default::default(),
             item_id: Default::default(),
             extra: ExtraFields::new(),
@@ -19141,7 +19639,7 @@ pub struct RealtimeServerEventResponseMcpcallInProgress {
     /// The event type, must be `response.mcp_call.in_progress`.
     ///
     /// Always `"response.mcp_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response.
     pub output_index: i64,
     /// The ID of the MCP tool call item.
@@ -19158,7 +19656,7 @@ impl RealtimeServerEventResponseMcpcallInProgress {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.mcp_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             ..Default::default()
@@ -19197,13 +19695,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseMcpcallInProgress {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseMcpcallInProgress {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.mcp_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             extra: ExtraFields::new(),
@@ -19265,7 +19767,7 @@ pub struct RealtimeServerEventResponseOutputItemAdded {
     /// The event type, must be `response.output_item.added`.
     ///
     /// Always `"response.output_item.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the Response to which the item belongs.
     pub response_id: String,
     /// The index of the output item in the Response.
@@ -19285,7 +19787,7 @@ impl RealtimeServerEventResponseOutputItemAdded {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.output_item.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.added"),
             response_id: response_id.into(),
             output_index: output_index.into(),
             item: item.into(),
@@ -19326,13 +19828,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseOutputItemAdded {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseOutputItemAdded {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.output_item.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.added"),
             response_id: Default::default(),
             output_index: Default::default(),
             item: Default::default(),
@@ -19400,7 +19906,7 @@ pub struct RealtimeServerEventResponseOutputItemDone {
     /// The event type, must be `response.output_item.done`.
     ///
     /// Always `"response.output_item.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the Response to which the item belongs.
     pub response_id: String,
     /// The index of the output item in the Response.
@@ -19420,7 +19926,7 @@ impl RealtimeServerEventResponseOutputItemDone {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.output_item.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.done"),
             response_id: response_id.into(),
             output_index: output_index.into(),
             item: item.into(),
@@ -19461,13 +19967,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseOutputItemDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseOutputItemDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.output_item.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.done"),
             response_id: Default::default(),
             output_index: Default::default(),
             item: Default::default(),
@@ -19534,7 +20044,7 @@ pub struct RealtimeServerEventResponseTextDelta {
     /// The event type, must be `response.output_text.delta`.
     ///
     /// Always `"response.output_text.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the item.
@@ -19560,7 +20070,7 @@ impl RealtimeServerEventResponseTextDelta {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.output_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.delta"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -19605,13 +20115,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseTextDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseTextDelta {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.output_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.delta"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -19689,7 +20203,7 @@ pub struct RealtimeServerEventResponseTextDone {
     /// The event type, must be `response.output_text.done`.
     ///
     /// Always `"response.output_text.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the response.
     pub response_id: String,
     /// The ID of the item.
@@ -19715,7 +20229,7 @@ impl RealtimeServerEventResponseTextDone {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "response.output_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.done"),
             response_id: response_id.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -19760,13 +20274,17 @@ impl crate::ResponseMeta for RealtimeServerEventResponseTextDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventResponseTextDone {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "response.output_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.done"),
             response_id: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -19845,7 +20363,7 @@ pub struct RealtimeServerEventSessionCreated {
     /// The event type, must be `session.created`.
     ///
     /// Always `"session.created"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The session configuration.
     pub session: RealtimeServerEventSessionCreatedSession,
     extra: ExtraFields,
@@ -19859,7 +20377,7 @@ impl RealtimeServerEventSessionCreated {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "session.created".to_owned(),
+            r#type: Cow::Borrowed("session.created"),
             session: session.into(),
             ..Default::default()
         }
@@ -19896,13 +20414,17 @@ impl crate::ResponseMeta for RealtimeServerEventSessionCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventSessionCreated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "session.created".to_owned(),
+            r#type: Cow::Borrowed("session.created"),
             session: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -19954,7 +20476,7 @@ pub struct RealtimeServerEventSessionUpdated {
     /// The event type, must be `session.updated`.
     ///
     /// Always `"session.updated"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The session configuration.
     pub session: RealtimeServerEventSessionUpdatedSession,
     extra: ExtraFields,
@@ -19968,7 +20490,7 @@ impl RealtimeServerEventSessionUpdated {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "session.updated".to_owned(),
+            r#type: Cow::Borrowed("session.updated"),
             session: session.into(),
             ..Default::default()
         }
@@ -20005,13 +20527,17 @@ impl crate::ResponseMeta for RealtimeServerEventSessionUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventSessionUpdated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "session.updated".to_owned(),
+            r#type: Cow::Borrowed("session.updated"),
             session: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -20063,7 +20589,7 @@ pub struct RealtimeServerEventTranscriptionSessionUpdated {
     /// The event type, must be `transcription_session.updated`.
     ///
     /// Always `"transcription_session.updated"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A new Realtime transcription session configuration.
     pub session: TranscriptionSession,
     extra: ExtraFields,
@@ -20074,7 +20600,7 @@ impl RealtimeServerEventTranscriptionSessionUpdated {
     pub fn new(event_id: impl Into<String>, session: impl Into<TranscriptionSession>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "transcription_session.updated".to_owned(),
+            r#type: Cow::Borrowed("transcription_session.updated"),
             session: session.into(),
             ..Default::default()
         }
@@ -20111,13 +20637,17 @@ impl crate::ResponseMeta for RealtimeServerEventTranscriptionSessionUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeServerEventTranscriptionSessionUpdated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "transcription_session.updated".to_owned(),
+            r#type: Cow::Borrowed("transcription_session.updated"),
             session: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -20296,6 +20826,10 @@ impl RealtimeSession {
 impl crate::ResponseMeta for RealtimeSession {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -20634,6 +21168,10 @@ impl crate::ResponseMeta for RealtimeSessionCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeSessionCreateParams {
@@ -20740,7 +21278,7 @@ pub struct CallAcceptParams {
     /// The type of session to create. Always `realtime` for the Realtime API.
     ///
     /// Always `"realtime"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The set of modalities the model can respond with. It defaults to `["audio"]`, indicating
     /// that the model will respond with audio plus a transcript. `["text"]` can be used to make
     /// the model respond with text only. It is not possible to request both `text` and `audio` at the same time.
@@ -20790,7 +21328,7 @@ impl CallAcceptParams {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "realtime".to_owned(),
+            r#type: Cow::Borrowed("realtime"),
             ..Default::default()
         }
     }
@@ -20918,12 +21456,16 @@ impl crate::ResponseMeta for CallAcceptParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CallAcceptParams {
     fn default() -> Self {
         Self {
-            r#type: "realtime".to_owned(),
+            r#type: Cow::Borrowed("realtime"),
             output_modalities: Default::default(),
             model: Default::default(),
             instructions: Default::default(),
@@ -21126,6 +21668,10 @@ impl crate::ResponseMeta for RealtimeSessionCreateResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeSessionCreateResponse {
@@ -21212,13 +21758,13 @@ pub struct RealtimeSessionCreateResponseGa {
     /// The type of session to create. Always `realtime` for the Realtime API.
     ///
     /// Always `"realtime"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Unique identifier for the session that looks like `sess_1234567890abcdef`.
     pub id: String,
     /// The object type. Always `realtime.session`.
     ///
     /// Always `"realtime.session"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Expiration timestamp for the session, in seconds since epoch.
     pub expires_at: Nullable<i64>,
     /// The set of modalities the model can respond with. It defaults to `["audio"]`, indicating
@@ -21264,9 +21810,9 @@ impl RealtimeSessionCreateResponseGa {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
-            r#type: "realtime".to_owned(),
+            r#type: Cow::Borrowed("realtime"),
             id: id.into(),
-            object: "realtime.session".to_owned(),
+            object: Cow::Borrowed("realtime.session"),
             ..Default::default()
         }
     }
@@ -21315,14 +21861,18 @@ impl crate::ResponseMeta for RealtimeSessionCreateResponseGa {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeSessionCreateResponseGa {
     fn default() -> Self {
         Self {
-            r#type: "realtime".to_owned(),
+            r#type: Cow::Borrowed("realtime"),
             id: Default::default(),
-            object: "realtime.session".to_owned(),
+            object: Cow::Borrowed("realtime.session"),
             expires_at: Default::default(),
             output_modalities: Default::default(),
             model: Default::default(),
@@ -21536,6 +22086,10 @@ impl crate::ResponseMeta for TranscriptionSessionCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for TranscriptionSessionCreateParams {
@@ -21600,7 +22154,7 @@ pub struct RealtimeTranscriptionSessionCreateRequestGa {
     /// The type of session to create. Always `transcription` for transcription sessions.
     ///
     /// Always `"transcription"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Configuration for input and output audio.
     pub audio: Nullable<Box<RealtimeTranscriptionSessionCreateRequestGaAudio>>,
     /// Additional fields to include in server outputs.
@@ -21614,7 +22168,7 @@ impl RealtimeTranscriptionSessionCreateRequestGa {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "transcription".to_owned(),
+            r#type: Cow::Borrowed("transcription"),
             ..Default::default()
         }
     }
@@ -21668,12 +22222,16 @@ impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateRequestGa {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeTranscriptionSessionCreateRequestGa {
     fn default() -> Self {
         Self {
-            r#type: "transcription".to_owned(),
+            r#type: Cow::Borrowed("transcription"),
             audio: Default::default(),
             include: Default::default(),
             extra: ExtraFields::new(),
@@ -21785,6 +22343,10 @@ impl crate::ResponseMeta for TranscriptionSession {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for TranscriptionSession {
@@ -21843,7 +22405,7 @@ pub struct RealtimeTranscriptionSessionCreateResponseGa {
     /// The type of session. Always `transcription` for transcription sessions.
     ///
     /// Always `"transcription"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Unique identifier for the session that looks like `sess_1234567890abcdef`.
     pub id: String,
     /// The object type. Always `realtime.transcription_session`.
@@ -21862,7 +22424,7 @@ impl RealtimeTranscriptionSessionCreateResponseGa {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, object: impl Into<String>) -> Self {
         Self {
-            r#type: "transcription".to_owned(),
+            r#type: Cow::Borrowed("transcription"),
             id: id.into(),
             object: object.into(),
             ..Default::default()
@@ -21903,12 +22465,16 @@ impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateResponseGa {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeTranscriptionSessionCreateResponseGa {
     fn default() -> Self {
         Self {
-            r#type: "transcription".to_owned(),
+            r#type: Cow::Borrowed("transcription"),
             id: Default::default(),
             object: Default::default(),
             expires_at: Default::default(),
@@ -22129,7 +22695,7 @@ pub struct RealtimeTranslationClientEventInputAudioBufferAppend {
     /// The event type, must be `session.input_audio_buffer.append`.
     ///
     /// Always `"session.input_audio_buffer.append"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Base64-encoded 24 kHz PCM16 mono audio bytes.
     pub audio: String,
     extra: ExtraFields,
@@ -22139,7 +22705,7 @@ impl RealtimeTranslationClientEventInputAudioBufferAppend {
     /// Creates a value from its required fields.
     pub fn new(audio: impl Into<String>) -> Self {
         Self {
-            r#type: "session.input_audio_buffer.append".to_owned(),
+            r#type: Cow::Borrowed("session.input_audio_buffer.append"),
             audio: audio.into(),
             ..Default::default()
         }
@@ -22176,13 +22742,17 @@ impl crate::ResponseMeta for RealtimeTranslationClientEventInputAudioBufferAppen
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeTranslationClientEventInputAudioBufferAppend {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "session.input_audio_buffer.append".to_owned(),
+            r#type: Cow::Borrowed("session.input_audio_buffer.append"),
             audio: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -22246,7 +22816,7 @@ pub struct RealtimeTranslationClientEventSessionClose {
     /// The event type, must be `session.close`.
     ///
     /// Always `"session.close"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -22254,7 +22824,7 @@ impl RealtimeTranslationClientEventSessionClose {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "session.close".to_owned(),
+            r#type: Cow::Borrowed("session.close"),
             ..Default::default()
         }
     }
@@ -22289,13 +22859,17 @@ impl crate::ResponseMeta for RealtimeTranslationClientEventSessionClose {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeTranslationClientEventSessionClose {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "session.close".to_owned(),
+            r#type: Cow::Borrowed("session.close"),
             extra: ExtraFields::new(),
         }
     }
@@ -22343,7 +22917,7 @@ pub struct RealtimeTranslationClientEventSessionUpdate {
     /// The event type, must be `session.update`.
     ///
     /// Always `"session.update"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Translation session fields to update. The session `type` and `model` are set
     /// at creation and cannot be changed with `session.update`.
     pub session: RealtimeTranslationSessionUpdateRequest,
@@ -22354,7 +22928,7 @@ impl RealtimeTranslationClientEventSessionUpdate {
     /// Creates a value from its required fields.
     pub fn new(session: impl Into<RealtimeTranslationSessionUpdateRequest>) -> Self {
         Self {
-            r#type: "session.update".to_owned(),
+            r#type: Cow::Borrowed("session.update"),
             session: session.into(),
             ..Default::default()
         }
@@ -22391,13 +22965,17 @@ impl crate::ResponseMeta for RealtimeTranslationClientEventSessionUpdate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeTranslationClientEventSessionUpdate {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "session.update".to_owned(),
+            r#type: Cow::Borrowed("session.update"),
             session: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -22503,6 +23081,10 @@ impl crate::ResponseMeta for RealtimeTranslationClientSecretCreateRequest {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeTranslationClientSecretCreateRequest {
@@ -22595,6 +23177,10 @@ impl RealtimeTranslationClientSecretCreateResponse {
 impl crate::ResponseMeta for RealtimeTranslationClientSecretCreateResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -22899,7 +23485,7 @@ pub struct RealtimeTranslationServerEventSessionClosed {
     /// The event type, must be `session.closed`.
     ///
     /// Always `"session.closed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -22908,7 +23494,7 @@ impl RealtimeTranslationServerEventSessionClosed {
     pub fn new(event_id: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "session.closed".to_owned(),
+            r#type: Cow::Borrowed("session.closed"),
             ..Default::default()
         }
     }
@@ -22943,13 +23529,17 @@ impl crate::ResponseMeta for RealtimeTranslationServerEventSessionClosed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeTranslationServerEventSessionClosed {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "session.closed".to_owned(),
+            r#type: Cow::Borrowed("session.closed"),
             extra: ExtraFields::new(),
         }
     }
@@ -22997,7 +23587,7 @@ pub struct RealtimeTranslationServerEventSessionCreated {
     /// The event type, must be `session.created`.
     ///
     /// Always `"session.created"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The translation session configuration.
     pub session: RealtimeTranslationSession,
     extra: ExtraFields,
@@ -23011,7 +23601,7 @@ impl RealtimeTranslationServerEventSessionCreated {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "session.created".to_owned(),
+            r#type: Cow::Borrowed("session.created"),
             session: session.into(),
             ..Default::default()
         }
@@ -23048,13 +23638,17 @@ impl crate::ResponseMeta for RealtimeTranslationServerEventSessionCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeTranslationServerEventSessionCreated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "session.created".to_owned(),
+            r#type: Cow::Borrowed("session.created"),
             session: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -23109,7 +23703,7 @@ pub struct RealtimeTranslationServerEventSessionInputTranscriptDelta {
     /// The event type, must be `session.input_transcript.delta`.
     ///
     /// Always `"session.input_transcript.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Append-only source-language transcript text.
     pub delta: String,
     /// The `elapsed_ms` field.
@@ -23122,7 +23716,7 @@ impl RealtimeTranslationServerEventSessionInputTranscriptDelta {
     pub fn new(event_id: impl Into<String>, delta: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "session.input_transcript.delta".to_owned(),
+            r#type: Cow::Borrowed("session.input_transcript.delta"),
             delta: delta.into(),
             ..Default::default()
         }
@@ -23160,13 +23754,17 @@ impl crate::ResponseMeta for RealtimeTranslationServerEventSessionInputTranscrip
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeTranslationServerEventSessionInputTranscriptDelta {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "session.input_transcript.delta".to_owned(),
+            r#type: Cow::Borrowed("session.input_transcript.delta"),
             delta: Default::default(),
             elapsed_ms: Default::default(),
             extra: ExtraFields::new(),
@@ -23230,7 +23828,7 @@ pub struct RealtimeTranslationServerEventSessionOutputAudioDelta {
     /// The event type, must be `session.output_audio.delta`.
     ///
     /// Always `"session.output_audio.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Base64-encoded translated audio data.
     pub delta: String,
     /// Sample rate of the audio delta.
@@ -23249,7 +23847,7 @@ impl RealtimeTranslationServerEventSessionOutputAudioDelta {
     pub fn new(event_id: impl Into<String>, delta: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "session.output_audio.delta".to_owned(),
+            r#type: Cow::Borrowed("session.output_audio.delta"),
             delta: delta.into(),
             ..Default::default()
         }
@@ -23290,13 +23888,17 @@ impl crate::ResponseMeta for RealtimeTranslationServerEventSessionOutputAudioDel
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeTranslationServerEventSessionOutputAudioDelta {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "session.output_audio.delta".to_owned(),
+            r#type: Cow::Borrowed("session.output_audio.delta"),
             delta: Default::default(),
             sample_rate: Default::default(),
             channels: Default::default(),
@@ -23376,7 +23978,7 @@ pub struct RealtimeTranslationServerEventSessionOutputTranscriptDelta {
     /// The event type, must be `session.output_transcript.delta`.
     ///
     /// Always `"session.output_transcript.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Append-only transcript text for the translated output audio.
     pub delta: String,
     /// The `elapsed_ms` field.
@@ -23389,7 +23991,7 @@ impl RealtimeTranslationServerEventSessionOutputTranscriptDelta {
     pub fn new(event_id: impl Into<String>, delta: impl Into<String>) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "session.output_transcript.delta".to_owned(),
+            r#type: Cow::Borrowed("session.output_transcript.delta"),
             delta: delta.into(),
             ..Default::default()
         }
@@ -23427,13 +24029,17 @@ impl crate::ResponseMeta for RealtimeTranslationServerEventSessionOutputTranscri
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeTranslationServerEventSessionOutputTranscriptDelta {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "session.output_transcript.delta".to_owned(),
+            r#type: Cow::Borrowed("session.output_transcript.delta"),
             delta: Default::default(),
             elapsed_ms: Default::default(),
             extra: ExtraFields::new(),
@@ -23501,7 +24107,7 @@ pub struct RealtimeTranslationServerEventSessionUpdated {
     /// The event type, must be `session.updated`.
     ///
     /// Always `"session.updated"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The translation session configuration.
     pub session: RealtimeTranslationSession,
     extra: ExtraFields,
@@ -23515,7 +24121,7 @@ impl RealtimeTranslationServerEventSessionUpdated {
     ) -> Self {
         Self {
             event_id: event_id.into(),
-            r#type: "session.updated".to_owned(),
+            r#type: Cow::Borrowed("session.updated"),
             session: session.into(),
             ..Default::default()
         }
@@ -23552,13 +24158,17 @@ impl crate::ResponseMeta for RealtimeTranslationServerEventSessionUpdated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeTranslationServerEventSessionUpdated {
     fn default() -> Self {
         Self {
             event_id: Default::default(),
-            r#type: "session.updated".to_owned(),
+            r#type: Cow::Borrowed("session.updated"),
             session: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -23610,7 +24220,7 @@ pub struct RealtimeTranslationSession {
     /// The session type. Always `translation` for Realtime translation sessions.
     ///
     /// Always `"translation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Expiration timestamp for the session, in seconds since epoch.
     pub expires_at: i64,
     /// The Realtime translation model used for this session. This field is set at
@@ -23631,7 +24241,7 @@ impl RealtimeTranslationSession {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "translation".to_owned(),
+            r#type: Cow::Borrowed("translation"),
             expires_at: expires_at.into(),
             model: model.into(),
             audio: audio.into(),
@@ -23672,13 +24282,17 @@ impl crate::ResponseMeta for RealtimeTranslationSession {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeTranslationSession {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "translation".to_owned(),
+            r#type: Cow::Borrowed("translation"),
             expires_at: Default::default(),
             model: Default::default(),
             audio: Default::default(),
@@ -23787,6 +24401,10 @@ impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequest {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeTranslationSessionCreateRequest {
@@ -23865,6 +24483,10 @@ impl RealtimeTranslationSessionUpdateRequest {
 impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequest {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -24340,6 +24962,10 @@ impl crate::ResponseMeta for RealtimeAudioFormatsPcmAudioFormat {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeAudioFormatsPcmAudioFormat {
@@ -24425,6 +25051,10 @@ impl crate::ResponseMeta for RealtimeAudioFormatsPcmuAudioFormat {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeAudioFormatsPcmuAudioFormat {
@@ -24505,6 +25135,10 @@ impl RealtimeAudioFormatsPcmaAudioFormat {
 impl crate::ResponseMeta for RealtimeAudioFormatsPcmaAudioFormat {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -24845,6 +25479,10 @@ impl crate::ResponseMeta for RealtimeBetaResponseStatusDetailsError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeBetaResponseStatusDetailsError {
@@ -24941,6 +25579,10 @@ impl RealtimeBetaResponseUsage {
 impl crate::ResponseMeta for RealtimeBetaResponseUsage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -25046,6 +25688,10 @@ impl crate::ResponseMeta for RealtimeBetaResponseUsageInputTokenDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeBetaResponseUsageInputTokenDetails {
@@ -25143,6 +25789,10 @@ impl crate::ResponseMeta for RealtimeBetaResponseUsageInputTokenDetailsCachedTok
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeBetaResponseUsageInputTokenDetailsCachedTokensDetails {
@@ -25228,6 +25878,10 @@ impl RealtimeBetaResponseUsageOutputTokenDetails {
 impl crate::ResponseMeta for RealtimeBetaResponseUsageOutputTokenDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -25556,6 +26210,10 @@ impl RealtimeBetaResponseCreateParamsTool {
 impl crate::ResponseMeta for RealtimeBetaResponseCreateParamsTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -25994,6 +26652,10 @@ impl crate::ResponseMeta
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailedError {
@@ -26098,6 +26760,10 @@ impl crate::ResponseMeta for RealtimeBetaServerEventErrorError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeBetaServerEventErrorError {
@@ -26197,6 +26863,10 @@ impl RealtimeBetaServerEventRateLimitsUpdatedRateLimit {
 impl crate::ResponseMeta for RealtimeBetaServerEventRateLimitsUpdatedRateLimit {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -26337,6 +27007,10 @@ impl crate::ResponseMeta for RealtimeBetaServerEventResponseContentPartAddedPart
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeBetaServerEventResponseContentPartAddedPart {
@@ -26475,6 +27149,10 @@ impl RealtimeBetaServerEventResponseContentPartDonePart {
 impl crate::ResponseMeta for RealtimeBetaServerEventResponseContentPartDonePart {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -26872,6 +27550,10 @@ impl crate::ResponseMeta for RealtimeConversationItemMessageAssistantContentItem
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeConversationItemMessageAssistantContentItem {
@@ -27052,6 +27734,10 @@ impl crate::ResponseMeta for RealtimeConversationItemMessageSystemContentItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeConversationItemMessageSystemContentItem {
@@ -27192,6 +27878,10 @@ impl RealtimeConversationItemMessageUserContentItem {
 impl crate::ResponseMeta for RealtimeConversationItemMessageUserContentItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -27540,6 +28230,10 @@ impl crate::ResponseMeta for RealtimeConversationItemWithReferenceContentItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeConversationItemWithReferenceContentItem {
@@ -27699,6 +28393,10 @@ impl ClientSecretCreateParamsExpiresAfter {
 impl crate::ResponseMeta for ClientSecretCreateParamsExpiresAfter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -28390,6 +29088,10 @@ impl crate::ResponseMeta for RealtimeResponseStatusDetailsError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeResponseStatusDetailsError {
@@ -28468,6 +29170,10 @@ impl RealtimeResponseAudio {
 impl crate::ResponseMeta for RealtimeResponseAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -28550,6 +29256,10 @@ impl RealtimeResponseAudioOutput {
 impl crate::ResponseMeta for RealtimeResponseAudioOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -28647,6 +29357,10 @@ impl RealtimeResponseUsage {
 impl crate::ResponseMeta for RealtimeResponseUsage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -28752,6 +29466,10 @@ impl crate::ResponseMeta for RealtimeResponseUsageInputTokenDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeResponseUsageInputTokenDetails {
@@ -28849,6 +29567,10 @@ impl crate::ResponseMeta for RealtimeResponseUsageInputTokenDetailsCachedTokensD
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeResponseUsageInputTokenDetailsCachedTokensDetails {
@@ -28934,6 +29656,10 @@ impl RealtimeResponseUsageOutputTokenDetails {
 impl crate::ResponseMeta for RealtimeResponseUsageOutputTokenDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -29158,6 +29884,10 @@ impl crate::ResponseMeta for RealtimeResponseCreateParamsAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeResponseCreateParamsAudio {
@@ -29240,6 +29970,10 @@ impl RealtimeResponseCreateParamsAudioOutput {
 impl crate::ResponseMeta for RealtimeResponseCreateParamsAudioOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -29663,6 +30397,10 @@ impl crate::ResponseMeta for RealtimeServerEventConversationCreatedConversation 
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeServerEventConversationCreatedConversation {
@@ -29862,6 +30600,10 @@ impl crate::ResponseMeta for RealtimeServerEventConversationItemInputAudioTransc
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeServerEventConversationItemInputAudioTranscriptionFailedError {
@@ -29966,6 +30708,10 @@ impl crate::ResponseMeta for RealtimeServerEventErrorError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeServerEventErrorError {
@@ -30065,6 +30811,10 @@ impl RealtimeServerEventRateLimitsUpdatedRateLimit {
 impl crate::ResponseMeta for RealtimeServerEventRateLimitsUpdatedRateLimit {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -30205,6 +30955,10 @@ impl crate::ResponseMeta for RealtimeServerEventResponseContentPartAddedPart {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeServerEventResponseContentPartAddedPart {
@@ -30343,6 +31097,10 @@ impl RealtimeServerEventResponseContentPartDonePart {
 impl crate::ResponseMeta for RealtimeServerEventResponseContentPartDonePart {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -30916,6 +31674,10 @@ impl crate::ResponseMeta for RealtimeSessionInputAudioNoiseReduction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeSessionInputAudioNoiseReduction {
@@ -31060,6 +31822,10 @@ impl RealtimeSessionTracingTracingConfiguration {
 impl crate::ResponseMeta for RealtimeSessionTracingTracingConfiguration {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -31251,6 +32017,10 @@ impl crate::ResponseMeta for RealtimeSessionCreateParamsClientSecret {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeSessionCreateParamsClientSecret {
@@ -31339,6 +32109,10 @@ impl RealtimeSessionCreateParamsInputAudioTranscription {
 impl crate::ResponseMeta for RealtimeSessionCreateParamsInputAudioTranscription {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -31505,6 +32279,10 @@ impl crate::ResponseMeta for RealtimeSessionCreateParamsTracingTracingConfigurat
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeSessionCreateParamsTracingTracingConfiguration {
@@ -31628,6 +32406,10 @@ impl crate::ResponseMeta for RealtimeSessionCreateParamsTurnDetection {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeSessionCreateParamsTurnDetection {
@@ -31749,6 +32531,10 @@ impl RealtimeSessionCreateParamsTool {
 impl crate::ResponseMeta for RealtimeSessionCreateParamsTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -32066,6 +32852,10 @@ impl crate::ResponseMeta for CallAcceptParamsAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CallAcceptParamsAudio {
@@ -32183,6 +32973,10 @@ impl crate::ResponseMeta for CallAcceptParamsAudioInput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CallAcceptParamsAudioInput {
@@ -32277,6 +33071,10 @@ impl CallAcceptParamsAudioInputNoiseReduction {
 impl crate::ResponseMeta for CallAcceptParamsAudioInputNoiseReduction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -32385,6 +33183,10 @@ impl CallAcceptParamsAudioOutput {
 impl crate::ResponseMeta for CallAcceptParamsAudioOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -32595,6 +33397,10 @@ impl CallAcceptParamsTracingTracingConfiguration {
 impl crate::ResponseMeta for CallAcceptParamsTracingTracingConfiguration {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -33014,6 +33820,10 @@ impl crate::ResponseMeta for RealtimeSessionCreateResponseAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeSessionCreateResponseAudio {
@@ -33102,6 +33912,10 @@ impl crate::ResponseMeta for RealtimeSessionCreateResponseAudioInput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeSessionCreateResponseAudioInput {
@@ -33189,6 +34003,10 @@ impl crate::ResponseMeta for RealtimeSessionCreateResponseAudioInputNoiseReducti
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeSessionCreateResponseAudioInputNoiseReduction {
@@ -33272,6 +34090,10 @@ impl RealtimeSessionCreateResponseAudioInputTurnDetection {
 impl crate::ResponseMeta for RealtimeSessionCreateResponseAudioInputTurnDetection {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -33365,6 +34187,10 @@ impl RealtimeSessionCreateResponseAudioOutput {
 impl crate::ResponseMeta for RealtimeSessionCreateResponseAudioOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -33521,6 +34347,10 @@ impl crate::ResponseMeta for RealtimeSessionCreateResponseTracingTracingConfigur
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeSessionCreateResponseTracingTracingConfiguration {
@@ -33619,6 +34449,10 @@ impl RealtimeSessionCreateResponseTurnDetection {
 impl crate::ResponseMeta for RealtimeSessionCreateResponseTurnDetection {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -33924,6 +34758,10 @@ impl crate::ResponseMeta for RealtimeSessionCreateResponseGaAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeSessionCreateResponseGaAudio {
@@ -34014,6 +34852,10 @@ impl crate::ResponseMeta for RealtimeSessionCreateResponseGaAudioInput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeSessionCreateResponseGaAudioInput {
@@ -34103,6 +34945,10 @@ impl crate::ResponseMeta for RealtimeSessionCreateResponseGaAudioInputNoiseReduc
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeSessionCreateResponseGaAudioInputNoiseReduction {
@@ -34191,6 +35037,10 @@ impl RealtimeSessionCreateResponseGaAudioOutput {
 impl crate::ResponseMeta for RealtimeSessionCreateResponseGaAudioOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -34385,6 +35235,10 @@ impl RealtimeSessionCreateResponseGaTracingTracingConfiguration {
 impl crate::ResponseMeta for RealtimeSessionCreateResponseGaTracingTracingConfiguration {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -34800,6 +35654,10 @@ impl crate::ResponseMeta for TranscriptionSessionCreateParamsTurnDetection {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for TranscriptionSessionCreateParamsTurnDetection {
@@ -34894,6 +35752,10 @@ impl TranscriptionSessionCreateParamsInputAudioNoiseReduction {
 impl crate::ResponseMeta for TranscriptionSessionCreateParamsInputAudioNoiseReduction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -35067,6 +35929,10 @@ impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateRequestGaAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeTranscriptionSessionCreateRequestGaAudio {
@@ -35181,6 +36047,10 @@ impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateRequestGaAudioInp
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeTranscriptionSessionCreateRequestGaAudioInput {
@@ -35275,6 +36145,10 @@ impl RealtimeTranscriptionSessionCreateRequestGaAudioInputNoiseReduction {
 impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateRequestGaAudioInputNoiseReduction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -35400,6 +36274,10 @@ impl crate::ResponseMeta for TranscriptionSessionClientSecret {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for TranscriptionSessionClientSecret {
@@ -35494,6 +36372,10 @@ impl TranscriptionSessionTurnDetection {
 impl crate::ResponseMeta for TranscriptionSessionTurnDetection {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -35621,6 +36503,10 @@ impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateResponseGaAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeTranscriptionSessionCreateResponseGaAudio {
@@ -35706,6 +36592,10 @@ impl RealtimeTranscriptionSessionCreateResponseGaAudioInput {
 impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateResponseGaAudioInput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -35793,6 +36683,10 @@ impl RealtimeTranscriptionSessionCreateResponseGaAudioInputNoiseReduction {
 impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateResponseGaAudioInputNoiseReduction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -35885,6 +36779,10 @@ impl RealtimeTranscriptionSessionCreateResponseGaAudioInputTurnDetection {
 impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateResponseGaAudioInputTurnDetection {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -35992,6 +36890,10 @@ impl crate::ResponseMeta for RealtimeTranslationClientSecretCreateRequestExpires
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeTranslationClientSecretCreateRequestExpiresAfter {
@@ -36073,6 +36975,10 @@ impl RealtimeTranslationSessionAudio {
 impl crate::ResponseMeta for RealtimeTranslationSessionAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -36158,6 +37064,10 @@ impl crate::ResponseMeta for RealtimeTranslationSessionAudioInput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeTranslationSessionAudioInput {
@@ -36240,6 +37150,10 @@ impl crate::ResponseMeta for RealtimeTranslationSessionAudioInputTranscription {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeTranslationSessionAudioInputTranscription {
@@ -36316,6 +37230,10 @@ impl crate::ResponseMeta for RealtimeTranslationSessionAudioInputNoiseReduction 
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeTranslationSessionAudioInputNoiseReduction {
@@ -36390,6 +37308,10 @@ impl RealtimeTranslationSessionAudioOutput {
 impl crate::ResponseMeta for RealtimeTranslationSessionAudioOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -36486,6 +37408,10 @@ impl RealtimeTranslationSessionCreateRequestAudio {
 impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequestAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -36591,6 +37517,10 @@ impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequestAudioInput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeTranslationSessionCreateRequestAudioInput {
@@ -36673,6 +37603,10 @@ impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequestAudioInputTr
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeTranslationSessionCreateRequestAudioInputTranscription {
@@ -36748,6 +37682,10 @@ impl RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction {
 impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -36830,6 +37768,10 @@ impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequestAudioOutput 
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeTranslationSessionCreateRequestAudioOutput {
@@ -36907,6 +37849,10 @@ impl RealtimeTranslationSessionUpdateRequestAudio {
 impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequestAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -36994,6 +37940,10 @@ impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequestAudioInput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeTranslationSessionUpdateRequestAudioInput {
@@ -37076,6 +38026,10 @@ impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequestAudioInputTr
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeTranslationSessionUpdateRequestAudioInputTranscription {
@@ -37152,6 +38106,10 @@ impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequestAudioInputNo
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeTranslationSessionUpdateRequestAudioInputNoiseReduction {
@@ -37226,6 +38184,10 @@ impl RealtimeTranslationSessionUpdateRequestAudioOutput {
 impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequestAudioOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -37306,7 +38268,7 @@ pub struct RealtimeTruncationRetentionRatioTruncation {
     /// Use retention ratio truncation.
     ///
     /// Always `"retention_ratio"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Fraction of post-instruction conversation tokens to retain (`0.0` - `1.0`) when the conversation exceeds the input token limit. Setting this to `0.8` means that messages will be dropped until 80% of the maximum allowed tokens are used. This helps reduce the frequency of truncations and improve cache rates.
     pub retention_ratio: f64,
     /// Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be used.
@@ -37318,7 +38280,7 @@ impl RealtimeTruncationRetentionRatioTruncation {
     /// Creates a value from its required fields.
     pub fn new(retention_ratio: impl Into<f64>) -> Self {
         Self {
-            r#type: "retention_ratio".to_owned(),
+            r#type: Cow::Borrowed("retention_ratio"),
             retention_ratio: retention_ratio.into(),
             ..Default::default()
         }
@@ -37364,12 +38326,16 @@ impl crate::ResponseMeta for RealtimeTruncationRetentionRatioTruncation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeTruncationRetentionRatioTruncation {
     fn default() -> Self {
         Self {
-            r#type: "retention_ratio".to_owned(),
+            r#type: Cow::Borrowed("retention_ratio"),
             retention_ratio: Default::default(),
             token_limits: Default::default(),
             extra: ExtraFields::new(),
@@ -37464,6 +38430,10 @@ impl crate::ResponseMeta for RealtimeTruncationRetentionRatioTruncationTokenLimi
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RealtimeTruncationRetentionRatioTruncationTokenLimits {
@@ -37500,7 +38470,7 @@ pub struct RealtimeTurnDetectionServerVad {
     /// Type of turn detection, `server_vad` to turn on simple Server VAD.
     ///
     /// Always `"server_vad"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Used only for `server_vad` mode. Activation threshold for VAD (0.0 to 1.0), this defaults to 0.5. A
     /// higher threshold will require louder audio to activate the model, and
     /// thus might perform better in noisy environments.
@@ -37530,7 +38500,7 @@ impl RealtimeTurnDetectionServerVad {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "server_vad".to_owned(),
+            r#type: Cow::Borrowed("server_vad"),
             ..Default::default()
         }
     }
@@ -37606,12 +38576,16 @@ impl crate::ResponseMeta for RealtimeTurnDetectionServerVad {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeTurnDetectionServerVad {
     fn default() -> Self {
         Self {
-            r#type: "server_vad".to_owned(),
+            r#type: Cow::Borrowed("server_vad"),
             threshold: Default::default(),
             prefix_padding_ms: Default::default(),
             silence_duration_ms: Default::default(),
@@ -37681,7 +38655,7 @@ pub struct RealtimeTurnDetectionSemanticVad {
     /// Type of turn detection, `semantic_vad` to turn on Semantic VAD.
     ///
     /// Always `"semantic_vad"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Used only for `semantic_vad` mode. The eagerness of the model to respond. `low` will wait longer for the user to continue speaking, `high` will respond more quickly. `auto` is the default and is equivalent to `medium`. `low`, `medium`, and `high` have max timeouts of 8s, 4s, and 2s respectively.
     pub eagerness: Nullable<RealtimeTurnDetectionSemanticVadEagerness>,
     /// Whether or not to automatically generate a response when a VAD stop event occurs.
@@ -37696,7 +38670,7 @@ impl RealtimeTurnDetectionSemanticVad {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "semantic_vad".to_owned(),
+            r#type: Cow::Borrowed("semantic_vad"),
             ..Default::default()
         }
     }
@@ -37754,12 +38728,16 @@ impl crate::ResponseMeta for RealtimeTurnDetectionSemanticVad {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RealtimeTurnDetectionSemanticVad {
     fn default() -> Self {
         Self {
-            r#type: "semantic_vad".to_owned(),
+            r#type: Cow::Borrowed("semantic_vad"),
             eagerness: Default::default(),
             create_response: Default::default(),
             interrupt_response: Default::default(),

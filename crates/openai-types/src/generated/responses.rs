@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde::Deserializer;
 use serde::Serialize;
@@ -56,7 +58,7 @@ pub struct CompactedResponse {
     /// The object type. Always `response.compaction`.
     ///
     /// Always `"response.compaction"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The compacted list of output items.
     pub output: Vec<ItemField>,
     /// Unix timestamp (in seconds) when the compacted conversation was created.
@@ -76,7 +78,7 @@ impl CompactedResponse {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "response.compaction".to_owned(),
+            object: Cow::Borrowed("response.compaction"),
             output: output.into(),
             created_at: created_at.into(),
             usage: usage.into(),
@@ -117,13 +119,17 @@ impl crate::ResponseMeta for CompactedResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CompactedResponse {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "response.compaction".to_owned(),
+            object: Cow::Borrowed("response.compaction"),
             output: Default::default(),
             created_at: Default::default(),
             usage: Default::default(),
@@ -299,6 +305,10 @@ impl crate::ResponseMeta for ResponseCompactParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ResponseCompactParams {
@@ -411,6 +421,10 @@ impl ContextManagementParam {
 impl crate::ResponseMeta for ContextManagementParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -563,6 +577,10 @@ impl ConversationParam2 {
 impl crate::ResponseMeta for ConversationParam2 {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -963,6 +981,10 @@ impl crate::ResponseMeta for ResponseCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ResponseCreateParams {
@@ -1119,7 +1141,7 @@ pub struct CustomToolCallOutputResource {
     /// The type of the custom tool call output. Always `custom_tool_call_output`.
     ///
     /// Always `"custom_tool_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the custom tool call output item.
     pub id: String,
     /// The call ID, used to map this custom tool call output to a custom tool call.
@@ -1146,7 +1168,7 @@ impl CustomToolCallOutputResource {
         status: impl Into<FunctionCallOutputStatusEnum>,
     ) -> Self {
         Self {
-            r#type: "custom_tool_call_output".to_owned(),
+            r#type: Cow::Borrowed("custom_tool_call_output"),
             id: id.into(),
             call_id: call_id.into(),
             output: output.into(),
@@ -1190,12 +1212,16 @@ impl crate::ResponseMeta for CustomToolCallOutputResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CustomToolCallOutputResource {
     fn default() -> Self {
         Self {
-            r#type: "custom_tool_call_output".to_owned(),
+            r#type: Cow::Borrowed("custom_tool_call_output"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -1271,7 +1297,7 @@ pub struct CustomToolCallResource {
     /// The type of the custom tool call. Always `custom_tool_call`.
     ///
     /// Always `"custom_tool_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the custom tool call item.
     pub id: String,
     /// An identifier used to map this custom tool call to a tool call output.
@@ -1302,7 +1328,7 @@ impl CustomToolCallResource {
         status: impl Into<FunctionCallStatus>,
     ) -> Self {
         Self {
-            r#type: "custom_tool_call".to_owned(),
+            r#type: Cow::Borrowed("custom_tool_call"),
             id: id.into(),
             call_id: call_id.into(),
             name: name.into(),
@@ -1349,12 +1375,16 @@ impl crate::ResponseMeta for CustomToolCallResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CustomToolCallResource {
     fn default() -> Self {
         Self {
-            r#type: "custom_tool_call".to_owned(),
+            r#type: Cow::Borrowed("custom_tool_call"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -1437,7 +1467,7 @@ pub struct FunctionToolCallOutput {
     /// The type of the function tool call output. Always `function_call_output`.
     ///
     /// Always `"function_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the function tool call generated by the model.
     pub call_id: Nullable<String>,
     /// The name of the tool that produced the output.
@@ -1459,7 +1489,7 @@ impl FunctionToolCallOutput {
     /// Creates a value from its required fields.
     pub fn new(output: impl Into<FunctionToolCallOutputOutput>) -> Self {
         Self {
-            r#type: "function_call_output".to_owned(),
+            r#type: Cow::Borrowed("function_call_output"),
             output: output.into(),
             ..Default::default()
         }
@@ -1501,13 +1531,17 @@ impl crate::ResponseMeta for FunctionToolCallOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FunctionToolCallOutput {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "function_call_output".to_owned(),
+            r#type: Cow::Borrowed("function_call_output"),
             call_id: Default::default(),
             name: Default::default(),
             namespace: Default::default(),
@@ -1587,7 +1621,7 @@ pub struct InputMessageResource {
     /// The type of the message input. Always set to `message`.
     ///
     /// Always `"message"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The role of the message input. One of `user`, `system`, or `developer`.
     pub role: InputMessageResourceRole,
     /// The status of item. One of `in_progress`, `completed`, or
@@ -1609,7 +1643,7 @@ impl InputMessageResource {
         id: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "message".to_owned(),
+            r#type: Cow::Borrowed("message"),
             role: role.into(),
             content: content.into(),
             id: id.into(),
@@ -1650,12 +1684,16 @@ impl crate::ResponseMeta for InputMessageResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for InputMessageResource {
     fn default() -> Self {
         Self {
-            r#type: "message".to_owned(),
+            r#type: Cow::Borrowed("message"),
             role: Default::default(),
             status: Default::default(),
             content: Default::default(),
@@ -4481,6 +4519,10 @@ impl crate::ResponseMeta for Moderation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for Moderation {
@@ -4521,7 +4563,7 @@ pub struct ModerationErrorBody {
     /// The object type, which was always `error` for moderation failures.
     ///
     /// Always `"error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The error code.
     pub code: String,
     /// The error message.
@@ -4533,7 +4575,7 @@ impl ModerationErrorBody {
     /// Creates a value from its required fields.
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             code: code.into(),
             message: message.into(),
             ..Default::default()
@@ -4571,12 +4613,16 @@ impl crate::ResponseMeta for ModerationErrorBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ModerationErrorBody {
     fn default() -> Self {
         Self {
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             code: Default::default(),
             message: Default::default(),
             extra: ExtraFields::new(),
@@ -5705,6 +5751,10 @@ impl crate::ResponseMeta for PromptCacheOptions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for PromptCacheOptions {
@@ -5885,6 +5935,10 @@ impl crate::ResponseMeta for Reasoning {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for Reasoning {
@@ -6045,7 +6099,7 @@ pub struct Response {
     /// The object type of this resource - always set to `response`.
     ///
     /// Always `"response"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The status of the response generation. One of `completed`, `failed`,
     /// `in_progress`, `cancelled`, `queued`, or `incomplete`.
     pub status: Nullable<ResponseStatus>,
@@ -6107,7 +6161,7 @@ impl Response {
             tools: tools.into(),
             tool_choice: tool_choice.into(),
             id: id.into(),
-            object: "response".to_owned(),
+            object: Cow::Borrowed("response"),
             created_at: created_at.into(),
             error: Nullable::Null,
             incomplete_details: Nullable::Null,
@@ -6205,7 +6259,7 @@ impl Default for Response {
             service_tier: Default::default(),
             truncation: Default::default(),
             id: Default::default(),
-            object: "response".to_owned(),
+            object: Cow::Borrowed("response"),
             status: Default::default(),
             created_at: Default::default(),
             completed_at: Default::default(),
@@ -6401,7 +6455,7 @@ pub struct ResponseAudioDeltaEvent {
     /// The type of the event. Always `response.audio.delta`.
     ///
     /// Always `"response.audio.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A sequence number for this chunk of the stream response.
     pub sequence_number: i64,
     /// A chunk of Base64 encoded response audio bytes.
@@ -6413,7 +6467,7 @@ impl ResponseAudioDeltaEvent {
     /// Creates a value from its required fields.
     pub fn new(sequence_number: impl Into<i64>, delta: impl Into<String>) -> Self {
         Self {
-            r#type: "response.audio.delta".to_owned(),
+            r#type: Cow::Borrowed("response.audio.delta"),
             sequence_number: sequence_number.into(),
             delta: delta.into(),
             ..Default::default()
@@ -6451,12 +6505,16 @@ impl crate::ResponseMeta for ResponseAudioDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseAudioDeltaEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.audio.delta".to_owned(),
+            r#type: Cow::Borrowed("response.audio.delta"),
             sequence_number: Default::default(),
             delta: Default::default(),
             extra: ExtraFields::new(),
@@ -6512,7 +6570,7 @@ pub struct ResponseAudioDoneEvent {
     /// The type of the event. Always `response.audio.done`.
     ///
     /// Always `"response.audio.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the delta.
     pub sequence_number: i64,
     extra: ExtraFields,
@@ -6522,7 +6580,7 @@ impl ResponseAudioDoneEvent {
     /// Creates a value from its required fields.
     pub fn new(sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.audio.done".to_owned(),
+            r#type: Cow::Borrowed("response.audio.done"),
             sequence_number: sequence_number.into(),
             ..Default::default()
         }
@@ -6558,12 +6616,16 @@ impl crate::ResponseMeta for ResponseAudioDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseAudioDoneEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.audio.done".to_owned(),
+            r#type: Cow::Borrowed("response.audio.done"),
             sequence_number: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -6614,7 +6676,7 @@ pub struct ResponseAudioTranscriptDeltaEvent {
     /// The type of the event. Always `response.audio.transcript.delta`.
     ///
     /// Always `"response.audio.transcript.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The partial transcript of the audio response.
     pub delta: String,
     /// The sequence number of this event.
@@ -6626,7 +6688,7 @@ impl ResponseAudioTranscriptDeltaEvent {
     /// Creates a value from its required fields.
     pub fn new(delta: impl Into<String>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.audio.transcript.delta".to_owned(),
+            r#type: Cow::Borrowed("response.audio.transcript.delta"),
             delta: delta.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -6664,12 +6726,16 @@ impl crate::ResponseMeta for ResponseAudioTranscriptDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseAudioTranscriptDeltaEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.audio.transcript.delta".to_owned(),
+            r#type: Cow::Borrowed("response.audio.transcript.delta"),
             delta: Default::default(),
             sequence_number: Default::default(),
             extra: ExtraFields::new(),
@@ -6730,7 +6796,7 @@ pub struct ResponseAudioTranscriptDoneEvent {
     /// The type of the event. Always `response.audio.transcript.done`.
     ///
     /// Always `"response.audio.transcript.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     extra: ExtraFields,
@@ -6740,7 +6806,7 @@ impl ResponseAudioTranscriptDoneEvent {
     /// Creates a value from its required fields.
     pub fn new(sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.audio.transcript.done".to_owned(),
+            r#type: Cow::Borrowed("response.audio.transcript.done"),
             sequence_number: sequence_number.into(),
             ..Default::default()
         }
@@ -6776,12 +6842,16 @@ impl crate::ResponseMeta for ResponseAudioTranscriptDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseAudioTranscriptDoneEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.audio.transcript.done".to_owned(),
+            r#type: Cow::Borrowed("response.audio.transcript.done"),
             sequence_number: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -6832,7 +6902,7 @@ pub struct ResponseCodeInterpreterCallCodeDeltaEvent {
     /// The type of the event. Always `response.code_interpreter_call_code.delta`.
     ///
     /// Always `"response.code_interpreter_call_code.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code is being streamed.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -6853,7 +6923,7 @@ impl ResponseCodeInterpreterCallCodeDeltaEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call_code.delta".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call_code.delta"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             delta: delta.into(),
@@ -6895,12 +6965,16 @@ impl crate::ResponseMeta for ResponseCodeInterpreterCallCodeDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseCodeInterpreterCallCodeDeltaEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.code_interpreter_call_code.delta".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call_code.delta"),
             output_index: Default::default(),
             item_id: Default::default(),
             delta: Default::default(),
@@ -6971,7 +7045,7 @@ pub struct ResponseCodeInterpreterCallCodeDoneEvent {
     /// The type of the event. Always `response.code_interpreter_call_code.done`.
     ///
     /// Always `"response.code_interpreter_call_code.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code is finalized.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -6992,7 +7066,7 @@ impl ResponseCodeInterpreterCallCodeDoneEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call_code.done".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call_code.done"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             code: code.into(),
@@ -7034,12 +7108,16 @@ impl crate::ResponseMeta for ResponseCodeInterpreterCallCodeDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseCodeInterpreterCallCodeDoneEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.code_interpreter_call_code.done".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call_code.done"),
             output_index: Default::default(),
             item_id: Default::default(),
             code: Default::default(),
@@ -7110,7 +7188,7 @@ pub struct ResponseCodeInterpreterCallCompletedEvent {
     /// The type of the event. Always `response.code_interpreter_call.completed`.
     ///
     /// Always `"response.code_interpreter_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code interpreter call is completed.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -7128,7 +7206,7 @@ impl ResponseCodeInterpreterCallCompletedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.completed"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -7168,12 +7246,16 @@ impl crate::ResponseMeta for ResponseCodeInterpreterCallCompletedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseCodeInterpreterCallCompletedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.code_interpreter_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.completed"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -7239,7 +7321,7 @@ pub struct ResponseCodeInterpreterCallInProgressEvent {
     /// The type of the event. Always `response.code_interpreter_call.in_progress`.
     ///
     /// Always `"response.code_interpreter_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code interpreter call is in progress.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -7257,7 +7339,7 @@ impl ResponseCodeInterpreterCallInProgressEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -7297,12 +7379,16 @@ impl crate::ResponseMeta for ResponseCodeInterpreterCallInProgressEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseCodeInterpreterCallInProgressEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.code_interpreter_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -7368,7 +7454,7 @@ pub struct ResponseCodeInterpreterCallInterpretingEvent {
     /// The type of the event. Always `response.code_interpreter_call.interpreting`.
     ///
     /// Always `"response.code_interpreter_call.interpreting"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code interpreter is interpreting code.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -7386,7 +7472,7 @@ impl ResponseCodeInterpreterCallInterpretingEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call.interpreting".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.interpreting"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -7426,12 +7512,16 @@ impl crate::ResponseMeta for ResponseCodeInterpreterCallInterpretingEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseCodeInterpreterCallInterpretingEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.code_interpreter_call.interpreting".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.interpreting"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -7497,7 +7587,7 @@ pub struct ResponseCompletedEvent {
     /// The type of the event. Always `response.completed`.
     ///
     /// Always `"response.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Properties of the completed response.
     pub response: Response,
     /// The sequence number for this event.
@@ -7509,7 +7599,7 @@ impl ResponseCompletedEvent {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<Response>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.completed".to_owned(),
+            r#type: Cow::Borrowed("response.completed"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -7547,12 +7637,16 @@ impl crate::ResponseMeta for ResponseCompletedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseCompletedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.completed".to_owned(),
+            r#type: Cow::Borrowed("response.completed"),
             response: Default::default(),
             sequence_number: Default::default(),
             extra: ExtraFields::new(),
@@ -7602,7 +7696,7 @@ pub struct ResponseContentPartAddedEvent {
     /// The type of the event. Always `response.content_part.added`.
     ///
     /// Always `"response.content_part.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the content part was added to.
     pub item_id: String,
     /// The index of the output item that the content part was added to.
@@ -7626,7 +7720,7 @@ impl ResponseContentPartAddedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.content_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.added"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -7670,12 +7764,16 @@ impl crate::ResponseMeta for ResponseContentPartAddedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseContentPartAddedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.content_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.added"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -7746,7 +7844,7 @@ pub struct ResponseContentPartDoneEvent {
     /// The type of the event. Always `response.content_part.done`.
     ///
     /// Always `"response.content_part.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the content part was added to.
     pub item_id: String,
     /// The index of the output item that the content part was added to.
@@ -7770,7 +7868,7 @@ impl ResponseContentPartDoneEvent {
         part: impl Into<OutputContent>,
     ) -> Self {
         Self {
-            r#type: "response.content_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -7814,12 +7912,16 @@ impl crate::ResponseMeta for ResponseContentPartDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseContentPartDoneEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.content_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -7930,6 +8032,10 @@ impl crate::ResponseMeta for ResponseConversation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ResponseConversation {
@@ -7966,7 +8072,7 @@ pub struct ResponseCreatedEvent {
     /// The type of the event. Always `response.created`.
     ///
     /// Always `"response.created"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The response that was created.
     pub response: Response,
     /// The sequence number for this event.
@@ -7978,7 +8084,7 @@ impl ResponseCreatedEvent {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<Response>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.created".to_owned(),
+            r#type: Cow::Borrowed("response.created"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -8016,12 +8122,16 @@ impl crate::ResponseMeta for ResponseCreatedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseCreatedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.created".to_owned(),
+            r#type: Cow::Borrowed("response.created"),
             response: Default::default(),
             sequence_number: Default::default(),
             extra: ExtraFields::new(),
@@ -8071,7 +8181,7 @@ pub struct ResponseCustomToolCallInputDeltaEvent {
     /// The event type identifier.
     ///
     /// Always `"response.custom_tool_call_input.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The index of the output this delta applies to.
@@ -8092,7 +8202,7 @@ impl ResponseCustomToolCallInputDeltaEvent {
         delta: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.custom_tool_call_input.delta".to_owned(),
+            r#type: Cow::Borrowed("response.custom_tool_call_input.delta"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             item_id: item_id.into(),
@@ -8134,12 +8244,16 @@ impl crate::ResponseMeta for ResponseCustomToolCallInputDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseCustomToolCallInputDeltaEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.custom_tool_call_input.delta".to_owned(),
+            r#type: Cow::Borrowed("response.custom_tool_call_input.delta"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             item_id: Default::default(),
@@ -8210,7 +8324,7 @@ pub struct ResponseCustomToolCallInputDoneEvent {
     /// The event type identifier.
     ///
     /// Always `"response.custom_tool_call_input.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The index of the output this event applies to.
@@ -8231,7 +8345,7 @@ impl ResponseCustomToolCallInputDoneEvent {
         input: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.custom_tool_call_input.done".to_owned(),
+            r#type: Cow::Borrowed("response.custom_tool_call_input.done"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             item_id: item_id.into(),
@@ -8273,12 +8387,16 @@ impl crate::ResponseMeta for ResponseCustomToolCallInputDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseCustomToolCallInputDoneEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.custom_tool_call_input.done".to_owned(),
+            r#type: Cow::Borrowed("response.custom_tool_call_input.done"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             item_id: Default::default(),
@@ -8392,6 +8510,10 @@ impl ResponseError {
 impl crate::ResponseMeta for ResponseError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -8548,7 +8670,7 @@ pub struct ResponseErrorEvent {
     /// The type of the event. Always `error`.
     ///
     /// Always `"error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `code` field.
     pub code: Nullable<String>,
     /// The error message.
@@ -8564,7 +8686,7 @@ impl ResponseErrorEvent {
     /// Creates a value from its required fields.
     pub fn new(message: impl Into<String>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             code: Nullable::Null,
             message: message.into(),
             param: Nullable::Null,
@@ -8606,12 +8728,16 @@ impl crate::ResponseMeta for ResponseErrorEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseErrorEvent {
     fn default() -> Self {
         Self {
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             code: Default::default(),
             message: Default::default(),
             param: Default::default(),
@@ -8671,7 +8797,7 @@ pub struct ResponseFailedEvent {
     /// The type of the event. Always `response.failed`.
     ///
     /// Always `"response.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The response that failed.
@@ -8683,7 +8809,7 @@ impl ResponseFailedEvent {
     /// Creates a value from its required fields.
     pub fn new(sequence_number: impl Into<i64>, response: impl Into<Response>) -> Self {
         Self {
-            r#type: "response.failed".to_owned(),
+            r#type: Cow::Borrowed("response.failed"),
             sequence_number: sequence_number.into(),
             response: response.into(),
             ..Default::default()
@@ -8721,12 +8847,16 @@ impl crate::ResponseMeta for ResponseFailedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseFailedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.failed".to_owned(),
+            r#type: Cow::Borrowed("response.failed"),
             sequence_number: Default::default(),
             response: Default::default(),
             extra: ExtraFields::new(),
@@ -8776,7 +8906,7 @@ pub struct ResponseFileSearchCallCompletedEvent {
     /// The type of the event. Always `response.file_search_call.completed`.
     ///
     /// Always `"response.file_search_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the file search call is initiated.
     pub output_index: i64,
     /// The ID of the output item that the file search call is initiated.
@@ -8794,7 +8924,7 @@ impl ResponseFileSearchCallCompletedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.file_search_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.completed"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -8834,12 +8964,16 @@ impl crate::ResponseMeta for ResponseFileSearchCallCompletedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseFileSearchCallCompletedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.file_search_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.completed"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -8905,7 +9039,7 @@ pub struct ResponseFileSearchCallInProgressEvent {
     /// The type of the event. Always `response.file_search_call.in_progress`.
     ///
     /// Always `"response.file_search_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the file search call is initiated.
     pub output_index: i64,
     /// The ID of the output item that the file search call is initiated.
@@ -8923,7 +9057,7 @@ impl ResponseFileSearchCallInProgressEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.file_search_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -8963,12 +9097,16 @@ impl crate::ResponseMeta for ResponseFileSearchCallInProgressEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseFileSearchCallInProgressEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.file_search_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -9034,7 +9172,7 @@ pub struct ResponseFileSearchCallSearchingEvent {
     /// The type of the event. Always `response.file_search_call.searching`.
     ///
     /// Always `"response.file_search_call.searching"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the file search call is searching.
     pub output_index: i64,
     /// The ID of the output item that the file search call is initiated.
@@ -9052,7 +9190,7 @@ impl ResponseFileSearchCallSearchingEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.file_search_call.searching".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.searching"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -9092,12 +9230,16 @@ impl crate::ResponseMeta for ResponseFileSearchCallSearchingEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseFileSearchCallSearchingEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.file_search_call.searching".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.searching"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -9164,7 +9306,7 @@ pub struct ResponseFormatTextGrammar {
     /// The type of response format being defined. Always `grammar`.
     ///
     /// Always `"grammar"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The custom grammar for the model to follow.
     pub grammar: String,
     extra: ExtraFields,
@@ -9174,7 +9316,7 @@ impl ResponseFormatTextGrammar {
     /// Creates a value from its required fields.
     pub fn new(grammar: impl Into<String>) -> Self {
         Self {
-            r#type: "grammar".to_owned(),
+            r#type: Cow::Borrowed("grammar"),
             grammar: grammar.into(),
             ..Default::default()
         }
@@ -9210,12 +9352,16 @@ impl crate::ResponseMeta for ResponseFormatTextGrammar {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseFormatTextGrammar {
     fn default() -> Self {
         Self {
-            r#type: "grammar".to_owned(),
+            r#type: Cow::Borrowed("grammar"),
             grammar: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -9261,7 +9407,7 @@ pub struct ResponseFormatTextPython {
     /// The type of response format being defined. Always `python`.
     ///
     /// Always `"python"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -9269,7 +9415,7 @@ impl ResponseFormatTextPython {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "python".to_owned(),
+            r#type: Cow::Borrowed("python"),
             ..Default::default()
         }
     }
@@ -9303,12 +9449,16 @@ impl crate::ResponseMeta for ResponseFormatTextPython {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseFormatTextPython {
     fn default() -> Self {
         Self {
-            r#type: "python".to_owned(),
+            r#type: Cow::Borrowed("python"),
             extra: ExtraFields::new(),
         }
     }
@@ -9348,7 +9498,7 @@ pub struct ResponseFunctionCallArgumentsDeltaEvent {
     /// The type of the event. Always `response.function_call_arguments.delta`.
     ///
     /// Always `"response.function_call_arguments.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the function-call arguments delta is added to.
     pub item_id: String,
     /// The index of the output item that the function-call arguments delta is added to.
@@ -9369,7 +9519,7 @@ impl ResponseFunctionCallArgumentsDeltaEvent {
         delta: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.function_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -9411,12 +9561,16 @@ impl crate::ResponseMeta for ResponseFunctionCallArgumentsDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseFunctionCallArgumentsDeltaEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.function_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -9487,7 +9641,7 @@ pub struct ResponseFunctionCallArgumentsDoneEvent {
     /// The `type` field.
     ///
     /// Always `"response.function_call_arguments.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item.
     pub item_id: String,
     /// The name of the function that was called.
@@ -9511,7 +9665,7 @@ impl ResponseFunctionCallArgumentsDoneEvent {
         arguments: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.function_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.done"),
             item_id: item_id.into(),
             name: name.into(),
             output_index: output_index.into(),
@@ -9555,12 +9709,16 @@ impl crate::ResponseMeta for ResponseFunctionCallArgumentsDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseFunctionCallArgumentsDoneEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.function_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.done"),
             item_id: Default::default(),
             name: Default::default(),
             output_index: Default::default(),
@@ -9636,7 +9794,7 @@ pub struct ResponseImageGenCallCompletedEvent {
     /// The type of the event. Always 'response.image_generation_call.completed'.
     ///
     /// Always `"response.image_generation_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The sequence number of this event.
@@ -9654,7 +9812,7 @@ impl ResponseImageGenCallCompletedEvent {
         item_id: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.image_generation_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.completed"),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
             item_id: item_id.into(),
@@ -9694,12 +9852,16 @@ impl crate::ResponseMeta for ResponseImageGenCallCompletedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseImageGenCallCompletedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.image_generation_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.completed"),
             output_index: Default::default(),
             sequence_number: Default::default(),
             item_id: Default::default(),
@@ -9765,7 +9927,7 @@ pub struct ResponseImageGenCallGeneratingEvent {
     /// The type of the event. Always 'response.image_generation_call.generating'.
     ///
     /// Always `"response.image_generation_call.generating"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the image generation item being processed.
@@ -9783,7 +9945,7 @@ impl ResponseImageGenCallGeneratingEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.image_generation_call.generating".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.generating"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -9823,12 +9985,16 @@ impl crate::ResponseMeta for ResponseImageGenCallGeneratingEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseImageGenCallGeneratingEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.image_generation_call.generating".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.generating"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -9894,7 +10060,7 @@ pub struct ResponseImageGenCallInProgressEvent {
     /// The type of the event. Always 'response.image_generation_call.in_progress'.
     ///
     /// Always `"response.image_generation_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the image generation item being processed.
@@ -9912,7 +10078,7 @@ impl ResponseImageGenCallInProgressEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.image_generation_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -9952,12 +10118,16 @@ impl crate::ResponseMeta for ResponseImageGenCallInProgressEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseImageGenCallInProgressEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.image_generation_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -10023,7 +10193,7 @@ pub struct ResponseImageGenCallPartialImageEvent {
     /// The type of the event. Always 'response.image_generation_call.partial_image'.
     ///
     /// Always `"response.image_generation_call.partial_image"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the image generation item being processed.
@@ -10055,7 +10225,7 @@ impl ResponseImageGenCallPartialImageEvent {
         partial_image_b64: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.image_generation_call.partial_image".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.partial_image"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -10103,12 +10273,16 @@ impl crate::ResponseMeta for ResponseImageGenCallPartialImageEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseImageGenCallPartialImageEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.image_generation_call.partial_image".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.partial_image"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -10214,7 +10388,7 @@ pub struct ResponseInProgressEvent {
     /// The type of the event. Always `response.in_progress`.
     ///
     /// Always `"response.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The response that is in progress.
     pub response: Response,
     /// The sequence number of this event.
@@ -10226,7 +10400,7 @@ impl ResponseInProgressEvent {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<Response>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.in_progress"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -10264,12 +10438,16 @@ impl crate::ResponseMeta for ResponseInProgressEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseInProgressEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.in_progress"),
             response: Default::default(),
             sequence_number: Default::default(),
             extra: ExtraFields::new(),
@@ -10325,7 +10503,7 @@ pub struct ResponseIncompleteEvent {
     /// The type of the event. Always `response.incomplete`.
     ///
     /// Always `"response.incomplete"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The response that was incomplete.
     pub response: Response,
     /// The sequence number of this event.
@@ -10337,7 +10515,7 @@ impl ResponseIncompleteEvent {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<Response>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.incomplete".to_owned(),
+            r#type: Cow::Borrowed("response.incomplete"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -10375,12 +10553,16 @@ impl crate::ResponseMeta for ResponseIncompleteEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseIncompleteEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.incomplete".to_owned(),
+            r#type: Cow::Borrowed("response.incomplete"),
             response: Default::default(),
             sequence_number: Default::default(),
             extra: ExtraFields::new(),
@@ -10436,7 +10618,7 @@ pub struct ResponseItemList {
     /// The type of object returned, must be `list`.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// A list of items used to generate this response.
     pub data: Vec<ItemResource>,
     /// Whether there are more items available.
@@ -10457,7 +10639,7 @@ impl ResponseItemList {
         last_id: impl Into<String>,
     ) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             has_more: has_more.into(),
             first_id: first_id.into(),
@@ -10499,12 +10681,16 @@ impl crate::ResponseMeta for ResponseItemList {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseItemList {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             has_more: Default::default(),
             first_id: Default::default(),
@@ -10613,6 +10799,10 @@ impl crate::ResponseMeta for ResponseLogProb {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ResponseLogProb {
@@ -10659,7 +10849,7 @@ pub struct ResponseMcpcallArgumentsDeltaEvent {
     /// The type of the event. Always 'response.mcp_call_arguments.delta'.
     ///
     /// Always `"response.mcp_call_arguments.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the MCP tool call item being processed.
@@ -10680,7 +10870,7 @@ impl ResponseMcpcallArgumentsDeltaEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.delta"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             delta: delta.into(),
@@ -10722,12 +10912,16 @@ impl crate::ResponseMeta for ResponseMcpcallArgumentsDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseMcpcallArgumentsDeltaEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.mcp_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.delta"),
             output_index: Default::default(),
             item_id: Default::default(),
             delta: Default::default(),
@@ -10800,7 +10994,7 @@ pub struct ResponseMcpcallArgumentsDoneEvent {
     /// The type of the event. Always 'response.mcp_call_arguments.done'.
     ///
     /// Always `"response.mcp_call_arguments.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the MCP tool call item being processed.
@@ -10821,7 +11015,7 @@ impl ResponseMcpcallArgumentsDoneEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.done"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             arguments: arguments.into(),
@@ -10863,12 +11057,16 @@ impl crate::ResponseMeta for ResponseMcpcallArgumentsDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseMcpcallArgumentsDoneEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.mcp_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.done"),
             output_index: Default::default(),
             item_id: Default::default(),
             arguments: Default::default(),
@@ -10941,7 +11139,7 @@ pub struct ResponseMcpcallCompletedEvent {
     /// The type of the event. Always 'response.mcp_call.completed'.
     ///
     /// Always `"response.mcp_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that completed.
     pub item_id: String,
     /// The index of the output item that completed.
@@ -10959,7 +11157,7 @@ impl ResponseMcpcallCompletedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.completed"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -10999,12 +11197,16 @@ impl crate::ResponseMeta for ResponseMcpcallCompletedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseMcpcallCompletedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.mcp_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.completed"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -11067,7 +11269,7 @@ pub struct ResponseMcpcallFailedEvent {
     /// The type of the event. Always 'response.mcp_call.failed'.
     ///
     /// Always `"response.mcp_call.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that failed.
     pub item_id: String,
     /// The index of the output item that failed.
@@ -11085,7 +11287,7 @@ impl ResponseMcpcallFailedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.failed"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -11125,12 +11327,16 @@ impl crate::ResponseMeta for ResponseMcpcallFailedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseMcpcallFailedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.mcp_call.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.failed"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -11193,7 +11399,7 @@ pub struct ResponseMcpcallInProgressEvent {
     /// The type of the event. Always 'response.mcp_call.in_progress'.
     ///
     /// Always `"response.mcp_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The index of the output item in the response's output array.
@@ -11211,7 +11417,7 @@ impl ResponseMcpcallInProgressEvent {
         item_id: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.in_progress"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             item_id: item_id.into(),
@@ -11251,12 +11457,16 @@ impl crate::ResponseMeta for ResponseMcpcallInProgressEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseMcpcallInProgressEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.mcp_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.in_progress"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             item_id: Default::default(),
@@ -11319,7 +11529,7 @@ pub struct ResponseMcplistToolsCompletedEvent {
     /// The type of the event. Always 'response.mcp_list_tools.completed'.
     ///
     /// Always `"response.mcp_list_tools.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that produced this output.
     pub item_id: String,
     /// The index of the output item that was processed.
@@ -11337,7 +11547,7 @@ impl ResponseMcplistToolsCompletedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_list_tools.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.completed"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -11377,12 +11587,16 @@ impl crate::ResponseMeta for ResponseMcplistToolsCompletedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseMcplistToolsCompletedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.mcp_list_tools.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.completed"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -11450,7 +11664,7 @@ pub struct ResponseMcplistToolsFailedEvent {
     /// The type of the event. Always 'response.mcp_list_tools.failed'.
     ///
     /// Always `"response.mcp_list_tools.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that failed.
     pub item_id: String,
     /// The index of the output item that failed.
@@ -11468,7 +11682,7 @@ impl ResponseMcplistToolsFailedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_list_tools.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.failed"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -11508,12 +11722,16 @@ impl crate::ResponseMeta for ResponseMcplistToolsFailedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseMcplistToolsFailedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.mcp_list_tools.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.failed"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -11576,7 +11794,7 @@ pub struct ResponseMcplistToolsInProgressEvent {
     /// The type of the event. Always 'response.mcp_list_tools.in_progress'.
     ///
     /// Always `"response.mcp_list_tools.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that is being processed.
     pub item_id: String,
     /// The index of the output item that is being processed.
@@ -11594,7 +11812,7 @@ impl ResponseMcplistToolsInProgressEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_list_tools.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.in_progress"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -11634,12 +11852,16 @@ impl crate::ResponseMeta for ResponseMcplistToolsInProgressEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseMcplistToolsInProgressEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.mcp_list_tools.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.in_progress"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -11705,7 +11927,7 @@ pub struct ResponseOutputItemAddedEvent {
     /// The type of the event. Always `response.output_item.added`.
     ///
     /// Always `"response.output_item.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that was added.
     pub output_index: i64,
     /// The sequence number of this event.
@@ -11726,7 +11948,7 @@ impl ResponseOutputItemAddedEvent {
         item: impl Into<OutputItem>,
     ) -> Self {
         Self {
-            r#type: "response.output_item.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.added"),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
             item: item.into(),
@@ -11766,12 +11988,16 @@ impl crate::ResponseMeta for ResponseOutputItemAddedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseOutputItemAddedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.output_item.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.added"),
             output_index: Default::default(),
             sequence_number: Default::default(),
             item: Default::default(),
@@ -11832,7 +12058,7 @@ pub struct ResponseOutputItemDoneEvent {
     /// The type of the event. Always `response.output_item.done`.
     ///
     /// Always `"response.output_item.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that was marked done.
     pub output_index: i64,
     /// The sequence number of this event.
@@ -11850,7 +12076,7 @@ impl ResponseOutputItemDoneEvent {
         item: impl Into<OutputItem>,
     ) -> Self {
         Self {
-            r#type: "response.output_item.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.done"),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
             item: item.into(),
@@ -11890,12 +12116,16 @@ impl crate::ResponseMeta for ResponseOutputItemDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseOutputItemDoneEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.output_item.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.done"),
             output_index: Default::default(),
             sequence_number: Default::default(),
             item: Default::default(),
@@ -11956,7 +12186,7 @@ pub struct ResponseOutputTextAnnotationAddedEvent {
     /// The type of the event. Always 'response.output_text.annotation.added'.
     ///
     /// Always `"response.output_text.annotation.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique identifier of the item to which the annotation is being added.
     pub item_id: String,
     /// The index of the output item in the response's output array.
@@ -11982,7 +12212,7 @@ impl ResponseOutputTextAnnotationAddedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.output_text.annotation.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.annotation.added"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -12028,12 +12258,16 @@ impl crate::ResponseMeta for ResponseOutputTextAnnotationAddedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseOutputTextAnnotationAddedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.output_text.annotation.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.annotation.added"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -12184,6 +12418,10 @@ impl crate::ResponseMeta for ResponseProperties {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ResponseProperties {
@@ -12248,7 +12486,7 @@ pub struct ResponseQueuedEvent {
     /// The type of the event. Always 'response.queued'.
     ///
     /// Always `"response.queued"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The full response object that is queued.
     pub response: Response,
     /// The sequence number for this event.
@@ -12260,7 +12498,7 @@ impl ResponseQueuedEvent {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<Response>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.queued".to_owned(),
+            r#type: Cow::Borrowed("response.queued"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -12298,12 +12536,16 @@ impl crate::ResponseMeta for ResponseQueuedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseQueuedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.queued".to_owned(),
+            r#type: Cow::Borrowed("response.queued"),
             response: Default::default(),
             sequence_number: Default::default(),
             extra: ExtraFields::new(),
@@ -12353,7 +12595,7 @@ pub struct ResponseReasoningSummaryPartAddedEvent {
     /// The type of the event. Always `response.reasoning_summary_part.added`.
     ///
     /// Always `"response.reasoning_summary_part.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this summary part is associated with.
     pub item_id: String,
     /// The index of the output item this summary part is associated with.
@@ -12377,7 +12619,7 @@ impl ResponseReasoningSummaryPartAddedEvent {
         part: impl Into<ResponseReasoningSummaryPartAddedEventPart>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_summary_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_part.added"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             summary_index: summary_index.into(),
@@ -12421,12 +12663,16 @@ impl crate::ResponseMeta for ResponseReasoningSummaryPartAddedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseReasoningSummaryPartAddedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.reasoning_summary_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_part.added"),
             item_id: Default::default(),
             output_index: Default::default(),
             summary_index: Default::default(),
@@ -12502,7 +12748,7 @@ pub struct ResponseReasoningSummaryPartDoneEvent {
     /// The type of the event. Always `response.reasoning_summary_part.done`.
     ///
     /// Always `"response.reasoning_summary_part.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this summary part is associated with.
     pub item_id: String,
     /// The index of the output item this summary part is associated with.
@@ -12529,7 +12775,7 @@ impl ResponseReasoningSummaryPartDoneEvent {
         part: impl Into<ResponseReasoningSummaryPartDoneEventPart>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_summary_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_part.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             summary_index: summary_index.into(),
@@ -12574,12 +12820,16 @@ impl crate::ResponseMeta for ResponseReasoningSummaryPartDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseReasoningSummaryPartDoneEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.reasoning_summary_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_part.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             summary_index: Default::default(),
@@ -12660,7 +12910,7 @@ pub struct ResponseReasoningSummaryTextDeltaEvent {
     /// The type of the event. Always `response.reasoning_summary_text.delta`.
     ///
     /// Always `"response.reasoning_summary_text.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this summary text delta is associated with.
     pub item_id: String,
     /// The index of the output item this summary text delta is associated with.
@@ -12684,7 +12934,7 @@ impl ResponseReasoningSummaryTextDeltaEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_summary_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_text.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             summary_index: summary_index.into(),
@@ -12728,12 +12978,16 @@ impl crate::ResponseMeta for ResponseReasoningSummaryTextDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseReasoningSummaryTextDeltaEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.reasoning_summary_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_text.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             summary_index: Default::default(),
@@ -12809,7 +13063,7 @@ pub struct ResponseReasoningSummaryTextDoneEvent {
     /// The type of the event. Always `response.reasoning_summary_text.done`.
     ///
     /// Always `"response.reasoning_summary_text.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this summary text is associated with.
     pub item_id: String,
     /// The index of the output item this summary text is associated with.
@@ -12833,7 +13087,7 @@ impl ResponseReasoningSummaryTextDoneEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_summary_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_text.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             summary_index: summary_index.into(),
@@ -12877,12 +13131,16 @@ impl crate::ResponseMeta for ResponseReasoningSummaryTextDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseReasoningSummaryTextDoneEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.reasoning_summary_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_text.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             summary_index: Default::default(),
@@ -12958,7 +13216,7 @@ pub struct ResponseReasoningTextDeltaEvent {
     /// The type of the event. Always `response.reasoning_text.delta`.
     ///
     /// Always `"response.reasoning_text.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this reasoning text delta is associated with.
     pub item_id: String,
     /// The index of the output item this reasoning text delta is associated with.
@@ -12982,7 +13240,7 @@ impl ResponseReasoningTextDeltaEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_text.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -13026,12 +13284,16 @@ impl crate::ResponseMeta for ResponseReasoningTextDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseReasoningTextDeltaEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.reasoning_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_text.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -13102,7 +13364,7 @@ pub struct ResponseReasoningTextDoneEvent {
     /// The type of the event. Always `response.reasoning_text.done`.
     ///
     /// Always `"response.reasoning_text.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this reasoning text is associated with.
     pub item_id: String,
     /// The index of the output item this reasoning text is associated with.
@@ -13126,7 +13388,7 @@ impl ResponseReasoningTextDoneEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_text.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -13170,12 +13432,16 @@ impl crate::ResponseMeta for ResponseReasoningTextDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseReasoningTextDoneEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.reasoning_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_text.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -13246,7 +13512,7 @@ pub struct ResponseRefusalDeltaEvent {
     /// The type of the event. Always `response.refusal.delta`.
     ///
     /// Always `"response.refusal.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the refusal text is added to.
     pub item_id: String,
     /// The index of the output item that the refusal text is added to.
@@ -13270,7 +13536,7 @@ impl ResponseRefusalDeltaEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.refusal.delta".to_owned(),
+            r#type: Cow::Borrowed("response.refusal.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -13314,12 +13580,16 @@ impl crate::ResponseMeta for ResponseRefusalDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseRefusalDeltaEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.refusal.delta".to_owned(),
+            r#type: Cow::Borrowed("response.refusal.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -13390,7 +13660,7 @@ pub struct ResponseRefusalDoneEvent {
     /// The type of the event. Always `response.refusal.done`.
     ///
     /// Always `"response.refusal.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the refusal text is finalized.
     pub item_id: String,
     /// The index of the output item that the refusal text is finalized.
@@ -13414,7 +13684,7 @@ impl ResponseRefusalDoneEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.refusal.done".to_owned(),
+            r#type: Cow::Borrowed("response.refusal.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -13458,12 +13728,16 @@ impl crate::ResponseMeta for ResponseRefusalDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseRefusalDoneEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.refusal.done".to_owned(),
+            r#type: Cow::Borrowed("response.refusal.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -13534,7 +13808,7 @@ pub struct ResponseShellCallCommandAddedStreamingEvent {
     /// The type of the event, always `response.shell_call_command.added`.
     ///
     /// Always `"response.shell_call_command.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The index of the output item that was updated.
@@ -13555,7 +13829,7 @@ impl ResponseShellCallCommandAddedStreamingEvent {
         command: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_command.added".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.added"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             command_index: command_index.into(),
@@ -13597,12 +13871,16 @@ impl crate::ResponseMeta for ResponseShellCallCommandAddedStreamingEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseShellCallCommandAddedStreamingEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_command.added".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.added"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             command_index: Default::default(),
@@ -13673,7 +13951,7 @@ pub struct ResponseShellCallCommandDeltaStreamingEvent {
     /// The type of the event, always `response.shell_call_command.delta`.
     ///
     /// Always `"response.shell_call_command.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The index of the output item that was updated.
@@ -13696,7 +13974,7 @@ impl ResponseShellCallCommandDeltaStreamingEvent {
         delta: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_command.delta".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.delta"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             command_index: command_index.into(),
@@ -13739,12 +14017,16 @@ impl crate::ResponseMeta for ResponseShellCallCommandDeltaStreamingEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseShellCallCommandDeltaStreamingEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_command.delta".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.delta"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             command_index: Default::default(),
@@ -13820,7 +14102,7 @@ pub struct ResponseShellCallCommandDoneStreamingEvent {
     /// The type of the event, always `response.shell_call_command.done`.
     ///
     /// Always `"response.shell_call_command.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The index of the output item that was updated.
@@ -13841,7 +14123,7 @@ impl ResponseShellCallCommandDoneStreamingEvent {
         command: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_command.done".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.done"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             command_index: command_index.into(),
@@ -13883,12 +14165,16 @@ impl crate::ResponseMeta for ResponseShellCallCommandDoneStreamingEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseShellCallCommandDoneStreamingEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_command.done".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.done"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             command_index: Default::default(),
@@ -13959,7 +14245,7 @@ pub struct ResponseShellCallOutputContentDeltaStreamingEvent {
     /// The type of the event, always `response.shell_call_output_content.delta`.
     ///
     /// Always `"response.shell_call_output_content.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The ID of the output item that was updated.
@@ -13983,7 +14269,7 @@ impl ResponseShellCallOutputContentDeltaStreamingEvent {
         delta: impl Into<ShellCallOutputDelta>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_output_content.delta".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_output_content.delta"),
             sequence_number: sequence_number.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -14027,12 +14313,16 @@ impl crate::ResponseMeta for ResponseShellCallOutputContentDeltaStreamingEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseShellCallOutputContentDeltaStreamingEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_output_content.delta".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_output_content.delta"),
             sequence_number: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -14108,7 +14398,7 @@ pub struct ResponseShellCallOutputContentDoneStreamingEvent {
     /// The type of the event, always `response.shell_call_output_content.done`.
     ///
     /// Always `"response.shell_call_output_content.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The ID of the output item that was updated.
@@ -14132,7 +14422,7 @@ impl ResponseShellCallOutputContentDoneStreamingEvent {
         output: impl Into<Vec<FunctionShellCallOutputContent>>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_output_content.done".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_output_content.done"),
             sequence_number: sequence_number.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -14176,12 +14466,16 @@ impl crate::ResponseMeta for ResponseShellCallOutputContentDoneStreamingEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseShellCallOutputContentDoneStreamingEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_output_content.done".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_output_content.done"),
             sequence_number: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -16288,6 +16582,10 @@ impl crate::ResponseMeta for ResponseStreamOptions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ResponseStreamOptions {
@@ -16324,7 +16622,7 @@ pub struct ResponseTextDeltaEvent {
     /// The type of the event. Always `response.output_text.delta`.
     ///
     /// Always `"response.output_text.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the text delta was added to.
     pub item_id: String,
     /// The index of the output item that the text delta was added to.
@@ -16351,7 +16649,7 @@ impl ResponseTextDeltaEvent {
         logprobs: impl Into<Vec<ResponseLogProb>>,
     ) -> Self {
         Self {
-            r#type: "response.output_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -16397,12 +16695,16 @@ impl crate::ResponseMeta for ResponseTextDeltaEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseTextDeltaEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.output_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -16478,7 +16780,7 @@ pub struct ResponseTextDoneEvent {
     /// The type of the event. Always `response.output_text.done`.
     ///
     /// Always `"response.output_text.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the text content is finalized.
     pub item_id: String,
     /// The index of the output item that the text content is finalized.
@@ -16505,7 +16807,7 @@ impl ResponseTextDoneEvent {
         logprobs: impl Into<Vec<ResponseLogProb>>,
     ) -> Self {
         Self {
-            r#type: "response.output_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -16551,12 +16853,16 @@ impl crate::ResponseMeta for ResponseTextDoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseTextDoneEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.output_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -16692,6 +16998,10 @@ impl crate::ResponseMeta for ResponseTextParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ResponseTextParam {
@@ -16795,6 +17105,10 @@ impl crate::ResponseMeta for ResponseUsage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ResponseUsage {
@@ -16865,7 +17179,7 @@ pub struct ResponseWebSearchCallCompletedEvent {
     /// The type of the event. Always `response.web_search_call.completed`.
     ///
     /// Always `"response.web_search_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the web search call is associated with.
     pub output_index: i64,
     /// Unique ID for the output item associated with the web search call.
@@ -16883,7 +17197,7 @@ impl ResponseWebSearchCallCompletedEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.web_search_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.completed"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -16923,12 +17237,16 @@ impl crate::ResponseMeta for ResponseWebSearchCallCompletedEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseWebSearchCallCompletedEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.web_search_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.completed"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -16994,7 +17312,7 @@ pub struct ResponseWebSearchCallInProgressEvent {
     /// The type of the event. Always `response.web_search_call.in_progress`.
     ///
     /// Always `"response.web_search_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the web search call is associated with.
     pub output_index: i64,
     /// Unique ID for the output item associated with the web search call.
@@ -17012,7 +17330,7 @@ impl ResponseWebSearchCallInProgressEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.web_search_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -17052,12 +17370,16 @@ impl crate::ResponseMeta for ResponseWebSearchCallInProgressEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseWebSearchCallInProgressEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.web_search_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -17123,7 +17445,7 @@ pub struct ResponseWebSearchCallSearchingEvent {
     /// The type of the event. Always `response.web_search_call.searching`.
     ///
     /// Always `"response.web_search_call.searching"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the web search call is associated with.
     pub output_index: i64,
     /// Unique ID for the output item associated with the web search call.
@@ -17141,7 +17463,7 @@ impl ResponseWebSearchCallSearchingEvent {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.web_search_call.searching".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.searching"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -17181,12 +17503,16 @@ impl crate::ResponseMeta for ResponseWebSearchCallSearchingEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseWebSearchCallSearchingEvent {
     fn default() -> Self {
         Self {
-            r#type: "response.web_search_call.searching".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.searching"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -17252,7 +17578,7 @@ pub struct ResponseWsError {
     /// The type of the event. Always `error`.
     ///
     /// Always `"error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The HTTP status code associated with a WebSocket protocol error.
     pub status: Nullable<i64>,
     /// The sequence number of an error emitted by the response stream.
@@ -17269,7 +17595,7 @@ impl ResponseWsError {
     /// Creates a value from its required fields.
     pub fn new(error: impl Into<ErrorPayload>) -> Self {
         Self {
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             error: error.into(),
             ..Default::default()
         }
@@ -17313,7 +17639,7 @@ impl crate::ResponseMeta for ResponseWsError {
 impl Default for ResponseWsError {
     fn default() -> Self {
         Self {
-            r#type: "error".to_owned(),
+            r#type: Cow::Borrowed("error"),
             status: Default::default(),
             sequence_number: Default::default(),
             error: Default::default(),
@@ -17383,7 +17709,7 @@ pub struct ResponsesClientEventResponseCreate {
     /// The type of the client event. Always `response.create`.
     ///
     /// Always `"response.create"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The WebSocket lane for this response. Requests with the same
     /// `stream_id` are processed FIFO, and events for the response echo the
     /// same `stream_id`.
@@ -17501,7 +17827,7 @@ impl ResponsesClientEventResponseCreate {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "response.create".to_owned(),
+            r#type: Cow::Borrowed("response.create"),
             ..Default::default()
         }
     }
@@ -17567,12 +17893,16 @@ impl crate::ResponseMeta for ResponsesClientEventResponseCreate {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesClientEventResponseCreate {
     fn default() -> Self {
         Self {
-            r#type: "response.create".to_owned(),
+            r#type: Cow::Borrowed("response.create"),
             stream_id: Default::default(),
             metadata: Default::default(),
             top_logprobs: Default::default(),
@@ -19960,6 +20290,10 @@ impl crate::ResponseMeta for ResponsesWebSocketStreamEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ResponsesWebSocketStreamEvent {
@@ -20164,6 +20498,10 @@ impl crate::ResponseMeta for ShellCallOutputDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ShellCallOutputDelta {
@@ -20204,7 +20542,7 @@ pub struct SpecificApplyPatchParam {
     /// The tool to call. Always `apply_patch`.
     ///
     /// Always `"apply_patch"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -20212,7 +20550,7 @@ impl SpecificApplyPatchParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "apply_patch".to_owned(),
+            r#type: Cow::Borrowed("apply_patch"),
             ..Default::default()
         }
     }
@@ -20246,12 +20584,16 @@ impl crate::ResponseMeta for SpecificApplyPatchParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for SpecificApplyPatchParam {
     fn default() -> Self {
         Self {
-            r#type: "apply_patch".to_owned(),
+            r#type: Cow::Borrowed("apply_patch"),
             extra: ExtraFields::new(),
         }
     }
@@ -20291,7 +20633,7 @@ pub struct SpecificFunctionShellParam {
     /// The tool to call. Always `shell`.
     ///
     /// Always `"shell"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -20299,7 +20641,7 @@ impl SpecificFunctionShellParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "shell".to_owned(),
+            r#type: Cow::Borrowed("shell"),
             ..Default::default()
         }
     }
@@ -20333,12 +20675,16 @@ impl crate::ResponseMeta for SpecificFunctionShellParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for SpecificFunctionShellParam {
     fn default() -> Self {
         Self {
-            r#type: "shell".to_owned(),
+            r#type: Cow::Borrowed("shell"),
             extra: ExtraFields::new(),
         }
     }
@@ -20378,7 +20724,7 @@ pub struct SpecificProgrammaticToolCallingParam {
     /// The tool to call. Always `programmatic_tool_calling`.
     ///
     /// Always `"programmatic_tool_calling"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -20386,7 +20732,7 @@ impl SpecificProgrammaticToolCallingParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "programmatic_tool_calling".to_owned(),
+            r#type: Cow::Borrowed("programmatic_tool_calling"),
             ..Default::default()
         }
     }
@@ -20420,12 +20766,16 @@ impl crate::ResponseMeta for SpecificProgrammaticToolCallingParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for SpecificProgrammaticToolCallingParam {
     fn default() -> Self {
         Self {
-            r#type: "programmatic_tool_calling".to_owned(),
+            r#type: Cow::Borrowed("programmatic_tool_calling"),
             extra: ExtraFields::new(),
         }
     }
@@ -20625,6 +20975,10 @@ impl crate::ResponseMeta for InputTokenCountParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for InputTokenCountParams {
@@ -20707,7 +21061,7 @@ pub struct InputTokenCountResponse {
     /// The `object` field.
     ///
     /// Always `"response.input_tokens"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `input_tokens` field.
     pub input_tokens: i64,
     extra: ExtraFields,
@@ -20717,7 +21071,7 @@ impl InputTokenCountResponse {
     /// Creates a value from its required fields.
     pub fn new(input_tokens: impl Into<i64>) -> Self {
         Self {
-            object: "response.input_tokens".to_owned(),
+            object: Cow::Borrowed("response.input_tokens"),
             input_tokens: input_tokens.into(),
             ..Default::default()
         }
@@ -20753,12 +21107,16 @@ impl crate::ResponseMeta for InputTokenCountResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for InputTokenCountResponse {
     fn default() -> Self {
         Self {
-            object: "response.input_tokens".to_owned(),
+            object: Cow::Borrowed("response.input_tokens"),
             input_tokens: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -20809,7 +21167,7 @@ pub struct ToolChoiceAllowed {
     /// Allowed tool configuration type. Always `allowed_tools`.
     ///
     /// Always `"allowed_tools"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Constrains the tools available to the model to a pre-defined set.
     ///
     /// `auto` allows the model to pick from among the allowed tools and generate a
@@ -20838,7 +21196,7 @@ impl ToolChoiceAllowed {
         tools: impl Into<Vec<Map<String, Value>>>,
     ) -> Self {
         Self {
-            r#type: "allowed_tools".to_owned(),
+            r#type: Cow::Borrowed("allowed_tools"),
             mode: mode.into(),
             tools: tools.into(),
             ..Default::default()
@@ -20876,12 +21234,16 @@ impl crate::ResponseMeta for ToolChoiceAllowed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ToolChoiceAllowed {
     fn default() -> Self {
         Self {
-            r#type: "allowed_tools".to_owned(),
+            r#type: Cow::Borrowed("allowed_tools"),
             mode: Default::default(),
             tools: Default::default(),
             extra: ExtraFields::new(),
@@ -20931,7 +21293,7 @@ pub struct ToolChoiceCustom {
     /// For custom tool calling, the type is always `custom`.
     ///
     /// Always `"custom"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the custom tool to call.
     pub name: String,
     extra: ExtraFields,
@@ -20941,7 +21303,7 @@ impl ToolChoiceCustom {
     /// Creates a value from its required fields.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             name: name.into(),
             ..Default::default()
         }
@@ -20977,12 +21339,16 @@ impl crate::ResponseMeta for ToolChoiceCustom {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ToolChoiceCustom {
     fn default() -> Self {
         Self {
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             name: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -21350,6 +21716,10 @@ impl ToolChoiceTypes {
 impl crate::ResponseMeta for ToolChoiceTypes {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -22481,6 +22851,10 @@ impl crate::ResponseMeta for ResponseIncompleteDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ResponseIncompleteDetails {
@@ -22677,6 +23051,10 @@ impl crate::ResponseMeta for ResponseLogProbTopLogprob {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ResponseLogProbTopLogprob {
@@ -22717,7 +23095,7 @@ pub struct ResponseReasoningSummaryPartAddedEventPart {
     /// The type of the summary part. Always `summary_text`.
     ///
     /// Always `"summary_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text of the summary part.
     pub text: String,
     extra: ExtraFields,
@@ -22727,7 +23105,7 @@ impl ResponseReasoningSummaryPartAddedEventPart {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -22763,12 +23141,16 @@ impl crate::ResponseMeta for ResponseReasoningSummaryPartAddedEventPart {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseReasoningSummaryPartAddedEventPart {
     fn default() -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -22813,7 +23195,7 @@ pub struct ResponseReasoningSummaryPartDoneEventPart {
     /// The type of the summary part. Always `summary_text`.
     ///
     /// Always `"summary_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text of the summary part.
     pub text: String,
     extra: ExtraFields,
@@ -22823,7 +23205,7 @@ impl ResponseReasoningSummaryPartDoneEventPart {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -22859,12 +23241,16 @@ impl crate::ResponseMeta for ResponseReasoningSummaryPartDoneEventPart {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseReasoningSummaryPartDoneEventPart {
     fn default() -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -22954,6 +23340,10 @@ impl crate::ResponseMeta for ResponseUsageInputTokensDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ResponseUsageInputTokensDetails {
@@ -23038,6 +23428,10 @@ impl ResponseUsageOutputTokensDetails {
 impl crate::ResponseMeta for ResponseUsageOutputTokensDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -23176,7 +23570,7 @@ pub struct ResponsesServerEventResponseAudioWsDelta {
     /// The type of the event. Always `response.audio.delta`.
     ///
     /// Always `"response.audio.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A sequence number for this chunk of the stream response.
     pub sequence_number: i64,
     /// A chunk of Base64 encoded response audio bytes.
@@ -23192,7 +23586,7 @@ impl ResponsesServerEventResponseAudioWsDelta {
     /// Creates a value from its required fields.
     pub fn new(sequence_number: impl Into<i64>, delta: impl Into<String>) -> Self {
         Self {
-            r#type: "response.audio.delta".to_owned(),
+            r#type: Cow::Borrowed("response.audio.delta"),
             sequence_number: sequence_number.into(),
             delta: delta.into(),
             ..Default::default()
@@ -23231,12 +23625,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseAudioWsDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseAudioWsDelta {
     fn default() -> Self {
         Self {
-            r#type: "response.audio.delta".to_owned(),
+            r#type: Cow::Borrowed("response.audio.delta"),
             sequence_number: Default::default(),
             delta: Default::default(),
             stream_id: Default::default(),
@@ -23297,7 +23695,7 @@ pub struct ResponsesServerEventResponseAudioWsDone {
     /// The type of the event. Always `response.audio.done`.
     ///
     /// Always `"response.audio.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the delta.
     pub sequence_number: i64,
     /// The WebSocket lane that emitted this event. This field is present
@@ -23311,7 +23709,7 @@ impl ResponsesServerEventResponseAudioWsDone {
     /// Creates a value from its required fields.
     pub fn new(sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.audio.done".to_owned(),
+            r#type: Cow::Borrowed("response.audio.done"),
             sequence_number: sequence_number.into(),
             ..Default::default()
         }
@@ -23348,12 +23746,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseAudioWsDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseAudioWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.audio.done".to_owned(),
+            r#type: Cow::Borrowed("response.audio.done"),
             sequence_number: Default::default(),
             stream_id: Default::default(),
             extra: ExtraFields::new(),
@@ -23409,7 +23811,7 @@ pub struct ResponsesServerEventResponseAudioTranscriptWsDelta {
     /// The type of the event. Always `response.audio.transcript.delta`.
     ///
     /// Always `"response.audio.transcript.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The partial transcript of the audio response.
     pub delta: String,
     /// The sequence number of this event.
@@ -23425,7 +23827,7 @@ impl ResponsesServerEventResponseAudioTranscriptWsDelta {
     /// Creates a value from its required fields.
     pub fn new(delta: impl Into<String>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.audio.transcript.delta".to_owned(),
+            r#type: Cow::Borrowed("response.audio.transcript.delta"),
             delta: delta.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -23464,12 +23866,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseAudioTranscriptWsDelta 
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseAudioTranscriptWsDelta {
     fn default() -> Self {
         Self {
-            r#type: "response.audio.transcript.delta".to_owned(),
+            r#type: Cow::Borrowed("response.audio.transcript.delta"),
             delta: Default::default(),
             sequence_number: Default::default(),
             stream_id: Default::default(),
@@ -23535,7 +23941,7 @@ pub struct ResponsesServerEventResponseAudioTranscriptWsDone {
     /// The type of the event. Always `response.audio.transcript.done`.
     ///
     /// Always `"response.audio.transcript.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The WebSocket lane that emitted this event. This field is present
@@ -23549,7 +23955,7 @@ impl ResponsesServerEventResponseAudioTranscriptWsDone {
     /// Creates a value from its required fields.
     pub fn new(sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.audio.transcript.done".to_owned(),
+            r#type: Cow::Borrowed("response.audio.transcript.done"),
             sequence_number: sequence_number.into(),
             ..Default::default()
         }
@@ -23586,12 +23992,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseAudioTranscriptWsDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseAudioTranscriptWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.audio.transcript.done".to_owned(),
+            r#type: Cow::Borrowed("response.audio.transcript.done"),
             sequence_number: Default::default(),
             stream_id: Default::default(),
             extra: ExtraFields::new(),
@@ -23647,7 +24057,7 @@ pub struct ResponsesServerEventResponseCodeInterpreterCallCodeWsDelta {
     /// The type of the event. Always `response.code_interpreter_call_code.delta`.
     ///
     /// Always `"response.code_interpreter_call_code.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code is being streamed.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -23672,7 +24082,7 @@ impl ResponsesServerEventResponseCodeInterpreterCallCodeWsDelta {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call_code.delta".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call_code.delta"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             delta: delta.into(),
@@ -23715,12 +24125,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseCodeInterpreterCallCode
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseCodeInterpreterCallCodeWsDelta {
     fn default() -> Self {
         Self {
-            r#type: "response.code_interpreter_call_code.delta".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call_code.delta"),
             output_index: Default::default(),
             item_id: Default::default(),
             delta: Default::default(),
@@ -23796,7 +24210,7 @@ pub struct ResponsesServerEventResponseCodeInterpreterCallCodeWsDone {
     /// The type of the event. Always `response.code_interpreter_call_code.done`.
     ///
     /// Always `"response.code_interpreter_call_code.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code is finalized.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -23821,7 +24235,7 @@ impl ResponsesServerEventResponseCodeInterpreterCallCodeWsDone {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call_code.done".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call_code.done"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             code: code.into(),
@@ -23864,12 +24278,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseCodeInterpreterCallCode
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseCodeInterpreterCallCodeWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.code_interpreter_call_code.done".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call_code.done"),
             output_index: Default::default(),
             item_id: Default::default(),
             code: Default::default(),
@@ -23945,7 +24363,7 @@ pub struct ResponsesServerEventResponseCodeInterpreterCallWsCompleted {
     /// The type of the event. Always `response.code_interpreter_call.completed`.
     ///
     /// Always `"response.code_interpreter_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code interpreter call is completed.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -23967,7 +24385,7 @@ impl ResponsesServerEventResponseCodeInterpreterCallWsCompleted {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.completed"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -24008,12 +24426,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseCodeInterpreterCallWsCo
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseCodeInterpreterCallWsCompleted {
     fn default() -> Self {
         Self {
-            r#type: "response.code_interpreter_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.completed"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -24084,7 +24506,7 @@ pub struct ResponsesServerEventResponseCodeInterpreterCallInWsProgress {
     /// The type of the event. Always `response.code_interpreter_call.in_progress`.
     ///
     /// Always `"response.code_interpreter_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code interpreter call is in progress.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -24106,7 +24528,7 @@ impl ResponsesServerEventResponseCodeInterpreterCallInWsProgress {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -24147,12 +24569,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseCodeInterpreterCallInWs
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseCodeInterpreterCallInWsProgress {
     fn default() -> Self {
         Self {
-            r#type: "response.code_interpreter_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -24223,7 +24649,7 @@ pub struct ResponsesServerEventResponseCodeInterpreterCallWsInterpreting {
     /// The type of the event. Always `response.code_interpreter_call.interpreting`.
     ///
     /// Always `"response.code_interpreter_call.interpreting"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response for which the code interpreter is interpreting code.
     pub output_index: i64,
     /// The unique identifier of the code interpreter tool call item.
@@ -24245,7 +24671,7 @@ impl ResponsesServerEventResponseCodeInterpreterCallWsInterpreting {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.code_interpreter_call.interpreting".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.interpreting"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -24286,12 +24712,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseCodeInterpreterCallWsIn
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseCodeInterpreterCallWsInterpreting {
     fn default() -> Self {
         Self {
-            r#type: "response.code_interpreter_call.interpreting".to_owned(),
+            r#type: Cow::Borrowed("response.code_interpreter_call.interpreting"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -24362,7 +24792,7 @@ pub struct ResponsesServerEventResponseWsCompleted {
     /// The type of the event. Always `response.completed`.
     ///
     /// Always `"response.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Properties of the completed response.
     pub response: Response,
     /// The sequence number for this event.
@@ -24378,7 +24808,7 @@ impl ResponsesServerEventResponseWsCompleted {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<Response>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.completed".to_owned(),
+            r#type: Cow::Borrowed("response.completed"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -24417,12 +24847,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseWsCompleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseWsCompleted {
     fn default() -> Self {
         Self {
-            r#type: "response.completed".to_owned(),
+            r#type: Cow::Borrowed("response.completed"),
             response: Default::default(),
             sequence_number: Default::default(),
             stream_id: Default::default(),
@@ -24477,7 +24911,7 @@ pub struct ResponsesServerEventResponseContentPartWsAdded {
     /// The type of the event. Always `response.content_part.added`.
     ///
     /// Always `"response.content_part.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the content part was added to.
     pub item_id: String,
     /// The index of the output item that the content part was added to.
@@ -24505,7 +24939,7 @@ impl ResponsesServerEventResponseContentPartWsAdded {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.content_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.added"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -24550,12 +24984,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseContentPartWsAdded {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseContentPartWsAdded {
     fn default() -> Self {
         Self {
-            r#type: "response.content_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.added"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -24631,7 +25069,7 @@ pub struct ResponsesServerEventResponseContentPartWsDone {
     /// The type of the event. Always `response.content_part.done`.
     ///
     /// Always `"response.content_part.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the content part was added to.
     pub item_id: String,
     /// The index of the output item that the content part was added to.
@@ -24659,7 +25097,7 @@ impl ResponsesServerEventResponseContentPartWsDone {
         part: impl Into<OutputContent>,
     ) -> Self {
         Self {
-            r#type: "response.content_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -24704,12 +25142,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseContentPartWsDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseContentPartWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.content_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.content_part.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -24785,7 +25227,7 @@ pub struct ResponsesServerEventResponseWsCreated {
     /// The type of the event. Always `response.created`.
     ///
     /// Always `"response.created"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The response that was created.
     pub response: Response,
     /// The sequence number for this event.
@@ -24801,7 +25243,7 @@ impl ResponsesServerEventResponseWsCreated {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<Response>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.created".to_owned(),
+            r#type: Cow::Borrowed("response.created"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -24840,12 +25282,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseWsCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseWsCreated {
     fn default() -> Self {
         Self {
-            r#type: "response.created".to_owned(),
+            r#type: Cow::Borrowed("response.created"),
             response: Default::default(),
             sequence_number: Default::default(),
             stream_id: Default::default(),
@@ -24900,7 +25346,7 @@ pub struct ResponsesServerEventResponseFileSearchCallWsCompleted {
     /// The type of the event. Always `response.file_search_call.completed`.
     ///
     /// Always `"response.file_search_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the file search call is initiated.
     pub output_index: i64,
     /// The ID of the output item that the file search call is initiated.
@@ -24922,7 +25368,7 @@ impl ResponsesServerEventResponseFileSearchCallWsCompleted {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.file_search_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.completed"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -24963,12 +25409,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseFileSearchCallWsComplet
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseFileSearchCallWsCompleted {
     fn default() -> Self {
         Self {
-            r#type: "response.file_search_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.completed"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -25039,7 +25489,7 @@ pub struct ResponsesServerEventResponseFileSearchCallInWsProgress {
     /// The type of the event. Always `response.file_search_call.in_progress`.
     ///
     /// Always `"response.file_search_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the file search call is initiated.
     pub output_index: i64,
     /// The ID of the output item that the file search call is initiated.
@@ -25061,7 +25511,7 @@ impl ResponsesServerEventResponseFileSearchCallInWsProgress {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.file_search_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -25102,12 +25552,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseFileSearchCallInWsProgr
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseFileSearchCallInWsProgress {
     fn default() -> Self {
         Self {
-            r#type: "response.file_search_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -25178,7 +25632,7 @@ pub struct ResponsesServerEventResponseFileSearchCallWsSearching {
     /// The type of the event. Always `response.file_search_call.searching`.
     ///
     /// Always `"response.file_search_call.searching"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the file search call is searching.
     pub output_index: i64,
     /// The ID of the output item that the file search call is initiated.
@@ -25200,7 +25654,7 @@ impl ResponsesServerEventResponseFileSearchCallWsSearching {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.file_search_call.searching".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.searching"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -25241,12 +25695,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseFileSearchCallWsSearchi
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseFileSearchCallWsSearching {
     fn default() -> Self {
         Self {
-            r#type: "response.file_search_call.searching".to_owned(),
+            r#type: Cow::Borrowed("response.file_search_call.searching"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -25317,7 +25775,7 @@ pub struct ResponsesServerEventResponseFunctionCallArgumentsWsDelta {
     /// The type of the event. Always `response.function_call_arguments.delta`.
     ///
     /// Always `"response.function_call_arguments.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the function-call arguments delta is added to.
     pub item_id: String,
     /// The index of the output item that the function-call arguments delta is added to.
@@ -25342,7 +25800,7 @@ impl ResponsesServerEventResponseFunctionCallArgumentsWsDelta {
         delta: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.function_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -25385,12 +25843,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseFunctionCallArgumentsWs
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseFunctionCallArgumentsWsDelta {
     fn default() -> Self {
         Self {
-            r#type: "response.function_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -25466,7 +25928,7 @@ pub struct ResponsesServerEventResponseFunctionCallArgumentsWsDone {
     /// The `type` field.
     ///
     /// Always `"response.function_call_arguments.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item.
     pub item_id: String,
     /// The name of the function that was called.
@@ -25494,7 +25956,7 @@ impl ResponsesServerEventResponseFunctionCallArgumentsWsDone {
         arguments: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.function_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.done"),
             item_id: item_id.into(),
             name: name.into(),
             output_index: output_index.into(),
@@ -25539,12 +26001,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseFunctionCallArgumentsWs
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseFunctionCallArgumentsWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.function_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.function_call_arguments.done"),
             item_id: Default::default(),
             name: Default::default(),
             output_index: Default::default(),
@@ -25625,7 +26091,7 @@ pub struct ResponsesServerEventResponseShellCallCommandWsAdded {
     /// The type of the event, always `response.shell_call_command.added`.
     ///
     /// Always `"response.shell_call_command.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The index of the output item that was updated.
@@ -25650,7 +26116,7 @@ impl ResponsesServerEventResponseShellCallCommandWsAdded {
         command: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_command.added".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.added"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             command_index: command_index.into(),
@@ -25693,12 +26159,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseShellCallCommandWsAdded
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseShellCallCommandWsAdded {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_command.added".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.added"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             command_index: Default::default(),
@@ -25774,7 +26244,7 @@ pub struct ResponsesServerEventResponseShellCallCommandWsDelta {
     /// The type of the event, always `response.shell_call_command.delta`.
     ///
     /// Always `"response.shell_call_command.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The index of the output item that was updated.
@@ -25801,7 +26271,7 @@ impl ResponsesServerEventResponseShellCallCommandWsDelta {
         delta: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_command.delta".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.delta"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             command_index: command_index.into(),
@@ -25845,12 +26315,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseShellCallCommandWsDelta
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseShellCallCommandWsDelta {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_command.delta".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.delta"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             command_index: Default::default(),
@@ -25931,7 +26405,7 @@ pub struct ResponsesServerEventResponseShellCallCommandWsDone {
     /// The type of the event, always `response.shell_call_command.done`.
     ///
     /// Always `"response.shell_call_command.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The index of the output item that was updated.
@@ -25956,7 +26430,7 @@ impl ResponsesServerEventResponseShellCallCommandWsDone {
         command: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_command.done".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.done"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             command_index: command_index.into(),
@@ -25999,12 +26473,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseShellCallCommandWsDone 
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseShellCallCommandWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_command.done".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_command.done"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             command_index: Default::default(),
@@ -26080,7 +26558,7 @@ pub struct ResponsesServerEventResponseShellCallOutputContentWsDelta {
     /// The type of the event, always `response.shell_call_output_content.delta`.
     ///
     /// Always `"response.shell_call_output_content.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The ID of the output item that was updated.
@@ -26108,7 +26586,7 @@ impl ResponsesServerEventResponseShellCallOutputContentWsDelta {
         delta: impl Into<ShellCallOutputDelta>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_output_content.delta".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_output_content.delta"),
             sequence_number: sequence_number.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -26153,12 +26631,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseShellCallOutputContentW
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseShellCallOutputContentWsDelta {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_output_content.delta".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_output_content.delta"),
             sequence_number: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -26239,7 +26721,7 @@ pub struct ResponsesServerEventResponseShellCallOutputContentWsDone {
     /// The type of the event, always `response.shell_call_output_content.done`.
     ///
     /// Always `"response.shell_call_output_content.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of the event that was emitted.
     pub sequence_number: i64,
     /// The ID of the output item that was updated.
@@ -26267,7 +26749,7 @@ impl ResponsesServerEventResponseShellCallOutputContentWsDone {
         output: impl Into<Vec<FunctionShellCallOutputContent>>,
     ) -> Self {
         Self {
-            r#type: "response.shell_call_output_content.done".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_output_content.done"),
             sequence_number: sequence_number.into(),
             item_id: item_id.into(),
             output_index: output_index.into(),
@@ -26312,12 +26794,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseShellCallOutputContentW
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseShellCallOutputContentWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.shell_call_output_content.done".to_owned(),
+            r#type: Cow::Borrowed("response.shell_call_output_content.done"),
             sequence_number: Default::default(),
             item_id: Default::default(),
             output_index: Default::default(),
@@ -26398,7 +26884,7 @@ pub struct ResponsesServerEventResponseInWsProgress {
     /// The type of the event. Always `response.in_progress`.
     ///
     /// Always `"response.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The response that is in progress.
     pub response: Response,
     /// The sequence number of this event.
@@ -26414,7 +26900,7 @@ impl ResponsesServerEventResponseInWsProgress {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<Response>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.in_progress"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -26453,12 +26939,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseInWsProgress {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseInWsProgress {
     fn default() -> Self {
         Self {
-            r#type: "response.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.in_progress"),
             response: Default::default(),
             sequence_number: Default::default(),
             stream_id: Default::default(),
@@ -26519,7 +27009,7 @@ pub struct ResponsesServerEventResponseWsFailed {
     /// The type of the event. Always `response.failed`.
     ///
     /// Always `"response.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The response that failed.
@@ -26535,7 +27025,7 @@ impl ResponsesServerEventResponseWsFailed {
     /// Creates a value from its required fields.
     pub fn new(sequence_number: impl Into<i64>, response: impl Into<Response>) -> Self {
         Self {
-            r#type: "response.failed".to_owned(),
+            r#type: Cow::Borrowed("response.failed"),
             sequence_number: sequence_number.into(),
             response: response.into(),
             ..Default::default()
@@ -26574,12 +27064,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseWsFailed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseWsFailed {
     fn default() -> Self {
         Self {
-            r#type: "response.failed".to_owned(),
+            r#type: Cow::Borrowed("response.failed"),
             sequence_number: Default::default(),
             response: Default::default(),
             stream_id: Default::default(),
@@ -26634,7 +27128,7 @@ pub struct ResponsesServerEventResponseWsIncomplete {
     /// The type of the event. Always `response.incomplete`.
     ///
     /// Always `"response.incomplete"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The response that was incomplete.
     pub response: Response,
     /// The sequence number of this event.
@@ -26650,7 +27144,7 @@ impl ResponsesServerEventResponseWsIncomplete {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<Response>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.incomplete".to_owned(),
+            r#type: Cow::Borrowed("response.incomplete"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -26689,12 +27183,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseWsIncomplete {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseWsIncomplete {
     fn default() -> Self {
         Self {
-            r#type: "response.incomplete".to_owned(),
+            r#type: Cow::Borrowed("response.incomplete"),
             response: Default::default(),
             sequence_number: Default::default(),
             stream_id: Default::default(),
@@ -26755,7 +27253,7 @@ pub struct ResponsesServerEventResponseOutputItemWsAdded {
     /// The type of the event. Always `response.output_item.added`.
     ///
     /// Always `"response.output_item.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that was added.
     pub output_index: i64,
     /// The sequence number of this event.
@@ -26780,7 +27278,7 @@ impl ResponsesServerEventResponseOutputItemWsAdded {
         item: impl Into<OutputItem>,
     ) -> Self {
         Self {
-            r#type: "response.output_item.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.added"),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
             item: item.into(),
@@ -26821,12 +27319,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseOutputItemWsAdded {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseOutputItemWsAdded {
     fn default() -> Self {
         Self {
-            r#type: "response.output_item.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.added"),
             output_index: Default::default(),
             sequence_number: Default::default(),
             item: Default::default(),
@@ -26892,7 +27394,7 @@ pub struct ResponsesServerEventResponseOutputItemWsDone {
     /// The type of the event. Always `response.output_item.done`.
     ///
     /// Always `"response.output_item.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that was marked done.
     pub output_index: i64,
     /// The sequence number of this event.
@@ -26914,7 +27416,7 @@ impl ResponsesServerEventResponseOutputItemWsDone {
         item: impl Into<OutputItem>,
     ) -> Self {
         Self {
-            r#type: "response.output_item.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.done"),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
             item: item.into(),
@@ -26955,12 +27457,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseOutputItemWsDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseOutputItemWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.output_item.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_item.done"),
             output_index: Default::default(),
             sequence_number: Default::default(),
             item: Default::default(),
@@ -27026,7 +27532,7 @@ pub struct ResponsesServerEventResponseReasoningSummaryPartWsAdded {
     /// The type of the event. Always `response.reasoning_summary_part.added`.
     ///
     /// Always `"response.reasoning_summary_part.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this summary part is associated with.
     pub item_id: String,
     /// The index of the output item this summary part is associated with.
@@ -27054,7 +27560,7 @@ impl ResponsesServerEventResponseReasoningSummaryPartWsAdded {
         part: impl Into<ResponsesServerEventResponseReasoningSummaryPartWsAddedPart>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_summary_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_part.added"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             summary_index: summary_index.into(),
@@ -27099,12 +27605,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseReasoningSummaryPartWsA
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseReasoningSummaryPartWsAdded {
     fn default() -> Self {
         Self {
-            r#type: "response.reasoning_summary_part.added".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_part.added"),
             item_id: Default::default(),
             output_index: Default::default(),
             summary_index: Default::default(),
@@ -27185,7 +27695,7 @@ pub struct ResponsesServerEventResponseReasoningSummaryPartWsAddedPart {
     /// The type of the summary part. Always `summary_text`.
     ///
     /// Always `"summary_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text of the summary part.
     pub text: String,
     extra: ExtraFields,
@@ -27195,7 +27705,7 @@ impl ResponsesServerEventResponseReasoningSummaryPartWsAddedPart {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -27231,12 +27741,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseReasoningSummaryPartWsA
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseReasoningSummaryPartWsAddedPart {
     fn default() -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -27281,7 +27795,7 @@ pub struct ResponsesServerEventResponseReasoningSummaryPartWsDone {
     /// The type of the event. Always `response.reasoning_summary_part.done`.
     ///
     /// Always `"response.reasoning_summary_part.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this summary part is associated with.
     pub item_id: String,
     /// The index of the output item this summary part is associated with.
@@ -27312,7 +27826,7 @@ impl ResponsesServerEventResponseReasoningSummaryPartWsDone {
         part: impl Into<ResponsesServerEventResponseReasoningSummaryPartWsDonePart>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_summary_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_part.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             summary_index: summary_index.into(),
@@ -27358,12 +27872,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseReasoningSummaryPartWsD
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseReasoningSummaryPartWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.reasoning_summary_part.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_part.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             summary_index: Default::default(),
@@ -27449,7 +27967,7 @@ pub struct ResponsesServerEventResponseReasoningSummaryPartWsDonePart {
     /// The type of the summary part. Always `summary_text`.
     ///
     /// Always `"summary_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text of the summary part.
     pub text: String,
     extra: ExtraFields,
@@ -27459,7 +27977,7 @@ impl ResponsesServerEventResponseReasoningSummaryPartWsDonePart {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -27495,12 +28013,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseReasoningSummaryPartWsD
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseReasoningSummaryPartWsDonePart {
     fn default() -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -27545,7 +28067,7 @@ pub struct ResponsesServerEventResponseReasoningSummaryTextWsDelta {
     /// The type of the event. Always `response.reasoning_summary_text.delta`.
     ///
     /// Always `"response.reasoning_summary_text.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this summary text delta is associated with.
     pub item_id: String,
     /// The index of the output item this summary text delta is associated with.
@@ -27573,7 +28095,7 @@ impl ResponsesServerEventResponseReasoningSummaryTextWsDelta {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_summary_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_text.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             summary_index: summary_index.into(),
@@ -27618,12 +28140,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseReasoningSummaryTextWsD
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseReasoningSummaryTextWsDelta {
     fn default() -> Self {
         Self {
-            r#type: "response.reasoning_summary_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_text.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             summary_index: Default::default(),
@@ -27704,7 +28230,7 @@ pub struct ResponsesServerEventResponseReasoningSummaryTextWsDone {
     /// The type of the event. Always `response.reasoning_summary_text.done`.
     ///
     /// Always `"response.reasoning_summary_text.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this summary text is associated with.
     pub item_id: String,
     /// The index of the output item this summary text is associated with.
@@ -27732,7 +28258,7 @@ impl ResponsesServerEventResponseReasoningSummaryTextWsDone {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_summary_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_text.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             summary_index: summary_index.into(),
@@ -27777,12 +28303,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseReasoningSummaryTextWsD
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseReasoningSummaryTextWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.reasoning_summary_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_summary_text.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             summary_index: Default::default(),
@@ -27863,7 +28393,7 @@ pub struct ResponsesServerEventResponseReasoningTextWsDelta {
     /// The type of the event. Always `response.reasoning_text.delta`.
     ///
     /// Always `"response.reasoning_text.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this reasoning text delta is associated with.
     pub item_id: String,
     /// The index of the output item this reasoning text delta is associated with.
@@ -27891,7 +28421,7 @@ impl ResponsesServerEventResponseReasoningTextWsDelta {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_text.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -27936,12 +28466,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseReasoningTextWsDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseReasoningTextWsDelta {
     fn default() -> Self {
         Self {
-            r#type: "response.reasoning_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_text.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -28017,7 +28551,7 @@ pub struct ResponsesServerEventResponseReasoningTextWsDone {
     /// The type of the event. Always `response.reasoning_text.done`.
     ///
     /// Always `"response.reasoning_text.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the item this reasoning text is associated with.
     pub item_id: String,
     /// The index of the output item this reasoning text is associated with.
@@ -28045,7 +28579,7 @@ impl ResponsesServerEventResponseReasoningTextWsDone {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.reasoning_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_text.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -28090,12 +28624,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseReasoningTextWsDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseReasoningTextWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.reasoning_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.reasoning_text.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -28171,7 +28709,7 @@ pub struct ResponsesServerEventResponseRefusalWsDelta {
     /// The type of the event. Always `response.refusal.delta`.
     ///
     /// Always `"response.refusal.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the refusal text is added to.
     pub item_id: String,
     /// The index of the output item that the refusal text is added to.
@@ -28199,7 +28737,7 @@ impl ResponsesServerEventResponseRefusalWsDelta {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.refusal.delta".to_owned(),
+            r#type: Cow::Borrowed("response.refusal.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -28244,12 +28782,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseRefusalWsDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseRefusalWsDelta {
     fn default() -> Self {
         Self {
-            r#type: "response.refusal.delta".to_owned(),
+            r#type: Cow::Borrowed("response.refusal.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -28325,7 +28867,7 @@ pub struct ResponsesServerEventResponseRefusalWsDone {
     /// The type of the event. Always `response.refusal.done`.
     ///
     /// Always `"response.refusal.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the refusal text is finalized.
     pub item_id: String,
     /// The index of the output item that the refusal text is finalized.
@@ -28353,7 +28895,7 @@ impl ResponsesServerEventResponseRefusalWsDone {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.refusal.done".to_owned(),
+            r#type: Cow::Borrowed("response.refusal.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -28398,12 +28940,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseRefusalWsDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseRefusalWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.refusal.done".to_owned(),
+            r#type: Cow::Borrowed("response.refusal.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -28479,7 +29025,7 @@ pub struct ResponsesServerEventResponseTextWsDelta {
     /// The type of the event. Always `response.output_text.delta`.
     ///
     /// Always `"response.output_text.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the text delta was added to.
     pub item_id: String,
     /// The index of the output item that the text delta was added to.
@@ -28510,7 +29056,7 @@ impl ResponsesServerEventResponseTextWsDelta {
         logprobs: impl Into<Vec<ResponseLogProb>>,
     ) -> Self {
         Self {
-            r#type: "response.output_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.delta"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -28557,12 +29103,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseTextWsDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseTextWsDelta {
     fn default() -> Self {
         Self {
-            r#type: "response.output_text.delta".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.delta"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -28643,7 +29193,7 @@ pub struct ResponsesServerEventResponseTextWsDone {
     /// The type of the event. Always `response.output_text.done`.
     ///
     /// Always `"response.output_text.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the output item that the text content is finalized.
     pub item_id: String,
     /// The index of the output item that the text content is finalized.
@@ -28674,7 +29224,7 @@ impl ResponsesServerEventResponseTextWsDone {
         logprobs: impl Into<Vec<ResponseLogProb>>,
     ) -> Self {
         Self {
-            r#type: "response.output_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.done"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -28721,12 +29271,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseTextWsDone {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseTextWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.output_text.done".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.done"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -28807,7 +29361,7 @@ pub struct ResponsesServerEventResponseWebSearchCallWsCompleted {
     /// The type of the event. Always `response.web_search_call.completed`.
     ///
     /// Always `"response.web_search_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the web search call is associated with.
     pub output_index: i64,
     /// Unique ID for the output item associated with the web search call.
@@ -28829,7 +29383,7 @@ impl ResponsesServerEventResponseWebSearchCallWsCompleted {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.web_search_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.completed"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -28870,12 +29424,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseWebSearchCallWsComplete
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseWebSearchCallWsCompleted {
     fn default() -> Self {
         Self {
-            r#type: "response.web_search_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.completed"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -28946,7 +29504,7 @@ pub struct ResponsesServerEventResponseWebSearchCallInWsProgress {
     /// The type of the event. Always `response.web_search_call.in_progress`.
     ///
     /// Always `"response.web_search_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the web search call is associated with.
     pub output_index: i64,
     /// Unique ID for the output item associated with the web search call.
@@ -28968,7 +29526,7 @@ impl ResponsesServerEventResponseWebSearchCallInWsProgress {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.web_search_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -29009,12 +29567,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseWebSearchCallInWsProgre
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseWebSearchCallInWsProgress {
     fn default() -> Self {
         Self {
-            r#type: "response.web_search_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -29085,7 +29647,7 @@ pub struct ResponsesServerEventResponseWebSearchCallWsSearching {
     /// The type of the event. Always `response.web_search_call.searching`.
     ///
     /// Always `"response.web_search_call.searching"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item that the web search call is associated with.
     pub output_index: i64,
     /// Unique ID for the output item associated with the web search call.
@@ -29107,7 +29669,7 @@ impl ResponsesServerEventResponseWebSearchCallWsSearching {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.web_search_call.searching".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.searching"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -29148,12 +29710,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseWebSearchCallWsSearchin
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseWebSearchCallWsSearching {
     fn default() -> Self {
         Self {
-            r#type: "response.web_search_call.searching".to_owned(),
+            r#type: Cow::Borrowed("response.web_search_call.searching"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -29224,7 +29790,7 @@ pub struct ResponsesServerEventResponseImageGenCallWsCompleted {
     /// The type of the event. Always 'response.image_generation_call.completed'.
     ///
     /// Always `"response.image_generation_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The sequence number of this event.
@@ -29246,7 +29812,7 @@ impl ResponsesServerEventResponseImageGenCallWsCompleted {
         item_id: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.image_generation_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.completed"),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
             item_id: item_id.into(),
@@ -29287,12 +29853,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseImageGenCallWsCompleted
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseImageGenCallWsCompleted {
     fn default() -> Self {
         Self {
-            r#type: "response.image_generation_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.completed"),
             output_index: Default::default(),
             sequence_number: Default::default(),
             item_id: Default::default(),
@@ -29363,7 +29933,7 @@ pub struct ResponsesServerEventResponseImageGenCallWsGenerating {
     /// The type of the event. Always 'response.image_generation_call.generating'.
     ///
     /// Always `"response.image_generation_call.generating"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the image generation item being processed.
@@ -29385,7 +29955,7 @@ impl ResponsesServerEventResponseImageGenCallWsGenerating {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.image_generation_call.generating".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.generating"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -29426,12 +29996,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseImageGenCallWsGeneratin
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseImageGenCallWsGenerating {
     fn default() -> Self {
         Self {
-            r#type: "response.image_generation_call.generating".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.generating"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -29502,7 +30076,7 @@ pub struct ResponsesServerEventResponseImageGenCallInWsProgress {
     /// The type of the event. Always 'response.image_generation_call.in_progress'.
     ///
     /// Always `"response.image_generation_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the image generation item being processed.
@@ -29524,7 +30098,7 @@ impl ResponsesServerEventResponseImageGenCallInWsProgress {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.image_generation_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.in_progress"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -29565,12 +30139,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseImageGenCallInWsProgres
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseImageGenCallInWsProgress {
     fn default() -> Self {
         Self {
-            r#type: "response.image_generation_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.in_progress"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -29641,7 +30219,7 @@ pub struct ResponsesServerEventResponseImageGenCallPartialWsImage {
     /// The type of the event. Always 'response.image_generation_call.partial_image'.
     ///
     /// Always `"response.image_generation_call.partial_image"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the image generation item being processed.
@@ -29677,7 +30255,7 @@ impl ResponsesServerEventResponseImageGenCallPartialWsImage {
         partial_image_b64: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.image_generation_call.partial_image".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.partial_image"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             sequence_number: sequence_number.into(),
@@ -29726,12 +30304,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseImageGenCallPartialWsIm
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseImageGenCallPartialWsImage {
     fn default() -> Self {
         Self {
-            r#type: "response.image_generation_call.partial_image".to_owned(),
+            r#type: Cow::Borrowed("response.image_generation_call.partial_image"),
             output_index: Default::default(),
             item_id: Default::default(),
             sequence_number: Default::default(),
@@ -29842,7 +30424,7 @@ pub struct ResponsesServerEventResponseMcpCallArgumentsWsDelta {
     /// The type of the event. Always 'response.mcp_call_arguments.delta'.
     ///
     /// Always `"response.mcp_call_arguments.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the MCP tool call item being processed.
@@ -29867,7 +30449,7 @@ impl ResponsesServerEventResponseMcpCallArgumentsWsDelta {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.delta"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             delta: delta.into(),
@@ -29910,12 +30492,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseMcpCallArgumentsWsDelta
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseMcpCallArgumentsWsDelta {
     fn default() -> Self {
         Self {
-            r#type: "response.mcp_call_arguments.delta".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.delta"),
             output_index: Default::default(),
             item_id: Default::default(),
             delta: Default::default(),
@@ -29991,7 +30577,7 @@ pub struct ResponsesServerEventResponseMcpCallArgumentsWsDone {
     /// The type of the event. Always 'response.mcp_call_arguments.done'.
     ///
     /// Always `"response.mcp_call_arguments.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the output item in the response's output array.
     pub output_index: i64,
     /// The unique identifier of the MCP tool call item being processed.
@@ -30016,7 +30602,7 @@ impl ResponsesServerEventResponseMcpCallArgumentsWsDone {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.done"),
             output_index: output_index.into(),
             item_id: item_id.into(),
             arguments: arguments.into(),
@@ -30059,12 +30645,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseMcpCallArgumentsWsDone 
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseMcpCallArgumentsWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.mcp_call_arguments.done".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call_arguments.done"),
             output_index: Default::default(),
             item_id: Default::default(),
             arguments: Default::default(),
@@ -30140,7 +30730,7 @@ pub struct ResponsesServerEventResponseMcpCallWsCompleted {
     /// The type of the event. Always 'response.mcp_call.completed'.
     ///
     /// Always `"response.mcp_call.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that completed.
     pub item_id: String,
     /// The index of the output item that completed.
@@ -30162,7 +30752,7 @@ impl ResponsesServerEventResponseMcpCallWsCompleted {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.completed"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -30203,12 +30793,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseMcpCallWsCompleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseMcpCallWsCompleted {
     fn default() -> Self {
         Self {
-            r#type: "response.mcp_call.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.completed"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -30274,7 +30868,7 @@ pub struct ResponsesServerEventResponseMcpCallWsFailed {
     /// The type of the event. Always 'response.mcp_call.failed'.
     ///
     /// Always `"response.mcp_call.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that failed.
     pub item_id: String,
     /// The index of the output item that failed.
@@ -30296,7 +30890,7 @@ impl ResponsesServerEventResponseMcpCallWsFailed {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.failed"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -30337,12 +30931,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseMcpCallWsFailed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseMcpCallWsFailed {
     fn default() -> Self {
         Self {
-            r#type: "response.mcp_call.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.failed"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -30408,7 +31006,7 @@ pub struct ResponsesServerEventResponseMcpCallInWsProgress {
     /// The type of the event. Always 'response.mcp_call.in_progress'.
     ///
     /// Always `"response.mcp_call.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The index of the output item in the response's output array.
@@ -30430,7 +31028,7 @@ impl ResponsesServerEventResponseMcpCallInWsProgress {
         item_id: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.in_progress"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             item_id: item_id.into(),
@@ -30471,12 +31069,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseMcpCallInWsProgress {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseMcpCallInWsProgress {
     fn default() -> Self {
         Self {
-            r#type: "response.mcp_call.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_call.in_progress"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             item_id: Default::default(),
@@ -30542,7 +31144,7 @@ pub struct ResponsesServerEventResponseMcpListToolsWsCompleted {
     /// The type of the event. Always 'response.mcp_list_tools.completed'.
     ///
     /// Always `"response.mcp_list_tools.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that produced this output.
     pub item_id: String,
     /// The index of the output item that was processed.
@@ -30564,7 +31166,7 @@ impl ResponsesServerEventResponseMcpListToolsWsCompleted {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_list_tools.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.completed"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -30605,12 +31207,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseMcpListToolsWsCompleted
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseMcpListToolsWsCompleted {
     fn default() -> Self {
         Self {
-            r#type: "response.mcp_list_tools.completed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.completed"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -30681,7 +31287,7 @@ pub struct ResponsesServerEventResponseMcpListToolsWsFailed {
     /// The type of the event. Always 'response.mcp_list_tools.failed'.
     ///
     /// Always `"response.mcp_list_tools.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that failed.
     pub item_id: String,
     /// The index of the output item that failed.
@@ -30703,7 +31309,7 @@ impl ResponsesServerEventResponseMcpListToolsWsFailed {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_list_tools.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.failed"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -30744,12 +31350,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseMcpListToolsWsFailed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseMcpListToolsWsFailed {
     fn default() -> Self {
         Self {
-            r#type: "response.mcp_list_tools.failed".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.failed"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -30815,7 +31425,7 @@ pub struct ResponsesServerEventResponseMcpListToolsInWsProgress {
     /// The type of the event. Always 'response.mcp_list_tools.in_progress'.
     ///
     /// Always `"response.mcp_list_tools.in_progress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the MCP tool call item that is being processed.
     pub item_id: String,
     /// The index of the output item that is being processed.
@@ -30837,7 +31447,7 @@ impl ResponsesServerEventResponseMcpListToolsInWsProgress {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.mcp_list_tools.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.in_progress"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
@@ -30878,12 +31488,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseMcpListToolsInWsProgres
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseMcpListToolsInWsProgress {
     fn default() -> Self {
         Self {
-            r#type: "response.mcp_list_tools.in_progress".to_owned(),
+            r#type: Cow::Borrowed("response.mcp_list_tools.in_progress"),
             item_id: Default::default(),
             output_index: Default::default(),
             sequence_number: Default::default(),
@@ -30954,7 +31568,7 @@ pub struct ResponsesServerEventResponseOutputTextAnnotationWsAdded {
     /// The type of the event. Always 'response.output_text.annotation.added'.
     ///
     /// Always `"response.output_text.annotation.added"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique identifier of the item to which the annotation is being added.
     pub item_id: String,
     /// The index of the output item in the response's output array.
@@ -30984,7 +31598,7 @@ impl ResponsesServerEventResponseOutputTextAnnotationWsAdded {
         sequence_number: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "response.output_text.annotation.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.annotation.added"),
             item_id: item_id.into(),
             output_index: output_index.into(),
             content_index: content_index.into(),
@@ -31031,12 +31645,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseOutputTextAnnotationWsA
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseOutputTextAnnotationWsAdded {
     fn default() -> Self {
         Self {
-            r#type: "response.output_text.annotation.added".to_owned(),
+            r#type: Cow::Borrowed("response.output_text.annotation.added"),
             item_id: Default::default(),
             output_index: Default::default(),
             content_index: Default::default(),
@@ -31122,7 +31740,7 @@ pub struct ResponsesServerEventResponseWsQueued {
     /// The type of the event. Always 'response.queued'.
     ///
     /// Always `"response.queued"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The full response object that is queued.
     pub response: Response,
     /// The sequence number for this event.
@@ -31138,7 +31756,7 @@ impl ResponsesServerEventResponseWsQueued {
     /// Creates a value from its required fields.
     pub fn new(response: impl Into<Response>, sequence_number: impl Into<i64>) -> Self {
         Self {
-            r#type: "response.queued".to_owned(),
+            r#type: Cow::Borrowed("response.queued"),
             response: response.into(),
             sequence_number: sequence_number.into(),
             ..Default::default()
@@ -31177,12 +31795,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseWsQueued {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseWsQueued {
     fn default() -> Self {
         Self {
-            r#type: "response.queued".to_owned(),
+            r#type: Cow::Borrowed("response.queued"),
             response: Default::default(),
             sequence_number: Default::default(),
             stream_id: Default::default(),
@@ -31237,7 +31859,7 @@ pub struct ResponsesServerEventResponseCustomToolCallInputWsDelta {
     /// The event type identifier.
     ///
     /// Always `"response.custom_tool_call_input.delta"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The index of the output this delta applies to.
@@ -31262,7 +31884,7 @@ impl ResponsesServerEventResponseCustomToolCallInputWsDelta {
         delta: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.custom_tool_call_input.delta".to_owned(),
+            r#type: Cow::Borrowed("response.custom_tool_call_input.delta"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             item_id: item_id.into(),
@@ -31305,12 +31927,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseCustomToolCallInputWsDe
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseCustomToolCallInputWsDelta {
     fn default() -> Self {
         Self {
-            r#type: "response.custom_tool_call_input.delta".to_owned(),
+            r#type: Cow::Borrowed("response.custom_tool_call_input.delta"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             item_id: Default::default(),
@@ -31386,7 +32012,7 @@ pub struct ResponsesServerEventResponseCustomToolCallInputWsDone {
     /// The event type identifier.
     ///
     /// Always `"response.custom_tool_call_input.done"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The sequence number of this event.
     pub sequence_number: i64,
     /// The index of the output this event applies to.
@@ -31411,7 +32037,7 @@ impl ResponsesServerEventResponseCustomToolCallInputWsDone {
         input: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "response.custom_tool_call_input.done".to_owned(),
+            r#type: Cow::Borrowed("response.custom_tool_call_input.done"),
             sequence_number: sequence_number.into(),
             output_index: output_index.into(),
             item_id: item_id.into(),
@@ -31454,12 +32080,16 @@ impl crate::ResponseMeta for ResponsesServerEventResponseCustomToolCallInputWsDo
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponsesServerEventResponseCustomToolCallInputWsDone {
     fn default() -> Self {
         Self {
-            r#type: "response.custom_tool_call_input.done".to_owned(),
+            r#type: Cow::Borrowed("response.custom_tool_call_input.done"),
             sequence_number: Default::default(),
             output_index: Default::default(),
             item_id: Default::default(),
@@ -31809,6 +32439,10 @@ impl crate::ResponseMeta for ResponseRetrieveParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ResponseRetrieveParams {
@@ -31979,6 +32613,10 @@ impl InputItemListParams {
 impl crate::ResponseMeta for InputItemListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

@@ -14,6 +14,7 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -38,7 +39,7 @@ pub struct AdditionalTools {
     /// The type of the item. Always `additional_tools`.
     ///
     /// Always `"additional_tools"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the additional tools item.
     pub id: String,
     /// The role that provided the additional tools.
@@ -56,7 +57,7 @@ impl AdditionalTools {
         tools: impl Into<Vec<Tool>>,
     ) -> Self {
         Self {
-            r#type: "additional_tools".to_owned(),
+            r#type: Cow::Borrowed("additional_tools"),
             id: id.into(),
             role: role.into(),
             tools: tools.into(),
@@ -96,12 +97,16 @@ impl crate::ResponseMeta for AdditionalTools {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for AdditionalTools {
     fn default() -> Self {
         Self {
-            r#type: "additional_tools".to_owned(),
+            r#type: Cow::Borrowed("additional_tools"),
             id: Default::default(),
             role: Default::default(),
             tools: Default::default(),
@@ -158,11 +163,11 @@ pub struct AdditionalToolsItemParam {
     /// The item type. Always `additional_tools`.
     ///
     /// Always `"additional_tools"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The role that provided the additional tools. Only `developer` is supported.
     ///
     /// Always `"developer"`.
-    pub role: String,
+    pub role: Cow<'static, str>,
     /// A list of additional tools made available at this item.
     pub tools: Vec<Tool>,
     extra: ExtraFields,
@@ -172,8 +177,8 @@ impl AdditionalToolsItemParam {
     /// Creates a value from its required fields.
     pub fn new(tools: impl Into<Vec<Tool>>) -> Self {
         Self {
-            r#type: "additional_tools".to_owned(),
-            role: "developer".to_owned(),
+            r#type: Cow::Borrowed("additional_tools"),
+            role: Cow::Borrowed("developer"),
             tools: tools.into(),
             ..Default::default()
         }
@@ -217,14 +222,18 @@ impl crate::ResponseMeta for AdditionalToolsItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for AdditionalToolsItemParam {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "additional_tools".to_owned(),
-            role: "developer".to_owned(),
+            r#type: Cow::Borrowed("additional_tools"),
+            role: Cow::Borrowed("developer"),
             tools: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -613,7 +622,7 @@ pub struct ApplyPatchCreateFileOperation {
     /// Create a new file with the provided diff.
     ///
     /// Always `"create_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Path of the file to create.
     pub path: String,
     /// Diff to apply.
@@ -625,7 +634,7 @@ impl ApplyPatchCreateFileOperation {
     /// Creates a value from its required fields.
     pub fn new(path: impl Into<String>, diff: impl Into<String>) -> Self {
         Self {
-            r#type: "create_file".to_owned(),
+            r#type: Cow::Borrowed("create_file"),
             path: path.into(),
             diff: diff.into(),
             ..Default::default()
@@ -663,12 +672,16 @@ impl crate::ResponseMeta for ApplyPatchCreateFileOperation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ApplyPatchCreateFileOperation {
     fn default() -> Self {
         Self {
-            r#type: "create_file".to_owned(),
+            r#type: Cow::Borrowed("create_file"),
             path: Default::default(),
             diff: Default::default(),
             extra: ExtraFields::new(),
@@ -718,7 +731,7 @@ pub struct ApplyPatchCreateFileOperationParam {
     /// The operation type. Always `create_file`.
     ///
     /// Always `"create_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Path of the file to create relative to the workspace root.
     pub path: String,
     /// Unified diff content to apply when creating the file.
@@ -730,7 +743,7 @@ impl ApplyPatchCreateFileOperationParam {
     /// Creates a value from its required fields.
     pub fn new(path: impl Into<String>, diff: impl Into<String>) -> Self {
         Self {
-            r#type: "create_file".to_owned(),
+            r#type: Cow::Borrowed("create_file"),
             path: path.into(),
             diff: diff.into(),
             ..Default::default()
@@ -768,12 +781,16 @@ impl crate::ResponseMeta for ApplyPatchCreateFileOperationParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ApplyPatchCreateFileOperationParam {
     fn default() -> Self {
         Self {
-            r#type: "create_file".to_owned(),
+            r#type: Cow::Borrowed("create_file"),
             path: Default::default(),
             diff: Default::default(),
             extra: ExtraFields::new(),
@@ -823,7 +840,7 @@ pub struct ApplyPatchDeleteFileOperation {
     /// Delete the specified file.
     ///
     /// Always `"delete_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Path of the file to delete.
     pub path: String,
     extra: ExtraFields,
@@ -833,7 +850,7 @@ impl ApplyPatchDeleteFileOperation {
     /// Creates a value from its required fields.
     pub fn new(path: impl Into<String>) -> Self {
         Self {
-            r#type: "delete_file".to_owned(),
+            r#type: Cow::Borrowed("delete_file"),
             path: path.into(),
             ..Default::default()
         }
@@ -869,12 +886,16 @@ impl crate::ResponseMeta for ApplyPatchDeleteFileOperation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ApplyPatchDeleteFileOperation {
     fn default() -> Self {
         Self {
-            r#type: "delete_file".to_owned(),
+            r#type: Cow::Borrowed("delete_file"),
             path: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -919,7 +940,7 @@ pub struct ApplyPatchDeleteFileOperationParam {
     /// The operation type. Always `delete_file`.
     ///
     /// Always `"delete_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Path of the file to delete relative to the workspace root.
     pub path: String,
     extra: ExtraFields,
@@ -929,7 +950,7 @@ impl ApplyPatchDeleteFileOperationParam {
     /// Creates a value from its required fields.
     pub fn new(path: impl Into<String>) -> Self {
         Self {
-            r#type: "delete_file".to_owned(),
+            r#type: Cow::Borrowed("delete_file"),
             path: path.into(),
             ..Default::default()
         }
@@ -965,12 +986,16 @@ impl crate::ResponseMeta for ApplyPatchDeleteFileOperationParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ApplyPatchDeleteFileOperationParam {
     fn default() -> Self {
         Self {
-            r#type: "delete_file".to_owned(),
+            r#type: Cow::Borrowed("delete_file"),
             path: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1134,7 +1159,7 @@ pub struct ApplyPatchToolCall {
     /// The type of the item. Always `apply_patch_call`.
     ///
     /// Always `"apply_patch_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the apply patch tool call. Populated when this item is returned via API.
     pub id: String,
     /// The unique ID of the apply patch tool call generated by the model.
@@ -1159,7 +1184,7 @@ impl ApplyPatchToolCall {
         operation: impl Into<ApplyPatchToolCallOperation>,
     ) -> Self {
         Self {
-            r#type: "apply_patch_call".to_owned(),
+            r#type: Cow::Borrowed("apply_patch_call"),
             id: id.into(),
             call_id: call_id.into(),
             status: status.into(),
@@ -1203,12 +1228,16 @@ impl crate::ResponseMeta for ApplyPatchToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ApplyPatchToolCall {
     fn default() -> Self {
         Self {
-            r#type: "apply_patch_call".to_owned(),
+            r#type: Cow::Borrowed("apply_patch_call"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -1278,7 +1307,7 @@ pub struct ApplyPatchToolCallItemParam {
     /// The type of the item. Always `apply_patch_call`.
     ///
     /// Always `"apply_patch_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `id` field.
     pub id: Nullable<String>,
     /// The unique ID of the apply patch tool call generated by the model.
@@ -1300,7 +1329,7 @@ impl ApplyPatchToolCallItemParam {
         operation: impl Into<ApplyPatchOperationParam>,
     ) -> Self {
         Self {
-            r#type: "apply_patch_call".to_owned(),
+            r#type: Cow::Borrowed("apply_patch_call"),
             call_id: call_id.into(),
             status: status.into(),
             operation: operation.into(),
@@ -1354,12 +1383,16 @@ impl crate::ResponseMeta for ApplyPatchToolCallItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ApplyPatchToolCallItemParam {
     fn default() -> Self {
         Self {
-            r#type: "apply_patch_call".to_owned(),
+            r#type: Cow::Borrowed("apply_patch_call"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -1424,7 +1457,7 @@ pub struct ApplyPatchToolCallOutput {
     /// The type of the item. Always `apply_patch_call_output`.
     ///
     /// Always `"apply_patch_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the apply patch tool call output. Populated when this item is returned via API.
     pub id: String,
     /// The unique ID of the apply patch tool call generated by the model.
@@ -1448,7 +1481,7 @@ impl ApplyPatchToolCallOutput {
         status: impl Into<ApplyPatchCallOutputStatus>,
     ) -> Self {
         Self {
-            r#type: "apply_patch_call_output".to_owned(),
+            r#type: Cow::Borrowed("apply_patch_call_output"),
             id: id.into(),
             call_id: call_id.into(),
             status: status.into(),
@@ -1491,12 +1524,16 @@ impl crate::ResponseMeta for ApplyPatchToolCallOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ApplyPatchToolCallOutput {
     fn default() -> Self {
         Self {
-            r#type: "apply_patch_call_output".to_owned(),
+            r#type: Cow::Borrowed("apply_patch_call_output"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -1572,7 +1609,7 @@ pub struct ApplyPatchToolCallOutputItemParam {
     /// The type of the item. Always `apply_patch_call_output`.
     ///
     /// Always `"apply_patch_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `id` field.
     pub id: Nullable<String>,
     /// The unique ID of the apply patch tool call generated by the model.
@@ -1593,7 +1630,7 @@ impl ApplyPatchToolCallOutputItemParam {
         status: impl Into<ApplyPatchCallOutputStatusParam>,
     ) -> Self {
         Self {
-            r#type: "apply_patch_call_output".to_owned(),
+            r#type: Cow::Borrowed("apply_patch_call_output"),
             call_id: call_id.into(),
             status: status.into(),
             ..Default::default()
@@ -1652,12 +1689,16 @@ impl crate::ResponseMeta for ApplyPatchToolCallOutputItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ApplyPatchToolCallOutputItemParam {
     fn default() -> Self {
         Self {
-            r#type: "apply_patch_call_output".to_owned(),
+            r#type: Cow::Borrowed("apply_patch_call_output"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -1728,7 +1769,7 @@ pub struct ApplyPatchToolParam {
     /// The type of the tool. Always `apply_patch`.
     ///
     /// Always `"apply_patch"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `allowed_callers` field.
     pub allowed_callers: Nullable<Vec<CallableToolAllowedCaller>>,
     extra: ExtraFields,
@@ -1738,7 +1779,7 @@ impl ApplyPatchToolParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "apply_patch".to_owned(),
+            r#type: Cow::Borrowed("apply_patch"),
             ..Default::default()
         }
     }
@@ -1779,12 +1820,16 @@ impl crate::ResponseMeta for ApplyPatchToolParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ApplyPatchToolParam {
     fn default() -> Self {
         Self {
-            r#type: "apply_patch".to_owned(),
+            r#type: Cow::Borrowed("apply_patch"),
             allowed_callers: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1829,7 +1874,7 @@ pub struct ApplyPatchUpdateFileOperation {
     /// Update an existing file with the provided diff.
     ///
     /// Always `"update_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Path of the file to update.
     pub path: String,
     /// Diff to apply.
@@ -1841,7 +1886,7 @@ impl ApplyPatchUpdateFileOperation {
     /// Creates a value from its required fields.
     pub fn new(path: impl Into<String>, diff: impl Into<String>) -> Self {
         Self {
-            r#type: "update_file".to_owned(),
+            r#type: Cow::Borrowed("update_file"),
             path: path.into(),
             diff: diff.into(),
             ..Default::default()
@@ -1879,12 +1924,16 @@ impl crate::ResponseMeta for ApplyPatchUpdateFileOperation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ApplyPatchUpdateFileOperation {
     fn default() -> Self {
         Self {
-            r#type: "update_file".to_owned(),
+            r#type: Cow::Borrowed("update_file"),
             path: Default::default(),
             diff: Default::default(),
             extra: ExtraFields::new(),
@@ -1934,7 +1983,7 @@ pub struct ApplyPatchUpdateFileOperationParam {
     /// The operation type. Always `update_file`.
     ///
     /// Always `"update_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Path of the file to update relative to the workspace root.
     pub path: String,
     /// Unified diff content to apply to the existing file.
@@ -1946,7 +1995,7 @@ impl ApplyPatchUpdateFileOperationParam {
     /// Creates a value from its required fields.
     pub fn new(path: impl Into<String>, diff: impl Into<String>) -> Self {
         Self {
-            r#type: "update_file".to_owned(),
+            r#type: Cow::Borrowed("update_file"),
             path: path.into(),
             diff: diff.into(),
             ..Default::default()
@@ -1984,12 +2033,16 @@ impl crate::ResponseMeta for ApplyPatchUpdateFileOperationParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ApplyPatchUpdateFileOperationParam {
     fn default() -> Self {
         Self {
-            r#type: "update_file".to_owned(),
+            r#type: Cow::Borrowed("update_file"),
             path: Default::default(),
             diff: Default::default(),
             extra: ExtraFields::new(),
@@ -2039,7 +2092,7 @@ pub struct ApproximateLocation {
     /// The type of location approximation. Always `approximate`.
     ///
     /// Always `"approximate"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `country` field.
     pub country: Nullable<String>,
     /// The `region` field.
@@ -2055,7 +2108,7 @@ impl ApproximateLocation {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "approximate".to_owned(),
+            r#type: Cow::Borrowed("approximate"),
             ..Default::default()
         }
     }
@@ -2117,12 +2170,16 @@ impl crate::ResponseMeta for ApproximateLocation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ApproximateLocation {
     fn default() -> Self {
         Self {
-            r#type: "approximate".to_owned(),
+            r#type: Cow::Borrowed("approximate"),
             country: Default::default(),
             region: Default::default(),
             city: Default::default(),
@@ -2385,7 +2442,7 @@ pub struct AssistantToolsCode {
     /// The type of tool being defined: `code_interpreter`
     ///
     /// Always `"code_interpreter"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -2393,7 +2450,7 @@ impl AssistantToolsCode {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "code_interpreter".to_owned(),
+            r#type: Cow::Borrowed("code_interpreter"),
             ..Default::default()
         }
     }
@@ -2427,12 +2484,16 @@ impl crate::ResponseMeta for AssistantToolsCode {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for AssistantToolsCode {
     fn default() -> Self {
         Self {
-            r#type: "code_interpreter".to_owned(),
+            r#type: Cow::Borrowed("code_interpreter"),
             extra: ExtraFields::new(),
         }
     }
@@ -2472,7 +2533,7 @@ pub struct AssistantToolsFileSearch {
     /// The type of tool being defined: `file_search`
     ///
     /// Always `"file_search"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Overrides for the file search tool.
     pub file_search: Nullable<Box<AssistantToolsFileSearchFileSearch>>,
     extra: ExtraFields,
@@ -2482,7 +2543,7 @@ impl AssistantToolsFileSearch {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "file_search".to_owned(),
+            r#type: Cow::Borrowed("file_search"),
             ..Default::default()
         }
     }
@@ -2523,12 +2584,16 @@ impl crate::ResponseMeta for AssistantToolsFileSearch {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for AssistantToolsFileSearch {
     fn default() -> Self {
         Self {
-            r#type: "file_search".to_owned(),
+            r#type: Cow::Borrowed("file_search"),
             file_search: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2573,7 +2638,7 @@ pub struct AssistantToolsFunction {
     /// The type of tool being defined: `function`
     ///
     /// Always `"function"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `function` field.
     pub function: FunctionDefinition,
     extra: ExtraFields,
@@ -2583,7 +2648,7 @@ impl AssistantToolsFunction {
     /// Creates a value from its required fields.
     pub fn new(function: impl Into<FunctionDefinition>) -> Self {
         Self {
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             function: function.into(),
             ..Default::default()
         }
@@ -2619,12 +2684,16 @@ impl crate::ResponseMeta for AssistantToolsFunction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for AssistantToolsFunction {
     fn default() -> Self {
         Self {
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             function: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2802,7 +2871,7 @@ pub struct AutoCodeInterpreterToolParam {
     /// Always `auto`.
     ///
     /// Always `"auto"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// An optional list of uploaded files to make available to your code.
     pub file_ids: Nullable<Vec<String>>,
     /// The `memory_limit` field.
@@ -2816,7 +2885,7 @@ impl AutoCodeInterpreterToolParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "auto".to_owned(),
+            r#type: Cow::Borrowed("auto"),
             ..Default::default()
         }
     }
@@ -2874,12 +2943,16 @@ impl crate::ResponseMeta for AutoCodeInterpreterToolParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for AutoCodeInterpreterToolParam {
     fn default() -> Self {
         Self {
-            r#type: "auto".to_owned(),
+            r#type: Cow::Borrowed("auto"),
             file_ids: Default::default(),
             memory_limit: Default::default(),
             network_policy: Default::default(),
@@ -2979,7 +3052,7 @@ pub struct ChatCompletionMessageCustomToolCall {
     /// The type of the tool. Always `custom`.
     ///
     /// Always `"custom"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The custom tool that the model called.
     pub custom: ChatCompletionMessageCustomToolCallCustom,
     extra: ExtraFields,
@@ -2993,7 +3066,7 @@ impl ChatCompletionMessageCustomToolCall {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             custom: custom.into(),
             ..Default::default()
         }
@@ -3030,13 +3103,17 @@ impl crate::ResponseMeta for ChatCompletionMessageCustomToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionMessageCustomToolCall {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             custom: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3087,7 +3164,7 @@ pub struct ChatCompletionMessageToolCall {
     /// The type of the tool. Currently, only `function` is supported.
     ///
     /// Always `"function"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The function that the model called.
     pub function: ChatCompletionMessageToolCallFunction,
     extra: ExtraFields,
@@ -3101,7 +3178,7 @@ impl ChatCompletionMessageToolCall {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             function: function.into(),
             ..Default::default()
         }
@@ -3138,13 +3215,17 @@ impl crate::ResponseMeta for ChatCompletionMessageToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionMessageToolCall {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             function: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3296,7 +3377,7 @@ pub struct ChatCompletionContentPartRefusalParam {
     /// The type of the content part.
     ///
     /// Always `"refusal"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The refusal message generated by the model.
     pub refusal: String,
     extra: ExtraFields,
@@ -3306,7 +3387,7 @@ impl ChatCompletionContentPartRefusalParam {
     /// Creates a value from its required fields.
     pub fn new(refusal: impl Into<String>) -> Self {
         Self {
-            r#type: "refusal".to_owned(),
+            r#type: Cow::Borrowed("refusal"),
             refusal: refusal.into(),
             ..Default::default()
         }
@@ -3342,12 +3423,16 @@ impl crate::ResponseMeta for ChatCompletionContentPartRefusalParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionContentPartRefusalParam {
     fn default() -> Self {
         Self {
-            r#type: "refusal".to_owned(),
+            r#type: Cow::Borrowed("refusal"),
             refusal: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3394,7 +3479,7 @@ pub struct ChatCompletionContentPartTextParam {
     /// The type of the content part.
     ///
     /// Always `"text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text content.
     pub text: String,
     /// Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
@@ -3406,7 +3491,7 @@ impl ChatCompletionContentPartTextParam {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             text: text.into(),
             ..Default::default()
         }
@@ -3449,12 +3534,16 @@ impl crate::ResponseMeta for ChatCompletionContentPartTextParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionContentPartTextParam {
     fn default() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             text: Default::default(),
             prompt_cache_breakpoint: Default::default(),
             extra: ExtraFields::new(),
@@ -3575,6 +3664,10 @@ impl crate::ResponseMeta for ChatCompletionStreamOptions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionStreamOptions {
@@ -3615,7 +3708,7 @@ pub struct ChatCompletionTool {
     /// The type of the tool. Currently, only `function` is supported.
     ///
     /// Always `"function"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `function` field.
     pub function: FunctionDefinition,
     extra: ExtraFields,
@@ -3625,7 +3718,7 @@ impl ChatCompletionTool {
     /// Creates a value from its required fields.
     pub fn new(function: impl Into<FunctionDefinition>) -> Self {
         Self {
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             function: function.into(),
             ..Default::default()
         }
@@ -3661,12 +3754,16 @@ impl crate::ResponseMeta for ChatCompletionTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ChatCompletionTool {
     fn default() -> Self {
         Self {
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             function: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3766,7 +3863,7 @@ pub struct ClickParam {
     /// Specifies the event type. For a click action, this property is always `click`.
     ///
     /// Always `"click"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Indicates which mouse button was pressed during the click. One of `left`, `right`, `wheel`, `back`, or `forward`.
     pub button: ClickButtonType,
     /// The x-coordinate where the click occurred.
@@ -3782,7 +3879,7 @@ impl ClickParam {
     /// Creates a value from its required fields.
     pub fn new(button: impl Into<ClickButtonType>, x: impl Into<i64>, y: impl Into<i64>) -> Self {
         Self {
-            r#type: "click".to_owned(),
+            r#type: Cow::Borrowed("click"),
             button: button.into(),
             x: x.into(),
             y: y.into(),
@@ -3829,12 +3926,16 @@ impl crate::ResponseMeta for ClickParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ClickParam {
     fn default() -> Self {
         Self {
-            r#type: "click".to_owned(),
+            r#type: Cow::Borrowed("click"),
             button: Default::default(),
             x: Default::default(),
             y: Default::default(),
@@ -3894,7 +3995,7 @@ pub struct CodeInterpreterFileOutput {
     /// The type of the code interpreter file output. Always `files`.
     ///
     /// Always `"files"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `files` field.
     pub files: Vec<CodeInterpreterFileOutputFile>,
     extra: ExtraFields,
@@ -3904,7 +4005,7 @@ impl CodeInterpreterFileOutput {
     /// Creates a value from its required fields.
     pub fn new(files: impl Into<Vec<CodeInterpreterFileOutputFile>>) -> Self {
         Self {
-            r#type: "files".to_owned(),
+            r#type: Cow::Borrowed("files"),
             files: files.into(),
             ..Default::default()
         }
@@ -3940,12 +4041,16 @@ impl crate::ResponseMeta for CodeInterpreterFileOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CodeInterpreterFileOutput {
     fn default() -> Self {
         Self {
-            r#type: "files".to_owned(),
+            r#type: Cow::Borrowed("files"),
             files: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3990,7 +4095,7 @@ pub struct CodeInterpreterOutputImage {
     /// The type of the output. Always `image`.
     ///
     /// Always `"image"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The URL of the image output from the code interpreter.
     pub url: String,
     extra: ExtraFields,
@@ -4000,7 +4105,7 @@ impl CodeInterpreterOutputImage {
     /// Creates a value from its required fields.
     pub fn new(url: impl Into<String>) -> Self {
         Self {
-            r#type: "image".to_owned(),
+            r#type: Cow::Borrowed("image"),
             url: url.into(),
             ..Default::default()
         }
@@ -4036,12 +4141,16 @@ impl crate::ResponseMeta for CodeInterpreterOutputImage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CodeInterpreterOutputImage {
     fn default() -> Self {
         Self {
-            r#type: "image".to_owned(),
+            r#type: Cow::Borrowed("image"),
             url: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4086,7 +4195,7 @@ pub struct CodeInterpreterOutputLogs {
     /// The type of the output. Always `logs`.
     ///
     /// Always `"logs"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The logs output from the code interpreter.
     pub logs: String,
     extra: ExtraFields,
@@ -4096,7 +4205,7 @@ impl CodeInterpreterOutputLogs {
     /// Creates a value from its required fields.
     pub fn new(logs: impl Into<String>) -> Self {
         Self {
-            r#type: "logs".to_owned(),
+            r#type: Cow::Borrowed("logs"),
             logs: logs.into(),
             ..Default::default()
         }
@@ -4132,12 +4241,16 @@ impl crate::ResponseMeta for CodeInterpreterOutputLogs {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CodeInterpreterOutputLogs {
     fn default() -> Self {
         Self {
-            r#type: "logs".to_owned(),
+            r#type: Cow::Borrowed("logs"),
             logs: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4182,7 +4295,7 @@ pub struct CodeInterpreterTextOutput {
     /// The type of the code interpreter text output. Always `logs`.
     ///
     /// Always `"logs"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The logs of the code interpreter tool call.
     pub logs: String,
     extra: ExtraFields,
@@ -4192,7 +4305,7 @@ impl CodeInterpreterTextOutput {
     /// Creates a value from its required fields.
     pub fn new(logs: impl Into<String>) -> Self {
         Self {
-            r#type: "logs".to_owned(),
+            r#type: Cow::Borrowed("logs"),
             logs: logs.into(),
             ..Default::default()
         }
@@ -4228,12 +4341,16 @@ impl crate::ResponseMeta for CodeInterpreterTextOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CodeInterpreterTextOutput {
     fn default() -> Self {
         Self {
-            r#type: "logs".to_owned(),
+            r#type: Cow::Borrowed("logs"),
             logs: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4278,7 +4395,7 @@ pub struct CodeInterpreterTool {
     /// The type of the code interpreter tool. Always `code_interpreter`.
     ///
     /// Always `"code_interpreter"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The code interpreter container. Can be a container ID or an object that
     /// specifies uploaded file IDs to make available to your code, along with an
     /// optional `memory_limit` setting.
@@ -4292,7 +4409,7 @@ impl CodeInterpreterTool {
     /// Creates a value from its required fields.
     pub fn new(container: impl Into<CodeInterpreterToolContainer>) -> Self {
         Self {
-            r#type: "code_interpreter".to_owned(),
+            r#type: Cow::Borrowed("code_interpreter"),
             container: container.into(),
             ..Default::default()
         }
@@ -4335,12 +4452,16 @@ impl crate::ResponseMeta for CodeInterpreterTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CodeInterpreterTool {
     fn default() -> Self {
         Self {
-            r#type: "code_interpreter".to_owned(),
+            r#type: Cow::Borrowed("code_interpreter"),
             container: Default::default(),
             allowed_callers: Default::default(),
             extra: ExtraFields::new(),
@@ -4390,7 +4511,7 @@ pub struct CodeInterpreterToolCall {
     /// The type of the code interpreter tool call. Always `code_interpreter_call`.
     ///
     /// Always `"code_interpreter_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the code interpreter tool call.
     pub id: String,
     /// The status of the code interpreter tool call. Valid values are `in_progress`, `completed`, `incomplete`, `interpreting`, and `failed`.
@@ -4412,7 +4533,7 @@ impl CodeInterpreterToolCall {
         container_id: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "code_interpreter_call".to_owned(),
+            r#type: Cow::Borrowed("code_interpreter_call"),
             id: id.into(),
             status: status.into(),
             container_id: container_id.into(),
@@ -4468,12 +4589,16 @@ impl crate::ResponseMeta for CodeInterpreterToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CodeInterpreterToolCall {
     fn default() -> Self {
         Self {
-            r#type: "code_interpreter_call".to_owned(),
+            r#type: Cow::Borrowed("code_interpreter_call"),
             id: Default::default(),
             status: Default::default(),
             container_id: Default::default(),
@@ -4544,7 +4669,7 @@ pub struct CompactionBody {
     /// The type of the item. Always `compaction`.
     ///
     /// Always `"compaction"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the compaction item.
     pub id: String,
     /// The encrypted content that was produced by compaction.
@@ -4558,7 +4683,7 @@ impl CompactionBody {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, encrypted_content: impl Into<String>) -> Self {
         Self {
-            r#type: "compaction".to_owned(),
+            r#type: Cow::Borrowed("compaction"),
             id: id.into(),
             encrypted_content: encrypted_content.into(),
             ..Default::default()
@@ -4597,12 +4722,16 @@ impl crate::ResponseMeta for CompactionBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CompactionBody {
     fn default() -> Self {
         Self {
-            r#type: "compaction".to_owned(),
+            r#type: Cow::Borrowed("compaction"),
             id: Default::default(),
             encrypted_content: Default::default(),
             created_by: Default::default(),
@@ -4664,7 +4793,7 @@ pub struct CompactionSummaryItemParam {
     /// The type of the item. Always `compaction`.
     ///
     /// Always `"compaction"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The encrypted content of the compaction summary.
     pub encrypted_content: String,
     extra: ExtraFields,
@@ -4674,7 +4803,7 @@ impl CompactionSummaryItemParam {
     /// Creates a value from its required fields.
     pub fn new(encrypted_content: impl Into<String>) -> Self {
         Self {
-            r#type: "compaction".to_owned(),
+            r#type: Cow::Borrowed("compaction"),
             encrypted_content: encrypted_content.into(),
             ..Default::default()
         }
@@ -4717,13 +4846,17 @@ impl crate::ResponseMeta for CompactionSummaryItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CompactionSummaryItemParam {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "compaction".to_owned(),
+            r#type: Cow::Borrowed("compaction"),
             encrypted_content: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4777,7 +4910,7 @@ pub struct CompactionTriggerItemParam {
     /// The type of the item. Always `compaction_trigger`.
     ///
     /// Always `"compaction_trigger"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -4785,7 +4918,7 @@ impl CompactionTriggerItemParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "compaction_trigger".to_owned(),
+            r#type: Cow::Borrowed("compaction_trigger"),
             ..Default::default()
         }
     }
@@ -4819,12 +4952,16 @@ impl crate::ResponseMeta for CompactionTriggerItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CompactionTriggerItemParam {
     fn default() -> Self {
         Self {
-            r#type: "compaction_trigger".to_owned(),
+            r#type: Cow::Borrowed("compaction_trigger"),
             extra: ExtraFields::new(),
         }
     }
@@ -4923,6 +5060,10 @@ impl ComparisonFilter {
 impl crate::ResponseMeta for ComparisonFilter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -5025,6 +5166,10 @@ impl CompletionUsage {
 impl crate::ResponseMeta for CompletionUsage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -5133,6 +5278,10 @@ impl CompoundFilter {
 impl crate::ResponseMeta for CompoundFilter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -5427,7 +5576,7 @@ pub struct ComputerCallOutputItemParam {
     /// The type of the computer tool call output. Always `computer_call_output`.
     ///
     /// Always `"computer_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A computer screenshot image used with the computer use tool.
     pub output: ComputerScreenshotImage,
     /// A pending safety check for the computer call.
@@ -5442,7 +5591,7 @@ impl ComputerCallOutputItemParam {
     pub fn new(call_id: impl Into<String>, output: impl Into<ComputerScreenshotImage>) -> Self {
         Self {
             call_id: call_id.into(),
-            r#type: "computer_call_output".to_owned(),
+            r#type: Cow::Borrowed("computer_call_output"),
             output: output.into(),
             ..Default::default()
         }
@@ -5503,6 +5652,10 @@ impl crate::ResponseMeta for ComputerCallOutputItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ComputerCallOutputItemParam {
@@ -5510,7 +5663,7 @@ impl Default for ComputerCallOutputItemParam {
         Self {
             id: Default::default(),
             call_id: Default::default(),
-            r#type: "computer_call_output".to_owned(),
+            r#type: Cow::Borrowed("computer_call_output"),
             output: Default::default(),
             acknowledged_safety_checks: Default::default(),
             status: Default::default(),
@@ -5688,6 +5841,10 @@ impl crate::ResponseMeta for ComputerCallSafetyCheckParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ComputerCallSafetyCheckParam {
@@ -5787,7 +5944,7 @@ pub struct ComputerScreenshotContent {
     /// Specifies the event type. For a computer screenshot, this property is always set to `computer_screenshot`.
     ///
     /// Always `"computer_screenshot"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `image_url` field.
     pub image_url: Nullable<String>,
     /// The `file_id` field.
@@ -5803,7 +5960,7 @@ impl ComputerScreenshotContent {
     /// Creates a value from its required fields.
     pub fn new(detail: impl Into<ImageDetail>) -> Self {
         Self {
-            r#type: "computer_screenshot".to_owned(),
+            r#type: Cow::Borrowed("computer_screenshot"),
             image_url: Nullable::Null,
             file_id: Nullable::Null,
             detail: detail.into(),
@@ -5844,12 +6001,16 @@ impl crate::ResponseMeta for ComputerScreenshotContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ComputerScreenshotContent {
     fn default() -> Self {
         Self {
-            r#type: "computer_screenshot".to_owned(),
+            r#type: Cow::Borrowed("computer_screenshot"),
             image_url: Default::default(),
             file_id: Default::default(),
             detail: Default::default(),
@@ -5920,7 +6081,7 @@ pub struct ComputerScreenshotImage {
     /// always set to `computer_screenshot`.
     ///
     /// Always `"computer_screenshot"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The URL of the screenshot image.
     pub image_url: Nullable<String>,
     /// The identifier of an uploaded file that contains the screenshot.
@@ -5932,7 +6093,7 @@ impl ComputerScreenshotImage {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "computer_screenshot".to_owned(),
+            r#type: Cow::Borrowed("computer_screenshot"),
             ..Default::default()
         }
     }
@@ -5980,12 +6141,16 @@ impl crate::ResponseMeta for ComputerScreenshotImage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ComputerScreenshotImage {
     fn default() -> Self {
         Self {
-            r#type: "computer_screenshot".to_owned(),
+            r#type: Cow::Borrowed("computer_screenshot"),
             image_url: Default::default(),
             file_id: Default::default(),
             extra: ExtraFields::new(),
@@ -6041,7 +6206,7 @@ pub struct ComputerTool {
     /// The type of the computer tool. Always `computer`.
     ///
     /// Always `"computer"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -6049,7 +6214,7 @@ impl ComputerTool {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "computer".to_owned(),
+            r#type: Cow::Borrowed("computer"),
             ..Default::default()
         }
     }
@@ -6083,12 +6248,16 @@ impl crate::ResponseMeta for ComputerTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ComputerTool {
     fn default() -> Self {
         Self {
-            r#type: "computer".to_owned(),
+            r#type: Cow::Borrowed("computer"),
             extra: ExtraFields::new(),
         }
     }
@@ -6129,7 +6298,7 @@ pub struct ComputerToolCall {
     /// The type of the computer call. Always `computer_call`.
     ///
     /// Always `"computer_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the computer call.
     pub id: String,
     /// An identifier used when responding to the tool call with output.
@@ -6156,7 +6325,7 @@ impl ComputerToolCall {
         status: impl Into<ComputerToolCallStatus>,
     ) -> Self {
         Self {
-            r#type: "computer_call".to_owned(),
+            r#type: Cow::Borrowed("computer_call"),
             id: id.into(),
             call_id: call_id.into(),
             pending_safety_checks: pending_safety_checks.into(),
@@ -6212,12 +6381,16 @@ impl crate::ResponseMeta for ComputerToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ComputerToolCall {
     fn default() -> Self {
         Self {
-            r#type: "computer_call".to_owned(),
+            r#type: Cow::Borrowed("computer_call"),
             id: Default::default(),
             call_id: Default::default(),
             action: Default::default(),
@@ -6296,7 +6469,7 @@ pub struct ComputerToolCallOutput {
     /// The type of the computer tool call output. Always `computer_call_output`.
     ///
     /// Always `"computer_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the computer tool call output.
     pub id: Nullable<String>,
     /// The ID of the computer tool call that produced the output.
@@ -6316,7 +6489,7 @@ impl ComputerToolCallOutput {
     /// Creates a value from its required fields.
     pub fn new(call_id: impl Into<String>, output: impl Into<ComputerScreenshotImage>) -> Self {
         Self {
-            r#type: "computer_call_output".to_owned(),
+            r#type: Cow::Borrowed("computer_call_output"),
             call_id: call_id.into(),
             output: output.into(),
             ..Default::default()
@@ -6357,12 +6530,16 @@ impl crate::ResponseMeta for ComputerToolCallOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ComputerToolCallOutput {
     fn default() -> Self {
         Self {
-            r#type: "computer_call_output".to_owned(),
+            r#type: Cow::Borrowed("computer_call_output"),
             id: Default::default(),
             call_id: Default::default(),
             acknowledged_safety_checks: Default::default(),
@@ -6437,7 +6614,7 @@ pub struct ComputerToolCallOutputResource {
     /// The type of the computer tool call output. Always `computer_call_output`.
     ///
     /// Always `"computer_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the computer call tool output.
     pub id: String,
     /// The ID of the computer tool call that produced the output.
@@ -6464,7 +6641,7 @@ impl ComputerToolCallOutputResource {
         status: impl Into<ComputerCallOutputStatus>,
     ) -> Self {
         Self {
-            r#type: "computer_call_output".to_owned(),
+            r#type: Cow::Borrowed("computer_call_output"),
             id: id.into(),
             call_id: call_id.into(),
             output: output.into(),
@@ -6508,12 +6685,16 @@ impl crate::ResponseMeta for ComputerToolCallOutputResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ComputerToolCallOutputResource {
     fn default() -> Self {
         Self {
-            r#type: "computer_call_output".to_owned(),
+            r#type: Cow::Borrowed("computer_call_output"),
             id: Default::default(),
             call_id: Default::default(),
             acknowledged_safety_checks: Default::default(),
@@ -6593,7 +6774,7 @@ pub struct ComputerUsePreviewTool {
     /// The type of the computer use tool. Always `computer_use_preview`.
     ///
     /// Always `"computer_use_preview"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The type of computer environment to control.
     pub environment: ComputerEnvironment,
     /// The width of the computer display.
@@ -6611,7 +6792,7 @@ impl ComputerUsePreviewTool {
         display_height: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "computer_use_preview".to_owned(),
+            r#type: Cow::Borrowed("computer_use_preview"),
             environment: environment.into(),
             display_width: display_width.into(),
             display_height: display_height.into(),
@@ -6651,12 +6832,16 @@ impl crate::ResponseMeta for ComputerUsePreviewTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ComputerUsePreviewTool {
     fn default() -> Self {
         Self {
-            r#type: "computer_use_preview".to_owned(),
+            r#type: Cow::Borrowed("computer_use_preview"),
             environment: Default::default(),
             display_width: Default::default(),
             display_height: Default::default(),
@@ -6717,7 +6902,7 @@ pub struct ContainerAutoParam {
     /// Automatically creates a container for this request
     ///
     /// Always `"container_auto"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// An optional list of uploaded files to make available to your code.
     pub file_ids: Nullable<Vec<String>>,
     /// The `memory_limit` field.
@@ -6733,7 +6918,7 @@ impl ContainerAutoParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "container_auto".to_owned(),
+            r#type: Cow::Borrowed("container_auto"),
             ..Default::default()
         }
     }
@@ -6795,12 +6980,16 @@ impl crate::ResponseMeta for ContainerAutoParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ContainerAutoParam {
     fn default() -> Self {
         Self {
-            r#type: "container_auto".to_owned(),
+            r#type: Cow::Borrowed("container_auto"),
             file_ids: Default::default(),
             memory_limit: Default::default(),
             network_policy: Default::default(),
@@ -6860,7 +7049,7 @@ pub struct ContainerFileCitationBody {
     /// The type of the container file citation. Always `container_file_citation`.
     ///
     /// Always `"container_file_citation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the container file.
     pub container_id: String,
     /// The ID of the file.
@@ -6884,7 +7073,7 @@ impl ContainerFileCitationBody {
         filename: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "container_file_citation".to_owned(),
+            r#type: Cow::Borrowed("container_file_citation"),
             container_id: container_id.into(),
             file_id: file_id.into(),
             start_index: start_index.into(),
@@ -6928,12 +7117,16 @@ impl crate::ResponseMeta for ContainerFileCitationBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ContainerFileCitationBody {
     fn default() -> Self {
         Self {
-            r#type: "container_file_citation".to_owned(),
+            r#type: Cow::Borrowed("container_file_citation"),
             container_id: Default::default(),
             file_id: Default::default(),
             start_index: Default::default(),
@@ -7004,7 +7197,7 @@ pub struct ContainerFileCitationParam {
     /// The citation type. Always `container_file_citation`.
     ///
     /// Always `"container_file_citation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the first character of the citation in the message.
     pub start_index: i64,
     /// The index of the last character of the citation in the message.
@@ -7028,7 +7221,7 @@ impl ContainerFileCitationParam {
         filename: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "container_file_citation".to_owned(),
+            r#type: Cow::Borrowed("container_file_citation"),
             start_index: start_index.into(),
             end_index: end_index.into(),
             container_id: container_id.into(),
@@ -7072,12 +7265,16 @@ impl crate::ResponseMeta for ContainerFileCitationParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ContainerFileCitationParam {
     fn default() -> Self {
         Self {
-            r#type: "container_file_citation".to_owned(),
+            r#type: Cow::Borrowed("container_file_citation"),
             start_index: Default::default(),
             end_index: Default::default(),
             container_id: Default::default(),
@@ -7199,7 +7396,7 @@ pub struct ContainerNetworkPolicyAllowlistParam {
     /// Allow outbound network access only to specified domains. Always `allowlist`.
     ///
     /// Always `"allowlist"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A list of allowed domains when type is `allowlist`.
     pub allowed_domains: Vec<String>,
     /// Optional domain-scoped secrets for allowlisted domains.
@@ -7211,7 +7408,7 @@ impl ContainerNetworkPolicyAllowlistParam {
     /// Creates a value from its required fields.
     pub fn new(allowed_domains: impl Into<Vec<String>>) -> Self {
         Self {
-            r#type: "allowlist".to_owned(),
+            r#type: Cow::Borrowed("allowlist"),
             allowed_domains: allowed_domains.into(),
             ..Default::default()
         }
@@ -7257,12 +7454,16 @@ impl crate::ResponseMeta for ContainerNetworkPolicyAllowlistParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ContainerNetworkPolicyAllowlistParam {
     fn default() -> Self {
         Self {
-            r#type: "allowlist".to_owned(),
+            r#type: Cow::Borrowed("allowlist"),
             allowed_domains: Default::default(),
             domain_secrets: Default::default(),
             extra: ExtraFields::new(),
@@ -7312,7 +7513,7 @@ pub struct ContainerNetworkPolicyDisabledParam {
     /// Disable outbound network access. Always `disabled`.
     ///
     /// Always `"disabled"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -7320,7 +7521,7 @@ impl ContainerNetworkPolicyDisabledParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "disabled".to_owned(),
+            r#type: Cow::Borrowed("disabled"),
             ..Default::default()
         }
     }
@@ -7354,12 +7555,16 @@ impl crate::ResponseMeta for ContainerNetworkPolicyDisabledParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ContainerNetworkPolicyDisabledParam {
     fn default() -> Self {
         Self {
-            r#type: "disabled".to_owned(),
+            r#type: Cow::Borrowed("disabled"),
             extra: ExtraFields::new(),
         }
     }
@@ -7451,6 +7656,10 @@ impl crate::ResponseMeta for ContainerNetworkPolicyDomainSecretParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ContainerNetworkPolicyDomainSecretParam {
@@ -7495,7 +7704,7 @@ pub struct ContainerReferenceParam {
     /// References a container created with the /v1/containers endpoint
     ///
     /// Always `"container_reference"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the referenced container.
     pub container_id: String,
     extra: ExtraFields,
@@ -7505,7 +7714,7 @@ impl ContainerReferenceParam {
     /// Creates a value from its required fields.
     pub fn new(container_id: impl Into<String>) -> Self {
         Self {
-            r#type: "container_reference".to_owned(),
+            r#type: Cow::Borrowed("container_reference"),
             container_id: container_id.into(),
             ..Default::default()
         }
@@ -7541,12 +7750,16 @@ impl crate::ResponseMeta for ContainerReferenceParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ContainerReferenceParam {
     fn default() -> Self {
         Self {
-            r#type: "container_reference".to_owned(),
+            r#type: Cow::Borrowed("container_reference"),
             container_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -7597,7 +7810,7 @@ pub struct ContainerReferenceResource {
     /// The environment type. Always `container_reference`.
     ///
     /// Always `"container_reference"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `container_id` field.
     pub container_id: String,
     extra: ExtraFields,
@@ -7607,7 +7820,7 @@ impl ContainerReferenceResource {
     /// Creates a value from its required fields.
     pub fn new(container_id: impl Into<String>) -> Self {
         Self {
-            r#type: "container_reference".to_owned(),
+            r#type: Cow::Borrowed("container_reference"),
             container_id: container_id.into(),
             ..Default::default()
         }
@@ -7643,12 +7856,16 @@ impl crate::ResponseMeta for ContainerReferenceResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ContainerReferenceResource {
     fn default() -> Self {
         Self {
-            r#type: "container_reference".to_owned(),
+            r#type: Cow::Borrowed("container_reference"),
             container_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -7952,6 +8169,10 @@ impl crate::ResponseMeta for CoordParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CoordParam {
@@ -8064,6 +8285,10 @@ impl crate::ResponseMeta for CreateModelResponseProperties {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CreateModelResponseProperties {
@@ -8132,7 +8357,7 @@ pub struct CustomGrammarFormatParam {
     /// Grammar format. Always `grammar`.
     ///
     /// Always `"grammar"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The syntax of the grammar definition. One of `lark` or `regex`.
     pub syntax: GrammarSyntax1,
     /// The grammar definition.
@@ -8144,7 +8369,7 @@ impl CustomGrammarFormatParam {
     /// Creates a value from its required fields.
     pub fn new(syntax: impl Into<GrammarSyntax1>, definition: impl Into<String>) -> Self {
         Self {
-            r#type: "grammar".to_owned(),
+            r#type: Cow::Borrowed("grammar"),
             syntax: syntax.into(),
             definition: definition.into(),
             ..Default::default()
@@ -8182,12 +8407,16 @@ impl crate::ResponseMeta for CustomGrammarFormatParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CustomGrammarFormatParam {
     fn default() -> Self {
         Self {
-            r#type: "grammar".to_owned(),
+            r#type: Cow::Borrowed("grammar"),
             syntax: Default::default(),
             definition: Default::default(),
             extra: ExtraFields::new(),
@@ -8237,7 +8466,7 @@ pub struct CustomTextFormatParam {
     /// Unconstrained text format. Always `text`.
     ///
     /// Always `"text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -8245,7 +8474,7 @@ impl CustomTextFormatParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             ..Default::default()
         }
     }
@@ -8279,12 +8508,16 @@ impl crate::ResponseMeta for CustomTextFormatParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CustomTextFormatParam {
     fn default() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             extra: ExtraFields::new(),
         }
     }
@@ -8324,7 +8557,7 @@ pub struct CustomToolCall {
     /// The type of the custom tool call. Always `custom_tool_call`.
     ///
     /// Always `"custom_tool_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the custom tool call in the OpenAI platform.
     pub id: Nullable<String>,
     /// An identifier used to map this custom tool call to a tool call output.
@@ -8348,7 +8581,7 @@ impl CustomToolCall {
         input: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "custom_tool_call".to_owned(),
+            r#type: Cow::Borrowed("custom_tool_call"),
             call_id: call_id.into(),
             name: name.into(),
             input: input.into(),
@@ -8409,12 +8642,16 @@ impl crate::ResponseMeta for CustomToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CustomToolCall {
     fn default() -> Self {
         Self {
-            r#type: "custom_tool_call".to_owned(),
+            r#type: Cow::Borrowed("custom_tool_call"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -8484,7 +8721,7 @@ pub struct CustomToolCallOutput {
     /// The type of the custom tool call output. Always `custom_tool_call_output`.
     ///
     /// Always `"custom_tool_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the custom tool call output in the OpenAI platform.
     pub id: Nullable<String>,
     /// The call ID, used to map this custom tool call output to a custom tool call.
@@ -8501,7 +8738,7 @@ impl CustomToolCallOutput {
     /// Creates a value from its required fields.
     pub fn new(call_id: impl Into<String>, output: impl Into<CustomToolCallOutputOutput>) -> Self {
         Self {
-            r#type: "custom_tool_call_output".to_owned(),
+            r#type: Cow::Borrowed("custom_tool_call_output"),
             call_id: call_id.into(),
             output: output.into(),
             ..Default::default()
@@ -8553,12 +8790,16 @@ impl crate::ResponseMeta for CustomToolCallOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CustomToolCallOutput {
     fn default() -> Self {
         Self {
-            r#type: "custom_tool_call_output".to_owned(),
+            r#type: Cow::Borrowed("custom_tool_call_output"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -8624,7 +8865,7 @@ pub struct CustomToolParam {
     /// The type of the custom tool. Always `custom`.
     ///
     /// Always `"custom"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the custom tool, used to identify it in tool calls.
     pub name: String,
     /// Optional description of the custom tool, used to provide more context.
@@ -8642,7 +8883,7 @@ impl CustomToolParam {
     /// Creates a value from its required fields.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             name: name.into(),
             ..Default::default()
         }
@@ -8706,12 +8947,16 @@ impl crate::ResponseMeta for CustomToolParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for CustomToolParam {
     fn default() -> Self {
         Self {
-            r#type: "custom".to_owned(),
+            r#type: Cow::Borrowed("custom"),
             name: Default::default(),
             description: Default::default(),
             format: Default::default(),
@@ -8827,7 +9072,7 @@ pub struct DirectToolCallCaller {
     /// The `type` field.
     ///
     /// Always `"direct"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -8835,7 +9080,7 @@ impl DirectToolCallCaller {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "direct".to_owned(),
+            r#type: Cow::Borrowed("direct"),
             ..Default::default()
         }
     }
@@ -8869,12 +9114,16 @@ impl crate::ResponseMeta for DirectToolCallCaller {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for DirectToolCallCaller {
     fn default() -> Self {
         Self {
-            r#type: "direct".to_owned(),
+            r#type: Cow::Borrowed("direct"),
             extra: ExtraFields::new(),
         }
     }
@@ -8914,7 +9163,7 @@ pub struct DirectToolCallCallerParam {
     /// The caller type. Always `direct`.
     ///
     /// Always `"direct"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -8922,7 +9171,7 @@ impl DirectToolCallCallerParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "direct".to_owned(),
+            r#type: Cow::Borrowed("direct"),
             ..Default::default()
         }
     }
@@ -8956,12 +9205,16 @@ impl crate::ResponseMeta for DirectToolCallCallerParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for DirectToolCallCallerParam {
     fn default() -> Self {
         Self {
-            r#type: "direct".to_owned(),
+            r#type: Cow::Borrowed("direct"),
             extra: ExtraFields::new(),
         }
     }
@@ -9001,11 +9254,11 @@ pub struct DoneEvent {
     /// The `event` field.
     ///
     /// Always `"done"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// The `data` field.
     ///
     /// Always `"[DONE]"`.
-    pub data: String,
+    pub data: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -9013,8 +9266,8 @@ impl DoneEvent {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            event: "done".to_owned(),
-            data: "[DONE]".to_owned(),
+            event: Cow::Borrowed("done"),
+            data: Cow::Borrowed("[DONE]"),
             ..Default::default()
         }
     }
@@ -9049,13 +9302,17 @@ impl crate::ResponseMeta for DoneEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for DoneEvent {
     fn default() -> Self {
         Self {
-            event: "done".to_owned(),
-            data: "[DONE]".to_owned(),
+            event: Cow::Borrowed("done"),
+            data: Cow::Borrowed("[DONE]"),
             extra: ExtraFields::new(),
         }
     }
@@ -9099,7 +9356,7 @@ pub struct DoubleClickAction {
     /// Specifies the event type. For a double click action, this property is always set to `double_click`.
     ///
     /// Always `"double_click"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The x-coordinate where the double click occurred.
     pub x: i64,
     /// The y-coordinate where the double click occurred.
@@ -9113,7 +9370,7 @@ impl DoubleClickAction {
     /// Creates a value from its required fields.
     pub fn new(x: impl Into<i64>, y: impl Into<i64>) -> Self {
         Self {
-            r#type: "double_click".to_owned(),
+            r#type: Cow::Borrowed("double_click"),
             x: x.into(),
             y: y.into(),
             keys: Nullable::Null,
@@ -9159,12 +9416,16 @@ impl crate::ResponseMeta for DoubleClickAction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for DoubleClickAction {
     fn default() -> Self {
         Self {
-            r#type: "double_click".to_owned(),
+            r#type: Cow::Borrowed("double_click"),
             x: Default::default(),
             y: Default::default(),
             keys: Default::default(),
@@ -9219,7 +9480,7 @@ pub struct DragParam {
     /// Specifies the event type. For a drag action, this property is always set to `drag`.
     ///
     /// Always `"drag"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// An array of coordinates representing the path of the drag action. Coordinates will appear as an array of objects, eg
     /// ```text
     /// [
@@ -9237,7 +9498,7 @@ impl DragParam {
     /// Creates a value from its required fields.
     pub fn new(path: impl Into<Vec<CoordParam>>) -> Self {
         Self {
-            r#type: "drag".to_owned(),
+            r#type: Cow::Borrowed("drag"),
             path: path.into(),
             ..Default::default()
         }
@@ -9280,12 +9541,16 @@ impl crate::ResponseMeta for DragParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for DragParam {
     fn default() -> Self {
         Self {
-            r#type: "drag".to_owned(),
+            r#type: Cow::Borrowed("drag"),
             path: Default::default(),
             keys: Default::default(),
             extra: ExtraFields::new(),
@@ -9378,6 +9643,10 @@ impl DragPoint {
 impl crate::ResponseMeta for DragPoint {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -9492,6 +9761,10 @@ impl crate::ResponseMeta for EasyInputMessage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for EasyInputMessage {
@@ -9574,6 +9847,10 @@ impl crate::ResponseMeta for EmptyModelParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for EmptyModelParam {
@@ -9654,6 +9931,10 @@ impl crate::ResponseMeta for Error {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for Error {
@@ -9702,7 +9983,7 @@ pub struct ErrorEvent {
     /// The `event` field.
     ///
     /// Always `"error"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// The `data` field.
     pub data: Error,
     extra: ExtraFields,
@@ -9712,7 +9993,7 @@ impl ErrorEvent {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Error>) -> Self {
         Self {
-            event: "error".to_owned(),
+            event: Cow::Borrowed("error"),
             data: data.into(),
             ..Default::default()
         }
@@ -9748,12 +10029,16 @@ impl crate::ResponseMeta for ErrorEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ErrorEvent {
     fn default() -> Self {
         Self {
-            event: "error".to_owned(),
+            event: Cow::Borrowed("error"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -9852,6 +10137,10 @@ impl ErrorPayload {
 impl crate::ResponseMeta for ErrorPayload {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -10038,6 +10327,10 @@ impl EvalItem {
 impl crate::ResponseMeta for EvalItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -10310,7 +10603,7 @@ pub struct EvalItemContentOutputText {
     /// The type of the output text. Always `output_text`.
     ///
     /// Always `"output_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text output from the model.
     pub text: String,
     extra: ExtraFields,
@@ -10320,7 +10613,7 @@ impl EvalItemContentOutputText {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "output_text".to_owned(),
+            r#type: Cow::Borrowed("output_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -10356,12 +10649,16 @@ impl crate::ResponseMeta for EvalItemContentOutputText {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for EvalItemContentOutputText {
     fn default() -> Self {
         Self {
-            r#type: "output_text".to_owned(),
+            r#type: Cow::Borrowed("output_text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -10409,7 +10706,7 @@ pub struct EvalItemInputImage {
     /// The type of the image input. Always `input_image`.
     ///
     /// Always `"input_image"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The URL of the image input.
     pub image_url: String,
     /// The detail level of the image to be sent to the model. One of `high`, `low`, or `auto`. Defaults to `auto`.
@@ -10421,7 +10718,7 @@ impl EvalItemInputImage {
     /// Creates a value from its required fields.
     pub fn new(image_url: impl Into<String>) -> Self {
         Self {
-            r#type: "input_image".to_owned(),
+            r#type: Cow::Borrowed("input_image"),
             image_url: image_url.into(),
             ..Default::default()
         }
@@ -10464,12 +10761,16 @@ impl crate::ResponseMeta for EvalItemInputImage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for EvalItemInputImage {
     fn default() -> Self {
         Self {
-            r#type: "input_image".to_owned(),
+            r#type: Cow::Borrowed("input_image"),
             image_url: Default::default(),
             detail: Default::default(),
             extra: ExtraFields::new(),
@@ -10519,7 +10820,7 @@ pub struct FileCitationBody {
     /// The type of the file citation. Always `file_citation`.
     ///
     /// Always `"file_citation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the file.
     pub file_id: String,
     /// The index of the file in the list of files.
@@ -10537,7 +10838,7 @@ impl FileCitationBody {
         filename: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "file_citation".to_owned(),
+            r#type: Cow::Borrowed("file_citation"),
             file_id: file_id.into(),
             index: index.into(),
             filename: filename.into(),
@@ -10577,12 +10878,16 @@ impl crate::ResponseMeta for FileCitationBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FileCitationBody {
     fn default() -> Self {
         Self {
-            r#type: "file_citation".to_owned(),
+            r#type: Cow::Borrowed("file_citation"),
             file_id: Default::default(),
             index: Default::default(),
             filename: Default::default(),
@@ -10637,7 +10942,7 @@ pub struct FileCitationParam {
     /// The citation type. Always `file_citation`.
     ///
     /// Always `"file_citation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the file in the list of files.
     pub index: i64,
     /// The ID of the file.
@@ -10655,7 +10960,7 @@ impl FileCitationParam {
         filename: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "file_citation".to_owned(),
+            r#type: Cow::Borrowed("file_citation"),
             index: index.into(),
             file_id: file_id.into(),
             filename: filename.into(),
@@ -10695,12 +11000,16 @@ impl crate::ResponseMeta for FileCitationParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FileCitationParam {
     fn default() -> Self {
         Self {
-            r#type: "file_citation".to_owned(),
+            r#type: Cow::Borrowed("file_citation"),
             index: Default::default(),
             file_id: Default::default(),
             filename: Default::default(),
@@ -10802,7 +11111,7 @@ pub struct FileExpirationAfter {
     /// Anchor timestamp after which the expiration policy applies. Supported anchors: `created_at`.
     ///
     /// Always `"created_at"`.
-    pub anchor: String,
+    pub anchor: Cow<'static, str>,
     /// The number of seconds after the anchor time that the file will expire. Must be between 3600 (1 hour) and 2592000 (30 days).
     pub seconds: i64,
     extra: ExtraFields,
@@ -10812,7 +11121,7 @@ impl FileExpirationAfter {
     /// Creates a value from its required fields.
     pub fn new(seconds: impl Into<i64>) -> Self {
         Self {
-            anchor: "created_at".to_owned(),
+            anchor: Cow::Borrowed("created_at"),
             seconds: seconds.into(),
             ..Default::default()
         }
@@ -10848,12 +11157,16 @@ impl crate::ResponseMeta for FileExpirationAfter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FileExpirationAfter {
     fn default() -> Self {
         Self {
-            anchor: "created_at".to_owned(),
+            anchor: Cow::Borrowed("created_at"),
             seconds: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -10945,7 +11258,7 @@ pub struct FilePath {
     /// The type of the file path. Always `file_path`.
     ///
     /// Always `"file_path"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the file.
     pub file_id: String,
     /// The index of the file in the list of files.
@@ -10957,7 +11270,7 @@ impl FilePath {
     /// Creates a value from its required fields.
     pub fn new(file_id: impl Into<String>, index: impl Into<i64>) -> Self {
         Self {
-            r#type: "file_path".to_owned(),
+            r#type: Cow::Borrowed("file_path"),
             file_id: file_id.into(),
             index: index.into(),
             ..Default::default()
@@ -10995,12 +11308,16 @@ impl crate::ResponseMeta for FilePath {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FilePath {
     fn default() -> Self {
         Self {
-            r#type: "file_path".to_owned(),
+            r#type: Cow::Borrowed("file_path"),
             file_id: Default::default(),
             index: Default::default(),
             extra: ExtraFields::new(),
@@ -11144,6 +11461,10 @@ impl crate::ResponseMeta for FileSearchRankingOptions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FileSearchRankingOptions {
@@ -11184,7 +11505,7 @@ pub struct FileSearchTool {
     /// The type of the file search tool. Always `file_search`.
     ///
     /// Always `"file_search"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The IDs of the vector stores to search.
     pub vector_store_ids: Vec<String>,
     /// The maximum number of results to return. This number should be between 1 and 50 inclusive.
@@ -11200,7 +11521,7 @@ impl FileSearchTool {
     /// Creates a value from its required fields.
     pub fn new(vector_store_ids: impl Into<Vec<String>>) -> Self {
         Self {
-            r#type: "file_search".to_owned(),
+            r#type: Cow::Borrowed("file_search"),
             vector_store_ids: vector_store_ids.into(),
             ..Default::default()
         }
@@ -11257,12 +11578,16 @@ impl crate::ResponseMeta for FileSearchTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FileSearchTool {
     fn default() -> Self {
         Self {
-            r#type: "file_search".to_owned(),
+            r#type: Cow::Borrowed("file_search"),
             vector_store_ids: Default::default(),
             max_num_results: Default::default(),
             ranking_options: Default::default(),
@@ -11325,7 +11650,7 @@ pub struct FileSearchToolCall {
     /// The type of the file search tool call. Always `file_search_call`.
     ///
     /// Always `"file_search_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The status of the file search tool call. One of `in_progress`,
     /// `searching`, `incomplete` or `failed`,
     pub status: FileSearchToolCallStatus,
@@ -11345,7 +11670,7 @@ impl FileSearchToolCall {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "file_search_call".to_owned(),
+            r#type: Cow::Borrowed("file_search_call"),
             status: status.into(),
             queries: queries.into(),
             ..Default::default()
@@ -11391,13 +11716,17 @@ impl crate::ResponseMeta for FileSearchToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FileSearchToolCall {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "file_search_call".to_owned(),
+            r#type: Cow::Borrowed("file_search_call"),
             status: Default::default(),
             queries: Default::default(),
             results: Default::default(),
@@ -11565,7 +11894,7 @@ pub struct FineTuneChatCompletionRequestAssistantMessage {
     /// The role of the messages author, in this case `assistant`.
     ///
     /// Always `"assistant"`.
-    pub role: String,
+    pub role: Cow<'static, str>,
     /// An optional name for the participant. Provides the model information to differentiate between participants of the same role.
     pub name: Nullable<String>,
     /// Data about a previous audio response from the model.
@@ -11582,7 +11911,7 @@ impl FineTuneChatCompletionRequestAssistantMessage {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            role: "assistant".to_owned(),
+            role: Cow::Borrowed("assistant"),
             ..Default::default()
         }
     }
@@ -11623,6 +11952,10 @@ impl crate::ResponseMeta for FineTuneChatCompletionRequestAssistantMessage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FineTuneChatCompletionRequestAssistantMessage {
@@ -11631,7 +11964,7 @@ impl Default for FineTuneChatCompletionRequestAssistantMessage {
             weight: Default::default(),
             content: Default::default(),
             refusal: Default::default(),
-            role: "assistant".to_owned(),
+            role: Cow::Borrowed("assistant"),
             name: Default::default(),
             audio: Default::default(),
             tool_calls: Default::default(),
@@ -11896,7 +12229,7 @@ pub struct FunctionCallOutputItemParam {
     /// The type of the function tool call output. Always `function_call_output`.
     ///
     /// Always `"function_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Text, image, or file output of the function tool call.
     pub output: FunctionCallOutputItemParamOutput,
     /// The `name` field.
@@ -11914,7 +12247,7 @@ impl FunctionCallOutputItemParam {
     /// Creates a value from its required fields.
     pub fn new(output: impl Into<FunctionCallOutputItemParamOutput>) -> Self {
         Self {
-            r#type: "function_call_output".to_owned(),
+            r#type: Cow::Borrowed("function_call_output"),
             output: output.into(),
             ..Default::default()
         }
@@ -11992,6 +12325,10 @@ impl crate::ResponseMeta for FunctionCallOutputItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FunctionCallOutputItemParam {
@@ -11999,7 +12336,7 @@ impl Default for FunctionCallOutputItemParam {
         Self {
             id: Default::default(),
             call_id: Default::default(),
-            r#type: "function_call_output".to_owned(),
+            r#type: Cow::Borrowed("function_call_output"),
             output: Default::default(),
             name: Default::default(),
             namespace: Default::default(),
@@ -12241,6 +12578,10 @@ impl crate::ResponseMeta for FunctionDefinition {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FunctionDefinition {
@@ -12341,6 +12682,10 @@ impl FunctionShellAction {
 impl crate::ResponseMeta for FunctionShellAction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -12444,6 +12789,10 @@ impl crate::ResponseMeta for FunctionShellActionParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FunctionShellActionParam {
@@ -12488,7 +12837,7 @@ pub struct FunctionShellCall {
     /// The type of the item. Always `shell_call`.
     ///
     /// Always `"shell_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the shell tool call. Populated when this item is returned via API.
     pub id: String,
     /// The unique ID of the shell tool call generated by the model.
@@ -12515,7 +12864,7 @@ impl FunctionShellCall {
         status: impl Into<FunctionShellCallStatus>,
     ) -> Self {
         Self {
-            r#type: "shell_call".to_owned(),
+            r#type: Cow::Borrowed("shell_call"),
             id: id.into(),
             call_id: call_id.into(),
             action: action.into(),
@@ -12561,12 +12910,16 @@ impl crate::ResponseMeta for FunctionShellCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FunctionShellCall {
     fn default() -> Self {
         Self {
-            r#type: "shell_call".to_owned(),
+            r#type: Cow::Borrowed("shell_call"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -12647,7 +13000,7 @@ pub struct FunctionShellCallItemParam {
     /// The type of the item. Always `shell_call`.
     ///
     /// Always `"shell_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The shell commands and limits that describe how to run the tool call.
     pub action: FunctionShellActionParam,
     /// Status values reported for shell tool calls.
@@ -12662,7 +13015,7 @@ impl FunctionShellCallItemParam {
     pub fn new(call_id: impl Into<String>, action: impl Into<FunctionShellActionParam>) -> Self {
         Self {
             call_id: call_id.into(),
-            r#type: "shell_call".to_owned(),
+            r#type: Cow::Borrowed("shell_call"),
             action: action.into(),
             ..Default::default()
         }
@@ -12727,6 +13080,10 @@ impl crate::ResponseMeta for FunctionShellCallItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FunctionShellCallItemParam {
@@ -12735,7 +13092,7 @@ impl Default for FunctionShellCallItemParam {
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
-            r#type: "shell_call".to_owned(),
+            r#type: Cow::Borrowed("shell_call"),
             action: Default::default(),
             status: Default::default(),
             environment: Default::default(),
@@ -12849,7 +13206,7 @@ pub struct FunctionShellCallOutput {
     /// The type of the shell call output. Always `shell_call_output`.
     ///
     /// Always `"shell_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the shell call output. Populated when this item is returned via API.
     pub id: String,
     /// The unique ID of the shell tool call generated by the model.
@@ -12876,7 +13233,7 @@ impl FunctionShellCallOutput {
         output: impl Into<Vec<FunctionShellCallOutputContent>>,
     ) -> Self {
         Self {
-            r#type: "shell_call_output".to_owned(),
+            r#type: Cow::Borrowed("shell_call_output"),
             id: id.into(),
             call_id: call_id.into(),
             status: status.into(),
@@ -12922,12 +13279,16 @@ impl crate::ResponseMeta for FunctionShellCallOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FunctionShellCallOutput {
     fn default() -> Self {
         Self {
-            r#type: "shell_call_output".to_owned(),
+            r#type: Cow::Borrowed("shell_call_output"),
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
@@ -13057,6 +13418,10 @@ impl crate::ResponseMeta for FunctionShellCallOutputContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FunctionShellCallOutputContent {
@@ -13157,6 +13522,10 @@ impl crate::ResponseMeta for FunctionShellCallOutputContentParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FunctionShellCallOutputContentParam {
@@ -13201,7 +13570,7 @@ pub struct FunctionShellCallOutputExitOutcome {
     /// The outcome type. Always `exit`.
     ///
     /// Always `"exit"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Exit code from the shell process.
     pub exit_code: i64,
     extra: ExtraFields,
@@ -13211,7 +13580,7 @@ impl FunctionShellCallOutputExitOutcome {
     /// Creates a value from its required fields.
     pub fn new(exit_code: impl Into<i64>) -> Self {
         Self {
-            r#type: "exit".to_owned(),
+            r#type: Cow::Borrowed("exit"),
             exit_code: exit_code.into(),
             ..Default::default()
         }
@@ -13247,12 +13616,16 @@ impl crate::ResponseMeta for FunctionShellCallOutputExitOutcome {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FunctionShellCallOutputExitOutcome {
     fn default() -> Self {
         Self {
-            r#type: "exit".to_owned(),
+            r#type: Cow::Borrowed("exit"),
             exit_code: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -13297,7 +13670,7 @@ pub struct FunctionShellCallOutputExitOutcomeParam {
     /// The outcome type. Always `exit`.
     ///
     /// Always `"exit"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The exit code returned by the shell process.
     pub exit_code: i64,
     extra: ExtraFields,
@@ -13307,7 +13680,7 @@ impl FunctionShellCallOutputExitOutcomeParam {
     /// Creates a value from its required fields.
     pub fn new(exit_code: impl Into<i64>) -> Self {
         Self {
-            r#type: "exit".to_owned(),
+            r#type: Cow::Borrowed("exit"),
             exit_code: exit_code.into(),
             ..Default::default()
         }
@@ -13343,12 +13716,16 @@ impl crate::ResponseMeta for FunctionShellCallOutputExitOutcomeParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FunctionShellCallOutputExitOutcomeParam {
     fn default() -> Self {
         Self {
-            r#type: "exit".to_owned(),
+            r#type: Cow::Borrowed("exit"),
             exit_code: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -13399,7 +13776,7 @@ pub struct FunctionShellCallOutputItemParam {
     /// The type of the item. Always `shell_call_output`.
     ///
     /// Always `"shell_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Captured chunks of stdout and stderr output, along with their associated outcomes.
     pub output: Vec<FunctionShellCallOutputContentParam>,
     /// Status values reported for shell tool calls.
@@ -13417,7 +13794,7 @@ impl FunctionShellCallOutputItemParam {
     ) -> Self {
         Self {
             call_id: call_id.into(),
-            r#type: "shell_call_output".to_owned(),
+            r#type: Cow::Borrowed("shell_call_output"),
             output: output.into(),
             ..Default::default()
         }
@@ -13482,6 +13859,10 @@ impl crate::ResponseMeta for FunctionShellCallOutputItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FunctionShellCallOutputItemParam {
@@ -13490,7 +13871,7 @@ impl Default for FunctionShellCallOutputItemParam {
             id: Default::default(),
             call_id: Default::default(),
             caller: Default::default(),
-            r#type: "shell_call_output".to_owned(),
+            r#type: Cow::Borrowed("shell_call_output"),
             output: Default::default(),
             status: Default::default(),
             max_output_length: Default::default(),
@@ -13697,7 +14078,7 @@ pub struct FunctionShellCallOutputTimeoutOutcome {
     /// The outcome type. Always `timeout`.
     ///
     /// Always `"timeout"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -13705,7 +14086,7 @@ impl FunctionShellCallOutputTimeoutOutcome {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "timeout".to_owned(),
+            r#type: Cow::Borrowed("timeout"),
             ..Default::default()
         }
     }
@@ -13739,12 +14120,16 @@ impl crate::ResponseMeta for FunctionShellCallOutputTimeoutOutcome {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FunctionShellCallOutputTimeoutOutcome {
     fn default() -> Self {
         Self {
-            r#type: "timeout".to_owned(),
+            r#type: Cow::Borrowed("timeout"),
             extra: ExtraFields::new(),
         }
     }
@@ -13784,7 +14169,7 @@ pub struct FunctionShellCallOutputTimeoutOutcomeParam {
     /// The outcome type. Always `timeout`.
     ///
     /// Always `"timeout"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -13792,7 +14177,7 @@ impl FunctionShellCallOutputTimeoutOutcomeParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "timeout".to_owned(),
+            r#type: Cow::Borrowed("timeout"),
             ..Default::default()
         }
     }
@@ -13826,12 +14211,16 @@ impl crate::ResponseMeta for FunctionShellCallOutputTimeoutOutcomeParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FunctionShellCallOutputTimeoutOutcomeParam {
     fn default() -> Self {
         Self {
-            r#type: "timeout".to_owned(),
+            r#type: Cow::Borrowed("timeout"),
             extra: ExtraFields::new(),
         }
     }
@@ -13918,7 +14307,7 @@ pub struct FunctionShellToolParam {
     /// The type of the shell tool. Always `shell`.
     ///
     /// Always `"shell"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `environment` field.
     pub environment: Nullable<Box<FunctionShellToolParamEnvironment>>,
     /// The `allowed_callers` field.
@@ -13930,7 +14319,7 @@ impl FunctionShellToolParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "shell".to_owned(),
+            r#type: Cow::Borrowed("shell"),
             ..Default::default()
         }
     }
@@ -13978,12 +14367,16 @@ impl crate::ResponseMeta for FunctionShellToolParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FunctionShellToolParam {
     fn default() -> Self {
         Self {
-            r#type: "shell".to_owned(),
+            r#type: Cow::Borrowed("shell"),
             environment: Default::default(),
             allowed_callers: Default::default(),
             extra: ExtraFields::new(),
@@ -14033,7 +14426,7 @@ pub struct FunctionTool {
     /// The type of the function tool. Always `function`.
     ///
     /// Always `"function"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the function to call.
     pub name: String,
     /// The `description` field.
@@ -14055,7 +14448,7 @@ impl FunctionTool {
     /// Creates a value from its required fields.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             name: name.into(),
             parameters: Nullable::Null,
             strict: Nullable::Null,
@@ -14135,12 +14528,16 @@ impl crate::ResponseMeta for FunctionTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FunctionTool {
     fn default() -> Self {
         Self {
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             name: Default::default(),
             description: Default::default(),
             parameters: Default::default(),
@@ -14218,7 +14615,7 @@ pub struct FunctionToolCall {
     /// The type of the function tool call. Always `function_call`.
     ///
     /// Always `"function_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the function tool call generated by the model.
     pub call_id: String,
     /// The execution context that produced this tool call.
@@ -14243,7 +14640,7 @@ impl FunctionToolCall {
         arguments: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "function_call".to_owned(),
+            r#type: Cow::Borrowed("function_call"),
             call_id: call_id.into(),
             name: name.into(),
             arguments: arguments.into(),
@@ -14311,13 +14708,17 @@ impl crate::ResponseMeta for FunctionToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FunctionToolCall {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "function_call".to_owned(),
+            r#type: Cow::Borrowed("function_call"),
             call_id: Default::default(),
             caller: Default::default(),
             namespace: Default::default(),
@@ -14393,7 +14794,7 @@ pub struct FunctionToolCallOutputResource {
     /// The type of the function tool call output. Always `function_call_output`.
     ///
     /// Always `"function_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the function tool call generated by the model.
     pub call_id: Nullable<String>,
     /// The name of the tool that produced the output.
@@ -14422,7 +14823,7 @@ impl FunctionToolCallOutputResource {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "function_call_output".to_owned(),
+            r#type: Cow::Borrowed("function_call_output"),
             output: output.into(),
             status: status.into(),
             ..Default::default()
@@ -14466,13 +14867,17 @@ impl crate::ResponseMeta for FunctionToolCallOutputResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FunctionToolCallOutputResource {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "function_call_output".to_owned(),
+            r#type: Cow::Borrowed("function_call_output"),
             call_id: Default::default(),
             name: Default::default(),
             namespace: Default::default(),
@@ -14559,7 +14964,7 @@ pub struct FunctionToolCallResource {
     /// The type of the function tool call. Always `function_call`.
     ///
     /// Always `"function_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the function tool call generated by the model.
     pub call_id: String,
     /// The execution context that produced this tool call.
@@ -14589,7 +14994,7 @@ impl FunctionToolCallResource {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "function_call".to_owned(),
+            r#type: Cow::Borrowed("function_call"),
             call_id: call_id.into(),
             name: name.into(),
             arguments: arguments.into(),
@@ -14635,13 +15040,17 @@ impl crate::ResponseMeta for FunctionToolCallResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FunctionToolCallResource {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "function_call".to_owned(),
+            r#type: Cow::Borrowed("function_call"),
             call_id: Default::default(),
             caller: Default::default(),
             namespace: Default::default(),
@@ -14728,7 +15137,7 @@ pub struct FunctionToolParam {
     /// The `type` field.
     ///
     /// Always `"function"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `output_schema` field.
     pub output_schema: Nullable<BTreeMap<String, Value>>,
     /// Whether this function should be deferred and discovered via tool search.
@@ -14743,7 +15152,7 @@ impl FunctionToolParam {
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             ..Default::default()
         }
     }
@@ -14820,6 +15229,10 @@ impl crate::ResponseMeta for FunctionToolParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FunctionToolParam {
@@ -14829,7 +15242,7 @@ impl Default for FunctionToolParam {
             description: Default::default(),
             parameters: Default::default(),
             strict: Default::default(),
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             output_schema: Default::default(),
             defer_loading: Default::default(),
             allowed_callers: Default::default(),
@@ -14901,7 +15314,7 @@ pub struct GraderLabelModel {
     /// The object type, which is always `label_model`.
     ///
     /// Always `"label_model"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the grader.
     pub name: String,
     /// The model to use for the evaluation. Must support structured outputs.
@@ -14929,7 +15342,7 @@ impl GraderLabelModel {
         passing_labels: impl Into<Vec<String>>,
     ) -> Self {
         Self {
-            r#type: "label_model".to_owned(),
+            r#type: Cow::Borrowed("label_model"),
             name: name.into(),
             model: model.into(),
             input: input.into(),
@@ -14973,12 +15386,16 @@ impl crate::ResponseMeta for GraderLabelModel {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for GraderLabelModel {
     fn default() -> Self {
         Self {
-            r#type: "label_model".to_owned(),
+            r#type: Cow::Borrowed("label_model"),
             name: Default::default(),
             model: Default::default(),
             input: Default::default(),
@@ -15043,7 +15460,7 @@ pub struct GraderStringCheck {
     /// The object type, which is always `string_check`.
     ///
     /// Always `"string_check"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the grader.
     pub name: String,
     /// The input text. This may include template strings.
@@ -15064,7 +15481,7 @@ impl GraderStringCheck {
         operation: impl Into<GraderStringCheckOperation>,
     ) -> Self {
         Self {
-            r#type: "string_check".to_owned(),
+            r#type: Cow::Borrowed("string_check"),
             name: name.into(),
             input: input.into(),
             reference: reference.into(),
@@ -15106,12 +15523,16 @@ impl crate::ResponseMeta for GraderStringCheck {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for GraderStringCheck {
     fn default() -> Self {
         Self {
-            r#type: "string_check".to_owned(),
+            r#type: Cow::Borrowed("string_check"),
             name: Default::default(),
             input: Default::default(),
             reference: Default::default(),
@@ -15216,7 +15637,7 @@ pub struct Httperror {
     /// The `type` field.
     ///
     /// Always `"http_error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `code` field.
     pub code: i64,
     /// The `message` field.
@@ -15228,7 +15649,7 @@ impl Httperror {
     /// Creates a value from its required fields.
     pub fn new(code: impl Into<i64>, message: impl Into<String>) -> Self {
         Self {
-            r#type: "http_error".to_owned(),
+            r#type: Cow::Borrowed("http_error"),
             code: code.into(),
             message: message.into(),
             ..Default::default()
@@ -15266,12 +15687,16 @@ impl crate::ResponseMeta for Httperror {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Httperror {
     fn default() -> Self {
         Self {
-            r#type: "http_error".to_owned(),
+            r#type: Cow::Borrowed("http_error"),
             code: Default::default(),
             message: Default::default(),
             extra: ExtraFields::new(),
@@ -15364,6 +15789,10 @@ impl HybridSearchOptions {
 impl crate::ResponseMeta for HybridSearchOptions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -15503,7 +15932,7 @@ pub struct ImageGenTool {
     /// The type of the image generation tool. Always `image_generation`.
     ///
     /// Always `"image_generation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `model` field.
     pub model: Nullable<ImageGenToolModel>,
     /// The quality of the generated image. One of `low`, `medium`, `high`,
@@ -15540,7 +15969,7 @@ impl ImageGenTool {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "image_generation".to_owned(),
+            r#type: Cow::Borrowed("image_generation"),
             ..Default::default()
         }
     }
@@ -15651,12 +16080,16 @@ impl crate::ResponseMeta for ImageGenTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ImageGenTool {
     fn default() -> Self {
         Self {
-            r#type: "image_generation".to_owned(),
+            r#type: Cow::Borrowed("image_generation"),
             model: Default::default(),
             quality: Default::default(),
             size: Default::default(),
@@ -15751,7 +16184,7 @@ pub struct ImageGenToolCall {
     /// The type of the image generation call. Always `image_generation_call`.
     ///
     /// Always `"image_generation_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the image generation call.
     pub id: String,
     /// The status of the image generation call.
@@ -15765,7 +16198,7 @@ impl ImageGenToolCall {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, status: impl Into<ImageGenToolCallStatus>) -> Self {
         Self {
-            r#type: "image_generation_call".to_owned(),
+            r#type: Cow::Borrowed("image_generation_call"),
             id: id.into(),
             status: status.into(),
             result: Nullable::Null,
@@ -15811,12 +16244,16 @@ impl crate::ResponseMeta for ImageGenToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ImageGenToolCall {
     fn default() -> Self {
         Self {
-            r#type: "image_generation_call".to_owned(),
+            r#type: Cow::Borrowed("image_generation_call"),
             id: Default::default(),
             status: Default::default(),
             result: Default::default(),
@@ -15952,7 +16389,7 @@ pub struct InlineSkillParam {
     /// Defines an inline skill for this request.
     ///
     /// Always `"inline"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the skill.
     pub name: String,
     /// The description of the skill.
@@ -15970,7 +16407,7 @@ impl InlineSkillParam {
         source: impl Into<InlineSkillSourceParam>,
     ) -> Self {
         Self {
-            r#type: "inline".to_owned(),
+            r#type: Cow::Borrowed("inline"),
             name: name.into(),
             description: description.into(),
             source: source.into(),
@@ -16010,12 +16447,16 @@ impl crate::ResponseMeta for InlineSkillParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for InlineSkillParam {
     fn default() -> Self {
         Self {
-            r#type: "inline".to_owned(),
+            r#type: Cow::Borrowed("inline"),
             name: Default::default(),
             description: Default::default(),
             source: Default::default(),
@@ -16070,11 +16511,11 @@ pub struct InlineSkillSourceParam {
     /// The type of the inline skill source. Must be `base64`.
     ///
     /// Always `"base64"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The media type of the inline skill payload. Must be `application/zip`.
     ///
     /// Always `"application/zip"`.
-    pub media_type: String,
+    pub media_type: Cow<'static, str>,
     /// Base64-encoded skill zip bundle.
     pub data: String,
     extra: ExtraFields,
@@ -16084,8 +16525,8 @@ impl InlineSkillSourceParam {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<String>) -> Self {
         Self {
-            r#type: "base64".to_owned(),
-            media_type: "application/zip".to_owned(),
+            r#type: Cow::Borrowed("base64"),
+            media_type: Cow::Borrowed("application/zip"),
             data: data.into(),
             ..Default::default()
         }
@@ -16122,13 +16563,17 @@ impl crate::ResponseMeta for InlineSkillSourceParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for InlineSkillSourceParam {
     fn default() -> Self {
         Self {
-            r#type: "base64".to_owned(),
-            media_type: "application/zip".to_owned(),
+            r#type: Cow::Borrowed("base64"),
+            media_type: Cow::Borrowed("application/zip"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16183,7 +16628,7 @@ pub struct InputAudio {
     /// The type of the input item. Always `input_audio`.
     ///
     /// Always `"input_audio"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `input_audio` field.
     pub input_audio: InputAudioInputAudio,
     extra: ExtraFields,
@@ -16193,7 +16638,7 @@ impl InputAudio {
     /// Creates a value from its required fields.
     pub fn new(input_audio: impl Into<InputAudioInputAudio>) -> Self {
         Self {
-            r#type: "input_audio".to_owned(),
+            r#type: Cow::Borrowed("input_audio"),
             input_audio: input_audio.into(),
             ..Default::default()
         }
@@ -16229,12 +16674,16 @@ impl crate::ResponseMeta for InputAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for InputAudio {
     fn default() -> Self {
         Self {
-            r#type: "input_audio".to_owned(),
+            r#type: Cow::Borrowed("input_audio"),
             input_audio: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16464,7 +16913,7 @@ pub struct InputFileContent {
     /// The type of the input item. Always `input_file`.
     ///
     /// Always `"input_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `file_id` field.
     pub file_id: Nullable<String>,
     /// The name of the file to be sent to the model.
@@ -16484,7 +16933,7 @@ impl InputFileContent {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "input_file".to_owned(),
+            r#type: Cow::Borrowed("input_file"),
             ..Default::default()
         }
     }
@@ -16563,12 +17012,16 @@ impl crate::ResponseMeta for InputFileContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for InputFileContent {
     fn default() -> Self {
         Self {
-            r#type: "input_file".to_owned(),
+            r#type: Cow::Borrowed("input_file"),
             file_id: Default::default(),
             filename: Default::default(),
             file_data: Default::default(),
@@ -16642,7 +17095,7 @@ pub struct InputFileContentParam {
     /// The type of the input item. Always `input_file`.
     ///
     /// Always `"input_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `file_id` field.
     pub file_id: Nullable<String>,
     /// The `filename` field.
@@ -16662,7 +17115,7 @@ impl InputFileContentParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "input_file".to_owned(),
+            r#type: Cow::Borrowed("input_file"),
             ..Default::default()
         }
     }
@@ -16738,12 +17191,16 @@ impl crate::ResponseMeta for InputFileContentParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for InputFileContentParam {
     fn default() -> Self {
         Self {
-            r#type: "input_file".to_owned(),
+            r#type: Cow::Borrowed("input_file"),
             file_id: Default::default(),
             filename: Default::default(),
             file_data: Default::default(),
@@ -16817,7 +17274,7 @@ pub struct InputImageContent {
     /// The type of the input item. Always `input_image`.
     ///
     /// Always `"input_image"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `image_url` field.
     pub image_url: Nullable<String>,
     /// The `file_id` field.
@@ -16833,7 +17290,7 @@ impl InputImageContent {
     /// Creates a value from its required fields.
     pub fn new(detail: impl Into<ImageDetail>) -> Self {
         Self {
-            r#type: "input_image".to_owned(),
+            r#type: Cow::Borrowed("input_image"),
             detail: detail.into(),
             ..Default::default()
         }
@@ -16893,12 +17350,16 @@ impl crate::ResponseMeta for InputImageContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for InputImageContent {
     fn default() -> Self {
         Self {
-            r#type: "input_image".to_owned(),
+            r#type: Cow::Borrowed("input_image"),
             image_url: Default::default(),
             file_id: Default::default(),
             detail: Default::default(),
@@ -16962,7 +17423,7 @@ pub struct InputImageContentParamAutoParam {
     /// The type of the input item. Always `input_image`.
     ///
     /// Always `"input_image"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `image_url` field.
     pub image_url: Nullable<String>,
     /// The `file_id` field.
@@ -16978,7 +17439,7 @@ impl InputImageContentParamAutoParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "input_image".to_owned(),
+            r#type: Cow::Borrowed("input_image"),
             ..Default::default()
         }
     }
@@ -17040,12 +17501,16 @@ impl crate::ResponseMeta for InputImageContentParamAutoParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for InputImageContentParamAutoParam {
     fn default() -> Self {
         Self {
-            r#type: "input_image".to_owned(),
+            r#type: Cow::Borrowed("input_image"),
             image_url: Default::default(),
             file_id: Default::default(),
             detail: Default::default(),
@@ -17466,6 +17931,10 @@ impl crate::ResponseMeta for InputMessage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for InputMessage {
@@ -17518,7 +17987,7 @@ pub struct InputTextContent {
     /// The type of the input item. Always `input_text`.
     ///
     /// Always `"input_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text input to the model.
     pub text: String,
     /// Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
@@ -17530,7 +17999,7 @@ impl InputTextContent {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "input_text".to_owned(),
+            r#type: Cow::Borrowed("input_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -17576,12 +18045,16 @@ impl crate::ResponseMeta for InputTextContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for InputTextContent {
     fn default() -> Self {
         Self {
-            r#type: "input_text".to_owned(),
+            r#type: Cow::Borrowed("input_text"),
             text: Default::default(),
             prompt_cache_breakpoint: Default::default(),
             extra: ExtraFields::new(),
@@ -17635,7 +18108,7 @@ pub struct InputTextContentParam {
     /// The type of the input item. Always `input_text`.
     ///
     /// Always `"input_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text input to the model.
     pub text: String,
     /// Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
@@ -17647,7 +18120,7 @@ impl InputTextContentParam {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "input_text".to_owned(),
+            r#type: Cow::Borrowed("input_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -17690,12 +18163,16 @@ impl crate::ResponseMeta for InputTextContentParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for InputTextContentParam {
     fn default() -> Self {
         Self {
-            r#type: "input_text".to_owned(),
+            r#type: Cow::Borrowed("input_text"),
             text: Default::default(),
             prompt_cache_breakpoint: Default::default(),
             extra: ExtraFields::new(),
@@ -18593,6 +19070,10 @@ impl crate::ResponseMeta for ItemReferenceParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ItemReferenceParam {
@@ -18633,7 +19114,7 @@ pub struct KeyPressAction {
     /// Specifies the event type. For a keypress action, this property is always set to `keypress`.
     ///
     /// Always `"keypress"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The combination of keys the model is requesting to be pressed. This is an array of strings, each representing a key.
     pub keys: Vec<String>,
     extra: ExtraFields,
@@ -18643,7 +19124,7 @@ impl KeyPressAction {
     /// Creates a value from its required fields.
     pub fn new(keys: impl Into<Vec<String>>) -> Self {
         Self {
-            r#type: "keypress".to_owned(),
+            r#type: Cow::Borrowed("keypress"),
             keys: keys.into(),
             ..Default::default()
         }
@@ -18679,12 +19160,16 @@ impl crate::ResponseMeta for KeyPressAction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for KeyPressAction {
     fn default() -> Self {
         Self {
-            r#type: "keypress".to_owned(),
+            r#type: Cow::Borrowed("keypress"),
             keys: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -18729,7 +19214,7 @@ pub struct LocalEnvironmentParam {
     /// Use a local computer environment.
     ///
     /// Always `"local"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// An optional list of skills.
     pub skills: Nullable<Vec<LocalSkillParam>>,
     extra: ExtraFields,
@@ -18739,7 +19224,7 @@ impl LocalEnvironmentParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "local".to_owned(),
+            r#type: Cow::Borrowed("local"),
             ..Default::default()
         }
     }
@@ -18780,12 +19265,16 @@ impl crate::ResponseMeta for LocalEnvironmentParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for LocalEnvironmentParam {
     fn default() -> Self {
         Self {
-            r#type: "local".to_owned(),
+            r#type: Cow::Borrowed("local"),
             skills: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -18830,7 +19319,7 @@ pub struct LocalEnvironmentResource {
     /// The environment type. Always `local`.
     ///
     /// Always `"local"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -18838,7 +19327,7 @@ impl LocalEnvironmentResource {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "local".to_owned(),
+            r#type: Cow::Borrowed("local"),
             ..Default::default()
         }
     }
@@ -18872,12 +19361,16 @@ impl crate::ResponseMeta for LocalEnvironmentResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for LocalEnvironmentResource {
     fn default() -> Self {
         Self {
-            r#type: "local".to_owned(),
+            r#type: Cow::Borrowed("local"),
             extra: ExtraFields::new(),
         }
     }
@@ -18917,7 +19410,7 @@ pub struct LocalShellExecAction {
     /// The type of the local shell action. Always `exec`.
     ///
     /// Always `"exec"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The command to run.
     pub command: Vec<String>,
     /// The `timeout_ms` field.
@@ -18935,7 +19428,7 @@ impl LocalShellExecAction {
     /// Creates a value from its required fields.
     pub fn new(command: impl Into<Vec<String>>, env: impl Into<BTreeMap<String, String>>) -> Self {
         Self {
-            r#type: "exec".to_owned(),
+            r#type: Cow::Borrowed("exec"),
             command: command.into(),
             env: env.into(),
             ..Default::default()
@@ -18994,12 +19487,16 @@ impl crate::ResponseMeta for LocalShellExecAction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for LocalShellExecAction {
     fn default() -> Self {
         Self {
-            r#type: "exec".to_owned(),
+            r#type: Cow::Borrowed("exec"),
             command: Default::default(),
             timeout_ms: Default::default(),
             working_directory: Default::default(),
@@ -19064,7 +19561,7 @@ pub struct LocalShellToolCall {
     /// The type of the local shell call. Always `local_shell_call`.
     ///
     /// Always `"local_shell_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the local shell call.
     pub id: String,
     /// The unique ID of the local shell tool call generated by the model.
@@ -19085,7 +19582,7 @@ impl LocalShellToolCall {
         status: impl Into<LocalShellToolCallStatus>,
     ) -> Self {
         Self {
-            r#type: "local_shell_call".to_owned(),
+            r#type: Cow::Borrowed("local_shell_call"),
             id: id.into(),
             call_id: call_id.into(),
             action: action.into(),
@@ -19127,12 +19624,16 @@ impl crate::ResponseMeta for LocalShellToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for LocalShellToolCall {
     fn default() -> Self {
         Self {
-            r#type: "local_shell_call".to_owned(),
+            r#type: Cow::Borrowed("local_shell_call"),
             id: Default::default(),
             call_id: Default::default(),
             action: Default::default(),
@@ -19192,7 +19693,7 @@ pub struct LocalShellToolCallOutput {
     /// The type of the local shell tool call output. Always `local_shell_call_output`.
     ///
     /// Always `"local_shell_call_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the local shell tool call generated by the model.
     pub id: String,
     /// A JSON string of the output of the local shell tool call.
@@ -19206,7 +19707,7 @@ impl LocalShellToolCallOutput {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, output: impl Into<String>) -> Self {
         Self {
-            r#type: "local_shell_call_output".to_owned(),
+            r#type: Cow::Borrowed("local_shell_call_output"),
             id: id.into(),
             output: output.into(),
             ..Default::default()
@@ -19251,12 +19752,16 @@ impl crate::ResponseMeta for LocalShellToolCallOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for LocalShellToolCallOutput {
     fn default() -> Self {
         Self {
-            r#type: "local_shell_call_output".to_owned(),
+            r#type: Cow::Borrowed("local_shell_call_output"),
             id: Default::default(),
             output: Default::default(),
             status: Default::default(),
@@ -19317,7 +19822,7 @@ pub struct LocalShellToolParam {
     /// The type of the local shell tool. Always `local_shell`.
     ///
     /// Always `"local_shell"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -19325,7 +19830,7 @@ impl LocalShellToolParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "local_shell".to_owned(),
+            r#type: Cow::Borrowed("local_shell"),
             ..Default::default()
         }
     }
@@ -19359,12 +19864,16 @@ impl crate::ResponseMeta for LocalShellToolParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for LocalShellToolParam {
     fn default() -> Self {
         Self {
-            r#type: "local_shell".to_owned(),
+            r#type: Cow::Borrowed("local_shell"),
             extra: ExtraFields::new(),
         }
     }
@@ -19455,6 +19964,10 @@ impl LocalSkillParam {
 impl crate::ResponseMeta for LocalSkillParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -19557,6 +20070,10 @@ impl crate::ResponseMeta for LogProb {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for LogProb {
@@ -19657,6 +20174,10 @@ impl crate::ResponseMeta for LogProbProperties {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for LogProbProperties {
@@ -19703,7 +20224,7 @@ pub struct McpapprovalRequest {
     /// The type of the item. Always `mcp_approval_request`.
     ///
     /// Always `"mcp_approval_request"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the approval request.
     pub id: String,
     /// The label of the MCP server making the request.
@@ -19724,7 +20245,7 @@ impl McpapprovalRequest {
         arguments: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "mcp_approval_request".to_owned(),
+            r#type: Cow::Borrowed("mcp_approval_request"),
             id: id.into(),
             server_label: server_label.into(),
             name: name.into(),
@@ -19766,12 +20287,16 @@ impl crate::ResponseMeta for McpapprovalRequest {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for McpapprovalRequest {
     fn default() -> Self {
         Self {
-            r#type: "mcp_approval_request".to_owned(),
+            r#type: Cow::Borrowed("mcp_approval_request"),
             id: Default::default(),
             server_label: Default::default(),
             name: Default::default(),
@@ -19839,7 +20364,7 @@ pub struct McpapprovalResponse {
     /// The type of the item. Always `mcp_approval_response`.
     ///
     /// Always `"mcp_approval_response"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `id` field.
     pub id: Nullable<String>,
     /// The ID of the approval request being answered.
@@ -19855,7 +20380,7 @@ impl McpapprovalResponse {
     /// Creates a value from its required fields.
     pub fn new(approval_request_id: impl Into<String>, approve: impl Into<bool>) -> Self {
         Self {
-            r#type: "mcp_approval_response".to_owned(),
+            r#type: Cow::Borrowed("mcp_approval_response"),
             approval_request_id: approval_request_id.into(),
             approve: approve.into(),
             ..Default::default()
@@ -19907,12 +20432,16 @@ impl crate::ResponseMeta for McpapprovalResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for McpapprovalResponse {
     fn default() -> Self {
         Self {
-            r#type: "mcp_approval_response".to_owned(),
+            r#type: Cow::Borrowed("mcp_approval_response"),
             id: Default::default(),
             approval_request_id: Default::default(),
             approve: Default::default(),
@@ -19985,7 +20514,7 @@ pub struct McpapprovalResponseResource {
     /// The type of the item. Always `mcp_approval_response`.
     ///
     /// Always `"mcp_approval_response"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the approval response
     pub id: String,
     /// The ID of the approval request being answered.
@@ -20005,7 +20534,7 @@ impl McpapprovalResponseResource {
         approve: impl Into<bool>,
     ) -> Self {
         Self {
-            r#type: "mcp_approval_response".to_owned(),
+            r#type: Cow::Borrowed("mcp_approval_response"),
             id: id.into(),
             approval_request_id: approval_request_id.into(),
             approve: approve.into(),
@@ -20046,12 +20575,16 @@ impl crate::ResponseMeta for McpapprovalResponseResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for McpapprovalResponseResource {
     fn default() -> Self {
         Self {
-            r#type: "mcp_approval_response".to_owned(),
+            r#type: Cow::Borrowed("mcp_approval_response"),
             id: Default::default(),
             approval_request_id: Default::default(),
             approve: Default::default(),
@@ -20124,7 +20657,7 @@ pub struct McplistTools {
     /// The type of the item. Always `mcp_list_tools`.
     ///
     /// Always `"mcp_list_tools"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the list.
     pub id: String,
     /// The label of the MCP server.
@@ -20144,7 +20677,7 @@ impl McplistTools {
         tools: impl Into<Vec<McplistToolsTool>>,
     ) -> Self {
         Self {
-            r#type: "mcp_list_tools".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools"),
             id: id.into(),
             server_label: server_label.into(),
             tools: tools.into(),
@@ -20196,7 +20729,7 @@ impl crate::ResponseMeta for McplistTools {
 impl Default for McplistTools {
     fn default() -> Self {
         Self {
-            r#type: "mcp_list_tools".to_owned(),
+            r#type: Cow::Borrowed("mcp_list_tools"),
             id: Default::default(),
             server_label: Default::default(),
             tools: Default::default(),
@@ -20320,6 +20853,10 @@ impl crate::ResponseMeta for McplistToolsTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for McplistToolsTool {
@@ -20370,7 +20907,7 @@ pub struct McpprotocolError {
     /// The `type` field.
     ///
     /// Always `"mcp_protocol_error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `code` field.
     pub code: i64,
     /// The `message` field.
@@ -20382,7 +20919,7 @@ impl McpprotocolError {
     /// Creates a value from its required fields.
     pub fn new(code: impl Into<i64>, message: impl Into<String>) -> Self {
         Self {
-            r#type: "mcp_protocol_error".to_owned(),
+            r#type: Cow::Borrowed("mcp_protocol_error"),
             code: code.into(),
             message: message.into(),
             ..Default::default()
@@ -20420,12 +20957,16 @@ impl crate::ResponseMeta for McpprotocolError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for McpprotocolError {
     fn default() -> Self {
         Self {
-            r#type: "mcp_protocol_error".to_owned(),
+            r#type: Cow::Borrowed("mcp_protocol_error"),
             code: Default::default(),
             message: Default::default(),
             extra: ExtraFields::new(),
@@ -20478,7 +21019,7 @@ pub struct Mcptool {
     /// The type of the MCP tool. Always `mcp`.
     ///
     /// Always `"mcp"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A label for this MCP server, used to identify it in tool calls.
     pub server_label: String,
     /// The URL for the MCP server. One of `server_url`, `connector_id`, or
@@ -20525,7 +21066,7 @@ impl Mcptool {
     /// Creates a value from its required fields.
     pub fn new(server_label: impl Into<String>) -> Self {
         Self {
-            r#type: "mcp".to_owned(),
+            r#type: Cow::Borrowed("mcp"),
             server_label: server_label.into(),
             ..Default::default()
         }
@@ -20631,12 +21172,16 @@ impl crate::ResponseMeta for Mcptool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Mcptool {
     fn default() -> Self {
         Self {
-            r#type: "mcp".to_owned(),
+            r#type: Cow::Borrowed("mcp"),
             server_label: Default::default(),
             server_url: Default::default(),
             connector_id: Default::default(),
@@ -20733,7 +21278,7 @@ pub struct McptoolCall {
     /// The type of the item. Always `mcp_call`.
     ///
     /// Always `"mcp_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the tool call.
     pub id: String,
     /// The label of the MCP server running the tool.
@@ -20762,7 +21307,7 @@ impl McptoolCall {
         arguments: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "mcp_call".to_owned(),
+            r#type: Cow::Borrowed("mcp_call"),
             id: id.into(),
             server_label: server_label.into(),
             name: name.into(),
@@ -20837,7 +21382,7 @@ impl crate::ResponseMeta for McptoolCall {
 impl Default for McptoolCall {
     fn default() -> Self {
         Self {
-            r#type: "mcp_call".to_owned(),
+            r#type: Cow::Borrowed("mcp_call"),
             id: Default::default(),
             server_label: Default::default(),
             name: Default::default(),
@@ -21097,7 +21642,7 @@ pub struct McptoolExecutionError {
     /// The `type` field.
     ///
     /// Always `"mcp_tool_execution_error"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `content` field.
     pub content: Value,
     extra: ExtraFields,
@@ -21107,7 +21652,7 @@ impl McptoolExecutionError {
     /// Creates a value from its required fields.
     pub fn new(content: impl Into<Value>) -> Self {
         Self {
-            r#type: "mcp_tool_execution_error".to_owned(),
+            r#type: Cow::Borrowed("mcp_tool_execution_error"),
             content: content.into(),
             ..Default::default()
         }
@@ -21143,12 +21688,16 @@ impl crate::ResponseMeta for McptoolExecutionError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for McptoolExecutionError {
     fn default() -> Self {
         Self {
-            r#type: "mcp_tool_execution_error".to_owned(),
+            r#type: Cow::Borrowed("mcp_tool_execution_error"),
             content: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -21257,6 +21806,10 @@ impl crate::ResponseMeta for McptoolFilter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for McptoolFilter {
@@ -21299,7 +21852,7 @@ pub struct ConversationMessage {
     /// The type of the message. Always set to `message`.
     ///
     /// Always `"message"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the message.
     pub id: String,
     /// The status of item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API.
@@ -21322,7 +21875,7 @@ impl ConversationMessage {
         content: impl Into<Vec<ConversationMessageContentItem>>,
     ) -> Self {
         Self {
-            r#type: "message".to_owned(),
+            r#type: Cow::Borrowed("message"),
             id: id.into(),
             status: status.into(),
             role: role.into(),
@@ -21365,12 +21918,16 @@ impl crate::ResponseMeta for ConversationMessage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ConversationMessage {
     fn default() -> Self {
         Self {
-            r#type: "message".to_owned(),
+            r#type: Cow::Borrowed("message"),
             id: Default::default(),
             status: Default::default(),
             role: Default::default(),
@@ -22156,6 +22713,10 @@ impl crate::ResponseMeta for ModelResponseProperties {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ModelResponseProperties {
@@ -22259,6 +22820,10 @@ impl ModerationConfigParam {
 impl crate::ResponseMeta for ModerationConfigParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -22431,6 +22996,10 @@ impl crate::ResponseMeta for ModerationParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ModerationParam {
@@ -22525,6 +23094,10 @@ impl crate::ResponseMeta for ModerationPolicyParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ModerationPolicyParam {
@@ -22565,7 +23138,7 @@ pub struct ModerationResultBody {
     /// The object type, which was always `moderation_result` for successful moderation results.
     ///
     /// Always `"moderation_result"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The moderation model that produced this result.
     pub model: String,
     /// A boolean indicating whether the content was flagged by any category.
@@ -22589,7 +23162,7 @@ impl ModerationResultBody {
         category_applied_input_types: impl Into<BTreeMap<String, Vec<ModerationInputType>>>,
     ) -> Self {
         Self {
-            r#type: "moderation_result".to_owned(),
+            r#type: Cow::Borrowed("moderation_result"),
             model: model.into(),
             flagged: flagged.into(),
             categories: categories.into(),
@@ -22635,12 +23208,16 @@ impl crate::ResponseMeta for ModerationResultBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ModerationResultBody {
     fn default() -> Self {
         Self {
-            r#type: "moderation_result".to_owned(),
+            r#type: Cow::Borrowed("moderation_result"),
             model: Default::default(),
             flagged: Default::default(),
             categories: Default::default(),
@@ -22716,7 +23293,7 @@ pub struct MoveParam {
     /// Specifies the event type. For a move action, this property is always set to `move`.
     ///
     /// Always `"move"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The x-coordinate to move to.
     pub x: i64,
     /// The y-coordinate to move to.
@@ -22730,7 +23307,7 @@ impl MoveParam {
     /// Creates a value from its required fields.
     pub fn new(x: impl Into<i64>, y: impl Into<i64>) -> Self {
         Self {
-            r#type: "move".to_owned(),
+            r#type: Cow::Borrowed("move"),
             x: x.into(),
             y: y.into(),
             ..Default::default()
@@ -22775,12 +23352,16 @@ impl crate::ResponseMeta for MoveParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MoveParam {
     fn default() -> Self {
         Self {
-            r#type: "move".to_owned(),
+            r#type: Cow::Borrowed("move"),
             x: Default::default(),
             y: Default::default(),
             keys: Default::default(),
@@ -22835,7 +23416,7 @@ pub struct NamespaceToolParam {
     /// The type of the tool. Always `namespace`.
     ///
     /// Always `"namespace"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The namespace name used in tool calls (for example, `crm`).
     pub name: String,
     /// A description of the namespace shown to the model.
@@ -22853,7 +23434,7 @@ impl NamespaceToolParam {
         tools: impl Into<Vec<NamespaceToolParamTool>>,
     ) -> Self {
         Self {
-            r#type: "namespace".to_owned(),
+            r#type: Cow::Borrowed("namespace"),
             name: name.into(),
             description: description.into(),
             tools: tools.into(),
@@ -22893,12 +23474,16 @@ impl crate::ResponseMeta for NamespaceToolParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for NamespaceToolParam {
     fn default() -> Self {
         Self {
-            r#type: "namespace".to_owned(),
+            r#type: Cow::Borrowed("namespace"),
             name: Default::default(),
             description: Default::default(),
             tools: Default::default(),
@@ -22965,7 +23550,7 @@ pub struct FileObject {
     /// The object type, which is always `file`.
     ///
     /// Always `"file"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The intended purpose of the file. Supported values are `assistants`, `assistants_output`, `batch`, `batch_output`, `fine-tune`, `fine-tune-results`, `vision`, and `user_data`.
     pub purpose: FileObjectPurpose,
     /// Deprecated. The current status of the file, which can be either `uploaded`, `processed`, or `error`.
@@ -22992,7 +23577,7 @@ impl FileObject {
             bytes: bytes.into(),
             created_at: created_at.into(),
             filename: filename.into(),
-            object: "file".to_owned(),
+            object: Cow::Borrowed("file"),
             purpose: purpose.into(),
             status: status.into(),
             ..Default::default()
@@ -23036,6 +23621,10 @@ impl crate::ResponseMeta for FileObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for FileObject {
@@ -23046,7 +23635,7 @@ impl Default for FileObject {
             created_at: Default::default(),
             expires_at: Default::default(),
             filename: Default::default(),
-            object: "file".to_owned(),
+            object: Cow::Borrowed("file"),
             purpose: Default::default(),
             status: Default::default(),
             status_details: Default::default(),
@@ -23164,7 +23753,7 @@ pub struct OutputAudio {
     /// The type of the output audio. Always `output_audio`.
     ///
     /// Always `"output_audio"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Base64-encoded audio data from the model.
     pub data: String,
     /// The transcript of the audio data from the model.
@@ -23176,7 +23765,7 @@ impl OutputAudio {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<String>, transcript: impl Into<String>) -> Self {
         Self {
-            r#type: "output_audio".to_owned(),
+            r#type: Cow::Borrowed("output_audio"),
             data: data.into(),
             transcript: transcript.into(),
             ..Default::default()
@@ -23214,12 +23803,16 @@ impl crate::ResponseMeta for OutputAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for OutputAudio {
     fn default() -> Self {
         Self {
-            r#type: "output_audio".to_owned(),
+            r#type: Cow::Borrowed("output_audio"),
             data: Default::default(),
             transcript: Default::default(),
             extra: ExtraFields::new(),
@@ -23271,11 +23864,11 @@ pub struct OutputMessage {
     /// The type of the output message. Always `message`.
     ///
     /// Always `"message"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The role of the output message. Always `assistant`.
     ///
     /// Always `"assistant"`.
-    pub role: String,
+    pub role: Cow<'static, str>,
     /// The content of the output message.
     pub content: Vec<OutputMessageContent>,
     /// Labels an `assistant` message as intermediate commentary (`commentary`) or the final answer (`final_answer`).
@@ -23297,8 +23890,8 @@ impl OutputMessage {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "message".to_owned(),
-            role: "assistant".to_owned(),
+            r#type: Cow::Borrowed("message"),
+            role: Cow::Borrowed("assistant"),
             content: content.into(),
             status: status.into(),
             ..Default::default()
@@ -23345,14 +23938,18 @@ impl crate::ResponseMeta for OutputMessage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for OutputMessage {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "message".to_owned(),
-            role: "assistant".to_owned(),
+            r#type: Cow::Borrowed("message"),
+            role: Cow::Borrowed("assistant"),
             content: Default::default(),
             phase: Default::default(),
             status: Default::default(),
@@ -23513,7 +24110,7 @@ pub struct OutputTextContent {
     /// The type of the output text. Always `output_text`.
     ///
     /// Always `"output_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text output from the model.
     pub text: String,
     /// The annotations of the text output.
@@ -23531,7 +24128,7 @@ impl OutputTextContent {
         logprobs: impl Into<Vec<LogProb>>,
     ) -> Self {
         Self {
-            r#type: "output_text".to_owned(),
+            r#type: Cow::Borrowed("output_text"),
             text: text.into(),
             annotations: annotations.into(),
             logprobs: logprobs.into(),
@@ -23571,12 +24168,16 @@ impl crate::ResponseMeta for OutputTextContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for OutputTextContent {
     fn default() -> Self {
         Self {
-            r#type: "output_text".to_owned(),
+            r#type: Cow::Borrowed("output_text"),
             text: Default::default(),
             annotations: Default::default(),
             logprobs: Default::default(),
@@ -23634,7 +24235,7 @@ pub struct Program {
     /// The type of the item. Always `program`.
     ///
     /// Always `"program"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the program item.
     pub id: String,
     /// The stable call ID of the program item.
@@ -23655,7 +24256,7 @@ impl Program {
         fingerprint: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "program".to_owned(),
+            r#type: Cow::Borrowed("program"),
             id: id.into(),
             call_id: call_id.into(),
             code: code.into(),
@@ -23697,12 +24298,16 @@ impl crate::ResponseMeta for Program {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Program {
     fn default() -> Self {
         Self {
-            r#type: "program".to_owned(),
+            r#type: Cow::Borrowed("program"),
             id: Default::default(),
             call_id: Default::default(),
             code: Default::default(),
@@ -23764,7 +24369,7 @@ pub struct ProgramItemParam {
     /// The item type. Always `program`.
     ///
     /// Always `"program"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The stable call ID of the program item.
     pub call_id: String,
     /// The JavaScript source executed by programmatic tool calling.
@@ -23784,7 +24389,7 @@ impl ProgramItemParam {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "program".to_owned(),
+            r#type: Cow::Borrowed("program"),
             call_id: call_id.into(),
             code: code.into(),
             fingerprint: fingerprint.into(),
@@ -23825,13 +24430,17 @@ impl crate::ResponseMeta for ProgramItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProgramItemParam {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "program".to_owned(),
+            r#type: Cow::Borrowed("program"),
             call_id: Default::default(),
             code: Default::default(),
             fingerprint: Default::default(),
@@ -23890,7 +24499,7 @@ pub struct ProgramOutput {
     /// The type of the item. Always `program_output`.
     ///
     /// Always `"program_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the program output item.
     pub id: String,
     /// The call ID of the program item.
@@ -23911,7 +24520,7 @@ impl ProgramOutput {
         status: impl Into<ProgramOutputStatus>,
     ) -> Self {
         Self {
-            r#type: "program_output".to_owned(),
+            r#type: Cow::Borrowed("program_output"),
             id: id.into(),
             call_id: call_id.into(),
             result: result.into(),
@@ -23953,12 +24562,16 @@ impl crate::ResponseMeta for ProgramOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProgramOutput {
     fn default() -> Self {
         Self {
-            r#type: "program_output".to_owned(),
+            r#type: Cow::Borrowed("program_output"),
             id: Default::default(),
             call_id: Default::default(),
             result: Default::default(),
@@ -24020,7 +24633,7 @@ pub struct ProgramOutputItemParam {
     /// The item type. Always `program_output`.
     ///
     /// Always `"program_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The call ID of the program item.
     pub call_id: String,
     /// The result produced by the program item.
@@ -24040,7 +24653,7 @@ impl ProgramOutputItemParam {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "program_output".to_owned(),
+            r#type: Cow::Borrowed("program_output"),
             call_id: call_id.into(),
             result: result.into(),
             status: status.into(),
@@ -24081,13 +24694,17 @@ impl crate::ResponseMeta for ProgramOutputItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProgramOutputItemParam {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "program_output".to_owned(),
+            r#type: Cow::Borrowed("program_output"),
             call_id: Default::default(),
             result: Default::default(),
             status: Default::default(),
@@ -24232,7 +24849,7 @@ pub struct ProgramToolCallCaller {
     /// The `type` field.
     ///
     /// Always `"program"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The call ID of the program item that produced this tool call.
     pub caller_id: String,
     extra: ExtraFields,
@@ -24242,7 +24859,7 @@ impl ProgramToolCallCaller {
     /// Creates a value from its required fields.
     pub fn new(caller_id: impl Into<String>) -> Self {
         Self {
-            r#type: "program".to_owned(),
+            r#type: Cow::Borrowed("program"),
             caller_id: caller_id.into(),
             ..Default::default()
         }
@@ -24278,12 +24895,16 @@ impl crate::ResponseMeta for ProgramToolCallCaller {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProgramToolCallCaller {
     fn default() -> Self {
         Self {
-            r#type: "program".to_owned(),
+            r#type: Cow::Borrowed("program"),
             caller_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -24328,7 +24949,7 @@ pub struct ProgramToolCallCallerParam {
     /// The caller type. Always `program`.
     ///
     /// Always `"program"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The call ID of the program item that produced this tool call.
     pub caller_id: String,
     extra: ExtraFields,
@@ -24338,7 +24959,7 @@ impl ProgramToolCallCallerParam {
     /// Creates a value from its required fields.
     pub fn new(caller_id: impl Into<String>) -> Self {
         Self {
-            r#type: "program".to_owned(),
+            r#type: Cow::Borrowed("program"),
             caller_id: caller_id.into(),
             ..Default::default()
         }
@@ -24374,12 +24995,16 @@ impl crate::ResponseMeta for ProgramToolCallCallerParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProgramToolCallCallerParam {
     fn default() -> Self {
         Self {
-            r#type: "program".to_owned(),
+            r#type: Cow::Borrowed("program"),
             caller_id: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -24424,7 +25049,7 @@ pub struct ProgrammaticToolCallingParam {
     /// The type of the tool. Always `programmatic_tool_calling`.
     ///
     /// Always `"programmatic_tool_calling"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -24432,7 +25057,7 @@ impl ProgrammaticToolCallingParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "programmatic_tool_calling".to_owned(),
+            r#type: Cow::Borrowed("programmatic_tool_calling"),
             ..Default::default()
         }
     }
@@ -24466,12 +25091,16 @@ impl crate::ResponseMeta for ProgrammaticToolCallingParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ProgrammaticToolCallingParam {
     fn default() -> Self {
         Self {
-            r#type: "programmatic_tool_calling".to_owned(),
+            r#type: Cow::Borrowed("programmatic_tool_calling"),
             extra: ExtraFields::new(),
         }
     }
@@ -24578,6 +25207,10 @@ impl crate::ResponseMeta for Prompt {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for Prompt {
@@ -24622,7 +25255,7 @@ pub struct PromptCacheBreakpointConfig {
     /// The breakpoint mode. Always `explicit`.
     ///
     /// Always `"explicit"`.
-    pub mode: String,
+    pub mode: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -24630,7 +25263,7 @@ impl PromptCacheBreakpointConfig {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            mode: "explicit".to_owned(),
+            mode: Cow::Borrowed("explicit"),
             ..Default::default()
         }
     }
@@ -24664,12 +25297,16 @@ impl crate::ResponseMeta for PromptCacheBreakpointConfig {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for PromptCacheBreakpointConfig {
     fn default() -> Self {
         Self {
-            mode: "explicit".to_owned(),
+            mode: Cow::Borrowed("explicit"),
             extra: ExtraFields::new(),
         }
     }
@@ -24709,7 +25346,7 @@ pub struct PromptCacheBreakpointParam {
     /// The breakpoint mode. Always `explicit`.
     ///
     /// Always `"explicit"`.
-    pub mode: String,
+    pub mode: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -24717,7 +25354,7 @@ impl PromptCacheBreakpointParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            mode: "explicit".to_owned(),
+            mode: Cow::Borrowed("explicit"),
             ..Default::default()
         }
     }
@@ -24751,12 +25388,16 @@ impl crate::ResponseMeta for PromptCacheBreakpointParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for PromptCacheBreakpointParam {
     fn default() -> Self {
         Self {
-            mode: "explicit".to_owned(),
+            mode: Cow::Borrowed("explicit"),
             extra: ExtraFields::new(),
         }
     }
@@ -24892,6 +25533,10 @@ impl PromptCacheOptionsParam {
 impl crate::ResponseMeta for PromptCacheOptionsParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -25080,6 +25725,10 @@ impl crate::ResponseMeta for RankingOptions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RankingOptions {
@@ -25196,7 +25845,7 @@ pub struct ReasoningItem {
     /// The type of the object. Always `reasoning`.
     ///
     /// Always `"reasoning"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique identifier of the reasoning content.
     pub id: String,
     /// The `encrypted_content` field.
@@ -25215,7 +25864,7 @@ impl ReasoningItem {
     /// Creates a value from its required fields.
     pub fn new(id: impl Into<String>, summary: impl Into<Vec<SummaryTextContent>>) -> Self {
         Self {
-            r#type: "reasoning".to_owned(),
+            r#type: Cow::Borrowed("reasoning"),
             id: id.into(),
             summary: summary.into(),
             ..Default::default()
@@ -25274,12 +25923,16 @@ impl crate::ResponseMeta for ReasoningItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ReasoningItem {
     fn default() -> Self {
         Self {
-            r#type: "reasoning".to_owned(),
+            r#type: Cow::Borrowed("reasoning"),
             id: Default::default(),
             encrypted_content: Default::default(),
             summary: Default::default(),
@@ -25344,7 +25997,7 @@ pub struct ReasoningTextContent {
     /// The type of the reasoning text. Always `reasoning_text`.
     ///
     /// Always `"reasoning_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The reasoning text from the model.
     pub text: String,
     extra: ExtraFields,
@@ -25354,7 +26007,7 @@ impl ReasoningTextContent {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "reasoning_text".to_owned(),
+            r#type: Cow::Borrowed("reasoning_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -25390,12 +26043,16 @@ impl crate::ResponseMeta for ReasoningTextContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ReasoningTextContent {
     fn default() -> Self {
         Self {
-            r#type: "reasoning_text".to_owned(),
+            r#type: Cow::Borrowed("reasoning_text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -25440,7 +26097,7 @@ pub struct RefusalContent {
     /// The type of the refusal. Always `refusal`.
     ///
     /// Always `"refusal"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The refusal explanation from the model.
     pub refusal: String,
     extra: ExtraFields,
@@ -25450,7 +26107,7 @@ impl RefusalContent {
     /// Creates a value from its required fields.
     pub fn new(refusal: impl Into<String>) -> Self {
         Self {
-            r#type: "refusal".to_owned(),
+            r#type: Cow::Borrowed("refusal"),
             refusal: refusal.into(),
             ..Default::default()
         }
@@ -25486,12 +26143,16 @@ impl crate::ResponseMeta for RefusalContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RefusalContent {
     fn default() -> Self {
         Self {
-            r#type: "refusal".to_owned(),
+            r#type: Cow::Borrowed("refusal"),
             refusal: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -25539,7 +26200,7 @@ pub struct ResponseFormatJsonObject {
     /// The type of response format being defined. Always `json_object`.
     ///
     /// Always `"json_object"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -25547,7 +26208,7 @@ impl ResponseFormatJsonObject {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "json_object".to_owned(),
+            r#type: Cow::Borrowed("json_object"),
             ..Default::default()
         }
     }
@@ -25581,12 +26242,16 @@ impl crate::ResponseMeta for ResponseFormatJsonObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseFormatJsonObject {
     fn default() -> Self {
         Self {
-            r#type: "json_object".to_owned(),
+            r#type: Cow::Borrowed("json_object"),
             extra: ExtraFields::new(),
         }
     }
@@ -25627,7 +26292,7 @@ pub struct ResponseFormatJsonSchema {
     /// The type of response format being defined. Always `json_schema`.
     ///
     /// Always `"json_schema"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Structured Outputs configuration options, including a JSON Schema.
     pub json_schema: ResponseFormatJsonSchemaJsonSchema,
     extra: ExtraFields,
@@ -25637,7 +26302,7 @@ impl ResponseFormatJsonSchema {
     /// Creates a value from its required fields.
     pub fn new(json_schema: impl Into<ResponseFormatJsonSchemaJsonSchema>) -> Self {
         Self {
-            r#type: "json_schema".to_owned(),
+            r#type: Cow::Borrowed("json_schema"),
             json_schema: json_schema.into(),
             ..Default::default()
         }
@@ -25673,12 +26338,16 @@ impl crate::ResponseMeta for ResponseFormatJsonSchema {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseFormatJsonSchema {
     fn default() -> Self {
         Self {
-            r#type: "json_schema".to_owned(),
+            r#type: Cow::Borrowed("json_schema"),
             json_schema: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -25727,7 +26396,7 @@ pub struct ResponseFormatText {
     /// The type of response format being defined. Always `text`.
     ///
     /// Always `"text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -25735,7 +26404,7 @@ impl ResponseFormatText {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             ..Default::default()
         }
     }
@@ -25769,12 +26438,16 @@ impl crate::ResponseMeta for ResponseFormatText {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ResponseFormatText {
     fn default() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             extra: ExtraFields::new(),
         }
     }
@@ -25819,7 +26492,7 @@ pub struct ScreenshotParam {
     /// Specifies the event type. For a screenshot action, this property is always set to `screenshot`.
     ///
     /// Always `"screenshot"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -25827,7 +26500,7 @@ impl ScreenshotParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "screenshot".to_owned(),
+            r#type: Cow::Borrowed("screenshot"),
             ..Default::default()
         }
     }
@@ -25861,12 +26534,16 @@ impl crate::ResponseMeta for ScreenshotParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ScreenshotParam {
     fn default() -> Self {
         Self {
-            r#type: "screenshot".to_owned(),
+            r#type: Cow::Borrowed("screenshot"),
             extra: ExtraFields::new(),
         }
     }
@@ -25906,7 +26583,7 @@ pub struct ScrollParam {
     /// Specifies the event type. For a scroll action, this property is always set to `scroll`.
     ///
     /// Always `"scroll"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The x-coordinate where the scroll occurred.
     pub x: i64,
     /// The y-coordinate where the scroll occurred.
@@ -25929,7 +26606,7 @@ impl ScrollParam {
         scroll_y: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "scroll".to_owned(),
+            r#type: Cow::Borrowed("scroll"),
             x: x.into(),
             y: y.into(),
             scroll_x: scroll_x.into(),
@@ -25978,12 +26655,16 @@ impl crate::ResponseMeta for ScrollParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ScrollParam {
     fn default() -> Self {
         Self {
-            r#type: "scroll".to_owned(),
+            r#type: Cow::Borrowed("scroll"),
             x: Default::default(),
             y: Default::default(),
             scroll_x: Default::default(),
@@ -26138,7 +26819,7 @@ pub struct SkillReferenceParam {
     /// References a skill created with the /v1/skills endpoint.
     ///
     /// Always `"skill_reference"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The ID of the referenced skill.
     pub skill_id: String,
     /// Optional skill version. Use a positive integer or 'latest'. Omit for default.
@@ -26150,7 +26831,7 @@ impl SkillReferenceParam {
     /// Creates a value from its required fields.
     pub fn new(skill_id: impl Into<String>) -> Self {
         Self {
-            r#type: "skill_reference".to_owned(),
+            r#type: Cow::Borrowed("skill_reference"),
             skill_id: skill_id.into(),
             ..Default::default()
         }
@@ -26193,12 +26874,16 @@ impl crate::ResponseMeta for SkillReferenceParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for SkillReferenceParam {
     fn default() -> Self {
         Self {
-            r#type: "skill_reference".to_owned(),
+            r#type: Cow::Borrowed("skill_reference"),
             skill_id: Default::default(),
             version: Default::default(),
             extra: ExtraFields::new(),
@@ -26320,7 +27005,7 @@ pub struct SummaryTextContent {
     /// The type of the object. Always `summary_text`.
     ///
     /// Always `"summary_text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A summary of the reasoning output from the model so far.
     pub text: String,
     extra: ExtraFields,
@@ -26330,7 +27015,7 @@ impl SummaryTextContent {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: text.into(),
             ..Default::default()
         }
@@ -26366,12 +27051,16 @@ impl crate::ResponseMeta for SummaryTextContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for SummaryTextContent {
     fn default() -> Self {
         Self {
-            r#type: "summary_text".to_owned(),
+            r#type: Cow::Borrowed("summary_text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -26416,7 +27105,7 @@ pub struct TextContent {
     /// The `type` field.
     ///
     /// Always `"text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `text` field.
     pub text: String,
     extra: ExtraFields,
@@ -26426,7 +27115,7 @@ impl TextContent {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             text: text.into(),
             ..Default::default()
         }
@@ -26462,12 +27151,16 @@ impl crate::ResponseMeta for TextContent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for TextContent {
     fn default() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -26649,7 +27342,7 @@ pub struct TextResponseFormatJsonSchema {
     /// The type of response format being defined. Always `json_schema`.
     ///
     /// Always `"json_schema"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// A description of what the response format is for, used by the model to
     /// determine how to respond in the format.
     pub description: Nullable<String>,
@@ -26668,7 +27361,7 @@ impl TextResponseFormatJsonSchema {
     /// Creates a value from its required fields.
     pub fn new(name: impl Into<String>, schema: impl Into<ResponseFormatJsonSchemaSchema>) -> Self {
         Self {
-            r#type: "json_schema".to_owned(),
+            r#type: Cow::Borrowed("json_schema"),
             name: name.into(),
             schema: schema.into(),
             ..Default::default()
@@ -26720,12 +27413,16 @@ impl crate::ResponseMeta for TextResponseFormatJsonSchema {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for TextResponseFormatJsonSchema {
     fn default() -> Self {
         Self {
-            r#type: "json_schema".to_owned(),
+            r#type: Cow::Borrowed("json_schema"),
             description: Default::default(),
             name: Default::default(),
             schema: Default::default(),
@@ -27473,7 +28170,7 @@ pub struct ToolChoiceFunction {
     /// For function calling, the type is always `function`.
     ///
     /// Always `"function"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The name of the function to call.
     pub name: String,
     extra: ExtraFields,
@@ -27483,7 +28180,7 @@ impl ToolChoiceFunction {
     /// Creates a value from its required fields.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             name: name.into(),
             ..Default::default()
         }
@@ -27519,12 +28216,16 @@ impl crate::ResponseMeta for ToolChoiceFunction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ToolChoiceFunction {
     fn default() -> Self {
         Self {
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             name: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -27571,7 +28272,7 @@ pub struct ToolChoiceMcp {
     /// For MCP tools, the type is always `mcp`.
     ///
     /// Always `"mcp"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The label of the MCP server to use.
     pub server_label: String,
     /// The `name` field.
@@ -27583,7 +28284,7 @@ impl ToolChoiceMcp {
     /// Creates a value from its required fields.
     pub fn new(server_label: impl Into<String>) -> Self {
         Self {
-            r#type: "mcp".to_owned(),
+            r#type: Cow::Borrowed("mcp"),
             server_label: server_label.into(),
             ..Default::default()
         }
@@ -27626,12 +28327,16 @@ impl crate::ResponseMeta for ToolChoiceMcp {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ToolChoiceMcp {
     fn default() -> Self {
         Self {
-            r#type: "mcp".to_owned(),
+            r#type: Cow::Borrowed("mcp"),
             server_label: Default::default(),
             name: Default::default(),
             extra: ExtraFields::new(),
@@ -27735,7 +28440,7 @@ pub struct ToolSearchCall {
     /// The type of the item. Always `tool_search_call`.
     ///
     /// Always `"tool_search_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the tool search call item.
     pub id: String,
     /// The `call_id` field.
@@ -27760,7 +28465,7 @@ impl ToolSearchCall {
         status: impl Into<FunctionCallStatus>,
     ) -> Self {
         Self {
-            r#type: "tool_search_call".to_owned(),
+            r#type: Cow::Borrowed("tool_search_call"),
             id: id.into(),
             call_id: Nullable::Null,
             execution: execution.into(),
@@ -27805,12 +28510,16 @@ impl crate::ResponseMeta for ToolSearchCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ToolSearchCall {
     fn default() -> Self {
         Self {
-            r#type: "tool_search_call".to_owned(),
+            r#type: Cow::Borrowed("tool_search_call"),
             id: Default::default(),
             call_id: Default::default(),
             execution: Default::default(),
@@ -27884,7 +28593,7 @@ pub struct ToolSearchCallItemParam {
     /// The item type. Always `tool_search_call`.
     ///
     /// Always `"tool_search_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Whether tool search was executed by the server or by the client.
     pub execution: Nullable<ToolSearchExecutionType>,
     /// The arguments supplied to the tool search call.
@@ -27898,7 +28607,7 @@ impl ToolSearchCallItemParam {
     /// Creates a value from its required fields.
     pub fn new(arguments: impl Into<EmptyModelParam>) -> Self {
         Self {
-            r#type: "tool_search_call".to_owned(),
+            r#type: Cow::Borrowed("tool_search_call"),
             arguments: arguments.into(),
             ..Default::default()
         }
@@ -27962,6 +28671,10 @@ impl crate::ResponseMeta for ToolSearchCallItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ToolSearchCallItemParam {
@@ -27969,7 +28682,7 @@ impl Default for ToolSearchCallItemParam {
         Self {
             id: Default::default(),
             call_id: Default::default(),
-            r#type: "tool_search_call".to_owned(),
+            r#type: Cow::Borrowed("tool_search_call"),
             execution: Default::default(),
             arguments: Default::default(),
             status: Default::default(),
@@ -28075,7 +28788,7 @@ pub struct ToolSearchOutput {
     /// The type of the item. Always `tool_search_output`.
     ///
     /// Always `"tool_search_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The unique ID of the tool search output item.
     pub id: String,
     /// The `call_id` field.
@@ -28100,7 +28813,7 @@ impl ToolSearchOutput {
         status: impl Into<FunctionCallOutputStatusEnum>,
     ) -> Self {
         Self {
-            r#type: "tool_search_output".to_owned(),
+            r#type: Cow::Borrowed("tool_search_output"),
             id: id.into(),
             call_id: Nullable::Null,
             execution: execution.into(),
@@ -28145,12 +28858,16 @@ impl crate::ResponseMeta for ToolSearchOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ToolSearchOutput {
     fn default() -> Self {
         Self {
-            r#type: "tool_search_output".to_owned(),
+            r#type: Cow::Borrowed("tool_search_output"),
             id: Default::default(),
             call_id: Default::default(),
             execution: Default::default(),
@@ -28224,7 +28941,7 @@ pub struct ToolSearchOutputItemParam {
     /// The item type. Always `tool_search_output`.
     ///
     /// Always `"tool_search_output"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Whether tool search was executed by the server or by the client.
     pub execution: Nullable<ToolSearchExecutionType>,
     /// The loaded tool definitions returned by the tool search output.
@@ -28238,7 +28955,7 @@ impl ToolSearchOutputItemParam {
     /// Creates a value from its required fields.
     pub fn new(tools: impl Into<Vec<Tool>>) -> Self {
         Self {
-            r#type: "tool_search_output".to_owned(),
+            r#type: Cow::Borrowed("tool_search_output"),
             tools: tools.into(),
             ..Default::default()
         }
@@ -28302,6 +29019,10 @@ impl crate::ResponseMeta for ToolSearchOutputItemParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ToolSearchOutputItemParam {
@@ -28309,7 +29030,7 @@ impl Default for ToolSearchOutputItemParam {
         Self {
             id: Default::default(),
             call_id: Default::default(),
-            r#type: "tool_search_output".to_owned(),
+            r#type: Cow::Borrowed("tool_search_output"),
             execution: Default::default(),
             tools: Default::default(),
             status: Default::default(),
@@ -28372,7 +29093,7 @@ pub struct ToolSearchToolParam {
     /// The type of the tool. Always `tool_search`.
     ///
     /// Always `"tool_search"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Whether tool search is executed by the server or by the client.
     pub execution: Nullable<ToolSearchExecutionType>,
     /// The `description` field.
@@ -28386,7 +29107,7 @@ impl ToolSearchToolParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "tool_search".to_owned(),
+            r#type: Cow::Borrowed("tool_search"),
             ..Default::default()
         }
     }
@@ -28441,12 +29162,16 @@ impl crate::ResponseMeta for ToolSearchToolParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ToolSearchToolParam {
     fn default() -> Self {
         Self {
-            r#type: "tool_search".to_owned(),
+            r#type: Cow::Borrowed("tool_search"),
             execution: Default::default(),
             description: Default::default(),
             parameters: Default::default(),
@@ -28553,6 +29278,10 @@ impl crate::ResponseMeta for TopLogProb {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for TopLogProb {
@@ -28597,7 +29326,7 @@ pub struct TranscriptTextUsageDuration {
     /// The type of the usage object. Always `duration` for this variant.
     ///
     /// Always `"duration"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Duration of the input audio in seconds.
     pub seconds: f64,
     extra: ExtraFields,
@@ -28607,7 +29336,7 @@ impl TranscriptTextUsageDuration {
     /// Creates a value from its required fields.
     pub fn new(seconds: impl Into<f64>) -> Self {
         Self {
-            r#type: "duration".to_owned(),
+            r#type: Cow::Borrowed("duration"),
             seconds: seconds.into(),
             ..Default::default()
         }
@@ -28643,12 +29372,16 @@ impl crate::ResponseMeta for TranscriptTextUsageDuration {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for TranscriptTextUsageDuration {
     fn default() -> Self {
         Self {
-            r#type: "duration".to_owned(),
+            r#type: Cow::Borrowed("duration"),
             seconds: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -28693,7 +29426,7 @@ pub struct TranscriptTextUsageTokens {
     /// The type of the usage object. Always `tokens` for this variant.
     ///
     /// Always `"tokens"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Number of input tokens billed for this request.
     pub input_tokens: i64,
     /// Details about the input tokens billed for this request.
@@ -28713,7 +29446,7 @@ impl TranscriptTextUsageTokens {
         total_tokens: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "tokens".to_owned(),
+            r#type: Cow::Borrowed("tokens"),
             input_tokens: input_tokens.into(),
             output_tokens: output_tokens.into(),
             total_tokens: total_tokens.into(),
@@ -28754,12 +29487,16 @@ impl crate::ResponseMeta for TranscriptTextUsageTokens {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for TranscriptTextUsageTokens {
     fn default() -> Self {
         Self {
-            r#type: "tokens".to_owned(),
+            r#type: Cow::Borrowed("tokens"),
             input_tokens: Default::default(),
             input_token_details: Default::default(),
             output_tokens: Default::default(),
@@ -28919,6 +29656,10 @@ impl crate::ResponseMeta for TranscriptionLanguage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for TranscriptionLanguage {
@@ -28955,7 +29696,7 @@ pub struct TypeParam {
     /// Specifies the event type. For a type action, this property is always set to `type`.
     ///
     /// Always `"type"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text to type.
     pub text: String,
     extra: ExtraFields,
@@ -28965,7 +29706,7 @@ impl TypeParam {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "type".to_owned(),
+            r#type: Cow::Borrowed("type"),
             text: text.into(),
             ..Default::default()
         }
@@ -29001,12 +29742,16 @@ impl crate::ResponseMeta for TypeParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for TypeParam {
     fn default() -> Self {
         Self {
-            r#type: "type".to_owned(),
+            r#type: Cow::Borrowed("type"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -29051,7 +29796,7 @@ pub struct UrlCitationBody {
     /// The type of the URL citation. Always `url_citation`.
     ///
     /// Always `"url_citation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The URL of the web resource.
     pub url: String,
     /// The index of the first character of the URL citation in the message.
@@ -29072,7 +29817,7 @@ impl UrlCitationBody {
         title: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "url_citation".to_owned(),
+            r#type: Cow::Borrowed("url_citation"),
             url: url.into(),
             start_index: start_index.into(),
             end_index: end_index.into(),
@@ -29114,12 +29859,16 @@ impl crate::ResponseMeta for UrlCitationBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UrlCitationBody {
     fn default() -> Self {
         Self {
-            r#type: "url_citation".to_owned(),
+            r#type: Cow::Borrowed("url_citation"),
             url: Default::default(),
             start_index: Default::default(),
             end_index: Default::default(),
@@ -29179,7 +29928,7 @@ pub struct UrlCitationParam {
     /// The citation type. Always `url_citation`.
     ///
     /// Always `"url_citation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The index of the first character of the citation in the message.
     pub start_index: i64,
     /// The index of the last character of the citation in the message.
@@ -29200,7 +29949,7 @@ impl UrlCitationParam {
         title: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: "url_citation".to_owned(),
+            r#type: Cow::Borrowed("url_citation"),
             start_index: start_index.into(),
             end_index: end_index.into(),
             url: url.into(),
@@ -29242,12 +29991,16 @@ impl crate::ResponseMeta for UrlCitationParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UrlCitationParam {
     fn default() -> Self {
         Self {
-            r#type: "url_citation".to_owned(),
+            r#type: Cow::Borrowed("url_citation"),
             start_index: Default::default(),
             end_index: Default::default(),
             url: Default::default(),
@@ -29307,7 +30060,7 @@ pub struct VadConfig {
     /// Must be set to `server_vad` to enable manual chunking using server side VAD.
     ///
     /// Always `"server_vad"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Amount of audio to include before the VAD detected speech (in
     /// milliseconds).
     pub prefix_padding_ms: Nullable<i64>,
@@ -29326,7 +30079,7 @@ impl VadConfig {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "server_vad".to_owned(),
+            r#type: Cow::Borrowed("server_vad"),
             ..Default::default()
         }
     }
@@ -29381,12 +30134,16 @@ impl crate::ResponseMeta for VadConfig {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for VadConfig {
     fn default() -> Self {
         Self {
-            r#type: "server_vad".to_owned(),
+            r#type: Cow::Borrowed("server_vad"),
             prefix_padding_ms: Default::default(),
             silence_duration_ms: Default::default(),
             threshold: Default::default(),
@@ -29642,7 +30399,7 @@ pub struct WaitParam {
     /// Specifies the event type. For a wait action, this property is always set to `wait`.
     ///
     /// Always `"wait"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -29650,7 +30407,7 @@ impl WaitParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "wait".to_owned(),
+            r#type: Cow::Borrowed("wait"),
             ..Default::default()
         }
     }
@@ -29684,12 +30441,16 @@ impl crate::ResponseMeta for WaitParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WaitParam {
     fn default() -> Self {
         Self {
-            r#type: "wait".to_owned(),
+            r#type: Cow::Borrowed("wait"),
             extra: ExtraFields::new(),
         }
     }
@@ -29729,7 +30490,7 @@ pub struct WebSearchActionFind {
     /// The action type.
     ///
     /// Always `"find_in_page"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The URL of the page searched for the pattern.
     pub url: String,
     /// The pattern or text to search for within the page.
@@ -29741,7 +30502,7 @@ impl WebSearchActionFind {
     /// Creates a value from its required fields.
     pub fn new(url: impl Into<String>, pattern: impl Into<String>) -> Self {
         Self {
-            r#type: "find_in_page".to_owned(),
+            r#type: Cow::Borrowed("find_in_page"),
             url: url.into(),
             pattern: pattern.into(),
             ..Default::default()
@@ -29779,12 +30540,16 @@ impl crate::ResponseMeta for WebSearchActionFind {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebSearchActionFind {
     fn default() -> Self {
         Self {
-            r#type: "find_in_page".to_owned(),
+            r#type: Cow::Borrowed("find_in_page"),
             url: Default::default(),
             pattern: Default::default(),
             extra: ExtraFields::new(),
@@ -29834,7 +30599,7 @@ pub struct WebSearchActionOpenPage {
     /// The action type.
     ///
     /// Always `"open_page"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The URL opened by the model.
     pub url: Nullable<String>,
     extra: ExtraFields,
@@ -29844,7 +30609,7 @@ impl WebSearchActionOpenPage {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "open_page".to_owned(),
+            r#type: Cow::Borrowed("open_page"),
             ..Default::default()
         }
     }
@@ -29885,12 +30650,16 @@ impl crate::ResponseMeta for WebSearchActionOpenPage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebSearchActionOpenPage {
     fn default() -> Self {
         Self {
-            r#type: "open_page".to_owned(),
+            r#type: Cow::Borrowed("open_page"),
             url: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -29935,7 +30704,7 @@ pub struct WebSearchActionSearch {
     /// The action type.
     ///
     /// Always `"search"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The search query.
     #[deprecated]
     pub query: Nullable<String>,
@@ -29950,7 +30719,7 @@ impl WebSearchActionSearch {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "search".to_owned(),
+            r#type: Cow::Borrowed("search"),
             ..Default::default()
         }
     }
@@ -30006,12 +30775,16 @@ impl crate::ResponseMeta for WebSearchActionSearch {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebSearchActionSearch {
     fn default() -> Self {
         Self {
-            r#type: "search".to_owned(),
+            r#type: Cow::Borrowed("search"),
             query: Default::default(),
             queries: Default::default(),
             sources: Default::default(),
@@ -30147,6 +30920,10 @@ impl crate::ResponseMeta for WebSearchApproximateLocation {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for WebSearchApproximateLocation {
@@ -30265,6 +31042,10 @@ impl WebSearchPreviewTool {
 impl crate::ResponseMeta for WebSearchPreviewTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -30391,6 +31172,10 @@ impl crate::ResponseMeta for WebSearchTool {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for WebSearchTool {
@@ -30446,7 +31231,7 @@ pub struct WebSearchToolCall {
     /// The type of the web search tool call. Always `web_search_call`.
     ///
     /// Always `"web_search_call"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The status of the web search tool call.
     pub status: WebSearchToolCallStatus,
     /// An object describing the specific action taken in this web search call.
@@ -30464,7 +31249,7 @@ impl WebSearchToolCall {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "web_search_call".to_owned(),
+            r#type: Cow::Borrowed("web_search_call"),
             status: status.into(),
             action: action.into(),
             ..Default::default()
@@ -30503,13 +31288,17 @@ impl crate::ResponseMeta for WebSearchToolCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebSearchToolCall {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "web_search_call".to_owned(),
+            r#type: Cow::Borrowed("web_search_call"),
             status: Default::default(),
             action: Default::default(),
             extra: ExtraFields::new(),
@@ -30738,6 +31527,10 @@ impl crate::ResponseMeta for AssistantToolsFileSearchFileSearch {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AssistantToolsFileSearchFileSearch {
@@ -30922,6 +31715,10 @@ impl crate::ResponseMeta for ChatCompletionMessageCustomToolCallCustom {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ChatCompletionMessageCustomToolCallCustom {
@@ -31005,6 +31802,10 @@ impl ChatCompletionMessageToolCallFunction {
 impl crate::ResponseMeta for ChatCompletionMessageToolCallFunction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -31184,6 +31985,10 @@ impl CodeInterpreterFileOutputFile {
 impl crate::ResponseMeta for CodeInterpreterFileOutputFile {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -31737,6 +32542,10 @@ impl crate::ResponseMeta for CompletionUsageCompletionTokensDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CompletionUsageCompletionTokensDetails {
@@ -31847,6 +32656,10 @@ impl CompletionUsagePromptTokensDetails {
 impl crate::ResponseMeta for CompletionUsagePromptTokensDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -32846,6 +33659,10 @@ impl crate::ResponseMeta for FileSearchToolCallResult {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FileSearchToolCallResult {
@@ -33010,6 +33827,10 @@ impl crate::ResponseMeta for FineTuneChatCompletionRequestAssistantMessageAudio 
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FineTuneChatCompletionRequestAssistantMessageAudio {
@@ -33090,6 +33911,10 @@ impl FineTuneChatCompletionRequestAssistantMessageFunctionCall {
 impl crate::ResponseMeta for FineTuneChatCompletionRequestAssistantMessageFunctionCall {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -34279,6 +35104,10 @@ impl crate::ResponseMeta for ImageGenToolInputImageMask {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ImageGenToolInputImageMask {
@@ -34414,6 +35243,10 @@ impl InputAudioInputAudio {
 impl crate::ResponseMeta for InputAudioInputAudio {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -34959,6 +35792,10 @@ impl McptoolRequireApprovalMcpToolApprovalFilter {
 impl crate::ResponseMeta for McptoolRequireApprovalMcpToolApprovalFilter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -35778,6 +36615,10 @@ impl crate::ResponseMeta for ResponseFormatJsonSchemaJsonSchema {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ResponseFormatJsonSchemaJsonSchema {
@@ -36028,6 +36869,10 @@ impl crate::ResponseMeta for TranscriptTextUsageTokensInputTokenDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for TranscriptTextUsageTokensInputTokenDetails {
@@ -36189,6 +37034,10 @@ impl crate::ResponseMeta for VoiceIdsOrCustomVoiceVariant2 {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for VoiceIdsOrCustomVoiceVariant2 {
@@ -36225,7 +37074,7 @@ pub struct WebSearchActionSearchSource {
     /// The type of source. Always `url`.
     ///
     /// Always `"url"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The URL of the source.
     pub url: String,
     extra: ExtraFields,
@@ -36235,7 +37084,7 @@ impl WebSearchActionSearchSource {
     /// Creates a value from its required fields.
     pub fn new(url: impl Into<String>) -> Self {
         Self {
-            r#type: "url".to_owned(),
+            r#type: Cow::Borrowed("url"),
             url: url.into(),
             ..Default::default()
         }
@@ -36271,12 +37120,16 @@ impl crate::ResponseMeta for WebSearchActionSearchSource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebSearchActionSearchSource {
     fn default() -> Self {
         Self {
-            r#type: "url".to_owned(),
+            r#type: Cow::Borrowed("url"),
             url: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -36451,6 +37304,10 @@ impl WebSearchToolFilters {
 impl crate::ResponseMeta for WebSearchToolFilters {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde::Deserializer;
 use serde::Serialize;
@@ -75,6 +77,10 @@ impl SkillCreateParams {
 impl crate::ResponseMeta for SkillCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -164,6 +170,10 @@ impl crate::ResponseMeta for VersionCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for VersionCreateParams {
@@ -206,7 +216,7 @@ pub struct DeletedSkill {
     /// The `object` field.
     ///
     /// Always `"skill.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `deleted` field.
     pub deleted: bool,
     /// The `id` field.
@@ -218,7 +228,7 @@ impl DeletedSkill {
     /// Creates a value from its required fields.
     pub fn new(deleted: impl Into<bool>, id: impl Into<String>) -> Self {
         Self {
-            object: "skill.deleted".to_owned(),
+            object: Cow::Borrowed("skill.deleted"),
             deleted: deleted.into(),
             id: id.into(),
             ..Default::default()
@@ -256,12 +266,16 @@ impl crate::ResponseMeta for DeletedSkill {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for DeletedSkill {
     fn default() -> Self {
         Self {
-            object: "skill.deleted".to_owned(),
+            object: Cow::Borrowed("skill.deleted"),
             deleted: Default::default(),
             id: Default::default(),
             extra: ExtraFields::new(),
@@ -313,7 +327,7 @@ pub struct DeletedSkillVersion {
     /// The `object` field.
     ///
     /// Always `"skill.version.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `deleted` field.
     pub deleted: bool,
     /// The `id` field.
@@ -331,7 +345,7 @@ impl DeletedSkillVersion {
         version: impl Into<String>,
     ) -> Self {
         Self {
-            object: "skill.version.deleted".to_owned(),
+            object: Cow::Borrowed("skill.version.deleted"),
             deleted: deleted.into(),
             id: id.into(),
             version: version.into(),
@@ -371,12 +385,16 @@ impl crate::ResponseMeta for DeletedSkillVersion {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for DeletedSkillVersion {
     fn default() -> Self {
         Self {
-            object: "skill.version.deleted".to_owned(),
+            object: Cow::Borrowed("skill.version.deleted"),
             deleted: Default::default(),
             id: Default::default(),
             version: Default::default(),
@@ -479,6 +497,10 @@ impl crate::ResponseMeta for SkillUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for SkillUpdateParams {
@@ -515,7 +537,7 @@ pub struct SkillListResource {
     /// The type of object returned, must be `list`.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// A list of items
     pub data: Vec<Skill>,
     /// The `first_id` field.
@@ -531,7 +553,7 @@ impl SkillListResource {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<Skill>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             first_id: Nullable::Null,
             last_id: Nullable::Null,
@@ -573,12 +595,16 @@ impl crate::ResponseMeta for SkillListResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for SkillListResource {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -642,7 +668,7 @@ pub struct Skill {
     /// The object type, which is `skill`.
     ///
     /// Always `"skill"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Name of the skill.
     pub name: String,
     /// Description of the skill.
@@ -668,7 +694,7 @@ impl Skill {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "skill".to_owned(),
+            object: Cow::Borrowed("skill"),
             name: name.into(),
             description: description.into(),
             created_at: created_at.into(),
@@ -713,13 +739,17 @@ impl crate::ResponseMeta for Skill {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Skill {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "skill".to_owned(),
+            object: Cow::Borrowed("skill"),
             name: Default::default(),
             description: Default::default(),
             created_at: Default::default(),
@@ -788,7 +818,7 @@ pub struct SkillVersionListResource {
     /// The type of object returned, must be `list`.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// A list of items
     pub data: Vec<SkillVersion>,
     /// The `first_id` field.
@@ -804,7 +834,7 @@ impl SkillVersionListResource {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<SkillVersion>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             first_id: Nullable::Null,
             last_id: Nullable::Null,
@@ -846,12 +876,16 @@ impl crate::ResponseMeta for SkillVersionListResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for SkillVersionListResource {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -913,7 +947,7 @@ pub struct SkillVersion {
     /// The object type, which is `skill.version`.
     ///
     /// Always `"skill.version"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Unique identifier for the skill version.
     pub id: String,
     /// Identifier of the skill for this version.
@@ -940,7 +974,7 @@ impl SkillVersion {
         description: impl Into<String>,
     ) -> Self {
         Self {
-            object: "skill.version".to_owned(),
+            object: Cow::Borrowed("skill.version"),
             id: id.into(),
             skill_id: skill_id.into(),
             version: version.into(),
@@ -986,12 +1020,16 @@ impl crate::ResponseMeta for SkillVersion {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for SkillVersion {
     fn default() -> Self {
         Self {
-            object: "skill.version".to_owned(),
+            object: Cow::Borrowed("skill.version"),
             id: Default::default(),
             skill_id: Default::default(),
             version: Default::default(),
@@ -1250,6 +1288,10 @@ impl crate::ResponseMeta for SkillListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for SkillListParams {
@@ -1356,6 +1398,10 @@ impl VersionListParams {
 impl crate::ResponseMeta for VersionListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

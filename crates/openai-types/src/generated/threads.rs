@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde::Deserializer;
 use serde::Serialize;
@@ -658,7 +660,7 @@ pub struct AssistantToolsFileSearchTypeOnly {
     /// The type of tool being defined: `file_search`
     ///
     /// Always `"file_search"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -666,7 +668,7 @@ impl AssistantToolsFileSearchTypeOnly {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "file_search".to_owned(),
+            r#type: Cow::Borrowed("file_search"),
             ..Default::default()
         }
     }
@@ -700,12 +702,16 @@ impl crate::ResponseMeta for AssistantToolsFileSearchTypeOnly {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for AssistantToolsFileSearchTypeOnly {
     fn default() -> Self {
         Self {
-            r#type: "file_search".to_owned(),
+            r#type: Cow::Borrowed("file_search"),
             extra: ExtraFields::new(),
         }
     }
@@ -867,6 +873,10 @@ impl crate::ResponseMeta for AssistantsNamedToolChoice {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for AssistantsNamedToolChoice {
@@ -979,6 +989,10 @@ impl MessageCreateParams {
 impl crate::ResponseMeta for MessageCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1243,6 +1257,10 @@ impl RunCreateParams {
 impl crate::ResponseMeta for RunCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1552,6 +1570,10 @@ impl crate::ResponseMeta for ThreadCreateAndRunParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ThreadCreateAndRunParams {
@@ -1716,6 +1738,10 @@ impl crate::ResponseMeta for ThreadCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ThreadCreateParams {
@@ -1766,7 +1792,7 @@ pub struct MessageDeleted {
     /// The `object` field.
     ///
     /// Always `"thread.message.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -1776,7 +1802,7 @@ impl MessageDeleted {
         Self {
             id: id.into(),
             deleted: deleted.into(),
-            object: "thread.message.deleted".to_owned(),
+            object: Cow::Borrowed("thread.message.deleted"),
             ..Default::default()
         }
     }
@@ -1812,6 +1838,10 @@ impl crate::ResponseMeta for MessageDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageDeleted {
@@ -1819,7 +1849,7 @@ impl Default for MessageDeleted {
         Self {
             id: Default::default(),
             deleted: Default::default(),
-            object: "thread.message.deleted".to_owned(),
+            object: Cow::Borrowed("thread.message.deleted"),
             extra: ExtraFields::new(),
         }
     }
@@ -1879,7 +1909,7 @@ pub struct ThreadDeleted {
     /// The `object` field.
     ///
     /// Always `"thread.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -1889,7 +1919,7 @@ impl ThreadDeleted {
         Self {
             id: id.into(),
             deleted: deleted.into(),
-            object: "thread.deleted".to_owned(),
+            object: Cow::Borrowed("thread.deleted"),
             ..Default::default()
         }
     }
@@ -1925,6 +1955,10 @@ impl crate::ResponseMeta for ThreadDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ThreadDeleted {
@@ -1932,7 +1966,7 @@ impl Default for ThreadDeleted {
         Self {
             id: Default::default(),
             deleted: Default::default(),
-            object: "thread.deleted".to_owned(),
+            object: Cow::Borrowed("thread.deleted"),
             extra: ExtraFields::new(),
         }
     }
@@ -2041,6 +2075,10 @@ impl ListMessagesResponse {
 impl crate::ResponseMeta for ListMessagesResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -2156,6 +2194,10 @@ impl crate::ResponseMeta for ListRunStepsResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ListRunStepsResponse {
@@ -2270,6 +2312,10 @@ impl crate::ResponseMeta for ListRunsResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ListRunsResponse {
@@ -2322,7 +2368,7 @@ pub struct MessageContentImageFileObject {
     /// Always `image_file`.
     ///
     /// Always `"image_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `image_file` field.
     pub image_file: MessageContentImageFileObjectImageFile,
     extra: ExtraFields,
@@ -2332,7 +2378,7 @@ impl MessageContentImageFileObject {
     /// Creates a value from its required fields.
     pub fn new(image_file: impl Into<MessageContentImageFileObjectImageFile>) -> Self {
         Self {
-            r#type: "image_file".to_owned(),
+            r#type: Cow::Borrowed("image_file"),
             image_file: image_file.into(),
             ..Default::default()
         }
@@ -2368,12 +2414,16 @@ impl crate::ResponseMeta for MessageContentImageFileObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageContentImageFileObject {
     fn default() -> Self {
         Self {
-            r#type: "image_file".to_owned(),
+            r#type: Cow::Borrowed("image_file"),
             image_file: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2418,7 +2468,7 @@ pub struct MessageContentImageUrlObject {
     /// The type of the content part.
     ///
     /// Always `"image_url"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `image_url` field.
     pub image_url: MessageContentImageUrlObjectImageUrl,
     extra: ExtraFields,
@@ -2428,7 +2478,7 @@ impl MessageContentImageUrlObject {
     /// Creates a value from its required fields.
     pub fn new(image_url: impl Into<MessageContentImageUrlObjectImageUrl>) -> Self {
         Self {
-            r#type: "image_url".to_owned(),
+            r#type: Cow::Borrowed("image_url"),
             image_url: image_url.into(),
             ..Default::default()
         }
@@ -2464,12 +2514,16 @@ impl crate::ResponseMeta for MessageContentImageUrlObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageContentImageUrlObject {
     fn default() -> Self {
         Self {
-            r#type: "image_url".to_owned(),
+            r#type: Cow::Borrowed("image_url"),
             image_url: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2514,7 +2568,7 @@ pub struct MessageContentRefusalObject {
     /// Always `refusal`.
     ///
     /// Always `"refusal"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `refusal` field.
     pub refusal: String,
     extra: ExtraFields,
@@ -2524,7 +2578,7 @@ impl MessageContentRefusalObject {
     /// Creates a value from its required fields.
     pub fn new(refusal: impl Into<String>) -> Self {
         Self {
-            r#type: "refusal".to_owned(),
+            r#type: Cow::Borrowed("refusal"),
             refusal: refusal.into(),
             ..Default::default()
         }
@@ -2560,12 +2614,16 @@ impl crate::ResponseMeta for MessageContentRefusalObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageContentRefusalObject {
     fn default() -> Self {
         Self {
-            r#type: "refusal".to_owned(),
+            r#type: Cow::Borrowed("refusal"),
             refusal: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2610,7 +2668,7 @@ pub struct MessageContentTextAnnotationsFileCitationObject {
     /// Always `file_citation`.
     ///
     /// Always `"file_citation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text in the message content that needs to be replaced.
     pub text: String,
     /// The `file_citation` field.
@@ -2631,7 +2689,7 @@ impl MessageContentTextAnnotationsFileCitationObject {
         end_index: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "file_citation".to_owned(),
+            r#type: Cow::Borrowed("file_citation"),
             text: text.into(),
             file_citation: file_citation.into(),
             start_index: start_index.into(),
@@ -2673,12 +2731,16 @@ impl crate::ResponseMeta for MessageContentTextAnnotationsFileCitationObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageContentTextAnnotationsFileCitationObject {
     fn default() -> Self {
         Self {
-            r#type: "file_citation".to_owned(),
+            r#type: Cow::Borrowed("file_citation"),
             text: Default::default(),
             file_citation: Default::default(),
             start_index: Default::default(),
@@ -2738,7 +2800,7 @@ pub struct MessageContentTextAnnotationsFilePathObject {
     /// Always `file_path`.
     ///
     /// Always `"file_path"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text in the message content that needs to be replaced.
     pub text: String,
     /// The `file_path` field.
@@ -2759,7 +2821,7 @@ impl MessageContentTextAnnotationsFilePathObject {
         end_index: impl Into<i64>,
     ) -> Self {
         Self {
-            r#type: "file_path".to_owned(),
+            r#type: Cow::Borrowed("file_path"),
             text: text.into(),
             file_path: file_path.into(),
             start_index: start_index.into(),
@@ -2801,12 +2863,16 @@ impl crate::ResponseMeta for MessageContentTextAnnotationsFilePathObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageContentTextAnnotationsFilePathObject {
     fn default() -> Self {
         Self {
-            r#type: "file_path".to_owned(),
+            r#type: Cow::Borrowed("file_path"),
             text: Default::default(),
             file_path: Default::default(),
             start_index: Default::default(),
@@ -2866,7 +2932,7 @@ pub struct MessageContentTextObject {
     /// Always `text`.
     ///
     /// Always `"text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `text` field.
     pub text: MessageContentTextObjectText,
     extra: ExtraFields,
@@ -2876,7 +2942,7 @@ impl MessageContentTextObject {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<MessageContentTextObjectText>) -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             text: text.into(),
             ..Default::default()
         }
@@ -2912,12 +2978,16 @@ impl crate::ResponseMeta for MessageContentTextObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageContentTextObject {
     fn default() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2964,7 +3034,7 @@ pub struct MessageDeltaContentImageFileObject {
     /// Always `image_file`.
     ///
     /// Always `"image_file"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `image_file` field.
     pub image_file: Nullable<Box<MessageDeltaContentImageFileObjectImageFile>>,
     extra: ExtraFields,
@@ -2975,7 +3045,7 @@ impl MessageDeltaContentImageFileObject {
     pub fn new(index: impl Into<i64>) -> Self {
         Self {
             index: index.into(),
-            r#type: "image_file".to_owned(),
+            r#type: Cow::Borrowed("image_file"),
             ..Default::default()
         }
     }
@@ -3011,13 +3081,17 @@ impl crate::ResponseMeta for MessageDeltaContentImageFileObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageDeltaContentImageFileObject {
     fn default() -> Self {
         Self {
             index: Default::default(),
-            r#type: "image_file".to_owned(),
+            r#type: Cow::Borrowed("image_file"),
             image_file: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3068,7 +3142,7 @@ pub struct MessageDeltaContentImageUrlObject {
     /// Always `image_url`.
     ///
     /// Always `"image_url"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `image_url` field.
     pub image_url: Nullable<Box<MessageDeltaContentImageUrlObjectImageUrl>>,
     extra: ExtraFields,
@@ -3079,7 +3153,7 @@ impl MessageDeltaContentImageUrlObject {
     pub fn new(index: impl Into<i64>) -> Self {
         Self {
             index: index.into(),
-            r#type: "image_url".to_owned(),
+            r#type: Cow::Borrowed("image_url"),
             ..Default::default()
         }
     }
@@ -3115,13 +3189,17 @@ impl crate::ResponseMeta for MessageDeltaContentImageUrlObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageDeltaContentImageUrlObject {
     fn default() -> Self {
         Self {
             index: Default::default(),
-            r#type: "image_url".to_owned(),
+            r#type: Cow::Borrowed("image_url"),
             image_url: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3172,7 +3250,7 @@ pub struct MessageDeltaContentRefusalObject {
     /// Always `refusal`.
     ///
     /// Always `"refusal"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `refusal` field.
     pub refusal: Nullable<String>,
     extra: ExtraFields,
@@ -3183,7 +3261,7 @@ impl MessageDeltaContentRefusalObject {
     pub fn new(index: impl Into<i64>) -> Self {
         Self {
             index: index.into(),
-            r#type: "refusal".to_owned(),
+            r#type: Cow::Borrowed("refusal"),
             ..Default::default()
         }
     }
@@ -3219,13 +3297,17 @@ impl crate::ResponseMeta for MessageDeltaContentRefusalObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageDeltaContentRefusalObject {
     fn default() -> Self {
         Self {
             index: Default::default(),
-            r#type: "refusal".to_owned(),
+            r#type: Cow::Borrowed("refusal"),
             refusal: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3276,7 +3358,7 @@ pub struct MessageDeltaContentTextAnnotationsFileCitationObject {
     /// Always `file_citation`.
     ///
     /// Always `"file_citation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text in the message content that needs to be replaced.
     pub text: Nullable<String>,
     /// The `file_citation` field.
@@ -3294,7 +3376,7 @@ impl MessageDeltaContentTextAnnotationsFileCitationObject {
     pub fn new(index: impl Into<i64>) -> Self {
         Self {
             index: index.into(),
-            r#type: "file_citation".to_owned(),
+            r#type: Cow::Borrowed("file_citation"),
             ..Default::default()
         }
     }
@@ -3333,13 +3415,17 @@ impl crate::ResponseMeta for MessageDeltaContentTextAnnotationsFileCitationObjec
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageDeltaContentTextAnnotationsFileCitationObject {
     fn default() -> Self {
         Self {
             index: Default::default(),
-            r#type: "file_citation".to_owned(),
+            r#type: Cow::Borrowed("file_citation"),
             text: Default::default(),
             file_citation: Default::default(),
             start_index: Default::default(),
@@ -3405,7 +3491,7 @@ pub struct MessageDeltaContentTextAnnotationsFilePathObject {
     /// Always `file_path`.
     ///
     /// Always `"file_path"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text in the message content that needs to be replaced.
     pub text: Nullable<String>,
     /// The `file_path` field.
@@ -3422,7 +3508,7 @@ impl MessageDeltaContentTextAnnotationsFilePathObject {
     pub fn new(index: impl Into<i64>) -> Self {
         Self {
             index: index.into(),
-            r#type: "file_path".to_owned(),
+            r#type: Cow::Borrowed("file_path"),
             ..Default::default()
         }
     }
@@ -3461,13 +3547,17 @@ impl crate::ResponseMeta for MessageDeltaContentTextAnnotationsFilePathObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageDeltaContentTextAnnotationsFilePathObject {
     fn default() -> Self {
         Self {
             index: Default::default(),
-            r#type: "file_path".to_owned(),
+            r#type: Cow::Borrowed("file_path"),
             text: Default::default(),
             file_path: Default::default(),
             start_index: Default::default(),
@@ -3533,7 +3623,7 @@ pub struct MessageDeltaContentTextObject {
     /// Always `text`.
     ///
     /// Always `"text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `text` field.
     pub text: Nullable<Box<MessageDeltaContentTextObjectText>>,
     extra: ExtraFields,
@@ -3544,7 +3634,7 @@ impl MessageDeltaContentTextObject {
     pub fn new(index: impl Into<i64>) -> Self {
         Self {
             index: index.into(),
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             ..Default::default()
         }
     }
@@ -3580,13 +3670,17 @@ impl crate::ResponseMeta for MessageDeltaContentTextObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageDeltaContentTextObject {
     fn default() -> Self {
         Self {
             index: Default::default(),
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3637,7 +3731,7 @@ pub struct MessageDeltaObject {
     /// The object type, which is always `thread.message.delta`.
     ///
     /// Always `"thread.message.delta"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The delta containing the fields that have changed on the Message.
     pub delta: MessageDeltaObjectDelta,
     extra: ExtraFields,
@@ -3648,7 +3742,7 @@ impl MessageDeltaObject {
     pub fn new(id: impl Into<String>, delta: impl Into<MessageDeltaObjectDelta>) -> Self {
         Self {
             id: id.into(),
-            object: "thread.message.delta".to_owned(),
+            object: Cow::Borrowed("thread.message.delta"),
             delta: delta.into(),
             ..Default::default()
         }
@@ -3685,13 +3779,17 @@ impl crate::ResponseMeta for MessageDeltaObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageDeltaObject {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "thread.message.delta".to_owned(),
+            object: Cow::Borrowed("thread.message.delta"),
             delta: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -3750,7 +3848,7 @@ pub struct Message {
     /// The object type, which is always `thread.message`.
     ///
     /// Always `"thread.message"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The Unix timestamp (in seconds) for when the message was created.
     pub created_at: i64,
     /// The [thread](https://platform.openai.com/docs/api-reference/threads) ID that this message belongs to.
@@ -3792,7 +3890,7 @@ impl Message {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "thread.message".to_owned(),
+            object: Cow::Borrowed("thread.message"),
             created_at: created_at.into(),
             thread_id: thread_id.into(),
             status: status.into(),
@@ -3851,13 +3949,17 @@ impl crate::ResponseMeta for Message {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Message {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "thread.message".to_owned(),
+            object: Cow::Borrowed("thread.message"),
             created_at: Default::default(),
             thread_id: Default::default(),
             status: Default::default(),
@@ -3961,7 +4063,7 @@ pub struct MessageRequestContentTextObject {
     /// Always `text`.
     ///
     /// Always `"text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Text content to be sent to the model
     pub text: String,
     extra: ExtraFields,
@@ -3971,7 +4073,7 @@ impl MessageRequestContentTextObject {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             text: text.into(),
             ..Default::default()
         }
@@ -4007,12 +4109,16 @@ impl crate::ResponseMeta for MessageRequestContentTextObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageRequestContentTextObject {
     fn default() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -4269,6 +4375,10 @@ impl crate::ResponseMeta for MessageUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for MessageUpdateParams {
@@ -4353,6 +4463,10 @@ impl RunUpdateParams {
 impl crate::ResponseMeta for RunUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -4448,6 +4562,10 @@ impl crate::ResponseMeta for ThreadUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ThreadUpdateParams {
@@ -4540,6 +4658,10 @@ impl crate::ResponseMeta for RunCompletionUsage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RunCompletionUsage {
@@ -4593,7 +4715,7 @@ pub struct Run {
     /// The object type, which is always `thread.run`.
     ///
     /// Always `"thread.run"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The Unix timestamp (in seconds) for when the run was created.
     pub created_at: i64,
     /// The ID of the [thread](https://platform.openai.com/docs/api-reference/threads) that was executed on as a part of this run.
@@ -4709,13 +4831,17 @@ impl crate::ResponseMeta for Run {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Run {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "thread.run".to_owned(),
+            object: Cow::Borrowed("thread.run"),
             created_at: Default::default(),
             thread_id: Default::default(),
             assistant_id: Default::default(),
@@ -4941,6 +5067,10 @@ impl crate::ResponseMeta for RunStepCompletionUsage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RunStepCompletionUsage {
@@ -4992,7 +5122,7 @@ pub struct RunStepDeltaObject {
     /// The object type, which is always `thread.run.step.delta`.
     ///
     /// Always `"thread.run.step.delta"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The delta containing the fields that have changed on the run step.
     pub delta: RunStepDeltaObjectDelta,
     extra: ExtraFields,
@@ -5003,7 +5133,7 @@ impl RunStepDeltaObject {
     pub fn new(id: impl Into<String>, delta: impl Into<RunStepDeltaObjectDelta>) -> Self {
         Self {
             id: id.into(),
-            object: "thread.run.step.delta".to_owned(),
+            object: Cow::Borrowed("thread.run.step.delta"),
             delta: delta.into(),
             ..Default::default()
         }
@@ -5040,13 +5170,17 @@ impl crate::ResponseMeta for RunStepDeltaObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepDeltaObject {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "thread.run.step.delta".to_owned(),
+            object: Cow::Borrowed("thread.run.step.delta"),
             delta: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5101,7 +5235,7 @@ pub struct RunStepDeltaStepDetailsMessageCreationObject {
     /// Always `message_creation`.
     ///
     /// Always `"message_creation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `message_creation` field.
     pub message_creation:
         Nullable<Box<RunStepDeltaStepDetailsMessageCreationObjectMessageCreation>>,
@@ -5112,7 +5246,7 @@ impl RunStepDeltaStepDetailsMessageCreationObject {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "message_creation".to_owned(),
+            r#type: Cow::Borrowed("message_creation"),
             ..Default::default()
         }
     }
@@ -5147,12 +5281,16 @@ impl crate::ResponseMeta for RunStepDeltaStepDetailsMessageCreationObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepDeltaStepDetailsMessageCreationObject {
     fn default() -> Self {
         Self {
-            r#type: "message_creation".to_owned(),
+            r#type: Cow::Borrowed("message_creation"),
             message_creation: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5201,7 +5339,7 @@ pub struct RunStepDeltaStepDetailsToolCallsCodeObject {
     /// The type of tool call. This is always going to be `code_interpreter` for this type of tool call.
     ///
     /// Always `"code_interpreter"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The Code Interpreter tool call definition.
     pub code_interpreter: Nullable<Box<RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter>>,
     extra: ExtraFields,
@@ -5212,7 +5350,7 @@ impl RunStepDeltaStepDetailsToolCallsCodeObject {
     pub fn new(index: impl Into<i64>) -> Self {
         Self {
             index: index.into(),
-            r#type: "code_interpreter".to_owned(),
+            r#type: Cow::Borrowed("code_interpreter"),
             ..Default::default()
         }
     }
@@ -5249,6 +5387,10 @@ impl crate::ResponseMeta for RunStepDeltaStepDetailsToolCallsCodeObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepDeltaStepDetailsToolCallsCodeObject {
@@ -5256,7 +5398,7 @@ impl Default for RunStepDeltaStepDetailsToolCallsCodeObject {
         Self {
             index: Default::default(),
             id: Default::default(),
-            r#type: "code_interpreter".to_owned(),
+            r#type: Cow::Borrowed("code_interpreter"),
             code_interpreter: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5311,7 +5453,7 @@ pub struct RunStepDeltaStepDetailsToolCallsCodeOutputImageObject {
     /// Always `image`.
     ///
     /// Always `"image"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `image` field.
     pub image: Nullable<Box<RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage>>,
     extra: ExtraFields,
@@ -5322,7 +5464,7 @@ impl RunStepDeltaStepDetailsToolCallsCodeOutputImageObject {
     pub fn new(index: impl Into<i64>) -> Self {
         Self {
             index: index.into(),
-            r#type: "image".to_owned(),
+            r#type: Cow::Borrowed("image"),
             ..Default::default()
         }
     }
@@ -5358,13 +5500,17 @@ impl crate::ResponseMeta for RunStepDeltaStepDetailsToolCallsCodeOutputImageObje
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepDeltaStepDetailsToolCallsCodeOutputImageObject {
     fn default() -> Self {
         Self {
             index: Default::default(),
-            r#type: "image".to_owned(),
+            r#type: Cow::Borrowed("image"),
             image: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5415,7 +5561,7 @@ pub struct RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject {
     /// Always `logs`.
     ///
     /// Always `"logs"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text output from the Code Interpreter tool call.
     pub logs: Nullable<String>,
     extra: ExtraFields,
@@ -5426,7 +5572,7 @@ impl RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject {
     pub fn new(index: impl Into<i64>) -> Self {
         Self {
             index: index.into(),
-            r#type: "logs".to_owned(),
+            r#type: Cow::Borrowed("logs"),
             ..Default::default()
         }
     }
@@ -5462,13 +5608,17 @@ impl crate::ResponseMeta for RunStepDeltaStepDetailsToolCallsCodeOutputLogsObjec
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject {
     fn default() -> Self {
         Self {
             index: Default::default(),
-            r#type: "logs".to_owned(),
+            r#type: Cow::Borrowed("logs"),
             logs: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5521,7 +5671,7 @@ pub struct RunStepDeltaStepDetailsToolCallsFileSearchObject {
     /// The type of tool call. This is always going to be `file_search` for this type of tool call.
     ///
     /// Always `"file_search"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// For now, this is always going to be an empty object.
     pub file_search: Map<String, Value>,
     extra: ExtraFields,
@@ -5532,7 +5682,7 @@ impl RunStepDeltaStepDetailsToolCallsFileSearchObject {
     pub fn new(index: impl Into<i64>, file_search: impl Into<Map<String, Value>>) -> Self {
         Self {
             index: index.into(),
-            r#type: "file_search".to_owned(),
+            r#type: Cow::Borrowed("file_search"),
             file_search: file_search.into(),
             ..Default::default()
         }
@@ -5570,6 +5720,10 @@ impl crate::ResponseMeta for RunStepDeltaStepDetailsToolCallsFileSearchObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepDeltaStepDetailsToolCallsFileSearchObject {
@@ -5577,7 +5731,7 @@ impl Default for RunStepDeltaStepDetailsToolCallsFileSearchObject {
         Self {
             index: Default::default(),
             id: Default::default(),
-            r#type: "file_search".to_owned(),
+            r#type: Cow::Borrowed("file_search"),
             file_search: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5634,7 +5788,7 @@ pub struct RunStepDeltaStepDetailsToolCallsFunctionObject {
     /// The type of tool call. This is always going to be `function` for this type of tool call.
     ///
     /// Always `"function"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The definition of the function that was called.
     pub function: Nullable<Box<RunStepDeltaStepDetailsToolCallsFunctionObjectFunction>>,
     extra: ExtraFields,
@@ -5645,7 +5799,7 @@ impl RunStepDeltaStepDetailsToolCallsFunctionObject {
     pub fn new(index: impl Into<i64>) -> Self {
         Self {
             index: index.into(),
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             ..Default::default()
         }
     }
@@ -5682,6 +5836,10 @@ impl crate::ResponseMeta for RunStepDeltaStepDetailsToolCallsFunctionObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepDeltaStepDetailsToolCallsFunctionObject {
@@ -5689,7 +5847,7 @@ impl Default for RunStepDeltaStepDetailsToolCallsFunctionObject {
         Self {
             index: Default::default(),
             id: Default::default(),
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             function: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5742,7 +5900,7 @@ pub struct RunStepDeltaStepDetailsToolCallsObject {
     /// Always `tool_calls`.
     ///
     /// Always `"tool_calls"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// An array of tool calls the run step was involved in. These can be associated with one of three types of tools: `code_interpreter`, `file_search`, or `function`.
     pub tool_calls: Nullable<Vec<RunStepDeltaStepDetailsToolCallsObjectToolCall>>,
     extra: ExtraFields,
@@ -5752,7 +5910,7 @@ impl RunStepDeltaStepDetailsToolCallsObject {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "tool_calls".to_owned(),
+            r#type: Cow::Borrowed("tool_calls"),
             ..Default::default()
         }
     }
@@ -5787,12 +5945,16 @@ impl crate::ResponseMeta for RunStepDeltaStepDetailsToolCallsObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepDeltaStepDetailsToolCallsObject {
     fn default() -> Self {
         Self {
-            r#type: "tool_calls".to_owned(),
+            r#type: Cow::Borrowed("tool_calls"),
             tool_calls: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5837,7 +5999,7 @@ pub struct RunStepDetailsMessageCreationObject {
     /// Always `message_creation`.
     ///
     /// Always `"message_creation"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `message_creation` field.
     pub message_creation: RunStepDetailsMessageCreationObjectMessageCreation,
     extra: ExtraFields,
@@ -5849,7 +6011,7 @@ impl RunStepDetailsMessageCreationObject {
         message_creation: impl Into<RunStepDetailsMessageCreationObjectMessageCreation>,
     ) -> Self {
         Self {
-            r#type: "message_creation".to_owned(),
+            r#type: Cow::Borrowed("message_creation"),
             message_creation: message_creation.into(),
             ..Default::default()
         }
@@ -5885,12 +6047,16 @@ impl crate::ResponseMeta for RunStepDetailsMessageCreationObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepDetailsMessageCreationObject {
     fn default() -> Self {
         Self {
-            r#type: "message_creation".to_owned(),
+            r#type: Cow::Borrowed("message_creation"),
             message_creation: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -5937,7 +6103,7 @@ pub struct RunStepDetailsToolCallsCodeObject {
     /// The type of tool call. This is always going to be `code_interpreter` for this type of tool call.
     ///
     /// Always `"code_interpreter"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The Code Interpreter tool call definition.
     pub code_interpreter: RunStepDetailsToolCallsCodeObjectCodeInterpreter,
     extra: ExtraFields,
@@ -5951,7 +6117,7 @@ impl RunStepDetailsToolCallsCodeObject {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "code_interpreter".to_owned(),
+            r#type: Cow::Borrowed("code_interpreter"),
             code_interpreter: code_interpreter.into(),
             ..Default::default()
         }
@@ -5988,13 +6154,17 @@ impl crate::ResponseMeta for RunStepDetailsToolCallsCodeObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepDetailsToolCallsCodeObject {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "code_interpreter".to_owned(),
+            r#type: Cow::Borrowed("code_interpreter"),
             code_interpreter: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -6043,7 +6213,7 @@ pub struct RunStepDetailsToolCallsCodeOutputImageObject {
     /// Always `image`.
     ///
     /// Always `"image"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `image` field.
     pub image: RunStepDetailsToolCallsCodeOutputImageObjectImage,
     extra: ExtraFields,
@@ -6053,7 +6223,7 @@ impl RunStepDetailsToolCallsCodeOutputImageObject {
     /// Creates a value from its required fields.
     pub fn new(image: impl Into<RunStepDetailsToolCallsCodeOutputImageObjectImage>) -> Self {
         Self {
-            r#type: "image".to_owned(),
+            r#type: Cow::Borrowed("image"),
             image: image.into(),
             ..Default::default()
         }
@@ -6089,12 +6259,16 @@ impl crate::ResponseMeta for RunStepDetailsToolCallsCodeOutputImageObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepDetailsToolCallsCodeOutputImageObject {
     fn default() -> Self {
         Self {
-            r#type: "image".to_owned(),
+            r#type: Cow::Borrowed("image"),
             image: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -6139,7 +6313,7 @@ pub struct RunStepDetailsToolCallsCodeOutputLogsObject {
     /// Always `logs`.
     ///
     /// Always `"logs"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text output from the Code Interpreter tool call.
     pub logs: String,
     extra: ExtraFields,
@@ -6149,7 +6323,7 @@ impl RunStepDetailsToolCallsCodeOutputLogsObject {
     /// Creates a value from its required fields.
     pub fn new(logs: impl Into<String>) -> Self {
         Self {
-            r#type: "logs".to_owned(),
+            r#type: Cow::Borrowed("logs"),
             logs: logs.into(),
             ..Default::default()
         }
@@ -6185,12 +6359,16 @@ impl crate::ResponseMeta for RunStepDetailsToolCallsCodeOutputLogsObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepDetailsToolCallsCodeOutputLogsObject {
     fn default() -> Self {
         Self {
-            r#type: "logs".to_owned(),
+            r#type: Cow::Borrowed("logs"),
             logs: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -6237,7 +6415,7 @@ pub struct RunStepDetailsToolCallsFileSearchObject {
     /// The type of tool call. This is always going to be `file_search` for this type of tool call.
     ///
     /// Always `"file_search"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// For now, this is always going to be an empty object.
     pub file_search: RunStepDetailsToolCallsFileSearchObjectFileSearch,
     extra: ExtraFields,
@@ -6251,7 +6429,7 @@ impl RunStepDetailsToolCallsFileSearchObject {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "file_search".to_owned(),
+            r#type: Cow::Borrowed("file_search"),
             file_search: file_search.into(),
             ..Default::default()
         }
@@ -6288,13 +6466,17 @@ impl crate::ResponseMeta for RunStepDetailsToolCallsFileSearchObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepDetailsToolCallsFileSearchObject {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "file_search".to_owned(),
+            r#type: Cow::Borrowed("file_search"),
             file_search: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -6386,6 +6568,10 @@ impl RunStepDetailsToolCallsFileSearchRankingOptionsObject {
 impl crate::ResponseMeta for RunStepDetailsToolCallsFileSearchRankingOptionsObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -6482,6 +6668,10 @@ impl crate::ResponseMeta for RunStepDetailsToolCallsFileSearchResultObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RunStepDetailsToolCallsFileSearchResultObject {
@@ -6532,7 +6722,7 @@ pub struct RunStepDetailsToolCallsFunctionObject {
     /// The type of tool call. This is always going to be `function` for this type of tool call.
     ///
     /// Always `"function"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The definition of the function that was called.
     pub function: RunStepDetailsToolCallsFunctionObjectFunction,
     extra: ExtraFields,
@@ -6546,7 +6736,7 @@ impl RunStepDetailsToolCallsFunctionObject {
     ) -> Self {
         Self {
             id: id.into(),
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             function: function.into(),
             ..Default::default()
         }
@@ -6583,13 +6773,17 @@ impl crate::ResponseMeta for RunStepDetailsToolCallsFunctionObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepDetailsToolCallsFunctionObject {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             function: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -6638,7 +6832,7 @@ pub struct RunStepDetailsToolCallsObject {
     /// Always `tool_calls`.
     ///
     /// Always `"tool_calls"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// An array of tool calls the run step was involved in. These can be associated with one of three types of tools: `code_interpreter`, `file_search`, or `function`.
     pub tool_calls: Vec<RunStepDetailsToolCallsObjectToolCall>,
     extra: ExtraFields,
@@ -6648,7 +6842,7 @@ impl RunStepDetailsToolCallsObject {
     /// Creates a value from its required fields.
     pub fn new(tool_calls: impl Into<Vec<RunStepDetailsToolCallsObjectToolCall>>) -> Self {
         Self {
-            r#type: "tool_calls".to_owned(),
+            r#type: Cow::Borrowed("tool_calls"),
             tool_calls: tool_calls.into(),
             ..Default::default()
         }
@@ -6684,12 +6878,16 @@ impl crate::ResponseMeta for RunStepDetailsToolCallsObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepDetailsToolCallsObject {
     fn default() -> Self {
         Self {
-            r#type: "tool_calls".to_owned(),
+            r#type: Cow::Borrowed("tool_calls"),
             tool_calls: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -6738,7 +6936,7 @@ pub struct RunStep {
     /// The object type, which is always `thread.run.step`.
     ///
     /// Always `"thread.run.step"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The Unix timestamp (in seconds) for when the run step was created.
     pub created_at: i64,
     /// The ID of the [assistant](https://platform.openai.com/docs/api-reference/assistants) associated with the run step.
@@ -6817,13 +7015,17 @@ impl crate::ResponseMeta for RunStep {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStep {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "thread.run.step".to_owned(),
+            object: Cow::Borrowed("thread.run.step"),
             created_at: Default::default(),
             assistant_id: Default::default(),
             thread_id: Default::default(),
@@ -7419,7 +7621,7 @@ pub struct RunToolCallObject {
     /// The type of tool call the output is required for. For now, this is always `function`.
     ///
     /// Always `"function"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The function definition.
     pub function: RunToolCallObjectFunction,
     extra: ExtraFields,
@@ -7430,7 +7632,7 @@ impl RunToolCallObject {
     pub fn new(id: impl Into<String>, function: impl Into<RunToolCallObjectFunction>) -> Self {
         Self {
             id: id.into(),
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             function: function.into(),
             ..Default::default()
         }
@@ -7467,13 +7669,17 @@ impl crate::ResponseMeta for RunToolCallObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunToolCallObject {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            r#type: "function".to_owned(),
+            r#type: Cow::Borrowed("function"),
             function: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -7574,6 +7780,10 @@ impl crate::ResponseMeta for RunSubmitToolOutputsParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RunSubmitToolOutputsParams {
@@ -7618,7 +7828,7 @@ pub struct Thread {
     /// The object type, which is always `thread`.
     ///
     /// Always `"thread"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The Unix timestamp (in seconds) for when the thread was created.
     pub created_at: i64,
     /// A set of resources that are made available to the assistant's tools in this thread. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
@@ -7635,7 +7845,7 @@ impl Thread {
     pub fn new(id: impl Into<String>, created_at: impl Into<i64>) -> Self {
         Self {
             id: id.into(),
-            object: "thread".to_owned(),
+            object: Cow::Borrowed("thread"),
             created_at: created_at.into(),
             tool_resources: Nullable::Null,
             metadata: Nullable::Null,
@@ -7676,13 +7886,17 @@ impl crate::ResponseMeta for Thread {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for Thread {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "thread".to_owned(),
+            object: Cow::Borrowed("thread"),
             created_at: Default::default(),
             tool_resources: Default::default(),
             metadata: Default::default(),
@@ -7743,7 +7957,7 @@ pub struct ThreadStreamEvent {
     /// The `event` field.
     ///
     /// Always `"thread.created"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents a thread that contains [messages](https://platform.openai.com/docs/api-reference/messages).
     pub data: Thread,
     extra: ExtraFields,
@@ -7753,7 +7967,7 @@ impl ThreadStreamEvent {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Thread>) -> Self {
         Self {
-            event: "thread.created".to_owned(),
+            event: Cow::Borrowed("thread.created"),
             data: data.into(),
             ..Default::default()
         }
@@ -7790,13 +8004,17 @@ impl crate::ResponseMeta for ThreadStreamEvent {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for ThreadStreamEvent {
     fn default() -> Self {
         Self {
             enabled: Default::default(),
-            event: "thread.created".to_owned(),
+            event: Cow::Borrowed("thread.created"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -7893,6 +8111,10 @@ impl TruncationObject {
 impl crate::ResponseMeta for TruncationObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -8067,6 +8289,10 @@ impl AssistantsNamedToolChoiceFunction {
 impl crate::ResponseMeta for AssistantsNamedToolChoiceFunction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -8388,6 +8614,10 @@ impl MessageCreateParamsAttachment {
 impl crate::ResponseMeta for MessageCreateParamsAttachment {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -9211,6 +9441,10 @@ impl crate::ResponseMeta for ThreadCreateAndRunParamsToolResources {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ThreadCreateAndRunParamsToolResources {
@@ -9296,6 +9530,10 @@ impl crate::ResponseMeta for ThreadCreateAndRunParamsToolResourcesCodeInterprete
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ThreadCreateAndRunParamsToolResourcesCodeInterpreter {
@@ -9376,6 +9614,10 @@ impl ThreadCreateAndRunParamsToolResourcesFileSearch {
 impl crate::ResponseMeta for ThreadCreateAndRunParamsToolResourcesFileSearch {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -9473,6 +9715,10 @@ impl crate::ResponseMeta for ThreadCreateParamsToolResources {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ThreadCreateParamsToolResources {
@@ -9557,6 +9803,10 @@ impl ThreadCreateParamsToolResourcesCodeInterpreter {
 impl crate::ResponseMeta for ThreadCreateParamsToolResourcesCodeInterpreter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -9650,6 +9900,10 @@ impl ThreadCreateParamsToolResourcesFileSearch {
 impl crate::ResponseMeta for ThreadCreateParamsToolResourcesFileSearch {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -9759,6 +10013,10 @@ impl ThreadCreateParamsToolResourcesFileSearchVectorStore {
 impl crate::ResponseMeta for ThreadCreateParamsToolResourcesFileSearchVectorStore {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -9912,7 +10170,7 @@ pub struct ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyA
     /// Always `auto`.
     ///
     /// Always `"auto"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -9920,7 +10178,7 @@ impl ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyAutoChu
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "auto".to_owned(),
+            r#type: Cow::Borrowed("auto"),
             ..Default::default()
         }
     }
@@ -9956,6 +10214,10 @@ impl crate::ResponseMeta
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default
@@ -9963,7 +10225,7 @@ impl Default
 {
     fn default() -> Self {
         Self {
-            r#type: "auto".to_owned(),
+            r#type: Cow::Borrowed("auto"),
             extra: ExtraFields::new(),
         }
     }
@@ -10010,7 +10272,7 @@ pub struct ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyS
     /// Always `static`.
     ///
     /// Always `"static"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `static` field.
     pub r#static: ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStaticChunkingStrategyStatic,
     extra: ExtraFields,
@@ -10022,7 +10284,7 @@ impl ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStaticC
         r#static: impl Into<ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStaticChunkingStrategyStatic>,
     ) -> Self {
         Self {
-            r#type: "static".to_owned(),
+            r#type: Cow::Borrowed("static"),
             r#static: r#static.into(),
             ..Default::default()
         }
@@ -10060,6 +10322,10 @@ impl crate::ResponseMeta
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default
@@ -10067,7 +10333,7 @@ impl Default
 {
     fn default() -> Self {
         Self {
-            r#type: "static".to_owned(),
+            r#type: Cow::Borrowed("static"),
             r#static: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -10170,6 +10436,10 @@ impl crate::ResponseMeta for ThreadCreateParamsToolResourcesFileSearchVectorStor
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStaticChunkingStrategyStatic {
@@ -10261,6 +10531,10 @@ impl MessageContentImageFileObjectImageFile {
 impl crate::ResponseMeta for MessageContentImageFileObjectImageFile {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -10398,6 +10672,10 @@ impl crate::ResponseMeta for MessageContentImageUrlObjectImageUrl {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for MessageContentImageUrlObjectImageUrl {
@@ -10525,6 +10803,10 @@ impl crate::ResponseMeta for MessageContentTextAnnotationsFileCitationObjectFile
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for MessageContentTextAnnotationsFileCitationObjectFileCitation {
@@ -10600,6 +10882,10 @@ impl MessageContentTextAnnotationsFilePathObjectFilePath {
 impl crate::ResponseMeta for MessageContentTextAnnotationsFilePathObjectFilePath {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -10683,6 +10969,10 @@ impl MessageContentTextObjectText {
 impl crate::ResponseMeta for MessageContentTextObjectText {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -10871,6 +11161,10 @@ impl crate::ResponseMeta for MessageDeltaContentImageFileObjectImageFile {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for MessageDeltaContentImageFileObjectImageFile {
@@ -10999,6 +11293,10 @@ impl MessageDeltaContentImageUrlObjectImageUrl {
 impl crate::ResponseMeta for MessageDeltaContentImageUrlObjectImageUrl {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -11129,6 +11427,10 @@ impl crate::ResponseMeta for MessageDeltaContentTextAnnotationsFileCitationObjec
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation {
@@ -11208,6 +11510,10 @@ impl crate::ResponseMeta for MessageDeltaContentTextAnnotationsFilePathObjectFil
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for MessageDeltaContentTextAnnotationsFilePathObjectFilePath {
@@ -11285,6 +11591,10 @@ impl MessageDeltaContentTextObjectText {
 impl crate::ResponseMeta for MessageDeltaContentTextObjectText {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -11488,6 +11798,10 @@ impl MessageDeltaObjectDelta {
 impl crate::ResponseMeta for MessageDeltaObjectDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -11795,6 +12109,10 @@ impl MessageIncompleteDetails {
 impl crate::ResponseMeta for MessageIncompleteDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -12109,6 +12427,10 @@ impl crate::ResponseMeta for MessageAttachment {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for MessageAttachment {
@@ -12243,7 +12565,7 @@ pub struct MessageStreamEventThreadMessageCreated {
     /// The `event` field.
     ///
     /// Always `"thread.message.created"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents a message within a [thread](https://platform.openai.com/docs/api-reference/threads).
     pub data: Message,
     extra: ExtraFields,
@@ -12253,7 +12575,7 @@ impl MessageStreamEventThreadMessageCreated {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Message>) -> Self {
         Self {
-            event: "thread.message.created".to_owned(),
+            event: Cow::Borrowed("thread.message.created"),
             data: data.into(),
             ..Default::default()
         }
@@ -12289,12 +12611,16 @@ impl crate::ResponseMeta for MessageStreamEventThreadMessageCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageStreamEventThreadMessageCreated {
     fn default() -> Self {
         Self {
-            event: "thread.message.created".to_owned(),
+            event: Cow::Borrowed("thread.message.created"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -12345,7 +12671,7 @@ pub struct MessageStreamEventThreadMessageInProgress {
     /// The `event` field.
     ///
     /// Always `"thread.message.in_progress"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents a message within a [thread](https://platform.openai.com/docs/api-reference/threads).
     pub data: Message,
     extra: ExtraFields,
@@ -12355,7 +12681,7 @@ impl MessageStreamEventThreadMessageInProgress {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Message>) -> Self {
         Self {
-            event: "thread.message.in_progress".to_owned(),
+            event: Cow::Borrowed("thread.message.in_progress"),
             data: data.into(),
             ..Default::default()
         }
@@ -12391,12 +12717,16 @@ impl crate::ResponseMeta for MessageStreamEventThreadMessageInProgress {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageStreamEventThreadMessageInProgress {
     fn default() -> Self {
         Self {
-            event: "thread.message.in_progress".to_owned(),
+            event: Cow::Borrowed("thread.message.in_progress"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -12447,7 +12777,7 @@ pub struct MessageStreamEventThreadMessageDelta {
     /// The `event` field.
     ///
     /// Always `"thread.message.delta"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents a message delta i.e. any changed fields on a message during streaming.
     pub data: MessageDeltaObject,
     extra: ExtraFields,
@@ -12457,7 +12787,7 @@ impl MessageStreamEventThreadMessageDelta {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<MessageDeltaObject>) -> Self {
         Self {
-            event: "thread.message.delta".to_owned(),
+            event: Cow::Borrowed("thread.message.delta"),
             data: data.into(),
             ..Default::default()
         }
@@ -12493,12 +12823,16 @@ impl crate::ResponseMeta for MessageStreamEventThreadMessageDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageStreamEventThreadMessageDelta {
     fn default() -> Self {
         Self {
-            event: "thread.message.delta".to_owned(),
+            event: Cow::Borrowed("thread.message.delta"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -12549,7 +12883,7 @@ pub struct MessageStreamEventThreadMessageCompleted {
     /// The `event` field.
     ///
     /// Always `"thread.message.completed"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents a message within a [thread](https://platform.openai.com/docs/api-reference/threads).
     pub data: Message,
     extra: ExtraFields,
@@ -12559,7 +12893,7 @@ impl MessageStreamEventThreadMessageCompleted {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Message>) -> Self {
         Self {
-            event: "thread.message.completed".to_owned(),
+            event: Cow::Borrowed("thread.message.completed"),
             data: data.into(),
             ..Default::default()
         }
@@ -12595,12 +12929,16 @@ impl crate::ResponseMeta for MessageStreamEventThreadMessageCompleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageStreamEventThreadMessageCompleted {
     fn default() -> Self {
         Self {
-            event: "thread.message.completed".to_owned(),
+            event: Cow::Borrowed("thread.message.completed"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -12651,7 +12989,7 @@ pub struct MessageStreamEventThreadMessageIncomplete {
     /// The `event` field.
     ///
     /// Always `"thread.message.incomplete"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents a message within a [thread](https://platform.openai.com/docs/api-reference/threads).
     pub data: Message,
     extra: ExtraFields,
@@ -12661,7 +12999,7 @@ impl MessageStreamEventThreadMessageIncomplete {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Message>) -> Self {
         Self {
-            event: "thread.message.incomplete".to_owned(),
+            event: Cow::Borrowed("thread.message.incomplete"),
             data: data.into(),
             ..Default::default()
         }
@@ -12697,12 +13035,16 @@ impl crate::ResponseMeta for MessageStreamEventThreadMessageIncomplete {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for MessageStreamEventThreadMessageIncomplete {
     fn default() -> Self {
         Self {
-            event: "thread.message.incomplete".to_owned(),
+            event: Cow::Borrowed("thread.message.incomplete"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -12813,6 +13155,10 @@ impl crate::ResponseMeta for ThreadUpdateParamsToolResources {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ThreadUpdateParamsToolResources {
@@ -12898,6 +13244,10 @@ impl crate::ResponseMeta for ThreadUpdateParamsToolResourcesCodeInterpreter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ThreadUpdateParamsToolResourcesCodeInterpreter {
@@ -12978,6 +13328,10 @@ impl ThreadUpdateParamsToolResourcesFileSearch {
 impl crate::ResponseMeta for ThreadUpdateParamsToolResourcesFileSearch {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -13086,7 +13440,7 @@ pub struct RunRequiredAction {
     /// For now, this is always `submit_tool_outputs`.
     ///
     /// Always `"submit_tool_outputs"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// Details on the tool outputs needed for this run to continue.
     pub submit_tool_outputs: RunRequiredActionSubmitToolOutputs,
     extra: ExtraFields,
@@ -13096,7 +13450,7 @@ impl RunRequiredAction {
     /// Creates a value from its required fields.
     pub fn new(submit_tool_outputs: impl Into<RunRequiredActionSubmitToolOutputs>) -> Self {
         Self {
-            r#type: "submit_tool_outputs".to_owned(),
+            r#type: Cow::Borrowed("submit_tool_outputs"),
             submit_tool_outputs: submit_tool_outputs.into(),
             ..Default::default()
         }
@@ -13132,12 +13486,16 @@ impl crate::ResponseMeta for RunRequiredAction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunRequiredAction {
     fn default() -> Self {
         Self {
-            r#type: "submit_tool_outputs".to_owned(),
+            r#type: Cow::Borrowed("submit_tool_outputs"),
             submit_tool_outputs: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -13233,6 +13591,10 @@ impl crate::ResponseMeta for RunRequiredActionSubmitToolOutputs {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RunRequiredActionSubmitToolOutputs {
@@ -13312,6 +13674,10 @@ impl RunLastError {
 impl crate::ResponseMeta for RunLastError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -13438,6 +13804,10 @@ impl RunIncompleteDetails {
 impl crate::ResponseMeta for RunIncompleteDetails {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -13676,6 +14046,10 @@ impl crate::ResponseMeta for RunStepDeltaObjectDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RunStepDeltaObjectDelta {
@@ -13848,6 +14222,10 @@ impl crate::ResponseMeta for RunStepDeltaStepDetailsMessageCreationObjectMessage
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RunStepDeltaStepDetailsMessageCreationObjectMessageCreation {
@@ -13925,6 +14303,10 @@ impl RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter {
 impl crate::ResponseMeta for RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -14102,6 +14484,10 @@ impl crate::ResponseMeta for RunStepDeltaStepDetailsToolCallsCodeOutputImageObje
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage {
@@ -14182,6 +14568,10 @@ impl RunStepDeltaStepDetailsToolCallsFunctionObjectFunction {
 impl crate::ResponseMeta for RunStepDeltaStepDetailsToolCallsFunctionObjectFunction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -14398,6 +14788,10 @@ impl crate::ResponseMeta for RunStepDetailsMessageCreationObjectMessageCreation 
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RunStepDetailsMessageCreationObjectMessageCreation {
@@ -14480,6 +14874,10 @@ impl RunStepDetailsToolCallsCodeObjectCodeInterpreter {
 impl crate::ResponseMeta for RunStepDetailsToolCallsCodeObjectCodeInterpreter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -14658,6 +15056,10 @@ impl crate::ResponseMeta for RunStepDetailsToolCallsCodeOutputImageObjectImage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RunStepDetailsToolCallsCodeOutputImageObjectImage {
@@ -14735,6 +15137,10 @@ impl RunStepDetailsToolCallsFileSearchObjectFileSearch {
 impl crate::ResponseMeta for RunStepDetailsToolCallsFileSearchObjectFileSearch {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -14817,6 +15223,10 @@ impl RunStepDetailsToolCallsFileSearchResultObjectContentItem {
 impl crate::ResponseMeta for RunStepDetailsToolCallsFileSearchResultObjectContentItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -14905,6 +15315,10 @@ impl RunStepDetailsToolCallsFunctionObjectFunction {
 impl crate::ResponseMeta for RunStepDetailsToolCallsFunctionObjectFunction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -15314,6 +15728,10 @@ impl crate::ResponseMeta for RunStepLastError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RunStepLastError {
@@ -15397,7 +15815,7 @@ pub struct RunStepStreamEventThreadRunStepCreated {
     /// The `event` field.
     ///
     /// Always `"thread.run.step.created"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents a step in execution of a run.
     pub data: RunStep,
     extra: ExtraFields,
@@ -15407,7 +15825,7 @@ impl RunStepStreamEventThreadRunStepCreated {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<RunStep>) -> Self {
         Self {
-            event: "thread.run.step.created".to_owned(),
+            event: Cow::Borrowed("thread.run.step.created"),
             data: data.into(),
             ..Default::default()
         }
@@ -15443,12 +15861,16 @@ impl crate::ResponseMeta for RunStepStreamEventThreadRunStepCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepStreamEventThreadRunStepCreated {
     fn default() -> Self {
         Self {
-            event: "thread.run.step.created".to_owned(),
+            event: Cow::Borrowed("thread.run.step.created"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -15499,7 +15921,7 @@ pub struct RunStepStreamEventThreadRunStepInProgress {
     /// The `event` field.
     ///
     /// Always `"thread.run.step.in_progress"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents a step in execution of a run.
     pub data: RunStep,
     extra: ExtraFields,
@@ -15509,7 +15931,7 @@ impl RunStepStreamEventThreadRunStepInProgress {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<RunStep>) -> Self {
         Self {
-            event: "thread.run.step.in_progress".to_owned(),
+            event: Cow::Borrowed("thread.run.step.in_progress"),
             data: data.into(),
             ..Default::default()
         }
@@ -15545,12 +15967,16 @@ impl crate::ResponseMeta for RunStepStreamEventThreadRunStepInProgress {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepStreamEventThreadRunStepInProgress {
     fn default() -> Self {
         Self {
-            event: "thread.run.step.in_progress".to_owned(),
+            event: Cow::Borrowed("thread.run.step.in_progress"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -15601,7 +16027,7 @@ pub struct RunStepStreamEventThreadRunStepDelta {
     /// The `event` field.
     ///
     /// Always `"thread.run.step.delta"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents a run step delta i.e. any changed fields on a run step during streaming.
     pub data: RunStepDeltaObject,
     extra: ExtraFields,
@@ -15611,7 +16037,7 @@ impl RunStepStreamEventThreadRunStepDelta {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<RunStepDeltaObject>) -> Self {
         Self {
-            event: "thread.run.step.delta".to_owned(),
+            event: Cow::Borrowed("thread.run.step.delta"),
             data: data.into(),
             ..Default::default()
         }
@@ -15647,12 +16073,16 @@ impl crate::ResponseMeta for RunStepStreamEventThreadRunStepDelta {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepStreamEventThreadRunStepDelta {
     fn default() -> Self {
         Self {
-            event: "thread.run.step.delta".to_owned(),
+            event: Cow::Borrowed("thread.run.step.delta"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -15703,7 +16133,7 @@ pub struct RunStepStreamEventThreadRunStepCompleted {
     /// The `event` field.
     ///
     /// Always `"thread.run.step.completed"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents a step in execution of a run.
     pub data: RunStep,
     extra: ExtraFields,
@@ -15713,7 +16143,7 @@ impl RunStepStreamEventThreadRunStepCompleted {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<RunStep>) -> Self {
         Self {
-            event: "thread.run.step.completed".to_owned(),
+            event: Cow::Borrowed("thread.run.step.completed"),
             data: data.into(),
             ..Default::default()
         }
@@ -15749,12 +16179,16 @@ impl crate::ResponseMeta for RunStepStreamEventThreadRunStepCompleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepStreamEventThreadRunStepCompleted {
     fn default() -> Self {
         Self {
-            event: "thread.run.step.completed".to_owned(),
+            event: Cow::Borrowed("thread.run.step.completed"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -15805,7 +16239,7 @@ pub struct RunStepStreamEventThreadRunStepFailed {
     /// The `event` field.
     ///
     /// Always `"thread.run.step.failed"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents a step in execution of a run.
     pub data: RunStep,
     extra: ExtraFields,
@@ -15815,7 +16249,7 @@ impl RunStepStreamEventThreadRunStepFailed {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<RunStep>) -> Self {
         Self {
-            event: "thread.run.step.failed".to_owned(),
+            event: Cow::Borrowed("thread.run.step.failed"),
             data: data.into(),
             ..Default::default()
         }
@@ -15851,12 +16285,16 @@ impl crate::ResponseMeta for RunStepStreamEventThreadRunStepFailed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepStreamEventThreadRunStepFailed {
     fn default() -> Self {
         Self {
-            event: "thread.run.step.failed".to_owned(),
+            event: Cow::Borrowed("thread.run.step.failed"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -15907,7 +16345,7 @@ pub struct RunStepStreamEventThreadRunStepCancelled {
     /// The `event` field.
     ///
     /// Always `"thread.run.step.cancelled"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents a step in execution of a run.
     pub data: RunStep,
     extra: ExtraFields,
@@ -15917,7 +16355,7 @@ impl RunStepStreamEventThreadRunStepCancelled {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<RunStep>) -> Self {
         Self {
-            event: "thread.run.step.cancelled".to_owned(),
+            event: Cow::Borrowed("thread.run.step.cancelled"),
             data: data.into(),
             ..Default::default()
         }
@@ -15953,12 +16391,16 @@ impl crate::ResponseMeta for RunStepStreamEventThreadRunStepCancelled {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepStreamEventThreadRunStepCancelled {
     fn default() -> Self {
         Self {
-            event: "thread.run.step.cancelled".to_owned(),
+            event: Cow::Borrowed("thread.run.step.cancelled"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16009,7 +16451,7 @@ pub struct RunStepStreamEventThreadRunStepExpired {
     /// The `event` field.
     ///
     /// Always `"thread.run.step.expired"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents a step in execution of a run.
     pub data: RunStep,
     extra: ExtraFields,
@@ -16019,7 +16461,7 @@ impl RunStepStreamEventThreadRunStepExpired {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<RunStep>) -> Self {
         Self {
-            event: "thread.run.step.expired".to_owned(),
+            event: Cow::Borrowed("thread.run.step.expired"),
             data: data.into(),
             ..Default::default()
         }
@@ -16055,12 +16497,16 @@ impl crate::ResponseMeta for RunStepStreamEventThreadRunStepExpired {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStepStreamEventThreadRunStepExpired {
     fn default() -> Self {
         Self {
-            event: "thread.run.step.expired".to_owned(),
+            event: Cow::Borrowed("thread.run.step.expired"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16111,7 +16557,7 @@ pub struct RunStreamEventThreadRunCreated {
     /// The `event` field.
     ///
     /// Always `"thread.run.created"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents an execution run on a [thread](https://platform.openai.com/docs/api-reference/threads).
     pub data: Run,
     extra: ExtraFields,
@@ -16121,7 +16567,7 @@ impl RunStreamEventThreadRunCreated {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Run>) -> Self {
         Self {
-            event: "thread.run.created".to_owned(),
+            event: Cow::Borrowed("thread.run.created"),
             data: data.into(),
             ..Default::default()
         }
@@ -16157,12 +16603,16 @@ impl crate::ResponseMeta for RunStreamEventThreadRunCreated {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStreamEventThreadRunCreated {
     fn default() -> Self {
         Self {
-            event: "thread.run.created".to_owned(),
+            event: Cow::Borrowed("thread.run.created"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16207,7 +16657,7 @@ pub struct RunStreamEventThreadRunQueued {
     /// The `event` field.
     ///
     /// Always `"thread.run.queued"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents an execution run on a [thread](https://platform.openai.com/docs/api-reference/threads).
     pub data: Run,
     extra: ExtraFields,
@@ -16217,7 +16667,7 @@ impl RunStreamEventThreadRunQueued {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Run>) -> Self {
         Self {
-            event: "thread.run.queued".to_owned(),
+            event: Cow::Borrowed("thread.run.queued"),
             data: data.into(),
             ..Default::default()
         }
@@ -16253,12 +16703,16 @@ impl crate::ResponseMeta for RunStreamEventThreadRunQueued {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStreamEventThreadRunQueued {
     fn default() -> Self {
         Self {
-            event: "thread.run.queued".to_owned(),
+            event: Cow::Borrowed("thread.run.queued"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16303,7 +16757,7 @@ pub struct RunStreamEventThreadRunInProgress {
     /// The `event` field.
     ///
     /// Always `"thread.run.in_progress"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents an execution run on a [thread](https://platform.openai.com/docs/api-reference/threads).
     pub data: Run,
     extra: ExtraFields,
@@ -16313,7 +16767,7 @@ impl RunStreamEventThreadRunInProgress {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Run>) -> Self {
         Self {
-            event: "thread.run.in_progress".to_owned(),
+            event: Cow::Borrowed("thread.run.in_progress"),
             data: data.into(),
             ..Default::default()
         }
@@ -16349,12 +16803,16 @@ impl crate::ResponseMeta for RunStreamEventThreadRunInProgress {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStreamEventThreadRunInProgress {
     fn default() -> Self {
         Self {
-            event: "thread.run.in_progress".to_owned(),
+            event: Cow::Borrowed("thread.run.in_progress"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16405,7 +16863,7 @@ pub struct RunStreamEventThreadRunRequiresAction {
     /// The `event` field.
     ///
     /// Always `"thread.run.requires_action"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents an execution run on a [thread](https://platform.openai.com/docs/api-reference/threads).
     pub data: Run,
     extra: ExtraFields,
@@ -16415,7 +16873,7 @@ impl RunStreamEventThreadRunRequiresAction {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Run>) -> Self {
         Self {
-            event: "thread.run.requires_action".to_owned(),
+            event: Cow::Borrowed("thread.run.requires_action"),
             data: data.into(),
             ..Default::default()
         }
@@ -16451,12 +16909,16 @@ impl crate::ResponseMeta for RunStreamEventThreadRunRequiresAction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStreamEventThreadRunRequiresAction {
     fn default() -> Self {
         Self {
-            event: "thread.run.requires_action".to_owned(),
+            event: Cow::Borrowed("thread.run.requires_action"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16507,7 +16969,7 @@ pub struct RunStreamEventThreadRunCompleted {
     /// The `event` field.
     ///
     /// Always `"thread.run.completed"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents an execution run on a [thread](https://platform.openai.com/docs/api-reference/threads).
     pub data: Run,
     extra: ExtraFields,
@@ -16517,7 +16979,7 @@ impl RunStreamEventThreadRunCompleted {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Run>) -> Self {
         Self {
-            event: "thread.run.completed".to_owned(),
+            event: Cow::Borrowed("thread.run.completed"),
             data: data.into(),
             ..Default::default()
         }
@@ -16553,12 +17015,16 @@ impl crate::ResponseMeta for RunStreamEventThreadRunCompleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStreamEventThreadRunCompleted {
     fn default() -> Self {
         Self {
-            event: "thread.run.completed".to_owned(),
+            event: Cow::Borrowed("thread.run.completed"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16609,7 +17075,7 @@ pub struct RunStreamEventThreadRunIncomplete {
     /// The `event` field.
     ///
     /// Always `"thread.run.incomplete"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents an execution run on a [thread](https://platform.openai.com/docs/api-reference/threads).
     pub data: Run,
     extra: ExtraFields,
@@ -16619,7 +17085,7 @@ impl RunStreamEventThreadRunIncomplete {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Run>) -> Self {
         Self {
-            event: "thread.run.incomplete".to_owned(),
+            event: Cow::Borrowed("thread.run.incomplete"),
             data: data.into(),
             ..Default::default()
         }
@@ -16655,12 +17121,16 @@ impl crate::ResponseMeta for RunStreamEventThreadRunIncomplete {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStreamEventThreadRunIncomplete {
     fn default() -> Self {
         Self {
-            event: "thread.run.incomplete".to_owned(),
+            event: Cow::Borrowed("thread.run.incomplete"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16711,7 +17181,7 @@ pub struct RunStreamEventThreadRunFailed {
     /// The `event` field.
     ///
     /// Always `"thread.run.failed"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents an execution run on a [thread](https://platform.openai.com/docs/api-reference/threads).
     pub data: Run,
     extra: ExtraFields,
@@ -16721,7 +17191,7 @@ impl RunStreamEventThreadRunFailed {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Run>) -> Self {
         Self {
-            event: "thread.run.failed".to_owned(),
+            event: Cow::Borrowed("thread.run.failed"),
             data: data.into(),
             ..Default::default()
         }
@@ -16757,12 +17227,16 @@ impl crate::ResponseMeta for RunStreamEventThreadRunFailed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStreamEventThreadRunFailed {
     fn default() -> Self {
         Self {
-            event: "thread.run.failed".to_owned(),
+            event: Cow::Borrowed("thread.run.failed"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16807,7 +17281,7 @@ pub struct RunStreamEventThreadRunCancelling {
     /// The `event` field.
     ///
     /// Always `"thread.run.cancelling"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents an execution run on a [thread](https://platform.openai.com/docs/api-reference/threads).
     pub data: Run,
     extra: ExtraFields,
@@ -16817,7 +17291,7 @@ impl RunStreamEventThreadRunCancelling {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Run>) -> Self {
         Self {
-            event: "thread.run.cancelling".to_owned(),
+            event: Cow::Borrowed("thread.run.cancelling"),
             data: data.into(),
             ..Default::default()
         }
@@ -16853,12 +17327,16 @@ impl crate::ResponseMeta for RunStreamEventThreadRunCancelling {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStreamEventThreadRunCancelling {
     fn default() -> Self {
         Self {
-            event: "thread.run.cancelling".to_owned(),
+            event: Cow::Borrowed("thread.run.cancelling"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -16909,7 +17387,7 @@ pub struct RunStreamEventThreadRunCancelled {
     /// The `event` field.
     ///
     /// Always `"thread.run.cancelled"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents an execution run on a [thread](https://platform.openai.com/docs/api-reference/threads).
     pub data: Run,
     extra: ExtraFields,
@@ -16919,7 +17397,7 @@ impl RunStreamEventThreadRunCancelled {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Run>) -> Self {
         Self {
-            event: "thread.run.cancelled".to_owned(),
+            event: Cow::Borrowed("thread.run.cancelled"),
             data: data.into(),
             ..Default::default()
         }
@@ -16955,12 +17433,16 @@ impl crate::ResponseMeta for RunStreamEventThreadRunCancelled {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStreamEventThreadRunCancelled {
     fn default() -> Self {
         Self {
-            event: "thread.run.cancelled".to_owned(),
+            event: Cow::Borrowed("thread.run.cancelled"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -17011,7 +17493,7 @@ pub struct RunStreamEventThreadRunExpired {
     /// The `event` field.
     ///
     /// Always `"thread.run.expired"`.
-    pub event: String,
+    pub event: Cow<'static, str>,
     /// Represents an execution run on a [thread](https://platform.openai.com/docs/api-reference/threads).
     pub data: Run,
     extra: ExtraFields,
@@ -17021,7 +17503,7 @@ impl RunStreamEventThreadRunExpired {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Run>) -> Self {
         Self {
-            event: "thread.run.expired".to_owned(),
+            event: Cow::Borrowed("thread.run.expired"),
             data: data.into(),
             ..Default::default()
         }
@@ -17057,12 +17539,16 @@ impl crate::ResponseMeta for RunStreamEventThreadRunExpired {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for RunStreamEventThreadRunExpired {
     fn default() -> Self {
         Self {
-            event: "thread.run.expired".to_owned(),
+            event: Cow::Borrowed("thread.run.expired"),
             data: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -17150,6 +17636,10 @@ impl RunToolCallObjectFunction {
 impl crate::ResponseMeta for RunToolCallObjectFunction {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -17245,6 +17735,10 @@ impl crate::ResponseMeta for RunSubmitToolOutputsParamsToolOutput {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for RunSubmitToolOutputsParamsToolOutput {
@@ -17327,6 +17821,10 @@ impl crate::ResponseMeta for ThreadToolResources {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ThreadToolResources {
@@ -17406,6 +17904,10 @@ impl crate::ResponseMeta for ThreadToolResourcesCodeInterpreter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ThreadToolResourcesCodeInterpreter {
@@ -17480,6 +17982,10 @@ impl ThreadToolResourcesFileSearch {
 impl crate::ResponseMeta for ThreadToolResourcesFileSearch {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -17684,6 +18190,10 @@ impl crate::ResponseMeta for ThreadMessageListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ThreadMessageListParams {
@@ -17850,6 +18360,10 @@ impl RunListParams {
 impl crate::ResponseMeta for RunListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -18109,6 +18623,10 @@ impl crate::ResponseMeta for StepListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for StepListParams {
@@ -18248,6 +18766,10 @@ impl StepRetrieveParams {
 impl crate::ResponseMeta for StepRetrieveParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

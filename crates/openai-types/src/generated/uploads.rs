@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 
@@ -70,6 +72,10 @@ impl PartCreateParams {
 impl crate::ResponseMeta for PartCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -158,6 +164,10 @@ impl UploadCompleteParams {
 impl crate::ResponseMeta for UploadCompleteParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -274,6 +284,10 @@ impl UploadCreateParams {
 impl crate::ResponseMeta for UploadCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -405,6 +419,10 @@ impl crate::ResponseMeta for Upload {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for Upload {
@@ -479,7 +497,7 @@ pub struct UploadPart {
     /// The object type, which is always `upload.part`.
     ///
     /// Always `"upload.part"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -494,7 +512,7 @@ impl UploadPart {
             id: id.into(),
             created_at: created_at.into(),
             upload_id: upload_id.into(),
-            object: "upload.part".to_owned(),
+            object: Cow::Borrowed("upload.part"),
             ..Default::default()
         }
     }
@@ -531,6 +549,10 @@ impl crate::ResponseMeta for UploadPart {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for UploadPart {
@@ -539,7 +561,7 @@ impl Default for UploadPart {
             id: Default::default(),
             created_at: Default::default(),
             upload_id: Default::default(),
-            object: "upload.part".to_owned(),
+            object: Cow::Borrowed("upload.part"),
             extra: ExtraFields::new(),
         }
     }

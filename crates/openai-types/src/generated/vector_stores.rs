@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde::Deserializer;
 use serde::Serialize;
@@ -38,7 +40,7 @@ pub struct AutoChunkingStrategyRequestParam {
     /// Always `auto`.
     ///
     /// Always `"auto"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -46,7 +48,7 @@ impl AutoChunkingStrategyRequestParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "auto".to_owned(),
+            r#type: Cow::Borrowed("auto"),
             ..Default::default()
         }
     }
@@ -80,12 +82,16 @@ impl crate::ResponseMeta for AutoChunkingStrategyRequestParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for AutoChunkingStrategyRequestParam {
     fn default() -> Self {
         Self {
-            r#type: "auto".to_owned(),
+            r#type: Cow::Borrowed("auto"),
             extra: ExtraFields::new(),
         }
     }
@@ -296,6 +302,10 @@ impl crate::ResponseMeta for FileBatchCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for FileBatchCreateParams {
@@ -409,6 +419,10 @@ impl VectorStoreFileCreateParams {
 impl crate::ResponseMeta for VectorStoreFileCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -551,6 +565,10 @@ impl crate::ResponseMeta for VectorStoreCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for VectorStoreCreateParams {
@@ -613,7 +631,7 @@ pub struct VectorStoreFileDeleted {
     /// The `object` field.
     ///
     /// Always `"vector_store.file.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -623,7 +641,7 @@ impl VectorStoreFileDeleted {
         Self {
             id: id.into(),
             deleted: deleted.into(),
-            object: "vector_store.file.deleted".to_owned(),
+            object: Cow::Borrowed("vector_store.file.deleted"),
             ..Default::default()
         }
     }
@@ -659,6 +677,10 @@ impl crate::ResponseMeta for VectorStoreFileDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for VectorStoreFileDeleted {
@@ -666,7 +688,7 @@ impl Default for VectorStoreFileDeleted {
         Self {
             id: Default::default(),
             deleted: Default::default(),
-            object: "vector_store.file.deleted".to_owned(),
+            object: Cow::Borrowed("vector_store.file.deleted"),
             extra: ExtraFields::new(),
         }
     }
@@ -726,7 +748,7 @@ pub struct VectorStoreDeleted {
     /// The `object` field.
     ///
     /// Always `"vector_store.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -736,7 +758,7 @@ impl VectorStoreDeleted {
         Self {
             id: id.into(),
             deleted: deleted.into(),
-            object: "vector_store.deleted".to_owned(),
+            object: Cow::Borrowed("vector_store.deleted"),
             ..Default::default()
         }
     }
@@ -772,6 +794,10 @@ impl crate::ResponseMeta for VectorStoreDeleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for VectorStoreDeleted {
@@ -779,7 +805,7 @@ impl Default for VectorStoreDeleted {
         Self {
             id: Default::default(),
             deleted: Default::default(),
-            object: "vector_store.deleted".to_owned(),
+            object: Cow::Borrowed("vector_store.deleted"),
             extra: ExtraFields::new(),
         }
     }
@@ -895,6 +921,10 @@ impl crate::ResponseMeta for ListVectorStoreFilesResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ListVectorStoreFilesResponse {
@@ -1009,6 +1039,10 @@ impl crate::ResponseMeta for ListVectorStoresResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ListVectorStoresResponse {
@@ -1061,7 +1095,7 @@ pub struct OtherChunkingStrategyResponseParam {
     /// Always `other`.
     ///
     /// Always `"other"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -1069,7 +1103,7 @@ impl OtherChunkingStrategyResponseParam {
     /// Creates a value from its required fields.
     pub fn new() -> Self {
         Self {
-            r#type: "other".to_owned(),
+            r#type: Cow::Borrowed("other"),
             ..Default::default()
         }
     }
@@ -1103,12 +1137,16 @@ impl crate::ResponseMeta for OtherChunkingStrategyResponseParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for OtherChunkingStrategyResponseParam {
     fn default() -> Self {
         Self {
-            r#type: "other".to_owned(),
+            r#type: Cow::Borrowed("other"),
             extra: ExtraFields::new(),
         }
     }
@@ -1197,6 +1235,10 @@ impl crate::ResponseMeta for StaticChunkingStrategy {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for StaticChunkingStrategy {
@@ -1255,7 +1297,7 @@ pub struct StaticChunkingStrategyRequestParam {
     /// Always `static`.
     ///
     /// Always `"static"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `static` field.
     pub r#static: StaticChunkingStrategy,
     extra: ExtraFields,
@@ -1265,7 +1307,7 @@ impl StaticChunkingStrategyRequestParam {
     /// Creates a value from its required fields.
     pub fn new(r#static: impl Into<StaticChunkingStrategy>) -> Self {
         Self {
-            r#type: "static".to_owned(),
+            r#type: Cow::Borrowed("static"),
             r#static: r#static.into(),
             ..Default::default()
         }
@@ -1301,12 +1343,16 @@ impl crate::ResponseMeta for StaticChunkingStrategyRequestParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for StaticChunkingStrategyRequestParam {
     fn default() -> Self {
         Self {
-            r#type: "static".to_owned(),
+            r#type: Cow::Borrowed("static"),
             r#static: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1351,7 +1397,7 @@ pub struct StaticChunkingStrategyResponseParam {
     /// Always `static`.
     ///
     /// Always `"static"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The `static` field.
     pub r#static: StaticChunkingStrategy,
     extra: ExtraFields,
@@ -1361,7 +1407,7 @@ impl StaticChunkingStrategyResponseParam {
     /// Creates a value from its required fields.
     pub fn new(r#static: impl Into<StaticChunkingStrategy>) -> Self {
         Self {
-            r#type: "static".to_owned(),
+            r#type: Cow::Borrowed("static"),
             r#static: r#static.into(),
             ..Default::default()
         }
@@ -1397,12 +1443,16 @@ impl crate::ResponseMeta for StaticChunkingStrategyResponseParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for StaticChunkingStrategyResponseParam {
     fn default() -> Self {
         Self {
-            r#type: "static".to_owned(),
+            r#type: Cow::Borrowed("static"),
             r#static: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1498,6 +1548,10 @@ impl FileUpdateParams {
 impl crate::ResponseMeta for FileUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1602,6 +1656,10 @@ impl crate::ResponseMeta for VectorStoreUpdateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for VectorStoreUpdateParams {
@@ -1646,7 +1704,7 @@ pub struct VectorStoreExpirationAfter {
     /// Anchor timestamp after which the expiration policy applies. Supported anchors: `last_active_at`.
     ///
     /// Always `"last_active_at"`.
-    pub anchor: String,
+    pub anchor: Cow<'static, str>,
     /// The number of days after the anchor time that the vector store will expire.
     pub days: i64,
     extra: ExtraFields,
@@ -1656,7 +1714,7 @@ impl VectorStoreExpirationAfter {
     /// Creates a value from its required fields.
     pub fn new(days: impl Into<i64>) -> Self {
         Self {
-            anchor: "last_active_at".to_owned(),
+            anchor: Cow::Borrowed("last_active_at"),
             days: days.into(),
             ..Default::default()
         }
@@ -1692,12 +1750,16 @@ impl crate::ResponseMeta for VectorStoreExpirationAfter {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for VectorStoreExpirationAfter {
     fn default() -> Self {
         Self {
-            anchor: "last_active_at".to_owned(),
+            anchor: Cow::Borrowed("last_active_at"),
             days: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -1746,7 +1808,7 @@ pub struct VectorStoreFileBatch {
     /// The object type, which is always `vector_store.file_batch`.
     ///
     /// Always `"vector_store.files_batch"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The Unix timestamp (in seconds) for when the vector store files batch was created.
     pub created_at: i64,
     /// The ID of the [vector store](https://platform.openai.com/docs/api-reference/vector-stores/object) that the [File](https://platform.openai.com/docs/api-reference/files) is attached to.
@@ -1769,7 +1831,7 @@ impl VectorStoreFileBatch {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "vector_store.files_batch".to_owned(),
+            object: Cow::Borrowed("vector_store.files_batch"),
             created_at: created_at.into(),
             vector_store_id: vector_store_id.into(),
             status: status.into(),
@@ -1812,13 +1874,17 @@ impl crate::ResponseMeta for VectorStoreFileBatch {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for VectorStoreFileBatch {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "vector_store.files_batch".to_owned(),
+            object: Cow::Borrowed("vector_store.files_batch"),
             created_at: Default::default(),
             vector_store_id: Default::default(),
             status: Default::default(),
@@ -1888,7 +1954,7 @@ pub struct VectorStoreFileContentResponse {
     /// The object type, which is always `vector_store.file_content.page`
     ///
     /// Always `"vector_store.file_content.page"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Parsed content of the file.
     pub data: Vec<VectorStoreFileContentResponseDataItem>,
     /// Indicates if there are more content pages to fetch.
@@ -1905,7 +1971,7 @@ impl VectorStoreFileContentResponse {
         has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            object: "vector_store.file_content.page".to_owned(),
+            object: Cow::Borrowed("vector_store.file_content.page"),
             data: data.into(),
             has_more: has_more.into(),
             next_page: Nullable::Null,
@@ -1945,12 +2011,16 @@ impl crate::ResponseMeta for VectorStoreFileContentResponse {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for VectorStoreFileContentResponse {
     fn default() -> Self {
         Self {
-            object: "vector_store.file_content.page".to_owned(),
+            object: Cow::Borrowed("vector_store.file_content.page"),
             data: Default::default(),
             has_more: Default::default(),
             next_page: Default::default(),
@@ -2020,7 +2090,7 @@ pub struct VectorStoreFile {
     /// The object type, which is always `vector_store.file`.
     ///
     /// Always `"vector_store.file"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The total vector store usage in bytes. Note that this may be different from the original file size.
     pub usage_bytes: i64,
     /// The Unix timestamp (in seconds) for when the vector store file was created.
@@ -2053,7 +2123,7 @@ impl VectorStoreFile {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "vector_store.file".to_owned(),
+            object: Cow::Borrowed("vector_store.file"),
             usage_bytes: usage_bytes.into(),
             created_at: created_at.into(),
             vector_store_id: vector_store_id.into(),
@@ -2100,13 +2170,17 @@ impl crate::ResponseMeta for VectorStoreFile {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for VectorStoreFile {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "vector_store.file".to_owned(),
+            object: Cow::Borrowed("vector_store.file"),
             usage_bytes: Default::default(),
             created_at: Default::default(),
             vector_store_id: Default::default(),
@@ -2195,7 +2269,7 @@ pub struct VectorStore {
     /// The object type, which is always `vector_store`.
     ///
     /// Always `"vector_store"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The Unix timestamp (in seconds) for when the vector store was created.
     pub created_at: i64,
     /// The name of the vector store.
@@ -2231,7 +2305,7 @@ impl VectorStore {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "vector_store".to_owned(),
+            object: Cow::Borrowed("vector_store"),
             created_at: created_at.into(),
             name: name.into(),
             usage_bytes: usage_bytes.into(),
@@ -2282,13 +2356,17 @@ impl crate::ResponseMeta for VectorStore {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for VectorStore {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "vector_store".to_owned(),
+            object: Cow::Borrowed("vector_store"),
             created_at: Default::default(),
             name: Default::default(),
             usage_bytes: Default::default(),
@@ -2462,6 +2540,10 @@ impl crate::ResponseMeta for VectorStoreSearchParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for VectorStoreSearchParams {
@@ -2514,7 +2596,7 @@ pub struct VectorStoreSearchResultContentObject {
     /// The type of content.
     ///
     /// Always `"text"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     /// The text content returned from search.
     pub text: String,
     extra: ExtraFields,
@@ -2524,7 +2606,7 @@ impl VectorStoreSearchResultContentObject {
     /// Creates a value from its required fields.
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             text: text.into(),
             ..Default::default()
         }
@@ -2560,12 +2642,16 @@ impl crate::ResponseMeta for VectorStoreSearchResultContentObject {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for VectorStoreSearchResultContentObject {
     fn default() -> Self {
         Self {
-            r#type: "text".to_owned(),
+            r#type: Cow::Borrowed("text"),
             text: Default::default(),
             extra: ExtraFields::new(),
         }
@@ -2675,6 +2761,10 @@ impl crate::ResponseMeta for VectorStoreSearchResultItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for VectorStoreSearchResultItem {
@@ -2727,7 +2817,7 @@ pub struct VectorStoreSearchResultsPage {
     /// The object type, which is always `vector_store.search_results.page`
     ///
     /// Always `"vector_store.search_results.page"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The `search_query` field.
     pub search_query: Vec<String>,
     /// The list of search result items.
@@ -2747,7 +2837,7 @@ impl VectorStoreSearchResultsPage {
         has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            object: "vector_store.search_results.page".to_owned(),
+            object: Cow::Borrowed("vector_store.search_results.page"),
             search_query: search_query.into(),
             data: data.into(),
             has_more: has_more.into(),
@@ -2789,12 +2879,16 @@ impl crate::ResponseMeta for VectorStoreSearchResultsPage {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for VectorStoreSearchResultsPage {
     fn default() -> Self {
         Self {
-            object: "vector_store.search_results.page".to_owned(),
+            object: Cow::Borrowed("vector_store.search_results.page"),
             search_query: Default::default(),
             data: Default::default(),
             has_more: Default::default(),
@@ -3071,6 +3165,10 @@ impl crate::ResponseMeta for VectorStoreFileBatchFileCounts {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for VectorStoreFileBatchFileCounts {
@@ -3164,6 +3262,10 @@ impl VectorStoreFileContentResponseDataItem {
 impl crate::ResponseMeta for VectorStoreFileContentResponseDataItem {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -3299,6 +3401,10 @@ impl VectorStoreFileLastError {
 impl crate::ResponseMeta for VectorStoreFileLastError {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -3541,6 +3647,10 @@ impl VectorStoreFileCounts {
 impl crate::ResponseMeta for VectorStoreFileCounts {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -3867,6 +3977,10 @@ impl crate::ResponseMeta for VectorStoreSearchParamsRankingOptions {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for VectorStoreSearchParamsRankingOptions {
@@ -4068,6 +4182,10 @@ impl VectorStoreListParams {
 impl crate::ResponseMeta for VectorStoreListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -4291,6 +4409,10 @@ impl FileBatchListFilesParams {
 impl crate::ResponseMeta for FileBatchListFilesParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -4518,6 +4640,10 @@ impl VectorStoreFileListParams {
 impl crate::ResponseMeta for VectorStoreFileListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

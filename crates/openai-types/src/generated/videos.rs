@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde::Deserializer;
 use serde::Serialize;
@@ -79,6 +81,10 @@ impl VideoCreateCharacterParams {
 impl crate::ResponseMeta for VideoCreateCharacterParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -166,6 +172,10 @@ impl crate::ResponseMeta for VideoEditParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for VideoEditParams {
@@ -252,6 +262,10 @@ impl CreateVideoEditMultipartBody {
 impl crate::ResponseMeta for CreateVideoEditMultipartBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -346,6 +360,10 @@ impl VideoExtendParams {
 impl crate::ResponseMeta for VideoExtendParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -442,6 +460,10 @@ impl CreateVideoExtendMultipartBody {
 impl crate::ResponseMeta for CreateVideoExtendMultipartBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -568,6 +590,10 @@ impl VideoCreateParams {
 impl crate::ResponseMeta for VideoCreateParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -704,6 +730,10 @@ impl crate::ResponseMeta for CreateVideoMultipartBody {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for CreateVideoMultipartBody {
@@ -798,6 +828,10 @@ impl crate::ResponseMeta for VideoRemixParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for VideoRemixParams {
@@ -834,7 +868,7 @@ pub struct DeletedVideoResource {
     /// The object type that signals the deletion response.
     ///
     /// Always `"video.deleted"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// Indicates that the video resource was deleted.
     pub deleted: bool,
     /// Identifier of the deleted video.
@@ -846,7 +880,7 @@ impl DeletedVideoResource {
     /// Creates a value from its required fields.
     pub fn new(deleted: impl Into<bool>, id: impl Into<String>) -> Self {
         Self {
-            object: "video.deleted".to_owned(),
+            object: Cow::Borrowed("video.deleted"),
             deleted: deleted.into(),
             id: id.into(),
             ..Default::default()
@@ -884,12 +918,16 @@ impl crate::ResponseMeta for DeletedVideoResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for DeletedVideoResource {
     fn default() -> Self {
         Self {
-            object: "video.deleted".to_owned(),
+            object: Cow::Borrowed("video.deleted"),
             deleted: Default::default(),
             id: Default::default(),
             extra: ExtraFields::new(),
@@ -984,6 +1022,10 @@ impl Error2 {
 impl crate::ResponseMeta for Error2 {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1081,6 +1123,10 @@ impl crate::ResponseMeta for ImageRefParam2 {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for ImageRefParam2 {
@@ -1168,6 +1214,10 @@ impl VideoCharacterResource {
 impl crate::ResponseMeta for VideoCharacterResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -1260,7 +1310,7 @@ pub struct VideoListResource {
     /// The type of object returned, must be `list`.
     ///
     /// Always `"list"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// A list of items
     pub data: Vec<Video>,
     /// The `first_id` field.
@@ -1276,7 +1326,7 @@ impl VideoListResource {
     /// Creates a value from its required fields.
     pub fn new(data: impl Into<Vec<Video>>, has_more: impl Into<bool>) -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: data.into(),
             first_id: Nullable::Null,
             last_id: Nullable::Null,
@@ -1318,12 +1368,16 @@ impl crate::ResponseMeta for VideoListResource {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for VideoListResource {
     fn default() -> Self {
         Self {
-            object: "list".to_owned(),
+            object: Cow::Borrowed("list"),
             data: Default::default(),
             first_id: Default::default(),
             last_id: Default::default(),
@@ -1478,6 +1532,10 @@ impl crate::ResponseMeta for VideoReferenceInputParam {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for VideoReferenceInputParam {
@@ -1518,7 +1576,7 @@ pub struct Video {
     /// The object type, which is always `video`.
     ///
     /// Always `"video"`.
-    pub object: String,
+    pub object: Cow<'static, str>,
     /// The video generation model that produced the job.
     pub model: VideoModel,
     /// Current lifecycle status of the video job.
@@ -1557,7 +1615,7 @@ impl Video {
     ) -> Self {
         Self {
             id: id.into(),
-            object: "video".to_owned(),
+            object: Cow::Borrowed("video"),
             model: model.into(),
             status: status.into(),
             progress: progress.into(),
@@ -1620,7 +1678,7 @@ impl Default for Video {
     fn default() -> Self {
         Self {
             id: Default::default(),
-            object: "video".to_owned(),
+            object: Cow::Borrowed("video"),
             model: Default::default(),
             status: Default::default(),
             progress: Default::default(),
@@ -2120,6 +2178,10 @@ impl crate::ResponseMeta for VideoListParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for VideoListParams {
@@ -2208,6 +2270,10 @@ impl VideoDownloadContentParams {
 impl crate::ResponseMeta for VideoDownloadContentParams {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

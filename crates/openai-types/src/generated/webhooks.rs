@@ -14,6 +14,8 @@
     reason = "variant names are the wire values"
 )]
 
+use std::borrow::Cow;
+
 use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 
@@ -36,7 +38,7 @@ pub struct WebhookBatchCancelled {
     /// The type of the event. Always `batch.cancelled`.
     ///
     /// Always `"batch.cancelled"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -51,7 +53,7 @@ impl WebhookBatchCancelled {
             created_at: created_at.into(),
             id: id.into(),
             data: data.into(),
-            r#type: "batch.cancelled".to_owned(),
+            r#type: Cow::Borrowed("batch.cancelled"),
             ..Default::default()
         }
     }
@@ -89,6 +91,10 @@ impl crate::ResponseMeta for WebhookBatchCancelled {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebhookBatchCancelled {
@@ -98,7 +104,7 @@ impl Default for WebhookBatchCancelled {
             id: Default::default(),
             data: Default::default(),
             object: Default::default(),
-            r#type: "batch.cancelled".to_owned(),
+            r#type: Cow::Borrowed("batch.cancelled"),
             extra: ExtraFields::new(),
         }
     }
@@ -162,7 +168,7 @@ pub struct WebhookBatchCompleted {
     /// The type of the event. Always `batch.completed`.
     ///
     /// Always `"batch.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -177,7 +183,7 @@ impl WebhookBatchCompleted {
             created_at: created_at.into(),
             id: id.into(),
             data: data.into(),
-            r#type: "batch.completed".to_owned(),
+            r#type: Cow::Borrowed("batch.completed"),
             ..Default::default()
         }
     }
@@ -215,6 +221,10 @@ impl crate::ResponseMeta for WebhookBatchCompleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebhookBatchCompleted {
@@ -224,7 +234,7 @@ impl Default for WebhookBatchCompleted {
             id: Default::default(),
             data: Default::default(),
             object: Default::default(),
-            r#type: "batch.completed".to_owned(),
+            r#type: Cow::Borrowed("batch.completed"),
             extra: ExtraFields::new(),
         }
     }
@@ -288,7 +298,7 @@ pub struct WebhookBatchExpired {
     /// The type of the event. Always `batch.expired`.
     ///
     /// Always `"batch.expired"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -303,7 +313,7 @@ impl WebhookBatchExpired {
             created_at: created_at.into(),
             id: id.into(),
             data: data.into(),
-            r#type: "batch.expired".to_owned(),
+            r#type: Cow::Borrowed("batch.expired"),
             ..Default::default()
         }
     }
@@ -341,6 +351,10 @@ impl crate::ResponseMeta for WebhookBatchExpired {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebhookBatchExpired {
@@ -350,7 +364,7 @@ impl Default for WebhookBatchExpired {
             id: Default::default(),
             data: Default::default(),
             object: Default::default(),
-            r#type: "batch.expired".to_owned(),
+            r#type: Cow::Borrowed("batch.expired"),
             extra: ExtraFields::new(),
         }
     }
@@ -414,7 +428,7 @@ pub struct WebhookBatchFailed {
     /// The type of the event. Always `batch.failed`.
     ///
     /// Always `"batch.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -429,7 +443,7 @@ impl WebhookBatchFailed {
             created_at: created_at.into(),
             id: id.into(),
             data: data.into(),
-            r#type: "batch.failed".to_owned(),
+            r#type: Cow::Borrowed("batch.failed"),
             ..Default::default()
         }
     }
@@ -467,6 +481,10 @@ impl crate::ResponseMeta for WebhookBatchFailed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebhookBatchFailed {
@@ -476,7 +494,7 @@ impl Default for WebhookBatchFailed {
             id: Default::default(),
             data: Default::default(),
             object: Default::default(),
-            r#type: "batch.failed".to_owned(),
+            r#type: Cow::Borrowed("batch.failed"),
             extra: ExtraFields::new(),
         }
     }
@@ -540,7 +558,7 @@ pub struct WebhookEvalRunCanceled {
     /// The type of the event. Always `eval.run.canceled`.
     ///
     /// Always `"eval.run.canceled"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -555,7 +573,7 @@ impl WebhookEvalRunCanceled {
             created_at: created_at.into(),
             id: id.into(),
             data: data.into(),
-            r#type: "eval.run.canceled".to_owned(),
+            r#type: Cow::Borrowed("eval.run.canceled"),
             ..Default::default()
         }
     }
@@ -593,6 +611,10 @@ impl crate::ResponseMeta for WebhookEvalRunCanceled {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebhookEvalRunCanceled {
@@ -602,7 +624,7 @@ impl Default for WebhookEvalRunCanceled {
             id: Default::default(),
             data: Default::default(),
             object: Default::default(),
-            r#type: "eval.run.canceled".to_owned(),
+            r#type: Cow::Borrowed("eval.run.canceled"),
             extra: ExtraFields::new(),
         }
     }
@@ -666,7 +688,7 @@ pub struct WebhookEvalRunFailed {
     /// The type of the event. Always `eval.run.failed`.
     ///
     /// Always `"eval.run.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -681,7 +703,7 @@ impl WebhookEvalRunFailed {
             created_at: created_at.into(),
             id: id.into(),
             data: data.into(),
-            r#type: "eval.run.failed".to_owned(),
+            r#type: Cow::Borrowed("eval.run.failed"),
             ..Default::default()
         }
     }
@@ -719,6 +741,10 @@ impl crate::ResponseMeta for WebhookEvalRunFailed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebhookEvalRunFailed {
@@ -728,7 +754,7 @@ impl Default for WebhookEvalRunFailed {
             id: Default::default(),
             data: Default::default(),
             object: Default::default(),
-            r#type: "eval.run.failed".to_owned(),
+            r#type: Cow::Borrowed("eval.run.failed"),
             extra: ExtraFields::new(),
         }
     }
@@ -792,7 +818,7 @@ pub struct WebhookEvalRunSucceeded {
     /// The type of the event. Always `eval.run.succeeded`.
     ///
     /// Always `"eval.run.succeeded"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -807,7 +833,7 @@ impl WebhookEvalRunSucceeded {
             created_at: created_at.into(),
             id: id.into(),
             data: data.into(),
-            r#type: "eval.run.succeeded".to_owned(),
+            r#type: Cow::Borrowed("eval.run.succeeded"),
             ..Default::default()
         }
     }
@@ -845,6 +871,10 @@ impl crate::ResponseMeta for WebhookEvalRunSucceeded {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebhookEvalRunSucceeded {
@@ -854,7 +884,7 @@ impl Default for WebhookEvalRunSucceeded {
             id: Default::default(),
             data: Default::default(),
             object: Default::default(),
-            r#type: "eval.run.succeeded".to_owned(),
+            r#type: Cow::Borrowed("eval.run.succeeded"),
             extra: ExtraFields::new(),
         }
     }
@@ -918,7 +948,7 @@ pub struct WebhookFineTuningJobCancelled {
     /// The type of the event. Always `fine_tuning.job.cancelled`.
     ///
     /// Always `"fine_tuning.job.cancelled"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -933,7 +963,7 @@ impl WebhookFineTuningJobCancelled {
             created_at: created_at.into(),
             id: id.into(),
             data: data.into(),
-            r#type: "fine_tuning.job.cancelled".to_owned(),
+            r#type: Cow::Borrowed("fine_tuning.job.cancelled"),
             ..Default::default()
         }
     }
@@ -971,6 +1001,10 @@ impl crate::ResponseMeta for WebhookFineTuningJobCancelled {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebhookFineTuningJobCancelled {
@@ -980,7 +1014,7 @@ impl Default for WebhookFineTuningJobCancelled {
             id: Default::default(),
             data: Default::default(),
             object: Default::default(),
-            r#type: "fine_tuning.job.cancelled".to_owned(),
+            r#type: Cow::Borrowed("fine_tuning.job.cancelled"),
             extra: ExtraFields::new(),
         }
     }
@@ -1050,7 +1084,7 @@ pub struct WebhookFineTuningJobFailed {
     /// The type of the event. Always `fine_tuning.job.failed`.
     ///
     /// Always `"fine_tuning.job.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -1065,7 +1099,7 @@ impl WebhookFineTuningJobFailed {
             created_at: created_at.into(),
             id: id.into(),
             data: data.into(),
-            r#type: "fine_tuning.job.failed".to_owned(),
+            r#type: Cow::Borrowed("fine_tuning.job.failed"),
             ..Default::default()
         }
     }
@@ -1103,6 +1137,10 @@ impl crate::ResponseMeta for WebhookFineTuningJobFailed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebhookFineTuningJobFailed {
@@ -1112,7 +1150,7 @@ impl Default for WebhookFineTuningJobFailed {
             id: Default::default(),
             data: Default::default(),
             object: Default::default(),
-            r#type: "fine_tuning.job.failed".to_owned(),
+            r#type: Cow::Borrowed("fine_tuning.job.failed"),
             extra: ExtraFields::new(),
         }
     }
@@ -1182,7 +1220,7 @@ pub struct WebhookFineTuningJobSucceeded {
     /// The type of the event. Always `fine_tuning.job.succeeded`.
     ///
     /// Always `"fine_tuning.job.succeeded"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -1197,7 +1235,7 @@ impl WebhookFineTuningJobSucceeded {
             created_at: created_at.into(),
             id: id.into(),
             data: data.into(),
-            r#type: "fine_tuning.job.succeeded".to_owned(),
+            r#type: Cow::Borrowed("fine_tuning.job.succeeded"),
             ..Default::default()
         }
     }
@@ -1235,6 +1273,10 @@ impl crate::ResponseMeta for WebhookFineTuningJobSucceeded {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebhookFineTuningJobSucceeded {
@@ -1244,7 +1286,7 @@ impl Default for WebhookFineTuningJobSucceeded {
             id: Default::default(),
             data: Default::default(),
             object: Default::default(),
-            r#type: "fine_tuning.job.succeeded".to_owned(),
+            r#type: Cow::Borrowed("fine_tuning.job.succeeded"),
             extra: ExtraFields::new(),
         }
     }
@@ -1316,7 +1358,7 @@ pub struct WebhookLiveCallIncoming {
     /// The type of the event. Always `live.call.incoming`.
     ///
     /// Always `"live.call.incoming"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -1331,7 +1373,7 @@ impl WebhookLiveCallIncoming {
             created_at: created_at.into(),
             id: id.into(),
             data: data.into(),
-            r#type: "live.call.incoming".to_owned(),
+            r#type: Cow::Borrowed("live.call.incoming"),
             ..Default::default()
         }
     }
@@ -1369,6 +1411,10 @@ impl crate::ResponseMeta for WebhookLiveCallIncoming {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebhookLiveCallIncoming {
@@ -1378,7 +1424,7 @@ impl Default for WebhookLiveCallIncoming {
             id: Default::default(),
             data: Default::default(),
             object: Default::default(),
-            r#type: "live.call.incoming".to_owned(),
+            r#type: Cow::Borrowed("live.call.incoming"),
             extra: ExtraFields::new(),
         }
     }
@@ -1444,7 +1490,7 @@ pub struct WebhookRealtimeCallIncoming {
     /// The type of the event. Always `realtime.call.incoming`.
     ///
     /// Always `"realtime.call.incoming"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -1459,7 +1505,7 @@ impl WebhookRealtimeCallIncoming {
             created_at: created_at.into(),
             id: id.into(),
             data: data.into(),
-            r#type: "realtime.call.incoming".to_owned(),
+            r#type: Cow::Borrowed("realtime.call.incoming"),
             ..Default::default()
         }
     }
@@ -1497,6 +1543,10 @@ impl crate::ResponseMeta for WebhookRealtimeCallIncoming {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebhookRealtimeCallIncoming {
@@ -1506,7 +1556,7 @@ impl Default for WebhookRealtimeCallIncoming {
             id: Default::default(),
             data: Default::default(),
             object: Default::default(),
-            r#type: "realtime.call.incoming".to_owned(),
+            r#type: Cow::Borrowed("realtime.call.incoming"),
             extra: ExtraFields::new(),
         }
     }
@@ -1576,7 +1626,7 @@ pub struct WebhookResponseCancelled {
     /// The type of the event. Always `response.cancelled`.
     ///
     /// Always `"response.cancelled"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -1591,7 +1641,7 @@ impl WebhookResponseCancelled {
             created_at: created_at.into(),
             id: id.into(),
             data: data.into(),
-            r#type: "response.cancelled".to_owned(),
+            r#type: Cow::Borrowed("response.cancelled"),
             ..Default::default()
         }
     }
@@ -1629,6 +1679,10 @@ impl crate::ResponseMeta for WebhookResponseCancelled {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebhookResponseCancelled {
@@ -1638,7 +1692,7 @@ impl Default for WebhookResponseCancelled {
             id: Default::default(),
             data: Default::default(),
             object: Default::default(),
-            r#type: "response.cancelled".to_owned(),
+            r#type: Cow::Borrowed("response.cancelled"),
             extra: ExtraFields::new(),
         }
     }
@@ -1702,7 +1756,7 @@ pub struct WebhookResponseCompleted {
     /// The type of the event. Always `response.completed`.
     ///
     /// Always `"response.completed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -1717,7 +1771,7 @@ impl WebhookResponseCompleted {
             created_at: created_at.into(),
             id: id.into(),
             data: data.into(),
-            r#type: "response.completed".to_owned(),
+            r#type: Cow::Borrowed("response.completed"),
             ..Default::default()
         }
     }
@@ -1755,6 +1809,10 @@ impl crate::ResponseMeta for WebhookResponseCompleted {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebhookResponseCompleted {
@@ -1764,7 +1822,7 @@ impl Default for WebhookResponseCompleted {
             id: Default::default(),
             data: Default::default(),
             object: Default::default(),
-            r#type: "response.completed".to_owned(),
+            r#type: Cow::Borrowed("response.completed"),
             extra: ExtraFields::new(),
         }
     }
@@ -1828,7 +1886,7 @@ pub struct WebhookResponseFailed {
     /// The type of the event. Always `response.failed`.
     ///
     /// Always `"response.failed"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -1843,7 +1901,7 @@ impl WebhookResponseFailed {
             created_at: created_at.into(),
             id: id.into(),
             data: data.into(),
-            r#type: "response.failed".to_owned(),
+            r#type: Cow::Borrowed("response.failed"),
             ..Default::default()
         }
     }
@@ -1881,6 +1939,10 @@ impl crate::ResponseMeta for WebhookResponseFailed {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebhookResponseFailed {
@@ -1890,7 +1952,7 @@ impl Default for WebhookResponseFailed {
             id: Default::default(),
             data: Default::default(),
             object: Default::default(),
-            r#type: "response.failed".to_owned(),
+            r#type: Cow::Borrowed("response.failed"),
             extra: ExtraFields::new(),
         }
     }
@@ -1954,7 +2016,7 @@ pub struct WebhookResponseIncomplete {
     /// The type of the event. Always `response.incomplete`.
     ///
     /// Always `"response.incomplete"`.
-    pub r#type: String,
+    pub r#type: Cow<'static, str>,
     extra: ExtraFields,
 }
 
@@ -1969,7 +2031,7 @@ impl WebhookResponseIncomplete {
             created_at: created_at.into(),
             id: id.into(),
             data: data.into(),
-            r#type: "response.incomplete".to_owned(),
+            r#type: Cow::Borrowed("response.incomplete"),
             ..Default::default()
         }
     }
@@ -2007,6 +2069,10 @@ impl crate::ResponseMeta for WebhookResponseIncomplete {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl Default for WebhookResponseIncomplete {
@@ -2016,7 +2082,7 @@ impl Default for WebhookResponseIncomplete {
             id: Default::default(),
             data: Default::default(),
             object: Default::default(),
-            r#type: "response.incomplete".to_owned(),
+            r#type: Cow::Borrowed("response.incomplete"),
             extra: ExtraFields::new(),
         }
     }
@@ -2118,6 +2184,10 @@ impl crate::ResponseMeta for WebhookBatchCancelledData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for WebhookBatchCancelledData {
@@ -2193,6 +2263,10 @@ impl WebhookBatchCompletedData {
 impl crate::ResponseMeta for WebhookBatchCompletedData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -2270,6 +2344,10 @@ impl crate::ResponseMeta for WebhookBatchExpiredData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for WebhookBatchExpiredData {
@@ -2345,6 +2423,10 @@ impl WebhookBatchFailedData {
 impl crate::ResponseMeta for WebhookBatchFailedData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -2422,6 +2504,10 @@ impl crate::ResponseMeta for WebhookEvalRunCanceledData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for WebhookEvalRunCanceledData {
@@ -2497,6 +2583,10 @@ impl WebhookEvalRunFailedData {
 impl crate::ResponseMeta for WebhookEvalRunFailedData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -2574,6 +2664,10 @@ impl crate::ResponseMeta for WebhookEvalRunSucceededData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for WebhookEvalRunSucceededData {
@@ -2649,6 +2743,10 @@ impl WebhookFineTuningJobCancelledData {
 impl crate::ResponseMeta for WebhookFineTuningJobCancelledData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -2726,6 +2824,10 @@ impl crate::ResponseMeta for WebhookFineTuningJobFailedData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for WebhookFineTuningJobFailedData {
@@ -2801,6 +2903,10 @@ impl WebhookFineTuningJobSucceededData {
 impl crate::ResponseMeta for WebhookFineTuningJobSucceededData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -2886,6 +2992,10 @@ impl crate::ResponseMeta for WebhookLiveCallIncomingData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for WebhookLiveCallIncomingData {
@@ -2969,6 +3079,10 @@ impl WebhookLiveCallIncomingDataSipHeader {
 impl crate::ResponseMeta for WebhookLiveCallIncomingDataSipHeader {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -3058,6 +3172,10 @@ impl crate::ResponseMeta for WebhookRealtimeCallIncomingData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for WebhookRealtimeCallIncomingData {
@@ -3142,6 +3260,10 @@ impl crate::ResponseMeta for WebhookRealtimeCallIncomingDataSipHeader {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for WebhookRealtimeCallIncomingDataSipHeader {
@@ -3222,6 +3344,10 @@ impl crate::ResponseMeta for WebhookResponseCancelledData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for WebhookResponseCancelledData {
@@ -3297,6 +3423,10 @@ impl WebhookResponseCompletedData {
 impl crate::ResponseMeta for WebhookResponseCompletedData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 
@@ -3374,6 +3504,10 @@ impl crate::ResponseMeta for WebhookResponseFailedData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
     }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
+    }
 }
 
 impl SerStruct for WebhookResponseFailedData {
@@ -3449,6 +3583,10 @@ impl WebhookResponseIncompleteData {
 impl crate::ResponseMeta for WebhookResponseIncompleteData {
     fn set_request_id(&mut self, id: &str) {
         self.extra.set_request_id(id);
+    }
+
+    fn unknown_fields(&self) -> Option<&ExtraFields> {
+        Some(&self.extra)
     }
 }
 

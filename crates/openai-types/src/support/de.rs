@@ -121,23 +121,26 @@ pub(crate) fn required<T: Default>(
     }
 }
 
-/// A required single-value field (`object: "list"`): missing or `null` gives the constant.
+/// A required single-value field (`object: "list"`): the constant, borrowed, when the
+/// payload holds it (the common case, which allocates nothing); any other string is kept;
+/// missing or `null` gives the constant.
 #[inline]
 pub(crate) fn required_const(
-    value: Nullable<String>,
+    value: Nullable<Key<'_>>,
     extra: &mut ExtraFields,
     name: &'static str,
-    constant: &str,
-) -> String {
+    constant: &'static str,
+) -> Cow<'static, str> {
     match value {
-        Nullable::Value(v) => v,
+        Nullable::Value(v) if v.as_str() == constant => Cow::Borrowed(constant),
+        Nullable::Value(v) => Cow::Owned(v.into_string()),
         Nullable::Absent => {
             extra.set_mark(name, false);
-            constant.to_owned()
+            Cow::Borrowed(constant)
         }
         Nullable::Null => {
             extra.set_mark(name, true);
-            constant.to_owned()
+            Cow::Borrowed(constant)
         }
     }
 }

@@ -35,6 +35,22 @@ mod chat {
     }
 
     #[test]
+    fn constants_are_borrowed_and_other_values_kept() {
+        use std::borrow::Cow;
+        let c: ChatCompletion = serde_json::from_value(completion(json!({}))).unwrap();
+        assert!(matches!(c.object, Cow::Borrowed("chat.completion")));
+        let odd = completion(json!({"object": "chat.completion.v2"}));
+        let c: ChatCompletion = serde_json::from_value(odd.clone()).unwrap();
+        assert_eq!(c.object, "chat.completion.v2");
+        round_trip::<ChatCompletion>(&odd.to_string());
+        let built = ChatCompletionChunk::new("m", "id", Vec::new(), 0);
+        assert!(matches!(
+            built.object,
+            Cow::Borrowed("chat.completion.chunk")
+        ));
+    }
+
+    #[test]
     fn groq_on_demand_service_tier() {
         let json = completion(json!({"service_tier": "on_demand", "x_groq": {"id": "req_1"}}));
         let c: ChatCompletion = round_trip(&json.to_string());
