@@ -1,7 +1,7 @@
 //! A body whose frames must each arrive within a timeout.
 
 use std::pin::Pin;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -17,8 +17,10 @@ use crate::{BoxError, ResponseBody};
 /// for as long as it keeps moving.
 ///
 /// The timer is not reset on every frame (that touches the timer wheel per
-/// event); a frame only notes the time, and when the timer fires it is
-/// re-armed for `last frame + timeout` unless that moment has passed.
+/// event). The clock is read when the body starts waiting after a frame, and
+/// when the timer fires it is re-armed for `waiting since + timeout` unless that
+/// moment has passed. While the timer is armed for the task that polls, a wait
+/// does not touch it at all.
 #[pin_project]
 #[derive(Debug)]
 pub struct IdleTimeoutBody {
@@ -27,7 +29,12 @@ pub struct IdleTimeoutBody {
     #[pin]
     sleep: Sleep,
     timeout: Duration,
-    last_frame: Instant,
+    // When the body last started waiting for a frame.
+    waiting_since: Instant,
+    // A frame arrived since `waiting_since` was read.
+    progressed: bool,
+    // The waker the timer was last polled with.
+    armed_for: Option<Waker>,
 }
 
 impl IdleTimeoutBody {
@@ -37,7 +44,9 @@ impl IdleTimeoutBody {
             inner,
             sleep: tokio::time::sleep_until(deadline_after(timeout)),
             timeout,
-            last_frame: Instant::now(),
+            waiting_since: Instant::now(),
+            progressed: false,
+            armed_for: None,
         }
     }
 }
@@ -52,13 +61,28 @@ impl Body for IdleTimeoutBody {
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let mut this = self.project();
         if let Poll::Ready(frame) = this.inner.poll_frame(cx) {
-            *this.last_frame = Instant::now();
+            *this.progressed = true;
             return Poll::Ready(frame);
         }
+        if std::mem::take(this.progressed) {
+            *this.waiting_since = Instant::now();
+        }
+        let armed = this
+            .armed_for
+            .as_ref()
+            .is_some_and(|w| w.will_wake(cx.waker()));
+        if armed && !this.sleep.is_elapsed() {
+            return Poll::Pending;
+        }
         loop {
-            ready!(this.sleep.as_mut().poll(cx));
+            if this.sleep.as_mut().poll(cx).is_pending() {
+                if !armed {
+                    *this.armed_for = Some(cx.waker().clone());
+                }
+                return Poll::Pending;
+            }
             let deadline = this
-                .last_frame
+                .waiting_since
                 .checked_add(*this.timeout)
                 .unwrap_or_else(|| deadline_after(*this.timeout));
             if Instant::now() >= deadline {
