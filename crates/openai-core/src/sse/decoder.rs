@@ -99,6 +99,9 @@ pub struct Decoder {
     retry: Option<u64>,
     /// Persists across events (reference/streaming.md: a.2); only `finish` clears it.
     last_id: Option<Bytes>,
+    /// `data` lines are not checked as UTF-8 here: the typed stream checks each event's
+    /// data once, as it parses it. Events of such a decoder never leave the crate.
+    defer_data_check: bool,
 }
 
 /// One server-sent event, as dispatched by a blank line.
@@ -136,6 +139,15 @@ impl Decoder {
     /// An empty decoder: no input, no event being built, no last event id.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A decoder that leaves the UTF-8 check of `data` to the caller, which must read
+    /// it with [`Event::data_bytes`] and check it (never [`Event::data`]).
+    pub(crate) fn deferring_data_check() -> Self {
+        Self {
+            defer_data_check: true,
+            ..Self::default()
+        }
     }
 
     /// Hands the decoder the next chunk of the body. Empty chunks are allowed.
@@ -233,7 +245,10 @@ impl Decoder {
         } else {
             self.on_line(Line::Buffered)
         };
-        *self = Self::default();
+        *self = Self {
+            defer_data_check: self.defer_data_check,
+            ..Self::default()
+        };
         out
     }
 
@@ -319,6 +334,7 @@ impl Decoder {
         let value = &line[at..];
         let checked = match field {
             Field::Ignored => Ok(()),
+            Field::Data if self.defer_data_check => Ok(()),
             _ => std::str::from_utf8(value).map(drop),
         };
         if let Err(err) = checked {

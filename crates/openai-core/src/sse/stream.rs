@@ -51,7 +51,7 @@ impl<T> Stream<T> {
     pub fn new(body: ResponseBody, expect_done: bool, request_id: Option<String>) -> Self {
         Self {
             body,
-            decoder: Decoder::new(),
+            decoder: Decoder::deferring_data_check(),
             state: State::Reading,
             expect_done,
             request_id,
@@ -74,9 +74,16 @@ impl<T: DeserializeOwned + ResponseMeta> Stream<T> {
     /// `T` (or a payload `T` rejects) the text is searched for `"error"` and
     /// only then parsed as a plain JSON value.
     fn item(&mut self, event: &Event) -> Option<Result<T, Error>> {
-        // `data()` is text the decoder checked as UTF-8: parsed as `str`,
-        // serde_json does not check each string of it again.
-        let text = event.data();
+        // The data is checked as UTF-8 here, once (the decoder defers it), and
+        // parsed as `str`, so serde_json does not check each string again.
+        let text = match std::str::from_utf8(event.data_bytes()) {
+            Ok(text) => text,
+            Err(_) => {
+                return Some(Err(Error::Stream(StreamError::new(
+                    StreamErrorKind::InvalidUtf8,
+                ))));
+            }
+        };
         if text.starts_with("[DONE]") {
             return None;
         }
@@ -309,6 +316,30 @@ mod tests {
         };
         assert_eq!(e.message(), "overloaded");
         assert_eq!(e.request_id(), Some("req_1"));
+    }
+
+    #[tokio::test]
+    async fn data_that_is_not_utf8_ends_the_stream_with_an_error() {
+        let body = ResponseBody::new(http_body_util::StreamBody::new(futures_util::stream::iter(
+            [
+                &b"data: {\"n\":1}\n\n"[..],
+                // A character split across reads is fine; a bad byte is not.
+                &b"data: {\"n\":2,\"s\":\"\xc3"[..],
+                &b"\xa9\"}\n\n"[..],
+                &b"data: {\"n\":3,\"s\":\"\xff\"}\n\ndata: {\"n\":4}\n\n"[..],
+            ]
+            .map(|b| {
+                Ok::<_, std::convert::Infallible>(http_body::Frame::data(Bytes::from_static(b)))
+            }),
+        )));
+        let out: Vec<_> = Stream::<Item>::new(body, true, None).collect().await;
+        assert_eq!(out.len(), 3, "{out:?}");
+        assert_eq!(out[0].as_ref().unwrap(), &Item { n: 1 });
+        assert_eq!(out[1].as_ref().unwrap(), &Item { n: 2 });
+        assert!(
+            matches!(&out[2], Err(Error::Stream(e)) if e.kind() == StreamErrorKind::InvalidUtf8),
+            "{out:?}"
+        );
     }
 
     #[tokio::test]
