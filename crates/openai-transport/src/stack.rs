@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderValue};
-use tower::util::BoxCloneSyncServiceLayer;
+use tower::util::{BoxCloneSyncServiceLayer, Either};
 use tower::{Layer, Service, ServiceBuilder};
 
 use crate::auth::{AuthLayer, Credentials};
@@ -155,13 +155,22 @@ impl Stack {
     ///
     /// When the HTTP client cannot be built (a bad proxy URL, TLS setup).
     pub fn build(self) -> Result<BoxHttpService, BoxError> {
-        let mut service = match self.http_service {
-            Some(s) => s,
-            None => BoxHttpService::new(self.http.build()?),
+        // Without caller layers or a custom service, the layers above hold the
+        // pooled client itself, not a boxed service: no allocation and no
+        // dynamic call per request for it.
+        let service = match (self.http_service, self.layers.is_empty()) {
+            (None, true) => Either::Left(self.http.build()?),
+            (custom, _) => {
+                let mut service = match custom {
+                    Some(s) => s,
+                    None => BoxHttpService::new(self.http.build()?),
+                };
+                for layer in self.layers.iter().rev() {
+                    service = layer.layer(service);
+                }
+                Either::Right(service)
+            }
         };
-        for layer in self.layers.iter().rev() {
-            service = layer.layer(service);
-        }
         let mut default_headers = self.default_headers;
         default_headers
             .entry(X_STAINLESS_RETRY_COUNT)
