@@ -53,7 +53,7 @@ fn main() {
     let cases = [
         Case {
             name: "chat_create/concurrency=1",
-            rounds: 30,
+            rounds: 60,
             target: 1.2,
             work: Work::Chat {
                 concurrency: 1,
@@ -62,7 +62,7 @@ fn main() {
         },
         Case {
             name: "chat_create/concurrency=64",
-            rounds: 30,
+            rounds: 60,
             target: 1.2,
             work: Work::Chat {
                 concurrency: 64,
@@ -71,13 +71,13 @@ fn main() {
         },
         Case {
             name: "sse/per_read=1",
-            rounds: 20,
+            rounds: 50,
             target: 1.4,
             work: Work::Stream { per_read: 1 },
         },
         Case {
             name: "sse/per_read=64",
-            rounds: 20,
+            rounds: 50,
             target: 2.0,
             work: Work::Stream { per_read: 64 },
         },

@@ -177,6 +177,9 @@ impl Decoder {
             if self.pos == self.chunk.len() && !self.next_chunk() {
                 return None;
             }
+            if let Some(event) = self.simple_event() {
+                return Some(Ok(event));
+            }
             if self.after_cr {
                 self.after_cr = false;
                 if self.chunk[self.pos] == b'\n' {
@@ -218,6 +221,51 @@ impl Decoder {
                 return out;
             }
         }
+    }
+
+    /// The common event, taken without the line-by-line machinery: one `data: ` line
+    /// ending in `\n` and a blank line `\n`, whole in the current chunk, with nothing of
+    /// another event pending. Anything else (`\r`, other fields, an event split across
+    /// chunks, text that is not UTF-8) is left to the general path, which gives the same
+    /// result.
+    fn simple_event(&mut self) -> Option<Event> {
+        if self.after_cr
+            || self.skipping_line
+            || !self.line.is_empty()
+            || self.event.is_some()
+            || !matches!(self.data, Data::None)
+            || self.retry.is_some()
+        {
+            return None;
+        }
+        const PREFIX: &[u8] = b"data: ";
+        let rest = self.chunk.get(self.pos..)?.strip_prefix(PREFIX)?;
+        let len = memchr::memchr2(b'\n', b'\r', rest)?;
+        if rest[len] != b'\n' || rest.get(len + 1) != Some(&b'\n') {
+            return None;
+        }
+        if !self.defer_data_check && std::str::from_utf8(&rest[..len]).is_err() {
+            return None;
+        }
+        let start = self.pos + PREFIX.len();
+        let end = start + len;
+        self.pos = end + 2;
+        let data = if self.pos == self.chunk.len() {
+            // The chunk is consumed: the event takes it over (see `dispatch`).
+            let mut chunk = std::mem::take(&mut self.chunk);
+            self.pos = 0;
+            chunk.truncate(end);
+            chunk.advance(start);
+            chunk
+        } else {
+            self.chunk.slice(start..end)
+        };
+        Some(Event {
+            event: None,
+            data,
+            id: self.last_id.clone(),
+            retry: None,
+        })
     }
 
     /// Ends the input: returns the complete events still pending, one per call, then handles
@@ -661,6 +709,33 @@ mod tests {
 
     fn json(event: &Event) -> serde_json::Value {
         serde_json::from_str(event.data()).unwrap()
+    }
+
+    /// Every event and error of `input` fed in pieces of `size` bytes.
+    fn outcomes(input: &[u8], size: usize) -> Vec<Result<Event, SseError>> {
+        let mut decoder = Decoder::new();
+        let mut out = Vec::new();
+        for piece in input.chunks(size) {
+            decoder.feed(Bytes::copy_from_slice(piece));
+            out.extend(std::iter::from_fn(|| decoder.next_event()));
+        }
+        out.extend(std::iter::from_fn(|| decoder.finish()));
+        out
+    }
+
+    #[test]
+    fn the_common_event_shape_decodes_as_the_general_rules_say() {
+        // One byte per feed never holds a whole event, so it takes the general
+        // path only; larger pieces take the fast one where they can.
+        let input: &[u8] = b"data: {\"a\":1}\n\ndata: \n\nid: 7\ndata: x\n\ndata: y\n\n\
+            data: crlf\r\n\r\ndata: bare\r\rdata:nospace\n\n: note\ndata: z\n\n\
+            data: two\ndata: lines\n\nevent: e\ndata: named\n\ndata: \xff\n\n\
+            data: \xc3\xa9\n\nretry: 5\ndata: r\n\ndata: last\n\n";
+        let reference = outcomes(input, 1);
+        assert_eq!(reference.len(), 15, "{reference:?}");
+        for size in 2..=input.len() {
+            assert_eq!(outcomes(input, size), reference, "pieces of {size}");
+        }
     }
 
     // reference/streaming.md a.4
