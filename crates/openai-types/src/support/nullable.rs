@@ -133,6 +133,7 @@ impl<T: Serialize> Serialize for Nullable<T> {
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // A visitor rather than `Option<T>` then `map`: the value is built in place, not
         // moved once more (these structs are large, and the move showed in profiles).
@@ -149,14 +150,17 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for NullableVisitor<T> {
         f.write_str("a value or null")
     }
 
+    #[inline]
     fn visit_none<E: de::Error>(self) -> Result<Nullable<T>, E> {
         Ok(Nullable::Null)
     }
 
+    #[inline]
     fn visit_unit<E: de::Error>(self) -> Result<Nullable<T>, E> {
         Ok(Nullable::Null)
     }
 
+    #[inline]
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Nullable<T>, D::Error> {
         T::deserialize(d).map(Nullable::Value)
     }
