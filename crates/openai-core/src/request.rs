@@ -30,7 +30,6 @@ use crate::Client;
 use crate::client::{RequestOptions, TimeoutSetting};
 use crate::error::{ApiError, DecodeError, Error, InvalidRequestError};
 use crate::sse::Stream;
-use crate::url::build_uri;
 use openai_types::ResponseMeta;
 
 /// Turns a successful response into the call's result.
@@ -215,7 +214,7 @@ impl<T> Request<T> {
             query.retain(|(qk, _)| qk != k);
             query.push((k.clone(), v.clone()));
         }
-        let uri = build_uri(self.client.base_url(), &prepared.path, &query)?;
+        let uri = self.client.base().uri(&prepared.path, &query)?;
         let mut req = http::Request::new(body.map_or_else(Body::empty, Body::from_bytes));
         *req.method_mut() = prepared.method;
         *req.uri_mut() = uri;

@@ -30,6 +30,72 @@ pub(crate) fn normalize_base_url(raw: &str) -> Result<String, Error> {
     Ok(s)
 }
 
+/// A normalized base URL, with its scheme and host parsed once, so that a
+/// request's URI is built from them and a parse of its path alone.
+#[derive(Debug, Clone)]
+pub(crate) struct BaseUrl {
+    text: String,
+    scheme: http::uri::Scheme,
+    authority: http::uri::Authority,
+    path: String,
+}
+
+impl BaseUrl {
+    /// Parses a base URL made by [`normalize_base_url`].
+    pub(crate) fn new(normalized: String) -> Result<Self, Error> {
+        let uri: http::Uri = normalized.parse().map_err(|_| {
+            Error::Config(ConfigError::new(format!(
+                "invalid base URL {normalized:?}: not a URL"
+            )))
+        })?;
+        let parts = uri.into_parts();
+        match (parts.scheme, parts.authority) {
+            (Some(scheme), Some(authority)) => Ok(Self {
+                path: parts
+                    .path_and_query
+                    .map_or_else(|| "/".to_owned(), |p| p.path().to_owned()),
+                text: normalized,
+                scheme,
+                authority,
+            }),
+            _ => Err(Error::Config(ConfigError::new(format!(
+                "invalid base URL {normalized:?}: no scheme or host"
+            )))),
+        }
+    }
+
+    /// The URL, ending in `/`.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The URI of a request: see [`build_uri`], which gives the same result.
+    pub(crate) fn uri(&self, path: &str, params: &[(String, String)]) -> Result<http::Uri, Error> {
+        if is_absolute(path) {
+            return build_uri(&self.text, path, params);
+        }
+        let path_and_query = join(&self.path, path, params);
+        let path_and_query =
+            http::uri::PathAndQuery::from_maybe_shared(bytes::Bytes::from(path_and_query))
+                .map_err(|_| unbuildable(path))?;
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = Some(path_and_query);
+        http::Uri::from_parts(parts).map_err(|_| unbuildable(path))
+    }
+}
+
+fn is_absolute(path: &str) -> bool {
+    path.starts_with("http://") || path.starts_with("https://")
+}
+
+fn unbuildable(path: &str) -> Error {
+    Error::InvalidRequest(InvalidRequestError::new(format!(
+        "cannot build a URL from path {path:?}"
+    )))
+}
+
 /// Joins a request path to the base URL: an absolute URL is used as is; a
 /// relative path is appended to the base path with its leading slashes
 /// removed. Query parameters are appended to a query already in the path;
@@ -39,7 +105,18 @@ pub(crate) fn build_uri(
     path: &str,
     params: &[(String, String)],
 ) -> Result<http::Uri, Error> {
-    let mut url = if path.starts_with("http://") || path.starts_with("https://") {
+    let url = if is_absolute(path) {
+        join("", path, params)
+    } else {
+        join(base, path, params)
+    };
+    url.parse().map_err(|_| unbuildable(path))
+}
+
+/// `base` (empty for an absolute `path`), `path` without its leading slashes
+/// when `base` is not empty, and the query parameters.
+fn join(base: &str, path: &str, params: &[(String, String)]) -> String {
+    let mut url = if base.is_empty() {
         path.to_owned()
     } else {
         let mut s = String::with_capacity(base.len() + path.len() + 32);
@@ -74,11 +151,7 @@ pub(crate) fn build_uri(
             sep = '&';
         }
     }
-    url.parse().map_err(|_| {
-        Error::InvalidRequest(InvalidRequestError::new(format!(
-            "cannot build a URL from path {path:?}"
-        )))
-    })
+    url
 }
 
 /// Form-style query escaping: unreserved characters stay, space is `+`,
@@ -189,6 +262,38 @@ mod tests {
             build_uri(base, "https://myapi.com/foo", &[]).unwrap(),
             "https://myapi.com/foo"
         );
+    }
+
+    #[test]
+    fn the_parsed_base_builds_the_same_uris() {
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            ("/foo", &[]),
+            ("foo", &[]),
+            ("//double", &[]),
+            ("https://myapi.com/foo?x=1", &[("y", "2")]),
+            ("/foo?beta=true", &[("limit", "10"), ("beta", "false")]),
+            ("/files/a%2Fb", &[("q", "a b&c")]),
+            ("/bad path", &[]),
+            ("", &[]),
+        ];
+        for base in [
+            "http://localhost:5000/custom/path/",
+            "https://api.openai.com/v1/",
+            "http://x/",
+        ] {
+            let parsed = BaseUrl::new(base.to_owned()).unwrap();
+            assert_eq!(parsed.as_str(), base);
+            for (path, p) in cases {
+                let p = params(p);
+                let want = build_uri(base, path, &p).map(|u| u.to_string());
+                let got = parsed.uri(path, &p).map(|u| u.to_string());
+                match (&want, &got) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{base} {path}"),
+                    (Err(_), Err(_)) => {}
+                    _ => panic!("{base} {path}: {want:?} vs {got:?}"),
+                }
+            }
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ use tower::{Layer, Service};
 use super::options::TimeoutSetting;
 use super::{Client, RequestOptions, StackDefaults};
 use crate::error::{ConfigError, Error};
-use crate::url::{DEFAULT_BASE_URL, normalize_base_url};
+use crate::url::{BaseUrl, DEFAULT_BASE_URL, normalize_base_url};
 
 /// The default connect timeout (`reference/client.md` 3).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -271,7 +271,9 @@ impl ClientBuilder {
             })?;
             credentials = credentials.admin_api_key(c);
         }
-        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let base_url = BaseUrl::new(normalize_base_url(
+            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+        )?)?;
 
         let mut headers =
             PlatformInfo::current(&self.client_name, env!("CARGO_PKG_VERSION")).to_headers();

@@ -11,6 +11,7 @@ use openai_transport::BoxHttpService;
 use serde::de::DeserializeOwned;
 
 use crate::request::{Prepared, Request, decode_json};
+use crate::url::BaseUrl;
 use openai_types::ResponseMeta;
 
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT};
@@ -44,7 +45,7 @@ pub struct Client {
 
 struct Inner {
     service: BoxHttpService,
-    base_url: String,
+    base_url: BaseUrl,
     defaults: RequestOptions,
     stack: StackDefaults,
 }
@@ -77,7 +78,7 @@ impl Client {
 
     pub(crate) fn from_parts(
         service: BoxHttpService,
-        base_url: String,
+        base_url: BaseUrl,
         defaults: RequestOptions,
         stack: StackDefaults,
     ) -> Self {
@@ -104,6 +105,10 @@ impl Client {
 
     /// The base URL, with a trailing `/`.
     pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str()
+    }
+
+    pub(crate) fn base(&self) -> &BaseUrl {
         &self.inner.base_url
     }
 
@@ -157,7 +162,7 @@ impl Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &self.inner.base_url.as_str())
             .field("timeout", &self.inner.defaults.timeout)
             .field("max_retries", &self.inner.defaults.max_retries)
             .finish_non_exhaustive()
