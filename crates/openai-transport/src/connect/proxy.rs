@@ -43,6 +43,9 @@ use super::error::Unsupported;
 #[derive(Clone)]
 pub(crate) struct Proxies {
     matcher: Option<Arc<Matcher>>,
+    // Whether a proxy for http targets may carry credentials; when not,
+    // requests skip the per-request proxy lookup of `forward_auth`.
+    http_credentials: bool,
 }
 
 /// Opens TCP streams, through a proxy when [`Proxies`] says so.
@@ -64,24 +67,33 @@ pub(crate) struct ProxyStream {
 impl Proxies {
     /// Never use a proxy.
     pub(crate) fn none() -> Self {
-        Self { matcher: None }
+        Self {
+            matcher: None,
+            http_credentials: false,
+        }
     }
 
     /// Reads the proxy variables of the process environment, once.
     pub(crate) fn from_env() -> Self {
-        Self::from_matcher(Matcher::from_env())
+        // The variables hyper-util's matcher takes an http target's proxy from.
+        let http_credentials = ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+            .iter()
+            .filter_map(std::env::var_os)
+            .any(|value| has_userinfo(&value.to_string_lossy()));
+        Self::from_matcher(Matcher::from_env(), http_credentials)
     }
 
     /// `url` for http and https targets, except hosts matched by `no_proxy`
     /// (curl's `NO_PROXY` syntax).
     pub(crate) fn with_url(url: &str, no_proxy: &str) -> Self {
         let matcher = Matcher::builder().http(url).https(url).no(no_proxy).build();
-        Self::from_matcher(matcher)
+        Self::from_matcher(matcher, has_userinfo(url))
     }
 
-    fn from_matcher(matcher: Matcher) -> Self {
+    fn from_matcher(matcher: Matcher, http_credentials: bool) -> Self {
         Self {
             matcher: Some(Arc::new(matcher)),
+            http_credentials,
         }
     }
 
@@ -93,7 +105,7 @@ impl Proxies {
     /// the request goes to a forward proxy that has credentials. https targets
     /// send theirs in the `CONNECT` request instead, never to the target.
     pub(crate) fn forward_auth(&self, dst: &Uri) -> Option<HeaderValue> {
-        if dst.scheme() != Some(&Scheme::HTTP) {
+        if !self.http_credentials || dst.scheme() != Some(&Scheme::HTTP) {
             return None;
         }
         let proxy = self.intercept(dst)?;
@@ -101,6 +113,14 @@ impl Proxies {
         auth.set_sensitive(true);
         Some(auth)
     }
+}
+
+/// Whether a proxy URL (`http://user:pass@host:port`, or without a scheme)
+/// has a userinfo part: an `@` before the path.
+fn has_userinfo(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    authority.contains('@')
 }
 
 impl fmt::Debug for Proxies {
@@ -280,6 +300,15 @@ mod tests {
                 .forward_auth(&uri("http://api.example.test/"))
                 .is_none()
         );
+    }
+
+    #[test]
+    fn userinfo_is_found_before_the_path_only() {
+        assert!(has_userinfo("http://user:secret@127.0.0.1:3128"));
+        assert!(has_userinfo("user@proxy:3128"));
+        assert!(!has_userinfo("http://127.0.0.1:3128"));
+        assert!(!has_userinfo("http://proxy:3128/path@x"));
+        assert!(!has_userinfo(""));
     }
 
     #[test]
