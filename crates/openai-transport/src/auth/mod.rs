@@ -196,13 +196,17 @@ impl fmt::Debug for Credentials {
 /// Layer adding [`Auth`].
 #[derive(Debug, Clone)]
 pub struct AuthLayer {
-    credentials: Credentials,
+    // Shared: the service is cloned for every call, and inline credentials
+    // would make it, and every future holding a copy of it, larger.
+    credentials: Arc<Credentials>,
 }
 
 impl AuthLayer {
     /// A layer applying `credentials`.
     pub fn new(credentials: Credentials) -> Self {
-        Self { credentials }
+        Self {
+            credentials: Arc::new(credentials),
+        }
     }
 }
 
@@ -221,7 +225,7 @@ impl<S> Layer<S> for AuthLayer {
 #[derive(Debug, Clone)]
 pub struct Auth<S> {
     inner: S,
-    credentials: Credentials,
+    credentials: Arc<Credentials>,
 }
 
 impl<S> Auth<S> {
@@ -286,20 +290,19 @@ pub struct ResponseFuture<S: Service<HttpRequest>> {
     state: State<S>,
 }
 
-#[allow(
-    clippy::large_enum_variant,
-    reason = "the future is stored once per attempt; boxing would add an allocation to every call"
-)]
 #[pin_project(project = StateProj)]
 enum State<S: Service<HttpRequest>> {
-    Resolving {
-        #[pin]
-        credential: CredentialFuture,
-        request: Option<HttpRequest>,
-        inner: S,
-    },
+    // Boxed: only credential providers take this path, and inline it would
+    // make every call's future larger by a request and a service.
+    Resolving(Box<Resolving<S>>),
     Called(#[pin] S::Future),
     Failed(Option<BoxError>),
+}
+
+struct Resolving<S> {
+    credential: CredentialFuture,
+    request: Option<HttpRequest>,
+    inner: S,
 }
 
 impl<S: Service<HttpRequest>> ResponseFuture<S> {
@@ -317,11 +320,11 @@ impl<S: Service<HttpRequest>> ResponseFuture<S> {
 
     fn resolving(credential: CredentialFuture, request: HttpRequest, inner: S) -> Self {
         Self {
-            state: State::Resolving {
+            state: State::Resolving(Box::new(Resolving {
                 credential,
                 request: Some(request),
                 inner,
-            },
+            })),
         }
     }
 }
@@ -347,12 +350,13 @@ where
                 StateProj::Failed(err) => {
                     return Poll::Ready(Err(err.take().expect("polled after completion")));
                 }
-                StateProj::Resolving {
-                    credential,
-                    request,
-                    inner,
-                } => {
-                    let credential = match ready!(credential.poll(cx)) {
+                StateProj::Resolving(resolving) => {
+                    let Resolving {
+                        credential,
+                        request,
+                        inner,
+                    } = &mut **resolving;
+                    let credential = match ready!(credential.as_mut().poll(cx)) {
                         Ok(c) => c,
                         // reference/client.md 4.2: errors while preparing an
                         // attempt propagate unchanged and are not retried.
