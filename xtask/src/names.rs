@@ -27,6 +27,8 @@ pub(crate) struct Tables {
     pub(crate) operations: BTreeMap<String, Vec<OpRow>>,
     /// operationIds in table order (params names are given first-come).
     pub(crate) operation_order: Vec<String>,
+    /// (Rust type, JSON field) of optional object fields kept inline.
+    pub(crate) inline: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +47,13 @@ impl Tables {
                 t.renames.insert(from.clone(), to.clone());
             } else {
                 return Err(format!("renames.tsv: bad row {row:?}"));
+            }
+        }
+        for row in rows(&dir.join("inline.tsv"))? {
+            if let [ty, field] = row.as_slice() {
+                t.inline.push((ty.clone(), field.clone()));
+            } else {
+                return Err(format!("inline.tsv: bad row {row:?}"));
             }
         }
         for row in rows(&dir.join("operations.tsv"))? {

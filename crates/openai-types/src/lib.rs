@@ -27,7 +27,9 @@
 //! the types that contain them small, which makes parsing and moving values
 //! cheaper. Reading goes through the box unnoticed (`usage.total_tokens`);
 //! the generated setters take the unboxed value. Fields that would make a type
-//! contain itself are boxed too.
+//! contain itself are boxed too. A few fields present in almost every payload
+//! of their type stay inline (a chat completion's `usage` and its details;
+//! the list is `xtask/inline.tsv`).
 //!
 //! A required single-value field (`object: "chat.completion"`, a message's
 //! `role`) is a `Cow<'static, str>`: it borrows the constant, so building or

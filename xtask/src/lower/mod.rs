@@ -121,7 +121,7 @@ pub(crate) fn lower(doc: &Yaml, tables: &Tables) -> Result<Api, String> {
     l.flatten_unions();
     let modules = l.assign_modules(&operations);
     l.box_cycles();
-    l.box_optional_objects();
+    l.box_optional_objects(&tables.inline)?;
     l.mark_input(&operations);
     l.mark_strict(&body_types);
     Ok(Api {

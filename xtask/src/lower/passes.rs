@@ -199,21 +199,40 @@ impl Lower<'_> {
     /// logprobs, moderation, response_format, ...), and inline they would make
     /// every value that contains them large, so every move of it (and serde
     /// moves a value several times while building it) copies them.
-    pub(super) fn box_optional_objects(&mut self) {
+    ///
+    /// `inline` lists (type, field) exceptions: fields present in almost every
+    /// payload, where a box would only cost an allocation (`xtask/inline.tsv`).
+    pub(super) fn box_optional_objects(
+        &mut self,
+        inline: &[(String, String)],
+    ) -> Result<(), String> {
         let objectish: Vec<bool> = (0..self.types.len())
             .map(|id| self.holds_object(id, 0))
             .collect();
+        let mut used = vec![false; inline.len()];
         for t in &mut self.types {
             if let TypeKind::Struct(fields) = &mut t.kind {
                 for f in fields.iter_mut() {
                     let optional = !f.required || f.nullable;
                     if let (true, Ty::Named(target)) = (optional, &f.ty) {
-                        if objectish[*target] {
-                            f.boxed = true;
+                        let kept = inline
+                            .iter()
+                            .position(|(ty, field)| *ty == t.name && *field == f.wire);
+                        match kept {
+                            Some(i) => used[i] = true,
+                            None if objectish[*target] && !f.boxed => f.boxed = true,
+                            None => {}
                         }
                     }
                 }
             }
+        }
+        match used.iter().position(|u| !u) {
+            Some(i) => Err(format!(
+                "inline.tsv: {}.{} is no optional object field",
+                inline[i].0, inline[i].1
+            )),
+            None => Ok(()),
         }
     }
 

@@ -4215,7 +4215,7 @@ pub struct ChatCompletion {
     /// Always `"chat.completion"`.
     pub object: Cow<'static, str>,
     /// Usage statistics for the completion request.
-    pub usage: Nullable<Box<CompletionUsage>>,
+    pub usage: Nullable<CompletionUsage>,
     /// Moderation results or errors for the request input and generated output.
     pub moderation: Nullable<Box<ChatCompletionModeration>>,
     extra: ExtraFields,

@@ -5113,9 +5113,9 @@ pub struct CompletionUsage {
     /// Total number of tokens used in the request (prompt + completion).
     pub total_tokens: i64,
     /// Breakdown of tokens used in a completion.
-    pub completion_tokens_details: Nullable<Box<CompletionUsageCompletionTokensDetails>>,
+    pub completion_tokens_details: Nullable<CompletionUsageCompletionTokensDetails>,
     /// Breakdown of tokens used in the prompt.
-    pub prompt_tokens_details: Nullable<Box<CompletionUsagePromptTokensDetails>>,
+    pub prompt_tokens_details: Nullable<CompletionUsagePromptTokensDetails>,
     extra: ExtraFields,
 }
 
