@@ -4,6 +4,7 @@
 //! produced) and per-call options. Awaiting it sends the call; nothing
 //! happens before. Setters never panic: a bad value is reported by `.await`.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -39,7 +40,8 @@ pub(crate) type Decode<T> = fn(HttpResponse) -> Result<T, Error>;
 #[derive(Debug, Clone)]
 pub(crate) struct Prepared {
     pub(crate) method: Method,
-    pub(crate) path: String,
+    // Borrowed for the fixed paths of most endpoints: no allocation.
+    pub(crate) path: Cow<'static, str>,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) body: Option<Bytes>,
     pub(crate) mode: ResponseMode,
@@ -48,7 +50,7 @@ pub(crate) struct Prepared {
 }
 
 impl Prepared {
-    pub(crate) fn new(method: Method, path: impl Into<String>) -> Self {
+    pub(crate) fn new(method: Method, path: impl Into<Cow<'static, str>>) -> Self {
         Self {
             method,
             path: path.into(),

@@ -152,7 +152,7 @@ impl Client {
     }
 
     fn custom<T: DeserializeOwned + ResponseMeta>(&self, method: Method, path: &str) -> Request<T> {
-        let mut prepared = Prepared::new(method, path);
+        let mut prepared = Prepared::new(method, path.to_owned());
         // reference/client.md 1.4: hand-made requests accept either key.
         prepared.scope = openai_transport::auth::AuthScope::Any;
         Request::new(self, Ok(prepared), decode_json::<T>)
