@@ -17,7 +17,7 @@ use http::{HeaderMap, Method, StatusCode};
 use openai_transport::auth::AuthScope;
 use openai_transport::headers::{IDEMPOTENCY_KEY, OmitHeaders, X_STAINLESS_RAW_RESPONSE};
 use openai_transport::redirect::FollowRedirects;
-use openai_transport::request_id::RequestId;
+use openai_transport::request_id::request_id;
 use openai_transport::retry::{MaxRetries, RetriesTaken};
 use openai_transport::timeout::{AttemptTimeout, ResponseMode};
 use openai_transport::{Body, BoxHttpService, HttpRequest, HttpResponse};
@@ -424,7 +424,7 @@ impl<T> RawResponse<T> {
 
     /// The server's request id (`x-request-id`).
     pub fn request_id(&self) -> Option<&str> {
-        RequestId::of(&self.resp)
+        request_id(&self.resp)
     }
 
     /// How many retries the call took.
@@ -466,7 +466,7 @@ impl<T> fmt::Debug for RawResponse<T> {
 pub(crate) fn decode_json<T: DeserializeOwned + ResponseMeta>(
     resp: HttpResponse,
 ) -> Result<T, Error> {
-    let id = RequestId::of(&resp);
+    let id = request_id(&resp);
     let bytes = resp.body().as_bytes().unwrap_or_default();
     let mut value: T = from_json_bytes(bytes).map_err(|e| {
         Error::Decode(
@@ -496,7 +496,7 @@ pub(crate) fn from_json_bytes<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::
 
 /// Turns an SSE response into a [`Stream`] that must end with `[DONE]`.
 pub(crate) fn decode_stream<T>(resp: HttpResponse) -> Result<Stream<T>, Error> {
-    let id = RequestId::of(&resp).map(str::to_owned);
+    let id = request_id(&resp).map(str::to_owned);
     Ok(Stream::new(resp.into_body(), true, id))
 }
 

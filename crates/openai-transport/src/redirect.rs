@@ -16,10 +16,8 @@
 //! omitted headers still apply.
 
 use http::Extensions;
-use http::header::AUTHORIZATION;
-use tower_http::follow_redirect::policy::{
-    Action, Attempt, FilterCredentials, Limited, Policy, PolicyExt,
-};
+use http::header::{AUTHORIZATION, COOKIE, HeaderName, PROXY_AUTHORIZATION};
+use tower_http::follow_redirect::policy::{Action, Attempt, Limited, Policy};
 
 use crate::headers::{API_KEY, OmitHeaders};
 use crate::{Body, BoxError};
@@ -31,10 +29,14 @@ pub type FollowRedirectLayer = tower_http::follow_redirect::FollowRedirectLayer<
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FollowRedirects(pub bool);
 
-/// The redirect policy: tower-http's standard one, switchable per request.
+/// Headers that never follow a redirect chain once it has left its origin.
+const CREDENTIALS: [HeaderName; 4] = [AUTHORIZATION, API_KEY, COOKIE, PROXY_AUTHORIZATION];
+
+/// The redirect policy: at most 20 hops, switchable per request, credentials
+/// kept within the first request's origin.
 #[derive(Debug, Clone)]
 pub struct RedirectPolicy {
-    standard: tower_http::follow_redirect::policy::And<Limited, FilterCredentials>,
+    limit: Limited,
     enabled: bool,
     // The first request's extensions, once it has been seen.
     first: Option<Extensions>,
@@ -46,10 +48,7 @@ impl RedirectPolicy {
     /// At most 20 redirects; credentials dropped across origins.
     pub fn new() -> Self {
         Self {
-            standard: PolicyExt::and::<_, Body, BoxError>(
-                Limited::new(20),
-                FilterCredentials::new(),
-            ),
+            limit: Limited::new(20),
             enabled: true,
             first: None,
             left_origin: false,
@@ -76,7 +75,7 @@ impl Policy<Body, BoxError> for RedirectPolicy {
         if !same_origin(attempt.previous(), attempt.location()) {
             self.left_origin = true;
         }
-        Policy::<Body, BoxError>::redirect(&mut self.standard, attempt)
+        Policy::<Body, BoxError>::redirect(&mut self.limit, attempt)
     }
 
     fn on_request(&mut self, request: &mut http::Request<Body>) {
@@ -89,16 +88,24 @@ impl Policy<Body, BoxError> for RedirectPolicy {
             }
             Some(first) => {
                 *request.extensions_mut() = first.clone();
+                // tower-http rebuilds every hop from the first request's
+                // headers, so the rule is applied to each hop after the chain
+                // left the origin, including later same-origin hops: the
+                // caller's own credential headers are dropped, and the layers
+                // below are told not to add theirs.
                 if self.left_origin {
-                    let ext = request.extensions_mut();
-                    let mut omit = ext.remove::<OmitHeaders>().unwrap_or_default();
-                    omit.insert(AUTHORIZATION);
-                    omit.insert(API_KEY);
-                    ext.insert(omit);
+                    let mut omit = request
+                        .extensions_mut()
+                        .remove::<OmitHeaders>()
+                        .unwrap_or_default();
+                    for name in CREDENTIALS {
+                        request.headers_mut().remove(&name);
+                        omit.insert(name);
+                    }
+                    request.extensions_mut().insert(omit);
                 }
             }
         }
-        Policy::<Body, BoxError>::on_request(&mut self.standard, request);
     }
 
     fn clone_body(&self, body: &Body) -> Option<Body> {
@@ -238,5 +245,39 @@ mod tests {
                 (Some(Marker(7)), true, true),
             ]
         );
+    }
+
+    #[tokio::test]
+    async fn caller_credentials_stay_dropped_on_later_same_origin_hops() {
+        // a.test -> b.test/one -> b.test/two: the second hop is same-origin,
+        // but the chain has left a.test, so the caller's header stays out.
+        let seen = Seen::default();
+        let log = seen.clone();
+        let svc = RedirectPolicy::layer().layer(tower::service_fn(move |req: HttpRequest| {
+            log.lock().unwrap().push((
+                req.method().to_string(),
+                req.uri().to_string(),
+                req.headers().contains_key(AUTHORIZATION) || req.headers().contains_key(COOKIE),
+            ));
+            let next = match (req.uri().host(), req.uri().path()) {
+                (Some("a.test"), _) => Some("http://b.test/one"),
+                (Some("b.test"), "/one") => Some("http://b.test/two"),
+                _ => None,
+            };
+            let resp = match next {
+                Some(location) => http::Response::builder()
+                    .status(307)
+                    .header("location", location)
+                    .body(ResponseBody::empty()),
+                None => http::Response::builder().body(ResponseBody::empty()),
+            };
+            async move { Ok::<_, BoxError>(resp.unwrap()) }
+        }));
+        let mut r = req("/start");
+        r.headers_mut()
+            .insert(COOKIE, http::HeaderValue::from_static("session=1"));
+        svc.oneshot(r).await.unwrap();
+        let with_credentials: Vec<bool> = seen.lock().unwrap().iter().map(|s| s.2).collect();
+        assert_eq!(with_credentials, [true, false, false]);
     }
 }

@@ -250,16 +250,7 @@ impl Decoder {
         let start = self.pos + PREFIX.len();
         let end = start + len;
         self.pos = end + 2;
-        let data = if self.pos == self.chunk.len() {
-            // The chunk is consumed: the event takes it over (see `dispatch`).
-            let mut chunk = std::mem::take(&mut self.chunk);
-            self.pos = 0;
-            chunk.truncate(end);
-            chunk.advance(start);
-            chunk
-        } else {
-            self.chunk.slice(start..end)
-        };
+        let data = self.take_range(start, end);
         Some(Event {
             event: None,
             data,
@@ -346,6 +337,20 @@ impl Decoder {
         }
         self.chunk = next;
         self.pos = 0;
+    }
+
+    /// `chunk[start..end]`. When the chunk is consumed, the value takes it over, which
+    /// saves a reference count (one event per chunk is the common case).
+    fn take_range(&mut self, start: usize, end: usize) -> Bytes {
+        if self.pos == self.chunk.len() {
+            let mut chunk = std::mem::take(&mut self.chunk);
+            self.pos = 0;
+            chunk.truncate(end);
+            chunk.advance(start);
+            chunk
+        } else {
+            self.chunk.slice(start..end)
+        }
     }
 
     /// The bytes of a value, as a new reference to the chunk if it is a range of it.
@@ -476,15 +481,7 @@ impl Decoder {
                 return None;
             }
             Data::None => Bytes::new(),
-            // The chunk is consumed: the event takes it over, which saves a reference count
-            // (one event per chunk is the common case).
-            Data::One(Value::Range(start, end)) if self.pos == self.chunk.len() => {
-                let mut chunk = std::mem::take(&mut self.chunk);
-                self.pos = 0;
-                chunk.truncate(end);
-                chunk.advance(start);
-                chunk
-            }
+            Data::One(Value::Range(start, end)) => self.take_range(start, end),
             Data::One(data) => self.value_bytes(data),
             Data::Joined(data) => Bytes::from(data),
         };
