@@ -1,29 +1,46 @@
 //! Following redirects, as the official SDK's HTTP client does by default.
 //!
-//! `reference/client.md` 12: up to 20 redirects; 301/302/303 turn the method
-//! into `GET` (tower-http's standard handling). A request carrying
+//! `reference/client.md` 12, after httpx: up to [`MAX_REDIRECTS`] redirects; a
+//! 302 or 303 turns any method but `HEAD` into `GET`, a 301 turns `POST` into
+//! `GET`, and such a `GET` goes without the body and its `Content-Length` and
+//! `Transfer-Encoding` headers; 307 and 308 repeat the request as it was. The
+//! `Location` may be relative: it is resolved against the URI of the hop that
+//! answered (RFC 3986 section 5). A request carrying
 //! [`FollowRedirects(false)`](FollowRedirects) gets the 3xx response back
-//! instead (Python's `follow_redirects=False`).
+//! instead (Python's `follow_redirects=False`), and so does one whose redirect
+//! cannot be followed: a missing or unusable `Location`, a scheme other than
+//! `http` and `https`, a 21st redirect, or a 307/308 whose body cannot be
+//! replayed.
 //!
 //! Once a redirect leaves the origin of the first request, no later request of
-//! the chain carries credentials: `Authorization`, `Cookie` and
+//! the chain carries credentials: `Authorization`, `api-key`, `Cookie` and
 //! `Proxy-Authorization` headers are dropped, and the redirected requests omit
 //! (through [`OmitHeaders`]) `Authorization` and `api-key`, so the auth layer
-//! below adds neither.
+//! below adds neither (`reference/azure.md`: the key is not restored when the
+//! chain comes back).
 //!
-//! Every redirected request gets the extensions of the first one back
-//! (tower-http builds it anew), so its timeout, response mode, auth scope and
-//! omitted headers still apply.
+//! Every hop carries the first request's headers and extensions, so its
+//! timeout, response mode, auth scope and omitted headers still apply; the
+//! layers below add their headers to each hop as to any request.
 
-use http::Extensions;
-use http::header::{AUTHORIZATION, COOKIE, HeaderName, PROXY_AUTHORIZATION};
-use tower_http::follow_redirect::policy::{Action, Attempt, Limited, Policy};
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use http::header::{
+    AUTHORIZATION, CONTENT_LENGTH, COOKIE, HOST, HeaderName, LOCATION, PROXY_AUTHORIZATION,
+    TRANSFER_ENCODING,
+};
+use http::uri::Scheme;
+use http::{Extensions, HeaderMap, Method, StatusCode, Uri, Version};
+use pin_project::pin_project;
+use tower::{Layer, Service};
 
 use crate::headers::{API_KEY, OmitHeaders};
-use crate::{Body, BoxError};
+use crate::{Body, BoxError, HttpRequest, HttpResponse};
 
-/// The redirect layer the stack uses.
-pub type FollowRedirectLayer = tower_http::follow_redirect::FollowRedirectLayer<RedirectPolicy>;
+/// Redirects followed at most per request; the next one comes back as is.
+pub const MAX_REDIRECTS: u8 = 20;
 
 /// Request extension: whether to follow redirects for this request. Default `true`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,105 +49,383 @@ pub struct FollowRedirects(pub bool);
 /// Headers that never follow a redirect chain once it has left its origin.
 const CREDENTIALS: [HeaderName; 4] = [AUTHORIZATION, API_KEY, COOKIE, PROXY_AUTHORIZATION];
 
-/// The redirect policy: at most 20 hops, switchable per request, credentials
-/// kept within the first request's origin.
+/// Layer adding [`FollowRedirect`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FollowRedirectLayer(());
+
+impl FollowRedirectLayer {
+    /// The layer.
+    pub const fn new() -> Self {
+        Self(())
+    }
+}
+
+impl<S> Layer<S> for FollowRedirectLayer {
+    type Service = FollowRedirect<S>;
+
+    fn layer(&self, inner: S) -> FollowRedirect<S> {
+        FollowRedirect { inner }
+    }
+}
+
+/// Follows redirects; see the [module docs](self).
 #[derive(Debug, Clone)]
-pub struct RedirectPolicy {
-    limit: Limited,
-    enabled: bool,
-    // The first request's extensions, once it has been seen.
-    first: Option<Extensions>,
-    // Whether a redirect of this chain has left the first request's origin.
-    left_origin: bool,
+pub struct FollowRedirect<S> {
+    inner: S,
 }
 
-impl RedirectPolicy {
-    /// At most 20 redirects; credentials dropped across origins.
-    pub fn new() -> Self {
-        Self {
-            limit: Limited::new(20),
-            enabled: true,
-            first: None,
-            left_origin: false,
-        }
+impl<S> FollowRedirect<S> {
+    /// The inner service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
     }
 
-    /// The layer with this policy.
-    pub fn layer() -> FollowRedirectLayer {
-        FollowRedirectLayer::with_policy(Self::new())
+    /// Consumes the layer, returning the inner service.
+    pub fn into_inner(self) -> S {
+        self.inner
     }
 }
 
-impl Default for RedirectPolicy {
-    fn default() -> Self {
-        Self::new()
+impl<S> Service<HttpRequest> for FollowRedirect<S>
+where
+    S: Service<HttpRequest, Response = HttpResponse, Error = BoxError> + Clone,
+{
+    type Response = HttpResponse;
+    type Error = BoxError;
+    type Future = ResponseFuture<S>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: HttpRequest) -> Self::Future {
+        let follow = req
+            .extensions()
+            .get::<FollowRedirects>()
+            .is_none_or(|f| f.0);
+        // The next hops are built from a copy of this request (the caller's
+        // few headers: the layers below add theirs to every hop) and sent
+        // through a copy of the service, made ready before each hop.
+        let chain = follow.then(|| Chain {
+            service: self.inner.clone(),
+            template: Template::of(&req),
+            origin: None,
+            hops: 0,
+        });
+        ResponseFuture {
+            chain,
+            state: State::Called(self.inner.call(req)),
+        }
     }
 }
 
-impl Policy<Body, BoxError> for RedirectPolicy {
-    fn redirect(&mut self, attempt: &Attempt<'_>) -> Result<Action, BoxError> {
-        if !self.enabled {
-            return Ok(Action::Stop);
-        }
-        if !same_origin(attempt.previous(), attempt.location()) {
-            self.left_origin = true;
-        }
-        Policy::<Body, BoxError>::redirect(&mut self.limit, attempt)
-    }
+/// What the next hop of a chain is built from.
+struct Chain<S> {
+    service: S,
+    template: Template,
+    /// The first request's origin, once a redirect has come.
+    origin: Option<Origin>,
+    hops: u8,
+}
 
-    fn on_request(&mut self, request: &mut http::Request<Body>) {
-        match &self.first {
-            None => {
-                if let Some(FollowRedirects(follow)) = request.extensions().get() {
-                    self.enabled = *follow;
-                }
-                self.first = Some(request.extensions().clone());
-            }
-            Some(first) => {
-                *request.extensions_mut() = first.clone();
-                // tower-http rebuilds every hop from the first request's
-                // headers, so the rule is applied to each hop after the chain
-                // left the origin, including later same-origin hops: the
-                // caller's own credential headers are dropped, and the layers
-                // below are told not to add theirs.
-                if self.left_origin {
-                    let mut omit = request
-                        .extensions_mut()
-                        .remove::<OmitHeaders>()
-                        .unwrap_or_default();
-                    for name in CREDENTIALS {
-                        request.headers_mut().remove(&name);
-                        omit.insert(name);
+/// Response future of [`FollowRedirect`].
+#[pin_project]
+pub struct ResponseFuture<S: Service<HttpRequest>> {
+    /// `None` when redirects are not followed.
+    chain: Option<Chain<S>>,
+    #[pin]
+    state: State<S::Future>,
+}
+
+#[pin_project(project = StateProj)]
+enum State<F> {
+    Called(#[pin] F),
+    /// The next hop (the chain's template), waiting for the service to be ready.
+    Readying,
+}
+
+impl<S: Service<HttpRequest>> fmt::Debug for ResponseFuture<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("redirect::ResponseFuture")
+            .field("follow", &self.chain.is_some())
+            .field("hops", &self.chain.as_ref().map_or(0, |c| c.hops))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S> Future for ResponseFuture<S>
+where
+    S: Service<HttpRequest, Response = HttpResponse, Error = BoxError>,
+{
+    type Output = Result<HttpResponse, BoxError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        loop {
+            match this.state.as_mut().project() {
+                StateProj::Called(fut) => {
+                    let resp = ready!(fut.poll(cx))?;
+                    let follow = match this.chain.as_mut() {
+                        Some(chain) if resp.status().is_redirection() => chain.next_hop(&resp),
+                        _ => false,
+                    };
+                    if !follow {
+                        return Poll::Ready(Ok(resp));
                     }
-                    request.extensions_mut().insert(omit);
+                    // The 3xx response (and its connection) is released first.
+                    drop(resp);
+                    this.state.set(State::Readying);
+                }
+                StateProj::Readying => {
+                    let chain = this
+                        .chain
+                        .as_mut()
+                        .expect("a hop is only scheduled in a chain");
+                    ready!(chain.service.poll_ready(cx))?;
+                    let fut = chain.service.call(chain.template.request());
+                    this.state.set(State::Called(fut));
                 }
             }
         }
     }
+}
 
-    fn clone_body(&self, body: &Body) -> Option<Body> {
-        body.try_clone()
+impl<S> Chain<S> {
+    /// Whether to follow the redirect `resp`; when it is followed, the
+    /// template becomes the next hop's request.
+    fn next_hop(&mut self, resp: &HttpResponse) -> bool {
+        self.try_next_hop(resp).is_some()
+    }
+
+    fn try_next_hop(&mut self, resp: &HttpResponse) -> Option<()> {
+        if self.hops >= MAX_REDIRECTS {
+            tracing::debug!("not following: {MAX_REDIRECTS} redirects already");
+            return None;
+        }
+        let status = resp.status();
+        let template = &mut self.template;
+        let method = redirect_method(status, &template.method)?;
+        let location = resp.headers().get(LOCATION)?.to_str().ok()?;
+        let Some(uri) = resolve(&template.uri, location) else {
+            tracing::debug!("not following a redirect to an unusable location");
+            return None;
+        };
+        let to_get = method != template.method;
+        if !to_get && template.body.is_none() {
+            tracing::debug!("not following: the body cannot be sent again");
+            return None;
+        }
+        let origin = self.origin.get_or_insert_with(|| Origin::of(&template.uri));
+        let left_origin = !origin.holds(&uri);
+        let headers = &mut template.headers;
+        if to_get {
+            headers.remove(CONTENT_LENGTH);
+            headers.remove(TRANSFER_ENCODING);
+            template.method = method;
+            template.body = Some(Body::empty());
+        }
+        if uri.authority() != template.uri.authority() {
+            headers.remove(HOST);
+        }
+        // Sticky: once the chain has left its origin, no credential comes
+        // back, even on a later hop to the first origin.
+        if left_origin {
+            for name in &CREDENTIALS {
+                headers.remove(name);
+            }
+            let mut omit = template
+                .extensions
+                .remove::<OmitHeaders>()
+                .unwrap_or_default();
+            for name in CREDENTIALS {
+                omit.insert(name);
+            }
+            template.extensions.insert(omit);
+        }
+        template.uri = uri;
+        self.hops += 1;
+        tracing::debug!(
+            status = status.as_u16(),
+            hop = self.hops,
+            "following a redirect"
+        );
+        Some(())
     }
 }
 
-/// Same scheme, host and port (the scheme's default when none is written).
-fn same_origin(a: &http::Uri, b: &http::Uri) -> bool {
-    fn port(u: &http::Uri) -> Option<u16> {
-        u.port_u16().or(match u.scheme_str() {
-            Some("https") => Some(443),
-            Some("http") => Some(80),
-            _ => None,
-        })
+/// The parts of a request that later hops are built from.
+struct Template {
+    method: Method,
+    /// The URI of the current hop.
+    uri: Uri,
+    version: Version,
+    headers: HeaderMap,
+    extensions: Extensions,
+    /// `None` when the body cannot be replayed.
+    body: Option<Body>,
+}
+
+impl Template {
+    fn of(req: &HttpRequest) -> Self {
+        Self {
+            method: req.method().clone(),
+            uri: req.uri().clone(),
+            version: req.version(),
+            // Most requests carry none of their own at this layer: the layers
+            // below add theirs.
+            headers: if req.headers().is_empty() {
+                HeaderMap::new()
+            } else {
+                req.headers().clone()
+            },
+            extensions: req.extensions().clone(),
+            body: req.body().try_clone(),
+        }
     }
-    a.scheme() == b.scheme()
-        && a.host().map(str::to_ascii_lowercase) == b.host().map(str::to_ascii_lowercase)
-        && port(a) == port(b)
+
+    /// The request of the next hop. Its body was checked to be replayable
+    /// (or replaced by an empty one) when the hop was decided.
+    fn request(&self) -> HttpRequest {
+        let body = self.body.as_ref().and_then(Body::try_clone);
+        let mut req = http::Request::new(body.unwrap_or_default());
+        *req.method_mut() = self.method.clone();
+        *req.uri_mut() = self.uri.clone();
+        *req.version_mut() = self.version;
+        *req.headers_mut() = self.headers.clone();
+        *req.extensions_mut() = self.extensions.clone();
+        req
+    }
+}
+
+/// The method of the request that follows a `status` redirect of a `method`
+/// request; `None` for a 3xx that is not a redirect (300, 304, ...).
+fn redirect_method(status: StatusCode, method: &Method) -> Option<Method> {
+    match status {
+        StatusCode::MOVED_PERMANENTLY if method == Method::POST => Some(Method::GET),
+        StatusCode::FOUND | StatusCode::SEE_OTHER if method != Method::HEAD => Some(Method::GET),
+        StatusCode::MOVED_PERMANENTLY
+        | StatusCode::FOUND
+        | StatusCode::SEE_OTHER
+        | StatusCode::TEMPORARY_REDIRECT
+        | StatusCode::PERMANENT_REDIRECT => Some(method.clone()),
+        _ => None,
+    }
+}
+
+/// Scheme, host (compared without case) and port, with the scheme's default
+/// port filled in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Origin {
+    https: bool,
+    host: String,
+    port: u16,
+}
+
+impl Origin {
+    fn of(uri: &Uri) -> Self {
+        let https = uri.scheme() == Some(&Scheme::HTTPS);
+        Self {
+            https,
+            host: uri.host().unwrap_or("").to_ascii_lowercase(),
+            port: uri.port_u16().unwrap_or(if https { 443 } else { 80 }),
+        }
+    }
+
+    fn holds(&self, uri: &Uri) -> bool {
+        let https = uri.scheme() == Some(&Scheme::HTTPS);
+        https == self.https
+            && uri.host().unwrap_or("").eq_ignore_ascii_case(&self.host)
+            && uri.port_u16().unwrap_or(if https { 443 } else { 80 }) == self.port
+    }
+}
+
+/// Resolves a `Location` against the URI of the request that got it (RFC 3986
+/// section 5.2); the fragment is dropped. `None` when the result is not an
+/// `http` or `https` URI with a host.
+fn resolve(base: &Uri, location: &str) -> Option<Uri> {
+    let location = location.split('#').next().unwrap_or("");
+    let scheme = base.scheme_str()?;
+    let authority = base.authority()?.as_str();
+    let target = if has_scheme(location) {
+        location.to_owned()
+    } else if let Some(rest) = location.strip_prefix("//") {
+        format!("{scheme}://{rest}")
+    } else {
+        let (ref_path, ref_query) = match location.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (location, None),
+        };
+        let path = if ref_path.is_empty() {
+            base.path().to_owned()
+        } else if ref_path.starts_with('/') {
+            remove_dot_segments(ref_path)
+        } else {
+            let base_path = base.path();
+            let dir = &base_path[..base_path.rfind('/').map_or(0, |i| i + 1)];
+            let dir = if dir.is_empty() { "/" } else { dir };
+            remove_dot_segments(&format!("{dir}{ref_path}"))
+        };
+        let query = match (ref_query, ref_path.is_empty()) {
+            (Some(q), _) => Some(q),
+            (None, true) => base.query(),
+            (None, false) => None,
+        };
+        match query {
+            Some(q) => format!("{scheme}://{authority}{path}?{q}"),
+            None => format!("{scheme}://{authority}{path}"),
+        }
+    };
+    let uri: Uri = target.parse().ok()?;
+    let supported = uri.scheme() == Some(&Scheme::HTTP) || uri.scheme() == Some(&Scheme::HTTPS);
+    (supported && uri.host().is_some_and(|h| !h.is_empty())).then_some(uri)
+}
+
+/// Whether a URI reference starts with a scheme (`ALPHA *( ALPHA / DIGIT /
+/// "+" / "-" / "." ) ":"`).
+fn has_scheme(reference: &str) -> bool {
+    let Some((scheme, _)) = reference.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// RFC 3986 section 5.2.4 on an absolute path.
+fn remove_dot_segments(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let mut segments = path.strip_prefix('/').unwrap_or(path).split('/').peekable();
+    // Whether the path ends in a directory: after a final `.` or `..`.
+    let mut directory = false;
+    while let Some(segment) = segments.next() {
+        let last = segments.peek().is_none();
+        match segment {
+            "." => directory = last,
+            ".." => {
+                out.pop();
+                directory = last;
+            }
+            s => {
+                out.push(s);
+                directory = false;
+            }
+        }
+    }
+    let mut resolved = String::with_capacity(path.len() + 1);
+    for segment in &out {
+        resolved.push('/');
+        resolved.push_str(segment);
+    }
+    if directory || resolved.is_empty() {
+        resolved.push('/');
+    }
+    resolved
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{HttpRequest, ResponseBody};
+    use crate::ResponseBody;
     use std::sync::{Arc, Mutex};
     use tower::{Layer, ServiceExt};
 
@@ -175,7 +470,7 @@ mod tests {
     #[tokio::test]
     async fn follows_302_as_get() {
         let seen = Seen::default();
-        let svc = RedirectPolicy::layer().layer(service(seen.clone()));
+        let svc = FollowRedirectLayer::new().layer(service(seen.clone()));
         let resp = svc.oneshot(req("/redirect")).await.unwrap();
         assert_eq!(resp.status(), 200);
         let seen = seen.lock().unwrap();
@@ -187,7 +482,7 @@ mod tests {
     #[tokio::test]
     async fn cross_origin_drops_credentials() {
         let seen = Seen::default();
-        let svc = RedirectPolicy::layer().layer(service(seen.clone()));
+        let svc = FollowRedirectLayer::new().layer(service(seen.clone()));
         svc.oneshot(req("/away")).await.unwrap();
         let seen = seen.lock().unwrap();
         assert_eq!(seen[1].1, "http://b.test/final");
@@ -198,7 +493,7 @@ mod tests {
     #[tokio::test]
     async fn can_be_disabled_per_request() {
         let seen = Seen::default();
-        let svc = RedirectPolicy::layer().layer(service(seen.clone()));
+        let svc = FollowRedirectLayer::new().layer(service(seen.clone()));
         let mut r = req("/redirect");
         r.extensions_mut().insert(FollowRedirects(false));
         let resp = svc.oneshot(r).await.unwrap();
@@ -213,7 +508,7 @@ mod tests {
         type Hops = Arc<Mutex<Vec<(Option<Marker>, bool, bool)>>>;
         let hops = Hops::default();
         let seen = hops.clone();
-        let svc = RedirectPolicy::layer().layer(tower::service_fn(move |req: HttpRequest| {
+        let svc = FollowRedirectLayer::new().layer(tower::service_fn(move |req: HttpRequest| {
             let omit = req.extensions().get::<OmitHeaders>();
             seen.lock().unwrap().push((
                 req.extensions().get::<Marker>().cloned(),
@@ -253,7 +548,7 @@ mod tests {
         // but the chain has left a.test, so the caller's header stays out.
         let seen = Seen::default();
         let log = seen.clone();
-        let svc = RedirectPolicy::layer().layer(tower::service_fn(move |req: HttpRequest| {
+        let svc = FollowRedirectLayer::new().layer(tower::service_fn(move |req: HttpRequest| {
             log.lock().unwrap().push((
                 req.method().to_string(),
                 req.uri().to_string(),
@@ -279,5 +574,172 @@ mod tests {
         svc.oneshot(r).await.unwrap();
         let with_credentials: Vec<bool> = seen.lock().unwrap().iter().map(|s| s.2).collect();
         assert_eq!(with_credentials, [true, false, false]);
+    }
+    #[test]
+    fn locations_resolve_as_rfc_3986_says() {
+        // RFC 3986 5.4.1 and 5.4.2, without the fragments (dropped) and the
+        // non-http schemes (not followed).
+        let base: Uri = "http://a/b/c/d;p?q".parse().unwrap();
+        let cases = [
+            ("g", "http://a/b/c/g"),
+            ("./g", "http://a/b/c/g"),
+            ("g/", "http://a/b/c/g/"),
+            ("/g", "http://a/g"),
+            ("//g", "http://g/"),
+            ("?y", "http://a/b/c/d;p?y"),
+            ("g?y", "http://a/b/c/g?y"),
+            ("#s", "http://a/b/c/d;p?q"),
+            ("g#s", "http://a/b/c/g"),
+            (";x", "http://a/b/c/;x"),
+            ("g;x?y#s", "http://a/b/c/g;x?y"),
+            ("", "http://a/b/c/d;p?q"),
+            (".", "http://a/b/c/"),
+            ("./", "http://a/b/c/"),
+            ("..", "http://a/b/"),
+            ("../", "http://a/b/"),
+            ("../g", "http://a/b/g"),
+            ("../..", "http://a/"),
+            ("../../", "http://a/"),
+            ("../../g", "http://a/g"),
+            ("../../../g", "http://a/g"),
+            ("../../../../g", "http://a/g"),
+            ("/./g", "http://a/g"),
+            ("/../g", "http://a/g"),
+            ("g.", "http://a/b/c/g."),
+            (".g", "http://a/b/c/.g"),
+            ("g..", "http://a/b/c/g.."),
+            ("..g", "http://a/b/c/..g"),
+            ("./../g", "http://a/b/g"),
+            ("./g/.", "http://a/b/c/g/"),
+            ("g/./h", "http://a/b/c/g/h"),
+            ("g/../h", "http://a/b/c/h"),
+            ("https://other.test:8443/x?y", "https://other.test:8443/x?y"),
+        ];
+        for (reference, expected) in cases {
+            let got = resolve(&base, reference).map(|u| u.to_string());
+            assert_eq!(got.as_deref(), Some(expected), "{reference:?}");
+        }
+        for unusable in [
+            "g:h",
+            "ftp://a/b",
+            "mailto:x@y.test",
+            "http://",
+            "http:///path",
+        ] {
+            assert_eq!(resolve(&base, unusable), None, "{unusable:?}");
+        }
+    }
+
+    #[test]
+    fn origins_fill_in_default_ports_and_ignore_host_case() {
+        let origin = Origin::of(&"https://origin.test/x".parse().unwrap());
+        assert!(origin.holds(&"https://ORIGIN.test:443/y".parse().unwrap()));
+        assert!(!origin.holds(&"http://origin.test/x".parse().unwrap()));
+        assert!(!origin.holds(&"https://origin.test:8443/x".parse().unwrap()));
+        assert!(!origin.holds(&"https://other.test/x".parse().unwrap()));
+    }
+
+    #[test]
+    fn methods_change_as_httpx_changes_them() {
+        use StatusCode as S;
+        let cases = [
+            (S::MOVED_PERMANENTLY, Method::POST, Some(Method::GET)),
+            (S::MOVED_PERMANENTLY, Method::PUT, Some(Method::PUT)),
+            (S::FOUND, Method::PUT, Some(Method::GET)),
+            (S::FOUND, Method::HEAD, Some(Method::HEAD)),
+            (S::SEE_OTHER, Method::DELETE, Some(Method::GET)),
+            (S::SEE_OTHER, Method::HEAD, Some(Method::HEAD)),
+            (S::TEMPORARY_REDIRECT, Method::POST, Some(Method::POST)),
+            (S::PERMANENT_REDIRECT, Method::PATCH, Some(Method::PATCH)),
+            (S::MULTIPLE_CHOICES, Method::GET, None),
+            (S::NOT_MODIFIED, Method::GET, None),
+        ];
+        for (status, method, expected) in cases {
+            assert_eq!(
+                redirect_method(status, &method),
+                expected,
+                "{status} {method}"
+            );
+        }
+    }
+
+    /// Method, URI, body length and whether `Content-Length` was sent, per hop.
+    type HopLog = Arc<Mutex<Vec<(String, String, usize, bool)>>>;
+
+    /// A service answering every request with a redirect to `location`
+    /// (relative to the request) until the path is `/end`, and logging
+    /// method, URI, body and `Content-Length` of each hop.
+    fn looping(
+        status: u16,
+        location: &'static str,
+        log: HopLog,
+    ) -> impl tower::Service<
+        HttpRequest,
+        Response = crate::HttpResponse,
+        Error = BoxError,
+        Future = impl Send,
+    > + Clone {
+        tower::service_fn(move |req: HttpRequest| {
+            log.lock().unwrap().push((
+                req.method().to_string(),
+                req.uri().to_string(),
+                req.body().as_bytes().map_or(0, |b| b.len()),
+                req.headers().contains_key(CONTENT_LENGTH),
+            ));
+            let resp = if req.uri().path() == "/end" {
+                http::Response::builder().body(ResponseBody::empty())
+            } else {
+                http::Response::builder()
+                    .status(status)
+                    .header("location", location)
+                    .body(ResponseBody::empty())
+            };
+            async move { Ok::<_, BoxError>(resp.unwrap()) }
+        })
+    }
+
+    #[tokio::test]
+    async fn a_303_sends_a_get_without_the_body_and_its_length() {
+        let log = Arc::default();
+        let svc = FollowRedirectLayer::new().layer(looping(303, "../end", Arc::clone(&log)));
+        let mut r = req("/a/b");
+        r.headers_mut()
+            .insert(CONTENT_LENGTH, http::HeaderValue::from_static("2"));
+        let resp = svc.oneshot(r).await.unwrap();
+        assert_eq!(resp.status(), 200);
+        let log = log.lock().unwrap();
+        assert_eq!(log[0], ("POST".into(), "http://a.test/a/b".into(), 2, true));
+        assert_eq!(log[1], ("GET".into(), "http://a.test/end".into(), 0, false));
+    }
+
+    #[tokio::test]
+    async fn a_308_sends_the_same_method_and_body_again() {
+        let log = Arc::default();
+        let svc = FollowRedirectLayer::new().layer(looping(308, "/end?x=1", Arc::clone(&log)));
+        svc.oneshot(req("/start")).await.unwrap();
+        let log = log.lock().unwrap();
+        assert_eq!(
+            log[1],
+            ("POST".into(), "http://a.test/end?x=1".into(), 2, false)
+        );
+    }
+
+    #[tokio::test]
+    async fn twenty_redirects_are_followed_and_the_next_comes_back() {
+        let log = Arc::default();
+        let svc = FollowRedirectLayer::new().layer(looping(307, "/again", Arc::clone(&log)));
+        let resp = svc.oneshot(req("/start")).await.unwrap();
+        assert_eq!(resp.status(), 307);
+        assert_eq!(log.lock().unwrap().len(), usize::from(MAX_REDIRECTS) + 1);
+    }
+
+    #[tokio::test]
+    async fn an_unusable_location_comes_back_as_is() {
+        let log = Arc::default();
+        let svc =
+            FollowRedirectLayer::new().layer(looping(302, "ftp://a.test/end", Arc::clone(&log)));
+        let resp = svc.oneshot(req("/start")).await.unwrap();
+        assert_eq!(resp.status(), 302);
+        assert_eq!(log.lock().unwrap().len(), 1);
     }
 }

@@ -10,7 +10,7 @@ use tower::{Layer, Service, ServiceBuilder};
 use crate::auth::{AuthLayer, Credentials};
 use crate::connect::{HttpClient, HttpClientBuilder};
 use crate::headers::{DefaultHeadersLayer, X_STAINLESS_RETRY_COUNT};
-use crate::redirect::RedirectPolicy;
+use crate::redirect::FollowRedirectLayer;
 use crate::request_id::CaptureRequestIdLayer;
 use crate::retry::{DEFAULT_MAX_RETRIES, RetryLayer, SharedClassifier};
 use crate::time::SharedTimeSource;
@@ -183,7 +183,7 @@ impl Stack {
             .layer(TraceLayer::new())
             .layer(CaptureRequestIdLayer::new())
             .layer(retry)
-            .layer(RedirectPolicy::layer())
+            .layer(FollowRedirectLayer::new())
             .layer(AuthLayer::new(self.credentials))
             .layer(DefaultHeadersLayer::new(default_headers))
             .layer(TimeoutLayer::new(self.timeout).max_body_size(self.max_body_size))
