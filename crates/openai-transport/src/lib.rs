@@ -12,8 +12,8 @@
 //!   request ──▶ Trace            one span per call, request id recorded
 //!               Retry            attempts, backoff, x-stainless-retry-count
 //!               FollowRedirect   up to 20; credentials dropped across origins
-//!               Auth             credential per attempt (refreshable)
 //!               DefaultHeaders   User-Agent, X-Stainless-*, organization, project
+//!               Auth             credential per attempt (refreshable)
 //!               Timeout          per-attempt deadline; buffers non-streaming bodies
 //!               user layers      `Stack::layer(..)`: see every attempt, final headers
 //!               HttpClient       pool, TLS, proxy, connect timeout

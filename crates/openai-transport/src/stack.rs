@@ -22,7 +22,7 @@ use crate::{BoxError, BoxHttpLayer, BoxHttpService, HttpRequest, HttpResponse};
 /// a pooled [`HttpClient`], with the caller's layers in between.
 ///
 /// ```text
-/// Trace ─▶ CaptureRequestId ─▶ Retry ─▶ FollowRedirect ─▶ Auth ─▶ DefaultHeaders
+/// Trace ─▶ CaptureRequestId ─▶ Retry ─▶ FollowRedirect ─▶ DefaultHeaders ─▶ Auth
 ///       ─▶ Timeout ─▶ layer(A) ─▶ layer(B) ─▶ HttpClient
 /// ```
 ///
@@ -30,6 +30,8 @@ use crate::{BoxError, BoxHttpLayer, BoxHttpService, HttpRequest, HttpResponse};
 /// and hops to come; they sit above the layers that add headers, so those
 /// copies are of the caller's few headers. The default headers include
 /// `x-stainless-retry-count: 0`, which the retry layer replaces on retries.
+/// The auth layer comes after the default headers: it adds the credential to
+/// the map they start, and leaves alone a default header of the same name.
 ///
 /// Layers given to [`Stack::layer`] sit under the timeout and above the
 /// connection pool: they see every attempt, with its final headers (auth
@@ -184,8 +186,8 @@ impl Stack {
             .layer(CaptureRequestIdLayer::new())
             .layer(retry)
             .layer(FollowRedirectLayer::new())
-            .layer(AuthLayer::new(self.credentials))
             .layer(DefaultHeadersLayer::new(default_headers))
+            .layer(AuthLayer::new(self.credentials))
             .layer(TimeoutLayer::new(self.timeout).max_body_size(self.max_body_size))
             .service(service);
         Ok(BoxHttpService::new(stack))

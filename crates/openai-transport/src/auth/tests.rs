@@ -141,3 +141,25 @@ fn debug_never_shows_keys() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn in_the_stack_a_default_header_named_like_the_credential_wins() {
+    for (defaults, expected) in [
+        (vec![("x-other", "1")], "Bearer My API Key"),
+        (vec![("authorization", "Bearer default")], "Bearer default"),
+    ] {
+        let (seen, svc) = recorder();
+        let mut headers = http::HeaderMap::new();
+        for (name, value) in defaults {
+            headers.insert(name, http::HeaderValue::from_static(value));
+        }
+        let stack = crate::Stack::new()
+            .http_service(svc)
+            .default_headers(headers)
+            .credentials(both())
+            .build()
+            .unwrap();
+        stack.oneshot(req(None)).await.unwrap();
+        assert_eq!(*seen.lock().unwrap(), [Some(expected.to_owned())]);
+    }
+}

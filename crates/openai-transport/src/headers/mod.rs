@@ -109,8 +109,9 @@ impl DefaultHeadersLayer {
     /// A layer adding `headers`.
     pub fn new(headers: HeaderMap) -> Self {
         // Room for the headers added after the defaults (the request's own,
-        // auth, retry count, timeout, host, content length), so that a
-        // request's copy of this map never has to grow its index.
+        // auth, retry count, timeout, host): a request's copy of this map
+        // keeps the size of its index, which then never has to grow (its list
+        // of entries is copied at its length and grows once).
         let mut map = HeaderMap::with_capacity(headers.len() + SPARE_HEADERS);
         map.extend(headers);
         Self {
