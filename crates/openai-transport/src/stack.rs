@@ -11,7 +11,6 @@ use crate::auth::{AuthLayer, Credentials};
 use crate::connect::{HttpClient, HttpClientBuilder};
 use crate::headers::{DefaultHeadersLayer, X_STAINLESS_RETRY_COUNT};
 use crate::redirect::FollowRedirectLayer;
-use crate::request_id::CaptureRequestIdLayer;
 use crate::retry::{DEFAULT_MAX_RETRIES, RetryLayer, SharedClassifier};
 use crate::time::SharedTimeSource;
 use crate::timeout::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, TimeoutLayer};
@@ -22,7 +21,7 @@ use crate::{BoxError, BoxHttpLayer, BoxHttpService, HttpRequest, HttpResponse};
 /// a pooled [`HttpClient`], with the caller's layers in between.
 ///
 /// ```text
-/// Trace ─▶ CaptureRequestId ─▶ Retry ─▶ FollowRedirect ─▶ DefaultHeaders ─▶ Auth
+/// Trace ─▶ Retry ─▶ FollowRedirect ─▶ DefaultHeaders ─▶ Auth
 ///       ─▶ Timeout ─▶ layer(A) ─▶ layer(B) ─▶ HttpClient
 /// ```
 ///
@@ -183,7 +182,6 @@ impl Stack {
         }
         let stack = ServiceBuilder::new()
             .layer(TraceLayer::new())
-            .layer(CaptureRequestIdLayer::new())
             .layer(retry)
             .layer(FollowRedirectLayer::new())
             .layer(DefaultHeadersLayer::new(default_headers))

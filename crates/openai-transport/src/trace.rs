@@ -1,10 +1,14 @@
 //! One `tracing` span per call.
 //!
 //! [`Trace`] opens an `openai.request` span (method and path; never the query
-//! string, headers or body, which may hold secrets) and logs the metadata-only
-//! events of `reference/client.md` section 11: "Sending HTTP Request: POST",
-//! "HTTP Response: POST 200", and the failure kind. Attempt spans (`attempt`,
-//! with its number) are opened inside it by the retry layer.
+//! string, headers or body, which may hold secrets), records the response's
+//! status and `x-request-id` on it, and logs the metadata-only events of
+//! `reference/client.md` section 11: "Sending HTTP Request: POST", "HTTP
+//! Response: POST 200", "request_id: req_123", and the failure kind. Attempt
+//! spans (`attempt`, with its number) are opened inside it by the retry layer.
+//!
+//! When no subscriber wants the span or the debug events, the response is not
+//! looked at.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -13,8 +17,9 @@ use std::task::{Context, Poll, ready};
 use http::Method;
 use pin_project::pin_project;
 use tower::{Layer, Service};
-use tracing::Span;
+use tracing::{Level, Span};
 
+use crate::request_id::request_id;
 use crate::{BoxError, HttpRequest, HttpResponse};
 
 /// Layer adding [`Trace`].
@@ -109,11 +114,16 @@ where
         let _enter = this.span.enter();
         let result = ready!(this.inner.poll(cx));
         match &result {
-            Ok(resp) => {
+            Ok(resp) if !this.span.is_disabled() || tracing::enabled!(Level::DEBUG) => {
                 let status = resp.status().as_u16();
                 this.span.record("status", status);
                 tracing::debug!("HTTP Response: {} {status}", this.method);
+                if let Some(id) = request_id(resp) {
+                    this.span.record("request_id", id);
+                    tracing::debug!("request_id: {id}");
+                }
             }
+            Ok(_) => {}
             Err(err) => {
                 let kind = crate::error::log_kind(err);
                 tracing::debug!(kind, "request failed");

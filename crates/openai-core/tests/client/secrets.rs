@@ -154,7 +154,7 @@ async fn logs_of_a_call_hold_no_secrets() {
     assert!(log.contains("Sending HTTP Request: POST"), "{log}");
     assert!(log.contains("Retrying request in"), "{log}");
     assert!(log.contains("HTTP Response: POST 200"), "{log}");
-    assert!(log.contains("req_fake_logging"), "{log}");
+    assert!(log.contains("request_id: req_fake_logging"), "{log}");
     assert!(log.contains("/v1/chat/completions"), "{log}");
     for secret in [API_KEY, "s3cr3t"] {
         assert!(
