@@ -1,6 +1,10 @@
 //! URL building, as `reference/client.md` 1.5 and 9 describe it. Pure functions.
 
-use std::fmt::Write as _;
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
+use std::sync::OnceLock;
+
+use http::uri::PathAndQuery;
 
 use crate::error::{ConfigError, Error, InvalidRequestError};
 
@@ -31,13 +35,71 @@ pub(crate) fn normalize_base_url(raw: &str) -> Result<String, Error> {
 }
 
 /// A normalized base URL, with its scheme and host parsed once, so that a
-/// request's URI is built from them and a parse of its path alone.
+/// request's URI is built from them and a parse of its path alone; the
+/// joined paths of fixed endpoint paths are kept (see [`PathCache`]).
 #[derive(Debug, Clone)]
 pub(crate) struct BaseUrl {
     text: String,
     scheme: http::uri::Scheme,
     authority: http::uri::Authority,
     path: String,
+    cache: PathCache,
+}
+
+/// Slots of a [`PathCache`].
+const PATH_SLOTS: usize = 32;
+
+/// The base path joined with fixed endpoint paths (`&'static str`, such as
+/// `/chat/completions`), parsed once. A slot is keyed by the address and
+/// length of the static text, which names the same text for the life of the
+/// process; the first path to hash to a slot keeps it, and others are joined
+/// on every call as before. Lock-free: a slot is written once.
+#[derive(Clone)]
+struct PathCache(Box<[OnceLock<CachedPath>; PATH_SLOTS]>);
+
+#[derive(Clone)]
+struct CachedPath {
+    key: (usize, usize),
+    path: PathAndQuery,
+}
+
+impl PathCache {
+    fn new() -> Self {
+        Self(Box::new(std::array::from_fn(|_| OnceLock::new())))
+    }
+
+    /// The joined path of `path`, from its slot or built by `build` (and kept
+    /// when the slot is free).
+    fn get_or_build(
+        &self,
+        path: &'static str,
+        build: impl FnOnce() -> Result<PathAndQuery, Error>,
+    ) -> Result<PathAndQuery, Error> {
+        let key = (path.as_ptr() as usize, path.len());
+        let slot = &self.0[(key.0 ^ (key.0 >> 7) ^ key.1) % PATH_SLOTS];
+        if let Some(cached) = slot.get() {
+            if cached.key == key {
+                return Ok(cached.path.clone());
+            }
+            return build();
+        }
+        let path = build()?;
+        // A racing call may have filled the slot first; either is right.
+        let _ = slot.set(CachedPath {
+            key,
+            path: path.clone(),
+        });
+        Ok(path)
+    }
+}
+
+impl fmt::Debug for PathCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let used = self.0.iter().filter(|s| s.get().is_some()).count();
+        f.debug_struct("PathCache")
+            .field("used", &used)
+            .finish_non_exhaustive()
+    }
 }
 
 impl BaseUrl {
@@ -57,6 +119,7 @@ impl BaseUrl {
                 text: normalized,
                 scheme,
                 authority,
+                cache: PathCache::new(),
             }),
             _ => Err(Error::Config(ConfigError::new(format!(
                 "invalid base URL {normalized:?}: no scheme or host"
@@ -70,19 +133,35 @@ impl BaseUrl {
     }
 
     /// The URI of a request: see [`build_uri`], which gives the same result.
-    pub(crate) fn uri(&self, path: &str, params: &[(String, String)]) -> Result<http::Uri, Error> {
+    #[allow(
+        clippy::ptr_arg,
+        reason = "the variant tells a fixed path (cached) from a built one"
+    )]
+    pub(crate) fn uri(
+        &self,
+        path: &Cow<'static, str>,
+        params: &[(String, String)],
+    ) -> Result<http::Uri, Error> {
         if is_absolute(path) {
             return build_uri(&self.text, path, params);
         }
-        let path_and_query = join(&self.path, path, params);
-        let path_and_query =
-            http::uri::PathAndQuery::from_maybe_shared(bytes::Bytes::from(path_and_query))
-                .map_err(|_| unbuildable(path))?;
+        let path_and_query = match path {
+            Cow::Borrowed(fixed) if params.is_empty() => self
+                .cache
+                .get_or_build(fixed, || self.join_path(fixed, params))?,
+            _ => self.join_path(path, params)?,
+        };
         let mut parts = http::uri::Parts::default();
         parts.scheme = Some(self.scheme.clone());
         parts.authority = Some(self.authority.clone());
         parts.path_and_query = Some(path_and_query);
         http::Uri::from_parts(parts).map_err(|_| unbuildable(path))
+    }
+
+    /// The base path joined with a relative `path` and the parameters.
+    fn join_path(&self, path: &str, params: &[(String, String)]) -> Result<PathAndQuery, Error> {
+        let joined = join(&self.path, path, params);
+        PathAndQuery::from_maybe_shared(bytes::Bytes::from(joined)).map_err(|_| unbuildable(path))
     }
 }
 
@@ -119,9 +198,13 @@ fn join(base: &str, path: &str, params: &[(String, String)]) -> String {
     let mut url = if base.is_empty() {
         path.to_owned()
     } else {
-        let mut s = String::with_capacity(base.len() + path.len() + 32);
+        let path = path.trim_start_matches('/');
+        // Exact when there is no query to add: the string becomes the bytes
+        // of the URI without another allocation.
+        let spare = if params.is_empty() { 0 } else { 32 };
+        let mut s = String::with_capacity(base.len() + path.len() + spare);
         s.push_str(base);
-        s.push_str(path.trim_start_matches('/'));
+        s.push_str(path);
         s
     };
     if !params.is_empty() {
@@ -286,12 +369,37 @@ mod tests {
             for (path, p) in cases {
                 let p = params(p);
                 let want = build_uri(base, path, &p).map(|u| u.to_string());
-                let got = parsed.uri(path, &p).map(|u| u.to_string());
+                // Twice: built, then (for the fixed paths without
+                // parameters) from the cache.
+                let got = parsed.uri(&Cow::Borrowed(path), &p).map(|u| u.to_string());
+                let again = parsed.uri(&Cow::Borrowed(path), &p).map(|u| u.to_string());
+                let owned = parsed.uri(&Cow::Owned(path.to_string()), &p);
+                assert_eq!(got.as_ref().ok(), again.as_ref().ok(), "{base} {path}");
+                assert_eq!(
+                    got.as_ref().ok(),
+                    owned.map(|u| u.to_string()).as_ref().ok(),
+                    "{base} {path}"
+                );
                 match (&want, &got) {
                     (Ok(a), Ok(b)) => assert_eq!(a, b, "{base} {path}"),
                     (Err(_), Err(_)) => {}
                     _ => panic!("{base} {path}: {want:?} vs {got:?}"),
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_paths_sharing_a_cache_slot_keep_their_own_uri() {
+        let base = BaseUrl::new("http://x/v1/".to_owned()).unwrap();
+        // More paths than slots, so some share one.
+        let paths: Vec<&'static str> = (0..4 * PATH_SLOTS)
+            .map(|i| &*Box::leak(format!("/p{i}").into_boxed_str()))
+            .collect();
+        for _ in 0..2 {
+            for (i, path) in paths.iter().enumerate() {
+                let uri = base.uri(&Cow::Borrowed(path), &[]).unwrap();
+                assert_eq!(uri.to_string(), format!("http://x/v1/p{i}"));
             }
         }
     }
