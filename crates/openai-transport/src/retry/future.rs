@@ -43,6 +43,7 @@ impl<S> ResponseFuture<S>
 where
     S: Service<HttpRequest, Response = HttpResponse, Error = BoxError>,
 {
+    #[inline]
     pub(super) fn new(
         first: S::Future,
         service: Option<S>,

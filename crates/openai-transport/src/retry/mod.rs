@@ -185,7 +185,11 @@ fn clone_request(req: &HttpRequest) -> Option<HttpRequest> {
     *copy.method_mut() = req.method().clone();
     *copy.uri_mut() = req.uri().clone();
     *copy.version_mut() = req.version();
-    *copy.headers_mut() = req.headers().clone();
+    // Most requests carry none of their own at this layer (the layers below
+    // add theirs), and an empty map is cheaper made than copied.
+    if !req.headers().is_empty() {
+        *copy.headers_mut() = req.headers().clone();
+    }
     *copy.extensions_mut() = req.extensions().clone();
     Some(copy)
 }

@@ -27,6 +27,7 @@ mod body;
 mod future;
 
 use std::fmt;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -113,8 +114,10 @@ impl<S> Layer<S> for TimeoutLayer {
     fn layer(&self, inner: S) -> Timeout<S> {
         Timeout {
             inner,
-            layer: *self,
-            default_value: self.timeout.map(seconds_value),
+            config: Arc::new(Config {
+                layer: *self,
+                default_value: self.timeout.map(seconds_value),
+            }),
         }
     }
 }
@@ -123,6 +126,13 @@ impl<S> Layer<S> for TimeoutLayer {
 #[derive(Debug, Clone)]
 pub struct Timeout<S> {
     inner: S,
+    // Shared: the service is copied for every call and every redirect, and
+    // held in their futures.
+    config: Arc<Config>,
+}
+
+#[derive(Debug)]
+struct Config {
     layer: TimeoutLayer,
     // The read-timeout header of the default timeout, formatted once.
     default_value: Option<HeaderValue>,
@@ -159,7 +169,8 @@ where
 
     fn call(&mut self, mut req: HttpRequest) -> Self::Future {
         let overridden = req.extensions().get::<AttemptTimeout>().map(|t| t.0);
-        let timeout = overridden.unwrap_or(self.layer.timeout);
+        let config = &*self.config;
+        let timeout = overridden.unwrap_or(config.layer.timeout);
         let mode = req
             .extensions()
             .get::<ResponseMode>()
@@ -167,7 +178,7 @@ where
             .unwrap_or_default();
         if let Some(t) = timeout {
             if OmitHeaders::may_add(&req, &X_STAINLESS_READ_TIMEOUT) {
-                let value = match &self.default_value {
+                let value = match &config.default_value {
                     Some(v) if overridden.is_none() => v.clone(),
                     _ => seconds_value(t),
                 };
@@ -178,7 +189,7 @@ where
             self.inner.call(req),
             timeout,
             mode,
-            self.layer.max_body_size,
+            config.layer.max_body_size,
         )
     }
 }
