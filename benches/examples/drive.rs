@@ -7,7 +7,7 @@
 //!
 //! `chat` makes `count` chat completions one after the other; `sse` reads
 //! `count` streams of 10,000 chunk events, one event per read. The clients are
-//! those of the `ratio` benchmark (the SDK without retries, and the raw floor).
+//! those of the `ratio` benchmark (the SDK with its defaults, and the raw floor).
 //!
 //! Instructions per operation, free of the machine's noise: run it under
 //! `valgrind --tool=callgrind --separate-threads=yes` with two counts, add up

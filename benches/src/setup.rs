@@ -39,7 +39,8 @@ pub struct Bench {
 /// The SDK client and the floor client; cheap to clone into a task.
 #[derive(Debug, Clone)]
 pub struct Clients {
-    /// The SDK client under test (no retries, default timeout).
+    /// The SDK client under test, with the defaults a user gets (2 retries,
+    /// 600 s timeout).
     pub sdk: openai::Client,
     /// The floor client.
     pub floor: Floor,
@@ -85,7 +86,6 @@ impl Bench {
             openai::Client::builder()
                 .api_key("k")
                 .base_url(server.url())
-                .max_retries(0)
                 .build()
                 .expect("SDK client")
         };
