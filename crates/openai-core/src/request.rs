@@ -20,7 +20,7 @@ use openai_transport::redirect::FollowRedirects;
 use openai_transport::request_id::request_id;
 use openai_transport::retry::{MaxRetries, RetriesTaken};
 use openai_transport::timeout::{AttemptTimeout, ResponseMode};
-use openai_transport::{Body, BoxHttpService, HttpRequest, HttpResponse};
+use openai_transport::{Body, HttpRequest, HttpResponse, StackService};
 use pin_project::pin_project;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -334,7 +334,7 @@ impl<T> fmt::Debug for ResponseFuture<T> {
 #[pin_project(project = SendProj)]
 enum SendFuture {
     Failed(Option<Error>),
-    Sending(#[pin] Oneshot<BoxHttpService, HttpRequest>),
+    Sending(#[pin] Oneshot<StackService, HttpRequest>),
 }
 
 impl Future for SendFuture {

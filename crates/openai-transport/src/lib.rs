@@ -60,13 +60,14 @@ pub mod trace;
 
 pub use body::{Body, ResponseBody};
 pub use error::BoxError;
-pub use stack::Stack;
+pub use stack::{Stack, StackFuture, StackService};
 
 /// The request type every layer of the stack sees.
 pub type HttpRequest = http::Request<Body>;
 /// The response type every layer of the stack produces.
 pub type HttpResponse = http::Response<ResponseBody>;
-/// The type-erased HTTP service the client holds. Cloning it is cheap.
+/// A type-erased HTTP service: what [`Stack::layer`]'s layers wrap and
+/// [`Stack::http_service`] takes. Cloning it is cheap.
 pub type BoxHttpService = tower::util::BoxCloneSyncService<HttpRequest, HttpResponse, BoxError>;
 /// A type-erased layer over [`BoxHttpService`], as [`Stack::layer`] stores it.
 pub type BoxHttpLayer =

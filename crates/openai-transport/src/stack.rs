@@ -1,20 +1,23 @@
 //! Assembles the layers in their documented order.
 
 use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderValue};
+use pin_project::pin_project;
 use tower::util::{BoxCloneSyncServiceLayer, Either};
 use tower::{Layer, Service, ServiceBuilder};
 
-use crate::auth::{AuthLayer, Credentials};
+use crate::auth::{Auth, AuthLayer, Credentials};
 use crate::connect::{HttpClient, HttpClientBuilder};
-use crate::headers::{DefaultHeadersLayer, X_STAINLESS_RETRY_COUNT};
-use crate::redirect::FollowRedirectLayer;
-use crate::retry::{DEFAULT_MAX_RETRIES, RetryLayer, SharedClassifier};
+use crate::headers::{DefaultHeaders, DefaultHeadersLayer, X_STAINLESS_RETRY_COUNT};
+use crate::redirect::{FollowRedirect, FollowRedirectLayer};
+use crate::retry::{DEFAULT_MAX_RETRIES, Retry, RetryLayer, SharedClassifier};
 use crate::time::SharedTimeSource;
-use crate::timeout::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, TimeoutLayer};
-use crate::trace::TraceLayer;
+use crate::timeout::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Timeout, TimeoutLayer};
+use crate::trace::{Trace, TraceLayer};
 use crate::{BoxError, BoxHttpLayer, BoxHttpService, HttpRequest, HttpResponse};
 
 /// Builds the SDK's HTTP service: the layers of the [crate docs](crate) over
@@ -155,7 +158,7 @@ impl Stack {
     /// # Errors
     ///
     /// When the HTTP client cannot be built (a bad proxy URL, TLS setup).
-    pub fn build(self) -> Result<BoxHttpService, BoxError> {
+    pub fn build(self) -> Result<StackService, BoxError> {
         // Without caller layers or a custom service, the layers above hold the
         // pooled client itself, not a boxed service: no allocation and no
         // dynamic call per request for it.
@@ -180,7 +183,7 @@ impl Stack {
         if let Some(c) = self.classifier {
             retry = retry.classifier(c);
         }
-        let stack = ServiceBuilder::new()
+        let inner = ServiceBuilder::new()
             .layer(TraceLayer::new())
             .layer(retry)
             .layer(FollowRedirectLayer::new())
@@ -188,7 +191,69 @@ impl Stack {
             .layer(AuthLayer::new(self.credentials))
             .layer(TimeoutLayer::new(self.timeout).max_body_size(self.max_body_size))
             .service(service);
-        Ok(BoxHttpService::new(stack))
+        Ok(StackService { inner })
+    }
+}
+
+/// The layers of the stack, outermost first, over the pooled client or, with
+/// caller layers or a custom service, over a boxed service.
+type Layers =
+    Trace<Retry<FollowRedirect<DefaultHeaders<Auth<Timeout<Either<HttpClient, BoxHttpService>>>>>>>;
+
+/// The service [`Stack::build`] assembles. Cloning it is cheap (a few
+/// reference counts), and every clone shares the connection pool.
+///
+/// Its type is the same whatever the caller's layers (they sit at the bottom,
+/// boxed), so a client holds it, and its [`StackFuture`], without boxing:
+/// a call allocates neither a service nor a future for the stack.
+/// [`BoxHttpService::new`] erases it when a boxed service is wanted.
+#[derive(Clone)]
+pub struct StackService {
+    inner: Layers,
+}
+
+impl fmt::Debug for StackService {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StackService").finish_non_exhaustive()
+    }
+}
+
+impl Service<HttpRequest> for StackService {
+    type Response = HttpResponse;
+    type Error = BoxError;
+    type Future = StackFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: HttpRequest) -> StackFuture {
+        StackFuture {
+            inner: self.inner.call(req),
+        }
+    }
+}
+
+/// Response future of [`StackService`].
+#[pin_project]
+#[must_use = "futures do nothing unless polled"]
+pub struct StackFuture {
+    #[pin]
+    inner: <Layers as Service<HttpRequest>>::Future,
+}
+
+impl fmt::Debug for StackFuture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StackFuture").finish_non_exhaustive()
+    }
+}
+
+impl Future for StackFuture {
+    type Output = Result<HttpResponse, BoxError>;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project().inner.poll(cx)
     }
 }
 
@@ -208,5 +273,18 @@ impl fmt::Debug for Stack {
             .field("max_retries", &self.max_retries)
             .field("credentials", &self.credentials)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_service_is_shareable_and_its_future_can_be_spawned() {
+        fn shareable<T: Clone + Send + Sync + 'static>() {}
+        fn spawnable<T: Send + 'static>() {}
+        shareable::<StackService>();
+        spawnable::<StackFuture>();
     }
 }

@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use http::Method;
-use openai_transport::BoxHttpService;
+use openai_transport::StackService;
 use serde::de::DeserializeOwned;
 
 use crate::request::{Prepared, Request, decode_json};
@@ -44,7 +44,7 @@ pub struct Client {
 }
 
 struct Inner {
-    service: BoxHttpService,
+    service: StackService,
     base_url: BaseUrl,
     defaults: RequestOptions,
     stack: StackDefaults,
@@ -77,7 +77,7 @@ impl Client {
     }
 
     pub(crate) fn from_parts(
-        service: BoxHttpService,
+        service: StackService,
         base_url: BaseUrl,
         defaults: RequestOptions,
         stack: StackDefaults,
@@ -113,7 +113,7 @@ impl Client {
     }
 
     /// The HTTP service every call goes through.
-    pub fn service(&self) -> &BoxHttpService {
+    pub fn service(&self) -> &StackService {
         &self.inner.service
     }
 
