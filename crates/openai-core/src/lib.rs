@@ -38,6 +38,7 @@
 
 pub mod client;
 pub mod error;
+mod json;
 pub mod pagination;
 pub mod request;
 pub mod resources;

@@ -64,7 +64,7 @@ impl Prepared {
 
     /// Serializes `body` as the JSON body.
     pub(crate) fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| {
+        let bytes = crate::json::to_vec(body).map_err(|e| {
             Error::InvalidRequest(InvalidRequestError::new(format!(
                 "the request body cannot be serialized: {e}"
             )))

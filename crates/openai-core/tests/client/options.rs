@@ -74,6 +74,27 @@ async fn extra_body_into_a_non_object_body_is_rejected_before_sending() {
 }
 
 #[tokio::test]
+async fn a_non_finite_float_in_the_body_is_rejected_before_sending() {
+    // reference/client.md 8: serde_json would write `null`, a value the
+    // caller never gave; the official SDK refuses the body.
+    let server = MockServer::start().await;
+    for bad in [f64::NAN, f64::INFINITY] {
+        let err = test_client(&server)
+            .chat()
+            .completions()
+            .create(params().temperature(bad))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+        assert!(
+            err.to_string().contains("Out of range float values"),
+            "{err}"
+        );
+    }
+    assert_eq!(server.requests().len(), 0);
+}
+
+#[tokio::test]
 async fn client_options_and_call_options_combine() {
     let server = MockServer::start().await;
     let client = test_client(&server).with_options(
