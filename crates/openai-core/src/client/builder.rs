@@ -96,7 +96,37 @@ impl ClientBuilder {
         b.base_url = lookup("OPENAI_BASE_URL");
         b.organization = lookup("OPENAI_ORG_ID");
         b.project = lookup("OPENAI_PROJECT_ID");
+        if let Some(raw) = lookup("OPENAI_CUSTOM_HEADERS") {
+            b = b.custom_headers_from_env(&raw);
+        }
         b
+    }
+
+    /// `OPENAI_CUSTOM_HEADERS` (`reference/client.md` 1.2): one `name: value`
+    /// per line, split at the first colon and trimmed; lines without a colon
+    /// are skipped. Headers given later with [`default_header`](Self::default_header)
+    /// replace these.
+    fn custom_headers_from_env(mut self, raw: &str) -> Self {
+        for (n, line) in raw.split('\n').enumerate() {
+            let Some((name, value)) = line.split_once(':') else {
+                continue;
+            };
+            let (name, value) = (name.trim(), value.trim());
+            match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+                (Ok(k), Ok(mut v)) => {
+                    if super::options::is_credential(&k) {
+                        v.set_sensitive(true);
+                    }
+                    self.default_headers.insert(k, v);
+                }
+                // Neither name nor value: a line may hold a secret.
+                _ => self.record(&format!(
+                    "OPENAI_CUSTOM_HEADERS line {} holds a header that cannot be sent",
+                    n + 1
+                )),
+            }
+        }
+        self
     }
 
     /// The API key, sent as `Authorization: Bearer <key>`.

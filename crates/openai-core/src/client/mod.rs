@@ -66,7 +66,7 @@ impl Client {
 
     /// A client configured from the environment: `OPENAI_API_KEY`,
     /// `OPENAI_ADMIN_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID`,
-    /// `OPENAI_PROJECT_ID`, and the proxy variables.
+    /// `OPENAI_PROJECT_ID`, `OPENAI_CUSTOM_HEADERS`, and the proxy variables.
     ///
     /// # Errors
     ///

@@ -163,6 +163,48 @@ async fn env_organization_and_project_become_headers() {
     assert_eq!(r.header("openai-project"), Some("proj_env"));
 }
 
+#[tokio::test]
+async fn env_custom_headers_are_default_headers_that_explicit_ones_replace() {
+    // reference/client.md 1.2: one `name: value` per line, split at the
+    // first colon and trimmed; lines without a colon are skipped.
+    let server = MockServer::start().await;
+    let client = ClientBuilder::from_env_with(env(vec![
+        ("OPENAI_API_KEY", API_KEY.to_owned()),
+        ("OPENAI_BASE_URL", server.url()),
+        (
+            "OPENAI_CUSTOM_HEADERS",
+            "X-Team:  search \nno colon here\r\nX-Url: http://a:8080/x\r\nX-Mine: env\n".to_owned(),
+        ),
+    ]))
+    .default_header("x-mine", "explicit")
+    .build()
+    .unwrap();
+    client.models().list().await.unwrap();
+
+    let r = &server.requests()[0];
+    assert_eq!(r.header("x-team"), Some("search"));
+    assert_eq!(r.header("x-url"), Some("http://a:8080/x"));
+    assert_eq!(r.header("x-mine"), Some("explicit"));
+    assert_eq!(r.header("no colon here"), None);
+}
+
+#[test]
+fn an_unsendable_env_custom_header_is_a_config_error_that_shows_no_value() {
+    let err = ClientBuilder::from_env_with(env(vec![
+        ("OPENAI_API_KEY", API_KEY.to_owned()),
+        (
+            "OPENAI_CUSTOM_HEADERS",
+            "X-Ok: 1\nBad Name: s3cr3t".to_owned(),
+        ),
+    ]))
+    .build()
+    .unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("OPENAI_CUSTOM_HEADERS line 2"), "{text}");
+    assert!(!text.contains("s3cr3t") && !text.contains("Bad"), "{text}");
+}
+
 #[test]
 fn a_missing_env_key_is_a_config_error() {
     let err = ClientBuilder::from_env_with(env(vec![(
