@@ -54,6 +54,7 @@
 //!   `rustls` on too, rustls stays the default and `ClientBuilder::use_native_tls`
 //!   selects native-tls.
 //! - `azure`: Azure OpenAI, as [`azure`].
+//! - `logging` (default): [`logging::init_from_env`], the `OPENAI_LOG` switch.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
 
@@ -73,6 +74,10 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub mod azure {
     pub use openai_azure::*;
 }
+
+#[cfg(feature = "logging")]
+#[cfg_attr(docsrs, doc(cfg(feature = "logging")))]
+pub mod logging;
 
 /// The everyday types and traits: `use openai::prelude::*;`.
 pub mod prelude {
