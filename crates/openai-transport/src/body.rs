@@ -54,6 +54,22 @@ impl Body {
     }
 }
 
+/// A copy of `req` with `body`, for another attempt or redirect hop: method,
+/// URI, version, headers and extensions.
+pub(crate) fn copy_request(req: &crate::HttpRequest, body: Body) -> crate::HttpRequest {
+    let mut copy = http::Request::new(body);
+    *copy.method_mut() = req.method().clone();
+    *copy.uri_mut() = req.uri().clone();
+    *copy.version_mut() = req.version();
+    // The layers that keep copies sit above those that add headers, so most
+    // requests carry none here, and an empty map is cheaper made than copied.
+    if !req.headers().is_empty() {
+        *copy.headers_mut() = req.headers().clone();
+    }
+    *copy.extensions_mut() = req.extensions().clone();
+    copy
+}
+
 impl fmt::Debug for Body {
     // Bodies may hold secrets or megabytes of data: print the size only.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

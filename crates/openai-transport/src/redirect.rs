@@ -32,10 +32,11 @@ use http::header::{
     TRANSFER_ENCODING,
 };
 use http::uri::Scheme;
-use http::{Extensions, HeaderMap, Method, StatusCode, Uri, Version};
+use http::{Method, StatusCode, Uri};
 use pin_project::pin_project;
 use tower::{Layer, Service};
 
+use crate::body::copy_request;
 use crate::headers::{API_KEY, OmitHeaders};
 use crate::{Body, BoxError, HttpRequest, HttpResponse};
 
@@ -106,11 +107,15 @@ where
         // The next hops are built from a copy of this request (the caller's
         // few headers: the layers below add theirs to every hop) and sent
         // through a copy of the service, made ready before each hop.
-        let chain = follow.then(|| Chain {
-            service: self.inner.clone(),
-            template: Template::of(&req),
-            origin: None,
-            hops: 0,
+        let chain = follow.then(|| {
+            let body = req.body().try_clone();
+            Chain {
+                service: self.inner.clone(),
+                replayable: body.is_some(),
+                template: copy_request(&req, body.unwrap_or_default()),
+                origin: None,
+                hops: 0,
+            }
         });
         ResponseFuture {
             chain,
@@ -122,7 +127,12 @@ where
 /// What the next hop of a chain is built from.
 struct Chain<S> {
     service: S,
-    template: Template,
+    /// The request as the next hop sends it: method, URI of the current hop,
+    /// headers, body and extensions.
+    template: HttpRequest,
+    /// Whether the first request's body can be sent again (a 307 or 308
+    /// needs it; a redirect that turns into `GET` does not).
+    replayable: bool,
     /// The first request's origin, once a redirect has come.
     origin: Option<Origin>,
     hops: u8,
@@ -166,7 +176,9 @@ where
                 StateProj::Called(fut) => {
                     let resp = ready!(fut.poll(cx))?;
                     let follow = match this.chain.as_mut() {
-                        Some(chain) if resp.status().is_redirection() => chain.next_hop(&resp),
+                        Some(chain) if resp.status().is_redirection() => {
+                            chain.next_hop(&resp).is_some()
+                        }
                         _ => false,
                     };
                     if !follow {
@@ -182,7 +194,8 @@ where
                         .as_mut()
                         .expect("a hop is only scheduled in a chain");
                     ready!(chain.service.poll_ready(cx))?;
-                    let fut = chain.service.call(chain.template.request());
+                    let body = chain.template.body().try_clone().unwrap_or_default();
+                    let fut = chain.service.call(copy_request(&chain.template, body));
                     this.state.set(State::Called(fut));
                 }
             }
@@ -191,58 +204,56 @@ where
 }
 
 impl<S> Chain<S> {
-    /// Whether to follow the redirect `resp`; when it is followed, the
-    /// template becomes the next hop's request.
-    fn next_hop(&mut self, resp: &HttpResponse) -> bool {
-        self.try_next_hop(resp).is_some()
-    }
-
-    fn try_next_hop(&mut self, resp: &HttpResponse) -> Option<()> {
+    /// Makes the template the request that follows the redirect `resp`;
+    /// `None` when the redirect is not followed.
+    fn next_hop(&mut self, resp: &HttpResponse) -> Option<()> {
         if self.hops >= MAX_REDIRECTS {
             tracing::debug!("not following: {MAX_REDIRECTS} redirects already");
             return None;
         }
         let status = resp.status();
         let template = &mut self.template;
-        let method = redirect_method(status, &template.method)?;
+        let method = redirect_method(status, template.method())?;
         let location = resp.headers().get(LOCATION)?.to_str().ok()?;
-        let Some(uri) = resolve(&template.uri, location) else {
+        let Some(uri) = resolve(template.uri(), location) else {
             tracing::debug!("not following a redirect to an unusable location");
             return None;
         };
-        let to_get = method != template.method;
-        if !to_get && template.body.is_none() {
+        let to_get = method != template.method();
+        if !to_get && !self.replayable {
             tracing::debug!("not following: the body cannot be sent again");
             return None;
         }
-        let origin = self.origin.get_or_insert_with(|| Origin::of(&template.uri));
+        let origin = self
+            .origin
+            .get_or_insert_with(|| Origin::of(template.uri()));
         let left_origin = !origin.holds(&uri);
-        let headers = &mut template.headers;
+        let same_authority = uri.authority() == template.uri().authority();
         if to_get {
+            let headers = template.headers_mut();
             headers.remove(CONTENT_LENGTH);
             headers.remove(TRANSFER_ENCODING);
-            template.method = method;
-            template.body = Some(Body::empty());
+            *template.method_mut() = method;
+            *template.body_mut() = Body::empty();
         }
-        if uri.authority() != template.uri.authority() {
-            headers.remove(HOST);
+        if !same_authority {
+            template.headers_mut().remove(HOST);
         }
         // Sticky: once the chain has left its origin, no credential comes
         // back, even on a later hop to the first origin.
         if left_origin {
+            let headers = template.headers_mut();
             for name in &CREDENTIALS {
                 headers.remove(name);
             }
-            let mut omit = template
-                .extensions
-                .remove::<OmitHeaders>()
-                .unwrap_or_default();
+            let ext = template.extensions_mut();
+            let mut omit = ext.remove::<OmitHeaders>().unwrap_or_default();
             for name in CREDENTIALS {
                 omit.insert(name);
             }
-            template.extensions.insert(omit);
+            ext.insert(omit);
         }
-        template.uri = uri;
+        *template.uri_mut() = uri;
         self.hops += 1;
         tracing::debug!(
             status = status.as_u16(),
@@ -250,50 +261,6 @@ impl<S> Chain<S> {
             "following a redirect"
         );
         Some(())
-    }
-}
-
-/// The parts of a request that later hops are built from.
-struct Template {
-    method: Method,
-    /// The URI of the current hop.
-    uri: Uri,
-    version: Version,
-    headers: HeaderMap,
-    extensions: Extensions,
-    /// `None` when the body cannot be replayed.
-    body: Option<Body>,
-}
-
-impl Template {
-    fn of(req: &HttpRequest) -> Self {
-        Self {
-            method: req.method().clone(),
-            uri: req.uri().clone(),
-            version: req.version(),
-            // Most requests carry none of their own at this layer: the layers
-            // below add theirs.
-            headers: if req.headers().is_empty() {
-                HeaderMap::new()
-            } else {
-                req.headers().clone()
-            },
-            extensions: req.extensions().clone(),
-            body: req.body().try_clone(),
-        }
-    }
-
-    /// The request of the next hop. Its body was checked to be replayable
-    /// (or replaced by an empty one) when the hop was decided.
-    fn request(&self) -> HttpRequest {
-        let body = self.body.as_ref().and_then(Body::try_clone);
-        let mut req = http::Request::new(body.unwrap_or_default());
-        *req.method_mut() = self.method.clone();
-        *req.uri_mut() = self.uri.clone();
-        *req.version_mut() = self.version;
-        *req.headers_mut() = self.headers.clone();
-        *req.extensions_mut() = self.extensions.clone();
-        req
     }
 }
 
@@ -323,20 +290,27 @@ struct Origin {
 
 impl Origin {
     fn of(uri: &Uri) -> Self {
-        let https = uri.scheme() == Some(&Scheme::HTTPS);
+        let (https, port) = scheme_and_port(uri);
         Self {
             https,
             host: uri.host().unwrap_or("").to_ascii_lowercase(),
-            port: uri.port_u16().unwrap_or(if https { 443 } else { 80 }),
+            port,
         }
     }
 
     fn holds(&self, uri: &Uri) -> bool {
-        let https = uri.scheme() == Some(&Scheme::HTTPS);
-        https == self.https
+        scheme_and_port(uri) == (self.https, self.port)
             && uri.host().unwrap_or("").eq_ignore_ascii_case(&self.host)
-            && uri.port_u16().unwrap_or(if https { 443 } else { 80 }) == self.port
     }
+}
+
+/// Whether `uri` is https, and its port with the scheme's default filled in.
+fn scheme_and_port(uri: &Uri) -> (bool, u16) {
+    let https = uri.scheme() == Some(&Scheme::HTTPS);
+    (
+        https,
+        uri.port_u16().unwrap_or(if https { 443 } else { 80 }),
+    )
 }
 
 /// Resolves a `Location` against the URI of the request that got it (RFC 3986

@@ -33,6 +33,7 @@ use std::task::{Context, Poll};
 use http::HeaderValue;
 use tower::{Layer, Service};
 
+use crate::body::copy_request;
 use crate::error::{BodyTooLarge, Permanent, find_source};
 use crate::time::SharedTimeSource;
 use crate::{BoxError, HttpRequest, HttpResponse};
@@ -179,19 +180,10 @@ pub fn is_retryable_error(err: &BoxError) -> bool {
         && find_source::<crate::connect::Unsupported>(&**err).is_none()
 }
 
+/// A copy of `req` for another attempt; `None` when its body cannot be replayed.
 fn clone_request(req: &HttpRequest) -> Option<HttpRequest> {
     let body = req.body().try_clone()?;
-    let mut copy = http::Request::new(body);
-    *copy.method_mut() = req.method().clone();
-    *copy.uri_mut() = req.uri().clone();
-    *copy.version_mut() = req.version();
-    // Most requests carry none of their own at this layer (the layers below
-    // add theirs), and an empty map is cheaper made than copied.
-    if !req.headers().is_empty() {
-        *copy.headers_mut() = req.headers().clone();
-    }
-    *copy.extensions_mut() = req.extensions().clone();
-    Some(copy)
+    Some(copy_request(req, body))
 }
 
 fn count_value(n: u32) -> HeaderValue {
