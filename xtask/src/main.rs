@@ -16,6 +16,7 @@ mod examples;
 mod ir;
 mod lower;
 mod names;
+mod resources;
 mod spec;
 
 use std::collections::BTreeMap;
@@ -62,12 +63,20 @@ fn run() -> Result<ExitCode, String> {
         print!("{}", ir::dump_operations(&api));
         return Ok(ExitCode::SUCCESS);
     }
-    let files = generate(&root, &spec_path)?;
-    let out_dir = root.join("crates/openai-types/src/generated");
+    let outputs = generate(&root, &spec_path)?;
     if check {
-        let stale = stale_files(&out_dir, &files)?;
+        let mut stale = Vec::new();
+        let mut total = 0;
+        for (dir, files) in &outputs {
+            total += files.len();
+            stale.extend(
+                stale_files(&root.join(dir), files)?
+                    .into_iter()
+                    .map(|f| format!("{dir}/{f}")),
+            );
+        }
         if stale.is_empty() {
-            println!("generated code is up to date ({} files)", files.len());
+            println!("generated code is up to date ({total} files)");
             return Ok(ExitCode::SUCCESS);
         }
         for f in &stale {
@@ -76,8 +85,11 @@ fn run() -> Result<ExitCode, String> {
         eprintln!("run `cargo xtask codegen` and commit the result");
         return Ok(ExitCode::FAILURE);
     }
-    write_files(&out_dir, &files)?;
-    println!("wrote {} files to {}", files.len(), out_dir.display());
+    for (dir, files) in &outputs {
+        let out_dir = root.join(dir);
+        write_files(&out_dir, files)?;
+        println!("wrote {} files to {}", files.len(), out_dir.display());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -97,17 +109,38 @@ fn load_api(root: &Path, spec_path: &Path) -> Result<(yaml_rust2::Yaml, ir::Api)
     Ok((doc, api))
 }
 
-fn generate(root: &Path, spec_path: &Path) -> Result<BTreeMap<String, String>, String> {
+/// Every output directory (relative to the workspace root) with its files
+/// (path relative to the directory -> rustfmt'd contents). Each directory is
+/// owned whole by the generator: a `.rs` file it no longer writes is removed.
+type Outputs = Vec<(&'static str, BTreeMap<String, String>)>;
+
+fn generate(root: &Path, spec_path: &Path) -> Result<Outputs, String> {
     let (doc, api) = load_api(root, spec_path)?;
-    let mut files = emit::emit(&api);
+    let tables = names::Tables::load(&root.join("xtask"))?;
+    let mut types = emit::emit(&api);
     let skips = examples::load_skips(&root.join("xtask/example-skips.tsv"))?;
-    files.insert(
+    types.insert(
         "tests.rs".to_owned(),
         examples::emit_tests(&doc, &api, &skips),
     );
-    let mut out = BTreeMap::new();
-    for (path, code) in files {
-        out.insert(path, rustfmt(&code)?);
+    let methods = resources::methods(&api, &tables);
+    let core = resources::emit(&api, &methods);
+    let mut tests = BTreeMap::new();
+    tests.insert(
+        "mod.rs".to_owned(),
+        resources::emit_tests(&api, &methods),
+    );
+    let mut out = Vec::new();
+    for (dir, files) in [
+        ("crates/openai-types/src/generated", types),
+        ("crates/openai-core/src/generated", core),
+        ("crates/openai-core/tests/operations/generated", tests),
+    ] {
+        let mut formatted = BTreeMap::new();
+        for (path, code) in files {
+            formatted.insert(path, rustfmt(&code)?);
+        }
+        out.push((dir, formatted));
     }
     Ok(out)
 }

@@ -36,35 +36,31 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
 
+mod binary;
 pub mod client;
+pub mod endpoint;
 pub mod error;
+mod generated;
 mod json;
 pub mod pagination;
+mod query;
 pub mod request;
-pub mod resources;
 pub mod sse;
 pub mod url;
 
+pub use binary::Binary;
 pub use client::{Client, ClientBuilder, RequestOptions};
 pub use error::{ApiError, ApiErrorKind, Error, Result};
 pub use openai_types as types;
-pub use pagination::Page;
+pub use pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page, Paginated};
 pub use request::{RawResponse, Request};
 pub use sse::Stream;
 
-impl Client {
-    /// `client.chat()`: chat completions.
-    pub fn chat(&self) -> resources::chat::Chat<'_> {
-        resources::chat::Chat::new(self)
-    }
-
-    /// `client.models()`.
-    pub fn models(&self) -> resources::models::Models<'_> {
-        resources::models::Models::new(self)
-    }
-
-    /// `client.embeddings()`.
-    pub fn embeddings(&self) -> resources::embeddings::Embeddings<'_> {
-        resources::embeddings::Embeddings::new(self)
-    }
+pub mod resources {
+    //! The API's resources, by the Python SDK's paths:
+    //! `client.chat().completions()` is [`chat::Completions`](crate::resources::chat::Completions),
+    //! `client.beta().threads().runs()` is `beta::threads::runs::Runs`. Generated
+    //! from the OpenAPI spec (`src/generated/`, written by `cargo xtask codegen`);
+    //! each resource group is a cargo feature.
+    pub use crate::generated::*;
 }

@@ -1,8 +1,7 @@
 //! URL building, as `reference/client.md` 1.5 and 9 describe it. Pure functions.
 
-use std::borrow::Cow;
 use std::fmt::{self, Write as _};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use http::uri::PathAndQuery;
 
@@ -46,49 +45,38 @@ pub(crate) struct BaseUrl {
     cache: PathCache,
 }
 
-/// Slots of a [`PathCache`].
-const PATH_SLOTS: usize = 32;
-
-/// The base path joined with fixed endpoint paths (`&'static str`, such as
-/// `/chat/completions`), parsed once. A slot is keyed by the address and
-/// length of the static text, which names the same text for the life of the
-/// process; the first path to hash to a slot keeps it, and others are joined
-/// on every call as before. Lock-free: a slot is written once.
+/// The base path joined with the fixed endpoint paths (`/chat/completions`),
+/// parsed once per client. Every endpoint whose path has no parameter owns a
+/// slot ([`Endpoint::slot`](crate::endpoint::Endpoint::slot)), numbered by the
+/// generator, so every fixed path of the API is cached and no two share a
+/// slot. Lock-free: a slot is written once; clones of a client share it.
 #[derive(Clone)]
-struct PathCache(Box<[OnceLock<CachedPath>; PATH_SLOTS]>);
-
-#[derive(Clone)]
-struct CachedPath {
-    key: (usize, usize),
-    path: PathAndQuery,
-}
+struct PathCache(Arc<[OnceLock<PathAndQuery>]>);
 
 impl PathCache {
     fn new() -> Self {
-        Self(Box::new(std::array::from_fn(|_| OnceLock::new())))
+        Self(
+            (0..crate::generated::FIXED_PATHS)
+                .map(|_| OnceLock::new())
+                .collect(),
+        )
     }
 
-    /// The joined path of `path`, from its slot or built by `build` (and kept
-    /// when the slot is free).
+    /// The joined path of slot `slot`, built by `build` the first time.
     fn get_or_build(
         &self,
-        path: &'static str,
+        slot: u16,
         build: impl FnOnce() -> Result<PathAndQuery, Error>,
     ) -> Result<PathAndQuery, Error> {
-        let key = (path.as_ptr() as usize, path.len());
-        let slot = &self.0[(key.0 ^ (key.0 >> 7) ^ key.1) % PATH_SLOTS];
-        if let Some(cached) = slot.get() {
-            if cached.key == key {
-                return Ok(cached.path.clone());
-            }
+        let Some(cell) = self.0.get(usize::from(slot)) else {
             return build();
+        };
+        if let Some(path) = cell.get() {
+            return Ok(path.clone());
         }
         let path = build()?;
-        // A racing call may have filled the slot first; either is right.
-        let _ = slot.set(CachedPath {
-            key,
-            path: path.clone(),
-        });
+        // A racing call may have filled the slot first; both are the same.
+        let _ = cell.set(path.clone());
         Ok(path)
     }
 }
@@ -97,8 +85,9 @@ impl fmt::Debug for PathCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let used = self.0.iter().filter(|s| s.get().is_some()).count();
         f.debug_struct("PathCache")
+            .field("slots", &self.0.len())
             .field("used", &used)
-            .finish_non_exhaustive()
+            .finish()
     }
 }
 
@@ -133,22 +122,20 @@ impl BaseUrl {
     }
 
     /// The URI of a request: see [`build_uri`], which gives the same result.
-    #[allow(
-        clippy::ptr_arg,
-        reason = "the variant tells a fixed path (cached) from a built one"
-    )]
+    /// `slot` is the fixed path's cache slot, if it has one.
     pub(crate) fn uri(
         &self,
-        path: &Cow<'static, str>,
+        path: &str,
+        slot: Option<u16>,
         params: &[(String, String)],
     ) -> Result<http::Uri, Error> {
         if is_absolute(path) {
             return build_uri(&self.text, path, params);
         }
-        let path_and_query = match path {
-            Cow::Borrowed(fixed) if params.is_empty() => self
+        let path_and_query = match slot {
+            Some(slot) if params.is_empty() => self
                 .cache
-                .get_or_build(fixed, || self.join_path(fixed, params))?,
+                .get_or_build(slot, || self.join_path(path, params))?,
             _ => self.join_path(path, params)?,
         };
         let mut parts = http::uri::Parts::default();
@@ -366,14 +353,14 @@ mod tests {
         ] {
             let parsed = BaseUrl::new(base.to_owned()).unwrap();
             assert_eq!(parsed.as_str(), base);
-            for (path, p) in cases {
+            for (slot, (path, p)) in (0u16..).zip(cases) {
                 let p = params(p);
                 let want = build_uri(base, path, &p).map(|u| u.to_string());
                 // Twice: built, then (for the fixed paths without
                 // parameters) from the cache.
-                let got = parsed.uri(&Cow::Borrowed(path), &p).map(|u| u.to_string());
-                let again = parsed.uri(&Cow::Borrowed(path), &p).map(|u| u.to_string());
-                let owned = parsed.uri(&Cow::Owned(path.to_string()), &p);
+                let got = parsed.uri(path, Some(slot), &p).map(|u| u.to_string());
+                let again = parsed.uri(path, Some(slot), &p).map(|u| u.to_string());
+                let owned = parsed.uri(path, None, &p);
                 assert_eq!(got.as_ref().ok(), again.as_ref().ok(), "{base} {path}");
                 assert_eq!(
                     got.as_ref().ok(),
@@ -390,18 +377,19 @@ mod tests {
     }
 
     #[test]
-    fn fixed_paths_sharing_a_cache_slot_keep_their_own_uri() {
+    fn every_slot_keeps_its_own_path_and_unknown_slots_are_built() {
         let base = BaseUrl::new("http://x/v1/".to_owned()).unwrap();
-        // More paths than slots, so some share one.
-        let paths: Vec<&'static str> = (0..4 * PATH_SLOTS)
-            .map(|i| &*Box::leak(format!("/p{i}").into_boxed_str()))
-            .collect();
+        let slots = u16::try_from(crate::generated::FIXED_PATHS).unwrap();
         for _ in 0..2 {
-            for (i, path) in paths.iter().enumerate() {
-                let uri = base.uri(&Cow::Borrowed(path), &[]).unwrap();
-                assert_eq!(uri.to_string(), format!("http://x/v1/p{i}"));
+            for slot in 0..slots + 3 {
+                let path = format!("/p{slot}");
+                let uri = base.uri(&path, Some(slot), &[]).unwrap();
+                assert_eq!(uri.to_string(), format!("http://x/v1/p{slot}"));
             }
         }
+        // With parameters the slot is not used.
+        let uri = base.uri("/p0", Some(0), &params(&[("a", "1")])).unwrap();
+        assert_eq!(uri.to_string(), "http://x/v1/p0?a=1");
     }
 
     #[test]

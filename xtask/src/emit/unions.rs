@@ -48,6 +48,8 @@ impl ModuleEmitter<'_> {
         );
 
         writeln!(self.body, "impl Default for {name} {{\n    /// `Unknown(null)`: the filler of a missing required field.\n    fn default() -> Self {{\n        Self::Unknown(Value::Null)\n    }}\n}}\n").ok();
+        // A union keeps no request id of its own (its variants may be strings).
+        writeln!(self.body, "impl crate::ResponseMeta for {name} {{}}\n").ok();
 
         // From impls for variants whose payload type is unique.
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();

@@ -6,17 +6,13 @@ mod options;
 use std::fmt;
 use std::sync::Arc;
 
-use http::Method;
 use openai_transport::StackService;
-use serde::de::DeserializeOwned;
 
-use crate::request::{Prepared, Request, decode_json};
 use crate::url::BaseUrl;
-use openai_types::ResponseMeta;
 
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT};
 pub use options::RequestOptions;
-pub(crate) use options::TimeoutSetting;
+pub(crate) use options::{HasOptions, TimeoutSetting, per_call_setters};
 
 /// An OpenAI API client.
 ///
@@ -123,39 +119,6 @@ impl Client {
 
     pub(crate) fn stack_defaults(&self) -> StackDefaults {
         self.inner.stack
-    }
-
-    /// A `GET` to any path (undocumented endpoints). `T` is often
-    /// `serde_json::Value`.
-    pub fn get<T: DeserializeOwned + ResponseMeta>(&self, path: &str) -> Request<T> {
-        self.custom(Method::GET, path)
-    }
-
-    /// A `POST` to any path; set the body with [`Request::body`].
-    pub fn post<T: DeserializeOwned + ResponseMeta>(&self, path: &str) -> Request<T> {
-        self.custom(Method::POST, path)
-    }
-
-    /// A `PUT` to any path.
-    pub fn put<T: DeserializeOwned + ResponseMeta>(&self, path: &str) -> Request<T> {
-        self.custom(Method::PUT, path)
-    }
-
-    /// A `PATCH` to any path.
-    pub fn patch<T: DeserializeOwned + ResponseMeta>(&self, path: &str) -> Request<T> {
-        self.custom(Method::PATCH, path)
-    }
-
-    /// A `DELETE` to any path.
-    pub fn delete<T: DeserializeOwned + ResponseMeta>(&self, path: &str) -> Request<T> {
-        self.custom(Method::DELETE, path)
-    }
-
-    fn custom<T: DeserializeOwned + ResponseMeta>(&self, method: Method, path: &str) -> Request<T> {
-        let mut prepared = Prepared::new(method, path.to_owned());
-        // reference/client.md 1.4: hand-made requests accept either key.
-        prepared.scope = openai_transport::auth::AuthScope::Any;
-        Request::new(self, Ok(prepared), decode_json::<T>)
     }
 }
 

@@ -65,39 +65,114 @@ impl fmt::Debug for RequestOptions {
     }
 }
 
+/// Gives the per-call setters of [`per_call_setters!`] the options they set.
+pub(crate) trait HasOptions {
+    fn options_mut(&mut self) -> &mut RequestOptions;
+}
+
+impl HasOptions for RequestOptions {
+    fn options_mut(&mut self) -> &mut RequestOptions {
+        self
+    }
+}
+
+/// The per-call setters, written once for every type that carries
+/// [`RequestOptions`]: the options themselves, a request, and any other
+/// request value that implements [`HasOptions`].
+macro_rules! per_call_setters {
+    () => {
+        /// The per-attempt timeout.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            $crate::client::HasOptions::options_mut(&mut self).set_timeout(timeout);
+            self
+        }
+
+        /// No timeout at all.
+        pub fn no_timeout(mut self) -> Self {
+            $crate::client::HasOptions::options_mut(&mut self).set_no_timeout();
+            self
+        }
+
+        /// How many times to retry.
+        pub fn max_retries(mut self, n: u32) -> Self {
+            $crate::client::HasOptions::options_mut(&mut self).set_max_retries(n);
+            self
+        }
+
+        /// Adds a header (Python's `extra_headers`); it replaces a default of
+        /// the same name. A name or value that cannot be sent fails the call
+        /// with [`Error::InvalidRequest`]($crate::Error::InvalidRequest).
+        pub fn header<K, V>(mut self, name: K, value: V) -> Self
+        where
+            K: TryInto<::http::header::HeaderName>,
+            V: TryInto<::http::header::HeaderValue>,
+        {
+            $crate::client::HasOptions::options_mut(&mut self)
+                .add_header(name.try_into().ok(), value.try_into().ok());
+            self
+        }
+
+        /// Removes a header the SDK would send (Python's `Omit`): a default
+        /// header, `x-stainless-retry-count`, even `authorization`.
+        pub fn omit_header<K: TryInto<::http::header::HeaderName>>(mut self, name: K) -> Self {
+            $crate::client::HasOptions::options_mut(&mut self).add_omit(name.try_into().ok());
+            self
+        }
+
+        /// Adds a query parameter (Python's `extra_query`); it replaces one of
+        /// the same name.
+        pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            $crate::client::HasOptions::options_mut(&mut self).add_query(name.into(), value.into());
+            self
+        }
+
+        /// Merges fields into the JSON body (Python's `extra_body`): top-level
+        /// keys replace the body's, `null` included.
+        pub fn extra_body(mut self, body: ::serde_json::Value) -> Self {
+            $crate::client::HasOptions::options_mut(&mut self).add_extra_body(body);
+            self
+        }
+
+        /// Sends `Idempotency-Key: <key>`, the same on every attempt.
+        pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+            $crate::client::HasOptions::options_mut(&mut self).idempotency_key = Some(key.into());
+            self
+        }
+
+        /// Whether to follow redirects (default `true`, up to 20). With
+        /// `false`, a 3xx answer is returned as an
+        /// [`Error::Api`]($crate::Error::Api).
+        pub fn follow_redirects(mut self, follow: bool) -> Self {
+            $crate::client::HasOptions::options_mut(&mut self).follow_redirects = Some(follow);
+            self
+        }
+    };
+}
+pub(crate) use per_call_setters;
+
 impl RequestOptions {
     /// No options: everything inherited.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// The per-attempt timeout.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
+    per_call_setters!();
+
+    pub(crate) fn set_timeout(&mut self, timeout: Duration) {
         self.timeout = Some(TimeoutSetting::Limit(timeout));
-        self
     }
 
-    /// No timeout at all.
-    pub fn no_timeout(mut self) -> Self {
+    pub(crate) fn set_no_timeout(&mut self) {
         self.timeout = Some(TimeoutSetting::Unlimited);
-        self
     }
 
-    /// How many times to retry.
-    pub fn max_retries(mut self, n: u32) -> Self {
+    pub(crate) fn set_max_retries(&mut self, n: u32) {
         self.max_retries = Some(n);
-        self
     }
 
-    /// Adds a header (Python's `extra_headers`); it replaces a default of the
-    /// same name.
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        K: TryInto<HeaderName>,
-        V: TryInto<HeaderValue>,
-    {
-        match (name.try_into(), value.try_into()) {
-            (Ok(k), Ok(mut v)) => {
+    pub(crate) fn add_header(&mut self, name: Option<HeaderName>, value: Option<HeaderValue>) {
+        match (name, value) {
+            (Some(k), Some(mut v)) => {
                 if is_credential(&k) {
                     v.set_sensitive(true);
                 }
@@ -106,54 +181,30 @@ impl RequestOptions {
             }
             _ => self.record_error("a header name or value cannot be sent"),
         }
-        self
     }
 
-    /// Removes a header the SDK would send (Python's `Omit`): a default
-    /// header, `x-stainless-retry-count`, even `authorization`.
-    pub fn omit_header<K: TryInto<HeaderName>>(mut self, name: K) -> Self {
-        match name.try_into() {
-            Ok(k) => {
+    pub(crate) fn add_omit(&mut self, name: Option<HeaderName>) {
+        match name {
+            Some(k) => {
                 self.headers.remove(&k);
                 if !self.omit.contains(&k) {
                     self.omit.push(k);
                 }
             }
-            Err(_) => self.record_error("a header name cannot be sent"),
+            None => self.record_error("a header name cannot be sent"),
         }
-        self
     }
 
-    /// Adds a query parameter (Python's `extra_query`); it replaces one of the
-    /// same name.
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        let name = name.into();
+    pub(crate) fn add_query(&mut self, name: String, value: String) {
         self.query.retain(|(k, _)| *k != name);
-        self.query.push((name, value.into()));
-        self
+        self.query.push((name, value));
     }
 
-    /// Merges fields into the JSON body (Python's `extra_body`): top-level
-    /// keys replace the body's, `null` included.
-    pub fn extra_body(mut self, body: Value) -> Self {
+    pub(crate) fn add_extra_body(&mut self, body: Value) {
         match (&mut self.extra_body, body) {
             (Some(Value::Object(old)), Value::Object(new)) => old.extend(new),
             (slot, body) => *slot = Some(body),
         }
-        self
-    }
-
-    /// Sends `Idempotency-Key: <key>` on every attempt of the call.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
-        self
-    }
-
-    /// Whether to follow redirects (default `true`, up to 20). With `false`,
-    /// a 3xx answer is returned as an [`Error::Api`].
-    pub fn follow_redirects(mut self, follow: bool) -> Self {
-        self.follow_redirects = Some(follow);
-        self
     }
 
     /// Whether no option is set.
@@ -199,7 +250,7 @@ impl RequestOptions {
             out.query.push((k.clone(), v.clone()));
         }
         if let Some(extra) = &over.extra_body {
-            out = out.extra_body(extra.clone());
+            out.add_extra_body(extra.clone());
         }
         if over.follow_redirects.is_some() {
             out.follow_redirects = over.follow_redirects;

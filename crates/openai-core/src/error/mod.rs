@@ -46,6 +46,10 @@ pub enum Error {
     /// closed before `[DONE]`, or the bytes are not valid SSE. The request
     /// reached the server.
     Stream(StreamError),
+    /// Pagination cannot go on: [`get_next_page`](crate::pagination::CursorPage::get_next_page)
+    /// was called on the last page, or the server returned the cursor it was
+    /// sent (a loop). Nothing was sent for the page that failed.
+    Pagination(PaginationError),
 }
 
 impl Error {
@@ -106,6 +110,7 @@ impl fmt::Display for Error {
             Self::Config(e) => write!(f, "invalid client configuration: {e}"),
             Self::Decode(e) => write!(f, "could not decode the response: {e}"),
             Self::Stream(e) => write!(f, "stream error: {e}"),
+            Self::Pagination(e) => write!(f, "pagination error: {e}"),
         }
     }
 }
@@ -119,6 +124,7 @@ impl StdError for Error {
             Self::Config(e) => Some(e),
             Self::Decode(e) => Some(e),
             Self::Stream(e) => Some(e),
+            Self::Pagination(e) => Some(e),
             Self::Timeout => None,
         }
     }
@@ -193,6 +199,11 @@ message_error! {
 message_error! {
     /// A client that cannot be built.
     ConfigError
+}
+
+message_error! {
+    /// Pagination that cannot go on.
+    PaginationError
 }
 
 /// A 2xx body that does not decode.

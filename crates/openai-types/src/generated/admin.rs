@@ -25194,6 +25194,8 @@ impl Default for UsageTimeBucketResult {
     }
 }
 
+impl crate::ResponseMeta for UsageTimeBucketResult {}
+
 impl From<UsageCompletionsResult> for UsageTimeBucketResult {
     fn from(value: UsageCompletionsResult) -> Self {
         Self::OrganizationUsageCompletionsResult(value)

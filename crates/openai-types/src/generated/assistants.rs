@@ -953,6 +953,8 @@ impl Default for AssistantTool {
     }
 }
 
+impl crate::ResponseMeta for AssistantTool {}
+
 impl From<AssistantToolsCode> for AssistantTool {
     fn from(value: AssistantToolsCode) -> Self {
         Self::CodeInterpreter(value)
@@ -1519,6 +1521,8 @@ impl Default for AssistantCreateParamsTool {
     }
 }
 
+impl crate::ResponseMeta for AssistantCreateParamsTool {}
+
 impl From<AssistantToolsCode> for AssistantCreateParamsTool {
     fn from(value: AssistantToolsCode) -> Self {
         Self::CodeInterpreter(value)
@@ -2041,6 +2045,11 @@ impl Default for AssistantCreateParamsToolResourcesFileSearchVectorStoreChunking
     fn default() -> Self {
         Self::Unknown(Value::Null)
     }
+}
+
+impl crate::ResponseMeta
+    for AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategy
+{
 }
 
 impl
@@ -2646,6 +2655,8 @@ impl Default for AssistantUpdateParamsTool {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for AssistantUpdateParamsTool {}
 
 impl From<AssistantToolsCode> for AssistantUpdateParamsTool {
     fn from(value: AssistantToolsCode) -> Self {

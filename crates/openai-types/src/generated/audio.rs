@@ -273,6 +273,8 @@ impl Default for CreateSpeechResponseStreamEvent {
     }
 }
 
+impl crate::ResponseMeta for CreateSpeechResponseStreamEvent {}
+
 impl From<SpeechAudioDeltaEvent> for CreateSpeechResponseStreamEvent {
     fn from(value: SpeechAudioDeltaEvent) -> Self {
         Self::SpeechAudioDelta(value)
@@ -886,6 +888,8 @@ impl Default for TranscriptionStreamEvent {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for TranscriptionStreamEvent {}
 
 impl From<TranscriptTextSegmentEvent> for TranscriptionStreamEvent {
     fn from(value: TranscriptTextSegmentEvent) -> Self {
@@ -3518,6 +3522,8 @@ impl Default for TranscriptionCreateParamsChunkingStrategy {
     }
 }
 
+impl crate::ResponseMeta for TranscriptionCreateParamsChunkingStrategy {}
+
 impl From<VadConfig> for TranscriptionCreateParamsChunkingStrategy {
     fn from(value: VadConfig) -> Self {
         Self::VadConfig(value)
@@ -3574,6 +3580,8 @@ impl Default for TranscriptionDiarizedUsage {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for TranscriptionDiarizedUsage {}
 
 impl From<TranscriptTextUsageTokens> for TranscriptionDiarizedUsage {
     fn from(value: TranscriptTextUsageTokens) -> Self {
@@ -3771,6 +3779,8 @@ impl Default for TranscriptionUsage {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for TranscriptionUsage {}
 
 impl From<TranscriptTextUsageTokens> for TranscriptionUsage {
     fn from(value: TranscriptTextUsageTokens) -> Self {
@@ -4258,6 +4268,8 @@ impl Default for TranscriptionCreateResponse {
     }
 }
 
+impl crate::ResponseMeta for TranscriptionCreateResponse {}
+
 impl From<Transcription> for TranscriptionCreateResponse {
     fn from(value: Transcription) -> Self {
         Self::Transcription(value)
@@ -4351,6 +4363,8 @@ impl Default for TranslationCreateResponse {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for TranslationCreateResponse {}
 
 impl From<CreateTranslationResponseJson> for TranslationCreateResponse {
     fn from(value: CreateTranslationResponseJson) -> Self {

@@ -697,6 +697,8 @@ impl Default for BetaAnnotation {
     }
 }
 
+impl crate::ResponseMeta for BetaAnnotation {}
+
 impl From<BetaFileCitationBody> for BetaAnnotation {
     fn from(value: BetaFileCitationBody) -> Self {
         Self::FileCitation(value)
@@ -1448,6 +1450,8 @@ impl Default for BetaApplyPatchOperationParam {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaApplyPatchOperationParam {}
 
 impl From<BetaApplyPatchCreateFileOperationParam> for BetaApplyPatchOperationParam {
     fn from(value: BetaApplyPatchCreateFileOperationParam) -> Self {
@@ -4451,6 +4455,8 @@ impl Default for BetaComputerAction {
     }
 }
 
+impl crate::ResponseMeta for BetaComputerAction {}
+
 impl From<BetaClickParam> for BetaComputerAction {
     fn from(value: BetaClickParam) -> Self {
         Self::Click(value)
@@ -7082,6 +7088,8 @@ impl Default for BetaContent {
     }
 }
 
+impl crate::ResponseMeta for BetaContent {}
+
 impl From<BetaInputTextContent> for BetaContent {
     fn from(value: BetaInputTextContent) -> Self {
         Self::InputText(value)
@@ -7376,6 +7384,8 @@ impl Default for BetaConversationParam {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaConversationParam {}
 
 impl From<String> for BetaConversationParam {
     fn from(value: String) -> Self {
@@ -11164,6 +11174,8 @@ impl Default for BetaFilters {
     }
 }
 
+impl crate::ResponseMeta for BetaFilters {}
+
 impl From<BetaComparisonFilter> for BetaFilters {
     fn from(value: BetaComparisonFilter) -> Self {
         Self::BetaComparisonFilter(value)
@@ -11268,6 +11280,8 @@ impl Default for BetaFunctionAndCustomToolCallOutput {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaFunctionAndCustomToolCallOutput {}
 
 impl From<BetaInputTextContent> for BetaFunctionAndCustomToolCallOutput {
     fn from(value: BetaInputTextContent) -> Self {
@@ -13106,6 +13120,8 @@ impl Default for BetaFunctionShellCallOutputOutcomeParam {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaFunctionShellCallOutputOutcomeParam {}
 
 impl From<BetaFunctionShellCallOutputTimeoutOutcomeParam>
     for BetaFunctionShellCallOutputOutcomeParam
@@ -15831,6 +15847,8 @@ impl Default for BetaInputContent {
     }
 }
 
+impl crate::ResponseMeta for BetaInputContent {}
+
 impl From<BetaInputTextContent> for BetaInputContent {
     fn from(value: BetaInputTextContent) -> Self {
         Self::InputText(value)
@@ -16695,6 +16713,8 @@ impl Default for BetaInputItem {
     }
 }
 
+impl crate::ResponseMeta for BetaInputItem {}
+
 impl From<BetaEasyInputMessage> for BetaInputItem {
     fn from(value: BetaEasyInputMessage) -> Self {
         Self::Message(value)
@@ -17265,6 +17285,8 @@ impl Default for BetaInputParam {
     }
 }
 
+impl crate::ResponseMeta for BetaInputParam {}
+
 impl From<String> for BetaInputParam {
     fn from(value: String) -> Self {
         Self::TextInput(value)
@@ -17640,6 +17662,8 @@ impl Default for BetaItem {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaItem {}
 
 impl From<BetaInputMessage> for BetaItem {
     fn from(value: BetaInputMessage) -> Self {
@@ -18568,6 +18592,8 @@ impl Default for BetaItemField {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaItemField {}
 
 impl From<BetaMessage> for BetaItemField {
     fn from(value: BetaMessage) -> Self {
@@ -19641,6 +19667,8 @@ impl Default for BetaItemResource {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaItemResource {}
 
 impl From<BetaInputMessageResource> for BetaItemResource {
     fn from(value: BetaInputMessageResource) -> Self {
@@ -22916,6 +22944,8 @@ impl Default for BetaMcptoolCallError {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaMcptoolCallError {}
 
 impl From<BetaMcpprotocolError> for BetaMcptoolCallError {
     fn from(value: BetaMcpprotocolError) -> Self {
@@ -26924,6 +26954,8 @@ impl Default for BetaOutputContent {
     }
 }
 
+impl crate::ResponseMeta for BetaOutputContent {}
+
 impl From<BetaOutputTextContent> for BetaOutputContent {
     fn from(value: BetaOutputTextContent) -> Self {
         Self::OutputText(value)
@@ -27106,6 +27138,8 @@ impl Default for BetaOutputItem {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaOutputItem {}
 
 impl From<BetaOutputMessage> for BetaOutputItem {
     fn from(value: BetaOutputMessage) -> Self {
@@ -28181,6 +28215,8 @@ impl Default for BetaOutputMessageContent {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaOutputMessageContent {}
 
 impl From<BetaOutputTextContent> for BetaOutputMessageContent {
     fn from(value: BetaOutputTextContent) -> Self {
@@ -40347,6 +40383,8 @@ impl Default for BetaResponseStreamEvent {
     }
 }
 
+impl crate::ResponseMeta for BetaResponseStreamEvent {}
+
 impl From<BetaResponseAudioDeltaEvent> for BetaResponseStreamEvent {
     fn from(value: BetaResponseAudioDeltaEvent) -> Self {
         Self::ResponseAudioDelta(value)
@@ -43594,6 +43632,8 @@ impl Default for BetaResponsesClientEvent {
     }
 }
 
+impl crate::ResponseMeta for BetaResponsesClientEvent {}
+
 impl From<BetaResponsesClientEventResponseCreate> for BetaResponsesClientEvent {
     fn from(value: BetaResponsesClientEventResponseCreate) -> Self {
         Self::ResponseCreate(value)
@@ -44299,6 +44339,8 @@ impl Default for BetaResponsesServerEvent {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaResponsesServerEvent {}
 
 impl From<BetaResponsesServerEventBetaResponseAudioWsDelta> for BetaResponsesServerEvent {
     fn from(value: BetaResponsesServerEventBetaResponseAudioWsDelta) -> Self {
@@ -47727,6 +47769,8 @@ impl Default for BetaTextResponseFormatConfiguration {
     }
 }
 
+impl crate::ResponseMeta for BetaTextResponseFormatConfiguration {}
+
 impl From<BetaResponseFormatText> for BetaTextResponseFormatConfiguration {
     fn from(value: BetaResponseFormatText) -> Self {
         Self::Text(value)
@@ -48365,6 +48409,8 @@ impl Default for BetaTool {
     }
 }
 
+impl crate::ResponseMeta for BetaTool {}
+
 impl From<BetaFunctionTool> for BetaTool {
     fn from(value: BetaFunctionTool) -> Self {
         Self::Function(value)
@@ -48839,6 +48885,8 @@ impl Default for BetaToolCallCaller {
     }
 }
 
+impl crate::ResponseMeta for BetaToolCallCaller {}
+
 impl From<BetaDirectToolCallCaller> for BetaToolCallCaller {
     fn from(value: BetaDirectToolCallCaller) -> Self {
         Self::Direct(value)
@@ -48931,6 +48979,8 @@ impl Default for BetaToolCallCallerParam {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaToolCallCallerParam {}
 
 impl From<BetaDirectToolCallCallerParam> for BetaToolCallCallerParam {
     fn from(value: BetaDirectToolCallCallerParam) -> Self {
@@ -49544,6 +49594,8 @@ impl Default for BetaToolChoiceParam {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaToolChoiceParam {}
 
 impl From<BetaToolChoiceOptions> for BetaToolChoiceParam {
     fn from(value: BetaToolChoiceOptions) -> Self {
@@ -52365,6 +52417,8 @@ impl Default for BetaAgentMessageContentItem {
     }
 }
 
+impl crate::ResponseMeta for BetaAgentMessageContentItem {}
+
 impl From<BetaInputTextContent> for BetaAgentMessageContentItem {
     fn from(value: BetaInputTextContent) -> Self {
         Self::InputText(value)
@@ -52658,6 +52712,8 @@ impl Default for BetaAgentMessageItemParamContentItem {
     }
 }
 
+impl crate::ResponseMeta for BetaAgentMessageItemParamContentItem {}
+
 impl From<BetaInputTextContentParam> for BetaAgentMessageItemParamContentItem {
     fn from(value: BetaInputTextContentParam) -> Self {
         Self::InputText(value)
@@ -52792,6 +52848,8 @@ impl Default for BetaApplyPatchToolCallOperation {
     }
 }
 
+impl crate::ResponseMeta for BetaApplyPatchToolCallOperation {}
+
 impl From<BetaApplyPatchCreateFileOperation> for BetaApplyPatchToolCallOperation {
     fn from(value: BetaApplyPatchCreateFileOperation) -> Self {
         Self::CreateFile(value)
@@ -52909,6 +52967,8 @@ impl Default for BetaAutoCodeInterpreterToolParamNetworkPolicy {
     }
 }
 
+impl crate::ResponseMeta for BetaAutoCodeInterpreterToolParamNetworkPolicy {}
+
 impl From<BetaContainerNetworkPolicyDisabledParam>
     for BetaAutoCodeInterpreterToolParamNetworkPolicy
 {
@@ -53014,6 +53074,8 @@ impl Default for BetaCodeInterpreterToolContainer {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaCodeInterpreterToolContainer {}
 
 impl From<String> for BetaCodeInterpreterToolContainer {
     fn from(value: String) -> Self {
@@ -53139,6 +53201,8 @@ impl Default for BetaCodeInterpreterToolCallOutput {
     }
 }
 
+impl crate::ResponseMeta for BetaCodeInterpreterToolCallOutput {}
+
 impl From<BetaCodeInterpreterOutputLogs> for BetaCodeInterpreterToolCallOutput {
     fn from(value: BetaCodeInterpreterOutputLogs) -> Self {
         Self::Logs(value)
@@ -53231,6 +53295,8 @@ impl Default for BetaResponseCompactParamsInput {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaResponseCompactParamsInput {}
 
 impl From<String> for BetaResponseCompactParamsInput {
     fn from(value: String) -> Self {
@@ -53380,6 +53446,8 @@ impl Default for BetaComparisonFilterValue {
     }
 }
 
+impl crate::ResponseMeta for BetaComparisonFilterValue {}
+
 impl From<String> for BetaComparisonFilterValue {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -53468,6 +53536,8 @@ impl Default for BetaComparisonFilterValueVariant4Item {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaComparisonFilterValueVariant4Item {}
 
 impl From<String> for BetaComparisonFilterValueVariant4Item {
     fn from(value: String) -> Self {
@@ -53580,6 +53650,8 @@ impl Default for BetaCompoundFilterFilter {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaCompoundFilterFilter {}
 
 impl From<BetaComparisonFilter> for BetaCompoundFilterFilter {
     fn from(value: BetaComparisonFilter) -> Self {
@@ -53751,6 +53823,8 @@ impl Default for BetaContainerAutoParamNetworkPolicy {
     }
 }
 
+impl crate::ResponseMeta for BetaContainerAutoParamNetworkPolicy {}
+
 impl From<BetaContainerNetworkPolicyDisabledParam> for BetaContainerAutoParamNetworkPolicy {
     fn from(value: BetaContainerNetworkPolicyDisabledParam) -> Self {
         Self::Disabled(value)
@@ -53850,6 +53924,8 @@ impl Default for BetaContainerAutoParamSkill {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaContainerAutoParamSkill {}
 
 impl From<BetaSkillReferenceParam> for BetaContainerAutoParamSkill {
     fn from(value: BetaSkillReferenceParam) -> Self {
@@ -54104,6 +54180,8 @@ impl Default for BetaCustomToolCallOutputOutput {
     }
 }
 
+impl crate::ResponseMeta for BetaCustomToolCallOutputOutput {}
+
 impl From<String> for BetaCustomToolCallOutputOutput {
     fn from(value: String) -> Self {
         Self::StringOutput(value)
@@ -54174,6 +54252,8 @@ impl Default for BetaCustomToolCallOutputResourceOutput {
     }
 }
 
+impl crate::ResponseMeta for BetaCustomToolCallOutputResourceOutput {}
+
 impl From<String> for BetaCustomToolCallOutputResourceOutput {
     fn from(value: String) -> Self {
         Self::StringOutput(value)
@@ -54242,6 +54322,8 @@ impl Default for BetaCustomToolParamFormat {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaCustomToolParamFormat {}
 
 impl From<BetaCustomTextFormatParam> for BetaCustomToolParamFormat {
     fn from(value: BetaCustomTextFormatParam) -> Self {
@@ -54392,6 +54474,8 @@ impl Default for BetaEasyInputMessageContent {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaEasyInputMessageContent {}
 
 impl From<String> for BetaEasyInputMessageContent {
     fn from(value: String) -> Self {
@@ -54661,6 +54745,8 @@ impl Default for BetaFunctionCallOutputItemParamOutput {
     }
 }
 
+impl crate::ResponseMeta for BetaFunctionCallOutputItemParamOutput {}
+
 impl From<String> for BetaFunctionCallOutputItemParamOutput {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -54733,6 +54819,8 @@ impl Default for BetaFunctionCallOutputItemParamOutputVariant2Item {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaFunctionCallOutputItemParamOutputVariant2Item {}
 
 impl From<BetaInputTextContentParam> for BetaFunctionCallOutputItemParamOutputVariant2Item {
     fn from(value: BetaInputTextContentParam) -> Self {
@@ -54876,6 +54964,8 @@ impl Default for BetaFunctionShellCallEnvironment {
     }
 }
 
+impl crate::ResponseMeta for BetaFunctionShellCallEnvironment {}
+
 impl From<BetaLocalEnvironmentResource> for BetaFunctionShellCallEnvironment {
     fn from(value: BetaLocalEnvironmentResource) -> Self {
         Self::Local(value)
@@ -54970,6 +55060,8 @@ impl Default for BetaFunctionShellCallItemParamEnvironment {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaFunctionShellCallItemParamEnvironment {}
 
 impl From<BetaLocalEnvironmentParam> for BetaFunctionShellCallItemParamEnvironment {
     fn from(value: BetaLocalEnvironmentParam) -> Self {
@@ -55066,6 +55158,8 @@ impl Default for BetaFunctionShellCallOutputContentOutcome {
     }
 }
 
+impl crate::ResponseMeta for BetaFunctionShellCallOutputContentOutcome {}
+
 impl From<BetaFunctionShellCallOutputTimeoutOutcome> for BetaFunctionShellCallOutputContentOutcome {
     fn from(value: BetaFunctionShellCallOutputTimeoutOutcome) -> Self {
         Self::Timeout(value)
@@ -55160,6 +55254,8 @@ impl Default for BetaFunctionShellToolParamEnvironment {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaFunctionShellToolParamEnvironment {}
 
 impl From<BetaContainerAutoParam> for BetaFunctionShellToolParamEnvironment {
     fn from(value: BetaContainerAutoParam) -> Self {
@@ -55334,6 +55430,8 @@ impl Default for BetaFunctionToolCallOutputOutput {
     }
 }
 
+impl crate::ResponseMeta for BetaFunctionToolCallOutputOutput {}
+
 impl From<String> for BetaFunctionToolCallOutputOutput {
     fn from(value: String) -> Self {
         Self::StringOutput(value)
@@ -55451,6 +55549,8 @@ impl Default for BetaFunctionToolCallOutputResourceOutput {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaFunctionToolCallOutputResourceOutput {}
 
 impl From<String> for BetaFunctionToolCallOutputResourceOutput {
     fn from(value: String) -> Self {
@@ -56468,6 +56568,8 @@ impl Default for BetaMcptoolAllowedTools {
     }
 }
 
+impl crate::ResponseMeta for BetaMcptoolAllowedTools {}
+
 impl From<Vec<String>> for BetaMcptoolAllowedTools {
     fn from(value: Vec<String>) -> Self {
         Self::McpAllowedTools(value)
@@ -56534,6 +56636,8 @@ impl Default for BetaMcptoolRequireApproval {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaMcptoolRequireApproval {}
 
 impl From<BetaMcptoolRequireApprovalMcpToolApprovalFilter> for BetaMcptoolRequireApproval {
     fn from(value: BetaMcptoolRequireApprovalMcpToolApprovalFilter) -> Self {
@@ -56764,6 +56868,8 @@ impl Default for BetaMessageContentItem {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaMessageContentItem {}
 
 impl From<BetaInputTextContent> for BetaMessageContentItem {
     fn from(value: BetaInputTextContent) -> Self {
@@ -57109,6 +57215,8 @@ impl Default for BetaModerationInput {
     }
 }
 
+impl crate::ResponseMeta for BetaModerationInput {}
+
 impl From<BetaModerationResultBody> for BetaModerationInput {
     fn from(value: BetaModerationResultBody) -> Self {
         Self::ModerationResult(value)
@@ -57221,6 +57329,8 @@ impl Default for BetaModerationOutput {
     }
 }
 
+impl crate::ResponseMeta for BetaModerationOutput {}
+
 impl From<BetaModerationResultBody> for BetaModerationOutput {
     fn from(value: BetaModerationResultBody) -> Self {
         Self::ModerationResult(value)
@@ -57332,6 +57442,8 @@ impl Default for BetaNamespaceToolParamTool {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaNamespaceToolParamTool {}
 
 impl From<BetaFunctionToolParam> for BetaNamespaceToolParamTool {
     fn from(value: BetaFunctionToolParam) -> Self {
@@ -57499,6 +57611,8 @@ impl Default for BetaOutputTextContentParamAnnotation {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaOutputTextContentParamAnnotation {}
 
 impl From<BetaFileCitationParam> for BetaOutputTextContentParamAnnotation {
     fn from(value: BetaFileCitationParam) -> Self {
@@ -58133,6 +58247,8 @@ impl Default for BetaResponseInstructions {
     }
 }
 
+impl crate::ResponseMeta for BetaResponseInstructions {}
+
 impl From<String> for BetaResponseInstructions {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -58425,6 +58541,8 @@ impl Default for BetaResponsePromptVariablesValue {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaResponsePromptVariablesValue {}
 
 impl From<String> for BetaResponsePromptVariablesValue {
     fn from(value: String) -> Self {
@@ -68113,6 +68231,8 @@ impl Default for BetaInputTokenCountParamsInput {
     }
 }
 
+impl crate::ResponseMeta for BetaInputTokenCountParamsInput {}
+
 impl From<String> for BetaInputTokenCountParamsInput {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -68308,6 +68428,8 @@ impl Default for BetaVectorStoreFileAttributesValue {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaVectorStoreFileAttributesValue {}
 
 impl From<String> for BetaVectorStoreFileAttributesValue {
     fn from(value: String) -> Self {
@@ -68759,6 +68881,8 @@ impl Default for BetaWebSearchToolCallAction {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for BetaWebSearchToolCallAction {}
 
 impl From<BetaWebSearchActionSearch> for BetaWebSearchToolCallAction {
     fn from(value: BetaWebSearchActionSearch) -> Self {

@@ -1887,6 +1887,8 @@ impl Default for ChatCompletionMessageParam {
     }
 }
 
+impl crate::ResponseMeta for ChatCompletionMessageParam {}
+
 impl From<ChatCompletionDeveloperMessageParam> for ChatCompletionMessageParam {
     fn from(value: ChatCompletionDeveloperMessageParam) -> Self {
         Self::Developer(value)
@@ -2793,6 +2795,8 @@ impl Default for ChatCompletionContentPartParam {
     }
 }
 
+impl crate::ResponseMeta for ChatCompletionContentPartParam {}
+
 impl From<ChatCompletionContentPartTextParam> for ChatCompletionContentPartParam {
     fn from(value: ChatCompletionContentPartTextParam) -> Self {
         Self::Text(value)
@@ -3370,6 +3374,8 @@ impl Default for ChatCompletionToolChoiceOption {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ChatCompletionToolChoiceOption {}
 
 impl From<ChatCompletionToolChoiceOptionToolChoiceMode> for ChatCompletionToolChoiceOption {
     fn from(value: ChatCompletionToolChoiceOptionToolChoiceMode) -> Self {
@@ -6031,6 +6037,8 @@ impl Default for ChatCompletionMessageListDataItemContentPart {
     }
 }
 
+impl crate::ResponseMeta for ChatCompletionMessageListDataItemContentPart {}
+
 impl From<ChatCompletionContentPartTextParam> for ChatCompletionMessageListDataItemContentPart {
     fn from(value: ChatCompletionContentPartTextParam) -> Self {
         Self::Text(value)
@@ -6261,6 +6269,8 @@ impl Default for ChatCompletionModerationInput {
     }
 }
 
+impl crate::ResponseMeta for ChatCompletionModerationInput {}
+
 impl From<ChatCompletionModerationResults> for ChatCompletionModerationInput {
     fn from(value: ChatCompletionModerationResults) -> Self {
         Self::ModerationResults(value)
@@ -6355,6 +6365,8 @@ impl Default for ChatCompletionModerationOutput {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ChatCompletionModerationOutput {}
 
 impl From<ChatCompletionModerationResults> for ChatCompletionModerationOutput {
     fn from(value: ChatCompletionModerationResults) -> Self {
@@ -6611,6 +6623,8 @@ impl Default for ChatCompletionAssistantMessageParamContent {
     }
 }
 
+impl crate::ResponseMeta for ChatCompletionAssistantMessageParamContent {}
+
 impl From<String> for ChatCompletionAssistantMessageParamContent {
     fn from(value: String) -> Self {
         Self::TextContent(value)
@@ -6851,6 +6865,8 @@ impl Default for ChatCompletionDeveloperMessageParamContent {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ChatCompletionDeveloperMessageParamContent {}
 
 impl From<String> for ChatCompletionDeveloperMessageParamContent {
     fn from(value: String) -> Self {
@@ -7311,6 +7327,8 @@ impl Default for ChatCompletionSystemMessageParamContent {
     }
 }
 
+impl crate::ResponseMeta for ChatCompletionSystemMessageParamContent {}
+
 impl From<String> for ChatCompletionSystemMessageParamContent {
     fn from(value: String) -> Self {
         Self::TextContent(value)
@@ -7382,6 +7400,8 @@ impl Default for ChatCompletionToolMessageParamContent {
     }
 }
 
+impl crate::ResponseMeta for ChatCompletionToolMessageParamContent {}
+
 impl From<String> for ChatCompletionToolMessageParamContent {
     fn from(value: String) -> Self {
         Self::TextContent(value)
@@ -7452,6 +7472,8 @@ impl Default for ChatCompletionUserMessageParamContent {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ChatCompletionUserMessageParamContent {}
 
 impl From<String> for ChatCompletionUserMessageParamContent {
     fn from(value: String) -> Self {
@@ -8489,6 +8511,8 @@ impl Default for ChatCompletionCreateParamsResponseFormat {
     }
 }
 
+impl crate::ResponseMeta for ChatCompletionCreateParamsResponseFormat {}
+
 impl From<ResponseFormatText> for ChatCompletionCreateParamsResponseFormat {
     fn from(value: ResponseFormatText) -> Self {
         Self::Text(value)
@@ -8760,6 +8784,8 @@ impl Default for ChatCompletionCreateParamsTool {
     }
 }
 
+impl crate::ResponseMeta for ChatCompletionCreateParamsTool {}
+
 impl From<ChatCompletionTool> for ChatCompletionCreateParamsTool {
     fn from(value: ChatCompletionTool) -> Self {
         Self::Function(value)
@@ -8869,6 +8895,8 @@ impl Default for ChatCompletionCreateParamsFunctionCall {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ChatCompletionCreateParamsFunctionCall {}
 
 impl From<ChatCompletionCreateParamsFunctionCallVariant1>
     for ChatCompletionCreateParamsFunctionCall
@@ -9601,6 +9629,8 @@ impl Default for CustomToolChatCompletionsCustomFormat {
     }
 }
 
+impl crate::ResponseMeta for CustomToolChatCompletionsCustomFormat {}
+
 impl From<CustomToolChatCompletionsCustomFormatTextFormat>
     for CustomToolChatCompletionsCustomFormat
 {
@@ -10027,6 +10057,8 @@ impl Default for PredictionContentContent {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for PredictionContentContent {}
 
 impl From<String> for PredictionContentContent {
     fn from(value: String) -> Self {

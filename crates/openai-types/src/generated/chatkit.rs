@@ -3476,6 +3476,8 @@ impl Default for ThreadItem {
     }
 }
 
+impl crate::ResponseMeta for ThreadItem {}
+
 impl From<UserMessageItem> for ThreadItem {
     fn from(value: UserMessageItem) -> Self {
         Self::ChatkitUserMessage(value)
@@ -5136,6 +5138,8 @@ impl Default for ChatkitWorkflowStateVariablesValue {
     }
 }
 
+impl crate::ResponseMeta for ChatkitWorkflowStateVariablesValue {}
+
 impl From<String> for ChatkitWorkflowStateVariablesValue {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -5224,6 +5228,8 @@ impl Default for ResponseOutputTextAnnotation {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ResponseOutputTextAnnotation {}
 
 impl From<FileAnnotation> for ResponseOutputTextAnnotation {
     fn from(value: FileAnnotation) -> Self {
@@ -5319,6 +5325,8 @@ impl Default for ChatKitThreadStatus {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ChatKitThreadStatus {}
 
 impl From<ActiveStatus> for ChatKitThreadStatus {
     fn from(value: ActiveStatus) -> Self {
@@ -5431,6 +5439,8 @@ impl Default for UserMessageItemContentItem {
     }
 }
 
+impl crate::ResponseMeta for UserMessageItemContentItem {}
+
 impl From<UserMessageInputText> for UserMessageItemContentItem {
     fn from(value: UserMessageInputText) -> Self {
         Self::InputText(value)
@@ -5531,6 +5541,8 @@ impl Default for WorkflowParamStateVariablesValue {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for WorkflowParamStateVariablesValue {}
 
 impl From<String> for WorkflowParamStateVariablesValue {
     fn from(value: String) -> Self {

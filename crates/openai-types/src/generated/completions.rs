@@ -605,6 +605,8 @@ impl Default for CompletionCreateParamsPrompt {
     }
 }
 
+impl crate::ResponseMeta for CompletionCreateParamsPrompt {}
+
 impl From<String> for CompletionCreateParamsPrompt {
     fn from(value: String) -> Self {
         Self::String(value)

@@ -1225,6 +1225,8 @@ impl Default for ContainerCreateParamsSkill {
     }
 }
 
+impl crate::ResponseMeta for ContainerCreateParamsSkill {}
+
 impl From<SkillReferenceParam> for ContainerCreateParamsSkill {
     fn from(value: SkillReferenceParam) -> Self {
         Self::SkillReference(value)
@@ -1373,6 +1375,8 @@ impl Default for ContainerCreateParamsNetworkPolicy {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ContainerCreateParamsNetworkPolicy {}
 
 impl From<ContainerNetworkPolicyDisabledParam> for ContainerCreateParamsNetworkPolicy {
     fn from(value: ContainerNetworkPolicyDisabledParam) -> Self {

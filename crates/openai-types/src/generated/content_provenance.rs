@@ -634,6 +634,8 @@ impl Default for ContentProvenanceCheckResult {
     }
 }
 
+impl crate::ResponseMeta for ContentProvenanceCheckResult {}
+
 impl From<C2PaprovenanceResult> for ContentProvenanceCheckResult {
     fn from(value: C2PaprovenanceResult) -> Self {
         Self::C2pa(value)

@@ -119,6 +119,8 @@ impl Default for ConversationItem {
     }
 }
 
+impl crate::ResponseMeta for ConversationItem {}
+
 impl From<ConversationMessage> for ConversationItem {
     fn from(value: ConversationMessage) -> Self {
         Self::Message(value)

@@ -423,6 +423,8 @@ impl Default for EmbeddingCreateParamsInput {
     }
 }
 
+impl crate::ResponseMeta for EmbeddingCreateParamsInput {}
+
 impl From<String> for EmbeddingCreateParamsInput {
     fn from(value: String) -> Self {
         Self::String(value)

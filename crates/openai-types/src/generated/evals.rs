@@ -327,6 +327,8 @@ impl Default for CreateEvalItem {
     }
 }
 
+impl crate::ResponseMeta for CreateEvalItem {}
+
 impl From<CreateEvalItemSimpleInputMessage> for CreateEvalItem {
     fn from(value: CreateEvalItemSimpleInputMessage) -> Self {
         Self::SimpleInputMessage(value)
@@ -3746,6 +3748,8 @@ impl Default for CreateEvalCompletionsRunDataSourceInputMessages {
     }
 }
 
+impl crate::ResponseMeta for CreateEvalCompletionsRunDataSourceInputMessages {}
+
 impl From<CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessages>
     for CreateEvalCompletionsRunDataSourceInputMessages
 {
@@ -3961,6 +3965,11 @@ impl Default for CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMes
     fn default() -> Self {
         Self::Unknown(Value::Null)
     }
+}
+
+impl crate::ResponseMeta
+    for CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessagesTemplateItem
+{
 }
 
 impl From<EasyInputMessage>
@@ -4363,6 +4372,8 @@ impl Default for CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat 
     }
 }
 
+impl crate::ResponseMeta for CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat {}
+
 impl From<ResponseFormatText> for CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat {
     fn from(value: ResponseFormatText) -> Self {
         Self::Text(value)
@@ -4483,6 +4494,8 @@ impl Default for CreateEvalCompletionsRunDataSourceSource {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for CreateEvalCompletionsRunDataSourceSource {}
 
 impl From<EvalJsonlFileContentSource> for CreateEvalCompletionsRunDataSourceSource {
     fn from(value: EvalJsonlFileContentSource) -> Self {
@@ -4697,6 +4710,8 @@ impl Default for CreateEvalJsonlRunDataSourceSource {
     }
 }
 
+impl crate::ResponseMeta for CreateEvalJsonlRunDataSourceSource {}
+
 impl From<EvalJsonlFileContentSource> for CreateEvalJsonlRunDataSourceSource {
     fn from(value: EvalJsonlFileContentSource) -> Self {
         Self::FileContent(value)
@@ -4798,6 +4813,8 @@ impl Default for EvalCreateParamsDataSourceConfig {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for EvalCreateParamsDataSourceConfig {}
 
 impl From<CreateEvalCustomDataSourceConfig> for EvalCreateParamsDataSourceConfig {
     fn from(value: CreateEvalCustomDataSourceConfig) -> Self {
@@ -4921,6 +4938,8 @@ impl Default for EvalCreateParamsTestingCriteriaItem {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for EvalCreateParamsTestingCriteriaItem {}
 
 impl From<CreateEvalLabelModelGrader> for EvalCreateParamsTestingCriteriaItem {
     fn from(value: CreateEvalLabelModelGrader) -> Self {
@@ -5113,6 +5132,8 @@ impl Default for CreateEvalResponsesRunDataSourceInputMessages {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for CreateEvalResponsesRunDataSourceInputMessages {}
 
 impl From<CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplate>
     for CreateEvalResponsesRunDataSourceInputMessages
@@ -5326,6 +5347,11 @@ impl Default for CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTempl
     fn default() -> Self {
         Self::Unknown(Value::Null)
     }
+}
+
+impl crate::ResponseMeta
+    for CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItem
+{
 }
 
 impl From<CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItemChatMessage>
@@ -5890,6 +5916,8 @@ impl Default for CreateEvalResponsesRunDataSourceSource {
     }
 }
 
+impl crate::ResponseMeta for CreateEvalResponsesRunDataSourceSource {}
+
 impl From<EvalJsonlFileContentSource> for CreateEvalResponsesRunDataSourceSource {
     fn from(value: EvalJsonlFileContentSource) -> Self {
         Self::FileContent(value)
@@ -6021,6 +6049,8 @@ impl Default for EvalRunCreateParamsDataSource {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for EvalRunCreateParamsDataSource {}
 
 impl From<CreateEvalJsonlRunDataSource> for EvalRunCreateParamsDataSource {
     fn from(value: CreateEvalJsonlRunDataSource) -> Self {
@@ -6164,6 +6194,8 @@ impl Default for EvalDataSourceConfig {
     }
 }
 
+impl crate::ResponseMeta for EvalDataSourceConfig {}
+
 impl From<EvalCustomDataSourceConfig> for EvalDataSourceConfig {
     fn from(value: EvalCustomDataSourceConfig) -> Self {
         Self::Custom(value)
@@ -6282,6 +6314,8 @@ impl Default for EvalTestingCriteriaItem {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for EvalTestingCriteriaItem {}
 
 impl From<EvalGraderLabelModel> for EvalTestingCriteriaItem {
     fn from(value: EvalGraderLabelModel) -> Self {
@@ -7134,6 +7168,8 @@ impl Default for EvalRunDataSource {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for EvalRunDataSource {}
 
 impl From<CreateEvalJsonlRunDataSource> for EvalRunDataSource {
     fn from(value: CreateEvalJsonlRunDataSource) -> Self {

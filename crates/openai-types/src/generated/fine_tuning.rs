@@ -3659,6 +3659,8 @@ impl Default for JobCreateParamsHyperparametersBatchSize {
     }
 }
 
+impl crate::ResponseMeta for JobCreateParamsHyperparametersBatchSize {}
+
 impl From<i64> for JobCreateParamsHyperparametersBatchSize {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -3717,6 +3719,8 @@ impl Default for JobCreateParamsHyperparametersLearningRateMultiplier {
     }
 }
 
+impl crate::ResponseMeta for JobCreateParamsHyperparametersLearningRateMultiplier {}
+
 impl From<f64> for JobCreateParamsHyperparametersLearningRateMultiplier {
     fn from(value: f64) -> Self {
         Self::Number(value)
@@ -3774,6 +3778,8 @@ impl Default for JobCreateParamsHyperparametersNEpochs {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for JobCreateParamsHyperparametersNEpochs {}
 
 impl From<i64> for JobCreateParamsHyperparametersNEpochs {
     fn from(value: i64) -> Self {
@@ -4057,6 +4063,8 @@ impl Default for FineTuneDpohyperparametersBeta {
     }
 }
 
+impl crate::ResponseMeta for FineTuneDpohyperparametersBeta {}
+
 impl From<f64> for FineTuneDpohyperparametersBeta {
     fn from(value: f64) -> Self {
         Self::Number(value)
@@ -4113,6 +4121,8 @@ impl Default for FineTuneDpohyperparametersBatchSize {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for FineTuneDpohyperparametersBatchSize {}
 
 impl From<i64> for FineTuneDpohyperparametersBatchSize {
     fn from(value: i64) -> Self {
@@ -4171,6 +4181,8 @@ impl Default for FineTuneDpohyperparametersLearningRateMultiplier {
     }
 }
 
+impl crate::ResponseMeta for FineTuneDpohyperparametersLearningRateMultiplier {}
+
 impl From<f64> for FineTuneDpohyperparametersLearningRateMultiplier {
     fn from(value: f64) -> Self {
         Self::Number(value)
@@ -4227,6 +4239,8 @@ impl Default for FineTuneDpohyperparametersNEpochs {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for FineTuneDpohyperparametersNEpochs {}
 
 impl From<i64> for FineTuneDpohyperparametersNEpochs {
     fn from(value: i64) -> Self {
@@ -4332,6 +4346,8 @@ impl Default for FineTuneReinforcementHyperparametersBatchSize {
     }
 }
 
+impl crate::ResponseMeta for FineTuneReinforcementHyperparametersBatchSize {}
+
 impl From<i64> for FineTuneReinforcementHyperparametersBatchSize {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -4389,6 +4405,8 @@ impl Default for FineTuneReinforcementHyperparametersLearningRateMultiplier {
     }
 }
 
+impl crate::ResponseMeta for FineTuneReinforcementHyperparametersLearningRateMultiplier {}
+
 impl From<f64> for FineTuneReinforcementHyperparametersLearningRateMultiplier {
     fn from(value: f64) -> Self {
         Self::Number(value)
@@ -4445,6 +4463,8 @@ impl Default for FineTuneReinforcementHyperparametersNEpochs {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for FineTuneReinforcementHyperparametersNEpochs {}
 
 impl From<i64> for FineTuneReinforcementHyperparametersNEpochs {
     fn from(value: i64) -> Self {
@@ -4554,6 +4574,8 @@ impl Default for FineTuneReinforcementHyperparametersComputeMultiplier {
     }
 }
 
+impl crate::ResponseMeta for FineTuneReinforcementHyperparametersComputeMultiplier {}
+
 impl From<f64> for FineTuneReinforcementHyperparametersComputeMultiplier {
     fn from(value: f64) -> Self {
         Self::Number(value)
@@ -4611,6 +4633,8 @@ impl Default for FineTuneReinforcementHyperparametersEvalInterval {
     }
 }
 
+impl crate::ResponseMeta for FineTuneReinforcementHyperparametersEvalInterval {}
+
 impl From<i64> for FineTuneReinforcementHyperparametersEvalInterval {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -4667,6 +4691,8 @@ impl Default for FineTuneReinforcementHyperparametersEvalSamples {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for FineTuneReinforcementHyperparametersEvalSamples {}
 
 impl From<i64> for FineTuneReinforcementHyperparametersEvalSamples {
     fn from(value: i64) -> Self {
@@ -4730,6 +4756,8 @@ impl Default for FineTuneReinforcementMethodGrader {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for FineTuneReinforcementMethodGrader {}
 
 impl From<GraderStringCheck> for FineTuneReinforcementMethodGrader {
     fn from(value: GraderStringCheck) -> Self {
@@ -4899,6 +4927,8 @@ impl Default for FineTuneSupervisedHyperparametersBatchSize {
     }
 }
 
+impl crate::ResponseMeta for FineTuneSupervisedHyperparametersBatchSize {}
+
 impl From<i64> for FineTuneSupervisedHyperparametersBatchSize {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -4956,6 +4986,8 @@ impl Default for FineTuneSupervisedHyperparametersLearningRateMultiplier {
     }
 }
 
+impl crate::ResponseMeta for FineTuneSupervisedHyperparametersLearningRateMultiplier {}
+
 impl From<f64> for FineTuneSupervisedHyperparametersLearningRateMultiplier {
     fn from(value: f64) -> Self {
         Self::Number(value)
@@ -5012,6 +5044,8 @@ impl Default for FineTuneSupervisedHyperparametersNEpochs {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for FineTuneSupervisedHyperparametersNEpochs {}
 
 impl From<i64> for FineTuneSupervisedHyperparametersNEpochs {
     fn from(value: i64) -> Self {
@@ -5371,6 +5405,8 @@ impl Default for FineTuningJobHyperparametersBatchSize {
     }
 }
 
+impl crate::ResponseMeta for FineTuningJobHyperparametersBatchSize {}
+
 impl From<i64> for FineTuningJobHyperparametersBatchSize {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -5429,6 +5465,8 @@ impl Default for FineTuningJobHyperparametersLearningRateMultiplier {
     }
 }
 
+impl crate::ResponseMeta for FineTuningJobHyperparametersLearningRateMultiplier {}
+
 impl From<f64> for FineTuningJobHyperparametersLearningRateMultiplier {
     fn from(value: f64) -> Self {
         Self::Number(value)
@@ -5486,6 +5524,8 @@ impl Default for FineTuningJobHyperparametersNEpochs {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for FineTuningJobHyperparametersNEpochs {}
 
 impl From<i64> for FineTuningJobHyperparametersNEpochs {
     fn from(value: i64) -> Self {
@@ -5834,6 +5874,8 @@ impl Default for GraderMultiGraders {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for GraderMultiGraders {}
 
 impl From<GraderStringCheck> for GraderMultiGraders {
     fn from(value: GraderStringCheck) -> Self {
@@ -6234,6 +6276,8 @@ impl Default for GraderRunParamsGrader {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for GraderRunParamsGrader {}
 
 impl From<GraderStringCheck> for GraderRunParamsGrader {
     fn from(value: GraderStringCheck) -> Self {
@@ -6816,6 +6860,8 @@ impl Default for GraderValidateParamsGrader {
     }
 }
 
+impl crate::ResponseMeta for GraderValidateParamsGrader {}
+
 impl From<GraderStringCheck> for GraderValidateParamsGrader {
     fn from(value: GraderStringCheck) -> Self {
         Self::StringCheck(value)
@@ -6989,6 +7035,8 @@ impl Default for GraderValidateResponseGrader {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for GraderValidateResponseGrader {}
 
 impl From<GraderStringCheck> for GraderValidateResponseGrader {
     fn from(value: GraderStringCheck) -> Self {

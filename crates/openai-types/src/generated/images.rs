@@ -1494,6 +1494,8 @@ impl Default for ImageEditStreamEvent {
     }
 }
 
+impl crate::ResponseMeta for ImageEditStreamEvent {}
+
 impl From<ImageEditPartialImageEvent> for ImageEditStreamEvent {
     fn from(value: ImageEditPartialImageEvent) -> Self {
         Self::ImageEditPartialImage(value)
@@ -2150,6 +2152,8 @@ impl Default for ImageGenStreamEvent {
     }
 }
 
+impl crate::ResponseMeta for ImageGenStreamEvent {}
+
 impl From<ImageGenPartialImageEvent> for ImageGenStreamEvent {
     fn from(value: ImageGenPartialImageEvent) -> Self {
         Self::ImageGenerationPartialImage(value)
@@ -2770,6 +2774,8 @@ impl Default for ImageEditParamsImage {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ImageEditParamsImage {}
 
 impl From<Vec<u8>> for ImageEditParamsImage {
     fn from(value: Vec<u8>) -> Self {

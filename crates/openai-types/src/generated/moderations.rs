@@ -256,6 +256,8 @@ impl Default for ModerationCreateParamsInput {
     }
 }
 
+impl crate::ResponseMeta for ModerationCreateParamsInput {}
+
 impl From<String> for ModerationCreateParamsInput {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -334,6 +336,8 @@ impl Default for ModerationCreateParamsInputVariant3Item {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ModerationCreateParamsInputVariant3Item {}
 
 impl From<ModerationCreateParamsInputVariant3ItemImageUrl>
     for ModerationCreateParamsInputVariant3Item

@@ -361,6 +361,8 @@ impl Default for RealtimeAudioFormats {
     }
 }
 
+impl crate::ResponseMeta for RealtimeAudioFormats {}
+
 impl From<RealtimeAudioFormatsPcmAudioFormat> for RealtimeAudioFormats {
     fn from(value: RealtimeAudioFormatsPcmAudioFormat) -> Self {
         Self::AudioPcm(value)
@@ -8149,6 +8151,8 @@ impl Default for RealtimeClientEvent {
     }
 }
 
+impl crate::ResponseMeta for RealtimeClientEvent {}
+
 impl From<RealtimeClientEventConversationItemCreate> for RealtimeClientEvent {
     fn from(value: RealtimeClientEventConversationItemCreate) -> Self {
         Self::ConversationItemCreate(value)
@@ -9889,6 +9893,8 @@ impl Default for RealtimeConversationItem {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RealtimeConversationItem {}
 
 impl From<RealtimeConversationItemMessageSystem> for RealtimeConversationItem {
     fn from(value: RealtimeConversationItemMessageSystem) -> Self {
@@ -12892,6 +12898,8 @@ impl Default for RealtimeServerEvent {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RealtimeServerEvent {}
 
 impl From<RealtimeServerEventConversationCreated> for RealtimeServerEvent {
     fn from(value: RealtimeServerEventConversationCreated) -> Self {
@@ -22574,6 +22582,8 @@ impl Default for RealtimeTranslationClientEvent {
     }
 }
 
+impl crate::ResponseMeta for RealtimeTranslationClientEvent {}
+
 impl From<RealtimeTranslationClientEventSessionUpdate> for RealtimeTranslationClientEvent {
     fn from(value: RealtimeTranslationClientEventSessionUpdate) -> Self {
         Self::SessionUpdate(value)
@@ -23264,6 +23274,8 @@ impl Default for RealtimeTranslationServerEvent {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RealtimeTranslationServerEvent {}
 
 impl From<RealtimeServerEventError> for RealtimeTranslationServerEvent {
     fn from(value: RealtimeServerEventError) -> Self {
@@ -24545,6 +24557,8 @@ impl Default for RealtimeTruncation {
     }
 }
 
+impl crate::ResponseMeta for RealtimeTruncation {}
+
 impl From<RealtimeTruncationVariant1> for RealtimeTruncation {
     fn from(value: RealtimeTruncationVariant1) -> Self {
         Self::RealtimeTruncationVariant1(value)
@@ -24620,6 +24634,8 @@ impl Default for RealtimeTurnDetection {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RealtimeTurnDetection {}
 
 impl From<RealtimeTurnDetectionServerVad> for RealtimeTurnDetection {
     fn from(value: RealtimeTurnDetectionServerVad) -> Self {
@@ -26029,6 +26045,8 @@ impl Default for RealtimeBetaResponseMaxOutputTokens {
     }
 }
 
+impl crate::ResponseMeta for RealtimeBetaResponseMaxOutputTokens {}
+
 impl From<i64> for RealtimeBetaResponseMaxOutputTokens {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -26288,6 +26306,8 @@ impl Default for RealtimeBetaResponseCreateParamsToolChoice {
     }
 }
 
+impl crate::ResponseMeta for RealtimeBetaResponseCreateParamsToolChoice {}
+
 impl From<ToolChoiceOptions> for RealtimeBetaResponseCreateParamsToolChoice {
     fn from(value: ToolChoiceOptions) -> Self {
         Self::ToolChoiceOptions(value)
@@ -26402,6 +26422,8 @@ impl Default for RealtimeBetaResponseCreateParamsMaxOutputTokens {
     }
 }
 
+impl crate::ResponseMeta for RealtimeBetaResponseCreateParamsMaxOutputTokens {}
+
 impl From<i64> for RealtimeBetaResponseCreateParamsMaxOutputTokens {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -26504,6 +26526,11 @@ impl Default for RealtimeBetaServerEventConversationItemInputAudioTranscriptionC
     fn default() -> Self {
         Self::Unknown(Value::Null)
     }
+}
+
+impl crate::ResponseMeta
+    for RealtimeBetaServerEventConversationItemInputAudioTranscriptionCompletedUsage
+{
 }
 
 impl From<TranscriptTextUsageTokens>
@@ -27260,6 +27287,8 @@ impl Default for RealtimeClientEventSessionUpdateSession {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RealtimeClientEventSessionUpdateSession {}
 
 impl From<CallAcceptParams> for RealtimeClientEventSessionUpdateSession {
     fn from(value: CallAcceptParams) -> Self {
@@ -28454,6 +28483,8 @@ impl Default for ClientSecretCreateParamsSession {
     }
 }
 
+impl crate::ResponseMeta for ClientSecretCreateParamsSession {}
+
 impl From<CallAcceptParams> for ClientSecretCreateParamsSession {
     fn from(value: CallAcceptParams) -> Self {
         Self::Realtime(value)
@@ -28568,6 +28599,8 @@ impl Default for ClientSecretCreateResponseSession {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ClientSecretCreateResponseSession {}
 
 impl From<RealtimeSessionCreateResponseGa> for ClientSecretCreateResponseSession {
     fn from(value: RealtimeSessionCreateResponseGa) -> Self {
@@ -28690,6 +28723,8 @@ impl Default for RealtimeMcptoolCallError {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RealtimeMcptoolCallError {}
 
 impl From<RealtimeMcpprotocolError> for RealtimeMcptoolCallError {
     fn from(value: RealtimeMcpprotocolError) -> Self {
@@ -29760,6 +29795,8 @@ impl Default for RealtimeResponseMaxOutputTokens {
     }
 }
 
+impl crate::ResponseMeta for RealtimeResponseMaxOutputTokens {}
+
 impl From<i64> for RealtimeResponseMaxOutputTokens {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -30031,6 +30068,8 @@ impl Default for RealtimeResponseCreateParamsTool {
     }
 }
 
+impl crate::ResponseMeta for RealtimeResponseCreateParamsTool {}
+
 impl From<RealtimeFunctionTool> for RealtimeResponseCreateParamsTool {
     fn from(value: RealtimeFunctionTool) -> Self {
         Self::Function(value)
@@ -30152,6 +30191,8 @@ impl Default for RealtimeResponseCreateParamsToolChoice {
     }
 }
 
+impl crate::ResponseMeta for RealtimeResponseCreateParamsToolChoice {}
+
 impl From<ToolChoiceOptions> for RealtimeResponseCreateParamsToolChoice {
     fn from(value: ToolChoiceOptions) -> Self {
         Self::ToolChoiceOptions(value)
@@ -30265,6 +30306,8 @@ impl Default for RealtimeResponseCreateParamsMaxOutputTokens {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RealtimeResponseCreateParamsMaxOutputTokens {}
 
 impl From<i64> for RealtimeResponseCreateParamsMaxOutputTokens {
     fn from(value: i64) -> Self {
@@ -30454,6 +30497,11 @@ impl Default for RealtimeServerEventConversationItemInputAudioTranscriptionCompl
     fn default() -> Self {
         Self::Unknown(Value::Null)
     }
+}
+
+impl crate::ResponseMeta
+    for RealtimeServerEventConversationItemInputAudioTranscriptionCompletedUsage
+{
 }
 
 impl From<TranscriptTextUsageTokens>
@@ -31208,6 +31256,8 @@ impl Default for RealtimeServerEventSessionCreatedSession {
     }
 }
 
+impl crate::ResponseMeta for RealtimeServerEventSessionCreatedSession {}
+
 impl From<RealtimeSessionCreateResponseGa> for RealtimeServerEventSessionCreatedSession {
     fn from(value: RealtimeSessionCreateResponseGa) -> Self {
         Self::Realtime(value)
@@ -31329,6 +31379,8 @@ impl Default for RealtimeServerEventSessionUpdatedSession {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RealtimeServerEventSessionUpdatedSession {}
 
 impl From<RealtimeSessionCreateResponseGa> for RealtimeServerEventSessionUpdatedSession {
     fn from(value: RealtimeSessionCreateResponseGa) -> Self {
@@ -31733,6 +31785,8 @@ impl Default for RealtimeSessionTracing {
     }
 }
 
+impl crate::ResponseMeta for RealtimeSessionTracing {}
+
 impl From<RealtimeSessionTracingTracingConfiguration> for RealtimeSessionTracing {
     fn from(value: RealtimeSessionTracingTracingConfiguration) -> Self {
         Self::TracingConfiguration(value)
@@ -31888,6 +31942,8 @@ impl Default for RealtimeSessionMaxResponseOutputTokens {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RealtimeSessionMaxResponseOutputTokens {}
 
 impl From<i64> for RealtimeSessionMaxResponseOutputTokens {
     fn from(value: i64) -> Self {
@@ -32168,6 +32224,8 @@ impl Default for RealtimeSessionCreateParamsTracing {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RealtimeSessionCreateParamsTracing {}
 
 impl From<RealtimeSessionCreateParamsTracingTracingConfiguration>
     for RealtimeSessionCreateParamsTracing
@@ -32601,6 +32659,8 @@ impl Default for RealtimeSessionCreateParamsMaxResponseOutputTokens {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RealtimeSessionCreateParamsMaxResponseOutputTokens {}
 
 impl From<i64> for RealtimeSessionCreateParamsMaxResponseOutputTokens {
     fn from(value: i64) -> Self {
@@ -33290,6 +33350,8 @@ impl Default for CallAcceptParamsTracing {
     }
 }
 
+impl crate::ResponseMeta for CallAcceptParamsTracing {}
+
 impl From<CallAcceptParamsTracingTracingConfiguration> for CallAcceptParamsTracing {
     fn from(value: CallAcceptParamsTracingTracingConfiguration) -> Self {
         Self::TracingConfiguration(value)
@@ -33462,6 +33524,8 @@ impl Default for CallAcceptParamsTool {
     }
 }
 
+impl crate::ResponseMeta for CallAcceptParamsTool {}
+
 impl From<RealtimeFunctionTool> for CallAcceptParamsTool {
     fn from(value: RealtimeFunctionTool) -> Self {
         Self::Function(value)
@@ -33583,6 +33647,8 @@ impl Default for CallAcceptParamsToolChoice {
     }
 }
 
+impl crate::ResponseMeta for CallAcceptParamsToolChoice {}
+
 impl From<ToolChoiceOptions> for CallAcceptParamsToolChoice {
     fn from(value: ToolChoiceOptions) -> Self {
         Self::ToolChoiceOptions(value)
@@ -33696,6 +33762,8 @@ impl Default for CallAcceptParamsMaxOutputTokens {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for CallAcceptParamsMaxOutputTokens {}
 
 impl From<i64> for CallAcceptParamsMaxOutputTokens {
     fn from(value: i64) -> Self {
@@ -34255,6 +34323,8 @@ impl Default for RealtimeSessionCreateResponseTracing {
     }
 }
 
+impl crate::ResponseMeta for RealtimeSessionCreateResponseTracing {}
+
 impl From<RealtimeSessionCreateResponseTracingTracingConfiguration>
     for RealtimeSessionCreateResponseTracing
 {
@@ -34519,6 +34589,8 @@ impl Default for RealtimeSessionCreateResponseMaxOutputTokens {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RealtimeSessionCreateResponseMaxOutputTokens {}
 
 impl From<i64> for RealtimeSessionCreateResponseMaxOutputTokens {
     fn from(value: i64) -> Self {
@@ -35144,6 +35216,8 @@ impl Default for RealtimeSessionCreateResponseGaTracing {
     }
 }
 
+impl crate::ResponseMeta for RealtimeSessionCreateResponseGaTracing {}
+
 impl From<RealtimeSessionCreateResponseGaTracingTracingConfiguration>
     for RealtimeSessionCreateResponseGaTracing
 {
@@ -35300,6 +35374,8 @@ impl Default for RealtimeSessionCreateResponseGaTool {
     }
 }
 
+impl crate::ResponseMeta for RealtimeSessionCreateResponseGaTool {}
+
 impl From<RealtimeFunctionTool> for RealtimeSessionCreateResponseGaTool {
     fn from(value: RealtimeFunctionTool) -> Self {
         Self::Function(value)
@@ -35421,6 +35497,8 @@ impl Default for RealtimeSessionCreateResponseGaToolChoice {
     }
 }
 
+impl crate::ResponseMeta for RealtimeSessionCreateResponseGaToolChoice {}
+
 impl From<ToolChoiceOptions> for RealtimeSessionCreateResponseGaToolChoice {
     fn from(value: ToolChoiceOptions) -> Self {
         Self::ToolChoiceOptions(value)
@@ -35534,6 +35612,8 @@ impl Default for RealtimeSessionCreateResponseGaMaxOutputTokens {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RealtimeSessionCreateResponseGaMaxOutputTokens {}
 
 impl From<i64> for RealtimeSessionCreateResponseGaMaxOutputTokens {
     fn from(value: i64) -> Self {

@@ -482,6 +482,8 @@ impl Default for ConversationParam {
     }
 }
 
+impl crate::ResponseMeta for ConversationParam {}
+
 impl From<String> for ConversationParam {
     fn from(value: String) -> Self {
         Self::ConversationId(value)
@@ -1777,6 +1779,8 @@ impl Default for InputParam {
     }
 }
 
+impl crate::ResponseMeta for InputParam {}
+
 impl From<String> for InputParam {
     fn from(value: String) -> Self {
         Self::TextInput(value)
@@ -1906,6 +1910,8 @@ impl Default for ItemField {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ItemField {}
 
 impl From<ConversationMessage> for ItemField {
     fn from(value: ConversationMessage) -> Self {
@@ -2770,6 +2776,8 @@ impl Default for ItemResource {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ItemResource {}
 
 impl From<InputMessageResource> for ItemResource {
     fn from(value: InputMessageResource) -> Self {
@@ -4689,6 +4697,8 @@ impl Default for OutputContent {
     }
 }
 
+impl crate::ResponseMeta for OutputContent {}
+
 impl From<OutputTextContent> for OutputContent {
     fn from(value: OutputTextContent) -> Self {
         Self::OutputText(value)
@@ -4865,6 +4875,8 @@ impl Default for OutputItem {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for OutputItem {}
 
 impl From<OutputMessage> for OutputItem {
     fn from(value: OutputMessage) -> Self {
@@ -14678,6 +14690,8 @@ impl Default for ResponseStreamEvent {
     }
 }
 
+impl crate::ResponseMeta for ResponseStreamEvent {}
+
 impl From<ResponseAudioDeltaEvent> for ResponseStreamEvent {
     fn from(value: ResponseAudioDeltaEvent) -> Self {
         Self::ResponseAudioDelta(value)
@@ -18237,6 +18251,8 @@ impl Default for ResponsesServerEvent {
     }
 }
 
+impl crate::ResponseMeta for ResponsesServerEvent {}
+
 impl From<ResponsesServerEventResponseAudioWsDelta> for ResponsesServerEvent {
     fn from(value: ResponsesServerEventResponseAudioWsDelta) -> Self {
         Self::ResponseAudioDelta(value)
@@ -21432,6 +21448,8 @@ impl Default for ToolChoiceParam {
     }
 }
 
+impl crate::ResponseMeta for ToolChoiceParam {}
+
 impl From<ToolChoiceOptions> for ToolChoiceParam {
     fn from(value: ToolChoiceOptions) -> Self {
         Self::ToolChoiceOptions(value)
@@ -21833,6 +21851,8 @@ impl Default for ResponseCompactParamsInput {
     }
 }
 
+impl crate::ResponseMeta for ResponseCompactParamsInput {}
+
 impl From<String> for ResponseCompactParamsInput {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -22004,6 +22024,8 @@ impl Default for CustomToolCallOutputResourceOutput {
     }
 }
 
+impl crate::ResponseMeta for CustomToolCallOutputResourceOutput {}
+
 impl From<String> for CustomToolCallOutputResourceOutput {
     fn from(value: String) -> Self {
         Self::StringOutput(value)
@@ -22073,6 +22095,8 @@ impl Default for FunctionToolCallOutputOutput {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for FunctionToolCallOutputOutput {}
 
 impl From<String> for FunctionToolCallOutputOutput {
     fn from(value: String) -> Self {
@@ -22286,6 +22310,8 @@ impl Default for ModerationInput {
     }
 }
 
+impl crate::ResponseMeta for ModerationInput {}
+
 impl From<ModerationResultBody> for ModerationInput {
     fn from(value: ModerationResultBody) -> Self {
         Self::ModerationResult(value)
@@ -22397,6 +22423,8 @@ impl Default for ModerationOutput {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ModerationOutput {}
 
 impl From<ModerationResultBody> for ModerationOutput {
     fn from(value: ModerationResultBody) -> Self {
@@ -22954,6 +22982,8 @@ impl Default for ResponseInstructions {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ResponseInstructions {}
 
 impl From<String> for ResponseInstructions {
     fn from(value: String) -> Self {
@@ -32179,6 +32209,8 @@ impl Default for InputTokenCountParamsInput {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for InputTokenCountParamsInput {}
 
 impl From<String> for InputTokenCountParamsInput {
     fn from(value: String) -> Self {

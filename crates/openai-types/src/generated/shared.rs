@@ -305,6 +305,8 @@ impl Default for Annotation {
     }
 }
 
+impl crate::ResponseMeta for Annotation {}
+
 impl From<FileCitationBody> for Annotation {
     fn from(value: FileCitationBody) -> Self {
         Self::FileCitation(value)
@@ -1056,6 +1058,8 @@ impl Default for ApplyPatchOperationParam {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ApplyPatchOperationParam {}
 
 impl From<ApplyPatchCreateFileOperationParam> for ApplyPatchOperationParam {
     fn from(value: ApplyPatchCreateFileOperationParam) -> Self {
@@ -2767,6 +2771,8 @@ impl Default for AssistantsApiResponseFormatOption {
     }
 }
 
+impl crate::ResponseMeta for AssistantsApiResponseFormatOption {}
+
 impl From<ResponseFormatText> for AssistantsApiResponseFormatOption {
     fn from(value: ResponseFormatText) -> Self {
         Self::Text(value)
@@ -3291,6 +3297,8 @@ impl Default for ChatCompletionRequestAssistantMessageContentPart {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ChatCompletionRequestAssistantMessageContentPart {}
 
 impl From<ChatCompletionContentPartTextParam> for ChatCompletionRequestAssistantMessageContentPart {
     fn from(value: ChatCompletionContentPartTextParam) -> Self {
@@ -5351,6 +5359,8 @@ impl Default for ComputerAction {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ComputerAction {}
 
 impl From<ClickParam> for ComputerAction {
     fn from(value: ClickParam) -> Self {
@@ -7939,6 +7949,8 @@ impl Default for Content {
     }
 }
 
+impl crate::ResponseMeta for Content {}
+
 impl From<InputTextContent> for Content {
     fn from(value: InputTextContent) -> Self {
         Self::InputText(value)
@@ -10392,6 +10404,8 @@ impl Default for EvalItemContent {
     }
 }
 
+impl crate::ResponseMeta for EvalItemContent {}
+
 impl From<EvalItemContentItem> for EvalItemContent {
     fn from(value: EvalItemContentItem) -> Self {
         Self::EvalItemContentItem(value)
@@ -10467,6 +10481,8 @@ impl Default for EvalItemContentItem {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for EvalItemContentItem {}
 
 impl From<EvalItemContentText> for EvalItemContentItem {
     fn from(value: EvalItemContentText) -> Self {
@@ -11800,6 +11816,8 @@ impl Default for Filters {
     }
 }
 
+impl crate::ResponseMeta for Filters {}
+
 impl From<ComparisonFilter> for Filters {
     fn from(value: ComparisonFilter) -> Self {
         Self::ComparisonFilter(value)
@@ -12052,6 +12070,8 @@ impl Default for FunctionAndCustomToolCallOutput {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for FunctionAndCustomToolCallOutput {}
 
 impl From<InputTextContent> for FunctionAndCustomToolCallOutput {
     fn from(value: InputTextContent) -> Self {
@@ -13952,6 +13972,8 @@ impl Default for FunctionShellCallOutputOutcomeParam {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for FunctionShellCallOutputOutcomeParam {}
 
 impl From<FunctionShellCallOutputTimeoutOutcomeParam> for FunctionShellCallOutputOutcomeParam {
     fn from(value: FunctionShellCallOutputTimeoutOutcomeParam) -> Self {
@@ -16745,6 +16767,8 @@ impl Default for InputContent {
     }
 }
 
+impl crate::ResponseMeta for InputContent {}
+
 impl From<InputTextContent> for InputContent {
     fn from(value: InputTextContent) -> Self {
         Self::InputText(value)
@@ -17603,6 +17627,8 @@ impl Default for InputItem {
     }
 }
 
+impl crate::ResponseMeta for InputItem {}
+
 impl From<EasyInputMessage> for InputItem {
     fn from(value: EasyInputMessage) -> Self {
         Self::Message(value)
@@ -18299,6 +18325,8 @@ impl Default for Item {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for Item {}
 
 impl From<InputMessage> for Item {
     fn from(value: InputMessage) -> Self {
@@ -21481,6 +21509,8 @@ impl Default for McptoolCallError {
     }
 }
 
+impl crate::ResponseMeta for McptoolCallError {}
+
 impl From<McpprotocolError> for McptoolCallError {
     fn from(value: McpprotocolError) -> Self {
         Self::McpProtocolError(value)
@@ -24026,6 +24056,8 @@ impl Default for OutputMessageContent {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for OutputMessageContent {}
 
 impl From<OutputTextContent> for OutputMessageContent {
     fn from(value: OutputTextContent) -> Self {
@@ -26951,6 +26983,8 @@ impl Default for StopConfiguration {
     }
 }
 
+impl crate::ResponseMeta for StopConfiguration {}
+
 impl From<String> for StopConfiguration {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -27237,6 +27271,8 @@ impl Default for TextResponseFormatConfiguration {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for TextResponseFormatConfiguration {}
 
 impl From<ResponseFormatText> for TextResponseFormatConfiguration {
     fn from(value: ResponseFormatText) -> Self {
@@ -27526,6 +27562,8 @@ impl Default for Tool {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for Tool {}
 
 impl From<FunctionTool> for Tool {
     fn from(value: FunctionTool) -> Self {
@@ -27999,6 +28037,8 @@ impl Default for ToolCallCaller {
     }
 }
 
+impl crate::ResponseMeta for ToolCallCaller {}
+
 impl From<DirectToolCallCaller> for ToolCallCaller {
     fn from(value: DirectToolCallCaller) -> Self {
         Self::Direct(value)
@@ -28091,6 +28131,8 @@ impl Default for ToolCallCallerParam {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ToolCallCallerParam {}
 
 impl From<DirectToolCallCallerParam> for ToolCallCallerParam {
     fn from(value: DirectToolCallCallerParam) -> Self {
@@ -29574,6 +29616,8 @@ impl Default for TranscriptionChunkingStrategy {
     }
 }
 
+impl crate::ResponseMeta for TranscriptionChunkingStrategy {}
+
 impl From<VadConfig> for TranscriptionChunkingStrategy {
     fn from(value: VadConfig) -> Self {
         Self::VadConfig(value)
@@ -30269,6 +30313,8 @@ impl Default for VoiceIdsOrCustomVoice {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for VoiceIdsOrCustomVoice {}
 
 impl From<VoiceIdsShared> for VoiceIdsOrCustomVoice {
     fn from(value: VoiceIdsShared) -> Self {
@@ -31369,6 +31415,8 @@ impl Default for ApplyPatchToolCallOperation {
     }
 }
 
+impl crate::ResponseMeta for ApplyPatchToolCallOperation {}
+
 impl From<ApplyPatchCreateFileOperation> for ApplyPatchToolCallOperation {
     fn from(value: ApplyPatchCreateFileOperation) -> Self {
         Self::CreateFile(value)
@@ -31585,6 +31633,8 @@ impl Default for AutoCodeInterpreterToolParamNetworkPolicy {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for AutoCodeInterpreterToolParamNetworkPolicy {}
 
 impl From<ContainerNetworkPolicyDisabledParam> for AutoCodeInterpreterToolParamNetworkPolicy {
     fn from(value: ContainerNetworkPolicyDisabledParam) -> Self {
@@ -31862,6 +31912,8 @@ impl Default for ChatCompletionMessageToolCallsItem {
     }
 }
 
+impl crate::ResponseMeta for ChatCompletionMessageToolCallsItem {}
+
 impl From<ChatCompletionMessageToolCall> for ChatCompletionMessageToolCallsItem {
     fn from(value: ChatCompletionMessageToolCall) -> Self {
         Self::Function(value)
@@ -32047,6 +32099,8 @@ impl Default for CodeInterpreterToolContainer {
     }
 }
 
+impl crate::ResponseMeta for CodeInterpreterToolContainer {}
+
 impl From<String> for CodeInterpreterToolContainer {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -32170,6 +32224,8 @@ impl Default for CodeInterpreterToolCallOutput {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for CodeInterpreterToolCallOutput {}
 
 impl From<CodeInterpreterOutputLogs> for CodeInterpreterToolCallOutput {
     fn from(value: CodeInterpreterOutputLogs) -> Self {
@@ -32343,6 +32399,8 @@ impl Default for ComparisonFilterValue {
     }
 }
 
+impl crate::ResponseMeta for ComparisonFilterValue {}
+
 impl From<String> for ComparisonFilterValue {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -32431,6 +32489,8 @@ impl Default for ComparisonFilterValueVariant4Item {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ComparisonFilterValueVariant4Item {}
 
 impl From<String> for ComparisonFilterValueVariant4Item {
     fn from(value: String) -> Self {
@@ -32771,6 +32831,8 @@ impl Default for CompoundFilterFilter {
     }
 }
 
+impl crate::ResponseMeta for CompoundFilterFilter {}
+
 impl From<ComparisonFilter> for CompoundFilterFilter {
     fn from(value: ComparisonFilter) -> Self {
         Self::ComparisonFilter(value)
@@ -32941,6 +33003,8 @@ impl Default for ContainerAutoParamNetworkPolicy {
     }
 }
 
+impl crate::ResponseMeta for ContainerAutoParamNetworkPolicy {}
+
 impl From<ContainerNetworkPolicyDisabledParam> for ContainerAutoParamNetworkPolicy {
     fn from(value: ContainerNetworkPolicyDisabledParam) -> Self {
         Self::Disabled(value)
@@ -33040,6 +33104,8 @@ impl Default for ContainerAutoParamSkill {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ContainerAutoParamSkill {}
 
 impl From<SkillReferenceParam> for ContainerAutoParamSkill {
     fn from(value: SkillReferenceParam) -> Self {
@@ -33193,6 +33259,8 @@ impl Default for CustomToolCallOutputOutput {
     }
 }
 
+impl crate::ResponseMeta for CustomToolCallOutputOutput {}
+
 impl From<String> for CustomToolCallOutputOutput {
     fn from(value: String) -> Self {
         Self::StringOutput(value)
@@ -33261,6 +33329,8 @@ impl Default for CustomToolParamFormat {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for CustomToolParamFormat {}
 
 impl From<CustomTextFormatParam> for CustomToolParamFormat {
     fn from(value: CustomTextFormatParam) -> Self {
@@ -33411,6 +33481,8 @@ impl Default for EasyInputMessageContent {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for EasyInputMessageContent {}
 
 impl From<String> for EasyInputMessageContent {
     fn from(value: String) -> Self {
@@ -33730,6 +33802,8 @@ impl Default for FineTuneChatCompletionRequestAssistantMessageContent {
     }
 }
 
+impl crate::ResponseMeta for FineTuneChatCompletionRequestAssistantMessageContent {}
+
 impl From<String> for FineTuneChatCompletionRequestAssistantMessageContent {
     fn from(value: String) -> Self {
         Self::TextContent(value)
@@ -33973,6 +34047,8 @@ impl Default for FunctionCallOutputItemParamOutput {
     }
 }
 
+impl crate::ResponseMeta for FunctionCallOutputItemParamOutput {}
+
 impl From<String> for FunctionCallOutputItemParamOutput {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -34045,6 +34121,8 @@ impl Default for FunctionCallOutputItemParamOutputVariant2Item {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for FunctionCallOutputItemParamOutputVariant2Item {}
 
 impl From<InputTextContentParam> for FunctionCallOutputItemParamOutputVariant2Item {
     fn from(value: InputTextContentParam) -> Self {
@@ -34186,6 +34264,8 @@ impl Default for FunctionShellCallEnvironment {
     }
 }
 
+impl crate::ResponseMeta for FunctionShellCallEnvironment {}
+
 impl From<LocalEnvironmentResource> for FunctionShellCallEnvironment {
     fn from(value: LocalEnvironmentResource) -> Self {
         Self::Local(value)
@@ -34280,6 +34360,8 @@ impl Default for FunctionShellCallItemParamEnvironment {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for FunctionShellCallItemParamEnvironment {}
 
 impl From<LocalEnvironmentParam> for FunctionShellCallItemParamEnvironment {
     fn from(value: LocalEnvironmentParam) -> Self {
@@ -34376,6 +34458,8 @@ impl Default for FunctionShellCallOutputContentOutcome {
     }
 }
 
+impl crate::ResponseMeta for FunctionShellCallOutputContentOutcome {}
+
 impl From<FunctionShellCallOutputTimeoutOutcome> for FunctionShellCallOutputContentOutcome {
     fn from(value: FunctionShellCallOutputTimeoutOutcome) -> Self {
         Self::Timeout(value)
@@ -34470,6 +34554,8 @@ impl Default for FunctionShellToolParamEnvironment {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for FunctionShellToolParamEnvironment {}
 
 impl From<ContainerAutoParam> for FunctionShellToolParamEnvironment {
     fn from(value: ContainerAutoParam) -> Self {
@@ -34643,6 +34729,8 @@ impl Default for FunctionToolCallOutputResourceOutput {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for FunctionToolCallOutputResourceOutput {}
 
 impl From<String> for FunctionToolCallOutputResourceOutput {
     fn from(value: String) -> Self {
@@ -35616,6 +35704,8 @@ impl Default for McptoolAllowedTools {
     }
 }
 
+impl crate::ResponseMeta for McptoolAllowedTools {}
+
 impl From<Vec<String>> for McptoolAllowedTools {
     fn from(value: Vec<String>) -> Self {
         Self::McpAllowedTools(value)
@@ -35682,6 +35772,8 @@ impl Default for McptoolRequireApproval {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for McptoolRequireApproval {}
 
 impl From<McptoolRequireApprovalMcpToolApprovalFilter> for McptoolRequireApproval {
     fn from(value: McptoolRequireApprovalMcpToolApprovalFilter) -> Self {
@@ -35910,6 +36002,8 @@ impl Default for ConversationMessageContentItem {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ConversationMessageContentItem {}
 
 impl From<InputTextContent> for ConversationMessageContentItem {
     fn from(value: InputTextContent) -> Self {
@@ -36231,6 +36325,8 @@ impl Default for NamespaceToolParamTool {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for NamespaceToolParamTool {}
 
 impl From<FunctionToolParam> for NamespaceToolParamTool {
     fn from(value: FunctionToolParam) -> Self {
@@ -36686,6 +36782,8 @@ impl Default for ResponsePromptVariablesValue {
     }
 }
 
+impl crate::ResponseMeta for ResponsePromptVariablesValue {}
+
 impl From<String> for ResponsePromptVariablesValue {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -36929,6 +37027,8 @@ impl Default for VectorStoreFileAttributesValue {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for VectorStoreFileAttributesValue {}
 
 impl From<String> for VectorStoreFileAttributesValue {
     fn from(value: String) -> Self {
@@ -37460,6 +37560,8 @@ impl Default for WebSearchToolCallAction {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for WebSearchToolCallAction {}
 
 impl From<WebSearchActionSearch> for WebSearchToolCallAction {
     fn from(value: WebSearchActionSearch) -> Self {

@@ -1114,6 +1114,8 @@ impl Default for SkillCreateParamsFiles {
     }
 }
 
+impl crate::ResponseMeta for SkillCreateParamsFiles {}
+
 impl From<Vec<Vec<u8>>> for SkillCreateParamsFiles {
     fn from(value: Vec<Vec<u8>>) -> Self {
         Self::FileArray(value)
@@ -1176,6 +1178,8 @@ impl Default for VersionCreateParamsFiles {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for VersionCreateParamsFiles {}
 
 impl From<Vec<Vec<u8>>> for VersionCreateParamsFiles {
     fn from(value: Vec<Vec<u8>>) -> Self {

@@ -122,6 +122,8 @@ impl Default for AssistantStreamEvent {
     }
 }
 
+impl crate::ResponseMeta for AssistantStreamEvent {}
+
 impl From<ThreadStreamEvent> for AssistantStreamEvent {
     fn from(value: ThreadStreamEvent) -> Self {
         Self::ThreadCreated(value)
@@ -769,6 +771,8 @@ impl Default for AssistantsApiToolChoiceOption {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for AssistantsApiToolChoiceOption {}
 
 impl From<AssistantsApiToolChoiceOptionVariant1> for AssistantsApiToolChoiceOption {
     fn from(value: AssistantsApiToolChoiceOptionVariant1) -> Self {
@@ -4184,6 +4188,8 @@ impl Default for MessageStreamEvent {
     }
 }
 
+impl crate::ResponseMeta for MessageStreamEvent {}
+
 impl From<MessageStreamEventThreadMessageCreated> for MessageStreamEvent {
     fn from(value: MessageStreamEventThreadMessageCreated) -> Self {
         Self::ThreadMessageCreated(value)
@@ -7164,6 +7170,8 @@ impl Default for RunStepStreamEvent {
     }
 }
 
+impl crate::ResponseMeta for RunStepStreamEvent {}
+
 impl From<RunStepStreamEventThreadRunStepCreated> for RunStepStreamEvent {
     fn from(value: RunStepStreamEventThreadRunStepCreated) -> Self {
         Self::ThreadRunStepCreated(value)
@@ -7376,6 +7384,8 @@ impl Default for RunStreamEvent {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RunStreamEvent {}
 
 impl From<RunStreamEventThreadRunCreated> for RunStreamEvent {
     fn from(value: RunStreamEventThreadRunCreated) -> Self {
@@ -8390,6 +8400,8 @@ impl Default for MessageCreateParamsContent {
     }
 }
 
+impl crate::ResponseMeta for MessageCreateParamsContent {}
+
 impl From<String> for MessageCreateParamsContent {
     fn from(value: String) -> Self {
         Self::TextContent(value)
@@ -8460,6 +8472,8 @@ impl Default for MessageCreateParamsContentArrayOfContentPart {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for MessageCreateParamsContentArrayOfContentPart {}
 
 impl From<MessageContentImageFileObject> for MessageCreateParamsContentArrayOfContentPart {
     fn from(value: MessageContentImageFileObject) -> Self {
@@ -8673,6 +8687,8 @@ impl Default for MessageCreateParamsAttachmentTool {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for MessageCreateParamsAttachmentTool {}
 
 impl From<AssistantToolsCode> for MessageCreateParamsAttachmentTool {
     fn from(value: AssistantToolsCode) -> Self {
@@ -8972,6 +8988,8 @@ impl Default for RunCreateParamsTool {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RunCreateParamsTool {}
 
 impl From<AssistantToolsCode> for RunCreateParamsTool {
     fn from(value: AssistantToolsCode) -> Self {
@@ -9278,6 +9296,8 @@ impl Default for ThreadCreateAndRunParamsTool {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ThreadCreateAndRunParamsTool {}
 
 impl From<AssistantToolsCode> for ThreadCreateAndRunParamsTool {
     fn from(value: AssistantToolsCode) -> Self {
@@ -10078,6 +10098,8 @@ impl Default for ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStr
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategy {}
 
 impl From<ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyAutoChunkingStrategy>
     for ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategy
@@ -11029,6 +11051,8 @@ impl Default for MessageContentTextObjectTextAnnotation {
     }
 }
 
+impl crate::ResponseMeta for MessageContentTextObjectTextAnnotation {}
+
 impl From<MessageContentTextAnnotationsFileCitationObject>
     for MessageContentTextObjectTextAnnotation
 {
@@ -11651,6 +11675,8 @@ impl Default for MessageDeltaContentTextObjectTextAnnotation {
     }
 }
 
+impl crate::ResponseMeta for MessageDeltaContentTextObjectTextAnnotation {}
+
 impl From<MessageDeltaContentTextAnnotationsFileCitationObject>
     for MessageDeltaContentTextObjectTextAnnotation
 {
@@ -11904,6 +11930,8 @@ impl Default for MessageDeltaObjectDeltaContentItem {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for MessageDeltaObjectDeltaContentItem {}
 
 impl From<MessageDeltaContentImageFileObject> for MessageDeltaObjectDeltaContentItem {
     fn from(value: MessageDeltaContentImageFileObject) -> Self {
@@ -12267,6 +12295,8 @@ impl Default for MessageContentItem {
     }
 }
 
+impl crate::ResponseMeta for MessageContentItem {}
+
 impl From<MessageContentImageFileObject> for MessageContentItem {
     fn from(value: MessageContentImageFileObject) -> Self {
         Self::ImageFile(value)
@@ -12485,6 +12515,8 @@ impl Default for MessageAttachmentTool {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for MessageAttachmentTool {}
 
 impl From<AssistantToolsCode> for MessageAttachmentTool {
     fn from(value: AssistantToolsCode) -> Self {
@@ -13905,6 +13937,8 @@ impl Default for RunTool {
     }
 }
 
+impl crate::ResponseMeta for RunTool {}
+
 impl From<AssistantToolsCode> for RunTool {
     fn from(value: AssistantToolsCode) -> Self {
         Self::CodeInterpreter(value)
@@ -14100,6 +14134,8 @@ impl Default for RunStepDeltaObjectDeltaStepDetails {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RunStepDeltaObjectDeltaStepDetails {}
 
 impl From<RunStepDeltaStepDetailsMessageCreationObject> for RunStepDeltaObjectDeltaStepDetails {
     fn from(value: RunStepDeltaStepDetailsMessageCreationObject) -> Self {
@@ -14362,6 +14398,8 @@ impl Default for RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput {}
 
 impl From<RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject>
     for RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput
@@ -14633,6 +14671,8 @@ impl Default for RunStepDeltaStepDetailsToolCallsObjectToolCall {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RunStepDeltaStepDetailsToolCallsObjectToolCall {}
 
 impl From<RunStepDeltaStepDetailsToolCallsCodeObject>
     for RunStepDeltaStepDetailsToolCallsObjectToolCall
@@ -14933,6 +14973,8 @@ impl Default for RunStepDetailsToolCallsCodeObjectCodeInterpreterOutput {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RunStepDetailsToolCallsCodeObjectCodeInterpreterOutput {}
 
 impl From<RunStepDetailsToolCallsCodeOutputLogsObject>
     for RunStepDetailsToolCallsCodeObjectCodeInterpreterOutput
@@ -15381,6 +15423,8 @@ impl Default for RunStepDetailsToolCallsObjectToolCall {
     }
 }
 
+impl crate::ResponseMeta for RunStepDetailsToolCallsObjectToolCall {}
+
 impl From<RunStepDetailsToolCallsCodeObject> for RunStepDetailsToolCallsObjectToolCall {
     fn from(value: RunStepDetailsToolCallsCodeObject) -> Self {
         Self::CodeInterpreter(value)
@@ -15601,6 +15645,8 @@ impl Default for RunStepStepDetails {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for RunStepStepDetails {}
 
 impl From<RunStepDetailsMessageCreationObject> for RunStepStepDetails {
     fn from(value: RunStepDetailsMessageCreationObject) -> Self {

@@ -146,6 +146,8 @@ impl Default for ChunkingStrategyRequestParam {
     }
 }
 
+impl crate::ResponseMeta for ChunkingStrategyRequestParam {}
+
 impl From<AutoChunkingStrategyRequestParam> for ChunkingStrategyRequestParam {
     fn from(value: AutoChunkingStrategyRequestParam) -> Self {
         Self::Auto(value)
@@ -2974,6 +2976,8 @@ impl Default for VectorStoreCreateParamsChunkingStrategy {
     }
 }
 
+impl crate::ResponseMeta for VectorStoreCreateParamsChunkingStrategy {}
+
 impl From<AutoChunkingStrategyRequestParam> for VectorStoreCreateParamsChunkingStrategy {
     fn from(value: AutoChunkingStrategyRequestParam) -> Self {
         Self::Auto(value)
@@ -3508,6 +3512,8 @@ impl Default for VectorStoreFileChunkingStrategy {
     }
 }
 
+impl crate::ResponseMeta for VectorStoreFileChunkingStrategy {}
+
 impl From<StaticChunkingStrategyResponseParam> for VectorStoreFileChunkingStrategy {
     fn from(value: StaticChunkingStrategyResponseParam) -> Self {
         Self::Static(value)
@@ -3766,6 +3772,8 @@ impl Default for VectorStoreSearchParamsQuery {
     }
 }
 
+impl crate::ResponseMeta for VectorStoreSearchParamsQuery {}
+
 impl From<String> for VectorStoreSearchParamsQuery {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -3834,6 +3842,8 @@ impl Default for VectorStoreSearchParamsFilters {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for VectorStoreSearchParamsFilters {}
 
 impl From<ComparisonFilter> for VectorStoreSearchParamsFilters {
     fn from(value: ComparisonFilter) -> Self {

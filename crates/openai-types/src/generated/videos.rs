@@ -1941,6 +1941,8 @@ impl Default for CreateVideoEditMultipartBodyVideo {
     }
 }
 
+impl crate::ResponseMeta for CreateVideoEditMultipartBodyVideo {}
+
 impl From<Vec<u8>> for CreateVideoEditMultipartBodyVideo {
     fn from(value: Vec<u8>) -> Self {
         Self::File(value)
@@ -2004,6 +2006,8 @@ impl Default for CreateVideoExtendMultipartBodyVideo {
     }
 }
 
+impl crate::ResponseMeta for CreateVideoExtendMultipartBodyVideo {}
+
 impl From<VideoReferenceInputParam> for CreateVideoExtendMultipartBodyVideo {
     fn from(value: VideoReferenceInputParam) -> Self {
         Self::VideoReferenceInputParam(value)
@@ -2066,6 +2070,8 @@ impl Default for CreateVideoMultipartBodyInputReference {
         Self::Unknown(Value::Null)
     }
 }
+
+impl crate::ResponseMeta for CreateVideoMultipartBodyInputReference {}
 
 impl From<Vec<u8>> for CreateVideoMultipartBodyInputReference {
     fn from(value: Vec<u8>) -> Self {

@@ -1,0 +1,79 @@
+//! Turning a successful response into a call's result.
+
+use openai_transport::HttpResponse;
+use openai_transport::request_id::request_id;
+use openai_types::ResponseMeta;
+use serde::de::DeserializeOwned;
+
+use crate::binary::Binary;
+use crate::error::{DecodeError, Error};
+use crate::sse::Stream;
+
+/// Decodes a JSON body into `T` and records the request id on it.
+pub(crate) fn decode_json<T: DeserializeOwned + ResponseMeta>(
+    resp: HttpResponse,
+) -> Result<T, Error> {
+    let id = request_id(&resp);
+    let bytes = resp.body().as_bytes().unwrap_or_default();
+    let mut value: T = from_json_bytes(bytes).map_err(|e| {
+        Error::Decode(
+            DecodeError::new(
+                format!("the response body is not the expected JSON: {e}"),
+                Some(e),
+            )
+            .with_request_id(id),
+        )
+    })?;
+    if let Some(id) = id {
+        value.set_request_id(id);
+    }
+    Ok(value)
+}
+
+/// Parses JSON from bytes. The bytes are checked as UTF-8 once, in one pass,
+/// and parsed as `str`, so serde_json does not check every string it meets
+/// again (a check per string costs more than one over the whole body). Bytes
+/// that are not UTF-8 go through `from_slice`, whose error says where.
+pub(crate) fn from_json_bytes<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    }
+}
+
+/// Turns an SSE response into a [`Stream`] that must end with `[DONE]`
+/// (chat and completions).
+pub(crate) fn decode_stream<T>(resp: HttpResponse) -> Result<Stream<T>, Error> {
+    let id = request_id(&resp).map(str::to_owned);
+    Ok(Stream::new(resp.into_body(), true, id))
+}
+
+/// Turns an SSE response into a [`Stream`] that ends with the body (the
+/// Responses API, and the other event streams; a `[DONE]` still ends it).
+pub(crate) fn decode_stream_until_end<T>(resp: HttpResponse) -> Result<Stream<T>, Error> {
+    let id = request_id(&resp).map(str::to_owned);
+    Ok(Stream::new(resp.into_body(), false, id))
+}
+
+/// A success without a body (`Accept: */*` endpoints): whatever came is
+/// ignored.
+pub(crate) fn decode_empty(_resp: HttpResponse) -> Result<(), Error> {
+    Ok(())
+}
+
+/// A body returned as text (the deprecated `files.retrieve_content`).
+pub(crate) fn decode_text(resp: HttpResponse) -> Result<String, Error> {
+    let id = request_id(&resp);
+    let bytes = resp.body().as_bytes().unwrap_or_default();
+    String::from_utf8(bytes.to_vec()).map_err(|_| {
+        Error::Decode(
+            DecodeError::new("the response body is not UTF-8 text", None).with_request_id(id),
+        )
+    })
+}
+
+/// A body read on demand (downloads): [`Binary`].
+pub(crate) fn decode_binary(resp: HttpResponse) -> Result<Binary, Error> {
+    Ok(Binary::new(resp))
+}
+

@@ -1,0 +1,7 @@
+//! Every operation of the API, called through its generated method against
+//! openai-mock (`generated/`, written by `cargo xtask codegen`), and the
+//! pagination rules of `reference/pagination.md`.
+
+mod generated;
+mod pagination;
+mod support;

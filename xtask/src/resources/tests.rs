@@ -1,0 +1,142 @@
+//! One test per generated method, against openai-mock: it calls the method
+//! with sample arguments, checks the method, path, query, content type, body,
+//! credential and resource headers the mock received, and the typed result.
+
+use std::fmt::Write as _;
+
+use super::sample::sample;
+use super::{Body, Method, Response, cfg, features, path_params, rust_ident, stream_name};
+use crate::emit::HEADER;
+use crate::ir::{Api, Pagination, Ty};
+
+/// `crates/openai-core/tests/operations/generated.rs`.
+pub(crate) fn emit_tests(api: &Api, methods: &[Method<'_>]) -> String {
+    let mut out = String::from(HEADER);
+    out.push_str(
+        "//! One test per operation: see `xtask/src/resources/tests.rs`.\n\n\
+         #![allow(deprecated, reason = \"the deprecated methods are tested like the others\")]\n\
+         #![allow(unused_imports, reason = \"what each feature set uses differs\")]\n\n\
+         use openai_core::types;\nuse openai_mock::{Mock, MockServer};\n\n\
+         use crate::support::{Expect, check, client, json, params};\n\n",
+    );
+    for m in methods.iter().filter(|m| m.body != Body::Multipart) {
+        emit_test(api, &mut out, m, false);
+        if m.stream.is_some() {
+            emit_test(api, &mut out, m, true);
+        }
+    }
+    out
+}
+
+fn emit_test(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
+    let op = m.op;
+    let chain: String = m
+        .resource
+        .split('.')
+        .map(|s| format!(".{}()", rust_ident(s)))
+        .collect();
+    let method = if stream {
+        stream_name(&m.name)
+    } else {
+        rust_ident(&m.name)
+    };
+    let test_name = format!(
+        "{}_{}",
+        m.resource.replace('.', "_"),
+        method.trim_start_matches("r#")
+    );
+    let mut args: Vec<String> = path_params(op)
+        .iter()
+        .map(|(w, _)| format!("\"{w} 1\""))
+        .collect();
+    let params_ty = op.params_type.filter(|_| m.body != Body::None);
+    let params_json = params_ty.map(|id| sample(api, &Ty::Named(id)));
+    let mut setup = String::new();
+    if let (Some(id), Some(json)) = (params_ty, &params_json) {
+        writeln!(
+            setup,
+            "    let params: {} = params(r#\"{json}\"#);",
+            super::type_path(api, &Ty::Named(id))
+        )
+        .ok();
+        args.push("params".to_owned());
+    }
+    let mock = if stream {
+        let item = m
+            .stream
+            .as_ref()
+            .map_or("{}".to_owned(), |t| sample(api, t));
+        format!("Mock::sse([json(r#\"{item}\"#)])")
+    } else {
+        match &m.response {
+            Response::Json(Some(t)) => format!("Mock::ok(json(r#\"{}\"#))", sample(api, t)),
+            Response::Json(None) => "Mock::ok(json(\"{}\"))".to_owned(),
+            Response::Page(kind, item) => {
+                let extra = match kind {
+                    Pagination::ConversationCursorPage => ",\"last_id\":\"last\"",
+                    Pagination::NextCursorPage => ",\"next\":null",
+                    _ => "",
+                };
+                format!(
+                    "Mock::ok(json(r#\"{{\"object\":\"list\",\"data\":[{}],\"has_more\":false{extra}}}\"#))",
+                    sample(api, item)
+                )
+            }
+            Response::Empty => "Mock::raw(204, \"\", \"text/plain\")".to_owned(),
+            Response::Binary(_) => {
+                "Mock::raw(200, \"binary-body\", \"application/octet-stream\")".to_owned()
+            }
+            Response::Text => "Mock::raw(200, \"text-body\", \"text/plain\")".to_owned(),
+        }
+    };
+    let (path, fixed_query) = match op.path.split_once('?') {
+        Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
+        None => (op.path.clone(), None),
+    };
+    let mut path = path;
+    for (w, _) in path_params(op) {
+        path = path.replace(&format!("{{{w}}}"), &format!("{w}%201"));
+    }
+    let query = match (m.body, &params_json) {
+        (Body::Query, Some(j)) => format!("Some(r#\"{j}\"#)"),
+        _ => "None".to_owned(),
+    };
+    let body = match (m.body, &params_json) {
+        (Body::Json, Some(j)) if !stream => format!("Some(r#\"{j}\"#)"),
+        (Body::Json, Some(_)) => "None".to_owned(),
+        _ => "None".to_owned(),
+    };
+    let accept = match (&m.response, stream) {
+        (_, true) => "None".to_owned(),
+        (Response::Empty, _) => "Some(\"*/*\")".to_owned(),
+        (Response::Binary(a), _) => format!("Some({a:?})"),
+        _ => "None".to_owned(),
+    };
+    let beta = super::beta_header(&m.resource).map_or("None".to_owned(), |b| format!("Some({b:?})"));
+    let result = if stream {
+        "    use futures_util::StreamExt as _;\n    let mut got = got;\n    let first = got.next().await.expect(\"one event\");\n    first.expect(\"the event parses\");\n    assert!(got.next().await.is_none());\n".to_owned()
+    } else {
+        match &m.response {
+            Response::Page(..) => "    assert_eq!(got.data.len(), 1);\n".to_owned(),
+            Response::Empty => "    let () = got;\n".to_owned(),
+            Response::Binary(_) => {
+                "    assert_eq!(&got.bytes().await.expect(\"the body\")[..], b\"binary-body\");\n"
+                    .to_owned()
+            }
+            Response::Text => "    assert_eq!(got, \"text-body\");\n".to_owned(),
+            Response::Json(_) => "    let _ = got;\n".to_owned(),
+        }
+    };
+    out.push_str(&cfg(&features(api, m), false));
+    writeln!(
+        out,
+        "#[tokio::test]\nasync fn {test_name}() {{\n    let server = MockServer::start().await;\n    server.enqueue({mock});\n    let client = client(&server);\n{setup}    let got = client{chain}.{method}({args}).await.expect({label:?});\n    check(&server, &Expect {{\n        method: {meth:?},\n        path: {path:?},\n        fixed_query: {fq},\n        query: {query},\n        json_body: {body},\n        admin: {admin},\n        beta: {beta},\n        accept: {accept},\n        stream: {stream},\n    }});\n{result}}}\n",
+        args = args.join(", "),
+        label = format!("{}.{}", m.resource, method),
+        meth = op.method.to_uppercase(),
+        path = format!("/v1{path}"),
+        fq = fixed_query.map_or("None".to_owned(), |q| format!("Some({q:?})")),
+        admin = op.admin,
+    )
+    .ok();
+}
