@@ -33,6 +33,8 @@
 //!   Secure Transport on macOS, SChannel on Windows) and its trust store. With
 //!   `rustls` on too, rustls stays the default and `ClientBuilder::use_native_tls`
 //!   selects native-tls.
+//! - `webhooks`: `Client::webhooks` and the `webhooks` module, which verify
+//!   a webhook's signature and parse its event.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
 
@@ -44,6 +46,9 @@ pub mod request;
 pub mod resources;
 pub mod sse;
 pub mod url;
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
+pub mod webhooks;
 
 pub use client::{Client, ClientBuilder, RequestOptions};
 pub use error::{ApiError, ApiErrorKind, Error, Result};
@@ -66,5 +71,13 @@ impl Client {
     /// `client.embeddings()`.
     pub fn embeddings(&self) -> resources::embeddings::Embeddings<'_> {
         resources::embeddings::Embeddings::new(self)
+    }
+
+    /// `client.webhooks()`: verify a webhook request and parse its event,
+    /// with the client's [webhook secret](ClientBuilder::webhook_secret).
+    #[cfg(feature = "webhooks")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
+    pub fn webhooks(&self) -> webhooks::Webhooks<'_> {
+        webhooks::Webhooks::new(self)
     }
 }
