@@ -33,6 +33,8 @@
 //!   Secure Transport on macOS, SChannel on Windows) and its trust store. With
 //!   `rustls` on too, rustls stays the default and `ClientBuilder::use_native_tls`
 //!   selects native-tls.
+//! - `webhooks`: `Client::webhooks` and the `webhooks` module, which verify
+//!   a webhook's signature and parse its event.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
 
@@ -47,6 +49,9 @@ mod query;
 pub mod request;
 pub mod sse;
 pub mod url;
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
+pub mod webhooks;
 
 pub use binary::Binary;
 pub use client::{Client, ClientBuilder, RequestOptions};
@@ -63,4 +68,14 @@ pub mod resources {
     //! from the OpenAPI spec (`src/generated/`, written by `cargo xtask codegen`);
     //! each resource group is a cargo feature.
     pub use crate::generated::*;
+}
+
+impl Client {
+    /// `client.webhooks()`: verify a webhook request and parse its event,
+    /// with the client's [webhook secret](ClientBuilder::webhook_secret).
+    #[cfg(feature = "webhooks")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
+    pub fn webhooks(&self) -> webhooks::Webhooks<'_> {
+        webhooks::Webhooks::new(self)
+    }
 }

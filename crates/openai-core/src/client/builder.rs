@@ -52,6 +52,8 @@ pub struct ClientBuilder {
     http_service: Option<BoxHttpService>,
     time_source: Option<SharedTimeSource>,
     client_name: String,
+    // webhooks: read by `client.webhooks()`; kept without the feature too.
+    webhook_secret: Option<String>,
     #[cfg(feature = "native-tls")]
     native_tls: bool,
     error: Option<String>,
@@ -76,6 +78,7 @@ impl ClientBuilder {
             http_service: None,
             time_source: None,
             client_name: "OpenAI".to_owned(),
+            webhook_secret: None,
             #[cfg(feature = "native-tls")]
             native_tls: false,
             error: None,
@@ -96,6 +99,7 @@ impl ClientBuilder {
         b.base_url = lookup("OPENAI_BASE_URL");
         b.organization = lookup("OPENAI_ORG_ID");
         b.project = lookup("OPENAI_PROJECT_ID");
+        b.webhook_secret = lookup("OPENAI_WEBHOOK_SECRET");
         if let Some(raw) = lookup("OPENAI_CUSTOM_HEADERS") {
             b = b.custom_headers_from_env(&raw);
         }
@@ -138,6 +142,15 @@ impl ClientBuilder {
     /// The admin API key, used by the admin endpoints only.
     pub fn admin_api_key(mut self, key: impl Into<String>) -> Self {
         self.admin_api_key = Some(key.into());
+        self
+    }
+
+    /// The secret `client.webhooks()` verifies signatures with when a call
+    /// passes none (`whsec_...`; feature `webhooks`). An empty secret is
+    /// used as is. Default: none (`OPENAI_WEBHOOK_SECRET` with
+    /// [`from_env`](Self::from_env)).
+    pub fn webhook_secret(mut self, secret: impl Into<String>) -> Self {
+        self.webhook_secret = Some(secret.into());
         self
     }
 
@@ -359,7 +372,13 @@ impl ClientBuilder {
             timeout: self.timeout.get(),
             max_retries: self.max_retries,
         };
-        Ok(Client::from_parts(service, base_url, defaults, stack))
+        Ok(Client::from_parts(
+            service,
+            base_url,
+            defaults,
+            stack,
+            self.webhook_secret,
+        ))
     }
 }
 
@@ -377,6 +396,10 @@ impl fmt::Debug for ClientBuilder {
             .field(
                 "admin_api_key",
                 &self.admin_api_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field(
+                "webhook_secret",
+                &self.webhook_secret.as_ref().map(|_| "<redacted>"),
             )
             .field("base_url", &self.base_url)
             .field("organization", &self.organization)
@@ -512,9 +535,13 @@ mod tests {
     fn debug_hides_keys() {
         let b = Client::builder()
             .api_key("sk-very-secret")
-            .admin_api_key("sk-admin-secret");
+            .admin_api_key("sk-admin-secret")
+            .webhook_secret("whsec_c2VjcmV0");
         let text = format!("{b:?}");
-        assert!(!text.contains("secret"), "{text}");
+        // webhooks: the field is named `webhook_secret`; look for values.
+        for value in ["very-secret", "admin-secret", "c2VjcmV0"] {
+            assert!(!text.contains(value), "{text}");
+        }
         let c = b.build().unwrap();
         assert!(!format!("{c:?}").contains("secret"));
     }

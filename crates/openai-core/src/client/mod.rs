@@ -44,6 +44,8 @@ struct Inner {
     base_url: BaseUrl,
     defaults: RequestOptions,
     stack: StackDefaults,
+    // webhooks: `ClientBuilder::webhook_secret` / `OPENAI_WEBHOOK_SECRET`.
+    webhook_secret: Option<String>,
 }
 
 /// What the transport stack does for a request that does not say otherwise:
@@ -62,7 +64,8 @@ impl Client {
 
     /// A client configured from the environment: `OPENAI_API_KEY`,
     /// `OPENAI_ADMIN_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID`,
-    /// `OPENAI_PROJECT_ID`, `OPENAI_CUSTOM_HEADERS`, and the proxy variables.
+    /// `OPENAI_PROJECT_ID`, `OPENAI_CUSTOM_HEADERS`, `OPENAI_WEBHOOK_SECRET`, and
+    /// the proxy variables.
     ///
     /// # Errors
     ///
@@ -77,6 +80,7 @@ impl Client {
         base_url: BaseUrl,
         defaults: RequestOptions,
         stack: StackDefaults,
+        webhook_secret: Option<String>,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -84,6 +88,7 @@ impl Client {
                 base_url,
                 defaults,
                 stack,
+                webhook_secret,
             }),
         }
     }
@@ -96,6 +101,7 @@ impl Client {
             self.inner.base_url.clone(),
             self.inner.defaults.merged(&options),
             self.inner.stack,
+            self.inner.webhook_secret.clone(),
         )
     }
 
@@ -119,6 +125,15 @@ impl Client {
 
     pub(crate) fn stack_defaults(&self) -> StackDefaults {
         self.inner.stack
+    }
+
+    /// The webhook secret `client.webhooks()` falls back to.
+    #[cfg_attr(
+        not(feature = "webhooks"),
+        allow(dead_code, reason = "only the webhooks feature reads it")
+    )]
+    pub(crate) fn webhook_secret(&self) -> Option<&str> {
+        self.inner.webhook_secret.as_deref()
     }
 }
 
