@@ -39,6 +39,7 @@
 pub mod client;
 pub mod error;
 mod json;
+mod multipart;
 pub mod pagination;
 pub mod request;
 pub mod resources;
@@ -48,6 +49,7 @@ pub mod url;
 pub use client::{Client, ClientBuilder, RequestOptions};
 pub use error::{ApiError, ApiErrorKind, Error, Result};
 pub use openai_types as types;
+pub use openai_types::FileUpload;
 pub use pagination::Page;
 pub use request::{RawResponse, Request};
 pub use sse::Stream;
