@@ -126,10 +126,7 @@ fn generate(root: &Path, spec_path: &Path) -> Result<Outputs, String> {
     let methods = resources::methods(&api, &tables);
     let core = resources::emit(&api, &methods);
     let mut tests = BTreeMap::new();
-    tests.insert(
-        "mod.rs".to_owned(),
-        resources::emit_tests(&api, &methods),
-    );
+    tests.insert("mod.rs".to_owned(), resources::emit_tests(&api, &methods));
     let mut out = Vec::new();
     for (dir, files) in [
         ("crates/openai-types/src/generated", types),

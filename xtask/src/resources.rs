@@ -291,6 +291,113 @@ fn model_check(api: &Api, op: &Operation) -> bool {
     })
 }
 
+/// The fields of a multipart params type that hold files: `(wire, ident)`.
+pub(crate) fn file_fields(api: &Api, op: &Operation) -> Vec<(String, String)> {
+    file_fields_where(api, op, |_| true)
+}
+
+/// The required fields that are files themselves (not unions), which any
+/// params value sends: what the generated tests expect a part for.
+pub(crate) fn required_file_fields(api: &Api, op: &Operation) -> Vec<String> {
+    file_fields_where(api, op, |f| f.required && f.ty == Ty::Binary)
+        .into_iter()
+        .map(|(w, _)| w)
+        .collect()
+}
+
+fn file_fields_where(
+    api: &Api,
+    op: &Operation,
+    keep: impl Fn(&crate::ir::Field) -> bool,
+) -> Vec<(String, String)> {
+    let Some(id) = op.params_type else {
+        return Vec::new();
+    };
+    let TypeKind::Struct(fields) = &api.types[id].kind else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter(|f| holds_file(api, &f.ty) && keep(f))
+        .map(|f| (f.wire.clone(), f.ident.clone()))
+        .collect()
+}
+
+/// Whether a type is a file, a list of files, or a union with such a variant.
+fn holds_file(api: &Api, ty: &Ty) -> bool {
+    match ty {
+        Ty::Binary => true,
+        Ty::Array(inner) => holds_file(api, inner),
+        Ty::Named(id) => match &api.types[*id].kind {
+            TypeKind::Union(u) => u.variants.iter().any(|v| match &v.payload {
+                crate::ir::Payload::Ty(t) => holds_file(api, t),
+                crate::ir::Payload::Const(_) => false,
+            }),
+            TypeKind::Alias(t) => holds_file(api, t),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// `FileParts` for the unions of files (`image` or `image[]`) of the
+/// multipart params, so the upload methods can name any file field alike.
+fn file_union_impls(api: &Api, methods: &[Method<'_>]) -> String {
+    let mut ids = BTreeSet::new();
+    for m in methods.iter().filter(|m| m.body == Body::Multipart) {
+        let Some(pid) = m.op.params_type else {
+            continue;
+        };
+        if let TypeKind::Struct(fields) = &api.types[pid].kind {
+            for f in fields {
+                if let Ty::Named(id) = &f.ty {
+                    if matches!(api.types[*id].kind, TypeKind::Union(_)) && holds_file(api, &f.ty) {
+                        ids.insert(*id);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    for id in ids {
+        let t = &api.types[id];
+        let TypeKind::Union(u) = &t.kind else {
+            continue;
+        };
+        let arms: Vec<String> = u
+            .variants
+            .iter()
+            .filter(|v| matches!(&v.payload, crate::ir::Payload::Ty(ty) if holds_file(api, ty)))
+            .map(|v| format!("Self::{}(v)", v.name))
+            .collect();
+        let mut features = BTreeSet::new();
+        features.extend(feature_of(&t.module));
+        let body = if arms.len() == 1 {
+            format!(
+                "if let {} = self {{\n            v.add_files(name, form);\n        }}",
+                arms[0]
+            )
+        } else {
+            let lines: Vec<String> = arms
+                .iter()
+                .map(|a| format!("            {a} => v.add_files(name, form),"))
+                .collect();
+            format!(
+                "match self {{\n{}\n            _ => {{}}\n        }}",
+                lines.join("\n")
+            )
+        };
+        writeln!(
+            out,
+            "\n{}impl crate::multipart::FileParts for {} {{\n    fn add_files(&self, name: &str, form: &mut crate::multipart::Form) {{\n        {body}\n    }}\n}}",
+            cfg(&features, false),
+            type_path(api, &Ty::Named(id)).replacen("types::", "crate::types::", 1),
+        )
+        .ok();
+    }
+    out
+}
+
 /// The element type of a list response's `data` array.
 fn data_item(api: &Api, ty: &Ty) -> Option<Ty> {
     let Ty::Named(id) = ty else { return None };
@@ -436,8 +543,7 @@ impl Node<'_, '_> {
 /// The generated files of openai-core's `src/generated/`.
 pub(crate) fn emit(api: &Api, methods: &[Method<'_>]) -> BTreeMap<String, String> {
     let mut root: Node<'_, '_> = Node::default();
-    // Multipart bodies come with the upload support.
-    for m in methods.iter().filter(|m| m.body != Body::Multipart) {
+    for m in methods {
         let mut node = &mut root;
         for seg in m.resource.split('.') {
             node = node.children.entry(seg.to_owned()).or_default();
@@ -446,7 +552,7 @@ pub(crate) fn emit(api: &Api, methods: &[Method<'_>]) -> BTreeMap<String, String
     }
     // Slots of the fixed paths, in method order.
     let mut slots: BTreeMap<String, usize> = BTreeMap::new();
-    for m in methods.iter().filter(|m| m.body != Body::Multipart) {
+    for m in methods {
         if !m.op.path.contains('{') {
             let n = slots.len();
             slots.entry(m.op.id.clone()).or_insert(n);
@@ -492,6 +598,7 @@ pub(crate) fn emit(api: &Api, methods: &[Method<'_>]) -> BTreeMap<String, String
         accessors.trim_end_matches('\n')
     )
     .ok();
+    module.push_str(&file_union_impls(api, methods));
     files.insert("mod.rs".to_owned(), module);
     files
 }
@@ -626,9 +733,10 @@ pub(crate) fn endpoint_const(id: &str) -> String {
 /// The Rust return type of a method.
 pub(crate) fn return_type(api: &Api, m: &Method<'_>, stream: bool) -> String {
     if stream {
-        let item = m.stream.as_ref().map_or("serde_json::Value".to_owned(), |t| {
-            type_path(api, t)
-        });
+        let item = m
+            .stream
+            .as_ref()
+            .map_or("serde_json::Value".to_owned(), |t| type_path(api, t));
         return format!("Stream<{item}>");
     }
     match &m.response {
@@ -682,13 +790,17 @@ fn emit_method(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
         doc.push_str("\nThe Python SDK has no method for this operation.\n");
     }
     if op.admin {
-        doc.push_str("\nAuthenticates with the admin API key (`admin_api_key`, `OPENAI_ADMIN_KEY`).\n");
+        doc.push_str(
+            "\nAuthenticates with the admin API key (`admin_api_key`, `OPENAI_ADMIN_KEY`).\n",
+        );
     }
     if let Some((_, note)) = DISAGREEMENTS.iter().find(|(id, _)| *id == op.id) {
         writeln!(doc, "\n{note}").ok();
     }
     if stream {
-        doc.push_str("\nAwaiting returns once the response head arrived; then poll the [`Stream`].\n");
+        doc.push_str(
+            "\nAwaiting returns once the response head arrived; then poll the [`Stream`].\n",
+        );
     }
     if path_params(op).is_empty() {
         doc.push_str("\n# Errors\n\nWhen awaited: any error of the call.");
@@ -740,7 +852,18 @@ fn emit_method(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
         match m.body {
             Body::Query => prepared.push_str(".and_then(|p| p.query(&params))"),
             Body::Json => prepared.push_str(".and_then(|p| p.json(&params))"),
-            Body::Multipart => prepared.push_str(".and_then(|p| p.multipart(&params))"),
+            Body::Multipart => {
+                let files: Vec<String> = file_fields(api, op)
+                    .iter()
+                    .map(|(wire, ident)| format!("({wire:?}, &params.{ident})"))
+                    .collect();
+                write!(
+                    prepared,
+                    ".and_then(|p| p.multipart(&params, &[{}]))",
+                    files.join(", ")
+                )
+                .ok();
+            }
             Body::None => {}
         }
     }

@@ -130,10 +130,7 @@ impl fmt::Debug for Binary {
 }
 
 /// The next data chunk of `body`; trailers are skipped.
-fn poll_chunk(
-    body: &mut ResponseBody,
-    cx: &mut Context<'_>,
-) -> Poll<Option<Result<Bytes, Error>>> {
+fn poll_chunk(body: &mut ResponseBody, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, Error>>> {
     loop {
         match ready!(Pin::new(&mut *body).poll_frame(cx)) {
             None => return Poll::Ready(None),

@@ -16,6 +16,7 @@ use openai_transport::timeout::ResponseMode;
 use serde::Serialize;
 
 use crate::error::{Error, InvalidRequestError};
+use crate::multipart::{FileParts, Form};
 use crate::query;
 use crate::url::path_segment;
 
@@ -54,6 +55,8 @@ pub struct Prepared {
     pub(crate) slot: Option<u16>,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) body: Option<Bytes>,
+    /// A multipart body and its `Content-Type`, instead of `body`.
+    pub(crate) upload: Option<(openai_transport::Body, HeaderValue)>,
     pub(crate) mode: ResponseMode,
     pub(crate) scope: AuthScope,
     pub(crate) headers: HeaderMap,
@@ -68,6 +71,7 @@ impl Prepared {
             slot: None,
             query: Vec::new(),
             body: None,
+            upload: None,
             mode: ResponseMode::Buffered,
             // reference/client.md 1.4: hand-made requests accept either key.
             scope: AuthScope::Any,
@@ -102,6 +106,7 @@ impl Prepared {
             path,
             query: Vec::new(),
             body: None,
+            upload: None,
             mode: ResponseMode::Buffered,
             scope: endpoint.scope,
             headers,
@@ -121,6 +126,39 @@ impl Prepared {
             )))
         })?;
         self.body = Some(Bytes::from(bytes));
+        Ok(self)
+    }
+
+    /// Sends `params` as `multipart/form-data` (`reference/client.md` 10):
+    /// its fields in bracket form first, then the parts of `files`, each a
+    /// field of `params` named by its JSON name and left out of the fields.
+    /// Files on disk are checked here and streamed when sent.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when `params` cannot be encoded or a file
+    /// on disk cannot be read (its path is named).
+    pub fn multipart<P: Serialize + ?Sized>(
+        mut self,
+        params: &P,
+        files: &[(&str, &dyn FileParts)],
+    ) -> Result<Self, Error> {
+        let mut fields = serde_json::to_value(params).map_err(|e| {
+            Error::InvalidRequest(InvalidRequestError::new(format!(
+                "the request body cannot be serialized: {e}"
+            )))
+        })?;
+        if let serde_json::Value::Object(map) = &mut fields {
+            for (name, _) in files {
+                map.remove(*name);
+            }
+        }
+        let mut form = Form::new();
+        form.fields_from(&fields)?;
+        for (name, file) in files {
+            file.add_files(name, &mut form);
+        }
+        self.upload = Some(form.into_body()?);
         Ok(self)
     }
 

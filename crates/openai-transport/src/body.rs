@@ -1,8 +1,10 @@
 //! Request and response bodies that travel through the stack.
 //!
 //! [`Body`] is the request body. It is always replayable: the retry layer sends
-//! the same bytes again on every attempt by cloning it, which costs a reference
-//! count, not a copy.
+//! it again on every attempt by cloning it. A body of bytes (every JSON call)
+//! clones for a reference count, not a copy; a streamed body
+//! ([`Body::from_source`], used for file uploads) clones into a fresh copy that
+//! opens its [`BodySource`] again and streams it from the first byte.
 //!
 //! [`ResponseBody`] is the response body. Layers that buffer a body (the timeout
 //! layer does so for non-streaming calls and for every error status) replace it
@@ -11,6 +13,7 @@
 
 use std::fmt;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -21,36 +24,74 @@ use http_body_util::combinators::BoxBody;
 use crate::BoxError;
 use crate::timeout::IdleTimeoutBody;
 
-/// A replayable request body: empty or a single buffer of bytes.
-#[derive(Clone, Default)]
+mod source;
+
+pub use source::{BodySource, SourceStream};
+
+use source::Streamed;
+
+/// A replayable request body: empty, a single buffer of bytes, or a stream
+/// read from a [`BodySource`] once per attempt.
+#[derive(Default)]
 pub struct Body {
-    data: Option<Bytes>,
+    kind: BodyKind,
+}
+
+enum BodyKind {
+    // The hot path: every JSON request.
+    Bytes(Option<Bytes>),
+    // Boxed so that the bytes case stays small.
+    Source(Box<Streamed>),
 }
 
 impl Body {
     /// An empty body.
     pub const fn empty() -> Self {
-        Self { data: None }
+        Self {
+            kind: BodyKind::Bytes(None),
+        }
     }
 
     /// A body holding `bytes`.
     pub fn from_bytes(bytes: impl Into<Bytes>) -> Self {
         let bytes = bytes.into();
         Self {
-            data: (!bytes.is_empty()).then_some(bytes),
+            kind: BodyKind::Bytes((!bytes.is_empty()).then_some(bytes)),
         }
     }
 
-    /// The bytes of the body, if any. Cheap: no copy.
-    pub fn as_bytes(&self) -> Option<&Bytes> {
-        self.data.as_ref()
+    /// A streamed body read from `source`, which each attempt opens again.
+    ///
+    /// The body's size hint is the source's
+    /// ([`BodySource::size_hint`]); when it is exact, the HTTP client sends it
+    /// as `Content-Length`. Nothing is opened until the body is first polled.
+    pub fn from_source(source: Arc<dyn BodySource>) -> Self {
+        Self {
+            kind: BodyKind::Source(Box::new(Streamed::new(source))),
+        }
     }
 
-    /// A copy of this body for another attempt. Always `Some` today; a future
-    /// streaming body will return `None`, which tells the retry layer that the
-    /// request cannot be replayed.
+    /// The bytes of the body, if any. Cheap: no copy. `None` for an empty or a
+    /// streamed body.
+    pub fn as_bytes(&self) -> Option<&Bytes> {
+        match &self.kind {
+            BodyKind::Bytes(data) => data.as_ref(),
+            BodyKind::Source(_) => None,
+        }
+    }
+
+    /// A copy of this body for another attempt. Always `Some` today: a body of
+    /// bytes shares them, a streamed body gives an unread copy over the same
+    /// source. `None` would tell the retry layer that the request cannot be
+    /// replayed.
     pub fn try_clone(&self) -> Option<Self> {
         Some(self.clone())
+    }
+}
+
+impl Default for BodyKind {
+    fn default() -> Self {
+        Self::Bytes(None)
     }
 }
 
@@ -70,12 +111,28 @@ pub(crate) fn copy_request(req: &crate::HttpRequest, body: Body) -> crate::HttpR
     copy
 }
 
+impl Clone for Body {
+    /// A body of bytes shares them (as they are now: a polled body is empty);
+    /// a streamed body gives a fresh copy that starts from the first byte.
+    fn clone(&self) -> Self {
+        let kind = match &self.kind {
+            BodyKind::Bytes(data) => BodyKind::Bytes(data.clone()),
+            BodyKind::Source(s) => BodyKind::Source(Box::new(s.replay())),
+        };
+        Self { kind }
+    }
+}
+
 impl fmt::Debug for Body {
     // Bodies may hold secrets or megabytes of data: print the size only.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Body")
-            .field("len", &self.data.as_ref().map_or(0, Bytes::len))
-            .finish()
+        match &self.kind {
+            BodyKind::Bytes(data) => f
+                .debug_struct("Body")
+                .field("len", &data.as_ref().map_or(0, Bytes::len))
+                .finish(),
+            BodyKind::Source(s) => f.debug_tuple("Body").field(s).finish(),
+        }
     }
 }
 
@@ -109,17 +166,28 @@ impl http_body::Body for Body {
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        Poll::Ready(self.data.take().map(|b| Ok(Frame::data(b))))
+        match &mut self.kind {
+            BodyKind::Bytes(data) => Poll::Ready(data.take().map(|b| Ok(Frame::data(b)))),
+            BodyKind::Source(s) => s.poll_frame(cx),
+        }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.data.is_none()
+        match &self.kind {
+            BodyKind::Bytes(data) => data.is_none(),
+            BodyKind::Source(s) => s.is_end_stream(),
+        }
     }
 
     fn size_hint(&self) -> SizeHint {
-        SizeHint::with_exact(self.data.as_ref().map_or(0, |b| b.len() as u64))
+        match &self.kind {
+            BodyKind::Bytes(data) => {
+                SizeHint::with_exact(data.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            BodyKind::Source(s) => s.size_hint(),
+        }
     }
 }
 

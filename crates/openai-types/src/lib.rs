@@ -62,10 +62,12 @@
 mod base64;
 #[cfg(feature = "chat")]
 mod chat_ext;
+mod file_upload;
 mod generated;
 mod meta;
 mod support;
 
+pub use file_upload::{FileSource, FileUpload};
 pub use meta::ResponseMeta;
 pub use support::{ExtraFields, FieldState, Nullable, UnknownValue};
 

@@ -144,7 +144,10 @@ impl ModuleEmitter<'_> {
             Ty::Integer => "i64".to_owned(),
             Ty::Number => "f64".to_owned(),
             Ty::Bool => "bool".to_owned(),
-            Ty::Binary => "Vec<u8>".to_owned(),
+            Ty::Binary => {
+                self.import("crate::FileUpload");
+                "FileUpload".to_owned()
+            }
             Ty::Any => {
                 self.import("serde_json::Value");
                 "Value".to_owned()

@@ -22,7 +22,8 @@ fn write(api: &Api, ty: &Ty, depth: usize, out: &mut String) {
         Ty::Integer => out.push('1'),
         Ty::Number => out.push_str("0.5"),
         Ty::Bool => out.push_str("true"),
-        Ty::Binary => out.push_str("\"\""),
+        // A file reads from JSON as an empty file of that name.
+        Ty::Binary => out.push_str("\"upload.txt\""),
         Ty::Any | Ty::Object | Ty::Map(_) => out.push_str("{}"),
         Ty::Array(inner) => {
             if depth >= MAX_DEPTH {
@@ -57,7 +58,7 @@ fn write(api: &Api, ty: &Ty, depth: usize, out: &mut String) {
                     }
                     out.push('{');
                     let mut first = true;
-                    for f in fields.iter().filter(|f| f.required && f.ty != Ty::Binary) {
+                    for f in fields.iter().filter(|f| f.required) {
                         if !first {
                             out.push(',');
                         }

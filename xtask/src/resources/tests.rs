@@ -19,7 +19,7 @@ pub(crate) fn emit_tests(api: &Api, methods: &[Method<'_>]) -> String {
          use openai_core::types;\nuse openai_mock::{Mock, MockServer};\n\n\
          use crate::support::{Expect, check, client, json, params};\n\n",
     );
-    for m in methods.iter().filter(|m| m.body != Body::Multipart) {
+    for m in methods {
         emit_test(api, &mut out, m, false);
         if m.stream.is_some() {
             emit_test(api, &mut out, m, true);
@@ -106,19 +106,29 @@ fn emit_test(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
         (Body::Json, Some(_)) => "None".to_owned(),
         _ => "None".to_owned(),
     };
+    let files = if m.body == Body::Multipart {
+        let names: Vec<String> = super::required_file_fields(api, op)
+            .into_iter()
+            .map(|w| format!("{w:?}"))
+            .collect();
+        format!("Some(&[{}])", names.join(", "))
+    } else {
+        "None".to_owned()
+    };
     let accept = match (&m.response, stream) {
         (_, true) => "None".to_owned(),
         (Response::Empty, _) => "Some(\"*/*\")".to_owned(),
         (Response::Binary(a), _) => format!("Some({a:?})"),
         _ => "None".to_owned(),
     };
-    let beta = super::beta_header(&m.resource).map_or("None".to_owned(), |b| format!("Some({b:?})"));
+    let beta =
+        super::beta_header(&m.resource).map_or("None".to_owned(), |b| format!("Some({b:?})"));
     let result = if stream {
         "    use futures_util::StreamExt as _;\n    let mut got = got;\n    let first = got.next().await.expect(\"one event\");\n    first.expect(\"the event parses\");\n    assert!(got.next().await.is_none());\n".to_owned()
     } else {
         match &m.response {
             Response::Page(..) => "    assert_eq!(got.data.len(), 1);\n".to_owned(),
-            Response::Empty => "    let () = got;\n".to_owned(),
+            Response::Empty => String::new(),
             Response::Binary(_) => {
                 "    assert_eq!(&got.bytes().await.expect(\"the body\")[..], b\"binary-body\");\n"
                     .to_owned()
@@ -130,13 +140,18 @@ fn emit_test(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
     out.push_str(&cfg(&features(api, m), false));
     writeln!(
         out,
-        "#[tokio::test]\nasync fn {test_name}() {{\n    let server = MockServer::start().await;\n    server.enqueue({mock});\n    let client = client(&server);\n{setup}    let got = client{chain}.{method}({args}).await.expect({label:?});\n    check(&server, &Expect {{\n        method: {meth:?},\n        path: {path:?},\n        fixed_query: {fq},\n        query: {query},\n        json_body: {body},\n        admin: {admin},\n        beta: {beta},\n        accept: {accept},\n        stream: {stream},\n    }});\n{result}}}\n",
+        "#[tokio::test]\nasync fn {test_name}() {{\n    let server = MockServer::start().await;\n    server.enqueue({mock});\n    let client = client(&server);\n{setup}    {bind}client{chain}.{method}({args}).await.expect({label:?});\n    check(&server, &Expect {{\n        method: {meth:?},\n        path: {path:?},\n        fixed_query: {fq},\n        query: {query},\n        json_body: {body},\n        admin: {admin},\n        beta: {beta},\n        accept: {accept},\n        stream: {stream},\n        multipart: {files},\n    }});\n{result}}}\n",
         args = args.join(", "),
         label = format!("{}.{}", m.resource, method),
         meth = op.method.to_uppercase(),
         path = format!("/v1{path}"),
         fq = fixed_query.map_or("None".to_owned(), |q| format!("Some({q:?})")),
         admin = op.admin,
+        bind = if m.response == Response::Empty && !stream {
+            ""
+        } else {
+            "let got = "
+        },
     )
     .ok();
 }

@@ -166,7 +166,7 @@ pub mod organization {
         static ADMIN_API_KEYS_CREATE: Endpoint = Endpoint {
             method: Method::POST,
             path: "/organization/admin_api_keys",
-            slot: Some(30),
+            slot: Some(36),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -184,7 +184,7 @@ pub mod organization {
         static ADMIN_API_KEYS_LIST: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/admin_api_keys",
-            slot: Some(31),
+            slot: Some(37),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -309,7 +309,7 @@ pub mod organization {
         static LIST_AUDIT_LOGS: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/audit_logs",
-            slot: Some(29),
+            slot: Some(35),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -368,7 +368,7 @@ pub mod organization {
         static UPLOAD_CERTIFICATE: Endpoint = Endpoint {
             method: Method::POST,
             path: "/organization/certificates",
-            slot: Some(57),
+            slot: Some(63),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -395,7 +395,7 @@ pub mod organization {
         static LIST_ORGANIZATION_CERTIFICATES: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/certificates",
-            slot: Some(58),
+            slot: Some(64),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -413,7 +413,7 @@ pub mod organization {
         static ACTIVATE_ORGANIZATION_CERTIFICATES: Endpoint = Endpoint {
             method: Method::POST,
             path: "/organization/certificates/activate",
-            slot: Some(59),
+            slot: Some(65),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -422,7 +422,7 @@ pub mod organization {
         static DEACTIVATE_ORGANIZATION_CERTIFICATES: Endpoint = Endpoint {
             method: Method::POST,
             path: "/organization/certificates/deactivate",
-            slot: Some(60),
+            slot: Some(66),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -623,7 +623,7 @@ pub mod organization {
         static RETRIEVE_ORGANIZATION_DATA_RETENTION: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/data_retention",
-            slot: Some(50),
+            slot: Some(56),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -632,7 +632,7 @@ pub mod organization {
         static UPDATE_ORGANIZATION_DATA_RETENTION: Endpoint = Endpoint {
             method: Method::POST,
             path: "/organization/data_retention",
-            slot: Some(51),
+            slot: Some(57),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -711,7 +711,7 @@ pub mod organization {
         static CREATE_GROUP: Endpoint = Endpoint {
             method: Method::POST,
             path: "/organization/groups",
-            slot: Some(46),
+            slot: Some(52),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -738,7 +738,7 @@ pub mod organization {
         static LIST_GROUPS: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/groups",
-            slot: Some(47),
+            slot: Some(53),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -1206,7 +1206,7 @@ pub mod organization {
         static INVITE_USER: Endpoint = Endpoint {
             method: Method::POST,
             path: "/organization/invites",
-            slot: Some(43),
+            slot: Some(49),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -1224,7 +1224,7 @@ pub mod organization {
         static LIST_INVITES: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/invites",
-            slot: Some(44),
+            slot: Some(50),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -1349,7 +1349,7 @@ pub mod organization {
         static CREATE_PROJECT: Endpoint = Endpoint {
             method: Method::POST,
             path: "/organization/projects",
-            slot: Some(61),
+            slot: Some(67),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -1376,7 +1376,7 @@ pub mod organization {
         static LIST_PROJECTS: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/projects",
-            slot: Some(62),
+            slot: Some(68),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -3721,7 +3721,7 @@ pub mod organization {
         static CREATE_ROLE: Endpoint = Endpoint {
             method: Method::POST,
             path: "/organization/roles",
-            slot: Some(48),
+            slot: Some(54),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -3748,7 +3748,7 @@ pub mod organization {
         static LIST_ROLES: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/roles",
-            slot: Some(49),
+            slot: Some(55),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -3895,7 +3895,7 @@ pub mod organization {
         static CREATE_ORGANIZATION_SPEND_ALERT: Endpoint = Endpoint {
             method: Method::POST,
             path: "/organization/spend_alerts",
-            slot: Some(55),
+            slot: Some(61),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -3922,7 +3922,7 @@ pub mod organization {
         static LIST_ORGANIZATION_SPEND_ALERTS: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/spend_alerts",
-            slot: Some(56),
+            slot: Some(62),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -4078,7 +4078,7 @@ pub mod organization {
         static GETORGANIZATIONSPENDLIMIT: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/spend_limit",
-            slot: Some(52),
+            slot: Some(58),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -4087,7 +4087,7 @@ pub mod organization {
         static UPDATEORGANIZATIONSPENDLIMIT: Endpoint = Endpoint {
             method: Method::POST,
             path: "/organization/spend_limit",
-            slot: Some(53),
+            slot: Some(59),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -4096,7 +4096,7 @@ pub mod organization {
         static DELETEORGANIZATIONSPENDLIMIT: Endpoint = Endpoint {
             method: Method::DELETE,
             path: "/organization/spend_limit",
-            slot: Some(54),
+            slot: Some(60),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -4192,7 +4192,7 @@ pub mod organization {
         static USAGE_AUDIO_SPEECHES: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/usage/audio_speeches",
-            slot: Some(32),
+            slot: Some(38),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -4201,7 +4201,7 @@ pub mod organization {
         static USAGE_AUDIO_TRANSCRIPTIONS: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/usage/audio_transcriptions",
-            slot: Some(33),
+            slot: Some(39),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -4210,7 +4210,7 @@ pub mod organization {
         static USAGE_CODE_INTERPRETER_SESSIONS: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/usage/code_interpreter_sessions",
-            slot: Some(34),
+            slot: Some(40),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -4219,7 +4219,7 @@ pub mod organization {
         static USAGE_COMPLETIONS: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/usage/completions",
-            slot: Some(35),
+            slot: Some(41),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -4228,7 +4228,7 @@ pub mod organization {
         static USAGE_COSTS: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/costs",
-            slot: Some(36),
+            slot: Some(42),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -4237,7 +4237,7 @@ pub mod organization {
         static USAGE_EMBEDDINGS: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/usage/embeddings",
-            slot: Some(37),
+            slot: Some(43),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -4246,7 +4246,7 @@ pub mod organization {
         static USAGE_FILE_SEARCH_CALLS: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/usage/file_search_calls",
-            slot: Some(38),
+            slot: Some(44),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -4255,7 +4255,7 @@ pub mod organization {
         static USAGE_IMAGES: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/usage/images",
-            slot: Some(39),
+            slot: Some(45),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -4264,7 +4264,7 @@ pub mod organization {
         static USAGE_MODERATIONS: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/usage/moderations",
-            slot: Some(40),
+            slot: Some(46),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -4273,7 +4273,7 @@ pub mod organization {
         static USAGE_VECTOR_STORES: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/usage/vector_stores",
-            slot: Some(41),
+            slot: Some(47),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -4282,7 +4282,7 @@ pub mod organization {
         static USAGE_WEB_SEARCH_CALLS: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/usage/web_search_calls",
-            slot: Some(42),
+            slot: Some(48),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,
@@ -4571,7 +4571,7 @@ pub mod organization {
         static LIST_USERS: Endpoint = Endpoint {
             method: Method::GET,
             path: "/organization/users",
-            slot: Some(45),
+            slot: Some(51),
             scope: AuthScope::Admin,
             beta: None,
             accept: None,

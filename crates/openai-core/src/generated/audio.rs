@@ -39,10 +39,28 @@ impl<'a> Audio<'a> {
         speech::Speech::new(self.client)
     }
 
+    /// `client.audio().transcriptions()`.
+    #[cfg(feature = "audio")]
+    pub fn transcriptions(&self) -> transcriptions::Transcriptions<'a> {
+        transcriptions::Transcriptions::new(self.client)
+    }
+
+    /// `client.audio().translations()`.
+    #[cfg(feature = "audio")]
+    pub fn translations(&self) -> translations::Translations<'a> {
+        translations::Translations::new(self.client)
+    }
+
     /// `client.audio().voice_consents()`.
     #[cfg(feature = "audio")]
     pub fn voice_consents(&self) -> voice_consents::VoiceConsents<'a> {
         voice_consents::VoiceConsents::new(self.client)
+    }
+
+    /// `client.audio().voices()`.
+    #[cfg(feature = "audio")]
+    pub fn voices(&self) -> voices::Voices<'a> {
+        voices::Voices::new(self.client)
     }
 }
 
@@ -72,7 +90,7 @@ pub mod speech {
     static CREATE_SPEECH: Endpoint = Endpoint {
         method: Method::POST,
         path: "/audio/speech",
-        slot: Some(6),
+        slot: Some(12),
         scope: AuthScope::ApiKey,
         beta: None,
         accept: Some("application/octet-stream"),
@@ -109,6 +127,158 @@ pub mod speech {
 }
 
 #[cfg(feature = "audio")]
+pub mod transcriptions {
+    //! `client.audio().transcriptions()`.
+
+    use http::Method;
+    use openai_transport::auth::AuthScope;
+
+    use crate::Client;
+    use crate::endpoint::{Endpoint, Prepared};
+    use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
+    use crate::request::{
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
+        decode_text,
+    };
+    use crate::{Binary, Stream, types};
+
+    /// `client.audio().transcriptions()`: the `audio.transcriptions` resource of the Python SDK.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Transcriptions<'a> {
+        client: &'a Client,
+    }
+
+    #[cfg(feature = "audio")]
+    static CREATE_TRANSCRIPTION: Endpoint = Endpoint {
+        method: Method::POST,
+        path: "/audio/transcriptions",
+        slot: Some(10),
+        scope: AuthScope::ApiKey,
+        beta: None,
+        accept: None,
+    };
+
+    impl<'a> Transcriptions<'a> {
+        pub(crate) fn new(client: &'a Client) -> Self {
+            Self { client }
+        }
+
+        /// Transcribes audio into the input language.
+        ///
+        /// Returns a transcription object in `json`, `diarized_json`, or `verbose_json`
+        /// format, or a stream of transcript events.
+        ///
+        /// `POST /audio/transcriptions`.
+        ///
+        /// # Errors
+        ///
+        /// When awaited: any error of the call.
+        #[cfg(feature = "audio")]
+        pub fn create(
+            &self,
+            mut params: types::audio::TranscriptionCreateParams,
+        ) -> Request<types::audio::TranscriptionCreateResponse> {
+            params.stream = types::Nullable::Absent;
+            Request::new(
+                self.client,
+                Prepared::new(&CREATE_TRANSCRIPTION, &[])
+                    .and_then(|p| p.non_empty("model", params.model.as_str()))
+                    .and_then(|p| p.multipart(&params, &[("file", &params.file)])),
+                decode_json,
+            )
+        }
+
+        /// Transcribes audio into the input language.
+        ///
+        /// Returns a transcription object in `json`, `diarized_json`, or `verbose_json`
+        /// format, or a stream of transcript events.
+        ///
+        /// `POST /audio/transcriptions`, streamed as server-sent events.
+        ///
+        /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
+        ///
+        /// # Errors
+        ///
+        /// When awaited: any error of the call.
+        #[cfg(feature = "audio")]
+        pub fn create_stream(
+            &self,
+            mut params: types::audio::TranscriptionCreateParams,
+        ) -> Request<Stream<types::audio::TranscriptionStreamEvent>> {
+            params.stream = types::Nullable::Value(true);
+            Request::new(
+                self.client,
+                Prepared::new(&CREATE_TRANSCRIPTION, &[])
+                    .and_then(|p| p.non_empty("model", params.model.as_str()))
+                    .and_then(|p| p.multipart(&params, &[("file", &params.file)]))
+                    .map(Prepared::streaming),
+                decode_stream_until_end,
+            )
+        }
+    }
+}
+
+#[cfg(feature = "audio")]
+pub mod translations {
+    //! `client.audio().translations()`.
+
+    use http::Method;
+    use openai_transport::auth::AuthScope;
+
+    use crate::Client;
+    use crate::endpoint::{Endpoint, Prepared};
+    use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
+    use crate::request::{
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
+        decode_text,
+    };
+    use crate::{Binary, Stream, types};
+
+    /// `client.audio().translations()`: the `audio.translations` resource of the Python SDK.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Translations<'a> {
+        client: &'a Client,
+    }
+
+    #[cfg(feature = "audio")]
+    static CREATE_TRANSLATION: Endpoint = Endpoint {
+        method: Method::POST,
+        path: "/audio/translations",
+        slot: Some(11),
+        scope: AuthScope::ApiKey,
+        beta: None,
+        accept: None,
+    };
+
+    impl<'a> Translations<'a> {
+        pub(crate) fn new(client: &'a Client) -> Self {
+            Self { client }
+        }
+
+        /// Translates audio into English.
+        ///
+        /// `POST /audio/translations`.
+        ///
+        /// # Errors
+        ///
+        /// When awaited: any error of the call.
+        #[cfg(feature = "audio")]
+        pub fn create(
+            &self,
+            params: types::audio::TranslationCreateParams,
+        ) -> Request<types::audio::TranslationCreateResponse> {
+            Request::new(
+                self.client,
+                Prepared::new(&CREATE_TRANSLATION, &[])
+                    .and_then(|p| p.non_empty("model", params.model.as_str()))
+                    .and_then(|p| p.multipart(&params, &[("file", &params.file)])),
+                decode_json,
+            )
+        }
+    }
+}
+
+#[cfg(feature = "audio")]
 pub mod voice_consents {
     //! `client.audio().voice_consents()`.
 
@@ -131,10 +301,19 @@ pub mod voice_consents {
     }
 
     #[cfg(feature = "audio")]
+    static CREATE_VOICE_CONSENT: Endpoint = Endpoint {
+        method: Method::POST,
+        path: "/audio/voice_consents",
+        slot: Some(86),
+        scope: AuthScope::ApiKey,
+        beta: None,
+        accept: None,
+    };
+    #[cfg(feature = "audio")]
     static LIST_VOICE_CONSENTS: Endpoint = Endpoint {
         method: Method::GET,
         path: "/audio/voice_consents",
-        slot: Some(75),
+        slot: Some(87),
         scope: AuthScope::ApiKey,
         beta: None,
         accept: None,
@@ -170,6 +349,28 @@ pub mod voice_consents {
     impl<'a> VoiceConsents<'a> {
         pub(crate) fn new(client: &'a Client) -> Self {
             Self { client }
+        }
+
+        /// Upload a voice consent recording.
+        ///
+        /// `POST /audio/voice_consents`.
+        ///
+        /// The Python SDK has no method for this operation.
+        ///
+        /// # Errors
+        ///
+        /// When awaited: any error of the call.
+        #[cfg(feature = "audio")]
+        pub fn create(
+            &self,
+            params: types::audio::CreateVoiceConsentRequest,
+        ) -> Request<types::audio::VoiceConsentResource> {
+            Request::new(
+                self.client,
+                Prepared::new(&CREATE_VOICE_CONSENT, &[])
+                    .and_then(|p| p.multipart(&params, &[("recording", &params.recording)])),
+                decode_json,
+            )
         }
 
         /// Returns a list of voice consent recordings.
@@ -249,6 +450,67 @@ pub mod voice_consents {
             Request::new(
                 self.client,
                 Prepared::new(&DELETE_VOICE_CONSENT, &[consent_id]),
+                decode_json,
+            )
+        }
+    }
+}
+
+#[cfg(feature = "audio")]
+pub mod voices {
+    //! `client.audio().voices()`.
+
+    use http::Method;
+    use openai_transport::auth::AuthScope;
+
+    use crate::Client;
+    use crate::endpoint::{Endpoint, Prepared};
+    use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
+    use crate::request::{
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
+        decode_text,
+    };
+    use crate::{Binary, Stream, types};
+
+    /// `client.audio().voices()`: the `audio.voices` resource of the Python SDK.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Voices<'a> {
+        client: &'a Client,
+    }
+
+    #[cfg(feature = "audio")]
+    static CREATE_VOICE: Endpoint = Endpoint {
+        method: Method::POST,
+        path: "/audio/voices",
+        slot: Some(88),
+        scope: AuthScope::ApiKey,
+        beta: None,
+        accept: None,
+    };
+
+    impl<'a> Voices<'a> {
+        pub(crate) fn new(client: &'a Client) -> Self {
+            Self { client }
+        }
+
+        /// Creates a custom voice.
+        ///
+        /// `POST /audio/voices`.
+        ///
+        /// The Python SDK has no method for this operation.
+        ///
+        /// # Errors
+        ///
+        /// When awaited: any error of the call.
+        #[cfg(feature = "audio")]
+        pub fn create(
+            &self,
+            params: types::audio::CreateVoiceRequest,
+        ) -> Request<types::audio::VoiceResource> {
+            Request::new(
+                self.client,
+                Prepared::new(&CREATE_VOICE, &[])
+                    .and_then(|p| p.multipart(&params, &[("audio_sample", &params.audio_sample)])),
                 decode_json,
             )
         }

@@ -32,7 +32,7 @@ pub struct Batches<'a> {
 static CREATE_BATCH: Endpoint = Endpoint {
     method: Method::POST,
     path: "/batches",
-    slot: Some(26),
+    slot: Some(32),
     scope: AuthScope::ApiKey,
     beta: None,
     accept: None,
@@ -50,7 +50,7 @@ static RETRIEVE_BATCH: Endpoint = Endpoint {
 static LIST_BATCHES: Endpoint = Endpoint {
     method: Method::GET,
     path: "/batches",
-    slot: Some(27),
+    slot: Some(33),
     scope: AuthScope::ApiKey,
     beta: None,
     accept: None,

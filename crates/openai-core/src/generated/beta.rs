@@ -90,7 +90,7 @@ pub mod assistants {
     static CREATE_ASSISTANT: Endpoint = Endpoint {
         method: Method::POST,
         path: "/assistants",
-        slot: Some(22),
+        slot: Some(28),
         scope: AuthScope::ApiKey,
         beta: Some("assistants=v2"),
         accept: None,
@@ -117,7 +117,7 @@ pub mod assistants {
     static LIST_ASSISTANTS: Endpoint = Endpoint {
         method: Method::GET,
         path: "/assistants",
-        slot: Some(23),
+        slot: Some(29),
         scope: AuthScope::ApiKey,
         beta: Some("assistants=v2"),
         accept: None,
@@ -301,7 +301,7 @@ pub mod chatkit {
         static CREATE_CHAT_SESSION_METHOD: Endpoint = Endpoint {
             method: Method::POST,
             path: "/chatkit/sessions",
-            slot: Some(18),
+            slot: Some(24),
             scope: AuthScope::ApiKey,
             beta: Some("chatkit_beta=v1"),
             accept: None,
@@ -395,7 +395,7 @@ pub mod chatkit {
         static LIST_THREADS_METHOD: Endpoint = Endpoint {
             method: Method::GET,
             path: "/chatkit/threads",
-            slot: Some(19),
+            slot: Some(25),
             scope: AuthScope::ApiKey,
             beta: Some("chatkit_beta=v1"),
             accept: None,
@@ -569,7 +569,7 @@ pub mod realtime {
         static CREATE_REALTIME_SESSION: Endpoint = Endpoint {
             method: Method::POST,
             path: "/realtime/sessions",
-            slot: Some(20),
+            slot: Some(26),
             scope: AuthScope::ApiKey,
             beta: Some("assistants=v2"),
             accept: None,
@@ -635,7 +635,7 @@ pub mod realtime {
         static CREATE_REALTIME_TRANSCRIPTION_SESSION: Endpoint = Endpoint {
             method: Method::POST,
             path: "/realtime/transcription_sessions",
-            slot: Some(21),
+            slot: Some(27),
             scope: AuthScope::ApiKey,
             beta: Some("assistants=v2"),
             accept: None,
@@ -703,7 +703,7 @@ pub mod responses {
     static BETA_CREATE_RESPONSE: Endpoint = Endpoint {
         method: Method::POST,
         path: "/responses?beta=true",
-        slot: Some(15),
+        slot: Some(21),
         scope: AuthScope::ApiKey,
         beta: None,
         accept: None,
@@ -739,7 +739,7 @@ pub mod responses {
     static BETA_COMPACTCONVERSATION: Endpoint = Endpoint {
         method: Method::POST,
         path: "/responses/compact?beta=true",
-        slot: Some(16),
+        slot: Some(22),
         scope: AuthScope::ApiKey,
         beta: None,
         accept: None,
@@ -1009,7 +1009,7 @@ pub mod responses {
         static BETA_GETINPUTTOKENCOUNTS: Endpoint = Endpoint {
             method: Method::POST,
             path: "/responses/input_tokens?beta=true",
-            slot: Some(17),
+            slot: Some(23),
             scope: AuthScope::ApiKey,
             beta: None,
             accept: None,
@@ -1070,7 +1070,7 @@ pub mod threads {
     static CREATE_THREAD: Endpoint = Endpoint {
         method: Method::POST,
         path: "/threads",
-        slot: Some(24),
+        slot: Some(30),
         scope: AuthScope::ApiKey,
         beta: Some("assistants=v2"),
         accept: None,
@@ -1106,7 +1106,7 @@ pub mod threads {
     static CREATE_THREAD_AND_RUN: Endpoint = Endpoint {
         method: Method::POST,
         path: "/threads/runs",
-        slot: Some(25),
+        slot: Some(31),
         scope: AuthScope::ApiKey,
         beta: Some("assistants=v2"),
         accept: None,

@@ -32,7 +32,7 @@ pub struct Containers<'a> {
 static CREATE_CONTAINER: Endpoint = Endpoint {
     method: Method::POST,
     path: "/containers",
-    slot: Some(71),
+    slot: Some(77),
     scope: AuthScope::ApiKey,
     beta: None,
     accept: None,
@@ -50,7 +50,7 @@ static RETRIEVE_CONTAINER: Endpoint = Endpoint {
 static LIST_CONTAINERS: Endpoint = Endpoint {
     method: Method::GET,
     path: "/containers",
-    slot: Some(72),
+    slot: Some(78),
     scope: AuthScope::ApiKey,
     beta: None,
     accept: None,

@@ -32,7 +32,7 @@ pub struct Conversations<'a> {
 static CREATE_CONVERSATION: Endpoint = Endpoint {
     method: Method::POST,
     path: "/conversations",
-    slot: Some(68),
+    slot: Some(74),
     scope: AuthScope::ApiKey,
     beta: None,
     accept: None,

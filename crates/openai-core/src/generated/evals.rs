@@ -32,7 +32,7 @@ pub struct Evals<'a> {
 static CREATE_EVAL: Endpoint = Endpoint {
     method: Method::POST,
     path: "/evals",
-    slot: Some(69),
+    slot: Some(75),
     scope: AuthScope::ApiKey,
     beta: None,
     accept: None,
@@ -59,7 +59,7 @@ static UPDATE_EVAL: Endpoint = Endpoint {
 static LIST_EVALS: Endpoint = Endpoint {
     method: Method::GET,
     path: "/evals",
-    slot: Some(70),
+    slot: Some(76),
     scope: AuthScope::ApiKey,
     beta: None,
     accept: None,

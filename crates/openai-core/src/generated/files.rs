@@ -29,6 +29,15 @@ pub struct Files<'a> {
 }
 
 #[cfg(feature = "files")]
+static CREATE_FILE: Endpoint = Endpoint {
+    method: Method::POST,
+    path: "/files",
+    slot: Some(4),
+    scope: AuthScope::ApiKey,
+    beta: None,
+    accept: None,
+};
+#[cfg(feature = "files")]
 static RETRIEVE_FILE: Endpoint = Endpoint {
     method: Method::GET,
     path: "/files/{file_id}",
@@ -41,7 +50,7 @@ static RETRIEVE_FILE: Endpoint = Endpoint {
 static LIST_FILES: Endpoint = Endpoint {
     method: Method::GET,
     path: "/files",
-    slot: Some(4),
+    slot: Some(5),
     scope: AuthScope::ApiKey,
     beta: None,
     accept: None,
@@ -68,6 +77,47 @@ static DOWNLOAD_FILE: Endpoint = Endpoint {
 impl<'a> Files<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
+    }
+
+    /// Upload a file that can be used across various endpoints. Individual files
+    /// can be up to 512 MB, and each project can store up to 2.5 TB of files in
+    /// total. There is no organization-wide storage limit. Uploads to this
+    /// endpoint are rate-limited to 1,000 requests per minute per authenticated
+    /// user.
+    ///
+    /// - The Assistants API supports files up to 2 million tokens and of specific
+    ///   file types. See the [Assistants Tools guide](https://platform.openai.com/docs/assistants/tools) for
+    ///   details.
+    /// - The Fine-tuning API only supports `.jsonl` files. The input also has
+    ///   certain required formats for fine-tuning
+    ///   [chat](https://platform.openai.com/docs/api-reference/fine-tuning/chat-input) or
+    ///   [completions](https://platform.openai.com/docs/api-reference/fine-tuning/completions-input) models.
+    /// - The Batch API only supports `.jsonl` files up to 200 MB in size. The input
+    ///   also has a specific required
+    ///   [format](https://platform.openai.com/docs/api-reference/batch/request-input).
+    /// - For Retrieval or `file_search` ingestion, upload files here first. If
+    ///   you need to attach multiple uploaded files to the same vector store, use
+    ///   [`/vector_stores/{vector_store_id}/file_batches`](https://platform.openai.com/docs/api-reference/vector-stores-file-batches/createBatch)
+    ///   instead of attaching them one by one. Vector store attachment has separate
+    ///   limits from file upload, including 2,000 attached files per minute per
+    ///   organization.
+    ///
+    /// Please [contact us](https://help.openai.com/) if you need to increase these
+    /// storage limits.
+    ///
+    /// `POST /files`.
+    ///
+    /// # Errors
+    ///
+    /// When awaited: any error of the call.
+    #[cfg(feature = "files")]
+    pub fn create(&self, params: types::FileCreateParams) -> Request<types::FileObject> {
+        Request::new(
+            self.client,
+            Prepared::new(&CREATE_FILE, &[])
+                .and_then(|p| p.multipart(&params, &[("file", &params.file)])),
+            decode_json,
+        )
     }
 
     /// Returns information about a specific file.

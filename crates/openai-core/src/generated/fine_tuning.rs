@@ -112,7 +112,7 @@ pub mod alpha {
         static RUN_GRADER: Endpoint = Endpoint {
             method: Method::POST,
             path: "/fine_tuning/alpha/graders/run",
-            slot: Some(11),
+            slot: Some(17),
             scope: AuthScope::ApiKey,
             beta: None,
             accept: None,
@@ -121,7 +121,7 @@ pub mod alpha {
         static VALIDATE_GRADER: Endpoint = Endpoint {
             method: Method::POST,
             path: "/fine_tuning/alpha/graders/validate",
-            slot: Some(12),
+            slot: Some(18),
             scope: AuthScope::ApiKey,
             beta: None,
             accept: None,
@@ -396,7 +396,7 @@ pub mod jobs {
     static CREATE_FINE_TUNING_JOB: Endpoint = Endpoint {
         method: Method::POST,
         path: "/fine_tuning/jobs",
-        slot: Some(9),
+        slot: Some(15),
         scope: AuthScope::ApiKey,
         beta: None,
         accept: None,
@@ -414,7 +414,7 @@ pub mod jobs {
     static LIST_PAGINATED_FINE_TUNING_JOBS: Endpoint = Endpoint {
         method: Method::GET,
         path: "/fine_tuning/jobs",
-        slot: Some(10),
+        slot: Some(16),
         scope: AuthScope::ApiKey,
         beta: None,
         accept: None,

@@ -29,10 +29,28 @@ pub struct Images<'a> {
 }
 
 #[cfg(feature = "images")]
+static CREATE_IMAGE_VARIATION: Endpoint = Endpoint {
+    method: Method::POST,
+    path: "/images/variations",
+    slot: Some(6),
+    scope: AuthScope::ApiKey,
+    beta: None,
+    accept: None,
+};
+#[cfg(feature = "images")]
+static CREATE_IMAGE_EDIT: Endpoint = Endpoint {
+    method: Method::POST,
+    path: "/images/edits",
+    slot: Some(7),
+    scope: AuthScope::ApiKey,
+    beta: None,
+    accept: None,
+};
+#[cfg(feature = "images")]
 static CREATE_IMAGE: Endpoint = Endpoint {
     method: Method::POST,
     path: "/images/generations",
-    slot: Some(5),
+    slot: Some(8),
     scope: AuthScope::ApiKey,
     beta: None,
     accept: None,
@@ -41,6 +59,71 @@ static CREATE_IMAGE: Endpoint = Endpoint {
 impl<'a> Images<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
+    }
+
+    /// Creates a variation of a given image. This endpoint only supports `dall-e-2`.
+    ///
+    /// `POST /images/variations`.
+    ///
+    /// # Errors
+    ///
+    /// When awaited: any error of the call.
+    #[cfg(feature = "images")]
+    pub fn create_variation(
+        &self,
+        params: types::ImageCreateVariationParams,
+    ) -> Request<types::ImagesResponse> {
+        Request::new(
+            self.client,
+            Prepared::new(&CREATE_IMAGE_VARIATION, &[])
+                .and_then(|p| p.multipart(&params, &[("image", &params.image)])),
+            decode_json,
+        )
+    }
+
+    /// Creates an edited or extended image given one or more source images and a prompt. This endpoint supports GPT Image models (`gpt-image-1.5`, `gpt-image-1`, `gpt-image-1-mini`, and `chatgpt-image-latest`) and `dall-e-2`.
+    ///
+    /// `POST /images/edits`.
+    ///
+    /// # Errors
+    ///
+    /// When awaited: any error of the call.
+    #[cfg(feature = "images")]
+    pub fn edit(&self, mut params: types::ImageEditParams) -> Request<types::ImagesResponse> {
+        params.stream = types::Nullable::Absent;
+        Request::new(
+            self.client,
+            Prepared::new(&CREATE_IMAGE_EDIT, &[]).and_then(|p| {
+                p.multipart(&params, &[("image", &params.image), ("mask", &params.mask)])
+            }),
+            decode_json,
+        )
+    }
+
+    /// Creates an edited or extended image given one or more source images and a prompt. This endpoint supports GPT Image models (`gpt-image-1.5`, `gpt-image-1`, `gpt-image-1-mini`, and `chatgpt-image-latest`) and `dall-e-2`.
+    ///
+    /// `POST /images/edits`, streamed as server-sent events.
+    ///
+    /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
+    ///
+    /// # Errors
+    ///
+    /// When awaited: any error of the call.
+    #[cfg(feature = "images")]
+    pub fn edit_stream(
+        &self,
+        mut params: types::ImageEditParams,
+    ) -> Request<Stream<types::ImageEditStreamEvent>> {
+        params.stream = types::Nullable::Value(true);
+        Request::new(
+            self.client,
+            Prepared::new(&CREATE_IMAGE_EDIT, &[])
+                .and_then(|p| {
+                    p.multipart(&params, &[("image", &params.image), ("mask", &params.mask)])
+                })
+                .map(Prepared::streaming),
+            decode_stream_until_end,
+        )
     }
 
     /// Creates an image given a prompt. [Learn more](https://platform.openai.com/docs/guides/images).

@@ -5,7 +5,7 @@
 
 /// How many endpoints have a path without parameters (each has a slot in the
 /// client's table of joined paths).
-pub(crate) const FIXED_PATHS: usize = 77;
+pub(crate) const FIXED_PATHS: usize = 90;
 
 #[cfg(feature = "admin")]
 pub mod admin;
@@ -27,6 +27,8 @@ pub mod chat;
 pub mod completions;
 #[cfg(feature = "containers")]
 pub mod containers;
+#[cfg(feature = "content-provenance")]
+pub mod content_provenance_checks;
 #[cfg(feature = "conversations")]
 pub mod conversations;
 #[cfg(feature = "embeddings")]
@@ -103,6 +105,14 @@ impl crate::Client {
     #[cfg(feature = "containers")]
     pub fn containers(&self) -> containers::Containers<'_> {
         containers::Containers::new(self)
+    }
+
+    /// `client.content_provenance_checks()`.
+    #[cfg(feature = "content-provenance")]
+    pub fn content_provenance_checks(
+        &self,
+    ) -> content_provenance_checks::ContentProvenanceChecks<'_> {
+        content_provenance_checks::ContentProvenanceChecks::new(self)
     }
 
     /// `client.conversations()`.
@@ -187,5 +197,65 @@ impl crate::Client {
     #[cfg(feature = "videos")]
     pub fn videos(&self) -> videos::Videos<'_> {
         videos::Videos::new(self)
+    }
+}
+
+#[cfg(feature = "images")]
+impl crate::multipart::FileParts for crate::types::ImageEditParamsImage {
+    fn add_files(&self, name: &str, form: &mut crate::multipart::Form) {
+        match self {
+            Self::File(v) => v.add_files(name, form),
+            Self::FileArray(v) => v.add_files(name, form),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(feature = "skills")]
+impl crate::multipart::FileParts for crate::types::skills::SkillCreateParamsFiles {
+    fn add_files(&self, name: &str, form: &mut crate::multipart::Form) {
+        match self {
+            Self::FileArray(v) => v.add_files(name, form),
+            Self::File(v) => v.add_files(name, form),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(feature = "skills")]
+impl crate::multipart::FileParts for crate::types::skills::VersionCreateParamsFiles {
+    fn add_files(&self, name: &str, form: &mut crate::multipart::Form) {
+        match self {
+            Self::FileArray(v) => v.add_files(name, form),
+            Self::File(v) => v.add_files(name, form),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(feature = "videos")]
+impl crate::multipart::FileParts for crate::types::videos::CreateVideoEditMultipartBodyVideo {
+    fn add_files(&self, name: &str, form: &mut crate::multipart::Form) {
+        if let Self::File(v) = self {
+            v.add_files(name, form);
+        }
+    }
+}
+
+#[cfg(feature = "videos")]
+impl crate::multipart::FileParts for crate::types::videos::CreateVideoExtendMultipartBodyVideo {
+    fn add_files(&self, name: &str, form: &mut crate::multipart::Form) {
+        if let Self::File(v) = self {
+            v.add_files(name, form);
+        }
+    }
+}
+
+#[cfg(feature = "videos")]
+impl crate::multipart::FileParts for crate::types::videos::CreateVideoMultipartBodyInputReference {
+    fn add_files(&self, name: &str, form: &mut crate::multipart::Form) {
+        if let Self::File(v) = self {
+            v.add_files(name, form);
+        }
     }
 }

@@ -41,7 +41,7 @@ static RETRIEVE_MODEL: Endpoint = Endpoint {
 static LIST_MODELS: Endpoint = Endpoint {
     method: Method::GET,
     path: "/models",
-    slot: Some(8),
+    slot: Some(14),
     scope: AuthScope::ApiKey,
     beta: None,
     accept: None,

@@ -32,7 +32,7 @@ pub struct Moderations<'a> {
 static CREATE_MODERATION: Endpoint = Endpoint {
     method: Method::POST,
     path: "/moderations",
-    slot: Some(7),
+    slot: Some(13),
     scope: AuthScope::ApiKey,
     beta: None,
     accept: None,

@@ -78,7 +78,7 @@ pub mod calls {
     static CREATE_REALTIME_CALL: Endpoint = Endpoint {
         method: Method::POST,
         path: "/realtime/calls",
-        slot: Some(67),
+        slot: Some(73),
         scope: AuthScope::ApiKey,
         beta: None,
         accept: Some("application/sdp"),
@@ -252,7 +252,7 @@ pub mod client_secrets {
     static CREATE_REALTIME_CLIENT_SECRET: Endpoint = Endpoint {
         method: Method::POST,
         path: "/realtime/client_secrets",
-        slot: Some(66),
+        slot: Some(72),
         scope: AuthScope::ApiKey,
         beta: None,
         accept: None,
@@ -356,7 +356,7 @@ pub mod translations {
         static CREATE_REALTIME_TRANSLATION_CLIENT_SECRET: Endpoint = Endpoint {
             method: Method::POST,
             path: "/realtime/translations/client_secrets",
-            slot: Some(76),
+            slot: Some(89),
             scope: AuthScope::ApiKey,
             beta: None,
             accept: None,

@@ -32,7 +32,7 @@ pub struct Responses<'a> {
 static CREATE_RESPONSE: Endpoint = Endpoint {
     method: Method::POST,
     path: "/responses",
-    slot: Some(63),
+    slot: Some(69),
     scope: AuthScope::ApiKey,
     beta: None,
     accept: None,
@@ -68,7 +68,7 @@ static CANCEL_RESPONSE: Endpoint = Endpoint {
 static COMPACTCONVERSATION: Endpoint = Endpoint {
     method: Method::POST,
     path: "/responses/compact",
-    slot: Some(64),
+    slot: Some(70),
     scope: AuthScope::ApiKey,
     beta: None,
     accept: None,
@@ -337,7 +337,7 @@ pub mod input_tokens {
     static GETINPUTTOKENCOUNTS: Endpoint = Endpoint {
         method: Method::POST,
         path: "/responses/input_tokens",
-        slot: Some(65),
+        slot: Some(71),
         scope: AuthScope::ApiKey,
         beta: None,
         accept: None,

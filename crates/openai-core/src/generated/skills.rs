@@ -29,6 +29,15 @@ pub struct Skills<'a> {
 }
 
 #[cfg(feature = "skills")]
+static CREATE_SKILL: Endpoint = Endpoint {
+    method: Method::POST,
+    path: "/skills",
+    slot: Some(79),
+    scope: AuthScope::ApiKey,
+    beta: None,
+    accept: None,
+};
+#[cfg(feature = "skills")]
 static GET_SKILL: Endpoint = Endpoint {
     method: Method::GET,
     path: "/skills/{skill_id}",
@@ -50,7 +59,7 @@ static UPDATE_SKILL_DEFAULT_VERSION: Endpoint = Endpoint {
 static LIST_SKILLS: Endpoint = Endpoint {
     method: Method::GET,
     path: "/skills",
-    slot: Some(73),
+    slot: Some(80),
     scope: AuthScope::ApiKey,
     beta: None,
     accept: None,
@@ -80,6 +89,26 @@ impl<'a> Skills<'a> {
     #[cfg(feature = "skills")]
     pub fn versions(&self) -> versions::Versions<'a> {
         versions::Versions::new(self.client)
+    }
+
+    /// Create a new skill.
+    ///
+    /// `POST /skills`.
+    ///
+    /// # Errors
+    ///
+    /// When awaited: any error of the call.
+    #[cfg(feature = "skills")]
+    pub fn create(
+        &self,
+        params: types::skills::SkillCreateParams,
+    ) -> Request<types::skills::Skill> {
+        Request::new(
+            self.client,
+            Prepared::new(&CREATE_SKILL, &[])
+                .and_then(|p| p.multipart(&params, &[("files", &params.files)])),
+            decode_json,
+        )
     }
 
     /// Get a skill by its ID.
@@ -231,6 +260,15 @@ pub mod versions {
     }
 
     #[cfg(feature = "skills")]
+    static CREATE_SKILL_VERSION: Endpoint = Endpoint {
+        method: Method::POST,
+        path: "/skills/{skill_id}/versions",
+        slot: None,
+        scope: AuthScope::ApiKey,
+        beta: None,
+        accept: None,
+    };
+    #[cfg(feature = "skills")]
     static GET_SKILL_VERSION: Endpoint = Endpoint {
         method: Method::GET,
         path: "/skills/{skill_id}/versions/{version}",
@@ -267,6 +305,27 @@ pub mod versions {
         #[cfg(feature = "skills")]
         pub fn content(&self) -> content::Content<'a> {
             content::Content::new(self.client)
+        }
+
+        /// Create a new immutable skill version.
+        ///
+        /// `POST /skills/{skill_id}/versions`.
+        ///
+        /// # Errors
+        ///
+        /// When awaited: [`Error::InvalidRequest`](crate::Error::InvalidRequest) for an empty path parameter (nothing is sent), and any error of the call.
+        #[cfg(feature = "skills")]
+        pub fn create(
+            &self,
+            skill_id: &str,
+            params: types::skills::VersionCreateParams,
+        ) -> Request<types::skills::SkillVersion> {
+            Request::new(
+                self.client,
+                Prepared::new(&CREATE_SKILL_VERSION, &[skill_id])
+                    .and_then(|p| p.multipart(&params, &[("files", &params.files)])),
+                decode_json,
+            )
         }
 
         /// Get a specific skill version.

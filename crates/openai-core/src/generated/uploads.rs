@@ -32,7 +32,7 @@ pub struct Uploads<'a> {
 static CREATE_UPLOAD: Endpoint = Endpoint {
     method: Method::POST,
     path: "/uploads",
-    slot: Some(28),
+    slot: Some(34),
     scope: AuthScope::ApiKey,
     beta: None,
     accept: None,
@@ -59,6 +59,12 @@ static COMPLETE_UPLOAD: Endpoint = Endpoint {
 impl<'a> Uploads<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
+    }
+
+    /// `client.uploads().parts()`.
+    #[cfg(feature = "uploads")]
+    pub fn parts(&self) -> parts::Parts<'a> {
+        parts::Parts::new(self.client)
     }
 
     /// Creates an intermediate [Upload](https://platform.openai.com/docs/api-reference/uploads/object) object
@@ -138,5 +144,69 @@ impl<'a> Uploads<'a> {
             Prepared::new(&COMPLETE_UPLOAD, &[upload_id]).and_then(|p| p.json(&params)),
             decode_json,
         )
+    }
+}
+
+#[cfg(feature = "uploads")]
+pub mod parts {
+    //! `client.uploads().parts()`.
+
+    use http::Method;
+    use openai_transport::auth::AuthScope;
+
+    use crate::Client;
+    use crate::endpoint::{Endpoint, Prepared};
+    use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
+    use crate::request::{
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
+        decode_text,
+    };
+    use crate::{Binary, Stream, types};
+
+    /// `client.uploads().parts()`: the `uploads.parts` resource of the Python SDK.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Parts<'a> {
+        client: &'a Client,
+    }
+
+    #[cfg(feature = "uploads")]
+    static ADD_UPLOAD_PART: Endpoint = Endpoint {
+        method: Method::POST,
+        path: "/uploads/{upload_id}/parts",
+        slot: None,
+        scope: AuthScope::ApiKey,
+        beta: None,
+        accept: None,
+    };
+
+    impl<'a> Parts<'a> {
+        pub(crate) fn new(client: &'a Client) -> Self {
+            Self { client }
+        }
+
+        /// Adds a [Part](https://platform.openai.com/docs/api-reference/uploads/part-object) to an [Upload](https://platform.openai.com/docs/api-reference/uploads/object) object. A Part represents a chunk of bytes from the file you are trying to upload.
+        ///
+        /// Each Part can be at most 64 MB, and you can add Parts until you hit the Upload maximum of 8 GB.
+        ///
+        /// It is possible to add multiple Parts in parallel. You can decide the intended order of the Parts when you [complete the Upload](https://platform.openai.com/docs/api-reference/uploads/complete).
+        ///
+        /// `POST /uploads/{upload_id}/parts`.
+        ///
+        /// # Errors
+        ///
+        /// When awaited: [`Error::InvalidRequest`](crate::Error::InvalidRequest) for an empty path parameter (nothing is sent), and any error of the call.
+        #[cfg(feature = "uploads")]
+        pub fn create(
+            &self,
+            upload_id: &str,
+            params: types::PartCreateParams,
+        ) -> Request<types::UploadPart> {
+            Request::new(
+                self.client,
+                Prepared::new(&ADD_UPLOAD_PART, &[upload_id])
+                    .and_then(|p| p.multipart(&params, &[("data", &params.data)])),
+                decode_json,
+            )
+        }
     }
 }

@@ -32,7 +32,7 @@ pub struct VectorStores<'a> {
 static CREATE_VECTOR_STORE: Endpoint = Endpoint {
     method: Method::POST,
     path: "/vector_stores",
-    slot: Some(13),
+    slot: Some(19),
     scope: AuthScope::ApiKey,
     beta: Some("assistants=v2"),
     accept: None,
@@ -59,7 +59,7 @@ static MODIFY_VECTOR_STORE: Endpoint = Endpoint {
 static LIST_VECTOR_STORES: Endpoint = Endpoint {
     method: Method::GET,
     path: "/vector_stores",
-    slot: Some(14),
+    slot: Some(20),
     scope: AuthScope::ApiKey,
     beta: Some("assistants=v2"),
     accept: None,

@@ -29,6 +29,15 @@ pub struct Videos<'a> {
 }
 
 #[cfg(feature = "videos")]
+static CREATE_VIDEO: Endpoint = Endpoint {
+    method: Method::POST,
+    path: "/videos",
+    slot: Some(81),
+    scope: AuthScope::ApiKey,
+    beta: None,
+    accept: None,
+};
+#[cfg(feature = "videos")]
 static GET_VIDEO: Endpoint = Endpoint {
     method: Method::GET,
     path: "/videos/{video_id}",
@@ -41,7 +50,7 @@ static GET_VIDEO: Endpoint = Endpoint {
 static LIST_VIDEOS: Endpoint = Endpoint {
     method: Method::GET,
     path: "/videos",
-    slot: Some(74),
+    slot: Some(82),
     scope: AuthScope::ApiKey,
     beta: None,
     accept: None,
@@ -56,6 +65,15 @@ static DELETE_VIDEO: Endpoint = Endpoint {
     accept: None,
 };
 #[cfg(feature = "videos")]
+static CREATE_VIDEO_CHARACTER: Endpoint = Endpoint {
+    method: Method::POST,
+    path: "/videos/characters",
+    slot: Some(83),
+    scope: AuthScope::ApiKey,
+    beta: None,
+    accept: None,
+};
+#[cfg(feature = "videos")]
 static RETRIEVE_VIDEO_CONTENT: Endpoint = Endpoint {
     method: Method::GET,
     path: "/videos/{video_id}/content",
@@ -63,6 +81,24 @@ static RETRIEVE_VIDEO_CONTENT: Endpoint = Endpoint {
     scope: AuthScope::ApiKey,
     beta: None,
     accept: Some("application/binary"),
+};
+#[cfg(feature = "videos")]
+static CREATE_VIDEO_EDIT: Endpoint = Endpoint {
+    method: Method::POST,
+    path: "/videos/edits",
+    slot: Some(84),
+    scope: AuthScope::ApiKey,
+    beta: None,
+    accept: None,
+};
+#[cfg(feature = "videos")]
+static CREATE_VIDEO_EXTEND: Endpoint = Endpoint {
+    method: Method::POST,
+    path: "/videos/extensions",
+    slot: Some(85),
+    scope: AuthScope::ApiKey,
+    beta: None,
+    accept: None,
 };
 #[cfg(feature = "videos")]
 static GET_VIDEO_CHARACTER: Endpoint = Endpoint {
@@ -86,6 +122,28 @@ static CREATE_VIDEO_REMIX: Endpoint = Endpoint {
 impl<'a> Videos<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
+    }
+
+    /// Create a new video generation job from a prompt and optional reference assets.
+    ///
+    /// `POST /videos`.
+    ///
+    /// # Errors
+    ///
+    /// When awaited: any error of the call.
+    #[cfg(feature = "videos")]
+    #[deprecated(note = "deprecated in the Python SDK")]
+    pub fn create(
+        &self,
+        params: types::videos::CreateVideoMultipartBody,
+    ) -> Request<types::videos::Video> {
+        Request::new(
+            self.client,
+            Prepared::new(&CREATE_VIDEO, &[]).and_then(|p| {
+                p.multipart(&params, &[("input_reference", &params.input_reference)])
+            }),
+            decode_json,
+        )
     }
 
     /// Fetch the latest metadata for a generated video.
@@ -141,6 +199,27 @@ impl<'a> Videos<'a> {
         )
     }
 
+    /// Create a character from an uploaded video.
+    ///
+    /// `POST /videos/characters`.
+    ///
+    /// # Errors
+    ///
+    /// When awaited: any error of the call.
+    #[cfg(feature = "videos")]
+    #[deprecated(note = "deprecated in the Python SDK")]
+    pub fn create_character(
+        &self,
+        params: types::videos::VideoCreateCharacterParams,
+    ) -> Request<types::videos::VideoCharacterResource> {
+        Request::new(
+            self.client,
+            Prepared::new(&CREATE_VIDEO_CHARACTER, &[])
+                .and_then(|p| p.multipart(&params, &[("video", &params.video)])),
+            decode_json,
+        )
+    }
+
     /// Download the generated video bytes or a derived preview asset.
     ///
     /// Streams the rendered video content for the specified video job.
@@ -163,6 +242,48 @@ impl<'a> Videos<'a> {
                 .and_then(|p| p.query(&params))
                 .map(Prepared::streaming),
             decode_binary,
+        )
+    }
+
+    /// Create a new video generation job by editing a source video or existing generated video.
+    ///
+    /// `POST /videos/edits`.
+    ///
+    /// # Errors
+    ///
+    /// When awaited: any error of the call.
+    #[cfg(feature = "videos")]
+    #[deprecated(note = "deprecated in the Python SDK")]
+    pub fn edit(
+        &self,
+        params: types::videos::CreateVideoEditMultipartBody,
+    ) -> Request<types::videos::Video> {
+        Request::new(
+            self.client,
+            Prepared::new(&CREATE_VIDEO_EDIT, &[])
+                .and_then(|p| p.multipart(&params, &[("video", &params.video)])),
+            decode_json,
+        )
+    }
+
+    /// Create an extension of a completed video.
+    ///
+    /// `POST /videos/extensions`.
+    ///
+    /// # Errors
+    ///
+    /// When awaited: any error of the call.
+    #[cfg(feature = "videos")]
+    #[deprecated(note = "deprecated in the Python SDK")]
+    pub fn extend(
+        &self,
+        params: types::videos::CreateVideoExtendMultipartBody,
+    ) -> Request<types::videos::Video> {
+        Request::new(
+            self.client,
+            Prepared::new(&CREATE_VIDEO_EXTEND, &[])
+                .and_then(|p| p.multipart(&params, &[("video", &params.video)])),
+            decode_json,
         )
     }
 

@@ -76,4 +76,3 @@ pub(crate) fn decode_text(resp: HttpResponse) -> Result<String, Error> {
 pub(crate) fn decode_binary(resp: HttpResponse) -> Result<Binary, Error> {
     Ok(Binary::new(resp))
 }
-

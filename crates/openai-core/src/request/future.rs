@@ -25,7 +25,11 @@ pub struct ResponseFuture<T> {
 }
 
 impl<T> ResponseFuture<T> {
-    pub(super) fn new(inner: SendFuture, decode: Decode<T>, keep: Option<(Keep<T>, Origin)>) -> Self {
+    pub(super) fn new(
+        inner: SendFuture,
+        decode: Decode<T>,
+        keep: Option<(Keep<T>, Origin)>,
+    ) -> Self {
         Self {
             inner,
             decode,
@@ -89,4 +93,3 @@ impl Future for SendFuture {
         }
     }
 }
-

@@ -183,6 +183,11 @@ fn build(
     options.check()?;
     let mut body = prepared.body;
     if let Some(extra) = &options.extra_body {
+        if prepared.upload.is_some() {
+            return Err(Error::InvalidRequest(InvalidRequestError::new(
+                "extra_body applies to JSON bodies, not to multipart uploads",
+            )));
+        }
         body = Some(merge_extra_body(body.as_deref(), extra)?);
     }
     let is_get = prepared.method == Method::GET;
@@ -196,7 +201,11 @@ fn build(
         query.push((k.clone(), v.clone()));
     }
     let uri = client.base().uri(&prepared.path, prepared.slot, &query)?;
-    let mut req = http::Request::new(body.map_or_else(Body::empty, Body::from_bytes));
+    let (body, content_type) = match prepared.upload {
+        Some((upload, content_type)) => (upload, Some(content_type)),
+        None => (body.map_or_else(Body::empty, Body::from_bytes), None),
+    };
+    let mut req = http::Request::new(body);
     *req.method_mut() = prepared.method;
     *req.uri_mut() = uri;
     // `Content-Type: application/json` is a default header of the stack
@@ -204,6 +213,9 @@ fn build(
     let headers = req.headers_mut();
     for (k, v) in &prepared.headers {
         headers.insert(k.clone(), v.clone());
+    }
+    if let Some(content_type) = content_type {
+        headers.insert(http::header::CONTENT_TYPE, content_type);
     }
     if raw {
         headers.insert(X_STAINLESS_RAW_RESPONSE, HeaderValue::from_static("true"));

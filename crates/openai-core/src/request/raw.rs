@@ -116,4 +116,3 @@ impl<T> fmt::Debug for RawResponse<T> {
             .finish_non_exhaustive()
     }
 }
-

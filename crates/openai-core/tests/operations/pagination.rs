@@ -43,7 +43,11 @@ async fn has_more_false_stops_even_with_a_cursor() {
         page.get_next_page().await,
         Err(Error::Pagination(_))
     ));
-    assert_eq!(server.requests().len(), 1, "nothing sent for a missing page");
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "nothing sent for a missing page"
+    );
 }
 
 #[tokio::test]
@@ -101,7 +105,10 @@ async fn absent_has_more_follows_the_last_item_id_until_an_empty_page() {
     );
     // The original query stays on every page.
     for r in server.requests() {
-        assert!(r.query_pairs().contains(&("limit".to_owned(), "2".to_owned())));
+        assert!(
+            r.query_pairs()
+                .contains(&("limit".to_owned(), "2".to_owned()))
+        );
     }
 }
 
@@ -143,7 +150,10 @@ async fn conversation_pages_follow_last_id_not_item_ids() {
     let next = page.get_next_page().await.unwrap();
     assert!(!next.has_next_page(), "an empty last_id is no cursor");
     assert_eq!(after_of(&server), [None, Some("cursor_1".to_owned())]);
-    assert_eq!(server.requests()[1].path(), "/v1/conversations/conv_1/items");
+    assert_eq!(
+        server.requests()[1].path(),
+        "/v1/conversations/conv_1/items"
+    );
 }
 
 #[tokio::test]
@@ -225,7 +235,9 @@ async fn a_cursor_that_does_not_advance_is_an_error_not_a_loop() {
 #[tokio::test]
 async fn an_error_ends_the_walk_after_the_items_already_yielded() {
     let server = MockServer::start().await;
-    server.enqueue(Mock::ok(json!({"data": [job("a"), job("b")], "has_more": true})));
+    server.enqueue(Mock::ok(
+        json!({"data": [job("a"), job("b")], "has_more": true}),
+    ));
     server.enqueue(Mock::error(400));
     let client = client(&server);
     let mut items = client

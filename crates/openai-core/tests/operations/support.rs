@@ -51,6 +51,8 @@ pub(crate) struct Expect {
     pub(crate) accept: Option<&'static str>,
     /// The call asked for an event stream.
     pub(crate) stream: bool,
+    /// Sent as multipart, with a part for each of these file fields.
+    pub(crate) multipart: Option<&'static [&'static str]>,
 }
 
 /// Checks the one request `server` received against `want`.
@@ -79,10 +81,27 @@ pub(crate) fn check(server: &MockServer, want: &Expect) {
     got.sort();
     expected.sort();
     assert_eq!(got, expected, "query of {}", want.path);
+    if let Some(files) = want.multipart {
+        let ct = seen.header("content-type").unwrap_or_default();
+        assert!(ct.starts_with("multipart/form-data; boundary="), "{ct}");
+        let body = String::from_utf8_lossy(seen.body());
+        for name in files {
+            let part = format!("name=\"{name}\"; filename=");
+            let array = format!("name=\"{name}[]\"; filename=");
+            assert!(
+                body.contains(&part) || body.contains(&array),
+                "no part for `{name}` in {body}"
+            );
+        }
+    }
     match want.json_body {
         Some(body) => {
             assert_eq!(seen.header("content-type"), Some("application/json"));
             assert_eq!(seen.json(), json(body), "body of {}", want.path);
+        }
+        None if want.stream && want.multipart.is_some() => {
+            let body = String::from_utf8_lossy(seen.body());
+            assert!(body.contains("name=\"stream\"\r\n\r\ntrue\r\n"), "{body}");
         }
         None if want.stream && want.query.is_none() => {
             assert_eq!(seen.json()["stream"], Value::Bool(true));

@@ -25,6 +25,7 @@ use serde::de::value::MapAccessDeserializer;
 use serde::ser::SerializeMap;
 use serde_json::Value;
 
+use crate::FileUpload;
 use crate::generated::shared::{
     TranscriptTextUsageDuration, TranscriptTextUsageTokens, TranscriptionLanguage, VadConfig,
     VoiceIdsOrCustomVoice,
@@ -358,7 +359,7 @@ impl DeUnion for CreateSpeechResponseStreamEvent {
 pub struct TranscriptionCreateParams {
     /// The audio file object (not file name) to transcribe, in one of these formats: flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav, or webm.
     /// The request must include enough format metadata for the file to be identified. We recommend an extension-bearing filename and an appropriate content type.
-    pub file: Vec<u8>,
+    pub file: FileUpload,
     /// ID of the model to use. The options are `gpt-transcribe`, `gpt-4o-transcribe`, `gpt-4o-mini-transcribe`, `gpt-4o-mini-transcribe-2025-12-15`, `whisper-1` (which is powered by our open source Whisper V2 model), and `gpt-4o-transcribe-diarize`.
     pub model: TranscriptionCreateParamsModel,
     /// The language of the input audio. Supplying the input language in [ISO-639-1](https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes) (e.g. `en`) format will improve accuracy and latency.
@@ -395,7 +396,10 @@ pub struct TranscriptionCreateParams {
 
 impl TranscriptionCreateParams {
     /// Creates a value from its required fields.
-    pub fn new(model: impl Into<TranscriptionCreateParamsModel>, file: impl Into<Vec<u8>>) -> Self {
+    pub fn new(
+        model: impl Into<TranscriptionCreateParamsModel>,
+        file: impl Into<FileUpload>,
+    ) -> Self {
         Self {
             file: file.into(),
             model: model.into(),
@@ -1125,7 +1129,7 @@ crate::support::struct_serde!(TranscriptionVerbose);
 #[derive(Clone, Debug, PartialEq)]
 pub struct TranslationCreateParams {
     /// The audio file object (not file name) translate, in one of these formats: flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav, or webm. The request must include enough format metadata for the file to be identified. We recommend an extension-bearing filename and an appropriate content type.
-    pub file: Vec<u8>,
+    pub file: FileUpload,
     /// ID of the model to use. Only `whisper-1` (which is powered by our open source Whisper V2 model) is currently available.
     pub model: TranslationCreateParamsModel,
     /// An optional text to guide the model's style or continue a previous audio segment. The [prompt](https://platform.openai.com/docs/guides/speech-to-text#prompting) should be in English.
@@ -1139,7 +1143,10 @@ pub struct TranslationCreateParams {
 
 impl TranslationCreateParams {
     /// Creates a value from its required fields.
-    pub fn new(model: impl Into<TranslationCreateParamsModel>, file: impl Into<Vec<u8>>) -> Self {
+    pub fn new(
+        model: impl Into<TranslationCreateParamsModel>,
+        file: impl Into<FileUpload>,
+    ) -> Self {
         Self {
             file: file.into(),
             model: model.into(),
@@ -1450,7 +1457,7 @@ pub struct CreateVoiceConsentRequest {
     ///
     /// Supported MIME types:
     /// `audio/mpeg`, `audio/wav`, `audio/x-wav`, `audio/ogg`, `audio/aac`, `audio/flac`, `audio/webm`, `audio/mp4`.
-    pub recording: Vec<u8>,
+    pub recording: FileUpload,
     /// The BCP 47 language tag for the consent phrase (for example, `en-US`).
     pub language: String,
     extra: ExtraFields,
@@ -1460,7 +1467,7 @@ impl CreateVoiceConsentRequest {
     /// Creates a value from its required fields.
     pub fn new(
         name: impl Into<String>,
-        recording: impl Into<Vec<u8>>,
+        recording: impl Into<FileUpload>,
         language: impl Into<String>,
     ) -> Self {
         Self {
@@ -1553,7 +1560,7 @@ pub struct CreateVoiceRequest {
     ///
     /// Supported MIME types:
     /// `audio/mpeg`, `audio/wav`, `audio/x-wav`, `audio/ogg`, `audio/aac`, `audio/flac`, `audio/webm`, `audio/mp4`.
-    pub audio_sample: Vec<u8>,
+    pub audio_sample: FileUpload,
     /// The consent recording ID (for example, `cons_1234`).
     pub consent: String,
     extra: ExtraFields,
@@ -1563,7 +1570,7 @@ impl CreateVoiceRequest {
     /// Creates a value from its required fields.
     pub fn new(
         name: impl Into<String>,
-        audio_sample: impl Into<Vec<u8>>,
+        audio_sample: impl Into<FileUpload>,
         consent: impl Into<String>,
     ) -> Self {
         Self {

@@ -25,6 +25,7 @@ use serde::de::value::MapAccessDeserializer;
 use serde::ser::SerializeMap;
 use serde_json::Value;
 
+use crate::FileUpload;
 use crate::generated::shared::{
     ContainerNetworkPolicyAllowlistParam, ContainerNetworkPolicyDisabledParam, InlineSkillParam,
     SkillReferenceParam,
@@ -743,7 +744,7 @@ pub struct ContainerFileCreateParams {
     /// Name of the file to create.
     pub file_id: Nullable<String>,
     /// The File object (not file name) to be uploaded.
-    pub file: Nullable<Vec<u8>>,
+    pub file: Nullable<FileUpload>,
     extra: ExtraFields,
 }
 
@@ -762,7 +763,7 @@ impl ContainerFileCreateParams {
     }
 
     /// Sets `file`.
-    pub fn file(mut self, value: impl Into<Vec<u8>>) -> Self {
+    pub fn file(mut self, value: impl Into<FileUpload>) -> Self {
         self.file = Nullable::Value(value.into());
         self
     }

@@ -25,6 +25,7 @@ use serde::de::value::MapAccessDeserializer;
 use serde::ser::SerializeMap;
 use serde_json::Value;
 
+use crate::FileUpload;
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
     best_object_match, parse_as, required, required_const, required_strict, rest_to_value,
@@ -232,13 +233,13 @@ crate::support::open_enum!(C2PavalidationStateApi);
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContentProvenanceCheckCreateParams {
     /// The image or audio file to check for supported OpenAI provenance signals.
-    pub file: Vec<u8>,
+    pub file: FileUpload,
     extra: ExtraFields,
 }
 
 impl ContentProvenanceCheckCreateParams {
     /// Creates a value from its required fields.
-    pub fn new(file: impl Into<Vec<u8>>) -> Self {
+    pub fn new(file: impl Into<FileUpload>) -> Self {
         Self {
             file: file.into(),
             extra: ExtraFields::new(),

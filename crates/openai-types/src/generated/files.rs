@@ -19,6 +19,7 @@ use std::borrow::Cow;
 use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 
+use crate::FileUpload;
 use crate::generated::shared::{FileExpirationAfter, FileObject};
 use crate::support::{
     DeStruct, ExtraFields, FieldState, Key, Nullable, SerStruct, UnknownValue, required,
@@ -31,7 +32,7 @@ use crate::support::{
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileCreateParams {
     /// The File object (not file name) to be uploaded.
-    pub file: Vec<u8>,
+    pub file: FileUpload,
     /// The intended purpose of the uploaded file. One of:
     /// - `assistants`: Used in the Assistants API
     /// - `batch`: Used in the Batch API
@@ -47,7 +48,7 @@ pub struct FileCreateParams {
 
 impl FileCreateParams {
     /// Creates a value from its required fields.
-    pub fn new(file: impl Into<Vec<u8>>, purpose: impl Into<FileCreateParamsPurpose>) -> Self {
+    pub fn new(file: impl Into<FileUpload>, purpose: impl Into<FileCreateParamsPurpose>) -> Self {
         Self {
             file: file.into(),
             purpose: purpose.into(),

@@ -25,6 +25,7 @@ use serde::de::value::MapAccessDeserializer;
 use serde::ser::SerializeMap;
 use serde_json::Value;
 
+use crate::FileUpload;
 use crate::generated::shared::InputFidelity;
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
@@ -49,7 +50,7 @@ pub struct ImageEditParams {
     /// A text description of the desired image(s). The maximum length is 1000 characters for `dall-e-2`, and 32000 characters for the GPT image models.
     pub prompt: String,
     /// An additional image whose fully transparent areas (e.g. where alpha is zero) indicate where `image` should be edited. If there are multiple images provided, the mask will be applied on the first image. Must be a valid PNG file, less than 4MB, and have the same dimensions as `image`.
-    pub mask: Nullable<Vec<u8>>,
+    pub mask: Nullable<FileUpload>,
     /// Set the background of the generated image(s). This parameter is only
     /// supported for the GPT image models. Must be one of `transparent`, `opaque`,
     /// or `auto` (default value). When `auto` is used, the model will automatically
@@ -115,7 +116,7 @@ impl ImageEditParams {
     }
 
     /// Sets `mask`.
-    pub fn mask(mut self, value: impl Into<Vec<u8>>) -> Self {
+    pub fn mask(mut self, value: impl Into<FileUpload>) -> Self {
         self.mask = Nullable::Value(value.into());
         self
     }
@@ -611,7 +612,7 @@ crate::support::struct_serde!(ImageGenerateParams);
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImageCreateVariationParams {
     /// The image to use as the basis for the variation(s). Must be a valid PNG file, less than 4MB, and square.
-    pub image: Vec<u8>,
+    pub image: FileUpload,
     /// The model to use for image generation. Only `dall-e-2` is supported at this time.
     pub model: Nullable<ImageCreateVariationParamsModel>,
     /// The number of images to generate. Must be between 1 and 10.
@@ -627,7 +628,7 @@ pub struct ImageCreateVariationParams {
 
 impl ImageCreateVariationParams {
     /// Creates a value from its required fields.
-    pub fn new(image: impl Into<Vec<u8>>) -> Self {
+    pub fn new(image: impl Into<FileUpload>) -> Self {
         Self {
             image: image.into(),
             model: Nullable::Absent,
@@ -2761,9 +2762,9 @@ pub type PartialImages = i64;
 #[non_exhaustive]
 pub enum ImageEditParamsImage {
     /// The `File` variant.
-    File(Vec<u8>),
+    File(FileUpload),
     /// The `FileArray` variant.
-    FileArray(Vec<Vec<u8>>),
+    FileArray(Vec<FileUpload>),
     /// A value that matches no variant, kept as it was.
     Unknown(Value),
 }
@@ -2777,14 +2778,14 @@ impl Default for ImageEditParamsImage {
 
 impl crate::ResponseMeta for ImageEditParamsImage {}
 
-impl From<Vec<u8>> for ImageEditParamsImage {
-    fn from(value: Vec<u8>) -> Self {
+impl From<FileUpload> for ImageEditParamsImage {
+    fn from(value: FileUpload) -> Self {
         Self::File(value)
     }
 }
 
-impl From<Vec<Vec<u8>>> for ImageEditParamsImage {
-    fn from(value: Vec<Vec<u8>>) -> Self {
+impl From<Vec<FileUpload>> for ImageEditParamsImage {
+    fn from(value: Vec<FileUpload>) -> Self {
         Self::FileArray(value)
     }
 }

@@ -24,6 +24,7 @@ use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 use serde_json::Value;
 
+use crate::FileUpload;
 use crate::generated::shared::OrderEnum;
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, parse_as, required,
@@ -1100,9 +1101,9 @@ crate::support::struct_serde!(SkillVersion);
 #[non_exhaustive]
 pub enum SkillCreateParamsFiles {
     /// Skill files to upload (directory upload) or a single zip file.
-    FileArray(Vec<Vec<u8>>),
+    FileArray(Vec<FileUpload>),
     /// Skill zip file to upload.
-    File(Vec<u8>),
+    File(FileUpload),
     /// A value that matches no variant, kept as it was.
     Unknown(Value),
 }
@@ -1116,14 +1117,14 @@ impl Default for SkillCreateParamsFiles {
 
 impl crate::ResponseMeta for SkillCreateParamsFiles {}
 
-impl From<Vec<Vec<u8>>> for SkillCreateParamsFiles {
-    fn from(value: Vec<Vec<u8>>) -> Self {
+impl From<Vec<FileUpload>> for SkillCreateParamsFiles {
+    fn from(value: Vec<FileUpload>) -> Self {
         Self::FileArray(value)
     }
 }
 
-impl From<Vec<u8>> for SkillCreateParamsFiles {
-    fn from(value: Vec<u8>) -> Self {
+impl From<FileUpload> for SkillCreateParamsFiles {
+    fn from(value: FileUpload) -> Self {
         Self::File(value)
     }
 }
@@ -1165,9 +1166,9 @@ impl DeUnion for SkillCreateParamsFiles {
 #[non_exhaustive]
 pub enum VersionCreateParamsFiles {
     /// Skill files to upload (directory upload) or a single zip file.
-    FileArray(Vec<Vec<u8>>),
+    FileArray(Vec<FileUpload>),
     /// Skill zip file to upload.
-    File(Vec<u8>),
+    File(FileUpload),
     /// A value that matches no variant, kept as it was.
     Unknown(Value),
 }
@@ -1181,14 +1182,14 @@ impl Default for VersionCreateParamsFiles {
 
 impl crate::ResponseMeta for VersionCreateParamsFiles {}
 
-impl From<Vec<Vec<u8>>> for VersionCreateParamsFiles {
-    fn from(value: Vec<Vec<u8>>) -> Self {
+impl From<Vec<FileUpload>> for VersionCreateParamsFiles {
+    fn from(value: Vec<FileUpload>) -> Self {
         Self::FileArray(value)
     }
 }
 
-impl From<Vec<u8>> for VersionCreateParamsFiles {
-    fn from(value: Vec<u8>) -> Self {
+impl From<FileUpload> for VersionCreateParamsFiles {
+    fn from(value: FileUpload) -> Self {
         Self::File(value)
     }
 }

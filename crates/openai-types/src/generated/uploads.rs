@@ -19,6 +19,7 @@ use std::borrow::Cow;
 use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 
+use crate::FileUpload;
 use crate::generated::shared::{FileExpirationAfter, FileObject};
 use crate::support::{
     DeStruct, ExtraFields, FieldState, Key, Nullable, SerStruct, UnknownValue, required,
@@ -31,13 +32,13 @@ use crate::support::{
 #[derive(Clone, Debug, PartialEq)]
 pub struct PartCreateParams {
     /// The chunk of bytes for this Part.
-    pub data: Vec<u8>,
+    pub data: FileUpload,
     extra: ExtraFields,
 }
 
 impl PartCreateParams {
     /// Creates a value from its required fields.
-    pub fn new(data: impl Into<Vec<u8>>) -> Self {
+    pub fn new(data: impl Into<FileUpload>) -> Self {
         Self {
             data: data.into(),
             extra: ExtraFields::new(),

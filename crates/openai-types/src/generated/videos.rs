@@ -24,6 +24,7 @@ use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 use serde_json::Value;
 
+use crate::FileUpload;
 use crate::generated::shared::OrderEnum;
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, UnknownValue, parse_as,
@@ -36,7 +37,7 @@ use crate::support::{
 #[derive(Clone, Debug, PartialEq)]
 pub struct VideoCreateCharacterParams {
     /// Video file used to create a character.
-    pub video: Vec<u8>,
+    pub video: FileUpload,
     /// Display name for this API character.
     pub name: String,
     extra: ExtraFields,
@@ -44,7 +45,7 @@ pub struct VideoCreateCharacterParams {
 
 impl VideoCreateCharacterParams {
     /// Creates a value from its required fields.
-    pub fn new(video: impl Into<Vec<u8>>, name: impl Into<String>) -> Self {
+    pub fn new(video: impl Into<FileUpload>, name: impl Into<String>) -> Self {
         Self {
             video: video.into(),
             name: name.into(),
@@ -1927,7 +1928,7 @@ crate::support::open_enum!(VideoStatus);
 #[non_exhaustive]
 pub enum CreateVideoEditMultipartBodyVideo {
     /// Reference to the completed video to edit.
-    File(Vec<u8>),
+    File(FileUpload),
     /// Reference to the completed video to edit.
     VideoReferenceInputParam(VideoReferenceInputParam),
     /// A value that matches no variant, kept as it was.
@@ -1943,8 +1944,8 @@ impl Default for CreateVideoEditMultipartBodyVideo {
 
 impl crate::ResponseMeta for CreateVideoEditMultipartBodyVideo {}
 
-impl From<Vec<u8>> for CreateVideoEditMultipartBodyVideo {
-    fn from(value: Vec<u8>) -> Self {
+impl From<FileUpload> for CreateVideoEditMultipartBodyVideo {
+    fn from(value: FileUpload) -> Self {
         Self::File(value)
     }
 }
@@ -1994,7 +1995,7 @@ pub enum CreateVideoExtendMultipartBodyVideo {
     /// Reference to the completed video to extend.
     VideoReferenceInputParam(VideoReferenceInputParam),
     /// Reference to the completed video to extend.
-    File(Vec<u8>),
+    File(FileUpload),
     /// A value that matches no variant, kept as it was.
     Unknown(Value),
 }
@@ -2014,8 +2015,8 @@ impl From<VideoReferenceInputParam> for CreateVideoExtendMultipartBodyVideo {
     }
 }
 
-impl From<Vec<u8>> for CreateVideoExtendMultipartBodyVideo {
-    fn from(value: Vec<u8>) -> Self {
+impl From<FileUpload> for CreateVideoExtendMultipartBodyVideo {
+    fn from(value: FileUpload) -> Self {
         Self::File(value)
     }
 }
@@ -2057,7 +2058,7 @@ impl DeUnion for CreateVideoExtendMultipartBodyVideo {
 #[non_exhaustive]
 pub enum CreateVideoMultipartBodyInputReference {
     /// Optional reference asset upload or reference object that guides generation.
-    File(Vec<u8>),
+    File(FileUpload),
     /// Optional reference asset upload or reference object that guides generation. Provide exactly one of `image_url` or `file_id` when using an object.
     ImageRefParam2(ImageRefParam2),
     /// A value that matches no variant, kept as it was.
@@ -2073,8 +2074,8 @@ impl Default for CreateVideoMultipartBodyInputReference {
 
 impl crate::ResponseMeta for CreateVideoMultipartBodyInputReference {}
 
-impl From<Vec<u8>> for CreateVideoMultipartBodyInputReference {
-    fn from(value: Vec<u8>) -> Self {
+impl From<FileUpload> for CreateVideoMultipartBodyInputReference {
+    fn from(value: FileUpload) -> Self {
         Self::File(value)
     }
 }

@@ -37,6 +37,7 @@ async fn completions_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -67,6 +68,7 @@ async fn completions_create_stream() {
             beta: None,
             accept: None,
             stream: true,
+            multipart: None,
         },
     );
     use futures_util::StreamExt as _;
@@ -104,6 +106,7 @@ async fn chat_completions_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -135,6 +138,7 @@ async fn chat_completions_create_stream() {
             beta: None,
             accept: None,
             stream: true,
+            multipart: None,
         },
     );
     use futures_util::StreamExt as _;
@@ -168,6 +172,7 @@ async fn chat_completions_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -198,6 +203,7 @@ async fn chat_completions_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -228,6 +234,7 @@ async fn chat_completions_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -259,6 +266,7 @@ async fn chat_completions_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -290,6 +298,7 @@ async fn chat_completions_messages_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -320,6 +329,33 @@ async fn embeddings_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
+        },
+    );
+    let _ = got;
+}
+
+#[cfg(feature = "files")]
+#[tokio::test]
+async fn files_create() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json(r#"{"id":"text","bytes":1,"created_at":1,"filename":"text","object":"file","purpose":"assistants","status":"uploaded"}"#)));
+    let client = client(&server);
+    let params: types::FileCreateParams = params(r#"{"file":"upload.txt","purpose":"assistants"}"#);
+    let got = client.files().create(params).await.expect("files.create");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/files",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: false,
+            multipart: Some(&["file"]),
         },
     );
     let _ = got;
@@ -348,6 +384,7 @@ async fn files_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -373,6 +410,7 @@ async fn files_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -403,6 +441,7 @@ async fn files_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -431,6 +470,7 @@ async fn files_content() {
             beta: None,
             accept: Some("application/binary"),
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(&got.bytes().await.expect("the body")[..], b"binary-body");
@@ -459,9 +499,100 @@ async fn files_retrieve_content() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got, "text-body");
+}
+
+#[cfg(feature = "images")]
+#[tokio::test]
+async fn images_create_variation() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json(r#"{"created":1}"#)));
+    let client = client(&server);
+    let params: types::ImageCreateVariationParams = params(r#"{"image":"upload.txt"}"#);
+    let got = client
+        .images()
+        .create_variation(params)
+        .await
+        .expect("images.create_variation");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/images/variations",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: false,
+            multipart: Some(&["image"]),
+        },
+    );
+    let _ = got;
+}
+
+#[cfg(feature = "images")]
+#[tokio::test]
+async fn images_edit() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json(r#"{"created":1}"#)));
+    let client = client(&server);
+    let params: types::ImageEditParams = params(r#"{"image":"upload.txt","prompt":"text"}"#);
+    let got = client.images().edit(params).await.expect("images.edit");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/images/edits",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: false,
+            multipart: Some(&[]),
+        },
+    );
+    let _ = got;
+}
+
+#[cfg(feature = "images")]
+#[tokio::test]
+async fn images_edit_stream() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::sse([json(r#"{"type":"image_edit.partial_image","b64_json":"text","created_at":1,"size":"1024x1024","quality":"low","background":"transparent","output_format":"png","partial_image_index":1}"#)]));
+    let client = client(&server);
+    let params: types::ImageEditParams = params(r#"{"image":"upload.txt","prompt":"text"}"#);
+    let got = client
+        .images()
+        .edit_stream(params)
+        .await
+        .expect("images.edit_stream");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/images/edits",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: true,
+            multipart: Some(&[]),
+        },
+    );
+    use futures_util::StreamExt as _;
+    let mut got = got;
+    let first = got.next().await.expect("one event");
+    first.expect("the event parses");
+    assert!(got.next().await.is_none());
 }
 
 #[cfg(feature = "images")]
@@ -488,6 +619,7 @@ async fn images_generate() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -517,6 +649,7 @@ async fn images_generate_stream() {
             beta: None,
             accept: None,
             stream: true,
+            multipart: None,
         },
     );
     use futures_util::StreamExt as _;
@@ -524,6 +657,136 @@ async fn images_generate_stream() {
     let first = got.next().await.expect("one event");
     first.expect("the event parses");
     assert!(got.next().await.is_none());
+}
+
+#[cfg(feature = "content-provenance")]
+#[tokio::test]
+async fn content_provenance_checks_create() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json(r#"{"object":"content_provenance_check","created_at":1,"results":[{"type":"c2pa","outcome":"detected","validation_state":"trusted","issuer":"text","model":"text","generated_at":"text"}]}"#)));
+    let client = client(&server);
+    let params: types::ContentProvenanceCheckCreateParams = params(r#"{"file":"upload.txt"}"#);
+    let got = client
+        .content_provenance_checks()
+        .create(params)
+        .await
+        .expect("content_provenance_checks.create");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/content_provenance_checks",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: false,
+            multipart: Some(&["file"]),
+        },
+    );
+    let _ = got;
+}
+
+#[cfg(feature = "audio")]
+#[tokio::test]
+async fn audio_transcriptions_create() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json(r#"{"text":"text"}"#)));
+    let client = client(&server);
+    let params: types::audio::TranscriptionCreateParams =
+        params(r#"{"file":"upload.txt","model":"whisper-1"}"#);
+    let got = client
+        .audio()
+        .transcriptions()
+        .create(params)
+        .await
+        .expect("audio.transcriptions.create");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/audio/transcriptions",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: false,
+            multipart: Some(&["file"]),
+        },
+    );
+    let _ = got;
+}
+
+#[cfg(feature = "audio")]
+#[tokio::test]
+async fn audio_transcriptions_create_stream() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::sse([json(r#"{"type":"transcript.text.segment","id":"text","start":0.5,"end":0.5,"text":"text","speaker":"text"}"#)]));
+    let client = client(&server);
+    let params: types::audio::TranscriptionCreateParams =
+        params(r#"{"file":"upload.txt","model":"whisper-1"}"#);
+    let got = client
+        .audio()
+        .transcriptions()
+        .create_stream(params)
+        .await
+        .expect("audio.transcriptions.create_stream");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/audio/transcriptions",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: true,
+            multipart: Some(&["file"]),
+        },
+    );
+    use futures_util::StreamExt as _;
+    let mut got = got;
+    let first = got.next().await.expect("one event");
+    first.expect("the event parses");
+    assert!(got.next().await.is_none());
+}
+
+#[cfg(feature = "audio")]
+#[tokio::test]
+async fn audio_translations_create() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json(r#"{"text":"text"}"#)));
+    let client = client(&server);
+    let params: types::audio::TranslationCreateParams =
+        params(r#"{"file":"upload.txt","model":"whisper-1"}"#);
+    let got = client
+        .audio()
+        .translations()
+        .create(params)
+        .await
+        .expect("audio.translations.create");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/audio/translations",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: false,
+            multipart: Some(&["file"]),
+        },
+    );
+    let _ = got;
 }
 
 #[cfg(feature = "audio")]
@@ -552,6 +815,7 @@ async fn audio_speech_create() {
             beta: None,
             accept: Some("application/octet-stream"),
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(&got.bytes().await.expect("the body")[..], b"binary-body");
@@ -581,6 +845,7 @@ async fn moderations_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -611,6 +876,7 @@ async fn models_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -635,6 +901,7 @@ async fn models_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -665,6 +932,7 @@ async fn models_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -696,6 +964,7 @@ async fn fine_tuning_jobs_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -725,6 +994,7 @@ async fn fine_tuning_jobs_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -755,6 +1025,7 @@ async fn fine_tuning_jobs_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -784,6 +1055,7 @@ async fn fine_tuning_jobs_cancel() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -814,6 +1086,7 @@ async fn fine_tuning_jobs_list_events() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -843,6 +1116,7 @@ async fn fine_tuning_jobs_pause() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -872,6 +1146,7 @@ async fn fine_tuning_jobs_resume() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -903,6 +1178,7 @@ async fn fine_tuning_jobs_checkpoints_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -934,6 +1210,7 @@ async fn fine_tuning_checkpoints_permissions_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -965,6 +1242,7 @@ async fn fine_tuning_checkpoints_permissions_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -996,6 +1274,7 @@ async fn fine_tuning_checkpoints_permissions_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -1028,6 +1307,7 @@ async fn fine_tuning_checkpoints_permissions_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1063,6 +1343,7 @@ async fn fine_tuning_alpha_graders_run() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1098,6 +1379,7 @@ async fn fine_tuning_alpha_graders_validate() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1127,6 +1409,7 @@ async fn vector_stores_create() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1155,6 +1438,7 @@ async fn vector_stores_retrieve() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1184,6 +1468,7 @@ async fn vector_stores_update() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1213,6 +1498,7 @@ async fn vector_stores_list() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -1243,6 +1529,7 @@ async fn vector_stores_delete() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1272,6 +1559,7 @@ async fn vector_stores_search() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -1302,6 +1590,7 @@ async fn vector_stores_files_create() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1331,6 +1620,7 @@ async fn vector_stores_files_retrieve() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1361,6 +1651,7 @@ async fn vector_stores_files_update() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1391,6 +1682,7 @@ async fn vector_stores_files_list() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -1422,6 +1714,7 @@ async fn vector_stores_files_delete() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1453,6 +1746,7 @@ async fn vector_stores_files_content() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -1483,6 +1777,7 @@ async fn vector_stores_file_batches_create() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1512,6 +1807,7 @@ async fn vector_stores_file_batches_retrieve() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1541,6 +1837,7 @@ async fn vector_stores_file_batches_cancel() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1571,6 +1868,7 @@ async fn vector_stores_file_batches_list_files() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -1601,6 +1899,7 @@ async fn beta_responses_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1633,6 +1932,7 @@ async fn beta_responses_create_stream() {
             beta: None,
             accept: None,
             stream: true,
+            multipart: None,
         },
     );
     use futures_util::StreamExt as _;
@@ -1667,6 +1967,7 @@ async fn beta_responses_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1699,6 +2000,7 @@ async fn beta_responses_retrieve_stream() {
             beta: None,
             accept: None,
             stream: true,
+            multipart: None,
         },
     );
     use futures_util::StreamExt as _;
@@ -1714,7 +2016,7 @@ async fn beta_responses_delete() {
     let server = MockServer::start().await;
     server.enqueue(Mock::raw(204, "", "text/plain"));
     let client = client(&server);
-    let got = client
+    client
         .beta()
         .responses()
         .delete("response_id 1")
@@ -1732,9 +2034,9 @@ async fn beta_responses_delete() {
             beta: None,
             accept: Some("*/*"),
             stream: false,
+            multipart: None,
         },
     );
-    let () = got;
 }
 
 #[cfg(feature = "beta-responses")]
@@ -1761,6 +2063,7 @@ async fn beta_responses_cancel() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1792,6 +2095,7 @@ async fn beta_responses_compact() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1823,6 +2127,7 @@ async fn beta_responses_input_items_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -1856,6 +2161,7 @@ async fn beta_responses_input_tokens_count() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1888,6 +2194,7 @@ async fn beta_chatkit_sessions_create() {
             beta: Some("chatkit_beta=v1"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1918,6 +2225,7 @@ async fn beta_chatkit_sessions_cancel() {
             beta: Some("chatkit_beta=v1"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1948,6 +2256,7 @@ async fn beta_chatkit_threads_retrieve() {
             beta: Some("chatkit_beta=v1"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -1979,6 +2288,7 @@ async fn beta_chatkit_threads_list() {
             beta: Some("chatkit_beta=v1"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -2011,6 +2321,7 @@ async fn beta_chatkit_threads_delete() {
             beta: Some("chatkit_beta=v1"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2042,6 +2353,7 @@ async fn beta_chatkit_threads_list_items() {
             beta: Some("chatkit_beta=v1"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -2074,6 +2386,7 @@ async fn beta_realtime_sessions_create() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2107,6 +2420,7 @@ async fn beta_realtime_transcription_sessions_create() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2137,6 +2451,7 @@ async fn beta_assistants_create() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2166,6 +2481,7 @@ async fn beta_assistants_retrieve() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2196,6 +2512,7 @@ async fn beta_assistants_update() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2226,6 +2543,7 @@ async fn beta_assistants_list() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -2257,6 +2575,7 @@ async fn beta_assistants_delete() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2289,6 +2608,7 @@ async fn beta_threads_create() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2320,6 +2640,7 @@ async fn beta_threads_retrieve() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2352,6 +2673,7 @@ async fn beta_threads_update() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2383,6 +2705,7 @@ async fn beta_threads_delete() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2414,6 +2737,7 @@ async fn beta_threads_create_and_run() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2445,6 +2769,7 @@ async fn beta_threads_create_and_run_stream() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: true,
+            multipart: None,
         },
     );
     use futures_util::StreamExt as _;
@@ -2480,6 +2805,7 @@ async fn beta_threads_runs_create() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2511,6 +2837,7 @@ async fn beta_threads_runs_create_stream() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: true,
+            multipart: None,
         },
     );
     use futures_util::StreamExt as _;
@@ -2545,6 +2872,7 @@ async fn beta_threads_runs_retrieve() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2576,6 +2904,7 @@ async fn beta_threads_runs_update() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2607,6 +2936,7 @@ async fn beta_threads_runs_list() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -2637,6 +2967,7 @@ async fn beta_threads_runs_cancel() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2669,6 +3000,7 @@ async fn beta_threads_runs_submit_tool_outputs() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2701,6 +3033,7 @@ async fn beta_threads_runs_submit_tool_outputs_stream() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: true,
+            multipart: None,
         },
     );
     use futures_util::StreamExt as _;
@@ -2737,6 +3070,7 @@ async fn beta_threads_runs_steps_retrieve() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2769,6 +3103,7 @@ async fn beta_threads_runs_steps_list() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -2801,6 +3136,7 @@ async fn beta_threads_messages_create() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2831,6 +3167,7 @@ async fn beta_threads_messages_retrieve() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2862,6 +3199,7 @@ async fn beta_threads_messages_update() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2893,6 +3231,7 @@ async fn beta_threads_messages_list() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -2925,6 +3264,7 @@ async fn beta_threads_messages_delete() {
             beta: Some("assistants=v2"),
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2957,6 +3297,7 @@ async fn batches_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -2985,6 +3326,7 @@ async fn batches_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3010,6 +3352,7 @@ async fn batches_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -3038,6 +3381,7 @@ async fn batches_cancel() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3070,6 +3414,7 @@ async fn uploads_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3098,6 +3443,7 @@ async fn uploads_cancel() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3127,6 +3473,40 @@ async fn uploads_complete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
+        },
+    );
+    let _ = got;
+}
+
+#[cfg(feature = "uploads")]
+#[tokio::test]
+async fn uploads_parts_create() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json(
+        r#"{"id":"text","created_at":1,"upload_id":"text","object":"upload.part"}"#,
+    )));
+    let client = client(&server);
+    let params: types::PartCreateParams = params(r#"{"data":"upload.txt"}"#);
+    let got = client
+        .uploads()
+        .parts()
+        .create("upload_id 1", params)
+        .await
+        .expect("uploads.parts.create");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/uploads/upload_id%201/parts",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: false,
+            multipart: Some(&["data"]),
         },
     );
     let _ = got;
@@ -3158,6 +3538,7 @@ async fn admin_organization_audit_logs_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -3189,6 +3570,7 @@ async fn admin_organization_admin_api_keys_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3219,6 +3601,7 @@ async fn admin_organization_admin_api_keys_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3250,6 +3633,7 @@ async fn admin_organization_admin_api_keys_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -3282,6 +3666,7 @@ async fn admin_organization_admin_api_keys_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3313,6 +3698,7 @@ async fn admin_organization_usage_audio_speeches() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3344,6 +3730,7 @@ async fn admin_organization_usage_audio_transcriptions() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3375,6 +3762,7 @@ async fn admin_organization_usage_code_interpreter_sessions() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3406,6 +3794,7 @@ async fn admin_organization_usage_completions() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3437,6 +3826,7 @@ async fn admin_organization_usage_costs() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3468,6 +3858,7 @@ async fn admin_organization_usage_embeddings() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3499,6 +3890,7 @@ async fn admin_organization_usage_file_search_calls() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3530,6 +3922,7 @@ async fn admin_organization_usage_images() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3561,6 +3954,7 @@ async fn admin_organization_usage_moderations() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3592,6 +3986,7 @@ async fn admin_organization_usage_vector_stores() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3623,6 +4018,7 @@ async fn admin_organization_usage_web_search_calls() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3654,6 +4050,7 @@ async fn admin_organization_invites_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3684,6 +4081,7 @@ async fn admin_organization_invites_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3715,6 +4113,7 @@ async fn admin_organization_invites_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -3747,6 +4146,7 @@ async fn admin_organization_invites_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3779,6 +4179,7 @@ async fn admin_organization_users_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3812,6 +4213,7 @@ async fn admin_organization_users_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3843,6 +4245,7 @@ async fn admin_organization_users_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -3875,6 +4278,7 @@ async fn admin_organization_users_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3908,6 +4312,7 @@ async fn admin_organization_users_roles_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3939,6 +4344,7 @@ async fn admin_organization_users_roles_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -3971,6 +4377,7 @@ async fn admin_organization_users_roles_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -4002,6 +4409,7 @@ async fn admin_organization_users_roles_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4035,6 +4443,7 @@ async fn admin_organization_groups_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4067,6 +4476,7 @@ async fn admin_organization_groups_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4100,6 +4510,7 @@ async fn admin_organization_groups_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4131,6 +4542,7 @@ async fn admin_organization_groups_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -4163,6 +4575,7 @@ async fn admin_organization_groups_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4197,6 +4610,7 @@ async fn admin_organization_groups_users_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4228,6 +4642,7 @@ async fn admin_organization_groups_users_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4260,6 +4675,7 @@ async fn admin_organization_groups_users_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -4293,6 +4709,7 @@ async fn admin_organization_groups_users_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4326,6 +4743,7 @@ async fn admin_organization_groups_roles_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4357,6 +4775,7 @@ async fn admin_organization_groups_roles_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4389,6 +4808,7 @@ async fn admin_organization_groups_roles_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -4420,6 +4840,7 @@ async fn admin_organization_groups_roles_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4452,6 +4873,7 @@ async fn admin_organization_roles_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4482,6 +4904,7 @@ async fn admin_organization_roles_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4513,6 +4936,7 @@ async fn admin_organization_roles_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4544,6 +4968,7 @@ async fn admin_organization_roles_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -4576,6 +5001,7 @@ async fn admin_organization_roles_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4608,6 +5034,7 @@ async fn admin_organization_data_retention_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4642,6 +5069,7 @@ async fn admin_organization_data_retention_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4672,6 +5100,7 @@ async fn admin_organization_spend_limit_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4704,6 +5133,7 @@ async fn admin_organization_spend_limit_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4736,6 +5166,7 @@ async fn admin_organization_spend_limit_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4771,6 +5202,7 @@ async fn admin_organization_spend_alerts_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4801,6 +5233,7 @@ async fn admin_organization_spend_alerts_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4836,6 +5269,7 @@ async fn admin_organization_spend_alerts_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4867,6 +5301,7 @@ async fn admin_organization_spend_alerts_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -4899,6 +5334,7 @@ async fn admin_organization_spend_alerts_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4930,6 +5366,7 @@ async fn admin_organization_certificates_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4961,6 +5398,7 @@ async fn admin_organization_certificates_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -4992,6 +5430,7 @@ async fn admin_organization_certificates_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5023,6 +5462,7 @@ async fn admin_organization_certificates_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -5055,6 +5495,7 @@ async fn admin_organization_certificates_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5086,6 +5527,7 @@ async fn admin_organization_certificates_activate() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -5117,6 +5559,7 @@ async fn admin_organization_certificates_deactivate() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -5150,6 +5593,7 @@ async fn admin_organization_projects_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5182,6 +5626,7 @@ async fn admin_organization_projects_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5215,6 +5660,7 @@ async fn admin_organization_projects_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5246,6 +5692,7 @@ async fn admin_organization_projects_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -5278,6 +5725,7 @@ async fn admin_organization_projects_archive() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5312,6 +5760,7 @@ async fn admin_organization_projects_users_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5345,6 +5794,7 @@ async fn admin_organization_projects_users_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5379,6 +5829,7 @@ async fn admin_organization_projects_users_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5411,6 +5862,7 @@ async fn admin_organization_projects_users_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -5444,6 +5896,7 @@ async fn admin_organization_projects_users_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5478,6 +5931,7 @@ async fn admin_organization_projects_users_roles_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5510,6 +5964,7 @@ async fn admin_organization_projects_users_roles_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5543,6 +5998,7 @@ async fn admin_organization_projects_users_roles_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -5575,6 +6031,7 @@ async fn admin_organization_projects_users_roles_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5607,6 +6064,7 @@ async fn admin_organization_projects_service_accounts_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5638,6 +6096,7 @@ async fn admin_organization_projects_service_accounts_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5670,6 +6129,7 @@ async fn admin_organization_projects_service_accounts_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5702,6 +6162,7 @@ async fn admin_organization_projects_service_accounts_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -5735,6 +6196,7 @@ async fn admin_organization_projects_service_accounts_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5768,6 +6230,7 @@ async fn admin_organization_projects_service_accounts_api_keys_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5799,6 +6262,7 @@ async fn admin_organization_projects_api_keys_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5831,6 +6295,7 @@ async fn admin_organization_projects_api_keys_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -5864,6 +6329,7 @@ async fn admin_organization_projects_api_keys_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5896,6 +6362,7 @@ async fn admin_organization_projects_rate_limits_list_rate_limits() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -5928,6 +6395,7 @@ async fn admin_organization_projects_rate_limits_update_rate_limit() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5961,6 +6429,7 @@ async fn admin_organization_projects_model_permissions_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -5996,6 +6465,7 @@ async fn admin_organization_projects_model_permissions_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6029,6 +6499,7 @@ async fn admin_organization_projects_model_permissions_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6060,6 +6531,7 @@ async fn admin_organization_projects_hosted_tool_permissions_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6092,6 +6564,7 @@ async fn admin_organization_projects_hosted_tool_permissions_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6125,6 +6598,7 @@ async fn admin_organization_projects_groups_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6157,6 +6631,7 @@ async fn admin_organization_projects_groups_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6189,6 +6664,7 @@ async fn admin_organization_projects_groups_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -6222,6 +6698,7 @@ async fn admin_organization_projects_groups_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6256,6 +6733,7 @@ async fn admin_organization_projects_groups_roles_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6288,6 +6766,7 @@ async fn admin_organization_projects_groups_roles_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6321,6 +6800,7 @@ async fn admin_organization_projects_groups_roles_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -6353,6 +6833,7 @@ async fn admin_organization_projects_groups_roles_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6386,6 +6867,7 @@ async fn admin_organization_projects_roles_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6417,6 +6899,7 @@ async fn admin_organization_projects_roles_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6449,6 +6932,7 @@ async fn admin_organization_projects_roles_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6481,6 +6965,7 @@ async fn admin_organization_projects_roles_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -6514,6 +6999,7 @@ async fn admin_organization_projects_roles_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6547,6 +7033,7 @@ async fn admin_organization_projects_data_retention_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6582,6 +7069,7 @@ async fn admin_organization_projects_data_retention_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6613,6 +7101,7 @@ async fn admin_organization_projects_spend_limit_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6646,6 +7135,7 @@ async fn admin_organization_projects_spend_limit_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6679,6 +7169,7 @@ async fn admin_organization_projects_spend_limit_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6715,6 +7206,7 @@ async fn admin_organization_projects_spend_alerts_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6746,6 +7238,7 @@ async fn admin_organization_projects_spend_alerts_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6782,6 +7275,7 @@ async fn admin_organization_projects_spend_alerts_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6814,6 +7308,7 @@ async fn admin_organization_projects_spend_alerts_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -6847,6 +7342,7 @@ async fn admin_organization_projects_spend_alerts_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -6879,6 +7375,7 @@ async fn admin_organization_projects_certificates_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -6911,6 +7408,7 @@ async fn admin_organization_projects_certificates_activate() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -6943,6 +7441,7 @@ async fn admin_organization_projects_certificates_deactivate() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -6972,6 +7471,7 @@ async fn responses_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7003,6 +7503,7 @@ async fn responses_create_stream() {
             beta: None,
             accept: None,
             stream: true,
+            multipart: None,
         },
     );
     use futures_util::StreamExt as _;
@@ -7036,6 +7537,7 @@ async fn responses_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7067,6 +7569,7 @@ async fn responses_retrieve_stream() {
             beta: None,
             accept: None,
             stream: true,
+            multipart: None,
         },
     );
     use futures_util::StreamExt as _;
@@ -7082,7 +7585,7 @@ async fn responses_delete() {
     let server = MockServer::start().await;
     server.enqueue(Mock::raw(204, "", "text/plain"));
     let client = client(&server);
-    let got = client
+    client
         .responses()
         .delete("response_id 1")
         .await
@@ -7099,9 +7602,9 @@ async fn responses_delete() {
             beta: None,
             accept: Some("*/*"),
             stream: false,
+            multipart: None,
         },
     );
-    let () = got;
 }
 
 #[cfg(feature = "responses")]
@@ -7127,6 +7630,7 @@ async fn responses_cancel() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7156,6 +7660,7 @@ async fn responses_compact() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7186,6 +7691,7 @@ async fn responses_input_items_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -7218,6 +7724,7 @@ async fn responses_input_tokens_count() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7248,6 +7755,7 @@ async fn realtime_client_secrets_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7278,6 +7786,7 @@ async fn realtime_calls_create() {
             beta: None,
             accept: Some("application/sdp"),
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(&got.bytes().await.expect("the body")[..], b"binary-body");
@@ -7290,7 +7799,7 @@ async fn realtime_calls_accept() {
     server.enqueue(Mock::raw(204, "", "text/plain"));
     let client = client(&server);
     let params: types::realtime::CallAcceptParams = params(r#"{"type":"realtime"}"#);
-    let got = client
+    client
         .realtime()
         .calls()
         .accept("call_id 1", params)
@@ -7308,9 +7817,9 @@ async fn realtime_calls_accept() {
             beta: None,
             accept: Some("*/*"),
             stream: false,
+            multipart: None,
         },
     );
-    let () = got;
 }
 
 #[cfg(feature = "realtime")]
@@ -7319,7 +7828,7 @@ async fn realtime_calls_hangup() {
     let server = MockServer::start().await;
     server.enqueue(Mock::raw(204, "", "text/plain"));
     let client = client(&server);
-    let got = client
+    client
         .realtime()
         .calls()
         .hangup("call_id 1")
@@ -7337,9 +7846,9 @@ async fn realtime_calls_hangup() {
             beta: None,
             accept: Some("*/*"),
             stream: false,
+            multipart: None,
         },
     );
-    let () = got;
 }
 
 #[cfg(feature = "realtime")]
@@ -7349,7 +7858,7 @@ async fn realtime_calls_refer() {
     server.enqueue(Mock::raw(204, "", "text/plain"));
     let client = client(&server);
     let params: types::realtime::CallReferParams = params(r#"{"target_uri":"text"}"#);
-    let got = client
+    client
         .realtime()
         .calls()
         .refer("call_id 1", params)
@@ -7367,9 +7876,9 @@ async fn realtime_calls_refer() {
             beta: None,
             accept: Some("*/*"),
             stream: false,
+            multipart: None,
         },
     );
-    let () = got;
 }
 
 #[cfg(feature = "realtime")]
@@ -7379,7 +7888,7 @@ async fn realtime_calls_reject() {
     server.enqueue(Mock::raw(204, "", "text/plain"));
     let client = client(&server);
     let params: types::realtime::CallRejectParams = params(r#"{}"#);
-    let got = client
+    client
         .realtime()
         .calls()
         .reject("call_id 1", params)
@@ -7397,9 +7906,9 @@ async fn realtime_calls_reject() {
             beta: None,
             accept: Some("*/*"),
             stream: false,
+            multipart: None,
         },
     );
-    let () = got;
 }
 
 #[cfg(feature = "conversations")]
@@ -7428,6 +7937,7 @@ async fn conversations_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7458,6 +7968,7 @@ async fn conversations_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7489,6 +8000,7 @@ async fn conversations_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7519,6 +8031,7 @@ async fn conversations_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7550,6 +8063,7 @@ async fn conversations_items_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7580,6 +8094,7 @@ async fn conversations_items_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7610,6 +8125,7 @@ async fn conversations_items_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -7641,6 +8157,7 @@ async fn conversations_items_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7670,6 +8187,7 @@ async fn evals_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7698,6 +8216,7 @@ async fn evals_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7727,6 +8246,7 @@ async fn evals_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7752,6 +8272,7 @@ async fn evals_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -7782,6 +8303,7 @@ async fn evals_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7816,6 +8338,7 @@ async fn evals_runs_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7845,6 +8368,7 @@ async fn evals_runs_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7875,6 +8399,7 @@ async fn evals_runs_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -7904,6 +8429,7 @@ async fn evals_runs_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7933,6 +8459,7 @@ async fn evals_runs_cancel() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7963,6 +8490,7 @@ async fn evals_runs_output_items_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -7994,6 +8522,7 @@ async fn evals_runs_output_items_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -8025,6 +8554,7 @@ async fn containers_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -8055,6 +8585,7 @@ async fn containers_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -8084,6 +8615,7 @@ async fn containers_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -8095,7 +8627,7 @@ async fn containers_delete() {
     let server = MockServer::start().await;
     server.enqueue(Mock::raw(204, "", "text/plain"));
     let client = client(&server);
-    let got = client
+    client
         .containers()
         .delete("container_id 1")
         .await
@@ -8112,9 +8644,9 @@ async fn containers_delete() {
             beta: None,
             accept: Some("*/*"),
             stream: false,
+            multipart: None,
         },
     );
-    let () = got;
 }
 
 #[cfg(feature = "containers")]
@@ -8142,6 +8674,7 @@ async fn containers_files_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -8171,6 +8704,7 @@ async fn containers_files_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -8201,6 +8735,7 @@ async fn containers_files_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -8212,7 +8747,7 @@ async fn containers_files_delete() {
     let server = MockServer::start().await;
     server.enqueue(Mock::raw(204, "", "text/plain"));
     let client = client(&server);
-    let got = client
+    client
         .containers()
         .files()
         .delete("container_id 1", "file_id 1")
@@ -8230,9 +8765,9 @@ async fn containers_files_delete() {
             beta: None,
             accept: Some("*/*"),
             stream: false,
+            multipart: None,
         },
     );
-    let () = got;
 }
 
 #[cfg(feature = "containers")]
@@ -8260,9 +8795,36 @@ async fn containers_files_content_retrieve() {
             beta: None,
             accept: Some("application/binary"),
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(&got.bytes().await.expect("the body")[..], b"binary-body");
+}
+
+#[cfg(feature = "skills")]
+#[tokio::test]
+async fn skills_create() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json(r#"{"id":"text","object":"skill","name":"text","description":"text","created_at":1,"default_version":"text","latest_version":"text"}"#)));
+    let client = client(&server);
+    let params: types::skills::SkillCreateParams = params(r#"{"files":["upload.txt"]}"#);
+    let got = client.skills().create(params).await.expect("skills.create");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/skills",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: false,
+            multipart: Some(&[]),
+        },
+    );
+    let _ = got;
 }
 
 #[cfg(feature = "skills")]
@@ -8288,6 +8850,7 @@ async fn skills_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -8317,6 +8880,7 @@ async fn skills_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -8342,6 +8906,7 @@ async fn skills_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -8372,6 +8937,7 @@ async fn skills_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -8401,9 +8967,41 @@ async fn skills_content_retrieve() {
             beta: None,
             accept: Some("application/binary"),
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(&got.bytes().await.expect("the body")[..], b"binary-body");
+}
+
+#[cfg(feature = "skills")]
+#[tokio::test]
+async fn skills_versions_create() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json(r#"{"object":"skill.version","id":"text","skill_id":"text","version":"text","created_at":1,"name":"text","description":"text"}"#)));
+    let client = client(&server);
+    let params: types::skills::VersionCreateParams = params(r#"{"files":["upload.txt"]}"#);
+    let got = client
+        .skills()
+        .versions()
+        .create("skill_id 1", params)
+        .await
+        .expect("skills.versions.create");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/skills/skill_id%201/versions",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: false,
+            multipart: Some(&[]),
+        },
+    );
+    let _ = got;
 }
 
 #[cfg(feature = "skills")]
@@ -8430,6 +9028,7 @@ async fn skills_versions_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -8460,6 +9059,7 @@ async fn skills_versions_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -8491,6 +9091,7 @@ async fn skills_versions_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -8521,9 +9122,36 @@ async fn skills_versions_content_retrieve() {
             beta: None,
             accept: Some("application/binary"),
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(&got.bytes().await.expect("the body")[..], b"binary-body");
+}
+
+#[cfg(feature = "videos")]
+#[tokio::test]
+async fn videos_create() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json(r#"{"id":"text","object":"video","model":"sora-2","status":"queued","progress":1,"created_at":1,"completed_at":1,"expires_at":1,"prompt":"text","size":"720x1280","seconds":"text","remixed_from_video_id":"text","error":{"code":"text","message":"text"}}"#)));
+    let client = client(&server);
+    let params: types::videos::CreateVideoMultipartBody = params(r#"{"prompt":"text"}"#);
+    let got = client.videos().create(params).await.expect("videos.create");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/videos",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: false,
+            multipart: Some(&[]),
+        },
+    );
+    let _ = got;
 }
 
 #[cfg(feature = "videos")]
@@ -8549,6 +9177,7 @@ async fn videos_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -8574,6 +9203,7 @@ async fn videos_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -8604,6 +9234,40 @@ async fn videos_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
+        },
+    );
+    let _ = got;
+}
+
+#[cfg(feature = "videos")]
+#[tokio::test]
+async fn videos_create_character() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json(
+        r#"{"id":"text","name":"text","created_at":1}"#,
+    )));
+    let client = client(&server);
+    let params: types::videos::VideoCreateCharacterParams =
+        params(r#"{"video":"upload.txt","name":"text"}"#);
+    let got = client
+        .videos()
+        .create_character(params)
+        .await
+        .expect("videos.create_character");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/videos/characters",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: false,
+            multipart: Some(&["video"]),
         },
     );
     let _ = got;
@@ -8633,9 +9297,64 @@ async fn videos_download_content() {
             beta: None,
             accept: Some("application/binary"),
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(&got.bytes().await.expect("the body")[..], b"binary-body");
+}
+
+#[cfg(feature = "videos")]
+#[tokio::test]
+async fn videos_edit() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json(r#"{"id":"text","object":"video","model":"sora-2","status":"queued","progress":1,"created_at":1,"completed_at":1,"expires_at":1,"prompt":"text","size":"720x1280","seconds":"text","remixed_from_video_id":"text","error":{"code":"text","message":"text"}}"#)));
+    let client = client(&server);
+    let params: types::videos::CreateVideoEditMultipartBody =
+        params(r#"{"video":"upload.txt","prompt":"text"}"#);
+    let got = client.videos().edit(params).await.expect("videos.edit");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/videos/edits",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: false,
+            multipart: Some(&[]),
+        },
+    );
+    let _ = got;
+}
+
+#[cfg(feature = "videos")]
+#[tokio::test]
+async fn videos_extend() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json(r#"{"id":"text","object":"video","model":"sora-2","status":"queued","progress":1,"created_at":1,"completed_at":1,"expires_at":1,"prompt":"text","size":"720x1280","seconds":"text","remixed_from_video_id":"text","error":{"code":"text","message":"text"}}"#)));
+    let client = client(&server);
+    let params: types::videos::CreateVideoExtendMultipartBody =
+        params(r#"{"video":{"id":"text"},"prompt":"text","seconds":"4"}"#);
+    let got = client.videos().extend(params).await.expect("videos.extend");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/videos/extensions",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: false,
+            multipart: Some(&[]),
+        },
+    );
+    let _ = got;
 }
 
 #[cfg(feature = "videos")]
@@ -8663,6 +9382,7 @@ async fn videos_get_character() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -8692,6 +9412,39 @@ async fn videos_remix() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
+        },
+    );
+    let _ = got;
+}
+
+#[cfg(feature = "audio")]
+#[tokio::test]
+async fn audio_voice_consents_create() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json(r#"{"object":"audio.voice_consent","id":"text","name":"text","language":"text","created_at":1}"#)));
+    let client = client(&server);
+    let params: types::audio::CreateVoiceConsentRequest =
+        params(r#"{"name":"text","recording":"upload.txt","language":"text"}"#);
+    let got = client
+        .audio()
+        .voice_consents()
+        .create(params)
+        .await
+        .expect("audio.voice_consents.create");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/audio/voice_consents",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: false,
+            multipart: Some(&["recording"]),
         },
     );
     let _ = got;
@@ -8722,6 +9475,7 @@ async fn audio_voice_consents_list() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     assert_eq!(got.data.len(), 1);
@@ -8751,6 +9505,7 @@ async fn audio_voice_consents_retrieve() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -8781,6 +9536,7 @@ async fn audio_voice_consents_update() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
@@ -8812,6 +9568,41 @@ async fn audio_voice_consents_delete() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
+        },
+    );
+    let _ = got;
+}
+
+#[cfg(feature = "audio")]
+#[tokio::test]
+async fn audio_voices_create() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json(
+        r#"{"object":"audio.voice","id":"text","name":"text","created_at":1}"#,
+    )));
+    let client = client(&server);
+    let params: types::audio::CreateVoiceRequest =
+        params(r#"{"name":"text","audio_sample":"upload.txt","consent":"text"}"#);
+    let got = client
+        .audio()
+        .voices()
+        .create(params)
+        .await
+        .expect("audio.voices.create");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/audio/voices",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: None,
+            stream: false,
+            multipart: Some(&["audio_sample"]),
         },
     );
     let _ = got;
@@ -8844,6 +9635,7 @@ async fn realtime_translations_client_secrets_create() {
             beta: None,
             accept: None,
             stream: false,
+            multipart: None,
         },
     );
     let _ = got;
