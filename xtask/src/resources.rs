@@ -2,7 +2,7 @@
 //! resource of the Python SDK (`chat.rs` holds `chat`, `chat.completions`,
 //! `chat.completions.messages`), and a test per operation against openai-mock.
 //!
-//! Each method is a few lines: a `static` [`Endpoint`] per operation, then
+//! Each method is a few lines: a `static` `Endpoint` per operation, then
 //! `Prepared::new(&ENDPOINT, &[path args])`, the params as query or JSON
 //! body, and `Request::new` (or `Request::page`) with the decoder of the
 //! response kind. Everything about sending lives in hand-written core code.

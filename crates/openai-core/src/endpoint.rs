@@ -34,7 +34,7 @@ pub struct Endpoint {
     /// (`/responses?beta=true`).
     pub path: &'static str,
     /// For a path without parameters: its slot in the client's table of
-    /// joined paths ([`FIXED_PATHS`](crate::generated::FIXED_PATHS) slots), so
+    /// joined paths (numbered by the generator, one per such path), so
     /// the join happens once per client.
     pub slot: Option<u16>,
     /// Which credential the endpoint takes.

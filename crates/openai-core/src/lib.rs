@@ -65,7 +65,7 @@ pub use sse::Stream;
 
 pub mod resources {
     //! The API's resources, by the Python SDK's paths:
-    //! `client.chat().completions()` is [`chat::Completions`](crate::resources::chat::Completions),
+    //! `client.chat().completions()` is `chat::completions::Completions`,
     //! `client.beta().threads().runs()` is `beta::threads::runs::Runs`. Generated
     //! from the OpenAPI spec (`src/generated/`, written by `cargo xtask codegen`);
     //! each resource group is a cargo feature.

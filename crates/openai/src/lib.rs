@@ -58,9 +58,14 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
 
+/// Webhook signatures and events (`webhooks` feature).
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
+pub use openai_core::webhooks;
 pub use openai_core::{
-    ApiError, ApiErrorKind, Client, ClientBuilder, Error, Page, RawResponse, Request,
-    RequestOptions, Result, Stream, error, pagination, request, resources, sse,
+    ApiError, ApiErrorKind, Binary, Client, ClientBuilder, ConversationCursorPage, CursorPage,
+    Error, FileUpload, NextCursorPage, Page, Paginated, RawResponse, Request, RequestOptions,
+    Result, Stream, endpoint, error, multipart, pagination, request, resources, sse,
 };
 pub use openai_transport as transport;
 pub use openai_types as types;

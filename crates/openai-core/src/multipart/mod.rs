@@ -1,7 +1,7 @@
 //! `multipart/form-data` request bodies for file uploads, streamed from disk.
 //!
 //! A [`Form`] collects text fields and files ([`FileUpload`]s), then
-//! [`Form::into_body`] checks that every file on disk is there and measures
+//! `Form::into_body` checks that every file on disk is there and measures
 //! it, and returns a replayable [`Body`] with its `Content-Type`. Each attempt
 //! (every retry, every 307/308 redirect) writes the form again from the
 //! start: text from memory, files read from disk one chunk at a time, so an
@@ -11,7 +11,7 @@
 //! part per field, `Content-Disposition: form-data; name="…"` plus
 //! `; filename="…"` and a `Content-Type` line for files, CRLF line endings,
 //! a random 32-hex-digit boundary and a closing `--boundary--`. Upload
-//! methods add the params' fields first ([`Form::fields_from`]), then the
+//! methods add the params' fields first (`Form::fields_from`), then the
 //! files, as Python sends them.
 
 mod fields;

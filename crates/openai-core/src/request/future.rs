@@ -12,7 +12,7 @@ use tower::util::Oneshot;
 use super::{Decode, Keep, Origin};
 use crate::error::{ApiError, Error};
 
-/// The future of an awaited [`Request`].
+/// The future of an awaited [`Request`](super::Request).
 #[pin_project]
 #[must_use = "futures do nothing unless polled"]
 pub struct ResponseFuture<T> {
