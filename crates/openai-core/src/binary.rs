@@ -74,8 +74,8 @@ impl Binary {
     /// [`Error::Connection`] when the connection breaks, [`Error::Timeout`]
     /// when it stalls.
     pub async fn bytes(mut self) -> Result<Bytes, Error> {
-        if let Some(whole) = self.body.as_bytes() {
-            return Ok(Bytes::copy_from_slice(whole));
+        if self.body.is_buffered() {
+            return Ok(self.body.into_bytes().unwrap_or_default());
         }
         let mut out = BytesMut::new();
         while let Some(chunk) = next_chunk(&mut self.body).await {

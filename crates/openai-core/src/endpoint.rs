@@ -9,19 +9,17 @@
 use std::borrow::Cow;
 
 use bytes::Bytes;
-use http::header::{ACCEPT, HeaderName, HeaderValue};
+use http::header::{ACCEPT, HeaderValue};
 use http::{HeaderMap, Method};
+use openai_transport::Body;
 use openai_transport::auth::AuthScope;
+use openai_transport::headers::OPENAI_BETA;
 use openai_transport::timeout::ResponseMode;
 use serde::Serialize;
 
 use crate::error::{Error, InvalidRequestError};
 use crate::multipart::{FileParts, Form};
-use crate::query;
 use crate::url::path_segment;
-
-/// `OpenAI-Beta`.
-const OPENAI_BETA: HeaderName = HeaderName::from_static("openai-beta");
 
 /// One operation of the API: method, path template, credential and the
 /// headers the resource always sends.
@@ -46,6 +44,18 @@ pub struct Endpoint {
     pub accept: Option<&'static str>,
 }
 
+/// The body of a prepared request.
+#[derive(Debug, Clone)]
+pub(crate) enum Payload {
+    Empty,
+    Json(Bytes),
+    /// A multipart form, streamed per attempt, and its `Content-Type`.
+    Multipart {
+        body: Body,
+        content_type: HeaderValue,
+    },
+}
+
 /// A request ready to send, but for the per-call options.
 #[derive(Debug, Clone)]
 pub struct Prepared {
@@ -54,9 +64,7 @@ pub struct Prepared {
     pub(crate) path: Cow<'static, str>,
     pub(crate) slot: Option<u16>,
     pub(crate) query: Vec<(String, String)>,
-    pub(crate) body: Option<Bytes>,
-    /// A multipart body and its `Content-Type`, instead of `body`.
-    pub(crate) upload: Option<(openai_transport::Body, HeaderValue)>,
+    pub(crate) body: Payload,
     pub(crate) mode: ResponseMode,
     pub(crate) scope: AuthScope,
     pub(crate) headers: HeaderMap,
@@ -70,8 +78,7 @@ impl Prepared {
             path: path.into(),
             slot: None,
             query: Vec::new(),
-            body: None,
-            upload: None,
+            body: Payload::Empty,
             mode: ResponseMode::Buffered,
             // reference/client.md 1.4: hand-made requests accept either key.
             scope: AuthScope::Any,
@@ -105,8 +112,7 @@ impl Prepared {
             slot: if args.is_empty() { endpoint.slot } else { None },
             path,
             query: Vec::new(),
-            body: None,
-            upload: None,
+            body: Payload::Empty,
             mode: ResponseMode::Buffered,
             scope: endpoint.scope,
             headers,
@@ -125,7 +131,7 @@ impl Prepared {
                 "the request body cannot be serialized: {e}"
             )))
         })?;
-        self.body = Some(Bytes::from(bytes));
+        self.body = Payload::Json(Bytes::from(bytes));
         Ok(self)
     }
 
@@ -143,22 +149,14 @@ impl Prepared {
         params: &P,
         files: &[(&str, &dyn FileParts)],
     ) -> Result<Self, Error> {
-        let mut fields = serde_json::to_value(params).map_err(|e| {
-            Error::InvalidRequest(InvalidRequestError::new(format!(
-                "the request body cannot be serialized: {e}"
-            )))
-        })?;
-        if let serde_json::Value::Object(map) = &mut fields {
-            for (name, _) in files {
-                map.remove(*name);
-            }
-        }
+        let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
         let mut form = Form::new();
-        form.fields_from(&fields)?;
+        form.fields_from(params, &names)?;
         for (name, file) in files {
             file.add_files(name, &mut form);
         }
-        self.upload = Some(form.into_body()?);
+        let (body, content_type) = form.into_body()?;
+        self.body = Payload::Multipart { body, content_type };
         Ok(self)
     }
 
@@ -170,36 +168,12 @@ impl Prepared {
     ///
     /// [`Error::InvalidRequest`] when `params` cannot be written as JSON.
     pub fn query<Q: Serialize + ?Sized>(mut self, params: &Q) -> Result<Self, Error> {
-        query::append(&mut self.query, params)?;
-        Ok(self)
-    }
-
-    /// Adds one query field `name` (a value or a list) of `value`.
-    ///
-    /// # Errors
-    ///
-    /// As [`query`](Self::query).
-    pub fn query_field<Q: Serialize + ?Sized>(
-        mut self,
-        name: &str,
-        value: &Q,
-    ) -> Result<Self, Error> {
-        query::append_field(&mut self.query, name, value)?;
-        Ok(self)
-    }
-
-    /// Adds a header to this request; an invalid value is an error.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidRequest`] when `value` cannot be sent as a header.
-    pub fn header(mut self, name: HeaderName, value: &str) -> Result<Self, Error> {
-        let value = HeaderValue::from_str(value).map_err(|_| {
+        let pairs = crate::brackets::flatten(params).map_err(|e| {
             Error::InvalidRequest(InvalidRequestError::new(format!(
-                "the value of `{name}` cannot be sent as a header"
+                "the query parameters cannot be encoded: {e}"
             )))
         })?;
-        self.headers.insert(name, value);
+        self.query.extend(pairs);
         Ok(self)
     }
 
@@ -240,9 +214,12 @@ impl Prepared {
         &self.query
     }
 
-    /// The body, when there is one.
+    /// The JSON body, when there is one.
     pub fn body(&self) -> Option<&[u8]> {
-        self.body.as_deref()
+        match &self.body {
+            Payload::Json(bytes) => Some(bytes),
+            Payload::Empty | Payload::Multipart { .. } => None,
+        }
     }
 
     /// The headers the endpoint adds.

@@ -39,6 +39,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod binary;
+mod brackets;
 pub mod client;
 pub mod endpoint;
 pub mod error;
@@ -46,7 +47,6 @@ mod generated;
 mod json;
 pub mod multipart;
 pub mod pagination;
-mod query;
 pub mod request;
 pub mod sse;
 pub mod url;

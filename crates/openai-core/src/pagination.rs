@@ -46,7 +46,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use openai_transport::HttpResponse;
-use serde::de::{DeserializeOwned, SeqAccess, Visitor};
+use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, PaginationError};
@@ -476,12 +476,6 @@ struct LastItem {
 
 struct LastOf(Option<String>);
 
-#[derive(Deserialize)]
-struct IdOnly {
-    #[serde(default)]
-    id: Option<serde_json::Value>,
-}
-
 impl<'de> Deserialize<'de> for LastOf {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -494,10 +488,10 @@ impl<'de> Deserialize<'de> for LastOf {
 
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LastOf, A::Error> {
                 let mut last = None;
-                // An item that is not an object (or has no string id) makes
-                // the last id none, as Python's missing attribute does.
-                while let Some(item) = seq.next_element::<MaybeId>()? {
-                    last = Some(item.0);
+                // An item without a string id makes the last id none, as
+                // Python's missing attribute does.
+                while let Some(item) = seq.next_element::<IdOnly>()? {
+                    last = Some(item.id.0);
                 }
                 Ok(LastOf(last.flatten()))
             }
@@ -510,17 +504,56 @@ impl<'de> Deserialize<'de> for LastOf {
     }
 }
 
-struct MaybeId(Option<String>);
+/// One item, of which only a string `id` is read; every other field is
+/// skipped without being built. (An item that is not an object fails this
+/// pass, and the page then has no cursor: such a list has no ids.)
+#[derive(Deserialize)]
+struct IdOnly {
+    #[serde(default)]
+    id: StrOrOther,
+}
 
-impl<'de> Deserialize<'de> for MaybeId {
+/// A string, or `None` for any other JSON value (skipped).
+#[derive(Default)]
+struct StrOrOther(Option<String>);
+
+impl<'de> Deserialize<'de> for StrOrOther {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(d)?;
-        Ok(Self(match value {
-            serde_json::Value::Object(_) => IdOnly::deserialize(value)
-                .ok()
-                .and_then(|i| i.id)
-                .and_then(|id| id.as_str().map(str::to_owned)),
-            _ => None,
-        }))
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StrOrOther;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an id")
+            }
+
+            fn visit_str<E>(self, v: &str) -> Result<StrOrOther, E> {
+                Ok(StrOrOther(Some(v.to_owned())))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StrOrOther, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(StrOrOther(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StrOrOther, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(StrOrOther(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<StrOrOther, E> {
+                Ok(StrOrOther(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<StrOrOther, E> {
+                Ok(StrOrOther(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<StrOrOther, E> {
+                Ok(StrOrOther(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<StrOrOther, E> {
+                Ok(StrOrOther(None))
+            }
+            fn visit_unit<E>(self) -> Result<StrOrOther, E> {
+                Ok(StrOrOther(None))
+            }
+        }
+        d.deserialize_any(V)
     }
 }

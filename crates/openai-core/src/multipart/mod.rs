@@ -14,7 +14,6 @@
 //! methods add the params' fields first (`Form::fields_from`), then the
 //! files, as Python sends them.
 
-mod fields;
 mod stream;
 
 use std::fmt::{self, Write as _};
@@ -116,17 +115,21 @@ impl Form {
         self
     }
 
-    /// Adds every non-null field of `params` (a struct or a map) as text
-    /// fields, named with brackets: `expires_after[anchor]`, repeated
-    /// `tags[]`, `documents[][name]` for objects in arrays. Fields marked
-    /// `#[serde(skip)]` (the files) are not written.
+    /// Adds every non-null field of `params` (a struct or a map) but the
+    /// top-level ones named in `skip` (the files, sent as parts of their
+    /// own) as text fields, named with brackets: `expires_after[anchor]`,
+    /// repeated `tags[]`, `documents[][name]` for objects in arrays.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidRequest`] when `params` does not serialize to a JSON
     /// object, or holds a NaN or infinite float.
-    pub(crate) fn fields_from<T: Serialize + ?Sized>(&mut self, params: &T) -> Result<(), Error> {
-        let fields = fields::flatten(params)
+    pub(crate) fn fields_from<T: Serialize + ?Sized>(
+        &mut self,
+        params: &T,
+        skip: &[&str],
+    ) -> Result<(), Error> {
+        let fields = crate::brackets::flatten_except(params, skip)
             .map_err(|e| invalid(format!("the request body cannot be serialized: {e}")))?;
         self.parts
             .extend(fields.into_iter().map(|(name, value)| Part {

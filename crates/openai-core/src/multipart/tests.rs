@@ -85,7 +85,7 @@ async fn params_come_first_then_files() {
         temperature: None,
     };
     let mut form = fixed(Form::new());
-    form.fields_from(&params).unwrap();
+    form.fields_from(&params, &[]).unwrap();
     form.file("file", &params.file);
     let text = String::from_utf8(read(form.into_body().unwrap().0).await.to_vec()).unwrap();
     let names: Vec<&str> = text

@@ -18,22 +18,42 @@ use crate::error::{ApiError, Error};
 pub struct ResponseFuture<T> {
     #[pin]
     inner: SendFuture,
+    finish: Option<Finish<T>>,
+}
+
+/// How a successful response becomes the call's value: decoded, then (for
+/// a page) handed the call it came from. Shared by the plain and the raw
+/// path, so a page parsed from a raw response pages on too.
+pub(super) struct Finish<T> {
     decode: Decode<T>,
     // Boxed: only pages keep their origin, and every other call's future
     // stays as small as before.
     keep: Option<Box<(Keep<T>, Origin)>>,
 }
 
-impl<T> ResponseFuture<T> {
-    pub(super) fn new(
-        inner: SendFuture,
-        decode: Decode<T>,
-        keep: Option<(Keep<T>, Origin)>,
-    ) -> Self {
+impl<T> Finish<T> {
+    pub(super) fn new(decode: Decode<T>, keep: Option<(Keep<T>, Origin)>) -> Self {
         Self {
-            inner,
             decode,
             keep: keep.map(Box::new),
+        }
+    }
+
+    pub(super) fn apply(self, resp: HttpResponse) -> Result<T, Error> {
+        let mut value = (self.decode)(resp)?;
+        if let Some(keep) = self.keep {
+            let (keep, origin) = *keep;
+            keep(&mut value, origin);
+        }
+        Ok(value)
+    }
+}
+
+impl<T> ResponseFuture<T> {
+    pub(super) fn new(inner: SendFuture, finish: Finish<T>) -> Self {
+        Self {
+            inner,
+            finish: Some(finish),
         }
     }
 }
@@ -44,12 +64,8 @@ impl<T> Future for ResponseFuture<T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let resp = ready!(this.inner.poll(cx))?;
-        let mut value = (this.decode)(resp)?;
-        if let Some(keep) = this.keep.take() {
-            let (keep, origin) = *keep;
-            keep(&mut value, origin);
-        }
-        Poll::Ready(Ok(value))
+        let finish = this.finish.take().expect("polled after completion");
+        Poll::Ready(finish.apply(resp))
     }
 }
 

@@ -28,7 +28,7 @@ use tower::util::Oneshot;
 
 use crate::Client;
 use crate::client::{HasOptions, RequestOptions, TimeoutSetting, per_call_setters};
-use crate::endpoint::Prepared;
+use crate::endpoint::{Payload, Prepared};
 use crate::error::{Error, InvalidRequestError};
 use openai_types::ResponseMeta;
 
@@ -37,7 +37,7 @@ pub(crate) use decode::{
     from_json_bytes,
 };
 pub use future::ResponseFuture;
-use future::SendFuture;
+use future::{Finish, SendFuture};
 pub use raw::{RawRequest, RawResponse, RawResponseFuture};
 
 /// Turns a successful response into the call's result.
@@ -153,14 +153,18 @@ impl<T> Request<T> {
         }
     }
 
-    /// The origin to keep, when the value wants it.
-    fn origin(&self) -> Option<Origin> {
-        self.keep?;
-        Some(Origin {
-            client: self.client.clone(),
-            prepared: self.prepared.as_ref().ok()?.clone(),
-            options: self.options.clone(),
-        })
+    /// How the response will become the value: the decoder, and for a
+    /// value that keeps its origin (a page), a copy of this call.
+    fn finish(&self) -> Finish<T> {
+        let keep = self.keep.and_then(|keep| {
+            let origin = Origin {
+                client: self.client.clone(),
+                prepared: self.prepared.as_ref().ok()?.clone(),
+                options: self.options.clone(),
+            };
+            Some((keep, origin))
+        });
+        Finish::new(self.decode, keep)
     }
 }
 
@@ -183,17 +187,19 @@ fn build(
     options.check()?;
     let mut body = prepared.body;
     if let Some(extra) = &options.extra_body {
-        if prepared.upload.is_some() {
-            return Err(Error::InvalidRequest(InvalidRequestError::new(
-                "extra_body applies to JSON bodies, not to multipart uploads",
-            )));
-        }
-        body = Some(merge_extra_body(body.as_deref(), extra)?);
+        body = match body {
+            Payload::Empty => Payload::Json(merge_extra_body(None, extra)?),
+            Payload::Json(bytes) => Payload::Json(merge_extra_body(Some(&bytes), extra)?),
+            Payload::Multipart { .. } => {
+                return Err(Error::InvalidRequest(InvalidRequestError::new(
+                    "extra_body applies to JSON bodies, not to multipart uploads",
+                )));
+            }
+        };
     }
-    let is_get = prepared.method == Method::GET;
-    if is_get {
+    if prepared.method == Method::GET {
         // reference/client.md 7: GET requests carry no body.
-        body = None;
+        body = Payload::Empty;
     }
     let mut query = prepared.query;
     for (k, v) in &options.query {
@@ -201,9 +207,10 @@ fn build(
         query.push((k.clone(), v.clone()));
     }
     let uri = client.base().uri(&prepared.path, prepared.slot, &query)?;
-    let (body, content_type) = match prepared.upload {
-        Some((upload, content_type)) => (upload, Some(content_type)),
-        None => (body.map_or_else(Body::empty, Body::from_bytes), None),
+    let (body, content_type) = match body {
+        Payload::Empty => (Body::empty(), None),
+        Payload::Json(bytes) => (Body::from_bytes(bytes), None),
+        Payload::Multipart { body, content_type } => (body, Some(content_type)),
     };
     let mut req = http::Request::new(body);
     *req.method_mut() = prepared.method;
@@ -283,9 +290,8 @@ impl<T: 'static> IntoFuture for Request<T> {
     type IntoFuture = ResponseFuture<T>;
 
     fn into_future(self) -> ResponseFuture<T> {
-        let decode = self.decode;
-        let keep = self.keep.zip(self.origin());
-        ResponseFuture::new(self.send(false), decode, keep)
+        let finish = self.finish();
+        ResponseFuture::new(self.send(false), finish)
     }
 }
 

@@ -12,8 +12,8 @@ use openai_transport::request_id::request_id;
 use openai_transport::retry::RetriesTaken;
 use pin_project::pin_project;
 
-use super::future::SendFuture;
-use super::{Decode, Request};
+use super::Request;
+use super::future::{Finish, SendFuture};
 use crate::error::Error;
 
 /// A [`Request`] that returns a [`RawResponse`].
@@ -26,10 +26,10 @@ impl<T: 'static> IntoFuture for RawRequest<T> {
     type IntoFuture = RawResponseFuture<T>;
 
     fn into_future(self) -> RawResponseFuture<T> {
-        let decode = self.0.decode;
+        let finish = self.0.finish();
         RawResponseFuture {
             inner: self.0.send(true),
-            decode: Some(decode),
+            finish: Some(finish),
         }
     }
 }
@@ -40,7 +40,7 @@ impl<T: 'static> IntoFuture for RawRequest<T> {
 pub struct RawResponseFuture<T> {
     #[pin]
     inner: SendFuture,
-    decode: Option<Decode<T>>,
+    finish: Option<Finish<T>>,
 }
 
 impl<T> Future for RawResponseFuture<T> {
@@ -49,8 +49,8 @@ impl<T> Future for RawResponseFuture<T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let resp = ready!(this.inner.poll(cx))?;
-        let decode = this.decode.take().expect("polled after completion");
-        Poll::Ready(Ok(RawResponse { resp, decode }))
+        let finish = this.finish.take().expect("polled after completion");
+        Poll::Ready(Ok(RawResponse { resp, finish }))
     }
 }
 
@@ -63,7 +63,7 @@ impl<T> fmt::Debug for RawResponseFuture<T> {
 /// A response before decoding: status, headers, and the body on demand.
 pub struct RawResponse<T> {
     resp: HttpResponse,
-    decode: Decode<T>,
+    finish: Finish<T>,
 }
 
 impl<T> RawResponse<T> {
@@ -103,7 +103,7 @@ impl<T> RawResponse<T> {
     ///
     /// [`Error::Decode`] when the body is not what the endpoint promises.
     pub fn parse(self) -> Result<T, Error> {
-        (self.decode)(self.resp)
+        self.finish.apply(self.resp)
     }
 }
 

@@ -252,6 +252,25 @@ async fn an_error_ends_the_walk_after_the_items_already_yielded() {
 }
 
 #[tokio::test]
+async fn a_page_parsed_from_a_raw_response_pages_on() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::ok(json!({"data": [job("a")], "has_more": true})));
+    server.enqueue(Mock::ok(json!({"data": [job("b")], "has_more": false})));
+    let client = client(&server);
+    let raw = client
+        .fine_tuning()
+        .jobs()
+        .list(JobListParams::new())
+        .with_raw_response()
+        .await
+        .unwrap();
+    let page = raw.parse().unwrap();
+    let next = page.get_next_page().await.unwrap();
+    assert_eq!(next.data[0].id, "b");
+    assert_eq!(after_of(&server), [None, Some("a".to_owned())]);
+}
+
+#[tokio::test]
 async fn single_pages_never_have_a_next_page() {
     let server = MockServer::start().await;
     server.enqueue(Mock::ok(

@@ -54,6 +54,8 @@ pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub const X_SHOULD_RETRY: HeaderName = HeaderName::from_static("x-should-retry");
 /// `retry-after-ms`: a retry delay in milliseconds.
 pub const RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
+/// `openai-beta`: the beta features a resource opts into (`assistants=v2`).
+pub const OPENAI_BETA: HeaderName = HeaderName::from_static("openai-beta");
 /// `idempotency-key`: sent when the caller gives a key; the same on every attempt.
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 /// `openai-poll-after-ms`: the server's suggested polling interval.

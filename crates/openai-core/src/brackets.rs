@@ -1,8 +1,10 @@
-//! Params as multipart text fields, named with the bracket convention.
+//! Params as `(name, value)` pairs in the bracket convention: the query
+//! string of every operation with query parameters, and the text fields of
+//! every multipart upload.
 //!
-//! `reference/client.md` sections 9 and 10: the Python SDK flattens the
-//! non-file fields of an upload with its query-string rules, array format
-//! `brackets`: a scalar is one field (`true`/`false` for booleans, numbers as
+//! `reference/client.md` sections 9 and 10: the Python SDK encodes query
+//! params, and the non-file fields of an upload, with its query-string
+//! rules, array format `brackets`: a scalar is one field (`true`/`false` for booleans, numbers as
 //! JSON writes them), a nested object's fields are `parent[key]`, an array's
 //! items are repeated `name[]` fields, and an object inside an array is
 //! `name[][key]` (as in Python's `documents[][file]`). `null`, empty arrays
@@ -15,15 +17,27 @@
 use std::fmt;
 
 use serde::Serialize;
-use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 
-/// The `(name, value)` text fields of `value`, a struct or map, in order.
-pub(super) fn flatten<T: Serialize + ?Sized>(value: &T) -> Result<Vec<(String, String)>, String> {
+/// The `(name, value)` pairs of `value`, a struct or map, in order.
+pub(crate) fn flatten<T: Serialize + ?Sized>(value: &T) -> Result<Vec<(String, String)>, String> {
+    flatten_except(value, &[])
+}
+
+/// As [`flatten`], leaving out the top-level fields named in `skip` (the
+/// files of an upload, sent as parts of their own).
+pub(crate) fn flatten_except<T: Serialize + ?Sized>(
+    value: &T,
+    skip: &[&str],
+) -> Result<Vec<(String, String)>, String> {
     let json = crate::json::to_vec(value).map_err(|e| e.to_string())?;
     let mut fields = Vec::new();
     let mut de = serde_json::Deserializer::from_slice(&json);
     Flatten {
         name: None,
+        skip,
         out: &mut fields,
     }
     .deserialize(&mut de)
@@ -32,12 +46,14 @@ pub(super) fn flatten<T: Serialize + ?Sized>(value: &T) -> Result<Vec<(String, S
 }
 
 /// Flattens one JSON value into `out` under `name` (`None` at the top).
-struct Flatten<'a> {
+struct Flatten<'a, 's> {
     name: Option<String>,
+    /// Top-level fields to leave out (empty below the top).
+    skip: &'s [&'s str],
     out: &'a mut Vec<(String, String)>,
 }
 
-impl Flatten<'_> {
+impl Flatten<'_, '_> {
     fn push<E: serde::de::Error>(self, value: String) -> Result<(), E> {
         match self.name {
             Some(name) => {
@@ -49,9 +65,9 @@ impl Flatten<'_> {
     }
 }
 
-const NOT_AN_OBJECT: &str = "multipart params must be an object";
+const NOT_AN_OBJECT: &str = "params must be an object";
 
-impl<'de> DeserializeSeed<'de> for Flatten<'_> {
+impl<'de> DeserializeSeed<'de> for Flatten<'_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -59,7 +75,7 @@ impl<'de> DeserializeSeed<'de> for Flatten<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Flatten<'_> {
+impl<'de> Visitor<'de> for Flatten<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -108,6 +124,7 @@ impl<'de> Visitor<'de> for Flatten<'_> {
         while seq
             .next_element_seed(Flatten {
                 name: Some(item.clone()),
+                skip: &[],
                 out: &mut *out,
             })?
             .is_some()
@@ -118,12 +135,17 @@ impl<'de> Visitor<'de> for Flatten<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let out = self.out;
         while let Some(key) = map.next_key::<String>()? {
+            if self.skip.contains(&key.as_str()) {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
             let name = match &self.name {
                 Some(parent) => format!("{parent}[{key}]"),
                 None => key,
             };
             map.next_value_seed(Flatten {
                 name: Some(name),
+                skip: &[],
                 out: &mut *out,
             })?;
         }
@@ -204,6 +226,14 @@ mod tests {
                 ("neg", "-0.5")
             ]
         );
+    }
+
+    #[test]
+    fn skipped_top_level_fields_are_left_out_but_not_nested_ones() {
+        let params = json!({"file": "x.jsonl", "purpose": "batch", "meta": {"file": "kept"}});
+        let mut got = flatten_except(&params, &["file"]).unwrap();
+        got.sort();
+        assert_eq!(pairs(&got), [("meta[file]", "kept"), ("purpose", "batch")]);
     }
 
     #[test]
