@@ -34,6 +34,10 @@ pub struct Binary {
 }
 
 impl Binary {
+    #[cfg_attr(
+        not(feature = "full"),
+        allow(dead_code, reason = "only the download operations build one")
+    )]
     pub(crate) fn new(resp: HttpResponse) -> Self {
         let request_id = request_id(&resp).map(str::to_owned);
         let (parts, body) = resp.into_parts();

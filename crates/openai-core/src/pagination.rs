@@ -373,6 +373,13 @@ fn keep<P: Paginated>(page: &mut P, origin: Origin) {
 
 impl<P: Paginated> Request<P> {
     /// A list request whose page remembers the call.
+    #[cfg_attr(
+        not(feature = "full"),
+        allow(
+            dead_code,
+            reason = "only the list operations of the groups that are on call it"
+        )
+    )]
     pub(crate) fn page(
         client: &crate::Client,
         prepared: Result<crate::endpoint::Prepared, Error>,

@@ -88,9 +88,13 @@ pub mod logging;
 pub mod prelude {
     pub use futures_util::{StreamExt as _, TryStreamExt as _};
 
+    #[cfg(feature = "models")]
+    pub use crate::types::Model;
+    #[cfg(feature = "chat")]
     pub use crate::types::chat::{
         ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, ChatMessage, ContentPart,
     };
-    pub use crate::types::{CreateEmbeddingResponse, EmbeddingCreateParams, Model};
-    pub use crate::{Client, Error, RequestOptions};
+    #[cfg(feature = "embeddings")]
+    pub use crate::types::{CreateEmbeddingResponse, EmbeddingCreateParams};
+    pub use crate::{Client, Error, FileUpload, RequestOptions};
 }

@@ -32,6 +32,13 @@ use crate::endpoint::{Payload, Prepared};
 use crate::error::{Error, InvalidRequestError};
 use openai_types::ResponseMeta;
 
+#[cfg_attr(
+    not(feature = "full"),
+    allow(
+        unused_imports,
+        reason = "the generated methods of the groups that are on use some"
+    )
+)]
 pub(crate) use decode::{
     decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end, decode_text,
     from_json_bytes,
@@ -95,6 +102,10 @@ impl<T> Request<T> {
 
     /// As [`new`](Self::new), and the decoded value gets the call's
     /// [`Origin`] through `keep`.
+    #[cfg_attr(
+        not(feature = "full"),
+        allow(dead_code, reason = "only list operations keep their origin")
+    )]
     pub(crate) fn keeping(
         client: &Client,
         prepared: Result<Prepared, Error>,

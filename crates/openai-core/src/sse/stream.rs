@@ -297,6 +297,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "chat")]
     #[tokio::test]
     async fn error_payloads_are_found_among_the_unknown_fields() {
         use openai_types::chat::ChatCompletionChunk;
