@@ -2,14 +2,20 @@
 //!
 //! `cargo xtask codegen [--spec PATH] [--check]` reads the OpenAPI spec (default
 //! `../shared/openapi/openapi.yaml` relative to the workspace root, or `$OPENAI_OPENAPI_SPEC`)
-//! and writes `crates/openai-types/src/generated/**`. With `--check` it writes nothing and
+//! and writes the types (`crates/openai-types/src/generated/**`), the resources
+//! (`crates/openai-core/src/generated/**`) and their tests
+//! (`crates/openai-core/tests/operations/generated/**`). With `--check` it writes nothing and
 //! exits non-zero when the committed output differs from what the spec generates.
+//!
+//! `cargo xtask coverage [--check]` prints the methods covered and the operations tested
+//! ([`coverage`]).
 //!
 //! The pipeline: [`spec`] loads the YAML, [`lower`] turns it into the intermediate model of
 //! [`ir`] (types and operations, named by [`names`]), [`emit`] writes Rust from the model
 //! (doc comments through [`docs`]), [`examples`] writes the round-trip tests of the spec's
-//! examples.
+//! examples, [`resources`] writes the resources and their per-operation tests.
 
+mod coverage;
 mod docs;
 mod emit;
 mod examples;
@@ -24,7 +30,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
-const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--check | --dump-operations]";
+const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--check | --dump-operations]\n       cargo xtask coverage [--spec PATH] [--check]";
 
 fn main() -> ExitCode {
     match run() {
@@ -41,7 +47,7 @@ fn run() -> Result<ExitCode, String> {
     let Some(task) = args.next() else {
         return Err(USAGE.to_owned());
     };
-    if task != "codegen" {
+    if task != "codegen" && task != "coverage" {
         return Err(format!("unknown task `{task}`\n{USAGE}"));
     }
     let root = workspace_root();
@@ -57,6 +63,11 @@ fn run() -> Result<ExitCode, String> {
             "--spec" => spec_path = args.next().map(PathBuf::from).ok_or(USAGE)?,
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
+    }
+    if task == "coverage" {
+        let api = load_api(&root, &spec_path)?.1;
+        let tables = names::Tables::load(&root.join("xtask"))?;
+        return coverage::run(&root, &api, &tables, check);
     }
     if dump {
         let api = load_api(&root, &spec_path)?.1;

@@ -20,7 +20,7 @@ mod tests;
 
 pub(crate) use emit::emit;
 use tables::{DISAGREEMENTS, EXTRA_METHODS, EXTRA_PAGINATION, JSON_NOT_MULTIPART, PYTHON_STREAMS};
-pub(crate) use tests::emit_tests;
+pub(crate) use tests::{emit_tests, test_name};
 
 /// A method to generate: an operation as one Python method.
 #[derive(Debug)]

@@ -28,6 +28,20 @@ pub(crate) fn emit_tests(api: &Api, methods: &[Method<'_>]) -> String {
     out
 }
 
+/// The name of the test of a method (`beta_threads_runs_steps_list`).
+pub(crate) fn test_name(m: &Method<'_>, stream: bool) -> String {
+    let method = if stream {
+        stream_name(&m.name)
+    } else {
+        rust_ident(&m.name)
+    };
+    format!(
+        "{}_{}",
+        m.resource.replace('.', "_"),
+        method.trim_start_matches("r#")
+    )
+}
+
 fn emit_test(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
     let op = m.op;
     let chain: String = m
@@ -40,11 +54,7 @@ fn emit_test(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
     } else {
         rust_ident(&m.name)
     };
-    let test_name = format!(
-        "{}_{}",
-        m.resource.replace('.', "_"),
-        method.trim_start_matches("r#")
-    );
+    let test_name = test_name(m, stream);
     let mut args: Vec<String> = path_params(op)
         .iter()
         .map(|(w, _)| format!("\"{w} 1\""))

@@ -1,0 +1,105 @@
+//! `cargo xtask coverage [--check]`: how much of the Python SDK's surface
+//! this workspace serves, measured on the code, not claimed.
+//!
+//! - Methods covered, of the Python SDK's 312 (`reference/api-surface.md`):
+//!   the HTTP methods the generator emits for the Python table, plus the
+//!   helper methods of [`HELPERS`] whose code is found where it says.
+//! - Operations tested, of the spec's: operations with a generated test in
+//!   `crates/openai-core/tests/operations/generated/`.
+//!
+//! With `--check` it fails when either figure is below the one committed in
+//! `xtask/coverage.tsv`, so coverage cannot drop unnoticed.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::ir::Api;
+use crate::names::Tables;
+use crate::resources;
+
+/// The Python SDK's helper methods (no HTTP operation of their own).
+const PYTHON_HELPERS: usize = 29;
+
+/// Helper methods served here: Python name, file, and the text that defines
+/// it there.
+const HELPERS: &[(&str, &str, &str)] = &[
+    (
+        "webhooks.unwrap",
+        "crates/openai-core/src/webhooks/mod.rs",
+        "pub fn unwrap(",
+    ),
+    (
+        "webhooks.verify_signature",
+        "crates/openai-core/src/webhooks/mod.rs",
+        "pub fn verify_signature(",
+    ),
+];
+
+/// The committed figures.
+const COMMITTED: &str = "xtask/coverage.tsv";
+
+pub(crate) fn run(
+    root: &Path,
+    api: &Api,
+    tables: &Tables,
+    check: bool,
+) -> Result<ExitCode, String> {
+    let methods = resources::methods(api, tables);
+    let python_http: usize = tables.operations.values().map(Vec::len).sum();
+    let total_methods = python_http + PYTHON_HELPERS;
+    let generated = methods.iter().filter(|m| m.python).count();
+    let mut helpers = 0;
+    for (name, file, needle) in HELPERS {
+        let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+        if text.contains(needle) {
+            helpers += 1;
+        } else {
+            eprintln!("helper `{name}` not found in {file}");
+        }
+    }
+    let covered = generated + helpers;
+    let tests_file = root.join("crates/openai-core/tests/operations/generated/mod.rs");
+    let tests = std::fs::read_to_string(&tests_file)
+        .map_err(|e| format!("{}: {e}", tests_file.display()))?;
+    let tested: BTreeSet<&str> = methods
+        .iter()
+        .filter(|m| tests.contains(&format!("async fn {}()", resources::test_name(m, false))))
+        .map(|m| m.op.id.as_str())
+        .collect();
+    println!("methods covered: {covered} / {total_methods}");
+    println!(
+        "operations tested: {} / {}",
+        tested.len(),
+        api.operations.len()
+    );
+    if !check {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let committed =
+        std::fs::read_to_string(root.join(COMMITTED)).map_err(|e| format!("{COMMITTED}: {e}"))?;
+    let mut ok = true;
+    for line in committed.lines().filter(|l| !l.starts_with('#')) {
+        let Some((key, value)) = line.split_once('\t') else {
+            continue;
+        };
+        let want: usize = value
+            .trim()
+            .parse()
+            .map_err(|_| format!("{COMMITTED}: bad figure {line:?}"))?;
+        let got = match key {
+            "methods" => covered,
+            "operations" => tested.len(),
+            other => return Err(format!("{COMMITTED}: unknown figure `{other}`")),
+        };
+        if got < want {
+            eprintln!("{key}: {got} is below the committed {want}");
+            ok = false;
+        }
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
