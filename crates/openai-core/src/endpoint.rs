@@ -47,13 +47,13 @@ pub struct Endpoint {
 /// The body of a prepared request.
 #[derive(Debug, Clone)]
 pub(crate) enum Payload {
-    Empty,
+    /// The JSON body; empty bytes for no body. (No `Empty` variant: with two
+    /// variants the payload is as small as the bytes.)
     Json(Bytes),
     /// A multipart form, streamed per attempt, and its `Content-Type`.
-    Multipart {
-        body: Body,
-        content_type: HeaderValue,
-    },
+    /// Boxed: uploads are rare, and every request value (moved several
+    /// times per call) stays as small as a JSON one.
+    Multipart(Box<(Body, HeaderValue)>),
 }
 
 /// A request ready to send, but for the per-call options.
@@ -78,7 +78,7 @@ impl Prepared {
             path: path.into(),
             slot: None,
             query: Vec::new(),
-            body: Payload::Empty,
+            body: Payload::Json(Bytes::new()),
             mode: ResponseMode::Buffered,
             // reference/client.md 1.4: hand-made requests accept either key.
             scope: AuthScope::Any,
@@ -112,7 +112,7 @@ impl Prepared {
             slot: if args.is_empty() { endpoint.slot } else { None },
             path,
             query: Vec::new(),
-            body: Payload::Empty,
+            body: Payload::Json(Bytes::new()),
             mode: ResponseMode::Buffered,
             scope: endpoint.scope,
             headers,
@@ -156,7 +156,7 @@ impl Prepared {
             file.add_files(name, &mut form);
         }
         let (body, content_type) = form.into_body()?;
-        self.body = Payload::Multipart { body, content_type };
+        self.body = Payload::Multipart(Box::new((body, content_type)));
         Ok(self)
     }
 
@@ -217,8 +217,8 @@ impl Prepared {
     /// The JSON body, when there is one.
     pub fn body(&self) -> Option<&[u8]> {
         match &self.body {
-            Payload::Json(bytes) => Some(bytes),
-            Payload::Empty | Payload::Multipart { .. } => None,
+            Payload::Json(bytes) => (!bytes.is_empty()).then_some(&bytes[..]),
+            Payload::Multipart(_) => None,
         }
     }
 

@@ -199,9 +199,11 @@ fn build(
     let mut body = prepared.body;
     if let Some(extra) = &options.extra_body {
         body = match body {
-            Payload::Empty => Payload::Json(merge_extra_body(None, extra)?),
-            Payload::Json(bytes) => Payload::Json(merge_extra_body(Some(&bytes), extra)?),
-            Payload::Multipart { .. } => {
+            Payload::Json(bytes) => {
+                let body = (!bytes.is_empty()).then_some(&bytes[..]);
+                Payload::Json(merge_extra_body(body, extra)?)
+            }
+            Payload::Multipart(_) => {
                 return Err(Error::InvalidRequest(InvalidRequestError::new(
                     "extra_body applies to JSON bodies, not to multipart uploads",
                 )));
@@ -210,7 +212,7 @@ fn build(
     }
     if prepared.method == Method::GET {
         // reference/client.md 7: GET requests carry no body.
-        body = Payload::Empty;
+        body = Payload::Json(Bytes::new());
     }
     let mut query = prepared.query;
     for (k, v) in &options.query {
@@ -219,9 +221,11 @@ fn build(
     }
     let uri = client.base().uri(&prepared.path, prepared.slot, &query)?;
     let (body, content_type) = match body {
-        Payload::Empty => (Body::empty(), None),
         Payload::Json(bytes) => (Body::from_bytes(bytes), None),
-        Payload::Multipart { body, content_type } => (body, Some(content_type)),
+        Payload::Multipart(upload) => {
+            let (body, content_type) = *upload;
+            (body, Some(content_type))
+        }
     };
     let mut req = http::Request::new(body);
     *req.method_mut() = prepared.method;
