@@ -13,7 +13,11 @@ use openai_transport::request_id::request_id;
 use openai_transport::{HttpResponse, ResponseBody};
 use tokio::io::AsyncWriteExt as _;
 
-use crate::error::{Error, InvalidRequestError};
+use serde::de::DeserializeOwned;
+
+use crate::error::{DecodeError, Error, InvalidRequestError};
+use crate::lines::Lines;
+use crate::request::from_json_bytes;
 
 /// The body of a binary answer, not yet read.
 ///
@@ -34,10 +38,6 @@ pub struct Binary {
 }
 
 impl Binary {
-    #[cfg_attr(
-        not(feature = "full"),
-        allow(dead_code, reason = "only the download operations build one")
-    )]
     pub(crate) fn new(resp: HttpResponse) -> Self {
         let request_id = request_id(&resp).map(str::to_owned);
         let (parts, body) = resp.into_parts();
@@ -86,6 +86,65 @@ impl Binary {
             out.extend_from_slice(&chunk?);
         }
         Ok(out.freeze())
+    }
+
+    /// Reads the whole body as text; bytes that are not UTF-8 become
+    /// U+FFFD, as Python's `text()` does.
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`bytes`](Self::bytes).
+    pub async fn text(self) -> Result<String, Error> {
+        let bytes = self.bytes().await?;
+        Ok(match String::from_utf8(bytes.into()) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        })
+    }
+
+    /// Reads the whole body and parses it as JSON into `U` (often
+    /// `serde_json::Value`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when the body is not `U` in JSON, and the errors of
+    /// [`bytes`](Self::bytes).
+    pub async fn json<U: DeserializeOwned>(self) -> Result<U, Error> {
+        let id = self.request_id.clone();
+        let bytes = self.bytes().await?;
+        from_json_bytes(&bytes).map_err(|e| {
+            Error::Decode(
+                DecodeError::new(
+                    format!("the response body is not the expected JSON: {e}"),
+                    Some(e),
+                )
+                .with_request_id(id.as_deref()),
+            )
+        })
+    }
+
+    /// The body as a stream of text lines, read as they arrive ([`Lines`]).
+    pub fn lines(self) -> Lines<Self> {
+        Lines::new(self)
+    }
+
+    /// The response again, its body not read (to decode it as a call would).
+    pub(crate) fn into_response(self) -> HttpResponse {
+        let mut resp = HttpResponse::new(self.body);
+        *resp.status_mut() = self.status;
+        *resp.headers_mut() = self.headers;
+        resp
+    }
+
+    /// The response again, its body read whole.
+    pub(crate) async fn into_buffered_response(mut self) -> Result<HttpResponse, Error> {
+        let status = self.status;
+        let headers = std::mem::take(&mut self.headers);
+        let bytes = self.bytes().await?;
+        let mut resp = HttpResponse::new(ResponseBody::full(bytes));
+        *resp.status_mut() = status;
+        *resp.headers_mut() = headers;
+        Ok(resp)
     }
 
     /// Streams the body into the file at `path`, created or truncated.

@@ -45,6 +45,7 @@ pub mod endpoint;
 pub mod error;
 mod generated;
 mod json;
+mod lines;
 pub mod multipart;
 pub mod pagination;
 pub mod request;
@@ -57,10 +58,11 @@ pub mod webhooks;
 pub use binary::Binary;
 pub use client::{Client, ClientBuilder, RequestOptions};
 pub use error::{ApiError, ApiErrorKind, Error, Result};
+pub use lines::Lines;
 pub use openai_types as types;
 pub use openai_types::FileUpload;
 pub use pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page, Paginated};
-pub use request::{RawResponse, Request};
+pub use request::{RawResponse, Request, StreamedResponse};
 pub use sse::Stream;
 
 pub mod resources {

@@ -64,8 +64,9 @@
 pub use openai_core::webhooks;
 pub use openai_core::{
     ApiError, ApiErrorKind, Binary, Client, ClientBuilder, ConversationCursorPage, CursorPage,
-    Error, FileUpload, NextCursorPage, Page, Paginated, RawResponse, Request, RequestOptions,
-    Result, Stream, endpoint, error, multipart, pagination, request, resources, sse,
+    Error, FileUpload, Lines, NextCursorPage, Page, Paginated, RawResponse, Request,
+    RequestOptions, Result, Stream, StreamedResponse, endpoint, error, multipart, pagination,
+    request, resources, sse,
 };
 pub use openai_transport as transport;
 pub use openai_types as types;

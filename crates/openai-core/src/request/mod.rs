@@ -8,6 +8,7 @@
 mod decode;
 mod future;
 mod raw;
+mod streamed;
 
 use std::fmt;
 use std::future::IntoFuture;
@@ -46,6 +47,7 @@ pub(crate) use decode::{
 pub use future::ResponseFuture;
 use future::{Finish, SendFuture};
 pub use raw::{RawRequest, RawResponse, RawResponseFuture};
+pub use streamed::{StreamedResponse, StreamedResponseFuture, StreamingRequest};
 
 /// Turns a successful response into the call's result.
 pub(crate) type Decode<T> = fn(HttpResponse) -> Result<T, Error>;
@@ -148,15 +150,43 @@ impl<T> Request<T> {
         RawRequest(self)
     }
 
+    /// Returns the response as soon as its status and headers arrive, with
+    /// the body unread: read it whole, line by line, as a byte stream, to a
+    /// file, or [`parse`](StreamedResponse::parse) it as the call would
+    /// have. Nothing is buffered by the client, whatever the endpoint.
+    ///
+    /// ```no_run
+    /// # use openai_core::{Client, types::chat::{ChatCompletionCreateParams, ChatMessage}};
+    /// # async fn run(client: Client) -> Result<(), openai_core::Error> {
+    /// use futures_util::StreamExt as _;
+    ///
+    /// let params = ChatCompletionCreateParams::new("gpt-4o", [ChatMessage::user("Hi")]);
+    /// let resp = client.chat().completions().create(params).with_streaming_response().await?;
+    /// println!("{} {:?}", resp.status(), resp.request_id());
+    /// let mut lines = resp.lines();
+    /// while let Some(line) = lines.next().await {
+    ///     println!("{}", line?);
+    /// }
+    /// # Ok(()) }
+    /// # let _ = run;
+    /// ```
+    pub fn with_streaming_response(self) -> StreamingRequest<T> {
+        StreamingRequest(self)
+    }
+
     /// The prepared request, or the error preparing it gave.
     pub fn prepared(&self) -> Result<&Prepared, &Error> {
         self.prepared.as_ref()
     }
 
     fn send(self, raw: bool) -> SendFuture {
+        self.send_with(if raw { Marker::Raw } else { Marker::None })
+    }
+
+    fn send_with(self, marker: Marker) -> SendFuture {
         let service = self.client.service().clone();
         match self.prepared {
-            Ok(prepared) => match build(&self.client, prepared, &self.options, raw) {
+            Ok(prepared) => match build(&self.client, prepared, &self.options, marker) {
                 Ok(req) => SendFuture::Sending(Oneshot::new(service, req)),
                 Err(e) => SendFuture::Failed(Some(e)),
             },
@@ -179,13 +209,25 @@ impl<T> Request<T> {
     }
 }
 
+/// How the caller reads the response: the `X-Stainless-Raw-Response` value
+/// (reference/client.md 4.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Marker {
+    /// An ordinary call: no marker.
+    None,
+    /// `with_raw_response`: `true`.
+    Raw,
+    /// `with_streaming_response`: `stream`; the body is not buffered.
+    Stream,
+}
+
 /// The HTTP request of `prepared` under the client's defaults and the
 /// per-call options `call`.
 fn build(
     client: &Client,
-    prepared: Prepared,
+    mut prepared: Prepared,
     call: &RequestOptions,
-    raw: bool,
+    marker: Marker,
 ) -> Result<HttpRequest, Error> {
     // Most calls set no per-call option: use the client's defaults as they are.
     let merged;
@@ -239,8 +281,15 @@ fn build(
     if let Some(content_type) = content_type {
         headers.insert(http::header::CONTENT_TYPE, content_type);
     }
-    if raw {
-        headers.insert(X_STAINLESS_RAW_RESPONSE, HeaderValue::from_static("true"));
+    match marker {
+        Marker::None => {}
+        Marker::Raw => {
+            headers.insert(X_STAINLESS_RAW_RESPONSE, HeaderValue::from_static("true"));
+        }
+        Marker::Stream => {
+            headers.insert(X_STAINLESS_RAW_RESPONSE, HeaderValue::from_static("stream"));
+            prepared.mode = ResponseMode::Streaming;
+        }
     }
     if let Some(key) = &options.idempotency_key {
         let value = HeaderValue::from_str(key).map_err(|_| {

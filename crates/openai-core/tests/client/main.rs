@@ -14,6 +14,7 @@ mod options;
 mod resources;
 mod retries;
 mod secrets;
+mod streamed;
 mod streaming;
 mod support;
 mod timeouts;
