@@ -171,14 +171,10 @@ fn method<'a>(
                     .map(Ty::Named)
             })
     });
-    // A stream variant needs a `stream` flag to set; speech streams through
-    // `stream_format`, which the Python SDK leaves to the caller (bytes).
-    let stream = stream_ty.filter(|_| {
-        binary.is_none()
-            && op
-                .params_type
-                .is_some_and(|id| struct_field(api, id, "stream").is_some())
-    });
+    // A stream variant needs a flag to set: `stream`, or for speech, whose
+    // plain call answers with bytes, `stream_format` (Python leaves that to
+    // the caller and returns the bytes; `create_stream` decodes the events).
+    let stream = stream_ty.filter(|_| stream_flag(api, op, binary.is_some()).is_some());
     Method {
         op,
         resource: resource.to_owned(),
@@ -188,6 +184,23 @@ fn method<'a>(
         response,
         stream,
         body,
+    }
+}
+
+/// How a stream variant asks for events: the params field it sets and the
+/// value, as Rust (`stream` = `true`, or `stream_format` = its `sse` variant
+/// for an operation whose plain answer is bytes).
+pub(crate) fn stream_flag(
+    api: &Api,
+    op: &Operation,
+    binary: bool,
+) -> Option<(&'static str, String)> {
+    let id = op.params_type?;
+    if !binary {
+        struct_field(api, id, "stream").map(|_| ("stream", "true".to_owned()))
+    } else {
+        let ty = struct_field(api, id, "stream_format")?;
+        Some(("stream_format", format!("{}::Sse", type_path(api, ty))))
     }
 }
 

@@ -192,6 +192,14 @@ impl Prepared {
         Ok(self)
     }
 
+    /// Asks for `accept` instead of the endpoint's `Accept` (the event
+    /// stream of an endpoint that otherwise answers with bytes).
+    pub fn accept(mut self, accept: &'static str) -> Self {
+        self.headers
+            .insert(ACCEPT, HeaderValue::from_static(accept));
+        self
+    }
+
     /// The answer is read incrementally (SSE, downloads), under the idle
     /// timeout instead of the whole-body one.
     pub fn streaming(mut self) -> Self {

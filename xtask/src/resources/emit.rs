@@ -11,7 +11,7 @@ use super::{
 };
 use crate::docs::write_doc;
 use crate::emit::HEADER;
-use crate::ir::{Api, Ty, TypeKind};
+use crate::ir::{Api, ParamLocation, Ty, TypeKind};
 use crate::names;
 
 /// `FileParts` for the unions of files (`image` or `image[]`) of the
@@ -294,8 +294,29 @@ fn emit_method(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
             "\nAuthenticates with the admin API key (`admin_api_key`, `OPENAI_ADMIN_KEY`).\n",
         );
     }
-    if let Some((_, note)) = DISAGREEMENTS.iter().find(|(id, _)| *id == op.id) {
+    // The one header parameter of the spec (the `?beta=true` Responses
+    // operations): Python's `betas` list, a per-call setter here.
+    if op
+        .params
+        .iter()
+        .any(|p| p.location == ParamLocation::Header && p.name == "openai-beta")
+    {
+        doc.push_str(
+            "\nPython's `betas` list is [`Request::betas`](crate::Request::betas) on the returned request: `.betas([\"responses_multi_agent=v1\"])` sends `openai-beta: responses_multi_agent=v1`.\n",
+        );
+    }
+    let binary_stream = stream && matches!(m.response, Response::Binary(_));
+    if let Some((_, note)) = DISAGREEMENTS
+        .iter()
+        .find(|(id, _)| *id == op.id)
+        .filter(|_| !binary_stream)
+    {
         writeln!(doc, "\n{note}").ok();
+    }
+    if binary_stream {
+        doc.push_str(
+            "\nSets `stream_format: \"sse\"` and decodes the events. The Python SDK has no such method: there the plain call returns the event stream's bytes.\n",
+        );
     }
     if stream {
         doc.push_str(
@@ -320,8 +341,16 @@ fn emit_method(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
         .collect();
     let params_ty = op.params_type.map(|id| type_path(api, &Ty::Named(id)));
     let takes_params = m.body != Body::None && params_ty.is_some();
+    let binary = matches!(m.response, Response::Binary(_));
+    // The flag a stream variant sets; a `stream` flag is also cleared on the
+    // plain call, a `stream_format` is left to the caller there.
+    let flag = m
+        .stream
+        .as_ref()
+        .and_then(|_| super::stream_flag(api, op, binary))
+        .filter(|(field, _)| stream || *field == "stream");
     if let Some(p) = params_ty.as_ref().filter(|_| takes_params) {
-        let mutable = if m.stream.is_some() { "mut " } else { "" };
+        let mutable = if flag.is_some() { "mut " } else { "" };
         args.push(format!("{mutable}params: {p}"));
     }
     let ret = return_type(api, m, stream);
@@ -331,13 +360,16 @@ fn emit_method(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
         args.join(", ")
     )
     .ok();
-    if m.stream.is_some() {
-        let value = if stream {
-            "types::Nullable::Value(true)"
+    if let Some((field, value)) = &flag {
+        if stream {
+            writeln!(
+                out,
+                "        params.{field} = types::Nullable::Value({value});"
+            )
+            .ok();
         } else {
-            "types::Nullable::Absent"
-        };
-        writeln!(out, "        params.stream = {value};").ok();
+            writeln!(out, "        params.{field} = types::Nullable::Absent;").ok();
+        }
     }
     let path_args: Vec<String> = path_params(op).into_iter().map(|(_, r)| r).collect();
     let mut prepared = format!(
@@ -367,8 +399,10 @@ fn emit_method(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
             Body::None => {}
         }
     }
-    let streaming = stream || matches!(m.response, Response::Binary(_));
-    if streaming {
+    if stream && binary {
+        prepared.push_str(".map(|p| p.accept(\"text/event-stream\"))");
+    }
+    if stream || binary {
         prepared.push_str(".map(Prepared::streaming)");
     }
     let call = if stream {

@@ -125,7 +125,15 @@ fn emit_test(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
     } else {
         "None".to_owned()
     };
+    let binary = matches!(m.response, Response::Binary(_));
+    // The flag field and its JSON value, as the support's `Expect` takes them.
+    let stream_flag = match super::stream_flag(api, op, binary).filter(|_| stream) {
+        Some(("stream", _)) => "Some((\"stream\", \"true\"))".to_owned(),
+        Some((field, _)) => format!("Some(({field:?}, r#\"\"sse\"\"#))"),
+        None => "None".to_owned(),
+    };
     let accept = match (&m.response, stream) {
+        (_, true) if binary => "Some(\"text/event-stream\")".to_owned(),
         (_, true) => "None".to_owned(),
         (Response::Empty, _) => "Some(\"*/*\")".to_owned(),
         (Response::Binary(a), _) => format!("Some({a:?})"),
@@ -150,7 +158,7 @@ fn emit_test(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
     out.push_str(&cfg(&features(api, m), false));
     writeln!(
         out,
-        "#[tokio::test]\nasync fn {test_name}() {{\n    let server = MockServer::start().await;\n    server.enqueue({mock});\n    let client = client(&server);\n{setup}    {bind}client{chain}.{method}({args}).await.expect({label:?});\n    check(&server, &Expect {{\n        method: {meth:?},\n        path: {path:?},\n        fixed_query: {fq},\n        query: {query},\n        json_body: {body},\n        admin: {admin},\n        beta: {beta},\n        accept: {accept},\n        stream: {stream},\n        multipart: {files},\n    }});\n{result}}}\n",
+        "#[tokio::test]\nasync fn {test_name}() {{\n    let server = MockServer::start().await;\n    server.enqueue({mock});\n    let client = client(&server);\n{setup}    {bind}client{chain}.{method}({args}).await.expect({label:?});\n    check(&server, &Expect {{\n        method: {meth:?},\n        path: {path:?},\n        fixed_query: {fq},\n        query: {query},\n        json_body: {body},\n        admin: {admin},\n        beta: {beta},\n        accept: {accept},\n        stream: {stream_flag},\n        multipart: {files},\n    }});\n{result}}}\n",
         args = args.join(", "),
         label = format!("{}.{}", m.resource, method),
         meth = op.method.to_uppercase(),

@@ -112,6 +112,28 @@ macro_rules! per_call_setters {
             self
         }
 
+        /// Sets `openai-beta` to the comma-joined `betas`: the `betas` list of
+        /// Python's `beta.responses` methods (`["responses_multi_agent=v1"]`).
+        /// It replaces an `OpenAI-Beta` header the endpoint sends; an empty
+        /// list changes nothing.
+        pub fn betas<I, S>(self, betas: I) -> Self
+        where
+            I: IntoIterator<Item = S>,
+            S: AsRef<str>,
+        {
+            let mut joined = String::new();
+            for beta in betas {
+                if !joined.is_empty() {
+                    joined.push(',');
+                }
+                joined.push_str(beta.as_ref());
+            }
+            if joined.is_empty() {
+                return self;
+            }
+            self.header(::openai_transport::headers::OPENAI_BETA, joined)
+        }
+
         /// Removes a header the SDK would send (Python's `Omit`): a default
         /// header, `x-stainless-retry-count`, even `authorization`.
         pub fn omit_header<K: TryInto<::http::header::HeaderName>>(mut self, name: K) -> Self {

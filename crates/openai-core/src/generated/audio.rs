@@ -123,6 +123,37 @@ pub mod speech {
                 decode_binary,
             )
         }
+
+        /// Generates audio from the input text.
+        ///
+        /// Returns the audio file content, or a stream of audio events.
+        ///
+        /// `POST /audio/speech`, streamed as server-sent events.
+        ///
+        /// Sets `stream_format: "sse"` and decodes the events. The Python SDK has no such method: there the plain call returns the event stream's bytes.
+        ///
+        /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
+        ///
+        /// # Errors
+        ///
+        /// When awaited: any error of the call.
+        #[cfg(feature = "audio")]
+        pub fn create_stream(
+            &self,
+            mut params: types::audio::SpeechCreateParams,
+        ) -> Request<Stream<types::audio::CreateSpeechResponseStreamEvent>> {
+            params.stream_format =
+                types::Nullable::Value(types::audio::SpeechCreateParamsStreamFormat::Sse);
+            Request::new(
+                self.client,
+                Prepared::new(&CREATE_SPEECH, &[])
+                    .and_then(|p| p.non_empty("model", params.model.as_str()))
+                    .and_then(|p| p.json(&params))
+                    .map(|p| p.accept("text/event-stream"))
+                    .map(Prepared::streaming),
+                decode_stream_until_end,
+            )
+        }
     }
 }
 

@@ -772,6 +772,8 @@ pub mod responses {
         ///
         /// `POST /responses?beta=true`.
         ///
+        /// Python's `betas` list is [`Request::betas`](crate::Request::betas) on the returned request: `.betas(["responses_multi_agent=v1"])` sends `openai-beta: responses_multi_agent=v1`.
+        ///
         /// # Errors
         ///
         /// When awaited: any error of the call.
@@ -798,6 +800,8 @@ pub mod responses {
         ///
         /// `POST /responses?beta=true`, streamed as server-sent events.
         ///
+        /// Python's `betas` list is [`Request::betas`](crate::Request::betas) on the returned request: `.betas(["responses_multi_agent=v1"])` sends `openai-beta: responses_multi_agent=v1`.
+        ///
         /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
         ///
         /// # Errors
@@ -822,6 +826,8 @@ pub mod responses {
         ///
         /// `GET /responses/{response_id}?beta=true`.
         ///
+        /// Python's `betas` list is [`Request::betas`](crate::Request::betas) on the returned request: `.betas(["responses_multi_agent=v1"])` sends `openai-beta: responses_multi_agent=v1`.
+        ///
         /// The spec declares a JSON answer only; like the Python SDK, `retrieve_stream` streams it.
         ///
         /// # Errors
@@ -844,6 +850,8 @@ pub mod responses {
         /// Retrieves a model response with the given ID.
         ///
         /// `GET /responses/{response_id}?beta=true`, streamed as server-sent events.
+        ///
+        /// Python's `betas` list is [`Request::betas`](crate::Request::betas) on the returned request: `.betas(["responses_multi_agent=v1"])` sends `openai-beta: responses_multi_agent=v1`.
         ///
         /// The spec declares a JSON answer only; like the Python SDK, `retrieve_stream` streams it.
         ///
@@ -872,6 +880,8 @@ pub mod responses {
         ///
         /// `DELETE /responses/{response_id}?beta=true`.
         ///
+        /// Python's `betas` list is [`Request::betas`](crate::Request::betas) on the returned request: `.betas(["responses_multi_agent=v1"])` sends `openai-beta: responses_multi_agent=v1`.
+        ///
         /// # Errors
         ///
         /// When awaited: [`Error::InvalidRequest`](crate::Error::InvalidRequest) for an empty path parameter (nothing is sent), and any error of the call.
@@ -890,6 +900,8 @@ pub mod responses {
         ///
         /// `POST /responses/{response_id}/cancel?beta=true`.
         ///
+        /// Python's `betas` list is [`Request::betas`](crate::Request::betas) on the returned request: `.betas(["responses_multi_agent=v1"])` sends `openai-beta: responses_multi_agent=v1`.
+        ///
         /// # Errors
         ///
         /// When awaited: [`Error::InvalidRequest`](crate::Error::InvalidRequest) for an empty path parameter (nothing is sent), and any error of the call.
@@ -907,6 +919,8 @@ pub mod responses {
         /// Learn when and how to compact long-running conversations in the [conversation state guide](https://platform.openai.com/docs/guides/conversation-state#managing-the-context-window). For ZDR-compatible compaction details, see [Compaction (advanced)](https://platform.openai.com/docs/guides/conversation-state#compaction-advanced).
         ///
         /// `POST /responses/compact?beta=true`.
+        ///
+        /// Python's `betas` list is [`Request::betas`](crate::Request::betas) on the returned request: `.betas(["responses_multi_agent=v1"])` sends `openai-beta: responses_multi_agent=v1`.
         ///
         /// # Errors
         ///
@@ -964,6 +978,8 @@ pub mod responses {
             /// Returns a list of input items for a given response.
             ///
             /// `GET /responses/{response_id}/input_items?beta=true`.
+            ///
+            /// Python's `betas` list is [`Request::betas`](crate::Request::betas) on the returned request: `.betas(["responses_multi_agent=v1"])` sends `openai-beta: responses_multi_agent=v1`.
             ///
             /// # Errors
             ///
@@ -1025,6 +1041,8 @@ pub mod responses {
             /// Returns an object with `object` set to `response.input_tokens` and an `input_tokens` count.
             ///
             /// `POST /responses/input_tokens?beta=true`.
+            ///
+            /// Python's `betas` list is [`Request::betas`](crate::Request::betas) on the returned request: `.betas(["responses_multi_agent=v1"])` sends `openai-beta: responses_multi_agent=v1`.
             ///
             /// # Errors
             ///

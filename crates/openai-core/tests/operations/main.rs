@@ -4,4 +4,5 @@
 
 mod generated;
 mod pagination;
+mod special;
 mod support;

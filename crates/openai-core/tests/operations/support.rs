@@ -49,8 +49,9 @@ pub(crate) struct Expect {
     pub(crate) admin: bool,
     pub(crate) beta: Option<&'static str>,
     pub(crate) accept: Option<&'static str>,
-    /// The call asked for an event stream.
-    pub(crate) stream: bool,
+    /// The call asked for an event stream: the flag field and its value as
+    /// JSON (`("stream", "true")`, `("stream_format", "\"sse\"")`).
+    pub(crate) stream: Option<(&'static str, &'static str)>,
     /// Sent as multipart, with a part for each of these file fields.
     pub(crate) multipart: Option<&'static [&'static str]>,
 }
@@ -73,8 +74,8 @@ pub(crate) fn check(server: &MockServer, want: &Expect) {
     }
     if let Some(query) = want.query {
         flatten(&mut expected, String::new(), &json(query));
-        if want.stream {
-            expected.push(("stream".to_owned(), "true".to_owned()));
+        if let Some((field, value)) = want.stream {
+            expected.push((field.to_owned(), value.trim_matches('"').to_owned()));
         }
     }
     let mut got = seen.query_pairs();
@@ -99,12 +100,15 @@ pub(crate) fn check(server: &MockServer, want: &Expect) {
             assert_eq!(seen.header("content-type"), Some("application/json"));
             assert_eq!(seen.json(), json(body), "body of {}", want.path);
         }
-        None if want.stream && want.multipart.is_some() => {
+        None if want.stream.is_some() && want.multipart.is_some() => {
+            let (field, value) = want.stream.unwrap_or_default();
             let body = String::from_utf8_lossy(seen.body());
-            assert!(body.contains("name=\"stream\"\r\n\r\ntrue\r\n"), "{body}");
+            let part = format!("name=\"{field}\"\r\n\r\n{}\r\n", value.trim_matches('"'));
+            assert!(body.contains(&part), "{body}");
         }
-        None if want.stream && want.query.is_none() => {
-            assert_eq!(seen.json()["stream"], Value::Bool(true));
+        None if want.stream.is_some() && want.query.is_none() => {
+            let (field, value) = want.stream.unwrap_or_default();
+            assert_eq!(seen.json()[field], json(value));
         }
         None => {
             if want.method == "GET" || want.method == "DELETE" {

@@ -36,7 +36,7 @@ async fn completions_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -67,7 +67,7 @@ async fn completions_create_stream() {
             admin: false,
             beta: None,
             accept: None,
-            stream: true,
+            stream: Some(("stream", "true")),
             multipart: None,
         },
     );
@@ -105,7 +105,7 @@ async fn chat_completions_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -137,7 +137,7 @@ async fn chat_completions_create_stream() {
             admin: false,
             beta: None,
             accept: None,
-            stream: true,
+            stream: Some(("stream", "true")),
             multipart: None,
         },
     );
@@ -171,7 +171,7 @@ async fn chat_completions_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -202,7 +202,7 @@ async fn chat_completions_update() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -233,7 +233,7 @@ async fn chat_completions_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -265,7 +265,7 @@ async fn chat_completions_delete() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -297,7 +297,7 @@ async fn chat_completions_messages_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -328,7 +328,7 @@ async fn embeddings_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -354,7 +354,7 @@ async fn files_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: Some(&["file"]),
         },
     );
@@ -383,7 +383,7 @@ async fn files_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -409,7 +409,7 @@ async fn files_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -440,7 +440,7 @@ async fn files_delete() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -469,7 +469,7 @@ async fn files_content() {
             admin: false,
             beta: None,
             accept: Some("application/binary"),
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -498,7 +498,7 @@ async fn files_retrieve_content() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -528,7 +528,7 @@ async fn images_create_variation() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: Some(&["image"]),
         },
     );
@@ -554,7 +554,7 @@ async fn images_edit() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: Some(&[]),
         },
     );
@@ -584,7 +584,7 @@ async fn images_edit_stream() {
             admin: false,
             beta: None,
             accept: None,
-            stream: true,
+            stream: Some(("stream", "true")),
             multipart: Some(&[]),
         },
     );
@@ -618,7 +618,7 @@ async fn images_generate() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -648,7 +648,7 @@ async fn images_generate_stream() {
             admin: false,
             beta: None,
             accept: None,
-            stream: true,
+            stream: Some(("stream", "true")),
             multipart: None,
         },
     );
@@ -682,7 +682,7 @@ async fn content_provenance_checks_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: Some(&["file"]),
         },
     );
@@ -714,7 +714,7 @@ async fn audio_transcriptions_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: Some(&["file"]),
         },
     );
@@ -746,7 +746,7 @@ async fn audio_transcriptions_create_stream() {
             admin: false,
             beta: None,
             accept: None,
-            stream: true,
+            stream: Some(("stream", "true")),
             multipart: Some(&["file"]),
         },
     );
@@ -782,7 +782,7 @@ async fn audio_translations_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: Some(&["file"]),
         },
     );
@@ -814,11 +814,49 @@ async fn audio_speech_create() {
             admin: false,
             beta: None,
             accept: Some("application/octet-stream"),
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
     assert_eq!(&got.bytes().await.expect("the body")[..], b"binary-body");
+}
+
+#[cfg(feature = "audio")]
+#[tokio::test]
+async fn audio_speech_create_stream() {
+    let server = MockServer::start().await;
+    server.enqueue(Mock::sse([json(
+        r#"{"type":"speech.audio.delta","audio":"text"}"#,
+    )]));
+    let client = client(&server);
+    let params: types::audio::SpeechCreateParams =
+        params(r#"{"model":"tts-1","input":"text","voice":"alloy"}"#);
+    let got = client
+        .audio()
+        .speech()
+        .create_stream(params)
+        .await
+        .expect("audio.speech.create_stream");
+    check(
+        &server,
+        &Expect {
+            method: "POST",
+            path: "/v1/audio/speech",
+            fixed_query: None,
+            query: None,
+            json_body: None,
+            admin: false,
+            beta: None,
+            accept: Some("text/event-stream"),
+            stream: Some(("stream_format", r#""sse""#)),
+            multipart: None,
+        },
+    );
+    use futures_util::StreamExt as _;
+    let mut got = got;
+    let first = got.next().await.expect("one event");
+    first.expect("the event parses");
+    assert!(got.next().await.is_none());
 }
 
 #[cfg(feature = "moderations")]
@@ -844,7 +882,7 @@ async fn moderations_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -875,7 +913,7 @@ async fn models_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -900,7 +938,7 @@ async fn models_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -931,7 +969,7 @@ async fn models_delete() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -963,7 +1001,7 @@ async fn fine_tuning_jobs_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -993,7 +1031,7 @@ async fn fine_tuning_jobs_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1024,7 +1062,7 @@ async fn fine_tuning_jobs_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1054,7 +1092,7 @@ async fn fine_tuning_jobs_cancel() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1085,7 +1123,7 @@ async fn fine_tuning_jobs_list_events() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1115,7 +1153,7 @@ async fn fine_tuning_jobs_pause() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1145,7 +1183,7 @@ async fn fine_tuning_jobs_resume() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1177,7 +1215,7 @@ async fn fine_tuning_jobs_checkpoints_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1209,7 +1247,7 @@ async fn fine_tuning_checkpoints_permissions_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1241,7 +1279,7 @@ async fn fine_tuning_checkpoints_permissions_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1273,7 +1311,7 @@ async fn fine_tuning_checkpoints_permissions_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1306,7 +1344,7 @@ async fn fine_tuning_checkpoints_permissions_delete() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1342,7 +1380,7 @@ async fn fine_tuning_alpha_graders_run() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1378,7 +1416,7 @@ async fn fine_tuning_alpha_graders_validate() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1408,7 +1446,7 @@ async fn vector_stores_create() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1437,7 +1475,7 @@ async fn vector_stores_retrieve() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1467,7 +1505,7 @@ async fn vector_stores_update() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1497,7 +1535,7 @@ async fn vector_stores_list() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1528,7 +1566,7 @@ async fn vector_stores_delete() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1558,7 +1596,7 @@ async fn vector_stores_search() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1589,7 +1627,7 @@ async fn vector_stores_files_create() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1619,7 +1657,7 @@ async fn vector_stores_files_retrieve() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1650,7 +1688,7 @@ async fn vector_stores_files_update() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1681,7 +1719,7 @@ async fn vector_stores_files_list() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1713,7 +1751,7 @@ async fn vector_stores_files_delete() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1745,7 +1783,7 @@ async fn vector_stores_files_content() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1776,7 +1814,7 @@ async fn vector_stores_file_batches_create() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1806,7 +1844,7 @@ async fn vector_stores_file_batches_retrieve() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1836,7 +1874,7 @@ async fn vector_stores_file_batches_cancel() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1867,7 +1905,7 @@ async fn vector_stores_file_batches_list_files() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1898,7 +1936,7 @@ async fn beta_responses_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1931,7 +1969,7 @@ async fn beta_responses_create_stream() {
             admin: false,
             beta: None,
             accept: None,
-            stream: true,
+            stream: Some(("stream", "true")),
             multipart: None,
         },
     );
@@ -1966,7 +2004,7 @@ async fn beta_responses_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -1999,7 +2037,7 @@ async fn beta_responses_retrieve_stream() {
             admin: false,
             beta: None,
             accept: None,
-            stream: true,
+            stream: Some(("stream", "true")),
             multipart: None,
         },
     );
@@ -2033,7 +2071,7 @@ async fn beta_responses_delete() {
             admin: false,
             beta: None,
             accept: Some("*/*"),
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2062,7 +2100,7 @@ async fn beta_responses_cancel() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2094,7 +2132,7 @@ async fn beta_responses_compact() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2126,7 +2164,7 @@ async fn beta_responses_input_items_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2160,7 +2198,7 @@ async fn beta_responses_input_tokens_count() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2193,7 +2231,7 @@ async fn beta_chatkit_sessions_create() {
             admin: false,
             beta: Some("chatkit_beta=v1"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2224,7 +2262,7 @@ async fn beta_chatkit_sessions_cancel() {
             admin: false,
             beta: Some("chatkit_beta=v1"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2255,7 +2293,7 @@ async fn beta_chatkit_threads_retrieve() {
             admin: false,
             beta: Some("chatkit_beta=v1"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2287,7 +2325,7 @@ async fn beta_chatkit_threads_list() {
             admin: false,
             beta: Some("chatkit_beta=v1"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2320,7 +2358,7 @@ async fn beta_chatkit_threads_delete() {
             admin: false,
             beta: Some("chatkit_beta=v1"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2352,7 +2390,7 @@ async fn beta_chatkit_threads_list_items() {
             admin: false,
             beta: Some("chatkit_beta=v1"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2385,7 +2423,7 @@ async fn beta_realtime_sessions_create() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2419,7 +2457,7 @@ async fn beta_realtime_transcription_sessions_create() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2450,7 +2488,7 @@ async fn beta_assistants_create() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2480,7 +2518,7 @@ async fn beta_assistants_retrieve() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2511,7 +2549,7 @@ async fn beta_assistants_update() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2542,7 +2580,7 @@ async fn beta_assistants_list() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2574,7 +2612,7 @@ async fn beta_assistants_delete() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2607,7 +2645,7 @@ async fn beta_threads_create() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2639,7 +2677,7 @@ async fn beta_threads_retrieve() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2672,7 +2710,7 @@ async fn beta_threads_update() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2704,7 +2742,7 @@ async fn beta_threads_delete() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2736,7 +2774,7 @@ async fn beta_threads_create_and_run() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2768,7 +2806,7 @@ async fn beta_threads_create_and_run_stream() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: true,
+            stream: Some(("stream", "true")),
             multipart: None,
         },
     );
@@ -2804,7 +2842,7 @@ async fn beta_threads_runs_create() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2836,7 +2874,7 @@ async fn beta_threads_runs_create_stream() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: true,
+            stream: Some(("stream", "true")),
             multipart: None,
         },
     );
@@ -2871,7 +2909,7 @@ async fn beta_threads_runs_retrieve() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2903,7 +2941,7 @@ async fn beta_threads_runs_update() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2935,7 +2973,7 @@ async fn beta_threads_runs_list() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2966,7 +3004,7 @@ async fn beta_threads_runs_cancel() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -2999,7 +3037,7 @@ async fn beta_threads_runs_submit_tool_outputs() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3032,7 +3070,7 @@ async fn beta_threads_runs_submit_tool_outputs_stream() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: true,
+            stream: Some(("stream", "true")),
             multipart: None,
         },
     );
@@ -3069,7 +3107,7 @@ async fn beta_threads_runs_steps_retrieve() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3102,7 +3140,7 @@ async fn beta_threads_runs_steps_list() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3135,7 +3173,7 @@ async fn beta_threads_messages_create() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3166,7 +3204,7 @@ async fn beta_threads_messages_retrieve() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3198,7 +3236,7 @@ async fn beta_threads_messages_update() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3230,7 +3268,7 @@ async fn beta_threads_messages_list() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3263,7 +3301,7 @@ async fn beta_threads_messages_delete() {
             admin: false,
             beta: Some("assistants=v2"),
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3296,7 +3334,7 @@ async fn batches_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3325,7 +3363,7 @@ async fn batches_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3351,7 +3389,7 @@ async fn batches_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3380,7 +3418,7 @@ async fn batches_cancel() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3413,7 +3451,7 @@ async fn uploads_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3442,7 +3480,7 @@ async fn uploads_cancel() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3472,7 +3510,7 @@ async fn uploads_complete() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3505,7 +3543,7 @@ async fn uploads_parts_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: Some(&["data"]),
         },
     );
@@ -3537,7 +3575,7 @@ async fn admin_organization_audit_logs_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3569,7 +3607,7 @@ async fn admin_organization_admin_api_keys_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3600,7 +3638,7 @@ async fn admin_organization_admin_api_keys_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3632,7 +3670,7 @@ async fn admin_organization_admin_api_keys_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3665,7 +3703,7 @@ async fn admin_organization_admin_api_keys_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3697,7 +3735,7 @@ async fn admin_organization_usage_audio_speeches() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3729,7 +3767,7 @@ async fn admin_organization_usage_audio_transcriptions() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3761,7 +3799,7 @@ async fn admin_organization_usage_code_interpreter_sessions() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3793,7 +3831,7 @@ async fn admin_organization_usage_completions() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3825,7 +3863,7 @@ async fn admin_organization_usage_costs() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3857,7 +3895,7 @@ async fn admin_organization_usage_embeddings() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3889,7 +3927,7 @@ async fn admin_organization_usage_file_search_calls() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3921,7 +3959,7 @@ async fn admin_organization_usage_images() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3953,7 +3991,7 @@ async fn admin_organization_usage_moderations() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -3985,7 +4023,7 @@ async fn admin_organization_usage_vector_stores() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4017,7 +4055,7 @@ async fn admin_organization_usage_web_search_calls() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4049,7 +4087,7 @@ async fn admin_organization_invites_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4080,7 +4118,7 @@ async fn admin_organization_invites_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4112,7 +4150,7 @@ async fn admin_organization_invites_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4145,7 +4183,7 @@ async fn admin_organization_invites_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4178,7 +4216,7 @@ async fn admin_organization_users_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4212,7 +4250,7 @@ async fn admin_organization_users_update() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4244,7 +4282,7 @@ async fn admin_organization_users_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4277,7 +4315,7 @@ async fn admin_organization_users_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4311,7 +4349,7 @@ async fn admin_organization_users_roles_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4343,7 +4381,7 @@ async fn admin_organization_users_roles_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4376,7 +4414,7 @@ async fn admin_organization_users_roles_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4408,7 +4446,7 @@ async fn admin_organization_users_roles_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4442,7 +4480,7 @@ async fn admin_organization_groups_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4475,7 +4513,7 @@ async fn admin_organization_groups_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4509,7 +4547,7 @@ async fn admin_organization_groups_update() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4541,7 +4579,7 @@ async fn admin_organization_groups_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4574,7 +4612,7 @@ async fn admin_organization_groups_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4609,7 +4647,7 @@ async fn admin_organization_groups_users_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4641,7 +4679,7 @@ async fn admin_organization_groups_users_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4674,7 +4712,7 @@ async fn admin_organization_groups_users_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4708,7 +4746,7 @@ async fn admin_organization_groups_users_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4742,7 +4780,7 @@ async fn admin_organization_groups_roles_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4774,7 +4812,7 @@ async fn admin_organization_groups_roles_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4807,7 +4845,7 @@ async fn admin_organization_groups_roles_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4839,7 +4877,7 @@ async fn admin_organization_groups_roles_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4872,7 +4910,7 @@ async fn admin_organization_roles_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4903,7 +4941,7 @@ async fn admin_organization_roles_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4935,7 +4973,7 @@ async fn admin_organization_roles_update() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -4967,7 +5005,7 @@ async fn admin_organization_roles_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5000,7 +5038,7 @@ async fn admin_organization_roles_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5033,7 +5071,7 @@ async fn admin_organization_data_retention_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5068,7 +5106,7 @@ async fn admin_organization_data_retention_update() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5099,7 +5137,7 @@ async fn admin_organization_spend_limit_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5132,7 +5170,7 @@ async fn admin_organization_spend_limit_update() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5165,7 +5203,7 @@ async fn admin_organization_spend_limit_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5201,7 +5239,7 @@ async fn admin_organization_spend_alerts_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5232,7 +5270,7 @@ async fn admin_organization_spend_alerts_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5268,7 +5306,7 @@ async fn admin_organization_spend_alerts_update() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5300,7 +5338,7 @@ async fn admin_organization_spend_alerts_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5333,7 +5371,7 @@ async fn admin_organization_spend_alerts_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5365,7 +5403,7 @@ async fn admin_organization_certificates_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5397,7 +5435,7 @@ async fn admin_organization_certificates_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5429,7 +5467,7 @@ async fn admin_organization_certificates_update() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5461,7 +5499,7 @@ async fn admin_organization_certificates_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5494,7 +5532,7 @@ async fn admin_organization_certificates_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5526,7 +5564,7 @@ async fn admin_organization_certificates_activate() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5558,7 +5596,7 @@ async fn admin_organization_certificates_deactivate() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5592,7 +5630,7 @@ async fn admin_organization_projects_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5625,7 +5663,7 @@ async fn admin_organization_projects_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5659,7 +5697,7 @@ async fn admin_organization_projects_update() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5691,7 +5729,7 @@ async fn admin_organization_projects_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5724,7 +5762,7 @@ async fn admin_organization_projects_archive() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5759,7 +5797,7 @@ async fn admin_organization_projects_users_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5793,7 +5831,7 @@ async fn admin_organization_projects_users_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5828,7 +5866,7 @@ async fn admin_organization_projects_users_update() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5861,7 +5899,7 @@ async fn admin_organization_projects_users_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5895,7 +5933,7 @@ async fn admin_organization_projects_users_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5930,7 +5968,7 @@ async fn admin_organization_projects_users_roles_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5963,7 +6001,7 @@ async fn admin_organization_projects_users_roles_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -5997,7 +6035,7 @@ async fn admin_organization_projects_users_roles_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6030,7 +6068,7 @@ async fn admin_organization_projects_users_roles_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6063,7 +6101,7 @@ async fn admin_organization_projects_service_accounts_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6095,7 +6133,7 @@ async fn admin_organization_projects_service_accounts_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6128,7 +6166,7 @@ async fn admin_organization_projects_service_accounts_update() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6161,7 +6199,7 @@ async fn admin_organization_projects_service_accounts_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6195,7 +6233,7 @@ async fn admin_organization_projects_service_accounts_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6229,7 +6267,7 @@ async fn admin_organization_projects_service_accounts_api_keys_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6261,7 +6299,7 @@ async fn admin_organization_projects_api_keys_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6294,7 +6332,7 @@ async fn admin_organization_projects_api_keys_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6328,7 +6366,7 @@ async fn admin_organization_projects_api_keys_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6361,7 +6399,7 @@ async fn admin_organization_projects_rate_limits_list_rate_limits() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6394,7 +6432,7 @@ async fn admin_organization_projects_rate_limits_update_rate_limit() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6428,7 +6466,7 @@ async fn admin_organization_projects_model_permissions_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6464,7 +6502,7 @@ async fn admin_organization_projects_model_permissions_update() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6498,7 +6536,7 @@ async fn admin_organization_projects_model_permissions_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6530,7 +6568,7 @@ async fn admin_organization_projects_hosted_tool_permissions_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6563,7 +6601,7 @@ async fn admin_organization_projects_hosted_tool_permissions_update() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6597,7 +6635,7 @@ async fn admin_organization_projects_groups_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6630,7 +6668,7 @@ async fn admin_organization_projects_groups_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6663,7 +6701,7 @@ async fn admin_organization_projects_groups_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6697,7 +6735,7 @@ async fn admin_organization_projects_groups_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6732,7 +6770,7 @@ async fn admin_organization_projects_groups_roles_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6765,7 +6803,7 @@ async fn admin_organization_projects_groups_roles_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6799,7 +6837,7 @@ async fn admin_organization_projects_groups_roles_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6832,7 +6870,7 @@ async fn admin_organization_projects_groups_roles_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6866,7 +6904,7 @@ async fn admin_organization_projects_roles_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6898,7 +6936,7 @@ async fn admin_organization_projects_roles_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6931,7 +6969,7 @@ async fn admin_organization_projects_roles_update() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6964,7 +7002,7 @@ async fn admin_organization_projects_roles_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -6998,7 +7036,7 @@ async fn admin_organization_projects_roles_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7032,7 +7070,7 @@ async fn admin_organization_projects_data_retention_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7068,7 +7106,7 @@ async fn admin_organization_projects_data_retention_update() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7100,7 +7138,7 @@ async fn admin_organization_projects_spend_limit_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7134,7 +7172,7 @@ async fn admin_organization_projects_spend_limit_update() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7168,7 +7206,7 @@ async fn admin_organization_projects_spend_limit_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7205,7 +7243,7 @@ async fn admin_organization_projects_spend_alerts_create() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7237,7 +7275,7 @@ async fn admin_organization_projects_spend_alerts_retrieve() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7274,7 +7312,7 @@ async fn admin_organization_projects_spend_alerts_update() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7307,7 +7345,7 @@ async fn admin_organization_projects_spend_alerts_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7341,7 +7379,7 @@ async fn admin_organization_projects_spend_alerts_delete() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7374,7 +7412,7 @@ async fn admin_organization_projects_certificates_list() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7407,7 +7445,7 @@ async fn admin_organization_projects_certificates_activate() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7440,7 +7478,7 @@ async fn admin_organization_projects_certificates_deactivate() {
             admin: true,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7470,7 +7508,7 @@ async fn responses_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7502,7 +7540,7 @@ async fn responses_create_stream() {
             admin: false,
             beta: None,
             accept: None,
-            stream: true,
+            stream: Some(("stream", "true")),
             multipart: None,
         },
     );
@@ -7536,7 +7574,7 @@ async fn responses_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7568,7 +7606,7 @@ async fn responses_retrieve_stream() {
             admin: false,
             beta: None,
             accept: None,
-            stream: true,
+            stream: Some(("stream", "true")),
             multipart: None,
         },
     );
@@ -7601,7 +7639,7 @@ async fn responses_delete() {
             admin: false,
             beta: None,
             accept: Some("*/*"),
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7629,7 +7667,7 @@ async fn responses_cancel() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7659,7 +7697,7 @@ async fn responses_compact() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7690,7 +7728,7 @@ async fn responses_input_items_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7723,7 +7761,7 @@ async fn responses_input_tokens_count() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7754,7 +7792,7 @@ async fn realtime_client_secrets_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7785,7 +7823,7 @@ async fn realtime_calls_create() {
             admin: false,
             beta: None,
             accept: Some("application/sdp"),
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7816,7 +7854,7 @@ async fn realtime_calls_accept() {
             admin: false,
             beta: None,
             accept: Some("*/*"),
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7845,7 +7883,7 @@ async fn realtime_calls_hangup() {
             admin: false,
             beta: None,
             accept: Some("*/*"),
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7875,7 +7913,7 @@ async fn realtime_calls_refer() {
             admin: false,
             beta: None,
             accept: Some("*/*"),
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7905,7 +7943,7 @@ async fn realtime_calls_reject() {
             admin: false,
             beta: None,
             accept: Some("*/*"),
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7936,7 +7974,7 @@ async fn conversations_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7967,7 +8005,7 @@ async fn conversations_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -7999,7 +8037,7 @@ async fn conversations_update() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8030,7 +8068,7 @@ async fn conversations_delete() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8062,7 +8100,7 @@ async fn conversations_items_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8093,7 +8131,7 @@ async fn conversations_items_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8124,7 +8162,7 @@ async fn conversations_items_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8156,7 +8194,7 @@ async fn conversations_items_delete() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8186,7 +8224,7 @@ async fn evals_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8215,7 +8253,7 @@ async fn evals_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8245,7 +8283,7 @@ async fn evals_update() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8271,7 +8309,7 @@ async fn evals_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8302,7 +8340,7 @@ async fn evals_delete() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8337,7 +8375,7 @@ async fn evals_runs_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8367,7 +8405,7 @@ async fn evals_runs_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8398,7 +8436,7 @@ async fn evals_runs_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8428,7 +8466,7 @@ async fn evals_runs_delete() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8458,7 +8496,7 @@ async fn evals_runs_cancel() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8489,7 +8527,7 @@ async fn evals_runs_output_items_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8521,7 +8559,7 @@ async fn evals_runs_output_items_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8553,7 +8591,7 @@ async fn containers_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8584,7 +8622,7 @@ async fn containers_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8614,7 +8652,7 @@ async fn containers_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8643,7 +8681,7 @@ async fn containers_delete() {
             admin: false,
             beta: None,
             accept: Some("*/*"),
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8673,7 +8711,7 @@ async fn containers_files_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8703,7 +8741,7 @@ async fn containers_files_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8734,7 +8772,7 @@ async fn containers_files_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8764,7 +8802,7 @@ async fn containers_files_delete() {
             admin: false,
             beta: None,
             accept: Some("*/*"),
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8794,7 +8832,7 @@ async fn containers_files_content_retrieve() {
             admin: false,
             beta: None,
             accept: Some("application/binary"),
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8820,7 +8858,7 @@ async fn skills_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: Some(&[]),
         },
     );
@@ -8849,7 +8887,7 @@ async fn skills_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8879,7 +8917,7 @@ async fn skills_update() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8905,7 +8943,7 @@ async fn skills_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8936,7 +8974,7 @@ async fn skills_delete() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8966,7 +9004,7 @@ async fn skills_content_retrieve() {
             admin: false,
             beta: None,
             accept: Some("application/binary"),
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -8997,7 +9035,7 @@ async fn skills_versions_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: Some(&[]),
         },
     );
@@ -9027,7 +9065,7 @@ async fn skills_versions_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -9058,7 +9096,7 @@ async fn skills_versions_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -9090,7 +9128,7 @@ async fn skills_versions_delete() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -9121,7 +9159,7 @@ async fn skills_versions_content_retrieve() {
             admin: false,
             beta: None,
             accept: Some("application/binary"),
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -9147,7 +9185,7 @@ async fn videos_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: Some(&[]),
         },
     );
@@ -9176,7 +9214,7 @@ async fn videos_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -9202,7 +9240,7 @@ async fn videos_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -9233,7 +9271,7 @@ async fn videos_delete() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -9266,7 +9304,7 @@ async fn videos_create_character() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: Some(&["video"]),
         },
     );
@@ -9296,7 +9334,7 @@ async fn videos_download_content() {
             admin: false,
             beta: None,
             accept: Some("application/binary"),
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -9323,7 +9361,7 @@ async fn videos_edit() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: Some(&[]),
         },
     );
@@ -9350,7 +9388,7 @@ async fn videos_extend() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: Some(&[]),
         },
     );
@@ -9381,7 +9419,7 @@ async fn videos_get_character() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -9411,7 +9449,7 @@ async fn videos_remix() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -9443,7 +9481,7 @@ async fn audio_voice_consents_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: Some(&["recording"]),
         },
     );
@@ -9474,7 +9512,7 @@ async fn audio_voice_consents_list() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -9504,7 +9542,7 @@ async fn audio_voice_consents_retrieve() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -9535,7 +9573,7 @@ async fn audio_voice_consents_update() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -9567,7 +9605,7 @@ async fn audio_voice_consents_delete() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
@@ -9601,7 +9639,7 @@ async fn audio_voices_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: Some(&["audio_sample"]),
         },
     );
@@ -9634,7 +9672,7 @@ async fn realtime_translations_client_secrets_create() {
             admin: false,
             beta: None,
             accept: None,
-            stream: false,
+            stream: None,
             multipart: None,
         },
     );
