@@ -16,7 +16,7 @@ use crate::headers::{DefaultHeaders, DefaultHeadersLayer, X_STAINLESS_RETRY_COUN
 use crate::redirect::{FollowRedirect, FollowRedirectLayer};
 use crate::retry::{DEFAULT_MAX_RETRIES, Retry, RetryLayer, SharedClassifier};
 use crate::time::SharedTimeSource;
-use crate::timeout::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Timeout, TimeoutLayer};
+use crate::timeout::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, IdleTimeout, Timeout, TimeoutLayer};
 use crate::trace::{Trace, TraceLayer};
 use crate::{BoxError, BoxHttpLayer, BoxHttpService, HttpRequest, HttpResponse};
 
@@ -44,6 +44,7 @@ pub struct Stack {
     http_service: Option<BoxHttpService>,
     layers: Vec<BoxHttpLayer>,
     timeout: Option<Duration>,
+    idle_timeout: Option<IdleTimeout>,
     max_retries: u32,
     default_headers: HeaderMap,
     credentials: Credentials,
@@ -60,6 +61,7 @@ impl Stack {
             http_service: None,
             layers: Vec::new(),
             timeout: Some(DEFAULT_TIMEOUT),
+            idle_timeout: None,
             max_retries: DEFAULT_MAX_RETRIES,
             default_headers: HeaderMap::new(),
             credentials: Credentials::new(),
@@ -114,6 +116,14 @@ impl Stack {
     /// The default per-attempt timeout; `None` disables it. Default 600 s.
     pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.timeout = timeout.into();
+        self
+    }
+
+    /// The idle timeout of streamed bodies (SSE, downloads): how long they
+    /// may go without progress; `None` disables it. Unless set, it is the
+    /// per-attempt timeout.
+    pub fn idle_timeout(mut self, idle: impl Into<Option<Duration>>) -> Self {
+        self.idle_timeout = Some(IdleTimeout(idle.into()));
         self
     }
 
@@ -183,13 +193,17 @@ impl Stack {
         if let Some(c) = self.classifier {
             retry = retry.classifier(c);
         }
+        let mut timeout = TimeoutLayer::new(self.timeout).max_body_size(self.max_body_size);
+        if let Some(IdleTimeout(idle)) = self.idle_timeout {
+            timeout = timeout.idle_timeout(idle);
+        }
         let inner = ServiceBuilder::new()
             .layer(TraceLayer::new())
             .layer(retry)
             .layer(FollowRedirectLayer::new())
             .layer(DefaultHeadersLayer::new(default_headers))
             .layer(AuthLayer::new(self.credentials))
-            .layer(TimeoutLayer::new(self.timeout).max_body_size(self.max_body_size))
+            .layer(timeout)
             .service(service);
         Ok(StackService { inner })
     }
@@ -270,6 +284,7 @@ impl fmt::Debug for Stack {
             .field("custom_http_service", &self.http_service.is_some())
             .field("layers", &self.layers.len())
             .field("timeout", &self.timeout)
+            .field("idle_timeout", &self.idle_timeout)
             .field("max_retries", &self.max_retries)
             .field("credentials", &self.credentials)
             .finish_non_exhaustive()

@@ -181,7 +181,7 @@ fn emit_node(
     out.push_str(
         "use http::Method;\nuse openai_transport::auth::AuthScope;\n\n\
          use crate::Client;\nuse crate::endpoint::{Endpoint, Prepared};\n\
-         use crate::request::{Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end, decode_text};\n\
+         use crate::request::{Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text};\n\
          use crate::{Binary, Stream, types};\nuse crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};\n\n",
     );
     writeln!(
@@ -406,13 +406,7 @@ fn emit_method(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
         prepared.push_str(".map(Prepared::streaming)");
     }
     let call = if stream {
-        let done = matches!(op.id.as_str(), "createChatCompletion" | "createCompletion");
-        let decode = if done {
-            "decode_stream"
-        } else {
-            "decode_stream_until_end"
-        };
-        format!("Request::new(self.client, {prepared}, {decode})")
+        format!("Request::new(self.client, {prepared}, decode_stream)")
     } else {
         match &m.response {
             Response::Page(..) => format!("Request::page(self.client, {prepared})"),

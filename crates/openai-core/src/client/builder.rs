@@ -45,6 +45,7 @@ pub struct ClientBuilder {
     project: Option<String>,
     max_retries: u32,
     timeout: TimeoutSetting,
+    idle_timeout: Option<TimeoutSetting>,
     connect_timeout: Option<Duration>,
     default_headers: HeaderMap,
     proxy: Option<String>,
@@ -71,6 +72,7 @@ impl ClientBuilder {
             project: None,
             max_retries: DEFAULT_MAX_RETRIES,
             timeout: TimeoutSetting::Limit(DEFAULT_TIMEOUT),
+            idle_timeout: None,
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             default_headers: HeaderMap::new(),
             proxy: None,
@@ -187,6 +189,21 @@ impl ClientBuilder {
     /// No per-attempt timeout.
     pub fn no_timeout(mut self) -> Self {
         self.timeout = TimeoutSetting::Unlimited;
+        self
+    }
+
+    /// How long a streamed answer (an event stream, a download, a streamed
+    /// response) may go without progress: for event streams, without an
+    /// event (keep-alive comments do not count). Unless set, it is the
+    /// per-attempt [`timeout`](Self::timeout), as Python's read timeout is.
+    pub fn idle_timeout(mut self, idle: Duration) -> Self {
+        self.idle_timeout = Some(TimeoutSetting::Limit(idle));
+        self
+    }
+
+    /// No idle timeout for streamed answers, whatever the per-attempt timeout.
+    pub fn no_idle_timeout(mut self) -> Self {
+        self.idle_timeout = Some(TimeoutSetting::Unlimited);
         self
     }
 
@@ -352,6 +369,9 @@ impl ClientBuilder {
             .default_headers(headers)
             .credentials(credentials)
             .retry_classifier(SharedClassifier::new(insufficient_quota));
+        if let Some(idle) = self.idle_timeout {
+            stack = stack.idle_timeout(idle.get());
+        }
         if let Some(t) = self.time_source {
             stack = stack.time_source(t);
         }
@@ -367,9 +387,11 @@ impl ClientBuilder {
 
         let mut defaults = RequestOptions::new().max_retries(self.max_retries);
         defaults.timeout = Some(self.timeout);
+        defaults.idle_timeout = self.idle_timeout;
         defaults.headers = self.default_headers;
         let stack = StackDefaults {
             timeout: self.timeout.get(),
+            idle_timeout: self.idle_timeout,
             max_retries: self.max_retries,
         };
         Ok(Client::from_parts(
@@ -406,6 +428,7 @@ impl fmt::Debug for ClientBuilder {
             .field("project", &self.project)
             .field("max_retries", &self.max_retries)
             .field("timeout", &self.timeout)
+            .field("idle_timeout", &self.idle_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
             .field("layers", &self.layers.len())

@@ -53,6 +53,8 @@ struct Inner {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct StackDefaults {
     pub(crate) timeout: Option<std::time::Duration>,
+    /// `None`: the attempt's timeout.
+    pub(crate) idle_timeout: Option<TimeoutSetting>,
     pub(crate) max_retries: u32,
 }
 

@@ -18,6 +18,7 @@ use crate::error::{Error, InvalidRequestError};
 #[must_use]
 pub struct RequestOptions {
     pub(crate) timeout: Option<TimeoutSetting>,
+    pub(crate) idle_timeout: Option<TimeoutSetting>,
     pub(crate) max_retries: Option<u32>,
     pub(crate) headers: HeaderMap,
     pub(crate) omit: Vec<HeaderName>,
@@ -49,6 +50,7 @@ impl fmt::Debug for RequestOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
+            .field("idle_timeout", &self.idle_timeout)
             .field("max_retries", &self.max_retries)
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("omit", &self.omit)
@@ -90,6 +92,15 @@ macro_rules! per_call_setters {
         /// No timeout at all.
         pub fn no_timeout(mut self) -> Self {
             $crate::client::HasOptions::options_mut(&mut self).set_no_timeout();
+            self
+        }
+
+        /// How long a streamed answer may go without progress (for event
+        /// streams: without an event; keep-alive comments do not count).
+        /// Unless set, the per-attempt timeout.
+        pub fn idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
+            $crate::client::HasOptions::options_mut(&mut self).idle_timeout =
+                Some($crate::client::TimeoutSetting::Limit(idle));
             self
         }
 
@@ -232,6 +243,7 @@ impl RequestOptions {
     /// Whether no option is set.
     pub(crate) fn is_empty(&self) -> bool {
         self.timeout.is_none()
+            && self.idle_timeout.is_none()
             && self.max_retries.is_none()
             && self.headers.is_empty()
             && self.omit.is_empty()
@@ -253,6 +265,9 @@ impl RequestOptions {
         let mut out = self.clone();
         if over.timeout.is_some() {
             out.timeout = over.timeout;
+        }
+        if over.idle_timeout.is_some() {
+            out.idle_timeout = over.idle_timeout;
         }
         if over.max_retries.is_some() {
             out.max_retries = over.max_retries;

@@ -259,8 +259,6 @@ pub struct StreamError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StreamErrorKind {
-    /// The body ended before the terminating `[DONE]` event.
-    Incomplete,
     /// A line was not valid UTF-8.
     InvalidUtf8,
 }
@@ -279,7 +277,6 @@ impl StreamError {
 impl fmt::Display for StreamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
-            StreamErrorKind::Incomplete => f.write_str("the stream ended before [DONE]"),
             StreamErrorKind::InvalidUtf8 => f.write_str("the stream is not valid UTF-8"),
         }
     }

@@ -17,8 +17,7 @@ use crate::Client;
 use crate::endpoint::{Endpoint, Prepared};
 use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
 use crate::request::{
-    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-    decode_text,
+    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
 };
 use crate::{Binary, Stream, types};
 
@@ -51,8 +50,7 @@ pub mod organization {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -151,8 +149,7 @@ pub mod organization {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -294,8 +291,7 @@ pub mod organization {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -353,8 +349,7 @@ pub mod organization {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -608,8 +603,7 @@ pub mod organization {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -696,8 +690,7 @@ pub mod organization {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -881,8 +874,7 @@ pub mod organization {
             use crate::endpoint::{Endpoint, Prepared};
             use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
             use crate::request::{
-                Request, decode_binary, decode_empty, decode_json, decode_stream,
-                decode_stream_until_end, decode_text,
+                Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
             };
             use crate::{Binary, Stream, types};
 
@@ -1036,8 +1028,7 @@ pub mod organization {
             use crate::endpoint::{Endpoint, Prepared};
             use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
             use crate::request::{
-                Request, decode_binary, decode_empty, decode_json, decode_stream,
-                decode_stream_until_end, decode_text,
+                Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
             };
             use crate::{Binary, Stream, types};
 
@@ -1191,8 +1182,7 @@ pub mod organization {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -1334,8 +1324,7 @@ pub mod organization {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -1581,8 +1570,7 @@ pub mod organization {
             use crate::endpoint::{Endpoint, Prepared};
             use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
             use crate::request::{
-                Request, decode_binary, decode_empty, decode_json, decode_stream,
-                decode_stream_until_end, decode_text,
+                Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
             };
             use crate::{Binary, Stream, types};
 
@@ -1707,8 +1695,7 @@ pub mod organization {
             use crate::endpoint::{Endpoint, Prepared};
             use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
             use crate::request::{
-                Request, decode_binary, decode_empty, decode_json, decode_stream,
-                decode_stream_until_end, decode_text,
+                Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
             };
             use crate::{Binary, Stream, types};
 
@@ -1834,8 +1821,7 @@ pub mod organization {
             use crate::endpoint::{Endpoint, Prepared};
             use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
             use crate::request::{
-                Request, decode_binary, decode_empty, decode_json, decode_stream,
-                decode_stream_until_end, decode_text,
+                Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
             };
             use crate::{Binary, Stream, types};
 
@@ -1926,8 +1912,7 @@ pub mod organization {
             use crate::endpoint::{Endpoint, Prepared};
             use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
             use crate::request::{
-                Request, decode_binary, decode_empty, decode_json, decode_stream,
-                decode_stream_until_end, decode_text,
+                Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
             };
             use crate::{Binary, Stream, types};
 
@@ -2088,8 +2073,7 @@ pub mod organization {
                 use crate::endpoint::{Endpoint, Prepared};
                 use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
                 use crate::request::{
-                    Request, decode_binary, decode_empty, decode_json, decode_stream,
-                    decode_stream_until_end, decode_text,
+                    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
                 };
                 use crate::{Binary, Stream, types};
 
@@ -2258,8 +2242,7 @@ pub mod organization {
             use crate::endpoint::{Endpoint, Prepared};
             use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
             use crate::request::{
-                Request, decode_binary, decode_empty, decode_json, decode_stream,
-                decode_stream_until_end, decode_text,
+                Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
             };
             use crate::{Binary, Stream, types};
 
@@ -2350,8 +2333,7 @@ pub mod organization {
             use crate::endpoint::{Endpoint, Prepared};
             use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
             use crate::request::{
-                Request, decode_binary, decode_empty, decode_json, decode_stream,
-                decode_stream_until_end, decode_text,
+                Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
             };
             use crate::{Binary, Stream, types};
 
@@ -2472,8 +2454,7 @@ pub mod organization {
             use crate::endpoint::{Endpoint, Prepared};
             use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
             use crate::request::{
-                Request, decode_binary, decode_empty, decode_json, decode_stream,
-                decode_stream_until_end, decode_text,
+                Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
             };
             use crate::{Binary, Stream, types};
 
@@ -2567,8 +2548,7 @@ pub mod organization {
             use crate::endpoint::{Endpoint, Prepared};
             use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
             use crate::request::{
-                Request, decode_binary, decode_empty, decode_json, decode_stream,
-                decode_stream_until_end, decode_text,
+                Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
             };
             use crate::{Binary, Stream, types};
 
@@ -2755,8 +2735,7 @@ pub mod organization {
             use crate::endpoint::{Endpoint, Prepared};
             use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
             use crate::request::{
-                Request, decode_binary, decode_empty, decode_json, decode_stream,
-                decode_stream_until_end, decode_text,
+                Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
             };
             use crate::{Binary, Stream, types};
 
@@ -2961,8 +2940,7 @@ pub mod organization {
                 use crate::endpoint::{Endpoint, Prepared};
                 use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
                 use crate::request::{
-                    Request, decode_binary, decode_empty, decode_json, decode_stream,
-                    decode_stream_until_end, decode_text,
+                    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
                 };
                 use crate::{Binary, Stream, types};
 
@@ -3028,8 +3006,7 @@ pub mod organization {
             use crate::endpoint::{Endpoint, Prepared};
             use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
             use crate::request::{
-                Request, decode_binary, decode_empty, decode_json, decode_stream,
-                decode_stream_until_end, decode_text,
+                Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
             };
             use crate::{Binary, Stream, types};
 
@@ -3217,8 +3194,7 @@ pub mod organization {
             use crate::endpoint::{Endpoint, Prepared};
             use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
             use crate::request::{
-                Request, decode_binary, decode_empty, decode_json, decode_stream,
-                decode_stream_until_end, decode_text,
+                Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
             };
             use crate::{Binary, Stream, types};
 
@@ -3339,8 +3315,7 @@ pub mod organization {
             use crate::endpoint::{Endpoint, Prepared};
             use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
             use crate::request::{
-                Request, decode_binary, decode_empty, decode_json, decode_stream,
-                decode_stream_until_end, decode_text,
+                Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
             };
             use crate::{Binary, Stream, types};
 
@@ -3535,8 +3510,7 @@ pub mod organization {
                 use crate::endpoint::{Endpoint, Prepared};
                 use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
                 use crate::request::{
-                    Request, decode_binary, decode_empty, decode_json, decode_stream,
-                    decode_stream_until_end, decode_text,
+                    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
                 };
                 use crate::{Binary, Stream, types};
 
@@ -3706,8 +3680,7 @@ pub mod organization {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -3880,8 +3853,7 @@ pub mod organization {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -4063,8 +4035,7 @@ pub mod organization {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -4177,8 +4148,7 @@ pub mod organization {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -4538,8 +4508,7 @@ pub mod organization {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -4687,8 +4656,7 @@ pub mod organization {
             use crate::endpoint::{Endpoint, Prepared};
             use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
             use crate::request::{
-                Request, decode_binary, decode_empty, decode_json, decode_stream,
-                decode_stream_until_end, decode_text,
+                Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
             };
             use crate::{Binary, Stream, types};
 

@@ -17,8 +17,7 @@ use crate::Client;
 use crate::endpoint::{Endpoint, Prepared};
 use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
 use crate::request::{
-    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-    decode_text,
+    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
 };
 use crate::{Binary, Stream, types};
 
@@ -75,8 +74,7 @@ pub mod speech {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -151,7 +149,7 @@ pub mod speech {
                     .and_then(|p| p.json(&params))
                     .map(|p| p.accept("text/event-stream"))
                     .map(Prepared::streaming),
-                decode_stream_until_end,
+                decode_stream,
             )
         }
     }
@@ -168,8 +166,7 @@ pub mod transcriptions {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -243,7 +240,7 @@ pub mod transcriptions {
                     .and_then(|p| p.non_empty("model", params.model.as_str()))
                     .and_then(|p| p.multipart(&params, &[("file", &params.file)]))
                     .map(Prepared::streaming),
-                decode_stream_until_end,
+                decode_stream,
             )
         }
     }
@@ -260,8 +257,7 @@ pub mod translations {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -320,8 +316,7 @@ pub mod voice_consents {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -498,8 +493,7 @@ pub mod voices {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 

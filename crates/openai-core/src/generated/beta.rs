@@ -17,8 +17,7 @@ use crate::Client;
 use crate::endpoint::{Endpoint, Prepared};
 use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
 use crate::request::{
-    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-    decode_text,
+    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
 };
 use crate::{Binary, Stream, types};
 
@@ -75,8 +74,7 @@ pub mod assistants {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -246,8 +244,7 @@ pub mod chatkit {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -286,8 +283,7 @@ pub mod chatkit {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -371,8 +367,7 @@ pub mod chatkit {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -514,8 +509,7 @@ pub mod realtime {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -554,8 +548,7 @@ pub mod realtime {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -620,8 +613,7 @@ pub mod realtime {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -688,8 +680,7 @@ pub mod responses {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -818,7 +809,7 @@ pub mod responses {
                 Prepared::new(&BETA_CREATE_RESPONSE, &[])
                     .and_then(|p| p.json(&params))
                     .map(Prepared::streaming),
-                decode_stream_until_end,
+                decode_stream,
             )
         }
 
@@ -872,7 +863,7 @@ pub mod responses {
                 Prepared::new(&BETA_GET_RESPONSE, &[response_id])
                     .and_then(|p| p.query(&params))
                     .map(Prepared::streaming),
-                decode_stream_until_end,
+                decode_stream,
             )
         }
 
@@ -949,8 +940,7 @@ pub mod responses {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -1010,8 +1000,7 @@ pub mod responses {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -1073,8 +1062,7 @@ pub mod threads {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -1268,7 +1256,7 @@ pub mod threads {
                 Prepared::new(&CREATE_THREAD_AND_RUN, &[])
                     .and_then(|p| p.json(&params))
                     .map(Prepared::streaming),
-                decode_stream_until_end,
+                decode_stream,
             )
         }
     }
@@ -1284,8 +1272,7 @@ pub mod threads {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -1465,8 +1452,7 @@ pub mod threads {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -1590,7 +1576,7 @@ pub mod threads {
                     Prepared::new(&CREATE_RUN, &[thread_id])
                         .and_then(|p| p.json(&params))
                         .map(Prepared::streaming),
-                    decode_stream_until_end,
+                    decode_stream,
                 )
             }
 
@@ -1729,7 +1715,7 @@ pub mod threads {
                     Prepared::new(&SUBMIT_TOOL_OUPUTS_TO_RUN, &[thread_id, run_id])
                         .and_then(|p| p.json(&params))
                         .map(Prepared::streaming),
-                    decode_stream_until_end,
+                    decode_stream,
                 )
             }
         }
@@ -1745,8 +1731,7 @@ pub mod threads {
             use crate::endpoint::{Endpoint, Prepared};
             use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
             use crate::request::{
-                Request, decode_binary, decode_empty, decode_json, decode_stream,
-                decode_stream_until_end, decode_text,
+                Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
             };
             use crate::{Binary, Stream, types};
 

@@ -17,8 +17,7 @@ use crate::Client;
 use crate::endpoint::{Endpoint, Prepared};
 use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
 use crate::request::{
-    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-    decode_text,
+    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
 };
 use crate::{Binary, Stream, types};
 
@@ -51,8 +50,7 @@ pub mod completions {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -288,8 +286,7 @@ pub mod completions {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 

@@ -17,8 +17,7 @@ use crate::Client;
 use crate::endpoint::{Endpoint, Prepared};
 use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
 use crate::request::{
-    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-    decode_text,
+    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
 };
 use crate::{Binary, Stream, types};
 
@@ -162,8 +161,7 @@ pub mod items {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 

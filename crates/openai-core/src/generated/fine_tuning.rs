@@ -17,8 +17,7 @@ use crate::Client;
 use crate::endpoint::{Endpoint, Prepared};
 use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
 use crate::request::{
-    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-    decode_text,
+    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
 };
 use crate::{Binary, Stream, types};
 
@@ -63,8 +62,7 @@ pub mod alpha {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -97,8 +95,7 @@ pub mod alpha {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -184,8 +181,7 @@ pub mod checkpoints {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -218,8 +214,7 @@ pub mod checkpoints {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 
@@ -381,8 +376,7 @@ pub mod jobs {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -620,8 +614,7 @@ pub mod jobs {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 

@@ -17,8 +17,7 @@ use crate::Client;
 use crate::endpoint::{Endpoint, Prepared};
 use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
 use crate::request::{
-    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-    decode_text,
+    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
 };
 use crate::{Binary, Stream, types};
 
@@ -122,7 +121,7 @@ impl<'a> Images<'a> {
                     p.multipart(&params, &[("image", &params.image), ("mask", &params.mask)])
                 })
                 .map(Prepared::streaming),
-            decode_stream_until_end,
+            decode_stream,
         )
     }
 
@@ -166,7 +165,7 @@ impl<'a> Images<'a> {
             Prepared::new(&CREATE_IMAGE, &[])
                 .and_then(|p| p.json(&params))
                 .map(Prepared::streaming),
-            decode_stream_until_end,
+            decode_stream,
         )
     }
 }

@@ -17,8 +17,7 @@ use crate::Client;
 use crate::endpoint::{Endpoint, Prepared};
 use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
 use crate::request::{
-    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-    decode_text,
+    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
 };
 use crate::{Binary, Stream, types};
 
@@ -63,8 +62,7 @@ pub mod calls {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -237,8 +235,7 @@ pub mod client_secrets {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -307,8 +304,7 @@ pub mod translations {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -341,8 +337,7 @@ pub mod translations {
         use crate::endpoint::{Endpoint, Prepared};
         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
         use crate::request::{
-            Request, decode_binary, decode_empty, decode_json, decode_stream,
-            decode_stream_until_end, decode_text,
+            Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
         };
         use crate::{Binary, Stream, types};
 

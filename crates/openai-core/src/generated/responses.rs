@@ -17,8 +17,7 @@ use crate::Client;
 use crate::endpoint::{Endpoint, Prepared};
 use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
 use crate::request::{
-    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-    decode_text,
+    Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
 };
 use crate::{Binary, Stream, types};
 
@@ -143,7 +142,7 @@ impl<'a> Responses<'a> {
             Prepared::new(&CREATE_RESPONSE, &[])
                 .and_then(|p| p.json(&params))
                 .map(Prepared::streaming),
-            decode_stream_until_end,
+            decode_stream,
         )
     }
 
@@ -193,7 +192,7 @@ impl<'a> Responses<'a> {
             Prepared::new(&GET_RESPONSE, &[response_id])
                 .and_then(|p| p.query(&params))
                 .map(Prepared::streaming),
-            decode_stream_until_end,
+            decode_stream,
         )
     }
 
@@ -264,8 +263,7 @@ pub mod input_items {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 
@@ -322,8 +320,7 @@ pub mod input_tokens {
     use crate::endpoint::{Endpoint, Prepared};
     use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};
     use crate::request::{
-        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end,
-        decode_text,
+        Request, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
     };
     use crate::{Binary, Stream, types};
 

@@ -23,9 +23,17 @@ pub(crate) fn decode_json<T: DeserializeOwned + ResponseMeta>(
     let id = request_id(&resp);
     let bytes = resp.body().as_bytes().unwrap_or_default();
     let mut value: T = from_json_bytes(bytes).map_err(|e| {
+        let content_type = resp
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .map_or("none".into(), |v| String::from_utf8_lossy(v.as_bytes()));
         Error::Decode(
             DecodeError::new(
-                format!("the response body is not the expected JSON: {e}"),
+                format!(
+                    "the response body is not the expected JSON ({e}); got {} with content type {content_type}: {}",
+                    resp.status(),
+                    body_start(bytes)
+                ),
                 Some(e),
             )
             .with_request_id(id),
@@ -35,6 +43,18 @@ pub(crate) fn decode_json<T: DeserializeOwned + ResponseMeta>(
         value.set_request_id(id);
     }
     Ok(value)
+}
+
+/// The start of a body for an error message: at most 512 bytes, as text.
+fn body_start(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 512;
+    if bytes.len() <= MAX {
+        String::from_utf8_lossy(bytes)
+    } else {
+        let mut start = String::from_utf8_lossy(&bytes[..MAX]).into_owned();
+        start.push('…');
+        start.into()
+    }
 }
 
 /// Parses JSON from bytes. The bytes are checked as UTF-8 once, in one pass,
@@ -48,18 +68,9 @@ pub(crate) fn from_json_bytes<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::
     }
 }
 
-/// Turns an SSE response into a [`Stream`] that must end with `[DONE]`
-/// (chat and completions).
+/// Turns an SSE response into a [`Stream`] (its rules are on the type).
 pub(crate) fn decode_stream<T>(resp: HttpResponse) -> Result<Stream<T>, Error> {
-    let id = request_id(&resp).map(str::to_owned);
-    Ok(Stream::new(resp.into_body(), true, id))
-}
-
-/// Turns an SSE response into a [`Stream`] that ends with the body (the
-/// Responses API, and the other event streams; a `[DONE]` still ends it).
-pub(crate) fn decode_stream_until_end<T>(resp: HttpResponse) -> Result<Stream<T>, Error> {
-    let id = request_id(&resp).map(str::to_owned);
-    Ok(Stream::new(resp.into_body(), false, id))
+    Ok(Stream::from_response(resp))
 }
 
 /// A success without a body (`Accept: */*` endpoints): whatever came is

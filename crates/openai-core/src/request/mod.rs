@@ -20,7 +20,7 @@ use openai_transport::auth::AuthScope;
 use openai_transport::headers::{IDEMPOTENCY_KEY, OmitHeaders, X_STAINLESS_RAW_RESPONSE};
 use openai_transport::redirect::FollowRedirects;
 use openai_transport::retry::MaxRetries;
-use openai_transport::timeout::{AttemptTimeout, ResponseMode};
+use openai_transport::timeout::{AttemptTimeout, IdleTimeout, ResponseMode};
 use openai_transport::{Body, HttpRequest, HttpResponse};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -41,8 +41,7 @@ use openai_types::ResponseMeta;
     )
 )]
 pub(crate) use decode::{
-    decode_binary, decode_empty, decode_json, decode_stream, decode_stream_until_end, decode_text,
-    from_json_bytes,
+    decode_binary, decode_empty, decode_json, decode_stream, decode_text, from_json_bytes,
 };
 pub use future::ResponseFuture;
 use future::{Finish, SendFuture};
@@ -318,6 +317,11 @@ fn build(
     if let Some(t) = options.timeout.map(TimeoutSetting::get) {
         if t != stack.timeout {
             ext.insert(AttemptTimeout(t));
+        }
+    }
+    if options.idle_timeout != stack.idle_timeout {
+        if let Some(idle) = options.idle_timeout {
+            ext.insert(IdleTimeout(idle.get()));
         }
     }
     if let Some(n) = options.max_retries {

@@ -51,6 +51,8 @@ const NAME_WINDOW: usize = "retry:".len();
 ///   NUL (it persists across events, as the WHATWG spec says), `retry` takes a decimal integer.
 ///   Comments (`:...`) and unknown fields are ignored.
 /// * When the input ends, an event without its terminating blank line is dropped.
+/// * One UTF-8 byte-order mark at the very start of the input is dropped (the WHATWG rule;
+///   the Python SDK keeps it, which turns the first field into an unknown one).
 ///
 /// Differences from the Python SDK, all on inputs OpenAI does not send: comment lines and
 /// unknown fields are not checked for UTF-8 (their bytes are never kept); `retry` accepts ASCII
@@ -102,7 +104,15 @@ pub struct Decoder {
     /// `data` lines are not checked as UTF-8 here: the typed stream checks each event's
     /// data once, as it parses it. Events of such a decoder never leave the crate.
     defer_data_check: bool,
+    /// How many bytes of a leading byte-order mark have arrived ([`BOM_DONE`] once the
+    /// start of the input is known to hold none, or it was dropped).
+    bom: u8,
 }
+
+/// The UTF-8 byte-order mark, dropped at the very start of the input.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// [`Decoder::bom`] once the start of the input is settled.
+const BOM_DONE: u8 = u8::MAX;
 
 /// One server-sent event, as dispatched by a blank line.
 ///
@@ -154,7 +164,38 @@ impl Decoder {
     ///
     /// Nothing is decoded yet; call [`next_event`](Self::next_event) until it returns `None`.
     /// Chunks fed before the previous ones are drained are queued, in order.
-    pub fn feed(&mut self, chunk: Bytes) {
+    pub fn feed(&mut self, mut chunk: Bytes) {
+        if self.bom != BOM_DONE && !self.strip_bom(&mut chunk) {
+            return;
+        }
+        self.push_chunk(chunk);
+    }
+
+    /// Drops a byte-order mark at the start of the input, even one split across chunks.
+    /// Returns whether `chunk` still has bytes.
+    fn strip_bom(&mut self, chunk: &mut Bytes) -> bool {
+        let matched = usize::from(self.bom);
+        let want = &BOM[matched..];
+        let n = want.len().min(chunk.len());
+        if chunk[..n] == want[..n] {
+            chunk.advance(n);
+            self.bom = if n == want.len() {
+                BOM_DONE
+            } else {
+                // n < 3: fits.
+                self.bom + n as u8
+            };
+            return !chunk.is_empty();
+        }
+        // Not a byte-order mark: the bytes held back are input after all.
+        self.bom = BOM_DONE;
+        if matched > 0 {
+            self.push_chunk(Bytes::from_static(&BOM[..matched]));
+        }
+        true
+    }
+
+    fn push_chunk(&mut self, chunk: Bytes) {
         if chunk.is_empty() {
             return;
         }
@@ -683,6 +724,29 @@ mod tests {
     const ENDINGS: [&str; 3] = ["\n", "\r", "\r\n"];
 
     /// Feeds `chunks` one by one, draining after each, then finishes; checks nothing is left.
+    #[test]
+    fn a_leading_byte_order_mark_is_dropped_even_split_across_chunks() {
+        let input: &[u8] = b"\xEF\xBB\xBFdata: a\n\n\xEF\xBB\xBFdata: b\n\n";
+        for cut in 0..=4 {
+            let (first, rest) = input.split_at(cut);
+            let events = decode([first, &rest[..1], &rest[1..]]);
+            let data: Vec<&str> = events.iter().map(Event::data).collect();
+            // Only the mark at the start goes: the second one begins an unknown field.
+            assert_eq!(data, ["a"], "cut at {cut}");
+        }
+        // Bytes that only start like a mark are input (here, a comment).
+        let events = decode([&b"\xEF"[..], b": c\n\ndata: x\n\n"]);
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].data(), "x");
+        // A reused decoder drops the mark of the next stream too.
+        let mut decoder = Decoder::new();
+        decoder.feed(Bytes::from_static(b"data: 1\n\n"));
+        assert_eq!(decoder.next_event().unwrap().unwrap().data(), "1");
+        assert!(decoder.finish().is_none());
+        decoder.feed(Bytes::from_static(b"\xEF\xBB\xBFdata: 2\n\n"));
+        assert_eq!(decoder.next_event().unwrap().unwrap().data(), "2");
+    }
+
     fn decode<C: AsRef<[u8]>>(chunks: impl IntoIterator<Item = C>) -> Vec<Event> {
         let mut decoder = Decoder::new();
         let mut events = Vec::new();

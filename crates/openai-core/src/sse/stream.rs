@@ -5,10 +5,13 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::LazyLock;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http_body::Body as _;
-use openai_transport::ResponseBody;
+use openai_transport::request_id::request_id;
+use openai_transport::timeout::{IdleTimeout, IdleTimer};
+use openai_transport::{HttpResponse, ResponseBody};
 use openai_types::ResponseMeta;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -18,11 +21,32 @@ use crate::error::{ApiError, DecodeError, Error, StreamError, StreamErrorKind};
 
 /// A stream of `T` decoded from server-sent events.
 ///
-/// Each item is one event's JSON. The stream ends at `data: [DONE]`; a body
-/// that ends before it yields [`Error::Stream`] (kind
-/// [`Incomplete`](StreamErrorKind::Incomplete)) instead of a silent end. An
-/// event whose JSON has a truthy `error` key yields [`Error::Api`]. After an
-/// error the stream ends. Dropping the stream closes the connection.
+/// Each item is one event's JSON, by the rules of `reference/streaming.md`
+/// a.3 and a few of our own for servers that are not OpenAI's:
+///
+/// - `data: [DONE]` ends the stream; so does the end of the body, with or
+///   without `[DONE]` (as in the Python SDK; Responses streams never send
+///   it). A body cut by the transport (a reset, a chunked body without its
+///   last chunk) is an error, [`Error::Connection`].
+/// - Events without data (a blank `data:`, an `event:` line alone, `id:` or
+///   `retry:` alone) are skipped; comments are ignored; a leading byte-order
+///   mark is dropped.
+/// - An event whose JSON has a truthy `error` (an object or a message) is an
+///   [`Error::Api`] with its message and code; so is an `event: error`, or a
+///   `"type": "error"` object, that carries its message at the top level
+///   (the Responses and Assistants error events).
+/// - Events named `thread.*` (Assistants) are read as `{"event": name,
+///   "data": data}`, the shape of their union.
+/// - A success whose `Content-Type` is not `text/event-stream` (a JSON
+///   answer, an HTML gateway page) yields one [`Error::Decode`] that names
+///   the status and the content type and holds the start of the body.
+/// - No event within the idle timeout ([`ClientBuilder::idle_timeout`](crate::ClientBuilder::idle_timeout),
+///   per call [`Request::idle_timeout`](crate::Request::idle_timeout); by
+///   default the request's timeout) is [`Error::Timeout`]: keep-alive
+///   comments do not count as events.
+///
+/// After an error the stream ends. Dropping the stream closes the
+/// connection.
 ///
 /// # Cancel safety
 ///
@@ -32,37 +56,88 @@ pub struct Stream<T> {
     body: ResponseBody,
     decoder: Decoder,
     state: State,
-    expect_done: bool,
     request_id: Option<String>,
+    idle: Option<Pin<Box<IdleTimer>>>,
     _item: PhantomData<fn() -> T>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug)]
 enum State {
     Reading,
     BodyEnded,
     Done,
+    /// A success that is not an event stream: the start of its body is read
+    /// for the error.
+    NotEvents(Box<NotEvents>),
 }
 
+#[derive(Debug)]
+struct NotEvents {
+    status: http::StatusCode,
+    content_type: String,
+    start: BytesMut,
+}
+
+/// How much of an unexpected body the error keeps.
+const BODY_START: usize = 512;
+
 impl<T> Stream<T> {
-    /// A stream over `body`. With `expect_done`, the body must end with
-    /// `[DONE]` (chat and completions); without, the body's end ends the
-    /// stream (the Responses API).
-    pub fn new(body: ResponseBody, expect_done: bool, request_id: Option<String>) -> Self {
+    /// A stream of the events of `body`, with no idle timeout.
+    pub fn new(body: ResponseBody, request_id: Option<String>) -> Self {
         Self {
             body,
             decoder: Decoder::deferring_data_check(),
             state: State::Reading,
-            expect_done,
             request_id,
+            idle: None,
             _item: PhantomData,
         }
+    }
+
+    /// The stream of a response: its request id, the idle timeout the
+    /// transport put in effect, and an error in place of events when the
+    /// content type is not `text/event-stream`.
+    pub(crate) fn from_response(resp: HttpResponse) -> Self {
+        let request_id = request_id(&resp).map(str::to_owned);
+        let idle = resp.extensions().get::<IdleTimeout>().and_then(|t| t.0);
+        let content_type = resp
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .filter(|ct| !is_event_stream(ct));
+        let status = resp.status();
+        let mut stream = Self::new(resp.into_body(), request_id);
+        if let Some(content_type) = content_type {
+            stream.state = State::NotEvents(Box::new(NotEvents {
+                status,
+                content_type,
+                start: BytesMut::new(),
+            }));
+        }
+        if let Some(idle) = idle {
+            stream = stream.idle_timeout(idle);
+        }
+        stream
+    }
+
+    /// Fails the stream with [`Error::Timeout`] when no event arrives for
+    /// `idle`.
+    pub fn idle_timeout(mut self, idle: Duration) -> Self {
+        self.idle = Some(Box::pin(IdleTimer::new(idle)));
+        self
     }
 
     /// The server's request id (`x-request-id`).
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
+}
+
+/// Whether a `Content-Type` is `text/event-stream` (parameters and case
+/// aside).
+fn is_event_stream(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("text/event-stream")
 }
 
 impl<T: DeserializeOwned + ResponseMeta> Stream<T> {
@@ -87,21 +162,40 @@ impl<T: DeserializeOwned + ResponseMeta> Stream<T> {
         if text.starts_with("[DONE]") {
             return None;
         }
+        let name = event.event();
+        if let Some(name) = name.filter(|n| n.starts_with("thread.")) {
+            // reference/streaming.md a.3 step 2: Assistants events are
+            // `{"event": name, "data": data}`.
+            let wrapped = format!(
+                "{{\"event\":{},\"data\":{text}}}",
+                Value::String(name.to_owned())
+            );
+            return Some(serde_json::from_str::<T>(&wrapped).map_err(|e| self.decode_error(e)));
+        }
         let parsed = serde_json::from_str::<T>(text);
         if let Ok(value) = &parsed {
             if let Some(extra) = value.unknown_fields() {
-                return Some(match extra.get("error").filter(|e| truthy(e)) {
-                    Some(err) => Err(self.api_error(err.clone(), text)),
-                    None => parsed.map_err(|e| self.decode_error(e)),
-                });
+                if name != Some("error") {
+                    return Some(match extra.get("error").filter(|e| truthy(e)) {
+                        Some(err) => Err(self.api_error(err.clone(), text)),
+                        None => parsed.map_err(|e| self.decode_error(e)),
+                    });
+                }
             }
         }
         static ERROR_KEY: LazyLock<memchr::memmem::Finder<'static>> =
             LazyLock::new(|| memchr::memmem::Finder::new(b"\"error\""));
-        if ERROR_KEY.find(text.as_bytes()).is_some() {
+        if name == Some("error") || ERROR_KEY.find(text.as_bytes()).is_some() {
             if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) {
                 if let Some(err) = map.get("error").filter(|e| truthy(e)) {
                     return Some(Err(self.api_error(err.clone(), text)));
+                }
+                // The Responses `error` event and the Assistants `event:
+                // error`: the message is at the top level.
+                let is_error = name == Some("error")
+                    || map.get("type").and_then(Value::as_str) == Some("error");
+                if is_error && map.get("message").is_some_and(truthy) {
+                    return Some(Err(self.api_error(Value::Object(map), text)));
                 }
             }
         }
@@ -122,6 +216,58 @@ impl<T: DeserializeOwned + ResponseMeta> Stream<T> {
                 .with_request_id(self.request_id.as_deref()),
         )
     }
+
+    /// The error of a success that is not an event stream.
+    fn not_events(&self, not: &NotEvents) -> Error {
+        let start = String::from_utf8_lossy(&not.start);
+        Error::Decode(
+            DecodeError::new(
+                format!(
+                    "expected an event stream (text/event-stream), got {} with content type {}: {start}",
+                    not.status, not.content_type
+                ),
+                None,
+            )
+            .with_request_id(self.request_id.as_deref()),
+        )
+    }
+
+    /// Reads the start of a body that is not an event stream, then fails.
+    fn poll_not_events(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, Error>>> {
+        loop {
+            let State::NotEvents(not) = &mut self.state else {
+                return Poll::Ready(None);
+            };
+            let full = not.start.len() >= BODY_START;
+            let ended = full
+                || match Pin::new(&mut self.body).poll_frame(cx) {
+                    Poll::Ready(Some(Ok(frame))) => {
+                        if let Ok(data) = frame.into_data() {
+                            let room = BODY_START - not.start.len();
+                            not.start.extend_from_slice(&data[..data.len().min(room)]);
+                        }
+                        false
+                    }
+                    Poll::Ready(Some(Err(_)) | None) => true,
+                    Poll::Pending => {
+                        let elapsed = self
+                            .idle
+                            .as_mut()
+                            .is_some_and(|idle| idle.as_mut().poll_elapsed(cx).is_ready());
+                        if !elapsed {
+                            return Poll::Pending;
+                        }
+                        true
+                    }
+                };
+            if ended {
+                let State::NotEvents(not) = std::mem::replace(&mut self.state, State::Done) else {
+                    unreachable!("checked above");
+                };
+                return Poll::Ready(Some(Err(self.not_events(&not))));
+            }
+        }
+    }
 }
 
 impl<T: DeserializeOwned + ResponseMeta> futures_core::Stream for Stream<T> {
@@ -132,34 +278,40 @@ impl<T: DeserializeOwned + ResponseMeta> futures_core::Stream for Stream<T> {
         loop {
             let next = match this.state {
                 State::Done => return Poll::Ready(None),
+                State::NotEvents(_) => return this.poll_not_events(cx),
                 State::Reading => this.decoder.next_event(),
                 State::BodyEnded => this.decoder.finish(),
             };
             match next {
-                Some(Ok(event)) => match this.item(&event) {
-                    None => {
-                        this.state = State::Done;
-                        return Poll::Ready(None);
+                Some(Ok(event)) => {
+                    if let Some(idle) = this.idle.as_mut() {
+                        idle.as_mut().progress();
                     }
-                    Some(Err(e)) => {
-                        this.state = State::Done;
-                        return Poll::Ready(Some(Err(e)));
+                    // Events without data: nothing to parse.
+                    if event.data_bytes().iter().all(u8::is_ascii_whitespace) {
+                        continue;
                     }
-                    Some(Ok(item)) => return Poll::Ready(Some(Ok(item))),
-                },
+                    match this.item(&event) {
+                        None => {
+                            this.state = State::Done;
+                            return Poll::Ready(None);
+                        }
+                        Some(Err(e)) => {
+                            this.state = State::Done;
+                            return Poll::Ready(Some(Err(e)));
+                        }
+                        Some(Ok(item)) => return Poll::Ready(Some(Ok(item))),
+                    }
+                }
                 Some(Err(SseError::InvalidUtf8 { .. })) => {
                     this.state = State::Done;
                     return Poll::Ready(Some(Err(Error::Stream(StreamError::new(
                         StreamErrorKind::InvalidUtf8,
                     )))));
                 }
-                None if this.state == State::BodyEnded => {
+                // The body ended by its own framing: the stream ends.
+                None if matches!(this.state, State::BodyEnded) => {
                     this.state = State::Done;
-                    if this.expect_done {
-                        return Poll::Ready(Some(Err(Error::Stream(StreamError::new(
-                            StreamErrorKind::Incomplete,
-                        )))));
-                    }
                     return Poll::Ready(None);
                 }
                 None => {}
@@ -175,7 +327,15 @@ impl<T: DeserializeOwned + ResponseMeta> futures_core::Stream for Stream<T> {
                     return Poll::Ready(Some(Err(Error::from_transport(e))));
                 }
                 Poll::Ready(None) => this.state = State::BodyEnded,
-                Poll::Pending => return Poll::Pending,
+                Poll::Pending => {
+                    if let Some(idle) = this.idle.as_mut() {
+                        if idle.as_mut().poll_elapsed(cx).is_ready() {
+                            this.state = State::Done;
+                            return Poll::Ready(Some(Err(Error::Timeout)));
+                        }
+                    }
+                    return Poll::Pending;
+                }
             }
         }
     }
@@ -226,45 +386,54 @@ mod tests {
         )))
     }
 
-    async fn collect(parts: &[&'static str], expect_done: bool) -> Vec<Result<Item, Error>> {
-        Stream::<Item>::new(chunks(parts), expect_done, None)
-            .collect()
-            .await
+    async fn collect(parts: &[&'static str]) -> Vec<Result<Item, Error>> {
+        Stream::<Item>::new(chunks(parts), None).collect().await
     }
 
     #[tokio::test]
     async fn items_until_done() {
-        let out = collect(
-            &[
-                "data: {\"n\":1}\n\n",
-                "data: {\"n\"",
-                ":2}\n\ndata: [DONE]\n\ndata: {\"n\":3}\n\n",
-            ],
-            true,
-        )
+        let out = collect(&[
+            "data: {\"n\":1}\n\n",
+            "data: {\"n\"",
+            ":2}\n\ndata: [DONE]\n\ndata: {\"n\":3}\n\n",
+        ])
         .await;
         let items: Vec<_> = out.into_iter().map(Result::unwrap).collect();
         assert_eq!(items, [Item { n: 1 }, Item { n: 2 }]);
     }
 
     #[tokio::test]
-    async fn end_without_done_is_an_error() {
-        let out = collect(&["data: {\"n\":1}\n\n"], true).await;
-        assert_eq!(out.len(), 2);
-        assert!(
-            matches!(&out[1], Err(Error::Stream(e)) if e.kind() == StreamErrorKind::Incomplete)
-        );
-        // Without [DONE] expected, the end of the body ends the stream.
-        assert_eq!(collect(&["data: {\"n\":1}\n\n"], false).await.len(), 1);
+    async fn the_end_of_the_body_ends_the_stream_without_done() {
+        let out = collect(&["data: {\"n\":1}\n\n"]).await;
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].as_ref().unwrap(), &Item { n: 1 });
+        // An event without its blank line is dropped, as the rules say.
+        let out = collect(&["data: {\"n\":1}\n\ndata: {\"n\":2}"]).await;
+        assert_eq!(out.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn events_without_data_are_skipped_and_a_bom_is_dropped() {
+        let out = collect(&[
+            "\u{feff}data: {\"n\":0}\n\n: a comment\n\n",
+            "data:\n\n",
+            "event: ping\n\n",
+            "retry: 100\n\n",
+            "id: 7\n\n",
+            "data: {\"n\":1}\n\n",
+            "\n\n",
+            "data: {\"n\":2}\n\n",
+        ])
+        .await;
+        let items: Vec<_> = out.into_iter().map(Result::unwrap).collect();
+        assert_eq!(items, [Item { n: 0 }, Item { n: 1 }, Item { n: 2 }]);
     }
 
     #[tokio::test]
     async fn error_payloads_become_api_errors() {
-        let out = collect(
-            &["data: {\"error\": {\"message\": \"overloaded\", \"code\": \"busy\"}}\n\n"],
-            true,
-        )
-        .await;
+        let out =
+            collect(&["data: {\"error\": {\"message\": \"overloaded\", \"code\": \"busy\"}}\n\n"])
+                .await;
         let Err(Error::Api(e)) = &out[0] else {
             panic!("{out:?}")
         };
@@ -280,17 +449,12 @@ mod tests {
         impl ResponseMeta for WithError {}
         let out: Vec<_> = Stream::<WithError>::new(
             chunks(&["data: {\"error\": null}\n\ndata: [DONE]\n\n"]),
-            true,
             None,
         )
         .collect()
         .await;
         assert!(out[0].as_ref().unwrap().error.is_none());
-        let out = collect(
-            &["event: error\ndata: {\"error\": {}}\n\ndata: [DONE]\n\n"],
-            true,
-        )
-        .await;
+        let out = collect(&["event: error\ndata: {\"error\": {}}\n\ndata: [DONE]\n\n"]).await;
         assert!(
             out[0].is_err(),
             "an empty error object is falsy, so it decodes as an item and fails on `n`"
@@ -305,7 +469,7 @@ mod tests {
             "data: {\"id\":\"c\",\"choices\":[],\"error\":null}\n\n",
             "data: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n",
         ]);
-        let out: Vec<_> = Stream::<ChatCompletionChunk>::new(body, true, Some("req_1".into()))
+        let out: Vec<_> = Stream::<ChatCompletionChunk>::new(body, Some("req_1".into()))
             .collect()
             .await;
         assert_eq!(out.len(), 2);
@@ -333,7 +497,7 @@ mod tests {
                 Ok::<_, std::convert::Infallible>(http_body::Frame::data(Bytes::from_static(b)))
             }),
         )));
-        let out: Vec<_> = Stream::<Item>::new(body, true, None).collect().await;
+        let out: Vec<_> = Stream::<Item>::new(body, None).collect().await;
         assert_eq!(out.len(), 3, "{out:?}");
         assert_eq!(out[0].as_ref().unwrap(), &Item { n: 1 });
         assert_eq!(out[1].as_ref().unwrap(), &Item { n: 2 });
@@ -344,8 +508,66 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn error_events_with_a_top_level_message_are_api_errors() {
+        #[derive(Debug, Deserialize)]
+        struct Any {}
+        impl ResponseMeta for Any {}
+        let cases = [
+            // The Responses `error` event (a union member in the spec).
+            "event: error\ndata: {\"type\":\"error\",\"code\":\"busy\",\"message\":\"overloaded\",\"sequence_number\":3}\n\n",
+            // The same without an event name.
+            "data: {\"type\":\"error\",\"code\":\"busy\",\"message\":\"overloaded\"}\n\n",
+            // The Assistants `event: error` (an error object).
+            "event: error\ndata: {\"code\":\"busy\",\"message\":\"overloaded\"}\n\n",
+            // Nested under `error`.
+            "data: {\"type\":\"error\",\"error\":{\"code\":\"busy\",\"message\":\"overloaded\"}}\n\n",
+        ];
+        for case in cases {
+            let out: Vec<_> = Stream::<Any>::new(chunks(&[case, "data: {}\n\n"]), None)
+                .collect()
+                .await;
+            assert_eq!(out.len(), 1, "{case}: the stream ends at the error");
+            let Err(Error::Api(e)) = &out[0] else {
+                panic!("{case}: {out:?}")
+            };
+            assert_eq!(e.message(), "overloaded", "{case}");
+            assert_eq!(e.code(), Some("busy"), "{case}");
+        }
+        // An object that merely has a `type` of its own is an item.
+        let out: Vec<_> = Stream::<Any>::new(
+            chunks(&["data: {\"type\":\"response.created\",\"message\":\"hi\"}\n\n"]),
+            None,
+        )
+        .collect()
+        .await;
+        assert!(out[0].is_ok(), "{out:?}");
+    }
+
+    #[tokio::test]
+    async fn assistants_events_are_read_with_their_name() {
+        #[derive(Debug, Deserialize, PartialEq)]
+        #[serde(tag = "event", content = "data")]
+        enum Assistant {
+            #[serde(rename = "thread.run.created")]
+            RunCreated { id: String },
+        }
+        impl ResponseMeta for Assistant {}
+        let out: Vec<_> = Stream::<Assistant>::new(
+            chunks(&[
+                "event: thread.run.created\ndata: {\"id\":\"run_1\"}\n\n",
+                "event: done\ndata: [DONE]\n\n",
+            ]),
+            None,
+        )
+        .collect()
+        .await;
+        let items: Vec<_> = out.into_iter().map(Result::unwrap).collect();
+        assert_eq!(items, [Assistant::RunCreated { id: "run_1".into() }]);
+    }
+
+    #[tokio::test]
     async fn bad_json_is_a_decode_error() {
-        let out = collect(&["data: {nope\n\n"], true).await;
+        let out = collect(&["data: {nope\n\n"]).await;
         assert!(matches!(out[0], Err(Error::Decode(_))));
     }
 }

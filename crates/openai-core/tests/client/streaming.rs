@@ -6,7 +6,6 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_util::StreamExt;
 use openai_core::Error;
-use openai_core::error::StreamErrorKind;
 use openai_core::types::chat::ChatCompletionChunk;
 use openai_mock::{Mock, MockServer};
 use serde_json::json;
@@ -103,7 +102,7 @@ async fn a_connection_cut_mid_stream_is_an_error_not_an_end() {
 }
 
 #[tokio::test]
-async fn a_stream_without_done_is_incomplete() {
+async fn a_stream_that_ends_by_its_framing_without_done_ends_cleanly() {
     let server = MockServer::start().await;
     server.enqueue(Mock::chat_stream("Hello there").without_done());
     let stream = test_client(&server)
@@ -113,13 +112,8 @@ async fn a_stream_without_done_is_incomplete() {
         .await
         .unwrap();
     let items: Vec<_> = stream.collect().await;
-
-    let (last, chunks) = items.split_last().unwrap();
-    assert!(chunks.iter().all(Result::is_ok), "{items:?}");
-    assert!(
-        matches!(last, Err(Error::Stream(e)) if e.kind() == StreamErrorKind::Incomplete),
-        "{last:?}"
-    );
+    assert!(items.len() > 2, "{items:?}");
+    assert!(items.iter().all(Result::is_ok), "{items:?}");
 }
 
 #[tokio::test]
@@ -204,4 +198,163 @@ async fn an_error_status_on_a_streaming_call_fails_the_call() {
     assert!(e.is_authentication());
     assert!(!e.is_stream_error());
     assert_eq!(e.code(), Some("invalid_api_key"));
+}
+
+/// `issue 10`, stream rules: what servers that are not OpenAI's send.
+mod compatible_servers {
+    use super::*;
+    use crate::support::builder;
+
+    fn sse(text: &str) -> Bytes {
+        Bytes::copy_from_slice(text.as_bytes())
+    }
+
+    fn data(text: &str) -> String {
+        format!("data: {}\n\n", chunk_json(text))
+    }
+
+    #[tokio::test]
+    async fn empty_events_a_bom_and_no_done_are_all_fine() {
+        let server = MockServer::start().await;
+        server.enqueue(Mock::sse_raw(vec![
+            sse(&format!("\u{feff}{}", data("Hel"))),
+            sse("data:\n\nevent: ping\n\nretry: 3000\n\n: keep-alive\n\n"),
+            sse(&data("lo")),
+        ]));
+        let stream = test_client(&server)
+            .chat()
+            .completions()
+            .create_stream(params())
+            .await
+            .unwrap();
+        let items: Vec<_> = stream.collect().await;
+        let text: String = items.iter().map(|c| content(c.as_ref().unwrap())).collect();
+        assert_eq!(text, "Hello");
+    }
+
+    #[tokio::test]
+    async fn a_success_that_is_not_an_event_stream_says_what_came() {
+        let server = MockServer::start().await;
+        server.enqueue(Mock::raw(
+            200,
+            r#"{"id":"chatcmpl-1","object":"chat.completion"}"#,
+            "application/json",
+        ));
+        server.enqueue(Mock::raw(
+            200,
+            "<html><body>502 Bad Gateway</body></html>",
+            "text/html; charset=utf-8",
+        ));
+        let client = test_client(&server);
+        for (content_type, start) in [
+            ("application/json", "\"object\":\"chat.completion\""),
+            ("text/html", "502 Bad Gateway"),
+        ] {
+            let mut stream = client
+                .chat()
+                .completions()
+                .create_stream(params())
+                .await
+                .unwrap();
+            let err = stream.next().await.unwrap().unwrap_err();
+            let Error::Decode(e) = &err else {
+                panic!("{err:?}")
+            };
+            let message = e.to_string();
+            assert!(message.contains("200"), "{message}");
+            assert!(message.contains(content_type), "{message}");
+            assert!(message.contains(start), "{message}");
+            assert!(stream.next().await.is_none());
+        }
+    }
+
+    /// A server that sends only keep-alive comments, one a second.
+    fn keep_alive_only() -> Mock {
+        Mock::sse_raw(vec![sse(": keep-alive\n\n"); 1000]).chunk_delay(Duration::from_secs(1))
+    }
+
+    async fn time_to_fail(client: openai_core::Client, request_timeout: Option<Duration>) -> u64 {
+        let start = tokio::time::Instant::now();
+        let mut request = client.chat().completions().create_stream(params());
+        if let Some(t) = request_timeout {
+            request = request.timeout(t);
+        }
+        let mut stream = request.await.unwrap();
+        let err = stream.next().await.unwrap().unwrap_err();
+        assert!(err.is_timeout(), "{err:?}");
+        assert!(stream.next().await.is_none());
+        start.elapsed().as_secs()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn keep_alive_comments_do_not_hold_a_silent_stream_open() {
+        let server = MockServer::start().await;
+        server.enqueue(keep_alive_only());
+        let secs = time_to_fail(no_retry_client(&server), Some(Duration::from_secs(3))).await;
+        assert!((3..=4).contains(&secs), "failed after {secs} s");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_idle_timeout_is_an_option_per_call_and_per_client() {
+        let server = MockServer::start().await;
+        server.enqueue(keep_alive_only());
+        server.enqueue(keep_alive_only());
+        let per_client = builder(&server)
+            .max_retries(0)
+            .idle_timeout(Duration::from_secs(5))
+            .build()
+            .unwrap();
+        let secs = time_to_fail(per_client, None).await;
+        assert!((5..=6).contains(&secs), "per client: failed after {secs} s");
+
+        let start = tokio::time::Instant::now();
+        let mut stream = no_retry_client(&server)
+            .chat()
+            .completions()
+            .create_stream(params())
+            .idle_timeout(Duration::from_secs(2))
+            .await
+            .unwrap();
+        let err = stream.next().await.unwrap().unwrap_err();
+        assert!(err.is_timeout(), "{err:?}");
+        let secs = start.elapsed().as_secs();
+        assert!((2..=3).contains(&secs), "per call: failed after {secs} s");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn events_keep_a_slow_stream_alive() {
+        // One event every 2 s for 20 s, under a 3 s idle timeout.
+        let server = MockServer::start().await;
+        let events: Vec<Bytes> = (0..10).map(|_| sse(&data("x"))).collect();
+        server.enqueue(Mock::sse_raw(events).chunk_delay(Duration::from_secs(2)));
+        let stream = no_retry_client(&server)
+            .chat()
+            .completions()
+            .create_stream(params())
+            .idle_timeout(Duration::from_secs(3))
+            .await
+            .unwrap();
+        let items: Vec<_> = stream.collect().await;
+        assert_eq!(items.len(), 10);
+        assert!(items.iter().all(Result::is_ok), "{items:?}");
+    }
+
+    #[tokio::test]
+    async fn a_json_call_answered_with_html_gets_a_decode_error_that_says_so() {
+        let server = MockServer::start().await;
+        server.enqueue(Mock::raw(200, "<html>maintenance</html>", "text/html"));
+        let err = test_client(&server)
+            .chat()
+            .completions()
+            .create(params())
+            .await
+            .unwrap_err();
+        let Error::Decode(e) = &err else {
+            panic!("{err:?}")
+        };
+        let message = e.to_string();
+        assert!(message.contains("200 OK"), "{message}");
+        assert!(message.contains("text/html"), "{message}");
+        assert!(message.contains("<html>maintenance</html>"), "{message}");
+    }
 }

@@ -10,7 +10,7 @@ use http_body::Body as _;
 use pin_project::pin_project;
 use tokio::time::{Instant, Sleep};
 
-use super::{Elapsed, IdleTimeoutBody, ResponseMode};
+use super::{Elapsed, IdleTimeout, IdleTimeoutBody, ResponseMode};
 use crate::error::BodyTooLarge;
 use crate::{BoxError, HttpResponse, ResponseBody};
 
@@ -22,7 +22,7 @@ pub struct ResponseFuture<F> {
     state: State<F>,
     #[pin]
     deadline: Option<Sleep>,
-    timeout: Option<Duration>,
+    idle: Option<Duration>,
     mode: ResponseMode,
     max_body_size: usize,
 }
@@ -46,13 +46,14 @@ impl<F> ResponseFuture<F> {
     pub(super) fn new(
         inner: F,
         timeout: Option<Duration>,
+        idle: Option<Duration>,
         mode: ResponseMode,
         max_body_size: usize,
     ) -> Self {
         Self {
             state: State::Head(inner),
             deadline: timeout.map(|t| tokio::time::sleep_until(deadline_after(t))),
-            timeout,
+            idle,
             mode,
             max_body_size,
         }
@@ -77,13 +78,18 @@ where
                     };
                     let buffer =
                         *this.mode == ResponseMode::Buffered || !resp.status().is_success();
-                    if !buffer || resp.body().is_buffered() {
-                        let resp = match (*this.timeout, buffer) {
-                            (Some(t), false) => {
+                    if !buffer {
+                        let idle = *this.idle;
+                        let mut resp = match idle {
+                            Some(t) if !resp.body().is_buffered() => {
                                 resp.map(|b| ResponseBody::idle(IdleTimeoutBody::new(b, t)))
                             }
                             _ => resp,
                         };
+                        resp.extensions_mut().insert(IdleTimeout(idle));
+                        return Poll::Ready(Ok(resp));
+                    }
+                    if resp.body().is_buffered() {
                         return Poll::Ready(Ok(resp));
                     }
                     let (parts, body) = resp.into_parts();

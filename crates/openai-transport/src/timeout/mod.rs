@@ -13,7 +13,9 @@
 //! - [`ResponseMode::Streaming`]: the head must arrive before the deadline;
 //!   after that the body is an idle timeout: each frame must arrive within the
 //!   timeout of the previous one, so a long healthy stream is never cut, and a
-//!   stalled one fails with [`Elapsed`].
+//!   stalled one fails with [`Elapsed`]. The idle timeout is the attempt's
+//!   unless the layer ([`TimeoutLayer::idle_timeout`]) or the request
+//!   ([`IdleTimeout`]) sets one; the response carries the one in effect.
 //!
 //! Error responses (non-2xx) are always buffered, so the retry layer and the
 //! error mapping can read them. Bodies larger than
@@ -25,6 +27,7 @@
 
 mod body;
 mod future;
+mod idle;
 
 use std::fmt;
 use std::sync::Arc;
@@ -39,6 +42,7 @@ use crate::{BoxError, HttpRequest, HttpResponse};
 
 pub use body::IdleTimeoutBody;
 pub use future::ResponseFuture;
+pub use idle::IdleTimer;
 
 /// reference/client.md 3: the default per-attempt timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
@@ -48,6 +52,17 @@ pub const DEFAULT_MAX_BODY_SIZE: usize = 256 * 1024 * 1024;
 /// Request extension: this attempt's timeout; `None` means no timeout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttemptTimeout(pub Option<Duration>);
+
+/// The idle timeout of a streamed body: how long it may go without progress.
+/// `None` means none.
+///
+/// As a request extension it overrides the layer's
+/// [`idle_timeout`](TimeoutLayer::idle_timeout) for that request. A streamed
+/// success leaves this layer with the idle timeout in effect as a response
+/// extension, so a consumer that reads events rather than frames (the SSE
+/// stream) can apply it to events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdleTimeout(pub Option<Duration>);
 
 /// Request extension: how the response body will be consumed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -82,6 +97,8 @@ impl std::error::Error for Elapsed {}
 #[derive(Debug, Clone, Copy)]
 pub struct TimeoutLayer {
     timeout: Option<Duration>,
+    // `None`: the attempt's timeout.
+    idle_timeout: Option<IdleTimeout>,
     max_body_size: usize,
 }
 
@@ -91,8 +108,17 @@ impl TimeoutLayer {
     pub const fn new(timeout: Option<Duration>) -> Self {
         Self {
             timeout,
+            idle_timeout: None,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
         }
+    }
+
+    /// The idle timeout of streamed bodies (`None`: none), when the request
+    /// has no [`IdleTimeout`] of its own. Unless set, it is the attempt's
+    /// timeout, as Python's read timeout is.
+    pub const fn idle_timeout(mut self, idle: Option<Duration>) -> Self {
+        self.idle_timeout = Some(IdleTimeout(idle));
+        self
     }
 
     /// Caps buffered bodies at `bytes`. Default [`DEFAULT_MAX_BODY_SIZE`].
@@ -185,9 +211,16 @@ where
                 req.headers_mut().insert(X_STAINLESS_READ_TIMEOUT, value);
             }
         }
+        let idle = req
+            .extensions()
+            .get::<IdleTimeout>()
+            .map(|t| t.0)
+            .or(config.layer.idle_timeout.map(|t| t.0))
+            .unwrap_or(timeout);
         ResponseFuture::new(
             self.inner.call(req),
             timeout,
+            idle,
             mode,
             config.layer.max_body_size,
         )
