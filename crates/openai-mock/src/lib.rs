@@ -100,11 +100,14 @@ mod body;
 mod chat;
 mod embeddings;
 mod errors;
+mod generated;
 mod mock;
 mod model;
 mod request;
+mod route;
 mod server;
 mod sse;
+mod table;
 
 pub use mock::Mock;
 pub use request::RecordedRequest;
