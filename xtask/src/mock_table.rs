@@ -17,7 +17,7 @@ use yaml_rust2::Yaml;
 
 use crate::emit::HEADER;
 use crate::ir::{Api, BodyKind, Operation, Pagination, Payload, Ty, TypeKind};
-use crate::resources::{Method, Response};
+use crate::resources::{Body, Method, Response};
 use crate::spec::Node;
 
 /// Deeper than this, arrays are empty and objects are `{}`.
@@ -110,6 +110,10 @@ fn entry(
             .enumerate()
             .filter(|(i, _)| !skips.contains_key(&format!("{snake}_response_{}", i + 1)))
             .filter_map(|(_, text)| lenient_json(text))
+            .map(|v| match &ty {
+                Some(t) => Sampler::new(api).complete(t, v, 0),
+                None => v,
+            })
             .find(|v| ty.as_ref().is_none_or(|t| fits(api, t, v, 0)));
         let value = match (example, &ty) {
             (Some(v), _) => v,
@@ -136,13 +140,20 @@ fn entry(
         Pagination::ConversationCursorPage => "Page::LastId",
         Pagination::NextCursorPage => "Page::Next",
     };
+    let multipart = match method {
+        Some(m) => m.body == Body::Multipart,
+        None => op
+            .request_bodies
+            .first()
+            .is_some_and(|b| b.kind == BodyKind::Multipart),
+    };
     let events: Vec<String> = events
         .iter()
         .map(|(name, data)| format!("({name:?}, {})", raw(data)))
         .collect();
     writeln!(
         out,
-        "    Operation {{ id: {id:?}, method: {m:?}, path: {path:?}, query: {query:?}, status: {status}, kind: {kind}, page: {page}, body: {body}, events: &[{events}], end: {end} }},",
+        "    Operation {{ id: {id:?}, method: {m:?}, path: {path:?}, query: {query:?}, multipart: {multipart}, status: {status}, kind: {kind}, page: {page}, body: {body}, events: &[{events}], end: {end} }},",
         id = op.id,
         m = op.method.to_uppercase(),
         body = raw(&body),
@@ -377,6 +388,74 @@ impl<'a> Sampler<'a> {
         self.field_value(ty, "", "", depth)
     }
 
+    /// `value` (an example) with the required fields it lacks filled in, at any depth
+    /// the type reaches: several examples leave out a field their schema requires.
+    fn complete(&mut self, ty: &Ty, mut value: Value, depth: usize) -> Value {
+        if depth > MAX_DEPTH {
+            return value;
+        }
+        let api = self.api;
+        match (ty, &mut value) {
+            (Ty::Array(inner), Value::Array(items)) => {
+                let done = std::mem::take(items)
+                    .into_iter()
+                    .map(|item| self.complete(inner, item, depth + 1))
+                    .collect();
+                *items = done;
+            }
+            (Ty::Map(inner), Value::Object(map)) => {
+                for item in map.values_mut() {
+                    *item = self.complete(inner, item.take(), depth + 1);
+                }
+            }
+            (Ty::Named(id), _) => match &api.types[*id].kind {
+                TypeKind::Alias(inner) => return self.complete(inner, value, depth),
+                TypeKind::Union(u) => {
+                    let tag = u
+                        .tag
+                        .as_ref()
+                        .and_then(|t| value.get(t))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
+                    let variant = u.variants.iter().find(|v| match &tag {
+                        Some(tag) => v.tags.iter().any(|t| t == tag),
+                        None => false,
+                    });
+                    if let Some(Payload::Ty(t)) = variant.map(|v| &v.payload) {
+                        return self.complete(t, value, depth + 1);
+                    }
+                }
+                TypeKind::Struct(fields) => {
+                    let Value::Object(map) = &mut value else {
+                        return value;
+                    };
+                    let object = fields
+                        .iter()
+                        .find(|f| f.wire == "object")
+                        .and_then(|f| f.constant.clone())
+                        .unwrap_or_default();
+                    for f in fields {
+                        match map.get_mut(&f.wire) {
+                            Some(v) => *v = self.complete(&f.ty, v.take(), depth + 1),
+                            None if !f.required => {}
+                            None => {
+                                let v = match &f.constant {
+                                    Some(c) => json!(c),
+                                    None if f.nullable => Value::Null,
+                                    None => self.field_value(&f.ty, &f.wire, &object, depth + 1),
+                                };
+                                map.insert(f.wire.clone(), v);
+                            }
+                        }
+                    }
+                }
+                TypeKind::Enum { .. } => {}
+            },
+            _ => {}
+        }
+        value
+    }
+
     /// A value of `ty` for the field `name` of an object whose `object` constant is
     /// `object` (both may be empty).
     fn field_value(&mut self, ty: &Ty, name: &str, object: &str, depth: usize) -> Value {
@@ -421,11 +500,19 @@ impl<'a> Sampler<'a> {
                     }
                     TypeKind::Struct(_) if depth >= MAX_DEPTH => json!({}),
                     TypeKind::Struct(fields) => {
+                        let list = fields.iter().any(|f| f.wire == "data")
+                            && fields.iter().any(|f| f.wire == "object");
                         let object = fields
                             .iter()
                             .find(|f| f.wire == "object")
                             .and_then(|f| f.constant.clone())
-                            .unwrap_or_default();
+                            .unwrap_or_else(|| {
+                                if list {
+                                    "list".to_owned()
+                                } else {
+                                    String::new()
+                                }
+                            });
                         let mut out = Map::new();
                         for f in fields.iter().filter(|f| f.required) {
                             // A required nullable field is null: `error: null` reads as
@@ -449,6 +536,7 @@ impl<'a> Sampler<'a> {
 fn string_for(name: &str, object: &str) -> String {
     let prefix = object.rsplit('.').next().unwrap_or_default();
     match name {
+        "object" if object == "list" => "list".to_owned(),
         "id" if !prefix.is_empty() && prefix != "list" => format!("{prefix}_abc123"),
         "id" => "mock_abc123".to_owned(),
         "model" => "gpt-4o-mini".to_owned(),

@@ -47,6 +47,8 @@ pub(crate) struct Operation {
     pub(crate) path: &'static str,
     /// A query the request must carry (`beta=true`), or empty.
     pub(crate) query: &'static str,
+    /// The request body is `multipart/form-data` (the server accepts any body).
+    pub(crate) multipart: bool,
     pub(crate) status: u16,
     pub(crate) kind: Kind,
     pub(crate) page: Page,
@@ -136,7 +138,7 @@ pub(crate) fn find(
 pub(crate) fn answer(request: &RequestView<'_>) -> Option<Mock> {
     let (op, params) = find(request.method, request.path, request.query)?;
     let pairs = request.query.map(parse_query).unwrap_or_default();
-    let mock = if !op.events.is_empty() && wants_stream(request, &pairs) {
+    let mock = if !op.events.is_empty() && wants_stream(op, request, &pairs) {
         stream(op)
     } else {
         plain(op, &params, &pairs)
@@ -166,7 +168,7 @@ fn plain(op: &Operation, params: &[String], pairs: &[(String, String)]) -> Mock 
 
 /// Whether the request asks for a stream: `"stream": true` or `"stream_format": "sse"` in a
 /// JSON body, a `stream` form field set to `true`, or `stream=true` in the query.
-fn wants_stream(request: &RequestView<'_>, pairs: &[(String, String)]) -> bool {
+fn wants_stream(op: &Operation, request: &RequestView<'_>, pairs: &[(String, String)]) -> bool {
     if pairs.iter().any(|(k, v)| k == "stream" && v == "true") {
         return true;
     }
@@ -179,7 +181,8 @@ fn wants_stream(request: &RequestView<'_>, pairs: &[(String, String)]) -> bool {
             body.get("stream") == Some(&Value::Bool(true))
                 || body.get("stream_format").and_then(Value::as_str) == Some("sse")
         }
-        Err(_) => false,
+        // A form sent without its content type.
+        Err(_) => op.multipart && form_field_is_true(request.body, "stream"),
     }
 }
 
@@ -319,6 +322,9 @@ fn cursor(item: &Value, i: usize) -> String {
         None => format!("cursor_{}", i + 1),
     }
 }
+
+#[cfg(test)]
+mod walk;
 
 #[cfg(test)]
 mod tests {
