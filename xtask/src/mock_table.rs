@@ -130,7 +130,7 @@ fn entry(
         .and_then(|m| m.stream.clone())
         .or_else(|| op.stream.clone());
     let (events, end) = match &stream_ty {
-        Some(t) => stream_events(api, t),
+        Some(t) => stream_events(api, t, json_body.and_then(|b| b.ty.as_ref())),
         None => (Vec::new(), "End::Close"),
     };
     let page = match page {
@@ -190,7 +190,11 @@ fn trim_page(mut value: Value) -> Value {
 /// variant (else `*.done`), each named by its tag; Assistants events (tag `event`, payload
 /// in `data`) end with `event: done` + `data: [DONE]`; a plain type (chat chunks, legacy
 /// completions) is one unnamed event, then `data: [DONE]`.
-fn stream_events(api: &Api, ty: &Ty) -> (Vec<(Option<String>, String)>, &'static str) {
+fn stream_events(
+    api: &Api,
+    ty: &Ty,
+    answer: Option<&Ty>,
+) -> (Vec<(Option<String>, String)>, &'static str) {
     let mut sampler = Sampler::new(api);
     let union = match ty {
         Ty::Named(id) => match &api.types[*id].kind {
@@ -212,11 +216,16 @@ fn stream_events(api: &Api, ty: &Ty) -> (Vec<(Option<String>, String)>, &'static
             _ => None,
         })
         .collect();
+    // Prefer the events carrying the operation's own answer (`thread.run.created` for a
+    // run, `response.created` for a response), then the least nested name.
     let pick = |suffix: &str| {
         tagged
             .iter()
             .filter(|(name, _)| name.ends_with(suffix))
-            .min_by_key(|(name, _)| name.matches('.').count())
+            .min_by_key(|(name, t)| {
+                let carries = answer.is_some_and(|a| carries(api, t, a));
+                (!carries, name.matches('.').count())
+            })
             .copied()
     };
     let first = pick(".created").or_else(|| tagged.first().copied());
@@ -248,6 +257,17 @@ fn stream_events(api: &Api, ty: &Ty) -> (Vec<(Option<String>, String)>, &'static
         "End::Close"
     };
     (events, end)
+}
+
+/// Whether the event type `event` has a field of type `answer`.
+fn carries(api: &Api, event: &Ty, answer: &Ty) -> bool {
+    match event {
+        Ty::Named(id) => match &api.types[*id].kind {
+            TypeKind::Struct(fields) => fields.iter().any(|f| f.ty == *answer),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Operation id -> the `response` texts of its `x-oaiMeta` examples, in order.
@@ -377,11 +397,17 @@ fn fits(api: &Api, ty: &Ty, v: &Value, depth: usize) -> bool {
 /// reader recognizes.
 struct Sampler<'a> {
     api: &'a Api,
+    /// An object was cut short at [`MAX_DEPTH`] since the innermost array began: that array
+    /// is left empty rather than hold an object missing its required fields.
+    truncated: bool,
 }
 
 impl<'a> Sampler<'a> {
     fn new(api: &'a Api) -> Self {
-        Self { api }
+        Self {
+            api,
+            truncated: false,
+        }
     }
 
     fn value(&mut self, ty: &Ty, depth: usize) -> Value {
@@ -468,7 +494,10 @@ impl<'a> Sampler<'a> {
             Ty::Binary => Value::String("file.txt".to_owned()),
             Ty::Any | Ty::Object | Ty::Map(_) => json!({}),
             Ty::Array(inner) if depth < MAX_DEPTH => {
-                json!([self.field_value(inner, name, object, depth + 1)])
+                let outer = std::mem::take(&mut self.truncated);
+                let item = self.field_value(inner, name, object, depth + 1);
+                let cut = std::mem::replace(&mut self.truncated, outer);
+                if cut { json!([]) } else { json!([item]) }
             }
             Ty::Array(_) => json!([]),
             Ty::Named(id) => {
@@ -495,10 +524,16 @@ impl<'a> Sampler<'a> {
                                 }
                                 value
                             }
-                            _ => json!({}),
+                            _ => {
+                                self.truncated = true;
+                                json!({})
+                            }
                         }
                     }
-                    TypeKind::Struct(_) if depth >= MAX_DEPTH => json!({}),
+                    TypeKind::Struct(_) if depth >= MAX_DEPTH => {
+                        self.truncated = true;
+                        json!({})
+                    }
                     TypeKind::Struct(fields) => {
                         let list = fields.iter().any(|f| f.wire == "data")
                             && fields.iter().any(|f| f.wire == "object");
