@@ -3,8 +3,9 @@
 //! `cargo xtask codegen [--spec PATH] [--check]` reads the OpenAPI spec (default
 //! `../shared/openapi/openapi.yaml` relative to the workspace root, or `$OPENAI_OPENAPI_SPEC`)
 //! and writes the types (`crates/openai-types/src/generated/**`), the resources
-//! (`crates/openai-core/src/generated/**`) and their tests
-//! (`crates/openai-core/tests/operations/generated/**`). With `--check` it writes nothing and
+//! (`crates/openai-core/src/generated/**`), their tests
+//! (`crates/openai-core/tests/operations/generated/**`) and the mock's answer table
+//! (`crates/openai-mock/src/generated/**`, see [`mock_table`]). With `--check` it writes nothing and
 //! exits non-zero when the committed output differs from what the spec generates.
 //!
 //! `cargo xtask coverage [--check]` prints the methods covered and the operations tested
@@ -13,7 +14,8 @@
 //! The pipeline: [`spec`] loads the YAML, [`lower`] turns it into the intermediate model of
 //! [`ir`] (types and operations, named by [`names`]), [`emit`] writes Rust from the model
 //! (doc comments through [`docs`]), [`examples`] writes the round-trip tests of the spec's
-//! examples, [`resources`] writes the resources and their per-operation tests.
+//! examples, [`resources`] writes the resources and their per-operation tests, [`mock_table`]
+//! the answer of every operation for openai-mock.
 
 mod coverage;
 mod docs;
@@ -21,6 +23,7 @@ mod emit;
 mod examples;
 mod ir;
 mod lower;
+mod mock_table;
 mod names;
 mod resources;
 mod spec;
@@ -138,11 +141,17 @@ fn generate(root: &Path, spec_path: &Path) -> Result<Outputs, String> {
     let core = resources::emit(&api, &methods);
     let mut tests = BTreeMap::new();
     tests.insert("mod.rs".to_owned(), resources::emit_tests(&api, &methods));
+    let mut mock = BTreeMap::new();
+    mock.insert(
+        "mod.rs".to_owned(),
+        mock_table::emit(&doc, &api, &methods, &skips),
+    );
     let mut out = Vec::new();
     for (dir, files) in [
         ("crates/openai-types/src/generated", types),
         ("crates/openai-core/src/generated", core),
         ("crates/openai-core/tests/operations/generated", tests),
+        ("crates/openai-mock/src/generated", mock),
     ] {
         let mut formatted = BTreeMap::new();
         for (path, code) in files {

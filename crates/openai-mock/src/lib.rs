@@ -1,19 +1,23 @@
-//! An in-process mock OpenAI server for tests: scripted responses, SSE, faults, and a tiny
-//! deterministic model.
+//! A mock OpenAI server for tests: scripted responses, SSE, faults, a tiny deterministic
+//! model, and an answer for every operation of the API.
 //!
 //! # Overview
 //!
 //! [`MockServer::start`] binds `127.0.0.1` on a free port and serves HTTP/1.1 on the
-//! caller's tokio runtime. Point a client at [`MockServer::url`] (it ends in `/v1`), then:
+//! caller's tokio runtime ([`MockServer::bind`] takes the address). Point a client at
+//! [`MockServer::url`] (it ends in `/v1`), then:
 //!
 //! - **script answers** with [`MockServer::enqueue`]: each queued [`Mock`] answers exactly
 //!   one request, first in first out, whatever the path. Mocks cover JSON bodies, chat
 //!   completions, OpenAI-shaped errors, SSE streams, raw bytes, and faults: a delay before
 //!   the headers, a delay between body frames, a connection cut mid-stream, a dropped
 //!   connection, or no answer at all;
+//! - **script answers per path** with [`MockServer::mock_path`]: the mock answers every
+//!   request to that method and path template (`"/v1/files/{file_id}"`) until
+//!   [`MockServer::clear_path_mocks`]; queued mocks still answer first;
 //! - **inspect what the client sent** with [`MockServer::requests`]: every request, in
 //!   arrival order, as a [`RecordedRequest`] (method, path, query, headers, body, JSON);
-//! - **rely on the built-in model** when nothing is queued (and no
+//! - **rely on the built-in model** when nothing is queued or mocked for the path (and no
 //!   [`MockServer::set_default`] mock is set):
 //!   - `POST /v1/chat/completions` echoes the last `user` message as the assistant reply
 //!     (with the request's `model`), streamed as `chat.completion.chunk` events when the
@@ -23,7 +27,30 @@
 //!     dimensions, or `dimensions`; floats, or base64 with `encoding_format: "base64"`);
 //!   - `GET /v1/models`, `GET /v1/models/{id}` (404 `model_not_found` for unknown ids) and
 //!     `DELETE /v1/models/{id}`;
-//!   - anything else is a 404 with an OpenAI-shaped error body; malformed JSON is a 400.
+//! - **and on the spec for everything else**: every other operation of the OpenAI API
+//!   answers with a valid response, the spec's example where one fits the response schema,
+//!   else a value built from the schema (required fields, constants, first enum values,
+//!   string ids). The answer carries `x-mock-operation: <operationId>`. In detail:
+//!   - list operations page: three items, two per page (or `limit`), the next page with
+//!     `?after=<cursor>` (the last item's `id`, or `last_id`, or `next`, as the operation
+//!     pages), and `has_more: false` on the last page, so auto-pagers end;
+//!   - an object read through its id takes that id (`GET /v1/files/file-1` answers
+//!     `"id": "file-1"`, as do `.../{id}/cancel` and similar actions);
+//!   - binary operations (file content, speech, video content, skill bundles, the SDP of a
+//!     realtime call) answer bytes with their content type; bodiless ones an empty body;
+//!   - operations that stream answer SSE when the request asks for it (`"stream": true`
+//!     in a JSON body, a `stream=true` form field or query parameter, or
+//!     `"stream_format": "sse"`): a first and a last event built from the event schema
+//!     (`response.created`, `response.completed`; `thread.created`, `thread.run.completed`,
+//!     ...), named with `event:` lines, ended as the API ends them (`data: [DONE]` for
+//!     completions, `event: done` for Assistants runs, else by closing);
+//!   - request bodies are not validated: JSON, multipart forms and raw bytes are all
+//!     accepted;
+//!   - an unknown path is a 404 with an OpenAI-shaped error body; malformed JSON sent to
+//!     the built-in model is a 400.
+//!
+//! The table of answers is generated from the OpenAPI spec by `cargo xtask codegen` and
+//! committed, so building the crate never needs the spec.
 //!
 //! Every response carries `x-request-id: req_mock_<n>`, `n` counting requests from 1.
 //! Paths work with and without the `/v1` prefix. Request bodies above
@@ -87,8 +114,35 @@
 //! assert_eq!(requests.len(), 2);
 //! assert_eq!(requests[0].path(), "/v1/chat/completions");
 //! assert_eq!(requests[1].json()["messages"][0]["content"], "Echo me");
+//!
+//! // Every other operation answers from the spec: here the first page of a file list.
+//! let files = http::Request::get(format!("{}/files", server.url()))
+//!     .body(Full::default())
+//!     .unwrap();
+//! let response = client.request(files).await.unwrap();
+//! assert_eq!(response.headers()["x-mock-operation"], "listFiles");
+//! let body = response.into_body().collect().await.unwrap().to_bytes();
+//! let page: serde_json::Value = serde_json::from_slice(&body).unwrap();
+//! assert_eq!(page["data"][0]["object"], "file");
+//! assert_eq!(page["has_more"], true);
 //! # }
 //! ```
+//!
+//! # The `openai-mock` binary
+//!
+//! The same server runs standalone, for test suites in any language:
+//!
+//! ```text
+//! cargo install --path crates/openai-mock   # or: cargo run -p openai-mock --
+//! openai-mock --port 8080 [--host 127.0.0.1]
+//! # openai-mock listening on http://127.0.0.1:8080/v1
+//! ```
+//!
+//! It prints its URL (with `--port 0` the OS picks the port; the line tells which) and
+//! runs until Ctrl-C, without recording requests. Point any OpenAI client at it, e.g.
+//! `OpenAI(base_url="http://127.0.0.1:8080/v1", api_key="sk-mock")` in Python;
+//! `scripts/python_sdk_smoke.py` calls a sample of operations through the official
+//! Python SDK that way.
 //!
 //! # Feature flags
 //!
@@ -100,11 +154,14 @@ mod body;
 mod chat;
 mod embeddings;
 mod errors;
+mod generated;
 mod mock;
 mod model;
 mod request;
+mod route;
 mod server;
 mod sse;
+mod table;
 
 pub use mock::Mock;
 pub use request::RecordedRequest;

@@ -1,13 +1,15 @@
-//! The tiny deterministic model that answers when no mock is queued and no default is set.
+//! What answers when no mock is queued, no path mock matches and no default is set.
+//!
+//! First the tiny deterministic model:
 //!
 //! - `POST /v1/chat/completions` echoes the last user message (streamed when the request
 //!   says `"stream": true`, with a usage chunk when `stream_options.include_usage` is set);
 //! - `POST /v1/embeddings` returns fixed-seed unit vectors (see `embeddings`);
 //! - `GET /v1/models`, `GET /v1/models/{id}` and `DELETE /v1/models/{id}` serve a small
-//!   model list;
-//! - anything else is a 404 with an OpenAI-shaped error body.
+//!   model list.
 //!
-//! Paths are accepted with and without the `/v1` prefix.
+//! Then the table of every operation of the spec (see `table`); anything else is a 404 with
+//! an OpenAI-shaped error body. Paths are accepted with and without the `/v1` prefix.
 
 use http::Method;
 use serde_json::{Value, json};
@@ -17,19 +19,23 @@ use crate::embeddings;
 use crate::errors;
 use crate::mock::{ChatReply, Mock};
 use crate::request::decode_component;
+use crate::route::route;
+use crate::table::{self, RequestView};
 
 /// Ids of the models the list serves.
 const MODELS: [&str; 3] = ["gpt-4o-mock", "gpt-4o-mini-mock", "text-embedding-3-small"];
 
-/// Answers one request the way the built-in model does.
-pub(crate) fn answer(method: &Method, path: &str, body: &[u8]) -> Mock {
-    let route = strip_version(path);
-    let route = if route.len() > 1 {
-        route.trim_end_matches('/')
-    } else {
-        route
-    };
-    match (method, route) {
+/// Answers one request the way the server does when nothing is scripted for it.
+pub(crate) fn answer(request: &RequestView<'_>) -> Mock {
+    builtin(request.method, request.path, request.body)
+        .or_else(|| table::answer(request))
+        .unwrap_or_else(|| not_found(request.method, request.path))
+}
+
+/// The built-in model's answer, or `None` when the route is not one of its own.
+fn builtin(method: &Method, path: &str, body: &[u8]) -> Option<Mock> {
+    let route = route(path);
+    Some(match (method, route) {
         (&Method::POST, "/chat/completions") => chat_completion(body),
         (&Method::POST, "/embeddings") => match parse_json(body) {
             Ok(request) => match embeddings::answer(&request) {
@@ -56,20 +62,11 @@ pub(crate) fn answer(method: &Method, path: &str, body: &[u8]) -> Mock {
                     ),
                 ),
                 Method::DELETE => Mock::ok(json!({"id": id, "object": "model", "deleted": true})),
-                _ => not_found(method, path),
+                _ => return None,
             }
         }
-        _ => not_found(method, path),
-    }
-}
-
-/// `/v1/chat/completions` → `/chat/completions`; paths without the prefix are unchanged.
-fn strip_version(path: &str) -> &str {
-    match path.strip_prefix("/v1") {
-        Some("") => "/",
-        Some(rest) if rest.starts_with('/') => rest,
-        _ => path,
-    }
+        _ => return None,
+    })
 }
 
 fn chat_completion(body: &[u8]) -> Mock {
@@ -168,14 +165,6 @@ fn not_found(method: &Method, path: &str) -> Mock {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn strips_the_version_prefix_only() {
-        assert_eq!(strip_version("/v1/models"), "/models");
-        assert_eq!(strip_version("/models"), "/models");
-        assert_eq!(strip_version("/v1"), "/");
-        assert_eq!(strip_version("/v10/models"), "/v10/models");
-    }
 
     #[test]
     fn content_parts_are_joined() {

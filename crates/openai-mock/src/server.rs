@@ -1,5 +1,5 @@
 //! [`MockServer`]: the listener, the per-connection HTTP/1.1 service and the shared state
-//! (queue of mocks, default mock, recorded requests).
+//! (queue of mocks, path mocks, default mock, recorded requests).
 //!
 //! Everything runs on the caller's tokio runtime: `start` spawns the accept loop with
 //! `tokio::spawn`, and every delay is a `tokio::time::sleep`, so tests with a paused clock
@@ -12,14 +12,14 @@ use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use http::header::CONTENT_LENGTH;
-use http::{Request, Response};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::{Method, Request, Response};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -27,16 +27,21 @@ use crate::body::MockBody;
 use crate::mock::{Fault, Mock};
 use crate::model;
 use crate::request::RecordedRequest;
+use crate::route::{match_template, route};
+use crate::table::RequestView;
 
 /// Largest request body the server reads; larger ones get a 413 error.
 pub const MAX_REQUEST_BODY: usize = 64 * 1024 * 1024;
 
-/// An in-process mock OpenAI server listening on `127.0.0.1`.
+/// An in-process mock OpenAI server listening on `127.0.0.1` (or the address given to
+/// [`MockServer::bind`]).
 ///
 /// Answers come from, in order: the queue of [`Mock`]s (first in, first out; each answers
-/// one request whatever its path), then the default mock set with
-/// [`MockServer::set_default`], then a tiny deterministic model (see the crate docs).
-/// Every request is recorded, including those the model answers.
+/// one request whatever its path), then the path mocks of [`MockServer::mock_path`] (each
+/// answers every request to its method and path), then the default mock set with
+/// [`MockServer::set_default`], then a tiny deterministic model, then the answer the spec
+/// gives for the operation (see the crate docs). Every request is recorded, including
+/// those the model answers.
 ///
 /// The server runs on the runtime that called [`MockServer::start`] and stops when the
 /// `MockServer` is dropped: the listener closes and open connections are cut.
@@ -63,6 +68,14 @@ pub struct MockServer {
     _shutdown: watch::Sender<()>,
 }
 
+/// A mock answering every request to one method and path template.
+#[derive(Debug)]
+struct PathMock {
+    method: Method,
+    template: String,
+    mock: Mock,
+}
+
 /// The body of a request was cut by the client, or a mock asked to drop the connection.
 #[derive(Debug)]
 struct DropConnection;
@@ -75,6 +88,8 @@ struct Shared {
 #[derive(Debug)]
 struct State {
     queue: VecDeque<Mock>,
+    /// `mock_path` mocks, the latest last: it wins over earlier ones for the same request.
+    paths: Vec<PathMock>,
     default: Option<Mock>,
     requests: Vec<RecordedRequest>,
     record: bool,
@@ -106,11 +121,27 @@ impl MockServer {
     ///
     /// If called outside a tokio runtime.
     pub async fn try_start() -> io::Result<Self> {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        Self::bind((Ipv4Addr::LOCALHOST, 0)).await
+    }
+
+    /// Starts a server listening on `addr`, e.g. `"0.0.0.0:8080"` or
+    /// `(Ipv4Addr::LOCALHOST, 0)` (port 0: the OS picks one; read it back with
+    /// [`MockServer::addr`]). This is what the `openai-mock` binary runs.
+    ///
+    /// # Errors
+    ///
+    /// If the address does not resolve or the listener cannot be bound.
+    ///
+    /// # Panics
+    ///
+    /// If called outside a tokio runtime.
+    pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 queue: VecDeque::new(),
+                paths: Vec::new(),
                 default: None,
                 requests: Vec::new(),
                 record: true,
@@ -147,6 +178,40 @@ impl MockServer {
     /// The number of queued mocks that have not answered a request yet.
     pub fn pending(&self) -> usize {
         self.shared.lock().queue.len()
+    }
+
+    /// Answers every request to `method` `path` with `mock` (a fresh copy each time), until
+    /// [`MockServer::clear_path_mocks`], instead of the default mock, the built-in model and
+    /// the spec's answer. Queued mocks still answer first.
+    ///
+    /// `path` may start with `/v1` or not, and a `{name}` segment matches any one segment:
+    /// `"/v1/files/{file_id}"` answers `GET /v1/files/file-1` and `GET /files/file-2`. When
+    /// several path mocks match a request, the one added last answers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use http::Method;
+    /// use openai_mock::{Mock, MockServer};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let server = MockServer::start().await;
+    /// server.mock_path(Method::GET, "/v1/files/{file_id}", Mock::error(404));
+    /// server.mock_path(Method::POST, "/v1/chat/completions", Mock::chat_completion("Hi"));
+    /// # }
+    /// ```
+    pub fn mock_path(&self, method: Method, path: &str, mock: Mock) {
+        self.shared.lock().paths.push(PathMock {
+            method,
+            template: path.to_owned(),
+            mock,
+        });
+    }
+
+    /// Removes every path mock added with [`MockServer::mock_path`].
+    pub fn clear_path_mocks(&self) {
+        self.shared.lock().paths.clear();
     }
 
     /// Answers with `mock` (a fresh copy each time) whenever the queue is empty, instead of
@@ -187,6 +252,7 @@ impl fmt::Debug for MockServer {
         f.debug_struct("MockServer")
             .field("addr", &self.addr)
             .field("pending", &state.queue.len())
+            .field("path_mocks", &state.paths.len())
             .field("requests", &state.requests.len())
             .field("has_default", &state.default.is_some())
             .finish()
@@ -266,6 +332,11 @@ async fn handle(
     let method = parts.method;
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().map(str::to_owned);
+    let content_type = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let (n, picked) = {
         let mut state = shared.lock();
         state.served += 1;
@@ -274,7 +345,7 @@ async fn handle(
             let recorded = RecordedRequest::new(
                 method.clone(),
                 path.clone(),
-                query,
+                query.clone(),
                 parts.headers,
                 body.clone().unwrap_or_default(),
             );
@@ -283,13 +354,33 @@ async fn handle(
         let picked = if body.is_none() {
             None
         } else {
-            state.queue.pop_front().or_else(|| state.default.clone())
+            let route = route(&path);
+            state
+                .queue
+                .pop_front()
+                .or_else(|| {
+                    state
+                        .paths
+                        .iter()
+                        .rev()
+                        .find(|p| {
+                            p.method == method && match_template(&p.template, route).is_some()
+                        })
+                        .map(|p| p.mock.clone())
+                })
+                .or_else(|| state.default.clone())
         };
         (n, picked)
     };
     let mock = match (picked, body) {
         (Some(mock), _) => mock,
-        (None, Some(body)) => model::answer(&method, &path, &body),
+        (None, Some(body)) => model::answer(&RequestView {
+            method: &method,
+            path: &path,
+            query: query.as_deref(),
+            content_type: content_type.as_deref(),
+            body: &body,
+        }),
         (None, None) => too_large(),
     };
     respond(mock, n).await
@@ -322,7 +413,14 @@ mod tests {
     /// Reads the answer of `method` `path` with body `body` from the built-in model, for unit
     /// tests of the routing without sockets.
     fn model_answer(method: Method, path: &str, body: &'static [u8]) -> Response<MockBody> {
-        match model::answer(&method, path, &Bytes::from_static(body)).into_response(1) {
+        let request = RequestView {
+            method: &method,
+            path,
+            query: None,
+            content_type: Some("application/json"),
+            body: &Bytes::from_static(body),
+        };
+        match model::answer(&request).into_response(1) {
             Ok(response) => response,
             other => panic!("expected a response, got {other:?}"),
         }

@@ -4,5 +4,6 @@
 mod faults;
 mod model;
 mod queue;
+mod spec;
 mod streaming;
 mod support;
