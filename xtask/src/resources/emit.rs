@@ -186,7 +186,7 @@ fn emit_node(
     );
     writeln!(
         out,
-        "/// `client{chain}`: the `{dotted}` resource of the Python SDK.\n#[derive(Debug, Clone, Copy)]\npub struct {ty}<'a> {{\n    client: &'a Client,\n}}\n"
+        "/// `client{chain}`: the `{dotted}` resource of the Python SDK.\n#[derive(Debug, Clone, Copy)]\npub struct {ty}<'a> {{\n    pub(crate) client: &'a Client,\n}}\n"
     )
     .ok();
     // Endpoints.

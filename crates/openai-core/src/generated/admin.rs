@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.admin()`: the `admin` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Admin<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl<'a> Admin<'a> {
@@ -57,7 +57,7 @@ pub mod organization {
     /// `client.admin().organization()`: the `admin.organization` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Organization<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     impl<'a> Organization<'a> {
@@ -156,7 +156,7 @@ pub mod organization {
         /// `client.admin().organization().admin_api_keys()`: the `admin.organization.admin_api_keys` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct AdminApiKeys<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "admin")]
@@ -298,7 +298,7 @@ pub mod organization {
         /// `client.admin().organization().audit_logs()`: the `admin.organization.audit_logs` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct AuditLogs<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "admin")]
@@ -356,7 +356,7 @@ pub mod organization {
         /// `client.admin().organization().certificates()`: the `admin.organization.certificates` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Certificates<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "admin")]
@@ -610,7 +610,7 @@ pub mod organization {
         /// `client.admin().organization().data_retention()`: the `admin.organization.data_retention` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct DataRetention<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "admin")]
@@ -697,7 +697,7 @@ pub mod organization {
         /// `client.admin().organization().groups()`: the `admin.organization.groups` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Groups<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "admin")]
@@ -881,7 +881,7 @@ pub mod organization {
             /// `client.admin().organization().groups().roles()`: the `admin.organization.groups.roles` resource of the Python SDK.
             #[derive(Debug, Clone, Copy)]
             pub struct Roles<'a> {
-                client: &'a Client,
+                pub(crate) client: &'a Client,
             }
 
             #[cfg(feature = "admin")]
@@ -1035,7 +1035,7 @@ pub mod organization {
             /// `client.admin().organization().groups().users()`: the `admin.organization.groups.users` resource of the Python SDK.
             #[derive(Debug, Clone, Copy)]
             pub struct Users<'a> {
-                client: &'a Client,
+                pub(crate) client: &'a Client,
             }
 
             #[cfg(feature = "admin")]
@@ -1189,7 +1189,7 @@ pub mod organization {
         /// `client.admin().organization().invites()`: the `admin.organization.invites` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Invites<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "admin")]
@@ -1331,7 +1331,7 @@ pub mod organization {
         /// `client.admin().organization().projects()`: the `admin.organization.projects` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Projects<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "admin")]
@@ -1577,7 +1577,7 @@ pub mod organization {
             /// `client.admin().organization().projects().api_keys()`: the `admin.organization.projects.api_keys` resource of the Python SDK.
             #[derive(Debug, Clone, Copy)]
             pub struct ApiKeys<'a> {
-                client: &'a Client,
+                pub(crate) client: &'a Client,
             }
 
             #[cfg(feature = "admin")]
@@ -1702,7 +1702,7 @@ pub mod organization {
             /// `client.admin().organization().projects().certificates()`: the `admin.organization.projects.certificates` resource of the Python SDK.
             #[derive(Debug, Clone, Copy)]
             pub struct Certificates<'a> {
-                client: &'a Client,
+                pub(crate) client: &'a Client,
             }
 
             #[cfg(feature = "admin")]
@@ -1828,7 +1828,7 @@ pub mod organization {
             /// `client.admin().organization().projects().data_retention()`: the `admin.organization.projects.data_retention` resource of the Python SDK.
             #[derive(Debug, Clone, Copy)]
             pub struct DataRetention<'a> {
-                client: &'a Client,
+                pub(crate) client: &'a Client,
             }
 
             #[cfg(feature = "admin")]
@@ -1919,7 +1919,7 @@ pub mod organization {
             /// `client.admin().organization().projects().groups()`: the `admin.organization.projects.groups` resource of the Python SDK.
             #[derive(Debug, Clone, Copy)]
             pub struct Groups<'a> {
-                client: &'a Client,
+                pub(crate) client: &'a Client,
             }
 
             #[cfg(feature = "admin")]
@@ -2080,7 +2080,7 @@ pub mod organization {
                 /// `client.admin().organization().projects().groups().roles()`: the `admin.organization.projects.groups.roles` resource of the Python SDK.
                 #[derive(Debug, Clone, Copy)]
                 pub struct Roles<'a> {
-                    client: &'a Client,
+                    pub(crate) client: &'a Client,
                 }
 
                 #[cfg(feature = "admin")]
@@ -2249,7 +2249,7 @@ pub mod organization {
             /// `client.admin().organization().projects().hosted_tool_permissions()`: the `admin.organization.projects.hosted_tool_permissions` resource of the Python SDK.
             #[derive(Debug, Clone, Copy)]
             pub struct HostedToolPermissions<'a> {
-                client: &'a Client,
+                pub(crate) client: &'a Client,
             }
 
             #[cfg(feature = "admin")]
@@ -2340,7 +2340,7 @@ pub mod organization {
             /// `client.admin().organization().projects().model_permissions()`: the `admin.organization.projects.model_permissions` resource of the Python SDK.
             #[derive(Debug, Clone, Copy)]
             pub struct ModelPermissions<'a> {
-                client: &'a Client,
+                pub(crate) client: &'a Client,
             }
 
             #[cfg(feature = "admin")]
@@ -2461,7 +2461,7 @@ pub mod organization {
             /// `client.admin().organization().projects().rate_limits()`: the `admin.organization.projects.rate_limits` resource of the Python SDK.
             #[derive(Debug, Clone, Copy)]
             pub struct RateLimits<'a> {
-                client: &'a Client,
+                pub(crate) client: &'a Client,
             }
 
             #[cfg(feature = "admin")]
@@ -2555,7 +2555,7 @@ pub mod organization {
             /// `client.admin().organization().projects().roles()`: the `admin.organization.projects.roles` resource of the Python SDK.
             #[derive(Debug, Clone, Copy)]
             pub struct Roles<'a> {
-                client: &'a Client,
+                pub(crate) client: &'a Client,
             }
 
             #[cfg(feature = "admin")]
@@ -2742,7 +2742,7 @@ pub mod organization {
             /// `client.admin().organization().projects().service_accounts()`: the `admin.organization.projects.service_accounts` resource of the Python SDK.
             #[derive(Debug, Clone, Copy)]
             pub struct ServiceAccounts<'a> {
-                client: &'a Client,
+                pub(crate) client: &'a Client,
             }
 
             #[cfg(feature = "admin")]
@@ -2947,7 +2947,7 @@ pub mod organization {
                 /// `client.admin().organization().projects().service_accounts().api_keys()`: the `admin.organization.projects.service_accounts.api_keys` resource of the Python SDK.
                 #[derive(Debug, Clone, Copy)]
                 pub struct ApiKeys<'a> {
-                    client: &'a Client,
+                    pub(crate) client: &'a Client,
                 }
 
                 #[cfg(feature = "admin")]
@@ -3013,7 +3013,7 @@ pub mod organization {
             /// `client.admin().organization().projects().spend_alerts()`: the `admin.organization.projects.spend_alerts` resource of the Python SDK.
             #[derive(Debug, Clone, Copy)]
             pub struct SpendAlerts<'a> {
-                client: &'a Client,
+                pub(crate) client: &'a Client,
             }
 
             #[cfg(feature = "admin")]
@@ -3201,7 +3201,7 @@ pub mod organization {
             /// `client.admin().organization().projects().spend_limit()`: the `admin.organization.projects.spend_limit` resource of the Python SDK.
             #[derive(Debug, Clone, Copy)]
             pub struct SpendLimit<'a> {
-                client: &'a Client,
+                pub(crate) client: &'a Client,
             }
 
             #[cfg(feature = "admin")]
@@ -3322,7 +3322,7 @@ pub mod organization {
             /// `client.admin().organization().projects().users()`: the `admin.organization.projects.users` resource of the Python SDK.
             #[derive(Debug, Clone, Copy)]
             pub struct Users<'a> {
-                client: &'a Client,
+                pub(crate) client: &'a Client,
             }
 
             #[cfg(feature = "admin")]
@@ -3517,7 +3517,7 @@ pub mod organization {
                 /// `client.admin().organization().projects().users().roles()`: the `admin.organization.projects.users.roles` resource of the Python SDK.
                 #[derive(Debug, Clone, Copy)]
                 pub struct Roles<'a> {
-                    client: &'a Client,
+                    pub(crate) client: &'a Client,
                 }
 
                 #[cfg(feature = "admin")]
@@ -3687,7 +3687,7 @@ pub mod organization {
         /// `client.admin().organization().roles()`: the `admin.organization.roles` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Roles<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "admin")]
@@ -3860,7 +3860,7 @@ pub mod organization {
         /// `client.admin().organization().spend_alerts()`: the `admin.organization.spend_alerts` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct SpendAlerts<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "admin")]
@@ -4042,7 +4042,7 @@ pub mod organization {
         /// `client.admin().organization().spend_limit()`: the `admin.organization.spend_limit` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct SpendLimit<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "admin")]
@@ -4155,7 +4155,7 @@ pub mod organization {
         /// `client.admin().organization().usage()`: the `admin.organization.usage` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Usage<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "admin")]
@@ -4515,7 +4515,7 @@ pub mod organization {
         /// `client.admin().organization().users()`: the `admin.organization.users` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Users<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "admin")]
@@ -4663,7 +4663,7 @@ pub mod organization {
             /// `client.admin().organization().users().roles()`: the `admin.organization.users.roles` resource of the Python SDK.
             #[derive(Debug, Clone, Copy)]
             pub struct Roles<'a> {
-                client: &'a Client,
+                pub(crate) client: &'a Client,
             }
 
             #[cfg(feature = "admin")]

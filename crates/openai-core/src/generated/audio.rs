@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.audio()`: the `audio` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Audio<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl<'a> Audio<'a> {
@@ -81,7 +81,7 @@ pub mod speech {
     /// `client.audio().speech()`: the `audio.speech` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Speech<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "audio")]
@@ -173,7 +173,7 @@ pub mod transcriptions {
     /// `client.audio().transcriptions()`: the `audio.transcriptions` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Transcriptions<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "audio")]
@@ -264,7 +264,7 @@ pub mod translations {
     /// `client.audio().translations()`: the `audio.translations` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Translations<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "audio")]
@@ -323,7 +323,7 @@ pub mod voice_consents {
     /// `client.audio().voice_consents()`: the `audio.voice_consents` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct VoiceConsents<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "audio")]
@@ -500,7 +500,7 @@ pub mod voices {
     /// `client.audio().voices()`: the `audio.voices` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Voices<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "audio")]

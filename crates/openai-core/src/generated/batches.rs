@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.batches()`: the `batches` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Batches<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 #[cfg(feature = "batches")]

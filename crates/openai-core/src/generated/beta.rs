@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.beta()`: the `beta` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Beta<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl<'a> Beta<'a> {
@@ -81,7 +81,7 @@ pub mod assistants {
     /// `client.beta().assistants()`: the `beta.assistants` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Assistants<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "assistants")]
@@ -251,7 +251,7 @@ pub mod chatkit {
     /// `client.beta().chatkit()`: the `beta.chatkit` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Chatkit<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     impl<'a> Chatkit<'a> {
@@ -290,7 +290,7 @@ pub mod chatkit {
         /// `client.beta().chatkit().sessions()`: the `beta.chatkit.sessions` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Sessions<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "chatkit")]
@@ -374,7 +374,7 @@ pub mod chatkit {
         /// `client.beta().chatkit().threads()`: the `beta.chatkit.threads` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Threads<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "chatkit")]
@@ -516,7 +516,7 @@ pub mod realtime {
     /// `client.beta().realtime()`: the `beta.realtime` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Realtime<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     impl<'a> Realtime<'a> {
@@ -555,7 +555,7 @@ pub mod realtime {
         /// `client.beta().realtime().sessions()`: the `beta.realtime.sessions` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Sessions<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "realtime")]
@@ -620,7 +620,7 @@ pub mod realtime {
         /// `client.beta().realtime().transcription_sessions()`: the `beta.realtime.transcription_sessions` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct TranscriptionSessions<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "realtime")]
@@ -687,7 +687,7 @@ pub mod responses {
     /// `client.beta().responses()`: the `beta.responses` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Responses<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "beta-responses")]
@@ -947,7 +947,7 @@ pub mod responses {
         /// `client.beta().responses().input_items()`: the `beta.responses.input_items` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct InputItems<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "beta-responses")]
@@ -1007,7 +1007,7 @@ pub mod responses {
         /// `client.beta().responses().input_tokens()`: the `beta.responses.input_tokens` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct InputTokens<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "beta-responses")]
@@ -1069,7 +1069,7 @@ pub mod threads {
     /// `client.beta().threads()`: the `beta.threads` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Threads<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "threads")]
@@ -1279,7 +1279,7 @@ pub mod threads {
         /// `client.beta().threads().messages()`: the `beta.threads.messages` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Messages<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "threads")]
@@ -1459,7 +1459,7 @@ pub mod threads {
         /// `client.beta().threads().runs()`: the `beta.threads.runs` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Runs<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "threads")]
@@ -1738,7 +1738,7 @@ pub mod threads {
             /// `client.beta().threads().runs().steps()`: the `beta.threads.runs.steps` resource of the Python SDK.
             #[derive(Debug, Clone, Copy)]
             pub struct Steps<'a> {
-                client: &'a Client,
+                pub(crate) client: &'a Client,
             }
 
             #[cfg(feature = "threads")]

@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.chat()`: the `chat` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Chat<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl<'a> Chat<'a> {
@@ -57,7 +57,7 @@ pub mod completions {
     /// `client.chat().completions()`: the `chat.completions` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Completions<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "chat")]
@@ -293,7 +293,7 @@ pub mod completions {
         /// `client.chat().completions().messages()`: the `chat.completions.messages` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Messages<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "chat")]

@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.completions()`: the `completions` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Completions<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 #[cfg(feature = "completions")]

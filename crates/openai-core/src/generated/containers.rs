@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.containers()`: the `containers` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Containers<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 #[cfg(feature = "containers")]
@@ -163,7 +163,7 @@ pub mod files {
     /// `client.containers().files()`: the `containers.files` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Files<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "containers")]
@@ -312,7 +312,7 @@ pub mod files {
         /// `client.containers().files().content()`: the `containers.files.content` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Content<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "containers")]

@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.content_provenance_checks()`: the `content_provenance_checks` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct ContentProvenanceChecks<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 #[cfg(feature = "content-provenance")]

@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.conversations()`: the `conversations` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Conversations<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 #[cfg(feature = "conversations")]
@@ -168,7 +168,7 @@ pub mod items {
     /// `client.conversations().items()`: the `conversations.items` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Items<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "conversations")]

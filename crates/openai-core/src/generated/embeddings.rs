@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.embeddings()`: the `embeddings` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Embeddings<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 #[cfg(feature = "embeddings")]

@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.evals()`: the `evals` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Evals<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 #[cfg(feature = "evals")]
@@ -191,7 +191,7 @@ pub mod runs {
     /// `client.evals().runs()`: the `evals.runs` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Runs<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "evals")]
@@ -361,7 +361,7 @@ pub mod runs {
         /// `client.evals().runs().output_items()`: the `evals.runs.output_items` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct OutputItems<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "evals")]

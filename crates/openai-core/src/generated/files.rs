@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.files()`: the `files` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Files<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 #[cfg(feature = "files")]

@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.fine_tuning()`: the `fine_tuning` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct FineTuning<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl<'a> FineTuning<'a> {
@@ -69,7 +69,7 @@ pub mod alpha {
     /// `client.fine_tuning().alpha()`: the `fine_tuning.alpha` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Alpha<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     impl<'a> Alpha<'a> {
@@ -102,7 +102,7 @@ pub mod alpha {
         /// `client.fine_tuning().alpha().graders()`: the `fine_tuning.alpha.graders` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Graders<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "fine-tuning")]
@@ -188,7 +188,7 @@ pub mod checkpoints {
     /// `client.fine_tuning().checkpoints()`: the `fine_tuning.checkpoints` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Checkpoints<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     impl<'a> Checkpoints<'a> {
@@ -221,7 +221,7 @@ pub mod checkpoints {
         /// `client.fine_tuning().checkpoints().permissions()`: the `fine_tuning.checkpoints.permissions` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Permissions<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "fine-tuning")]
@@ -383,7 +383,7 @@ pub mod jobs {
     /// `client.fine_tuning().jobs()`: the `fine_tuning.jobs` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Jobs<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "fine-tuning")]
@@ -621,7 +621,7 @@ pub mod jobs {
         /// `client.fine_tuning().jobs().checkpoints()`: the `fine_tuning.jobs.checkpoints` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Checkpoints<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "fine-tuning")]

@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.images()`: the `images` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Images<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 #[cfg(feature = "images")]

@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.models()`: the `models` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Models<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 #[cfg(feature = "models")]

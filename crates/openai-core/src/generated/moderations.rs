@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.moderations()`: the `moderations` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Moderations<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 #[cfg(feature = "moderations")]

@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.realtime()`: the `realtime` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Realtime<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl<'a> Realtime<'a> {
@@ -69,7 +69,7 @@ pub mod calls {
     /// `client.realtime().calls()`: the `realtime.calls` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Calls<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "realtime")]
@@ -242,7 +242,7 @@ pub mod client_secrets {
     /// `client.realtime().client_secrets()`: the `realtime.client_secrets` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct ClientSecrets<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "realtime")]
@@ -311,7 +311,7 @@ pub mod translations {
     /// `client.realtime().translations()`: the `realtime.translations` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Translations<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     impl<'a> Translations<'a> {
@@ -344,7 +344,7 @@ pub mod translations {
         /// `client.realtime().translations().client_secrets()`: the `realtime.translations.client_secrets` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct ClientSecrets<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "realtime")]

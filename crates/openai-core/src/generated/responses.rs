@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.responses()`: the `responses` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Responses<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 #[cfg(feature = "responses")]
@@ -270,7 +270,7 @@ pub mod input_items {
     /// `client.responses().input_items()`: the `responses.input_items` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct InputItems<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "responses")]
@@ -327,7 +327,7 @@ pub mod input_tokens {
     /// `client.responses().input_tokens()`: the `responses.input_tokens` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct InputTokens<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "responses")]

@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.skills()`: the `skills` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Skills<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 #[cfg(feature = "skills")]
@@ -199,7 +199,7 @@ pub mod content {
     /// `client.skills().content()`: the `skills.content` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Content<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "skills")]
@@ -253,7 +253,7 @@ pub mod versions {
     /// `client.skills().versions()`: the `skills.versions` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Versions<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "skills")]
@@ -403,7 +403,7 @@ pub mod versions {
         /// `client.skills().versions().content()`: the `skills.versions.content` resource of the Python SDK.
         #[derive(Debug, Clone, Copy)]
         pub struct Content<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
         }
 
         #[cfg(feature = "skills")]

@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.uploads()`: the `uploads` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Uploads<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 #[cfg(feature = "uploads")]
@@ -164,7 +164,7 @@ pub mod parts {
     /// `client.uploads().parts()`: the `uploads.parts` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Parts<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "uploads")]

@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.vector_stores()`: the `vector_stores` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct VectorStores<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 #[cfg(feature = "vector-stores")]
@@ -223,7 +223,7 @@ pub mod file_batches {
     /// `client.vector_stores().file_batches()`: the `vector_stores.file_batches` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct FileBatches<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "vector-stores")]
@@ -376,7 +376,7 @@ pub mod files {
     /// `client.vector_stores().files()`: the `vector_stores.files` resource of the Python SDK.
     #[derive(Debug, Clone, Copy)]
     pub struct Files<'a> {
-        client: &'a Client,
+        pub(crate) client: &'a Client,
     }
 
     #[cfg(feature = "vector-stores")]

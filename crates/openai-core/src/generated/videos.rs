@@ -24,7 +24,7 @@ use crate::{Binary, Stream, types};
 /// `client.videos()`: the `videos` resource of the Python SDK.
 #[derive(Debug, Clone, Copy)]
 pub struct Videos<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 #[cfg(feature = "videos")]
