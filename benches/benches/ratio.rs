@@ -32,6 +32,9 @@ enum Work {
     Chat { concurrency: u32, batches: u32 },
     /// One stream of [`EVENTS`] events, `per_read` per body frame.
     Stream { per_read: usize },
+    /// `calls` embeddings calls of 100 x 1,536: the SDK asks for base64,
+    /// the floor for JSON floats.
+    Embeddings { calls: u32 },
 }
 
 impl Work {
@@ -43,6 +46,7 @@ impl Work {
                 batches,
             } => concurrency * batches,
             Self::Stream { .. } => EVENTS as u32,
+            Self::Embeddings { calls } => calls,
         }
     }
 }
@@ -81,16 +85,25 @@ fn main() {
             target: 2.0,
             work: Work::Stream { per_read: 64 },
         },
+        Case {
+            name: "embeddings/100x1536",
+            rounds: 20,
+            target: 0.5,
+            work: Work::Embeddings { calls: 5 },
+        },
     ];
     println!(
         "ratio ({}): sdk/floor per operation, batches alternated",
         clock.name()
     );
     for case in &cases {
-        bench.answer_with(match case.work {
-            Work::Chat { .. } => Mock::chat_completion("Hello from the mock"),
-            Work::Stream { per_read } => Mock::chat_stream_repeat(EVENTS, per_read),
-        });
+        match case.work {
+            Work::Chat { .. } => bench.answer_with(Mock::chat_completion("Hello from the mock")),
+            Work::Stream { per_read } => {
+                bench.answer_with(Mock::chat_stream_repeat(EVENTS, per_read));
+            }
+            Work::Embeddings { .. } => bench.answer_with_model(),
+        }
         // Warm-up: connections, buffers, allocator.
         for target in Target::ALL {
             batch(&bench, clock, case.work, target);
@@ -145,6 +158,12 @@ fn batch(bench: &Bench, clock: Clock, work: Work, target: Target) -> Duration {
                 }
             }
             Work::Stream { .. } => assert_eq!(clients.stream(target).await, EVENTS),
+            Work::Embeddings { calls } => {
+                for _ in 0..calls {
+                    let floats = clients.embeddings(target).await;
+                    assert_eq!(floats, openai_benches::setup::EMBEDDING_INPUTS * 1536);
+                }
+            }
         }
     });
     start.elapsed()

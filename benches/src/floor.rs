@@ -25,6 +25,41 @@ pub type BoxError = Box<dyn StdError + Send + Sync>;
 pub struct Floor {
     client: Client<HttpConnector, Full<Bytes>>,
     chat: Uri,
+    embeddings: Uri,
+}
+
+/// The embeddings request of the floor: JSON floats, as a client that does
+/// not ask for base64 gets them.
+#[derive(Debug, Serialize)]
+pub struct EmbeddingParams {
+    input: Vec<String>,
+    model: String,
+    encoding_format: &'static str,
+}
+
+impl EmbeddingParams {
+    /// `inputs` to embed with `model`, answered as JSON floats.
+    pub fn new(model: &str, inputs: Vec<String>) -> Self {
+        Self {
+            input: inputs,
+            model: model.to_owned(),
+            encoding_format: "float",
+        }
+    }
+}
+
+/// The part of an embeddings answer the floor reads.
+#[derive(Debug, Deserialize)]
+pub struct Embeddings {
+    /// One embedding per input.
+    pub data: Vec<Embedding>,
+}
+
+/// One embedding of [`Embeddings`].
+#[derive(Debug, Deserialize)]
+pub struct Embedding {
+    /// The vector.
+    pub embedding: Vec<f32>,
 }
 
 /// The request body, built and serialized on every call as the SDK does.
@@ -118,15 +153,30 @@ impl Floor {
         let chat = format!("{base_url}/chat/completions")
             .parse()
             .expect("a valid URI");
-        Self { client, chat }
+        let embeddings = format!("{base_url}/embeddings")
+            .parse()
+            .expect("a valid URI");
+        Self {
+            client,
+            chat,
+            embeddings,
+        }
     }
 
     async fn post(
         &self,
         params: &Params,
     ) -> Result<http::Response<hyper::body::Incoming>, BoxError> {
+        self.post_to(&self.chat, params).await
+    }
+
+    async fn post_to(
+        &self,
+        uri: &Uri,
+        params: &impl Serialize,
+    ) -> Result<http::Response<hyper::body::Incoming>, BoxError> {
         let body = serde_json::to_vec(params)?;
-        let request = Request::post(self.chat.clone())
+        let request = Request::post(uri.clone())
             .header(CONTENT_TYPE, "application/json")
             .header(AUTHORIZATION, "Bearer k")
             .body(Full::new(Bytes::from(body)))?;
@@ -154,6 +204,17 @@ impl Floor {
     /// Any I/O, HTTP or JSON error, or a non-2xx status.
     pub async fn chat(&self, params: Params) -> Result<Completion, BoxError> {
         Ok(serde_json::from_slice(&self.chat_bytes(params).await?)?)
+    }
+
+    /// `POST /embeddings` with JSON floats, the whole body read and parsed.
+    ///
+    /// # Errors
+    ///
+    /// Any I/O, HTTP or JSON error, or a non-2xx status.
+    pub async fn embeddings(&self, params: EmbeddingParams) -> Result<Embeddings, BoxError> {
+        let response = self.post_to(&self.embeddings, &params).await?;
+        let body = response.into_body().collect().await?.to_bytes();
+        Ok(serde_json::from_slice(&body)?)
     }
 
     /// `POST /chat/completions` with `stream`, every event parsed into a

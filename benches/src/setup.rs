@@ -5,11 +5,12 @@ use std::future::Future;
 use std::hint::black_box;
 
 use futures_util::StreamExt;
+use openai::types::EmbeddingCreateParams;
 use openai::types::chat::{ChatCompletionCreateParams, ChatMessage};
 use openai_mock::{Mock, MockServer};
 use tokio::runtime::{Builder, Runtime};
 
-use crate::floor::{Floor, Params};
+use crate::floor::{EmbeddingParams, Floor, Params};
 
 /// Name prefix of the threads whose CPU time is measured (at most 15 bytes,
 /// the kernel's limit for a thread name).
@@ -23,6 +24,12 @@ pub const MODEL: &str = "gpt-4o";
 
 /// The user message every benchmark request sends.
 pub const PROMPT: &str = "hi";
+
+/// The inputs of an embeddings benchmark call (1,536 dimensions each).
+pub const EMBEDDING_INPUTS: usize = 100;
+
+/// The embeddings model.
+pub const EMBEDDING_MODEL: &str = "text-embedding-3-small";
 
 /// A mock server on its own runtime, and the SDK and floor clients on another.
 #[derive(Debug)]
@@ -106,6 +113,12 @@ impl Bench {
         self.server.set_default(mock);
     }
 
+    /// Lets the mock's built-in model answer (embeddings in the encoding
+    /// each request asks for).
+    pub fn answer_with_model(&self) {
+        self.server.clear_default();
+    }
+
     /// Runs `future` to completion as a task of the client runtime, so its
     /// work is done (and measured) on the client threads; the calling thread
     /// only waits.
@@ -176,6 +189,33 @@ impl Clients {
             Target::Floor => {
                 let completion = self.floor.chat(Params::new(MODEL, PROMPT, false)).await;
                 black_box(completion.expect("floor call"));
+            }
+        }
+    }
+
+    /// One embeddings call of [`EMBEDDING_INPUTS`] inputs, the SDK with its
+    /// default encoding (base64, decoded to floats), the floor with JSON
+    /// floats; returns the number of floats read.
+    ///
+    /// # Panics
+    ///
+    /// If the call fails.
+    pub async fn embeddings(&self, target: Target) -> usize {
+        let inputs: Vec<String> = (0..EMBEDDING_INPUTS)
+            .map(|i| format!("input {i}"))
+            .collect();
+        match target {
+            Target::Sdk => {
+                let params = EmbeddingCreateParams::new(EMBEDDING_MODEL, inputs);
+                let answer = self.sdk.embeddings().create(params).await;
+                let answer = black_box(answer.expect("SDK call"));
+                answer.data.iter().map(|e| e.embedding.len()).sum()
+            }
+            Target::Floor => {
+                let params = EmbeddingParams::new(EMBEDDING_MODEL, inputs);
+                let answer = self.floor.embeddings(params).await;
+                let answer = black_box(answer.expect("floor call"));
+                answer.data.iter().map(|e| e.embedding.len()).sum()
             }
         }
     }
