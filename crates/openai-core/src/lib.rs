@@ -48,6 +48,7 @@ mod json;
 mod lines;
 pub mod multipart;
 pub mod pagination;
+pub mod polling;
 pub mod request;
 pub mod sse;
 pub mod url;

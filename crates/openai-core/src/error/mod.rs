@@ -42,14 +42,16 @@ pub enum Error {
     /// A 2xx response whose body is not what the endpoint promises (not JSON,
     /// or JSON of the wrong shape). The request reached the server.
     Decode(DecodeError),
-    /// A stream ended in a way the protocol does not allow: the connection
-    /// closed before `[DONE]`, or the bytes are not valid SSE. The request
-    /// reached the server.
+    /// A stream broke the protocol: its bytes are not valid SSE (not UTF-8).
+    /// The request reached the server.
     Stream(StreamError),
     /// Pagination cannot go on: [`get_next_page`](crate::pagination::CursorPage::get_next_page)
     /// was called on the last page, or the server returned the cursor it was
     /// sent (a loop). Nothing was sent for the page that failed.
     Pagination(PaginationError),
+    /// A polling helper gave up: [`files().wait_for_processing`](crate::resources::files::Files::wait_for_processing)
+    /// waited its longest.
+    Polling(PollingError),
 }
 
 impl Error {
@@ -111,6 +113,7 @@ impl fmt::Display for Error {
             Self::Decode(e) => write!(f, "could not decode the response: {e}"),
             Self::Stream(e) => write!(f, "stream error: {e}"),
             Self::Pagination(e) => write!(f, "pagination error: {e}"),
+            Self::Polling(e) => write!(f, "polling error: {e}"),
         }
     }
 }
@@ -125,6 +128,7 @@ impl StdError for Error {
             Self::Decode(e) => Some(e),
             Self::Stream(e) => Some(e),
             Self::Pagination(e) => Some(e),
+            Self::Polling(e) => Some(e),
             Self::Timeout => None,
         }
     }
@@ -171,6 +175,10 @@ macro_rules! message_error {
         pub struct $name(String);
 
         impl $name {
+            #[cfg_attr(
+                not(feature = "full"),
+                allow(dead_code, reason = "some errors serve groups that are off")
+            )]
             pub(crate) fn new(message: impl Into<String>) -> Self {
                 Self(message.into())
             }
@@ -204,6 +212,11 @@ message_error! {
 message_error! {
     /// Pagination that cannot go on.
     PaginationError
+}
+
+message_error! {
+    /// A polling helper that gave up.
+    PollingError
 }
 
 /// A 2xx body that does not decode.

@@ -4,5 +4,6 @@
 
 mod generated;
 mod pagination;
+mod polling;
 mod special;
 mod support;
