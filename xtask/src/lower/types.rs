@@ -179,7 +179,7 @@ impl<'a> Lower<'a> {
                 ident = format!("{base}_{n}");
                 n += 1;
             }
-            let doc = description(p);
+            let doc = self.field_doc(p, 0);
             fields.push(Field {
                 required: required.contains(&wire),
                 nullable: self.is_nullable(p),

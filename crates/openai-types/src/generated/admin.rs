@@ -49,9 +49,9 @@ pub struct AdminAPIKey {
     pub redacted_value: String,
     /// The Unix timestamp (in seconds) of when the API key was created
     pub created_at: i64,
-    /// The `expires_at` field.
+    /// The Unix timestamp (in seconds) of when the API key expires
     pub expires_at: Nullable<i64>,
-    /// The `last_used_at` field.
+    /// The Unix timestamp (in seconds) of when the API key was last used
     pub last_used_at: Nullable<i64>,
     /// The `owner` field.
     pub owner: AdminAPIKeyOwner,
@@ -214,9 +214,9 @@ pub struct AdminAPIKeyCreateResponse {
     pub redacted_value: String,
     /// The Unix timestamp (in seconds) of when the API key was created
     pub created_at: i64,
-    /// The `expires_at` field.
+    /// The Unix timestamp (in seconds) of when the API key expires
     pub expires_at: Nullable<i64>,
-    /// The `last_used_at` field.
+    /// The Unix timestamp (in seconds) of when the API key was last used
     pub last_used_at: Nullable<i64>,
     /// The `owner` field.
     pub owner: AdminAPIKeyCreateResponseOwner,
@@ -2544,13 +2544,13 @@ pub struct CostsResult {
     pub object: Cow<'static, str>,
     /// The monetary value in its associated currency.
     pub amount: Nullable<Box<CostsResultAmount>>,
-    /// The `line_item` field.
+    /// When `group_by=line_item`, this field provides the line item of the grouped costs result.
     pub line_item: Nullable<String>,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped costs result.
     pub project_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API Key ID of the grouped costs result.
     pub api_key_id: Nullable<String>,
-    /// The `quantity` field.
+    /// When `group_by=line_item`, this field provides the quantity of the grouped costs result.
     pub quantity: Nullable<f64>,
     /// The unit of the `quantity` value. If no single supported unit applies to the result, this field is `null`.
     pub quantity_unit: Nullable<CostsResultQuantityUnit>,
@@ -7159,7 +7159,7 @@ pub struct Project {
     pub name: Nullable<String>,
     /// The Unix timestamp (in seconds) of when the project was created.
     pub created_at: i64,
-    /// The `archived_at` field.
+    /// The Unix timestamp (in seconds) of when the project was archived or `null`.
     pub archived_at: Nullable<i64>,
     /// `active` or `archived`
     pub status: Nullable<String>,
@@ -10040,7 +10040,7 @@ crate::support::struct_serde!(ProjectServiceAccountApiKey);
 pub struct ServiceAccountCreateParams {
     /// The name of the service account being created.
     pub name: String,
-    /// The `create_service_account_only` field.
+    /// Create the service account without default roles or an API key.
     pub create_service_account_only: Nullable<bool>,
     extra: ExtraFields,
 }
@@ -13931,13 +13931,13 @@ pub struct UsageAudioSpeechesResult {
     pub characters: i64,
     /// The count of requests made to the model.
     pub num_model_requests: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
-    /// The `user_id` field.
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
     pub user_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
     pub api_key_id: Nullable<String>,
-    /// The `model` field.
+    /// When `group_by=model`, this field provides the model name of the grouped usage result.
     pub model: Nullable<String>,
     extra: ExtraFields,
 }
@@ -14088,13 +14088,13 @@ pub struct UsageAudioTranscriptionsResult {
     pub seconds: i64,
     /// The count of requests made to the model.
     pub num_model_requests: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
-    /// The `user_id` field.
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
     pub user_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
     pub api_key_id: Nullable<String>,
-    /// The `model` field.
+    /// When `group_by=model`, this field provides the model name of the grouped usage result.
     pub model: Nullable<String>,
     extra: ExtraFields,
 }
@@ -14243,7 +14243,7 @@ pub struct UsageCodeInterpreterSessionsResult {
     pub object: Cow<'static, str>,
     /// The number of code interpreter sessions.
     pub num_sessions: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
     extra: ExtraFields,
 }
@@ -14390,17 +14390,17 @@ pub struct UsageCompletionsResult {
     pub output_image_tokens: Nullable<i64>,
     /// The count of requests made to the model.
     pub num_model_requests: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
-    /// The `user_id` field.
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
     pub user_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
     pub api_key_id: Nullable<String>,
-    /// The `model` field.
+    /// When `group_by=model`, this field provides the model name of the grouped usage result.
     pub model: Nullable<String>,
-    /// The `batch` field.
+    /// When `group_by=batch`, this field tells whether the grouped usage result is batch or not.
     pub batch: Nullable<bool>,
-    /// The `service_tier` field.
+    /// When `group_by=service_tier`, this field provides the service tier of the grouped usage result.
     pub service_tier: Nullable<String>,
     extra: ExtraFields,
 }
@@ -14662,13 +14662,13 @@ pub struct UsageEmbeddingsResult {
     pub input_tokens: i64,
     /// The count of requests made to the model.
     pub num_model_requests: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
-    /// The `user_id` field.
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
     pub user_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
     pub api_key_id: Nullable<String>,
-    /// The `model` field.
+    /// When `group_by=model`, this field provides the model name of the grouped usage result.
     pub model: Nullable<String>,
     extra: ExtraFields,
 }
@@ -14817,13 +14817,13 @@ pub struct UsageFileSearchCallsResult {
     pub object: Cow<'static, str>,
     /// The count of file search calls.
     pub num_requests: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
-    /// The `user_id` field.
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
     pub user_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
     pub api_key_id: Nullable<String>,
-    /// The `vector_store_id` field.
+    /// When `group_by=vector_store_id`, this field provides the vector store ID of the grouped usage result.
     pub vector_store_id: Nullable<String>,
     extra: ExtraFields,
 }
@@ -14962,17 +14962,17 @@ pub struct UsageImagesResult {
     pub images: i64,
     /// The count of requests made to the model.
     pub num_model_requests: i64,
-    /// The `source` field.
+    /// When `group_by=source`, this field provides the source of the grouped usage result, possible values are `image.generation`, `image.edit`, `image.variation`.
     pub source: Nullable<String>,
-    /// The `size` field.
+    /// When `group_by=size`, this field provides the image size of the grouped usage result.
     pub size: Nullable<String>,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
-    /// The `user_id` field.
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
     pub user_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
     pub api_key_id: Nullable<String>,
-    /// The `model` field.
+    /// When `group_by=model`, this field provides the model name of the grouped usage result.
     pub model: Nullable<String>,
     extra: ExtraFields,
 }
@@ -15135,13 +15135,13 @@ pub struct UsageModerationsResult {
     pub input_tokens: i64,
     /// The count of requests made to the model.
     pub num_model_requests: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
-    /// The `user_id` field.
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
     pub user_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
     pub api_key_id: Nullable<String>,
-    /// The `model` field.
+    /// When `group_by=model`, this field provides the model name of the grouped usage result.
     pub model: Nullable<String>,
     extra: ExtraFields,
 }
@@ -15530,7 +15530,7 @@ pub struct UsageVectorStoresResult {
     pub object: Cow<'static, str>,
     /// The vector stores usage in bytes.
     pub usage_bytes: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
     extra: ExtraFields,
 }
@@ -15651,15 +15651,15 @@ pub struct UsageWebSearchCallsResult {
     pub num_model_requests: i64,
     /// The count of web search calls.
     pub num_requests: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
-    /// The `user_id` field.
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
     pub user_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
     pub api_key_id: Nullable<String>,
-    /// The `model` field.
+    /// When `group_by=model`, this field provides the model name of the grouped usage result.
     pub model: Nullable<String>,
-    /// The `context_level` field.
+    /// When `group_by=context_level`, this field provides the search context size of the grouped usage result.
     pub context_level: Nullable<String>,
     extra: ExtraFields,
 }
@@ -26454,25 +26454,25 @@ crate::support::struct_serde!(AuditLogListParamsEffectiveAt);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuditLogListParams {
-    /// The `effective_at` field.
+    /// Return only events whose `effective_at` (Unix seconds) is in this range.
     pub effective_at: Nullable<Box<AuditLogListParamsEffectiveAt>>,
-    /// The `project_ids` field.
+    /// Return only events for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The event type.
+    /// Return only events with a `type` in one of these values. For example, `project.created`. For all options, see the documentation for the [audit log object](https://platform.openai.com/docs/api-reference/audit-logs/object).
     pub event_types: Nullable<Vec<AuditLogEventType>>,
-    /// The `actor_ids` field.
+    /// Return only events performed by these actors. Can be a user ID, a service account ID, or an api key tracking ID.
     pub actor_ids: Nullable<Vec<String>>,
-    /// The `actor_emails` field.
+    /// Return only events performed by users with these emails.
     pub actor_emails: Nullable<Vec<String>>,
-    /// The `resource_ids` field.
+    /// Return only events performed on these targets. For example, a project ID updated. For ChatGPT connector role events, use the workspace connector resource ID shown in `details.id`, such as `<workspace_id>__<connector_id>`.
     pub resource_ids: Nullable<Vec<String>>,
-    /// The `tenant_only` field.
+    /// Return only tenant-scoped events associated with this organization. Required for tenant-scoped events such as `role.bound_to_resource` and `role.unbound_from_resource`. When `true`, all supplied event types must be tenant-scoped.
     pub tenant_only: Nullable<bool>,
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
     extra: ExtraFields,
 }
@@ -26699,11 +26699,11 @@ crate::support::open_enum!(CertificateListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CertificateListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<CertificateListParamsOrder>,
     extra: ExtraFields,
 }
@@ -26849,7 +26849,7 @@ crate::support::open_enum!(CertificateRetrieveParamsIncludeItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CertificateRetrieveParams {
-    /// The `include` field.
+    /// A list of additional fields to include in the response. Currently the only supported value is `content` to fetch the PEM content of the certificate.
     pub include: Nullable<Vec<CertificateRetrieveParamsIncludeItem>>,
     extra: ExtraFields,
 }
@@ -27020,21 +27020,21 @@ crate::support::open_enum!(UsageCostsParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageCostsParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently only `1d` is supported, default to `1d`.
     pub bucket_width: Nullable<UsageCostsParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only costs for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only costs for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the costs by the specified fields. Support fields include `project_id`, `line_item`, `api_key_id` and any combination of them.
     pub group_by: Nullable<Vec<UsageCostsParamsGroupByItem>>,
-    /// The `limit` field.
+    /// A limit on the number of buckets to be returned. Limit can range between 1 and 180, and the default is 7.
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -27234,11 +27234,11 @@ crate::support::open_enum!(GroupListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupListParams {
-    /// The `limit` field.
+    /// A limit on the number of groups to be returned. Limit can range between 0 and 1000, and the default is 100.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is a group ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with group_abc, your subsequent call can include `after=group_abc` in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Specifies the sort order of the returned groups.
     pub order: Nullable<GroupListParamsOrder>,
     extra: ExtraFields,
 }
@@ -27388,11 +27388,11 @@ crate::support::open_enum!(GroupRoleListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupRoleListParams {
-    /// The `limit` field.
+    /// A limit on the number of organization role assignments to return.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the value from the previous response's `next` field to continue listing organization roles.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order for the returned organization roles.
     pub order: Nullable<GroupRoleListParamsOrder>,
     extra: ExtraFields,
 }
@@ -27542,11 +27542,11 @@ crate::support::open_enum!(GroupUserListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupUserListParams {
-    /// The `limit` field.
+    /// A limit on the number of users to be returned. Limit can range between 0 and 1000, and the default is 100.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. Provide the ID of the last user from the previous list response to retrieve the next page.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Specifies the sort order of users in the list.
     pub order: Nullable<GroupUserListParamsOrder>,
     extra: ExtraFields,
 }
@@ -27653,9 +27653,9 @@ crate::support::struct_serde!(GroupUserListParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InviteListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
     extra: ExtraFields,
 }
@@ -27751,11 +27751,11 @@ crate::support::struct_serde!(InviteListParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `include_archived` field.
+    /// If `true` returns all projects including those that have been `archived`. Archived projects are not included by default.
     pub include_archived: Nullable<bool>,
     extra: ExtraFields,
 }
@@ -27909,11 +27909,11 @@ crate::support::open_enum!(ApiKeyListParamsOwnerProjectAccess);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApiKeyListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `owner_project_access` field.
+    /// Filter API keys by whether the owner currently has effective access to the project. Use `active` for owners with access, `inactive` for owners without access, or `any` for all enabled project API keys. If omitted, the endpoint applies its existing membership-based visibility rules, which may exclude some enabled keys.
     pub owner_project_access: Nullable<ApiKeyListParamsOwnerProjectAccess>,
     extra: ExtraFields,
 }
@@ -28066,11 +28066,11 @@ crate::support::open_enum!(ProjectCertificateListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectCertificateListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<ProjectCertificateListParamsOrder>,
     extra: ExtraFields,
 }
@@ -28220,11 +28220,11 @@ crate::support::open_enum!(ProjectGroupListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectGroupListParams {
-    /// The `limit` field.
+    /// A limit on the number of project groups to return. Defaults to 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the ID of the last group from the previous response to fetch the next page.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order for the returned groups.
     pub order: Nullable<ProjectGroupListParamsOrder>,
     extra: ExtraFields,
 }
@@ -28374,7 +28374,7 @@ crate::support::open_enum!(ProjectGroupRetrieveParamsGroupType);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectGroupRetrieveParams {
-    /// The `group_type` field.
+    /// The type of group to retrieve.
     pub group_type: Nullable<ProjectGroupRetrieveParamsGroupType>,
     extra: ExtraFields,
 }
@@ -28459,11 +28459,11 @@ crate::support::struct_serde!(ProjectGroupRetrieveParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RateLimitListRateLimitsParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. The default is 100.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, beginning with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
     extra: ExtraFields,
 }
@@ -28570,9 +28570,9 @@ crate::support::struct_serde!(RateLimitListRateLimitsParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceAccountListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
     extra: ExtraFields,
 }
@@ -28711,13 +28711,13 @@ crate::support::open_enum!(ProjectSpendAlertListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectSpendAlertListParams {
-    /// The `limit` field.
+    /// A limit on the number of spend alerts to return. Defaults to 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order for the returned spend alerts.
     pub order: Nullable<ProjectSpendAlertListParamsOrder>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the ID of the last spend alert from the previous response to fetch the next page.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// Cursor for pagination. Provide the ID of the first spend alert from the previous response to fetch the previous page.
     pub before: Nullable<String>,
     extra: ExtraFields,
 }
@@ -28835,9 +28835,9 @@ crate::support::struct_serde!(ProjectSpendAlertListParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectUserListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
     extra: ExtraFields,
 }
@@ -28976,11 +28976,11 @@ crate::support::open_enum!(OrganizationRoleListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrganizationRoleListParams {
-    /// The `limit` field.
+    /// A limit on the number of roles to return. Defaults to 1000.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the value from the previous response's `next` field to continue listing roles.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order for the returned roles.
     pub order: Nullable<OrganizationRoleListParamsOrder>,
     extra: ExtraFields,
 }
@@ -29130,13 +29130,13 @@ crate::support::open_enum!(SpendAlertListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SpendAlertListParams {
-    /// The `limit` field.
+    /// A limit on the number of spend alerts to return. Defaults to 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order for the returned spend alerts.
     pub order: Nullable<SpendAlertListParamsOrder>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the ID of the last spend alert from the previous response to fetch the next page.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// Cursor for pagination. Provide the ID of the first spend alert from the previous response to fetch the previous page.
     pub before: Nullable<String>,
     extra: ExtraFields,
 }
@@ -29352,25 +29352,28 @@ crate::support::open_enum!(UsageAudioSpeechesParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageAudioSpeechesParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageAudioSpeechesParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `user_ids` field.
+    /// Return only usage for these users.
     pub user_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only usage for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `models` field.
+    /// Return only usage for these models.
     pub models: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
     pub group_by: Nullable<Vec<UsageAudioSpeechesParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -29647,25 +29650,28 @@ crate::support::open_enum!(UsageAudioTranscriptionsParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageAudioTranscriptionsParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageAudioTranscriptionsParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `user_ids` field.
+    /// Return only usage for these users.
     pub user_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only usage for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `models` field.
+    /// Return only usage for these models.
     pub models: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
     pub group_by: Nullable<Vec<UsageAudioTranscriptionsParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -29936,19 +29942,22 @@ crate::support::open_enum!(UsageCodeInterpreterSessionsParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageCodeInterpreterSessionsParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageCodeInterpreterSessionsParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`.
     pub group_by: Nullable<Vec<UsageCodeInterpreterSessionsParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -30206,27 +30215,30 @@ crate::support::open_enum!(UsageCompletionsParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageCompletionsParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageCompletionsParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `user_ids` field.
+    /// Return only usage for these users.
     pub user_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only usage for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `models` field.
+    /// Return only usage for these models.
     pub models: Nullable<Vec<String>>,
-    /// The `batch` field.
+    /// If `true`, return batch jobs only. If `false`, return non-batch jobs only. By default, return both.
     pub batch: Nullable<bool>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier` or any combination of them.
     pub group_by: Nullable<Vec<UsageCompletionsParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -30514,25 +30526,28 @@ crate::support::open_enum!(UsageEmbeddingsParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageEmbeddingsParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageEmbeddingsParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `user_ids` field.
+    /// Return only usage for these users.
     pub user_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only usage for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `models` field.
+    /// Return only usage for these models.
     pub models: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
     pub group_by: Nullable<Vec<UsageEmbeddingsParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -30809,25 +30824,28 @@ crate::support::open_enum!(UsageFileSearchCallsParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageFileSearchCallsParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageFileSearchCallsParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `user_ids` field.
+    /// Return only usage for these users.
     pub user_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only usage for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `vector_store_ids` field.
+    /// Return only usage for these vector stores.
     pub vector_store_ids: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `vector_store_id` or any combination of them.
     pub group_by: Nullable<Vec<UsageFileSearchCallsParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -31217,29 +31235,32 @@ crate::support::open_enum!(UsageImagesParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageImagesParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageImagesParamsBucketWidth>,
-    /// The `sources` field.
+    /// Return only usages for these sources. Possible values are `image.generation`, `image.edit`, `image.variation` or any combination of them.
     pub sources: Nullable<Vec<UsageImagesParamsSource>>,
-    /// The `sizes` field.
+    /// Return only usages for these image sizes. Possible values are `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792` or any combination of them.
     pub sizes: Nullable<Vec<UsageImagesParamsSize>>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `user_ids` field.
+    /// Return only usage for these users.
     pub user_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only usage for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `models` field.
+    /// Return only usage for these models.
     pub models: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `size`, `source` or any combination of them.
     pub group_by: Nullable<Vec<UsageImagesParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -31538,25 +31559,28 @@ crate::support::open_enum!(UsageModerationsParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageModerationsParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageModerationsParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `user_ids` field.
+    /// Return only usage for these users.
     pub user_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only usage for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `models` field.
+    /// Return only usage for these models.
     pub models: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
     pub group_by: Nullable<Vec<UsageModerationsParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -31821,19 +31845,22 @@ crate::support::open_enum!(UsageVectorStoresParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageVectorStoresParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageVectorStoresParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`.
     pub group_by: Nullable<Vec<UsageVectorStoresParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -32128,27 +32155,30 @@ crate::support::open_enum!(UsageWebSearchCallsParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageWebSearchCallsParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageWebSearchCallsParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `user_ids` field.
+    /// Return only usage for these users.
     pub user_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only usage for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `models` field.
+    /// Return only usage for these models.
     pub models: Nullable<Vec<String>>,
-    /// The `context_levels` field.
+    /// Return only web search usage for these context levels.
     pub context_levels: Nullable<Vec<UsageWebSearchCallsParamsContextLevel>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `context_level` or any combination of them.
     pub group_by: Nullable<Vec<UsageWebSearchCallsParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -32341,11 +32371,11 @@ crate::support::struct_serde!(UsageWebSearchCallsParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `emails` field.
+    /// Filter by the email address of users.
     pub emails: Nullable<Vec<String>>,
     extra: ExtraFields,
 }
@@ -32495,11 +32525,11 @@ crate::support::open_enum!(RoleListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RoleListParams {
-    /// The `limit` field.
+    /// A limit on the number of organization role assignments to return.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the value from the previous response's `next` field to continue listing organization roles.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order for the returned organization roles.
     pub order: Nullable<RoleListParamsOrder>,
     extra: ExtraFields,
 }
@@ -32649,11 +32679,11 @@ crate::support::open_enum!(ProjectGroupRoleListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectGroupRoleListParams {
-    /// The `limit` field.
+    /// A limit on the number of project role assignments to return.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the value from the previous response's `next` field to continue listing project roles.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order for the returned project roles.
     pub order: Nullable<ProjectGroupRoleListParamsOrder>,
     extra: ExtraFields,
 }
@@ -32803,11 +32833,11 @@ crate::support::open_enum!(ProjectRoleListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectRoleListParams {
-    /// The `limit` field.
+    /// A limit on the number of roles to return. Defaults to 1000.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the value from the previous response's `next` field to continue listing roles.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order for the returned roles.
     pub order: Nullable<ProjectRoleListParamsOrder>,
     extra: ExtraFields,
 }
@@ -32957,11 +32987,11 @@ crate::support::open_enum!(UserRoleListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserRoleListParams {
-    /// The `limit` field.
+    /// A limit on the number of project role assignments to return.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the value from the previous response's `next` field to continue listing project roles.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order for the returned project roles.
     pub order: Nullable<UserRoleListParamsOrder>,
     extra: ExtraFields,
 }

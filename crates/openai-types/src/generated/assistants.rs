@@ -49,13 +49,13 @@ pub struct Assistant {
     pub object: Cow<'static, str>,
     /// The Unix timestamp (in seconds) for when the assistant was created.
     pub created_at: i64,
-    /// The `name` field.
+    /// The name of the assistant. The maximum length is 256 characters.
     pub name: Nullable<String>,
-    /// The `description` field.
+    /// The description of the assistant. The maximum length is 512 characters.
     pub description: Nullable<String>,
     /// ID of the model to use. You can use the [List models](https://platform.openai.com/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](https://platform.openai.com/docs/models) for descriptions of them.
     pub model: String,
-    /// The `instructions` field.
+    /// The system instructions that the assistant uses. The maximum length is 256,000 characters.
     pub instructions: Nullable<String>,
     /// A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant. Tools can be of types `code_interpreter`, `file_search`, or `function`.
     pub tools: Vec<AssistantTool>,
@@ -65,9 +65,11 @@ pub struct Assistant {
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
     pub metadata: Nullable<Metadata>,
-    /// The `temperature` field.
+    /// What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
     pub temperature: Nullable<f64>,
-    /// The `top_p` field.
+    /// An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered.
+    ///
+    /// We generally recommend altering this or temperature but not both.
     pub top_p: Nullable<f64>,
     /// Specifies the format that the model must output. Compatible with [GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4 Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
     pub response_format: Nullable<Box<AssistantsApiResponseFormatOption>>,
@@ -247,11 +249,11 @@ crate::support::struct_serde!(Assistant);
 pub struct AssistantCreateParams {
     /// ID of the model to use. You can use the [List models](https://platform.openai.com/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](https://platform.openai.com/docs/models) for descriptions of them.
     pub model: AssistantCreateParamsModel,
-    /// The `name` field.
+    /// The name of the assistant. The maximum length is 256 characters.
     pub name: Nullable<String>,
-    /// The `description` field.
+    /// The description of the assistant. The maximum length is 512 characters.
     pub description: Nullable<String>,
-    /// The `instructions` field.
+    /// The system instructions that the assistant uses. The maximum length is 256,000 characters.
     pub instructions: Nullable<String>,
     /// Constrains effort on reasoning for reasoning models. Currently supported
     /// values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
@@ -269,9 +271,11 @@ pub struct AssistantCreateParams {
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
     pub metadata: Nullable<Metadata>,
-    /// The `temperature` field.
+    /// What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
     pub temperature: Nullable<f64>,
-    /// The `top_p` field.
+    /// An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered.
+    ///
+    /// We generally recommend altering this or temperature but not both.
     pub top_p: Nullable<f64>,
     /// Specifies the format that the model must output. Compatible with [GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4 Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
     pub response_format: Nullable<Box<AssistantsApiResponseFormatOption>>,
@@ -720,11 +724,11 @@ pub struct AssistantUpdateParams {
     /// [reasoning guide](https://platform.openai.com/docs/guides/reasoning)
     /// for model-specific support.
     pub reasoning_effort: Nullable<ReasoningEffort>,
-    /// The `name` field.
+    /// The name of the assistant. The maximum length is 256 characters.
     pub name: Nullable<String>,
-    /// The `description` field.
+    /// The description of the assistant. The maximum length is 512 characters.
     pub description: Nullable<String>,
-    /// The `instructions` field.
+    /// The system instructions that the assistant uses. The maximum length is 256,000 characters.
     pub instructions: Nullable<String>,
     /// A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant. Tools can be of types `code_interpreter`, `file_search`, or `function`.
     pub tools: Nullable<Vec<AssistantUpdateParamsTool>>,
@@ -734,9 +738,11 @@ pub struct AssistantUpdateParams {
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
     pub metadata: Nullable<Metadata>,
-    /// The `temperature` field.
+    /// What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
     pub temperature: Nullable<f64>,
-    /// The `top_p` field.
+    /// An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered.
+    ///
+    /// We generally recommend altering this or temperature but not both.
     pub top_p: Nullable<f64>,
     /// Specifies the format that the model must output. Compatible with [GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4 Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
     pub response_format: Nullable<Box<AssistantsApiResponseFormatOption>>,
@@ -3074,13 +3080,13 @@ crate::support::open_enum!(AssistantListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssistantListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<AssistantListParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
     extra: ExtraFields,
 }

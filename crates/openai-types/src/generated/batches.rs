@@ -316,9 +316,9 @@ pub struct BatchError {
     pub code: Nullable<String>,
     /// A human-readable message providing more details about the error.
     pub message: Nullable<String>,
-    /// The `param` field.
+    /// The name of the parameter that caused the error, if applicable.
     pub param: Nullable<String>,
-    /// The `line` field.
+    /// The line number of the input file where the error occurred, if applicable.
     pub line: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -1389,9 +1389,9 @@ crate::support::open_enum!(BatchCreateParamsEndpoint);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchListParams {
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
     extra: ExtraFields,
 }

@@ -290,7 +290,7 @@ pub struct Attachment {
     pub name: String,
     /// MIME type of the attachment.
     pub mime_type: String,
-    /// The `preview_url` field.
+    /// Preview URL for rendering the attachment inline.
     pub preview_url: Nullable<String>,
     extra: ExtraFields,
 }
@@ -718,9 +718,9 @@ crate::support::struct_serde!(ChatSessionChatkitConfiguration);
 pub struct ChatSessionFileUpload {
     /// Indicates if uploads are enabled for the session.
     pub enabled: bool,
-    /// The `max_file_size` field.
+    /// Maximum upload size in megabytes.
     pub max_file_size: Nullable<i64>,
-    /// The `max_files` field.
+    /// Maximum number of uploads allowed during the session.
     pub max_files: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -814,7 +814,7 @@ crate::support::struct_serde!(ChatSessionFileUpload);
 pub struct ChatSessionHistory {
     /// Indicates if chat history is persisted for the session.
     pub enabled: bool,
-    /// The `recent_threads` field.
+    /// Number of prior threads surfaced in history views. Defaults to null when all history is retained.
     pub recent_threads: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -1331,9 +1331,9 @@ crate::support::struct_serde!(ChatkitConfigurationParam);
 pub struct ChatkitWorkflow {
     /// Identifier of the workflow backing the session.
     pub id: String,
-    /// The `version` field.
+    /// Specific workflow version used for the session. Defaults to null when using the latest deployment.
     pub version: Nullable<String>,
-    /// The `state_variables` field.
+    /// State variable key-value pairs applied when invoking the workflow. Defaults to null when no overrides were provided.
     pub state_variables: Nullable<BTreeMap<String, ChatkitWorkflowStateVariablesValue>>,
     /// Tracing settings applied to the workflow.
     pub tracing: ChatkitWorkflowTracing,
@@ -1535,7 +1535,7 @@ pub struct ClientToolCallItem {
     pub name: String,
     /// JSON-encoded arguments that were sent to the tool.
     pub arguments: String,
-    /// The `output` field.
+    /// JSON-encoded output captured from the tool. Defaults to null while execution is in progress.
     pub output: Nullable<String>,
     extra: ExtraFields,
 }
@@ -1754,7 +1754,7 @@ pub struct ClosedStatus {
     ///
     /// Always `"closed"`.
     pub r#type: Cow<'static, str>,
-    /// The `reason` field.
+    /// Reason that the thread was closed. Defaults to null when no reason is recorded.
     pub reason: Nullable<String>,
     extra: ExtraFields,
 }
@@ -2608,7 +2608,7 @@ crate::support::struct_serde!(HistoryParam);
 pub struct InferenceOptions {
     /// Tool selection that the assistant should honor when executing the item.
     pub tool_choice: Nullable<Box<ToolChoice>>,
-    /// The `model` field.
+    /// Model name that generated the response. Defaults to null when using the session default.
     pub model: Nullable<String>,
     extra: ExtraFields,
 }
@@ -2698,7 +2698,7 @@ pub struct LockedStatus {
     ///
     /// Always `"locked"`.
     pub r#type: Cow<'static, str>,
-    /// The `reason` field.
+    /// Reason that the thread was locked. Defaults to null when no reason is recorded.
     pub reason: Nullable<String>,
     extra: ExtraFields,
 }
@@ -3146,9 +3146,9 @@ crate::support::struct_serde!(TaskGroupItem);
 pub struct TaskGroupTask {
     /// Subtype for the grouped task.
     pub r#type: TaskType,
-    /// The `heading` field.
+    /// Optional heading for the grouped task. Defaults to null when not provided.
     pub heading: Nullable<String>,
-    /// The `summary` field.
+    /// Optional summary that describes the grouped task. Defaults to null when omitted.
     pub summary: Nullable<String>,
     extra: ExtraFields,
 }
@@ -3256,9 +3256,9 @@ pub struct TaskItem {
     pub r#type: Cow<'static, str>,
     /// Subtype for the task.
     pub task_type: TaskType,
-    /// The `heading` field.
+    /// Optional heading for the task. Defaults to null when not provided.
     pub heading: Nullable<String>,
-    /// The `summary` field.
+    /// Optional summary that describes the task. Defaults to null when omitted.
     pub summary: Nullable<String>,
     extra: ExtraFields,
 }
@@ -3715,9 +3715,9 @@ pub struct ThreadItemListResource {
     pub object: Cow<'static, str>,
     /// A list of items
     pub data: Vec<ThreadItem>,
-    /// The `first_id` field.
+    /// The ID of the first item in the list.
     pub first_id: Nullable<String>,
-    /// The `last_id` field.
+    /// The ID of the last item in the list.
     pub last_id: Nullable<String>,
     /// Whether there are more items available.
     pub has_more: bool,
@@ -3842,9 +3842,9 @@ pub struct ThreadListResource {
     pub object: Cow<'static, str>,
     /// A list of items
     pub data: Vec<ChatKitThread>,
-    /// The `first_id` field.
+    /// The ID of the first item in the list.
     pub first_id: Nullable<String>,
-    /// The `last_id` field.
+    /// The ID of the last item in the list.
     pub last_id: Nullable<String>,
     /// Whether there are more items available.
     pub has_more: bool,
@@ -3973,7 +3973,7 @@ pub struct ChatKitThread {
     pub object: Cow<'static, str>,
     /// Unix timestamp (in seconds) for when the thread was created.
     pub created_at: i64,
-    /// The `title` field.
+    /// Optional human-readable title for the thread. Defaults to null when no title has been generated.
     pub title: Nullable<String>,
     /// Current status for the thread. Defaults to `active` for newly created threads.
     pub status: ChatKitThreadStatus,
@@ -5615,9 +5615,9 @@ impl DeUnion for WorkflowParamStateVariablesValue {
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ThreadListItemsParams {
-    /// The `limit` field.
+    /// Maximum number of thread items to return. Defaults to 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order for results by creation time. Defaults to `desc`.
     pub order: Nullable<OrderEnum>,
     /// List items created after this thread item ID. Defaults to null for the first page.
     pub after: Nullable<String>,
@@ -5739,9 +5739,9 @@ crate::support::struct_serde!(ThreadListItemsParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ThreadListParams {
-    /// The `limit` field.
+    /// Maximum number of thread items to return. Defaults to 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order for results by creation time. Defaults to `desc`.
     pub order: Nullable<OrderEnum>,
     /// List items created after this thread item ID. Defaults to null for the first page.
     pub after: Nullable<String>,

@@ -1504,13 +1504,13 @@ crate::support::open_enum!(ContainerListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<ContainerListParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `name` field.
+    /// Filter results by container name.
     pub name: Nullable<String>,
     extra: ExtraFields,
 }
@@ -1671,11 +1671,11 @@ crate::support::open_enum!(ContainerFileListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerFileListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<ContainerFileListParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
     extra: ExtraFields,
 }

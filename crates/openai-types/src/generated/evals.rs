@@ -2484,15 +2484,15 @@ pub struct EvalResponsesSource {
     ///
     /// Always `"responses"`.
     pub r#type: Cow<'static, str>,
-    /// The `metadata` field.
+    /// Metadata filter for the responses. This is a query parameter used to select responses.
     pub metadata: Nullable<Map<String, Value>>,
-    /// The `model` field.
+    /// The name of the model to find responses for. This is a query parameter used to select responses.
     pub model: Nullable<String>,
-    /// The `instructions_search` field.
+    /// Optional string to search the 'instructions' field. This is a query parameter used to select responses.
     pub instructions_search: Nullable<String>,
-    /// The `created_after` field.
+    /// Only include items created after this timestamp (inclusive). This is a query parameter used to select responses.
     pub created_after: Nullable<i64>,
-    /// The `created_before` field.
+    /// Only include items created before this timestamp (inclusive). This is a query parameter used to select responses.
     pub created_before: Nullable<i64>,
     /// Constrains effort on reasoning for reasoning models. Currently supported
     /// values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
@@ -2502,13 +2502,13 @@ pub struct EvalResponsesSource {
     /// [reasoning guide](https://platform.openai.com/docs/guides/reasoning)
     /// for model-specific support.
     pub reasoning_effort: Nullable<ReasoningEffort>,
-    /// The `temperature` field.
+    /// Sampling temperature. This is a query parameter used to select responses.
     pub temperature: Nullable<f64>,
-    /// The `top_p` field.
+    /// Nucleus sampling parameter. This is a query parameter used to select responses.
     pub top_p: Nullable<f64>,
-    /// The `users` field.
+    /// List of user identifiers. This is a query parameter used to select responses.
     pub users: Nullable<Vec<String>>,
-    /// The `tools` field.
+    /// List of tool names. This is a query parameter used to select responses.
     pub tools: Nullable<Vec<String>>,
     extra: ExtraFields,
 }
@@ -3575,13 +3575,13 @@ pub struct EvalStoredCompletionsSource {
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
     pub metadata: Nullable<Metadata>,
-    /// The `model` field.
+    /// An optional model to filter by (e.g., 'gpt-4o').
     pub model: Nullable<String>,
-    /// The `created_after` field.
+    /// An optional Unix timestamp to filter items created after this time.
     pub created_after: Nullable<i64>,
-    /// The `created_before` field.
+    /// An optional Unix timestamp to filter items created before this time.
     pub created_before: Nullable<i64>,
-    /// The `limit` field.
+    /// An optional maximum number of items to return.
     pub limit: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -6491,13 +6491,13 @@ impl DeUnion for EvalTestingCriteriaItem {
 /// The sampling parameters for the model.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvalGraderScoreModelSamplingParams {
-    /// The `seed` field.
+    /// A seed value to initialize the randomness, during sampling.
     pub seed: Nullable<i64>,
-    /// The `top_p` field.
+    /// An alternative to temperature for nucleus sampling; 1.0 includes all tokens.
     pub top_p: Nullable<f64>,
-    /// The `temperature` field.
+    /// A higher temperature increases randomness in the outputs.
     pub temperature: Nullable<f64>,
-    /// The `max_completions_tokens` field.
+    /// The maximum number of tokens the grader model may generate in its response.
     pub max_completions_tokens: Nullable<i64>,
     /// Constrains effort on reasoning for reasoning models. Currently supported
     /// values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
@@ -7800,13 +7800,14 @@ crate::support::open_enum!(EvalListParamsOrderBy);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvalListParams {
-    /// The `after` field.
+    /// Identifier for the last eval from the previous pagination request.
     pub after: Nullable<String>,
-    /// The `limit` field.
+    /// Number of evals to retrieve.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order for evals by timestamp. Use `asc` for ascending order or `desc` for descending order.
     pub order: Nullable<EvalListParamsOrder>,
-    /// The `order_by` field.
+    /// Evals can be ordered by creation time or last updated time. Use
+    /// `created_at` for creation time or `updated_at` for last updated time.
     pub order_by: Nullable<EvalListParamsOrderBy>,
     extra: ExtraFields,
 }
@@ -8222,13 +8223,13 @@ crate::support::open_enum!(EvalRunListParamsStatus);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvalRunListParams {
-    /// The `after` field.
+    /// Identifier for the last run from the previous pagination request.
     pub after: Nullable<String>,
-    /// The `limit` field.
+    /// Number of runs to retrieve.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order for runs by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`.
     pub order: Nullable<EvalRunListParamsOrder>,
-    /// The `status` field.
+    /// Filter runs by status. One of `queued` | `in_progress` | `failed` | `completed` | `canceled`.
     pub status: Nullable<EvalRunListParamsStatus>,
     extra: ExtraFields,
 }
@@ -8525,13 +8526,14 @@ crate::support::open_enum!(OutputItemListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OutputItemListParams {
-    /// The `after` field.
+    /// Identifier for the last output item from the previous pagination request.
     pub after: Nullable<String>,
-    /// The `limit` field.
+    /// Number of output items to retrieve.
     pub limit: Nullable<i64>,
-    /// The `status` field.
+    /// Filter output items by status. Use `failed` to filter by failed output
+    /// items or `pass` to filter by passed output items.
     pub status: Nullable<OutputItemListParamsStatus>,
-    /// The `order` field.
+    /// Sort order for output items by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`.
     pub order: Nullable<OutputItemListParamsOrder>,
     extra: ExtraFields,
 }

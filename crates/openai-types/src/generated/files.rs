@@ -476,13 +476,13 @@ crate::support::open_enum!(FileListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FileListParams {
-    /// The `purpose` field.
+    /// Only return files with the given purpose.
     pub purpose: Nullable<String>,
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 10,000, and the default is 10,000.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<FileListParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
     extra: ExtraFields,
 }

@@ -883,9 +883,9 @@ pub struct ModerationCreateResponseResultCategories {
     pub harassment: bool,
     /// Harassment content that also includes violence or serious harm towards any target.
     pub harassment_threatening: bool,
-    /// The `illicit` field.
+    /// Content that includes instructions or advice that facilitate the planning or execution of wrongdoing, or that gives advice or instruction on how to commit illicit acts. For example, "how to shoplift" would fit this category.
     pub illicit: Nullable<bool>,
-    /// The `illicit/violent` field.
+    /// Content that includes instructions or advice that facilitate the planning or execution of wrongdoing that also includes violence, or that gives advice or instruction on the procurement of any weapon.
     pub illicit_violent: Nullable<bool>,
     /// Content that promotes, encourages, or depicts acts of self-harm, such as suicide, cutting, and eating disorders.
     pub self_harm: bool,

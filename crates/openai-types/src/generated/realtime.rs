@@ -2279,7 +2279,9 @@ pub struct RealtimeBetaServerEventConversationItemCreated {
     ///
     /// Always `"conversation.item.created"`.
     pub r#type: Cow<'static, str>,
-    /// The `previous_item_id` field.
+    /// The ID of the preceding item in the Conversation context, allows the
+    /// client to understand the order of the conversation. Can be `null` if the
+    /// item has no predecessor.
     pub previous_item_id: Nullable<String>,
     /// A single item within a Realtime conversation.
     pub item: RealtimeConversationItem,
@@ -2537,7 +2539,7 @@ pub struct RealtimeBetaServerEventConversationItemInputAudioTranscriptionComplet
     pub transcript: String,
     /// The languages detected in the audio. Returned by `gpt-transcribe`. An empty array indicates that no language could be reliably detected.
     pub languages: Nullable<Vec<TranscriptionLanguage>>,
-    /// A log probability object.
+    /// The log probabilities of the transcription.
     pub logprobs: Nullable<Vec<LogProbProperties>>,
     /// Usage statistics for the transcription.
     pub usage: RealtimeBetaServerEventConversationItemInputAudioTranscriptionCompletedUsage,
@@ -2709,7 +2711,7 @@ pub struct RealtimeBetaServerEventConversationItemInputAudioTranscriptionDelta {
     pub content_index: Nullable<i64>,
     /// The text delta.
     pub delta: Nullable<String>,
-    /// A log probability object.
+    /// The log probabilities of the transcription.
     pub logprobs: Nullable<Vec<LogProbProperties>>,
     extra: ExtraFields,
 }
@@ -3630,7 +3632,8 @@ pub struct RealtimeBetaServerEventInputAudioBufferCommitted {
     ///
     /// Always `"input_audio_buffer.committed"`.
     pub r#type: Cow<'static, str>,
-    /// The `previous_item_id` field.
+    /// The ID of the preceding item after which the new item will be inserted.
+    /// Can be `null` if the item has no predecessor.
     pub previous_item_id: Nullable<String>,
     /// The ID of the user message item that will be created.
     pub item_id: String,
@@ -6028,7 +6031,7 @@ pub struct RealtimeBetaServerEventResponseMcpcallArgumentsDelta {
     pub output_index: i64,
     /// The JSON-encoded arguments delta.
     pub delta: String,
-    /// The `obfuscation` field.
+    /// If present, indicates the delta text was obfuscated.
     pub obfuscation: Nullable<String>,
     extra: ExtraFields,
 }
@@ -11473,7 +11476,7 @@ pub struct RealtimeMcpapprovalResponse {
     pub approval_request_id: String,
     /// Whether the request was approved.
     pub approve: bool,
-    /// The `reason` field.
+    /// Optional reason for the decision.
     pub reason: Nullable<String>,
     extra: ExtraFields,
 }
@@ -11959,9 +11962,9 @@ pub struct RealtimeMcptoolCall {
     pub name: String,
     /// A JSON string of the arguments passed to the tool.
     pub arguments: String,
-    /// The `approval_request_id` field.
+    /// The ID of an associated approval request, if any.
     pub approval_request_id: Nullable<String>,
-    /// The `output` field.
+    /// The output from the tool call.
     pub output: Nullable<String>,
     /// The error from the tool call, if any.
     pub error: Nullable<Box<RealtimeMcptoolCallError>>,
@@ -14443,7 +14446,8 @@ pub struct RealtimeServerEventConversationItemAdded {
     ///
     /// Always `"conversation.item.added"`.
     pub r#type: Cow<'static, str>,
-    /// The `previous_item_id` field.
+    /// The ID of the item that precedes this one, if any. This is used to
+    /// maintain ordering when items are inserted.
     pub previous_item_id: Nullable<String>,
     /// A single item within a Realtime conversation.
     pub item: RealtimeConversationItem,
@@ -14574,7 +14578,9 @@ pub struct RealtimeServerEventConversationItemCreated {
     ///
     /// Always `"conversation.item.created"`.
     pub r#type: Cow<'static, str>,
-    /// The `previous_item_id` field.
+    /// The ID of the preceding item in the Conversation context, allows the
+    /// client to understand the order of the conversation. Can be `null` if the
+    /// item has no predecessor.
     pub previous_item_id: Nullable<String>,
     /// A single item within a Realtime conversation.
     pub item: RealtimeConversationItem,
@@ -14816,7 +14822,8 @@ pub struct RealtimeServerEventConversationItemDone {
     ///
     /// Always `"conversation.item.done"`.
     pub r#type: Cow<'static, str>,
-    /// The `previous_item_id` field.
+    /// The ID of the item that precedes this one, if any. This is used to
+    /// maintain ordering when items are inserted.
     pub previous_item_id: Nullable<String>,
     /// A single item within a Realtime conversation.
     pub item: RealtimeConversationItem,
@@ -14957,7 +14964,7 @@ pub struct RealtimeServerEventConversationItemInputAudioTranscriptionCompleted {
     pub transcript: String,
     /// The languages detected in the audio. Returned by `gpt-transcribe`. An empty array indicates that no language could be reliably detected.
     pub languages: Nullable<Vec<TranscriptionLanguage>>,
-    /// A log probability object.
+    /// The log probabilities of the transcription.
     pub logprobs: Nullable<Vec<LogProbProperties>>,
     /// Usage statistics for the transcription, this is billed according to the ASR model's pricing rather than the realtime model's pricing.
     pub usage: RealtimeServerEventConversationItemInputAudioTranscriptionCompletedUsage,
@@ -15125,7 +15132,7 @@ pub struct RealtimeServerEventConversationItemInputAudioTranscriptionDelta {
     pub content_index: Nullable<i64>,
     /// The text delta.
     pub delta: Nullable<String>,
-    /// A log probability object.
+    /// The log probabilities of the transcription. These can be enabled by configurating the session with `"include": ["item.input_audio_transcription.logprobs"]`. Each entry in the array corresponds a log probability of which token would be selected for this chunk of transcription. This can help to identify if it was possible there were multiple valid options for a given chunk of transcription.
     pub logprobs: Nullable<Vec<LogProbProperties>>,
     extra: ExtraFields,
 }
@@ -16041,7 +16048,8 @@ pub struct RealtimeServerEventInputAudioBufferCommitted {
     ///
     /// Always `"input_audio_buffer.committed"`.
     pub r#type: Cow<'static, str>,
-    /// The `previous_item_id` field.
+    /// The ID of the preceding item after which the new item will be inserted.
+    /// Can be `null` if the item has no predecessor.
     pub previous_item_id: Nullable<String>,
     /// The ID of the user message item that will be created.
     pub item_id: String,
@@ -19078,7 +19086,7 @@ pub struct RealtimeServerEventResponseMcpcallArgumentsDelta {
     pub output_index: i64,
     /// The JSON-encoded arguments delta.
     pub delta: String,
-    /// The `obfuscation` field.
+    /// If present, indicates the delta text was obfuscated.
     pub obfuscation: Nullable<String>,
     extra: ExtraFields,
 }
@@ -20742,7 +20750,7 @@ pub struct RealtimeSession {
     /// The format of output audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`.
     /// For `pcm16`, output audio is sampled at a rate of 24kHz.
     pub output_audio_format: Nullable<RealtimeSessionOutputAudioFormat>,
-    /// The `input_audio_transcription` field.
+    /// Configuration for input audio transcription, defaults to off and can be set to `null` to turn off once on. Input audio transcription is not native to the model, since the model consumes audio directly. Transcription runs asynchronously through [the /audio/transcriptions endpoint](https://platform.openai.com/docs/api-reference/audio/createTranscription) and should be treated as guidance of input audio content rather than precisely what the model heard. The client can optionally set the language and prompt for transcription, these offer additional guidance to the transcription service.
     pub input_audio_transcription: Nullable<Box<AudioTranscriptionResponse>>,
     /// Configuration for turn detection, ether Server VAD or Semantic VAD. This can be set to `null` to turn off, in which case the client must manually trigger model response.
     pub turn_detection: Nullable<Box<RealtimeTurnDetection>>,
@@ -20756,6 +20764,9 @@ pub struct RealtimeSession {
     pub speed: Nullable<f64>,
     /// Configuration options for tracing. Set to null to disable tracing. Once
     /// tracing is enabled for a session, the configuration cannot be modified.
+    ///
+    /// `auto` will create a trace for the session with default values for the
+    /// workflow name, group id, and metadata.
     pub tracing: Nullable<Box<RealtimeSessionTracing>>,
     /// Tools (functions) available to the model.
     pub tools: Nullable<Vec<RealtimeFunctionTool>>,
@@ -20774,7 +20785,8 @@ pub struct RealtimeSession {
     /// Reference to a prompt template and its variables.
     /// [Learn more](https://platform.openai.com/docs/guides/text?api-mode=responses#reusable-prompts).
     pub prompt: Nullable<Box<Prompt>>,
-    /// The `include` field.
+    /// Additional fields to include in server outputs.
+    /// - `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription.
     pub include: Nullable<Vec<RealtimeSessionIncludeItem>>,
     extra: ExtraFields,
 }
@@ -21793,6 +21805,9 @@ pub struct RealtimeSessionCreateResponseGa {
     pub include: Nullable<Vec<RealtimeSessionCreateResponseGaIncludeItem>>,
     /// Realtime API can write session traces to the [Traces Dashboard](https://platform.openai.com/logs?api=traces). Set to null to disable tracing. Once
     /// tracing is enabled for a session, the configuration cannot be modified.
+    ///
+    /// `auto` will create a trace for the session with default values for the
+    /// workflow name, group id, and metadata.
     pub tracing: Nullable<Box<RealtimeSessionCreateResponseGaTracing>>,
     /// Tools available to the model.
     pub tools: Nullable<Vec<RealtimeSessionCreateResponseGaTool>>,
@@ -23718,7 +23733,10 @@ pub struct RealtimeTranslationServerEventSessionInputTranscriptDelta {
     pub r#type: Cow<'static, str>,
     /// Append-only source-language transcript text.
     pub delta: String,
-    /// The `elapsed_ms` field.
+    /// Timing metadata for stream alignment, derived from the translation frame
+    /// when available. It advances in 200 ms increments, but multiple transcript
+    /// deltas may share the same `elapsed_ms`. Treat it as alignment metadata,
+    /// not a unique transcript-delta identifier.
     pub elapsed_ms: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -23849,7 +23867,9 @@ pub struct RealtimeTranslationServerEventSessionOutputAudioDelta {
     pub channels: Nullable<i64>,
     /// Audio encoding for `delta`.
     pub format: Nullable<String>,
-    /// The `elapsed_ms` field.
+    /// Timing metadata for stream alignment, derived from the translation frame
+    /// when available. Treat `elapsed_ms` as alignment metadata, not a unique
+    /// event identifier.
     pub elapsed_ms: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -23993,7 +24013,10 @@ pub struct RealtimeTranslationServerEventSessionOutputTranscriptDelta {
     pub r#type: Cow<'static, str>,
     /// Append-only transcript text for the translated output audio.
     pub delta: String,
-    /// The `elapsed_ms` field.
+    /// Timing metadata for stream alignment, derived from the translation frame
+    /// when available. It advances in 200 ms increments, but multiple transcript
+    /// deltas may share the same `elapsed_ms`. Treat it as alignment metadata,
+    /// not a unique transcript-delta identifier.
     pub elapsed_ms: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -26733,13 +26756,13 @@ crate::support::struct_serde!(
 pub struct RealtimeBetaServerEventErrorError {
     /// The type of error (e.g., "invalid_request_error", "server_error").
     pub r#type: String,
-    /// The `code` field.
+    /// Error code, if any.
     pub code: Nullable<String>,
     /// A human-readable error message.
     pub message: String,
-    /// The `param` field.
+    /// Parameter related to the error, if any.
     pub param: Nullable<String>,
-    /// The `event_id` field.
+    /// The event_id of the client event that caused the error, if applicable.
     pub event_id: Nullable<String>,
     extra: ExtraFields,
 }
@@ -30702,13 +30725,13 @@ crate::support::struct_serde!(
 pub struct RealtimeServerEventErrorError {
     /// The type of error (e.g., "invalid_request_error", "server_error").
     pub r#type: String,
-    /// The `code` field.
+    /// Error code, if any.
     pub code: Nullable<String>,
     /// A human-readable error message.
     pub message: String,
-    /// The `param` field.
+    /// Parameter related to the error, if any.
     pub param: Nullable<String>,
-    /// The `event_id` field.
+    /// The event_id of the client event that caused the error, if applicable.
     pub event_id: Nullable<String>,
     extra: ExtraFields,
 }
@@ -38571,7 +38594,17 @@ pub struct RealtimeTurnDetectionServerVad {
     ///
     /// If both `create_response` and `interrupt_response` are set to `false`, the model will never respond automatically but VAD events will still be emitted.
     pub interrupt_response: Nullable<bool>,
-    /// The `idle_timeout_ms` field.
+    /// Optional timeout after which a model response will be triggered automatically. This is
+    /// useful for situations in which a long pause from the user is unexpected, such as a phone
+    /// call. The model will effectively prompt the user to continue the conversation based
+    /// on the current context.
+    ///
+    /// The timeout value will be applied after the last model response's audio has finished playing,
+    /// i.e. it's set to the `response.done` time plus audio playback duration.
+    ///
+    /// An `input_audio_buffer.timeout_triggered` event (plus events
+    /// associated with the Response) will be emitted when the timeout is reached.
+    /// Idle timeout is currently only supported for `server_vad` mode.
     pub idle_timeout_ms: Nullable<i64>,
     extra: ExtraFields,
 }

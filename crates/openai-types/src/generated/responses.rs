@@ -197,11 +197,12 @@ pub struct ResponseCompactParams {
     pub model: Nullable<ModelIdsCompaction>,
     /// Text, image, or file inputs to the model, used to generate a response
     pub input: Nullable<ResponseCompactParamsInput>,
-    /// The `previous_response_id` field.
+    /// The unique ID of the previous response to the model. Use this to create multi-turn conversations. Learn more about [conversation state](https://platform.openai.com/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`.
     pub previous_response_id: Nullable<String>,
-    /// The `instructions` field.
+    /// A system (or developer) message inserted into the model's context.
+    /// When used along with `previous_response_id`, the instructions from a previous response will not be carried over to the next response. This makes it simple to swap out system (or developer) messages in new responses.
     pub instructions: Nullable<String>,
-    /// The `prompt_cache_key` field.
+    /// A key to use when reading from or writing to the prompt cache.
     pub prompt_cache_key: Nullable<String>,
     /// The `prompt_cache_retention` field.
     pub prompt_cache_retention: Nullable<PromptCacheRetentionEnum>,
@@ -372,7 +373,7 @@ crate::support::struct_serde!(ResponseCompactParams);
 pub struct ContextManagementParam {
     /// The context management entry type. Currently only 'compaction' is supported.
     pub r#type: String,
-    /// The `compact_threshold` field.
+    /// Token threshold at which compaction should be triggered for this entry.
     pub compact_threshold: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -628,34 +629,54 @@ pub struct ResponseCreateParams {
     /// probability. In some cases, the number of returned tokens may be fewer than
     /// requested.
     pub top_logprobs: Nullable<i64>,
-    /// The `temperature` field.
+    /// What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
+    /// We generally recommend altering this or `top_p` but not both.
     pub temperature: Nullable<f64>,
-    /// The `top_p` field.
+    /// An alternative to sampling with temperature, called nucleus sampling,
+    /// where the model considers the results of the tokens with top_p probability
+    /// mass. So 0.1 means only the tokens comprising the top 10% probability mass
+    /// are considered.
+    ///
+    /// We generally recommend altering this or `temperature` but not both.
     pub top_p: Nullable<f64>,
     /// This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations.
     /// A stable identifier for your end-users.
     /// Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
     #[deprecated]
     pub user: Nullable<String>,
-    /// The `safety_identifier` field.
+    /// A stable identifier used to help detect users of your application that may be violating OpenAI's usage policies.
+    /// The IDs should be a string that uniquely identifies each user, with a maximum length of 64 characters. We recommend hashing their username or email address, in order to avoid sending us any identifying information. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
     pub safety_identifier: Nullable<String>,
-    /// The `prompt_cache_key` field.
+    /// Used by OpenAI to cache responses for similar requests to optimize your cache hit rates. Replaces the `user` field. [Learn more](https://platform.openai.com/docs/guides/prompt-caching).
     pub prompt_cache_key: Nullable<String>,
     /// Deprecated. Use `prompt_cache_options.ttl` instead.
+    ///
+    /// The retention policy for the prompt cache. Set to `24h` to enable extended prompt caching, which keeps cached prefixes active for longer, up to a maximum of 24 hours. [Learn more](https://platform.openai.com/docs/guides/prompt-caching#prompt-cache-retention).
+    /// This field expresses a maximum retention policy, while
+    /// `prompt_cache_options.ttl` expresses a minimum cache lifetime. The two
+    /// fields are independent and do not interact.
+    /// For `gpt-5.5`, `gpt-5.5-pro`, and future models, only `24h` is supported.
+    ///
+    /// For older models that support both `in_memory` and `24h`, the default depends on your organization's data retention policy:
+    ///   - Organizations without ZDR enabled default to `24h`.
+    ///   - Organizations with ZDR enabled default to `in_memory` when `prompt_cache_retention` is not specified.
     #[deprecated]
     pub prompt_cache_retention: Nullable<ResponseCreateParamsPromptCacheRetention>,
     /// Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](https://platform.openai.com/docs/guides/prompt-caching) for current details.
     pub prompt_cache_options: Nullable<Box<PromptCacheOptionsParam>>,
-    /// The `previous_response_id` field.
+    /// The unique ID of the previous response to the model. Use this to
+    /// create multi-turn conversations. Learn more about
+    /// [conversation state](https://platform.openai.com/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`.
     pub previous_response_id: Nullable<String>,
     /// Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
     /// offers a wide range of models with different capabilities, performance
     /// characteristics, and price points. Refer to the [model guide](https://platform.openai.com/docs/models)
     /// to browse and compare available models.
     pub model: Nullable<ModelIdsResponses>,
-    /// The `background` field.
+    /// Whether to run the model response in the background.
+    /// [Learn more](https://platform.openai.com/docs/guides/background).
     pub background: Nullable<bool>,
-    /// The `max_tool_calls` field.
+    /// The maximum number of total calls to built-in tools that can be processed in a response. This maximum number applies across all built-in tool calls, not per individual tool. Any further attempts to call a tool by the model will be ignored.
     pub max_tool_calls: Nullable<i64>,
     /// Configuration options for a text response from the model. Can be plain
     /// text or structured JSON data. Learn more:
@@ -693,7 +714,6 @@ pub struct ResponseCreateParams {
     /// Text, image, or file inputs to the model, used to generate a response.
     pub input: Nullable<InputParam>,
     /// Specify additional output data to include in the model response. Currently supported values are:
-    /// - `web_search_call.results`: Include the search results of the web search tool call.
     /// - `web_search_call.action.sources`: Include the sources of the web search tool call.
     /// - `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter tool call items.
     /// - `computer_call_output.output.image_url`: Include image urls from the computer call output.
@@ -702,24 +722,32 @@ pub struct ResponseCreateParams {
     /// - `message.output_text.logprobs`: Include logprobs with assistant messages.
     /// - `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item outputs. This enables reasoning items to be used in multi-turn conversations when using the Responses API statelessly (like when the `store` parameter is set to `false`, or when an organization is enrolled in the zero data retention program).
     pub include: Nullable<Vec<IncludeEnum>>,
-    /// The `parallel_tool_calls` field.
+    /// Whether to allow the model to run tool calls in parallel.
     pub parallel_tool_calls: Nullable<bool>,
-    /// The `store` field.
+    /// Whether to store the generated model response for later retrieval via
+    /// API.
     pub store: Nullable<bool>,
-    /// The `instructions` field.
+    /// A system (or developer) message inserted into the model's context.
+    ///
+    /// When using along with `previous_response_id`, the instructions from a previous
+    /// response will not be carried over to the next response. This makes it simple
+    /// to swap out system (or developer) messages in new responses.
     pub instructions: Nullable<String>,
     /// Configuration for running moderation on the input and output of this response.
     pub moderation: Nullable<Box<ModerationParam>>,
-    /// The `stream` field.
+    /// If set to true, the model response data will be streamed to the client
+    /// as it is generated using [server-sent events](https://developer.mozilla.org/en-US/docs/Web/API/Server-sent_events/Using_server-sent_events#Event_stream_format).
+    /// See the [Streaming section below](https://platform.openai.com/docs/api-reference/responses-streaming)
+    /// for more information.
     pub stream: Nullable<bool>,
     /// Options for streaming responses. Only set this when you set `stream: true`.
     pub stream_options: Nullable<Box<ResponseStreamOptions>>,
     /// The conversation that this response belongs to. Items from this conversation are prepended to `input_items` for this response request.
     /// Input items and output items from this response are automatically added to this conversation after this response completes.
     pub conversation: Nullable<Box<ConversationParam>>,
-    /// The `context_management` field.
+    /// Context management configuration for this request.
     pub context_management: Nullable<Vec<ContextManagementParam>>,
-    /// The `max_output_tokens` field.
+    /// An upper bound for the number of tokens that can be generated for a response, including visible output tokens and [reasoning tokens](https://platform.openai.com/docs/guides/reasoning).
     pub max_output_tokens: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -5865,13 +5893,22 @@ pub struct Reasoning {
     /// A summary of the reasoning performed by the model. This can be
     /// useful for debugging and understanding the model's reasoning process.
     /// One of `auto`, `concise`, or `detailed`.
+    ///
+    /// `concise` is supported for `computer-use-preview` models and all reasoning models after `gpt-5`.
     pub summary: Nullable<ReasoningSummary>,
     /// Controls which reasoning items are rendered back to the model on later turns.
     /// If omitted or set to `auto`, the model determines the context mode. The
     /// `gpt-5.6` model family defaults to `all_turns`; earlier models default to
     /// `current_turn`.
+    ///
+    /// When returned on a response, this is the effective reasoning context mode
+    /// used for the response.
     pub context: Nullable<ReasoningContext>,
     /// **Deprecated:** use `summary` instead.
+    ///
+    /// A summary of the reasoning performed by the model. This can be
+    /// useful for debugging and understanding the model's reasoning process.
+    /// One of `auto`, `concise`, or `detailed`.
     pub generate_summary: Nullable<ReasoningGenerateSummary>,
     extra: ExtraFields,
 }
@@ -6047,34 +6084,57 @@ pub struct Response {
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
     pub metadata: Nullable<Metadata>,
-    /// The `top_logprobs` field.
+    /// An integer between 0 and 20 specifying the maximum number of most likely
+    /// tokens to return at each token position, each with an associated log
+    /// probability. In some cases, the number of returned tokens may be fewer than
+    /// requested.
     pub top_logprobs: Nullable<i64>,
-    /// The `temperature` field.
+    /// What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
+    /// We generally recommend altering this or `top_p` but not both.
     pub temperature: Nullable<f64>,
-    /// The `top_p` field.
+    /// An alternative to sampling with temperature, called nucleus sampling,
+    /// where the model considers the results of the tokens with top_p probability
+    /// mass. So 0.1 means only the tokens comprising the top 10% probability mass
+    /// are considered.
+    ///
+    /// We generally recommend altering this or `temperature` but not both.
     pub top_p: Nullable<f64>,
     /// This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations.
     /// A stable identifier for your end-users.
     /// Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
     #[deprecated]
     pub user: Nullable<String>,
-    /// The `safety_identifier` field.
+    /// A stable identifier used to help detect users of your application that may be violating OpenAI's usage policies.
+    /// The IDs should be a string that uniquely identifies each user, with a maximum length of 64 characters. We recommend hashing their username or email address, in order to avoid sending us any identifying information. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
     pub safety_identifier: Nullable<String>,
-    /// The `prompt_cache_key` field.
+    /// Used by OpenAI to cache responses for similar requests to optimize your cache hit rates. Replaces the `user` field. [Learn more](https://platform.openai.com/docs/guides/prompt-caching).
     pub prompt_cache_key: Nullable<String>,
     /// Deprecated. Use `prompt_cache_options.ttl` instead.
+    ///
+    /// The retention policy for the prompt cache. Set to `24h` to enable extended prompt caching, which keeps cached prefixes active for longer, up to a maximum of 24 hours. [Learn more](https://platform.openai.com/docs/guides/prompt-caching#prompt-cache-retention).
+    /// This field expresses a maximum retention policy, while
+    /// `prompt_cache_options.ttl` expresses a minimum cache lifetime. The two
+    /// fields are independent and do not interact.
+    /// For `gpt-5.5`, `gpt-5.5-pro`, and future models, only `24h` is supported.
+    ///
+    /// For older models that support both `in_memory` and `24h`, the default depends on your organization's data retention policy:
+    ///   - Organizations without ZDR enabled default to `24h`.
+    ///   - Organizations with ZDR enabled default to `in_memory` when `prompt_cache_retention` is not specified.
     #[deprecated]
     pub prompt_cache_retention: Nullable<ResponsePromptCacheRetention>,
-    /// The `previous_response_id` field.
+    /// The unique ID of the previous response to the model. Use this to
+    /// create multi-turn conversations. Learn more about
+    /// [conversation state](https://platform.openai.com/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`.
     pub previous_response_id: Nullable<String>,
     /// Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
     /// offers a wide range of models with different capabilities, performance
     /// characteristics, and price points. Refer to the [model guide](https://platform.openai.com/docs/models)
     /// to browse and compare available models.
     pub model: ModelIdsResponses,
-    /// The `background` field.
+    /// Whether to run the model response in the background.
+    /// [Learn more](https://platform.openai.com/docs/guides/background).
     pub background: Nullable<bool>,
-    /// The `max_tool_calls` field.
+    /// The maximum number of total calls to built-in tools that can be processed in a response. This maximum number applies across all built-in tool calls, not per individual tool. Any further attempts to call a tool by the model will be ignored.
     pub max_tool_calls: Nullable<i64>,
     /// Configuration options for a text response from the model. Can be plain
     /// text or structured JSON data. Learn more:
@@ -6117,7 +6177,8 @@ pub struct Response {
     pub status: Nullable<ResponseStatus>,
     /// Unix timestamp (in seconds) of when this Response was created.
     pub created_at: f64,
-    /// The `completed_at` field.
+    /// Unix timestamp (in seconds) of when this Response was completed.
+    /// Only present when the status is `completed`.
     pub completed_at: Nullable<f64>,
     /// An error object returned when the model fails to generate a Response.
     pub error: Nullable<Box<ResponseError>>,
@@ -6135,8 +6196,14 @@ pub struct Response {
     /// **gpt-5 and o-series models only**
     pub reasoning: Nullable<Box<Reasoning>>,
     /// A system (or developer) message inserted into the model's context.
+    ///
+    /// When using along with `previous_response_id`, the instructions from a previous
+    /// response will not be carried over to the next response. This makes it simple
+    /// to swap out system (or developer) messages in new responses.
     pub instructions: Nullable<ResponseInstructions>,
-    /// The `output_text` field.
+    /// SDK-only convenience property that contains the aggregated text output
+    /// from all `output_text` items in the `output` array, if any are present.
+    /// Supported in the Python and JavaScript SDKs.
     pub output_text: Nullable<String>,
     /// Represents token usage details including input tokens, output tokens,
     /// a breakdown of output tokens, and the total tokens used.
@@ -6149,7 +6216,7 @@ pub struct Response {
     pub parallel_tool_calls: bool,
     /// The conversation that this response belonged to. Input items and output items from this response were automatically added to this conversation.
     pub conversation: Nullable<Box<ResponseConversation>>,
-    /// The `max_output_tokens` field.
+    /// An upper bound for the number of tokens that can be generated for a response, including visible output tokens and [reasoning tokens](https://platform.openai.com/docs/guides/reasoning).
     pub max_output_tokens: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -8683,11 +8750,11 @@ pub struct ResponseErrorEvent {
     ///
     /// Always `"error"`.
     pub r#type: Cow<'static, str>,
-    /// The `code` field.
+    /// The error code.
     pub code: Nullable<String>,
     /// The error message.
     pub message: String,
-    /// The `param` field.
+    /// The error parameter.
     pub param: Nullable<String>,
     /// The sequence number of this event.
     pub sequence_number: i64,
@@ -12357,16 +12424,19 @@ crate::support::struct_serde!(ResponseOutputTextAnnotationAddedEvent);
 /// The `ResponseProperties` schema.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResponseProperties {
-    /// The `previous_response_id` field.
+    /// The unique ID of the previous response to the model. Use this to
+    /// create multi-turn conversations. Learn more about
+    /// [conversation state](https://platform.openai.com/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`.
     pub previous_response_id: Nullable<String>,
     /// Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
     /// offers a wide range of models with different capabilities, performance
     /// characteristics, and price points. Refer to the [model guide](https://platform.openai.com/docs/models)
     /// to browse and compare available models.
     pub model: Nullable<ModelIdsResponses>,
-    /// The `background` field.
+    /// Whether to run the model response in the background.
+    /// [Learn more](https://platform.openai.com/docs/guides/background).
     pub background: Nullable<bool>,
-    /// The `max_tool_calls` field.
+    /// The maximum number of total calls to built-in tools that can be processed in a response. This maximum number applies across all built-in tool calls, not per individual tool. Any further attempts to call a tool by the model will be ignored.
     pub max_tool_calls: Nullable<i64>,
     /// Configuration options for a text response from the model. Can be plain
     /// text or structured JSON data. Learn more:
@@ -17741,34 +17811,54 @@ pub struct ResponsesClientEventResponseCreate {
     /// probability. In some cases, the number of returned tokens may be fewer than
     /// requested.
     pub top_logprobs: Nullable<i64>,
-    /// The `temperature` field.
+    /// What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
+    /// We generally recommend altering this or `top_p` but not both.
     pub temperature: Nullable<f64>,
-    /// The `top_p` field.
+    /// An alternative to sampling with temperature, called nucleus sampling,
+    /// where the model considers the results of the tokens with top_p probability
+    /// mass. So 0.1 means only the tokens comprising the top 10% probability mass
+    /// are considered.
+    ///
+    /// We generally recommend altering this or `temperature` but not both.
     pub top_p: Nullable<f64>,
     /// This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations.
     /// A stable identifier for your end-users.
     /// Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
     #[deprecated]
     pub user: Nullable<String>,
-    /// The `safety_identifier` field.
+    /// A stable identifier used to help detect users of your application that may be violating OpenAI's usage policies.
+    /// The IDs should be a string that uniquely identifies each user, with a maximum length of 64 characters. We recommend hashing their username or email address, in order to avoid sending us any identifying information. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
     pub safety_identifier: Nullable<String>,
-    /// The `prompt_cache_key` field.
+    /// Used by OpenAI to cache responses for similar requests to optimize your cache hit rates. Replaces the `user` field. [Learn more](https://platform.openai.com/docs/guides/prompt-caching).
     pub prompt_cache_key: Nullable<String>,
     /// Deprecated. Use `prompt_cache_options.ttl` instead.
+    ///
+    /// The retention policy for the prompt cache. Set to `24h` to enable extended prompt caching, which keeps cached prefixes active for longer, up to a maximum of 24 hours. [Learn more](https://platform.openai.com/docs/guides/prompt-caching#prompt-cache-retention).
+    /// This field expresses a maximum retention policy, while
+    /// `prompt_cache_options.ttl` expresses a minimum cache lifetime. The two
+    /// fields are independent and do not interact.
+    /// For `gpt-5.5`, `gpt-5.5-pro`, and future models, only `24h` is supported.
+    ///
+    /// For older models that support both `in_memory` and `24h`, the default depends on your organization's data retention policy:
+    ///   - Organizations without ZDR enabled default to `24h`.
+    ///   - Organizations with ZDR enabled default to `in_memory` when `prompt_cache_retention` is not specified.
     #[deprecated]
     pub prompt_cache_retention: Nullable<ResponsesClientEventResponseCreatePromptCacheRetention>,
     /// Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](https://platform.openai.com/docs/guides/prompt-caching) for current details.
     pub prompt_cache_options: Nullable<Box<PromptCacheOptionsParam>>,
-    /// The `previous_response_id` field.
+    /// The unique ID of the previous response to the model. Use this to
+    /// create multi-turn conversations. Learn more about
+    /// [conversation state](https://platform.openai.com/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`.
     pub previous_response_id: Nullable<String>,
     /// Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
     /// offers a wide range of models with different capabilities, performance
     /// characteristics, and price points. Refer to the [model guide](https://platform.openai.com/docs/models)
     /// to browse and compare available models.
     pub model: Nullable<ModelIdsResponses>,
-    /// The `background` field.
+    /// Whether to run the model response in the background.
+    /// [Learn more](https://platform.openai.com/docs/guides/background).
     pub background: Nullable<bool>,
-    /// The `max_tool_calls` field.
+    /// The maximum number of total calls to built-in tools that can be processed in a response. This maximum number applies across all built-in tool calls, not per individual tool. Any further attempts to call a tool by the model will be ignored.
     pub max_tool_calls: Nullable<i64>,
     /// Configuration options for a text response from the model. Can be plain
     /// text or structured JSON data. Learn more:
@@ -17806,7 +17896,6 @@ pub struct ResponsesClientEventResponseCreate {
     /// Text, image, or file inputs to the model, used to generate a response.
     pub input: Nullable<InputParam>,
     /// Specify additional output data to include in the model response. Currently supported values are:
-    /// - `web_search_call.results`: Include the search results of the web search tool call.
     /// - `web_search_call.action.sources`: Include the sources of the web search tool call.
     /// - `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter tool call items.
     /// - `computer_call_output.output.image_url`: Include image urls from the computer call output.
@@ -17815,24 +17904,32 @@ pub struct ResponsesClientEventResponseCreate {
     /// - `message.output_text.logprobs`: Include logprobs with assistant messages.
     /// - `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item outputs. This enables reasoning items to be used in multi-turn conversations when using the Responses API statelessly (like when the `store` parameter is set to `false`, or when an organization is enrolled in the zero data retention program).
     pub include: Nullable<Vec<IncludeEnum>>,
-    /// The `parallel_tool_calls` field.
+    /// Whether to allow the model to run tool calls in parallel.
     pub parallel_tool_calls: Nullable<bool>,
-    /// The `store` field.
+    /// Whether to store the generated model response for later retrieval via
+    /// API.
     pub store: Nullable<bool>,
-    /// The `instructions` field.
+    /// A system (or developer) message inserted into the model's context.
+    ///
+    /// When using along with `previous_response_id`, the instructions from a previous
+    /// response will not be carried over to the next response. This makes it simple
+    /// to swap out system (or developer) messages in new responses.
     pub instructions: Nullable<String>,
     /// Configuration for running moderation on the input and output of this response.
     pub moderation: Nullable<Box<ModerationParam>>,
-    /// The `stream` field.
+    /// If set to true, the model response data will be streamed to the client
+    /// as it is generated using [server-sent events](https://developer.mozilla.org/en-US/docs/Web/API/Server-sent_events/Using_server-sent_events#Event_stream_format).
+    /// See the [Streaming section below](https://platform.openai.com/docs/api-reference/responses-streaming)
+    /// for more information.
     pub stream: Nullable<bool>,
     /// Options for streaming responses. Only set this when you set `stream: true`.
     pub stream_options: Nullable<Box<ResponseStreamOptions>>,
     /// The conversation that this response belongs to. Items from this conversation are prepended to `input_items` for this response request.
     /// Input items and output items from this response are automatically added to this conversation after this response completes.
     pub conversation: Nullable<Box<ConversationParam>>,
-    /// The `context_management` field.
+    /// Context management configuration for this request.
     pub context_management: Nullable<Vec<ContextManagementParam>>,
-    /// The `max_output_tokens` field.
+    /// An upper bound for the number of tokens that can be generated for a response, including visible output tokens and [reasoning tokens](https://platform.openai.com/docs/guides/reasoning).
     pub max_output_tokens: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -20836,13 +20933,13 @@ crate::support::struct_serde!(SpecificProgrammaticToolCallingParam);
 /// Spec schema: `TokenCountsBody`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputTokenCountParams {
-    /// The `model` field.
+    /// Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI offers a wide range of models with different capabilities, performance characteristics, and price points. Refer to the [model guide](https://platform.openai.com/docs/models) to browse and compare available models.
     pub model: Nullable<String>,
     /// Text, image, or file inputs to the model, used to generate a response
     pub input: Nullable<InputTokenCountParamsInput>,
-    /// The `previous_response_id` field.
+    /// The unique ID of the previous response to the model. Use this to create multi-turn conversations. Learn more about [conversation state](https://platform.openai.com/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`.
     pub previous_response_id: Nullable<String>,
-    /// A tool that can be used to generate a response.
+    /// An array of tools the model may call while generating a response. You can specify which tool to use by setting the `tool_choice` parameter.
     pub tools: Nullable<Vec<Tool>>,
     /// Configuration options for a text response from the model. Can be plain
     /// text or structured JSON data. Learn more:
@@ -20854,7 +20951,8 @@ pub struct InputTokenCountParams {
     /// The truncation strategy to use for the model response. - `auto`: If the input to this Response exceeds the model's context window size, the model will truncate the response to fit the context window by dropping items from the beginning of the conversation. - `disabled` (default): If the input size will exceed the context window size for a model, the request will fail with a 400 error.
     #[deprecated]
     pub truncation: Nullable<TruncationEnum>,
-    /// The `instructions` field.
+    /// A system (or developer) message inserted into the model's context.
+    /// When used along with `previous_response_id`, the instructions from a previous response will not be carried over to the next response. This makes it simple to swap out system (or developer) messages in new responses.
     pub instructions: Nullable<String>,
     /// A model-owned style preset to apply to this request. Omit this parameter to use the model's default style. Supported values may expand over time. Values must be at most 64 characters.
     pub personality: Nullable<PersonalityEnum>,
@@ -20865,7 +20963,7 @@ pub struct InputTokenCountParams {
     /// a response. See the `tools` parameter to see how to specify which tools
     /// the model can call.
     pub tool_choice: Nullable<Box<ToolChoiceParam>>,
-    /// The `parallel_tool_calls` field.
+    /// Whether to allow the model to run tool calls in parallel.
     pub parallel_tool_calls: Nullable<bool>,
     extra: ExtraFields,
 }
@@ -32388,21 +32486,23 @@ crate::support::open_enum!(ToolChoiceTypesType);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResponseRetrieveParams {
-    /// Specify additional output data to include in the model response. Currently supported values are:
-    /// - `web_search_call.results`: Include the search results of the web search tool call.
-    /// - `web_search_call.action.sources`: Include the sources of the web search tool call.
-    /// - `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter tool call items.
-    /// - `computer_call_output.output.image_url`: Include image urls from the computer call output.
-    /// - `file_search_call.results`: Include the search results of the file search tool call.
-    /// - `message.input_image.image_url`: Include image urls from the input message.
-    /// - `message.output_text.logprobs`: Include logprobs with assistant messages.
-    /// - `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item outputs. This enables reasoning items to be used in multi-turn conversations when using the Responses API statelessly (like when the `store` parameter is set to `false`, or when an organization is enrolled in the zero data retention program).
+    /// Additional fields to include in the response. See the `include`
+    /// parameter for Response creation above for more information.
     pub include: Nullable<Vec<IncludeEnum>>,
-    /// The `stream` field.
+    /// If set to true, the model response data will be streamed to the client
+    /// as it is generated using [server-sent events](https://developer.mozilla.org/en-US/docs/Web/API/Server-sent_events/Using_server-sent_events#Event_stream_format).
+    /// See the [Streaming section below](https://platform.openai.com/docs/api-reference/responses-streaming)
+    /// for more information.
     pub stream: Nullable<bool>,
-    /// The `starting_after` field.
+    /// The sequence number of the event after which to start streaming.
     pub starting_after: Nullable<i64>,
-    /// The `include_obfuscation` field.
+    /// When true, stream obfuscation will be enabled. Stream obfuscation adds
+    /// random characters to an `obfuscation` field on streaming delta events
+    /// to normalize payload sizes as a mitigation to certain side-channel
+    /// attacks. These obfuscation fields are included by default, but add a
+    /// small amount of overhead to the data stream. You can set
+    /// `include_obfuscation` to false to optimize for bandwidth if you trust
+    /// the network links between your application and the OpenAI API.
     pub include_obfuscation: Nullable<bool>,
     extra: ExtraFields,
 }
@@ -32563,21 +32663,17 @@ crate::support::open_enum!(InputItemListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputItemListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between
+    /// 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// The order to return the input items in. Default is `desc`.
+    /// - `asc`: Return the input items in ascending order.
+    /// - `desc`: Return the input items in descending order.
     pub order: Nullable<InputItemListParamsOrder>,
-    /// The `after` field.
+    /// An item ID to list items after, used in pagination.
     pub after: Nullable<String>,
-    /// Specify additional output data to include in the model response. Currently supported values are:
-    /// - `web_search_call.results`: Include the search results of the web search tool call.
-    /// - `web_search_call.action.sources`: Include the sources of the web search tool call.
-    /// - `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter tool call items.
-    /// - `computer_call_output.output.image_url`: Include image urls from the computer call output.
-    /// - `file_search_call.results`: Include the search results of the file search tool call.
-    /// - `message.input_image.image_url`: Include image urls from the input message.
-    /// - `message.output_text.logprobs`: Include logprobs with assistant messages.
-    /// - `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item outputs. This enables reasoning items to be used in multi-turn conversations when using the Responses API statelessly (like when the `store` parameter is set to `false`, or when an organization is enrolled in the zero data retention program).
+    /// Additional fields to include in the response. See the `include`
+    /// parameter for Response creation above for more information.
     pub include: Nullable<Vec<IncludeEnum>>,
     extra: ExtraFields,
 }

@@ -541,9 +541,9 @@ pub struct SkillListResource {
     pub object: Cow<'static, str>,
     /// A list of items
     pub data: Vec<Skill>,
-    /// The `first_id` field.
+    /// The ID of the first item in the list.
     pub first_id: Nullable<String>,
-    /// The `last_id` field.
+    /// The ID of the last item in the list.
     pub last_id: Nullable<String>,
     /// Whether there are more items available.
     pub has_more: bool,
@@ -822,9 +822,9 @@ pub struct SkillVersionListResource {
     pub object: Cow<'static, str>,
     /// A list of items
     pub data: Vec<SkillVersion>,
-    /// The `first_id` field.
+    /// The ID of the first item in the list.
     pub first_id: Nullable<String>,
-    /// The `last_id` field.
+    /// The ID of the last item in the list.
     pub last_id: Nullable<String>,
     /// Whether there are more items available.
     pub has_more: bool,
@@ -1227,9 +1227,9 @@ impl DeUnion for VersionCreateParamsFiles {
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SkillListParams {
-    /// The `limit` field.
+    /// Number of items to retrieve
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order of results by timestamp. Use `asc` for ascending order or `desc` for descending order.
     pub order: Nullable<OrderEnum>,
     /// Identifier for the last item from the previous pagination request
     pub after: Nullable<String>,
@@ -1338,11 +1338,11 @@ crate::support::struct_serde!(SkillListParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VersionListParams {
-    /// The `limit` field.
+    /// Number of versions to retrieve.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order of results by version number.
     pub order: Nullable<OrderEnum>,
-    /// The `after` field.
+    /// The skill version ID to start after.
     pub after: Nullable<String>,
     extra: ExtraFields,
 }

@@ -926,7 +926,7 @@ pub struct MessageCreateParams {
     pub role: MessageCreateParamsRole,
     /// The `content` field.
     pub content: MessageCreateParamsContent,
-    /// The `attachments` field.
+    /// A list of files attached to the message, and the tools they should be added to.
     pub attachments: Nullable<Vec<MessageCreateParamsAttachment>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
@@ -3861,19 +3861,19 @@ pub struct Message {
     pub status: MessageStatus2,
     /// On an incomplete message, details about why the message is incomplete.
     pub incomplete_details: Nullable<Box<MessageIncompleteDetails>>,
-    /// The `completed_at` field.
+    /// The Unix timestamp (in seconds) for when the message was completed.
     pub completed_at: Nullable<i64>,
-    /// The `incomplete_at` field.
+    /// The Unix timestamp (in seconds) for when the message was marked as incomplete.
     pub incomplete_at: Nullable<i64>,
     /// The entity that produced the message. One of `user` or `assistant`.
     pub role: MessageRole2,
     /// The content of the message in array of text and/or images.
     pub content: Vec<MessageContentItem>,
-    /// The `assistant_id` field.
+    /// If applicable, the ID of the [assistant](https://platform.openai.com/docs/api-reference/assistants) that authored this message.
     pub assistant_id: Nullable<String>,
-    /// The `run_id` field.
+    /// The ID of the [run](https://platform.openai.com/docs/api-reference/runs) associated with the creation of this message. Value is `null` when messages are created manually using the create message or create thread endpoints.
     pub run_id: Nullable<String>,
-    /// The `attachments` field.
+    /// A list of files attached to the message, and the tools they were added to.
     pub attachments: Nullable<Vec<MessageAttachment>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
@@ -6959,13 +6959,13 @@ pub struct RunStep {
     pub step_details: RunStepStepDetails,
     /// The last error associated with this run step. Will be `null` if there are no errors.
     pub last_error: Nullable<Box<RunStepLastError>>,
-    /// The `expired_at` field.
+    /// The Unix timestamp (in seconds) for when the run step expired. A step is considered expired if the parent run is expired.
     pub expired_at: Nullable<i64>,
-    /// The `cancelled_at` field.
+    /// The Unix timestamp (in seconds) for when the run step was cancelled.
     pub cancelled_at: Nullable<i64>,
-    /// The `failed_at` field.
+    /// The Unix timestamp (in seconds) for when the run step failed.
     pub failed_at: Nullable<i64>,
-    /// The `completed_at` field.
+    /// The Unix timestamp (in seconds) for when the run step completed.
     pub completed_at: Nullable<i64>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
@@ -7739,7 +7739,7 @@ crate::support::struct_serde!(RunToolCallObject);
 pub struct RunSubmitToolOutputsParams {
     /// A list of tools for which the outputs are being submitted.
     pub tool_outputs: Vec<RunSubmitToolOutputsParamsToolOutput>,
-    /// The `stream` field.
+    /// If `true`, returns a stream of events that happen during the Run as server-sent events, terminating when the Run enters a terminal state with a `data: [DONE]` message.
     pub stream: Nullable<bool>,
     extra: ExtraFields,
 }
@@ -8072,7 +8072,7 @@ crate::support::struct_serde!(ThreadStreamEvent);
 pub struct TruncationObject {
     /// The truncation strategy to use for the thread. The default is `auto`. If set to `last_messages`, the thread will be truncated to the n most recent messages in the thread. When set to `auto`, messages in the middle of the thread will be dropped to fit the context length of the model, `max_prompt_tokens`.
     pub r#type: TruncationObjectType,
-    /// The `last_messages` field.
+    /// The number of most recent messages from the thread when constructing the context for the run.
     pub last_messages: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -14563,7 +14563,7 @@ pub struct RunStepDeltaStepDetailsToolCallsFunctionObjectFunction {
     pub name: Nullable<String>,
     /// The arguments passed to the function.
     pub arguments: Nullable<String>,
-    /// The `output` field.
+    /// The output of the function. This will be `null` if the outputs have not been [submitted](https://platform.openai.com/docs/api-reference/runs/submitToolOutputs) yet.
     pub output: Nullable<String>,
     extra: ExtraFields,
 }
@@ -15311,7 +15311,7 @@ pub struct RunStepDetailsToolCallsFunctionObjectFunction {
     pub name: String,
     /// The arguments passed to the function.
     pub arguments: String,
-    /// The `output` field.
+    /// The output of the function. This will be `null` if the outputs have not been [submitted](https://platform.openai.com/docs/api-reference/runs/submitToolOutputs) yet.
     pub output: Nullable<String>,
     extra: ExtraFields,
 }
@@ -18152,15 +18152,15 @@ crate::support::open_enum!(ThreadMessageListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ThreadMessageListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<ThreadMessageListParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
-    /// The `run_id` field.
+    /// Filter messages by the run ID that generated them.
     pub run_id: Nullable<String>,
     extra: ExtraFields,
 }
@@ -18332,13 +18332,13 @@ crate::support::open_enum!(RunListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<RunListParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
     extra: ExtraFields,
 }
@@ -18585,15 +18585,17 @@ crate::support::open_enum!(StepListParamsIncludeItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StepListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<StepListParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
-    /// The `include` field.
+    /// A list of additional fields to include in the response. Currently the only supported value is `step_details.tool_calls[*].file_search.results[*].content` to fetch the file search result content.
+    ///
+    /// See the [file search tool documentation](https://platform.openai.com/docs/assistants/tools/file-search#customizing-file-search-settings) for more information.
     pub include: Nullable<Vec<StepListParamsIncludeItem>>,
     extra: ExtraFields,
 }
@@ -18765,7 +18767,9 @@ crate::support::open_enum!(StepRetrieveParamsIncludeItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StepRetrieveParams {
-    /// The `include` field.
+    /// A list of additional fields to include in the response. Currently the only supported value is `step_details.tool_calls[*].file_search.results[*].content` to fetch the file search result content.
+    ///
+    /// See the [file search tool documentation](https://platform.openai.com/docs/assistants/tools/file-search#customizing-file-search-settings) for more information.
     pub include: Nullable<Vec<StepRetrieveParamsIncludeItem>>,
     extra: ExtraFields,
 }

@@ -355,7 +355,7 @@ pub struct Upload {
     pub expires_at: i64,
     /// The object type, which is always "upload".
     pub object: Nullable<String>,
-    /// The `File` object represents a document that has been uploaded to OpenAI.
+    /// The ready File object after the Upload is completed.
     pub file: Nullable<Box<FileObject>>,
     extra: ExtraFields,
 }

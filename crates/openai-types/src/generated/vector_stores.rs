@@ -1961,7 +1961,7 @@ pub struct VectorStoreFileContentResponse {
     pub data: Vec<VectorStoreFileContentResponseDataItem>,
     /// Indicates if there are more content pages to fetch.
     pub has_more: bool,
-    /// The `next_page` field.
+    /// The token for the next page, if any.
     pub next_page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -2284,9 +2284,9 @@ pub struct VectorStore {
     pub status: VectorStoreStatus,
     /// The expiration policy for a vector store.
     pub expires_after: Nullable<Box<VectorStoreExpirationAfter>>,
-    /// The `expires_at` field.
+    /// The Unix timestamp (in seconds) for when the vector store will expire.
     pub expires_at: Nullable<i64>,
-    /// The `last_active_at` field.
+    /// The Unix timestamp (in seconds) for when the vector store was last active.
     pub last_active_at: Nullable<i64>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
@@ -2826,7 +2826,7 @@ pub struct VectorStoreSearchResultsPage {
     pub data: Vec<VectorStoreSearchResultItem>,
     /// Indicates if there are more results to fetch.
     pub has_more: bool,
-    /// The `next_page` field.
+    /// The token for the next page, if any.
     pub next_page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -4118,13 +4118,13 @@ crate::support::open_enum!(VectorStoreListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VectorStoreListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<VectorStoreListParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
     extra: ExtraFields,
 }
@@ -4336,15 +4336,15 @@ crate::support::open_enum!(FileBatchListFilesParamsFilter);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FileBatchListFilesParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<FileBatchListFilesParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
-    /// The `filter` field.
+    /// Filter by file status. One of `in_progress`, `completed`, `failed`, `cancelled`.
     pub filter: Nullable<FileBatchListFilesParamsFilter>,
     extra: ExtraFields,
 }
@@ -4567,15 +4567,15 @@ crate::support::open_enum!(VectorStoreFileListParamsFilter);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VectorStoreFileListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<VectorStoreFileListParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
-    /// The `filter` field.
+    /// Filter by file status. One of `in_progress`, `completed`, `failed`, `cancelled`.
     pub filter: Nullable<VectorStoreFileListParamsFilter>,
     extra: ExtraFields,
 }

@@ -1165,9 +1165,9 @@ crate::support::struct_serde!(ImageRefParam2);
 /// The `VideoCharacterResource` schema.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VideoCharacterResource {
-    /// The `id` field.
+    /// Identifier for the character creation cameo.
     pub id: Nullable<String>,
-    /// The `name` field.
+    /// Display name for the character.
     pub name: Nullable<String>,
     /// Unix timestamp (in seconds) when the character was created.
     pub created_at: i64,
@@ -1314,9 +1314,9 @@ pub struct VideoListResource {
     pub object: Cow<'static, str>,
     /// A list of items
     pub data: Vec<Video>,
-    /// The `first_id` field.
+    /// The ID of the first item in the list.
     pub first_id: Nullable<String>,
-    /// The `last_id` field.
+    /// The ID of the last item in the list.
     pub last_id: Nullable<String>,
     /// Whether there are more items available.
     pub has_more: bool,
@@ -1586,17 +1586,17 @@ pub struct Video {
     pub progress: i64,
     /// Unix timestamp (seconds) for when the job was created.
     pub created_at: i64,
-    /// The `completed_at` field.
+    /// Unix timestamp (seconds) for when the job completed, if finished.
     pub completed_at: Nullable<i64>,
-    /// The `expires_at` field.
+    /// Unix timestamp (seconds) for when the downloadable assets expire, if set.
     pub expires_at: Nullable<i64>,
-    /// The `prompt` field.
+    /// The prompt that was used to generate the video.
     pub prompt: Nullable<String>,
     /// The resolution of the generated video.
     pub size: VideoSize,
     /// Duration of the generated clip in seconds. For extensions, this is the stitched total duration.
     pub seconds: String,
-    /// The `remixed_from_video_id` field.
+    /// Identifier of the source video if this video is a remix.
     pub remixed_from_video_id: Nullable<String>,
     /// An error that occurred while generating the response.
     pub error: Nullable<Box<Error2>>,
@@ -2119,9 +2119,9 @@ impl DeUnion for CreateVideoMultipartBodyInputReference {
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VideoListParams {
-    /// The `limit` field.
+    /// Number of items to retrieve
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order of results by timestamp. Use `asc` for ascending order or `desc` for descending order.
     pub order: Nullable<OrderEnum>,
     /// Identifier for the last item from the previous pagination request
     pub after: Nullable<String>,
@@ -2230,7 +2230,7 @@ crate::support::struct_serde!(VideoListParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VideoDownloadContentParams {
-    /// The `variant` field.
+    /// Which downloadable asset to return. Defaults to the MP4 video.
     pub variant: Nullable<VideoContentVariant>,
     extra: ExtraFields,
 }
