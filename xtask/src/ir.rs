@@ -30,6 +30,10 @@ pub(crate) struct TypeDef {
     pub(crate) strict: bool,
     /// Reachable from a request body or params: gets chainable setters.
     pub(crate) input: bool,
+    /// Reachable from an operation's response (a JSON body or a stream event): keeps the
+    /// request id (`request_id()`, `ResponseMeta`). Types only sent, and event types that
+    /// arrive outside an HTTP response (webhooks, the realtime socket), do not.
+    pub(crate) output: bool,
 }
 
 #[derive(Debug)]

@@ -172,6 +172,25 @@ impl ModuleEmitter<'_> {
         }
     }
 
+    /// Whether a value of `ty` holds JSON numbers typed `number` of its own (an `f64`, a
+    /// list or map of them, an alias of one), which it writes through `support::Num`.
+    /// Named structs and unions write their own.
+    fn holds_number(&self, ty: &Ty) -> bool {
+        let mut ty = ty;
+        for _ in 0..8 {
+            match ty {
+                Ty::Number => return true,
+                Ty::Array(inner) | Ty::Map(inner) => ty = inner,
+                Ty::Named(id) => match &self.api.types[*id].kind {
+                    TypeKind::Alias(inner) => ty = inner,
+                    _ => return false,
+                },
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// The Rust type of a field as declared in the struct.
     fn field_ty(&mut self, f: &Field) -> String {
         if f.required && !f.nullable && f.constant.is_some() {

@@ -26,6 +26,7 @@ mod schema;
 mod types;
 
 use operations::{params_names, request_body_renames};
+pub(crate) use passes::mark_output;
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options"];
 
@@ -76,6 +77,7 @@ pub(crate) fn lower(doc: &Yaml, tables: &Tables) -> Result<Api, String> {
             kind: TypeKind::Alias(Ty::Any),
             strict: false,
             input: false,
+            output: false,
         });
         l.component_ids.insert(spec_name.clone(), id);
     }
@@ -117,12 +119,14 @@ pub(crate) fn lower(doc: &Yaml, tables: &Tables) -> Result<Api, String> {
             }
         }
     }
-    // 4. Flatten nested tagged unions, then modules, boxing, input types, strict bodies.
+    // 4. Flatten nested tagged unions, then modules, boxing, input and output types, strict
+    //    bodies.
     l.flatten_unions();
     let modules = l.assign_modules(&operations);
     l.box_cycles();
     l.box_optional_objects(&tables.inline)?;
     l.mark_input(&operations);
+    l.mark_output(&operations);
     l.mark_strict(&body_types);
     Ok(Api {
         types: l.types,

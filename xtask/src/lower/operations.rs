@@ -242,6 +242,7 @@ impl<'a> Lower<'a> {
             kind: TypeKind::Struct(fields),
             strict: false,
             input: true,
+            output: false,
         });
         id
     }

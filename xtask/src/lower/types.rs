@@ -31,6 +31,7 @@ impl<'a> Lower<'a> {
             kind: TypeKind::Alias(Ty::Any),
             strict: false,
             input: false,
+            output: false,
         });
         let kind = self.kind_of(node, &name);
         self.types[id].kind = kind;

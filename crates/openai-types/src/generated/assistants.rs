@@ -32,7 +32,7 @@ use crate::generated::shared::{
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
     best_object_match, parse_as, required, required_const, required_strict, rest_to_value,
-    ser_const, ser_optional, ser_required, tag_of,
+    ser_const, ser_optional, ser_optional_number, ser_required, tag_of,
 };
 
 /// Represents an `assistant` that can call the model and use tools.
@@ -178,8 +178,8 @@ impl SerStruct for Assistant {
         ser_required(map, &self.extra, "tools", &self.tools)?;
         ser_optional(map, "tool_resources", &self.tool_resources)?;
         ser_optional(map, "metadata", &self.metadata)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "response_format", &self.response_format)?;
         self.extra.serialize_into(map)
     }
@@ -371,12 +371,6 @@ impl AssistantCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -396,16 +390,6 @@ impl AssistantCreateParams {
     }
 }
 
-impl crate::ResponseMeta for AssistantCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for AssistantCreateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         map.serialize_entry("model", &self.model)?;
@@ -416,8 +400,8 @@ impl SerStruct for AssistantCreateParams {
         ser_optional(map, "tools", &self.tools)?;
         ser_optional(map, "tool_resources", &self.tool_resources)?;
         ser_optional(map, "metadata", &self.metadata)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "response_format", &self.response_format)?;
         self.extra.serialize_into(map)
     }
@@ -833,12 +817,6 @@ impl AssistantUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -858,16 +836,6 @@ impl AssistantUpdateParams {
     }
 }
 
-impl crate::ResponseMeta for AssistantUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for AssistantUpdateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "model", &self.model)?;
@@ -878,8 +846,8 @@ impl SerStruct for AssistantUpdateParams {
         ser_optional(map, "tools", &self.tools)?;
         ser_optional(map, "tool_resources", &self.tool_resources)?;
         ser_optional(map, "metadata", &self.metadata)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "response_format", &self.response_format)?;
         self.extra.serialize_into(map)
     }
@@ -1527,8 +1495,6 @@ impl Default for AssistantCreateParamsTool {
     }
 }
 
-impl crate::ResponseMeta for AssistantCreateParamsTool {}
-
 impl From<AssistantToolsCode> for AssistantCreateParamsTool {
     fn from(value: AssistantToolsCode) -> Self {
         Self::CodeInterpreter(value)
@@ -1671,12 +1637,6 @@ impl AssistantCreateParamsToolResources {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1684,16 +1644,6 @@ impl AssistantCreateParamsToolResources {
             "file_search" => self.file_search.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantCreateParamsToolResources {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1761,28 +1711,12 @@ impl AssistantCreateParamsToolResourcesCodeInterpreter {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "file_ids" => self.file_ids.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantCreateParamsToolResourcesCodeInterpreter {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1857,12 +1791,6 @@ impl AssistantCreateParamsToolResourcesFileSearch {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1870,16 +1798,6 @@ impl AssistantCreateParamsToolResourcesFileSearch {
             "vector_stores" => self.vector_stores.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantCreateParamsToolResourcesFileSearch {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1969,12 +1887,6 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStore {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1983,16 +1895,6 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStore {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantCreateParamsToolResourcesFileSearchVectorStore {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2051,11 +1953,6 @@ impl Default for AssistantCreateParamsToolResourcesFileSearchVectorStoreChunking
     fn default() -> Self {
         Self::Unknown(Value::Null)
     }
-}
-
-impl crate::ResponseMeta
-    for AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategy
-{
 }
 
 impl
@@ -2169,30 +2066,12 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyAuto
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta
-    for AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyAutoChunkingStrategy
-{
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2275,12 +2154,6 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStat
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2288,16 +2161,6 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStat
             "static" => self.extra.required_state("static"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStaticChunkingStrategy {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2378,12 +2241,6 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStat
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2391,16 +2248,6 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStat
             "chunk_overlap_tokens" => self.extra.required_state("chunk_overlap_tokens"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStaticChunkingStrategyStatic {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2662,8 +2509,6 @@ impl Default for AssistantUpdateParamsTool {
     }
 }
 
-impl crate::ResponseMeta for AssistantUpdateParamsTool {}
-
 impl From<AssistantToolsCode> for AssistantUpdateParamsTool {
     fn from(value: AssistantToolsCode) -> Self {
         Self::CodeInterpreter(value)
@@ -2806,12 +2651,6 @@ impl AssistantUpdateParamsToolResources {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2819,16 +2658,6 @@ impl AssistantUpdateParamsToolResources {
             "file_search" => self.file_search.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantUpdateParamsToolResources {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2896,28 +2725,12 @@ impl AssistantUpdateParamsToolResourcesCodeInterpreter {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "file_ids" => self.file_ids.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantUpdateParamsToolResourcesCodeInterpreter {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2981,28 +2794,12 @@ impl AssistantUpdateParamsToolResourcesFileSearch {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "vector_store_ids" => self.vector_store_ids.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantUpdateParamsToolResourcesFileSearch {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3133,12 +2930,6 @@ impl AssistantListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3148,16 +2939,6 @@ impl AssistantListParams {
             "before" => self.before.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

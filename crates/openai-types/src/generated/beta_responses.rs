@@ -28,9 +28,9 @@ use serde_json::Map;
 use serde_json::Value;
 
 use crate::support::{
-    DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
-    best_object_match, parse_as, required, required_const, rest_to_value, ser_const, ser_optional,
-    ser_required, tag_of,
+    DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, Num, SerStruct, TagReplay,
+    UnknownValue, best_object_match, parse_as, required, required_const, rest_to_value, ser_const,
+    ser_optional, ser_optional_number, ser_required, ser_required_number, tag_of,
 };
 
 /// The `BetaAdditionalTools` schema.
@@ -3767,12 +3767,6 @@ impl BetaResponseCompactParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3786,16 +3780,6 @@ impl BetaResponseCompactParams {
             "service_tier" => self.service_tier.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponseCompactParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5643,12 +5627,6 @@ impl BetaComputerToolCallOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5661,16 +5639,6 @@ impl BetaComputerToolCallOutput {
             "status" => self.status.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaComputerToolCallOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7090,8 +7058,6 @@ impl Default for BetaContent {
     }
 }
 
-impl crate::ResponseMeta for BetaContent {}
-
 impl From<BetaInputTextContent> for BetaContent {
     fn from(value: BetaInputTextContent) -> Self {
         Self::InputText(value)
@@ -7307,12 +7273,6 @@ impl BetaContextManagementParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7320,16 +7280,6 @@ impl BetaContextManagementParam {
             "compact_threshold" => self.compact_threshold.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaContextManagementParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7386,8 +7336,6 @@ impl Default for BetaConversationParam {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for BetaConversationParam {}
 
 impl From<String> for BetaConversationParam {
     fn from(value: String) -> Self {
@@ -7466,28 +7414,12 @@ impl BetaConversationParam2 {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaConversationParam2 {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7675,12 +7607,6 @@ impl BetaCreateModelResponseProperties {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7698,22 +7624,12 @@ impl BetaCreateModelResponseProperties {
     }
 }
 
-impl crate::ResponseMeta for BetaCreateModelResponseProperties {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for BetaCreateModelResponseProperties {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "metadata", &self.metadata)?;
         ser_optional(map, "top_logprobs", &self.top_logprobs)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "user", &self.user)?;
         ser_optional(map, "safety_identifier", &self.safety_identifier)?;
         ser_optional(map, "prompt_cache_key", &self.prompt_cache_key)?;
@@ -8123,12 +8039,6 @@ impl BetaResponseCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8169,22 +8079,12 @@ impl BetaResponseCreateParams {
     }
 }
 
-impl crate::ResponseMeta for BetaResponseCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for BetaResponseCreateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "metadata", &self.metadata)?;
         ser_optional(map, "top_logprobs", &self.top_logprobs)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "user", &self.user)?;
         ser_optional(map, "safety_identifier", &self.safety_identifier)?;
         ser_optional(map, "prompt_cache_key", &self.prompt_cache_key)?;
@@ -10279,12 +10179,6 @@ impl BetaError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10294,16 +10188,6 @@ impl BetaError {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10385,12 +10269,6 @@ impl BetaErrorPayload {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10401,16 +10279,6 @@ impl BetaErrorPayload {
             "headers" => self.headers.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaErrorPayload {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -14932,8 +14800,8 @@ impl crate::ResponseMeta for BetaHybridSearchOptions {
 
 impl SerStruct for BetaHybridSearchOptions {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        ser_required(map, &self.extra, "embedding_weight", &self.embedding_weight)?;
-        ser_required(map, &self.extra, "text_weight", &self.text_weight)?;
+        ser_required_number(map, &self.extra, "embedding_weight", &self.embedding_weight)?;
+        ser_required_number(map, &self.extra, "text_weight", &self.text_weight)?;
         self.extra.serialize_into(map)
     }
 }
@@ -15802,12 +15670,6 @@ impl BetaInputAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15815,16 +15677,6 @@ impl BetaInputAudio {
             "input_audio" => self.extra.required_state("input_audio"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaInputAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17330,8 +17182,6 @@ impl Default for BetaInputParam {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for BetaInputParam {}
 
 impl From<String> for BetaInputParam {
     fn from(value: String) -> Self {
@@ -21625,7 +21475,7 @@ impl crate::ResponseMeta for BetaLogProb {
 impl SerStruct for BetaLogProb {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "token", &self.token)?;
-        ser_required(map, &self.extra, "logprob", &self.logprob)?;
+        ser_required_number(map, &self.extra, "logprob", &self.logprob)?;
         ser_required(map, &self.extra, "bytes", &self.bytes)?;
         ser_required(map, &self.extra, "top_logprobs", &self.top_logprobs)?;
         self.extra.serialize_into(map)
@@ -25037,12 +24887,6 @@ impl BetaModelResponseProperties {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25059,22 +24903,12 @@ impl BetaModelResponseProperties {
     }
 }
 
-impl crate::ResponseMeta for BetaModelResponseProperties {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for BetaModelResponseProperties {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "metadata", &self.metadata)?;
         ser_optional(map, "top_logprobs", &self.top_logprobs)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "user", &self.user)?;
         ser_optional(map, "safety_identifier", &self.safety_identifier)?;
         ser_optional(map, "prompt_cache_key", &self.prompt_cache_key)?;
@@ -25243,28 +25077,12 @@ impl BetaModerationConfigParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "mode" => self.extra.required_state("mode"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaModerationConfigParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25526,12 +25344,6 @@ impl BetaModerationParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25539,16 +25351,6 @@ impl BetaModerationParam {
             "policy" => self.policy.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaModerationParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25624,12 +25426,6 @@ impl BetaModerationPolicyParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25637,16 +25433,6 @@ impl BetaModerationPolicyParam {
             "output" => self.output.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaModerationPolicyParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25784,7 +25570,7 @@ impl SerStruct for BetaModerationResultBody {
         ser_required(map, &self.extra, "model", &self.model)?;
         ser_required(map, &self.extra, "flagged", &self.flagged)?;
         ser_required(map, &self.extra, "categories", &self.categories)?;
-        ser_required(map, &self.extra, "category_scores", &self.category_scores)?;
+        ser_required_number(map, &self.extra, "category_scores", &self.category_scores)?;
         ser_required(
             map,
             &self.extra,
@@ -26706,12 +26492,6 @@ impl BetaMultiAgentParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26719,16 +26499,6 @@ impl BetaMultiAgentParam {
             "max_concurrent_subagents" => self.max_concurrent_subagents.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaMultiAgentParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26925,12 +26695,6 @@ impl BetaOutputAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26939,16 +26703,6 @@ impl BetaOutputAudio {
             "transcript" => self.extra.required_state("transcript"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaOutputAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30065,12 +29819,6 @@ impl BetaPromptCacheOptionsParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30078,16 +29826,6 @@ impl BetaPromptCacheOptionsParam {
             "mode" => self.mode.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaPromptCacheOptionsParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30328,7 +30066,7 @@ impl crate::ResponseMeta for BetaRankingOptions {
 impl SerStruct for BetaRankingOptions {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "ranker", &self.ranker)?;
-        ser_optional(map, "score_threshold", &self.score_threshold)?;
+        ser_optional_number(map, "score_threshold", &self.score_threshold)?;
         ser_optional(map, "hybrid_search", &self.hybrid_search)?;
         self.extra.serialize_into(map)
     }
@@ -31298,8 +31036,8 @@ impl SerStruct for BetaResponse {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "metadata", &self.metadata)?;
         ser_optional(map, "top_logprobs", &self.top_logprobs)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "user", &self.user)?;
         ser_optional(map, "safety_identifier", &self.safety_identifier)?;
         ser_optional(map, "prompt_cache_key", &self.prompt_cache_key)?;
@@ -31317,8 +31055,8 @@ impl SerStruct for BetaResponse {
         ser_required(map, &self.extra, "id", &self.id)?;
         ser_const(map, &self.extra, "object", &self.object, "response")?;
         ser_optional(map, "status", &self.status)?;
-        ser_required(map, &self.extra, "created_at", &self.created_at)?;
-        ser_optional(map, "completed_at", &self.completed_at)?;
+        ser_required_number(map, &self.extra, "created_at", &self.created_at)?;
+        ser_optional_number(map, "completed_at", &self.completed_at)?;
         ser_optional(map, "error", &self.error)?;
         ser_optional(map, "incomplete_details", &self.incomplete_details)?;
         ser_required(map, &self.extra, "output", &self.output)?;
@@ -35885,12 +35623,6 @@ impl BetaResponseInjectCreatedEvent {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -35900,16 +35632,6 @@ impl BetaResponseInjectCreatedEvent {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponseInjectCreatedEvent {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -36008,12 +35730,6 @@ impl BetaResponseInjectEvent {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -36022,16 +35738,6 @@ impl BetaResponseInjectEvent {
             "input" => self.extra.required_state("input"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponseInjectEvent {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -36133,12 +35839,6 @@ impl BetaResponseInjectFailedEvent {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -36150,12 +35850,6 @@ impl BetaResponseInjectFailedEvent {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponseInjectFailedEvent {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -36423,7 +36117,7 @@ impl crate::ResponseMeta for BetaResponseLogProb {
 impl SerStruct for BetaResponseLogProb {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "token", &self.token)?;
-        ser_required(map, &self.extra, "logprob", &self.logprob)?;
+        ser_required_number(map, &self.extra, "logprob", &self.logprob)?;
         ser_optional(map, "top_logprobs", &self.top_logprobs)?;
         self.extra.serialize_into(map)
     }
@@ -38103,12 +37797,6 @@ impl BetaResponseProperties {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -38122,16 +37810,6 @@ impl BetaResponseProperties {
             "prompt" => self.prompt.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponseProperties {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -42542,28 +42220,12 @@ impl BetaResponseStreamOptions {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "include_obfuscation" => self.include_obfuscation.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponseStreamOptions {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -43632,12 +43294,6 @@ impl BetaResponseWsError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -43649,12 +43305,6 @@ impl BetaResponseWsError {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponseWsError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -43749,8 +43399,6 @@ impl Default for BetaResponsesClientEvent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for BetaResponsesClientEvent {}
 
 impl From<BetaResponsesClientEventResponseCreate> for BetaResponsesClientEvent {
     fn from(value: BetaResponsesClientEventResponseCreate) -> Self {
@@ -44045,12 +43693,6 @@ impl BetaResponsesClientEventResponseCreate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -44090,16 +43732,6 @@ impl BetaResponsesClientEventResponseCreate {
             "multi_agent" => self.multi_agent.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesClientEventResponseCreate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -44151,8 +43783,8 @@ impl SerStruct for BetaResponsesClientEventResponseCreate {
         ser_optional(map, "stream_id", &self.stream_id)?;
         ser_optional(map, "metadata", &self.metadata)?;
         ser_optional(map, "top_logprobs", &self.top_logprobs)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "user", &self.user)?;
         ser_optional(map, "safety_identifier", &self.safety_identifier)?;
         ser_optional(map, "prompt_cache_key", &self.prompt_cache_key)?;
@@ -44484,8 +44116,6 @@ impl Default for BetaResponsesServerEvent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for BetaResponsesServerEvent {}
 
 impl From<BetaResponsesServerEventBetaResponseAudioWsDelta> for BetaResponsesServerEvent {
     fn from(value: BetaResponsesServerEventBetaResponseAudioWsDelta) -> Self {
@@ -46690,28 +46320,12 @@ impl BetaResponsesWebSocketStreamEvent {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesWebSocketStreamEvent {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -48292,12 +47906,6 @@ impl BetaInputTokenCountParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -48315,16 +47923,6 @@ impl BetaInputTokenCountParams {
             "parallel_tool_calls" => self.parallel_tool_calls.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaInputTokenCountParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -50981,7 +50579,7 @@ impl crate::ResponseMeta for BetaTopLogProb {
 impl SerStruct for BetaTopLogProb {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "token", &self.token)?;
-        ser_required(map, &self.extra, "logprob", &self.logprob)?;
+        ser_required_number(map, &self.extra, "logprob", &self.logprob)?;
         ser_required(map, &self.extra, "bytes", &self.bytes)?;
         self.extra.serialize_into(map)
     }
@@ -53446,8 +53044,6 @@ impl Default for BetaResponseCompactParamsInput {
     }
 }
 
-impl crate::ResponseMeta for BetaResponseCompactParamsInput {}
-
 impl From<String> for BetaResponseCompactParamsInput {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -53632,7 +53228,7 @@ impl Serialize for BetaComparisonFilterValue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::String(v) => v.serialize(s),
-            Self::Number(v) => v.serialize(s),
+            Self::Number(v) => Num(v).serialize(s),
             Self::Bool(v) => v.serialize(s),
             Self::BetaComparisonFilterValueVariant4ItemArray(v) => v.serialize(s),
             Self::Unknown(v) => v.serialize(s),
@@ -53711,7 +53307,7 @@ impl Serialize for BetaComparisonFilterValueVariant4Item {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::String(v) => v.serialize(s),
-            Self::Number(v) => v.serialize(s),
+            Self::Number(v) => Num(v).serialize(s),
             Self::Unknown(v) => v.serialize(s),
         }
     }
@@ -54834,7 +54430,7 @@ impl SerStruct for BetaFileSearchToolCallResult {
         ser_optional(map, "text", &self.text)?;
         ser_optional(map, "filename", &self.filename)?;
         ser_optional(map, "attributes", &self.attributes)?;
-        ser_optional(map, "score", &self.score)?;
+        ser_optional_number(map, "score", &self.score)?;
         self.extra.serialize_into(map)
     }
 }
@@ -56231,12 +55827,6 @@ impl BetaInputAudioInputAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -56244,16 +55834,6 @@ impl BetaInputAudioInputAudio {
             "format" => self.extra.required_state("format"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaInputAudioInputAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -58480,12 +58060,6 @@ impl BetaResponseInjectFailedEventError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -58493,16 +58067,6 @@ impl BetaResponseInjectFailedEventError {
             "message" => self.extra.required_state("message"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponseInjectFailedEventError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -58638,7 +58202,7 @@ impl crate::ResponseMeta for BetaResponseLogProbTopLogprob {
 impl SerStruct for BetaResponseLogProbTopLogprob {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "token", &self.token)?;
-        ser_optional(map, "logprob", &self.logprob)?;
+        ser_optional_number(map, "logprob", &self.logprob)?;
         self.extra.serialize_into(map)
     }
 }
@@ -59345,12 +58909,6 @@ impl BetaResponsesServerEventBetaResponseAudioWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -59361,16 +58919,6 @@ impl BetaResponsesServerEventBetaResponseAudioWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseAudioWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -59475,12 +59023,6 @@ impl BetaResponsesServerEventBetaResponseAudioWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -59490,16 +59032,6 @@ impl BetaResponsesServerEventBetaResponseAudioWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseAudioWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -59602,12 +59134,6 @@ impl BetaResponsesServerEventBetaResponseAudioTranscriptWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -59618,16 +59144,6 @@ impl BetaResponsesServerEventBetaResponseAudioTranscriptWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseAudioTranscriptWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -59737,12 +59253,6 @@ impl BetaResponsesServerEventBetaResponseAudioTranscriptWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -59752,16 +59262,6 @@ impl BetaResponsesServerEventBetaResponseAudioTranscriptWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseAudioTranscriptWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -59875,12 +59375,6 @@ impl BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -59893,16 +59387,6 @@ impl BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -60036,12 +59520,6 @@ impl BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -60054,16 +59532,6 @@ impl BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseCodeInterpreterCallCodeWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -60193,12 +59661,6 @@ impl BetaResponsesServerEventBetaResponseCodeInterpreterCallWsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -60210,16 +59672,6 @@ impl BetaResponsesServerEventBetaResponseCodeInterpreterCallWsCompleted {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseCodeInterpreterCallWsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -60344,12 +59796,6 @@ impl BetaResponsesServerEventBetaResponseCodeInterpreterCallInWsProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -60361,16 +59807,6 @@ impl BetaResponsesServerEventBetaResponseCodeInterpreterCallInWsProgress {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseCodeInterpreterCallInWsProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -60496,12 +59932,6 @@ impl BetaResponsesServerEventBetaResponseCodeInterpreterCallWsInterpreting {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -60513,16 +59943,6 @@ impl BetaResponsesServerEventBetaResponseCodeInterpreterCallWsInterpreting {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseCodeInterpreterCallWsInterpreting {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -60643,12 +60063,6 @@ impl BetaResponsesServerEventBetaResponseWsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -60659,16 +60073,6 @@ impl BetaResponsesServerEventBetaResponseWsCompleted {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseWsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -60785,12 +60189,6 @@ impl BetaResponsesServerEventBetaResponseContentPartWsAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -60804,16 +60202,6 @@ impl BetaResponsesServerEventBetaResponseContentPartWsAdded {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseContentPartWsAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -60951,12 +60339,6 @@ impl BetaResponsesServerEventBetaResponseContentPartWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -60970,16 +60352,6 @@ impl BetaResponsesServerEventBetaResponseContentPartWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseContentPartWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -61102,12 +60474,6 @@ impl BetaResponsesServerEventBetaResponseWsCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -61118,16 +60484,6 @@ impl BetaResponsesServerEventBetaResponseWsCreated {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseWsCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -61236,12 +60592,6 @@ impl BetaResponsesServerEventBetaResponseFileSearchCallWsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -61253,16 +60603,6 @@ impl BetaResponsesServerEventBetaResponseFileSearchCallWsCompleted {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseFileSearchCallWsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -61387,12 +60727,6 @@ impl BetaResponsesServerEventBetaResponseFileSearchCallInWsProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -61404,16 +60738,6 @@ impl BetaResponsesServerEventBetaResponseFileSearchCallInWsProgress {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseFileSearchCallInWsProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -61538,12 +60862,6 @@ impl BetaResponsesServerEventBetaResponseFileSearchCallWsSearching {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -61555,16 +60873,6 @@ impl BetaResponsesServerEventBetaResponseFileSearchCallWsSearching {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseFileSearchCallWsSearching {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -61693,12 +61001,6 @@ impl BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -61711,16 +61013,6 @@ impl BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -61858,12 +61150,6 @@ impl BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -61877,16 +61163,6 @@ impl BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseFunctionCallArgumentsWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -62025,12 +61301,6 @@ impl BetaResponsesServerEventBetaResponseShellCallCommandWsAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -62043,16 +61313,6 @@ impl BetaResponsesServerEventBetaResponseShellCallCommandWsAdded {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseShellCallCommandWsAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -62188,12 +61448,6 @@ impl BetaResponsesServerEventBetaResponseShellCallCommandWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -62207,16 +61461,6 @@ impl BetaResponsesServerEventBetaResponseShellCallCommandWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseShellCallCommandWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -62355,12 +61599,6 @@ impl BetaResponsesServerEventBetaResponseShellCallCommandWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -62373,16 +61611,6 @@ impl BetaResponsesServerEventBetaResponseShellCallCommandWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseShellCallCommandWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -62520,12 +61748,6 @@ impl BetaResponsesServerEventBetaResponseShellCallOutputContentWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -62539,16 +61761,6 @@ impl BetaResponsesServerEventBetaResponseShellCallOutputContentWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseShellCallOutputContentWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -62691,12 +61903,6 @@ impl BetaResponsesServerEventBetaResponseShellCallOutputContentWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -62710,16 +61916,6 @@ impl BetaResponsesServerEventBetaResponseShellCallOutputContentWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseShellCallOutputContentWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -62847,12 +62043,6 @@ impl BetaResponsesServerEventBetaResponseInWsProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -62863,16 +62053,6 @@ impl BetaResponsesServerEventBetaResponseInWsProgress {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseInWsProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -62980,12 +62160,6 @@ impl BetaResponsesServerEventBetaResponseWsFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -62996,16 +62170,6 @@ impl BetaResponsesServerEventBetaResponseWsFailed {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseWsFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -63107,12 +62271,6 @@ impl BetaResponsesServerEventBetaResponseWsIncomplete {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -63123,16 +62281,6 @@ impl BetaResponsesServerEventBetaResponseWsIncomplete {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseWsIncomplete {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -63250,12 +62398,6 @@ impl BetaResponsesServerEventBetaResponseOutputItemWsAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -63267,16 +62409,6 @@ impl BetaResponsesServerEventBetaResponseOutputItemWsAdded {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseOutputItemWsAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -63396,12 +62528,6 @@ impl BetaResponsesServerEventBetaResponseOutputItemWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -63413,16 +62539,6 @@ impl BetaResponsesServerEventBetaResponseOutputItemWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseOutputItemWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -63550,12 +62666,6 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -63569,16 +62679,6 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAdded {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -63697,12 +62797,6 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAddedPart {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -63710,16 +62804,6 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAddedPart {
             "text" => self.extra.required_state("text"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseReasoningSummaryPartWsAddedPart {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -63825,12 +62909,6 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -63845,16 +62923,6 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -63978,12 +63046,6 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDonePart {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -63991,16 +63053,6 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDonePart {
             "text" => self.extra.required_state("text"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseReasoningSummaryPartWsDonePart {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -64102,12 +63154,6 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -64121,16 +63167,6 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -64273,12 +63309,6 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -64292,16 +63322,6 @@ impl BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseReasoningSummaryTextWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -64444,12 +63464,6 @@ impl BetaResponsesServerEventBetaResponseReasoningTextWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -64463,16 +63477,6 @@ impl BetaResponsesServerEventBetaResponseReasoningTextWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseReasoningTextWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -64610,12 +63614,6 @@ impl BetaResponsesServerEventBetaResponseReasoningTextWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -64629,16 +63627,6 @@ impl BetaResponsesServerEventBetaResponseReasoningTextWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseReasoningTextWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -64776,12 +63764,6 @@ impl BetaResponsesServerEventBetaResponseRefusalWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -64795,16 +63777,6 @@ impl BetaResponsesServerEventBetaResponseRefusalWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseRefusalWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -64942,12 +63914,6 @@ impl BetaResponsesServerEventBetaResponseRefusalWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -64961,16 +63927,6 @@ impl BetaResponsesServerEventBetaResponseRefusalWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseRefusalWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -65112,12 +64068,6 @@ impl BetaResponsesServerEventBetaResponseTextWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -65132,16 +64082,6 @@ impl BetaResponsesServerEventBetaResponseTextWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseTextWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -65288,12 +64228,6 @@ impl BetaResponsesServerEventBetaResponseTextWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -65308,16 +64242,6 @@ impl BetaResponsesServerEventBetaResponseTextWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseTextWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -65452,12 +64376,6 @@ impl BetaResponsesServerEventBetaResponseWebSearchCallWsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -65469,16 +64387,6 @@ impl BetaResponsesServerEventBetaResponseWebSearchCallWsCompleted {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseWebSearchCallWsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -65603,12 +64511,6 @@ impl BetaResponsesServerEventBetaResponseWebSearchCallInWsProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -65620,16 +64522,6 @@ impl BetaResponsesServerEventBetaResponseWebSearchCallInWsProgress {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseWebSearchCallInWsProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -65754,12 +64646,6 @@ impl BetaResponsesServerEventBetaResponseWebSearchCallWsSearching {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -65771,16 +64657,6 @@ impl BetaResponsesServerEventBetaResponseWebSearchCallWsSearching {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseWebSearchCallWsSearching {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -65905,12 +64781,6 @@ impl BetaResponsesServerEventBetaResponseImageGenCallWsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -65922,16 +64792,6 @@ impl BetaResponsesServerEventBetaResponseImageGenCallWsCompleted {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseImageGenCallWsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -66056,12 +64916,6 @@ impl BetaResponsesServerEventBetaResponseImageGenCallWsGenerating {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -66073,16 +64927,6 @@ impl BetaResponsesServerEventBetaResponseImageGenCallWsGenerating {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseImageGenCallWsGenerating {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -66207,12 +65051,6 @@ impl BetaResponsesServerEventBetaResponseImageGenCallInWsProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -66224,16 +65062,6 @@ impl BetaResponsesServerEventBetaResponseImageGenCallInWsProgress {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseImageGenCallInWsProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -66374,12 +65202,6 @@ impl BetaResponsesServerEventBetaResponseImageGenCallPartialWsImage {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -66397,16 +65219,6 @@ impl BetaResponsesServerEventBetaResponseImageGenCallPartialWsImage {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseImageGenCallPartialWsImage {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -66575,12 +65387,6 @@ impl BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -66593,16 +65399,6 @@ impl BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -66736,12 +65532,6 @@ impl BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -66754,16 +65544,6 @@ impl BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseMcpCallArgumentsWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -66893,12 +65673,6 @@ impl BetaResponsesServerEventBetaResponseMcpCallWsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -66910,16 +65684,6 @@ impl BetaResponsesServerEventBetaResponseMcpCallWsCompleted {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseMcpCallWsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -67039,12 +65803,6 @@ impl BetaResponsesServerEventBetaResponseMcpCallWsFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -67056,16 +65814,6 @@ impl BetaResponsesServerEventBetaResponseMcpCallWsFailed {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseMcpCallWsFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -67185,12 +65933,6 @@ impl BetaResponsesServerEventBetaResponseMcpCallInWsProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -67202,16 +65944,6 @@ impl BetaResponsesServerEventBetaResponseMcpCallInWsProgress {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseMcpCallInWsProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -67331,12 +66063,6 @@ impl BetaResponsesServerEventBetaResponseMcpListToolsWsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -67348,16 +66074,6 @@ impl BetaResponsesServerEventBetaResponseMcpListToolsWsCompleted {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseMcpListToolsWsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -67482,12 +66198,6 @@ impl BetaResponsesServerEventBetaResponseMcpListToolsWsFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -67499,16 +66209,6 @@ impl BetaResponsesServerEventBetaResponseMcpListToolsWsFailed {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseMcpListToolsWsFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -67628,12 +66328,6 @@ impl BetaResponsesServerEventBetaResponseMcpListToolsInWsProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -67645,16 +66339,6 @@ impl BetaResponsesServerEventBetaResponseMcpListToolsInWsProgress {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseMcpListToolsInWsProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -67790,12 +66474,6 @@ impl BetaResponsesServerEventBetaResponseOutputTextAnnotationWsAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -67810,16 +66488,6 @@ impl BetaResponsesServerEventBetaResponseOutputTextAnnotationWsAdded {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseOutputTextAnnotationWsAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -67952,12 +66620,6 @@ impl BetaResponsesServerEventBetaResponseWsQueued {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -67968,16 +66630,6 @@ impl BetaResponsesServerEventBetaResponseWsQueued {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseWsQueued {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -68090,12 +66742,6 @@ impl BetaResponsesServerEventBetaResponseCustomToolCallInputWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -68108,16 +66754,6 @@ impl BetaResponsesServerEventBetaResponseCustomToolCallInputWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseCustomToolCallInputWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -68251,12 +66887,6 @@ impl BetaResponsesServerEventBetaResponseCustomToolCallInputWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -68269,16 +66899,6 @@ impl BetaResponsesServerEventBetaResponseCustomToolCallInputWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponsesServerEventBetaResponseCustomToolCallInputWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -68380,8 +67000,6 @@ impl Default for BetaInputTokenCountParamsInput {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for BetaInputTokenCountParamsInput {}
 
 impl From<String> for BetaInputTokenCountParamsInput {
     fn from(value: String) -> Self {
@@ -68609,7 +67227,7 @@ impl Serialize for BetaVectorStoreFileAttributesValue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::String(v) => v.serialize(s),
-            Self::Number(v) => v.serialize(s),
+            Self::Number(v) => Num(v).serialize(s),
             Self::Bool(v) => v.serialize(s),
             Self::Unknown(v) => v.serialize(s),
         }
@@ -69275,12 +67893,6 @@ impl BetaResponseRetrieveParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -69290,16 +67902,6 @@ impl BetaResponseRetrieveParams {
             "include_obfuscation" => self.include_obfuscation.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaResponseRetrieveParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -69602,12 +68204,6 @@ impl BetaInputItemListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -69617,16 +68213,6 @@ impl BetaInputItemListParams {
             "include" => self.include.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BetaInputItemListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

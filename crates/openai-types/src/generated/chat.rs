@@ -38,7 +38,7 @@ use crate::generated::shared::{
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
     best_object_match, parse_as, required, required_const, required_strict, rest_to_value,
-    ser_const, ser_optional, ser_required, tag_of,
+    ser_const, ser_optional, ser_optional_number, ser_required, ser_required_number, tag_of,
 };
 
 /// Constrains the tools available to the model to a pre-defined set.
@@ -87,12 +87,6 @@ impl ChatCompletionAllowedTools {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -100,16 +94,6 @@ impl ChatCompletionAllowedTools {
             "tools" => self.extra.required_state("tools"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionAllowedTools {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -177,12 +161,6 @@ impl ChatCompletionAllowedToolsChoice {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -190,16 +168,6 @@ impl ChatCompletionAllowedToolsChoice {
             "allowed_tools" => self.extra.required_state("allowed_tools"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionAllowedToolsChoice {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -387,28 +355,12 @@ impl ChatCompletionFunctionCallOption {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "name" => self.extra.required_state("name"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionFunctionCallOption {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -484,12 +436,6 @@ impl ChatCompletionFunctions {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -498,16 +444,6 @@ impl ChatCompletionFunctions {
             "parameters" => self.parameters.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionFunctions {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1265,12 +1201,6 @@ impl ChatCompletionNamedToolChoice {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1278,16 +1208,6 @@ impl ChatCompletionNamedToolChoice {
             "function" => self.extra.required_state("function"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionNamedToolChoice {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1365,12 +1285,6 @@ impl ChatCompletionNamedToolChoiceCustom {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1378,16 +1292,6 @@ impl ChatCompletionNamedToolChoiceCustom {
             "custom" => self.extra.required_state("custom"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionNamedToolChoiceCustom {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1516,12 +1420,6 @@ impl ChatCompletionAssistantMessageParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1534,16 +1432,6 @@ impl ChatCompletionAssistantMessageParam {
             "function_call" => self.function_call.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionAssistantMessageParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1658,12 +1546,6 @@ impl ChatCompletionDeveloperMessageParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1672,16 +1554,6 @@ impl ChatCompletionDeveloperMessageParam {
             "name" => self.name.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionDeveloperMessageParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1776,12 +1648,6 @@ impl ChatCompletionFunctionMessageParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1790,16 +1656,6 @@ impl ChatCompletionFunctionMessageParam {
             "name" => self.extra.required_state("name"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionFunctionMessageParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1886,8 +1742,6 @@ impl Default for ChatCompletionMessageParam {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChatCompletionMessageParam {}
 
 impl From<ChatCompletionDeveloperMessageParam> for ChatCompletionMessageParam {
     fn from(value: ChatCompletionDeveloperMessageParam) -> Self {
@@ -2095,12 +1949,6 @@ impl ChatCompletionContentPartInputAudioParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2109,16 +1957,6 @@ impl ChatCompletionContentPartInputAudioParam {
             "prompt_cache_breakpoint" => self.prompt_cache_breakpoint.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionContentPartInputAudioParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2215,12 +2053,6 @@ impl ChatCompletionContentPartFileParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2229,16 +2061,6 @@ impl ChatCompletionContentPartFileParam {
             "prompt_cache_breakpoint" => self.prompt_cache_breakpoint.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionContentPartFileParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2457,12 +2279,6 @@ impl ChatCompletionSystemMessageParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2471,16 +2287,6 @@ impl ChatCompletionSystemMessageParam {
             "name" => self.name.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionSystemMessageParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2574,12 +2380,6 @@ impl ChatCompletionToolMessageParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2588,16 +2388,6 @@ impl ChatCompletionToolMessageParam {
             "tool_call_id" => self.extra.required_state("tool_call_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionToolMessageParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2694,12 +2484,6 @@ impl ChatCompletionUserMessageParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2708,16 +2492,6 @@ impl ChatCompletionUserMessageParam {
             "name" => self.name.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionUserMessageParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2794,8 +2568,6 @@ impl Default for ChatCompletionContentPartParam {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChatCompletionContentPartParam {}
 
 impl From<ChatCompletionContentPartTextParam> for ChatCompletionContentPartParam {
     fn from(value: ChatCompletionContentPartTextParam) -> Self {
@@ -3307,7 +3079,7 @@ impl crate::ResponseMeta for ChatCompletionTokenLogprob {
 impl SerStruct for ChatCompletionTokenLogprob {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "token", &self.token)?;
-        ser_required(map, &self.extra, "logprob", &self.logprob)?;
+        ser_required_number(map, &self.extra, "logprob", &self.logprob)?;
         ser_optional(map, "bytes", &self.bytes)?;
         ser_required(map, &self.extra, "top_logprobs", &self.top_logprobs)?;
         self.extra.serialize_into(map)
@@ -3374,8 +3146,6 @@ impl Default for ChatCompletionToolChoiceOption {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChatCompletionToolChoiceOption {}
 
 impl From<ChatCompletionToolChoiceOptionToolChoiceMode> for ChatCompletionToolChoiceOption {
     fn from(value: ChatCompletionToolChoiceOptionToolChoiceMode) -> Self {
@@ -3971,12 +3741,6 @@ impl ChatCompletionCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4022,22 +3786,12 @@ impl ChatCompletionCreateParams {
     }
 }
 
-impl crate::ResponseMeta for ChatCompletionCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for ChatCompletionCreateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "metadata", &self.metadata)?;
         ser_optional(map, "top_logprobs", &self.top_logprobs)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "user", &self.user)?;
         ser_optional(map, "safety_identifier", &self.safety_identifier)?;
         ser_optional(map, "prompt_cache_key", &self.prompt_cache_key)?;
@@ -4050,8 +3804,8 @@ impl SerStruct for ChatCompletionCreateParams {
         ser_optional(map, "verbosity", &self.verbosity)?;
         ser_optional(map, "reasoning_effort", &self.reasoning_effort)?;
         ser_optional(map, "max_completion_tokens", &self.max_completion_tokens)?;
-        ser_optional(map, "frequency_penalty", &self.frequency_penalty)?;
-        ser_optional(map, "presence_penalty", &self.presence_penalty)?;
+        ser_optional_number(map, "frequency_penalty", &self.frequency_penalty)?;
+        ser_optional_number(map, "presence_penalty", &self.presence_penalty)?;
         ser_optional(map, "web_search_options", &self.web_search_options)?;
         ser_optional(map, "response_format", &self.response_format)?;
         ser_optional(map, "audio", &self.audio)?;
@@ -4619,12 +4373,6 @@ impl CustomToolChatCompletions {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4632,16 +4380,6 @@ impl CustomToolChatCompletions {
             "custom" => self.extra.required_state("custom"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CustomToolChatCompletions {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5090,12 +4828,6 @@ impl PredictionContent {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5103,16 +4835,6 @@ impl PredictionContent {
             "content" => self.extra.required_state("content"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for PredictionContent {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5343,12 +5065,6 @@ impl WebSearchLocation {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5358,16 +5074,6 @@ impl WebSearchLocation {
             "timezone" => self.timezone.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebSearchLocation {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6487,28 +6193,12 @@ impl ChatCompletionNamedToolChoiceFunction {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "name" => self.extra.required_state("name"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionNamedToolChoiceFunction {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6567,28 +6257,12 @@ impl ChatCompletionNamedToolChoiceCustomCustom {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "name" => self.extra.required_state("name"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionNamedToolChoiceCustomCustom {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6640,8 +6314,6 @@ impl Default for ChatCompletionAssistantMessageParamContent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChatCompletionAssistantMessageParamContent {}
 
 impl From<String> for ChatCompletionAssistantMessageParamContent {
     fn from(value: String) -> Self {
@@ -6721,28 +6393,12 @@ impl ChatCompletionAssistantMessageParamAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionAssistantMessageParamAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6805,12 +6461,6 @@ impl ChatCompletionAssistantMessageParamFunctionCall {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6818,16 +6468,6 @@ impl ChatCompletionAssistantMessageParamFunctionCall {
             "name" => self.extra.required_state("name"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionAssistantMessageParamFunctionCall {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6883,8 +6523,6 @@ impl Default for ChatCompletionDeveloperMessageParamContent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChatCompletionDeveloperMessageParamContent {}
 
 impl From<String> for ChatCompletionDeveloperMessageParamContent {
     fn from(value: String) -> Self {
@@ -6967,12 +6605,6 @@ impl ChatCompletionContentPartInputAudioParamInputAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6980,16 +6612,6 @@ impl ChatCompletionContentPartInputAudioParamInputAudio {
             "format" => self.extra.required_state("format"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionContentPartInputAudioParamInputAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7118,12 +6740,6 @@ impl ChatCompletionContentPartFileParamFile {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7132,16 +6748,6 @@ impl ChatCompletionContentPartFileParamFile {
             "file_id" => self.file_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionContentPartFileParamFile {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7345,8 +6951,6 @@ impl Default for ChatCompletionSystemMessageParamContent {
     }
 }
 
-impl crate::ResponseMeta for ChatCompletionSystemMessageParamContent {}
-
 impl From<String> for ChatCompletionSystemMessageParamContent {
     fn from(value: String) -> Self {
         Self::TextContent(value)
@@ -7418,8 +7022,6 @@ impl Default for ChatCompletionToolMessageParamContent {
     }
 }
 
-impl crate::ResponseMeta for ChatCompletionToolMessageParamContent {}
-
 impl From<String> for ChatCompletionToolMessageParamContent {
     fn from(value: String) -> Self {
         Self::TextContent(value)
@@ -7490,8 +7092,6 @@ impl Default for ChatCompletionUserMessageParamContent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChatCompletionUserMessageParamContent {}
 
 impl From<String> for ChatCompletionUserMessageParamContent {
     fn from(value: String) -> Self {
@@ -8157,7 +7757,7 @@ impl crate::ResponseMeta for ChatCompletionTokenLogprobTopLogprob {
 impl SerStruct for ChatCompletionTokenLogprobTopLogprob {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "token", &self.token)?;
-        ser_required(map, &self.extra, "logprob", &self.logprob)?;
+        ser_required_number(map, &self.extra, "logprob", &self.logprob)?;
         ser_optional(map, "bytes", &self.bytes)?;
         self.extra.serialize_into(map)
     }
@@ -8335,12 +7935,6 @@ impl ChatCompletionCreateParamsWebSearchOptions {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8348,16 +7942,6 @@ impl ChatCompletionCreateParamsWebSearchOptions {
             "search_context_size" => self.search_context_size.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionCreateParamsWebSearchOptions {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8425,12 +8009,6 @@ impl ChatCompletionCreateParamsWebSearchOptionsUserLocation {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8438,16 +8016,6 @@ impl ChatCompletionCreateParamsWebSearchOptionsUserLocation {
             "approximate" => self.extra.required_state("approximate"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionCreateParamsWebSearchOptionsUserLocation {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8528,8 +8096,6 @@ impl Default for ChatCompletionCreateParamsResponseFormat {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChatCompletionCreateParamsResponseFormat {}
 
 impl From<ResponseFormatText> for ChatCompletionCreateParamsResponseFormat {
     fn from(value: ResponseFormatText) -> Self {
@@ -8663,12 +8229,6 @@ impl ChatCompletionCreateParamsAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8676,16 +8236,6 @@ impl ChatCompletionCreateParamsAudio {
             "format" => self.extra.required_state("format"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionCreateParamsAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8802,8 +8352,6 @@ impl Default for ChatCompletionCreateParamsTool {
     }
 }
 
-impl crate::ResponseMeta for ChatCompletionCreateParamsTool {}
-
 impl From<ChatCompletionTool> for ChatCompletionCreateParamsTool {
     fn from(value: ChatCompletionTool) -> Self {
         Self::Function(value)
@@ -8913,8 +8461,6 @@ impl Default for ChatCompletionCreateParamsFunctionCall {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChatCompletionCreateParamsFunctionCall {}
 
 impl From<ChatCompletionCreateParamsFunctionCallVariant1>
     for ChatCompletionCreateParamsFunctionCall
@@ -9563,12 +9109,6 @@ impl CustomToolChatCompletionsCustom {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9577,16 +9117,6 @@ impl CustomToolChatCompletionsCustom {
             "format" => self.format.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CustomToolChatCompletionsCustom {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9646,8 +9176,6 @@ impl Default for CustomToolChatCompletionsCustomFormat {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for CustomToolChatCompletionsCustomFormat {}
 
 impl From<CustomToolChatCompletionsCustomFormatTextFormat>
     for CustomToolChatCompletionsCustomFormat
@@ -9754,28 +9282,12 @@ impl CustomToolChatCompletionsCustomFormatTextFormat {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CustomToolChatCompletionsCustomFormatTextFormat {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9850,12 +9362,6 @@ impl CustomToolChatCompletionsCustomFormatGrammarFormat {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9863,16 +9369,6 @@ impl CustomToolChatCompletionsCustomFormatGrammarFormat {
             "grammar" => self.extra.required_state("grammar"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CustomToolChatCompletionsCustomFormatGrammarFormat {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9951,12 +9447,6 @@ impl CustomToolChatCompletionsCustomFormatGrammarFormatGrammar {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9964,16 +9454,6 @@ impl CustomToolChatCompletionsCustomFormatGrammarFormatGrammar {
             "syntax" => self.extra.required_state("syntax"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CustomToolChatCompletionsCustomFormatGrammarFormatGrammar {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10075,8 +9555,6 @@ impl Default for PredictionContentContent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for PredictionContentContent {}
 
 impl From<String> for PredictionContentContent {
     fn from(value: String) -> Self {
@@ -10278,12 +9756,6 @@ impl ChatCompletionListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10294,16 +9766,6 @@ impl ChatCompletionListParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10386,28 +9848,12 @@ impl ChatCompletionUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10530,12 +9976,6 @@ impl MessageListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10544,16 +9984,6 @@ impl MessageListParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for MessageListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

@@ -658,12 +658,6 @@ impl ContainerCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -675,16 +669,6 @@ impl ContainerCreateParams {
             "network_policy" => self.network_policy.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ContainerCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -778,12 +762,6 @@ impl ContainerFileCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -791,16 +769,6 @@ impl ContainerFileCreateParams {
             "file" => self.file.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ContainerFileCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1137,12 +1105,6 @@ impl ContainerCreateParamsExpiresAfter {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1150,16 +1112,6 @@ impl ContainerCreateParamsExpiresAfter {
             "minutes" => self.extra.required_state("minutes"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ContainerCreateParamsExpiresAfter {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1225,8 +1177,6 @@ impl Default for ContainerCreateParamsSkill {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ContainerCreateParamsSkill {}
 
 impl From<SkillReferenceParam> for ContainerCreateParamsSkill {
     fn from(value: SkillReferenceParam) -> Self {
@@ -1376,8 +1326,6 @@ impl Default for ContainerCreateParamsNetworkPolicy {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ContainerCreateParamsNetworkPolicy {}
 
 impl From<ContainerNetworkPolicyDisabledParam> for ContainerCreateParamsNetworkPolicy {
     fn from(value: ContainerNetworkPolicyDisabledParam) -> Self {
@@ -1557,12 +1505,6 @@ impl ContainerListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1572,16 +1514,6 @@ impl ContainerListParams {
             "name" => self.name.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ContainerListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1716,12 +1648,6 @@ impl ContainerFileListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1730,16 +1656,6 @@ impl ContainerFileListParams {
             "after" => self.after.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ContainerFileListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

@@ -27,6 +27,7 @@ use serde_json::Value;
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, UnknownValue, parse_as,
     required, required_const, required_strict, ser_const, ser_optional, ser_required,
+    ser_required_number,
 };
 
 /// The `CreateEmbeddingRequest` schema.
@@ -94,12 +95,6 @@ impl EmbeddingCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -110,16 +105,6 @@ impl EmbeddingCreateParams {
             "user" => self.user.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for EmbeddingCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -365,7 +350,7 @@ impl Default for Embedding {
 impl SerStruct for Embedding {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "index", &self.index)?;
-        ser_required(map, &self.extra, "embedding", &self.embedding)?;
+        ser_required_number(map, &self.extra, "embedding", &self.embedding)?;
         ser_const(map, &self.extra, "object", &self.object, "embedding")?;
         self.extra.serialize_into(map)
     }
@@ -422,8 +407,6 @@ impl Default for EmbeddingCreateParamsInput {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for EmbeddingCreateParamsInput {}
 
 impl From<String> for EmbeddingCreateParamsInput {
     fn from(value: String) -> Self {

@@ -34,7 +34,7 @@ use crate::generated::shared::{
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
     best_object_match, parse_as, required, required_const, required_strict, rest_to_value,
-    ser_const, ser_optional, ser_required, tag_of,
+    ser_const, ser_optional, ser_optional_number, ser_required, ser_required_number, tag_of,
 };
 
 /// The `AudioTranscription` schema.
@@ -117,12 +117,6 @@ impl AudioTranscription {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -134,16 +128,6 @@ impl AudioTranscription {
             "delay" => self.delay.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AudioTranscription {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -502,12 +486,6 @@ impl RealtimeBetaClientEventConversationItemCreate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -517,16 +495,6 @@ impl RealtimeBetaClientEventConversationItemCreate {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventConversationItemCreate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -625,12 +593,6 @@ impl RealtimeBetaClientEventConversationItemDelete {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -639,16 +601,6 @@ impl RealtimeBetaClientEventConversationItemDelete {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventConversationItemDelete {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -742,12 +694,6 @@ impl RealtimeBetaClientEventConversationItemRetrieve {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -756,16 +702,6 @@ impl RealtimeBetaClientEventConversationItemRetrieve {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventConversationItemRetrieve {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -879,12 +815,6 @@ impl RealtimeBetaClientEventConversationItemTruncate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -895,16 +825,6 @@ impl RealtimeBetaClientEventConversationItemTruncate {
             "audio_end_ms" => self.extra.required_state("audio_end_ms"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventConversationItemTruncate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1015,12 +935,6 @@ impl RealtimeBetaClientEventInputAudioBufferAppend {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1029,16 +943,6 @@ impl RealtimeBetaClientEventInputAudioBufferAppend {
             "audio" => self.extra.required_state("audio"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventInputAudioBufferAppend {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1127,12 +1031,6 @@ impl RealtimeBetaClientEventInputAudioBufferClear {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1140,16 +1038,6 @@ impl RealtimeBetaClientEventInputAudioBufferClear {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventInputAudioBufferClear {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1241,12 +1129,6 @@ impl RealtimeBetaClientEventInputAudioBufferCommit {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1254,16 +1136,6 @@ impl RealtimeBetaClientEventInputAudioBufferCommit {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventInputAudioBufferCommit {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1350,12 +1222,6 @@ impl RealtimeBetaClientEventOutputAudioBufferClear {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1363,16 +1229,6 @@ impl RealtimeBetaClientEventOutputAudioBufferClear {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventOutputAudioBufferClear {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1460,12 +1316,6 @@ impl RealtimeBetaClientEventResponseCancel {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1474,16 +1324,6 @@ impl RealtimeBetaClientEventResponseCancel {
             "response_id" => self.response_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventResponseCancel {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1590,12 +1430,6 @@ impl RealtimeBetaClientEventResponseCreate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1604,16 +1438,6 @@ impl RealtimeBetaClientEventResponseCreate {
             "response" => self.response.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventResponseCreate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1708,12 +1532,6 @@ impl RealtimeBetaClientEventSessionUpdate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1722,16 +1540,6 @@ impl RealtimeBetaClientEventSessionUpdate {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventSessionUpdate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1816,12 +1624,6 @@ impl RealtimeBetaClientEventTranscriptionSessionUpdate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1830,16 +1632,6 @@ impl RealtimeBetaClientEventTranscriptionSessionUpdate {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventTranscriptionSessionUpdate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1963,12 +1755,6 @@ impl RealtimeBetaResponse {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1990,16 +1776,6 @@ impl RealtimeBetaResponse {
     }
 }
 
-impl crate::ResponseMeta for RealtimeBetaResponse {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for RealtimeBetaResponse {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "id", &self.id)?;
@@ -2013,7 +1789,7 @@ impl SerStruct for RealtimeBetaResponse {
         ser_optional(map, "voice", &self.voice)?;
         ser_optional(map, "modalities", &self.modalities)?;
         ser_optional(map, "output_audio_format", &self.output_audio_format)?;
-        ser_optional(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
         ser_optional(map, "max_output_tokens", &self.max_output_tokens)?;
         self.extra.serialize_into(map)
     }
@@ -2154,12 +1930,6 @@ impl RealtimeBetaResponseCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2180,16 +1950,6 @@ impl RealtimeBetaResponseCreateParams {
     }
 }
 
-impl crate::ResponseMeta for RealtimeBetaResponseCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for RealtimeBetaResponseCreateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "modalities", &self.modalities)?;
@@ -2198,7 +1958,7 @@ impl SerStruct for RealtimeBetaResponseCreateParams {
         ser_optional(map, "output_audio_format", &self.output_audio_format)?;
         ser_optional(map, "tools", &self.tools)?;
         ser_optional(map, "tool_choice", &self.tool_choice)?;
-        ser_optional(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
         ser_optional(map, "max_output_tokens", &self.max_output_tokens)?;
         ser_optional(map, "conversation", &self.conversation)?;
         ser_optional(map, "metadata", &self.metadata)?;
@@ -2309,12 +2069,6 @@ impl RealtimeBetaServerEventConversationItemCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2324,16 +2078,6 @@ impl RealtimeBetaServerEventConversationItemCreated {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2432,12 +2176,6 @@ impl RealtimeBetaServerEventConversationItemDeleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2446,16 +2184,6 @@ impl RealtimeBetaServerEventConversationItemDeleted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemDeleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2576,12 +2304,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2595,18 +2317,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionCompleted {
             "usage" => self.extra.required_state("usage"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta
-    for RealtimeBetaServerEventConversationItemInputAudioTranscriptionCompleted
-{
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2737,12 +2447,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2754,16 +2458,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionDelta {
             "logprobs" => self.logprobs.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemInputAudioTranscriptionDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2890,12 +2584,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2906,12 +2594,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailed {
             "error" => self.extra.required_state("error"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -3021,12 +2703,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3041,16 +2717,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment {
             "end" => self.extra.required_state("end"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3086,8 +2752,8 @@ impl SerStruct for RealtimeBetaServerEventConversationItemInputAudioTranscriptio
         ser_required(map, &self.extra, "text", &self.text)?;
         ser_required(map, &self.extra, "id", &self.id)?;
         ser_required(map, &self.extra, "speaker", &self.speaker)?;
-        ser_required(map, &self.extra, "start", &self.start)?;
-        ser_required(map, &self.extra, "end", &self.end)?;
+        ser_required_number(map, &self.extra, "start", &self.start)?;
+        ser_required_number(map, &self.extra, "end", &self.end)?;
         self.extra.serialize_into(map)
     }
 }
@@ -3180,12 +2846,6 @@ impl RealtimeBetaServerEventConversationItemRetrieved {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3194,16 +2854,6 @@ impl RealtimeBetaServerEventConversationItemRetrieved {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemRetrieved {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3311,12 +2961,6 @@ impl RealtimeBetaServerEventConversationItemTruncated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3327,16 +2971,6 @@ impl RealtimeBetaServerEventConversationItemTruncated {
             "audio_end_ms" => self.extra.required_state("audio_end_ms"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemTruncated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3443,12 +3077,6 @@ impl RealtimeBetaServerEventError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3457,12 +3085,6 @@ impl RealtimeBetaServerEventError {
             "error" => self.extra.required_state("error"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -3546,12 +3168,6 @@ impl RealtimeBetaServerEventInputAudioBufferCleared {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3559,16 +3175,6 @@ impl RealtimeBetaServerEventInputAudioBufferCleared {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventInputAudioBufferCleared {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3661,12 +3267,6 @@ impl RealtimeBetaServerEventInputAudioBufferCommitted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3676,16 +3276,6 @@ impl RealtimeBetaServerEventInputAudioBufferCommitted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventInputAudioBufferCommitted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3801,12 +3391,6 @@ impl RealtimeBetaServerEventInputAudioBufferSpeechStarted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3816,16 +3400,6 @@ impl RealtimeBetaServerEventInputAudioBufferSpeechStarted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventInputAudioBufferSpeechStarted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3938,12 +3512,6 @@ impl RealtimeBetaServerEventInputAudioBufferSpeechStopped {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3953,16 +3521,6 @@ impl RealtimeBetaServerEventInputAudioBufferSpeechStopped {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventInputAudioBufferSpeechStopped {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4066,12 +3624,6 @@ impl RealtimeBetaServerEventMcplistToolsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4080,16 +3632,6 @@ impl RealtimeBetaServerEventMcplistToolsCompleted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventMcplistToolsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4183,12 +3725,6 @@ impl RealtimeBetaServerEventMcplistToolsFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4197,16 +3733,6 @@ impl RealtimeBetaServerEventMcplistToolsFailed {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventMcplistToolsFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4300,12 +3826,6 @@ impl RealtimeBetaServerEventMcplistToolsInProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4314,16 +3834,6 @@ impl RealtimeBetaServerEventMcplistToolsInProgress {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventMcplistToolsInProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4421,12 +3931,6 @@ impl RealtimeBetaServerEventRateLimitsUpdated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4435,16 +3939,6 @@ impl RealtimeBetaServerEventRateLimitsUpdated {
             "rate_limits" => self.extra.required_state("rate_limits"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventRateLimitsUpdated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4555,12 +4049,6 @@ impl RealtimeBetaServerEventResponseAudioDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4573,16 +4061,6 @@ impl RealtimeBetaServerEventResponseAudioDelta {
             "delta" => self.extra.required_state("delta"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseAudioDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4710,12 +4188,6 @@ impl RealtimeBetaServerEventResponseAudioDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4727,16 +4199,6 @@ impl RealtimeBetaServerEventResponseAudioDone {
             "content_index" => self.extra.required_state("content_index"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseAudioDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4862,12 +4324,6 @@ impl RealtimeBetaServerEventResponseAudioTranscriptDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4880,16 +4336,6 @@ impl RealtimeBetaServerEventResponseAudioTranscriptDelta {
             "delta" => self.extra.required_state("delta"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseAudioTranscriptDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5027,12 +4473,6 @@ impl RealtimeBetaServerEventResponseAudioTranscriptDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5045,16 +4485,6 @@ impl RealtimeBetaServerEventResponseAudioTranscriptDone {
             "transcript" => self.extra.required_state("transcript"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseAudioTranscriptDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5191,12 +4621,6 @@ impl RealtimeBetaServerEventResponseContentPartAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5209,16 +4633,6 @@ impl RealtimeBetaServerEventResponseContentPartAdded {
             "part" => self.extra.required_state("part"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseContentPartAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5350,12 +4764,6 @@ impl RealtimeBetaServerEventResponseContentPartDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5368,16 +4776,6 @@ impl RealtimeBetaServerEventResponseContentPartDone {
             "part" => self.extra.required_state("part"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseContentPartDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5490,12 +4888,6 @@ impl RealtimeBetaServerEventResponseCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5504,16 +4896,6 @@ impl RealtimeBetaServerEventResponseCreated {
             "response" => self.extra.required_state("response"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5601,12 +4983,6 @@ impl RealtimeBetaServerEventResponseDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5615,16 +4991,6 @@ impl RealtimeBetaServerEventResponseDone {
             "response" => self.extra.required_state("response"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5729,12 +5095,6 @@ impl RealtimeBetaServerEventResponseFunctionCallArgumentsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5747,16 +5107,6 @@ impl RealtimeBetaServerEventResponseFunctionCallArgumentsDelta {
             "delta" => self.extra.required_state("delta"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseFunctionCallArgumentsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5897,12 +5247,6 @@ impl RealtimeBetaServerEventResponseFunctionCallArgumentsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5916,16 +5260,6 @@ impl RealtimeBetaServerEventResponseFunctionCallArgumentsDone {
             "arguments" => self.extra.required_state("arguments"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseFunctionCallArgumentsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6066,12 +5400,6 @@ impl RealtimeBetaServerEventResponseMcpcallArgumentsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6084,16 +5412,6 @@ impl RealtimeBetaServerEventResponseMcpcallArgumentsDelta {
             "obfuscation" => self.obfuscation.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseMcpcallArgumentsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6227,12 +5545,6 @@ impl RealtimeBetaServerEventResponseMcpcallArgumentsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6244,16 +5556,6 @@ impl RealtimeBetaServerEventResponseMcpcallArgumentsDone {
             "arguments" => self.extra.required_state("arguments"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseMcpcallArgumentsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6374,12 +5676,6 @@ impl RealtimeBetaServerEventResponseMcpcallCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6389,16 +5685,6 @@ impl RealtimeBetaServerEventResponseMcpcallCompleted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseMcpcallCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6504,12 +5790,6 @@ impl RealtimeBetaServerEventResponseMcpcallFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6519,16 +5799,6 @@ impl RealtimeBetaServerEventResponseMcpcallFailed {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseMcpcallFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6634,12 +5904,6 @@ impl RealtimeBetaServerEventResponseMcpcallInProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6649,16 +5913,6 @@ impl RealtimeBetaServerEventResponseMcpcallInProgress {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseMcpcallInProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6766,12 +6020,6 @@ impl RealtimeBetaServerEventResponseOutputItemAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6782,16 +6030,6 @@ impl RealtimeBetaServerEventResponseOutputItemAdded {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseOutputItemAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6905,12 +6143,6 @@ impl RealtimeBetaServerEventResponseOutputItemDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6921,16 +6153,6 @@ impl RealtimeBetaServerEventResponseOutputItemDone {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseOutputItemDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7051,12 +6273,6 @@ impl RealtimeBetaServerEventResponseTextDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7069,16 +6285,6 @@ impl RealtimeBetaServerEventResponseTextDelta {
             "delta" => self.extra.required_state("delta"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseTextDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7210,12 +6416,6 @@ impl RealtimeBetaServerEventResponseTextDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7228,16 +6428,6 @@ impl RealtimeBetaServerEventResponseTextDone {
             "text" => self.extra.required_state("text"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseTextDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7351,12 +6541,6 @@ impl RealtimeBetaServerEventSessionCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7365,16 +6549,6 @@ impl RealtimeBetaServerEventSessionCreated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventSessionCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7461,12 +6635,6 @@ impl RealtimeBetaServerEventSessionUpdated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7475,16 +6643,6 @@ impl RealtimeBetaServerEventSessionUpdated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventSessionUpdated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7570,12 +6728,6 @@ impl RealtimeBetaServerEventTranscriptionSessionCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7584,16 +6736,6 @@ impl RealtimeBetaServerEventTranscriptionSessionCreated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventTranscriptionSessionCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7686,12 +6828,6 @@ impl RealtimeBetaServerEventTranscriptionSessionUpdated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7700,16 +6836,6 @@ impl RealtimeBetaServerEventTranscriptionSessionUpdated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventTranscriptionSessionUpdated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7808,12 +6934,6 @@ impl CallCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7821,16 +6941,6 @@ impl CallCreateParams {
             "session" => self.session.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CallCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7897,28 +7007,12 @@ impl CallReferParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "target_uri" => self.extra.required_state("target_uri"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CallReferParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7985,28 +7079,12 @@ impl CallRejectParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "status_code" => self.status_code.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CallRejectParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8153,8 +7231,6 @@ impl Default for RealtimeClientEvent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeClientEvent {}
 
 impl From<RealtimeClientEventConversationItemCreate> for RealtimeClientEvent {
     fn from(value: RealtimeClientEventConversationItemCreate) -> Self {
@@ -8470,12 +7546,6 @@ impl RealtimeClientEventConversationItemCreate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8485,16 +7555,6 @@ impl RealtimeClientEventConversationItemCreate {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventConversationItemCreate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8593,12 +7653,6 @@ impl RealtimeClientEventConversationItemDelete {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8607,16 +7661,6 @@ impl RealtimeClientEventConversationItemDelete {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventConversationItemDelete {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8710,12 +7754,6 @@ impl RealtimeClientEventConversationItemRetrieve {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8724,16 +7762,6 @@ impl RealtimeClientEventConversationItemRetrieve {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventConversationItemRetrieve {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8847,12 +7875,6 @@ impl RealtimeClientEventConversationItemTruncate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8863,16 +7885,6 @@ impl RealtimeClientEventConversationItemTruncate {
             "audio_end_ms" => self.extra.required_state("audio_end_ms"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventConversationItemTruncate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8986,12 +7998,6 @@ impl RealtimeClientEventInputAudioBufferAppend {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9000,16 +8006,6 @@ impl RealtimeClientEventInputAudioBufferAppend {
             "audio" => self.extra.required_state("audio"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventInputAudioBufferAppend {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9098,12 +8094,6 @@ impl RealtimeClientEventInputAudioBufferClear {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9111,16 +8101,6 @@ impl RealtimeClientEventInputAudioBufferClear {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventInputAudioBufferClear {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9205,12 +8185,6 @@ impl RealtimeClientEventInputAudioBufferCommit {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9218,16 +8192,6 @@ impl RealtimeClientEventInputAudioBufferCommit {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventInputAudioBufferCommit {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9314,12 +8278,6 @@ impl RealtimeClientEventOutputAudioBufferClear {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9327,16 +8285,6 @@ impl RealtimeClientEventOutputAudioBufferClear {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventOutputAudioBufferClear {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9426,12 +8374,6 @@ impl RealtimeClientEventResponseCancel {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9440,16 +8382,6 @@ impl RealtimeClientEventResponseCancel {
             "response_id" => self.response_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventResponseCancel {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9557,12 +8489,6 @@ impl RealtimeClientEventResponseCreate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9571,16 +8497,6 @@ impl RealtimeClientEventResponseCreate {
             "response" => self.response.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventResponseCreate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9674,12 +8590,6 @@ impl RealtimeClientEventSessionUpdate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9688,16 +8598,6 @@ impl RealtimeClientEventSessionUpdate {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventSessionUpdate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9782,12 +8682,6 @@ impl RealtimeClientEventTranscriptionSessionUpdate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9796,16 +8690,6 @@ impl RealtimeClientEventTranscriptionSessionUpdate {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventTranscriptionSessionUpdate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9896,8 +8780,6 @@ impl Default for RealtimeConversationItem {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeConversationItem {}
 
 impl From<RealtimeConversationItemMessageSystem> for RealtimeConversationItem {
     fn from(value: RealtimeConversationItemMessageSystem) -> Self {
@@ -10186,12 +9068,6 @@ impl RealtimeConversationItemFunctionCall {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10204,16 +9080,6 @@ impl RealtimeConversationItemFunctionCall {
             "arguments" => self.extra.required_state("arguments"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemFunctionCall {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10325,12 +9191,6 @@ impl RealtimeConversationItemFunctionCallOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10342,16 +9202,6 @@ impl RealtimeConversationItemFunctionCallOutput {
             "output" => self.extra.required_state("output"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemFunctionCallOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10468,12 +9318,6 @@ impl RealtimeConversationItemMessageAssistant {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10485,16 +9329,6 @@ impl RealtimeConversationItemMessageAssistant {
             "content" => self.extra.required_state("content"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemMessageAssistant {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10603,12 +9437,6 @@ impl RealtimeConversationItemMessageSystem {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10620,16 +9448,6 @@ impl RealtimeConversationItemMessageSystem {
             "content" => self.extra.required_state("content"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemMessageSystem {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10738,12 +9556,6 @@ impl RealtimeConversationItemMessageUser {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10755,16 +9567,6 @@ impl RealtimeConversationItemMessageUser {
             "content" => self.extra.required_state("content"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemMessageUser {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10889,12 +9691,6 @@ impl RealtimeConversationItemWithReference {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10910,16 +9706,6 @@ impl RealtimeConversationItemWithReference {
             "output" => self.output.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemWithReference {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11035,12 +9821,6 @@ impl ClientSecretCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11048,16 +9828,6 @@ impl ClientSecretCreateParams {
             "session" => self.session.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ClientSecretCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11369,12 +10139,6 @@ impl RealtimeMcpapprovalRequest {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11385,16 +10149,6 @@ impl RealtimeMcpapprovalRequest {
             "arguments" => self.extra.required_state("arguments"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeMcpapprovalRequest {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11507,12 +10261,6 @@ impl RealtimeMcpapprovalResponse {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11523,16 +10271,6 @@ impl RealtimeMcpapprovalResponse {
             "reason" => self.reason.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeMcpapprovalResponse {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11641,12 +10379,6 @@ impl RealtimeMcphttperror {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11655,16 +10387,6 @@ impl RealtimeMcphttperror {
             "message" => self.extra.required_state("message"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeMcphttperror {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11754,12 +10476,6 @@ impl RealtimeMcplistTools {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11769,16 +10485,6 @@ impl RealtimeMcplistTools {
             "tools" => self.extra.required_state("tools"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeMcplistTools {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11871,12 +10577,6 @@ impl RealtimeMcpprotocolError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11885,16 +10585,6 @@ impl RealtimeMcpprotocolError {
             "message" => self.extra.required_state("message"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeMcpprotocolError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11999,12 +10689,6 @@ impl RealtimeMcptoolCall {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -12018,12 +10702,6 @@ impl RealtimeMcptoolCall {
             "error" => self.error.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeMcptoolCall {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -12133,12 +10811,6 @@ impl RealtimeMcptoolExecutionError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -12146,16 +10818,6 @@ impl RealtimeMcptoolExecutionError {
             "message" => self.extra.required_state("message"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeMcptoolExecutionError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -12409,12 +11071,6 @@ impl RealtimeResponse {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -12431,16 +11087,6 @@ impl RealtimeResponse {
             "max_output_tokens" => self.max_output_tokens.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponse {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -12579,12 +11225,6 @@ impl RealtimeResponseCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -12602,16 +11242,6 @@ impl RealtimeResponseCreateParams {
             "input" => self.input.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -12901,8 +11531,6 @@ impl Default for RealtimeServerEvent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeServerEvent {}
 
 impl From<RealtimeServerEventConversationCreated> for RealtimeServerEvent {
     fn from(value: RealtimeServerEventConversationCreated) -> Self {
@@ -14352,12 +12980,6 @@ impl RealtimeServerEventConversationCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -14366,16 +12988,6 @@ impl RealtimeServerEventConversationCreated {
             "conversation" => self.extra.required_state("conversation"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -14475,12 +13087,6 @@ impl RealtimeServerEventConversationItemAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -14490,16 +13096,6 @@ impl RealtimeServerEventConversationItemAdded {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -14608,12 +13204,6 @@ impl RealtimeServerEventConversationItemCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -14623,16 +13213,6 @@ impl RealtimeServerEventConversationItemCreated {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -14731,12 +13311,6 @@ impl RealtimeServerEventConversationItemDeleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -14745,16 +13319,6 @@ impl RealtimeServerEventConversationItemDeleted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemDeleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -14851,12 +13415,6 @@ impl RealtimeServerEventConversationItemDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -14866,16 +13424,6 @@ impl RealtimeServerEventConversationItemDone {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -15001,12 +13549,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15020,16 +13562,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionCompleted {
             "usage" => self.extra.required_state("usage"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemInputAudioTranscriptionCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -15158,12 +13690,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15175,16 +13701,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionDelta {
             "logprobs" => self.logprobs.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemInputAudioTranscriptionDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -15310,12 +13826,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15326,12 +13836,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionFailed {
             "error" => self.extra.required_state("error"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemInputAudioTranscriptionFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -15440,12 +13944,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionSegment {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15460,16 +13958,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionSegment {
             "end" => self.extra.required_state("end"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemInputAudioTranscriptionSegment {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -15505,8 +13993,8 @@ impl SerStruct for RealtimeServerEventConversationItemInputAudioTranscriptionSeg
         ser_required(map, &self.extra, "text", &self.text)?;
         ser_required(map, &self.extra, "id", &self.id)?;
         ser_required(map, &self.extra, "speaker", &self.speaker)?;
-        ser_required(map, &self.extra, "start", &self.start)?;
-        ser_required(map, &self.extra, "end", &self.end)?;
+        ser_required_number(map, &self.extra, "start", &self.start)?;
+        ser_required_number(map, &self.extra, "end", &self.end)?;
         self.extra.serialize_into(map)
     }
 }
@@ -15596,12 +14084,6 @@ impl RealtimeServerEventConversationItemRetrieved {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15610,16 +14092,6 @@ impl RealtimeServerEventConversationItemRetrieved {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemRetrieved {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -15727,12 +14199,6 @@ impl RealtimeServerEventConversationItemTruncated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15743,16 +14209,6 @@ impl RealtimeServerEventConversationItemTruncated {
             "audio_end_ms" => self.extra.required_state("audio_end_ms"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemTruncated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -15859,12 +14315,6 @@ impl RealtimeServerEventError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15873,12 +14323,6 @@ impl RealtimeServerEventError {
             "error" => self.extra.required_state("error"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -15962,12 +14406,6 @@ impl RealtimeServerEventInputAudioBufferCleared {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15975,16 +14413,6 @@ impl RealtimeServerEventInputAudioBufferCleared {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferCleared {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16077,12 +14505,6 @@ impl RealtimeServerEventInputAudioBufferCommitted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -16092,16 +14514,6 @@ impl RealtimeServerEventInputAudioBufferCommitted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferCommitted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16201,12 +14613,6 @@ impl RealtimeServerEventInputAudioBufferDtmfEventReceived {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -16215,16 +14621,6 @@ impl RealtimeServerEventInputAudioBufferDtmfEventReceived {
             "received_at" => self.extra.required_state("received_at"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferDtmfEventReceived {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16340,12 +14736,6 @@ impl RealtimeServerEventInputAudioBufferSpeechStarted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -16355,16 +14745,6 @@ impl RealtimeServerEventInputAudioBufferSpeechStarted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferSpeechStarted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16477,12 +14857,6 @@ impl RealtimeServerEventInputAudioBufferSpeechStopped {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -16492,16 +14866,6 @@ impl RealtimeServerEventInputAudioBufferSpeechStopped {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferSpeechStopped {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16626,12 +14990,6 @@ impl RealtimeServerEventInputAudioBufferTimeoutTriggered {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -16642,16 +15000,6 @@ impl RealtimeServerEventInputAudioBufferTimeoutTriggered {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferTimeoutTriggered {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16760,12 +15108,6 @@ impl RealtimeServerEventMcplistToolsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -16774,16 +15116,6 @@ impl RealtimeServerEventMcplistToolsCompleted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventMcplistToolsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16877,12 +15209,6 @@ impl RealtimeServerEventMcplistToolsFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -16891,16 +15217,6 @@ impl RealtimeServerEventMcplistToolsFailed {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventMcplistToolsFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16994,12 +15310,6 @@ impl RealtimeServerEventMcplistToolsInProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17008,16 +15318,6 @@ impl RealtimeServerEventMcplistToolsInProgress {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventMcplistToolsInProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17113,12 +15413,6 @@ impl RealtimeServerEventOutputAudioBufferCleared {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17127,16 +15421,6 @@ impl RealtimeServerEventOutputAudioBufferCleared {
             "response_id" => self.extra.required_state("response_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventOutputAudioBufferCleared {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17231,12 +15515,6 @@ impl RealtimeServerEventOutputAudioBufferStarted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17245,16 +15523,6 @@ impl RealtimeServerEventOutputAudioBufferStarted {
             "response_id" => self.extra.required_state("response_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventOutputAudioBufferStarted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17349,12 +15617,6 @@ impl RealtimeServerEventOutputAudioBufferStopped {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17363,16 +15625,6 @@ impl RealtimeServerEventOutputAudioBufferStopped {
             "response_id" => self.extra.required_state("response_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventOutputAudioBufferStopped {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17470,12 +15722,6 @@ impl RealtimeServerEventRateLimitsUpdated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17484,16 +15730,6 @@ impl RealtimeServerEventRateLimitsUpdated {
             "rate_limits" => self.extra.required_state("rate_limits"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventRateLimitsUpdated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17604,12 +15840,6 @@ impl RealtimeServerEventResponseAudioDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17622,16 +15852,6 @@ impl RealtimeServerEventResponseAudioDelta {
             "delta" => self.extra.required_state("delta"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseAudioDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17759,12 +15979,6 @@ impl RealtimeServerEventResponseAudioDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17776,16 +15990,6 @@ impl RealtimeServerEventResponseAudioDone {
             "content_index" => self.extra.required_state("content_index"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseAudioDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17911,12 +16115,6 @@ impl RealtimeServerEventResponseAudioTranscriptDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17929,16 +16127,6 @@ impl RealtimeServerEventResponseAudioTranscriptDelta {
             "delta" => self.extra.required_state("delta"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseAudioTranscriptDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18076,12 +16264,6 @@ impl RealtimeServerEventResponseAudioTranscriptDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18094,16 +16276,6 @@ impl RealtimeServerEventResponseAudioTranscriptDone {
             "transcript" => self.extra.required_state("transcript"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseAudioTranscriptDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18240,12 +16412,6 @@ impl RealtimeServerEventResponseContentPartAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18258,16 +16424,6 @@ impl RealtimeServerEventResponseContentPartAdded {
             "part" => self.extra.required_state("part"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseContentPartAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18399,12 +16555,6 @@ impl RealtimeServerEventResponseContentPartDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18417,16 +16567,6 @@ impl RealtimeServerEventResponseContentPartDone {
             "part" => self.extra.required_state("part"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseContentPartDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18539,12 +16679,6 @@ impl RealtimeServerEventResponseCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18553,16 +16687,6 @@ impl RealtimeServerEventResponseCreated {
             "response" => self.extra.required_state("response"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18656,12 +16780,6 @@ impl RealtimeServerEventResponseDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18670,16 +16788,6 @@ impl RealtimeServerEventResponseDone {
             "response" => self.extra.required_state("response"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18784,12 +16892,6 @@ impl RealtimeServerEventResponseFunctionCallArgumentsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18802,16 +16904,6 @@ impl RealtimeServerEventResponseFunctionCallArgumentsDelta {
             "delta" => self.extra.required_state("delta"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseFunctionCallArgumentsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18952,12 +17044,6 @@ impl RealtimeServerEventResponseFunctionCallArgumentsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18971,16 +17057,6 @@ impl RealtimeServerEventResponseFunctionCallArgumentsDone {
             "arguments" => self.extra.required_state("arguments"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseFunctionCallArgumentsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -19121,12 +17197,6 @@ impl RealtimeServerEventResponseMcpcallArgumentsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -19139,16 +17209,6 @@ impl RealtimeServerEventResponseMcpcallArgumentsDelta {
             "obfuscation" => self.obfuscation.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseMcpcallArgumentsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -19282,12 +17342,6 @@ impl RealtimeServerEventResponseMcpcallArgumentsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -19299,16 +17353,6 @@ impl RealtimeServerEventResponseMcpcallArgumentsDone {
             "arguments" => self.extra.required_state("arguments"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseMcpcallArgumentsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -19429,12 +17473,6 @@ impl RealtimeServerEventResponseMcpcallCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -19444,16 +17482,6 @@ impl RealtimeServerEventResponseMcpcallCompleted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseMcpcallCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -19559,12 +17587,6 @@ impl RealtimeServerEventResponseMcpcallFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -19574,16 +17596,6 @@ impl RealtimeServerEventResponseMcpcallFailed {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseMcpcallFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -19689,12 +17701,6 @@ impl RealtimeServerEventResponseMcpcallInProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -19704,16 +17710,6 @@ impl RealtimeServerEventResponseMcpcallInProgress {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseMcpcallInProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -19821,12 +17817,6 @@ impl RealtimeServerEventResponseOutputItemAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -19837,16 +17827,6 @@ impl RealtimeServerEventResponseOutputItemAdded {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseOutputItemAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -19960,12 +17940,6 @@ impl RealtimeServerEventResponseOutputItemDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -19976,16 +17950,6 @@ impl RealtimeServerEventResponseOutputItemDone {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseOutputItemDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -20106,12 +18070,6 @@ impl RealtimeServerEventResponseTextDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -20124,16 +18082,6 @@ impl RealtimeServerEventResponseTextDelta {
             "delta" => self.extra.required_state("delta"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseTextDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -20265,12 +18213,6 @@ impl RealtimeServerEventResponseTextDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -20283,16 +18225,6 @@ impl RealtimeServerEventResponseTextDone {
             "text" => self.extra.required_state("text"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseTextDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -20409,12 +18341,6 @@ impl RealtimeServerEventSessionCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -20423,16 +18349,6 @@ impl RealtimeServerEventSessionCreated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventSessionCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -20522,12 +18438,6 @@ impl RealtimeServerEventSessionUpdated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -20536,16 +18446,6 @@ impl RealtimeServerEventSessionUpdated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventSessionUpdated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -20632,12 +18532,6 @@ impl RealtimeServerEventTranscriptionSessionUpdated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -20646,16 +18540,6 @@ impl RealtimeServerEventTranscriptionSessionUpdated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventTranscriptionSessionUpdated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -20809,12 +18693,6 @@ impl RealtimeSession {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -20843,16 +18721,6 @@ impl RealtimeSession {
     }
 }
 
-impl crate::ResponseMeta for RealtimeSession {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for RealtimeSession {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "id", &self.id)?;
@@ -20874,11 +18742,11 @@ impl SerStruct for RealtimeSession {
             "input_audio_noise_reduction",
             &self.input_audio_noise_reduction,
         )?;
-        ser_optional(map, "speed", &self.speed)?;
+        ser_optional_number(map, "speed", &self.speed)?;
         ser_optional(map, "tracing", &self.tracing)?;
         ser_optional(map, "tools", &self.tools)?;
         ser_optional(map, "tool_choice", &self.tool_choice)?;
-        ser_optional(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
         ser_optional(
             map,
             "max_response_output_tokens",
@@ -21154,12 +19022,6 @@ impl RealtimeSessionCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -21184,16 +19046,6 @@ impl RealtimeSessionCreateParams {
     }
 }
 
-impl crate::ResponseMeta for RealtimeSessionCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for RealtimeSessionCreateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "client_secret", &self.client_secret)?;
@@ -21207,12 +19059,12 @@ impl SerStruct for RealtimeSessionCreateParams {
             "input_audio_transcription",
             &self.input_audio_transcription,
         )?;
-        ser_optional(map, "speed", &self.speed)?;
+        ser_optional_number(map, "speed", &self.speed)?;
         ser_optional(map, "tracing", &self.tracing)?;
         ser_optional(map, "turn_detection", &self.turn_detection)?;
         ser_optional(map, "tools", &self.tools)?;
         ser_optional(map, "tool_choice", &self.tool_choice)?;
-        ser_optional(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
         ser_optional(
             map,
             "max_response_output_tokens",
@@ -21444,12 +19296,6 @@ impl CallAcceptParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -21469,16 +19315,6 @@ impl CallAcceptParams {
             "prompt" => self.prompt.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CallAcceptParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -22086,12 +19922,6 @@ impl TranscriptionSessionCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -22102,16 +19932,6 @@ impl TranscriptionSessionCreateParams {
             "include" => self.include.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for TranscriptionSessionCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -22224,12 +20044,6 @@ impl RealtimeTranscriptionSessionCreateRequestGa {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -22238,16 +20052,6 @@ impl RealtimeTranscriptionSessionCreateRequestGa {
             "include" => self.include.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateRequestGa {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -22597,8 +20401,6 @@ impl Default for RealtimeTranslationClientEvent {
     }
 }
 
-impl crate::ResponseMeta for RealtimeTranslationClientEvent {}
-
 impl From<RealtimeTranslationClientEventSessionUpdate> for RealtimeTranslationClientEvent {
     fn from(value: RealtimeTranslationClientEventSessionUpdate) -> Self {
         Self::SessionUpdate(value)
@@ -22746,12 +20548,6 @@ impl RealtimeTranslationClientEventInputAudioBufferAppend {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -22760,16 +20556,6 @@ impl RealtimeTranslationClientEventInputAudioBufferAppend {
             "audio" => self.extra.required_state("audio"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationClientEventInputAudioBufferAppend {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -22864,12 +20650,6 @@ impl RealtimeTranslationClientEventSessionClose {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -22877,16 +20657,6 @@ impl RealtimeTranslationClientEventSessionClose {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationClientEventSessionClose {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -22969,12 +20739,6 @@ impl RealtimeTranslationClientEventSessionUpdate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -22983,16 +20747,6 @@ impl RealtimeTranslationClientEventSessionUpdate {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationClientEventSessionUpdate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23086,12 +20840,6 @@ impl RealtimeTranslationClientSecretCreateRequest {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -23099,16 +20847,6 @@ impl RealtimeTranslationClientSecretCreateRequest {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationClientSecretCreateRequest {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23289,8 +21027,6 @@ impl Default for RealtimeTranslationServerEvent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeTranslationServerEvent {}
 
 impl From<RealtimeServerEventError> for RealtimeTranslationServerEvent {
     fn from(value: RealtimeServerEventError) -> Self {
@@ -23536,12 +21272,6 @@ impl RealtimeTranslationServerEventSessionClosed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -23549,16 +21279,6 @@ impl RealtimeTranslationServerEventSessionClosed {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationServerEventSessionClosed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23644,12 +21364,6 @@ impl RealtimeTranslationServerEventSessionCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -23658,16 +21372,6 @@ impl RealtimeTranslationServerEventSessionCreated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationServerEventSessionCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23762,12 +21466,6 @@ impl RealtimeTranslationServerEventSessionInputTranscriptDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -23777,16 +21475,6 @@ impl RealtimeTranslationServerEventSessionInputTranscriptDelta {
             "elapsed_ms" => self.elapsed_ms.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationServerEventSessionInputTranscriptDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23895,12 +21583,6 @@ impl RealtimeTranslationServerEventSessionOutputAudioDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -23913,16 +21595,6 @@ impl RealtimeTranslationServerEventSessionOutputAudioDelta {
             "elapsed_ms" => self.elapsed_ms.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationServerEventSessionOutputAudioDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -24042,12 +21714,6 @@ impl RealtimeTranslationServerEventSessionOutputTranscriptDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -24057,16 +21723,6 @@ impl RealtimeTranslationServerEventSessionOutputTranscriptDelta {
             "elapsed_ms" => self.elapsed_ms.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationServerEventSessionOutputTranscriptDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -24172,12 +21828,6 @@ impl RealtimeTranslationServerEventSessionUpdated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -24186,16 +21836,6 @@ impl RealtimeTranslationServerEventSessionUpdated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationServerEventSessionUpdated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -24416,12 +22056,6 @@ impl RealtimeTranslationSessionCreateRequest {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -24429,16 +22063,6 @@ impl RealtimeTranslationSessionCreateRequest {
             "audio" => self.audio.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequest {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -24500,28 +22124,12 @@ impl RealtimeTranslationSessionUpdateRequest {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "audio" => self.audio.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequest {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25302,12 +22910,6 @@ impl RealtimeBetaResponseStatusDetails {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25316,12 +22918,6 @@ impl RealtimeBetaResponseStatusDetails {
             "error" => self.error.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaResponseStatusDetails {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -25498,12 +23094,6 @@ impl RealtimeBetaResponseStatusDetailsError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25511,16 +23101,6 @@ impl RealtimeBetaResponseStatusDetailsError {
             "code" => self.code.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaResponseStatusDetailsError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25596,12 +23176,6 @@ impl RealtimeBetaResponseUsage {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25612,16 +23186,6 @@ impl RealtimeBetaResponseUsage {
             "output_token_details" => self.output_token_details.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaResponseUsage {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25704,12 +23268,6 @@ impl RealtimeBetaResponseUsageInputTokenDetails {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25720,16 +23278,6 @@ impl RealtimeBetaResponseUsageInputTokenDetails {
             "cached_tokens_details" => self.cached_tokens_details.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaResponseUsageInputTokenDetails {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25807,12 +23355,6 @@ impl RealtimeBetaResponseUsageInputTokenDetailsCachedTokensDetails {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25821,16 +23363,6 @@ impl RealtimeBetaResponseUsageInputTokenDetailsCachedTokensDetails {
             "audio_tokens" => self.audio_tokens.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaResponseUsageInputTokenDetailsCachedTokensDetails {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25898,12 +23430,6 @@ impl RealtimeBetaResponseUsageOutputTokenDetails {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25911,16 +23437,6 @@ impl RealtimeBetaResponseUsageOutputTokenDetails {
             "audio_tokens" => self.audio_tokens.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaResponseUsageOutputTokenDetails {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26067,8 +23583,6 @@ impl Default for RealtimeBetaResponseMaxOutputTokens {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeBetaResponseMaxOutputTokens {}
 
 impl From<i64> for RealtimeBetaResponseMaxOutputTokens {
     fn from(value: i64) -> Self {
@@ -26230,12 +23744,6 @@ impl RealtimeBetaResponseCreateParamsTool {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26245,16 +23753,6 @@ impl RealtimeBetaResponseCreateParamsTool {
             "parameters" => self.parameters.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaResponseCreateParamsTool {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26328,8 +23826,6 @@ impl Default for RealtimeBetaResponseCreateParamsToolChoice {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeBetaResponseCreateParamsToolChoice {}
 
 impl From<ToolChoiceOptions> for RealtimeBetaResponseCreateParamsToolChoice {
     fn from(value: ToolChoiceOptions) -> Self {
@@ -26445,8 +23941,6 @@ impl Default for RealtimeBetaResponseCreateParamsMaxOutputTokens {
     }
 }
 
-impl crate::ResponseMeta for RealtimeBetaResponseCreateParamsMaxOutputTokens {}
-
 impl From<i64> for RealtimeBetaResponseCreateParamsMaxOutputTokens {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -26549,11 +24043,6 @@ impl Default for RealtimeBetaServerEventConversationItemInputAudioTranscriptionC
     fn default() -> Self {
         Self::Unknown(Value::Null)
     }
-}
-
-impl crate::ResponseMeta
-    for RealtimeBetaServerEventConversationItemInputAudioTranscriptionCompletedUsage
-{
 }
 
 impl From<TranscriptTextUsageTokens>
@@ -26678,12 +24167,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailedError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26693,18 +24176,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailedError {
             "param" => self.param.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta
-    for RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailedError
-{
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26787,12 +24258,6 @@ impl RealtimeBetaServerEventErrorError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26803,16 +24268,6 @@ impl RealtimeBetaServerEventErrorError {
             "event_id" => self.event_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventErrorError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26892,12 +24347,6 @@ impl RealtimeBetaServerEventRateLimitsUpdatedRateLimit {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26910,22 +24359,12 @@ impl RealtimeBetaServerEventRateLimitsUpdatedRateLimit {
     }
 }
 
-impl crate::ResponseMeta for RealtimeBetaServerEventRateLimitsUpdatedRateLimit {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for RealtimeBetaServerEventRateLimitsUpdatedRateLimit {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "name", &self.name)?;
         ser_optional(map, "limit", &self.limit)?;
         ser_optional(map, "remaining", &self.remaining)?;
-        ser_optional(map, "reset_seconds", &self.reset_seconds)?;
+        ser_optional_number(map, "reset_seconds", &self.reset_seconds)?;
         self.extra.serialize_into(map)
     }
 }
@@ -27035,12 +24474,6 @@ impl RealtimeBetaServerEventResponseContentPartAddedPart {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27050,16 +24483,6 @@ impl RealtimeBetaServerEventResponseContentPartAddedPart {
             "transcript" => self.transcript.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseContentPartAddedPart {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27178,12 +24601,6 @@ impl RealtimeBetaServerEventResponseContentPartDonePart {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27193,16 +24610,6 @@ impl RealtimeBetaServerEventResponseContentPartDonePart {
             "transcript" => self.transcript.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseContentPartDonePart {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27310,8 +24717,6 @@ impl Default for RealtimeClientEventSessionUpdateSession {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeClientEventSessionUpdateSession {}
 
 impl From<CallAcceptParams> for RealtimeClientEventSessionUpdateSession {
     fn from(value: CallAcceptParams) -> Self {
@@ -27580,12 +24985,6 @@ impl RealtimeConversationItemMessageAssistantContentItem {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27595,16 +24994,6 @@ impl RealtimeConversationItemMessageAssistantContentItem {
             "transcript" => self.transcript.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemMessageAssistantContentItem {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27766,12 +25155,6 @@ impl RealtimeConversationItemMessageSystemContentItem {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27779,16 +25162,6 @@ impl RealtimeConversationItemMessageSystemContentItem {
             "text" => self.text.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemMessageSystemContentItem {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27907,12 +25280,6 @@ impl RealtimeConversationItemMessageUserContentItem {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27924,16 +25291,6 @@ impl RealtimeConversationItemMessageUserContentItem {
             "transcript" => self.transcript.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemMessageUserContentItem {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28259,12 +25616,6 @@ impl RealtimeConversationItemWithReferenceContentItem {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28275,16 +25626,6 @@ impl RealtimeConversationItemWithReferenceContentItem {
             "transcript" => self.transcript.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemWithReferenceContentItem {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28426,12 +25767,6 @@ impl ClientSecretCreateParamsExpiresAfter {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28439,16 +25774,6 @@ impl ClientSecretCreateParamsExpiresAfter {
             "seconds" => self.seconds.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ClientSecretCreateParamsExpiresAfter {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28505,8 +25830,6 @@ impl Default for ClientSecretCreateParamsSession {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ClientSecretCreateParamsSession {}
 
 impl From<CallAcceptParams> for ClientSecretCreateParamsSession {
     fn from(value: CallAcceptParams) -> Self {
@@ -28747,8 +26070,6 @@ impl Default for RealtimeMcptoolCallError {
     }
 }
 
-impl crate::ResponseMeta for RealtimeMcptoolCallError {}
-
 impl From<RealtimeMcpprotocolError> for RealtimeMcptoolCallError {
     fn from(value: RealtimeMcpprotocolError) -> Self {
         Self::ProtocolError(value)
@@ -28934,12 +26255,6 @@ impl RealtimeResponseStatusDetails {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28948,12 +26263,6 @@ impl RealtimeResponseStatusDetails {
             "error" => self.error.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseStatusDetails {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -29126,12 +26435,6 @@ impl RealtimeResponseStatusDetailsError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29139,16 +26442,6 @@ impl RealtimeResponseStatusDetailsError {
             "code" => self.code.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseStatusDetailsError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29210,28 +26503,12 @@ impl RealtimeResponseAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "output" => self.output.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29295,12 +26572,6 @@ impl RealtimeResponseAudioOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29308,16 +26579,6 @@ impl RealtimeResponseAudioOutput {
             "voice" => self.voice.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseAudioOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29393,12 +26654,6 @@ impl RealtimeResponseUsage {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29409,16 +26664,6 @@ impl RealtimeResponseUsage {
             "output_token_details" => self.output_token_details.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseUsage {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29501,12 +26746,6 @@ impl RealtimeResponseUsageInputTokenDetails {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29517,16 +26756,6 @@ impl RealtimeResponseUsageInputTokenDetails {
             "cached_tokens_details" => self.cached_tokens_details.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseUsageInputTokenDetails {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29604,12 +26833,6 @@ impl RealtimeResponseUsageInputTokenDetailsCachedTokensDetails {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29618,16 +26841,6 @@ impl RealtimeResponseUsageInputTokenDetailsCachedTokensDetails {
             "audio_tokens" => self.audio_tokens.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseUsageInputTokenDetailsCachedTokensDetails {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29695,12 +26908,6 @@ impl RealtimeResponseUsageOutputTokenDetails {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29708,16 +26915,6 @@ impl RealtimeResponseUsageOutputTokenDetails {
             "audio_tokens" => self.audio_tokens.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseUsageOutputTokenDetails {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29817,8 +27014,6 @@ impl Default for RealtimeResponseMaxOutputTokens {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeResponseMaxOutputTokens {}
 
 impl From<i64> for RealtimeResponseMaxOutputTokens {
     fn from(value: i64) -> Self {
@@ -29925,28 +27120,12 @@ impl RealtimeResponseCreateParamsAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "output" => self.output.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseCreateParamsAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30011,12 +27190,6 @@ impl RealtimeResponseCreateParamsAudioOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30024,16 +27197,6 @@ impl RealtimeResponseCreateParamsAudioOutput {
             "voice" => self.voice.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseCreateParamsAudioOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30090,8 +27253,6 @@ impl Default for RealtimeResponseCreateParamsTool {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeResponseCreateParamsTool {}
 
 impl From<RealtimeFunctionTool> for RealtimeResponseCreateParamsTool {
     fn from(value: RealtimeFunctionTool) -> Self {
@@ -30214,8 +27375,6 @@ impl Default for RealtimeResponseCreateParamsToolChoice {
     }
 }
 
-impl crate::ResponseMeta for RealtimeResponseCreateParamsToolChoice {}
-
 impl From<ToolChoiceOptions> for RealtimeResponseCreateParamsToolChoice {
     fn from(value: ToolChoiceOptions) -> Self {
         Self::ToolChoiceOptions(value)
@@ -30330,8 +27489,6 @@ impl Default for RealtimeResponseCreateParamsMaxOutputTokens {
     }
 }
 
-impl crate::ResponseMeta for RealtimeResponseCreateParamsMaxOutputTokens {}
-
 impl From<i64> for RealtimeResponseCreateParamsMaxOutputTokens {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -30443,12 +27600,6 @@ impl RealtimeServerEventConversationCreatedConversation {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30456,16 +27607,6 @@ impl RealtimeServerEventConversationCreatedConversation {
             "object" => self.object.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationCreatedConversation {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30520,11 +27661,6 @@ impl Default for RealtimeServerEventConversationItemInputAudioTranscriptionCompl
     fn default() -> Self {
         Self::Unknown(Value::Null)
     }
-}
-
-impl crate::ResponseMeta
-    for RealtimeServerEventConversationItemInputAudioTranscriptionCompletedUsage
-{
 }
 
 impl From<TranscriptTextUsageTokens>
@@ -30649,12 +27785,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionFailedError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30664,16 +27794,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionFailedError {
             "param" => self.param.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemInputAudioTranscriptionFailedError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30756,12 +27876,6 @@ impl RealtimeServerEventErrorError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30772,16 +27886,6 @@ impl RealtimeServerEventErrorError {
             "event_id" => self.event_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventErrorError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30861,12 +27965,6 @@ impl RealtimeServerEventRateLimitsUpdatedRateLimit {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30879,22 +27977,12 @@ impl RealtimeServerEventRateLimitsUpdatedRateLimit {
     }
 }
 
-impl crate::ResponseMeta for RealtimeServerEventRateLimitsUpdatedRateLimit {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for RealtimeServerEventRateLimitsUpdatedRateLimit {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "name", &self.name)?;
         ser_optional(map, "limit", &self.limit)?;
         ser_optional(map, "remaining", &self.remaining)?;
-        ser_optional(map, "reset_seconds", &self.reset_seconds)?;
+        ser_optional_number(map, "reset_seconds", &self.reset_seconds)?;
         self.extra.serialize_into(map)
     }
 }
@@ -31004,12 +28092,6 @@ impl RealtimeServerEventResponseContentPartAddedPart {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -31019,16 +28101,6 @@ impl RealtimeServerEventResponseContentPartAddedPart {
             "transcript" => self.transcript.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseContentPartAddedPart {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31147,12 +28219,6 @@ impl RealtimeServerEventResponseContentPartDonePart {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -31162,16 +28228,6 @@ impl RealtimeServerEventResponseContentPartDonePart {
             "transcript" => self.transcript.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseContentPartDonePart {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31278,8 +28334,6 @@ impl Default for RealtimeServerEventSessionCreatedSession {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeServerEventSessionCreatedSession {}
 
 impl From<RealtimeSessionCreateResponseGa> for RealtimeServerEventSessionCreatedSession {
     fn from(value: RealtimeSessionCreateResponseGa) -> Self {
@@ -31402,8 +28456,6 @@ impl Default for RealtimeServerEventSessionUpdatedSession {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeServerEventSessionUpdatedSession {}
 
 impl From<RealtimeSessionCreateResponseGa> for RealtimeServerEventSessionUpdatedSession {
     fn from(value: RealtimeSessionCreateResponseGa) -> Self {
@@ -31730,28 +28782,12 @@ impl RealtimeSessionInputAudioNoiseReduction {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.r#type.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeSessionInputAudioNoiseReduction {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31807,8 +28843,6 @@ impl Default for RealtimeSessionTracing {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeSessionTracing {}
 
 impl From<RealtimeSessionTracingTracingConfiguration> for RealtimeSessionTracing {
     fn from(value: RealtimeSessionTracingTracingConfiguration) -> Self {
@@ -31879,12 +28913,6 @@ impl RealtimeSessionTracingTracingConfiguration {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -31893,16 +28921,6 @@ impl RealtimeSessionTracingTracingConfiguration {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeSessionTracingTracingConfiguration {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31965,8 +28983,6 @@ impl Default for RealtimeSessionMaxResponseOutputTokens {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeSessionMaxResponseOutputTokens {}
 
 impl From<i64> for RealtimeSessionMaxResponseOutputTokens {
     fn from(value: i64) -> Self {
@@ -32076,12 +29092,6 @@ impl RealtimeSessionCreateParamsClientSecret {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32089,16 +29099,6 @@ impl RealtimeSessionCreateParamsClientSecret {
             "expires_at" => self.extra.required_state("expires_at"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeSessionCreateParamsClientSecret {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32170,28 +29170,12 @@ impl RealtimeSessionCreateParamsInputAudioTranscription {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "model" => self.model.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeSessionCreateParamsInputAudioTranscription {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32247,8 +29231,6 @@ impl Default for RealtimeSessionCreateParamsTracing {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeSessionCreateParamsTracing {}
 
 impl From<RealtimeSessionCreateParamsTracingTracingConfiguration>
     for RealtimeSessionCreateParamsTracing
@@ -32339,12 +29321,6 @@ impl RealtimeSessionCreateParamsTracingTracingConfiguration {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32353,16 +29329,6 @@ impl RealtimeSessionCreateParamsTracingTracingConfiguration {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeSessionCreateParamsTracingTracingConfiguration {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32465,12 +29431,6 @@ impl RealtimeSessionCreateParamsTurnDetection {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32483,20 +29443,10 @@ impl RealtimeSessionCreateParamsTurnDetection {
     }
 }
 
-impl crate::ResponseMeta for RealtimeSessionCreateParamsTurnDetection {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for RealtimeSessionCreateParamsTurnDetection {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "type", &self.r#type)?;
-        ser_optional(map, "threshold", &self.threshold)?;
+        ser_optional_number(map, "threshold", &self.threshold)?;
         ser_optional(map, "prefix_padding_ms", &self.prefix_padding_ms)?;
         ser_optional(map, "silence_duration_ms", &self.silence_duration_ms)?;
         self.extra.serialize_into(map)
@@ -32591,12 +29541,6 @@ impl RealtimeSessionCreateParamsTool {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32606,16 +29550,6 @@ impl RealtimeSessionCreateParamsTool {
             "parameters" => self.parameters.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeSessionCreateParamsTool {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32682,8 +29616,6 @@ impl Default for RealtimeSessionCreateParamsMaxResponseOutputTokens {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeSessionCreateParamsMaxResponseOutputTokens {}
 
 impl From<i64> for RealtimeSessionCreateParamsMaxResponseOutputTokens {
     fn from(value: i64) -> Self {
@@ -32915,12 +29847,6 @@ impl CallAcceptParamsAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32928,16 +29854,6 @@ impl CallAcceptParamsAudio {
             "output" => self.output.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CallAcceptParamsAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -33034,12 +29950,6 @@ impl CallAcceptParamsAudioInput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -33049,16 +29959,6 @@ impl CallAcceptParamsAudioInput {
             "turn_detection" => self.turn_detection.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CallAcceptParamsAudioInput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -33136,28 +30036,12 @@ impl CallAcceptParamsAudioInputNoiseReduction {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.r#type.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CallAcceptParamsAudioInputNoiseReduction {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -33246,12 +30130,6 @@ impl CallAcceptParamsAudioOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -33263,21 +30141,11 @@ impl CallAcceptParamsAudioOutput {
     }
 }
 
-impl crate::ResponseMeta for CallAcceptParamsAudioOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for CallAcceptParamsAudioOutput {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "format", &self.format)?;
         ser_optional(map, "voice", &self.voice)?;
-        ser_optional(map, "speed", &self.speed)?;
+        ser_optional_number(map, "speed", &self.speed)?;
         self.extra.serialize_into(map)
     }
 }
@@ -33373,8 +30241,6 @@ impl Default for CallAcceptParamsTracing {
     }
 }
 
-impl crate::ResponseMeta for CallAcceptParamsTracing {}
-
 impl From<CallAcceptParamsTracingTracingConfiguration> for CallAcceptParamsTracing {
     fn from(value: CallAcceptParamsTracingTracingConfiguration) -> Self {
         Self::TracingConfiguration(value)
@@ -33462,12 +30328,6 @@ impl CallAcceptParamsTracingTracingConfiguration {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -33476,16 +30336,6 @@ impl CallAcceptParamsTracingTracingConfiguration {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CallAcceptParamsTracingTracingConfiguration {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -33546,8 +30396,6 @@ impl Default for CallAcceptParamsTool {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for CallAcceptParamsTool {}
 
 impl From<RealtimeFunctionTool> for CallAcceptParamsTool {
     fn from(value: RealtimeFunctionTool) -> Self {
@@ -33670,8 +30518,6 @@ impl Default for CallAcceptParamsToolChoice {
     }
 }
 
-impl crate::ResponseMeta for CallAcceptParamsToolChoice {}
-
 impl From<ToolChoiceOptions> for CallAcceptParamsToolChoice {
     fn from(value: ToolChoiceOptions) -> Self {
         Self::ToolChoiceOptions(value)
@@ -33785,8 +30631,6 @@ impl Default for CallAcceptParamsMaxOutputTokens {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for CallAcceptParamsMaxOutputTokens {}
 
 impl From<i64> for CallAcceptParamsMaxOutputTokens {
     fn from(value: i64) -> Self {
@@ -34191,7 +31035,7 @@ impl crate::ResponseMeta for RealtimeSessionCreateResponseAudioInputTurnDetectio
 impl SerStruct for RealtimeSessionCreateResponseAudioInputTurnDetection {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "type", &self.r#type)?;
-        ser_optional(map, "threshold", &self.threshold)?;
+        ser_optional_number(map, "threshold", &self.threshold)?;
         ser_optional(map, "prefix_padding_ms", &self.prefix_padding_ms)?;
         ser_optional(map, "silence_duration_ms", &self.silence_duration_ms)?;
         self.extra.serialize_into(map)
@@ -34289,7 +31133,7 @@ impl SerStruct for RealtimeSessionCreateResponseAudioOutput {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "format", &self.format)?;
         ser_optional(map, "voice", &self.voice)?;
-        ser_optional(map, "speed", &self.speed)?;
+        ser_optional_number(map, "speed", &self.speed)?;
         self.extra.serialize_into(map)
     }
 }
@@ -34552,7 +31396,7 @@ impl crate::ResponseMeta for RealtimeSessionCreateResponseTurnDetection {
 impl SerStruct for RealtimeSessionCreateResponseTurnDetection {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "type", &self.r#type)?;
-        ser_optional(map, "threshold", &self.threshold)?;
+        ser_optional_number(map, "threshold", &self.threshold)?;
         ser_optional(map, "prefix_padding_ms", &self.prefix_padding_ms)?;
         ser_optional(map, "silence_duration_ms", &self.silence_duration_ms)?;
         self.extra.serialize_into(map)
@@ -35143,7 +31987,7 @@ impl SerStruct for RealtimeSessionCreateResponseGaAudioOutput {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "format", &self.format)?;
         ser_optional(map, "voice", &self.voice)?;
-        ser_optional(map, "speed", &self.speed)?;
+        ser_optional_number(map, "speed", &self.speed)?;
         self.extra.serialize_into(map)
     }
 }
@@ -35735,12 +32579,6 @@ impl TranscriptionSessionCreateParamsTurnDetection {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -35753,20 +32591,10 @@ impl TranscriptionSessionCreateParamsTurnDetection {
     }
 }
 
-impl crate::ResponseMeta for TranscriptionSessionCreateParamsTurnDetection {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for TranscriptionSessionCreateParamsTurnDetection {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "type", &self.r#type)?;
-        ser_optional(map, "threshold", &self.threshold)?;
+        ser_optional_number(map, "threshold", &self.threshold)?;
         ser_optional(map, "prefix_padding_ms", &self.prefix_padding_ms)?;
         ser_optional(map, "silence_duration_ms", &self.silence_duration_ms)?;
         self.extra.serialize_into(map)
@@ -35837,28 +32665,12 @@ impl TranscriptionSessionCreateParamsInputAudioNoiseReduction {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.r#type.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for TranscriptionSessionCreateParamsInputAudioNoiseReduction {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -36013,28 +32825,12 @@ impl RealtimeTranscriptionSessionCreateRequestGaAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "input" => self.input.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateRequestGaAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -36128,12 +32924,6 @@ impl RealtimeTranscriptionSessionCreateRequestGaAudioInput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -36143,16 +32933,6 @@ impl RealtimeTranscriptionSessionCreateRequestGaAudioInput {
             "turn_detection" => self.turn_detection.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateRequestGaAudioInput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -36230,28 +33010,12 @@ impl RealtimeTranscriptionSessionCreateRequestGaAudioInputNoiseReduction {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.r#type.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateRequestGaAudioInputNoiseReduction {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -36485,7 +33249,7 @@ impl crate::ResponseMeta for TranscriptionSessionTurnDetection {
 impl SerStruct for TranscriptionSessionTurnDetection {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "type", &self.r#type)?;
-        ser_optional(map, "threshold", &self.threshold)?;
+        ser_optional_number(map, "threshold", &self.threshold)?;
         ser_optional(map, "prefix_padding_ms", &self.prefix_padding_ms)?;
         ser_optional(map, "silence_duration_ms", &self.silence_duration_ms)?;
         self.extra.serialize_into(map)
@@ -36892,7 +33656,7 @@ impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateResponseGaAudioIn
 impl SerStruct for RealtimeTranscriptionSessionCreateResponseGaAudioInputTurnDetection {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "type", &self.r#type)?;
-        ser_optional(map, "threshold", &self.threshold)?;
+        ser_optional_number(map, "threshold", &self.threshold)?;
         ser_optional(map, "prefix_padding_ms", &self.prefix_padding_ms)?;
         ser_optional(map, "silence_duration_ms", &self.silence_duration_ms)?;
         self.extra.serialize_into(map)
@@ -36973,12 +33737,6 @@ impl RealtimeTranslationClientSecretCreateRequestExpiresAfter {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -36986,16 +33744,6 @@ impl RealtimeTranslationClientSecretCreateRequestExpiresAfter {
             "seconds" => self.seconds.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationClientSecretCreateRequestExpiresAfter {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -37492,12 +34240,6 @@ impl RealtimeTranslationSessionCreateRequestAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -37505,16 +34247,6 @@ impl RealtimeTranslationSessionCreateRequestAudio {
             "output" => self.output.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequestAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -37600,12 +34332,6 @@ impl RealtimeTranslationSessionCreateRequestAudioInput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -37613,16 +34339,6 @@ impl RealtimeTranslationSessionCreateRequestAudioInput {
             "noise_reduction" => self.noise_reduction.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequestAudioInput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -37687,28 +34403,12 @@ impl RealtimeTranslationSessionCreateRequestAudioInputTranscription {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "model" => self.extra.required_state("model"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequestAudioInputTranscription {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -37767,28 +34467,12 @@ impl RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -37852,28 +34536,12 @@ impl RealtimeTranslationSessionCreateRequestAudioOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "language" => self.language.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequestAudioOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -37933,12 +34601,6 @@ impl RealtimeTranslationSessionUpdateRequestAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -37946,16 +34608,6 @@ impl RealtimeTranslationSessionUpdateRequestAudio {
             "output" => self.output.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequestAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -38023,12 +34675,6 @@ impl RealtimeTranslationSessionUpdateRequestAudioInput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -38036,16 +34682,6 @@ impl RealtimeTranslationSessionUpdateRequestAudioInput {
             "noise_reduction" => self.noise_reduction.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequestAudioInput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -38110,28 +34746,12 @@ impl RealtimeTranslationSessionUpdateRequestAudioInputTranscription {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "model" => self.extra.required_state("model"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequestAudioInputTranscription {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -38190,28 +34810,12 @@ impl RealtimeTranslationSessionUpdateRequestAudioInputNoiseReduction {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequestAudioInputNoiseReduction {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -38269,28 +34873,12 @@ impl RealtimeTranslationSessionUpdateRequestAudioOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "language" => self.language.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequestAudioOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -38449,7 +35037,7 @@ impl Default for RealtimeTruncationRetentionRatioTruncation {
 impl SerStruct for RealtimeTruncationRetentionRatioTruncation {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_const(map, &self.extra, "type", &self.r#type, "retention_ratio")?;
-        ser_required(map, &self.extra, "retention_ratio", &self.retention_ratio)?;
+        ser_required_number(map, &self.extra, "retention_ratio", &self.retention_ratio)?;
         ser_optional(map, "token_limits", &self.token_limits)?;
         self.extra.serialize_into(map)
     }
@@ -38713,7 +35301,7 @@ impl Default for RealtimeTurnDetectionServerVad {
 impl SerStruct for RealtimeTurnDetectionServerVad {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_const(map, &self.extra, "type", &self.r#type, "server_vad")?;
-        ser_optional(map, "threshold", &self.threshold)?;
+        ser_optional_number(map, "threshold", &self.threshold)?;
         ser_optional(map, "prefix_padding_ms", &self.prefix_padding_ms)?;
         ser_optional(map, "silence_duration_ms", &self.silence_duration_ms)?;
         ser_optional(map, "create_response", &self.create_response)?;

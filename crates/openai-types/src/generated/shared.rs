@@ -28,9 +28,9 @@ use serde_json::Map;
 use serde_json::Value;
 
 use crate::support::{
-    DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
-    best_object_match, parse_as, required, required_const, rest_to_value, ser_const, ser_optional,
-    ser_required, tag_of,
+    DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, Num, SerStruct, TagReplay,
+    UnknownValue, best_object_match, parse_as, required, required_const, rest_to_value, ser_const,
+    ser_optional, ser_optional_number, ser_required, ser_required_number, tag_of,
 };
 
 /// The `AdditionalTools` schema.
@@ -3298,8 +3298,6 @@ impl Default for ChatCompletionRequestAssistantMessageContentPart {
     }
 }
 
-impl crate::ResponseMeta for ChatCompletionRequestAssistantMessageContentPart {}
-
 impl From<ChatCompletionContentPartTextParam> for ChatCompletionRequestAssistantMessageContentPart {
     fn from(value: ChatCompletionContentPartTextParam) -> Self {
         Self::Text(value)
@@ -3411,12 +3409,6 @@ impl ChatCompletionContentPartRefusalParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3424,16 +3416,6 @@ impl ChatCompletionContentPartRefusalParam {
             "refusal" => self.extra.required_state("refusal"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionContentPartRefusalParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3652,12 +3634,6 @@ impl ChatCompletionStreamOptions {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3665,16 +3641,6 @@ impl ChatCompletionStreamOptions {
             "include_obfuscation" => self.include_obfuscation.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionStreamOptions {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4029,12 +3995,6 @@ impl CodeInterpreterFileOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4042,16 +4002,6 @@ impl CodeInterpreterFileOutput {
             "files" => self.extra.required_state("files"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CodeInterpreterFileOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4329,12 +4279,6 @@ impl CodeInterpreterTextOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4342,16 +4286,6 @@ impl CodeInterpreterTextOutput {
             "logs" => self.extra.required_state("logs"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CodeInterpreterTextOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6517,12 +6451,6 @@ impl ComputerToolCallOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6534,16 +6462,6 @@ impl ComputerToolCallOutput {
             "status" => self.status.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ComputerToolCallOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7252,12 +7170,6 @@ impl ContainerFileCitationParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7269,16 +7181,6 @@ impl ContainerFileCitationParam {
             "filename" => self.extra.required_state("filename"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ContainerFileCitationParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7950,8 +7852,6 @@ impl Default for Content {
     }
 }
 
-impl crate::ResponseMeta for Content {}
-
 impl From<InputTextContent> for Content {
     fn from(value: InputTextContent) -> Self {
         Self::InputText(value)
@@ -8288,12 +8188,6 @@ impl CreateModelResponseProperties {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8311,22 +8205,12 @@ impl CreateModelResponseProperties {
     }
 }
 
-impl crate::ResponseMeta for CreateModelResponseProperties {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for CreateModelResponseProperties {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "metadata", &self.metadata)?;
         ser_optional(map, "top_logprobs", &self.top_logprobs)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "user", &self.user)?;
         ser_optional(map, "safety_identifier", &self.safety_identifier)?;
         ser_optional(map, "prompt_cache_key", &self.prompt_cache_key)?;
@@ -9654,12 +9538,6 @@ impl DragPoint {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9667,16 +9545,6 @@ impl DragPoint {
             "y" => self.extra.required_state("y"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for DragPoint {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10145,12 +10013,6 @@ impl ErrorPayload {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10161,16 +10023,6 @@ impl ErrorPayload {
             "headers" => self.headers.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ErrorPayload {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10245,24 +10097,12 @@ impl ErrorResponse {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "error" => self.extra.required_state("error"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ErrorResponse {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -11012,12 +10852,6 @@ impl FileCitationParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11027,16 +10861,6 @@ impl FileCitationParam {
             "filename" => self.extra.required_state("filename"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for FileCitationParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11171,12 +10995,6 @@ impl FileExpirationAfter {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11184,16 +11002,6 @@ impl FileExpirationAfter {
             "seconds" => self.extra.required_state("seconds"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for FileExpirationAfter {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11504,7 +11312,7 @@ impl crate::ResponseMeta for FileSearchRankingOptions {
 impl SerStruct for FileSearchRankingOptions {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "ranker", &self.ranker)?;
-        ser_required(map, &self.extra, "score_threshold", &self.score_threshold)?;
+        ser_required_number(map, &self.extra, "score_threshold", &self.score_threshold)?;
         self.extra.serialize_into(map)
     }
 }
@@ -11962,12 +11770,6 @@ impl FineTuneChatCompletionRequestAssistantMessage {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11981,16 +11783,6 @@ impl FineTuneChatCompletionRequestAssistantMessage {
             "function_call" => self.function_call.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for FineTuneChatCompletionRequestAssistantMessage {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -15838,8 +15630,8 @@ impl crate::ResponseMeta for HybridSearchOptions {
 
 impl SerStruct for HybridSearchOptions {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        ser_required(map, &self.extra, "embedding_weight", &self.embedding_weight)?;
-        ser_required(map, &self.extra, "text_weight", &self.text_weight)?;
+        ser_required_number(map, &self.extra, "embedding_weight", &self.embedding_weight)?;
+        ser_required_number(map, &self.extra, "text_weight", &self.text_weight)?;
         self.extra.serialize_into(map)
     }
 }
@@ -20125,7 +19917,7 @@ impl crate::ResponseMeta for LogProb {
 impl SerStruct for LogProb {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "token", &self.token)?;
-        ser_required(map, &self.extra, "logprob", &self.logprob)?;
+        ser_required_number(map, &self.extra, "logprob", &self.logprob)?;
         ser_required(map, &self.extra, "bytes", &self.bytes)?;
         ser_required(map, &self.extra, "top_logprobs", &self.top_logprobs)?;
         self.extra.serialize_into(map)
@@ -20199,12 +19991,6 @@ impl LogProbProperties {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -20216,20 +20002,10 @@ impl LogProbProperties {
     }
 }
 
-impl crate::ResponseMeta for LogProbProperties {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for LogProbProperties {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "token", &self.token)?;
-        ser_required(map, &self.extra, "logprob", &self.logprob)?;
+        ser_required_number(map, &self.extra, "logprob", &self.logprob)?;
         ser_required(map, &self.extra, "bytes", &self.bytes)?;
         self.extra.serialize_into(map)
     }
@@ -22757,12 +22533,6 @@ impl ModelResponseProperties {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -22779,22 +22549,12 @@ impl ModelResponseProperties {
     }
 }
 
-impl crate::ResponseMeta for ModelResponseProperties {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for ModelResponseProperties {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "metadata", &self.metadata)?;
         ser_optional(map, "top_logprobs", &self.top_logprobs)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "user", &self.user)?;
         ser_optional(map, "safety_identifier", &self.safety_identifier)?;
         ser_optional(map, "prompt_cache_key", &self.prompt_cache_key)?;
@@ -22872,28 +22632,12 @@ impl ModerationConfigParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "mode" => self.extra.required_state("mode"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ModerationConfigParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23046,12 +22790,6 @@ impl ModerationParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -23059,16 +22797,6 @@ impl ModerationParam {
             "policy" => self.policy.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ModerationParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23144,12 +22872,6 @@ impl ModerationPolicyParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -23157,16 +22879,6 @@ impl ModerationPolicyParam {
             "output" => self.output.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ModerationPolicyParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23304,7 +23016,7 @@ impl SerStruct for ModerationResultBody {
         ser_required(map, &self.extra, "model", &self.model)?;
         ser_required(map, &self.extra, "flagged", &self.flagged)?;
         ser_required(map, &self.extra, "categories", &self.categories)?;
-        ser_required(map, &self.extra, "category_scores", &self.category_scores)?;
+        ser_required_number(map, &self.extra, "category_scores", &self.category_scores)?;
         ser_required(
             map,
             &self.extra,
@@ -23852,12 +23564,6 @@ impl OutputAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -23866,16 +23572,6 @@ impl OutputAudio {
             "transcript" => self.extra.required_state("transcript"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for OutputAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25586,12 +25282,6 @@ impl PromptCacheOptionsParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25599,16 +25289,6 @@ impl PromptCacheOptionsParam {
             "mode" => self.mode.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for PromptCacheOptionsParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25806,7 +25486,7 @@ impl crate::ResponseMeta for RankingOptions {
 impl SerStruct for RankingOptions {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "ranker", &self.ranker)?;
-        ser_optional(map, "score_threshold", &self.score_threshold)?;
+        ser_optional_number(map, "score_threshold", &self.score_threshold)?;
         ser_optional(map, "hybrid_search", &self.hybrid_search)?;
         self.extra.serialize_into(map)
     }
@@ -27030,8 +26710,6 @@ impl Default for StopConfiguration {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for StopConfiguration {}
 
 impl From<String> for StopConfiguration {
     fn from(value: String) -> Self {
@@ -29381,7 +29059,7 @@ impl crate::ResponseMeta for TopLogProb {
 impl SerStruct for TopLogProb {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "token", &self.token)?;
-        ser_required(map, &self.extra, "logprob", &self.logprob)?;
+        ser_required_number(map, &self.extra, "logprob", &self.logprob)?;
         ser_required(map, &self.extra, "bytes", &self.bytes)?;
         self.extra.serialize_into(map)
     }
@@ -29485,7 +29163,7 @@ impl Default for TranscriptTextUsageDuration {
 impl SerStruct for TranscriptTextUsageDuration {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_const(map, &self.extra, "type", &self.r#type, "duration")?;
-        ser_required(map, &self.extra, "seconds", &self.seconds)?;
+        ser_required_number(map, &self.extra, "seconds", &self.seconds)?;
         self.extra.serialize_into(map)
     }
 }
@@ -29667,8 +29345,6 @@ impl Default for TranscriptionChunkingStrategy {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for TranscriptionChunkingStrategy {}
 
 impl From<VadConfig> for TranscriptionChunkingStrategy {
     fn from(value: VadConfig) -> Self {
@@ -30064,12 +29740,6 @@ impl UrlCitationParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30080,16 +29750,6 @@ impl UrlCitationParam {
             "title" => self.extra.required_state("title"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UrlCitationParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30208,12 +29868,6 @@ impl VadConfig {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30223,16 +29877,6 @@ impl VadConfig {
             "threshold" => self.threshold.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VadConfig {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30253,7 +29897,7 @@ impl SerStruct for VadConfig {
         ser_const(map, &self.extra, "type", &self.r#type, "server_vad")?;
         ser_optional(map, "prefix_padding_ms", &self.prefix_padding_ms)?;
         ser_optional(map, "silence_duration_ms", &self.silence_duration_ms)?;
-        ser_optional(map, "threshold", &self.threshold)?;
+        ser_optional_number(map, "threshold", &self.threshold)?;
         self.extra.serialize_into(map)
     }
 }
@@ -30365,8 +30009,6 @@ impl Default for VoiceIdsOrCustomVoice {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for VoiceIdsOrCustomVoice {}
 
 impl From<VoiceIdsShared> for VoiceIdsOrCustomVoice {
     fn from(value: VoiceIdsShared) -> Self {
@@ -32070,12 +31712,6 @@ impl CodeInterpreterFileOutputFile {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32083,16 +31719,6 @@ impl CodeInterpreterFileOutputFile {
             "file_id" => self.extra.required_state("file_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CodeInterpreterFileOutputFile {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32487,7 +32113,7 @@ impl Serialize for ComparisonFilterValue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::String(v) => v.serialize(s),
-            Self::Number(v) => v.serialize(s),
+            Self::Number(v) => Num(v).serialize(s),
             Self::Bool(v) => v.serialize(s),
             Self::ComparisonFilterValueVariant4ItemArray(v) => v.serialize(s),
             Self::Unknown(v) => v.serialize(s),
@@ -32566,7 +32192,7 @@ impl Serialize for ComparisonFilterValueVariant4Item {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::String(v) => v.serialize(s),
-            Self::Number(v) => v.serialize(s),
+            Self::Number(v) => Num(v).serialize(s),
             Self::Unknown(v) => v.serialize(s),
         }
     }
@@ -33795,7 +33421,7 @@ impl SerStruct for FileSearchToolCallResult {
         ser_optional(map, "text", &self.text)?;
         ser_optional(map, "filename", &self.filename)?;
         ser_optional(map, "attributes", &self.attributes)?;
-        ser_optional(map, "score", &self.score)?;
+        ser_optional_number(map, "score", &self.score)?;
         self.extra.serialize_into(map)
     }
 }
@@ -33853,8 +33479,6 @@ impl Default for FineTuneChatCompletionRequestAssistantMessageContent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for FineTuneChatCompletionRequestAssistantMessageContent {}
 
 impl From<String> for FineTuneChatCompletionRequestAssistantMessageContent {
     fn from(value: String) -> Self {
@@ -33934,28 +33558,12 @@ impl FineTuneChatCompletionRequestAssistantMessageAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for FineTuneChatCompletionRequestAssistantMessageAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -34018,12 +33626,6 @@ impl FineTuneChatCompletionRequestAssistantMessageFunctionCall {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -34031,16 +33633,6 @@ impl FineTuneChatCompletionRequestAssistantMessageFunctionCall {
             "name" => self.extra.required_state("name"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for FineTuneChatCompletionRequestAssistantMessageFunctionCall {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -37114,7 +36706,7 @@ impl Serialize for VectorStoreFileAttributesValue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::String(v) => v.serialize(s),
-            Self::Number(v) => v.serialize(s),
+            Self::Number(v) => Num(v).serialize(s),
             Self::Bool(v) => v.serialize(s),
             Self::Unknown(v) => v.serialize(s),
         }
@@ -37171,28 +36763,12 @@ impl VoiceIdsOrCustomVoiceVariant2 {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VoiceIdsOrCustomVoiceVariant2 {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

@@ -9,6 +9,11 @@
 mod de;
 mod extra;
 mod nullable;
+#[allow(
+    dead_code,
+    reason = "with few features on, no generated type may hold a `number`"
+)]
+mod number;
 mod union;
 mod unknown;
 
@@ -25,6 +30,11 @@ pub(crate) use de::{
     DeStruct, Key, SerStruct, deserialize_struct, required, required_const, ser_const,
     ser_optional, ser_required,
 };
+#[allow(
+    unused_imports,
+    reason = "which of them the generated code uses depends on the features on"
+)]
+pub(crate) use number::{Num, ser_optional_number, ser_required_number};
 pub(crate) use union::{
     DeUnion, TagReplay, best_object_match, deserialize_union, parse_as, rest_to_value, tag_of,
 };

@@ -229,6 +229,21 @@ mod responses {
         assert_eq!(r.field_state("object"), FieldState::Missing);
         assert_eq!(r.object, "response");
     }
+
+    #[test]
+    fn numbers_come_back_as_the_server_wrote_them() {
+        let text = r#"{"id":"resp_1","object":"response","created_at":1741476542,"status":"completed","model":"gpt-4.1","output":[],"temperature":0.5,"top_p":0.25}"#;
+        let r: Response = serde_json::from_str(text).unwrap();
+        assert_eq!(r.created_at, 1_741_476_542.0);
+        assert_eq!(r.temperature.as_ref(), Some(&0.5));
+        let back = serde_json::to_string(&r).unwrap();
+        assert!(back.contains(r#""created_at":1741476542,"#), "{back}");
+        assert!(back.contains(r#""temperature":0.5,"#), "{back}");
+        assert_json_eq(
+            &serde_json::from_str(&back).unwrap(),
+            &serde_json::from_str(text).unwrap(),
+        );
+    }
 }
 
 #[test]
