@@ -121,6 +121,7 @@ fn load_api(root: &Path, spec_path: &Path) -> Result<(yaml_rust2::Yaml, ir::Api)
     // responses too.
     let streamed = resources::python_stream_types(&api);
     lower::mark_output(&mut api.types, streamed);
+    lower::apply_overrides(&mut api.types)?;
     Ok((doc, api))
 }
 

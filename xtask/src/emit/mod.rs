@@ -191,6 +191,14 @@ impl ModuleEmitter<'_> {
         false
     }
 
+    /// The Rust type of a field's value: its override, or the type of its schema.
+    fn field_base_ty(&mut self, f: &Field) -> String {
+        match f.custom {
+            Some(c) => c.rust.to_owned(),
+            None => self.ty(&f.ty),
+        }
+    }
+
     /// The Rust type of a field as declared in the struct.
     fn field_ty(&mut self, f: &Field) -> String {
         if f.required && !f.nullable && f.constant.is_some() {
@@ -198,7 +206,7 @@ impl ModuleEmitter<'_> {
             self.import("std::borrow::Cow");
             return "Cow<'static, str>".to_owned();
         }
-        let mut base = self.ty(&f.ty);
+        let mut base = self.field_base_ty(f);
         if f.boxed {
             base = format!("Box<{base}>");
         }

@@ -98,7 +98,7 @@ impl ModuleEmitter<'_> {
         if t.input {
             for f in fields.iter().filter(|f| !f.required || f.nullable) {
                 // A boxed field's setter takes the value and boxes it.
-                let inner = self.ty(&f.ty);
+                let inner = self.field_base_ty(f);
                 let method = match f.ident.as_str() {
                     "new" | "extra_fields" | "extra_fields_mut" | "field_state" => {
                         format!("set_{}", f.ident)
@@ -192,7 +192,7 @@ impl ModuleEmitter<'_> {
         .ok();
         for f in fields {
             // Fields holding `number`s write integral values as integers (support/number.rs).
-            let num = f.constant.is_none() && self.holds_number(&f.ty);
+            let num = f.constant.is_none() && f.custom.is_none() && self.holds_number(&f.ty);
             let suffix = if num { "_number" } else { "" };
             let line = if f.required && !f.nullable {
                 match (&f.constant, t.strict) {
@@ -253,9 +253,19 @@ impl ModuleEmitter<'_> {
         } else {
             self.body.push_str("            match key.as_str() {\n");
             for f in fields {
+                let read = match f.custom {
+                    Some(c) => {
+                        self.import(&format!("crate::support::{}", c.reader));
+                        format!(
+                            "map.next_value::<Nullable<{0}>>()?.map({0}::into_inner)",
+                            c.reader
+                        )
+                    }
+                    None => "map.next_value()?".to_owned(),
+                };
                 writeln!(
                     self.body,
-                    "                {:?} => {} = map.next_value()?,",
+                    "                {:?} => {} = {read},",
                     f.wire,
                     local(f)
                 )

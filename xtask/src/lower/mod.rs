@@ -21,11 +21,13 @@ use crate::names::{self, Tables};
 use crate::spec::Node;
 
 mod operations;
+mod overrides;
 mod passes;
 mod schema;
 mod types;
 
 use operations::{params_names, request_body_renames};
+pub(crate) use overrides::apply as apply_overrides;
 pub(crate) use passes::mark_output;
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options"];

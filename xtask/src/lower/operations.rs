@@ -230,6 +230,7 @@ impl<'a> Lower<'a> {
                 deprecated: param.bool_of("deprecated")
                     || param.get("schema").is_some_and(|s| s.bool_of("deprecated")),
                 boxed: false,
+                custom: None,
             });
         }
         let id = self.types.len();

@@ -191,6 +191,7 @@ impl<'a> Lower<'a> {
                 doc,
                 deprecated: p.bool_of("deprecated"),
                 boxed: false,
+                custom: None,
             });
         }
         fields

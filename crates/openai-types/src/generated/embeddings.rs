@@ -25,9 +25,8 @@ use serde::ser::SerializeMap;
 use serde_json::Value;
 
 use crate::support::{
-    DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, UnknownValue, parse_as,
-    required, required_const, required_strict, ser_const, ser_optional, ser_required,
-    ser_required_number,
+    DeStruct, DeUnion, ExtraFields, F32s, FieldState, Key, Nullable, SerStruct, UnknownValue,
+    parse_as, required, required_const, required_strict, ser_const, ser_optional, ser_required,
 };
 
 /// The `CreateEmbeddingRequest` schema.
@@ -280,7 +279,7 @@ pub struct Embedding {
     /// The index of the embedding in the list of embeddings.
     pub index: i64,
     /// The embedding vector, which is a list of floats. The length of vector depends on the model as listed in the [embedding guide](https://platform.openai.com/docs/guides/embeddings).
-    pub embedding: Vec<f64>,
+    pub embedding: Vec<f32>,
     /// The object type, which is always "embedding".
     ///
     /// Always `"embedding"`.
@@ -290,7 +289,7 @@ pub struct Embedding {
 
 impl Embedding {
     /// Creates a value from its required fields.
-    pub fn new(index: impl Into<i64>, embedding: impl Into<Vec<f64>>) -> Self {
+    pub fn new(index: impl Into<i64>, embedding: impl Into<Vec<f32>>) -> Self {
         Self {
             index: index.into(),
             embedding: embedding.into(),
@@ -350,7 +349,7 @@ impl Default for Embedding {
 impl SerStruct for Embedding {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "index", &self.index)?;
-        ser_required_number(map, &self.extra, "embedding", &self.embedding)?;
+        ser_required(map, &self.extra, "embedding", &self.embedding)?;
         ser_const(map, &self.extra, "object", &self.object, "embedding")?;
         self.extra.serialize_into(map)
     }
@@ -367,7 +366,9 @@ impl DeStruct for Embedding {
         while let Some(key) = map.next_key::<Key<'de>>()? {
             match key.as_str() {
                 "index" => f_index = map.next_value()?,
-                "embedding" => f_embedding = map.next_value()?,
+                "embedding" => {
+                    f_embedding = map.next_value::<Nullable<F32s>>()?.map(F32s::into_inner)
+                }
                 "object" => f_object = map.next_value()?,
                 _ => extra.insert_key(key.into_string(), map.next_value()?),
             }

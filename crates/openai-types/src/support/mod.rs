@@ -4,10 +4,13 @@
 //! for everything that is the same for every type: the absent/null/value tri-state
 //! ([`Nullable`]), the map of fields a type does not name ([`ExtraFields`]), the sealed
 //! unknown value of open enums ([`UnknownValue`]), and the serde plumbing (struct visitors,
-//! union dispatch). Keeping it here, as ordinary tested Rust, keeps each generated type small.
+//! union dispatch, `number` fields written as the server writes them, `f32` lists read from
+//! floats or base64). Keeping it here, as ordinary tested Rust, keeps each generated type small.
 
 mod de;
 mod extra;
+#[cfg(feature = "embeddings")]
+mod floats;
 mod nullable;
 #[allow(
     dead_code,
@@ -30,6 +33,8 @@ pub(crate) use de::{
     DeStruct, Key, SerStruct, deserialize_struct, required, required_const, ser_const,
     ser_optional, ser_required,
 };
+#[cfg(feature = "embeddings")]
+pub(crate) use floats::F32s;
 #[allow(
     unused_imports,
     reason = "which of them the generated code uses depends on the features on"
