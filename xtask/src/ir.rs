@@ -30,6 +30,10 @@ pub(crate) struct TypeDef {
     pub(crate) strict: bool,
     /// Reachable from a request body or params: gets chainable setters.
     pub(crate) input: bool,
+    /// Reachable from an operation's response (a JSON body or a stream event): keeps the
+    /// request id (`request_id()`, `ResponseMeta`). Types only sent, and event types that
+    /// arrive outside an HTTP response (webhooks, the realtime socket), do not.
+    pub(crate) output: bool,
 }
 
 #[derive(Debug)]
@@ -60,6 +64,19 @@ pub(crate) struct Field {
     pub(crate) deprecated: bool,
     /// Boxed to break a cycle of directly contained types.
     pub(crate) boxed: bool,
+    /// A hand-picked Rust type in place of the one `ty` gives (`lower/overrides.rs`);
+    /// `ty` still describes the spec's shape.
+    pub(crate) custom: Option<Custom>,
+}
+
+/// A field type from the override table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Custom {
+    /// The Rust type as declared (`Vec<f32>`).
+    pub(crate) rust: &'static str,
+    /// The `crate::support` type the struct visitor reads the field through; it has an
+    /// `into_inner` giving the Rust type, which serializes itself.
+    pub(crate) reader: &'static str,
 }
 
 /// A field type.

@@ -119,7 +119,12 @@ fn load_api(root: &Path, spec_path: &Path) -> Result<(yaml_rust2::Yaml, ir::Api)
         .map_err(|e| format!("reading {}: {e}", spec_path.display()))?;
     let doc = spec::load(&text)?;
     let tables = names::Tables::load(&root.join("xtask"))?;
-    let api = lower::lower(&doc, &tables)?;
+    let mut api = lower::lower(&doc, &tables)?;
+    // Events of the streams the Python SDK opens where the spec declares none arrive in
+    // responses too.
+    let streamed = resources::python_stream_types(&api);
+    lower::mark_output(&mut api.types, streamed);
+    lower::apply_overrides(&mut api.types)?;
     Ok((doc, api))
 }
 

@@ -226,6 +226,18 @@ fn model_check(api: &Api, op: &Operation) -> bool {
 }
 
 /// The fields of a multipart params type that hold files: `(wire, ident)`.
+/// The event types of [`PYTHON_STREAMS`].
+pub(crate) fn python_stream_types(api: &Api) -> Vec<usize> {
+    PYTHON_STREAMS
+        .iter()
+        .filter_map(|(_, schema)| {
+            api.types
+                .iter()
+                .position(|t| t.spec_name.as_deref() == Some(*schema))
+        })
+        .collect()
+}
+
 pub(crate) fn file_fields(api: &Api, op: &Operation) -> Vec<(String, String)> {
     file_fields_where(api, op, |_| true)
 }

@@ -58,7 +58,7 @@
 #![doc(test(attr(deny(warnings))))]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-#[cfg(feature = "chat")]
+#[cfg(any(feature = "chat", feature = "embeddings"))]
 mod base64;
 #[cfg(feature = "chat")]
 mod chat_ext;

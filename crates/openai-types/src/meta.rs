@@ -4,9 +4,13 @@
 /// (`x-request-id`) next to their data. The id is not part of the JSON: it is
 /// neither read nor written by serde, and it takes no part in equality.
 ///
-/// Every generated type implements it (`value.request_id()` reads it back).
-/// Types that keep no id (such as [`serde_json::Value`]) use the default,
-/// which ignores it; implement it for your own types the same way.
+/// Every generated type that can arrive in an HTTP response implements it
+/// (`value.request_id()` reads it back): the types an operation's response body
+/// or stream events reach. Types that are only sent (request bodies, `*Params`)
+/// and events that arrive outside an HTTP response (webhooks, the realtime
+/// socket) have no request id, and neither implement this trait nor offer
+/// `request_id()`. Types that keep no id (such as [`serde_json::Value`]) use
+/// the default, which ignores it; implement it for your own types the same way.
 pub trait ResponseMeta {
     /// Stores the request id.
     fn set_request_id(&mut self, _id: &str) {}

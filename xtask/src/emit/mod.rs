@@ -172,6 +172,33 @@ impl ModuleEmitter<'_> {
         }
     }
 
+    /// Whether a value of `ty` holds JSON numbers typed `number` of its own (an `f64`, a
+    /// list or map of them, an alias of one), which it writes through `support::Num`.
+    /// Named structs and unions write their own.
+    fn holds_number(&self, ty: &Ty) -> bool {
+        let mut ty = ty;
+        for _ in 0..8 {
+            match ty {
+                Ty::Number => return true,
+                Ty::Array(inner) | Ty::Map(inner) => ty = inner,
+                Ty::Named(id) => match &self.api.types[*id].kind {
+                    TypeKind::Alias(inner) => ty = inner,
+                    _ => return false,
+                },
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// The Rust type of a field's value: its override, or the type of its schema.
+    fn field_base_ty(&mut self, f: &Field) -> String {
+        match f.custom {
+            Some(c) => c.rust.to_owned(),
+            None => self.ty(&f.ty),
+        }
+    }
+
     /// The Rust type of a field as declared in the struct.
     fn field_ty(&mut self, f: &Field) -> String {
         if f.required && !f.nullable && f.constant.is_some() {
@@ -179,7 +206,7 @@ impl ModuleEmitter<'_> {
             self.import("std::borrow::Cow");
             return "Cow<'static, str>".to_owned();
         }
-        let mut base = self.ty(&f.ty);
+        let mut base = self.field_base_ty(f);
         if f.boxed {
             base = format!("Box<{base}>");
         }

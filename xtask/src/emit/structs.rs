@@ -98,7 +98,7 @@ impl ModuleEmitter<'_> {
         if t.input {
             for f in fields.iter().filter(|f| !f.required || f.nullable) {
                 // A boxed field's setter takes the value and boxes it.
-                let inner = self.ty(&f.ty);
+                let inner = self.field_base_ty(f);
                 let method = match f.ident.as_str() {
                     "new" | "extra_fields" | "extra_fields_mut" | "field_state" => {
                         format!("set_{}", f.ident)
@@ -127,11 +127,17 @@ impl ModuleEmitter<'_> {
             "    /// Fields of the JSON object that this type does not name; they are serialized back.\n\
              \x20   pub fn extra_fields(&self) -> &ExtraFields {\n        &self.extra\n    }\n\n\
              \x20   /// Mutable access to the fields this type does not name.\n\
-             \x20   pub fn extra_fields_mut(&mut self) -> &mut ExtraFields {\n        &mut self.extra\n    }\n\n\
-             \x20   /// The server's request id (`x-request-id`) of the response this value came from,\n\
-             \x20   /// when the client recorded one. Not part of the JSON.\n\
-             \x20   pub fn request_id(&self) -> Option<&str> {\n        self.extra.request_id()\n    }\n\n\
-             \x20   /// Whether the field `name` (named by this type or not) was missing, `null`, or present.\n\
+             \x20   pub fn extra_fields_mut(&mut self) -> &mut ExtraFields {\n        &mut self.extra\n    }\n\n",
+        );
+        if t.output {
+            self.body.push_str(
+                "    /// The server's request id (`x-request-id`) of the response this value came from,\n\
+                 \x20   /// when the client recorded one. Not part of the JSON.\n\
+                 \x20   pub fn request_id(&self) -> Option<&str> {\n        self.extra.request_id()\n    }\n\n",
+            );
+        }
+        self.body.push_str(
+            "    /// Whether the field `name` (named by this type or not) was missing, `null`, or present.\n\
              \x20   pub fn field_state(&self, name: &str) -> FieldState {\n",
         );
         if fields.is_empty() {
@@ -150,18 +156,11 @@ impl ModuleEmitter<'_> {
             self.body
                 .push_str("            _ => self.extra.state(name),\n        }\n    }\n}\n\n");
         }
-        // A type that names an `error` field keeps it out of the extra fields,
-        // so it does not offer them for the stream's error check.
-        let unknown = if fields.iter().any(|f| f.wire == "error") {
-            ""
-        } else {
-            "\n    fn unknown_fields(&self) -> Option<&ExtraFields> {\n        Some(&self.extra)\n    }\n"
-        };
-        writeln!(
-            self.body,
-            "impl crate::ResponseMeta for {name} {{\n    fn set_request_id(&mut self, id: &str) {{\n        self.extra.set_request_id(id);\n    }}\n{unknown}}}\n"
-        )
-        .ok();
+        // Only a type that can arrive in a response keeps a request id; one that is only
+        // sent (or arrives outside HTTP) has none to offer, so it does not pretend to.
+        if t.output {
+            self.response_meta(name, fields);
+        }
 
         if needs_manual_default {
             writeln!(
@@ -192,8 +191,18 @@ impl ModuleEmitter<'_> {
         )
         .ok();
         for f in fields {
+            // Fields holding `number`s write integral values as integers (support/number.rs).
+            let num = f.constant.is_none() && f.custom.is_none() && self.holds_number(&f.ty);
+            let suffix = if num { "_number" } else { "" };
             let line = if f.required && !f.nullable {
                 match (&f.constant, t.strict) {
+                    (_, true) if num => {
+                        self.import("crate::support::Num");
+                        format!(
+                            "map.serialize_entry({:?}, &Num(&self.{}))?;",
+                            f.wire, f.ident
+                        )
+                    }
                     (_, true) => format!("map.serialize_entry({:?}, &self.{})?;", f.wire, f.ident),
                     (Some(c), false) => {
                         self.import("crate::support::ser_const");
@@ -203,16 +212,19 @@ impl ModuleEmitter<'_> {
                         )
                     }
                     (None, false) => {
-                        self.import("crate::support::ser_required");
+                        self.import(&format!("crate::support::ser_required{suffix}"));
                         format!(
-                            "ser_required(map, &self.extra, {:?}, &self.{})?;",
+                            "ser_required{suffix}(map, &self.extra, {:?}, &self.{})?;",
                             f.wire, f.ident
                         )
                     }
                 }
             } else {
-                self.import("crate::support::ser_optional");
-                format!("ser_optional(map, {:?}, &self.{})?;", f.wire, f.ident)
+                self.import(&format!("crate::support::ser_optional{suffix}"));
+                format!(
+                    "ser_optional{suffix}(map, {:?}, &self.{})?;",
+                    f.wire, f.ident
+                )
             };
             writeln!(self.body, "        {line}").ok();
         }
@@ -241,9 +253,19 @@ impl ModuleEmitter<'_> {
         } else {
             self.body.push_str("            match key.as_str() {\n");
             for f in fields {
+                let read = match f.custom {
+                    Some(c) => {
+                        self.import(&format!("crate::support::{}", c.reader));
+                        format!(
+                            "map.next_value::<Nullable<{0}>>()?.map({0}::into_inner)",
+                            c.reader
+                        )
+                    }
+                    None => "map.next_value()?".to_owned(),
+                };
                 writeln!(
                     self.body,
-                    "                {:?} => {} = map.next_value()?,",
+                    "                {:?} => {} = {read},",
                     f.wire,
                     local(f)
                 )
@@ -277,6 +299,21 @@ impl ModuleEmitter<'_> {
         self.body
             .push_str("            extra,\n        })\n    }\n}\n\n");
         writeln!(self.body, "crate::support::struct_serde!({name});\n").ok();
+    }
+
+    fn response_meta(&mut self, name: &str, fields: &[Field]) {
+        // A type that names an `error` field keeps it out of the extra fields,
+        // so it does not offer them for the stream's error check.
+        let unknown = if fields.iter().any(|f| f.wire == "error") {
+            ""
+        } else {
+            "\n    fn unknown_fields(&self) -> Option<&ExtraFields> {\n        Some(&self.extra)\n    }\n"
+        };
+        writeln!(
+            self.body,
+            "impl crate::ResponseMeta for {name} {{\n    fn set_request_id(&mut self, id: &str) {{\n        self.extra.set_request_id(id);\n    }}\n{unknown}}}\n"
+        )
+        .ok();
     }
 
     /// The doc of a field the spec does not describe: the first paragraph of its type's doc.

@@ -48,8 +48,11 @@ impl ModuleEmitter<'_> {
         );
 
         writeln!(self.body, "impl Default for {name} {{\n    /// `Unknown(null)`: the filler of a missing required field.\n    fn default() -> Self {{\n        Self::Unknown(Value::Null)\n    }}\n}}\n").ok();
-        // A union keeps no request id of its own (its variants may be strings).
-        writeln!(self.body, "impl crate::ResponseMeta for {name} {{}}\n").ok();
+        // A union keeps no request id of its own (its variants may be strings), but one that
+        // arrives in a response is still a response type.
+        if t.output {
+            writeln!(self.body, "impl crate::ResponseMeta for {name} {{}}\n").ok();
+        }
 
         // From impls for variants whose payload type is unique.
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -100,6 +103,15 @@ impl ModuleEmitter<'_> {
                     v.name
                 )
                 .ok(),
+                Payload::Ty(ty) if self.holds_number(ty) => {
+                    self.import("crate::support::Num");
+                    writeln!(
+                        self.body,
+                        "            Self::{}(v) => Num(v).serialize(s),",
+                        v.name
+                    )
+                    .ok()
+                }
                 Payload::Ty(_) => writeln!(
                     self.body,
                     "            Self::{}(v) => v.serialize(s),",

@@ -21,11 +21,14 @@ use crate::names::{self, Tables};
 use crate::spec::Node;
 
 mod operations;
+mod overrides;
 mod passes;
 mod schema;
 mod types;
 
 use operations::{params_names, request_body_renames};
+pub(crate) use overrides::apply as apply_overrides;
+pub(crate) use passes::mark_output;
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options"];
 
@@ -76,6 +79,7 @@ pub(crate) fn lower(doc: &Yaml, tables: &Tables) -> Result<Api, String> {
             kind: TypeKind::Alias(Ty::Any),
             strict: false,
             input: false,
+            output: false,
         });
         l.component_ids.insert(spec_name.clone(), id);
     }
@@ -117,12 +121,14 @@ pub(crate) fn lower(doc: &Yaml, tables: &Tables) -> Result<Api, String> {
             }
         }
     }
-    // 4. Flatten nested tagged unions, then modules, boxing, input types, strict bodies.
+    // 4. Flatten nested tagged unions, then modules, boxing, input and output types, strict
+    //    bodies.
     l.flatten_unions();
     let modules = l.assign_modules(&operations);
     l.box_cycles();
     l.box_optional_objects(&tables.inline)?;
     l.mark_input(&operations);
+    l.mark_output(&operations);
     l.mark_strict(&body_types);
     Ok(Api {
         types: l.types,
@@ -213,5 +219,67 @@ fn wrapped_description(node: &Yaml) -> Option<String> {
     match members.as_slice() {
         [one] => description(one),
         _ => None,
+    }
+}
+
+/// The first paragraph of a description (a shared schema's doc, used for a field), or empty
+/// when it opens with a code block.
+fn first_paragraph(text: &str) -> String {
+    let first = text.split("\n\n").next().unwrap_or_default().trim();
+    if first.starts_with("```") {
+        String::new()
+    } else {
+        first.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Field;
+
+    fn fields_of(spec: &str, ty: &str) -> Vec<Field> {
+        let doc = crate::spec::load(spec).unwrap();
+        let api = lower(&doc, &Tables::default()).unwrap();
+        let t = api.types.into_iter().find(|t| t.name == ty).unwrap();
+        match t.kind {
+            TypeKind::Struct(fields) => fields,
+            other => panic!("{ty} is {other:?}"),
+        }
+    }
+
+    #[test]
+    fn field_docs_follow_wrappers_and_refs() {
+        let spec = r##"
+components:
+  schemas:
+    Shared:
+      type: string
+      description: "Shared doc.\n\nSecond paragraph."
+    Thing:
+      type: object
+      properties:
+        own:
+          description: Own doc.
+          allOf: [{$ref: "#/components/schemas/Shared"}]
+        modifier:
+          allOf: [{$ref: "#/components/schemas/Shared"}, {description: Modifier doc.}]
+        nullable:
+          anyOf: [{type: number, description: Member doc.}, {type: "null"}]
+        referenced:
+          anyOf: [{$ref: "#/components/schemas/Shared"}, {type: "null"}]
+        union:
+          anyOf: [{type: string, description: A string.}, {type: integer}]
+"##;
+        let docs: Vec<Option<String>> = fields_of(spec, "Thing")
+            .into_iter()
+            .map(|f| f.doc)
+            .collect();
+        let want = ["Own doc.", "Modifier doc.", "Member doc.", "Shared doc."];
+        for (got, want) in docs.iter().zip(want) {
+            assert_eq!(got.as_deref(), Some(want));
+        }
+        // A real union's members describe their variants, not the field.
+        assert_eq!(docs[4], None);
     }
 }

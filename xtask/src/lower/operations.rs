@@ -65,17 +65,15 @@ impl<'a> Lower<'a> {
                 Some(s) => self.ty_of(s, &params_name, name.trim_end_matches("[]")),
                 None => Ty::String,
             };
-            if location == ParamLocation::Query {
-                if let Some(s) = schema {
-                    query_fields.push((name.clone(), ty.clone(), required, s));
-                }
+            if location == ParamLocation::Query && schema.is_some() {
+                query_fields.push((name.clone(), ty.clone(), required, p));
             }
             params.push(Param {
                 name,
                 location,
                 ty,
                 required,
-                doc: description(p),
+                doc: self.param_doc(p),
             });
         }
         // Request bodies.
@@ -192,6 +190,11 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// The description of a parameter, or else that of its schema.
+    fn param_doc(&self, param: &'a Yaml) -> Option<String> {
+        description(param).or_else(|| self.field_doc(param.get("schema")?, 0))
+    }
+
     /// `<Resource><Method>Params` of an operation without a body: its query parameters.
     pub(super) fn query_params_type(
         &mut self,
@@ -207,7 +210,7 @@ impl<'a> Lower<'a> {
         self.taken.insert(unique.clone());
         let mut fields = Vec::new();
         let mut idents = BTreeSet::new();
-        for (wire, ty, required, schema) in query {
+        for (wire, ty, required, param) in query {
             let prop = wire.trim_end_matches("[]");
             let mut ident = names::snake(prop);
             let base = ident.clone();
@@ -223,9 +226,11 @@ impl<'a> Lower<'a> {
                 required: *required,
                 nullable: false,
                 constant: None,
-                doc: description(schema),
-                deprecated: schema.bool_of("deprecated"),
+                doc: self.param_doc(param),
+                deprecated: param.bool_of("deprecated")
+                    || param.get("schema").is_some_and(|s| s.bool_of("deprecated")),
                 boxed: false,
+                custom: None,
             });
         }
         let id = self.types.len();
@@ -238,6 +243,7 @@ impl<'a> Lower<'a> {
             kind: TypeKind::Struct(fields),
             strict: false,
             input: true,
+            output: false,
         });
         id
     }

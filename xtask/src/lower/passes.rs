@@ -255,25 +255,33 @@ impl Lower<'_> {
     }
 
     pub(super) fn mark_input(&mut self, operations: &[Operation]) {
-        let mut queue: VecDeque<TypeId> = VecDeque::new();
+        let mut roots: Vec<TypeId> = Vec::new();
         for op in operations {
-            queue.extend(op.params_type);
-            for b in &op.request_bodies {
-                if let Some(ty) = &b.ty {
-                    let mut v = Vec::new();
-                    ty_refs(ty, &mut v);
-                    queue.extend(v);
-                }
+            roots.extend(op.params_type);
+            for ty in op.request_bodies.iter().filter_map(|b| b.ty.as_ref()) {
+                ty_refs(ty, &mut roots);
             }
         }
-        let mut seen = vec![false; self.types.len()];
-        while let Some(id) = queue.pop_front() {
-            if std::mem::replace(&mut seen[id], true) {
-                continue;
-            }
+        for id in self.reachable(roots) {
             self.types[id].input = true;
-            queue.extend(type_refs(&self.types[id]));
         }
+    }
+
+    /// Marks the types an operation's response reaches: its JSON bodies and its stream
+    /// events. Only these get the request id of the response they came in.
+    pub(super) fn mark_output(&mut self, operations: &[Operation]) {
+        let mut roots: Vec<TypeId> = Vec::new();
+        for op in operations {
+            let bodies = op.responses.iter().filter_map(|b| b.ty.as_ref());
+            for ty in bodies.chain(op.stream.as_ref()) {
+                ty_refs(ty, &mut roots);
+            }
+        }
+        mark_output(&mut self.types, roots);
+    }
+
+    fn reachable(&self, roots: Vec<TypeId>) -> Vec<TypeId> {
+        reachable(&self.types, roots)
     }
 
     pub(super) fn mark_strict(&mut self, body_types: &BTreeSet<TypeId>) {
@@ -305,6 +313,28 @@ impl Lower<'_> {
 }
 
 /// Named types a type refers to (all positions).
+/// Marks `roots` and every type they contain as arriving in a response.
+pub(crate) fn mark_output(types: &mut [TypeDef], roots: Vec<TypeId>) {
+    for id in reachable(types, roots) {
+        types[id].output = true;
+    }
+}
+
+/// `roots` and every type they contain.
+fn reachable(types: &[TypeDef], roots: Vec<TypeId>) -> Vec<TypeId> {
+    let mut queue: VecDeque<TypeId> = roots.into();
+    let mut seen = vec![false; types.len()];
+    let mut out = Vec::new();
+    while let Some(id) = queue.pop_front() {
+        if std::mem::replace(&mut seen[id], true) {
+            continue;
+        }
+        out.push(id);
+        queue.extend(type_refs(&types[id]));
+    }
+    out
+}
+
 pub(crate) fn type_refs(t: &TypeDef) -> Vec<TypeId> {
     let mut out = Vec::new();
     match &t.kind {

@@ -6,7 +6,10 @@ use yaml_rust2::Yaml;
 
 use crate::spec::Node;
 
-use super::{Lower, all_of, is_constraint, is_modifier, is_null_schema, push_unique};
+use super::{
+    Lower, all_of, description, first_paragraph, is_constraint, is_modifier, is_null_schema,
+    push_unique,
+};
 
 impl<'a> Lower<'a> {
     // ----- schema helpers -----
@@ -26,6 +29,46 @@ impl<'a> Lower<'a> {
             }
         }
         node
+    }
+
+    /// The description of a property (or parameter schema), followed through wrappers: its
+    /// own, then that of its `allOf` members (when they make one schema, not a merge) or of the
+    /// one non-null member of an `anyOf`/`oneOf`, then that of the schema it refers to. Members
+    /// of a real union describe their variant, not the field, so they are not used.
+    pub(super) fn field_doc(&self, node: &'a Yaml, depth: usize) -> Option<String> {
+        if let Some(own) = description(node) {
+            return Some(own);
+        }
+        if depth > 6 {
+            return None;
+        }
+        let mut inner: Vec<&'a Yaml> = node
+            .list("allOf")
+            .iter()
+            .filter(|m| is_modifier(m))
+            .collect();
+        if all_of(node).len() == 1 {
+            inner.extend(all_of(node));
+        }
+        if let [one] = self.members(node).as_slice() {
+            inner.push(one);
+        }
+        // Inline members first: a description written next to the field beats the one of a
+        // shared schema it refers to.
+        let inline = inner
+            .iter()
+            .filter(|m| m.get("$ref").is_none())
+            .find_map(|m| self.field_doc(m, depth + 1));
+        inline.or_else(|| {
+            std::iter::once(node)
+                .chain(inner.iter().copied())
+                .filter_map(|m| m.str_of("$ref"))
+                .filter_map(|r| r.strip_prefix("#/components/schemas/"))
+                .filter_map(|name| self.schemas.get(name))
+                .find_map(|target| self.field_doc(target, depth + 1))
+                .map(|d| first_paragraph(&d))
+                .filter(|d| !d.is_empty())
+        })
     }
 
     /// Non-null, non-constraint members of `oneOf`/`anyOf`.

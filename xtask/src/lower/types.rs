@@ -31,6 +31,7 @@ impl<'a> Lower<'a> {
             kind: TypeKind::Alias(Ty::Any),
             strict: false,
             input: false,
+            output: false,
         });
         let kind = self.kind_of(node, &name);
         self.types[id].kind = kind;
@@ -179,7 +180,7 @@ impl<'a> Lower<'a> {
                 ident = format!("{base}_{n}");
                 n += 1;
             }
-            let doc = description(p);
+            let doc = self.field_doc(p, 0);
             fields.push(Field {
                 required: required.contains(&wire),
                 nullable: self.is_nullable(p),
@@ -190,6 +191,7 @@ impl<'a> Lower<'a> {
                 doc,
                 deprecated: p.bool_of("deprecated"),
                 boxed: false,
+                custom: None,
             });
         }
         fields

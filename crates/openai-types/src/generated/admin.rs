@@ -29,7 +29,7 @@ use serde_json::Value;
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
     best_object_match, parse_as, required, required_const, required_strict, rest_to_value,
-    ser_const, ser_optional, ser_required, tag_of,
+    ser_const, ser_optional, ser_optional_number, ser_required, tag_of,
 };
 
 /// Represents an individual Admin API key in an org.
@@ -49,9 +49,9 @@ pub struct AdminAPIKey {
     pub redacted_value: String,
     /// The Unix timestamp (in seconds) of when the API key was created
     pub created_at: i64,
-    /// The `expires_at` field.
+    /// The Unix timestamp (in seconds) of when the API key expires
     pub expires_at: Nullable<i64>,
-    /// The `last_used_at` field.
+    /// The Unix timestamp (in seconds) of when the API key was last used
     pub last_used_at: Nullable<i64>,
     /// The `owner` field.
     pub owner: AdminAPIKeyOwner,
@@ -214,9 +214,9 @@ pub struct AdminAPIKeyCreateResponse {
     pub redacted_value: String,
     /// The Unix timestamp (in seconds) of when the API key was created
     pub created_at: i64,
-    /// The `expires_at` field.
+    /// The Unix timestamp (in seconds) of when the API key expires
     pub expires_at: Nullable<i64>,
-    /// The `last_used_at` field.
+    /// The Unix timestamp (in seconds) of when the API key was last used
     pub last_used_at: Nullable<i64>,
     /// The `owner` field.
     pub owner: AdminAPIKeyCreateResponseOwner,
@@ -2544,13 +2544,13 @@ pub struct CostsResult {
     pub object: Cow<'static, str>,
     /// The monetary value in its associated currency.
     pub amount: Nullable<Box<CostsResultAmount>>,
-    /// The `line_item` field.
+    /// When `group_by=line_item`, this field provides the line item of the grouped costs result.
     pub line_item: Nullable<String>,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped costs result.
     pub project_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API Key ID of the grouped costs result.
     pub api_key_id: Nullable<String>,
-    /// The `quantity` field.
+    /// When `group_by=line_item`, this field provides the quantity of the grouped costs result.
     pub quantity: Nullable<f64>,
     /// The unit of the `quantity` value. If no single supported unit applies to the result, this field is `null`.
     pub quantity_unit: Nullable<CostsResultQuantityUnit>,
@@ -2635,7 +2635,7 @@ impl SerStruct for CostsResult {
         ser_optional(map, "line_item", &self.line_item)?;
         ser_optional(map, "project_id", &self.project_id)?;
         ser_optional(map, "api_key_id", &self.api_key_id)?;
-        ser_optional(map, "quantity", &self.quantity)?;
+        ser_optional_number(map, "quantity", &self.quantity)?;
         ser_optional(map, "quantity_unit", &self.quantity_unit)?;
         self.extra.serialize_into(map)
     }
@@ -2709,28 +2709,12 @@ impl GroupCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "name" => self.extra.required_state("name"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for GroupCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2791,28 +2775,12 @@ impl UserCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "user_id" => self.extra.required_state("user_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UserCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2886,12 +2854,6 @@ impl ApiKeyCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2899,16 +2861,6 @@ impl ApiKeyCreateParams {
             "scopes" => self.scopes.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ApiKeyCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2987,12 +2939,6 @@ impl CreateSpendAlertBody {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3002,16 +2948,6 @@ impl CreateSpendAlertBody {
             "notification_channel" => self.extra.required_state("notification_channel"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CreateSpendAlertBody {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4486,28 +4422,12 @@ impl HostedToolPermissionUpdate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "enabled" => self.extra.required_state("enabled"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for HostedToolPermissionUpdate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4990,12 +4910,6 @@ impl ProjectGroupCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5003,16 +4917,6 @@ impl ProjectGroupCreateParams {
             "role" => self.extra.required_state("role"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ProjectGroupCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5089,12 +4993,6 @@ impl InviteCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5103,16 +5001,6 @@ impl InviteCreateParams {
             "projects" => self.projects.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for InviteCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5568,28 +5456,12 @@ impl CertificateUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "name" => self.name.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CertificateUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7159,7 +7031,7 @@ pub struct Project {
     pub name: Nullable<String>,
     /// The Unix timestamp (in seconds) of when the project was created.
     pub created_at: i64,
-    /// The `archived_at` field.
+    /// The Unix timestamp (in seconds) of when the project was archived or `null`.
     pub archived_at: Nullable<i64>,
     /// `active` or `archived`
     pub status: Nullable<String>,
@@ -8003,12 +7875,6 @@ impl ProjectCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8017,16 +7883,6 @@ impl ProjectCreateParams {
             "external_key_id" => self.external_key_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ProjectCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8722,12 +8578,6 @@ impl HostedToolPermissionUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8738,16 +8588,6 @@ impl HostedToolPermissionUpdateParams {
             "code_interpreter" => self.code_interpreter.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for HostedToolPermissionUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9184,12 +9024,6 @@ impl ModelPermissionUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9197,16 +9031,6 @@ impl ModelPermissionUpdateParams {
             "model_ids" => self.extra.required_state("model_ids"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ModelPermissionUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9645,12 +9469,6 @@ impl RateLimitUpdateRateLimitParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9662,16 +9480,6 @@ impl RateLimitUpdateRateLimitParams {
             "batch_1_day_max_input_tokens" => self.batch_1_day_max_input_tokens.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RateLimitUpdateRateLimitParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10040,7 +9848,7 @@ crate::support::struct_serde!(ProjectServiceAccountApiKey);
 pub struct ServiceAccountCreateParams {
     /// The name of the service account being created.
     pub name: String,
-    /// The `create_service_account_only` field.
+    /// Create the service account without default roles or an API key.
     pub create_service_account_only: Nullable<bool>,
     extra: ExtraFields,
 }
@@ -10071,12 +9879,6 @@ impl ServiceAccountCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10084,16 +9886,6 @@ impl ServiceAccountCreateParams {
             "create_service_account_only" => self.create_service_account_only.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ServiceAccountCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11235,12 +11027,6 @@ impl ProjectUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11248,16 +11034,6 @@ impl ProjectUpdateParams {
             "external_key_id" => self.external_key_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ProjectUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11480,12 +11256,6 @@ impl ProjectUserCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11494,16 +11264,6 @@ impl ProjectUserCreateParams {
             "role" => self.extra.required_state("role"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ProjectUserCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11811,28 +11571,12 @@ impl ProjectUserUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "role" => self.role.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ProjectUserUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11891,28 +11635,12 @@ impl PublicAssignOrganizationGroupRoleBody {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "role_id" => self.extra.required_state("role_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for PublicAssignOrganizationGroupRoleBody {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11983,12 +11711,6 @@ impl PublicCreateOrganizationRoleBody {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11997,16 +11719,6 @@ impl PublicCreateOrganizationRoleBody {
             "description" => self.description.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for PublicCreateOrganizationRoleBody {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -12295,12 +12007,6 @@ impl PublicUpdateOrganizationRoleBody {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -12309,16 +12015,6 @@ impl PublicUpdateOrganizationRoleBody {
             "role_name" => self.role_name.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for PublicUpdateOrganizationRoleBody {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -13221,28 +12917,12 @@ impl ToggleCertificatesRequest {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "certificate_ids" => self.extra.required_state("certificate_ids"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ToggleCertificatesRequest {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -13303,28 +12983,12 @@ impl GroupUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "name" => self.extra.required_state("name"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for GroupUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -13385,28 +13049,12 @@ impl DataRetentionUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "retention_type" => self.extra.required_state("retention_type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for DataRetentionUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -13477,12 +13125,6 @@ impl SpendLimitUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -13491,16 +13133,6 @@ impl SpendLimitUpdateParams {
             "interval" => self.extra.required_state("interval"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for SpendLimitUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -13569,28 +13201,12 @@ impl ProjectDataRetentionUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "retention_type" => self.extra.required_state("retention_type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ProjectDataRetentionUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -13664,12 +13280,6 @@ impl ServiceAccountUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -13677,16 +13287,6 @@ impl ServiceAccountUpdateParams {
             "role" => self.role.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ServiceAccountUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -13761,12 +13361,6 @@ impl ProjectSpendLimitUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -13775,16 +13369,6 @@ impl ProjectSpendLimitUpdateParams {
             "interval" => self.extra.required_state("interval"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ProjectSpendLimitUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -13862,12 +13446,6 @@ impl CertificateCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -13875,16 +13453,6 @@ impl CertificateCreateParams {
             "certificate" => self.extra.required_state("certificate"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CertificateCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -13931,13 +13499,13 @@ pub struct UsageAudioSpeechesResult {
     pub characters: i64,
     /// The count of requests made to the model.
     pub num_model_requests: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
-    /// The `user_id` field.
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
     pub user_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
     pub api_key_id: Nullable<String>,
-    /// The `model` field.
+    /// When `group_by=model`, this field provides the model name of the grouped usage result.
     pub model: Nullable<String>,
     extra: ExtraFields,
 }
@@ -14088,13 +13656,13 @@ pub struct UsageAudioTranscriptionsResult {
     pub seconds: i64,
     /// The count of requests made to the model.
     pub num_model_requests: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
-    /// The `user_id` field.
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
     pub user_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
     pub api_key_id: Nullable<String>,
-    /// The `model` field.
+    /// When `group_by=model`, this field provides the model name of the grouped usage result.
     pub model: Nullable<String>,
     extra: ExtraFields,
 }
@@ -14243,7 +13811,7 @@ pub struct UsageCodeInterpreterSessionsResult {
     pub object: Cow<'static, str>,
     /// The number of code interpreter sessions.
     pub num_sessions: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
     extra: ExtraFields,
 }
@@ -14390,17 +13958,17 @@ pub struct UsageCompletionsResult {
     pub output_image_tokens: Nullable<i64>,
     /// The count of requests made to the model.
     pub num_model_requests: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
-    /// The `user_id` field.
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
     pub user_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
     pub api_key_id: Nullable<String>,
-    /// The `model` field.
+    /// When `group_by=model`, this field provides the model name of the grouped usage result.
     pub model: Nullable<String>,
-    /// The `batch` field.
+    /// When `group_by=batch`, this field tells whether the grouped usage result is batch or not.
     pub batch: Nullable<bool>,
-    /// The `service_tier` field.
+    /// When `group_by=service_tier`, this field provides the service tier of the grouped usage result.
     pub service_tier: Nullable<String>,
     extra: ExtraFields,
 }
@@ -14662,13 +14230,13 @@ pub struct UsageEmbeddingsResult {
     pub input_tokens: i64,
     /// The count of requests made to the model.
     pub num_model_requests: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
-    /// The `user_id` field.
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
     pub user_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
     pub api_key_id: Nullable<String>,
-    /// The `model` field.
+    /// When `group_by=model`, this field provides the model name of the grouped usage result.
     pub model: Nullable<String>,
     extra: ExtraFields,
 }
@@ -14817,13 +14385,13 @@ pub struct UsageFileSearchCallsResult {
     pub object: Cow<'static, str>,
     /// The count of file search calls.
     pub num_requests: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
-    /// The `user_id` field.
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
     pub user_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
     pub api_key_id: Nullable<String>,
-    /// The `vector_store_id` field.
+    /// When `group_by=vector_store_id`, this field provides the vector store ID of the grouped usage result.
     pub vector_store_id: Nullable<String>,
     extra: ExtraFields,
 }
@@ -14962,17 +14530,17 @@ pub struct UsageImagesResult {
     pub images: i64,
     /// The count of requests made to the model.
     pub num_model_requests: i64,
-    /// The `source` field.
+    /// When `group_by=source`, this field provides the source of the grouped usage result, possible values are `image.generation`, `image.edit`, `image.variation`.
     pub source: Nullable<String>,
-    /// The `size` field.
+    /// When `group_by=size`, this field provides the image size of the grouped usage result.
     pub size: Nullable<String>,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
-    /// The `user_id` field.
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
     pub user_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
     pub api_key_id: Nullable<String>,
-    /// The `model` field.
+    /// When `group_by=model`, this field provides the model name of the grouped usage result.
     pub model: Nullable<String>,
     extra: ExtraFields,
 }
@@ -15135,13 +14703,13 @@ pub struct UsageModerationsResult {
     pub input_tokens: i64,
     /// The count of requests made to the model.
     pub num_model_requests: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
-    /// The `user_id` field.
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
     pub user_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
     pub api_key_id: Nullable<String>,
-    /// The `model` field.
+    /// When `group_by=model`, this field provides the model name of the grouped usage result.
     pub model: Nullable<String>,
     extra: ExtraFields,
 }
@@ -15530,7 +15098,7 @@ pub struct UsageVectorStoresResult {
     pub object: Cow<'static, str>,
     /// The vector stores usage in bytes.
     pub usage_bytes: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
     extra: ExtraFields,
 }
@@ -15651,15 +15219,15 @@ pub struct UsageWebSearchCallsResult {
     pub num_model_requests: i64,
     /// The count of web search calls.
     pub num_requests: i64,
-    /// The `project_id` field.
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     pub project_id: Nullable<String>,
-    /// The `user_id` field.
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
     pub user_id: Nullable<String>,
-    /// The `api_key_id` field.
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
     pub api_key_id: Nullable<String>,
-    /// The `model` field.
+    /// When `group_by=model`, this field provides the model name of the grouped usage result.
     pub model: Nullable<String>,
-    /// The `context_level` field.
+    /// When `group_by=context_level`, this field provides the search context size of the grouped usage result.
     pub context_level: Nullable<String>,
     extra: ExtraFields,
 }
@@ -16555,12 +16123,6 @@ impl UserUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -16570,16 +16132,6 @@ impl UserUpdateParams {
             "developer_persona" => self.developer_persona.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UserUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23744,7 +23296,7 @@ impl crate::ResponseMeta for CostsResultAmount {
 
 impl SerStruct for CostsResultAmount {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        ser_optional(map, "value", &self.value)?;
+        ser_optional_number(map, "value", &self.value)?;
         ser_optional(map, "currency", &self.currency)?;
         self.extra.serialize_into(map)
     }
@@ -24221,12 +23773,6 @@ impl InviteCreateParamsProject {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -24234,16 +23780,6 @@ impl InviteCreateParamsProject {
             "role" => self.extra.required_state("role"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for InviteCreateParamsProject {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26050,12 +25586,6 @@ impl AdminApiKeyListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26064,16 +25594,6 @@ impl AdminApiKeyListParams {
             "limit" => self.limit.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AdminApiKeyListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26149,12 +25669,6 @@ impl AdminApiKeyCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26162,16 +25676,6 @@ impl AdminApiKeyCreateParams {
             "expires_in_seconds" => self.expires_in_seconds.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AdminApiKeyCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26383,12 +25887,6 @@ impl AuditLogListParamsEffectiveAt {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26398,16 +25896,6 @@ impl AuditLogListParamsEffectiveAt {
             "lte" => self.lte.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AuditLogListParamsEffectiveAt {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26454,25 +25942,25 @@ crate::support::struct_serde!(AuditLogListParamsEffectiveAt);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuditLogListParams {
-    /// The `effective_at` field.
+    /// Return only events whose `effective_at` (Unix seconds) is in this range.
     pub effective_at: Nullable<Box<AuditLogListParamsEffectiveAt>>,
-    /// The `project_ids` field.
+    /// Return only events for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The event type.
+    /// Return only events with a `type` in one of these values. For example, `project.created`. For all options, see the documentation for the [audit log object](https://platform.openai.com/docs/api-reference/audit-logs/object).
     pub event_types: Nullable<Vec<AuditLogEventType>>,
-    /// The `actor_ids` field.
+    /// Return only events performed by these actors. Can be a user ID, a service account ID, or an api key tracking ID.
     pub actor_ids: Nullable<Vec<String>>,
-    /// The `actor_emails` field.
+    /// Return only events performed by users with these emails.
     pub actor_emails: Nullable<Vec<String>>,
-    /// The `resource_ids` field.
+    /// Return only events performed on these targets. For example, a project ID updated. For ChatGPT connector role events, use the workspace connector resource ID shown in `details.id`, such as `<workspace_id>__<connector_id>`.
     pub resource_ids: Nullable<Vec<String>>,
-    /// The `tenant_only` field.
+    /// Return only tenant-scoped events associated with this organization. Required for tenant-scoped events such as `role.bound_to_resource` and `role.unbound_from_resource`. When `true`, all supplied event types must be tenant-scoped.
     pub tenant_only: Nullable<bool>,
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
     extra: ExtraFields,
 }
@@ -26555,12 +26043,6 @@ impl AuditLogListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26576,16 +26058,6 @@ impl AuditLogListParams {
             "before" => self.before.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AuditLogListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26699,11 +26171,11 @@ crate::support::open_enum!(CertificateListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CertificateListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<CertificateListParamsOrder>,
     extra: ExtraFields,
 }
@@ -26744,12 +26216,6 @@ impl CertificateListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26758,16 +26224,6 @@ impl CertificateListParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CertificateListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26849,7 +26305,7 @@ crate::support::open_enum!(CertificateRetrieveParamsIncludeItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CertificateRetrieveParams {
-    /// The `include` field.
+    /// A list of additional fields to include in the response. Currently the only supported value is `content` to fetch the PEM content of the certificate.
     pub include: Nullable<Vec<CertificateRetrieveParamsIncludeItem>>,
     extra: ExtraFields,
 }
@@ -26878,28 +26334,12 @@ impl CertificateRetrieveParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "include" => self.include.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CertificateRetrieveParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27020,21 +26460,21 @@ crate::support::open_enum!(UsageCostsParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageCostsParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently only `1d` is supported, default to `1d`.
     pub bucket_width: Nullable<UsageCostsParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only costs for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only costs for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the costs by the specified fields. Support fields include `project_id`, `line_item`, `api_key_id` and any combination of them.
     pub group_by: Nullable<Vec<UsageCostsParamsGroupByItem>>,
-    /// The `limit` field.
+    /// A limit on the number of buckets to be returned. Limit can range between 1 and 180, and the default is 7.
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -27100,12 +26540,6 @@ impl UsageCostsParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27119,16 +26553,6 @@ impl UsageCostsParams {
             "page" => self.page.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UsageCostsParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27234,11 +26658,11 @@ crate::support::open_enum!(GroupListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupListParams {
-    /// The `limit` field.
+    /// A limit on the number of groups to be returned. Limit can range between 0 and 1000, and the default is 100.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is a group ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with group_abc, your subsequent call can include `after=group_abc` in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Specifies the sort order of the returned groups.
     pub order: Nullable<GroupListParamsOrder>,
     extra: ExtraFields,
 }
@@ -27279,12 +26703,6 @@ impl GroupListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27293,16 +26711,6 @@ impl GroupListParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for GroupListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27388,11 +26796,11 @@ crate::support::open_enum!(GroupRoleListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupRoleListParams {
-    /// The `limit` field.
+    /// A limit on the number of organization role assignments to return.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the value from the previous response's `next` field to continue listing organization roles.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order for the returned organization roles.
     pub order: Nullable<GroupRoleListParamsOrder>,
     extra: ExtraFields,
 }
@@ -27433,12 +26841,6 @@ impl GroupRoleListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27447,16 +26849,6 @@ impl GroupRoleListParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for GroupRoleListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27542,11 +26934,11 @@ crate::support::open_enum!(GroupUserListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupUserListParams {
-    /// The `limit` field.
+    /// A limit on the number of users to be returned. Limit can range between 0 and 1000, and the default is 100.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. Provide the ID of the last user from the previous list response to retrieve the next page.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Specifies the sort order of users in the list.
     pub order: Nullable<GroupUserListParamsOrder>,
     extra: ExtraFields,
 }
@@ -27587,12 +26979,6 @@ impl GroupUserListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27601,16 +26987,6 @@ impl GroupUserListParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for GroupUserListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27653,9 +27029,9 @@ crate::support::struct_serde!(GroupUserListParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InviteListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
     extra: ExtraFields,
 }
@@ -27690,12 +27066,6 @@ impl InviteListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27703,16 +27073,6 @@ impl InviteListParams {
             "after" => self.after.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for InviteListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27751,11 +27111,11 @@ crate::support::struct_serde!(InviteListParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `include_archived` field.
+    /// If `true` returns all projects including those that have been `archived`. Archived projects are not included by default.
     pub include_archived: Nullable<bool>,
     extra: ExtraFields,
 }
@@ -27796,12 +27156,6 @@ impl ProjectListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27810,16 +27164,6 @@ impl ProjectListParams {
             "include_archived" => self.include_archived.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ProjectListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27909,11 +27253,11 @@ crate::support::open_enum!(ApiKeyListParamsOwnerProjectAccess);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApiKeyListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `owner_project_access` field.
+    /// Filter API keys by whether the owner currently has effective access to the project. Use `active` for owners with access, `inactive` for owners without access, or `any` for all enabled project API keys. If omitted, the endpoint applies its existing membership-based visibility rules, which may exclude some enabled keys.
     pub owner_project_access: Nullable<ApiKeyListParamsOwnerProjectAccess>,
     extra: ExtraFields,
 }
@@ -27957,12 +27301,6 @@ impl ApiKeyListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27971,16 +27309,6 @@ impl ApiKeyListParams {
             "owner_project_access" => self.owner_project_access.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ApiKeyListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28066,11 +27394,11 @@ crate::support::open_enum!(ProjectCertificateListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectCertificateListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<ProjectCertificateListParamsOrder>,
     extra: ExtraFields,
 }
@@ -28111,12 +27439,6 @@ impl ProjectCertificateListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28125,16 +27447,6 @@ impl ProjectCertificateListParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ProjectCertificateListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28220,11 +27532,11 @@ crate::support::open_enum!(ProjectGroupListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectGroupListParams {
-    /// The `limit` field.
+    /// A limit on the number of project groups to return. Defaults to 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the ID of the last group from the previous response to fetch the next page.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order for the returned groups.
     pub order: Nullable<ProjectGroupListParamsOrder>,
     extra: ExtraFields,
 }
@@ -28265,12 +27577,6 @@ impl ProjectGroupListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28279,16 +27585,6 @@ impl ProjectGroupListParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ProjectGroupListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28374,7 +27670,7 @@ crate::support::open_enum!(ProjectGroupRetrieveParamsGroupType);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectGroupRetrieveParams {
-    /// The `group_type` field.
+    /// The type of group to retrieve.
     pub group_type: Nullable<ProjectGroupRetrieveParamsGroupType>,
     extra: ExtraFields,
 }
@@ -28403,28 +27699,12 @@ impl ProjectGroupRetrieveParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "group_type" => self.group_type.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ProjectGroupRetrieveParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28459,11 +27739,11 @@ crate::support::struct_serde!(ProjectGroupRetrieveParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RateLimitListRateLimitsParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. The default is 100.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, beginning with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
     extra: ExtraFields,
 }
@@ -28504,12 +27784,6 @@ impl RateLimitListRateLimitsParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28518,16 +27792,6 @@ impl RateLimitListRateLimitsParams {
             "before" => self.before.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RateLimitListRateLimitsParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28570,9 +27834,9 @@ crate::support::struct_serde!(RateLimitListRateLimitsParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceAccountListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
     extra: ExtraFields,
 }
@@ -28607,12 +27871,6 @@ impl ServiceAccountListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28620,16 +27878,6 @@ impl ServiceAccountListParams {
             "after" => self.after.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ServiceAccountListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28711,13 +27959,13 @@ crate::support::open_enum!(ProjectSpendAlertListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectSpendAlertListParams {
-    /// The `limit` field.
+    /// A limit on the number of spend alerts to return. Defaults to 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order for the returned spend alerts.
     pub order: Nullable<ProjectSpendAlertListParamsOrder>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the ID of the last spend alert from the previous response to fetch the next page.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// Cursor for pagination. Provide the ID of the first spend alert from the previous response to fetch the previous page.
     pub before: Nullable<String>,
     extra: ExtraFields,
 }
@@ -28764,12 +28012,6 @@ impl ProjectSpendAlertListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28779,16 +28021,6 @@ impl ProjectSpendAlertListParams {
             "before" => self.before.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ProjectSpendAlertListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28835,9 +28067,9 @@ crate::support::struct_serde!(ProjectSpendAlertListParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectUserListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
     extra: ExtraFields,
 }
@@ -28872,12 +28104,6 @@ impl ProjectUserListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28885,16 +28111,6 @@ impl ProjectUserListParams {
             "after" => self.after.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ProjectUserListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28976,11 +28192,11 @@ crate::support::open_enum!(OrganizationRoleListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrganizationRoleListParams {
-    /// The `limit` field.
+    /// A limit on the number of roles to return. Defaults to 1000.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the value from the previous response's `next` field to continue listing roles.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order for the returned roles.
     pub order: Nullable<OrganizationRoleListParamsOrder>,
     extra: ExtraFields,
 }
@@ -29021,12 +28237,6 @@ impl OrganizationRoleListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29035,16 +28245,6 @@ impl OrganizationRoleListParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for OrganizationRoleListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29130,13 +28330,13 @@ crate::support::open_enum!(SpendAlertListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SpendAlertListParams {
-    /// The `limit` field.
+    /// A limit on the number of spend alerts to return. Defaults to 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order for the returned spend alerts.
     pub order: Nullable<SpendAlertListParamsOrder>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the ID of the last spend alert from the previous response to fetch the next page.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// Cursor for pagination. Provide the ID of the first spend alert from the previous response to fetch the previous page.
     pub before: Nullable<String>,
     extra: ExtraFields,
 }
@@ -29183,12 +28383,6 @@ impl SpendAlertListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29198,16 +28392,6 @@ impl SpendAlertListParams {
             "before" => self.before.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for SpendAlertListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29352,25 +28536,28 @@ crate::support::open_enum!(UsageAudioSpeechesParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageAudioSpeechesParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageAudioSpeechesParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `user_ids` field.
+    /// Return only usage for these users.
     pub user_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only usage for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `models` field.
+    /// Return only usage for these models.
     pub models: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
     pub group_by: Nullable<Vec<UsageAudioSpeechesParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -29448,12 +28635,6 @@ impl UsageAudioSpeechesParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29469,16 +28650,6 @@ impl UsageAudioSpeechesParams {
             "page" => self.page.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UsageAudioSpeechesParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29647,25 +28818,28 @@ crate::support::open_enum!(UsageAudioTranscriptionsParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageAudioTranscriptionsParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageAudioTranscriptionsParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `user_ids` field.
+    /// Return only usage for these users.
     pub user_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only usage for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `models` field.
+    /// Return only usage for these models.
     pub models: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
     pub group_by: Nullable<Vec<UsageAudioTranscriptionsParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -29749,12 +28923,6 @@ impl UsageAudioTranscriptionsParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29770,16 +28938,6 @@ impl UsageAudioTranscriptionsParams {
             "page" => self.page.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UsageAudioTranscriptionsParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29936,19 +29094,22 @@ crate::support::open_enum!(UsageCodeInterpreterSessionsParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageCodeInterpreterSessionsParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageCodeInterpreterSessionsParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`.
     pub group_by: Nullable<Vec<UsageCodeInterpreterSessionsParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -30014,12 +29175,6 @@ impl UsageCodeInterpreterSessionsParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30032,16 +29187,6 @@ impl UsageCodeInterpreterSessionsParams {
             "page" => self.page.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UsageCodeInterpreterSessionsParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30206,27 +29351,30 @@ crate::support::open_enum!(UsageCompletionsParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageCompletionsParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageCompletionsParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `user_ids` field.
+    /// Return only usage for these users.
     pub user_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only usage for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `models` field.
+    /// Return only usage for these models.
     pub models: Nullable<Vec<String>>,
-    /// The `batch` field.
+    /// If `true`, return batch jobs only. If `false`, return non-batch jobs only. By default, return both.
     pub batch: Nullable<bool>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier` or any combination of them.
     pub group_by: Nullable<Vec<UsageCompletionsParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -30310,12 +29458,6 @@ impl UsageCompletionsParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30332,16 +29474,6 @@ impl UsageCompletionsParams {
             "page" => self.page.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UsageCompletionsParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30514,25 +29646,28 @@ crate::support::open_enum!(UsageEmbeddingsParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageEmbeddingsParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageEmbeddingsParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `user_ids` field.
+    /// Return only usage for these users.
     pub user_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only usage for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `models` field.
+    /// Return only usage for these models.
     pub models: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
     pub group_by: Nullable<Vec<UsageEmbeddingsParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -30610,12 +29745,6 @@ impl UsageEmbeddingsParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30631,16 +29760,6 @@ impl UsageEmbeddingsParams {
             "page" => self.page.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UsageEmbeddingsParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30809,25 +29928,28 @@ crate::support::open_enum!(UsageFileSearchCallsParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageFileSearchCallsParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageFileSearchCallsParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `user_ids` field.
+    /// Return only usage for these users.
     pub user_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only usage for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `vector_store_ids` field.
+    /// Return only usage for these vector stores.
     pub vector_store_ids: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `vector_store_id` or any combination of them.
     pub group_by: Nullable<Vec<UsageFileSearchCallsParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -30908,12 +30030,6 @@ impl UsageFileSearchCallsParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30929,16 +30045,6 @@ impl UsageFileSearchCallsParams {
             "page" => self.page.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UsageFileSearchCallsParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31217,29 +30323,32 @@ crate::support::open_enum!(UsageImagesParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageImagesParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageImagesParamsBucketWidth>,
-    /// The `sources` field.
+    /// Return only usages for these sources. Possible values are `image.generation`, `image.edit`, `image.variation` or any combination of them.
     pub sources: Nullable<Vec<UsageImagesParamsSource>>,
-    /// The `sizes` field.
+    /// Return only usages for these image sizes. Possible values are `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792` or any combination of them.
     pub sizes: Nullable<Vec<UsageImagesParamsSize>>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `user_ids` field.
+    /// Return only usage for these users.
     pub user_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only usage for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `models` field.
+    /// Return only usage for these models.
     pub models: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `size`, `source` or any combination of them.
     pub group_by: Nullable<Vec<UsageImagesParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -31329,12 +30438,6 @@ impl UsageImagesParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -31352,16 +30455,6 @@ impl UsageImagesParams {
             "page" => self.page.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UsageImagesParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31538,25 +30631,28 @@ crate::support::open_enum!(UsageModerationsParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageModerationsParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageModerationsParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `user_ids` field.
+    /// Return only usage for these users.
     pub user_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only usage for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `models` field.
+    /// Return only usage for these models.
     pub models: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
     pub group_by: Nullable<Vec<UsageModerationsParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -31634,12 +30730,6 @@ impl UsageModerationsParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -31655,16 +30745,6 @@ impl UsageModerationsParams {
             "page" => self.page.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UsageModerationsParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31821,19 +30901,22 @@ crate::support::open_enum!(UsageVectorStoresParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageVectorStoresParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageVectorStoresParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`.
     pub group_by: Nullable<Vec<UsageVectorStoresParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -31893,12 +30976,6 @@ impl UsageVectorStoresParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -31911,16 +30988,6 @@ impl UsageVectorStoresParams {
             "page" => self.page.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UsageVectorStoresParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32128,27 +31195,30 @@ crate::support::open_enum!(UsageWebSearchCallsParamsGroupByItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageWebSearchCallsParams {
-    /// The `start_time` field.
+    /// Start time (Unix seconds) of the query time range, inclusive.
     pub start_time: i64,
-    /// The `end_time` field.
+    /// End time (Unix seconds) of the query time range, exclusive.
     pub end_time: Nullable<i64>,
-    /// The `bucket_width` field.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     pub bucket_width: Nullable<UsageWebSearchCallsParamsBucketWidth>,
-    /// The `project_ids` field.
+    /// Return only usage for these projects.
     pub project_ids: Nullable<Vec<String>>,
-    /// The `user_ids` field.
+    /// Return only usage for these users.
     pub user_ids: Nullable<Vec<String>>,
-    /// The `api_key_ids` field.
+    /// Return only usage for these API keys.
     pub api_key_ids: Nullable<Vec<String>>,
-    /// The `models` field.
+    /// Return only usage for these models.
     pub models: Nullable<Vec<String>>,
-    /// The `context_levels` field.
+    /// Return only web search usage for these context levels.
     pub context_levels: Nullable<Vec<UsageWebSearchCallsParamsContextLevel>>,
-    /// The `group_by` field.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `context_level` or any combination of them.
     pub group_by: Nullable<Vec<UsageWebSearchCallsParamsGroupByItem>>,
-    /// The `limit` field.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     pub limit: Nullable<i64>,
-    /// The `page` field.
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
     pub page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -32235,12 +31305,6 @@ impl UsageWebSearchCallsParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32257,16 +31321,6 @@ impl UsageWebSearchCallsParams {
             "page" => self.page.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UsageWebSearchCallsParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32341,11 +31395,11 @@ crate::support::struct_serde!(UsageWebSearchCallsParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `emails` field.
+    /// Filter by the email address of users.
     pub emails: Nullable<Vec<String>>,
     extra: ExtraFields,
 }
@@ -32386,12 +31440,6 @@ impl UserListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32400,16 +31448,6 @@ impl UserListParams {
             "emails" => self.emails.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UserListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32495,11 +31533,11 @@ crate::support::open_enum!(RoleListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RoleListParams {
-    /// The `limit` field.
+    /// A limit on the number of organization role assignments to return.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the value from the previous response's `next` field to continue listing organization roles.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order for the returned organization roles.
     pub order: Nullable<RoleListParamsOrder>,
     extra: ExtraFields,
 }
@@ -32540,12 +31578,6 @@ impl RoleListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32554,16 +31586,6 @@ impl RoleListParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RoleListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32649,11 +31671,11 @@ crate::support::open_enum!(ProjectGroupRoleListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectGroupRoleListParams {
-    /// The `limit` field.
+    /// A limit on the number of project role assignments to return.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the value from the previous response's `next` field to continue listing project roles.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order for the returned project roles.
     pub order: Nullable<ProjectGroupRoleListParamsOrder>,
     extra: ExtraFields,
 }
@@ -32694,12 +31716,6 @@ impl ProjectGroupRoleListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32708,16 +31724,6 @@ impl ProjectGroupRoleListParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ProjectGroupRoleListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32803,11 +31809,11 @@ crate::support::open_enum!(ProjectRoleListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectRoleListParams {
-    /// The `limit` field.
+    /// A limit on the number of roles to return. Defaults to 1000.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the value from the previous response's `next` field to continue listing roles.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order for the returned roles.
     pub order: Nullable<ProjectRoleListParamsOrder>,
     extra: ExtraFields,
 }
@@ -32848,12 +31854,6 @@ impl ProjectRoleListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32862,16 +31862,6 @@ impl ProjectRoleListParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ProjectRoleListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32957,11 +31947,11 @@ crate::support::open_enum!(UserRoleListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserRoleListParams {
-    /// The `limit` field.
+    /// A limit on the number of project role assignments to return.
     pub limit: Nullable<i64>,
-    /// The `after` field.
+    /// Cursor for pagination. Provide the value from the previous response's `next` field to continue listing project roles.
     pub after: Nullable<String>,
-    /// The `order` field.
+    /// Sort order for the returned project roles.
     pub order: Nullable<UserRoleListParamsOrder>,
     extra: ExtraFields,
 }
@@ -33002,12 +31992,6 @@ impl UserRoleListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -33016,16 +32000,6 @@ impl UserRoleListParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UserRoleListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

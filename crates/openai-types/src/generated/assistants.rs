@@ -32,7 +32,7 @@ use crate::generated::shared::{
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
     best_object_match, parse_as, required, required_const, required_strict, rest_to_value,
-    ser_const, ser_optional, ser_required, tag_of,
+    ser_const, ser_optional, ser_optional_number, ser_required, tag_of,
 };
 
 /// Represents an `assistant` that can call the model and use tools.
@@ -49,13 +49,13 @@ pub struct Assistant {
     pub object: Cow<'static, str>,
     /// The Unix timestamp (in seconds) for when the assistant was created.
     pub created_at: i64,
-    /// The `name` field.
+    /// The name of the assistant. The maximum length is 256 characters.
     pub name: Nullable<String>,
-    /// The `description` field.
+    /// The description of the assistant. The maximum length is 512 characters.
     pub description: Nullable<String>,
     /// ID of the model to use. You can use the [List models](https://platform.openai.com/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](https://platform.openai.com/docs/models) for descriptions of them.
     pub model: String,
-    /// The `instructions` field.
+    /// The system instructions that the assistant uses. The maximum length is 256,000 characters.
     pub instructions: Nullable<String>,
     /// A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant. Tools can be of types `code_interpreter`, `file_search`, or `function`.
     pub tools: Vec<AssistantTool>,
@@ -65,9 +65,11 @@ pub struct Assistant {
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
     pub metadata: Nullable<Metadata>,
-    /// The `temperature` field.
+    /// What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
     pub temperature: Nullable<f64>,
-    /// The `top_p` field.
+    /// An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered.
+    ///
+    /// We generally recommend altering this or temperature but not both.
     pub top_p: Nullable<f64>,
     /// Specifies the format that the model must output. Compatible with [GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4 Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
     pub response_format: Nullable<Box<AssistantsApiResponseFormatOption>>,
@@ -176,8 +178,8 @@ impl SerStruct for Assistant {
         ser_required(map, &self.extra, "tools", &self.tools)?;
         ser_optional(map, "tool_resources", &self.tool_resources)?;
         ser_optional(map, "metadata", &self.metadata)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "response_format", &self.response_format)?;
         self.extra.serialize_into(map)
     }
@@ -247,11 +249,11 @@ crate::support::struct_serde!(Assistant);
 pub struct AssistantCreateParams {
     /// ID of the model to use. You can use the [List models](https://platform.openai.com/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](https://platform.openai.com/docs/models) for descriptions of them.
     pub model: AssistantCreateParamsModel,
-    /// The `name` field.
+    /// The name of the assistant. The maximum length is 256 characters.
     pub name: Nullable<String>,
-    /// The `description` field.
+    /// The description of the assistant. The maximum length is 512 characters.
     pub description: Nullable<String>,
-    /// The `instructions` field.
+    /// The system instructions that the assistant uses. The maximum length is 256,000 characters.
     pub instructions: Nullable<String>,
     /// Constrains effort on reasoning for reasoning models. Currently supported
     /// values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
@@ -269,9 +271,11 @@ pub struct AssistantCreateParams {
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
     pub metadata: Nullable<Metadata>,
-    /// The `temperature` field.
+    /// What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
     pub temperature: Nullable<f64>,
-    /// The `top_p` field.
+    /// An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered.
+    ///
+    /// We generally recommend altering this or temperature but not both.
     pub top_p: Nullable<f64>,
     /// Specifies the format that the model must output. Compatible with [GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4 Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
     pub response_format: Nullable<Box<AssistantsApiResponseFormatOption>>,
@@ -367,12 +371,6 @@ impl AssistantCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -392,16 +390,6 @@ impl AssistantCreateParams {
     }
 }
 
-impl crate::ResponseMeta for AssistantCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for AssistantCreateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         map.serialize_entry("model", &self.model)?;
@@ -412,8 +400,8 @@ impl SerStruct for AssistantCreateParams {
         ser_optional(map, "tools", &self.tools)?;
         ser_optional(map, "tool_resources", &self.tool_resources)?;
         ser_optional(map, "metadata", &self.metadata)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "response_format", &self.response_format)?;
         self.extra.serialize_into(map)
     }
@@ -720,11 +708,11 @@ pub struct AssistantUpdateParams {
     /// [reasoning guide](https://platform.openai.com/docs/guides/reasoning)
     /// for model-specific support.
     pub reasoning_effort: Nullable<ReasoningEffort>,
-    /// The `name` field.
+    /// The name of the assistant. The maximum length is 256 characters.
     pub name: Nullable<String>,
-    /// The `description` field.
+    /// The description of the assistant. The maximum length is 512 characters.
     pub description: Nullable<String>,
-    /// The `instructions` field.
+    /// The system instructions that the assistant uses. The maximum length is 256,000 characters.
     pub instructions: Nullable<String>,
     /// A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant. Tools can be of types `code_interpreter`, `file_search`, or `function`.
     pub tools: Nullable<Vec<AssistantUpdateParamsTool>>,
@@ -734,9 +722,11 @@ pub struct AssistantUpdateParams {
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
     pub metadata: Nullable<Metadata>,
-    /// The `temperature` field.
+    /// What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
     pub temperature: Nullable<f64>,
-    /// The `top_p` field.
+    /// An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered.
+    ///
+    /// We generally recommend altering this or temperature but not both.
     pub top_p: Nullable<f64>,
     /// Specifies the format that the model must output. Compatible with [GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4 Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
     pub response_format: Nullable<Box<AssistantsApiResponseFormatOption>>,
@@ -827,12 +817,6 @@ impl AssistantUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -852,16 +836,6 @@ impl AssistantUpdateParams {
     }
 }
 
-impl crate::ResponseMeta for AssistantUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for AssistantUpdateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "model", &self.model)?;
@@ -872,8 +846,8 @@ impl SerStruct for AssistantUpdateParams {
         ser_optional(map, "tools", &self.tools)?;
         ser_optional(map, "tool_resources", &self.tool_resources)?;
         ser_optional(map, "metadata", &self.metadata)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "response_format", &self.response_format)?;
         self.extra.serialize_into(map)
     }
@@ -1521,8 +1495,6 @@ impl Default for AssistantCreateParamsTool {
     }
 }
 
-impl crate::ResponseMeta for AssistantCreateParamsTool {}
-
 impl From<AssistantToolsCode> for AssistantCreateParamsTool {
     fn from(value: AssistantToolsCode) -> Self {
         Self::CodeInterpreter(value)
@@ -1665,12 +1637,6 @@ impl AssistantCreateParamsToolResources {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1678,16 +1644,6 @@ impl AssistantCreateParamsToolResources {
             "file_search" => self.file_search.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantCreateParamsToolResources {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1755,28 +1711,12 @@ impl AssistantCreateParamsToolResourcesCodeInterpreter {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "file_ids" => self.file_ids.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantCreateParamsToolResourcesCodeInterpreter {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1851,12 +1791,6 @@ impl AssistantCreateParamsToolResourcesFileSearch {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1864,16 +1798,6 @@ impl AssistantCreateParamsToolResourcesFileSearch {
             "vector_stores" => self.vector_stores.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantCreateParamsToolResourcesFileSearch {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1963,12 +1887,6 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStore {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1977,16 +1895,6 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStore {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantCreateParamsToolResourcesFileSearchVectorStore {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2045,11 +1953,6 @@ impl Default for AssistantCreateParamsToolResourcesFileSearchVectorStoreChunking
     fn default() -> Self {
         Self::Unknown(Value::Null)
     }
-}
-
-impl crate::ResponseMeta
-    for AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategy
-{
 }
 
 impl
@@ -2163,30 +2066,12 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyAuto
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta
-    for AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyAutoChunkingStrategy
-{
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2269,12 +2154,6 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStat
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2282,16 +2161,6 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStat
             "static" => self.extra.required_state("static"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStaticChunkingStrategy {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2372,12 +2241,6 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStat
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2385,16 +2248,6 @@ impl AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStat
             "chunk_overlap_tokens" => self.extra.required_state("chunk_overlap_tokens"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStaticChunkingStrategyStatic {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2656,8 +2509,6 @@ impl Default for AssistantUpdateParamsTool {
     }
 }
 
-impl crate::ResponseMeta for AssistantUpdateParamsTool {}
-
 impl From<AssistantToolsCode> for AssistantUpdateParamsTool {
     fn from(value: AssistantToolsCode) -> Self {
         Self::CodeInterpreter(value)
@@ -2800,12 +2651,6 @@ impl AssistantUpdateParamsToolResources {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2813,16 +2658,6 @@ impl AssistantUpdateParamsToolResources {
             "file_search" => self.file_search.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantUpdateParamsToolResources {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2890,28 +2725,12 @@ impl AssistantUpdateParamsToolResourcesCodeInterpreter {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "file_ids" => self.file_ids.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantUpdateParamsToolResourcesCodeInterpreter {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2975,28 +2794,12 @@ impl AssistantUpdateParamsToolResourcesFileSearch {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "vector_store_ids" => self.vector_store_ids.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantUpdateParamsToolResourcesFileSearch {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3074,13 +2877,13 @@ crate::support::open_enum!(AssistantListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssistantListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<AssistantListParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
     extra: ExtraFields,
 }
@@ -3127,12 +2930,6 @@ impl AssistantListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3142,16 +2939,6 @@ impl AssistantListParams {
             "before" => self.before.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AssistantListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

@@ -33,7 +33,7 @@ use crate::generated::shared::{
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
     best_object_match, parse_as, required, required_const, required_strict, rest_to_value,
-    ser_const, ser_optional, ser_required, tag_of,
+    ser_const, ser_optional, ser_optional_number, ser_required, ser_required_number, tag_of,
 };
 
 /// The format of the output, in one of these options: `json`, `text`, `srt`, `verbose_json`, `vtt`, or `diarized_json`. For `gpt-4o-transcribe` and `gpt-4o-mini-transcribe`, the only supported format is `json`. For `gpt-4o-transcribe-diarize`, the supported formats are `json`, `text`, and `diarized_json`, with `diarized_json` required to receive speaker annotations.
@@ -170,12 +170,6 @@ impl SpeechCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -191,16 +185,6 @@ impl SpeechCreateParams {
     }
 }
 
-impl crate::ResponseMeta for SpeechCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for SpeechCreateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         map.serialize_entry("model", &self.model)?;
@@ -208,7 +192,7 @@ impl SerStruct for SpeechCreateParams {
         ser_optional(map, "instructions", &self.instructions)?;
         map.serialize_entry("voice", &self.voice)?;
         ser_optional(map, "response_format", &self.response_format)?;
-        ser_optional(map, "speed", &self.speed)?;
+        ser_optional_number(map, "speed", &self.speed)?;
         ser_optional(map, "stream_format", &self.stream_format)?;
         self.extra.serialize_into(map)
     }
@@ -383,7 +367,12 @@ pub struct TranscriptionCreateParams {
     /// The timestamp granularities to populate for this transcription. `response_format` must be set `verbose_json` to use timestamp granularities. Either or both of these options are supported: `word`, or `segment`. Note: There is no additional latency for segment timestamps, but generating word timestamps incurs additional latency.
     /// This option is not available for `gpt-4o-transcribe-diarize`.
     pub timestamp_granularities: Nullable<Vec<TranscriptionCreateParamsTimestampGranularity>>,
-    /// The `stream` field.
+    /// If set to true, the model response data will be streamed to the client
+    /// as it is generated using [server-sent events](https://developer.mozilla.org/en-US/docs/Web/API/Server-sent_events/Using_server-sent_events#Event_stream_format).
+    /// See the [Streaming section of the Speech-to-Text guide](https://platform.openai.com/docs/guides/speech-to-text?lang=curl#streaming-transcriptions)
+    /// for more information.
+    ///
+    /// Note: Streaming is not supported for the `whisper-1` model and will be ignored.
     pub stream: Nullable<bool>,
     /// Controls how the audio is cut into chunks. When set to `"auto"`, the server first normalizes loudness and then uses voice activity detection (VAD) to choose boundaries. `server_vad` object can be provided to tweak VAD detection parameters manually. If unset, the audio is transcribed as a single block. Required when using `gpt-4o-transcribe-diarize` for inputs longer than 30 seconds.
     pub chunking_strategy: Nullable<Box<TranscriptionCreateParamsChunkingStrategy>>,
@@ -507,12 +496,6 @@ impl TranscriptionCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -535,16 +518,6 @@ impl TranscriptionCreateParams {
     }
 }
 
-impl crate::ResponseMeta for TranscriptionCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for TranscriptionCreateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         map.serialize_entry("file", &self.file)?;
@@ -554,7 +527,7 @@ impl SerStruct for TranscriptionCreateParams {
         ser_optional(map, "keywords", &self.keywords)?;
         ser_optional(map, "prompt", &self.prompt)?;
         ser_optional(map, "response_format", &self.response_format)?;
-        ser_optional(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
         ser_optional(map, "include", &self.include)?;
         ser_optional(
             map,
@@ -724,7 +697,7 @@ impl Default for TranscriptionDiarized {
 impl SerStruct for TranscriptionDiarized {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_const(map, &self.extra, "task", &self.task, "transcribe")?;
-        ser_required(map, &self.extra, "duration", &self.duration)?;
+        ser_required_number(map, &self.extra, "duration", &self.duration)?;
         ser_required(map, &self.extra, "text", &self.text)?;
         ser_required(map, &self.extra, "segments", &self.segments)?;
         ser_optional(map, "usage", &self.usage)?;
@@ -1078,7 +1051,7 @@ impl crate::ResponseMeta for TranscriptionVerbose {
 impl SerStruct for TranscriptionVerbose {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "language", &self.language)?;
-        ser_required(map, &self.extra, "duration", &self.duration)?;
+        ser_required_number(map, &self.extra, "duration", &self.duration)?;
         ser_required(map, &self.extra, "text", &self.text)?;
         ser_optional(map, "words", &self.words)?;
         ser_optional(map, "segments", &self.segments)?;
@@ -1188,12 +1161,6 @@ impl TranslationCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1207,23 +1174,13 @@ impl TranslationCreateParams {
     }
 }
 
-impl crate::ResponseMeta for TranslationCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for TranslationCreateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         map.serialize_entry("file", &self.file)?;
         map.serialize_entry("model", &self.model)?;
         ser_optional(map, "prompt", &self.prompt)?;
         ser_optional(map, "response_format", &self.response_format)?;
-        ser_optional(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
         self.extra.serialize_into(map)
     }
 }
@@ -1411,7 +1368,7 @@ impl crate::ResponseMeta for CreateTranslationResponseVerboseJson {
 impl SerStruct for CreateTranslationResponseVerboseJson {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "language", &self.language)?;
-        ser_required(map, &self.extra, "duration", &self.duration)?;
+        ser_required_number(map, &self.extra, "duration", &self.duration)?;
         ser_required(map, &self.extra, "text", &self.text)?;
         ser_optional(map, "segments", &self.segments)?;
         self.extra.serialize_into(map)
@@ -1488,12 +1445,6 @@ impl CreateVoiceConsentRequest {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1502,16 +1453,6 @@ impl CreateVoiceConsentRequest {
             "language" => self.extra.required_state("language"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CreateVoiceConsentRequest {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1591,12 +1532,6 @@ impl CreateVoiceRequest {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1605,16 +1540,6 @@ impl CreateVoiceRequest {
             "consent" => self.extra.required_state("consent"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CreateVoiceRequest {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2210,8 +2135,8 @@ impl SerStruct for TranscriptTextSegmentEvent {
             "transcript.text.segment",
         )?;
         ser_required(map, &self.extra, "id", &self.id)?;
-        ser_required(map, &self.extra, "start", &self.start)?;
-        ser_required(map, &self.extra, "end", &self.end)?;
+        ser_required_number(map, &self.extra, "start", &self.start)?;
+        ser_required_number(map, &self.extra, "end", &self.end)?;
         ser_required(map, &self.extra, "text", &self.text)?;
         ser_required(map, &self.extra, "speaker", &self.speaker)?;
         self.extra.serialize_into(map)
@@ -2358,8 +2283,8 @@ impl SerStruct for TranscriptionDiarizedSegment {
             "transcript.text.segment",
         )?;
         ser_required(map, &self.extra, "id", &self.id)?;
-        ser_required(map, &self.extra, "start", &self.start)?;
-        ser_required(map, &self.extra, "end", &self.end)?;
+        ser_required_number(map, &self.extra, "start", &self.start)?;
+        ser_required_number(map, &self.extra, "end", &self.end)?;
         ser_required(map, &self.extra, "text", &self.text)?;
         ser_required(map, &self.extra, "speaker", &self.speaker)?;
         self.extra.serialize_into(map)
@@ -2516,19 +2441,19 @@ impl SerStruct for TranscriptionSegment {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "id", &self.id)?;
         ser_required(map, &self.extra, "seek", &self.seek)?;
-        ser_required(map, &self.extra, "start", &self.start)?;
-        ser_required(map, &self.extra, "end", &self.end)?;
+        ser_required_number(map, &self.extra, "start", &self.start)?;
+        ser_required_number(map, &self.extra, "end", &self.end)?;
         ser_required(map, &self.extra, "text", &self.text)?;
         ser_required(map, &self.extra, "tokens", &self.tokens)?;
-        ser_required(map, &self.extra, "temperature", &self.temperature)?;
-        ser_required(map, &self.extra, "avg_logprob", &self.avg_logprob)?;
-        ser_required(
+        ser_required_number(map, &self.extra, "temperature", &self.temperature)?;
+        ser_required_number(map, &self.extra, "avg_logprob", &self.avg_logprob)?;
+        ser_required_number(
             map,
             &self.extra,
             "compression_ratio",
             &self.compression_ratio,
         )?;
-        ser_required(map, &self.extra, "no_speech_prob", &self.no_speech_prob)?;
+        ser_required_number(map, &self.extra, "no_speech_prob", &self.no_speech_prob)?;
         self.extra.serialize_into(map)
     }
 }
@@ -2644,8 +2569,8 @@ impl crate::ResponseMeta for TranscriptionWord {
 impl SerStruct for TranscriptionWord {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "word", &self.word)?;
-        ser_required(map, &self.extra, "start", &self.start)?;
-        ser_required(map, &self.extra, "end", &self.end)?;
+        ser_required_number(map, &self.extra, "start", &self.start)?;
+        ser_required_number(map, &self.extra, "end", &self.end)?;
         self.extra.serialize_into(map)
     }
 }
@@ -2704,28 +2629,12 @@ impl UpdateVoiceConsentRequest {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "name" => self.extra.required_state("name"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for UpdateVoiceConsentRequest {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3529,8 +3438,6 @@ impl Default for TranscriptionCreateParamsChunkingStrategy {
     }
 }
 
-impl crate::ResponseMeta for TranscriptionCreateParamsChunkingStrategy {}
-
 impl From<VadConfig> for TranscriptionCreateParamsChunkingStrategy {
     fn from(value: VadConfig) -> Self {
         Self::VadConfig(value)
@@ -3733,8 +3640,8 @@ impl crate::ResponseMeta for TranscriptionLogprob {
 impl SerStruct for TranscriptionLogprob {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "token", &self.token)?;
-        ser_optional(map, "logprob", &self.logprob)?;
-        ser_optional(map, "bytes", &self.bytes)?;
+        ser_optional_number(map, "logprob", &self.logprob)?;
+        ser_optional_number(map, "bytes", &self.bytes)?;
         self.extra.serialize_into(map)
     }
 }
@@ -4126,7 +4033,7 @@ impl crate::ResponseMeta for TranscriptTextDeltaEventLogprob {
 impl SerStruct for TranscriptTextDeltaEventLogprob {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "token", &self.token)?;
-        ser_optional(map, "logprob", &self.logprob)?;
+        ser_optional_number(map, "logprob", &self.logprob)?;
         ser_optional(map, "bytes", &self.bytes)?;
         self.extra.serialize_into(map)
     }
@@ -4219,7 +4126,7 @@ impl crate::ResponseMeta for TranscriptTextDoneEventLogprob {
 impl SerStruct for TranscriptTextDoneEventLogprob {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "token", &self.token)?;
-        ser_optional(map, "logprob", &self.logprob)?;
+        ser_optional_number(map, "logprob", &self.logprob)?;
         ser_optional(map, "bytes", &self.bytes)?;
         self.extra.serialize_into(map)
     }
@@ -4432,9 +4339,9 @@ impl DeUnion for TranslationCreateResponse {
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListVoiceConsentsParams {
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -4469,12 +4376,6 @@ impl ListVoiceConsentsParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4482,16 +4383,6 @@ impl ListVoiceConsentsParams {
             "limit" => self.limit.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ListVoiceConsentsParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

@@ -316,9 +316,9 @@ pub struct BatchError {
     pub code: Nullable<String>,
     /// A human-readable message providing more details about the error.
     pub message: Nullable<String>,
-    /// The `param` field.
+    /// The name of the parameter that caused the error, if applicable.
     pub param: Nullable<String>,
-    /// The `line` field.
+    /// The line number of the input file where the error occurred, if applicable.
     pub line: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -441,12 +441,6 @@ impl BatchFileExpirationAfter {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -454,16 +448,6 @@ impl BatchFileExpirationAfter {
             "seconds" => self.extra.required_state("seconds"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BatchFileExpirationAfter {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -669,12 +653,6 @@ impl BatchCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -685,16 +663,6 @@ impl BatchCreateParams {
             "output_expires_after" => self.output_expires_after.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BatchCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1389,9 +1357,9 @@ crate::support::open_enum!(BatchCreateParamsEndpoint);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchListParams {
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -1426,12 +1394,6 @@ impl BatchListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1439,16 +1401,6 @@ impl BatchListParams {
             "limit" => self.limit.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for BatchListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

@@ -38,7 +38,7 @@ use crate::generated::shared::{
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
     best_object_match, parse_as, required, required_const, required_strict, rest_to_value,
-    ser_const, ser_optional, ser_required, tag_of,
+    ser_const, ser_optional, ser_optional_number, ser_required, ser_required_number, tag_of,
 };
 
 /// Constrains the tools available to the model to a pre-defined set.
@@ -87,12 +87,6 @@ impl ChatCompletionAllowedTools {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -100,16 +94,6 @@ impl ChatCompletionAllowedTools {
             "tools" => self.extra.required_state("tools"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionAllowedTools {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -177,12 +161,6 @@ impl ChatCompletionAllowedToolsChoice {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -190,16 +168,6 @@ impl ChatCompletionAllowedToolsChoice {
             "allowed_tools" => self.extra.required_state("allowed_tools"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionAllowedToolsChoice {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -387,28 +355,12 @@ impl ChatCompletionFunctionCallOption {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "name" => self.extra.required_state("name"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionFunctionCallOption {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -484,12 +436,6 @@ impl ChatCompletionFunctions {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -498,16 +444,6 @@ impl ChatCompletionFunctions {
             "parameters" => self.parameters.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionFunctions {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1265,12 +1201,6 @@ impl ChatCompletionNamedToolChoice {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1278,16 +1208,6 @@ impl ChatCompletionNamedToolChoice {
             "function" => self.extra.required_state("function"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionNamedToolChoice {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1365,12 +1285,6 @@ impl ChatCompletionNamedToolChoiceCustom {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1378,16 +1292,6 @@ impl ChatCompletionNamedToolChoiceCustom {
             "custom" => self.extra.required_state("custom"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionNamedToolChoiceCustom {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1440,7 +1344,7 @@ crate::support::struct_serde!(ChatCompletionNamedToolChoiceCustom);
 pub struct ChatCompletionAssistantMessageParam {
     /// The contents of the assistant message. Required unless `tool_calls` or `function_call` is specified.
     pub content: Nullable<ChatCompletionAssistantMessageParamContent>,
-    /// The `refusal` field.
+    /// The refusal message by the assistant.
     pub refusal: Nullable<String>,
     /// The role of the messages author, in this case `assistant`.
     ///
@@ -1516,12 +1420,6 @@ impl ChatCompletionAssistantMessageParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1534,16 +1432,6 @@ impl ChatCompletionAssistantMessageParam {
             "function_call" => self.function_call.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionAssistantMessageParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1658,12 +1546,6 @@ impl ChatCompletionDeveloperMessageParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1672,16 +1554,6 @@ impl ChatCompletionDeveloperMessageParam {
             "name" => self.name.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionDeveloperMessageParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1742,7 +1614,7 @@ pub struct ChatCompletionFunctionMessageParam {
     ///
     /// Always `"function"`.
     pub role: Cow<'static, str>,
-    /// The `content` field.
+    /// The contents of the function message.
     pub content: Nullable<String>,
     /// The name of the function to call.
     pub name: String,
@@ -1776,12 +1648,6 @@ impl ChatCompletionFunctionMessageParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1790,16 +1656,6 @@ impl ChatCompletionFunctionMessageParam {
             "name" => self.extra.required_state("name"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionFunctionMessageParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1886,8 +1742,6 @@ impl Default for ChatCompletionMessageParam {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChatCompletionMessageParam {}
 
 impl From<ChatCompletionDeveloperMessageParam> for ChatCompletionMessageParam {
     fn from(value: ChatCompletionDeveloperMessageParam) -> Self {
@@ -2095,12 +1949,6 @@ impl ChatCompletionContentPartInputAudioParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2109,16 +1957,6 @@ impl ChatCompletionContentPartInputAudioParam {
             "prompt_cache_breakpoint" => self.prompt_cache_breakpoint.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionContentPartInputAudioParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2215,12 +2053,6 @@ impl ChatCompletionContentPartFileParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2229,16 +2061,6 @@ impl ChatCompletionContentPartFileParam {
             "prompt_cache_breakpoint" => self.prompt_cache_breakpoint.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionContentPartFileParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2457,12 +2279,6 @@ impl ChatCompletionSystemMessageParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2471,16 +2287,6 @@ impl ChatCompletionSystemMessageParam {
             "name" => self.name.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionSystemMessageParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2574,12 +2380,6 @@ impl ChatCompletionToolMessageParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2588,16 +2388,6 @@ impl ChatCompletionToolMessageParam {
             "tool_call_id" => self.extra.required_state("tool_call_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionToolMessageParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2694,12 +2484,6 @@ impl ChatCompletionUserMessageParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2708,16 +2492,6 @@ impl ChatCompletionUserMessageParam {
             "name" => self.name.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionUserMessageParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2794,8 +2568,6 @@ impl Default for ChatCompletionContentPartParam {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChatCompletionContentPartParam {}
 
 impl From<ChatCompletionContentPartTextParam> for ChatCompletionContentPartParam {
     fn from(value: ChatCompletionContentPartTextParam) -> Self {
@@ -2926,9 +2698,9 @@ impl DeUnion for ChatCompletionContentPartParam {
 /// Spec schema: `ChatCompletionResponseMessage`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChatCompletionMessage {
-    /// The `content` field.
+    /// The contents of the message.
     pub content: Nullable<String>,
-    /// The `refusal` field.
+    /// The refusal message generated by the model.
     pub refusal: Nullable<String>,
     /// The tool calls generated by the model, such as function calls.
     pub tool_calls: Nullable<ChatCompletionMessageToolCalls>,
@@ -3131,7 +2903,7 @@ crate::support::open_enum!(ChatCompletionRole);
 /// Spec schema: `ChatCompletionStreamResponseDelta`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatCompletionChunkDelta {
-    /// The `content` field.
+    /// The contents of the chunk message.
     pub content: Nullable<String>,
     /// Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
     #[deprecated]
@@ -3140,7 +2912,7 @@ pub struct ChatCompletionChunkDelta {
     pub tool_calls: Nullable<Vec<ChatCompletionMessageToolCallChunk>>,
     /// The role of the author of this message.
     pub role: Nullable<ChatCompletionChunkDeltaRole>,
-    /// The `refusal` field.
+    /// The refusal message generated by the model.
     pub refusal: Nullable<String>,
     extra: ExtraFields,
 }
@@ -3243,7 +3015,7 @@ pub struct ChatCompletionTokenLogprob {
     pub token: String,
     /// The log probability of this token, if it is within the top 20 most likely tokens. Otherwise, the value `-9999.0` is used to signify that the token is very unlikely.
     pub logprob: f64,
-    /// The `bytes` field.
+    /// A list of integers representing the UTF-8 bytes representation of the token. Useful in instances where characters are represented by multiple tokens and their byte representations must be combined to generate the correct text representation. Can be `null` if there is no bytes representation for the token.
     pub bytes: Nullable<Vec<i64>>,
     /// List of the most likely tokens and their log probability, at this token position. The number of entries may be fewer than the requested `top_logprobs`.
     pub top_logprobs: Vec<ChatCompletionTokenLogprobTopLogprob>,
@@ -3307,7 +3079,7 @@ impl crate::ResponseMeta for ChatCompletionTokenLogprob {
 impl SerStruct for ChatCompletionTokenLogprob {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "token", &self.token)?;
-        ser_required(map, &self.extra, "logprob", &self.logprob)?;
+        ser_required_number(map, &self.extra, "logprob", &self.logprob)?;
         ser_optional(map, "bytes", &self.bytes)?;
         ser_required(map, &self.extra, "top_logprobs", &self.top_logprobs)?;
         self.extra.serialize_into(map)
@@ -3374,8 +3146,6 @@ impl Default for ChatCompletionToolChoiceOption {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChatCompletionToolChoiceOption {}
 
 impl From<ChatCompletionToolChoiceOptionToolChoiceMode> for ChatCompletionToolChoiceOption {
     fn from(value: ChatCompletionToolChoiceOptionToolChoiceMode) -> Self {
@@ -3502,20 +3272,37 @@ pub struct ChatCompletionCreateParams {
     /// requested.
     /// `logprobs` must be set to `true` if this parameter is used.
     pub top_logprobs: Nullable<i64>,
-    /// The `temperature` field.
+    /// What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
+    /// We generally recommend altering this or `top_p` but not both.
     pub temperature: Nullable<f64>,
-    /// The `top_p` field.
+    /// An alternative to sampling with temperature, called nucleus sampling,
+    /// where the model considers the results of the tokens with top_p probability
+    /// mass. So 0.1 means only the tokens comprising the top 10% probability mass
+    /// are considered.
+    ///
+    /// We generally recommend altering this or `temperature` but not both.
     pub top_p: Nullable<f64>,
     /// This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations.
     /// A stable identifier for your end-users.
     /// Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
     #[deprecated]
     pub user: Nullable<String>,
-    /// The `safety_identifier` field.
+    /// A stable identifier used to help detect users of your application that may be violating OpenAI's usage policies.
+    /// The IDs should be a string that uniquely identifies each user, with a maximum length of 64 characters. We recommend hashing their username or email address, in order to avoid sending us any identifying information. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
     pub safety_identifier: Nullable<String>,
-    /// The `prompt_cache_key` field.
+    /// Used by OpenAI to cache responses for similar requests to optimize your cache hit rates. Replaces the `user` field. [Learn more](https://platform.openai.com/docs/guides/prompt-caching).
     pub prompt_cache_key: Nullable<String>,
     /// Deprecated. Use `prompt_cache_options.ttl` instead.
+    ///
+    /// The retention policy for the prompt cache. Set to `24h` to enable extended prompt caching, which keeps cached prefixes active for longer, up to a maximum of 24 hours. [Learn more](https://platform.openai.com/docs/guides/prompt-caching#prompt-cache-retention).
+    /// This field expresses a maximum retention policy, while
+    /// `prompt_cache_options.ttl` expresses a minimum cache lifetime. The two
+    /// fields are independent and do not interact.
+    /// For `gpt-5.5`, `gpt-5.5-pro`, and future models, only `24h` is supported.
+    ///
+    /// For older models that support both `in_memory` and `24h`, the default depends on your organization's data retention policy:
+    ///   - Organizations without ZDR enabled default to `24h`.
+    ///   - Organizations with ZDR enabled default to `in_memory` when `prompt_cache_retention` is not specified.
     #[deprecated]
     pub prompt_cache_retention: Nullable<ChatCompletionCreateParamsPromptCacheRetention>,
     /// Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](https://platform.openai.com/docs/guides/prompt-caching) for current details.
@@ -3954,12 +3741,6 @@ impl ChatCompletionCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4005,22 +3786,12 @@ impl ChatCompletionCreateParams {
     }
 }
 
-impl crate::ResponseMeta for ChatCompletionCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for ChatCompletionCreateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "metadata", &self.metadata)?;
         ser_optional(map, "top_logprobs", &self.top_logprobs)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "user", &self.user)?;
         ser_optional(map, "safety_identifier", &self.safety_identifier)?;
         ser_optional(map, "prompt_cache_key", &self.prompt_cache_key)?;
@@ -4033,8 +3804,8 @@ impl SerStruct for ChatCompletionCreateParams {
         ser_optional(map, "verbosity", &self.verbosity)?;
         ser_optional(map, "reasoning_effort", &self.reasoning_effort)?;
         ser_optional(map, "max_completion_tokens", &self.max_completion_tokens)?;
-        ser_optional(map, "frequency_penalty", &self.frequency_penalty)?;
-        ser_optional(map, "presence_penalty", &self.presence_penalty)?;
+        ser_optional_number(map, "frequency_penalty", &self.frequency_penalty)?;
+        ser_optional_number(map, "presence_penalty", &self.presence_penalty)?;
         ser_optional(map, "web_search_options", &self.web_search_options)?;
         ser_optional(map, "response_format", &self.response_format)?;
         ser_optional(map, "audio", &self.audio)?;
@@ -4602,12 +4373,6 @@ impl CustomToolChatCompletions {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4615,16 +4380,6 @@ impl CustomToolChatCompletions {
             "custom" => self.extra.required_state("custom"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CustomToolChatCompletions {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5073,12 +4828,6 @@ impl PredictionContent {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5086,16 +4835,6 @@ impl PredictionContent {
             "content" => self.extra.required_state("content"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for PredictionContent {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5326,12 +5065,6 @@ impl WebSearchLocation {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5341,16 +5074,6 @@ impl WebSearchLocation {
             "timezone" => self.timezone.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebSearchLocation {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5445,9 +5168,9 @@ crate::support::open_enum!(ChatCompletionAllowedToolsMode);
 /// `ChatCompletionMessageListDataItem`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChatCompletionMessageListDataItem {
-    /// The `content` field.
+    /// The contents of the message.
     pub content: Nullable<String>,
-    /// The `refusal` field.
+    /// The refusal message generated by the model.
     pub refusal: Nullable<String>,
     /// The tool calls generated by the model, such as function calls.
     pub tool_calls: Nullable<ChatCompletionMessageToolCalls>,
@@ -5466,7 +5189,8 @@ pub struct ChatCompletionMessageListDataItem {
     pub audio: Nullable<Box<ChatCompletionMessageListDataItemAudio>>,
     /// The identifier of the chat message.
     pub id: String,
-    /// The `content_parts` field.
+    /// If a content parts array was provided, this is an array of `text` and `image_url` parts.
+    /// Otherwise, null.
     pub content_parts: Nullable<Vec<ChatCompletionMessageListDataItemContentPart>>,
     extra: ExtraFields,
 }
@@ -6469,28 +6193,12 @@ impl ChatCompletionNamedToolChoiceFunction {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "name" => self.extra.required_state("name"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionNamedToolChoiceFunction {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6549,28 +6257,12 @@ impl ChatCompletionNamedToolChoiceCustomCustom {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "name" => self.extra.required_state("name"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionNamedToolChoiceCustomCustom {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6622,8 +6314,6 @@ impl Default for ChatCompletionAssistantMessageParamContent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChatCompletionAssistantMessageParamContent {}
 
 impl From<String> for ChatCompletionAssistantMessageParamContent {
     fn from(value: String) -> Self {
@@ -6703,28 +6393,12 @@ impl ChatCompletionAssistantMessageParamAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionAssistantMessageParamAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6787,12 +6461,6 @@ impl ChatCompletionAssistantMessageParamFunctionCall {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6800,16 +6468,6 @@ impl ChatCompletionAssistantMessageParamFunctionCall {
             "name" => self.extra.required_state("name"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionAssistantMessageParamFunctionCall {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6865,8 +6523,6 @@ impl Default for ChatCompletionDeveloperMessageParamContent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChatCompletionDeveloperMessageParamContent {}
 
 impl From<String> for ChatCompletionDeveloperMessageParamContent {
     fn from(value: String) -> Self {
@@ -6949,12 +6605,6 @@ impl ChatCompletionContentPartInputAudioParamInputAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6962,16 +6612,6 @@ impl ChatCompletionContentPartInputAudioParamInputAudio {
             "format" => self.extra.required_state("format"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionContentPartInputAudioParamInputAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7100,12 +6740,6 @@ impl ChatCompletionContentPartFileParamFile {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7114,16 +6748,6 @@ impl ChatCompletionContentPartFileParamFile {
             "file_id" => self.file_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionContentPartFileParamFile {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7327,8 +6951,6 @@ impl Default for ChatCompletionSystemMessageParamContent {
     }
 }
 
-impl crate::ResponseMeta for ChatCompletionSystemMessageParamContent {}
-
 impl From<String> for ChatCompletionSystemMessageParamContent {
     fn from(value: String) -> Self {
         Self::TextContent(value)
@@ -7400,8 +7022,6 @@ impl Default for ChatCompletionToolMessageParamContent {
     }
 }
 
-impl crate::ResponseMeta for ChatCompletionToolMessageParamContent {}
-
 impl From<String> for ChatCompletionToolMessageParamContent {
     fn from(value: String) -> Self {
         Self::TextContent(value)
@@ -7472,8 +7092,6 @@ impl Default for ChatCompletionUserMessageParamContent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChatCompletionUserMessageParamContent {}
 
 impl From<String> for ChatCompletionUserMessageParamContent {
     fn from(value: String) -> Self {
@@ -8083,7 +7701,7 @@ pub struct ChatCompletionTokenLogprobTopLogprob {
     pub token: String,
     /// The log probability of this token, if it is within the top 20 most likely tokens. Otherwise, the value `-9999.0` is used to signify that the token is very unlikely.
     pub logprob: f64,
-    /// The `bytes` field.
+    /// A list of integers representing the UTF-8 bytes representation of the token. Useful in instances where characters are represented by multiple tokens and their byte representations must be combined to generate the correct text representation. Can be `null` if there is no bytes representation for the token.
     pub bytes: Nullable<Vec<i64>>,
     extra: ExtraFields,
 }
@@ -8139,7 +7757,7 @@ impl crate::ResponseMeta for ChatCompletionTokenLogprobTopLogprob {
 impl SerStruct for ChatCompletionTokenLogprobTopLogprob {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "token", &self.token)?;
-        ser_required(map, &self.extra, "logprob", &self.logprob)?;
+        ser_required_number(map, &self.extra, "logprob", &self.logprob)?;
         ser_optional(map, "bytes", &self.bytes)?;
         self.extra.serialize_into(map)
     }
@@ -8317,12 +7935,6 @@ impl ChatCompletionCreateParamsWebSearchOptions {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8330,16 +7942,6 @@ impl ChatCompletionCreateParamsWebSearchOptions {
             "search_context_size" => self.search_context_size.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionCreateParamsWebSearchOptions {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8407,12 +8009,6 @@ impl ChatCompletionCreateParamsWebSearchOptionsUserLocation {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8420,16 +8016,6 @@ impl ChatCompletionCreateParamsWebSearchOptionsUserLocation {
             "approximate" => self.extra.required_state("approximate"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionCreateParamsWebSearchOptionsUserLocation {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8510,8 +8096,6 @@ impl Default for ChatCompletionCreateParamsResponseFormat {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChatCompletionCreateParamsResponseFormat {}
 
 impl From<ResponseFormatText> for ChatCompletionCreateParamsResponseFormat {
     fn from(value: ResponseFormatText) -> Self {
@@ -8645,12 +8229,6 @@ impl ChatCompletionCreateParamsAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8658,16 +8236,6 @@ impl ChatCompletionCreateParamsAudio {
             "format" => self.extra.required_state("format"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionCreateParamsAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8784,8 +8352,6 @@ impl Default for ChatCompletionCreateParamsTool {
     }
 }
 
-impl crate::ResponseMeta for ChatCompletionCreateParamsTool {}
-
 impl From<ChatCompletionTool> for ChatCompletionCreateParamsTool {
     fn from(value: ChatCompletionTool) -> Self {
         Self::Function(value)
@@ -8895,8 +8461,6 @@ impl Default for ChatCompletionCreateParamsFunctionCall {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChatCompletionCreateParamsFunctionCall {}
 
 impl From<ChatCompletionCreateParamsFunctionCallVariant1>
     for ChatCompletionCreateParamsFunctionCall
@@ -9165,9 +8729,9 @@ crate::support::open_enum!(ChatCompletionChoiceFinishReason);
 /// Log probability information for the choice.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatCompletionChoiceLogprobs {
-    /// The `content` field.
+    /// A list of message content tokens with log probability information.
     pub content: Nullable<Vec<ChatCompletionTokenLogprob>>,
-    /// The `refusal` field.
+    /// A list of message refusal tokens with log probability information.
     pub refusal: Nullable<Vec<ChatCompletionTokenLogprob>>,
     extra: ExtraFields,
 }
@@ -9545,12 +9109,6 @@ impl CustomToolChatCompletionsCustom {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9559,16 +9117,6 @@ impl CustomToolChatCompletionsCustom {
             "format" => self.format.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CustomToolChatCompletionsCustom {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9628,8 +9176,6 @@ impl Default for CustomToolChatCompletionsCustomFormat {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for CustomToolChatCompletionsCustomFormat {}
 
 impl From<CustomToolChatCompletionsCustomFormatTextFormat>
     for CustomToolChatCompletionsCustomFormat
@@ -9736,28 +9282,12 @@ impl CustomToolChatCompletionsCustomFormatTextFormat {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CustomToolChatCompletionsCustomFormatTextFormat {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9832,12 +9362,6 @@ impl CustomToolChatCompletionsCustomFormatGrammarFormat {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9845,16 +9369,6 @@ impl CustomToolChatCompletionsCustomFormatGrammarFormat {
             "grammar" => self.extra.required_state("grammar"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CustomToolChatCompletionsCustomFormatGrammarFormat {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9933,12 +9447,6 @@ impl CustomToolChatCompletionsCustomFormatGrammarFormatGrammar {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9946,16 +9454,6 @@ impl CustomToolChatCompletionsCustomFormatGrammarFormatGrammar {
             "syntax" => self.extra.required_state("syntax"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CustomToolChatCompletionsCustomFormatGrammarFormatGrammar {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10057,8 +9555,6 @@ impl Default for PredictionContentContent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for PredictionContentContent {}
 
 impl From<String> for PredictionContentContent {
     fn from(value: String) -> Self {
@@ -10197,17 +9693,17 @@ crate::support::open_enum!(ChatCompletionListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatCompletionListParams {
-    /// The `model` field.
+    /// The model used to generate the Chat Completions.
     pub model: Nullable<String>,
-    /// Set of 16 key-value pairs that can be attached to an object. This can be
-    /// useful for storing additional information about the object in a structured
-    /// format, and querying for objects via API or the dashboard.
+    /// A list of metadata keys to filter the Chat Completions by. Example:
+    ///
+    /// `metadata[key1]=value1&metadata[key2]=value2`
     pub metadata: Nullable<Metadata>,
-    /// The `after` field.
+    /// Identifier for the last chat completion from the previous pagination request.
     pub after: Nullable<String>,
-    /// The `limit` field.
+    /// Number of Chat Completions to retrieve.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order for Chat Completions by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`.
     pub order: Nullable<ChatCompletionListParamsOrder>,
     extra: ExtraFields,
 }
@@ -10260,12 +9756,6 @@ impl ChatCompletionListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10276,16 +9766,6 @@ impl ChatCompletionListParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10368,28 +9848,12 @@ impl ChatCompletionUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatCompletionUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10467,11 +9931,11 @@ crate::support::open_enum!(MessageListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageListParams {
-    /// The `after` field.
+    /// Identifier for the last message from the previous pagination request.
     pub after: Nullable<String>,
-    /// The `limit` field.
+    /// Number of messages to retrieve.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order for messages by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`.
     pub order: Nullable<MessageListParamsOrder>,
     extra: ExtraFields,
 }
@@ -10512,12 +9976,6 @@ impl MessageListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10526,16 +9984,6 @@ impl MessageListParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for MessageListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

@@ -28,9 +28,9 @@ use serde_json::Value;
 
 use crate::generated::shared::OrderEnum;
 use crate::support::{
-    DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
-    best_object_match, parse_as, required, required_const, required_strict, rest_to_value,
-    ser_const, ser_optional, ser_required, tag_of,
+    DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, Num, SerStruct, TagReplay,
+    UnknownValue, best_object_match, parse_as, required, required_const, required_strict,
+    rest_to_value, ser_const, ser_optional, ser_required, tag_of,
 };
 
 /// Indicates that a thread is active.
@@ -290,7 +290,7 @@ pub struct Attachment {
     pub name: String,
     /// MIME type of the attachment.
     pub mime_type: String,
-    /// The `preview_url` field.
+    /// Preview URL for rendering the attachment inline.
     pub preview_url: Nullable<String>,
     extra: ExtraFields,
 }
@@ -471,28 +471,12 @@ impl AutomaticThreadTitlingParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "enabled" => self.enabled.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AutomaticThreadTitlingParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -718,9 +702,9 @@ crate::support::struct_serde!(ChatSessionChatkitConfiguration);
 pub struct ChatSessionFileUpload {
     /// Indicates if uploads are enabled for the session.
     pub enabled: bool,
-    /// The `max_file_size` field.
+    /// Maximum upload size in megabytes.
     pub max_file_size: Nullable<i64>,
-    /// The `max_files` field.
+    /// Maximum number of uploads allowed during the session.
     pub max_files: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -814,7 +798,7 @@ crate::support::struct_serde!(ChatSessionFileUpload);
 pub struct ChatSessionHistory {
     /// Indicates if chat history is persisted for the session.
     pub enabled: bool,
-    /// The `recent_threads` field.
+    /// Number of prior threads surfaced in history views. Defaults to null when all history is retained.
     pub recent_threads: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -1259,12 +1243,6 @@ impl ChatkitConfigurationParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1273,16 +1251,6 @@ impl ChatkitConfigurationParam {
             "history" => self.history.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ChatkitConfigurationParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1331,9 +1299,9 @@ crate::support::struct_serde!(ChatkitConfigurationParam);
 pub struct ChatkitWorkflow {
     /// Identifier of the workflow backing the session.
     pub id: String,
-    /// The `version` field.
+    /// Specific workflow version used for the session. Defaults to null when using the latest deployment.
     pub version: Nullable<String>,
-    /// The `state_variables` field.
+    /// State variable key-value pairs applied when invoking the workflow. Defaults to null when no overrides were provided.
     pub state_variables: Nullable<BTreeMap<String, ChatkitWorkflowStateVariablesValue>>,
     /// Tracing settings applied to the workflow.
     pub tracing: ChatkitWorkflowTracing,
@@ -1535,7 +1503,7 @@ pub struct ClientToolCallItem {
     pub name: String,
     /// JSON-encoded arguments that were sent to the tool.
     pub arguments: String,
-    /// The `output` field.
+    /// JSON-encoded output captured from the tool. Defaults to null while execution is in progress.
     pub output: Nullable<String>,
     extra: ExtraFields,
 }
@@ -1754,7 +1722,7 @@ pub struct ClosedStatus {
     ///
     /// Always `"closed"`.
     pub r#type: Cow<'static, str>,
-    /// The `reason` field.
+    /// Reason that the thread was closed. Defaults to null when no reason is recorded.
     pub reason: Nullable<String>,
     extra: ExtraFields,
 }
@@ -1906,12 +1874,6 @@ impl SessionCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1922,16 +1884,6 @@ impl SessionCreateParams {
             "chatkit_configuration" => self.chatkit_configuration.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for SessionCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2126,12 +2078,6 @@ impl ExpiresAfterParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2139,16 +2085,6 @@ impl ExpiresAfterParam {
             "seconds" => self.extra.required_state("seconds"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ExpiresAfterParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2442,12 +2378,6 @@ impl FileUploadParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2456,16 +2386,6 @@ impl FileUploadParam {
             "max_files" => self.max_files.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for FileUploadParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2545,12 +2465,6 @@ impl HistoryParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2558,16 +2472,6 @@ impl HistoryParam {
             "recent_threads" => self.recent_threads.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for HistoryParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2608,7 +2512,7 @@ crate::support::struct_serde!(HistoryParam);
 pub struct InferenceOptions {
     /// Tool selection that the assistant should honor when executing the item.
     pub tool_choice: Nullable<Box<ToolChoice>>,
-    /// The `model` field.
+    /// Model name that generated the response. Defaults to null when using the session default.
     pub model: Nullable<String>,
     extra: ExtraFields,
 }
@@ -2698,7 +2602,7 @@ pub struct LockedStatus {
     ///
     /// Always `"locked"`.
     pub r#type: Cow<'static, str>,
-    /// The `reason` field.
+    /// Reason that the thread was locked. Defaults to null when no reason is recorded.
     pub reason: Nullable<String>,
     extra: ExtraFields,
 }
@@ -2823,28 +2727,12 @@ impl RateLimitsParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "max_requests_per_1_minute" => self.max_requests_per_1_minute.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RateLimitsParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3146,9 +3034,9 @@ crate::support::struct_serde!(TaskGroupItem);
 pub struct TaskGroupTask {
     /// Subtype for the grouped task.
     pub r#type: TaskType,
-    /// The `heading` field.
+    /// Optional heading for the grouped task. Defaults to null when not provided.
     pub heading: Nullable<String>,
-    /// The `summary` field.
+    /// Optional summary that describes the grouped task. Defaults to null when omitted.
     pub summary: Nullable<String>,
     extra: ExtraFields,
 }
@@ -3256,9 +3144,9 @@ pub struct TaskItem {
     pub r#type: Cow<'static, str>,
     /// Subtype for the task.
     pub task_type: TaskType,
-    /// The `heading` field.
+    /// Optional heading for the task. Defaults to null when not provided.
     pub heading: Nullable<String>,
-    /// The `summary` field.
+    /// Optional summary that describes the task. Defaults to null when omitted.
     pub summary: Nullable<String>,
     extra: ExtraFields,
 }
@@ -3715,9 +3603,9 @@ pub struct ThreadItemListResource {
     pub object: Cow<'static, str>,
     /// A list of items
     pub data: Vec<ThreadItem>,
-    /// The `first_id` field.
+    /// The ID of the first item in the list.
     pub first_id: Nullable<String>,
-    /// The `last_id` field.
+    /// The ID of the last item in the list.
     pub last_id: Nullable<String>,
     /// Whether there are more items available.
     pub has_more: bool,
@@ -3842,9 +3730,9 @@ pub struct ThreadListResource {
     pub object: Cow<'static, str>,
     /// A list of items
     pub data: Vec<ChatKitThread>,
-    /// The `first_id` field.
+    /// The ID of the first item in the list.
     pub first_id: Nullable<String>,
-    /// The `last_id` field.
+    /// The ID of the last item in the list.
     pub last_id: Nullable<String>,
     /// Whether there are more items available.
     pub has_more: bool,
@@ -3973,7 +3861,7 @@ pub struct ChatKitThread {
     pub object: Cow<'static, str>,
     /// Unix timestamp (in seconds) for when the thread was created.
     pub created_at: i64,
-    /// The `title` field.
+    /// Optional human-readable title for the thread. Defaults to null when no title has been generated.
     pub title: Nullable<String>,
     /// Current status for the thread. Defaults to `active` for newly created threads.
     pub status: ChatKitThreadStatus,
@@ -4960,12 +4848,6 @@ impl WorkflowParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4975,16 +4857,6 @@ impl WorkflowParam {
             "tracing" => self.tracing.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WorkflowParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5060,28 +4932,12 @@ impl WorkflowTracingParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "enabled" => self.enabled.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WorkflowTracingParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5176,7 +5032,7 @@ impl Serialize for ChatkitWorkflowStateVariablesValue {
             Self::String(v) => v.serialize(s),
             Self::Integer(v) => v.serialize(s),
             Self::Bool(v) => v.serialize(s),
-            Self::Number(v) => v.serialize(s),
+            Self::Number(v) => Num(v).serialize(s),
             Self::Unknown(v) => v.serialize(s),
         }
     }
@@ -5542,8 +5398,6 @@ impl Default for WorkflowParamStateVariablesValue {
     }
 }
 
-impl crate::ResponseMeta for WorkflowParamStateVariablesValue {}
-
 impl From<String> for WorkflowParamStateVariablesValue {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -5580,7 +5434,7 @@ impl Serialize for WorkflowParamStateVariablesValue {
             Self::String(v) => v.serialize(s),
             Self::Integer(v) => v.serialize(s),
             Self::Bool(v) => v.serialize(s),
-            Self::Number(v) => v.serialize(s),
+            Self::Number(v) => Num(v).serialize(s),
             Self::Unknown(v) => v.serialize(s),
         }
     }
@@ -5615,9 +5469,9 @@ impl DeUnion for WorkflowParamStateVariablesValue {
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ThreadListItemsParams {
-    /// The `limit` field.
+    /// Maximum number of thread items to return. Defaults to 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order for results by creation time. Defaults to `desc`.
     pub order: Nullable<OrderEnum>,
     /// List items created after this thread item ID. Defaults to null for the first page.
     pub after: Nullable<String>,
@@ -5668,12 +5522,6 @@ impl ThreadListItemsParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5683,16 +5531,6 @@ impl ThreadListItemsParams {
             "before" => self.before.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ThreadListItemsParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5739,9 +5577,9 @@ crate::support::struct_serde!(ThreadListItemsParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ThreadListParams {
-    /// The `limit` field.
+    /// Maximum number of thread items to return. Defaults to 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order for results by creation time. Defaults to `desc`.
     pub order: Nullable<OrderEnum>,
     /// List items created after this thread item ID. Defaults to null for the first page.
     pub after: Nullable<String>,
@@ -5800,12 +5638,6 @@ impl ThreadListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5816,16 +5648,6 @@ impl ThreadListParams {
             "user" => self.user.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ThreadListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

@@ -28,7 +28,8 @@ use serde_json::Value;
 use crate::generated::shared::{ChatCompletionStreamOptions, CompletionUsage, StopConfiguration};
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, UnknownValue, parse_as,
-    required, required_const, required_strict, ser_const, ser_optional, ser_required,
+    required, required_const, required_strict, ser_const, ser_optional, ser_optional_number,
+    ser_required,
 };
 
 /// The `CreateCompletionRequest` schema.
@@ -241,12 +242,6 @@ impl CompletionCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -273,35 +268,25 @@ impl CompletionCreateParams {
     }
 }
 
-impl crate::ResponseMeta for CompletionCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for CompletionCreateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         map.serialize_entry("model", &self.model)?;
         ser_optional(map, "prompt", &self.prompt)?;
         ser_optional(map, "best_of", &self.best_of)?;
         ser_optional(map, "echo", &self.echo)?;
-        ser_optional(map, "frequency_penalty", &self.frequency_penalty)?;
+        ser_optional_number(map, "frequency_penalty", &self.frequency_penalty)?;
         ser_optional(map, "logit_bias", &self.logit_bias)?;
         ser_optional(map, "logprobs", &self.logprobs)?;
         ser_optional(map, "max_tokens", &self.max_tokens)?;
         ser_optional(map, "n", &self.n)?;
-        ser_optional(map, "presence_penalty", &self.presence_penalty)?;
+        ser_optional_number(map, "presence_penalty", &self.presence_penalty)?;
         ser_optional(map, "seed", &self.seed)?;
         ser_optional(map, "stop", &self.stop)?;
         ser_optional(map, "stream", &self.stream)?;
         ser_optional(map, "stream_options", &self.stream_options)?;
         ser_optional(map, "suffix", &self.suffix)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "user", &self.user)?;
         self.extra.serialize_into(map)
     }
@@ -605,8 +590,6 @@ impl Default for CompletionCreateParamsPrompt {
     }
 }
 
-impl crate::ResponseMeta for CompletionCreateParamsPrompt {}
-
 impl From<String> for CompletionCreateParamsPrompt {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -897,9 +880,9 @@ impl crate::ResponseMeta for CompletionChoiceLogprobs {
 impl SerStruct for CompletionChoiceLogprobs {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "text_offset", &self.text_offset)?;
-        ser_optional(map, "token_logprobs", &self.token_logprobs)?;
+        ser_optional_number(map, "token_logprobs", &self.token_logprobs)?;
         ser_optional(map, "tokens", &self.tokens)?;
-        ser_optional(map, "top_logprobs", &self.top_logprobs)?;
+        ser_optional_number(map, "top_logprobs", &self.top_logprobs)?;
         self.extra.serialize_into(map)
     }
 }

@@ -1172,7 +1172,7 @@ pub struct ConversationCreateParams {
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
     pub metadata: Nullable<Metadata>,
-    /// The `items` field.
+    /// Initial items to include in the conversation context. You may add up to 20 items at a time.
     pub items: Nullable<Vec<InputItem>>,
     extra: ExtraFields,
 }
@@ -1207,12 +1207,6 @@ impl ConversationCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1220,16 +1214,6 @@ impl ConversationCreateParams {
             "items" => self.items.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ConversationCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1419,28 +1403,12 @@ impl ConversationUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ConversationUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1499,28 +1467,12 @@ impl ItemCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "items" => self.extra.required_state("items"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ItemCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1598,14 +1550,16 @@ crate::support::open_enum!(ItemListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between
+    /// 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// The order to return the input items in. Default is `desc`.
+    /// - `asc`: Return the input items in ascending order.
+    /// - `desc`: Return the input items in descending order.
     pub order: Nullable<ItemListParamsOrder>,
-    /// The `after` field.
+    /// An item ID to list items after, used in pagination.
     pub after: Nullable<String>,
     /// Specify additional output data to include in the model response. Currently supported values are:
-    /// - `web_search_call.results`: Include the search results of the web search tool call.
     /// - `web_search_call.action.sources`: Include the sources of the web search tool call.
     /// - `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter tool call items.
     /// - `computer_call_output.output.image_url`: Include image urls from the computer call output.
@@ -1659,12 +1613,6 @@ impl ItemListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1674,16 +1622,6 @@ impl ItemListParams {
             "include" => self.include.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ItemListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1730,15 +1668,8 @@ crate::support::struct_serde!(ItemListParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemRetrieveParams {
-    /// Specify additional output data to include in the model response. Currently supported values are:
-    /// - `web_search_call.results`: Include the search results of the web search tool call.
-    /// - `web_search_call.action.sources`: Include the sources of the web search tool call.
-    /// - `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter tool call items.
-    /// - `computer_call_output.output.image_url`: Include image urls from the computer call output.
-    /// - `file_search_call.results`: Include the search results of the file search tool call.
-    /// - `message.input_image.image_url`: Include image urls from the input message.
-    /// - `message.output_text.logprobs`: Include logprobs with assistant messages.
-    /// - `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item outputs. This enables reasoning items to be used in multi-turn conversations when using the Responses API statelessly (like when the `store` parameter is set to `false`, or when an organization is enrolled in the zero data retention program).
+    /// Additional fields to include in the response. See the `include`
+    /// parameter for [listing Conversation items above](https://platform.openai.com/docs/api-reference/conversations/list-items#conversations_list_items-include) for more information.
     pub include: Nullable<Vec<IncludeEnum>>,
     extra: ExtraFields,
 }
@@ -1767,28 +1698,12 @@ impl ItemRetrieveParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "include" => self.include.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ItemRetrieveParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

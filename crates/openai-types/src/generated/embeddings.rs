@@ -25,8 +25,8 @@ use serde::ser::SerializeMap;
 use serde_json::Value;
 
 use crate::support::{
-    DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, UnknownValue, parse_as,
-    required, required_const, required_strict, ser_const, ser_optional, ser_required,
+    DeStruct, DeUnion, ExtraFields, F32s, FieldState, Key, Nullable, SerStruct, UnknownValue,
+    parse_as, required, required_const, required_strict, ser_const, ser_optional, ser_required,
 };
 
 /// The `CreateEmbeddingRequest` schema.
@@ -94,12 +94,6 @@ impl EmbeddingCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -110,16 +104,6 @@ impl EmbeddingCreateParams {
             "user" => self.user.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for EmbeddingCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -295,7 +279,7 @@ pub struct Embedding {
     /// The index of the embedding in the list of embeddings.
     pub index: i64,
     /// The embedding vector, which is a list of floats. The length of vector depends on the model as listed in the [embedding guide](https://platform.openai.com/docs/guides/embeddings).
-    pub embedding: Vec<f64>,
+    pub embedding: Vec<f32>,
     /// The object type, which is always "embedding".
     ///
     /// Always `"embedding"`.
@@ -305,7 +289,7 @@ pub struct Embedding {
 
 impl Embedding {
     /// Creates a value from its required fields.
-    pub fn new(index: impl Into<i64>, embedding: impl Into<Vec<f64>>) -> Self {
+    pub fn new(index: impl Into<i64>, embedding: impl Into<Vec<f32>>) -> Self {
         Self {
             index: index.into(),
             embedding: embedding.into(),
@@ -382,7 +366,9 @@ impl DeStruct for Embedding {
         while let Some(key) = map.next_key::<Key<'de>>()? {
             match key.as_str() {
                 "index" => f_index = map.next_value()?,
-                "embedding" => f_embedding = map.next_value()?,
+                "embedding" => {
+                    f_embedding = map.next_value::<Nullable<F32s>>()?.map(F32s::into_inner)
+                }
                 "object" => f_object = map.next_value()?,
                 _ => extra.insert_key(key.into_string(), map.next_value()?),
             }
@@ -422,8 +408,6 @@ impl Default for EmbeddingCreateParamsInput {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for EmbeddingCreateParamsInput {}
 
 impl From<String> for EmbeddingCreateParamsInput {
     fn from(value: String) -> Self {

@@ -34,7 +34,7 @@ use crate::generated::shared::{
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
     best_object_match, parse_as, required, required_const, required_strict, rest_to_value,
-    ser_const, ser_optional, ser_required, tag_of,
+    ser_const, ser_optional, ser_optional_number, ser_required, ser_required_number, tag_of,
 };
 
 /// A CompletionsRunDataSource object describing a model sampling configuration.
@@ -228,12 +228,6 @@ impl CreateEvalCustomDataSourceConfig {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -242,16 +236,6 @@ impl CreateEvalCustomDataSourceConfig {
             "include_sample_schema" => self.include_sample_schema.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CreateEvalCustomDataSourceConfig {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -326,8 +310,6 @@ impl Default for CreateEvalItem {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for CreateEvalItem {}
 
 impl From<CreateEvalItemSimpleInputMessage> for CreateEvalItem {
     fn from(value: CreateEvalItemSimpleInputMessage) -> Self {
@@ -533,12 +515,6 @@ impl CreateEvalLabelModelGrader {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -550,16 +526,6 @@ impl CreateEvalLabelModelGrader {
             "passing_labels" => self.extra.required_state("passing_labels"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CreateEvalLabelModelGrader {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -663,12 +629,6 @@ impl CreateEvalLogsDataSourceConfig {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -676,16 +636,6 @@ impl CreateEvalLogsDataSourceConfig {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CreateEvalLogsDataSourceConfig {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -786,12 +736,6 @@ impl EvalCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -801,16 +745,6 @@ impl EvalCreateParams {
             "testing_criteria" => self.extra.required_state("testing_criteria"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for EvalCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1051,12 +985,6 @@ impl EvalRunCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1065,16 +993,6 @@ impl EvalRunCreateParams {
             "data_source" => self.extra.required_state("data_source"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for EvalRunCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1152,12 +1070,6 @@ impl CreateEvalStoredCompletionsDataSourceConfig {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1165,16 +1077,6 @@ impl CreateEvalStoredCompletionsDataSourceConfig {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CreateEvalStoredCompletionsDataSourceConfig {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1677,7 +1579,7 @@ impl SerStruct for EvalGraderPython {
         ser_required(map, &self.extra, "name", &self.name)?;
         ser_required(map, &self.extra, "source", &self.source)?;
         ser_optional(map, "image_tag", &self.image_tag)?;
-        ser_optional(map, "pass_threshold", &self.pass_threshold)?;
+        ser_optional_number(map, "pass_threshold", &self.pass_threshold)?;
         self.extra.serialize_into(map)
     }
 }
@@ -1834,8 +1736,8 @@ impl SerStruct for EvalGraderScoreModel {
         ser_required(map, &self.extra, "model", &self.model)?;
         ser_optional(map, "sampling_params", &self.sampling_params)?;
         ser_required(map, &self.extra, "input", &self.input)?;
-        ser_optional(map, "range", &self.range)?;
-        ser_optional(map, "pass_threshold", &self.pass_threshold)?;
+        ser_optional_number(map, "range", &self.range)?;
+        ser_optional_number(map, "pass_threshold", &self.pass_threshold)?;
         self.extra.serialize_into(map)
     }
 }
@@ -1990,7 +1892,7 @@ impl SerStruct for EvalGraderTextSimilarity {
             "evaluation_metric",
             &self.evaluation_metric,
         )?;
-        ser_required(map, &self.extra, "pass_threshold", &self.pass_threshold)?;
+        ser_required_number(map, &self.extra, "pass_threshold", &self.pass_threshold)?;
         self.extra.serialize_into(map)
     }
 }
@@ -2484,15 +2386,15 @@ pub struct EvalResponsesSource {
     ///
     /// Always `"responses"`.
     pub r#type: Cow<'static, str>,
-    /// The `metadata` field.
+    /// Metadata filter for the responses. This is a query parameter used to select responses.
     pub metadata: Nullable<Map<String, Value>>,
-    /// The `model` field.
+    /// The name of the model to find responses for. This is a query parameter used to select responses.
     pub model: Nullable<String>,
-    /// The `instructions_search` field.
+    /// Optional string to search the 'instructions' field. This is a query parameter used to select responses.
     pub instructions_search: Nullable<String>,
-    /// The `created_after` field.
+    /// Only include items created after this timestamp (inclusive). This is a query parameter used to select responses.
     pub created_after: Nullable<i64>,
-    /// The `created_before` field.
+    /// Only include items created before this timestamp (inclusive). This is a query parameter used to select responses.
     pub created_before: Nullable<i64>,
     /// Constrains effort on reasoning for reasoning models. Currently supported
     /// values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
@@ -2502,13 +2404,13 @@ pub struct EvalResponsesSource {
     /// [reasoning guide](https://platform.openai.com/docs/guides/reasoning)
     /// for model-specific support.
     pub reasoning_effort: Nullable<ReasoningEffort>,
-    /// The `temperature` field.
+    /// Sampling temperature. This is a query parameter used to select responses.
     pub temperature: Nullable<f64>,
-    /// The `top_p` field.
+    /// Nucleus sampling parameter. This is a query parameter used to select responses.
     pub top_p: Nullable<f64>,
-    /// The `users` field.
+    /// List of user identifiers. This is a query parameter used to select responses.
     pub users: Nullable<Vec<String>>,
-    /// The `tools` field.
+    /// List of tool names. This is a query parameter used to select responses.
     pub tools: Nullable<Vec<String>>,
     extra: ExtraFields,
 }
@@ -2655,8 +2557,8 @@ impl SerStruct for EvalResponsesSource {
         ser_optional(map, "created_after", &self.created_after)?;
         ser_optional(map, "created_before", &self.created_before)?;
         ser_optional(map, "reasoning_effort", &self.reasoning_effort)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "users", &self.users)?;
         ser_optional(map, "tools", &self.tools)?;
         self.extra.serialize_into(map)
@@ -3412,7 +3314,7 @@ impl SerStruct for EvalRunOutputItemResult {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "name", &self.name)?;
         ser_optional(map, "type", &self.r#type)?;
-        ser_required(map, &self.extra, "score", &self.score)?;
+        ser_required_number(map, &self.extra, "score", &self.score)?;
         ser_required(map, &self.extra, "passed", &self.passed)?;
         ser_optional(map, "sample", &self.sample)?;
         self.extra.serialize_into(map)
@@ -3575,13 +3477,13 @@ pub struct EvalStoredCompletionsSource {
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
     pub metadata: Nullable<Metadata>,
-    /// The `model` field.
+    /// An optional model to filter by (e.g., 'gpt-4o').
     pub model: Nullable<String>,
-    /// The `created_after` field.
+    /// An optional Unix timestamp to filter items created after this time.
     pub created_after: Nullable<i64>,
-    /// The `created_before` field.
+    /// An optional Unix timestamp to filter items created before this time.
     pub created_before: Nullable<i64>,
-    /// The `limit` field.
+    /// An optional maximum number of items to return.
     pub limit: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -4287,9 +4189,9 @@ impl crate::ResponseMeta for CreateEvalCompletionsRunDataSourceSamplingParams {
 impl SerStruct for CreateEvalCompletionsRunDataSourceSamplingParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "reasoning_effort", &self.reasoning_effort)?;
-        ser_optional(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
         ser_optional(map, "max_completion_tokens", &self.max_completion_tokens)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "seed", &self.seed)?;
         ser_optional(map, "response_format", &self.response_format)?;
         ser_optional(map, "tools", &self.tools)?;
@@ -4631,12 +4533,6 @@ impl CreateEvalItemSimpleInputMessage {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4644,16 +4540,6 @@ impl CreateEvalItemSimpleInputMessage {
             "content" => self.extra.required_state("content"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CreateEvalItemSimpleInputMessage {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4814,8 +4700,6 @@ impl Default for EvalCreateParamsDataSourceConfig {
     }
 }
 
-impl crate::ResponseMeta for EvalCreateParamsDataSourceConfig {}
-
 impl From<CreateEvalCustomDataSourceConfig> for EvalCreateParamsDataSourceConfig {
     fn from(value: CreateEvalCustomDataSourceConfig) -> Self {
         Self::Custom(value)
@@ -4938,8 +4822,6 @@ impl Default for EvalCreateParamsTestingCriteriaItem {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for EvalCreateParamsTestingCriteriaItem {}
 
 impl From<CreateEvalLabelModelGrader> for EvalCreateParamsTestingCriteriaItem {
     fn from(value: CreateEvalLabelModelGrader) -> Self {
@@ -5756,9 +5638,9 @@ impl crate::ResponseMeta for CreateEvalResponsesRunDataSourceSamplingParams {
 impl SerStruct for CreateEvalResponsesRunDataSourceSamplingParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "reasoning_effort", &self.reasoning_effort)?;
-        ser_optional(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
         ser_optional(map, "max_completion_tokens", &self.max_completion_tokens)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "seed", &self.seed)?;
         ser_optional(map, "tools", &self.tools)?;
         ser_optional(map, "text", &self.text)?;
@@ -6049,8 +5931,6 @@ impl Default for EvalRunCreateParamsDataSource {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for EvalRunCreateParamsDataSource {}
 
 impl From<CreateEvalJsonlRunDataSource> for EvalRunCreateParamsDataSource {
     fn from(value: CreateEvalJsonlRunDataSource) -> Self {
@@ -6491,13 +6371,13 @@ impl DeUnion for EvalTestingCriteriaItem {
 /// The sampling parameters for the model.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvalGraderScoreModelSamplingParams {
-    /// The `seed` field.
+    /// A seed value to initialize the randomness, during sampling.
     pub seed: Nullable<i64>,
-    /// The `top_p` field.
+    /// An alternative to temperature for nucleus sampling; 1.0 includes all tokens.
     pub top_p: Nullable<f64>,
-    /// The `temperature` field.
+    /// A higher temperature increases randomness in the outputs.
     pub temperature: Nullable<f64>,
-    /// The `max_completions_tokens` field.
+    /// The maximum number of tokens the grader model may generate in its response.
     pub max_completions_tokens: Nullable<i64>,
     /// Constrains effort on reasoning for reasoning models. Currently supported
     /// values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
@@ -6590,8 +6470,8 @@ impl crate::ResponseMeta for EvalGraderScoreModelSamplingParams {
 impl SerStruct for EvalGraderScoreModelSamplingParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "seed", &self.seed)?;
-        ser_optional(map, "top_p", &self.top_p)?;
-        ser_optional(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
         ser_optional(map, "max_completions_tokens", &self.max_completions_tokens)?;
         ser_optional(map, "reasoning_effort", &self.reasoning_effort)?;
         self.extra.serialize_into(map)
@@ -7358,14 +7238,14 @@ impl SerStruct for EvalRunOutputItemSample {
         ser_required(map, &self.extra, "model", &self.model)?;
         ser_required(map, &self.extra, "usage", &self.usage)?;
         ser_required(map, &self.extra, "error", &self.error)?;
-        ser_required(map, &self.extra, "temperature", &self.temperature)?;
+        ser_required_number(map, &self.extra, "temperature", &self.temperature)?;
         ser_required(
             map,
             &self.extra,
             "max_completion_tokens",
             &self.max_completion_tokens,
         )?;
-        ser_required(map, &self.extra, "top_p", &self.top_p)?;
+        ser_required_number(map, &self.extra, "top_p", &self.top_p)?;
         ser_required(map, &self.extra, "seed", &self.seed)?;
         self.extra.serialize_into(map)
     }
@@ -7800,13 +7680,14 @@ crate::support::open_enum!(EvalListParamsOrderBy);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvalListParams {
-    /// The `after` field.
+    /// Identifier for the last eval from the previous pagination request.
     pub after: Nullable<String>,
-    /// The `limit` field.
+    /// Number of evals to retrieve.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order for evals by timestamp. Use `asc` for ascending order or `desc` for descending order.
     pub order: Nullable<EvalListParamsOrder>,
-    /// The `order_by` field.
+    /// Evals can be ordered by creation time or last updated time. Use
+    /// `created_at` for creation time or `updated_at` for last updated time.
     pub order_by: Nullable<EvalListParamsOrderBy>,
     extra: ExtraFields,
 }
@@ -7853,12 +7734,6 @@ impl EvalListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7868,16 +7743,6 @@ impl EvalListParams {
             "order_by" => self.order_by.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for EvalListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7963,12 +7828,6 @@ impl EvalUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7976,16 +7835,6 @@ impl EvalUpdateParams {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for EvalUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8222,13 +8071,13 @@ crate::support::open_enum!(EvalRunListParamsStatus);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvalRunListParams {
-    /// The `after` field.
+    /// Identifier for the last run from the previous pagination request.
     pub after: Nullable<String>,
-    /// The `limit` field.
+    /// Number of runs to retrieve.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order for runs by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`.
     pub order: Nullable<EvalRunListParamsOrder>,
-    /// The `status` field.
+    /// Filter runs by status. One of `queued` | `in_progress` | `failed` | `completed` | `canceled`.
     pub status: Nullable<EvalRunListParamsStatus>,
     extra: ExtraFields,
 }
@@ -8275,12 +8124,6 @@ impl EvalRunListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8290,16 +8133,6 @@ impl EvalRunListParams {
             "status" => self.status.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for EvalRunListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8525,13 +8358,14 @@ crate::support::open_enum!(OutputItemListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OutputItemListParams {
-    /// The `after` field.
+    /// Identifier for the last output item from the previous pagination request.
     pub after: Nullable<String>,
-    /// The `limit` field.
+    /// Number of output items to retrieve.
     pub limit: Nullable<i64>,
-    /// The `status` field.
+    /// Filter output items by status. Use `failed` to filter by failed output
+    /// items or `pass` to filter by passed output items.
     pub status: Nullable<OutputItemListParamsStatus>,
-    /// The `order` field.
+    /// Sort order for output items by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`.
     pub order: Nullable<OutputItemListParamsOrder>,
     extra: ExtraFields,
 }
@@ -8578,12 +8412,6 @@ impl OutputItemListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8593,16 +8421,6 @@ impl OutputItemListParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for OutputItemListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

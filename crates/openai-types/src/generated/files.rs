@@ -73,12 +73,6 @@ impl FileCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -87,16 +81,6 @@ impl FileCreateParams {
             "expires_after" => self.expires_after.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for FileCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -476,13 +460,13 @@ crate::support::open_enum!(FileListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FileListParams {
-    /// The `purpose` field.
+    /// Only return files with the given purpose.
     pub purpose: Nullable<String>,
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 10,000, and the default is 10,000.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<FileListParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
     extra: ExtraFields,
 }
@@ -529,12 +513,6 @@ impl FileListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -544,16 +522,6 @@ impl FileListParams {
             "after" => self.after.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for FileListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

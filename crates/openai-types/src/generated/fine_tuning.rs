@@ -31,9 +31,10 @@ use crate::generated::shared::{
     EvalItem, GraderLabelModel, GraderStringCheck, Metadata, ReasoningEffort,
 };
 use crate::support::{
-    DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
-    best_object_match, parse_as, required, required_const, required_strict, rest_to_value,
-    ser_const, ser_optional, ser_required, tag_of,
+    DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, Num, SerStruct, TagReplay,
+    UnknownValue, best_object_match, parse_as, required, required_const, required_strict,
+    rest_to_value, ser_const, ser_optional, ser_optional_number, ser_required, ser_required_number,
+    tag_of,
 };
 
 /// The `CreateFineTuningCheckpointPermissionRequest` schema.
@@ -65,28 +66,12 @@ impl PermissionCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "project_ids" => self.extra.required_state("project_ids"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for PermissionCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -239,12 +224,6 @@ impl JobCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -259,16 +238,6 @@ impl JobCreateParams {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for JobCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1516,9 +1485,9 @@ pub struct FineTuningJob {
     pub created_at: i64,
     /// For fine-tuning jobs that have `failed`, this will contain more information on the cause of the failure.
     pub error: Nullable<Box<FineTuningJobError>>,
-    /// The `fine_tuned_model` field.
+    /// The name of the fine-tuned model that is being created. The value will be null if the fine-tuning job is still running.
     pub fine_tuned_model: Nullable<String>,
-    /// The `finished_at` field.
+    /// The Unix timestamp (in seconds) for when the fine-tuning job was finished. The value will be null if the fine-tuning job is still running.
     pub finished_at: Nullable<i64>,
     /// The hyperparameters used for the fine-tuning job. This value will only be returned when running `supervised` jobs.
     pub hyperparameters: FineTuningJobHyperparameters,
@@ -1534,17 +1503,17 @@ pub struct FineTuningJob {
     pub result_files: Vec<String>,
     /// The current status of the fine-tuning job, which can be either `validating_files`, `queued`, `running`, `succeeded`, `failed`, or `cancelled`.
     pub status: FineTuningJobStatus,
-    /// The `trained_tokens` field.
+    /// The total number of billable tokens processed by this fine-tuning job. The value will be null if the fine-tuning job is still running.
     pub trained_tokens: Nullable<i64>,
     /// The file ID used for training. You can retrieve the training data with the [Files API](https://platform.openai.com/docs/api-reference/files/retrieve-contents).
     pub training_file: String,
-    /// The `validation_file` field.
+    /// The file ID used for validation. You can retrieve the validation results with the [Files API](https://platform.openai.com/docs/api-reference/files/retrieve-contents).
     pub validation_file: Nullable<String>,
-    /// Fine-Tuning Job Integration
+    /// A list of integrations to enable for this fine-tuning job.
     pub integrations: Nullable<Vec<FineTuningIntegration>>,
     /// The seed used for the fine-tuning job.
     pub seed: i64,
-    /// The `estimated_finish` field.
+    /// The Unix timestamp (in seconds) for when the fine-tuning job is estimated to finish. The value will be null if the fine-tuning job is not running.
     pub estimated_finish: Nullable<i64>,
     /// The method used for fine-tuning.
     pub method: Nullable<Box<FineTuneMethod>>,
@@ -2416,7 +2385,7 @@ impl SerStruct for GraderScoreModel {
         ser_required(map, &self.extra, "model", &self.model)?;
         ser_optional(map, "sampling_params", &self.sampling_params)?;
         ser_required(map, &self.extra, "input", &self.input)?;
-        ser_optional(map, "range", &self.range)?;
+        ser_optional_number(map, "range", &self.range)?;
         self.extra.serialize_into(map)
     }
 }
@@ -3112,12 +3081,6 @@ impl GraderRunParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3126,16 +3089,6 @@ impl GraderRunParams {
             "model_sample" => self.extra.required_state("model_sample"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for GraderRunParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3250,7 +3203,7 @@ impl crate::ResponseMeta for GraderRunResponse {
 
 impl SerStruct for GraderRunResponse {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        ser_required(map, &self.extra, "reward", &self.reward)?;
+        ser_required_number(map, &self.extra, "reward", &self.reward)?;
         ser_required(map, &self.extra, "metadata", &self.metadata)?;
         ser_required(map, &self.extra, "sub_rewards", &self.sub_rewards)?;
         ser_required(
@@ -3328,28 +3281,12 @@ impl GraderValidateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "grader" => self.extra.required_state("grader"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for GraderValidateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3570,12 +3507,6 @@ impl JobCreateParamsHyperparameters {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3584,16 +3515,6 @@ impl JobCreateParamsHyperparameters {
             "n_epochs" => self.n_epochs.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for JobCreateParamsHyperparameters {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3659,8 +3580,6 @@ impl Default for JobCreateParamsHyperparametersBatchSize {
     }
 }
 
-impl crate::ResponseMeta for JobCreateParamsHyperparametersBatchSize {}
-
 impl From<i64> for JobCreateParamsHyperparametersBatchSize {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -3719,8 +3638,6 @@ impl Default for JobCreateParamsHyperparametersLearningRateMultiplier {
     }
 }
 
-impl crate::ResponseMeta for JobCreateParamsHyperparametersLearningRateMultiplier {}
-
 impl From<f64> for JobCreateParamsHyperparametersLearningRateMultiplier {
     fn from(value: f64) -> Self {
         Self::Number(value)
@@ -3731,7 +3648,7 @@ impl Serialize for JobCreateParamsHyperparametersLearningRateMultiplier {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Auto => s.serialize_str("auto"),
-            Self::Number(v) => v.serialize(s),
+            Self::Number(v) => Num(v).serialize(s),
             Self::Unknown(v) => v.serialize(s),
         }
     }
@@ -3778,8 +3695,6 @@ impl Default for JobCreateParamsHyperparametersNEpochs {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for JobCreateParamsHyperparametersNEpochs {}
 
 impl From<i64> for JobCreateParamsHyperparametersNEpochs {
     fn from(value: i64) -> Self {
@@ -3851,12 +3766,6 @@ impl JobCreateParamsIntegration {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3864,16 +3773,6 @@ impl JobCreateParamsIntegration {
             "wandb" => self.extra.required_state("wandb"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for JobCreateParamsIntegration {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3974,12 +3873,6 @@ impl JobCreateParamsIntegrationWandb {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3989,16 +3882,6 @@ impl JobCreateParamsIntegrationWandb {
             "tags" => self.tags.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for JobCreateParamsIntegrationWandb {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4075,7 +3958,7 @@ impl Serialize for FineTuneDpohyperparametersBeta {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Auto => s.serialize_str("auto"),
-            Self::Number(v) => v.serialize(s),
+            Self::Number(v) => Num(v).serialize(s),
             Self::Unknown(v) => v.serialize(s),
         }
     }
@@ -4193,7 +4076,7 @@ impl Serialize for FineTuneDpohyperparametersLearningRateMultiplier {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Auto => s.serialize_str("auto"),
-            Self::Number(v) => v.serialize(s),
+            Self::Number(v) => Num(v).serialize(s),
             Self::Unknown(v) => v.serialize(s),
         }
     }
@@ -4417,7 +4300,7 @@ impl Serialize for FineTuneReinforcementHyperparametersLearningRateMultiplier {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Auto => s.serialize_str("auto"),
-            Self::Number(v) => v.serialize(s),
+            Self::Number(v) => Num(v).serialize(s),
             Self::Unknown(v) => v.serialize(s),
         }
     }
@@ -4586,7 +4469,7 @@ impl Serialize for FineTuneReinforcementHyperparametersComputeMultiplier {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Auto => s.serialize_str("auto"),
-            Self::Number(v) => v.serialize(s),
+            Self::Number(v) => Num(v).serialize(s),
             Self::Unknown(v) => v.serialize(s),
         }
     }
@@ -4998,7 +4881,7 @@ impl Serialize for FineTuneSupervisedHyperparametersLearningRateMultiplier {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Auto => s.serialize_str("auto"),
-            Self::Number(v) => v.serialize(s),
+            Self::Number(v) => Num(v).serialize(s),
             Self::Unknown(v) => v.serialize(s),
         }
     }
@@ -5090,9 +4973,10 @@ impl DeUnion for FineTuneSupervisedHyperparametersNEpochs {
 pub struct FineTuningIntegrationWandb {
     /// The name of the project that the new run will be created under.
     pub project: String,
-    /// The `name` field.
+    /// A display name to set for the run. If not set, we will use the Job ID as the name.
     pub name: Nullable<String>,
-    /// The `entity` field.
+    /// The entity to use for the run. This allows you to set the team or username of the WandB user that you would
+    /// like associated with the run. If not set, the default entity for the registered WandB API key is used.
     pub entity: Nullable<String>,
     /// A list of tags to be attached to the newly created run. These tags are passed through directly to WandB. Some
     /// default tags are generated by OpenAI: "openai/finetune", "openai/{base-model}", "openai/{ftjob-abcdef}".
@@ -5194,7 +5078,7 @@ pub struct FineTuningJobError {
     pub code: String,
     /// A human-readable error message.
     pub message: String,
-    /// The `param` field.
+    /// The parameter that was invalid, usually `training_file` or `validation_file`. This field will be null if the failure was not parameter-specific.
     pub param: Nullable<String>,
     extra: ExtraFields,
 }
@@ -5477,7 +5361,7 @@ impl Serialize for FineTuningJobHyperparametersLearningRateMultiplier {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Auto => s.serialize_str("auto"),
-            Self::Number(v) => v.serialize(s),
+            Self::Number(v) => Num(v).serialize(s),
             Self::Unknown(v) => v.serialize(s),
         }
     }
@@ -5693,21 +5577,21 @@ impl crate::ResponseMeta for FineTuningJobCheckpointMetrics {
 
 impl SerStruct for FineTuningJobCheckpointMetrics {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        ser_optional(map, "step", &self.step)?;
-        ser_optional(map, "train_loss", &self.train_loss)?;
-        ser_optional(
+        ser_optional_number(map, "step", &self.step)?;
+        ser_optional_number(map, "train_loss", &self.train_loss)?;
+        ser_optional_number(
             map,
             "train_mean_token_accuracy",
             &self.train_mean_token_accuracy,
         )?;
-        ser_optional(map, "valid_loss", &self.valid_loss)?;
-        ser_optional(
+        ser_optional_number(map, "valid_loss", &self.valid_loss)?;
+        ser_optional_number(
             map,
             "valid_mean_token_accuracy",
             &self.valid_mean_token_accuracy,
         )?;
-        ser_optional(map, "full_valid_loss", &self.full_valid_loss)?;
-        ser_optional(
+        ser_optional_number(map, "full_valid_loss", &self.full_valid_loss)?;
+        ser_optional_number(
             map,
             "full_valid_mean_token_accuracy",
             &self.full_valid_mean_token_accuracy,
@@ -6029,13 +5913,13 @@ impl DeUnion for GraderMultiGraders {
 /// The sampling parameters for the model.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GraderScoreModelSamplingParams {
-    /// The `seed` field.
+    /// A seed value to initialize the randomness, during sampling.
     pub seed: Nullable<i64>,
-    /// The `top_p` field.
+    /// An alternative to temperature for nucleus sampling; 1.0 includes all tokens.
     pub top_p: Nullable<f64>,
-    /// The `temperature` field.
+    /// A higher temperature increases randomness in the outputs.
     pub temperature: Nullable<f64>,
-    /// The `max_completions_tokens` field.
+    /// The maximum number of tokens the grader model may generate in its response.
     pub max_completions_tokens: Nullable<i64>,
     /// Constrains effort on reasoning for reasoning models. Currently supported
     /// values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
@@ -6128,8 +6012,8 @@ impl crate::ResponseMeta for GraderScoreModelSamplingParams {
 impl SerStruct for GraderScoreModelSamplingParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "seed", &self.seed)?;
-        ser_optional(map, "top_p", &self.top_p)?;
-        ser_optional(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
         ser_optional(map, "max_completions_tokens", &self.max_completions_tokens)?;
         ser_optional(map, "reasoning_effort", &self.reasoning_effort)?;
         self.extra.serialize_into(map)
@@ -6276,8 +6160,6 @@ impl Default for GraderRunParamsGrader {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for GraderRunParamsGrader {}
 
 impl From<GraderStringCheck> for GraderRunParamsGrader {
     fn from(value: GraderStringCheck) -> Self {
@@ -6513,7 +6395,7 @@ impl SerStruct for GraderRunResponseMetadata {
         ser_required(map, &self.extra, "name", &self.name)?;
         ser_required(map, &self.extra, "type", &self.r#type)?;
         ser_required(map, &self.extra, "errors", &self.errors)?;
-        ser_required(map, &self.extra, "execution_time", &self.execution_time)?;
+        ser_required_number(map, &self.extra, "execution_time", &self.execution_time)?;
         ser_required(map, &self.extra, "scores", &self.scores)?;
         ser_optional(map, "token_usage", &self.token_usage)?;
         ser_optional(map, "sampled_model_name", &self.sampled_model_name)?;
@@ -6859,8 +6741,6 @@ impl Default for GraderValidateParamsGrader {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for GraderValidateParamsGrader {}
 
 impl From<GraderStringCheck> for GraderValidateParamsGrader {
     fn from(value: GraderStringCheck) -> Self {
@@ -7231,13 +7111,13 @@ crate::support::open_enum!(PermissionRetrieveParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PermissionRetrieveParams {
-    /// The `project_id` field.
+    /// The ID of the project to get permissions for.
     pub project_id: Nullable<String>,
-    /// The `after` field.
+    /// Identifier for the last permission ID from the previous pagination request.
     pub after: Nullable<String>,
-    /// The `limit` field.
+    /// Number of permissions to retrieve.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// The order in which to retrieve permissions.
     pub order: Nullable<PermissionRetrieveParamsOrder>,
     extra: ExtraFields,
 }
@@ -7284,12 +7164,6 @@ impl PermissionRetrieveParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7299,16 +7173,6 @@ impl PermissionRetrieveParams {
             "order" => self.order.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for PermissionRetrieveParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7355,11 +7219,11 @@ crate::support::struct_serde!(PermissionRetrieveParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobListParams {
-    /// The `after` field.
+    /// Identifier for the last job from the previous pagination request.
     pub after: Nullable<String>,
-    /// The `limit` field.
+    /// Number of fine-tuning jobs to retrieve.
     pub limit: Nullable<i64>,
-    /// The `metadata` field.
+    /// Optional metadata filter. To filter, use the syntax `metadata[k]=v`. Alternatively, set `metadata=null` to indicate no metadata.
     pub metadata: Nullable<BTreeMap<String, String>>,
     extra: ExtraFields,
 }
@@ -7400,12 +7264,6 @@ impl JobListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7414,16 +7272,6 @@ impl JobListParams {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for JobListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7466,9 +7314,9 @@ crate::support::struct_serde!(JobListParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckpointListParams {
-    /// The `after` field.
+    /// Identifier for the last checkpoint ID from the previous pagination request.
     pub after: Nullable<String>,
-    /// The `limit` field.
+    /// Number of checkpoints to retrieve.
     pub limit: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -7503,12 +7351,6 @@ impl CheckpointListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7516,16 +7358,6 @@ impl CheckpointListParams {
             "limit" => self.limit.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CheckpointListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7564,9 +7396,9 @@ crate::support::struct_serde!(CheckpointListParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobListEventsParams {
-    /// The `after` field.
+    /// Identifier for the last event from the previous pagination request.
     pub after: Nullable<String>,
-    /// The `limit` field.
+    /// Number of events to retrieve.
     pub limit: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -7601,12 +7433,6 @@ impl JobListEventsParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7614,16 +7440,6 @@ impl JobListEventsParams {
             "limit" => self.limit.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for JobListEventsParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

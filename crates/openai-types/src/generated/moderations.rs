@@ -28,7 +28,7 @@ use serde_json::Value;
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
     best_object_match, parse_as, required, required_const, required_strict, rest_to_value,
-    ser_const, ser_optional, ser_required, tag_of,
+    ser_const, ser_optional, ser_required, ser_required_number, tag_of,
 };
 
 /// The `CreateModerationRequest` schema.
@@ -72,12 +72,6 @@ impl ModerationCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -85,16 +79,6 @@ impl ModerationCreateParams {
             "model" => self.model.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ModerationCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -256,8 +240,6 @@ impl Default for ModerationCreateParamsInput {
     }
 }
 
-impl crate::ResponseMeta for ModerationCreateParamsInput {}
-
 impl From<String> for ModerationCreateParamsInput {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -336,8 +318,6 @@ impl Default for ModerationCreateParamsInputVariant3Item {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ModerationCreateParamsInputVariant3Item {}
 
 impl From<ModerationCreateParamsInputVariant3ItemImageUrl>
     for ModerationCreateParamsInputVariant3Item
@@ -449,12 +429,6 @@ impl ModerationCreateParamsInputVariant3ItemImageUrl {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -462,16 +436,6 @@ impl ModerationCreateParamsInputVariant3ItemImageUrl {
             "image_url" => self.extra.required_state("image_url"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ModerationCreateParamsInputVariant3ItemImageUrl {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -544,28 +508,12 @@ impl ModerationCreateParamsInputVariant3ItemImageUrlImageUrl {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "url" => self.extra.required_state("url"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ModerationCreateParamsInputVariant3ItemImageUrlImageUrl {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -629,12 +577,6 @@ impl ModerationCreateParamsInputVariant3ItemText {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -642,16 +584,6 @@ impl ModerationCreateParamsInputVariant3ItemText {
             "text" => self.extra.required_state("text"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ModerationCreateParamsInputVariant3ItemText {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -883,9 +815,9 @@ pub struct ModerationCreateResponseResultCategories {
     pub harassment: bool,
     /// Harassment content that also includes violence or serious harm towards any target.
     pub harassment_threatening: bool,
-    /// The `illicit` field.
+    /// Content that includes instructions or advice that facilitate the planning or execution of wrongdoing, or that gives advice or instruction on how to commit illicit acts. For example, "how to shoplift" would fit this category.
     pub illicit: Nullable<bool>,
-    /// The `illicit/violent` field.
+    /// Content that includes instructions or advice that facilitate the planning or execution of wrongdoing that also includes violence, or that gives advice or instruction on the procurement of any weapon.
     pub illicit_violent: Nullable<bool>,
     /// Content that promotes, encourages, or depicts acts of self-harm, such as suicide, cutting, and eating disorders.
     pub self_harm: bool,
@@ -1128,29 +1060,29 @@ impl crate::ResponseMeta for ModerationCreateResponseResultCategoryScores {
 
 impl SerStruct for ModerationCreateResponseResultCategoryScores {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        ser_required(map, &self.extra, "hate", &self.hate)?;
-        ser_required(map, &self.extra, "hate/threatening", &self.hate_threatening)?;
-        ser_required(map, &self.extra, "harassment", &self.harassment)?;
-        ser_required(
+        ser_required_number(map, &self.extra, "hate", &self.hate)?;
+        ser_required_number(map, &self.extra, "hate/threatening", &self.hate_threatening)?;
+        ser_required_number(map, &self.extra, "harassment", &self.harassment)?;
+        ser_required_number(
             map,
             &self.extra,
             "harassment/threatening",
             &self.harassment_threatening,
         )?;
-        ser_required(map, &self.extra, "illicit", &self.illicit)?;
-        ser_required(map, &self.extra, "illicit/violent", &self.illicit_violent)?;
-        ser_required(map, &self.extra, "self-harm", &self.self_harm)?;
-        ser_required(map, &self.extra, "self-harm/intent", &self.self_harm_intent)?;
-        ser_required(
+        ser_required_number(map, &self.extra, "illicit", &self.illicit)?;
+        ser_required_number(map, &self.extra, "illicit/violent", &self.illicit_violent)?;
+        ser_required_number(map, &self.extra, "self-harm", &self.self_harm)?;
+        ser_required_number(map, &self.extra, "self-harm/intent", &self.self_harm_intent)?;
+        ser_required_number(
             map,
             &self.extra,
             "self-harm/instructions",
             &self.self_harm_instructions,
         )?;
-        ser_required(map, &self.extra, "sexual", &self.sexual)?;
-        ser_required(map, &self.extra, "sexual/minors", &self.sexual_minors)?;
-        ser_required(map, &self.extra, "violence", &self.violence)?;
-        ser_required(map, &self.extra, "violence/graphic", &self.violence_graphic)?;
+        ser_required_number(map, &self.extra, "sexual", &self.sexual)?;
+        ser_required_number(map, &self.extra, "sexual/minors", &self.sexual_minors)?;
+        ser_required_number(map, &self.extra, "violence", &self.violence)?;
+        ser_required_number(map, &self.extra, "violence/graphic", &self.violence_graphic)?;
         self.extra.serialize_into(map)
     }
 }

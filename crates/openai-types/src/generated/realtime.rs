@@ -34,7 +34,7 @@ use crate::generated::shared::{
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
     best_object_match, parse_as, required, required_const, required_strict, rest_to_value,
-    ser_const, ser_optional, ser_required, tag_of,
+    ser_const, ser_optional, ser_optional_number, ser_required, ser_required_number, tag_of,
 };
 
 /// The `AudioTranscription` schema.
@@ -117,12 +117,6 @@ impl AudioTranscription {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -134,16 +128,6 @@ impl AudioTranscription {
             "delay" => self.delay.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AudioTranscription {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -502,12 +486,6 @@ impl RealtimeBetaClientEventConversationItemCreate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -517,16 +495,6 @@ impl RealtimeBetaClientEventConversationItemCreate {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventConversationItemCreate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -625,12 +593,6 @@ impl RealtimeBetaClientEventConversationItemDelete {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -639,16 +601,6 @@ impl RealtimeBetaClientEventConversationItemDelete {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventConversationItemDelete {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -742,12 +694,6 @@ impl RealtimeBetaClientEventConversationItemRetrieve {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -756,16 +702,6 @@ impl RealtimeBetaClientEventConversationItemRetrieve {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventConversationItemRetrieve {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -879,12 +815,6 @@ impl RealtimeBetaClientEventConversationItemTruncate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -895,16 +825,6 @@ impl RealtimeBetaClientEventConversationItemTruncate {
             "audio_end_ms" => self.extra.required_state("audio_end_ms"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventConversationItemTruncate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1015,12 +935,6 @@ impl RealtimeBetaClientEventInputAudioBufferAppend {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1029,16 +943,6 @@ impl RealtimeBetaClientEventInputAudioBufferAppend {
             "audio" => self.extra.required_state("audio"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventInputAudioBufferAppend {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1127,12 +1031,6 @@ impl RealtimeBetaClientEventInputAudioBufferClear {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1140,16 +1038,6 @@ impl RealtimeBetaClientEventInputAudioBufferClear {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventInputAudioBufferClear {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1241,12 +1129,6 @@ impl RealtimeBetaClientEventInputAudioBufferCommit {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1254,16 +1136,6 @@ impl RealtimeBetaClientEventInputAudioBufferCommit {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventInputAudioBufferCommit {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1350,12 +1222,6 @@ impl RealtimeBetaClientEventOutputAudioBufferClear {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1363,16 +1229,6 @@ impl RealtimeBetaClientEventOutputAudioBufferClear {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventOutputAudioBufferClear {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1460,12 +1316,6 @@ impl RealtimeBetaClientEventResponseCancel {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1474,16 +1324,6 @@ impl RealtimeBetaClientEventResponseCancel {
             "response_id" => self.response_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventResponseCancel {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1590,12 +1430,6 @@ impl RealtimeBetaClientEventResponseCreate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1604,16 +1438,6 @@ impl RealtimeBetaClientEventResponseCreate {
             "response" => self.response.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventResponseCreate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1708,12 +1532,6 @@ impl RealtimeBetaClientEventSessionUpdate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1722,16 +1540,6 @@ impl RealtimeBetaClientEventSessionUpdate {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventSessionUpdate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1816,12 +1624,6 @@ impl RealtimeBetaClientEventTranscriptionSessionUpdate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1830,16 +1632,6 @@ impl RealtimeBetaClientEventTranscriptionSessionUpdate {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaClientEventTranscriptionSessionUpdate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1963,12 +1755,6 @@ impl RealtimeBetaResponse {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1990,16 +1776,6 @@ impl RealtimeBetaResponse {
     }
 }
 
-impl crate::ResponseMeta for RealtimeBetaResponse {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for RealtimeBetaResponse {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "id", &self.id)?;
@@ -2013,7 +1789,7 @@ impl SerStruct for RealtimeBetaResponse {
         ser_optional(map, "voice", &self.voice)?;
         ser_optional(map, "modalities", &self.modalities)?;
         ser_optional(map, "output_audio_format", &self.output_audio_format)?;
-        ser_optional(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
         ser_optional(map, "max_output_tokens", &self.max_output_tokens)?;
         self.extra.serialize_into(map)
     }
@@ -2154,12 +1930,6 @@ impl RealtimeBetaResponseCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2180,16 +1950,6 @@ impl RealtimeBetaResponseCreateParams {
     }
 }
 
-impl crate::ResponseMeta for RealtimeBetaResponseCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for RealtimeBetaResponseCreateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "modalities", &self.modalities)?;
@@ -2198,7 +1958,7 @@ impl SerStruct for RealtimeBetaResponseCreateParams {
         ser_optional(map, "output_audio_format", &self.output_audio_format)?;
         ser_optional(map, "tools", &self.tools)?;
         ser_optional(map, "tool_choice", &self.tool_choice)?;
-        ser_optional(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
         ser_optional(map, "max_output_tokens", &self.max_output_tokens)?;
         ser_optional(map, "conversation", &self.conversation)?;
         ser_optional(map, "metadata", &self.metadata)?;
@@ -2279,7 +2039,9 @@ pub struct RealtimeBetaServerEventConversationItemCreated {
     ///
     /// Always `"conversation.item.created"`.
     pub r#type: Cow<'static, str>,
-    /// The `previous_item_id` field.
+    /// The ID of the preceding item in the Conversation context, allows the
+    /// client to understand the order of the conversation. Can be `null` if the
+    /// item has no predecessor.
     pub previous_item_id: Nullable<String>,
     /// A single item within a Realtime conversation.
     pub item: RealtimeConversationItem,
@@ -2307,12 +2069,6 @@ impl RealtimeBetaServerEventConversationItemCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2322,16 +2078,6 @@ impl RealtimeBetaServerEventConversationItemCreated {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2430,12 +2176,6 @@ impl RealtimeBetaServerEventConversationItemDeleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2444,16 +2184,6 @@ impl RealtimeBetaServerEventConversationItemDeleted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemDeleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2537,7 +2267,7 @@ pub struct RealtimeBetaServerEventConversationItemInputAudioTranscriptionComplet
     pub transcript: String,
     /// The languages detected in the audio. Returned by `gpt-transcribe`. An empty array indicates that no language could be reliably detected.
     pub languages: Nullable<Vec<TranscriptionLanguage>>,
-    /// A log probability object.
+    /// The log probabilities of the transcription.
     pub logprobs: Nullable<Vec<LogProbProperties>>,
     /// Usage statistics for the transcription.
     pub usage: RealtimeBetaServerEventConversationItemInputAudioTranscriptionCompletedUsage,
@@ -2574,12 +2304,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2593,18 +2317,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionCompleted {
             "usage" => self.extra.required_state("usage"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta
-    for RealtimeBetaServerEventConversationItemInputAudioTranscriptionCompleted
-{
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2709,7 +2421,7 @@ pub struct RealtimeBetaServerEventConversationItemInputAudioTranscriptionDelta {
     pub content_index: Nullable<i64>,
     /// The text delta.
     pub delta: Nullable<String>,
-    /// A log probability object.
+    /// The log probabilities of the transcription.
     pub logprobs: Nullable<Vec<LogProbProperties>>,
     extra: ExtraFields,
 }
@@ -2735,12 +2447,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2752,16 +2458,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionDelta {
             "logprobs" => self.logprobs.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemInputAudioTranscriptionDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2888,12 +2584,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2904,12 +2594,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailed {
             "error" => self.extra.required_state("error"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -3019,12 +2703,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3039,16 +2717,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment {
             "end" => self.extra.required_state("end"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3084,8 +2752,8 @@ impl SerStruct for RealtimeBetaServerEventConversationItemInputAudioTranscriptio
         ser_required(map, &self.extra, "text", &self.text)?;
         ser_required(map, &self.extra, "id", &self.id)?;
         ser_required(map, &self.extra, "speaker", &self.speaker)?;
-        ser_required(map, &self.extra, "start", &self.start)?;
-        ser_required(map, &self.extra, "end", &self.end)?;
+        ser_required_number(map, &self.extra, "start", &self.start)?;
+        ser_required_number(map, &self.extra, "end", &self.end)?;
         self.extra.serialize_into(map)
     }
 }
@@ -3178,12 +2846,6 @@ impl RealtimeBetaServerEventConversationItemRetrieved {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3192,16 +2854,6 @@ impl RealtimeBetaServerEventConversationItemRetrieved {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemRetrieved {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3309,12 +2961,6 @@ impl RealtimeBetaServerEventConversationItemTruncated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3325,16 +2971,6 @@ impl RealtimeBetaServerEventConversationItemTruncated {
             "audio_end_ms" => self.extra.required_state("audio_end_ms"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventConversationItemTruncated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3441,12 +3077,6 @@ impl RealtimeBetaServerEventError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3455,12 +3085,6 @@ impl RealtimeBetaServerEventError {
             "error" => self.extra.required_state("error"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -3544,12 +3168,6 @@ impl RealtimeBetaServerEventInputAudioBufferCleared {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3557,16 +3175,6 @@ impl RealtimeBetaServerEventInputAudioBufferCleared {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventInputAudioBufferCleared {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3630,7 +3238,8 @@ pub struct RealtimeBetaServerEventInputAudioBufferCommitted {
     ///
     /// Always `"input_audio_buffer.committed"`.
     pub r#type: Cow<'static, str>,
-    /// The `previous_item_id` field.
+    /// The ID of the preceding item after which the new item will be inserted.
+    /// Can be `null` if the item has no predecessor.
     pub previous_item_id: Nullable<String>,
     /// The ID of the user message item that will be created.
     pub item_id: String,
@@ -3658,12 +3267,6 @@ impl RealtimeBetaServerEventInputAudioBufferCommitted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3673,16 +3276,6 @@ impl RealtimeBetaServerEventInputAudioBufferCommitted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventInputAudioBufferCommitted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3798,12 +3391,6 @@ impl RealtimeBetaServerEventInputAudioBufferSpeechStarted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3813,16 +3400,6 @@ impl RealtimeBetaServerEventInputAudioBufferSpeechStarted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventInputAudioBufferSpeechStarted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3935,12 +3512,6 @@ impl RealtimeBetaServerEventInputAudioBufferSpeechStopped {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3950,16 +3521,6 @@ impl RealtimeBetaServerEventInputAudioBufferSpeechStopped {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventInputAudioBufferSpeechStopped {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4063,12 +3624,6 @@ impl RealtimeBetaServerEventMcplistToolsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4077,16 +3632,6 @@ impl RealtimeBetaServerEventMcplistToolsCompleted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventMcplistToolsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4180,12 +3725,6 @@ impl RealtimeBetaServerEventMcplistToolsFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4194,16 +3733,6 @@ impl RealtimeBetaServerEventMcplistToolsFailed {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventMcplistToolsFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4297,12 +3826,6 @@ impl RealtimeBetaServerEventMcplistToolsInProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4311,16 +3834,6 @@ impl RealtimeBetaServerEventMcplistToolsInProgress {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventMcplistToolsInProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4418,12 +3931,6 @@ impl RealtimeBetaServerEventRateLimitsUpdated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4432,16 +3939,6 @@ impl RealtimeBetaServerEventRateLimitsUpdated {
             "rate_limits" => self.extra.required_state("rate_limits"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventRateLimitsUpdated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4552,12 +4049,6 @@ impl RealtimeBetaServerEventResponseAudioDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4570,16 +4061,6 @@ impl RealtimeBetaServerEventResponseAudioDelta {
             "delta" => self.extra.required_state("delta"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseAudioDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4707,12 +4188,6 @@ impl RealtimeBetaServerEventResponseAudioDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4724,16 +4199,6 @@ impl RealtimeBetaServerEventResponseAudioDone {
             "content_index" => self.extra.required_state("content_index"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseAudioDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4859,12 +4324,6 @@ impl RealtimeBetaServerEventResponseAudioTranscriptDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4877,16 +4336,6 @@ impl RealtimeBetaServerEventResponseAudioTranscriptDelta {
             "delta" => self.extra.required_state("delta"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseAudioTranscriptDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5024,12 +4473,6 @@ impl RealtimeBetaServerEventResponseAudioTranscriptDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5042,16 +4485,6 @@ impl RealtimeBetaServerEventResponseAudioTranscriptDone {
             "transcript" => self.extra.required_state("transcript"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseAudioTranscriptDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5188,12 +4621,6 @@ impl RealtimeBetaServerEventResponseContentPartAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5206,16 +4633,6 @@ impl RealtimeBetaServerEventResponseContentPartAdded {
             "part" => self.extra.required_state("part"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseContentPartAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5347,12 +4764,6 @@ impl RealtimeBetaServerEventResponseContentPartDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5365,16 +4776,6 @@ impl RealtimeBetaServerEventResponseContentPartDone {
             "part" => self.extra.required_state("part"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseContentPartDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5487,12 +4888,6 @@ impl RealtimeBetaServerEventResponseCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5501,16 +4896,6 @@ impl RealtimeBetaServerEventResponseCreated {
             "response" => self.extra.required_state("response"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5598,12 +4983,6 @@ impl RealtimeBetaServerEventResponseDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5612,16 +4991,6 @@ impl RealtimeBetaServerEventResponseDone {
             "response" => self.extra.required_state("response"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5726,12 +5095,6 @@ impl RealtimeBetaServerEventResponseFunctionCallArgumentsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5744,16 +5107,6 @@ impl RealtimeBetaServerEventResponseFunctionCallArgumentsDelta {
             "delta" => self.extra.required_state("delta"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseFunctionCallArgumentsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -5894,12 +5247,6 @@ impl RealtimeBetaServerEventResponseFunctionCallArgumentsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -5913,16 +5260,6 @@ impl RealtimeBetaServerEventResponseFunctionCallArgumentsDone {
             "arguments" => self.extra.required_state("arguments"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseFunctionCallArgumentsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6028,7 +5365,7 @@ pub struct RealtimeBetaServerEventResponseMcpcallArgumentsDelta {
     pub output_index: i64,
     /// The JSON-encoded arguments delta.
     pub delta: String,
-    /// The `obfuscation` field.
+    /// If present, indicates the delta text was obfuscated.
     pub obfuscation: Nullable<String>,
     extra: ExtraFields,
 }
@@ -6063,12 +5400,6 @@ impl RealtimeBetaServerEventResponseMcpcallArgumentsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6081,16 +5412,6 @@ impl RealtimeBetaServerEventResponseMcpcallArgumentsDelta {
             "obfuscation" => self.obfuscation.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseMcpcallArgumentsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6224,12 +5545,6 @@ impl RealtimeBetaServerEventResponseMcpcallArgumentsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6241,16 +5556,6 @@ impl RealtimeBetaServerEventResponseMcpcallArgumentsDone {
             "arguments" => self.extra.required_state("arguments"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseMcpcallArgumentsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6371,12 +5676,6 @@ impl RealtimeBetaServerEventResponseMcpcallCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6386,16 +5685,6 @@ impl RealtimeBetaServerEventResponseMcpcallCompleted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseMcpcallCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6501,12 +5790,6 @@ impl RealtimeBetaServerEventResponseMcpcallFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6516,16 +5799,6 @@ impl RealtimeBetaServerEventResponseMcpcallFailed {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseMcpcallFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6631,12 +5904,6 @@ impl RealtimeBetaServerEventResponseMcpcallInProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6646,16 +5913,6 @@ impl RealtimeBetaServerEventResponseMcpcallInProgress {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseMcpcallInProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6763,12 +6020,6 @@ impl RealtimeBetaServerEventResponseOutputItemAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6779,16 +6030,6 @@ impl RealtimeBetaServerEventResponseOutputItemAdded {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseOutputItemAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -6902,12 +6143,6 @@ impl RealtimeBetaServerEventResponseOutputItemDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -6918,16 +6153,6 @@ impl RealtimeBetaServerEventResponseOutputItemDone {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseOutputItemDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7048,12 +6273,6 @@ impl RealtimeBetaServerEventResponseTextDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7066,16 +6285,6 @@ impl RealtimeBetaServerEventResponseTextDelta {
             "delta" => self.extra.required_state("delta"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseTextDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7207,12 +6416,6 @@ impl RealtimeBetaServerEventResponseTextDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7225,16 +6428,6 @@ impl RealtimeBetaServerEventResponseTextDone {
             "text" => self.extra.required_state("text"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseTextDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7348,12 +6541,6 @@ impl RealtimeBetaServerEventSessionCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7362,16 +6549,6 @@ impl RealtimeBetaServerEventSessionCreated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventSessionCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7458,12 +6635,6 @@ impl RealtimeBetaServerEventSessionUpdated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7472,16 +6643,6 @@ impl RealtimeBetaServerEventSessionUpdated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventSessionUpdated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7567,12 +6728,6 @@ impl RealtimeBetaServerEventTranscriptionSessionCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7581,16 +6736,6 @@ impl RealtimeBetaServerEventTranscriptionSessionCreated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventTranscriptionSessionCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7683,12 +6828,6 @@ impl RealtimeBetaServerEventTranscriptionSessionUpdated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7697,16 +6836,6 @@ impl RealtimeBetaServerEventTranscriptionSessionUpdated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventTranscriptionSessionUpdated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7805,12 +6934,6 @@ impl CallCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7818,16 +6941,6 @@ impl CallCreateParams {
             "session" => self.session.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CallCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7894,28 +7007,12 @@ impl CallReferParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "target_uri" => self.extra.required_state("target_uri"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CallReferParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -7982,28 +7079,12 @@ impl CallRejectParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "status_code" => self.status_code.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CallRejectParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8150,8 +7231,6 @@ impl Default for RealtimeClientEvent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeClientEvent {}
 
 impl From<RealtimeClientEventConversationItemCreate> for RealtimeClientEvent {
     fn from(value: RealtimeClientEventConversationItemCreate) -> Self {
@@ -8467,12 +7546,6 @@ impl RealtimeClientEventConversationItemCreate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8482,16 +7555,6 @@ impl RealtimeClientEventConversationItemCreate {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventConversationItemCreate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8590,12 +7653,6 @@ impl RealtimeClientEventConversationItemDelete {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8604,16 +7661,6 @@ impl RealtimeClientEventConversationItemDelete {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventConversationItemDelete {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8707,12 +7754,6 @@ impl RealtimeClientEventConversationItemRetrieve {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8721,16 +7762,6 @@ impl RealtimeClientEventConversationItemRetrieve {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventConversationItemRetrieve {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8844,12 +7875,6 @@ impl RealtimeClientEventConversationItemTruncate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8860,16 +7885,6 @@ impl RealtimeClientEventConversationItemTruncate {
             "audio_end_ms" => self.extra.required_state("audio_end_ms"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventConversationItemTruncate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8983,12 +7998,6 @@ impl RealtimeClientEventInputAudioBufferAppend {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8997,16 +8006,6 @@ impl RealtimeClientEventInputAudioBufferAppend {
             "audio" => self.extra.required_state("audio"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventInputAudioBufferAppend {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9095,12 +8094,6 @@ impl RealtimeClientEventInputAudioBufferClear {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9108,16 +8101,6 @@ impl RealtimeClientEventInputAudioBufferClear {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventInputAudioBufferClear {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9202,12 +8185,6 @@ impl RealtimeClientEventInputAudioBufferCommit {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9215,16 +8192,6 @@ impl RealtimeClientEventInputAudioBufferCommit {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventInputAudioBufferCommit {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9311,12 +8278,6 @@ impl RealtimeClientEventOutputAudioBufferClear {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9324,16 +8285,6 @@ impl RealtimeClientEventOutputAudioBufferClear {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventOutputAudioBufferClear {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9423,12 +8374,6 @@ impl RealtimeClientEventResponseCancel {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9437,16 +8382,6 @@ impl RealtimeClientEventResponseCancel {
             "response_id" => self.response_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventResponseCancel {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9554,12 +8489,6 @@ impl RealtimeClientEventResponseCreate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9568,16 +8497,6 @@ impl RealtimeClientEventResponseCreate {
             "response" => self.response.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventResponseCreate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9671,12 +8590,6 @@ impl RealtimeClientEventSessionUpdate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9685,16 +8598,6 @@ impl RealtimeClientEventSessionUpdate {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventSessionUpdate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9779,12 +8682,6 @@ impl RealtimeClientEventTranscriptionSessionUpdate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9793,16 +8690,6 @@ impl RealtimeClientEventTranscriptionSessionUpdate {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeClientEventTranscriptionSessionUpdate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9893,8 +8780,6 @@ impl Default for RealtimeConversationItem {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeConversationItem {}
 
 impl From<RealtimeConversationItemMessageSystem> for RealtimeConversationItem {
     fn from(value: RealtimeConversationItemMessageSystem) -> Self {
@@ -10183,12 +9068,6 @@ impl RealtimeConversationItemFunctionCall {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10201,16 +9080,6 @@ impl RealtimeConversationItemFunctionCall {
             "arguments" => self.extra.required_state("arguments"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemFunctionCall {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10322,12 +9191,6 @@ impl RealtimeConversationItemFunctionCallOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10339,16 +9202,6 @@ impl RealtimeConversationItemFunctionCallOutput {
             "output" => self.extra.required_state("output"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemFunctionCallOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10465,12 +9318,6 @@ impl RealtimeConversationItemMessageAssistant {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10482,16 +9329,6 @@ impl RealtimeConversationItemMessageAssistant {
             "content" => self.extra.required_state("content"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemMessageAssistant {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10600,12 +9437,6 @@ impl RealtimeConversationItemMessageSystem {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10617,16 +9448,6 @@ impl RealtimeConversationItemMessageSystem {
             "content" => self.extra.required_state("content"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemMessageSystem {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10735,12 +9556,6 @@ impl RealtimeConversationItemMessageUser {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10752,16 +9567,6 @@ impl RealtimeConversationItemMessageUser {
             "content" => self.extra.required_state("content"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemMessageUser {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10886,12 +9691,6 @@ impl RealtimeConversationItemWithReference {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10907,16 +9706,6 @@ impl RealtimeConversationItemWithReference {
             "output" => self.output.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemWithReference {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11032,12 +9821,6 @@ impl ClientSecretCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11045,16 +9828,6 @@ impl ClientSecretCreateParams {
             "session" => self.session.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ClientSecretCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11366,12 +10139,6 @@ impl RealtimeMcpapprovalRequest {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11382,16 +10149,6 @@ impl RealtimeMcpapprovalRequest {
             "arguments" => self.extra.required_state("arguments"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeMcpapprovalRequest {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11473,7 +10230,7 @@ pub struct RealtimeMcpapprovalResponse {
     pub approval_request_id: String,
     /// Whether the request was approved.
     pub approve: bool,
-    /// The `reason` field.
+    /// Optional reason for the decision.
     pub reason: Nullable<String>,
     extra: ExtraFields,
 }
@@ -11504,12 +10261,6 @@ impl RealtimeMcpapprovalResponse {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11520,16 +10271,6 @@ impl RealtimeMcpapprovalResponse {
             "reason" => self.reason.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeMcpapprovalResponse {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11638,12 +10379,6 @@ impl RealtimeMcphttperror {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11652,16 +10387,6 @@ impl RealtimeMcphttperror {
             "message" => self.extra.required_state("message"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeMcphttperror {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11751,12 +10476,6 @@ impl RealtimeMcplistTools {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11766,16 +10485,6 @@ impl RealtimeMcplistTools {
             "tools" => self.extra.required_state("tools"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeMcplistTools {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11868,12 +10577,6 @@ impl RealtimeMcpprotocolError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -11882,16 +10585,6 @@ impl RealtimeMcpprotocolError {
             "message" => self.extra.required_state("message"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeMcpprotocolError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -11959,9 +10652,9 @@ pub struct RealtimeMcptoolCall {
     pub name: String,
     /// A JSON string of the arguments passed to the tool.
     pub arguments: String,
-    /// The `approval_request_id` field.
+    /// The ID of an associated approval request, if any.
     pub approval_request_id: Nullable<String>,
-    /// The `output` field.
+    /// The output from the tool call.
     pub output: Nullable<String>,
     /// The error from the tool call, if any.
     pub error: Nullable<Box<RealtimeMcptoolCallError>>,
@@ -11996,12 +10689,6 @@ impl RealtimeMcptoolCall {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -12015,12 +10702,6 @@ impl RealtimeMcptoolCall {
             "error" => self.error.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeMcptoolCall {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -12130,12 +10811,6 @@ impl RealtimeMcptoolExecutionError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -12143,16 +10818,6 @@ impl RealtimeMcptoolExecutionError {
             "message" => self.extra.required_state("message"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeMcptoolExecutionError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -12406,12 +11071,6 @@ impl RealtimeResponse {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -12428,16 +11087,6 @@ impl RealtimeResponse {
             "max_output_tokens" => self.max_output_tokens.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponse {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -12576,12 +11225,6 @@ impl RealtimeResponseCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -12599,16 +11242,6 @@ impl RealtimeResponseCreateParams {
             "input" => self.input.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -12898,8 +11531,6 @@ impl Default for RealtimeServerEvent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeServerEvent {}
 
 impl From<RealtimeServerEventConversationCreated> for RealtimeServerEvent {
     fn from(value: RealtimeServerEventConversationCreated) -> Self {
@@ -14349,12 +12980,6 @@ impl RealtimeServerEventConversationCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -14363,16 +12988,6 @@ impl RealtimeServerEventConversationCreated {
             "conversation" => self.extra.required_state("conversation"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -14443,7 +13058,8 @@ pub struct RealtimeServerEventConversationItemAdded {
     ///
     /// Always `"conversation.item.added"`.
     pub r#type: Cow<'static, str>,
-    /// The `previous_item_id` field.
+    /// The ID of the item that precedes this one, if any. This is used to
+    /// maintain ordering when items are inserted.
     pub previous_item_id: Nullable<String>,
     /// A single item within a Realtime conversation.
     pub item: RealtimeConversationItem,
@@ -14471,12 +13087,6 @@ impl RealtimeServerEventConversationItemAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -14486,16 +13096,6 @@ impl RealtimeServerEventConversationItemAdded {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -14574,7 +13174,9 @@ pub struct RealtimeServerEventConversationItemCreated {
     ///
     /// Always `"conversation.item.created"`.
     pub r#type: Cow<'static, str>,
-    /// The `previous_item_id` field.
+    /// The ID of the preceding item in the Conversation context, allows the
+    /// client to understand the order of the conversation. Can be `null` if the
+    /// item has no predecessor.
     pub previous_item_id: Nullable<String>,
     /// A single item within a Realtime conversation.
     pub item: RealtimeConversationItem,
@@ -14602,12 +13204,6 @@ impl RealtimeServerEventConversationItemCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -14617,16 +13213,6 @@ impl RealtimeServerEventConversationItemCreated {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -14725,12 +13311,6 @@ impl RealtimeServerEventConversationItemDeleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -14739,16 +13319,6 @@ impl RealtimeServerEventConversationItemDeleted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemDeleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -14816,7 +13386,8 @@ pub struct RealtimeServerEventConversationItemDone {
     ///
     /// Always `"conversation.item.done"`.
     pub r#type: Cow<'static, str>,
-    /// The `previous_item_id` field.
+    /// The ID of the item that precedes this one, if any. This is used to
+    /// maintain ordering when items are inserted.
     pub previous_item_id: Nullable<String>,
     /// A single item within a Realtime conversation.
     pub item: RealtimeConversationItem,
@@ -14844,12 +13415,6 @@ impl RealtimeServerEventConversationItemDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -14859,16 +13424,6 @@ impl RealtimeServerEventConversationItemDone {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -14957,7 +13512,7 @@ pub struct RealtimeServerEventConversationItemInputAudioTranscriptionCompleted {
     pub transcript: String,
     /// The languages detected in the audio. Returned by `gpt-transcribe`. An empty array indicates that no language could be reliably detected.
     pub languages: Nullable<Vec<TranscriptionLanguage>>,
-    /// A log probability object.
+    /// The log probabilities of the transcription.
     pub logprobs: Nullable<Vec<LogProbProperties>>,
     /// Usage statistics for the transcription, this is billed according to the ASR model's pricing rather than the realtime model's pricing.
     pub usage: RealtimeServerEventConversationItemInputAudioTranscriptionCompletedUsage,
@@ -14994,12 +13549,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15013,16 +13562,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionCompleted {
             "usage" => self.extra.required_state("usage"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemInputAudioTranscriptionCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -15125,7 +13664,7 @@ pub struct RealtimeServerEventConversationItemInputAudioTranscriptionDelta {
     pub content_index: Nullable<i64>,
     /// The text delta.
     pub delta: Nullable<String>,
-    /// A log probability object.
+    /// The log probabilities of the transcription. These can be enabled by configurating the session with `"include": ["item.input_audio_transcription.logprobs"]`. Each entry in the array corresponds a log probability of which token would be selected for this chunk of transcription. This can help to identify if it was possible there were multiple valid options for a given chunk of transcription.
     pub logprobs: Nullable<Vec<LogProbProperties>>,
     extra: ExtraFields,
 }
@@ -15151,12 +13690,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15168,16 +13701,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionDelta {
             "logprobs" => self.logprobs.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemInputAudioTranscriptionDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -15303,12 +13826,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15319,12 +13836,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionFailed {
             "error" => self.extra.required_state("error"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemInputAudioTranscriptionFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -15433,12 +13944,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionSegment {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15453,16 +13958,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionSegment {
             "end" => self.extra.required_state("end"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemInputAudioTranscriptionSegment {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -15498,8 +13993,8 @@ impl SerStruct for RealtimeServerEventConversationItemInputAudioTranscriptionSeg
         ser_required(map, &self.extra, "text", &self.text)?;
         ser_required(map, &self.extra, "id", &self.id)?;
         ser_required(map, &self.extra, "speaker", &self.speaker)?;
-        ser_required(map, &self.extra, "start", &self.start)?;
-        ser_required(map, &self.extra, "end", &self.end)?;
+        ser_required_number(map, &self.extra, "start", &self.start)?;
+        ser_required_number(map, &self.extra, "end", &self.end)?;
         self.extra.serialize_into(map)
     }
 }
@@ -15589,12 +14084,6 @@ impl RealtimeServerEventConversationItemRetrieved {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15603,16 +14092,6 @@ impl RealtimeServerEventConversationItemRetrieved {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemRetrieved {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -15720,12 +14199,6 @@ impl RealtimeServerEventConversationItemTruncated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15736,16 +14209,6 @@ impl RealtimeServerEventConversationItemTruncated {
             "audio_end_ms" => self.extra.required_state("audio_end_ms"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemTruncated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -15852,12 +14315,6 @@ impl RealtimeServerEventError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15866,12 +14323,6 @@ impl RealtimeServerEventError {
             "error" => self.extra.required_state("error"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -15955,12 +14406,6 @@ impl RealtimeServerEventInputAudioBufferCleared {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -15968,16 +14413,6 @@ impl RealtimeServerEventInputAudioBufferCleared {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferCleared {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16041,7 +14476,8 @@ pub struct RealtimeServerEventInputAudioBufferCommitted {
     ///
     /// Always `"input_audio_buffer.committed"`.
     pub r#type: Cow<'static, str>,
-    /// The `previous_item_id` field.
+    /// The ID of the preceding item after which the new item will be inserted.
+    /// Can be `null` if the item has no predecessor.
     pub previous_item_id: Nullable<String>,
     /// The ID of the user message item that will be created.
     pub item_id: String,
@@ -16069,12 +14505,6 @@ impl RealtimeServerEventInputAudioBufferCommitted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -16084,16 +14514,6 @@ impl RealtimeServerEventInputAudioBufferCommitted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferCommitted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16193,12 +14613,6 @@ impl RealtimeServerEventInputAudioBufferDtmfEventReceived {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -16207,16 +14621,6 @@ impl RealtimeServerEventInputAudioBufferDtmfEventReceived {
             "received_at" => self.extra.required_state("received_at"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferDtmfEventReceived {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16332,12 +14736,6 @@ impl RealtimeServerEventInputAudioBufferSpeechStarted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -16347,16 +14745,6 @@ impl RealtimeServerEventInputAudioBufferSpeechStarted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferSpeechStarted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16469,12 +14857,6 @@ impl RealtimeServerEventInputAudioBufferSpeechStopped {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -16484,16 +14866,6 @@ impl RealtimeServerEventInputAudioBufferSpeechStopped {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferSpeechStopped {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16618,12 +14990,6 @@ impl RealtimeServerEventInputAudioBufferTimeoutTriggered {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -16634,16 +15000,6 @@ impl RealtimeServerEventInputAudioBufferTimeoutTriggered {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventInputAudioBufferTimeoutTriggered {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16752,12 +15108,6 @@ impl RealtimeServerEventMcplistToolsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -16766,16 +15116,6 @@ impl RealtimeServerEventMcplistToolsCompleted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventMcplistToolsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16869,12 +15209,6 @@ impl RealtimeServerEventMcplistToolsFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -16883,16 +15217,6 @@ impl RealtimeServerEventMcplistToolsFailed {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventMcplistToolsFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16986,12 +15310,6 @@ impl RealtimeServerEventMcplistToolsInProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17000,16 +15318,6 @@ impl RealtimeServerEventMcplistToolsInProgress {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventMcplistToolsInProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17105,12 +15413,6 @@ impl RealtimeServerEventOutputAudioBufferCleared {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17119,16 +15421,6 @@ impl RealtimeServerEventOutputAudioBufferCleared {
             "response_id" => self.extra.required_state("response_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventOutputAudioBufferCleared {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17223,12 +15515,6 @@ impl RealtimeServerEventOutputAudioBufferStarted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17237,16 +15523,6 @@ impl RealtimeServerEventOutputAudioBufferStarted {
             "response_id" => self.extra.required_state("response_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventOutputAudioBufferStarted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17341,12 +15617,6 @@ impl RealtimeServerEventOutputAudioBufferStopped {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17355,16 +15625,6 @@ impl RealtimeServerEventOutputAudioBufferStopped {
             "response_id" => self.extra.required_state("response_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventOutputAudioBufferStopped {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17462,12 +15722,6 @@ impl RealtimeServerEventRateLimitsUpdated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17476,16 +15730,6 @@ impl RealtimeServerEventRateLimitsUpdated {
             "rate_limits" => self.extra.required_state("rate_limits"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventRateLimitsUpdated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17596,12 +15840,6 @@ impl RealtimeServerEventResponseAudioDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17614,16 +15852,6 @@ impl RealtimeServerEventResponseAudioDelta {
             "delta" => self.extra.required_state("delta"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseAudioDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17751,12 +15979,6 @@ impl RealtimeServerEventResponseAudioDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17768,16 +15990,6 @@ impl RealtimeServerEventResponseAudioDone {
             "content_index" => self.extra.required_state("content_index"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseAudioDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17903,12 +16115,6 @@ impl RealtimeServerEventResponseAudioTranscriptDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17921,16 +16127,6 @@ impl RealtimeServerEventResponseAudioTranscriptDelta {
             "delta" => self.extra.required_state("delta"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseAudioTranscriptDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18068,12 +16264,6 @@ impl RealtimeServerEventResponseAudioTranscriptDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18086,16 +16276,6 @@ impl RealtimeServerEventResponseAudioTranscriptDone {
             "transcript" => self.extra.required_state("transcript"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseAudioTranscriptDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18232,12 +16412,6 @@ impl RealtimeServerEventResponseContentPartAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18250,16 +16424,6 @@ impl RealtimeServerEventResponseContentPartAdded {
             "part" => self.extra.required_state("part"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseContentPartAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18391,12 +16555,6 @@ impl RealtimeServerEventResponseContentPartDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18409,16 +16567,6 @@ impl RealtimeServerEventResponseContentPartDone {
             "part" => self.extra.required_state("part"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseContentPartDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18531,12 +16679,6 @@ impl RealtimeServerEventResponseCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18545,16 +16687,6 @@ impl RealtimeServerEventResponseCreated {
             "response" => self.extra.required_state("response"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18648,12 +16780,6 @@ impl RealtimeServerEventResponseDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18662,16 +16788,6 @@ impl RealtimeServerEventResponseDone {
             "response" => self.extra.required_state("response"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18776,12 +16892,6 @@ impl RealtimeServerEventResponseFunctionCallArgumentsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18794,16 +16904,6 @@ impl RealtimeServerEventResponseFunctionCallArgumentsDelta {
             "delta" => self.extra.required_state("delta"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseFunctionCallArgumentsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18944,12 +17044,6 @@ impl RealtimeServerEventResponseFunctionCallArgumentsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18963,16 +17057,6 @@ impl RealtimeServerEventResponseFunctionCallArgumentsDone {
             "arguments" => self.extra.required_state("arguments"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseFunctionCallArgumentsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -19078,7 +17162,7 @@ pub struct RealtimeServerEventResponseMcpcallArgumentsDelta {
     pub output_index: i64,
     /// The JSON-encoded arguments delta.
     pub delta: String,
-    /// The `obfuscation` field.
+    /// If present, indicates the delta text was obfuscated.
     pub obfuscation: Nullable<String>,
     extra: ExtraFields,
 }
@@ -19113,12 +17197,6 @@ impl RealtimeServerEventResponseMcpcallArgumentsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -19131,16 +17209,6 @@ impl RealtimeServerEventResponseMcpcallArgumentsDelta {
             "obfuscation" => self.obfuscation.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseMcpcallArgumentsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -19274,12 +17342,6 @@ impl RealtimeServerEventResponseMcpcallArgumentsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -19291,16 +17353,6 @@ impl RealtimeServerEventResponseMcpcallArgumentsDone {
             "arguments" => self.extra.required_state("arguments"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseMcpcallArgumentsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -19421,12 +17473,6 @@ impl RealtimeServerEventResponseMcpcallCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -19436,16 +17482,6 @@ impl RealtimeServerEventResponseMcpcallCompleted {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseMcpcallCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -19551,12 +17587,6 @@ impl RealtimeServerEventResponseMcpcallFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -19566,16 +17596,6 @@ impl RealtimeServerEventResponseMcpcallFailed {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseMcpcallFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -19681,12 +17701,6 @@ impl RealtimeServerEventResponseMcpcallInProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -19696,16 +17710,6 @@ impl RealtimeServerEventResponseMcpcallInProgress {
             "item_id" => self.extra.required_state("item_id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseMcpcallInProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -19813,12 +17817,6 @@ impl RealtimeServerEventResponseOutputItemAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -19829,16 +17827,6 @@ impl RealtimeServerEventResponseOutputItemAdded {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseOutputItemAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -19952,12 +17940,6 @@ impl RealtimeServerEventResponseOutputItemDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -19968,16 +17950,6 @@ impl RealtimeServerEventResponseOutputItemDone {
             "item" => self.extra.required_state("item"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseOutputItemDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -20098,12 +18070,6 @@ impl RealtimeServerEventResponseTextDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -20116,16 +18082,6 @@ impl RealtimeServerEventResponseTextDelta {
             "delta" => self.extra.required_state("delta"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseTextDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -20257,12 +18213,6 @@ impl RealtimeServerEventResponseTextDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -20275,16 +18225,6 @@ impl RealtimeServerEventResponseTextDone {
             "text" => self.extra.required_state("text"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseTextDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -20401,12 +18341,6 @@ impl RealtimeServerEventSessionCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -20415,16 +18349,6 @@ impl RealtimeServerEventSessionCreated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventSessionCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -20514,12 +18438,6 @@ impl RealtimeServerEventSessionUpdated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -20528,16 +18446,6 @@ impl RealtimeServerEventSessionUpdated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventSessionUpdated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -20624,12 +18532,6 @@ impl RealtimeServerEventTranscriptionSessionUpdated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -20638,16 +18540,6 @@ impl RealtimeServerEventTranscriptionSessionUpdated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventTranscriptionSessionUpdated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -20742,7 +18634,7 @@ pub struct RealtimeSession {
     /// The format of output audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`.
     /// For `pcm16`, output audio is sampled at a rate of 24kHz.
     pub output_audio_format: Nullable<RealtimeSessionOutputAudioFormat>,
-    /// The `input_audio_transcription` field.
+    /// Configuration for input audio transcription, defaults to off and can be set to `null` to turn off once on. Input audio transcription is not native to the model, since the model consumes audio directly. Transcription runs asynchronously through [the /audio/transcriptions endpoint](https://platform.openai.com/docs/api-reference/audio/createTranscription) and should be treated as guidance of input audio content rather than precisely what the model heard. The client can optionally set the language and prompt for transcription, these offer additional guidance to the transcription service.
     pub input_audio_transcription: Nullable<Box<AudioTranscriptionResponse>>,
     /// Configuration for turn detection, ether Server VAD or Semantic VAD. This can be set to `null` to turn off, in which case the client must manually trigger model response.
     pub turn_detection: Nullable<Box<RealtimeTurnDetection>>,
@@ -20756,6 +18648,9 @@ pub struct RealtimeSession {
     pub speed: Nullable<f64>,
     /// Configuration options for tracing. Set to null to disable tracing. Once
     /// tracing is enabled for a session, the configuration cannot be modified.
+    ///
+    /// `auto` will create a trace for the session with default values for the
+    /// workflow name, group id, and metadata.
     pub tracing: Nullable<Box<RealtimeSessionTracing>>,
     /// Tools (functions) available to the model.
     pub tools: Nullable<Vec<RealtimeFunctionTool>>,
@@ -20774,7 +18669,8 @@ pub struct RealtimeSession {
     /// Reference to a prompt template and its variables.
     /// [Learn more](https://platform.openai.com/docs/guides/text?api-mode=responses#reusable-prompts).
     pub prompt: Nullable<Box<Prompt>>,
-    /// The `include` field.
+    /// Additional fields to include in server outputs.
+    /// - `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription.
     pub include: Nullable<Vec<RealtimeSessionIncludeItem>>,
     extra: ExtraFields,
 }
@@ -20795,12 +18691,6 @@ impl RealtimeSession {
     /// Mutable access to the fields this type does not name.
     pub fn extra_fields_mut(&mut self) -> &mut ExtraFields {
         &mut self.extra
-    }
-
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
     }
 
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
@@ -20831,16 +18721,6 @@ impl RealtimeSession {
     }
 }
 
-impl crate::ResponseMeta for RealtimeSession {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for RealtimeSession {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "id", &self.id)?;
@@ -20862,11 +18742,11 @@ impl SerStruct for RealtimeSession {
             "input_audio_noise_reduction",
             &self.input_audio_noise_reduction,
         )?;
-        ser_optional(map, "speed", &self.speed)?;
+        ser_optional_number(map, "speed", &self.speed)?;
         ser_optional(map, "tracing", &self.tracing)?;
         ser_optional(map, "tools", &self.tools)?;
         ser_optional(map, "tool_choice", &self.tool_choice)?;
-        ser_optional(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
         ser_optional(
             map,
             "max_response_output_tokens",
@@ -21142,12 +19022,6 @@ impl RealtimeSessionCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -21172,16 +19046,6 @@ impl RealtimeSessionCreateParams {
     }
 }
 
-impl crate::ResponseMeta for RealtimeSessionCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for RealtimeSessionCreateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "client_secret", &self.client_secret)?;
@@ -21195,12 +19059,12 @@ impl SerStruct for RealtimeSessionCreateParams {
             "input_audio_transcription",
             &self.input_audio_transcription,
         )?;
-        ser_optional(map, "speed", &self.speed)?;
+        ser_optional_number(map, "speed", &self.speed)?;
         ser_optional(map, "tracing", &self.tracing)?;
         ser_optional(map, "turn_detection", &self.turn_detection)?;
         ser_optional(map, "tools", &self.tools)?;
         ser_optional(map, "tool_choice", &self.tool_choice)?;
-        ser_optional(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
         ser_optional(
             map,
             "max_response_output_tokens",
@@ -21432,12 +19296,6 @@ impl CallAcceptParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -21457,16 +19315,6 @@ impl CallAcceptParams {
             "prompt" => self.prompt.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CallAcceptParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -21793,6 +19641,9 @@ pub struct RealtimeSessionCreateResponseGa {
     pub include: Nullable<Vec<RealtimeSessionCreateResponseGaIncludeItem>>,
     /// Realtime API can write session traces to the [Traces Dashboard](https://platform.openai.com/logs?api=traces). Set to null to disable tracing. Once
     /// tracing is enabled for a session, the configuration cannot be modified.
+    ///
+    /// `auto` will create a trace for the session with default values for the
+    /// workflow name, group id, and metadata.
     pub tracing: Nullable<Box<RealtimeSessionCreateResponseGaTracing>>,
     /// Tools available to the model.
     pub tools: Nullable<Vec<RealtimeSessionCreateResponseGaTool>>,
@@ -22071,12 +19922,6 @@ impl TranscriptionSessionCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -22087,16 +19932,6 @@ impl TranscriptionSessionCreateParams {
             "include" => self.include.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for TranscriptionSessionCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -22209,12 +20044,6 @@ impl RealtimeTranscriptionSessionCreateRequestGa {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -22223,16 +20052,6 @@ impl RealtimeTranscriptionSessionCreateRequestGa {
             "include" => self.include.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateRequestGa {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -22582,8 +20401,6 @@ impl Default for RealtimeTranslationClientEvent {
     }
 }
 
-impl crate::ResponseMeta for RealtimeTranslationClientEvent {}
-
 impl From<RealtimeTranslationClientEventSessionUpdate> for RealtimeTranslationClientEvent {
     fn from(value: RealtimeTranslationClientEventSessionUpdate) -> Self {
         Self::SessionUpdate(value)
@@ -22731,12 +20548,6 @@ impl RealtimeTranslationClientEventInputAudioBufferAppend {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -22745,16 +20556,6 @@ impl RealtimeTranslationClientEventInputAudioBufferAppend {
             "audio" => self.extra.required_state("audio"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationClientEventInputAudioBufferAppend {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -22849,12 +20650,6 @@ impl RealtimeTranslationClientEventSessionClose {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -22862,16 +20657,6 @@ impl RealtimeTranslationClientEventSessionClose {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationClientEventSessionClose {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -22954,12 +20739,6 @@ impl RealtimeTranslationClientEventSessionUpdate {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -22968,16 +20747,6 @@ impl RealtimeTranslationClientEventSessionUpdate {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationClientEventSessionUpdate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23071,12 +20840,6 @@ impl RealtimeTranslationClientSecretCreateRequest {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -23084,16 +20847,6 @@ impl RealtimeTranslationClientSecretCreateRequest {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationClientSecretCreateRequest {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23274,8 +21027,6 @@ impl Default for RealtimeTranslationServerEvent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeTranslationServerEvent {}
 
 impl From<RealtimeServerEventError> for RealtimeTranslationServerEvent {
     fn from(value: RealtimeServerEventError) -> Self {
@@ -23521,12 +21272,6 @@ impl RealtimeTranslationServerEventSessionClosed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -23534,16 +21279,6 @@ impl RealtimeTranslationServerEventSessionClosed {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationServerEventSessionClosed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23629,12 +21364,6 @@ impl RealtimeTranslationServerEventSessionCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -23643,16 +21372,6 @@ impl RealtimeTranslationServerEventSessionCreated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationServerEventSessionCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23718,7 +21437,10 @@ pub struct RealtimeTranslationServerEventSessionInputTranscriptDelta {
     pub r#type: Cow<'static, str>,
     /// Append-only source-language transcript text.
     pub delta: String,
-    /// The `elapsed_ms` field.
+    /// Timing metadata for stream alignment, derived from the translation frame
+    /// when available. It advances in 200 ms increments, but multiple transcript
+    /// deltas may share the same `elapsed_ms`. Treat it as alignment metadata,
+    /// not a unique transcript-delta identifier.
     pub elapsed_ms: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -23744,12 +21466,6 @@ impl RealtimeTranslationServerEventSessionInputTranscriptDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -23759,16 +21475,6 @@ impl RealtimeTranslationServerEventSessionInputTranscriptDelta {
             "elapsed_ms" => self.elapsed_ms.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationServerEventSessionInputTranscriptDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23849,7 +21555,9 @@ pub struct RealtimeTranslationServerEventSessionOutputAudioDelta {
     pub channels: Nullable<i64>,
     /// Audio encoding for `delta`.
     pub format: Nullable<String>,
-    /// The `elapsed_ms` field.
+    /// Timing metadata for stream alignment, derived from the translation frame
+    /// when available. Treat `elapsed_ms` as alignment metadata, not a unique
+    /// event identifier.
     pub elapsed_ms: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -23875,12 +21583,6 @@ impl RealtimeTranslationServerEventSessionOutputAudioDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -23893,16 +21595,6 @@ impl RealtimeTranslationServerEventSessionOutputAudioDelta {
             "elapsed_ms" => self.elapsed_ms.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationServerEventSessionOutputAudioDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23993,7 +21685,10 @@ pub struct RealtimeTranslationServerEventSessionOutputTranscriptDelta {
     pub r#type: Cow<'static, str>,
     /// Append-only transcript text for the translated output audio.
     pub delta: String,
-    /// The `elapsed_ms` field.
+    /// Timing metadata for stream alignment, derived from the translation frame
+    /// when available. It advances in 200 ms increments, but multiple transcript
+    /// deltas may share the same `elapsed_ms`. Treat it as alignment metadata,
+    /// not a unique transcript-delta identifier.
     pub elapsed_ms: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -24019,12 +21714,6 @@ impl RealtimeTranslationServerEventSessionOutputTranscriptDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -24034,16 +21723,6 @@ impl RealtimeTranslationServerEventSessionOutputTranscriptDelta {
             "elapsed_ms" => self.elapsed_ms.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationServerEventSessionOutputTranscriptDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -24149,12 +21828,6 @@ impl RealtimeTranslationServerEventSessionUpdated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -24163,16 +21836,6 @@ impl RealtimeTranslationServerEventSessionUpdated {
             "session" => self.extra.required_state("session"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationServerEventSessionUpdated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -24393,12 +22056,6 @@ impl RealtimeTranslationSessionCreateRequest {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -24406,16 +22063,6 @@ impl RealtimeTranslationSessionCreateRequest {
             "audio" => self.audio.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequest {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -24477,28 +22124,12 @@ impl RealtimeTranslationSessionUpdateRequest {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "audio" => self.audio.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequest {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25279,12 +22910,6 @@ impl RealtimeBetaResponseStatusDetails {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25293,12 +22918,6 @@ impl RealtimeBetaResponseStatusDetails {
             "error" => self.error.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaResponseStatusDetails {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -25475,12 +23094,6 @@ impl RealtimeBetaResponseStatusDetailsError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25488,16 +23101,6 @@ impl RealtimeBetaResponseStatusDetailsError {
             "code" => self.code.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaResponseStatusDetailsError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25573,12 +23176,6 @@ impl RealtimeBetaResponseUsage {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25589,16 +23186,6 @@ impl RealtimeBetaResponseUsage {
             "output_token_details" => self.output_token_details.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaResponseUsage {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25681,12 +23268,6 @@ impl RealtimeBetaResponseUsageInputTokenDetails {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25697,16 +23278,6 @@ impl RealtimeBetaResponseUsageInputTokenDetails {
             "cached_tokens_details" => self.cached_tokens_details.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaResponseUsageInputTokenDetails {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25784,12 +23355,6 @@ impl RealtimeBetaResponseUsageInputTokenDetailsCachedTokensDetails {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25798,16 +23363,6 @@ impl RealtimeBetaResponseUsageInputTokenDetailsCachedTokensDetails {
             "audio_tokens" => self.audio_tokens.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaResponseUsageInputTokenDetailsCachedTokensDetails {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25875,12 +23430,6 @@ impl RealtimeBetaResponseUsageOutputTokenDetails {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25888,16 +23437,6 @@ impl RealtimeBetaResponseUsageOutputTokenDetails {
             "audio_tokens" => self.audio_tokens.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaResponseUsageOutputTokenDetails {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26044,8 +23583,6 @@ impl Default for RealtimeBetaResponseMaxOutputTokens {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeBetaResponseMaxOutputTokens {}
 
 impl From<i64> for RealtimeBetaResponseMaxOutputTokens {
     fn from(value: i64) -> Self {
@@ -26207,12 +23744,6 @@ impl RealtimeBetaResponseCreateParamsTool {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26222,16 +23753,6 @@ impl RealtimeBetaResponseCreateParamsTool {
             "parameters" => self.parameters.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaResponseCreateParamsTool {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26305,8 +23826,6 @@ impl Default for RealtimeBetaResponseCreateParamsToolChoice {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeBetaResponseCreateParamsToolChoice {}
 
 impl From<ToolChoiceOptions> for RealtimeBetaResponseCreateParamsToolChoice {
     fn from(value: ToolChoiceOptions) -> Self {
@@ -26422,8 +23941,6 @@ impl Default for RealtimeBetaResponseCreateParamsMaxOutputTokens {
     }
 }
 
-impl crate::ResponseMeta for RealtimeBetaResponseCreateParamsMaxOutputTokens {}
-
 impl From<i64> for RealtimeBetaResponseCreateParamsMaxOutputTokens {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -26526,11 +24043,6 @@ impl Default for RealtimeBetaServerEventConversationItemInputAudioTranscriptionC
     fn default() -> Self {
         Self::Unknown(Value::Null)
     }
-}
-
-impl crate::ResponseMeta
-    for RealtimeBetaServerEventConversationItemInputAudioTranscriptionCompletedUsage
-{
 }
 
 impl From<TranscriptTextUsageTokens>
@@ -26655,12 +24167,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailedError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26670,18 +24176,6 @@ impl RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailedError {
             "param" => self.param.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta
-    for RealtimeBetaServerEventConversationItemInputAudioTranscriptionFailedError
-{
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26733,13 +24227,13 @@ crate::support::struct_serde!(
 pub struct RealtimeBetaServerEventErrorError {
     /// The type of error (e.g., "invalid_request_error", "server_error").
     pub r#type: String,
-    /// The `code` field.
+    /// Error code, if any.
     pub code: Nullable<String>,
     /// A human-readable error message.
     pub message: String,
-    /// The `param` field.
+    /// Parameter related to the error, if any.
     pub param: Nullable<String>,
-    /// The `event_id` field.
+    /// The event_id of the client event that caused the error, if applicable.
     pub event_id: Nullable<String>,
     extra: ExtraFields,
 }
@@ -26764,12 +24258,6 @@ impl RealtimeBetaServerEventErrorError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26780,16 +24268,6 @@ impl RealtimeBetaServerEventErrorError {
             "event_id" => self.event_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventErrorError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26869,12 +24347,6 @@ impl RealtimeBetaServerEventRateLimitsUpdatedRateLimit {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26887,22 +24359,12 @@ impl RealtimeBetaServerEventRateLimitsUpdatedRateLimit {
     }
 }
 
-impl crate::ResponseMeta for RealtimeBetaServerEventRateLimitsUpdatedRateLimit {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for RealtimeBetaServerEventRateLimitsUpdatedRateLimit {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "name", &self.name)?;
         ser_optional(map, "limit", &self.limit)?;
         ser_optional(map, "remaining", &self.remaining)?;
-        ser_optional(map, "reset_seconds", &self.reset_seconds)?;
+        ser_optional_number(map, "reset_seconds", &self.reset_seconds)?;
         self.extra.serialize_into(map)
     }
 }
@@ -27012,12 +24474,6 @@ impl RealtimeBetaServerEventResponseContentPartAddedPart {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27027,16 +24483,6 @@ impl RealtimeBetaServerEventResponseContentPartAddedPart {
             "transcript" => self.transcript.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseContentPartAddedPart {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27155,12 +24601,6 @@ impl RealtimeBetaServerEventResponseContentPartDonePart {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27170,16 +24610,6 @@ impl RealtimeBetaServerEventResponseContentPartDonePart {
             "transcript" => self.transcript.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeBetaServerEventResponseContentPartDonePart {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27287,8 +24717,6 @@ impl Default for RealtimeClientEventSessionUpdateSession {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeClientEventSessionUpdateSession {}
 
 impl From<CallAcceptParams> for RealtimeClientEventSessionUpdateSession {
     fn from(value: CallAcceptParams) -> Self {
@@ -27557,12 +24985,6 @@ impl RealtimeConversationItemMessageAssistantContentItem {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27572,16 +24994,6 @@ impl RealtimeConversationItemMessageAssistantContentItem {
             "transcript" => self.transcript.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemMessageAssistantContentItem {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27743,12 +25155,6 @@ impl RealtimeConversationItemMessageSystemContentItem {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27756,16 +25162,6 @@ impl RealtimeConversationItemMessageSystemContentItem {
             "text" => self.text.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemMessageSystemContentItem {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27884,12 +25280,6 @@ impl RealtimeConversationItemMessageUserContentItem {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27901,16 +25291,6 @@ impl RealtimeConversationItemMessageUserContentItem {
             "transcript" => self.transcript.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemMessageUserContentItem {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28236,12 +25616,6 @@ impl RealtimeConversationItemWithReferenceContentItem {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28252,16 +25626,6 @@ impl RealtimeConversationItemWithReferenceContentItem {
             "transcript" => self.transcript.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeConversationItemWithReferenceContentItem {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28403,12 +25767,6 @@ impl ClientSecretCreateParamsExpiresAfter {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28416,16 +25774,6 @@ impl ClientSecretCreateParamsExpiresAfter {
             "seconds" => self.seconds.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ClientSecretCreateParamsExpiresAfter {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28482,8 +25830,6 @@ impl Default for ClientSecretCreateParamsSession {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ClientSecretCreateParamsSession {}
 
 impl From<CallAcceptParams> for ClientSecretCreateParamsSession {
     fn from(value: CallAcceptParams) -> Self {
@@ -28724,8 +26070,6 @@ impl Default for RealtimeMcptoolCallError {
     }
 }
 
-impl crate::ResponseMeta for RealtimeMcptoolCallError {}
-
 impl From<RealtimeMcpprotocolError> for RealtimeMcptoolCallError {
     fn from(value: RealtimeMcpprotocolError) -> Self {
         Self::ProtocolError(value)
@@ -28911,12 +26255,6 @@ impl RealtimeResponseStatusDetails {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28925,12 +26263,6 @@ impl RealtimeResponseStatusDetails {
             "error" => self.error.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseStatusDetails {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -29103,12 +26435,6 @@ impl RealtimeResponseStatusDetailsError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29116,16 +26442,6 @@ impl RealtimeResponseStatusDetailsError {
             "code" => self.code.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseStatusDetailsError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29187,28 +26503,12 @@ impl RealtimeResponseAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "output" => self.output.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29272,12 +26572,6 @@ impl RealtimeResponseAudioOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29285,16 +26579,6 @@ impl RealtimeResponseAudioOutput {
             "voice" => self.voice.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseAudioOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29370,12 +26654,6 @@ impl RealtimeResponseUsage {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29386,16 +26664,6 @@ impl RealtimeResponseUsage {
             "output_token_details" => self.output_token_details.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseUsage {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29478,12 +26746,6 @@ impl RealtimeResponseUsageInputTokenDetails {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29494,16 +26756,6 @@ impl RealtimeResponseUsageInputTokenDetails {
             "cached_tokens_details" => self.cached_tokens_details.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseUsageInputTokenDetails {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29581,12 +26833,6 @@ impl RealtimeResponseUsageInputTokenDetailsCachedTokensDetails {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29595,16 +26841,6 @@ impl RealtimeResponseUsageInputTokenDetailsCachedTokensDetails {
             "audio_tokens" => self.audio_tokens.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseUsageInputTokenDetailsCachedTokensDetails {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29672,12 +26908,6 @@ impl RealtimeResponseUsageOutputTokenDetails {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29685,16 +26915,6 @@ impl RealtimeResponseUsageOutputTokenDetails {
             "audio_tokens" => self.audio_tokens.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseUsageOutputTokenDetails {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29794,8 +27014,6 @@ impl Default for RealtimeResponseMaxOutputTokens {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeResponseMaxOutputTokens {}
 
 impl From<i64> for RealtimeResponseMaxOutputTokens {
     fn from(value: i64) -> Self {
@@ -29902,28 +27120,12 @@ impl RealtimeResponseCreateParamsAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "output" => self.output.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseCreateParamsAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29988,12 +27190,6 @@ impl RealtimeResponseCreateParamsAudioOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30001,16 +27197,6 @@ impl RealtimeResponseCreateParamsAudioOutput {
             "voice" => self.voice.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeResponseCreateParamsAudioOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30067,8 +27253,6 @@ impl Default for RealtimeResponseCreateParamsTool {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeResponseCreateParamsTool {}
 
 impl From<RealtimeFunctionTool> for RealtimeResponseCreateParamsTool {
     fn from(value: RealtimeFunctionTool) -> Self {
@@ -30191,8 +27375,6 @@ impl Default for RealtimeResponseCreateParamsToolChoice {
     }
 }
 
-impl crate::ResponseMeta for RealtimeResponseCreateParamsToolChoice {}
-
 impl From<ToolChoiceOptions> for RealtimeResponseCreateParamsToolChoice {
     fn from(value: ToolChoiceOptions) -> Self {
         Self::ToolChoiceOptions(value)
@@ -30307,8 +27489,6 @@ impl Default for RealtimeResponseCreateParamsMaxOutputTokens {
     }
 }
 
-impl crate::ResponseMeta for RealtimeResponseCreateParamsMaxOutputTokens {}
-
 impl From<i64> for RealtimeResponseCreateParamsMaxOutputTokens {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -30420,12 +27600,6 @@ impl RealtimeServerEventConversationCreatedConversation {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30433,16 +27607,6 @@ impl RealtimeServerEventConversationCreatedConversation {
             "object" => self.object.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationCreatedConversation {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30497,11 +27661,6 @@ impl Default for RealtimeServerEventConversationItemInputAudioTranscriptionCompl
     fn default() -> Self {
         Self::Unknown(Value::Null)
     }
-}
-
-impl crate::ResponseMeta
-    for RealtimeServerEventConversationItemInputAudioTranscriptionCompletedUsage
-{
 }
 
 impl From<TranscriptTextUsageTokens>
@@ -30626,12 +27785,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionFailedError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30641,16 +27794,6 @@ impl RealtimeServerEventConversationItemInputAudioTranscriptionFailedError {
             "param" => self.param.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventConversationItemInputAudioTranscriptionFailedError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30702,13 +27845,13 @@ crate::support::struct_serde!(
 pub struct RealtimeServerEventErrorError {
     /// The type of error (e.g., "invalid_request_error", "server_error").
     pub r#type: String,
-    /// The `code` field.
+    /// Error code, if any.
     pub code: Nullable<String>,
     /// A human-readable error message.
     pub message: String,
-    /// The `param` field.
+    /// Parameter related to the error, if any.
     pub param: Nullable<String>,
-    /// The `event_id` field.
+    /// The event_id of the client event that caused the error, if applicable.
     pub event_id: Nullable<String>,
     extra: ExtraFields,
 }
@@ -30733,12 +27876,6 @@ impl RealtimeServerEventErrorError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30749,16 +27886,6 @@ impl RealtimeServerEventErrorError {
             "event_id" => self.event_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventErrorError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30838,12 +27965,6 @@ impl RealtimeServerEventRateLimitsUpdatedRateLimit {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30856,22 +27977,12 @@ impl RealtimeServerEventRateLimitsUpdatedRateLimit {
     }
 }
 
-impl crate::ResponseMeta for RealtimeServerEventRateLimitsUpdatedRateLimit {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for RealtimeServerEventRateLimitsUpdatedRateLimit {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "name", &self.name)?;
         ser_optional(map, "limit", &self.limit)?;
         ser_optional(map, "remaining", &self.remaining)?;
-        ser_optional(map, "reset_seconds", &self.reset_seconds)?;
+        ser_optional_number(map, "reset_seconds", &self.reset_seconds)?;
         self.extra.serialize_into(map)
     }
 }
@@ -30981,12 +28092,6 @@ impl RealtimeServerEventResponseContentPartAddedPart {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30996,16 +28101,6 @@ impl RealtimeServerEventResponseContentPartAddedPart {
             "transcript" => self.transcript.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseContentPartAddedPart {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31124,12 +28219,6 @@ impl RealtimeServerEventResponseContentPartDonePart {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -31139,16 +28228,6 @@ impl RealtimeServerEventResponseContentPartDonePart {
             "transcript" => self.transcript.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeServerEventResponseContentPartDonePart {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31255,8 +28334,6 @@ impl Default for RealtimeServerEventSessionCreatedSession {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeServerEventSessionCreatedSession {}
 
 impl From<RealtimeSessionCreateResponseGa> for RealtimeServerEventSessionCreatedSession {
     fn from(value: RealtimeSessionCreateResponseGa) -> Self {
@@ -31379,8 +28456,6 @@ impl Default for RealtimeServerEventSessionUpdatedSession {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeServerEventSessionUpdatedSession {}
 
 impl From<RealtimeSessionCreateResponseGa> for RealtimeServerEventSessionUpdatedSession {
     fn from(value: RealtimeSessionCreateResponseGa) -> Self {
@@ -31707,28 +28782,12 @@ impl RealtimeSessionInputAudioNoiseReduction {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.r#type.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeSessionInputAudioNoiseReduction {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31784,8 +28843,6 @@ impl Default for RealtimeSessionTracing {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeSessionTracing {}
 
 impl From<RealtimeSessionTracingTracingConfiguration> for RealtimeSessionTracing {
     fn from(value: RealtimeSessionTracingTracingConfiguration) -> Self {
@@ -31856,12 +28913,6 @@ impl RealtimeSessionTracingTracingConfiguration {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -31870,16 +28921,6 @@ impl RealtimeSessionTracingTracingConfiguration {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeSessionTracingTracingConfiguration {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31942,8 +28983,6 @@ impl Default for RealtimeSessionMaxResponseOutputTokens {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeSessionMaxResponseOutputTokens {}
 
 impl From<i64> for RealtimeSessionMaxResponseOutputTokens {
     fn from(value: i64) -> Self {
@@ -32053,12 +29092,6 @@ impl RealtimeSessionCreateParamsClientSecret {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32066,16 +29099,6 @@ impl RealtimeSessionCreateParamsClientSecret {
             "expires_at" => self.extra.required_state("expires_at"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeSessionCreateParamsClientSecret {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32147,28 +29170,12 @@ impl RealtimeSessionCreateParamsInputAudioTranscription {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "model" => self.model.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeSessionCreateParamsInputAudioTranscription {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32224,8 +29231,6 @@ impl Default for RealtimeSessionCreateParamsTracing {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeSessionCreateParamsTracing {}
 
 impl From<RealtimeSessionCreateParamsTracingTracingConfiguration>
     for RealtimeSessionCreateParamsTracing
@@ -32316,12 +29321,6 @@ impl RealtimeSessionCreateParamsTracingTracingConfiguration {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32330,16 +29329,6 @@ impl RealtimeSessionCreateParamsTracingTracingConfiguration {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeSessionCreateParamsTracingTracingConfiguration {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32442,12 +29431,6 @@ impl RealtimeSessionCreateParamsTurnDetection {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32460,20 +29443,10 @@ impl RealtimeSessionCreateParamsTurnDetection {
     }
 }
 
-impl crate::ResponseMeta for RealtimeSessionCreateParamsTurnDetection {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for RealtimeSessionCreateParamsTurnDetection {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "type", &self.r#type)?;
-        ser_optional(map, "threshold", &self.threshold)?;
+        ser_optional_number(map, "threshold", &self.threshold)?;
         ser_optional(map, "prefix_padding_ms", &self.prefix_padding_ms)?;
         ser_optional(map, "silence_duration_ms", &self.silence_duration_ms)?;
         self.extra.serialize_into(map)
@@ -32568,12 +29541,6 @@ impl RealtimeSessionCreateParamsTool {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32583,16 +29550,6 @@ impl RealtimeSessionCreateParamsTool {
             "parameters" => self.parameters.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeSessionCreateParamsTool {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32659,8 +29616,6 @@ impl Default for RealtimeSessionCreateParamsMaxResponseOutputTokens {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RealtimeSessionCreateParamsMaxResponseOutputTokens {}
 
 impl From<i64> for RealtimeSessionCreateParamsMaxResponseOutputTokens {
     fn from(value: i64) -> Self {
@@ -32892,12 +29847,6 @@ impl CallAcceptParamsAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32905,16 +29854,6 @@ impl CallAcceptParamsAudio {
             "output" => self.output.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CallAcceptParamsAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -33011,12 +29950,6 @@ impl CallAcceptParamsAudioInput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -33026,16 +29959,6 @@ impl CallAcceptParamsAudioInput {
             "turn_detection" => self.turn_detection.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CallAcceptParamsAudioInput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -33113,28 +30036,12 @@ impl CallAcceptParamsAudioInputNoiseReduction {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.r#type.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CallAcceptParamsAudioInputNoiseReduction {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -33223,12 +30130,6 @@ impl CallAcceptParamsAudioOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -33240,21 +30141,11 @@ impl CallAcceptParamsAudioOutput {
     }
 }
 
-impl crate::ResponseMeta for CallAcceptParamsAudioOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for CallAcceptParamsAudioOutput {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "format", &self.format)?;
         ser_optional(map, "voice", &self.voice)?;
-        ser_optional(map, "speed", &self.speed)?;
+        ser_optional_number(map, "speed", &self.speed)?;
         self.extra.serialize_into(map)
     }
 }
@@ -33350,8 +30241,6 @@ impl Default for CallAcceptParamsTracing {
     }
 }
 
-impl crate::ResponseMeta for CallAcceptParamsTracing {}
-
 impl From<CallAcceptParamsTracingTracingConfiguration> for CallAcceptParamsTracing {
     fn from(value: CallAcceptParamsTracingTracingConfiguration) -> Self {
         Self::TracingConfiguration(value)
@@ -33439,12 +30328,6 @@ impl CallAcceptParamsTracingTracingConfiguration {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -33453,16 +30336,6 @@ impl CallAcceptParamsTracingTracingConfiguration {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CallAcceptParamsTracingTracingConfiguration {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -33523,8 +30396,6 @@ impl Default for CallAcceptParamsTool {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for CallAcceptParamsTool {}
 
 impl From<RealtimeFunctionTool> for CallAcceptParamsTool {
     fn from(value: RealtimeFunctionTool) -> Self {
@@ -33647,8 +30518,6 @@ impl Default for CallAcceptParamsToolChoice {
     }
 }
 
-impl crate::ResponseMeta for CallAcceptParamsToolChoice {}
-
 impl From<ToolChoiceOptions> for CallAcceptParamsToolChoice {
     fn from(value: ToolChoiceOptions) -> Self {
         Self::ToolChoiceOptions(value)
@@ -33762,8 +30631,6 @@ impl Default for CallAcceptParamsMaxOutputTokens {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for CallAcceptParamsMaxOutputTokens {}
 
 impl From<i64> for CallAcceptParamsMaxOutputTokens {
     fn from(value: i64) -> Self {
@@ -34168,7 +31035,7 @@ impl crate::ResponseMeta for RealtimeSessionCreateResponseAudioInputTurnDetectio
 impl SerStruct for RealtimeSessionCreateResponseAudioInputTurnDetection {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "type", &self.r#type)?;
-        ser_optional(map, "threshold", &self.threshold)?;
+        ser_optional_number(map, "threshold", &self.threshold)?;
         ser_optional(map, "prefix_padding_ms", &self.prefix_padding_ms)?;
         ser_optional(map, "silence_duration_ms", &self.silence_duration_ms)?;
         self.extra.serialize_into(map)
@@ -34266,7 +31133,7 @@ impl SerStruct for RealtimeSessionCreateResponseAudioOutput {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "format", &self.format)?;
         ser_optional(map, "voice", &self.voice)?;
-        ser_optional(map, "speed", &self.speed)?;
+        ser_optional_number(map, "speed", &self.speed)?;
         self.extra.serialize_into(map)
     }
 }
@@ -34529,7 +31396,7 @@ impl crate::ResponseMeta for RealtimeSessionCreateResponseTurnDetection {
 impl SerStruct for RealtimeSessionCreateResponseTurnDetection {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "type", &self.r#type)?;
-        ser_optional(map, "threshold", &self.threshold)?;
+        ser_optional_number(map, "threshold", &self.threshold)?;
         ser_optional(map, "prefix_padding_ms", &self.prefix_padding_ms)?;
         ser_optional(map, "silence_duration_ms", &self.silence_duration_ms)?;
         self.extra.serialize_into(map)
@@ -35120,7 +31987,7 @@ impl SerStruct for RealtimeSessionCreateResponseGaAudioOutput {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "format", &self.format)?;
         ser_optional(map, "voice", &self.voice)?;
-        ser_optional(map, "speed", &self.speed)?;
+        ser_optional_number(map, "speed", &self.speed)?;
         self.extra.serialize_into(map)
     }
 }
@@ -35712,12 +32579,6 @@ impl TranscriptionSessionCreateParamsTurnDetection {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -35730,20 +32591,10 @@ impl TranscriptionSessionCreateParamsTurnDetection {
     }
 }
 
-impl crate::ResponseMeta for TranscriptionSessionCreateParamsTurnDetection {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for TranscriptionSessionCreateParamsTurnDetection {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "type", &self.r#type)?;
-        ser_optional(map, "threshold", &self.threshold)?;
+        ser_optional_number(map, "threshold", &self.threshold)?;
         ser_optional(map, "prefix_padding_ms", &self.prefix_padding_ms)?;
         ser_optional(map, "silence_duration_ms", &self.silence_duration_ms)?;
         self.extra.serialize_into(map)
@@ -35814,28 +32665,12 @@ impl TranscriptionSessionCreateParamsInputAudioNoiseReduction {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.r#type.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for TranscriptionSessionCreateParamsInputAudioNoiseReduction {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -35990,28 +32825,12 @@ impl RealtimeTranscriptionSessionCreateRequestGaAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "input" => self.input.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateRequestGaAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -36105,12 +32924,6 @@ impl RealtimeTranscriptionSessionCreateRequestGaAudioInput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -36120,16 +32933,6 @@ impl RealtimeTranscriptionSessionCreateRequestGaAudioInput {
             "turn_detection" => self.turn_detection.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateRequestGaAudioInput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -36207,28 +33010,12 @@ impl RealtimeTranscriptionSessionCreateRequestGaAudioInputNoiseReduction {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.r#type.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateRequestGaAudioInputNoiseReduction {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -36462,7 +33249,7 @@ impl crate::ResponseMeta for TranscriptionSessionTurnDetection {
 impl SerStruct for TranscriptionSessionTurnDetection {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "type", &self.r#type)?;
-        ser_optional(map, "threshold", &self.threshold)?;
+        ser_optional_number(map, "threshold", &self.threshold)?;
         ser_optional(map, "prefix_padding_ms", &self.prefix_padding_ms)?;
         ser_optional(map, "silence_duration_ms", &self.silence_duration_ms)?;
         self.extra.serialize_into(map)
@@ -36869,7 +33656,7 @@ impl crate::ResponseMeta for RealtimeTranscriptionSessionCreateResponseGaAudioIn
 impl SerStruct for RealtimeTranscriptionSessionCreateResponseGaAudioInputTurnDetection {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "type", &self.r#type)?;
-        ser_optional(map, "threshold", &self.threshold)?;
+        ser_optional_number(map, "threshold", &self.threshold)?;
         ser_optional(map, "prefix_padding_ms", &self.prefix_padding_ms)?;
         ser_optional(map, "silence_duration_ms", &self.silence_duration_ms)?;
         self.extra.serialize_into(map)
@@ -36950,12 +33737,6 @@ impl RealtimeTranslationClientSecretCreateRequestExpiresAfter {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -36963,16 +33744,6 @@ impl RealtimeTranslationClientSecretCreateRequestExpiresAfter {
             "seconds" => self.seconds.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationClientSecretCreateRequestExpiresAfter {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -37469,12 +34240,6 @@ impl RealtimeTranslationSessionCreateRequestAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -37482,16 +34247,6 @@ impl RealtimeTranslationSessionCreateRequestAudio {
             "output" => self.output.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequestAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -37577,12 +34332,6 @@ impl RealtimeTranslationSessionCreateRequestAudioInput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -37590,16 +34339,6 @@ impl RealtimeTranslationSessionCreateRequestAudioInput {
             "noise_reduction" => self.noise_reduction.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequestAudioInput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -37664,28 +34403,12 @@ impl RealtimeTranslationSessionCreateRequestAudioInputTranscription {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "model" => self.extra.required_state("model"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequestAudioInputTranscription {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -37744,28 +34467,12 @@ impl RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -37829,28 +34536,12 @@ impl RealtimeTranslationSessionCreateRequestAudioOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "language" => self.language.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionCreateRequestAudioOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -37910,12 +34601,6 @@ impl RealtimeTranslationSessionUpdateRequestAudio {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -37923,16 +34608,6 @@ impl RealtimeTranslationSessionUpdateRequestAudio {
             "output" => self.output.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequestAudio {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -38000,12 +34675,6 @@ impl RealtimeTranslationSessionUpdateRequestAudioInput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -38013,16 +34682,6 @@ impl RealtimeTranslationSessionUpdateRequestAudioInput {
             "noise_reduction" => self.noise_reduction.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequestAudioInput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -38087,28 +34746,12 @@ impl RealtimeTranslationSessionUpdateRequestAudioInputTranscription {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "model" => self.extra.required_state("model"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequestAudioInputTranscription {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -38167,28 +34810,12 @@ impl RealtimeTranslationSessionUpdateRequestAudioInputNoiseReduction {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequestAudioInputNoiseReduction {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -38246,28 +34873,12 @@ impl RealtimeTranslationSessionUpdateRequestAudioOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "language" => self.language.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RealtimeTranslationSessionUpdateRequestAudioOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -38426,7 +35037,7 @@ impl Default for RealtimeTruncationRetentionRatioTruncation {
 impl SerStruct for RealtimeTruncationRetentionRatioTruncation {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_const(map, &self.extra, "type", &self.r#type, "retention_ratio")?;
-        ser_required(map, &self.extra, "retention_ratio", &self.retention_ratio)?;
+        ser_required_number(map, &self.extra, "retention_ratio", &self.retention_ratio)?;
         ser_optional(map, "token_limits", &self.token_limits)?;
         self.extra.serialize_into(map)
     }
@@ -38571,7 +35182,17 @@ pub struct RealtimeTurnDetectionServerVad {
     ///
     /// If both `create_response` and `interrupt_response` are set to `false`, the model will never respond automatically but VAD events will still be emitted.
     pub interrupt_response: Nullable<bool>,
-    /// The `idle_timeout_ms` field.
+    /// Optional timeout after which a model response will be triggered automatically. This is
+    /// useful for situations in which a long pause from the user is unexpected, such as a phone
+    /// call. The model will effectively prompt the user to continue the conversation based
+    /// on the current context.
+    ///
+    /// The timeout value will be applied after the last model response's audio has finished playing,
+    /// i.e. it's set to the `response.done` time plus audio playback duration.
+    ///
+    /// An `input_audio_buffer.timeout_triggered` event (plus events
+    /// associated with the Response) will be emitted when the timeout is reached.
+    /// Idle timeout is currently only supported for `server_vad` mode.
     pub idle_timeout_ms: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -38680,7 +35301,7 @@ impl Default for RealtimeTurnDetectionServerVad {
 impl SerStruct for RealtimeTurnDetectionServerVad {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_const(map, &self.extra, "type", &self.r#type, "server_vad")?;
-        ser_optional(map, "threshold", &self.threshold)?;
+        ser_optional_number(map, "threshold", &self.threshold)?;
         ser_optional(map, "prefix_padding_ms", &self.prefix_padding_ms)?;
         ser_optional(map, "silence_duration_ms", &self.silence_duration_ms)?;
         ser_optional(map, "create_response", &self.create_response)?;

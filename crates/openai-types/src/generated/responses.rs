@@ -45,7 +45,7 @@ use crate::generated::shared::{
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
     best_object_match, parse_as, required, required_const, rest_to_value, ser_const, ser_optional,
-    ser_required, tag_of,
+    ser_optional_number, ser_required, ser_required_number, tag_of,
 };
 
 /// The compacted response object
@@ -197,11 +197,12 @@ pub struct ResponseCompactParams {
     pub model: Nullable<ModelIdsCompaction>,
     /// Text, image, or file inputs to the model, used to generate a response
     pub input: Nullable<ResponseCompactParamsInput>,
-    /// The `previous_response_id` field.
+    /// The unique ID of the previous response to the model. Use this to create multi-turn conversations. Learn more about [conversation state](https://platform.openai.com/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`.
     pub previous_response_id: Nullable<String>,
-    /// The `instructions` field.
+    /// A system (or developer) message inserted into the model's context.
+    /// When used along with `previous_response_id`, the instructions from a previous response will not be carried over to the next response. This makes it simple to swap out system (or developer) messages in new responses.
     pub instructions: Nullable<String>,
-    /// The `prompt_cache_key` field.
+    /// A key to use when reading from or writing to the prompt cache.
     pub prompt_cache_key: Nullable<String>,
     /// The `prompt_cache_retention` field.
     pub prompt_cache_retention: Nullable<PromptCacheRetentionEnum>,
@@ -279,12 +280,6 @@ impl ResponseCompactParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -298,16 +293,6 @@ impl ResponseCompactParams {
             "service_tier" => self.service_tier.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponseCompactParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -372,7 +357,7 @@ crate::support::struct_serde!(ResponseCompactParams);
 pub struct ContextManagementParam {
     /// The context management entry type. Currently only 'compaction' is supported.
     pub r#type: String,
-    /// The `compact_threshold` field.
+    /// Token threshold at which compaction should be triggered for this entry.
     pub compact_threshold: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -402,12 +387,6 @@ impl ContextManagementParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -415,16 +394,6 @@ impl ContextManagementParam {
             "compact_threshold" => self.compact_threshold.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ContextManagementParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -481,8 +450,6 @@ impl Default for ConversationParam {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ConversationParam {}
 
 impl From<String> for ConversationParam {
     fn from(value: String) -> Self {
@@ -561,28 +528,12 @@ impl ConversationParam2 {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ConversationParam2 {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -628,34 +579,54 @@ pub struct ResponseCreateParams {
     /// probability. In some cases, the number of returned tokens may be fewer than
     /// requested.
     pub top_logprobs: Nullable<i64>,
-    /// The `temperature` field.
+    /// What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
+    /// We generally recommend altering this or `top_p` but not both.
     pub temperature: Nullable<f64>,
-    /// The `top_p` field.
+    /// An alternative to sampling with temperature, called nucleus sampling,
+    /// where the model considers the results of the tokens with top_p probability
+    /// mass. So 0.1 means only the tokens comprising the top 10% probability mass
+    /// are considered.
+    ///
+    /// We generally recommend altering this or `temperature` but not both.
     pub top_p: Nullable<f64>,
     /// This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations.
     /// A stable identifier for your end-users.
     /// Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
     #[deprecated]
     pub user: Nullable<String>,
-    /// The `safety_identifier` field.
+    /// A stable identifier used to help detect users of your application that may be violating OpenAI's usage policies.
+    /// The IDs should be a string that uniquely identifies each user, with a maximum length of 64 characters. We recommend hashing their username or email address, in order to avoid sending us any identifying information. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
     pub safety_identifier: Nullable<String>,
-    /// The `prompt_cache_key` field.
+    /// Used by OpenAI to cache responses for similar requests to optimize your cache hit rates. Replaces the `user` field. [Learn more](https://platform.openai.com/docs/guides/prompt-caching).
     pub prompt_cache_key: Nullable<String>,
     /// Deprecated. Use `prompt_cache_options.ttl` instead.
+    ///
+    /// The retention policy for the prompt cache. Set to `24h` to enable extended prompt caching, which keeps cached prefixes active for longer, up to a maximum of 24 hours. [Learn more](https://platform.openai.com/docs/guides/prompt-caching#prompt-cache-retention).
+    /// This field expresses a maximum retention policy, while
+    /// `prompt_cache_options.ttl` expresses a minimum cache lifetime. The two
+    /// fields are independent and do not interact.
+    /// For `gpt-5.5`, `gpt-5.5-pro`, and future models, only `24h` is supported.
+    ///
+    /// For older models that support both `in_memory` and `24h`, the default depends on your organization's data retention policy:
+    ///   - Organizations without ZDR enabled default to `24h`.
+    ///   - Organizations with ZDR enabled default to `in_memory` when `prompt_cache_retention` is not specified.
     #[deprecated]
     pub prompt_cache_retention: Nullable<ResponseCreateParamsPromptCacheRetention>,
     /// Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](https://platform.openai.com/docs/guides/prompt-caching) for current details.
     pub prompt_cache_options: Nullable<Box<PromptCacheOptionsParam>>,
-    /// The `previous_response_id` field.
+    /// The unique ID of the previous response to the model. Use this to
+    /// create multi-turn conversations. Learn more about
+    /// [conversation state](https://platform.openai.com/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`.
     pub previous_response_id: Nullable<String>,
     /// Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
     /// offers a wide range of models with different capabilities, performance
     /// characteristics, and price points. Refer to the [model guide](https://platform.openai.com/docs/models)
     /// to browse and compare available models.
     pub model: Nullable<ModelIdsResponses>,
-    /// The `background` field.
+    /// Whether to run the model response in the background.
+    /// [Learn more](https://platform.openai.com/docs/guides/background).
     pub background: Nullable<bool>,
-    /// The `max_tool_calls` field.
+    /// The maximum number of total calls to built-in tools that can be processed in a response. This maximum number applies across all built-in tool calls, not per individual tool. Any further attempts to call a tool by the model will be ignored.
     pub max_tool_calls: Nullable<i64>,
     /// Configuration options for a text response from the model. Can be plain
     /// text or structured JSON data. Learn more:
@@ -693,7 +664,6 @@ pub struct ResponseCreateParams {
     /// Text, image, or file inputs to the model, used to generate a response.
     pub input: Nullable<InputParam>,
     /// Specify additional output data to include in the model response. Currently supported values are:
-    /// - `web_search_call.results`: Include the search results of the web search tool call.
     /// - `web_search_call.action.sources`: Include the sources of the web search tool call.
     /// - `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter tool call items.
     /// - `computer_call_output.output.image_url`: Include image urls from the computer call output.
@@ -702,24 +672,32 @@ pub struct ResponseCreateParams {
     /// - `message.output_text.logprobs`: Include logprobs with assistant messages.
     /// - `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item outputs. This enables reasoning items to be used in multi-turn conversations when using the Responses API statelessly (like when the `store` parameter is set to `false`, or when an organization is enrolled in the zero data retention program).
     pub include: Nullable<Vec<IncludeEnum>>,
-    /// The `parallel_tool_calls` field.
+    /// Whether to allow the model to run tool calls in parallel.
     pub parallel_tool_calls: Nullable<bool>,
-    /// The `store` field.
+    /// Whether to store the generated model response for later retrieval via
+    /// API.
     pub store: Nullable<bool>,
-    /// The `instructions` field.
+    /// A system (or developer) message inserted into the model's context.
+    ///
+    /// When using along with `previous_response_id`, the instructions from a previous
+    /// response will not be carried over to the next response. This makes it simple
+    /// to swap out system (or developer) messages in new responses.
     pub instructions: Nullable<String>,
     /// Configuration for running moderation on the input and output of this response.
     pub moderation: Nullable<Box<ModerationParam>>,
-    /// The `stream` field.
+    /// If set to true, the model response data will be streamed to the client
+    /// as it is generated using [server-sent events](https://developer.mozilla.org/en-US/docs/Web/API/Server-sent_events/Using_server-sent_events#Event_stream_format).
+    /// See the [Streaming section below](https://platform.openai.com/docs/api-reference/responses-streaming)
+    /// for more information.
     pub stream: Nullable<bool>,
     /// Options for streaming responses. Only set this when you set `stream: true`.
     pub stream_options: Nullable<Box<ResponseStreamOptions>>,
     /// The conversation that this response belongs to. Items from this conversation are prepended to `input_items` for this response request.
     /// Input items and output items from this response are automatically added to this conversation after this response completes.
     pub conversation: Nullable<Box<ConversationParam>>,
-    /// The `context_management` field.
+    /// Context management configuration for this request.
     pub context_management: Nullable<Vec<ContextManagementParam>>,
-    /// The `max_output_tokens` field.
+    /// An upper bound for the number of tokens that can be generated for a response, including visible output tokens and [reasoning tokens](https://platform.openai.com/docs/guides/reasoning).
     pub max_output_tokens: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -934,12 +912,6 @@ impl ResponseCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -979,22 +951,12 @@ impl ResponseCreateParams {
     }
 }
 
-impl crate::ResponseMeta for ResponseCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for ResponseCreateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "metadata", &self.metadata)?;
         ser_optional(map, "top_logprobs", &self.top_logprobs)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "user", &self.user)?;
         ser_optional(map, "safety_identifier", &self.safety_identifier)?;
         ser_optional(map, "prompt_cache_key", &self.prompt_cache_key)?;
@@ -1778,8 +1740,6 @@ impl Default for InputParam {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for InputParam {}
 
 impl From<String> for InputParam {
     fn from(value: String) -> Self {
@@ -5865,13 +5825,22 @@ pub struct Reasoning {
     /// A summary of the reasoning performed by the model. This can be
     /// useful for debugging and understanding the model's reasoning process.
     /// One of `auto`, `concise`, or `detailed`.
+    ///
+    /// `concise` is supported for `computer-use-preview` models and all reasoning models after `gpt-5`.
     pub summary: Nullable<ReasoningSummary>,
     /// Controls which reasoning items are rendered back to the model on later turns.
     /// If omitted or set to `auto`, the model determines the context mode. The
     /// `gpt-5.6` model family defaults to `all_turns`; earlier models default to
     /// `current_turn`.
+    ///
+    /// When returned on a response, this is the effective reasoning context mode
+    /// used for the response.
     pub context: Nullable<ReasoningContext>,
     /// **Deprecated:** use `summary` instead.
+    ///
+    /// A summary of the reasoning performed by the model. This can be
+    /// useful for debugging and understanding the model's reasoning process.
+    /// One of `auto`, `concise`, or `detailed`.
     pub generate_summary: Nullable<ReasoningGenerateSummary>,
     extra: ExtraFields,
 }
@@ -6047,34 +6016,57 @@ pub struct Response {
     /// useful for storing additional information about the object in a structured
     /// format, and querying for objects via API or the dashboard.
     pub metadata: Nullable<Metadata>,
-    /// The `top_logprobs` field.
+    /// An integer between 0 and 20 specifying the maximum number of most likely
+    /// tokens to return at each token position, each with an associated log
+    /// probability. In some cases, the number of returned tokens may be fewer than
+    /// requested.
     pub top_logprobs: Nullable<i64>,
-    /// The `temperature` field.
+    /// What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
+    /// We generally recommend altering this or `top_p` but not both.
     pub temperature: Nullable<f64>,
-    /// The `top_p` field.
+    /// An alternative to sampling with temperature, called nucleus sampling,
+    /// where the model considers the results of the tokens with top_p probability
+    /// mass. So 0.1 means only the tokens comprising the top 10% probability mass
+    /// are considered.
+    ///
+    /// We generally recommend altering this or `temperature` but not both.
     pub top_p: Nullable<f64>,
     /// This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations.
     /// A stable identifier for your end-users.
     /// Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
     #[deprecated]
     pub user: Nullable<String>,
-    /// The `safety_identifier` field.
+    /// A stable identifier used to help detect users of your application that may be violating OpenAI's usage policies.
+    /// The IDs should be a string that uniquely identifies each user, with a maximum length of 64 characters. We recommend hashing their username or email address, in order to avoid sending us any identifying information. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
     pub safety_identifier: Nullable<String>,
-    /// The `prompt_cache_key` field.
+    /// Used by OpenAI to cache responses for similar requests to optimize your cache hit rates. Replaces the `user` field. [Learn more](https://platform.openai.com/docs/guides/prompt-caching).
     pub prompt_cache_key: Nullable<String>,
     /// Deprecated. Use `prompt_cache_options.ttl` instead.
+    ///
+    /// The retention policy for the prompt cache. Set to `24h` to enable extended prompt caching, which keeps cached prefixes active for longer, up to a maximum of 24 hours. [Learn more](https://platform.openai.com/docs/guides/prompt-caching#prompt-cache-retention).
+    /// This field expresses a maximum retention policy, while
+    /// `prompt_cache_options.ttl` expresses a minimum cache lifetime. The two
+    /// fields are independent and do not interact.
+    /// For `gpt-5.5`, `gpt-5.5-pro`, and future models, only `24h` is supported.
+    ///
+    /// For older models that support both `in_memory` and `24h`, the default depends on your organization's data retention policy:
+    ///   - Organizations without ZDR enabled default to `24h`.
+    ///   - Organizations with ZDR enabled default to `in_memory` when `prompt_cache_retention` is not specified.
     #[deprecated]
     pub prompt_cache_retention: Nullable<ResponsePromptCacheRetention>,
-    /// The `previous_response_id` field.
+    /// The unique ID of the previous response to the model. Use this to
+    /// create multi-turn conversations. Learn more about
+    /// [conversation state](https://platform.openai.com/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`.
     pub previous_response_id: Nullable<String>,
     /// Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
     /// offers a wide range of models with different capabilities, performance
     /// characteristics, and price points. Refer to the [model guide](https://platform.openai.com/docs/models)
     /// to browse and compare available models.
     pub model: ModelIdsResponses,
-    /// The `background` field.
+    /// Whether to run the model response in the background.
+    /// [Learn more](https://platform.openai.com/docs/guides/background).
     pub background: Nullable<bool>,
-    /// The `max_tool_calls` field.
+    /// The maximum number of total calls to built-in tools that can be processed in a response. This maximum number applies across all built-in tool calls, not per individual tool. Any further attempts to call a tool by the model will be ignored.
     pub max_tool_calls: Nullable<i64>,
     /// Configuration options for a text response from the model. Can be plain
     /// text or structured JSON data. Learn more:
@@ -6117,7 +6109,8 @@ pub struct Response {
     pub status: Nullable<ResponseStatus>,
     /// Unix timestamp (in seconds) of when this Response was created.
     pub created_at: f64,
-    /// The `completed_at` field.
+    /// Unix timestamp (in seconds) of when this Response was completed.
+    /// Only present when the status is `completed`.
     pub completed_at: Nullable<f64>,
     /// An error object returned when the model fails to generate a Response.
     pub error: Nullable<Box<ResponseError>>,
@@ -6135,8 +6128,14 @@ pub struct Response {
     /// **gpt-5 and o-series models only**
     pub reasoning: Nullable<Box<Reasoning>>,
     /// A system (or developer) message inserted into the model's context.
+    ///
+    /// When using along with `previous_response_id`, the instructions from a previous
+    /// response will not be carried over to the next response. This makes it simple
+    /// to swap out system (or developer) messages in new responses.
     pub instructions: Nullable<ResponseInstructions>,
-    /// The `output_text` field.
+    /// SDK-only convenience property that contains the aggregated text output
+    /// from all `output_text` items in the `output` array, if any are present.
+    /// Supported in the Python and JavaScript SDKs.
     pub output_text: Nullable<String>,
     /// Represents token usage details including input tokens, output tokens,
     /// a breakdown of output tokens, and the total tokens used.
@@ -6149,7 +6148,7 @@ pub struct Response {
     pub parallel_tool_calls: bool,
     /// The conversation that this response belonged to. Input items and output items from this response were automatically added to this conversation.
     pub conversation: Nullable<Box<ResponseConversation>>,
-    /// The `max_output_tokens` field.
+    /// An upper bound for the number of tokens that can be generated for a response, including visible output tokens and [reasoning tokens](https://platform.openai.com/docs/guides/reasoning).
     pub max_output_tokens: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -6296,8 +6295,8 @@ impl SerStruct for Response {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "metadata", &self.metadata)?;
         ser_optional(map, "top_logprobs", &self.top_logprobs)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "user", &self.user)?;
         ser_optional(map, "safety_identifier", &self.safety_identifier)?;
         ser_optional(map, "prompt_cache_key", &self.prompt_cache_key)?;
@@ -6315,8 +6314,8 @@ impl SerStruct for Response {
         ser_required(map, &self.extra, "id", &self.id)?;
         ser_const(map, &self.extra, "object", &self.object, "response")?;
         ser_optional(map, "status", &self.status)?;
-        ser_required(map, &self.extra, "created_at", &self.created_at)?;
-        ser_optional(map, "completed_at", &self.completed_at)?;
+        ser_required_number(map, &self.extra, "created_at", &self.created_at)?;
+        ser_optional_number(map, "completed_at", &self.completed_at)?;
         ser_optional(map, "error", &self.error)?;
         ser_optional(map, "incomplete_details", &self.incomplete_details)?;
         ser_required(map, &self.extra, "output", &self.output)?;
@@ -8683,11 +8682,11 @@ pub struct ResponseErrorEvent {
     ///
     /// Always `"error"`.
     pub r#type: Cow<'static, str>,
-    /// The `code` field.
+    /// The error code.
     pub code: Nullable<String>,
     /// The error message.
     pub message: String,
-    /// The `param` field.
+    /// The error parameter.
     pub param: Nullable<String>,
     /// The sequence number of this event.
     pub sequence_number: i64,
@@ -9344,12 +9343,6 @@ impl ResponseFormatTextGrammar {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9357,16 +9350,6 @@ impl ResponseFormatTextGrammar {
             "grammar" => self.extra.required_state("grammar"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponseFormatTextGrammar {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9442,28 +9425,12 @@ impl ResponseFormatTextPython {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponseFormatTextPython {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10820,7 +10787,7 @@ impl crate::ResponseMeta for ResponseLogProb {
 impl SerStruct for ResponseLogProb {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "token", &self.token)?;
-        ser_required(map, &self.extra, "logprob", &self.logprob)?;
+        ser_required_number(map, &self.extra, "logprob", &self.logprob)?;
         ser_optional(map, "top_logprobs", &self.top_logprobs)?;
         self.extra.serialize_into(map)
     }
@@ -12357,16 +12324,19 @@ crate::support::struct_serde!(ResponseOutputTextAnnotationAddedEvent);
 /// The `ResponseProperties` schema.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResponseProperties {
-    /// The `previous_response_id` field.
+    /// The unique ID of the previous response to the model. Use this to
+    /// create multi-turn conversations. Learn more about
+    /// [conversation state](https://platform.openai.com/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`.
     pub previous_response_id: Nullable<String>,
     /// Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
     /// offers a wide range of models with different capabilities, performance
     /// characteristics, and price points. Refer to the [model guide](https://platform.openai.com/docs/models)
     /// to browse and compare available models.
     pub model: Nullable<ModelIdsResponses>,
-    /// The `background` field.
+    /// Whether to run the model response in the background.
+    /// [Learn more](https://platform.openai.com/docs/guides/background).
     pub background: Nullable<bool>,
-    /// The `max_tool_calls` field.
+    /// The maximum number of total calls to built-in tools that can be processed in a response. This maximum number applies across all built-in tool calls, not per individual tool. Any further attempts to call a tool by the model will be ignored.
     pub max_tool_calls: Nullable<i64>,
     /// Configuration options for a text response from the model. Can be plain
     /// text or structured JSON data. Learn more:
@@ -12404,12 +12374,6 @@ impl ResponseProperties {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -12423,16 +12387,6 @@ impl ResponseProperties {
             "prompt" => self.prompt.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponseProperties {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -16577,28 +16531,12 @@ impl ResponseStreamOptions {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "include_obfuscation" => self.include_obfuscation.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponseStreamOptions {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17625,12 +17563,6 @@ impl ResponseWsError {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17641,12 +17573,6 @@ impl ResponseWsError {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponseWsError {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
     }
 }
 
@@ -17741,34 +17667,54 @@ pub struct ResponsesClientEventResponseCreate {
     /// probability. In some cases, the number of returned tokens may be fewer than
     /// requested.
     pub top_logprobs: Nullable<i64>,
-    /// The `temperature` field.
+    /// What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
+    /// We generally recommend altering this or `top_p` but not both.
     pub temperature: Nullable<f64>,
-    /// The `top_p` field.
+    /// An alternative to sampling with temperature, called nucleus sampling,
+    /// where the model considers the results of the tokens with top_p probability
+    /// mass. So 0.1 means only the tokens comprising the top 10% probability mass
+    /// are considered.
+    ///
+    /// We generally recommend altering this or `temperature` but not both.
     pub top_p: Nullable<f64>,
     /// This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations.
     /// A stable identifier for your end-users.
     /// Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
     #[deprecated]
     pub user: Nullable<String>,
-    /// The `safety_identifier` field.
+    /// A stable identifier used to help detect users of your application that may be violating OpenAI's usage policies.
+    /// The IDs should be a string that uniquely identifies each user, with a maximum length of 64 characters. We recommend hashing their username or email address, in order to avoid sending us any identifying information. [Learn more](https://platform.openai.com/docs/guides/safety-best-practices#safety-identifiers).
     pub safety_identifier: Nullable<String>,
-    /// The `prompt_cache_key` field.
+    /// Used by OpenAI to cache responses for similar requests to optimize your cache hit rates. Replaces the `user` field. [Learn more](https://platform.openai.com/docs/guides/prompt-caching).
     pub prompt_cache_key: Nullable<String>,
     /// Deprecated. Use `prompt_cache_options.ttl` instead.
+    ///
+    /// The retention policy for the prompt cache. Set to `24h` to enable extended prompt caching, which keeps cached prefixes active for longer, up to a maximum of 24 hours. [Learn more](https://platform.openai.com/docs/guides/prompt-caching#prompt-cache-retention).
+    /// This field expresses a maximum retention policy, while
+    /// `prompt_cache_options.ttl` expresses a minimum cache lifetime. The two
+    /// fields are independent and do not interact.
+    /// For `gpt-5.5`, `gpt-5.5-pro`, and future models, only `24h` is supported.
+    ///
+    /// For older models that support both `in_memory` and `24h`, the default depends on your organization's data retention policy:
+    ///   - Organizations without ZDR enabled default to `24h`.
+    ///   - Organizations with ZDR enabled default to `in_memory` when `prompt_cache_retention` is not specified.
     #[deprecated]
     pub prompt_cache_retention: Nullable<ResponsesClientEventResponseCreatePromptCacheRetention>,
     /// Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](https://platform.openai.com/docs/guides/prompt-caching) for current details.
     pub prompt_cache_options: Nullable<Box<PromptCacheOptionsParam>>,
-    /// The `previous_response_id` field.
+    /// The unique ID of the previous response to the model. Use this to
+    /// create multi-turn conversations. Learn more about
+    /// [conversation state](https://platform.openai.com/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`.
     pub previous_response_id: Nullable<String>,
     /// Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI
     /// offers a wide range of models with different capabilities, performance
     /// characteristics, and price points. Refer to the [model guide](https://platform.openai.com/docs/models)
     /// to browse and compare available models.
     pub model: Nullable<ModelIdsResponses>,
-    /// The `background` field.
+    /// Whether to run the model response in the background.
+    /// [Learn more](https://platform.openai.com/docs/guides/background).
     pub background: Nullable<bool>,
-    /// The `max_tool_calls` field.
+    /// The maximum number of total calls to built-in tools that can be processed in a response. This maximum number applies across all built-in tool calls, not per individual tool. Any further attempts to call a tool by the model will be ignored.
     pub max_tool_calls: Nullable<i64>,
     /// Configuration options for a text response from the model. Can be plain
     /// text or structured JSON data. Learn more:
@@ -17806,7 +17752,6 @@ pub struct ResponsesClientEventResponseCreate {
     /// Text, image, or file inputs to the model, used to generate a response.
     pub input: Nullable<InputParam>,
     /// Specify additional output data to include in the model response. Currently supported values are:
-    /// - `web_search_call.results`: Include the search results of the web search tool call.
     /// - `web_search_call.action.sources`: Include the sources of the web search tool call.
     /// - `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter tool call items.
     /// - `computer_call_output.output.image_url`: Include image urls from the computer call output.
@@ -17815,24 +17760,32 @@ pub struct ResponsesClientEventResponseCreate {
     /// - `message.output_text.logprobs`: Include logprobs with assistant messages.
     /// - `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item outputs. This enables reasoning items to be used in multi-turn conversations when using the Responses API statelessly (like when the `store` parameter is set to `false`, or when an organization is enrolled in the zero data retention program).
     pub include: Nullable<Vec<IncludeEnum>>,
-    /// The `parallel_tool_calls` field.
+    /// Whether to allow the model to run tool calls in parallel.
     pub parallel_tool_calls: Nullable<bool>,
-    /// The `store` field.
+    /// Whether to store the generated model response for later retrieval via
+    /// API.
     pub store: Nullable<bool>,
-    /// The `instructions` field.
+    /// A system (or developer) message inserted into the model's context.
+    ///
+    /// When using along with `previous_response_id`, the instructions from a previous
+    /// response will not be carried over to the next response. This makes it simple
+    /// to swap out system (or developer) messages in new responses.
     pub instructions: Nullable<String>,
     /// Configuration for running moderation on the input and output of this response.
     pub moderation: Nullable<Box<ModerationParam>>,
-    /// The `stream` field.
+    /// If set to true, the model response data will be streamed to the client
+    /// as it is generated using [server-sent events](https://developer.mozilla.org/en-US/docs/Web/API/Server-sent_events/Using_server-sent_events#Event_stream_format).
+    /// See the [Streaming section below](https://platform.openai.com/docs/api-reference/responses-streaming)
+    /// for more information.
     pub stream: Nullable<bool>,
     /// Options for streaming responses. Only set this when you set `stream: true`.
     pub stream_options: Nullable<Box<ResponseStreamOptions>>,
     /// The conversation that this response belongs to. Items from this conversation are prepended to `input_items` for this response request.
     /// Input items and output items from this response are automatically added to this conversation after this response completes.
     pub conversation: Nullable<Box<ConversationParam>>,
-    /// The `context_management` field.
+    /// Context management configuration for this request.
     pub context_management: Nullable<Vec<ContextManagementParam>>,
-    /// The `max_output_tokens` field.
+    /// An upper bound for the number of tokens that can be generated for a response, including visible output tokens and [reasoning tokens](https://platform.openai.com/docs/guides/reasoning).
     pub max_output_tokens: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -17854,12 +17807,6 @@ impl ResponsesClientEventResponseCreate {
     /// Mutable access to the fields this type does not name.
     pub fn extra_fields_mut(&mut self) -> &mut ExtraFields {
         &mut self.extra
-    }
-
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
     }
 
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
@@ -17900,16 +17847,6 @@ impl ResponsesClientEventResponseCreate {
             "max_output_tokens" => self.max_output_tokens.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesClientEventResponseCreate {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -17960,8 +17897,8 @@ impl SerStruct for ResponsesClientEventResponseCreate {
         ser_optional(map, "stream_id", &self.stream_id)?;
         ser_optional(map, "metadata", &self.metadata)?;
         ser_optional(map, "top_logprobs", &self.top_logprobs)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "user", &self.user)?;
         ser_optional(map, "safety_identifier", &self.safety_identifier)?;
         ser_optional(map, "prompt_cache_key", &self.prompt_cache_key)?;
@@ -18250,8 +18187,6 @@ impl Default for ResponsesServerEvent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ResponsesServerEvent {}
 
 impl From<ResponsesServerEventResponseAudioWsDelta> for ResponsesServerEvent {
     fn from(value: ResponsesServerEventResponseAudioWsDelta) -> Self {
@@ -20287,28 +20222,12 @@ impl ResponsesWebSocketStreamEvent {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesWebSocketStreamEvent {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -20836,13 +20755,13 @@ crate::support::struct_serde!(SpecificProgrammaticToolCallingParam);
 /// Spec schema: `TokenCountsBody`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputTokenCountParams {
-    /// The `model` field.
+    /// Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI offers a wide range of models with different capabilities, performance characteristics, and price points. Refer to the [model guide](https://platform.openai.com/docs/models) to browse and compare available models.
     pub model: Nullable<String>,
     /// Text, image, or file inputs to the model, used to generate a response
     pub input: Nullable<InputTokenCountParamsInput>,
-    /// The `previous_response_id` field.
+    /// The unique ID of the previous response to the model. Use this to create multi-turn conversations. Learn more about [conversation state](https://platform.openai.com/docs/guides/conversation-state). Cannot be used in conjunction with `conversation`.
     pub previous_response_id: Nullable<String>,
-    /// A tool that can be used to generate a response.
+    /// An array of tools the model may call while generating a response. You can specify which tool to use by setting the `tool_choice` parameter.
     pub tools: Nullable<Vec<Tool>>,
     /// Configuration options for a text response from the model. Can be plain
     /// text or structured JSON data. Learn more:
@@ -20854,7 +20773,8 @@ pub struct InputTokenCountParams {
     /// The truncation strategy to use for the model response. - `auto`: If the input to this Response exceeds the model's context window size, the model will truncate the response to fit the context window by dropping items from the beginning of the conversation. - `disabled` (default): If the input size will exceed the context window size for a model, the request will fail with a 400 error.
     #[deprecated]
     pub truncation: Nullable<TruncationEnum>,
-    /// The `instructions` field.
+    /// A system (or developer) message inserted into the model's context.
+    /// When used along with `previous_response_id`, the instructions from a previous response will not be carried over to the next response. This makes it simple to swap out system (or developer) messages in new responses.
     pub instructions: Nullable<String>,
     /// A model-owned style preset to apply to this request. Omit this parameter to use the model's default style. Supported values may expand over time. Values must be at most 64 characters.
     pub personality: Nullable<PersonalityEnum>,
@@ -20865,7 +20785,7 @@ pub struct InputTokenCountParams {
     /// a response. See the `tools` parameter to see how to specify which tools
     /// the model can call.
     pub tool_choice: Nullable<Box<ToolChoiceParam>>,
-    /// The `parallel_tool_calls` field.
+    /// Whether to allow the model to run tool calls in parallel.
     pub parallel_tool_calls: Nullable<bool>,
     extra: ExtraFields,
 }
@@ -20961,12 +20881,6 @@ impl InputTokenCountParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -20984,16 +20898,6 @@ impl InputTokenCountParams {
             "parallel_tool_calls" => self.parallel_tool_calls.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for InputTokenCountParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -21850,8 +21754,6 @@ impl Default for ResponseCompactParamsInput {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ResponseCompactParamsInput {}
 
 impl From<String> for ResponseCompactParamsInput {
     fn from(value: String) -> Self {
@@ -23090,7 +22992,7 @@ impl crate::ResponseMeta for ResponseLogProbTopLogprob {
 impl SerStruct for ResponseLogProbTopLogprob {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "token", &self.token)?;
-        ser_optional(map, "logprob", &self.logprob)?;
+        ser_optional_number(map, "logprob", &self.logprob)?;
         self.extra.serialize_into(map)
     }
 }
@@ -23633,12 +23535,6 @@ impl ResponsesServerEventResponseAudioWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -23648,16 +23544,6 @@ impl ResponsesServerEventResponseAudioWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseAudioWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23755,12 +23641,6 @@ impl ResponsesServerEventResponseAudioWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -23769,16 +23649,6 @@ impl ResponsesServerEventResponseAudioWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseAudioWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -23874,12 +23744,6 @@ impl ResponsesServerEventResponseAudioTranscriptWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -23889,16 +23753,6 @@ impl ResponsesServerEventResponseAudioTranscriptWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseAudioTranscriptWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -24001,12 +23855,6 @@ impl ResponsesServerEventResponseAudioTranscriptWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -24015,16 +23863,6 @@ impl ResponsesServerEventResponseAudioTranscriptWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseAudioTranscriptWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -24131,12 +23969,6 @@ impl ResponsesServerEventResponseCodeInterpreterCallCodeWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -24148,16 +23980,6 @@ impl ResponsesServerEventResponseCodeInterpreterCallCodeWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseCodeInterpreterCallCodeWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -24284,12 +24106,6 @@ impl ResponsesServerEventResponseCodeInterpreterCallCodeWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -24301,16 +24117,6 @@ impl ResponsesServerEventResponseCodeInterpreterCallCodeWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseCodeInterpreterCallCodeWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -24433,12 +24239,6 @@ impl ResponsesServerEventResponseCodeInterpreterCallWsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -24449,16 +24249,6 @@ impl ResponsesServerEventResponseCodeInterpreterCallWsCompleted {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseCodeInterpreterCallWsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -24576,12 +24366,6 @@ impl ResponsesServerEventResponseCodeInterpreterCallInWsProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -24592,16 +24376,6 @@ impl ResponsesServerEventResponseCodeInterpreterCallInWsProgress {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseCodeInterpreterCallInWsProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -24719,12 +24493,6 @@ impl ResponsesServerEventResponseCodeInterpreterCallWsInterpreting {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -24735,16 +24503,6 @@ impl ResponsesServerEventResponseCodeInterpreterCallWsInterpreting {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseCodeInterpreterCallWsInterpreting {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -24855,12 +24613,6 @@ impl ResponsesServerEventResponseWsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -24870,16 +24622,6 @@ impl ResponsesServerEventResponseWsCompleted {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseWsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -24989,12 +24731,6 @@ impl ResponsesServerEventResponseContentPartWsAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25007,16 +24743,6 @@ impl ResponsesServerEventResponseContentPartWsAdded {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseContentPartWsAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25147,12 +24873,6 @@ impl ResponsesServerEventResponseContentPartWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25165,16 +24885,6 @@ impl ResponsesServerEventResponseContentPartWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseContentPartWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25290,12 +25000,6 @@ impl ResponsesServerEventResponseWsCreated {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25305,16 +25009,6 @@ impl ResponsesServerEventResponseWsCreated {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseWsCreated {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25416,12 +25110,6 @@ impl ResponsesServerEventResponseFileSearchCallWsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25432,16 +25120,6 @@ impl ResponsesServerEventResponseFileSearchCallWsCompleted {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseFileSearchCallWsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25559,12 +25237,6 @@ impl ResponsesServerEventResponseFileSearchCallInWsProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25575,16 +25247,6 @@ impl ResponsesServerEventResponseFileSearchCallInWsProgress {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseFileSearchCallInWsProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25702,12 +25364,6 @@ impl ResponsesServerEventResponseFileSearchCallWsSearching {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25718,16 +25374,6 @@ impl ResponsesServerEventResponseFileSearchCallWsSearching {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseFileSearchCallWsSearching {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -25849,12 +25495,6 @@ impl ResponsesServerEventResponseFunctionCallArgumentsWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -25866,16 +25506,6 @@ impl ResponsesServerEventResponseFunctionCallArgumentsWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseFunctionCallArgumentsWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26006,12 +25636,6 @@ impl ResponsesServerEventResponseFunctionCallArgumentsWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26024,16 +25648,6 @@ impl ResponsesServerEventResponseFunctionCallArgumentsWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseFunctionCallArgumentsWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26165,12 +25779,6 @@ impl ResponsesServerEventResponseShellCallCommandWsAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26182,16 +25790,6 @@ impl ResponsesServerEventResponseShellCallCommandWsAdded {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseShellCallCommandWsAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26320,12 +25918,6 @@ impl ResponsesServerEventResponseShellCallCommandWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26338,16 +25930,6 @@ impl ResponsesServerEventResponseShellCallCommandWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseShellCallCommandWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26479,12 +26061,6 @@ impl ResponsesServerEventResponseShellCallCommandWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26496,16 +26072,6 @@ impl ResponsesServerEventResponseShellCallCommandWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseShellCallCommandWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26636,12 +26202,6 @@ impl ResponsesServerEventResponseShellCallOutputContentWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26654,16 +26214,6 @@ impl ResponsesServerEventResponseShellCallOutputContentWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseShellCallOutputContentWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26799,12 +26349,6 @@ impl ResponsesServerEventResponseShellCallOutputContentWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26817,16 +26361,6 @@ impl ResponsesServerEventResponseShellCallOutputContentWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseShellCallOutputContentWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -26947,12 +26481,6 @@ impl ResponsesServerEventResponseInWsProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -26962,16 +26490,6 @@ impl ResponsesServerEventResponseInWsProgress {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseInWsProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27072,12 +26590,6 @@ impl ResponsesServerEventResponseWsFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27087,16 +26599,6 @@ impl ResponsesServerEventResponseWsFailed {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseWsFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27191,12 +26693,6 @@ impl ResponsesServerEventResponseWsIncomplete {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27206,16 +26702,6 @@ impl ResponsesServerEventResponseWsIncomplete {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseWsIncomplete {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27326,12 +26812,6 @@ impl ResponsesServerEventResponseOutputItemWsAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27342,16 +26822,6 @@ impl ResponsesServerEventResponseOutputItemWsAdded {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseOutputItemWsAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27464,12 +26934,6 @@ impl ResponsesServerEventResponseOutputItemWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27480,16 +26944,6 @@ impl ResponsesServerEventResponseOutputItemWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseOutputItemWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27610,12 +27064,6 @@ impl ResponsesServerEventResponseReasoningSummaryPartWsAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27628,16 +27076,6 @@ impl ResponsesServerEventResponseReasoningSummaryPartWsAdded {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseReasoningSummaryPartWsAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27751,12 +27189,6 @@ impl ResponsesServerEventResponseReasoningSummaryPartWsAddedPart {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27764,16 +27196,6 @@ impl ResponsesServerEventResponseReasoningSummaryPartWsAddedPart {
             "text" => self.extra.required_state("text"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseReasoningSummaryPartWsAddedPart {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -27876,12 +27298,6 @@ impl ResponsesServerEventResponseReasoningSummaryPartWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -27895,16 +27311,6 @@ impl ResponsesServerEventResponseReasoningSummaryPartWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseReasoningSummaryPartWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28023,12 +27429,6 @@ impl ResponsesServerEventResponseReasoningSummaryPartWsDonePart {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28036,16 +27436,6 @@ impl ResponsesServerEventResponseReasoningSummaryPartWsDonePart {
             "text" => self.extra.required_state("text"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseReasoningSummaryPartWsDonePart {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28145,12 +27535,6 @@ impl ResponsesServerEventResponseReasoningSummaryTextWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28163,16 +27547,6 @@ impl ResponsesServerEventResponseReasoningSummaryTextWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseReasoningSummaryTextWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28308,12 +27682,6 @@ impl ResponsesServerEventResponseReasoningSummaryTextWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28326,16 +27694,6 @@ impl ResponsesServerEventResponseReasoningSummaryTextWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseReasoningSummaryTextWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28471,12 +27829,6 @@ impl ResponsesServerEventResponseReasoningTextWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28489,16 +27841,6 @@ impl ResponsesServerEventResponseReasoningTextWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseReasoningTextWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28629,12 +27971,6 @@ impl ResponsesServerEventResponseReasoningTextWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28647,16 +27983,6 @@ impl ResponsesServerEventResponseReasoningTextWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseReasoningTextWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28787,12 +28113,6 @@ impl ResponsesServerEventResponseRefusalWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28805,16 +28125,6 @@ impl ResponsesServerEventResponseRefusalWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseRefusalWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -28945,12 +28255,6 @@ impl ResponsesServerEventResponseRefusalWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -28963,16 +28267,6 @@ impl ResponsesServerEventResponseRefusalWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseRefusalWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29107,12 +28401,6 @@ impl ResponsesServerEventResponseTextWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29126,16 +28414,6 @@ impl ResponsesServerEventResponseTextWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseTextWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29275,12 +28553,6 @@ impl ResponsesServerEventResponseTextWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29294,16 +28566,6 @@ impl ResponsesServerEventResponseTextWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseTextWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29431,12 +28693,6 @@ impl ResponsesServerEventResponseWebSearchCallWsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29447,16 +28703,6 @@ impl ResponsesServerEventResponseWebSearchCallWsCompleted {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseWebSearchCallWsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29574,12 +28820,6 @@ impl ResponsesServerEventResponseWebSearchCallInWsProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29590,16 +28830,6 @@ impl ResponsesServerEventResponseWebSearchCallInWsProgress {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseWebSearchCallInWsProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29717,12 +28947,6 @@ impl ResponsesServerEventResponseWebSearchCallWsSearching {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29733,16 +28957,6 @@ impl ResponsesServerEventResponseWebSearchCallWsSearching {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseWebSearchCallWsSearching {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -29860,12 +29074,6 @@ impl ResponsesServerEventResponseImageGenCallWsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -29876,16 +29084,6 @@ impl ResponsesServerEventResponseImageGenCallWsCompleted {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseImageGenCallWsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30003,12 +29201,6 @@ impl ResponsesServerEventResponseImageGenCallWsGenerating {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30019,16 +29211,6 @@ impl ResponsesServerEventResponseImageGenCallWsGenerating {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseImageGenCallWsGenerating {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30146,12 +29328,6 @@ impl ResponsesServerEventResponseImageGenCallInWsProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30162,16 +29338,6 @@ impl ResponsesServerEventResponseImageGenCallInWsProgress {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseImageGenCallInWsProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30305,12 +29471,6 @@ impl ResponsesServerEventResponseImageGenCallPartialWsImage {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30327,16 +29487,6 @@ impl ResponsesServerEventResponseImageGenCallPartialWsImage {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseImageGenCallPartialWsImage {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30498,12 +29648,6 @@ impl ResponsesServerEventResponseMcpCallArgumentsWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30515,16 +29659,6 @@ impl ResponsesServerEventResponseMcpCallArgumentsWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseMcpCallArgumentsWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30651,12 +29785,6 @@ impl ResponsesServerEventResponseMcpCallArgumentsWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30668,16 +29796,6 @@ impl ResponsesServerEventResponseMcpCallArgumentsWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseMcpCallArgumentsWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30800,12 +29918,6 @@ impl ResponsesServerEventResponseMcpCallWsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30816,16 +29928,6 @@ impl ResponsesServerEventResponseMcpCallWsCompleted {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseMcpCallWsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -30938,12 +30040,6 @@ impl ResponsesServerEventResponseMcpCallWsFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -30954,16 +30050,6 @@ impl ResponsesServerEventResponseMcpCallWsFailed {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseMcpCallWsFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31076,12 +30162,6 @@ impl ResponsesServerEventResponseMcpCallInWsProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -31092,16 +30172,6 @@ impl ResponsesServerEventResponseMcpCallInWsProgress {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseMcpCallInWsProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31214,12 +30284,6 @@ impl ResponsesServerEventResponseMcpListToolsWsCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -31230,16 +30294,6 @@ impl ResponsesServerEventResponseMcpListToolsWsCompleted {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseMcpListToolsWsCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31357,12 +30411,6 @@ impl ResponsesServerEventResponseMcpListToolsWsFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -31373,16 +30421,6 @@ impl ResponsesServerEventResponseMcpListToolsWsFailed {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseMcpListToolsWsFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31495,12 +30533,6 @@ impl ResponsesServerEventResponseMcpListToolsInWsProgress {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -31511,16 +30543,6 @@ impl ResponsesServerEventResponseMcpListToolsInWsProgress {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseMcpListToolsInWsProgress {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31649,12 +30671,6 @@ impl ResponsesServerEventResponseOutputTextAnnotationWsAdded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -31668,16 +30684,6 @@ impl ResponsesServerEventResponseOutputTextAnnotationWsAdded {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseOutputTextAnnotationWsAdded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31803,12 +30809,6 @@ impl ResponsesServerEventResponseWsQueued {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -31818,16 +30818,6 @@ impl ResponsesServerEventResponseWsQueued {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseWsQueued {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -31933,12 +30923,6 @@ impl ResponsesServerEventResponseCustomToolCallInputWsDelta {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -31950,16 +30934,6 @@ impl ResponsesServerEventResponseCustomToolCallInputWsDelta {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseCustomToolCallInputWsDelta {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32086,12 +31060,6 @@ impl ResponsesServerEventResponseCustomToolCallInputWsDone {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32103,16 +31071,6 @@ impl ResponsesServerEventResponseCustomToolCallInputWsDone {
             "stream_id" => self.stream_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponsesServerEventResponseCustomToolCallInputWsDone {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32209,8 +31167,6 @@ impl Default for InputTokenCountParamsInput {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for InputTokenCountParamsInput {}
 
 impl From<String> for InputTokenCountParamsInput {
     fn from(value: String) -> Self {
@@ -32388,21 +31344,23 @@ crate::support::open_enum!(ToolChoiceTypesType);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResponseRetrieveParams {
-    /// Specify additional output data to include in the model response. Currently supported values are:
-    /// - `web_search_call.results`: Include the search results of the web search tool call.
-    /// - `web_search_call.action.sources`: Include the sources of the web search tool call.
-    /// - `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter tool call items.
-    /// - `computer_call_output.output.image_url`: Include image urls from the computer call output.
-    /// - `file_search_call.results`: Include the search results of the file search tool call.
-    /// - `message.input_image.image_url`: Include image urls from the input message.
-    /// - `message.output_text.logprobs`: Include logprobs with assistant messages.
-    /// - `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item outputs. This enables reasoning items to be used in multi-turn conversations when using the Responses API statelessly (like when the `store` parameter is set to `false`, or when an organization is enrolled in the zero data retention program).
+    /// Additional fields to include in the response. See the `include`
+    /// parameter for Response creation above for more information.
     pub include: Nullable<Vec<IncludeEnum>>,
-    /// The `stream` field.
+    /// If set to true, the model response data will be streamed to the client
+    /// as it is generated using [server-sent events](https://developer.mozilla.org/en-US/docs/Web/API/Server-sent_events/Using_server-sent_events#Event_stream_format).
+    /// See the [Streaming section below](https://platform.openai.com/docs/api-reference/responses-streaming)
+    /// for more information.
     pub stream: Nullable<bool>,
-    /// The `starting_after` field.
+    /// The sequence number of the event after which to start streaming.
     pub starting_after: Nullable<i64>,
-    /// The `include_obfuscation` field.
+    /// When true, stream obfuscation will be enabled. Stream obfuscation adds
+    /// random characters to an `obfuscation` field on streaming delta events
+    /// to normalize payload sizes as a mitigation to certain side-channel
+    /// attacks. These obfuscation fields are included by default, but add a
+    /// small amount of overhead to the data stream. You can set
+    /// `include_obfuscation` to false to optimize for bandwidth if you trust
+    /// the network links between your application and the OpenAI API.
     pub include_obfuscation: Nullable<bool>,
     extra: ExtraFields,
 }
@@ -32449,12 +31407,6 @@ impl ResponseRetrieveParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32464,16 +31416,6 @@ impl ResponseRetrieveParams {
             "include_obfuscation" => self.include_obfuscation.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ResponseRetrieveParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -32563,21 +31505,17 @@ crate::support::open_enum!(InputItemListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputItemListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between
+    /// 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// The order to return the input items in. Default is `desc`.
+    /// - `asc`: Return the input items in ascending order.
+    /// - `desc`: Return the input items in descending order.
     pub order: Nullable<InputItemListParamsOrder>,
-    /// The `after` field.
+    /// An item ID to list items after, used in pagination.
     pub after: Nullable<String>,
-    /// Specify additional output data to include in the model response. Currently supported values are:
-    /// - `web_search_call.results`: Include the search results of the web search tool call.
-    /// - `web_search_call.action.sources`: Include the sources of the web search tool call.
-    /// - `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter tool call items.
-    /// - `computer_call_output.output.image_url`: Include image urls from the computer call output.
-    /// - `file_search_call.results`: Include the search results of the file search tool call.
-    /// - `message.input_image.image_url`: Include image urls from the input message.
-    /// - `message.output_text.logprobs`: Include logprobs with assistant messages.
-    /// - `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item outputs. This enables reasoning items to be used in multi-turn conversations when using the Responses API statelessly (like when the `store` parameter is set to `false`, or when an organization is enrolled in the zero data retention program).
+    /// Additional fields to include in the response. See the `include`
+    /// parameter for Response creation above for more information.
     pub include: Nullable<Vec<IncludeEnum>>,
     extra: ExtraFields,
 }
@@ -32624,12 +31562,6 @@ impl InputItemListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -32639,16 +31571,6 @@ impl InputItemListParams {
             "include" => self.include.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for InputItemListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

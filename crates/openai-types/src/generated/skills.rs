@@ -60,28 +60,12 @@ impl SkillCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "files" => self.extra.required_state("files"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for SkillCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -151,12 +135,6 @@ impl VersionCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -164,16 +142,6 @@ impl VersionCreateParams {
             "default" => self.default.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VersionCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -479,28 +447,12 @@ impl SkillUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "default_version" => self.extra.required_state("default_version"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for SkillUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -541,9 +493,9 @@ pub struct SkillListResource {
     pub object: Cow<'static, str>,
     /// A list of items
     pub data: Vec<Skill>,
-    /// The `first_id` field.
+    /// The ID of the first item in the list.
     pub first_id: Nullable<String>,
-    /// The `last_id` field.
+    /// The ID of the last item in the list.
     pub last_id: Nullable<String>,
     /// Whether there are more items available.
     pub has_more: bool,
@@ -822,9 +774,9 @@ pub struct SkillVersionListResource {
     pub object: Cow<'static, str>,
     /// A list of items
     pub data: Vec<SkillVersion>,
-    /// The `first_id` field.
+    /// The ID of the first item in the list.
     pub first_id: Nullable<String>,
-    /// The `last_id` field.
+    /// The ID of the last item in the list.
     pub last_id: Nullable<String>,
     /// Whether there are more items available.
     pub has_more: bool,
@@ -1115,8 +1067,6 @@ impl Default for SkillCreateParamsFiles {
     }
 }
 
-impl crate::ResponseMeta for SkillCreateParamsFiles {}
-
 impl From<Vec<FileUpload>> for SkillCreateParamsFiles {
     fn from(value: Vec<FileUpload>) -> Self {
         Self::FileArray(value)
@@ -1180,8 +1130,6 @@ impl Default for VersionCreateParamsFiles {
     }
 }
 
-impl crate::ResponseMeta for VersionCreateParamsFiles {}
-
 impl From<Vec<FileUpload>> for VersionCreateParamsFiles {
     fn from(value: Vec<FileUpload>) -> Self {
         Self::FileArray(value)
@@ -1227,9 +1175,9 @@ impl DeUnion for VersionCreateParamsFiles {
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SkillListParams {
-    /// The `limit` field.
+    /// Number of items to retrieve
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order of results by timestamp. Use `asc` for ascending order or `desc` for descending order.
     pub order: Nullable<OrderEnum>,
     /// Identifier for the last item from the previous pagination request
     pub after: Nullable<String>,
@@ -1272,12 +1220,6 @@ impl SkillListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1286,16 +1228,6 @@ impl SkillListParams {
             "after" => self.after.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for SkillListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1338,11 +1270,11 @@ crate::support::struct_serde!(SkillListParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VersionListParams {
-    /// The `limit` field.
+    /// Number of versions to retrieve.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order of results by version number.
     pub order: Nullable<OrderEnum>,
-    /// The `after` field.
+    /// The skill version ID to start after.
     pub after: Nullable<String>,
     extra: ExtraFields,
 }
@@ -1383,12 +1315,6 @@ impl VersionListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1397,16 +1323,6 @@ impl VersionListParams {
             "after" => self.after.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VersionListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

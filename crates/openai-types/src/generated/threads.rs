@@ -34,7 +34,7 @@ use crate::generated::shared::{
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
     best_object_match, parse_as, required, required_const, required_strict, rest_to_value,
-    ser_const, ser_optional, ser_required, tag_of,
+    ser_const, ser_optional, ser_optional_number, ser_required, ser_required_number, tag_of,
 };
 
 /// Represents an event emitted when streaming a Run.
@@ -926,7 +926,7 @@ pub struct MessageCreateParams {
     pub role: MessageCreateParamsRole,
     /// The `content` field.
     pub content: MessageCreateParamsContent,
-    /// The `attachments` field.
+    /// A list of files attached to the message, and the tools they should be added to.
     pub attachments: Nullable<Vec<MessageCreateParamsAttachment>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
@@ -972,12 +972,6 @@ impl MessageCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -987,16 +981,6 @@ impl MessageCreateParams {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for MessageCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1227,12 +1211,6 @@ impl RunCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1258,16 +1236,6 @@ impl RunCreateParams {
     }
 }
 
-impl crate::ResponseMeta for RunCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for RunCreateParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         map.serialize_entry("assistant_id", &self.assistant_id)?;
@@ -1282,8 +1250,8 @@ impl SerStruct for RunCreateParams {
         ser_optional(map, "additional_messages", &self.additional_messages)?;
         ser_optional(map, "tools", &self.tools)?;
         ser_optional(map, "metadata", &self.metadata)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "stream", &self.stream)?;
         ser_optional(map, "max_prompt_tokens", &self.max_prompt_tokens)?;
         ser_optional(map, "max_completion_tokens", &self.max_completion_tokens)?;
@@ -1540,12 +1508,6 @@ impl ThreadCreateAndRunParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1570,16 +1532,6 @@ impl ThreadCreateAndRunParams {
     }
 }
 
-impl crate::ResponseMeta for ThreadCreateAndRunParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for ThreadCreateAndRunParams {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         map.serialize_entry("assistant_id", &self.assistant_id)?;
@@ -1589,8 +1541,8 @@ impl SerStruct for ThreadCreateAndRunParams {
         ser_optional(map, "tools", &self.tools)?;
         ser_optional(map, "tool_resources", &self.tool_resources)?;
         ser_optional(map, "metadata", &self.metadata)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "stream", &self.stream)?;
         ser_optional(map, "max_prompt_tokens", &self.max_prompt_tokens)?;
         ser_optional(map, "max_completion_tokens", &self.max_completion_tokens)?;
@@ -1721,12 +1673,6 @@ impl ThreadCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1735,16 +1681,6 @@ impl ThreadCreateParams {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ThreadCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3861,19 +3797,19 @@ pub struct Message {
     pub status: MessageStatus2,
     /// On an incomplete message, details about why the message is incomplete.
     pub incomplete_details: Nullable<Box<MessageIncompleteDetails>>,
-    /// The `completed_at` field.
+    /// The Unix timestamp (in seconds) for when the message was completed.
     pub completed_at: Nullable<i64>,
-    /// The `incomplete_at` field.
+    /// The Unix timestamp (in seconds) for when the message was marked as incomplete.
     pub incomplete_at: Nullable<i64>,
     /// The entity that produced the message. One of `user` or `assistant`.
     pub role: MessageRole2,
     /// The content of the message in array of text and/or images.
     pub content: Vec<MessageContentItem>,
-    /// The `assistant_id` field.
+    /// If applicable, the ID of the [assistant](https://platform.openai.com/docs/api-reference/assistants) that authored this message.
     pub assistant_id: Nullable<String>,
-    /// The `run_id` field.
+    /// The ID of the [run](https://platform.openai.com/docs/api-reference/runs) associated with the creation of this message. Value is `null` when messages are created manually using the create message or create thread endpoints.
     pub run_id: Nullable<String>,
-    /// The `attachments` field.
+    /// A list of files attached to the message, and the tools they were added to.
     pub attachments: Nullable<Vec<MessageAttachment>>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
@@ -4093,12 +4029,6 @@ impl MessageRequestContentTextObject {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4106,16 +4036,6 @@ impl MessageRequestContentTextObject {
             "text" => self.extra.required_state("text"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for MessageRequestContentTextObject {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4187,8 +4107,6 @@ impl Default for MessageStreamEvent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for MessageStreamEvent {}
 
 impl From<MessageStreamEventThreadMessageCreated> for MessageStreamEvent {
     fn from(value: MessageStreamEventThreadMessageCreated) -> Self {
@@ -4362,28 +4280,12 @@ impl MessageUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for MessageUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4451,28 +4353,12 @@ impl RunUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RunUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4548,12 +4434,6 @@ impl ThreadUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4561,16 +4441,6 @@ impl ThreadUpdateParams {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ThreadUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4899,8 +4769,8 @@ impl SerStruct for Run {
         ser_required(map, &self.extra, "tools", &self.tools)?;
         ser_optional(map, "metadata", &self.metadata)?;
         ser_optional(map, "usage", &self.usage)?;
-        ser_optional(map, "temperature", &self.temperature)?;
-        ser_optional(map, "top_p", &self.top_p)?;
+        ser_optional_number(map, "temperature", &self.temperature)?;
+        ser_optional_number(map, "top_p", &self.top_p)?;
         ser_optional(map, "max_prompt_tokens", &self.max_prompt_tokens)?;
         ser_optional(map, "max_completion_tokens", &self.max_completion_tokens)?;
         ser_optional(map, "truncation_strategy", &self.truncation_strategy)?;
@@ -6584,7 +6454,7 @@ impl crate::ResponseMeta for RunStepDetailsToolCallsFileSearchRankingOptionsObje
 impl SerStruct for RunStepDetailsToolCallsFileSearchRankingOptionsObject {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "ranker", &self.ranker)?;
-        ser_required(map, &self.extra, "score_threshold", &self.score_threshold)?;
+        ser_required_number(map, &self.extra, "score_threshold", &self.score_threshold)?;
         self.extra.serialize_into(map)
     }
 }
@@ -6684,7 +6554,7 @@ impl SerStruct for RunStepDetailsToolCallsFileSearchResultObject {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "file_id", &self.file_id)?;
         ser_required(map, &self.extra, "file_name", &self.file_name)?;
-        ser_required(map, &self.extra, "score", &self.score)?;
+        ser_required_number(map, &self.extra, "score", &self.score)?;
         ser_optional(map, "content", &self.content)?;
         self.extra.serialize_into(map)
     }
@@ -6959,13 +6829,13 @@ pub struct RunStep {
     pub step_details: RunStepStepDetails,
     /// The last error associated with this run step. Will be `null` if there are no errors.
     pub last_error: Nullable<Box<RunStepLastError>>,
-    /// The `expired_at` field.
+    /// The Unix timestamp (in seconds) for when the run step expired. A step is considered expired if the parent run is expired.
     pub expired_at: Nullable<i64>,
-    /// The `cancelled_at` field.
+    /// The Unix timestamp (in seconds) for when the run step was cancelled.
     pub cancelled_at: Nullable<i64>,
-    /// The `failed_at` field.
+    /// The Unix timestamp (in seconds) for when the run step failed.
     pub failed_at: Nullable<i64>,
-    /// The `completed_at` field.
+    /// The Unix timestamp (in seconds) for when the run step completed.
     pub completed_at: Nullable<i64>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
@@ -7169,8 +7039,6 @@ impl Default for RunStepStreamEvent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RunStepStreamEvent {}
 
 impl From<RunStepStreamEventThreadRunStepCreated> for RunStepStreamEvent {
     fn from(value: RunStepStreamEventThreadRunStepCreated) -> Self {
@@ -7384,8 +7252,6 @@ impl Default for RunStreamEvent {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RunStreamEvent {}
 
 impl From<RunStreamEventThreadRunCreated> for RunStreamEvent {
     fn from(value: RunStreamEventThreadRunCreated) -> Self {
@@ -7739,7 +7605,7 @@ crate::support::struct_serde!(RunToolCallObject);
 pub struct RunSubmitToolOutputsParams {
     /// A list of tools for which the outputs are being submitted.
     pub tool_outputs: Vec<RunSubmitToolOutputsParamsToolOutput>,
-    /// The `stream` field.
+    /// If `true`, returns a stream of events that happen during the Run as server-sent events, terminating when the Run enters a terminal state with a `data: [DONE]` message.
     pub stream: Nullable<bool>,
     extra: ExtraFields,
 }
@@ -7770,12 +7636,6 @@ impl RunSubmitToolOutputsParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -7783,16 +7643,6 @@ impl RunSubmitToolOutputsParams {
             "stream" => self.stream.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RunSubmitToolOutputsParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8072,7 +7922,7 @@ crate::support::struct_serde!(ThreadStreamEvent);
 pub struct TruncationObject {
     /// The truncation strategy to use for the thread. The default is `auto`. If set to `last_messages`, the thread will be truncated to the n most recent messages in the thread. When set to `auto`, messages in the middle of the thread will be dropped to fit the context length of the model, `max_prompt_tokens`.
     pub r#type: TruncationObjectType,
-    /// The `last_messages` field.
+    /// The number of most recent messages from the thread when constructing the context for the run.
     pub last_messages: Nullable<i64>,
     extra: ExtraFields,
 }
@@ -8400,8 +8250,6 @@ impl Default for MessageCreateParamsContent {
     }
 }
 
-impl crate::ResponseMeta for MessageCreateParamsContent {}
-
 impl From<String> for MessageCreateParamsContent {
     fn from(value: String) -> Self {
         Self::TextContent(value)
@@ -8472,8 +8320,6 @@ impl Default for MessageCreateParamsContentArrayOfContentPart {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for MessageCreateParamsContentArrayOfContentPart {}
 
 impl From<MessageContentImageFileObject> for MessageCreateParamsContentArrayOfContentPart {
     fn from(value: MessageContentImageFileObject) -> Self {
@@ -8609,12 +8455,6 @@ impl MessageCreateParamsAttachment {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -8622,16 +8462,6 @@ impl MessageCreateParamsAttachment {
             "tools" => self.tools.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for MessageCreateParamsAttachment {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -8687,8 +8517,6 @@ impl Default for MessageCreateParamsAttachmentTool {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for MessageCreateParamsAttachmentTool {}
 
 impl From<AssistantToolsCode> for MessageCreateParamsAttachmentTool {
     fn from(value: AssistantToolsCode) -> Self {
@@ -8988,8 +8816,6 @@ impl Default for RunCreateParamsTool {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for RunCreateParamsTool {}
 
 impl From<AssistantToolsCode> for RunCreateParamsTool {
     fn from(value: AssistantToolsCode) -> Self {
@@ -9297,8 +9123,6 @@ impl Default for ThreadCreateAndRunParamsTool {
     }
 }
 
-impl crate::ResponseMeta for ThreadCreateAndRunParamsTool {}
-
 impl From<AssistantToolsCode> for ThreadCreateAndRunParamsTool {
     fn from(value: AssistantToolsCode) -> Self {
         Self::CodeInterpreter(value)
@@ -9441,12 +9265,6 @@ impl ThreadCreateAndRunParamsToolResources {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9454,16 +9272,6 @@ impl ThreadCreateAndRunParamsToolResources {
             "file_search" => self.file_search.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ThreadCreateAndRunParamsToolResources {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9531,28 +9339,12 @@ impl ThreadCreateAndRunParamsToolResourcesCodeInterpreter {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "file_ids" => self.file_ids.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ThreadCreateAndRunParamsToolResourcesCodeInterpreter {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9616,28 +9408,12 @@ impl ThreadCreateAndRunParamsToolResourcesFileSearch {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "vector_store_ids" => self.vector_store_ids.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ThreadCreateAndRunParamsToolResourcesFileSearch {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9715,12 +9491,6 @@ impl ThreadCreateParamsToolResources {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9728,16 +9498,6 @@ impl ThreadCreateParamsToolResources {
             "file_search" => self.file_search.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ThreadCreateParamsToolResources {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9805,28 +9565,12 @@ impl ThreadCreateParamsToolResourcesCodeInterpreter {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "file_ids" => self.file_ids.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ThreadCreateParamsToolResourcesCodeInterpreter {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -9901,12 +9645,6 @@ impl ThreadCreateParamsToolResourcesFileSearch {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -9914,16 +9652,6 @@ impl ThreadCreateParamsToolResourcesFileSearch {
             "vector_stores" => self.vector_stores.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ThreadCreateParamsToolResourcesFileSearch {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10013,12 +9741,6 @@ impl ThreadCreateParamsToolResourcesFileSearchVectorStore {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10027,16 +9749,6 @@ impl ThreadCreateParamsToolResourcesFileSearchVectorStore {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ThreadCreateParamsToolResourcesFileSearchVectorStore {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10098,8 +9810,6 @@ impl Default for ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStr
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategy {}
 
 impl From<ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyAutoChunkingStrategy>
     for ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategy
@@ -10215,30 +9925,12 @@ impl ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyAutoChu
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta
-    for ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyAutoChunkingStrategy
-{
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10322,12 +10014,6 @@ impl ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStaticC
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10335,18 +10021,6 @@ impl ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStaticC
             "static" => self.extra.required_state("static"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta
-    for ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStaticChunkingStrategy
-{
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -10438,12 +10112,6 @@ impl
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -10451,16 +10119,6 @@ impl
             "chunk_overlap_tokens" => self.extra.required_state("chunk_overlap_tokens"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ThreadCreateParamsToolResourcesFileSearchVectorStoreChunkingStrategyStaticChunkingStrategyStatic {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -13167,12 +12825,6 @@ impl ThreadUpdateParamsToolResources {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -13180,16 +12832,6 @@ impl ThreadUpdateParamsToolResources {
             "file_search" => self.file_search.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ThreadUpdateParamsToolResources {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -13257,28 +12899,12 @@ impl ThreadUpdateParamsToolResourcesCodeInterpreter {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "file_ids" => self.file_ids.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ThreadUpdateParamsToolResourcesCodeInterpreter {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -13342,28 +12968,12 @@ impl ThreadUpdateParamsToolResourcesFileSearch {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "vector_store_ids" => self.vector_store_ids.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ThreadUpdateParamsToolResourcesFileSearch {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -14563,7 +14173,7 @@ pub struct RunStepDeltaStepDetailsToolCallsFunctionObjectFunction {
     pub name: Nullable<String>,
     /// The arguments passed to the function.
     pub arguments: Nullable<String>,
-    /// The `output` field.
+    /// The output of the function. This will be `null` if the outputs have not been [submitted](https://platform.openai.com/docs/api-reference/runs/submitToolOutputs) yet.
     pub output: Nullable<String>,
     extra: ExtraFields,
 }
@@ -15311,7 +14921,7 @@ pub struct RunStepDetailsToolCallsFunctionObjectFunction {
     pub name: String,
     /// The arguments passed to the function.
     pub arguments: String,
-    /// The `output` field.
+    /// The output of the function. This will be `null` if the outputs have not been [submitted](https://platform.openai.com/docs/api-reference/runs/submitToolOutputs) yet.
     pub output: Nullable<String>,
     extra: ExtraFields,
 }
@@ -17761,12 +17371,6 @@ impl RunSubmitToolOutputsParamsToolOutput {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -17774,16 +17378,6 @@ impl RunSubmitToolOutputsParamsToolOutput {
             "output" => self.output.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RunSubmitToolOutputsParamsToolOutput {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18152,15 +17746,15 @@ crate::support::open_enum!(ThreadMessageListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ThreadMessageListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<ThreadMessageListParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
-    /// The `run_id` field.
+    /// Filter messages by the run ID that generated them.
     pub run_id: Nullable<String>,
     extra: ExtraFields,
 }
@@ -18213,12 +17807,6 @@ impl ThreadMessageListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18229,16 +17817,6 @@ impl ThreadMessageListParams {
             "run_id" => self.run_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ThreadMessageListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18332,13 +17910,13 @@ crate::support::open_enum!(RunListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<RunListParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
     extra: ExtraFields,
 }
@@ -18385,12 +17963,6 @@ impl RunListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18400,16 +17972,6 @@ impl RunListParams {
             "before" => self.before.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for RunListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18585,15 +18147,17 @@ crate::support::open_enum!(StepListParamsIncludeItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StepListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<StepListParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
-    /// The `include` field.
+    /// A list of additional fields to include in the response. Currently the only supported value is `step_details.tool_calls[*].file_search.results[*].content` to fetch the file search result content.
+    ///
+    /// See the [file search tool documentation](https://platform.openai.com/docs/assistants/tools/file-search#customizing-file-search-settings) for more information.
     pub include: Nullable<Vec<StepListParamsIncludeItem>>,
     extra: ExtraFields,
 }
@@ -18646,12 +18210,6 @@ impl StepListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -18662,16 +18220,6 @@ impl StepListParams {
             "include" => self.include.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for StepListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -18765,7 +18313,9 @@ crate::support::open_enum!(StepRetrieveParamsIncludeItem);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StepRetrieveParams {
-    /// The `include` field.
+    /// A list of additional fields to include in the response. Currently the only supported value is `step_details.tool_calls[*].file_search.results[*].content` to fetch the file search result content.
+    ///
+    /// See the [file search tool documentation](https://platform.openai.com/docs/assistants/tools/file-search#customizing-file-search-settings) for more information.
     pub include: Nullable<Vec<StepRetrieveParamsIncludeItem>>,
     extra: ExtraFields,
 }
@@ -18794,28 +18344,12 @@ impl StepRetrieveParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "include" => self.include.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for StepRetrieveParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

@@ -31,7 +31,7 @@ use crate::generated::shared::{
 use crate::support::{
     DeStruct, DeUnion, ExtraFields, FieldState, Key, Nullable, SerStruct, TagReplay, UnknownValue,
     best_object_match, parse_as, required, required_const, required_strict, rest_to_value,
-    ser_const, ser_optional, ser_required, tag_of,
+    ser_const, ser_optional, ser_optional_number, ser_required, ser_required_number, tag_of,
 };
 
 /// The default strategy. This strategy currently uses a `max_chunk_size_tokens` of `800` and `chunk_overlap_tokens` of `400`.
@@ -63,28 +63,12 @@ impl AutoChunkingStrategyRequestParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for AutoChunkingStrategyRequestParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -145,8 +129,6 @@ impl Default for ChunkingStrategyRequestParam {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for ChunkingStrategyRequestParam {}
 
 impl From<AutoChunkingStrategyRequestParam> for ChunkingStrategyRequestParam {
     fn from(value: AutoChunkingStrategyRequestParam) -> Self {
@@ -282,12 +264,6 @@ impl FileBatchCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -297,16 +273,6 @@ impl FileBatchCreateParams {
             "attributes" => self.attributes.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for FileBatchCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -401,12 +367,6 @@ impl VectorStoreFileCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -415,16 +375,6 @@ impl VectorStoreFileCreateParams {
             "attributes" => self.attributes.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VectorStoreFileCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -543,12 +493,6 @@ impl VectorStoreCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -560,16 +504,6 @@ impl VectorStoreCreateParams {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VectorStoreCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1325,12 +1259,6 @@ impl StaticChunkingStrategyRequestParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1338,16 +1266,6 @@ impl StaticChunkingStrategyRequestParam {
             "static" => self.extra.required_state("static"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for StaticChunkingStrategyRequestParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1532,28 +1450,12 @@ impl FileUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "attributes" => self.attributes.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for FileUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1637,12 +1539,6 @@ impl VectorStoreUpdateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1651,16 +1547,6 @@ impl VectorStoreUpdateParams {
             "metadata" => self.metadata.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VectorStoreUpdateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1961,7 +1847,7 @@ pub struct VectorStoreFileContentResponse {
     pub data: Vec<VectorStoreFileContentResponseDataItem>,
     /// Indicates if there are more content pages to fetch.
     pub has_more: bool,
-    /// The `next_page` field.
+    /// The token for the next page, if any.
     pub next_page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -2284,9 +2170,9 @@ pub struct VectorStore {
     pub status: VectorStoreStatus,
     /// The expiration policy for a vector store.
     pub expires_after: Nullable<Box<VectorStoreExpirationAfter>>,
-    /// The `expires_at` field.
+    /// The Unix timestamp (in seconds) for when the vector store will expire.
     pub expires_at: Nullable<i64>,
-    /// The `last_active_at` field.
+    /// The Unix timestamp (in seconds) for when the vector store was last active.
     pub last_active_at: Nullable<i64>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be
     /// useful for storing additional information about the object in a structured
@@ -2519,12 +2405,6 @@ impl VectorStoreSearchParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2535,16 +2415,6 @@ impl VectorStoreSearchParams {
             "ranking_options" => self.ranking_options.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VectorStoreSearchParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2773,7 +2643,7 @@ impl SerStruct for VectorStoreSearchResultItem {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_required(map, &self.extra, "file_id", &self.file_id)?;
         ser_required(map, &self.extra, "filename", &self.filename)?;
-        ser_required(map, &self.extra, "score", &self.score)?;
+        ser_required_number(map, &self.extra, "score", &self.score)?;
         ser_optional(map, "attributes", &self.attributes)?;
         ser_required(map, &self.extra, "content", &self.content)?;
         self.extra.serialize_into(map)
@@ -2826,7 +2696,7 @@ pub struct VectorStoreSearchResultsPage {
     pub data: Vec<VectorStoreSearchResultItem>,
     /// Indicates if there are more results to fetch.
     pub has_more: bool,
-    /// The `next_page` field.
+    /// The token for the next page, if any.
     pub next_page: Nullable<String>,
     extra: ExtraFields,
 }
@@ -2975,8 +2845,6 @@ impl Default for VectorStoreCreateParamsChunkingStrategy {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for VectorStoreCreateParamsChunkingStrategy {}
 
 impl From<AutoChunkingStrategyRequestParam> for VectorStoreCreateParamsChunkingStrategy {
     fn from(value: AutoChunkingStrategyRequestParam) -> Self {
@@ -3772,8 +3640,6 @@ impl Default for VectorStoreSearchParamsQuery {
     }
 }
 
-impl crate::ResponseMeta for VectorStoreSearchParamsQuery {}
-
 impl From<String> for VectorStoreSearchParamsQuery {
     fn from(value: String) -> Self {
         Self::String(value)
@@ -3842,8 +3708,6 @@ impl Default for VectorStoreSearchParamsFilters {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for VectorStoreSearchParamsFilters {}
 
 impl From<ComparisonFilter> for VectorStoreSearchParamsFilters {
     fn from(value: ComparisonFilter) -> Self {
@@ -3967,12 +3831,6 @@ impl VectorStoreSearchParamsRankingOptions {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3983,20 +3841,10 @@ impl VectorStoreSearchParamsRankingOptions {
     }
 }
 
-impl crate::ResponseMeta for VectorStoreSearchParamsRankingOptions {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
-    }
-}
-
 impl SerStruct for VectorStoreSearchParamsRankingOptions {
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         ser_optional(map, "ranker", &self.ranker)?;
-        ser_optional(map, "score_threshold", &self.score_threshold)?;
+        ser_optional_number(map, "score_threshold", &self.score_threshold)?;
         self.extra.serialize_into(map)
     }
 }
@@ -4118,13 +3966,13 @@ crate::support::open_enum!(VectorStoreListParamsOrder);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VectorStoreListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<VectorStoreListParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
     extra: ExtraFields,
 }
@@ -4171,12 +4019,6 @@ impl VectorStoreListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4186,16 +4028,6 @@ impl VectorStoreListParams {
             "before" => self.before.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VectorStoreListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4336,15 +4168,15 @@ crate::support::open_enum!(FileBatchListFilesParamsFilter);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FileBatchListFilesParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<FileBatchListFilesParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
-    /// The `filter` field.
+    /// Filter by file status. One of `in_progress`, `completed`, `failed`, `cancelled`.
     pub filter: Nullable<FileBatchListFilesParamsFilter>,
     extra: ExtraFields,
 }
@@ -4397,12 +4229,6 @@ impl FileBatchListFilesParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4413,16 +4239,6 @@ impl FileBatchListFilesParams {
             "filter" => self.filter.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for FileBatchListFilesParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -4567,15 +4383,15 @@ crate::support::open_enum!(VectorStoreFileListParamsFilter);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VectorStoreFileListParams {
-    /// The `limit` field.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
     pub order: Nullable<VectorStoreFileListParamsOrder>,
-    /// The `after` field.
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
     pub after: Nullable<String>,
-    /// The `before` field.
+    /// A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
     pub before: Nullable<String>,
-    /// The `filter` field.
+    /// Filter by file status. One of `in_progress`, `completed`, `failed`, `cancelled`.
     pub filter: Nullable<VectorStoreFileListParamsFilter>,
     extra: ExtraFields,
 }
@@ -4628,12 +4444,6 @@ impl VectorStoreFileListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -4644,16 +4454,6 @@ impl VectorStoreFileListParams {
             "filter" => self.filter.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VectorStoreFileListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

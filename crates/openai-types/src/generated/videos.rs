@@ -63,12 +63,6 @@ impl VideoCreateCharacterParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -76,16 +70,6 @@ impl VideoCreateCharacterParams {
             "name" => self.extra.required_state("name"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VideoCreateCharacterParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -153,12 +137,6 @@ impl VideoEditParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -166,16 +144,6 @@ impl VideoEditParams {
             "prompt" => self.extra.required_state("prompt"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VideoEditParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -244,12 +212,6 @@ impl CreateVideoEditMultipartBody {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -257,16 +219,6 @@ impl CreateVideoEditMultipartBody {
             "prompt" => self.extra.required_state("prompt"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CreateVideoEditMultipartBody {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -341,12 +293,6 @@ impl VideoExtendParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -355,16 +301,6 @@ impl VideoExtendParams {
             "seconds" => self.extra.required_state("seconds"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VideoExtendParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -441,12 +377,6 @@ impl CreateVideoExtendMultipartBody {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -455,16 +385,6 @@ impl CreateVideoExtendMultipartBody {
             "seconds" => self.extra.required_state("seconds"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CreateVideoExtendMultipartBody {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -569,12 +489,6 @@ impl VideoCreateParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -585,16 +499,6 @@ impl VideoCreateParams {
             "size" => self.size.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VideoCreateParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -708,12 +612,6 @@ impl CreateVideoMultipartBody {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -724,16 +622,6 @@ impl CreateVideoMultipartBody {
             "size" => self.size.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for CreateVideoMultipartBody {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -810,28 +698,12 @@ impl VideoRemixParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "prompt" => self.extra.required_state("prompt"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VideoRemixParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1104,12 +976,6 @@ impl ImageRefParam2 {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1117,16 +983,6 @@ impl ImageRefParam2 {
             "file_id" => self.file_id.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for ImageRefParam2 {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1165,9 +1021,9 @@ crate::support::struct_serde!(ImageRefParam2);
 /// The `VideoCharacterResource` schema.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VideoCharacterResource {
-    /// The `id` field.
+    /// Identifier for the character creation cameo.
     pub id: Nullable<String>,
-    /// The `name` field.
+    /// Display name for the character.
     pub name: Nullable<String>,
     /// Unix timestamp (in seconds) when the character was created.
     pub created_at: i64,
@@ -1314,9 +1170,9 @@ pub struct VideoListResource {
     pub object: Cow<'static, str>,
     /// A list of items
     pub data: Vec<Video>,
-    /// The `first_id` field.
+    /// The ID of the first item in the list.
     pub first_id: Nullable<String>,
-    /// The `last_id` field.
+    /// The ID of the last item in the list.
     pub last_id: Nullable<String>,
     /// Whether there are more items available.
     pub has_more: bool,
@@ -1514,28 +1370,12 @@ impl VideoReferenceInputParam {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VideoReferenceInputParam {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1586,17 +1426,17 @@ pub struct Video {
     pub progress: i64,
     /// Unix timestamp (seconds) for when the job was created.
     pub created_at: i64,
-    /// The `completed_at` field.
+    /// Unix timestamp (seconds) for when the job completed, if finished.
     pub completed_at: Nullable<i64>,
-    /// The `expires_at` field.
+    /// Unix timestamp (seconds) for when the downloadable assets expire, if set.
     pub expires_at: Nullable<i64>,
-    /// The `prompt` field.
+    /// The prompt that was used to generate the video.
     pub prompt: Nullable<String>,
     /// The resolution of the generated video.
     pub size: VideoSize,
     /// Duration of the generated clip in seconds. For extensions, this is the stitched total duration.
     pub seconds: String,
-    /// The `remixed_from_video_id` field.
+    /// Identifier of the source video if this video is a remix.
     pub remixed_from_video_id: Nullable<String>,
     /// An error that occurred while generating the response.
     pub error: Nullable<Box<Error2>>,
@@ -1942,8 +1782,6 @@ impl Default for CreateVideoEditMultipartBodyVideo {
     }
 }
 
-impl crate::ResponseMeta for CreateVideoEditMultipartBodyVideo {}
-
 impl From<FileUpload> for CreateVideoEditMultipartBodyVideo {
     fn from(value: FileUpload) -> Self {
         Self::File(value)
@@ -2006,8 +1844,6 @@ impl Default for CreateVideoExtendMultipartBodyVideo {
         Self::Unknown(Value::Null)
     }
 }
-
-impl crate::ResponseMeta for CreateVideoExtendMultipartBodyVideo {}
 
 impl From<VideoReferenceInputParam> for CreateVideoExtendMultipartBodyVideo {
     fn from(value: VideoReferenceInputParam) -> Self {
@@ -2072,8 +1908,6 @@ impl Default for CreateVideoMultipartBodyInputReference {
     }
 }
 
-impl crate::ResponseMeta for CreateVideoMultipartBodyInputReference {}
-
 impl From<FileUpload> for CreateVideoMultipartBodyInputReference {
     fn from(value: FileUpload) -> Self {
         Self::File(value)
@@ -2119,9 +1953,9 @@ impl DeUnion for CreateVideoMultipartBodyInputReference {
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VideoListParams {
-    /// The `limit` field.
+    /// Number of items to retrieve
     pub limit: Nullable<i64>,
-    /// The `order` field.
+    /// Sort order of results by timestamp. Use `asc` for ascending order or `desc` for descending order.
     pub order: Nullable<OrderEnum>,
     /// Identifier for the last item from the previous pagination request
     pub after: Nullable<String>,
@@ -2164,12 +1998,6 @@ impl VideoListParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2178,16 +2006,6 @@ impl VideoListParams {
             "after" => self.after.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VideoListParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2230,7 +2048,7 @@ crate::support::struct_serde!(VideoListParams);
 /// Query parameters of the operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VideoDownloadContentParams {
-    /// The `variant` field.
+    /// Which downloadable asset to return. Defaults to the MP4 video.
     pub variant: Nullable<VideoContentVariant>,
     extra: ExtraFields,
 }
@@ -2259,28 +2077,12 @@ impl VideoDownloadContentParams {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "variant" => self.variant.state(),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for VideoDownloadContentParams {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

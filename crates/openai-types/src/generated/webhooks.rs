@@ -68,12 +68,6 @@ impl WebhookBatchCancelled {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -84,16 +78,6 @@ impl WebhookBatchCancelled {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookBatchCancelled {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -198,12 +182,6 @@ impl WebhookBatchCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -214,16 +192,6 @@ impl WebhookBatchCompleted {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookBatchCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -328,12 +296,6 @@ impl WebhookBatchExpired {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -344,16 +306,6 @@ impl WebhookBatchExpired {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookBatchExpired {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -458,12 +410,6 @@ impl WebhookBatchFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -474,16 +420,6 @@ impl WebhookBatchFailed {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookBatchFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -588,12 +524,6 @@ impl WebhookEvalRunCanceled {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -604,16 +534,6 @@ impl WebhookEvalRunCanceled {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookEvalRunCanceled {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -718,12 +638,6 @@ impl WebhookEvalRunFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -734,16 +648,6 @@ impl WebhookEvalRunFailed {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookEvalRunFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -848,12 +752,6 @@ impl WebhookEvalRunSucceeded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -864,16 +762,6 @@ impl WebhookEvalRunSucceeded {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookEvalRunSucceeded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -978,12 +866,6 @@ impl WebhookFineTuningJobCancelled {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -994,16 +876,6 @@ impl WebhookFineTuningJobCancelled {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookFineTuningJobCancelled {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1114,12 +986,6 @@ impl WebhookFineTuningJobFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1130,16 +996,6 @@ impl WebhookFineTuningJobFailed {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookFineTuningJobFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1250,12 +1106,6 @@ impl WebhookFineTuningJobSucceeded {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1266,16 +1116,6 @@ impl WebhookFineTuningJobSucceeded {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookFineTuningJobSucceeded {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1388,12 +1228,6 @@ impl WebhookLiveCallIncoming {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1404,16 +1238,6 @@ impl WebhookLiveCallIncoming {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookLiveCallIncoming {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1520,12 +1344,6 @@ impl WebhookRealtimeCallIncoming {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1536,16 +1354,6 @@ impl WebhookRealtimeCallIncoming {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookRealtimeCallIncoming {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1656,12 +1464,6 @@ impl WebhookResponseCancelled {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1672,16 +1474,6 @@ impl WebhookResponseCancelled {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookResponseCancelled {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1786,12 +1578,6 @@ impl WebhookResponseCompleted {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1802,16 +1588,6 @@ impl WebhookResponseCompleted {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookResponseCompleted {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -1916,12 +1692,6 @@ impl WebhookResponseFailed {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -1932,16 +1702,6 @@ impl WebhookResponseFailed {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookResponseFailed {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2046,12 +1806,6 @@ impl WebhookResponseIncomplete {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2062,16 +1816,6 @@ impl WebhookResponseIncomplete {
             "type" => self.extra.required_state("type"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookResponseIncomplete {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2165,28 +1909,12 @@ impl WebhookBatchCancelledData {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookBatchCancelledData {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2245,28 +1973,12 @@ impl WebhookBatchCompletedData {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookBatchCompletedData {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2325,28 +2037,12 @@ impl WebhookBatchExpiredData {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookBatchExpiredData {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2405,28 +2101,12 @@ impl WebhookBatchFailedData {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookBatchFailedData {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2485,28 +2165,12 @@ impl WebhookEvalRunCanceledData {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookEvalRunCanceledData {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2565,28 +2229,12 @@ impl WebhookEvalRunFailedData {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookEvalRunFailedData {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2645,28 +2293,12 @@ impl WebhookEvalRunSucceededData {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookEvalRunSucceededData {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2725,28 +2357,12 @@ impl WebhookFineTuningJobCancelledData {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookFineTuningJobCancelledData {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2805,28 +2421,12 @@ impl WebhookFineTuningJobFailedData {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookFineTuningJobFailedData {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2885,28 +2485,12 @@ impl WebhookFineTuningJobSucceededData {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookFineTuningJobSucceededData {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -2972,12 +2556,6 @@ impl WebhookLiveCallIncomingData {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -2985,16 +2563,6 @@ impl WebhookLiveCallIncomingData {
             "sip_headers" => self.extra.required_state("sip_headers"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookLiveCallIncomingData {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3060,12 +2628,6 @@ impl WebhookLiveCallIncomingDataSipHeader {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3073,16 +2635,6 @@ impl WebhookLiveCallIncomingDataSipHeader {
             "value" => self.extra.required_state("value"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookLiveCallIncomingDataSipHeader {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3152,12 +2704,6 @@ impl WebhookRealtimeCallIncomingData {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3165,16 +2711,6 @@ impl WebhookRealtimeCallIncomingData {
             "sip_headers" => self.extra.required_state("sip_headers"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookRealtimeCallIncomingData {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3240,12 +2776,6 @@ impl WebhookRealtimeCallIncomingDataSipHeader {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
@@ -3253,16 +2783,6 @@ impl WebhookRealtimeCallIncomingDataSipHeader {
             "value" => self.extra.required_state("value"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookRealtimeCallIncomingDataSipHeader {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3325,28 +2845,12 @@ impl WebhookResponseCancelledData {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookResponseCancelledData {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3405,28 +2909,12 @@ impl WebhookResponseCompletedData {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookResponseCompletedData {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3485,28 +2973,12 @@ impl WebhookResponseFailedData {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookResponseFailedData {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 
@@ -3565,28 +3037,12 @@ impl WebhookResponseIncompleteData {
         &mut self.extra
     }
 
-    /// The server's request id (`x-request-id`) of the response this value came from,
-    /// when the client recorded one. Not part of the JSON.
-    pub fn request_id(&self) -> Option<&str> {
-        self.extra.request_id()
-    }
-
     /// Whether the field `name` (named by this type or not) was missing, `null`, or present.
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "id" => self.extra.required_state("id"),
             _ => self.extra.state(name),
         }
-    }
-}
-
-impl crate::ResponseMeta for WebhookResponseIncompleteData {
-    fn set_request_id(&mut self, id: &str) {
-        self.extra.set_request_id(id);
-    }
-
-    fn unknown_fields(&self) -> Option<&ExtraFields> {
-        Some(&self.extra)
     }
 }
 

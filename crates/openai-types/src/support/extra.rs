@@ -3,12 +3,17 @@
 use std::fmt;
 
 use serde::ser::SerializeMap;
-use serde_json::{Map, Value};
+use serde::{Serialize, Serializer};
+use serde_json::Value;
 
 use super::FieldState;
 
 /// The fields of a JSON object that its Rust type does not name, kept so that they are
 /// readable ([`ExtraFields::get`]) and written back when the value is serialized.
+///
+/// The fields keep the order they came in (a later duplicate key replaces the earlier
+/// value in place). `ExtraFields` serializes as a JSON object of them, in that order, like
+/// the Python SDK's `model_extra`: handy to log what the types do not know yet.
 ///
 /// It also remembers which required fields the payload left out or sent as `null`, so that
 /// a round trip gives back the same JSON. Costs one pointer when empty.
@@ -19,7 +24,9 @@ pub struct ExtraFields {
 
 #[derive(Clone, Default)]
 struct Inner {
-    fields: Map<String, Value>,
+    // A list, not a map: it keeps the wire order, and objects rarely carry more than a
+    // few unknown fields, for which a scan beats a tree or a hash.
+    fields: Vec<(String, Value)>,
     // Required fields that were missing (`false`) or `null` (`true`) on the wire.
     marks: Vec<(&'static str, bool)>,
     // The `x-request-id` of the response the value came from: metadata, not
@@ -28,12 +35,16 @@ struct Inner {
 }
 
 impl PartialEq for ExtraFields {
-    // Equal when the JSON is: the request id is metadata.
+    // Equal when the JSON is: key order does not count (a value parsed from text and one
+    // parsed from a `serde_json::Value` see different orders), and the request id is
+    // metadata.
     fn eq(&self, other: &Self) -> bool {
         fn marks(e: &ExtraFields) -> &[(&'static str, bool)] {
             e.inner.as_ref().map_or(&[], |i| i.marks.as_slice())
         }
-        self.len() == other.len() && self.iter().eq(other.iter()) && marks(self) == marks(other)
+        self.len() == other.len()
+            && self.iter().all(|(k, v)| other.get(k) == Some(v))
+            && marks(self) == marks(other)
     }
 }
 
@@ -46,17 +57,28 @@ impl ExtraFields {
 
     /// The value of the extra field `name`.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.inner.as_ref()?.fields.get(name)
+        let inner = self.inner.as_ref()?;
+        inner.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
     /// Adds or replaces an extra field; it is serialized after the named fields.
     pub fn insert(&mut self, name: impl Into<String>, value: Value) -> Option<Value> {
-        self.inner_mut().fields.insert(name.into(), value)
+        let name = name.into();
+        let fields = &mut self.inner_mut().fields;
+        match fields.iter_mut().find(|(k, _)| *k == name) {
+            Some((_, slot)) => Some(std::mem::replace(slot, value)),
+            None => {
+                fields.push((name, value));
+                None
+            }
+        }
     }
 
     /// Removes an extra field.
     pub fn remove(&mut self, name: &str) -> Option<Value> {
-        self.inner.as_mut()?.fields.remove(name)
+        let fields = &mut self.inner.as_mut()?.fields;
+        let at = fields.iter().position(|(k, _)| k == name)?;
+        Some(fields.remove(at).1)
     }
 
     /// The request id recorded with [`set_request_id`](Self::set_request_id).
@@ -79,7 +101,7 @@ impl ExtraFields {
         self.len() == 0
     }
 
-    /// The extra fields in key order.
+    /// The extra fields in the order they came in (or were inserted).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.inner
             .iter()
@@ -119,7 +141,7 @@ impl ExtraFields {
     }
 
     pub(crate) fn insert_key(&mut self, name: String, value: Value) {
-        self.inner_mut().fields.insert(name, value);
+        self.insert(name, value);
     }
 
     /// Writes the extra fields into a map being serialized.
@@ -138,8 +160,69 @@ impl ExtraFields {
     }
 }
 
+/// A JSON object of the extra fields, in their order. The required-field marks and the
+/// request id are not fields and are left out.
+impl Serialize for ExtraFields {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        self.serialize_into(&mut map)?;
+        map.end()
+    }
+}
+
 impl fmt::Debug for ExtraFields {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn serializes_as_an_object_in_wire_order() {
+        let mut extra = ExtraFields::new();
+        assert_eq!(serde_json::to_string(&extra).unwrap(), "{}");
+        extra.insert_key("zeta".to_owned(), json!(1));
+        extra.insert_key("alpha".to_owned(), json!({"b": [true]}));
+        extra.set_mark("object", true);
+        extra.set_request_id("req_1");
+        assert_eq!(
+            serde_json::to_string(&extra).unwrap(),
+            r#"{"zeta":1,"alpha":{"b":[true]}}"#
+        );
+    }
+
+    #[test]
+    fn a_later_duplicate_replaces_in_place() {
+        let mut extra = ExtraFields::new();
+        extra.insert_key("a".to_owned(), json!(1));
+        extra.insert_key("b".to_owned(), json!(2));
+        assert_eq!(extra.insert("a", json!(3)), Some(json!(1)));
+        assert_eq!(
+            serde_json::to_value(&extra).unwrap(),
+            json!({"a": 3, "b": 2})
+        );
+        let keys: Vec<&str> = extra.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["a", "b"]);
+        assert_eq!(extra.remove("a"), Some(json!(3)));
+        assert_eq!(extra.len(), 1);
+    }
+
+    #[test]
+    fn equality_ignores_order_and_request_id() {
+        let mut a = ExtraFields::new();
+        a.insert("x", json!(1));
+        a.insert("y", json!(2));
+        let mut b = ExtraFields::new();
+        b.insert("y", json!(2));
+        b.insert("x", json!(1));
+        b.set_request_id("req_1");
+        assert_eq!(a, b);
+        b.insert("x", json!(0));
+        assert_ne!(a, b);
     }
 }

@@ -4,11 +4,19 @@
 //! for everything that is the same for every type: the absent/null/value tri-state
 //! ([`Nullable`]), the map of fields a type does not name ([`ExtraFields`]), the sealed
 //! unknown value of open enums ([`UnknownValue`]), and the serde plumbing (struct visitors,
-//! union dispatch). Keeping it here, as ordinary tested Rust, keeps each generated type small.
+//! union dispatch, `number` fields written as the server writes them, `f32` lists read from
+//! floats or base64). Keeping it here, as ordinary tested Rust, keeps each generated type small.
 
 mod de;
 mod extra;
+#[cfg(feature = "embeddings")]
+mod floats;
 mod nullable;
+#[allow(
+    dead_code,
+    reason = "with few features on, no generated type may hold a `number`"
+)]
+mod number;
 mod union;
 mod unknown;
 
@@ -25,6 +33,13 @@ pub(crate) use de::{
     DeStruct, Key, SerStruct, deserialize_struct, required, required_const, ser_const,
     ser_optional, ser_required,
 };
+#[cfg(feature = "embeddings")]
+pub(crate) use floats::F32s;
+#[allow(
+    unused_imports,
+    reason = "which of them the generated code uses depends on the features on"
+)]
+pub(crate) use number::{Num, ser_optional_number, ser_required_number};
 pub(crate) use union::{
     DeUnion, TagReplay, best_object_match, deserialize_union, parse_as, rest_to_value, tag_of,
 };

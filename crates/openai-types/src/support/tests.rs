@@ -229,6 +229,21 @@ mod responses {
         assert_eq!(r.field_state("object"), FieldState::Missing);
         assert_eq!(r.object, "response");
     }
+
+    #[test]
+    fn numbers_come_back_as_the_server_wrote_them() {
+        let text = r#"{"id":"resp_1","object":"response","created_at":1741476542,"status":"completed","model":"gpt-4.1","output":[],"temperature":0.5,"top_p":0.25}"#;
+        let r: Response = serde_json::from_str(text).unwrap();
+        assert_eq!(r.created_at, 1_741_476_542.0);
+        assert_eq!(r.temperature.as_ref(), Some(&0.5));
+        let back = serde_json::to_string(&r).unwrap();
+        assert!(back.contains(r#""created_at":1741476542,"#), "{back}");
+        assert!(back.contains(r#""temperature":0.5,"#), "{back}");
+        assert_json_eq(
+            &serde_json::from_str(&back).unwrap(),
+            &serde_json::from_str(text).unwrap(),
+        );
+    }
 }
 
 #[test]
@@ -268,5 +283,55 @@ mod threads {
         let future: AssistantStreamEvent =
             round_trip(r#"{"event": "thread.future", "data": {"x": 1}}"#);
         assert!(matches!(future, AssistantStreamEvent::Unknown(_)));
+    }
+}
+
+#[cfg(feature = "embeddings")]
+mod embeddings {
+    use super::*;
+    use crate::generated::embeddings::{CreateEmbeddingResponse, Embedding};
+
+    fn response(embedding: Value) -> Value {
+        json!({
+            "object": "list",
+            "data": [{"object": "embedding", "index": 0, "embedding": embedding}],
+            "model": "text-embedding-3-small",
+            "usage": {"prompt_tokens": 2, "total_tokens": 2}
+        })
+    }
+
+    #[test]
+    fn embeddings_read_floats_or_base64_and_write_floats() {
+        let floats: CreateEmbeddingResponse =
+            serde_json::from_value(response(json!([1.0, -2.5, 0.0]))).unwrap();
+        // [1.0, -2.5, 0.0] as little-endian f32s, in base64.
+        let text = response(json!("AACAPwAAIMAAAAAA")).to_string();
+        let base64: CreateEmbeddingResponse = serde_json::from_str(&text).unwrap();
+        assert_eq!(base64.data[0].embedding, [1.0f32, -2.5, 0.0]);
+        assert_eq!(base64, floats);
+        let back = serde_json::to_value(&base64.data[0]).unwrap();
+        assert_eq!(back["embedding"], json!([1.0, -2.5, 0.0]));
+    }
+
+    #[test]
+    fn malformed_embeddings_are_errors() {
+        for bad in [json!("AACAPwAA*MAAAAAA"), json!("AACAPwAA"), json!({})] {
+            let err = serde_json::from_value::<CreateEmbeddingResponse>(response(bad.clone()));
+            assert!(err.is_err(), "{bad}");
+        }
+        let e: Embedding = serde_json::from_str(r#"{"index":0,"embedding":null}"#).unwrap();
+        assert_eq!(e.field_state("embedding"), FieldState::Null);
+    }
+
+    #[test]
+    fn extra_fields_serialize_in_wire_order() {
+        let e: Embedding =
+            serde_json::from_str(r#"{"index":0,"embedding":[],"zeta":1,"alpha":[true]}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(e.extra_fields()).unwrap(),
+            r#"{"zeta":1,"alpha":[true]}"#
+        );
+        let back = serde_json::to_string(&e).unwrap();
+        assert!(back.ends_with(r#""zeta":1,"alpha":[true]}"#), "{back}");
     }
 }
