@@ -19,7 +19,10 @@ mod tables;
 mod tests;
 
 pub(crate) use emit::emit;
-use tables::{DISAGREEMENTS, EXTRA_METHODS, EXTRA_PAGINATION, JSON_NOT_MULTIPART, PYTHON_STREAMS};
+use tables::{
+    DISAGREEMENTS, EXTRA_METHODS, EXTRA_PAGINATION, JSON_NOT_MULTIPART, PYTHON_STREAMS,
+    REQUEST_DEFAULTS,
+};
 pub(crate) use tests::{emit_tests, test_name};
 
 /// A method to generate: an operation as one Python method.
@@ -185,6 +188,22 @@ fn method<'a>(
         stream,
         body,
     }
+}
+
+/// The request field an operation fills in when the caller left it out:
+/// the field, the Rust value and the JSON value.
+pub(crate) fn request_default(
+    api: &Api,
+    op: &Operation,
+) -> Option<(&'static str, String, &'static str, &'static str)> {
+    let (_, field, variant, json, note) = REQUEST_DEFAULTS.iter().find(|(id, ..)| *id == op.id)?;
+    let ty = struct_field(api, op.params_type?, field)?;
+    Some((
+        field,
+        format!("{}::{variant}", type_path(api, ty)),
+        json,
+        note,
+    ))
 }
 
 /// How a stream variant asks for events: the params field it sets and the

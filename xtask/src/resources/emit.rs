@@ -305,6 +305,10 @@ fn emit_method(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
             "\nPython's `betas` list is [`Request::betas`](crate::Request::betas) on the returned request: `.betas([\"responses_multi_agent=v1\"])` sends `openai-beta: responses_multi_agent=v1`.\n",
         );
     }
+    let default = super::request_default(api, op);
+    if let Some((_, _, _, note)) = &default {
+        writeln!(doc, "\n{note}").ok();
+    }
     let binary_stream = stream && matches!(m.response, Response::Binary(_));
     if let Some((_, note)) = DISAGREEMENTS
         .iter()
@@ -350,7 +354,11 @@ fn emit_method(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
         .and_then(|_| super::stream_flag(api, op, binary))
         .filter(|(field, _)| stream || *field == "stream");
     if let Some(p) = params_ty.as_ref().filter(|_| takes_params) {
-        let mutable = if flag.is_some() { "mut " } else { "" };
+        let mutable = if flag.is_some() || default.is_some() {
+            "mut "
+        } else {
+            ""
+        };
         args.push(format!("{mutable}params: {p}"));
     }
     let ret = return_type(api, m, stream);
@@ -360,6 +368,13 @@ fn emit_method(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
         args.join(", ")
     )
     .ok();
+    if let Some((field, value, _, _)) = &default {
+        writeln!(
+            out,
+            "        if params.{field}.is_absent() {{\n            params.{field} = types::Nullable::Value({value});\n        }}"
+        )
+        .ok();
+    }
     if let Some((field, value)) = &flag {
         if stream {
             writeln!(

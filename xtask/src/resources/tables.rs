@@ -84,3 +84,14 @@ pub(super) const DISAGREEMENTS: &[(&str, &str)] = &[
 
 /// Operations sent as JSON although the spec offers multipart first.
 pub(super) const JSON_NOT_MULTIPART: &[&str] = &["CreateVideoRemix", "create-realtime-call"];
+
+/// Request fields the Python SDK fills in when the caller leaves them out:
+/// (operation, field, enum variant of the field's type, JSON value, note for
+/// the method's doc).
+pub(super) const REQUEST_DEFAULTS: &[(&str, &str, &str, &str, &str)] = &[(
+    "createEmbedding",
+    "encoding_format",
+    "Base64",
+    "\"base64\"",
+    "Unless `encoding_format` is set, asks for `\"base64\"` as the Python SDK does (about a quarter of the bytes of JSON floats, and no float parsing); the embeddings read as `Vec<f32>` either way.",
+)];

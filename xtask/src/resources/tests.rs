@@ -111,6 +111,15 @@ fn emit_test(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
         (Body::Query, Some(j)) => format!("Some(r#\"{j}\"#)"),
         _ => "None".to_owned(),
     };
+    // The sample with the field the method fills in when it is left out.
+    let params_json = params_json.map(|j| match super::request_default(api, op) {
+        Some((field, _, json, _)) => match j.strip_suffix('}') {
+            Some(open) if open.ends_with('{') => format!("{open}\"{field}\":{json}}}"),
+            Some(open) => format!("{open},\"{field}\":{json}}}"),
+            None => j,
+        },
+        None => j,
+    });
     let body = match (m.body, &params_json) {
         (Body::Json, Some(j)) if !stream => format!("Some(r#\"{j}\"#)"),
         (Body::Json, Some(_)) => "None".to_owned(),

@@ -46,14 +46,20 @@ impl<'a> Embeddings<'a> {
     ///
     /// `POST /embeddings`.
     ///
+    /// Unless `encoding_format` is set, asks for `"base64"` as the Python SDK does (about a quarter of the bytes of JSON floats, and no float parsing); the embeddings read as `Vec<f32>` either way.
+    ///
     /// # Errors
     ///
     /// When awaited: any error of the call.
     #[cfg(feature = "embeddings")]
     pub fn create(
         &self,
-        params: types::EmbeddingCreateParams,
+        mut params: types::EmbeddingCreateParams,
     ) -> Request<types::CreateEmbeddingResponse> {
+        if params.encoding_format.is_absent() {
+            params.encoding_format =
+                types::Nullable::Value(types::EmbeddingCreateParamsEncodingFormat::Base64);
+        }
         Request::new(
             self.client,
             Prepared::new(&CREATE_EMBEDDING, &[])

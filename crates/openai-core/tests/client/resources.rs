@@ -1,7 +1,9 @@
 //! The resources against the mock: paths, methods, bodies and decoding.
 
 use openai_core::Error;
-use openai_core::types::{EmbeddingCreateParams, EmbeddingCreateParamsInput};
+use openai_core::types::{
+    EmbeddingCreateParams, EmbeddingCreateParamsEncodingFormat, EmbeddingCreateParamsInput,
+};
 use openai_mock::{Mock, MockServer};
 use serde_json::json;
 
@@ -168,6 +170,36 @@ async fn embeddings_post_the_input_and_decode_the_vectors() {
     assert_eq!(r.path(), "/v1/embeddings");
     assert_eq!(r.json()["input"], json!(["a", "b"]));
     assert_eq!(r.json()["dimensions"], 8);
+    assert_eq!(
+        r.json()["encoding_format"],
+        "base64",
+        "base64 unless the caller chose, as Python does"
+    );
+}
+
+#[tokio::test]
+async fn embeddings_read_the_same_floats_from_base64_and_from_json() {
+    let server = MockServer::start().await;
+    let client = test_client(&server);
+    let params = || {
+        EmbeddingCreateParams::new(
+            "text-embedding-3-small",
+            EmbeddingCreateParamsInput::from("the same input"),
+        )
+        .dimensions(16_u32)
+    };
+    let base64 = client.embeddings().create(params()).await.unwrap();
+    let floats = client
+        .embeddings()
+        .create(params().encoding_format(EmbeddingCreateParamsEncodingFormat::Float))
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests[0].json()["encoding_format"], "base64");
+    assert_eq!(requests[1].json()["encoding_format"], "float");
+    assert_eq!(base64.data[0].embedding.len(), 16);
+    assert_eq!(base64.data[0].embedding, floats.data[0].embedding);
+    assert!(base64.data[0].embedding.iter().any(|x| *x != 0.0));
 }
 
 #[tokio::test]

@@ -324,7 +324,9 @@ async fn embeddings_create() {
             path: "/v1/embeddings",
             fixed_query: None,
             query: None,
-            json_body: Some(r#"{"input":"text","model":"text-embedding-ada-002"}"#),
+            json_body: Some(
+                r#"{"input":"text","model":"text-embedding-ada-002","encoding_format":"base64"}"#,
+            ),
             admin: false,
             beta: None,
             accept: None,
