@@ -67,6 +67,9 @@ pub(crate) struct Field {
     /// A hand-picked Rust type in place of the one `ty` gives (`lower/overrides.rs`);
     /// `ty` still describes the spec's shape.
     pub(crate) custom: Option<Custom>,
+    /// A query parameter of the operation this struct is the body of: set like the
+    /// other fields, sent in the query string, left out of the body.
+    pub(crate) query: bool,
 }
 
 /// A field type from the override table.

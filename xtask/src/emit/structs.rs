@@ -190,7 +190,7 @@ impl ModuleEmitter<'_> {
             "impl SerStruct for {name} {{\n    fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {{"
         )
         .ok();
-        for f in fields {
+        for f in fields.iter().filter(|f| !f.query) {
             // Fields holding `number`s write integral values as integers (support/number.rs).
             let num = f.constant.is_none() && f.custom.is_none() && self.holds_number(&f.ty);
             let suffix = if num { "_number" } else { "" };

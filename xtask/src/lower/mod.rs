@@ -121,6 +121,10 @@ pub(crate) fn lower(doc: &Yaml, tables: &Tables) -> Result<Api, String> {
             }
         }
     }
+    // 3b. Query parameters of operations with a body join the body's params type.
+    for op in &operations {
+        l.add_query_fields(op);
+    }
     // 4. Flatten nested tagged unions, then modules, boxing, input and output types, strict
     //    bodies.
     l.flatten_unions();

@@ -190,6 +190,55 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// The query parameters of an operation that also takes a JSON body become
+    /// fields of the body's params type, marked `query` (Python takes them as
+    /// keyword arguments beside the body's).
+    pub(super) fn add_query_fields(&mut self, op: &Operation) {
+        let Some(id) = op.params_type else {
+            return;
+        };
+        if op.request_bodies.is_empty() {
+            return;
+        }
+        let TypeKind::Struct(fields) = &mut self.types[id].kind else {
+            return;
+        };
+        for p in op
+            .params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Query)
+        {
+            let wire = p.name.trim_end_matches("[]");
+            if fields.iter().any(|f| f.wire == wire) {
+                continue;
+            }
+            let mut ident = names::snake(wire);
+            let base = ident.clone();
+            let mut n = 2;
+            while fields.iter().any(|f| f.ident == ident) {
+                ident = format!("{base}_{n}");
+                n += 1;
+            }
+            let doc = match &p.doc {
+                Some(doc) => format!("{doc}\n\nSent in the query string, not in the body."),
+                None => "Sent in the query string, not in the body.".to_owned(),
+            };
+            fields.push(Field {
+                wire: wire.to_owned(),
+                ident,
+                ty: p.ty.clone(),
+                required: false,
+                nullable: false,
+                constant: None,
+                doc: Some(doc),
+                deprecated: false,
+                boxed: false,
+                custom: None,
+                query: true,
+            });
+        }
+    }
+
     /// The description of a parameter, or else that of its schema.
     fn param_doc(&self, param: &'a Yaml) -> Option<String> {
         description(param).or_else(|| self.field_doc(param.get("schema")?, 0))
@@ -231,6 +280,7 @@ impl<'a> Lower<'a> {
                     || param.get("schema").is_some_and(|s| s.bool_of("deprecated")),
                 boxed: false,
                 custom: None,
+                query: false,
             });
         }
         let id = self.types.len();

@@ -192,6 +192,7 @@ impl<'a> Lower<'a> {
                 deprecated: p.bool_of("deprecated"),
                 boxed: false,
                 custom: None,
+                query: false,
             });
         }
         fields

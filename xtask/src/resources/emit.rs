@@ -398,7 +398,29 @@ fn emit_method(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
     if takes_params {
         match m.body {
             Body::Query => prepared.push_str(".and_then(|p| p.query(&params))"),
-            Body::Json => prepared.push_str(".and_then(|p| p.json(&params))"),
+            Body::Json => {
+                prepared.push_str(".and_then(|p| p.json(&params))");
+                // Query parameters beside the body (`lower::add_query_fields`).
+                let query: Vec<String> = op
+                    .params_type
+                    .and_then(|id| match &api.types[id].kind {
+                        TypeKind::Struct(fields) => Some(fields),
+                        _ => None,
+                    })
+                    .into_iter()
+                    .flatten()
+                    .filter(|f| f.query)
+                    .map(|f| format!("{:?}: &params.{}", f.wire, f.ident))
+                    .collect();
+                if !query.is_empty() {
+                    write!(
+                        prepared,
+                        ".and_then(|p| p.query(&serde_json::json!({{ {} }})))",
+                        query.join(", ")
+                    )
+                    .ok();
+                }
+            }
             Body::Multipart => {
                 let files: Vec<String> = file_fields(api, op)
                     .iter()

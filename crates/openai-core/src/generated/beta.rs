@@ -1547,7 +1547,9 @@ pub mod threads {
                 params.stream = types::Nullable::Absent;
                 Request::new(
                     self.client,
-                    Prepared::new(&CREATE_RUN, &[thread_id]).and_then(|p| p.json(&params)),
+                    Prepared::new(&CREATE_RUN, &[thread_id])
+                        .and_then(|p| p.json(&params))
+                        .and_then(|p| p.query(&serde_json::json!({ "include": &params.include }))),
                     decode_json,
                 )
             }
@@ -1575,6 +1577,7 @@ pub mod threads {
                     self.client,
                     Prepared::new(&CREATE_RUN, &[thread_id])
                         .and_then(|p| p.json(&params))
+                        .and_then(|p| p.query(&serde_json::json!({ "include": &params.include })))
                         .map(Prepared::streaming),
                     decode_stream,
                 )

@@ -229,7 +229,8 @@ pub mod items {
             Request::new(
                 self.client,
                 Prepared::new(&CREATE_CONVERSATION_ITEMS, &[conversation_id])
-                    .and_then(|p| p.json(&params)),
+                    .and_then(|p| p.json(&params))
+                    .and_then(|p| p.query(&serde_json::json!({ "include": &params.include }))),
                 decode_json,
             )
         }

@@ -72,3 +72,57 @@ async fn betas_replace_the_beta_header_an_endpoint_sends() {
         Some("assistants=v3")
     );
 }
+
+#[tokio::test]
+async fn query_parameters_beside_a_body_go_to_the_query_string() {
+    let server = MockServer::start().await;
+    for _ in 0..3 {
+        server.enqueue(Mock::ok(json(r#"{"id":"x"}"#)));
+    }
+    let client = client(&server);
+    let items: types::conversations::ItemCreateParams = params(
+        r#"{"items":[],"include":["message.output_text.logprobs","file_search_call.results"]}"#,
+    );
+    let _ = client.conversations().items().create("conv_1", items).await;
+    #[allow(deprecated, reason = "the Assistants API is deprecated like Python's")]
+    let _ = client
+        .beta()
+        .threads()
+        .runs()
+        .create(
+            "thread_1",
+            params(
+                r#"{"assistant_id":"asst_1","include":["step_details.tool_calls[*].file_search.results[*].content"]}"#,
+            ),
+        )
+        .await;
+    let without: types::conversations::ItemCreateParams = params(r#"{"items":[]}"#);
+    let _ = client
+        .conversations()
+        .items()
+        .create("conv_1", without)
+        .await;
+
+    let requests = server.requests();
+    assert_eq!(
+        requests[0].query_pairs(),
+        [
+            ("include[]".into(), "message.output_text.logprobs".into()),
+            ("include[]".into(), "file_search_call.results".into())
+        ]
+    );
+    assert_eq!(
+        requests[0].json(),
+        json(r#"{"items":[]}"#),
+        "not in the body"
+    );
+    assert_eq!(
+        requests[1].query_pairs(),
+        [(
+            "include[]".into(),
+            "step_details.tool_calls[*].file_search.results[*].content".into()
+        )]
+    );
+    assert!(requests[1].json().get("include").is_none());
+    assert!(requests[2].query_pairs().is_empty(), "absent: no query");
+}

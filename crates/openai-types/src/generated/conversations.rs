@@ -1445,6 +1445,11 @@ crate::support::struct_serde!(ConversationUpdateParams);
 pub struct ItemCreateParams {
     /// The items to add to the conversation. You may add up to 20 items at a time.
     pub items: Vec<InputItem>,
+    /// Additional fields to include in the response. See the `include`
+    /// parameter for [listing Conversation items above](https://platform.openai.com/docs/api-reference/conversations/list-items#conversations_list_items-include) for more information.
+    ///
+    /// Sent in the query string, not in the body.
+    pub include: Nullable<Vec<IncludeEnum>>,
     extra: ExtraFields,
 }
 
@@ -1453,8 +1458,15 @@ impl ItemCreateParams {
     pub fn new(items: impl Into<Vec<InputItem>>) -> Self {
         Self {
             items: items.into(),
+            include: Nullable::Absent,
             extra: ExtraFields::new(),
         }
+    }
+
+    /// Sets `include`.
+    pub fn include(mut self, value: impl Into<Vec<IncludeEnum>>) -> Self {
+        self.include = Nullable::Value(value.into());
+        self
     }
 
     /// Fields of the JSON object that this type does not name; they are serialized back.
@@ -1471,6 +1483,7 @@ impl ItemCreateParams {
     pub fn field_state(&self, name: &str) -> FieldState {
         match name {
             "items" => self.extra.required_state("items"),
+            "include" => self.include.state(),
             _ => self.extra.state(name),
         }
     }
@@ -1488,15 +1501,18 @@ impl DeStruct for ItemCreateParams {
 
     fn visit_fields<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f_items = Nullable::Absent;
+        let mut f_include = Nullable::Absent;
         let mut extra = ExtraFields::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             match key.as_str() {
                 "items" => f_items = map.next_value()?,
+                "include" => f_include = map.next_value()?,
                 _ => extra.insert_key(key.into_string(), map.next_value()?),
             }
         }
         Ok(Self {
             items: required_strict(f_items, "items")?,
+            include: f_include,
             extra,
         })
     }

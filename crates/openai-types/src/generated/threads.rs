@@ -1077,6 +1077,12 @@ pub struct RunCreateParams {
     pub parallel_tool_calls: Nullable<ParallelToolCalls>,
     /// Specifies the format that the model must output. Compatible with [GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4 Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
     pub response_format: Nullable<Box<AssistantsApiResponseFormatOption>>,
+    /// A list of additional fields to include in the response. Currently the only supported value is `step_details.tool_calls[*].file_search.results[*].content` to fetch the file search result content.
+    ///
+    /// See the [file search tool documentation](https://platform.openai.com/docs/assistants/tools/file-search#customizing-file-search-settings) for more information.
+    ///
+    /// Sent in the query string, not in the body.
+    pub include: Nullable<Vec<RunCreateParamsIncludeItem>>,
     extra: ExtraFields,
 }
 
@@ -1101,6 +1107,7 @@ impl RunCreateParams {
             tool_choice: Nullable::Absent,
             parallel_tool_calls: Nullable::Absent,
             response_format: Nullable::Absent,
+            include: Nullable::Absent,
             extra: ExtraFields::new(),
         }
     }
@@ -1201,6 +1208,12 @@ impl RunCreateParams {
         self
     }
 
+    /// Sets `include`.
+    pub fn include(mut self, value: impl Into<Vec<RunCreateParamsIncludeItem>>) -> Self {
+        self.include = Nullable::Value(value.into());
+        self
+    }
+
     /// Fields of the JSON object that this type does not name; they are serialized back.
     pub fn extra_fields(&self) -> &ExtraFields {
         &self.extra
@@ -1231,6 +1244,7 @@ impl RunCreateParams {
             "tool_choice" => self.tool_choice.state(),
             "parallel_tool_calls" => self.parallel_tool_calls.state(),
             "response_format" => self.response_format.state(),
+            "include" => self.include.state(),
             _ => self.extra.state(name),
         }
     }
@@ -1284,6 +1298,7 @@ impl DeStruct for RunCreateParams {
         let mut f_tool_choice = Nullable::Absent;
         let mut f_parallel_tool_calls = Nullable::Absent;
         let mut f_response_format = Nullable::Absent;
+        let mut f_include = Nullable::Absent;
         let mut extra = ExtraFields::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             match key.as_str() {
@@ -1304,6 +1319,7 @@ impl DeStruct for RunCreateParams {
                 "tool_choice" => f_tool_choice = map.next_value()?,
                 "parallel_tool_calls" => f_parallel_tool_calls = map.next_value()?,
                 "response_format" => f_response_format = map.next_value()?,
+                "include" => f_include = map.next_value()?,
                 _ => extra.insert_key(key.into_string(), map.next_value()?),
             }
         }
@@ -1325,6 +1341,7 @@ impl DeStruct for RunCreateParams {
             tool_choice: f_tool_choice,
             parallel_tool_calls: f_parallel_tool_calls,
             response_format: f_response_format,
+            include: f_include,
             extra,
         })
     }
