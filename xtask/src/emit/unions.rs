@@ -48,10 +48,74 @@ impl ModuleEmitter<'_> {
         );
 
         writeln!(self.body, "impl Default for {name} {{\n    /// `Unknown(null)`: the filler of a missing required field.\n    fn default() -> Self {{\n        Self::Unknown(Value::Null)\n    }}\n}}\n").ok();
-        // A union keeps no request id of its own (its variants may be strings), but one that
-        // arrives in a response is still a response type.
+        // A union keeps no request id of its own: the variant that holds a response struct
+        // keeps it (a string or list variant has nowhere to put it).
         if t.output {
-            writeln!(self.body, "impl crate::ResponseMeta for {name} {{}}\n").ok();
+            // (variant, its payload is boxed)
+            let keepers: Vec<(&str, bool)> = u
+                .variants
+                .iter()
+                .zip(&payload_tys)
+                .filter(|(v, _)| match &v.payload {
+                    Payload::Ty(Ty::Named(id)) => {
+                        let p = &self.api.types[*id];
+                        p.output && matches!(p.kind, TypeKind::Struct(_))
+                    }
+                    _ => false,
+                })
+                .map(|(v, rt)| {
+                    let boxed = rt.as_deref().is_some_and(|rt| rt.starts_with("Box<"));
+                    (v.name.as_str(), boxed)
+                })
+                .collect();
+            if keepers.is_empty() {
+                writeln!(self.body, "impl crate::ResponseMeta for {name} {{}}\n").ok();
+            } else {
+                let arms = |call: &dyn Fn(bool) -> String| {
+                    keepers
+                        .iter()
+                        .map(|(v, boxed)| {
+                            format!("            Self::{v}(value) => {},\n", call(*boxed))
+                        })
+                        .collect::<String>()
+                };
+                let set = |boxed: bool| {
+                    let value = if boxed { "&mut **value" } else { "value" };
+                    format!("crate::ResponseMeta::set_request_id({value}, id)")
+                };
+                // One variant: `if let` (clippy's single_match).
+                let (set_body, get_body) = match keepers.as_slice() {
+                    [(v, boxed)] => (
+                        format!(
+                            "        if let Self::{v}(value) = self {{\n            {};\n        }}\n",
+                            set(*boxed)
+                        ),
+                        format!(
+                            "        if let Self::{v}(value) = self {{\n            value.request_id()\n        }} else {{\n            None\n        }}\n"
+                        ),
+                    ),
+                    _ => (
+                        format!(
+                            "        match self {{\n{}            _ => {{}}\n        }}\n",
+                            arms(&set)
+                        ),
+                        format!(
+                            "        match self {{\n{}            _ => None,\n        }}\n",
+                            arms(&|_| "value.request_id()".to_owned())
+                        ),
+                    ),
+                };
+                writeln!(
+                    self.body,
+                    "impl crate::ResponseMeta for {name} {{\n    fn set_request_id(&mut self, id: &str) {{\n{set_body}    }}\n}}\n"
+                )
+                .ok();
+                writeln!(
+                    self.body,
+                    "impl {name} {{\n    /// The server's request id (`x-request-id`) of the response this value came from,\n    /// when the client recorded one (kept by the variant). Not part of the JSON.\n    pub fn request_id(&self) -> Option<&str> {{\n{get_body}    }}\n}}\n"
+                )
+                .ok();
+            }
         }
 
         // From impls for variants whose payload type is unique.

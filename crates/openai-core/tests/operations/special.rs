@@ -126,3 +126,22 @@ async fn query_parameters_beside_a_body_go_to_the_query_string() {
     assert!(requests[1].json().get("include").is_none());
     assert!(requests[2].query_pairs().is_empty(), "absent: no query");
 }
+
+#[tokio::test]
+async fn a_union_answer_keeps_the_request_id_in_its_variant() {
+    let server = MockServer::start().await;
+    let client = client(&server);
+    // The mock's own answer (a message item), with a request id of ours.
+    let item: serde_json::Value = client
+        .get("/conversations/conv_1/items/msg_1")
+        .await
+        .expect("the mock answers");
+    server.enqueue(Mock::ok(item).header("x-request-id", "req_union"));
+    let got = client
+        .conversations()
+        .items()
+        .retrieve("conv_1", "msg_1", Default::default())
+        .await
+        .expect("conversations.items.retrieve");
+    assert_eq!(got.request_id(), Some("req_union"));
+}

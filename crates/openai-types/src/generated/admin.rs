@@ -24730,7 +24730,65 @@ impl Default for UsageTimeBucketResult {
     }
 }
 
-impl crate::ResponseMeta for UsageTimeBucketResult {}
+impl crate::ResponseMeta for UsageTimeBucketResult {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::OrganizationUsageCompletionsResult(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::OrganizationUsageEmbeddingsResult(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::OrganizationUsageModerationsResult(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::OrganizationUsageImagesResult(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::OrganizationUsageAudioSpeechesResult(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::OrganizationUsageAudioTranscriptionsResult(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::OrganizationUsageVectorStoresResult(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::OrganizationUsageCodeInterpreterSessionsResult(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::OrganizationUsageFileSearchesResult(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::OrganizationUsageWebSearchesResult(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::OrganizationCostsResult(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl UsageTimeBucketResult {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::OrganizationUsageCompletionsResult(value) => value.request_id(),
+            Self::OrganizationUsageEmbeddingsResult(value) => value.request_id(),
+            Self::OrganizationUsageModerationsResult(value) => value.request_id(),
+            Self::OrganizationUsageImagesResult(value) => value.request_id(),
+            Self::OrganizationUsageAudioSpeechesResult(value) => value.request_id(),
+            Self::OrganizationUsageAudioTranscriptionsResult(value) => value.request_id(),
+            Self::OrganizationUsageVectorStoresResult(value) => value.request_id(),
+            Self::OrganizationUsageCodeInterpreterSessionsResult(value) => value.request_id(),
+            Self::OrganizationUsageFileSearchesResult(value) => value.request_id(),
+            Self::OrganizationUsageWebSearchesResult(value) => value.request_id(),
+            Self::OrganizationCostsResult(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<UsageCompletionsResult> for UsageTimeBucketResult {
     fn from(value: UsageCompletionsResult) -> Self {

@@ -927,7 +927,29 @@ impl Default for AssistantTool {
     }
 }
 
-impl crate::ResponseMeta for AssistantTool {}
+impl crate::ResponseMeta for AssistantTool {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::CodeInterpreter(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileSearch(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Function(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl AssistantTool {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::CodeInterpreter(value) => value.request_id(),
+            Self::FileSearch(value) => value.request_id(),
+            Self::Function(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<AssistantToolsCode> for AssistantTool {
     fn from(value: AssistantToolsCode) -> Self {

@@ -258,7 +258,27 @@ impl Default for CreateSpeechResponseStreamEvent {
     }
 }
 
-impl crate::ResponseMeta for CreateSpeechResponseStreamEvent {}
+impl crate::ResponseMeta for CreateSpeechResponseStreamEvent {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::SpeechAudioDelta(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::SpeechAudioDone(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl CreateSpeechResponseStreamEvent {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::SpeechAudioDelta(value) => value.request_id(),
+            Self::SpeechAudioDone(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<SpeechAudioDeltaEvent> for CreateSpeechResponseStreamEvent {
     fn from(value: SpeechAudioDeltaEvent) -> Self {
@@ -866,7 +886,29 @@ impl Default for TranscriptionStreamEvent {
     }
 }
 
-impl crate::ResponseMeta for TranscriptionStreamEvent {}
+impl crate::ResponseMeta for TranscriptionStreamEvent {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::TranscriptTextSegment(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::TranscriptTextDelta(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::TranscriptTextDone(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl TranscriptionStreamEvent {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::TranscriptTextSegment(value) => value.request_id(),
+            Self::TranscriptTextDelta(value) => value.request_id(),
+            Self::TranscriptTextDone(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<TranscriptTextSegmentEvent> for TranscriptionStreamEvent {
     fn from(value: TranscriptTextSegmentEvent) -> Self {
@@ -3495,7 +3537,27 @@ impl Default for TranscriptionDiarizedUsage {
     }
 }
 
-impl crate::ResponseMeta for TranscriptionDiarizedUsage {}
+impl crate::ResponseMeta for TranscriptionDiarizedUsage {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Tokens(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Duration(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl TranscriptionDiarizedUsage {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Tokens(value) => value.request_id(),
+            Self::Duration(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<TranscriptTextUsageTokens> for TranscriptionDiarizedUsage {
     fn from(value: TranscriptTextUsageTokens) -> Self {
@@ -3694,7 +3756,27 @@ impl Default for TranscriptionUsage {
     }
 }
 
-impl crate::ResponseMeta for TranscriptionUsage {}
+impl crate::ResponseMeta for TranscriptionUsage {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Tokens(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Duration(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl TranscriptionUsage {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Tokens(value) => value.request_id(),
+            Self::Duration(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<TranscriptTextUsageTokens> for TranscriptionUsage {
     fn from(value: TranscriptTextUsageTokens) -> Self {
@@ -4182,7 +4264,29 @@ impl Default for TranscriptionCreateResponse {
     }
 }
 
-impl crate::ResponseMeta for TranscriptionCreateResponse {}
+impl crate::ResponseMeta for TranscriptionCreateResponse {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Transcription(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::TranscriptionDiarized(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::TranscriptionVerbose(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl TranscriptionCreateResponse {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Transcription(value) => value.request_id(),
+            Self::TranscriptionDiarized(value) => value.request_id(),
+            Self::TranscriptionVerbose(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<Transcription> for TranscriptionCreateResponse {
     fn from(value: Transcription) -> Self {
@@ -4278,7 +4382,31 @@ impl Default for TranslationCreateResponse {
     }
 }
 
-impl crate::ResponseMeta for TranslationCreateResponse {}
+impl crate::ResponseMeta for TranslationCreateResponse {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::CreateTranslationResponseJson(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::CreateTranslationResponseVerboseJson(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            _ => {}
+        }
+    }
+}
+
+impl TranslationCreateResponse {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::CreateTranslationResponseJson(value) => value.request_id(),
+            Self::CreateTranslationResponseVerboseJson(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<CreateTranslationResponseJson> for TranslationCreateResponse {
     fn from(value: CreateTranslationResponseJson) -> Self {

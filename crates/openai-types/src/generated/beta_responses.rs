@@ -697,7 +697,31 @@ impl Default for BetaAnnotation {
     }
 }
 
-impl crate::ResponseMeta for BetaAnnotation {}
+impl crate::ResponseMeta for BetaAnnotation {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::FileCitation(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::UrlCitation(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ContainerFileCitation(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FilePath(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaAnnotation {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::FileCitation(value) => value.request_id(),
+            Self::UrlCitation(value) => value.request_id(),
+            Self::ContainerFileCitation(value) => value.request_id(),
+            Self::FilePath(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaFileCitationBody> for BetaAnnotation {
     fn from(value: BetaFileCitationBody) -> Self {
@@ -1451,7 +1475,29 @@ impl Default for BetaApplyPatchOperationParam {
     }
 }
 
-impl crate::ResponseMeta for BetaApplyPatchOperationParam {}
+impl crate::ResponseMeta for BetaApplyPatchOperationParam {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::CreateFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::DeleteFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::UpdateFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaApplyPatchOperationParam {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::CreateFile(value) => value.request_id(),
+            Self::DeleteFile(value) => value.request_id(),
+            Self::UpdateFile(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaApplyPatchCreateFileOperationParam> for BetaApplyPatchOperationParam {
     fn from(value: BetaApplyPatchCreateFileOperationParam) -> Self {
@@ -4441,7 +4487,41 @@ impl Default for BetaComputerAction {
     }
 }
 
-impl crate::ResponseMeta for BetaComputerAction {}
+impl crate::ResponseMeta for BetaComputerAction {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Click(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::DoubleClick(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Drag(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Keypress(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Move(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Screenshot(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Scroll(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Type(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Wait(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaComputerAction {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Click(value) => value.request_id(),
+            Self::DoubleClick(value) => value.request_id(),
+            Self::Drag(value) => value.request_id(),
+            Self::Keypress(value) => value.request_id(),
+            Self::Move(value) => value.request_id(),
+            Self::Screenshot(value) => value.request_id(),
+            Self::Scroll(value) => value.request_id(),
+            Self::Type(value) => value.request_id(),
+            Self::Wait(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaClickParam> for BetaComputerAction {
     fn from(value: BetaClickParam) -> Self {
@@ -11088,7 +11168,27 @@ impl Default for BetaFilters {
     }
 }
 
-impl crate::ResponseMeta for BetaFilters {}
+impl crate::ResponseMeta for BetaFilters {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::BetaComparisonFilter(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::BetaCompoundFilter(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaFilters {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::BetaComparisonFilter(value) => value.request_id(),
+            Self::BetaCompoundFilter(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaComparisonFilter> for BetaFilters {
     fn from(value: BetaComparisonFilter) -> Self {
@@ -11195,7 +11295,29 @@ impl Default for BetaFunctionAndCustomToolCallOutput {
     }
 }
 
-impl crate::ResponseMeta for BetaFunctionAndCustomToolCallOutput {}
+impl crate::ResponseMeta for BetaFunctionAndCustomToolCallOutput {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::InputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputImage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaFunctionAndCustomToolCallOutput {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InputText(value) => value.request_id(),
+            Self::InputImage(value) => value.request_id(),
+            Self::InputFile(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaInputTextContent> for BetaFunctionAndCustomToolCallOutput {
     fn from(value: BetaInputTextContent) -> Self {
@@ -13035,7 +13157,27 @@ impl Default for BetaFunctionShellCallOutputOutcomeParam {
     }
 }
 
-impl crate::ResponseMeta for BetaFunctionShellCallOutputOutcomeParam {}
+impl crate::ResponseMeta for BetaFunctionShellCallOutputOutcomeParam {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Timeout(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Exit(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaFunctionShellCallOutputOutcomeParam {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Timeout(value) => value.request_id(),
+            Self::Exit(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaFunctionShellCallOutputTimeoutOutcomeParam>
     for BetaFunctionShellCallOutputOutcomeParam
@@ -15745,7 +15887,29 @@ impl Default for BetaInputContent {
     }
 }
 
-impl crate::ResponseMeta for BetaInputContent {}
+impl crate::ResponseMeta for BetaInputContent {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::InputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputImage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaInputContent {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InputText(value) => value.request_id(),
+            Self::InputImage(value) => value.request_id(),
+            Self::InputFile(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaInputTextContent> for BetaInputContent {
     fn from(value: BetaInputTextContent) -> Self {
@@ -16611,7 +16775,33 @@ impl Default for BetaInputItem {
     }
 }
 
-impl crate::ResponseMeta for BetaInputItem {}
+impl crate::ResponseMeta for BetaInputItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Message(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CompactionTrigger(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ItemReference(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Program(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ProgramOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaInputItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Message(value) => value.request_id(),
+            Self::CompactionTrigger(value) => value.request_id(),
+            Self::ItemReference(value) => value.request_id(),
+            Self::Program(value) => value.request_id(),
+            Self::ProgramOutput(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaEasyInputMessage> for BetaInputItem {
     fn from(value: BetaEasyInputMessage) -> Self {
@@ -17559,7 +17749,83 @@ impl Default for BetaItem {
     }
 }
 
-impl crate::ResponseMeta for BetaItem {}
+impl crate::ResponseMeta for BetaItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Message(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::BetaOutputMessage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::WebSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::AgentMessage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::MultiAgentCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::MultiAgentCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::AdditionalTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Reasoning(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Compaction(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ImageGenerationCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CodeInterpreterCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpListTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalRequest(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalResponse(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Message(value) => value.request_id(),
+            Self::BetaOutputMessage(value) => value.request_id(),
+            Self::FileSearchCall(value) => value.request_id(),
+            Self::ComputerCall(value) => value.request_id(),
+            Self::ComputerCallOutput(value) => value.request_id(),
+            Self::WebSearchCall(value) => value.request_id(),
+            Self::FunctionCall(value) => value.request_id(),
+            Self::FunctionCallOutput(value) => value.request_id(),
+            Self::AgentMessage(value) => value.request_id(),
+            Self::MultiAgentCall(value) => value.request_id(),
+            Self::MultiAgentCallOutput(value) => value.request_id(),
+            Self::ToolSearchCall(value) => value.request_id(),
+            Self::ToolSearchOutput(value) => value.request_id(),
+            Self::AdditionalTools(value) => value.request_id(),
+            Self::Reasoning(value) => value.request_id(),
+            Self::Compaction(value) => value.request_id(),
+            Self::ImageGenerationCall(value) => value.request_id(),
+            Self::CodeInterpreterCall(value) => value.request_id(),
+            Self::LocalShellCall(value) => value.request_id(),
+            Self::LocalShellCallOutput(value) => value.request_id(),
+            Self::ShellCall(value) => value.request_id(),
+            Self::ShellCallOutput(value) => value.request_id(),
+            Self::ApplyPatchCall(value) => value.request_id(),
+            Self::ApplyPatchCallOutput(value) => value.request_id(),
+            Self::McpListTools(value) => value.request_id(),
+            Self::McpApprovalRequest(value) => value.request_id(),
+            Self::McpApprovalResponse(value) => value.request_id(),
+            Self::McpCall(value) => value.request_id(),
+            Self::CustomToolCallOutput(value) => value.request_id(),
+            Self::CustomToolCall(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaInputMessage> for BetaItem {
     fn from(value: BetaInputMessage) -> Self {
@@ -18489,7 +18755,85 @@ impl Default for BetaItemField {
     }
 }
 
-impl crate::ResponseMeta for BetaItemField {}
+impl crate::ResponseMeta for BetaItemField {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Message(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Program(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ProgramOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::MultiAgentCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::MultiAgentCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::AdditionalTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::AgentMessage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::WebSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ImageGenerationCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Reasoning(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Compaction(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CodeInterpreterCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpListTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalRequest(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalResponse(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaItemField {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Message(value) => value.request_id(),
+            Self::Program(value) => value.request_id(),
+            Self::ProgramOutput(value) => value.request_id(),
+            Self::FunctionCall(value) => value.request_id(),
+            Self::MultiAgentCall(value) => value.request_id(),
+            Self::MultiAgentCallOutput(value) => value.request_id(),
+            Self::ToolSearchCall(value) => value.request_id(),
+            Self::ToolSearchOutput(value) => value.request_id(),
+            Self::AdditionalTools(value) => value.request_id(),
+            Self::AgentMessage(value) => value.request_id(),
+            Self::FunctionCallOutput(value) => value.request_id(),
+            Self::FileSearchCall(value) => value.request_id(),
+            Self::WebSearchCall(value) => value.request_id(),
+            Self::ImageGenerationCall(value) => value.request_id(),
+            Self::ComputerCall(value) => value.request_id(),
+            Self::ComputerCallOutput(value) => value.request_id(),
+            Self::Reasoning(value) => value.request_id(),
+            Self::Compaction(value) => value.request_id(),
+            Self::CodeInterpreterCall(value) => value.request_id(),
+            Self::LocalShellCall(value) => value.request_id(),
+            Self::LocalShellCallOutput(value) => value.request_id(),
+            Self::ShellCall(value) => value.request_id(),
+            Self::ShellCallOutput(value) => value.request_id(),
+            Self::ApplyPatchCall(value) => value.request_id(),
+            Self::ApplyPatchCallOutput(value) => value.request_id(),
+            Self::McpListTools(value) => value.request_id(),
+            Self::McpApprovalRequest(value) => value.request_id(),
+            Self::McpApprovalResponse(value) => value.request_id(),
+            Self::McpCall(value) => value.request_id(),
+            Self::CustomToolCall(value) => value.request_id(),
+            Self::CustomToolCallOutput(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaMessage> for BetaItemField {
     fn from(value: BetaMessage) -> Self {
@@ -19564,7 +19908,87 @@ impl Default for BetaItemResource {
     }
 }
 
-impl crate::ResponseMeta for BetaItemResource {}
+impl crate::ResponseMeta for BetaItemResource {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Message(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::BetaOutputMessage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::WebSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::AgentMessage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::MultiAgentCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::MultiAgentCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::AdditionalTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Reasoning(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Program(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ProgramOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Compaction(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ImageGenerationCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CodeInterpreterCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpListTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalRequest(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalResponse(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaItemResource {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Message(value) => value.request_id(),
+            Self::BetaOutputMessage(value) => value.request_id(),
+            Self::FileSearchCall(value) => value.request_id(),
+            Self::ComputerCall(value) => value.request_id(),
+            Self::ComputerCallOutput(value) => value.request_id(),
+            Self::WebSearchCall(value) => value.request_id(),
+            Self::FunctionCall(value) => value.request_id(),
+            Self::FunctionCallOutput(value) => value.request_id(),
+            Self::AgentMessage(value) => value.request_id(),
+            Self::MultiAgentCall(value) => value.request_id(),
+            Self::MultiAgentCallOutput(value) => value.request_id(),
+            Self::ToolSearchCall(value) => value.request_id(),
+            Self::ToolSearchOutput(value) => value.request_id(),
+            Self::AdditionalTools(value) => value.request_id(),
+            Self::Reasoning(value) => value.request_id(),
+            Self::Program(value) => value.request_id(),
+            Self::ProgramOutput(value) => value.request_id(),
+            Self::Compaction(value) => value.request_id(),
+            Self::ImageGenerationCall(value) => value.request_id(),
+            Self::CodeInterpreterCall(value) => value.request_id(),
+            Self::LocalShellCall(value) => value.request_id(),
+            Self::LocalShellCallOutput(value) => value.request_id(),
+            Self::ShellCall(value) => value.request_id(),
+            Self::ShellCallOutput(value) => value.request_id(),
+            Self::ApplyPatchCall(value) => value.request_id(),
+            Self::ApplyPatchCallOutput(value) => value.request_id(),
+            Self::McpListTools(value) => value.request_id(),
+            Self::McpApprovalRequest(value) => value.request_id(),
+            Self::McpApprovalResponse(value) => value.request_id(),
+            Self::McpCall(value) => value.request_id(),
+            Self::CustomToolCall(value) => value.request_id(),
+            Self::CustomToolCallOutput(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaInputMessageResource> for BetaItemResource {
     fn from(value: BetaInputMessageResource) -> Self {
@@ -22843,7 +23267,29 @@ impl Default for BetaMcptoolCallError {
     }
 }
 
-impl crate::ResponseMeta for BetaMcptoolCallError {}
+impl crate::ResponseMeta for BetaMcptoolCallError {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::McpProtocolError(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpToolExecutionError(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::HttpError(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaMcptoolCallError {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::McpProtocolError(value) => value.request_id(),
+            Self::McpToolExecutionError(value) => value.request_id(),
+            Self::HttpError(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaMcpprotocolError> for BetaMcptoolCallError {
     fn from(value: BetaMcpprotocolError) -> Self {
@@ -26776,7 +27222,29 @@ impl Default for BetaOutputContent {
     }
 }
 
-impl crate::ResponseMeta for BetaOutputContent {}
+impl crate::ResponseMeta for BetaOutputContent {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::OutputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Refusal(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ReasoningText(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaOutputContent {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::OutputText(value) => value.request_id(),
+            Self::Refusal(value) => value.request_id(),
+            Self::ReasoningText(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaOutputTextContent> for BetaOutputContent {
     fn from(value: BetaOutputTextContent) -> Self {
@@ -26961,7 +27429,85 @@ impl Default for BetaOutputItem {
     }
 }
 
-impl crate::ResponseMeta for BetaOutputItem {}
+impl crate::ResponseMeta for BetaOutputItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Message(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::AgentMessage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::MultiAgentCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::MultiAgentCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::WebSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Reasoning(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Program(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ProgramOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::AdditionalTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Compaction(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ImageGenerationCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CodeInterpreterCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpListTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalRequest(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalResponse(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaOutputItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Message(value) => value.request_id(),
+            Self::FileSearchCall(value) => value.request_id(),
+            Self::FunctionCall(value) => value.request_id(),
+            Self::FunctionCallOutput(value) => value.request_id(),
+            Self::AgentMessage(value) => value.request_id(),
+            Self::MultiAgentCall(value) => value.request_id(),
+            Self::MultiAgentCallOutput(value) => value.request_id(),
+            Self::WebSearchCall(value) => value.request_id(),
+            Self::ComputerCall(value) => value.request_id(),
+            Self::ComputerCallOutput(value) => value.request_id(),
+            Self::Reasoning(value) => value.request_id(),
+            Self::Program(value) => value.request_id(),
+            Self::ProgramOutput(value) => value.request_id(),
+            Self::ToolSearchCall(value) => value.request_id(),
+            Self::ToolSearchOutput(value) => value.request_id(),
+            Self::AdditionalTools(value) => value.request_id(),
+            Self::Compaction(value) => value.request_id(),
+            Self::ImageGenerationCall(value) => value.request_id(),
+            Self::CodeInterpreterCall(value) => value.request_id(),
+            Self::LocalShellCall(value) => value.request_id(),
+            Self::LocalShellCallOutput(value) => value.request_id(),
+            Self::ShellCall(value) => value.request_id(),
+            Self::ShellCallOutput(value) => value.request_id(),
+            Self::ApplyPatchCall(value) => value.request_id(),
+            Self::ApplyPatchCallOutput(value) => value.request_id(),
+            Self::McpCall(value) => value.request_id(),
+            Self::McpListTools(value) => value.request_id(),
+            Self::McpApprovalRequest(value) => value.request_id(),
+            Self::McpApprovalResponse(value) => value.request_id(),
+            Self::CustomToolCall(value) => value.request_id(),
+            Self::CustomToolCallOutput(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaOutputMessage> for BetaOutputItem {
     fn from(value: BetaOutputMessage) -> Self {
@@ -28038,7 +28584,27 @@ impl Default for BetaOutputMessageContent {
     }
 }
 
-impl crate::ResponseMeta for BetaOutputMessageContent {}
+impl crate::ResponseMeta for BetaOutputMessageContent {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::OutputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Refusal(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaOutputMessageContent {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::OutputText(value) => value.request_id(),
+            Self::Refusal(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaOutputTextContent> for BetaOutputMessageContent {
     fn from(value: BetaOutputTextContent) -> Self {
@@ -40179,7 +40745,217 @@ impl Default for BetaResponseStreamEvent {
     }
 }
 
-impl crate::ResponseMeta for BetaResponseStreamEvent {}
+impl crate::ResponseMeta for BetaResponseStreamEvent {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ResponseAudioDelta(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseAudioDone(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseAudioTranscriptDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseAudioTranscriptDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseCodeInterpreterCallCodeDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseCodeInterpreterCallCodeDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseCodeInterpreterCallCompleted(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseCodeInterpreterCallInProgress(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseCodeInterpreterCallInterpreting(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseCompleted(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseContentPartAdded(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseContentPartDone(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseCreated(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Error(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseFileSearchCallCompleted(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseFileSearchCallInProgress(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseFileSearchCallSearching(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseFunctionCallArgumentsDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseFunctionCallArgumentsDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseShellCallCommandAdded(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseShellCallCommandDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseShellCallCommandDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseShellCallOutputContentDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseShellCallOutputContentDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseInProgress(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseFailed(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseIncomplete(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseOutputItemAdded(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseOutputItemDone(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseReasoningSummaryPartAdded(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseReasoningSummaryPartDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseReasoningSummaryTextDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseReasoningSummaryTextDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseReasoningTextDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseReasoningTextDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseRefusalDelta(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseRefusalDone(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseOutputTextDelta(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseOutputTextDone(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseWebSearchCallCompleted(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseWebSearchCallInProgress(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseWebSearchCallSearching(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseImageGenerationCallCompleted(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseImageGenerationCallGenerating(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseImageGenerationCallInProgress(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseImageGenerationCallPartialImage(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseMcpCallArgumentsDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseMcpCallArgumentsDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseMcpCallCompleted(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseMcpCallFailed(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseMcpCallInProgress(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseMcpListToolsCompleted(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseMcpListToolsFailed(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseMcpListToolsInProgress(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseOutputTextAnnotationAdded(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseQueued(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseCustomToolCallInputDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseCustomToolCallInputDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            _ => {}
+        }
+    }
+}
+
+impl BetaResponseStreamEvent {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ResponseAudioDelta(value) => value.request_id(),
+            Self::ResponseAudioDone(value) => value.request_id(),
+            Self::ResponseAudioTranscriptDelta(value) => value.request_id(),
+            Self::ResponseAudioTranscriptDone(value) => value.request_id(),
+            Self::ResponseCodeInterpreterCallCodeDelta(value) => value.request_id(),
+            Self::ResponseCodeInterpreterCallCodeDone(value) => value.request_id(),
+            Self::ResponseCodeInterpreterCallCompleted(value) => value.request_id(),
+            Self::ResponseCodeInterpreterCallInProgress(value) => value.request_id(),
+            Self::ResponseCodeInterpreterCallInterpreting(value) => value.request_id(),
+            Self::ResponseCompleted(value) => value.request_id(),
+            Self::ResponseContentPartAdded(value) => value.request_id(),
+            Self::ResponseContentPartDone(value) => value.request_id(),
+            Self::ResponseCreated(value) => value.request_id(),
+            Self::Error(value) => value.request_id(),
+            Self::ResponseFileSearchCallCompleted(value) => value.request_id(),
+            Self::ResponseFileSearchCallInProgress(value) => value.request_id(),
+            Self::ResponseFileSearchCallSearching(value) => value.request_id(),
+            Self::ResponseFunctionCallArgumentsDelta(value) => value.request_id(),
+            Self::ResponseFunctionCallArgumentsDone(value) => value.request_id(),
+            Self::ResponseShellCallCommandAdded(value) => value.request_id(),
+            Self::ResponseShellCallCommandDelta(value) => value.request_id(),
+            Self::ResponseShellCallCommandDone(value) => value.request_id(),
+            Self::ResponseShellCallOutputContentDelta(value) => value.request_id(),
+            Self::ResponseShellCallOutputContentDone(value) => value.request_id(),
+            Self::ResponseInProgress(value) => value.request_id(),
+            Self::ResponseFailed(value) => value.request_id(),
+            Self::ResponseIncomplete(value) => value.request_id(),
+            Self::ResponseOutputItemAdded(value) => value.request_id(),
+            Self::ResponseOutputItemDone(value) => value.request_id(),
+            Self::ResponseReasoningSummaryPartAdded(value) => value.request_id(),
+            Self::ResponseReasoningSummaryPartDone(value) => value.request_id(),
+            Self::ResponseReasoningSummaryTextDelta(value) => value.request_id(),
+            Self::ResponseReasoningSummaryTextDone(value) => value.request_id(),
+            Self::ResponseReasoningTextDelta(value) => value.request_id(),
+            Self::ResponseReasoningTextDone(value) => value.request_id(),
+            Self::ResponseRefusalDelta(value) => value.request_id(),
+            Self::ResponseRefusalDone(value) => value.request_id(),
+            Self::ResponseOutputTextDelta(value) => value.request_id(),
+            Self::ResponseOutputTextDone(value) => value.request_id(),
+            Self::ResponseWebSearchCallCompleted(value) => value.request_id(),
+            Self::ResponseWebSearchCallInProgress(value) => value.request_id(),
+            Self::ResponseWebSearchCallSearching(value) => value.request_id(),
+            Self::ResponseImageGenerationCallCompleted(value) => value.request_id(),
+            Self::ResponseImageGenerationCallGenerating(value) => value.request_id(),
+            Self::ResponseImageGenerationCallInProgress(value) => value.request_id(),
+            Self::ResponseImageGenerationCallPartialImage(value) => value.request_id(),
+            Self::ResponseMcpCallArgumentsDelta(value) => value.request_id(),
+            Self::ResponseMcpCallArgumentsDone(value) => value.request_id(),
+            Self::ResponseMcpCallCompleted(value) => value.request_id(),
+            Self::ResponseMcpCallFailed(value) => value.request_id(),
+            Self::ResponseMcpCallInProgress(value) => value.request_id(),
+            Self::ResponseMcpListToolsCompleted(value) => value.request_id(),
+            Self::ResponseMcpListToolsFailed(value) => value.request_id(),
+            Self::ResponseMcpListToolsInProgress(value) => value.request_id(),
+            Self::ResponseOutputTextAnnotationAdded(value) => value.request_id(),
+            Self::ResponseQueued(value) => value.request_id(),
+            Self::ResponseCustomToolCallInputDelta(value) => value.request_id(),
+            Self::ResponseCustomToolCallInputDone(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaResponseAudioDeltaEvent> for BetaResponseStreamEvent {
     fn from(value: BetaResponseAudioDeltaEvent) -> Self {
@@ -47528,7 +48304,29 @@ impl Default for BetaTextResponseFormatConfiguration {
     }
 }
 
-impl crate::ResponseMeta for BetaTextResponseFormatConfiguration {}
+impl crate::ResponseMeta for BetaTextResponseFormatConfiguration {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Text(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::JsonSchema(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::JsonObject(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaTextResponseFormatConfiguration {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => value.request_id(),
+            Self::JsonSchema(value) => value.request_id(),
+            Self::JsonObject(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaResponseFormatText> for BetaTextResponseFormatConfiguration {
     fn from(value: BetaResponseFormatText) -> Self {
@@ -48157,7 +48955,55 @@ impl Default for BetaTool {
     }
 }
 
-impl crate::ResponseMeta for BetaTool {}
+impl crate::ResponseMeta for BetaTool {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Function(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileSearch(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Computer(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerUsePreview(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::BetaWebSearchTool(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Mcp(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CodeInterpreter(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ProgrammaticToolCalling(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ImageGeneration(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShell(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Shell(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Custom(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Namespace(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearch(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::BetaWebSearchPreviewTool(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatch(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaTool {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Function(value) => value.request_id(),
+            Self::FileSearch(value) => value.request_id(),
+            Self::Computer(value) => value.request_id(),
+            Self::ComputerUsePreview(value) => value.request_id(),
+            Self::BetaWebSearchTool(value) => value.request_id(),
+            Self::Mcp(value) => value.request_id(),
+            Self::CodeInterpreter(value) => value.request_id(),
+            Self::ProgrammaticToolCalling(value) => value.request_id(),
+            Self::ImageGeneration(value) => value.request_id(),
+            Self::LocalShell(value) => value.request_id(),
+            Self::Shell(value) => value.request_id(),
+            Self::Custom(value) => value.request_id(),
+            Self::Namespace(value) => value.request_id(),
+            Self::ToolSearch(value) => value.request_id(),
+            Self::BetaWebSearchPreviewTool(value) => value.request_id(),
+            Self::ApplyPatch(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaFunctionTool> for BetaTool {
     fn from(value: BetaFunctionTool) -> Self {
@@ -48633,7 +49479,27 @@ impl Default for BetaToolCallCaller {
     }
 }
 
-impl crate::ResponseMeta for BetaToolCallCaller {}
+impl crate::ResponseMeta for BetaToolCallCaller {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Direct(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Program(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaToolCallCaller {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Direct(value) => value.request_id(),
+            Self::Program(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaDirectToolCallCaller> for BetaToolCallCaller {
     fn from(value: BetaDirectToolCallCaller) -> Self {
@@ -48728,7 +49594,27 @@ impl Default for BetaToolCallCallerParam {
     }
 }
 
-impl crate::ResponseMeta for BetaToolCallCallerParam {}
+impl crate::ResponseMeta for BetaToolCallCallerParam {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Direct(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Program(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaToolCallCallerParam {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Direct(value) => value.request_id(),
+            Self::Program(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaDirectToolCallCallerParam> for BetaToolCallCallerParam {
     fn from(value: BetaDirectToolCallCallerParam) -> Self {
@@ -49343,7 +50229,39 @@ impl Default for BetaToolChoiceParam {
     }
 }
 
-impl crate::ResponseMeta for BetaToolChoiceParam {}
+impl crate::ResponseMeta for BetaToolChoiceParam {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::AllowedTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::BetaToolChoiceTypes(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Function(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Mcp(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Custom(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ProgrammaticToolCalling(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatch(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Shell(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaToolChoiceParam {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::AllowedTools(value) => value.request_id(),
+            Self::BetaToolChoiceTypes(value) => value.request_id(),
+            Self::Function(value) => value.request_id(),
+            Self::Mcp(value) => value.request_id(),
+            Self::Custom(value) => value.request_id(),
+            Self::ProgrammaticToolCalling(value) => value.request_id(),
+            Self::ApplyPatch(value) => value.request_id(),
+            Self::Shell(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaToolChoiceOptions> for BetaToolChoiceParam {
     fn from(value: BetaToolChoiceOptions) -> Self {
@@ -52165,7 +53083,43 @@ impl Default for BetaAgentMessageContentItem {
     }
 }
 
-impl crate::ResponseMeta for BetaAgentMessageContentItem {}
+impl crate::ResponseMeta for BetaAgentMessageContentItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::InputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::OutputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Text(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::SummaryText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ReasoningText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Refusal(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputImage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerScreenshot(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::EncryptedContent(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaAgentMessageContentItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InputText(value) => value.request_id(),
+            Self::OutputText(value) => value.request_id(),
+            Self::Text(value) => value.request_id(),
+            Self::SummaryText(value) => value.request_id(),
+            Self::ReasoningText(value) => value.request_id(),
+            Self::Refusal(value) => value.request_id(),
+            Self::InputImage(value) => value.request_id(),
+            Self::ComputerScreenshot(value) => value.request_id(),
+            Self::InputFile(value) => value.request_id(),
+            Self::EncryptedContent(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaInputTextContent> for BetaAgentMessageContentItem {
     fn from(value: BetaInputTextContent) -> Self {
@@ -52460,7 +53414,29 @@ impl Default for BetaAgentMessageItemParamContentItem {
     }
 }
 
-impl crate::ResponseMeta for BetaAgentMessageItemParamContentItem {}
+impl crate::ResponseMeta for BetaAgentMessageItemParamContentItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::InputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputImage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::EncryptedContent(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaAgentMessageItemParamContentItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InputText(value) => value.request_id(),
+            Self::InputImage(value) => value.request_id(),
+            Self::EncryptedContent(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaInputTextContentParam> for BetaAgentMessageItemParamContentItem {
     fn from(value: BetaInputTextContentParam) -> Self {
@@ -52596,7 +53572,29 @@ impl Default for BetaApplyPatchToolCallOperation {
     }
 }
 
-impl crate::ResponseMeta for BetaApplyPatchToolCallOperation {}
+impl crate::ResponseMeta for BetaApplyPatchToolCallOperation {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::CreateFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::DeleteFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::UpdateFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaApplyPatchToolCallOperation {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::CreateFile(value) => value.request_id(),
+            Self::DeleteFile(value) => value.request_id(),
+            Self::UpdateFile(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaApplyPatchCreateFileOperation> for BetaApplyPatchToolCallOperation {
     fn from(value: BetaApplyPatchCreateFileOperation) -> Self {
@@ -52715,7 +53713,27 @@ impl Default for BetaAutoCodeInterpreterToolParamNetworkPolicy {
     }
 }
 
-impl crate::ResponseMeta for BetaAutoCodeInterpreterToolParamNetworkPolicy {}
+impl crate::ResponseMeta for BetaAutoCodeInterpreterToolParamNetworkPolicy {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Disabled(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Allowlist(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaAutoCodeInterpreterToolParamNetworkPolicy {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Disabled(value) => value.request_id(),
+            Self::Allowlist(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaContainerNetworkPolicyDisabledParam>
     for BetaAutoCodeInterpreterToolParamNetworkPolicy
@@ -52823,7 +53841,25 @@ impl Default for BetaCodeInterpreterToolContainer {
     }
 }
 
-impl crate::ResponseMeta for BetaCodeInterpreterToolContainer {}
+impl crate::ResponseMeta for BetaCodeInterpreterToolContainer {
+    fn set_request_id(&mut self, id: &str) {
+        if let Self::BetaAutoCodeInterpreterToolParam(value) = self {
+            crate::ResponseMeta::set_request_id(value, id);
+        }
+    }
+}
+
+impl BetaCodeInterpreterToolContainer {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        if let Self::BetaAutoCodeInterpreterToolParam(value) = self {
+            value.request_id()
+        } else {
+            None
+        }
+    }
+}
 
 impl From<String> for BetaCodeInterpreterToolContainer {
     fn from(value: String) -> Self {
@@ -52949,7 +53985,27 @@ impl Default for BetaCodeInterpreterToolCallOutput {
     }
 }
 
-impl crate::ResponseMeta for BetaCodeInterpreterToolCallOutput {}
+impl crate::ResponseMeta for BetaCodeInterpreterToolCallOutput {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Logs(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Image(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaCodeInterpreterToolCallOutput {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Logs(value) => value.request_id(),
+            Self::Image(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaCodeInterpreterOutputLogs> for BetaCodeInterpreterToolCallOutput {
     fn from(value: BetaCodeInterpreterOutputLogs) -> Self {
@@ -53397,7 +54453,27 @@ impl Default for BetaCompoundFilterFilter {
     }
 }
 
-impl crate::ResponseMeta for BetaCompoundFilterFilter {}
+impl crate::ResponseMeta for BetaCompoundFilterFilter {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::BetaComparisonFilter(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::BetaCompoundFilter(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaCompoundFilterFilter {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::BetaComparisonFilter(value) => value.request_id(),
+            Self::BetaCompoundFilter(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaComparisonFilter> for BetaCompoundFilterFilter {
     fn from(value: BetaComparisonFilter) -> Self {
@@ -53569,7 +54645,27 @@ impl Default for BetaContainerAutoParamNetworkPolicy {
     }
 }
 
-impl crate::ResponseMeta for BetaContainerAutoParamNetworkPolicy {}
+impl crate::ResponseMeta for BetaContainerAutoParamNetworkPolicy {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Disabled(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Allowlist(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaContainerAutoParamNetworkPolicy {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Disabled(value) => value.request_id(),
+            Self::Allowlist(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaContainerNetworkPolicyDisabledParam> for BetaContainerAutoParamNetworkPolicy {
     fn from(value: BetaContainerNetworkPolicyDisabledParam) -> Self {
@@ -53671,7 +54767,27 @@ impl Default for BetaContainerAutoParamSkill {
     }
 }
 
-impl crate::ResponseMeta for BetaContainerAutoParamSkill {}
+impl crate::ResponseMeta for BetaContainerAutoParamSkill {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::SkillReference(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Inline(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaContainerAutoParamSkill {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::SkillReference(value) => value.request_id(),
+            Self::Inline(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaSkillReferenceParam> for BetaContainerAutoParamSkill {
     fn from(value: BetaSkillReferenceParam) -> Self {
@@ -54069,7 +55185,27 @@ impl Default for BetaCustomToolParamFormat {
     }
 }
 
-impl crate::ResponseMeta for BetaCustomToolParamFormat {}
+impl crate::ResponseMeta for BetaCustomToolParamFormat {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Text(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Grammar(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaCustomToolParamFormat {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => value.request_id(),
+            Self::Grammar(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaCustomTextFormatParam> for BetaCustomToolParamFormat {
     fn from(value: BetaCustomTextFormatParam) -> Self {
@@ -54566,7 +55702,29 @@ impl Default for BetaFunctionCallOutputItemParamOutputVariant2Item {
     }
 }
 
-impl crate::ResponseMeta for BetaFunctionCallOutputItemParamOutputVariant2Item {}
+impl crate::ResponseMeta for BetaFunctionCallOutputItemParamOutputVariant2Item {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::InputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputImage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaFunctionCallOutputItemParamOutputVariant2Item {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InputText(value) => value.request_id(),
+            Self::InputImage(value) => value.request_id(),
+            Self::InputFile(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaInputTextContentParam> for BetaFunctionCallOutputItemParamOutputVariant2Item {
     fn from(value: BetaInputTextContentParam) -> Self {
@@ -54710,7 +55868,27 @@ impl Default for BetaFunctionShellCallEnvironment {
     }
 }
 
-impl crate::ResponseMeta for BetaFunctionShellCallEnvironment {}
+impl crate::ResponseMeta for BetaFunctionShellCallEnvironment {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Local(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ContainerReference(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaFunctionShellCallEnvironment {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Local(value) => value.request_id(),
+            Self::ContainerReference(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaLocalEnvironmentResource> for BetaFunctionShellCallEnvironment {
     fn from(value: BetaLocalEnvironmentResource) -> Self {
@@ -54807,7 +55985,27 @@ impl Default for BetaFunctionShellCallItemParamEnvironment {
     }
 }
 
-impl crate::ResponseMeta for BetaFunctionShellCallItemParamEnvironment {}
+impl crate::ResponseMeta for BetaFunctionShellCallItemParamEnvironment {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Local(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ContainerReference(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaFunctionShellCallItemParamEnvironment {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Local(value) => value.request_id(),
+            Self::ContainerReference(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaLocalEnvironmentParam> for BetaFunctionShellCallItemParamEnvironment {
     fn from(value: BetaLocalEnvironmentParam) -> Self {
@@ -54904,7 +56102,27 @@ impl Default for BetaFunctionShellCallOutputContentOutcome {
     }
 }
 
-impl crate::ResponseMeta for BetaFunctionShellCallOutputContentOutcome {}
+impl crate::ResponseMeta for BetaFunctionShellCallOutputContentOutcome {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Timeout(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Exit(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaFunctionShellCallOutputContentOutcome {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Timeout(value) => value.request_id(),
+            Self::Exit(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaFunctionShellCallOutputTimeoutOutcome> for BetaFunctionShellCallOutputContentOutcome {
     fn from(value: BetaFunctionShellCallOutputTimeoutOutcome) -> Self {
@@ -55001,7 +56219,29 @@ impl Default for BetaFunctionShellToolParamEnvironment {
     }
 }
 
-impl crate::ResponseMeta for BetaFunctionShellToolParamEnvironment {}
+impl crate::ResponseMeta for BetaFunctionShellToolParamEnvironment {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ContainerAuto(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Local(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ContainerReference(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaFunctionShellToolParamEnvironment {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ContainerAuto(value) => value.request_id(),
+            Self::Local(value) => value.request_id(),
+            Self::ContainerReference(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaContainerAutoParam> for BetaFunctionShellToolParamEnvironment {
     fn from(value: BetaContainerAutoParam) -> Self {
@@ -56298,7 +57538,25 @@ impl Default for BetaMcptoolAllowedTools {
     }
 }
 
-impl crate::ResponseMeta for BetaMcptoolAllowedTools {}
+impl crate::ResponseMeta for BetaMcptoolAllowedTools {
+    fn set_request_id(&mut self, id: &str) {
+        if let Self::BetaMcptoolFilter(value) = self {
+            crate::ResponseMeta::set_request_id(value, id);
+        }
+    }
+}
+
+impl BetaMcptoolAllowedTools {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        if let Self::BetaMcptoolFilter(value) = self {
+            value.request_id()
+        } else {
+            None
+        }
+    }
+}
 
 impl From<Vec<String>> for BetaMcptoolAllowedTools {
     fn from(value: Vec<String>) -> Self {
@@ -56367,7 +57625,25 @@ impl Default for BetaMcptoolRequireApproval {
     }
 }
 
-impl crate::ResponseMeta for BetaMcptoolRequireApproval {}
+impl crate::ResponseMeta for BetaMcptoolRequireApproval {
+    fn set_request_id(&mut self, id: &str) {
+        if let Self::McpToolApprovalFilter(value) = self {
+            crate::ResponseMeta::set_request_id(value, id);
+        }
+    }
+}
+
+impl BetaMcptoolRequireApproval {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        if let Self::McpToolApprovalFilter(value) = self {
+            value.request_id()
+        } else {
+            None
+        }
+    }
+}
 
 impl From<BetaMcptoolRequireApprovalMcpToolApprovalFilter> for BetaMcptoolRequireApproval {
     fn from(value: BetaMcptoolRequireApprovalMcpToolApprovalFilter) -> Self {
@@ -56599,7 +57875,43 @@ impl Default for BetaMessageContentItem {
     }
 }
 
-impl crate::ResponseMeta for BetaMessageContentItem {}
+impl crate::ResponseMeta for BetaMessageContentItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::InputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::OutputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Text(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::SummaryText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ReasoningText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Refusal(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputImage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerScreenshot(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::EncryptedContent(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaMessageContentItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InputText(value) => value.request_id(),
+            Self::OutputText(value) => value.request_id(),
+            Self::Text(value) => value.request_id(),
+            Self::SummaryText(value) => value.request_id(),
+            Self::ReasoningText(value) => value.request_id(),
+            Self::Refusal(value) => value.request_id(),
+            Self::InputImage(value) => value.request_id(),
+            Self::ComputerScreenshot(value) => value.request_id(),
+            Self::InputFile(value) => value.request_id(),
+            Self::EncryptedContent(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaInputTextContent> for BetaMessageContentItem {
     fn from(value: BetaInputTextContent) -> Self {
@@ -56945,7 +58257,27 @@ impl Default for BetaModerationInput {
     }
 }
 
-impl crate::ResponseMeta for BetaModerationInput {}
+impl crate::ResponseMeta for BetaModerationInput {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ModerationResult(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Error(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaModerationInput {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ModerationResult(value) => value.request_id(),
+            Self::Error(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaModerationResultBody> for BetaModerationInput {
     fn from(value: BetaModerationResultBody) -> Self {
@@ -57059,7 +58391,27 @@ impl Default for BetaModerationOutput {
     }
 }
 
-impl crate::ResponseMeta for BetaModerationOutput {}
+impl crate::ResponseMeta for BetaModerationOutput {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ModerationResult(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Error(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaModerationOutput {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ModerationResult(value) => value.request_id(),
+            Self::Error(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaModerationResultBody> for BetaModerationOutput {
     fn from(value: BetaModerationResultBody) -> Self {
@@ -57173,7 +58525,27 @@ impl Default for BetaNamespaceToolParamTool {
     }
 }
 
-impl crate::ResponseMeta for BetaNamespaceToolParamTool {}
+impl crate::ResponseMeta for BetaNamespaceToolParamTool {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Function(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Custom(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaNamespaceToolParamTool {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Function(value) => value.request_id(),
+            Self::Custom(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaFunctionToolParam> for BetaNamespaceToolParamTool {
     fn from(value: BetaFunctionToolParam) -> Self {
@@ -57342,7 +58714,29 @@ impl Default for BetaOutputTextContentParamAnnotation {
     }
 }
 
-impl crate::ResponseMeta for BetaOutputTextContentParamAnnotation {}
+impl crate::ResponseMeta for BetaOutputTextContentParamAnnotation {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::FileCitation(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::UrlCitation(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ContainerFileCitation(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaOutputTextContentParamAnnotation {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::FileCitation(value) => value.request_id(),
+            Self::UrlCitation(value) => value.request_id(),
+            Self::ContainerFileCitation(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaFileCitationParam> for BetaOutputTextContentParamAnnotation {
     fn from(value: BetaFileCitationParam) -> Self {
@@ -58256,7 +59650,29 @@ impl Default for BetaResponsePromptVariablesValue {
     }
 }
 
-impl crate::ResponseMeta for BetaResponsePromptVariablesValue {}
+impl crate::ResponseMeta for BetaResponsePromptVariablesValue {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::InputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputImage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaResponsePromptVariablesValue {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InputText(value) => value.request_id(),
+            Self::InputImage(value) => value.request_id(),
+            Self::InputFile(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<String> for BetaResponsePromptVariablesValue {
     fn from(value: String) -> Self {
@@ -67653,7 +69069,29 @@ impl Default for BetaWebSearchToolCallAction {
     }
 }
 
-impl crate::ResponseMeta for BetaWebSearchToolCallAction {}
+impl crate::ResponseMeta for BetaWebSearchToolCallAction {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Search(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::OpenPage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FindInPage(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl BetaWebSearchToolCallAction {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Search(value) => value.request_id(),
+            Self::OpenPage(value) => value.request_id(),
+            Self::FindInPage(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<BetaWebSearchActionSearch> for BetaWebSearchToolCallAction {
     fn from(value: BetaWebSearchActionSearch) -> Self {

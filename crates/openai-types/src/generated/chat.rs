@@ -5761,7 +5761,27 @@ impl Default for ChatCompletionMessageListDataItemContentPart {
     }
 }
 
-impl crate::ResponseMeta for ChatCompletionMessageListDataItemContentPart {}
+impl crate::ResponseMeta for ChatCompletionMessageListDataItemContentPart {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Text(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ImageUrl(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ChatCompletionMessageListDataItemContentPart {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => value.request_id(),
+            Self::ImageUrl(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ChatCompletionContentPartTextParam> for ChatCompletionMessageListDataItemContentPart {
     fn from(value: ChatCompletionContentPartTextParam) -> Self {
@@ -5993,7 +6013,27 @@ impl Default for ChatCompletionModerationInput {
     }
 }
 
-impl crate::ResponseMeta for ChatCompletionModerationInput {}
+impl crate::ResponseMeta for ChatCompletionModerationInput {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ModerationResults(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Error(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ChatCompletionModerationInput {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ModerationResults(value) => value.request_id(),
+            Self::Error(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ChatCompletionModerationResults> for ChatCompletionModerationInput {
     fn from(value: ChatCompletionModerationResults) -> Self {
@@ -6090,7 +6130,27 @@ impl Default for ChatCompletionModerationOutput {
     }
 }
 
-impl crate::ResponseMeta for ChatCompletionModerationOutput {}
+impl crate::ResponseMeta for ChatCompletionModerationOutput {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ModerationResults(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Error(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ChatCompletionModerationOutput {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ModerationResults(value) => value.request_id(),
+            Self::Error(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ChatCompletionModerationResults> for ChatCompletionModerationOutput {
     fn from(value: ChatCompletionModerationResults) -> Self {

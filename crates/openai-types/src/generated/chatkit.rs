@@ -3364,7 +3364,35 @@ impl Default for ThreadItem {
     }
 }
 
-impl crate::ResponseMeta for ThreadItem {}
+impl crate::ResponseMeta for ThreadItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ChatkitUserMessage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ChatkitAssistantMessage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ChatkitWidget(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ChatkitClientToolCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ChatkitTask(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ChatkitTaskGroup(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ThreadItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ChatkitUserMessage(value) => value.request_id(),
+            Self::ChatkitAssistantMessage(value) => value.request_id(),
+            Self::ChatkitWidget(value) => value.request_id(),
+            Self::ChatkitClientToolCall(value) => value.request_id(),
+            Self::ChatkitTask(value) => value.request_id(),
+            Self::ChatkitTaskGroup(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<UserMessageItem> for ThreadItem {
     fn from(value: UserMessageItem) -> Self {
@@ -5085,7 +5113,27 @@ impl Default for ResponseOutputTextAnnotation {
     }
 }
 
-impl crate::ResponseMeta for ResponseOutputTextAnnotation {}
+impl crate::ResponseMeta for ResponseOutputTextAnnotation {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::File(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Url(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ResponseOutputTextAnnotation {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::File(value) => value.request_id(),
+            Self::Url(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<FileAnnotation> for ResponseOutputTextAnnotation {
     fn from(value: FileAnnotation) -> Self {
@@ -5182,7 +5230,29 @@ impl Default for ChatKitThreadStatus {
     }
 }
 
-impl crate::ResponseMeta for ChatKitThreadStatus {}
+impl crate::ResponseMeta for ChatKitThreadStatus {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Active(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Locked(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Closed(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ChatKitThreadStatus {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Active(value) => value.request_id(),
+            Self::Locked(value) => value.request_id(),
+            Self::Closed(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ActiveStatus> for ChatKitThreadStatus {
     fn from(value: ActiveStatus) -> Self {
@@ -5295,7 +5365,27 @@ impl Default for UserMessageItemContentItem {
     }
 }
 
-impl crate::ResponseMeta for UserMessageItemContentItem {}
+impl crate::ResponseMeta for UserMessageItemContentItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::InputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::QuotedText(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl UserMessageItemContentItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InputText(value) => value.request_id(),
+            Self::QuotedText(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<UserMessageInputText> for UserMessageItemContentItem {
     fn from(value: UserMessageInputText) -> Self {

@@ -619,7 +619,27 @@ impl Default for ContentProvenanceCheckResult {
     }
 }
 
-impl crate::ResponseMeta for ContentProvenanceCheckResult {}
+impl crate::ResponseMeta for ContentProvenanceCheckResult {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::C2pa(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Synthid(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ContentProvenanceCheckResult {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::C2pa(value) => value.request_id(),
+            Self::Synthid(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<C2PaprovenanceResult> for ContentProvenanceCheckResult {
     fn from(value: C2PaprovenanceResult) -> Self {

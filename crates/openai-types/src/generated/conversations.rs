@@ -119,7 +119,79 @@ impl Default for ConversationItem {
     }
 }
 
-impl crate::ResponseMeta for ConversationItem {}
+impl crate::ResponseMeta for ConversationItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Message(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::WebSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ImageGenerationCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::AdditionalTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Reasoning(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Program(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ProgramOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Compaction(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CodeInterpreterCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpListTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalRequest(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalResponse(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ConversationItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Message(value) => value.request_id(),
+            Self::FunctionCall(value) => value.request_id(),
+            Self::FunctionCallOutput(value) => value.request_id(),
+            Self::FileSearchCall(value) => value.request_id(),
+            Self::WebSearchCall(value) => value.request_id(),
+            Self::ImageGenerationCall(value) => value.request_id(),
+            Self::ComputerCall(value) => value.request_id(),
+            Self::ComputerCallOutput(value) => value.request_id(),
+            Self::ToolSearchCall(value) => value.request_id(),
+            Self::ToolSearchOutput(value) => value.request_id(),
+            Self::AdditionalTools(value) => value.request_id(),
+            Self::Reasoning(value) => value.request_id(),
+            Self::Program(value) => value.request_id(),
+            Self::ProgramOutput(value) => value.request_id(),
+            Self::Compaction(value) => value.request_id(),
+            Self::CodeInterpreterCall(value) => value.request_id(),
+            Self::LocalShellCall(value) => value.request_id(),
+            Self::LocalShellCallOutput(value) => value.request_id(),
+            Self::ShellCall(value) => value.request_id(),
+            Self::ShellCallOutput(value) => value.request_id(),
+            Self::ApplyPatchCall(value) => value.request_id(),
+            Self::ApplyPatchCallOutput(value) => value.request_id(),
+            Self::McpListTools(value) => value.request_id(),
+            Self::McpApprovalRequest(value) => value.request_id(),
+            Self::McpApprovalResponse(value) => value.request_id(),
+            Self::McpCall(value) => value.request_id(),
+            Self::CustomToolCall(value) => value.request_id(),
+            Self::CustomToolCallOutput(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ConversationMessage> for ConversationItem {
     fn from(value: ConversationMessage) -> Self {

@@ -3650,7 +3650,27 @@ impl Default for CreateEvalCompletionsRunDataSourceInputMessages {
     }
 }
 
-impl crate::ResponseMeta for CreateEvalCompletionsRunDataSourceInputMessages {}
+impl crate::ResponseMeta for CreateEvalCompletionsRunDataSourceInputMessages {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Template(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ItemReference(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl CreateEvalCompletionsRunDataSourceInputMessages {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Template(value) => value.request_id(),
+            Self::ItemReference(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessages>
     for CreateEvalCompletionsRunDataSourceInputMessages
@@ -3872,6 +3892,25 @@ impl Default for CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMes
 impl crate::ResponseMeta
     for CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessagesTemplateItem
 {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Message(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::EvalItem(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl CreateEvalCompletionsRunDataSourceInputMessagesTemplateInputMessagesTemplateItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Message(value) => value.request_id(),
+            Self::EvalItem(value) => value.request_id(),
+            _ => None,
+        }
+    }
 }
 
 impl From<EasyInputMessage>
@@ -4274,7 +4313,29 @@ impl Default for CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat 
     }
 }
 
-impl crate::ResponseMeta for CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat {}
+impl crate::ResponseMeta for CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Text(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::JsonSchema(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::JsonObject(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => value.request_id(),
+            Self::JsonSchema(value) => value.request_id(),
+            Self::JsonObject(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ResponseFormatText> for CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat {
     fn from(value: ResponseFormatText) -> Self {
@@ -4397,7 +4458,29 @@ impl Default for CreateEvalCompletionsRunDataSourceSource {
     }
 }
 
-impl crate::ResponseMeta for CreateEvalCompletionsRunDataSourceSource {}
+impl crate::ResponseMeta for CreateEvalCompletionsRunDataSourceSource {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::FileContent(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileId(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::StoredCompletions(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl CreateEvalCompletionsRunDataSourceSource {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::FileContent(value) => value.request_id(),
+            Self::FileId(value) => value.request_id(),
+            Self::StoredCompletions(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<EvalJsonlFileContentSource> for CreateEvalCompletionsRunDataSourceSource {
     fn from(value: EvalJsonlFileContentSource) -> Self {
@@ -4596,7 +4679,27 @@ impl Default for CreateEvalJsonlRunDataSourceSource {
     }
 }
 
-impl crate::ResponseMeta for CreateEvalJsonlRunDataSourceSource {}
+impl crate::ResponseMeta for CreateEvalJsonlRunDataSourceSource {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::FileContent(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileId(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl CreateEvalJsonlRunDataSourceSource {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::FileContent(value) => value.request_id(),
+            Self::FileId(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<EvalJsonlFileContentSource> for CreateEvalJsonlRunDataSourceSource {
     fn from(value: EvalJsonlFileContentSource) -> Self {
@@ -5015,7 +5118,27 @@ impl Default for CreateEvalResponsesRunDataSourceInputMessages {
     }
 }
 
-impl crate::ResponseMeta for CreateEvalResponsesRunDataSourceInputMessages {}
+impl crate::ResponseMeta for CreateEvalResponsesRunDataSourceInputMessages {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Template(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ItemReference(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl CreateEvalResponsesRunDataSourceInputMessages {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Template(value) => value.request_id(),
+            Self::ItemReference(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplate>
     for CreateEvalResponsesRunDataSourceInputMessages
@@ -5234,6 +5357,25 @@ impl Default for CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTempl
 impl crate::ResponseMeta
     for CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItem
 {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ChatMessage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::EvalItem(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ChatMessage(value) => value.request_id(),
+            Self::EvalItem(value) => value.request_id(),
+            _ => None,
+        }
+    }
 }
 
 impl From<CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItemChatMessage>
@@ -5798,7 +5940,29 @@ impl Default for CreateEvalResponsesRunDataSourceSource {
     }
 }
 
-impl crate::ResponseMeta for CreateEvalResponsesRunDataSourceSource {}
+impl crate::ResponseMeta for CreateEvalResponsesRunDataSourceSource {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::FileContent(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileId(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Responses(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl CreateEvalResponsesRunDataSourceSource {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::FileContent(value) => value.request_id(),
+            Self::FileId(value) => value.request_id(),
+            Self::Responses(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<EvalJsonlFileContentSource> for CreateEvalResponsesRunDataSourceSource {
     fn from(value: EvalJsonlFileContentSource) -> Self {
@@ -6074,7 +6238,29 @@ impl Default for EvalDataSourceConfig {
     }
 }
 
-impl crate::ResponseMeta for EvalDataSourceConfig {}
+impl crate::ResponseMeta for EvalDataSourceConfig {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Custom(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Logs(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::StoredCompletions(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl EvalDataSourceConfig {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Custom(value) => value.request_id(),
+            Self::Logs(value) => value.request_id(),
+            Self::StoredCompletions(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<EvalCustomDataSourceConfig> for EvalDataSourceConfig {
     fn from(value: EvalCustomDataSourceConfig) -> Self {
@@ -6195,7 +6381,29 @@ impl Default for EvalTestingCriteriaItem {
     }
 }
 
-impl crate::ResponseMeta for EvalTestingCriteriaItem {}
+impl crate::ResponseMeta for EvalTestingCriteriaItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::TextSimilarity(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Python(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ScoreModel(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl EvalTestingCriteriaItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::TextSimilarity(value) => value.request_id(),
+            Self::Python(value) => value.request_id(),
+            Self::ScoreModel(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<EvalGraderLabelModel> for EvalTestingCriteriaItem {
     fn from(value: EvalGraderLabelModel) -> Self {
@@ -7049,7 +7257,29 @@ impl Default for EvalRunDataSource {
     }
 }
 
-impl crate::ResponseMeta for EvalRunDataSource {}
+impl crate::ResponseMeta for EvalRunDataSource {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Jsonl(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Completions(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Responses(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl EvalRunDataSource {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Jsonl(value) => value.request_id(),
+            Self::Completions(value) => value.request_id(),
+            Self::Responses(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<CreateEvalJsonlRunDataSource> for EvalRunDataSource {
     fn from(value: CreateEvalJsonlRunDataSource) -> Self {

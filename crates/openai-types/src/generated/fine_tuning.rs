@@ -4640,7 +4640,33 @@ impl Default for FineTuneReinforcementMethodGrader {
     }
 }
 
-impl crate::ResponseMeta for FineTuneReinforcementMethodGrader {}
+impl crate::ResponseMeta for FineTuneReinforcementMethodGrader {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::StringCheck(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::TextSimilarity(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Python(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ScoreModel(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Multi(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl FineTuneReinforcementMethodGrader {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::StringCheck(value) => value.request_id(),
+            Self::TextSimilarity(value) => value.request_id(),
+            Self::Python(value) => value.request_id(),
+            Self::ScoreModel(value) => value.request_id(),
+            Self::Multi(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<GraderStringCheck> for FineTuneReinforcementMethodGrader {
     fn from(value: GraderStringCheck) -> Self {
@@ -5759,7 +5785,33 @@ impl Default for GraderMultiGraders {
     }
 }
 
-impl crate::ResponseMeta for GraderMultiGraders {}
+impl crate::ResponseMeta for GraderMultiGraders {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::StringCheck(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::TextSimilarity(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Python(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ScoreModel(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LabelModel(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl GraderMultiGraders {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::StringCheck(value) => value.request_id(),
+            Self::TextSimilarity(value) => value.request_id(),
+            Self::Python(value) => value.request_id(),
+            Self::ScoreModel(value) => value.request_id(),
+            Self::LabelModel(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<GraderStringCheck> for GraderMultiGraders {
     fn from(value: GraderStringCheck) -> Self {
@@ -6916,7 +6968,33 @@ impl Default for GraderValidateResponseGrader {
     }
 }
 
-impl crate::ResponseMeta for GraderValidateResponseGrader {}
+impl crate::ResponseMeta for GraderValidateResponseGrader {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::StringCheck(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::TextSimilarity(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Python(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ScoreModel(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Multi(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl GraderValidateResponseGrader {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::StringCheck(value) => value.request_id(),
+            Self::TextSimilarity(value) => value.request_id(),
+            Self::Python(value) => value.request_id(),
+            Self::ScoreModel(value) => value.request_id(),
+            Self::Multi(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<GraderStringCheck> for GraderValidateResponseGrader {
     fn from(value: GraderStringCheck) -> Self {

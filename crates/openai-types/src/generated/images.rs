@@ -1431,7 +1431,27 @@ impl Default for ImageEditStreamEvent {
     }
 }
 
-impl crate::ResponseMeta for ImageEditStreamEvent {}
+impl crate::ResponseMeta for ImageEditStreamEvent {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ImageEditPartialImage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ImageEditCompleted(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ImageEditStreamEvent {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ImageEditPartialImage(value) => value.request_id(),
+            Self::ImageEditCompleted(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ImageEditPartialImageEvent> for ImageEditStreamEvent {
     fn from(value: ImageEditPartialImageEvent) -> Self {
@@ -2089,7 +2109,29 @@ impl Default for ImageGenStreamEvent {
     }
 }
 
-impl crate::ResponseMeta for ImageGenStreamEvent {}
+impl crate::ResponseMeta for ImageGenStreamEvent {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ImageGenerationPartialImage(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ImageGenerationCompleted(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ImageGenStreamEvent {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ImageGenerationPartialImage(value) => value.request_id(),
+            Self::ImageGenerationCompleted(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ImageGenPartialImageEvent> for ImageGenStreamEvent {
     fn from(value: ImageGenPartialImageEvent) -> Self {

@@ -345,7 +345,29 @@ impl Default for RealtimeAudioFormats {
     }
 }
 
-impl crate::ResponseMeta for RealtimeAudioFormats {}
+impl crate::ResponseMeta for RealtimeAudioFormats {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::AudioPcm(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::AudioPcmu(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::AudioPcma(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl RealtimeAudioFormats {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::AudioPcm(value) => value.request_id(),
+            Self::AudioPcmu(value) => value.request_id(),
+            Self::AudioPcma(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<RealtimeAudioFormatsPcmAudioFormat> for RealtimeAudioFormats {
     fn from(value: RealtimeAudioFormatsPcmAudioFormat) -> Self {
@@ -22188,7 +22210,25 @@ impl Default for RealtimeTruncation {
     }
 }
 
-impl crate::ResponseMeta for RealtimeTruncation {}
+impl crate::ResponseMeta for RealtimeTruncation {
+    fn set_request_id(&mut self, id: &str) {
+        if let Self::RetentionRatioTruncation(value) = self {
+            crate::ResponseMeta::set_request_id(value, id);
+        }
+    }
+}
+
+impl RealtimeTruncation {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        if let Self::RetentionRatioTruncation(value) = self {
+            value.request_id()
+        } else {
+            None
+        }
+    }
+}
 
 impl From<RealtimeTruncationVariant1> for RealtimeTruncation {
     fn from(value: RealtimeTruncationVariant1) -> Self {
@@ -22266,7 +22306,27 @@ impl Default for RealtimeTurnDetection {
     }
 }
 
-impl crate::ResponseMeta for RealtimeTurnDetection {}
+impl crate::ResponseMeta for RealtimeTurnDetection {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ServerVad(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::SemanticVad(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl RealtimeTurnDetection {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ServerVad(value) => value.request_id(),
+            Self::SemanticVad(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<RealtimeTurnDetectionServerVad> for RealtimeTurnDetection {
     fn from(value: RealtimeTurnDetectionServerVad) -> Self {
@@ -25946,7 +26006,27 @@ impl Default for ClientSecretCreateResponseSession {
     }
 }
 
-impl crate::ResponseMeta for ClientSecretCreateResponseSession {}
+impl crate::ResponseMeta for ClientSecretCreateResponseSession {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Realtime(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Transcription(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ClientSecretCreateResponseSession {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Realtime(value) => value.request_id(),
+            Self::Transcription(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<RealtimeSessionCreateResponseGa> for ClientSecretCreateResponseSession {
     fn from(value: RealtimeSessionCreateResponseGa) -> Self {
@@ -31190,7 +31270,25 @@ impl Default for RealtimeSessionCreateResponseTracing {
     }
 }
 
-impl crate::ResponseMeta for RealtimeSessionCreateResponseTracing {}
+impl crate::ResponseMeta for RealtimeSessionCreateResponseTracing {
+    fn set_request_id(&mut self, id: &str) {
+        if let Self::TracingConfiguration(value) = self {
+            crate::ResponseMeta::set_request_id(value, id);
+        }
+    }
+}
+
+impl RealtimeSessionCreateResponseTracing {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        if let Self::TracingConfiguration(value) = self {
+            value.request_id()
+        } else {
+            None
+        }
+    }
+}
 
 impl From<RealtimeSessionCreateResponseTracingTracingConfiguration>
     for RealtimeSessionCreateResponseTracing
@@ -32083,7 +32181,25 @@ impl Default for RealtimeSessionCreateResponseGaTracing {
     }
 }
 
-impl crate::ResponseMeta for RealtimeSessionCreateResponseGaTracing {}
+impl crate::ResponseMeta for RealtimeSessionCreateResponseGaTracing {
+    fn set_request_id(&mut self, id: &str) {
+        if let Self::TracingConfiguration(value) = self {
+            crate::ResponseMeta::set_request_id(value, id);
+        }
+    }
+}
+
+impl RealtimeSessionCreateResponseGaTracing {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        if let Self::TracingConfiguration(value) = self {
+            value.request_id()
+        } else {
+            None
+        }
+    }
+}
 
 impl From<RealtimeSessionCreateResponseGaTracingTracingConfiguration>
     for RealtimeSessionCreateResponseGaTracing
@@ -32241,7 +32357,27 @@ impl Default for RealtimeSessionCreateResponseGaTool {
     }
 }
 
-impl crate::ResponseMeta for RealtimeSessionCreateResponseGaTool {}
+impl crate::ResponseMeta for RealtimeSessionCreateResponseGaTool {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Function(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Mcp(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl RealtimeSessionCreateResponseGaTool {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Function(value) => value.request_id(),
+            Self::Mcp(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<RealtimeFunctionTool> for RealtimeSessionCreateResponseGaTool {
     fn from(value: RealtimeFunctionTool) -> Self {
@@ -32364,7 +32500,27 @@ impl Default for RealtimeSessionCreateResponseGaToolChoice {
     }
 }
 
-impl crate::ResponseMeta for RealtimeSessionCreateResponseGaToolChoice {}
+impl crate::ResponseMeta for RealtimeSessionCreateResponseGaToolChoice {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Function(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Mcp(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl RealtimeSessionCreateResponseGaToolChoice {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Function(value) => value.request_id(),
+            Self::Mcp(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ToolChoiceOptions> for RealtimeSessionCreateResponseGaToolChoice {
     fn from(value: ToolChoiceOptions) -> Self {

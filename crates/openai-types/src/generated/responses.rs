@@ -1871,7 +1871,79 @@ impl Default for ItemField {
     }
 }
 
-impl crate::ResponseMeta for ItemField {}
+impl crate::ResponseMeta for ItemField {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Message(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Program(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ProgramOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::AdditionalTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::WebSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ImageGenerationCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Reasoning(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Compaction(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CodeInterpreterCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpListTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalRequest(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalResponse(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ItemField {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Message(value) => value.request_id(),
+            Self::Program(value) => value.request_id(),
+            Self::ProgramOutput(value) => value.request_id(),
+            Self::FunctionCall(value) => value.request_id(),
+            Self::ToolSearchCall(value) => value.request_id(),
+            Self::ToolSearchOutput(value) => value.request_id(),
+            Self::AdditionalTools(value) => value.request_id(),
+            Self::FunctionCallOutput(value) => value.request_id(),
+            Self::FileSearchCall(value) => value.request_id(),
+            Self::WebSearchCall(value) => value.request_id(),
+            Self::ImageGenerationCall(value) => value.request_id(),
+            Self::ComputerCall(value) => value.request_id(),
+            Self::ComputerCallOutput(value) => value.request_id(),
+            Self::Reasoning(value) => value.request_id(),
+            Self::Compaction(value) => value.request_id(),
+            Self::CodeInterpreterCall(value) => value.request_id(),
+            Self::LocalShellCall(value) => value.request_id(),
+            Self::LocalShellCallOutput(value) => value.request_id(),
+            Self::ShellCall(value) => value.request_id(),
+            Self::ShellCallOutput(value) => value.request_id(),
+            Self::ApplyPatchCall(value) => value.request_id(),
+            Self::ApplyPatchCallOutput(value) => value.request_id(),
+            Self::McpListTools(value) => value.request_id(),
+            Self::McpApprovalRequest(value) => value.request_id(),
+            Self::McpApprovalResponse(value) => value.request_id(),
+            Self::McpCall(value) => value.request_id(),
+            Self::CustomToolCall(value) => value.request_id(),
+            Self::CustomToolCallOutput(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ConversationMessage> for ItemField {
     fn from(value: ConversationMessage) -> Self {
@@ -2737,7 +2809,81 @@ impl Default for ItemResource {
     }
 }
 
-impl crate::ResponseMeta for ItemResource {}
+impl crate::ResponseMeta for ItemResource {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Message(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::OutputMessage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::WebSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::AdditionalTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Reasoning(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Program(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ProgramOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Compaction(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ImageGenerationCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CodeInterpreterCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpListTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalRequest(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalResponse(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ItemResource {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Message(value) => value.request_id(),
+            Self::OutputMessage(value) => value.request_id(),
+            Self::FileSearchCall(value) => value.request_id(),
+            Self::ComputerCall(value) => value.request_id(),
+            Self::ComputerCallOutput(value) => value.request_id(),
+            Self::WebSearchCall(value) => value.request_id(),
+            Self::FunctionCall(value) => value.request_id(),
+            Self::FunctionCallOutput(value) => value.request_id(),
+            Self::ToolSearchCall(value) => value.request_id(),
+            Self::ToolSearchOutput(value) => value.request_id(),
+            Self::AdditionalTools(value) => value.request_id(),
+            Self::Reasoning(value) => value.request_id(),
+            Self::Program(value) => value.request_id(),
+            Self::ProgramOutput(value) => value.request_id(),
+            Self::Compaction(value) => value.request_id(),
+            Self::ImageGenerationCall(value) => value.request_id(),
+            Self::CodeInterpreterCall(value) => value.request_id(),
+            Self::LocalShellCall(value) => value.request_id(),
+            Self::LocalShellCallOutput(value) => value.request_id(),
+            Self::ShellCall(value) => value.request_id(),
+            Self::ShellCallOutput(value) => value.request_id(),
+            Self::ApplyPatchCall(value) => value.request_id(),
+            Self::ApplyPatchCallOutput(value) => value.request_id(),
+            Self::McpListTools(value) => value.request_id(),
+            Self::McpApprovalRequest(value) => value.request_id(),
+            Self::McpApprovalResponse(value) => value.request_id(),
+            Self::McpCall(value) => value.request_id(),
+            Self::CustomToolCall(value) => value.request_id(),
+            Self::CustomToolCallOutput(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<InputMessageResource> for ItemResource {
     fn from(value: InputMessageResource) -> Self {
@@ -4657,7 +4803,29 @@ impl Default for OutputContent {
     }
 }
 
-impl crate::ResponseMeta for OutputContent {}
+impl crate::ResponseMeta for OutputContent {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::OutputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Refusal(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ReasoningText(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl OutputContent {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::OutputText(value) => value.request_id(),
+            Self::Refusal(value) => value.request_id(),
+            Self::ReasoningText(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<OutputTextContent> for OutputContent {
     fn from(value: OutputTextContent) -> Self {
@@ -4836,7 +5004,79 @@ impl Default for OutputItem {
     }
 }
 
-impl crate::ResponseMeta for OutputItem {}
+impl crate::ResponseMeta for OutputItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Message(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::WebSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Reasoning(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Program(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ProgramOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::AdditionalTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Compaction(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ImageGenerationCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CodeInterpreterCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpListTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalRequest(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalResponse(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl OutputItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Message(value) => value.request_id(),
+            Self::FileSearchCall(value) => value.request_id(),
+            Self::FunctionCall(value) => value.request_id(),
+            Self::FunctionCallOutput(value) => value.request_id(),
+            Self::WebSearchCall(value) => value.request_id(),
+            Self::ComputerCall(value) => value.request_id(),
+            Self::ComputerCallOutput(value) => value.request_id(),
+            Self::Reasoning(value) => value.request_id(),
+            Self::Program(value) => value.request_id(),
+            Self::ProgramOutput(value) => value.request_id(),
+            Self::ToolSearchCall(value) => value.request_id(),
+            Self::ToolSearchOutput(value) => value.request_id(),
+            Self::AdditionalTools(value) => value.request_id(),
+            Self::Compaction(value) => value.request_id(),
+            Self::ImageGenerationCall(value) => value.request_id(),
+            Self::CodeInterpreterCall(value) => value.request_id(),
+            Self::LocalShellCall(value) => value.request_id(),
+            Self::LocalShellCallOutput(value) => value.request_id(),
+            Self::ShellCall(value) => value.request_id(),
+            Self::ShellCallOutput(value) => value.request_id(),
+            Self::ApplyPatchCall(value) => value.request_id(),
+            Self::ApplyPatchCallOutput(value) => value.request_id(),
+            Self::McpCall(value) => value.request_id(),
+            Self::McpListTools(value) => value.request_id(),
+            Self::McpApprovalRequest(value) => value.request_id(),
+            Self::McpApprovalResponse(value) => value.request_id(),
+            Self::CustomToolCall(value) => value.request_id(),
+            Self::CustomToolCallOutput(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<OutputMessage> for OutputItem {
     fn from(value: OutputMessage) -> Self {
@@ -14644,7 +14884,217 @@ impl Default for ResponseStreamEvent {
     }
 }
 
-impl crate::ResponseMeta for ResponseStreamEvent {}
+impl crate::ResponseMeta for ResponseStreamEvent {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ResponseAudioDelta(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseAudioDone(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseAudioTranscriptDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseAudioTranscriptDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseCodeInterpreterCallCodeDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseCodeInterpreterCallCodeDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseCodeInterpreterCallCompleted(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseCodeInterpreterCallInProgress(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseCodeInterpreterCallInterpreting(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseCompleted(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseContentPartAdded(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseContentPartDone(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseCreated(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Error(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseFileSearchCallCompleted(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseFileSearchCallInProgress(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseFileSearchCallSearching(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseFunctionCallArgumentsDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseFunctionCallArgumentsDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseShellCallCommandAdded(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseShellCallCommandDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseShellCallCommandDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseShellCallOutputContentDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseShellCallOutputContentDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseInProgress(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseFailed(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseIncomplete(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseOutputItemAdded(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseOutputItemDone(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseReasoningSummaryPartAdded(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseReasoningSummaryPartDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseReasoningSummaryTextDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseReasoningSummaryTextDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseReasoningTextDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseReasoningTextDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseRefusalDelta(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseRefusalDone(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseOutputTextDelta(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseOutputTextDone(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseWebSearchCallCompleted(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseWebSearchCallInProgress(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseWebSearchCallSearching(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseImageGenerationCallCompleted(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseImageGenerationCallGenerating(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseImageGenerationCallInProgress(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseImageGenerationCallPartialImage(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseMcpCallArgumentsDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseMcpCallArgumentsDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseMcpCallCompleted(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseMcpCallFailed(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseMcpCallInProgress(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseMcpListToolsCompleted(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseMcpListToolsFailed(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseMcpListToolsInProgress(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseOutputTextAnnotationAdded(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseQueued(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ResponseCustomToolCallInputDelta(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            Self::ResponseCustomToolCallInputDone(value) => {
+                crate::ResponseMeta::set_request_id(value, id)
+            }
+            _ => {}
+        }
+    }
+}
+
+impl ResponseStreamEvent {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ResponseAudioDelta(value) => value.request_id(),
+            Self::ResponseAudioDone(value) => value.request_id(),
+            Self::ResponseAudioTranscriptDelta(value) => value.request_id(),
+            Self::ResponseAudioTranscriptDone(value) => value.request_id(),
+            Self::ResponseCodeInterpreterCallCodeDelta(value) => value.request_id(),
+            Self::ResponseCodeInterpreterCallCodeDone(value) => value.request_id(),
+            Self::ResponseCodeInterpreterCallCompleted(value) => value.request_id(),
+            Self::ResponseCodeInterpreterCallInProgress(value) => value.request_id(),
+            Self::ResponseCodeInterpreterCallInterpreting(value) => value.request_id(),
+            Self::ResponseCompleted(value) => value.request_id(),
+            Self::ResponseContentPartAdded(value) => value.request_id(),
+            Self::ResponseContentPartDone(value) => value.request_id(),
+            Self::ResponseCreated(value) => value.request_id(),
+            Self::Error(value) => value.request_id(),
+            Self::ResponseFileSearchCallCompleted(value) => value.request_id(),
+            Self::ResponseFileSearchCallInProgress(value) => value.request_id(),
+            Self::ResponseFileSearchCallSearching(value) => value.request_id(),
+            Self::ResponseFunctionCallArgumentsDelta(value) => value.request_id(),
+            Self::ResponseFunctionCallArgumentsDone(value) => value.request_id(),
+            Self::ResponseShellCallCommandAdded(value) => value.request_id(),
+            Self::ResponseShellCallCommandDelta(value) => value.request_id(),
+            Self::ResponseShellCallCommandDone(value) => value.request_id(),
+            Self::ResponseShellCallOutputContentDelta(value) => value.request_id(),
+            Self::ResponseShellCallOutputContentDone(value) => value.request_id(),
+            Self::ResponseInProgress(value) => value.request_id(),
+            Self::ResponseFailed(value) => value.request_id(),
+            Self::ResponseIncomplete(value) => value.request_id(),
+            Self::ResponseOutputItemAdded(value) => value.request_id(),
+            Self::ResponseOutputItemDone(value) => value.request_id(),
+            Self::ResponseReasoningSummaryPartAdded(value) => value.request_id(),
+            Self::ResponseReasoningSummaryPartDone(value) => value.request_id(),
+            Self::ResponseReasoningSummaryTextDelta(value) => value.request_id(),
+            Self::ResponseReasoningSummaryTextDone(value) => value.request_id(),
+            Self::ResponseReasoningTextDelta(value) => value.request_id(),
+            Self::ResponseReasoningTextDone(value) => value.request_id(),
+            Self::ResponseRefusalDelta(value) => value.request_id(),
+            Self::ResponseRefusalDone(value) => value.request_id(),
+            Self::ResponseOutputTextDelta(value) => value.request_id(),
+            Self::ResponseOutputTextDone(value) => value.request_id(),
+            Self::ResponseWebSearchCallCompleted(value) => value.request_id(),
+            Self::ResponseWebSearchCallInProgress(value) => value.request_id(),
+            Self::ResponseWebSearchCallSearching(value) => value.request_id(),
+            Self::ResponseImageGenerationCallCompleted(value) => value.request_id(),
+            Self::ResponseImageGenerationCallGenerating(value) => value.request_id(),
+            Self::ResponseImageGenerationCallInProgress(value) => value.request_id(),
+            Self::ResponseImageGenerationCallPartialImage(value) => value.request_id(),
+            Self::ResponseMcpCallArgumentsDelta(value) => value.request_id(),
+            Self::ResponseMcpCallArgumentsDone(value) => value.request_id(),
+            Self::ResponseMcpCallCompleted(value) => value.request_id(),
+            Self::ResponseMcpCallFailed(value) => value.request_id(),
+            Self::ResponseMcpCallInProgress(value) => value.request_id(),
+            Self::ResponseMcpListToolsCompleted(value) => value.request_id(),
+            Self::ResponseMcpListToolsFailed(value) => value.request_id(),
+            Self::ResponseMcpListToolsInProgress(value) => value.request_id(),
+            Self::ResponseOutputTextAnnotationAdded(value) => value.request_id(),
+            Self::ResponseQueued(value) => value.request_id(),
+            Self::ResponseCustomToolCallInputDelta(value) => value.request_id(),
+            Self::ResponseCustomToolCallInputDone(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ResponseAudioDeltaEvent> for ResponseStreamEvent {
     fn from(value: ResponseAudioDeltaEvent) -> Self {
@@ -21352,7 +21802,39 @@ impl Default for ToolChoiceParam {
     }
 }
 
-impl crate::ResponseMeta for ToolChoiceParam {}
+impl crate::ResponseMeta for ToolChoiceParam {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::AllowedTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolChoiceTypes(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Function(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Mcp(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Custom(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ProgrammaticToolCalling(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatch(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Shell(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ToolChoiceParam {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::AllowedTools(value) => value.request_id(),
+            Self::ToolChoiceTypes(value) => value.request_id(),
+            Self::Function(value) => value.request_id(),
+            Self::Mcp(value) => value.request_id(),
+            Self::Custom(value) => value.request_id(),
+            Self::ProgrammaticToolCalling(value) => value.request_id(),
+            Self::ApplyPatch(value) => value.request_id(),
+            Self::Shell(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ToolChoiceOptions> for ToolChoiceParam {
     fn from(value: ToolChoiceOptions) -> Self {
@@ -22212,7 +22694,27 @@ impl Default for ModerationInput {
     }
 }
 
-impl crate::ResponseMeta for ModerationInput {}
+impl crate::ResponseMeta for ModerationInput {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ModerationResult(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Error(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ModerationInput {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ModerationResult(value) => value.request_id(),
+            Self::Error(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ModerationResultBody> for ModerationInput {
     fn from(value: ModerationResultBody) -> Self {
@@ -22326,7 +22828,27 @@ impl Default for ModerationOutput {
     }
 }
 
-impl crate::ResponseMeta for ModerationOutput {}
+impl crate::ResponseMeta for ModerationOutput {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ModerationResult(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Error(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ModerationOutput {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ModerationResult(value) => value.request_id(),
+            Self::Error(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ModerationResultBody> for ModerationOutput {
     fn from(value: ModerationResultBody) -> Self {

@@ -305,7 +305,31 @@ impl Default for Annotation {
     }
 }
 
-impl crate::ResponseMeta for Annotation {}
+impl crate::ResponseMeta for Annotation {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::FileCitation(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::UrlCitation(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ContainerFileCitation(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FilePath(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl Annotation {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::FileCitation(value) => value.request_id(),
+            Self::UrlCitation(value) => value.request_id(),
+            Self::ContainerFileCitation(value) => value.request_id(),
+            Self::FilePath(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<FileCitationBody> for Annotation {
     fn from(value: FileCitationBody) -> Self {
@@ -1059,7 +1083,29 @@ impl Default for ApplyPatchOperationParam {
     }
 }
 
-impl crate::ResponseMeta for ApplyPatchOperationParam {}
+impl crate::ResponseMeta for ApplyPatchOperationParam {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::CreateFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::DeleteFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::UpdateFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ApplyPatchOperationParam {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::CreateFile(value) => value.request_id(),
+            Self::DeleteFile(value) => value.request_id(),
+            Self::UpdateFile(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ApplyPatchCreateFileOperationParam> for ApplyPatchOperationParam {
     fn from(value: ApplyPatchCreateFileOperationParam) -> Self {
@@ -2771,7 +2817,29 @@ impl Default for AssistantsApiResponseFormatOption {
     }
 }
 
-impl crate::ResponseMeta for AssistantsApiResponseFormatOption {}
+impl crate::ResponseMeta for AssistantsApiResponseFormatOption {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Text(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::JsonObject(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::JsonSchema(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl AssistantsApiResponseFormatOption {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => value.request_id(),
+            Self::JsonObject(value) => value.request_id(),
+            Self::JsonSchema(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ResponseFormatText> for AssistantsApiResponseFormatOption {
     fn from(value: ResponseFormatText) -> Self {
@@ -5295,7 +5363,41 @@ impl Default for ComputerAction {
     }
 }
 
-impl crate::ResponseMeta for ComputerAction {}
+impl crate::ResponseMeta for ComputerAction {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Click(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::DoubleClick(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Drag(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Keypress(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Move(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Screenshot(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Scroll(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Type(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Wait(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ComputerAction {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Click(value) => value.request_id(),
+            Self::DoubleClick(value) => value.request_id(),
+            Self::Drag(value) => value.request_id(),
+            Self::Keypress(value) => value.request_id(),
+            Self::Move(value) => value.request_id(),
+            Self::Screenshot(value) => value.request_id(),
+            Self::Scroll(value) => value.request_id(),
+            Self::Type(value) => value.request_id(),
+            Self::Wait(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ClickParam> for ComputerAction {
     fn from(value: ClickParam) -> Self {
@@ -10340,7 +10442,31 @@ impl Default for EvalItemContentItem {
     }
 }
 
-impl crate::ResponseMeta for EvalItemContentItem {}
+impl crate::ResponseMeta for EvalItemContentItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::InputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::OutputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputImage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputAudio(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl EvalItemContentItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InputText(value) => value.request_id(),
+            Self::OutputText(value) => value.request_id(),
+            Self::InputImage(value) => value.request_id(),
+            Self::InputAudio(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<EvalItemContentText> for EvalItemContentItem {
     fn from(value: EvalItemContentText) -> Self {
@@ -11642,7 +11768,27 @@ impl Default for Filters {
     }
 }
 
-impl crate::ResponseMeta for Filters {}
+impl crate::ResponseMeta for Filters {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ComparisonFilter(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CompoundFilter(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl Filters {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ComparisonFilter(value) => value.request_id(),
+            Self::CompoundFilter(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ComparisonFilter> for Filters {
     fn from(value: ComparisonFilter) -> Self {
@@ -11881,7 +12027,29 @@ impl Default for FunctionAndCustomToolCallOutput {
     }
 }
 
-impl crate::ResponseMeta for FunctionAndCustomToolCallOutput {}
+impl crate::ResponseMeta for FunctionAndCustomToolCallOutput {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::InputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputImage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl FunctionAndCustomToolCallOutput {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InputText(value) => value.request_id(),
+            Self::InputImage(value) => value.request_id(),
+            Self::InputFile(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<InputTextContent> for FunctionAndCustomToolCallOutput {
     fn from(value: InputTextContent) -> Self {
@@ -13783,7 +13951,27 @@ impl Default for FunctionShellCallOutputOutcomeParam {
     }
 }
 
-impl crate::ResponseMeta for FunctionShellCallOutputOutcomeParam {}
+impl crate::ResponseMeta for FunctionShellCallOutputOutcomeParam {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Timeout(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Exit(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl FunctionShellCallOutputOutcomeParam {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Timeout(value) => value.request_id(),
+            Self::Exit(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<FunctionShellCallOutputTimeoutOutcomeParam> for FunctionShellCallOutputOutcomeParam {
     fn from(value: FunctionShellCallOutputTimeoutOutcomeParam) -> Self {
@@ -16577,7 +16765,29 @@ impl Default for InputContent {
     }
 }
 
-impl crate::ResponseMeta for InputContent {}
+impl crate::ResponseMeta for InputContent {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::InputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputImage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl InputContent {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InputText(value) => value.request_id(),
+            Self::InputImage(value) => value.request_id(),
+            Self::InputFile(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<InputTextContent> for InputContent {
     fn from(value: InputTextContent) -> Self {
@@ -17437,7 +17647,33 @@ impl Default for InputItem {
     }
 }
 
-impl crate::ResponseMeta for InputItem {}
+impl crate::ResponseMeta for InputItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Message(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CompactionTrigger(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ItemReference(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Program(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ProgramOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl InputItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Message(value) => value.request_id(),
+            Self::CompactionTrigger(value) => value.request_id(),
+            Self::ItemReference(value) => value.request_id(),
+            Self::Program(value) => value.request_id(),
+            Self::ProgramOutput(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<EasyInputMessage> for InputItem {
     fn from(value: EasyInputMessage) -> Self {
@@ -18136,7 +18372,77 @@ impl Default for Item {
     }
 }
 
-impl crate::ResponseMeta for Item {}
+impl crate::ResponseMeta for Item {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Message(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::OutputMessage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::WebSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FunctionCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearchOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::AdditionalTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Reasoning(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Compaction(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ImageGenerationCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CodeInterpreterCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ShellCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatchCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpListTools(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalRequest(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpApprovalResponse(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCallOutput(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CustomToolCall(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl Item {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Message(value) => value.request_id(),
+            Self::OutputMessage(value) => value.request_id(),
+            Self::FileSearchCall(value) => value.request_id(),
+            Self::ComputerCall(value) => value.request_id(),
+            Self::ComputerCallOutput(value) => value.request_id(),
+            Self::WebSearchCall(value) => value.request_id(),
+            Self::FunctionCall(value) => value.request_id(),
+            Self::FunctionCallOutput(value) => value.request_id(),
+            Self::ToolSearchCall(value) => value.request_id(),
+            Self::ToolSearchOutput(value) => value.request_id(),
+            Self::AdditionalTools(value) => value.request_id(),
+            Self::Reasoning(value) => value.request_id(),
+            Self::Compaction(value) => value.request_id(),
+            Self::ImageGenerationCall(value) => value.request_id(),
+            Self::CodeInterpreterCall(value) => value.request_id(),
+            Self::LocalShellCall(value) => value.request_id(),
+            Self::LocalShellCallOutput(value) => value.request_id(),
+            Self::ShellCall(value) => value.request_id(),
+            Self::ShellCallOutput(value) => value.request_id(),
+            Self::ApplyPatchCall(value) => value.request_id(),
+            Self::ApplyPatchCallOutput(value) => value.request_id(),
+            Self::McpListTools(value) => value.request_id(),
+            Self::McpApprovalRequest(value) => value.request_id(),
+            Self::McpApprovalResponse(value) => value.request_id(),
+            Self::McpCall(value) => value.request_id(),
+            Self::CustomToolCallOutput(value) => value.request_id(),
+            Self::CustomToolCall(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<InputMessage> for Item {
     fn from(value: InputMessage) -> Self {
@@ -21305,7 +21611,29 @@ impl Default for McptoolCallError {
     }
 }
 
-impl crate::ResponseMeta for McptoolCallError {}
+impl crate::ResponseMeta for McptoolCallError {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::McpProtocolError(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::McpToolExecutionError(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::HttpError(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl McptoolCallError {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::McpProtocolError(value) => value.request_id(),
+            Self::McpToolExecutionError(value) => value.request_id(),
+            Self::HttpError(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<McpprotocolError> for McptoolCallError {
     fn from(value: McpprotocolError) -> Self {
@@ -23793,7 +24121,27 @@ impl Default for OutputMessageContent {
     }
 }
 
-impl crate::ResponseMeta for OutputMessageContent {}
+impl crate::ResponseMeta for OutputMessageContent {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::OutputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Refusal(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl OutputMessageContent {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::OutputText(value) => value.request_id(),
+            Self::Refusal(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<OutputTextContent> for OutputMessageContent {
     fn from(value: OutputTextContent) -> Self {
@@ -26998,7 +27346,29 @@ impl Default for TextResponseFormatConfiguration {
     }
 }
 
-impl crate::ResponseMeta for TextResponseFormatConfiguration {}
+impl crate::ResponseMeta for TextResponseFormatConfiguration {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Text(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::JsonSchema(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::JsonObject(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl TextResponseFormatConfiguration {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => value.request_id(),
+            Self::JsonSchema(value) => value.request_id(),
+            Self::JsonObject(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ResponseFormatText> for TextResponseFormatConfiguration {
     fn from(value: ResponseFormatText) -> Self {
@@ -27293,7 +27663,55 @@ impl Default for Tool {
     }
 }
 
-impl crate::ResponseMeta for Tool {}
+impl crate::ResponseMeta for Tool {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Function(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileSearch(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Computer(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerUsePreview(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::WebSearchTool(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Mcp(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CodeInterpreter(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ProgrammaticToolCalling(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ImageGeneration(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::LocalShell(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Shell(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Custom(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Namespace(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolSearch(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::WebSearchPreviewTool(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ApplyPatch(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl Tool {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Function(value) => value.request_id(),
+            Self::FileSearch(value) => value.request_id(),
+            Self::Computer(value) => value.request_id(),
+            Self::ComputerUsePreview(value) => value.request_id(),
+            Self::WebSearchTool(value) => value.request_id(),
+            Self::Mcp(value) => value.request_id(),
+            Self::CodeInterpreter(value) => value.request_id(),
+            Self::ProgrammaticToolCalling(value) => value.request_id(),
+            Self::ImageGeneration(value) => value.request_id(),
+            Self::LocalShell(value) => value.request_id(),
+            Self::Shell(value) => value.request_id(),
+            Self::Custom(value) => value.request_id(),
+            Self::Namespace(value) => value.request_id(),
+            Self::ToolSearch(value) => value.request_id(),
+            Self::WebSearchPreviewTool(value) => value.request_id(),
+            Self::ApplyPatch(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<FunctionTool> for Tool {
     fn from(value: FunctionTool) -> Self {
@@ -27767,7 +28185,27 @@ impl Default for ToolCallCaller {
     }
 }
 
-impl crate::ResponseMeta for ToolCallCaller {}
+impl crate::ResponseMeta for ToolCallCaller {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Direct(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Program(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ToolCallCaller {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Direct(value) => value.request_id(),
+            Self::Program(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<DirectToolCallCaller> for ToolCallCaller {
     fn from(value: DirectToolCallCaller) -> Self {
@@ -27862,7 +28300,27 @@ impl Default for ToolCallCallerParam {
     }
 }
 
-impl crate::ResponseMeta for ToolCallCallerParam {}
+impl crate::ResponseMeta for ToolCallCallerParam {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Direct(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Program(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ToolCallCallerParam {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Direct(value) => value.request_id(),
+            Self::Program(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<DirectToolCallCallerParam> for ToolCallCallerParam {
     fn from(value: DirectToolCallCallerParam) -> Self {
@@ -31109,7 +31567,29 @@ impl Default for ApplyPatchToolCallOperation {
     }
 }
 
-impl crate::ResponseMeta for ApplyPatchToolCallOperation {}
+impl crate::ResponseMeta for ApplyPatchToolCallOperation {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::CreateFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::DeleteFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::UpdateFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ApplyPatchToolCallOperation {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::CreateFile(value) => value.request_id(),
+            Self::DeleteFile(value) => value.request_id(),
+            Self::UpdateFile(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ApplyPatchCreateFileOperation> for ApplyPatchToolCallOperation {
     fn from(value: ApplyPatchCreateFileOperation) -> Self {
@@ -31328,7 +31808,27 @@ impl Default for AutoCodeInterpreterToolParamNetworkPolicy {
     }
 }
 
-impl crate::ResponseMeta for AutoCodeInterpreterToolParamNetworkPolicy {}
+impl crate::ResponseMeta for AutoCodeInterpreterToolParamNetworkPolicy {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Disabled(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Allowlist(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl AutoCodeInterpreterToolParamNetworkPolicy {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Disabled(value) => value.request_id(),
+            Self::Allowlist(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ContainerNetworkPolicyDisabledParam> for AutoCodeInterpreterToolParamNetworkPolicy {
     fn from(value: ContainerNetworkPolicyDisabledParam) -> Self {
@@ -31606,7 +32106,27 @@ impl Default for ChatCompletionMessageToolCallsItem {
     }
 }
 
-impl crate::ResponseMeta for ChatCompletionMessageToolCallsItem {}
+impl crate::ResponseMeta for ChatCompletionMessageToolCallsItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Function(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Custom(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ChatCompletionMessageToolCallsItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Function(value) => value.request_id(),
+            Self::Custom(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ChatCompletionMessageToolCall> for ChatCompletionMessageToolCallsItem {
     fn from(value: ChatCompletionMessageToolCall) -> Self {
@@ -31777,7 +32297,25 @@ impl Default for CodeInterpreterToolContainer {
     }
 }
 
-impl crate::ResponseMeta for CodeInterpreterToolContainer {}
+impl crate::ResponseMeta for CodeInterpreterToolContainer {
+    fn set_request_id(&mut self, id: &str) {
+        if let Self::AutoCodeInterpreterToolParam(value) = self {
+            crate::ResponseMeta::set_request_id(value, id);
+        }
+    }
+}
+
+impl CodeInterpreterToolContainer {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        if let Self::AutoCodeInterpreterToolParam(value) = self {
+            value.request_id()
+        } else {
+            None
+        }
+    }
+}
 
 impl From<String> for CodeInterpreterToolContainer {
     fn from(value: String) -> Self {
@@ -31903,7 +32441,27 @@ impl Default for CodeInterpreterToolCallOutput {
     }
 }
 
-impl crate::ResponseMeta for CodeInterpreterToolCallOutput {}
+impl crate::ResponseMeta for CodeInterpreterToolCallOutput {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Logs(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Image(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl CodeInterpreterToolCallOutput {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Logs(value) => value.request_id(),
+            Self::Image(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<CodeInterpreterOutputLogs> for CodeInterpreterToolCallOutput {
     fn from(value: CodeInterpreterOutputLogs) -> Self {
@@ -32509,7 +33067,27 @@ impl Default for CompoundFilterFilter {
     }
 }
 
-impl crate::ResponseMeta for CompoundFilterFilter {}
+impl crate::ResponseMeta for CompoundFilterFilter {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ComparisonFilter(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::CompoundFilter(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl CompoundFilterFilter {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ComparisonFilter(value) => value.request_id(),
+            Self::CompoundFilter(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ComparisonFilter> for CompoundFilterFilter {
     fn from(value: ComparisonFilter) -> Self {
@@ -32681,7 +33259,27 @@ impl Default for ContainerAutoParamNetworkPolicy {
     }
 }
 
-impl crate::ResponseMeta for ContainerAutoParamNetworkPolicy {}
+impl crate::ResponseMeta for ContainerAutoParamNetworkPolicy {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Disabled(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Allowlist(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ContainerAutoParamNetworkPolicy {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Disabled(value) => value.request_id(),
+            Self::Allowlist(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ContainerNetworkPolicyDisabledParam> for ContainerAutoParamNetworkPolicy {
     fn from(value: ContainerNetworkPolicyDisabledParam) -> Self {
@@ -32783,7 +33381,27 @@ impl Default for ContainerAutoParamSkill {
     }
 }
 
-impl crate::ResponseMeta for ContainerAutoParamSkill {}
+impl crate::ResponseMeta for ContainerAutoParamSkill {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::SkillReference(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Inline(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ContainerAutoParamSkill {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::SkillReference(value) => value.request_id(),
+            Self::Inline(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<SkillReferenceParam> for ContainerAutoParamSkill {
     fn from(value: SkillReferenceParam) -> Self {
@@ -33008,7 +33626,27 @@ impl Default for CustomToolParamFormat {
     }
 }
 
-impl crate::ResponseMeta for CustomToolParamFormat {}
+impl crate::ResponseMeta for CustomToolParamFormat {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Text(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Grammar(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl CustomToolParamFormat {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => value.request_id(),
+            Self::Grammar(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<CustomTextFormatParam> for CustomToolParamFormat {
     fn from(value: CustomTextFormatParam) -> Self {
@@ -33766,7 +34404,29 @@ impl Default for FunctionCallOutputItemParamOutputVariant2Item {
     }
 }
 
-impl crate::ResponseMeta for FunctionCallOutputItemParamOutputVariant2Item {}
+impl crate::ResponseMeta for FunctionCallOutputItemParamOutputVariant2Item {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::InputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputImage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl FunctionCallOutputItemParamOutputVariant2Item {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InputText(value) => value.request_id(),
+            Self::InputImage(value) => value.request_id(),
+            Self::InputFile(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<InputTextContentParam> for FunctionCallOutputItemParamOutputVariant2Item {
     fn from(value: InputTextContentParam) -> Self {
@@ -33908,7 +34568,27 @@ impl Default for FunctionShellCallEnvironment {
     }
 }
 
-impl crate::ResponseMeta for FunctionShellCallEnvironment {}
+impl crate::ResponseMeta for FunctionShellCallEnvironment {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Local(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ContainerReference(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl FunctionShellCallEnvironment {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Local(value) => value.request_id(),
+            Self::ContainerReference(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<LocalEnvironmentResource> for FunctionShellCallEnvironment {
     fn from(value: LocalEnvironmentResource) -> Self {
@@ -34005,7 +34685,27 @@ impl Default for FunctionShellCallItemParamEnvironment {
     }
 }
 
-impl crate::ResponseMeta for FunctionShellCallItemParamEnvironment {}
+impl crate::ResponseMeta for FunctionShellCallItemParamEnvironment {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Local(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ContainerReference(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl FunctionShellCallItemParamEnvironment {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Local(value) => value.request_id(),
+            Self::ContainerReference(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<LocalEnvironmentParam> for FunctionShellCallItemParamEnvironment {
     fn from(value: LocalEnvironmentParam) -> Self {
@@ -34102,7 +34802,27 @@ impl Default for FunctionShellCallOutputContentOutcome {
     }
 }
 
-impl crate::ResponseMeta for FunctionShellCallOutputContentOutcome {}
+impl crate::ResponseMeta for FunctionShellCallOutputContentOutcome {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Timeout(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Exit(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl FunctionShellCallOutputContentOutcome {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Timeout(value) => value.request_id(),
+            Self::Exit(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<FunctionShellCallOutputTimeoutOutcome> for FunctionShellCallOutputContentOutcome {
     fn from(value: FunctionShellCallOutputTimeoutOutcome) -> Self {
@@ -34199,7 +34919,29 @@ impl Default for FunctionShellToolParamEnvironment {
     }
 }
 
-impl crate::ResponseMeta for FunctionShellToolParamEnvironment {}
+impl crate::ResponseMeta for FunctionShellToolParamEnvironment {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ContainerAuto(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Local(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ContainerReference(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl FunctionShellToolParamEnvironment {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ContainerAuto(value) => value.request_id(),
+            Self::Local(value) => value.request_id(),
+            Self::ContainerReference(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ContainerAutoParam> for FunctionShellToolParamEnvironment {
     fn from(value: ContainerAutoParam) -> Self {
@@ -35348,7 +36090,25 @@ impl Default for McptoolAllowedTools {
     }
 }
 
-impl crate::ResponseMeta for McptoolAllowedTools {}
+impl crate::ResponseMeta for McptoolAllowedTools {
+    fn set_request_id(&mut self, id: &str) {
+        if let Self::McptoolFilter(value) = self {
+            crate::ResponseMeta::set_request_id(value, id);
+        }
+    }
+}
+
+impl McptoolAllowedTools {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        if let Self::McptoolFilter(value) = self {
+            value.request_id()
+        } else {
+            None
+        }
+    }
+}
 
 impl From<Vec<String>> for McptoolAllowedTools {
     fn from(value: Vec<String>) -> Self {
@@ -35417,7 +36177,25 @@ impl Default for McptoolRequireApproval {
     }
 }
 
-impl crate::ResponseMeta for McptoolRequireApproval {}
+impl crate::ResponseMeta for McptoolRequireApproval {
+    fn set_request_id(&mut self, id: &str) {
+        if let Self::McpToolApprovalFilter(value) = self {
+            crate::ResponseMeta::set_request_id(value, id);
+        }
+    }
+}
+
+impl McptoolRequireApproval {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        if let Self::McpToolApprovalFilter(value) = self {
+            value.request_id()
+        } else {
+            None
+        }
+    }
+}
 
 impl From<McptoolRequireApprovalMcpToolApprovalFilter> for McptoolRequireApproval {
     fn from(value: McptoolRequireApprovalMcpToolApprovalFilter) -> Self {
@@ -35647,7 +36425,41 @@ impl Default for ConversationMessageContentItem {
     }
 }
 
-impl crate::ResponseMeta for ConversationMessageContentItem {}
+impl crate::ResponseMeta for ConversationMessageContentItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::InputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::OutputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Text(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::SummaryText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ReasoningText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Refusal(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputImage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ComputerScreenshot(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ConversationMessageContentItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InputText(value) => value.request_id(),
+            Self::OutputText(value) => value.request_id(),
+            Self::Text(value) => value.request_id(),
+            Self::SummaryText(value) => value.request_id(),
+            Self::ReasoningText(value) => value.request_id(),
+            Self::Refusal(value) => value.request_id(),
+            Self::InputImage(value) => value.request_id(),
+            Self::ComputerScreenshot(value) => value.request_id(),
+            Self::InputFile(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<InputTextContent> for ConversationMessageContentItem {
     fn from(value: InputTextContent) -> Self {
@@ -35970,7 +36782,27 @@ impl Default for NamespaceToolParamTool {
     }
 }
 
-impl crate::ResponseMeta for NamespaceToolParamTool {}
+impl crate::ResponseMeta for NamespaceToolParamTool {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Function(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Custom(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl NamespaceToolParamTool {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Function(value) => value.request_id(),
+            Self::Custom(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<FunctionToolParam> for NamespaceToolParamTool {
     fn from(value: FunctionToolParam) -> Self {
@@ -36430,7 +37262,29 @@ impl Default for ResponsePromptVariablesValue {
     }
 }
 
-impl crate::ResponseMeta for ResponsePromptVariablesValue {}
+impl crate::ResponseMeta for ResponsePromptVariablesValue {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::InputText(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputImage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::InputFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl ResponsePromptVariablesValue {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InputText(value) => value.request_id(),
+            Self::InputImage(value) => value.request_id(),
+            Self::InputFile(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<String> for ResponsePromptVariablesValue {
     fn from(value: String) -> Self {
@@ -37196,7 +38050,29 @@ impl Default for WebSearchToolCallAction {
     }
 }
 
-impl crate::ResponseMeta for WebSearchToolCallAction {}
+impl crate::ResponseMeta for WebSearchToolCallAction {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Search(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::OpenPage(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FindInPage(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl WebSearchToolCallAction {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Search(value) => value.request_id(),
+            Self::OpenPage(value) => value.request_id(),
+            Self::FindInPage(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<WebSearchActionSearch> for WebSearchToolCallAction {
     fn from(value: WebSearchActionSearch) -> Self {

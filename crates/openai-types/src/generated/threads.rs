@@ -122,7 +122,73 @@ impl Default for AssistantStreamEvent {
     }
 }
 
-impl crate::ResponseMeta for AssistantStreamEvent {}
+impl crate::ResponseMeta for AssistantStreamEvent {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ThreadCreated(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunCreated(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunQueued(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunInProgress(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunRequiresAction(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunCompleted(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunIncomplete(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunFailed(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunCancelling(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunCancelled(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunExpired(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunStepCreated(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunStepInProgress(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunStepDelta(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunStepCompleted(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunStepFailed(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunStepCancelled(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadRunStepExpired(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadMessageCreated(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadMessageInProgress(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadMessageDelta(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadMessageCompleted(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ThreadMessageIncomplete(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Error(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Done(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl AssistantStreamEvent {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ThreadCreated(value) => value.request_id(),
+            Self::ThreadRunCreated(value) => value.request_id(),
+            Self::ThreadRunQueued(value) => value.request_id(),
+            Self::ThreadRunInProgress(value) => value.request_id(),
+            Self::ThreadRunRequiresAction(value) => value.request_id(),
+            Self::ThreadRunCompleted(value) => value.request_id(),
+            Self::ThreadRunIncomplete(value) => value.request_id(),
+            Self::ThreadRunFailed(value) => value.request_id(),
+            Self::ThreadRunCancelling(value) => value.request_id(),
+            Self::ThreadRunCancelled(value) => value.request_id(),
+            Self::ThreadRunExpired(value) => value.request_id(),
+            Self::ThreadRunStepCreated(value) => value.request_id(),
+            Self::ThreadRunStepInProgress(value) => value.request_id(),
+            Self::ThreadRunStepDelta(value) => value.request_id(),
+            Self::ThreadRunStepCompleted(value) => value.request_id(),
+            Self::ThreadRunStepFailed(value) => value.request_id(),
+            Self::ThreadRunStepCancelled(value) => value.request_id(),
+            Self::ThreadRunStepExpired(value) => value.request_id(),
+            Self::ThreadMessageCreated(value) => value.request_id(),
+            Self::ThreadMessageInProgress(value) => value.request_id(),
+            Self::ThreadMessageDelta(value) => value.request_id(),
+            Self::ThreadMessageCompleted(value) => value.request_id(),
+            Self::ThreadMessageIncomplete(value) => value.request_id(),
+            Self::Error(value) => value.request_id(),
+            Self::Done(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ThreadStreamEvent> for AssistantStreamEvent {
     fn from(value: ThreadStreamEvent) -> Self {
@@ -772,7 +838,25 @@ impl Default for AssistantsApiToolChoiceOption {
     }
 }
 
-impl crate::ResponseMeta for AssistantsApiToolChoiceOption {}
+impl crate::ResponseMeta for AssistantsApiToolChoiceOption {
+    fn set_request_id(&mut self, id: &str) {
+        if let Self::AssistantsNamedToolChoice(value) = self {
+            crate::ResponseMeta::set_request_id(value, id);
+        }
+    }
+}
+
+impl AssistantsApiToolChoiceOption {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        if let Self::AssistantsNamedToolChoice(value) = self {
+            value.request_id()
+        } else {
+            None
+        }
+    }
+}
 
 impl From<AssistantsApiToolChoiceOptionVariant1> for AssistantsApiToolChoiceOption {
     fn from(value: AssistantsApiToolChoiceOptionVariant1) -> Self {
@@ -10726,7 +10810,27 @@ impl Default for MessageContentTextObjectTextAnnotation {
     }
 }
 
-impl crate::ResponseMeta for MessageContentTextObjectTextAnnotation {}
+impl crate::ResponseMeta for MessageContentTextObjectTextAnnotation {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::FileCitation(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FilePath(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl MessageContentTextObjectTextAnnotation {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::FileCitation(value) => value.request_id(),
+            Self::FilePath(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<MessageContentTextAnnotationsFileCitationObject>
     for MessageContentTextObjectTextAnnotation
@@ -11350,7 +11454,27 @@ impl Default for MessageDeltaContentTextObjectTextAnnotation {
     }
 }
 
-impl crate::ResponseMeta for MessageDeltaContentTextObjectTextAnnotation {}
+impl crate::ResponseMeta for MessageDeltaContentTextObjectTextAnnotation {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::FileCitation(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FilePath(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl MessageDeltaContentTextObjectTextAnnotation {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::FileCitation(value) => value.request_id(),
+            Self::FilePath(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<MessageDeltaContentTextAnnotationsFileCitationObject>
     for MessageDeltaContentTextObjectTextAnnotation
@@ -11606,7 +11730,31 @@ impl Default for MessageDeltaObjectDeltaContentItem {
     }
 }
 
-impl crate::ResponseMeta for MessageDeltaObjectDeltaContentItem {}
+impl crate::ResponseMeta for MessageDeltaObjectDeltaContentItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ImageFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Text(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Refusal(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ImageUrl(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl MessageDeltaObjectDeltaContentItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ImageFile(value) => value.request_id(),
+            Self::Text(value) => value.request_id(),
+            Self::Refusal(value) => value.request_id(),
+            Self::ImageUrl(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<MessageDeltaContentImageFileObject> for MessageDeltaObjectDeltaContentItem {
     fn from(value: MessageDeltaContentImageFileObject) -> Self {
@@ -11970,7 +12118,31 @@ impl Default for MessageContentItem {
     }
 }
 
-impl crate::ResponseMeta for MessageContentItem {}
+impl crate::ResponseMeta for MessageContentItem {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::ImageFile(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ImageUrl(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Text(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Refusal(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl MessageContentItem {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ImageFile(value) => value.request_id(),
+            Self::ImageUrl(value) => value.request_id(),
+            Self::Text(value) => value.request_id(),
+            Self::Refusal(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<MessageContentImageFileObject> for MessageContentItem {
     fn from(value: MessageContentImageFileObject) -> Self {
@@ -12191,7 +12363,27 @@ impl Default for MessageAttachmentTool {
     }
 }
 
-impl crate::ResponseMeta for MessageAttachmentTool {}
+impl crate::ResponseMeta for MessageAttachmentTool {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::CodeInterpreter(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileSearch(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl MessageAttachmentTool {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::CodeInterpreter(value) => value.request_id(),
+            Self::FileSearch(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<AssistantToolsCode> for MessageAttachmentTool {
     fn from(value: AssistantToolsCode) -> Self {
@@ -13564,7 +13756,29 @@ impl Default for RunTool {
     }
 }
 
-impl crate::ResponseMeta for RunTool {}
+impl crate::ResponseMeta for RunTool {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::CodeInterpreter(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileSearch(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Function(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl RunTool {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::CodeInterpreter(value) => value.request_id(),
+            Self::FileSearch(value) => value.request_id(),
+            Self::Function(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<AssistantToolsCode> for RunTool {
     fn from(value: AssistantToolsCode) -> Self {
@@ -13762,7 +13976,27 @@ impl Default for RunStepDeltaObjectDeltaStepDetails {
     }
 }
 
-impl crate::ResponseMeta for RunStepDeltaObjectDeltaStepDetails {}
+impl crate::ResponseMeta for RunStepDeltaObjectDeltaStepDetails {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::MessageCreation(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolCalls(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl RunStepDeltaObjectDeltaStepDetails {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::MessageCreation(value) => value.request_id(),
+            Self::ToolCalls(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<RunStepDeltaStepDetailsMessageCreationObject> for RunStepDeltaObjectDeltaStepDetails {
     fn from(value: RunStepDeltaStepDetailsMessageCreationObject) -> Self {
@@ -14026,7 +14260,27 @@ impl Default for RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput
     }
 }
 
-impl crate::ResponseMeta for RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput {}
+impl crate::ResponseMeta for RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Logs(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Image(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Logs(value) => value.request_id(),
+            Self::Image(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject>
     for RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutput
@@ -14299,7 +14553,29 @@ impl Default for RunStepDeltaStepDetailsToolCallsObjectToolCall {
     }
 }
 
-impl crate::ResponseMeta for RunStepDeltaStepDetailsToolCallsObjectToolCall {}
+impl crate::ResponseMeta for RunStepDeltaStepDetailsToolCallsObjectToolCall {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::CodeInterpreter(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileSearch(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Function(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl RunStepDeltaStepDetailsToolCallsObjectToolCall {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::CodeInterpreter(value) => value.request_id(),
+            Self::FileSearch(value) => value.request_id(),
+            Self::Function(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<RunStepDeltaStepDetailsToolCallsCodeObject>
     for RunStepDeltaStepDetailsToolCallsObjectToolCall
@@ -14601,7 +14877,27 @@ impl Default for RunStepDetailsToolCallsCodeObjectCodeInterpreterOutput {
     }
 }
 
-impl crate::ResponseMeta for RunStepDetailsToolCallsCodeObjectCodeInterpreterOutput {}
+impl crate::ResponseMeta for RunStepDetailsToolCallsCodeObjectCodeInterpreterOutput {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Logs(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Image(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl RunStepDetailsToolCallsCodeObjectCodeInterpreterOutput {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Logs(value) => value.request_id(),
+            Self::Image(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<RunStepDetailsToolCallsCodeOutputLogsObject>
     for RunStepDetailsToolCallsCodeObjectCodeInterpreterOutput
@@ -15050,7 +15346,29 @@ impl Default for RunStepDetailsToolCallsObjectToolCall {
     }
 }
 
-impl crate::ResponseMeta for RunStepDetailsToolCallsObjectToolCall {}
+impl crate::ResponseMeta for RunStepDetailsToolCallsObjectToolCall {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::CodeInterpreter(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::FileSearch(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Function(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl RunStepDetailsToolCallsObjectToolCall {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::CodeInterpreter(value) => value.request_id(),
+            Self::FileSearch(value) => value.request_id(),
+            Self::Function(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<RunStepDetailsToolCallsCodeObject> for RunStepDetailsToolCallsObjectToolCall {
     fn from(value: RunStepDetailsToolCallsCodeObject) -> Self {
@@ -15273,7 +15591,27 @@ impl Default for RunStepStepDetails {
     }
 }
 
-impl crate::ResponseMeta for RunStepStepDetails {}
+impl crate::ResponseMeta for RunStepStepDetails {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::MessageCreation(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::ToolCalls(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl RunStepStepDetails {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::MessageCreation(value) => value.request_id(),
+            Self::ToolCalls(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<RunStepDetailsMessageCreationObject> for RunStepStepDetails {
     fn from(value: RunStepDetailsMessageCreationObject) -> Self {

@@ -3380,7 +3380,27 @@ impl Default for VectorStoreFileChunkingStrategy {
     }
 }
 
-impl crate::ResponseMeta for VectorStoreFileChunkingStrategy {}
+impl crate::ResponseMeta for VectorStoreFileChunkingStrategy {
+    fn set_request_id(&mut self, id: &str) {
+        match self {
+            Self::Static(value) => crate::ResponseMeta::set_request_id(value, id),
+            Self::Other(value) => crate::ResponseMeta::set_request_id(value, id),
+            _ => {}
+        }
+    }
+}
+
+impl VectorStoreFileChunkingStrategy {
+    /// The server's request id (`x-request-id`) of the response this value came from,
+    /// when the client recorded one (kept by the variant). Not part of the JSON.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Static(value) => value.request_id(),
+            Self::Other(value) => value.request_id(),
+            _ => None,
+        }
+    }
+}
 
 impl From<StaticChunkingStrategyResponseParam> for VectorStoreFileChunkingStrategy {
     fn from(value: StaticChunkingStrategyResponseParam) -> Self {
