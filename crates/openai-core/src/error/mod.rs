@@ -15,6 +15,7 @@ use openai_transport::connect::ConnectTimeout;
 use openai_transport::error::{BodyTooLarge, Permanent, find_source};
 use openai_transport::timeout::Elapsed;
 
+pub use crate::helpers::{FinishReasonError, FinishReasonKind};
 pub use api::{ApiError, ApiErrorKind};
 
 /// A `Result` with [`Error`].
@@ -50,6 +51,10 @@ pub enum Error {
     /// was called on the last page, or the server returned the cursor it was
     /// sent (a loop). Nothing was sent for the page that failed.
     Pagination(PaginationError),
+    /// A stream helper met a choice that the model stopped early: its
+    /// `finish_reason` is `length` or `content_filter`
+    /// (reference/helpers.md b.5). The request reached the server.
+    FinishReason(FinishReasonError),
 }
 
 impl Error {
@@ -111,6 +116,7 @@ impl fmt::Display for Error {
             Self::Decode(e) => write!(f, "could not decode the response: {e}"),
             Self::Stream(e) => write!(f, "stream error: {e}"),
             Self::Pagination(e) => write!(f, "pagination error: {e}"),
+            Self::FinishReason(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -125,6 +131,7 @@ impl StdError for Error {
             Self::Decode(e) => Some(e),
             Self::Stream(e) => Some(e),
             Self::Pagination(e) => Some(e),
+            Self::FinishReason(e) => Some(e),
             Self::Timeout => None,
         }
     }
@@ -261,6 +268,11 @@ pub struct StreamError {
 pub enum StreamErrorKind {
     /// A line was not valid UTF-8.
     InvalidUtf8,
+    /// The stream ended before the event a helper needs: a chat stream
+    /// without any chunk, a Responses stream without `response.completed`.
+    EndedEarly,
+    /// A Responses stream did not start with `response.created`.
+    OutOfOrder,
 }
 
 impl StreamError {
@@ -278,6 +290,10 @@ impl fmt::Display for StreamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             StreamErrorKind::InvalidUtf8 => f.write_str("the stream is not valid UTF-8"),
+            StreamErrorKind::EndedEarly => f.write_str("the stream ended before its final event"),
+            StreamErrorKind::OutOfOrder => {
+                f.write_str("the stream did not start with `response.created`")
+            }
         }
     }
 }
