@@ -2,6 +2,7 @@
 //! (reference/streaming.md b).
 
 mod events;
+mod merge;
 mod state;
 
 use std::collections::VecDeque;
