@@ -399,3 +399,104 @@ fn finish_kind(reason: &ChatCompletionChoiceFinishReason) -> Option<FinishReason
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn chunk(choices: Value) -> ChatCompletionChunk {
+        serde_json::from_value(json!({
+            "id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m",
+            "choices": choices,
+        }))
+        .unwrap()
+    }
+
+    fn types(events: &[Event]) -> Vec<&'static str> {
+        events.iter().map(Event::event_type).collect()
+    }
+
+    #[test]
+    fn the_first_chunk_is_not_checked_for_finish_reasons() {
+        let mut state = ChatCompletionStreamState::new().parseable(true);
+        let events = state
+            .handle_chunk(chunk(json!([{"index": 0, "finish_reason": "length",
+                "delta": {"role": "assistant", "content": "Hi"}}])))
+            .unwrap();
+        assert_eq!(types(&events), ["chunk", "content.delta", "content.done"]);
+        // The final completion checks every choice.
+        assert!(matches!(
+            state.final_completion(),
+            Err(Error::FinishReason(e)) if e.is_length()
+        ));
+    }
+
+    #[test]
+    fn a_repeated_role_id_or_name_is_kept_once() {
+        let mut state = ChatCompletionStreamState::new();
+        let call = |id: &str, args: &str| {
+            json!([{"index": 0, "delta": {"role": "assistant", "tool_calls": [{"index": 0,
+                "id": id, "type": "function", "function": {"name": "f", "arguments": args}}]}}])
+        };
+        state.handle_chunk(chunk(call("call_1", "{"))).unwrap();
+        state.handle_chunk(chunk(call("call_1", "}"))).unwrap();
+        let snapshot = state.current_completion_snapshot().unwrap();
+        let message = &snapshot.choices[0].message;
+        assert_eq!(message.role, "assistant");
+        let Some(ChatCompletionMessageToolCallsItem::Function(call)) =
+            message.tool_calls.as_ref().unwrap().first()
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (
+                call.id.as_str(),
+                call.function.name.as_str(),
+                call.function.arguments.as_str()
+            ),
+            ("call_1", "f", "{}")
+        );
+    }
+
+    #[test]
+    fn custom_tool_calls_accumulate_as_json_and_leave_the_final_completion() {
+        let mut state = ChatCompletionStreamState::new();
+        let custom = |input: &str| {
+            json!([{"index": 0, "delta": {"tool_calls": [{"index": 0, "type": "custom",
+                "custom": {"input": input}}]}}])
+        };
+        let events = state.handle_chunk(chunk(custom("a"))).unwrap();
+        assert_eq!(types(&events), ["chunk"]);
+        state.handle_chunk(chunk(custom("b"))).unwrap();
+        let snapshot = state.current_completion_snapshot().unwrap();
+        let Some(ChatCompletionMessageToolCallsItem::Unknown(call)) = snapshot.choices[0]
+            .message
+            .tool_calls
+            .as_ref()
+            .unwrap()
+            .first()
+        else {
+            panic!()
+        };
+        assert_eq!(call["custom"]["input"], json!("ab"));
+        let completion = state.final_completion().unwrap();
+        assert!(completion.choices[0].message.tool_calls.is_null());
+    }
+
+    #[test]
+    fn choices_arriving_later_are_appended() {
+        let mut state = ChatCompletionStreamState::new();
+        state
+            .handle_chunk(chunk(json!([{"index": 0, "delta": {"content": "a"}}])))
+            .unwrap();
+        let events = state
+            .handle_chunk(chunk(json!([{"index": 1, "delta": {"content": "b"},
+                "finish_reason": "stop"}])))
+            .unwrap();
+        assert_eq!(types(&events), ["chunk", "content.delta", "content.done"]);
+        assert_eq!(events[2].choice_index(), Some(1));
+        let snapshot = state.current_completion_snapshot().unwrap();
+        assert_eq!(snapshot.choices.len(), 2);
+    }
+}
