@@ -25,6 +25,18 @@
 //! # drop(run());
 //! ```
 //!
+//! # Stream helpers
+//!
+//! Beside the raw `create_stream` calls, [`helpers`] adds the Python SDK's
+//! stream helpers: `client.chat().completions().stream(params)` gives a
+//! [`ChatCompletionStream`] of typed events (`content.delta`,
+//! `tool_calls.function.arguments.done`, ...) that accumulates the
+//! completion ([`ChatCompletionStream::final_completion`]), and
+//! `client.responses().stream(params)` / `.stream_existing(id, after)` a
+//! [`ResponseStream`] that accumulates the response
+//! ([`ResponseStream::final_response`]) and, on request, resumes after a cut
+//! connection.
+//!
 //! # Feature flags
 //!
 //! - `rustls` (default): HTTPS through rustls with the operating system's roots.
@@ -44,6 +56,7 @@ pub mod client;
 pub mod endpoint;
 pub mod error;
 mod generated;
+pub mod helpers;
 mod json;
 mod lines;
 pub mod multipart;
@@ -59,6 +72,12 @@ pub mod webhooks;
 pub use binary::Binary;
 pub use client::{Client, ClientBuilder, RequestOptions};
 pub use error::{ApiError, ApiErrorKind, Error, Result};
+#[cfg(feature = "chat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chat")))]
+pub use helpers::{ChatCompletionStream, ChatCompletionStreamEvent, ChatCompletionStreamState};
+#[cfg(feature = "responses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "responses")))]
+pub use helpers::{ResponseExt, ResponseStream, ResponseStreamState};
 pub use lines::Lines;
 pub use openai_types as types;
 pub use openai_types::FileUpload;

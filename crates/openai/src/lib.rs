@@ -31,6 +31,13 @@
 //! # let _ = run;
 //! ```
 //!
+//! With accumulation and typed events, the stream helpers
+//! ([`helpers`]): `client.chat().completions().stream(params)` gives a
+//! [`ChatCompletionStream`] (`content.delta`, tool-call arguments, ...,
+//! then `final_completion()`), and `client.responses().stream(params)` a
+//! [`ResponseStream`] (`final_response()`, and `resume_on_disconnect(true)`
+//! to survive a cut connection).
+//!
 //! The crates behind the facade can be used alone: `openai-types` (the
 //! models, no I/O), `openai-transport` (the tower stack), `openai-core` (the
 //! client) and `openai-mock` (a mock server for tests).
@@ -65,9 +72,17 @@ pub use openai_core::webhooks;
 pub use openai_core::{
     ApiError, ApiErrorKind, Binary, Client, ClientBuilder, ConversationCursorPage, CursorPage,
     Error, FileUpload, Lines, NextCursorPage, Page, Paginated, RawResponse, Request,
-    RequestOptions, Result, Stream, StreamedResponse, endpoint, error, multipart, pagination,
-    request, resources, sse,
+    RequestOptions, Result, Stream, StreamedResponse, endpoint, error, helpers, multipart,
+    pagination, request, resources, sse,
 };
+/// The chat stream helper (`chat` feature).
+#[cfg(feature = "chat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chat")))]
+pub use openai_core::{ChatCompletionStream, ChatCompletionStreamEvent, ChatCompletionStreamState};
+/// The Responses stream helper (`responses` feature).
+#[cfg(feature = "responses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "responses")))]
+pub use openai_core::{ResponseExt, ResponseStream, ResponseStreamState};
 pub use openai_transport as transport;
 pub use openai_types as types;
 
@@ -97,5 +112,9 @@ pub mod prelude {
     };
     #[cfg(feature = "embeddings")]
     pub use crate::types::{CreateEmbeddingResponse, EmbeddingCreateParams};
+    #[cfg(feature = "chat")]
+    pub use crate::{ChatCompletionStream, ChatCompletionStreamEvent};
     pub use crate::{Client, Error, FileUpload, RequestOptions};
+    #[cfg(feature = "responses")]
+    pub use crate::{ResponseExt as _, ResponseStream};
 }

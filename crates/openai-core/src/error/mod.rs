@@ -15,6 +15,7 @@ use openai_transport::connect::ConnectTimeout;
 use openai_transport::error::{BodyTooLarge, Permanent, find_source};
 use openai_transport::timeout::Elapsed;
 
+pub use crate::helpers::{FinishReasonError, FinishReasonKind};
 pub use api::{ApiError, ApiErrorKind};
 
 /// A `Result` with [`Error`].
@@ -42,8 +43,9 @@ pub enum Error {
     /// A 2xx response whose body is not what the endpoint promises (not JSON,
     /// or JSON of the wrong shape). The request reached the server.
     Decode(DecodeError),
-    /// A stream broke the protocol: its bytes are not valid SSE (not UTF-8).
-    /// The request reached the server.
+    /// A stream broke the protocol: its bytes are not valid SSE (not UTF-8),
+    /// or a stream helper's events ended before their final event or came
+    /// out of order. The request reached the server.
     Stream(StreamError),
     /// Pagination cannot go on: [`get_next_page`](crate::pagination::CursorPage::get_next_page)
     /// was called on the last page, or the server returned the cursor it was
@@ -52,6 +54,10 @@ pub enum Error {
     /// A polling helper gave up: [`files().wait_for_processing`](crate::resources::files::Files::wait_for_processing)
     /// waited its longest.
     Polling(PollingError),
+    /// A stream helper met a choice that the model stopped early: its
+    /// `finish_reason` is `length` or `content_filter`
+    /// (reference/helpers.md b.5). The request reached the server.
+    FinishReason(FinishReasonError),
 }
 
 impl Error {
@@ -114,6 +120,7 @@ impl fmt::Display for Error {
             Self::Stream(e) => write!(f, "stream error: {e}"),
             Self::Pagination(e) => write!(f, "pagination error: {e}"),
             Self::Polling(e) => write!(f, "polling error: {e}"),
+            Self::FinishReason(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -129,6 +136,7 @@ impl StdError for Error {
             Self::Stream(e) => Some(e),
             Self::Pagination(e) => Some(e),
             Self::Polling(e) => Some(e),
+            Self::FinishReason(e) => Some(e),
             Self::Timeout => None,
         }
     }
@@ -274,6 +282,11 @@ pub struct StreamError {
 pub enum StreamErrorKind {
     /// A line was not valid UTF-8.
     InvalidUtf8,
+    /// The stream ended before the event a helper needs: a chat stream
+    /// without any chunk, a Responses stream without `response.completed`.
+    EndedEarly,
+    /// A Responses stream did not start with `response.created`.
+    OutOfOrder,
 }
 
 impl StreamError {
@@ -291,6 +304,10 @@ impl fmt::Display for StreamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             StreamErrorKind::InvalidUtf8 => f.write_str("the stream is not valid UTF-8"),
+            StreamErrorKind::EndedEarly => f.write_str("the stream ended before its final event"),
+            StreamErrorKind::OutOfOrder => {
+                f.write_str("the stream did not start with `response.created`")
+            }
         }
     }
 }

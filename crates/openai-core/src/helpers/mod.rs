@@ -1,0 +1,51 @@
+//! Hand-written helpers over the generated resources: the stream helpers of
+//! `reference/streaming.md` (b) and (c).
+//!
+//! - `client.chat().completions().stream(params)` returns a
+//!   [`ChatCompletionStream`]: typed events per chunk (`content.delta`,
+//!   `tool_calls.function.arguments.done`, ...), the completion accumulated
+//!   as it streams, and [`ChatCompletionStream::final_completion`].
+//! - `client.responses().stream(params)` and
+//!   `client.responses().stream_existing(id, starting_after)` return a
+//!   [`ResponseStream`]: the raw events, the response accumulated as it
+//!   streams, [`ResponseStream::final_response`], and on request a stream
+//!   that re-opens itself after a cut connection.
+//!
+//! Both are awaited like any call, after optional per-call options, and
+//! keep their memory flat in the number of events: only the accumulated
+//! text grows.
+
+#[cfg(feature = "chat")]
+mod chat_stream;
+#[cfg(feature = "chat")]
+mod delta;
+mod finish_reason;
+#[cfg(feature = "responses")]
+mod response_ext;
+#[cfg(feature = "responses")]
+mod response_stream;
+
+#[cfg(feature = "chat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chat")))]
+pub use chat_stream::{
+    ChatCompletionStream, ChatCompletionStreamEvent, ChatCompletionStreamFuture,
+    ChatCompletionStreamRequest, ChatCompletionStreamState, ChunkEvent, ContentDeltaEvent,
+    ContentDoneEvent, FunctionToolCallArgumentsDeltaEvent, FunctionToolCallArgumentsDoneEvent,
+    LogprobsContentDeltaEvent, LogprobsContentDoneEvent, LogprobsRefusalDeltaEvent,
+    LogprobsRefusalDoneEvent, RefusalDeltaEvent, RefusalDoneEvent,
+};
+pub use finish_reason::{FinishReasonError, FinishReasonKind};
+#[cfg(feature = "responses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "responses")))]
+pub use response_ext::ResponseExt;
+#[cfg(feature = "responses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "responses")))]
+pub use response_stream::{
+    ResponseStream, ResponseStreamFuture, ResponseStreamRequest, ResponseStreamState,
+};
+
+/// `X-Stainless-Helper-Method`: which helper sent a request
+/// (reference/client.md 2.5).
+#[cfg(feature = "chat")]
+pub(crate) const X_STAINLESS_HELPER_METHOD: http::HeaderName =
+    http::HeaderName::from_static("x-stainless-helper-method");
