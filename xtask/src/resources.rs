@@ -13,11 +13,13 @@ use crate::emit::feature_of;
 use crate::ir::{Api, BodyKind, Operation, Pagination, ParamLocation, Ty, TypeKind};
 use crate::names;
 
+mod conformance;
 mod emit;
 mod sample;
 mod tables;
 mod tests;
 
+pub(crate) use conformance::emit_conformance;
 pub(crate) use emit::emit;
 use tables::{DISAGREEMENTS, EXTRA_METHODS, EXTRA_PAGINATION, JSON_NOT_MULTIPART, PYTHON_STREAMS};
 pub(crate) use tests::{emit_tests, test_name};
