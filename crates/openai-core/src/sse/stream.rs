@@ -87,6 +87,20 @@ impl<T: DeserializeOwned + ResponseMeta> Stream<T> {
         if text.starts_with("[DONE]") {
             return None;
         }
+        // reference/streaming.md, rule 2: an Assistants event carries its
+        // name in `event: thread.*` and only the payload in `data`; the item
+        // is `{"event": <name>, "data": <payload>}`, which the
+        // `AssistantStreamEvent` union reads by its `event` tag. No error
+        // check in this branch (as in the reference).
+        if let Some(name) = event.event().filter(|n| n.starts_with("thread.")) {
+            let item = serde_json::from_str::<Value>(text).and_then(|data| {
+                let mut wrapped = serde_json::Map::new();
+                wrapped.insert("event".to_owned(), Value::String(name.to_owned()));
+                wrapped.insert("data".to_owned(), data);
+                serde_json::from_value::<T>(Value::Object(wrapped))
+            });
+            return Some(item.map_err(|e| self.decode_error(e)));
+        }
         let parsed = serde_json::from_str::<T>(text);
         if let Ok(value) = &parsed {
             if let Some(extra) = value.unknown_fields() {
@@ -230,6 +244,29 @@ mod tests {
         Stream::<Item>::new(chunks(parts), expect_done, None)
             .collect()
             .await
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Envelope {
+        event: String,
+        data: Item,
+    }
+
+    impl ResponseMeta for Envelope {}
+
+    #[tokio::test]
+    async fn assistants_events_are_wrapped_with_their_name() {
+        let body = chunks(&[
+            "event: thread.run.created\ndata: {\"n\":1}\n\n",
+            "event: done\ndata: [DONE]\n\n",
+        ]);
+        let out: Vec<_> = Stream::<Envelope>::new(body, false, None).collect().await;
+        let items: Vec<_> = out.into_iter().map(Result::unwrap).collect();
+        let want = Envelope {
+            event: "thread.run.created".to_owned(),
+            data: Item { n: 1 },
+        };
+        assert_eq!(items, [want]);
     }
 
     #[tokio::test]
