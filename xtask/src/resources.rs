@@ -1,6 +1,8 @@
 //! Intermediate model -> the resources of openai-core: one file per top-level
 //! resource of the Python SDK (`chat.rs` holds `chat`, `chat.completions`,
-//! `chat.completions.messages`), and a test per operation against openai-mock.
+//! `chat.completions.messages`), a test per operation against openai-mock
+//! (`tests.rs`), and a call per operation for the conformance run against
+//! Stoplight Prism (`conformance.rs`, run by `.ci/prism`).
 //!
 //! Each method is a few lines: a `static` `Endpoint` per operation, then
 //! `Prepared::new(&ENDPOINT, &[path args])`, the params as query or JSON

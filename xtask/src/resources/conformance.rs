@@ -141,3 +141,19 @@ fn extra_required(doc: &Yaml) -> ExtraRequired {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_required_takes_the_first_set_of_an_any_of_of_required_lists() {
+        let doc = crate::spec::load(
+            "components:\n  schemas:\n    Batch:\n      type: object\n      anyOf:\n        - required: [file_ids]\n        - required: [files]\n    Mixed:\n      anyOf:\n        - required: [a]\n        - type: string\n",
+        )
+        .unwrap();
+        let extra = extra_required(&doc);
+        assert_eq!(extra.get("Batch"), Some(&vec!["file_ids".to_owned()]));
+        assert_eq!(extra.get("Mixed"), None);
+    }
+}
