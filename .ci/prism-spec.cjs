@@ -8,7 +8,8 @@
 // 1. Streams. Prism cannot serve `text/event-stream`: it serialises the
 //    event schema as a JSON object and, asked for text, fails with 500
 //    "Cannot serialise complex objects as text". Each `text/event-stream`
-//    answer becomes a string schema whose example is an SSE body: one event
+//    answer becomes a string schema whose example (and only enum value, for
+//    the dynamic mode) is an SSE body: one event
 //    sampled from the event schema (by the sampler Prism uses for its own
 //    static examples), then `data: [DONE]`. An envelope event
 //    (`{event, data, ..}`, the Assistants stream) is written as the API
@@ -64,8 +65,11 @@ function sse(doc, schema) {
   return `${head}data: ${JSON.stringify(data)}\n\ndata: [DONE]\n\n`;
 }
 
+// The body is also the schema's only value, so the dynamic mode (which
+// generates from the schema and ignores examples) serves it too.
 function streamContent(doc, schema) {
-  return { schema: { type: 'string' }, example: sse(doc, schema) };
+  const body = sse(doc, schema);
+  return { schema: { type: 'string', enum: [body] }, example: body };
 }
 
 function prepare(doc) {
