@@ -46,8 +46,8 @@ async fn every_operation_answers_2xx_and_parses() {
         .base_url(url)
         // Prism closes a keep-alive connection after 5 s idle; a call can
         // pick it from the pool just then and meet a reset, which the SDK
-        // retries. Any other failure is not retried away: a 4xx or a parse
-        // error is not retryable.
+        // retries. Nothing else is retried away: a 4xx or a parse error is
+        // final, and a 5xx from Prism comes back the same on each attempt.
         .max_retries(2)
         .timeout(TIMEOUT)
         .build()
