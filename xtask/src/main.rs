@@ -4,9 +4,11 @@
 //! `../shared/openapi/openapi.yaml` relative to the workspace root, or `$OPENAI_OPENAPI_SPEC`)
 //! and writes the types (`crates/openai-types/src/generated/**`), the resources
 //! (`crates/openai-core/src/generated/**`), their tests
-//! (`crates/openai-core/tests/operations/generated/**`) and the mock's answer table
-//! (`crates/openai-mock/src/generated/**`, see [`mock_table`]). With `--check` it writes nothing and
-//! exits non-zero when the committed output differs from what the spec generates.
+//! (`crates/openai-core/tests/operations/generated/**`), the mock's answer table
+//! (`crates/openai-mock/src/generated/**`, see [`mock_table`]) and the conformance calls that
+//! `.ci/prism` runs (`crates/openai-core/tests/conformance/generated/**`). With `--check` it
+//! writes nothing and exits non-zero when the committed output differs from what the spec
+//! generates.
 //!
 //! `cargo xtask coverage [--check]` prints the methods covered and the operations tested
 //! ([`coverage`]).
@@ -151,12 +153,21 @@ fn generate(root: &Path, spec_path: &Path) -> Result<Outputs, String> {
         "mod.rs".to_owned(),
         mock_table::emit(&doc, &api, &methods, &skips),
     );
+    let mut conformance = BTreeMap::new();
+    conformance.insert(
+        "mod.rs".to_owned(),
+        resources::emit_conformance(&doc, &api, &methods),
+    );
     let mut out = Vec::new();
     for (dir, files) in [
         ("crates/openai-types/src/generated", types),
         ("crates/openai-core/src/generated", core),
         ("crates/openai-core/tests/operations/generated", tests),
         ("crates/openai-mock/src/generated", mock),
+        (
+            "crates/openai-core/tests/conformance/generated",
+            conformance,
+        ),
     ] {
         let mut formatted = BTreeMap::new();
         for (path, code) in files {

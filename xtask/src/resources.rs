@@ -1,6 +1,8 @@
 //! Intermediate model -> the resources of openai-core: one file per top-level
 //! resource of the Python SDK (`chat.rs` holds `chat`, `chat.completions`,
-//! `chat.completions.messages`), and a test per operation against openai-mock.
+//! `chat.completions.messages`), a test per operation against openai-mock
+//! (`tests.rs`), and a call per operation for the conformance run against
+//! Stoplight Prism (`conformance.rs`, run by `.ci/prism`).
 //!
 //! Each method is a few lines: a `static` `Endpoint` per operation, then
 //! `Prepared::new(&ENDPOINT, &[path args])`, the params as query or JSON
@@ -13,11 +15,13 @@ use crate::emit::feature_of;
 use crate::ir::{Api, BodyKind, Operation, Pagination, ParamLocation, Ty, TypeKind};
 use crate::names;
 
+mod conformance;
 mod emit;
 mod sample;
 mod tables;
 mod tests;
 
+pub(crate) use conformance::emit_conformance;
 pub(crate) use emit::emit;
 use tables::{
     DISAGREEMENTS, EXTRA_METHODS, EXTRA_PAGINATION, JSON_NOT_MULTIPART, PYTHON_STREAMS,
