@@ -60,6 +60,9 @@
 //!   Secure Transport on macOS, SChannel on Windows) and its trust store. With
 //!   `rustls` on too, rustls stays the default and `ClientBuilder::use_native_tls`
 //!   selects native-tls.
+//! - `http2`: offer HTTP/2 through ALPN next to HTTP/1.1 (the server picks).
+//!   Off by default, as in the Python SDK, whose HTTP client speaks HTTP/1.1
+//!   unless asked; it adds the `h2` crate to the build.
 //! - `azure`: Azure OpenAI, as [`azure`].
 //! - `logging` (default): [`logging::init_from_env`], the `OPENAI_LOG` switch.
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -117,8 +117,9 @@ impl HttpClientBuilder {
     /// operating system's roots, plus Mozilla's with `webpki-roots`). This
     /// also selects rustls, as [`use_rustls`](Self::use_rustls) does.
     ///
-    /// If `config.alpn_protocols` is empty it is set to `h2`, `http/1.1`;
-    /// otherwise it is kept (offer only `http/1.1` to stay on HTTP/1.1).
+    /// If `config.alpn_protocols` is empty it is set to `http/1.1` (with the
+    /// `http2` feature, `h2` then `http/1.1`); otherwise it is kept, except
+    /// that `h2` is dropped without the `http2` feature.
     #[cfg(feature = "rustls")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
     pub fn tls_config(mut self, config: rustls::ClientConfig) -> Self {

@@ -359,11 +359,15 @@ mod tests {
 
     /// Sends an https request to a plain-TCP server and checks that it fails
     /// as a connection error (not a timeout, not a panic), after a
-    /// ClientHello that offers `h2` and `http/1.1` through ALPN.
+    /// ClientHello that offers `http/1.1` (and `h2` first with the `http2`
+    /// feature) through ALPN; native-tls sends ALPN only with `http2`.
     #[cfg(any(feature = "rustls", feature = "native-tls"))]
-    async fn https_to_plain_tcp(builder: HttpClientBuilder) -> BoxError {
+    async fn https_to_plain_tcp(builder: HttpClientBuilder, backend_sends_alpn: bool) -> BoxError {
         // The ALPN protocol list as sent: each name after its length.
+        #[cfg(feature = "http2")]
         const ALPN: &[u8] = b"\x02h2\x08http/1.1";
+        #[cfg(not(feature = "http2"))]
+        const ALPN: &[u8] = b"\x08http/1.1";
         let server = NotTls::start().await;
         let client = builder.no_proxy().build().unwrap();
         let err = client.oneshot(get(&server.https_url())).await.unwrap_err();
@@ -376,14 +380,18 @@ mod tests {
         let hellos = server.hellos();
         assert_eq!(hellos.len(), 1);
         let offers = hellos[0].windows(ALPN.len()).any(|w| w == ALPN);
-        assert!(offers, "no h2 + http/1.1 ALPN in {:02x?}", hellos[0]);
+        let expected = cfg!(feature = "http2") || backend_sends_alpn;
+        assert_eq!(offers, expected, "ALPN {ALPN:02x?} in {:02x?}", hellos[0]);
+        let h2 = b"\x02h2";
+        let offers_h2 = hellos[0].windows(h2.len()).any(|w| w == h2);
+        assert_eq!(offers_h2, cfg!(feature = "http2"), "{:02x?}", hellos[0]);
         err
     }
 
     #[cfg(feature = "rustls")]
     #[tokio::test]
     async fn rustls_to_a_server_that_is_not_tls_fails_to_connect() {
-        let err = https_to_plain_tcp(HttpClient::builder().tls_config(test_tls())).await;
+        let err = https_to_plain_tcp(HttpClient::builder().tls_config(test_tls()), true).await;
         // hyper-rustls wraps the rustls error in `io::Error`s, whose
         // `source()` skips what they wrap: unwrap them by hand.
         let mut io = find::<std::io::Error>(&*err).unwrap();
@@ -399,7 +407,7 @@ mod tests {
     #[cfg(feature = "native-tls")]
     #[tokio::test]
     async fn native_tls_to_a_server_that_is_not_tls_fails_to_connect() {
-        let err = https_to_plain_tcp(HttpClient::builder().use_native_tls()).await;
+        let err = https_to_plain_tcp(HttpClient::builder().use_native_tls(), false).await;
         assert!(find::<native_tls::Error>(&*err).is_some(), "{err:?}");
     }
 

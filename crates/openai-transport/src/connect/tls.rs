@@ -4,8 +4,8 @@
 //! process-wide default provider. Roots are the operating system's trust store
 //! (read by `rustls-native-certs`, which honours `SSL_CERT_FILE` and
 //! `SSL_CERT_DIR`) plus Mozilla's roots when the `webpki-roots` feature is on.
-//! ALPN offers `h2` then `http/1.1`; the pooled client speaks whichever the
-//! server picks.
+//! ALPN offers `http/1.1`, and with the `http2` feature `h2` first; the
+//! pooled client speaks whichever the server picks.
 //!
 //! A machine without any root certificate still gets a client: plain http
 //! works and https requests fail with [`NO_ROOTS`].
@@ -21,8 +21,12 @@ pub(crate) const NO_ROOTS: &str = "https is not available: no trusted root certi
      (the operating system's store is empty or unreadable; set SSL_CERT_FILE, \
      enable the `webpki-roots` feature or pass a TLS configuration)";
 
-/// The protocols offered through ALPN, most preferred first.
-const ALPN: [&[u8]; 2] = [b"h2", b"http/1.1"];
+/// The protocols offered through ALPN, most preferred first: HTTP/2 only
+/// with the `http2` feature.
+#[cfg(feature = "http2")]
+const ALPN: &[&[u8]] = &[b"h2", b"http/1.1"];
+#[cfg(not(feature = "http2"))]
+const ALPN: &[&[u8]] = &[b"http/1.1"];
 
 /// The TLS configuration to use and whether https is available with it.
 pub(crate) fn config(
@@ -31,6 +35,11 @@ pub(crate) fn config(
     if let Some(mut config) = custom {
         if config.alpn_protocols.is_empty() {
             config.alpn_protocols = alpn();
+        }
+        // Without HTTP/2 in the pool, a connection the server took to h2
+        // would be spoken to in HTTP/1.1: never offer it.
+        if cfg!(not(feature = "http2")) {
+            config.alpn_protocols.retain(|p| p != b"h2");
         }
         return Ok((Arc::new(config), Ok(())));
     }
@@ -95,7 +104,7 @@ mod tests {
     }
 
     #[test]
-    fn default_config_offers_h2_and_http1() {
+    fn default_config_offers_http1_and_h2_with_the_feature() {
         let (config, _https) = config(None).unwrap();
         assert_eq!(config.alpn_protocols, alpn());
     }
@@ -113,5 +122,15 @@ mod tests {
         custom.alpn_protocols = vec![b"http/1.1".to_vec()];
         let (config, _) = config(Some(custom)).unwrap();
         assert_eq!(config.alpn_protocols, vec![b"http/1.1".to_vec()]);
+    }
+
+    #[test]
+    fn h2_is_offered_only_with_the_feature() {
+        let mut custom = empty_roots_config();
+        custom.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        let (config, _) = config(Some(custom)).unwrap();
+        let offers_h2 = config.alpn_protocols.iter().any(|p| p == b"h2");
+        assert_eq!(offers_h2, cfg!(feature = "http2"));
+        assert!(config.alpn_protocols.iter().any(|p| p == b"http/1.1"));
     }
 }
