@@ -34,6 +34,86 @@ const HELPERS: &[(&str, &str, &str)] = &[
         "crates/openai-core/src/webhooks/mod.rs",
         "pub fn verify_signature(",
     ),
+    (
+        "files.wait_for_processing",
+        "crates/openai-core/src/polling/files.rs",
+        "pub fn wait_for_processing(",
+    ),
+    (
+        "vector_stores.files.poll",
+        "crates/openai-core/src/polling/vector_stores.rs",
+        "pub fn poll(&self, vector_store_id: &str, file_id: &str)",
+    ),
+    (
+        "vector_stores.files.create_and_poll",
+        "crates/openai-core/src/polling/vector_stores.rs",
+        "params: VectorStoreFileCreateParams,\n    ) -> Polling<VectorStoreFile>",
+    ),
+    (
+        "vector_stores.files.upload",
+        "crates/openai-core/src/polling/vector_stores.rs",
+        "pub async fn upload(",
+    ),
+    (
+        "vector_stores.files.upload_and_poll",
+        "crates/openai-core/src/polling/vector_stores.rs",
+        "file: impl Into<FileUpload>,\n    ) -> Polling<VectorStoreFile>",
+    ),
+    (
+        "vector_stores.file_batches.poll",
+        "crates/openai-core/src/polling/vector_stores.rs",
+        "pub fn poll(&self, vector_store_id: &str, batch_id: &str)",
+    ),
+    (
+        "vector_stores.file_batches.create_and_poll",
+        "crates/openai-core/src/polling/vector_stores.rs",
+        "params: FileBatchCreateParams,\n    ) -> Polling<VectorStoreFileBatch>",
+    ),
+    (
+        "vector_stores.file_batches.upload_and_poll",
+        "crates/openai-core/src/polling/vector_stores.rs",
+        "pub fn upload_and_poll<I>(",
+    ),
+    (
+        "beta.threads.create_and_run_poll",
+        "crates/openai-core/src/polling/runs.rs",
+        "pub fn create_and_run_poll(",
+    ),
+    (
+        "beta.threads.runs.poll",
+        "crates/openai-core/src/polling/runs.rs",
+        "pub fn poll(&self, thread_id: &str, run_id: &str)",
+    ),
+    (
+        "beta.threads.runs.create_and_poll",
+        "crates/openai-core/src/polling/runs.rs",
+        "pub fn create_and_poll(",
+    ),
+    (
+        "beta.threads.runs.submit_tool_outputs_and_poll",
+        "crates/openai-core/src/polling/runs.rs",
+        "pub fn submit_tool_outputs_and_poll(",
+    ),
+    (
+        "videos.poll",
+        "crates/openai-core/src/polling/videos.rs",
+        "pub fn poll(&self, video_id: &str)",
+    ),
+    (
+        "videos.create_and_poll",
+        "crates/openai-core/src/polling/videos.rs",
+        "pub fn create_and_poll(",
+    ),
+    (
+        "chat.completions.stream",
+        "crates/openai-core/src/helpers/chat_stream/mod.rs",
+        "pub fn stream(&self, params: ChatCompletionCreateParams)",
+    ),
+    (
+        "responses.stream",
+        "crates/openai-core/src/helpers/response_stream/mod.rs",
+        "pub fn stream(&self, params: ResponseCreateParams)",
+    ),
 ];
 
 /// The committed figures.
