@@ -5,7 +5,8 @@
 //! criterion; prints, per target, client CPU per operation of both, the ratio
 //! of the sums and the median of the per-round ratios, against the target.
 //!
-//! `BENCH_CLOCK=wall` measures wall time instead of client CPU.
+//! `BENCH_CLOCK=wall` measures wall time instead of client CPU;
+//! `BENCH_ONLY=embeddings` runs only the cases whose name holds that text.
 
 use std::time::Duration;
 
@@ -96,7 +97,11 @@ fn main() {
         "ratio ({}): sdk/floor per operation, batches alternated",
         clock.name()
     );
-    for case in &cases {
+    let only = std::env::var("BENCH_ONLY").ok();
+    for case in cases
+        .iter()
+        .filter(|c| only.as_deref().is_none_or(|o| c.name.contains(o)))
+    {
         match case.work {
             Work::Chat { .. } => bench.answer_with(Mock::chat_completion("Hello from the mock")),
             Work::Stream { per_read } => {
