@@ -2,11 +2,12 @@
 //!
 //! ```text
 //! cargo build --release -p openai-benches --example drive
-//! target/release/examples/drive <sdk|floor> <chat|sse> <count>
+//! target/release/examples/drive <sdk|floor> <chat|sse|embeddings> <count>
 //! ```
 //!
 //! `chat` makes `count` chat completions one after the other; `sse` reads
-//! `count` streams of 10,000 chunk events, one event per read. The clients are
+//! `count` streams of 10,000 chunk events, one event per read; `embeddings`
+//! makes `count` embeddings calls of 100 x 1,536 (the built-in model answers). The clients are
 //! those of the `ratio` benchmark (the SDK with its defaults, and the raw floor).
 //!
 //! Instructions per operation, free of the machine's noise: run it under
@@ -23,7 +24,14 @@ use openai_mock::Mock;
 /// Events per stream.
 const EVENTS: usize = 10_000;
 
-const USAGE: &str = "usage: drive <sdk|floor> <chat|sse> <count>";
+const USAGE: &str = "usage: drive <sdk|floor> <chat|sse|embeddings> <count>";
+
+#[derive(Clone, Copy)]
+enum Work {
+    Chat,
+    Sse,
+    Embeddings,
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,9 +47,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let stream = match work.as_str() {
-        "chat" => false,
-        "sse" => true,
+    let work = match work.as_str() {
+        "chat" => Work::Chat,
+        "sse" => Work::Sse,
+        "embeddings" => Work::Embeddings,
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::FAILURE;
@@ -52,18 +61,20 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let bench = Bench::new();
-    bench.answer_with(if stream {
-        Mock::chat_stream_repeat(EVENTS, 1)
-    } else {
-        Mock::chat_completion("Hello from the mock")
-    });
+    match work {
+        Work::Chat => bench.answer_with(Mock::chat_completion("Hello from the mock")),
+        Work::Sse => bench.answer_with(Mock::chat_stream_repeat(EVENTS, 1)),
+        Work::Embeddings => bench.answer_with_model(),
+    }
     let clients = bench.clients.clone();
     bench.run(async move {
         for _ in 0..count {
-            if stream {
-                assert_eq!(clients.stream(target).await, EVENTS);
-            } else {
-                clients.chat(target).await;
+            match work {
+                Work::Chat => clients.chat(target).await,
+                Work::Sse => assert_eq!(clients.stream(target).await, EVENTS),
+                Work::Embeddings => {
+                    assert!(clients.embeddings(target).await > 0);
+                }
             }
         }
     });

@@ -10,10 +10,10 @@ use bytes::{Bytes, BytesMut};
 use http::{HeaderMap, StatusCode};
 use http_body::Body as _;
 use openai_transport::request_id::request_id;
+use openai_transport::timeout::DEFAULT_MAX_BODY_SIZE;
 use openai_transport::{HttpResponse, ResponseBody};
-use tokio::io::AsyncWriteExt as _;
-
 use serde::de::DeserializeOwned;
+use tokio::io::AsyncWriteExt as _;
 
 use crate::error::{DecodeError, Error, InvalidRequestError};
 use crate::lines::Lines;
@@ -136,12 +136,27 @@ impl Binary {
         resp
     }
 
-    /// The response again, its body read whole.
+    /// The response again, its body read whole, up to the cap a buffered
+    /// call has ([`DEFAULT_MAX_BODY_SIZE`]); a larger body is
+    /// [`Error::Decode`].
     pub(crate) async fn into_buffered_response(mut self) -> Result<HttpResponse, Error> {
         let status = self.status;
         let headers = std::mem::take(&mut self.headers);
-        let bytes = self.bytes().await?;
-        let mut resp = HttpResponse::new(ResponseBody::full(bytes));
+        let mut out = BytesMut::new();
+        while let Some(chunk) = next_chunk(&mut self.body).await {
+            let chunk = chunk?;
+            if out.len() + chunk.len() > DEFAULT_MAX_BODY_SIZE {
+                return Err(Error::Decode(
+                    DecodeError::new(
+                        format!("response body larger than {DEFAULT_MAX_BODY_SIZE} bytes"),
+                        None,
+                    )
+                    .with_request_id(self.request_id.as_deref()),
+                ));
+            }
+            out.extend_from_slice(&chunk);
+        }
+        let mut resp = HttpResponse::new(ResponseBody::full(out.freeze()));
         *resp.status_mut() = status;
         *resp.headers_mut() = headers;
         Ok(resp)

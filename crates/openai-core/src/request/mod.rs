@@ -209,7 +209,7 @@ impl<T> Request<T> {
 }
 
 /// How the caller reads the response: the `X-Stainless-Raw-Response` value
-/// (reference/client.md 4.2).
+/// (reference/client.md 2.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Marker {
     /// An ordinary call: no marker.
