@@ -9,27 +9,13 @@
 //! server in process, which answers by echoing the question.
 
 use openai::prelude::*;
-use openai_mock::MockServer;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // Keep the mock alive for the whole run when it is used.
-    let (client, _mock) = match std::env::var("OPENAI_API_KEY") {
-        Ok(key) if !key.is_empty() => (Client::from_env()?, None),
-        _ => {
-            let server = MockServer::start().await;
-            println!(
-                "OPENAI_API_KEY is not set: using the bundled mock server at {}",
-                server.url()
-            );
-            let client = Client::builder()
-                .api_key("mock-key")
-                .base_url(server.url())
-                .build()?;
-            (client, Some(server))
-        }
-    };
-    let model = std::env::var("OPENAI_MODEL").unwrap_or_else(|_| "gpt-4o-mini".to_owned());
+    // The real API with OPENAI_API_KEY, else the bundled mock (kept alive
+    // for the whole run).
+    let (client, _mock) = openai_examples::client().await?;
+    let model = openai_examples::model();
     let question = "Say this is a test";
 
     let completion = client

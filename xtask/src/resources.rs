@@ -426,6 +426,23 @@ pub(crate) fn stream_name(name: &str) -> String {
     format!("{name}_stream")
 }
 
+/// How generated code reaches a method from a client: the accessor chain
+/// (`.beta().threads().runs()`) and the method's name (`create_stream` for
+/// the stream variant).
+pub(crate) fn call_path(m: &Method<'_>, stream: bool) -> (String, String) {
+    let chain = m
+        .resource
+        .split('.')
+        .map(|s| format!(".{}()", rust_ident(s)))
+        .collect();
+    let method = if stream {
+        stream_name(&m.name)
+    } else {
+        rust_ident(&m.name)
+    };
+    (chain, method)
+}
+
 pub(crate) fn rust_ident(s: &str) -> String {
     names::snake(s)
 }

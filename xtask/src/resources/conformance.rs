@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use yaml_rust2::Yaml;
 
 use super::sample::{ExtraRequired, conformance_sample};
-use super::{Body, Method, Response, path_params, rust_ident, stream_name, test_name};
+use super::{Body, Method, Response, path_params, test_name};
 use crate::emit::HEADER;
 use crate::ir::{Api, ParamLocation, Ty, TypeKind};
 use crate::spec::Node as _;
@@ -48,16 +48,7 @@ fn emit_call(
     stream: bool,
 ) {
     let op = m.op;
-    let chain: String = m
-        .resource
-        .split('.')
-        .map(|s| format!(".{}()", rust_ident(s)))
-        .collect();
-    let method = if stream {
-        stream_name(&m.name)
-    } else {
-        rust_ident(&m.name)
-    };
+    let (chain, method) = super::call_path(m, stream);
     let fn_name = test_name(m, stream);
     let mut args: Vec<String> = path_params(op)
         .iter()

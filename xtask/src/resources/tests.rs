@@ -44,16 +44,7 @@ pub(crate) fn test_name(m: &Method<'_>, stream: bool) -> String {
 
 fn emit_test(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
     let op = m.op;
-    let chain: String = m
-        .resource
-        .split('.')
-        .map(|s| format!(".{}()", rust_ident(s)))
-        .collect();
-    let method = if stream {
-        stream_name(&m.name)
-    } else {
-        rust_ident(&m.name)
-    };
+    let (chain, method) = super::call_path(m, stream);
     let test_name = test_name(m, stream);
     let mut args: Vec<String> = path_params(op)
         .iter()
