@@ -4,6 +4,8 @@
 //! other, and a burst of load during one skews their ratio). Not timed by
 //! criterion; prints, per target, client CPU per operation of both, the ratio
 //! of the sums and the median of the per-round ratios, against the target.
+//! One case compares the SDK with itself: the chat `.stream()` helper against
+//! the plain `create_stream` (printed as `sdk` and `floor`).
 //!
 //! `BENCH_CLOCK=wall` measures wall time instead of client CPU;
 //! `BENCH_ONLY=embeddings` runs only the cases whose name holds that text.
@@ -33,6 +35,9 @@ enum Work {
     Chat { concurrency: u32, batches: u32 },
     /// One stream of [`EVENTS`] events, `per_read` per body frame.
     Stream { per_read: usize },
+    /// One stream of [`EVENTS`] events read through the chat `.stream()`
+    /// helper, against the plain SDK `create_stream` in place of the floor.
+    StreamHelper,
     /// `calls` embeddings calls of 100 x 1,536: the SDK asks for base64,
     /// the floor for JSON floats.
     Embeddings { calls: u32 },
@@ -46,7 +51,7 @@ impl Work {
                 concurrency,
                 batches,
             } => concurrency * batches,
-            Self::Stream { .. } => EVENTS as u32,
+            Self::Stream { .. } | Self::StreamHelper => EVENTS as u32,
             Self::Embeddings { calls } => calls,
         }
     }
@@ -87,6 +92,12 @@ fn main() {
             work: Work::Stream { per_read: 64 },
         },
         Case {
+            name: "chat_stream_helper/vs_create_stream",
+            rounds: 30,
+            target: 1.3,
+            work: Work::StreamHelper,
+        },
+        Case {
             name: "embeddings/100x1536",
             rounds: 20,
             target: 0.5,
@@ -107,6 +118,7 @@ fn main() {
             Work::Stream { per_read } => {
                 bench.answer_with(Mock::chat_stream_repeat(EVENTS, per_read));
             }
+            Work::StreamHelper => bench.answer_with(Mock::chat_stream_repeat(EVENTS, 1)),
             Work::Embeddings { .. } => bench.answer_with_model(),
         }
         // Warm-up: connections, buffers, allocator.
@@ -163,6 +175,11 @@ fn batch(bench: &Bench, clock: Clock, work: Work, target: Target) -> Duration {
                 }
             }
             Work::Stream { .. } => assert_eq!(clients.stream(target).await, EVENTS),
+            // The helper's baseline is the plain SDK stream, not the floor.
+            Work::StreamHelper => match target {
+                Target::Sdk => assert_eq!(clients.stream_helper().await, EVENTS),
+                Target::Floor => assert_eq!(clients.stream(Target::Sdk).await, EVENTS),
+            },
             Work::Embeddings { calls } => {
                 for _ in 0..calls {
                     let floats = clients.embeddings(target).await;

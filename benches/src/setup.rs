@@ -220,6 +220,32 @@ impl Clients {
         }
     }
 
+    /// One chat stream of the `.stream()` helper (typed events over an
+    /// accumulated completion) read to its end, each event passed to
+    /// `black_box`; the final completion is taken too. Returns the number
+    /// of chunks.
+    ///
+    /// # Panics
+    ///
+    /// If the call or the stream fails.
+    pub async fn stream_helper(&self) -> usize {
+        let mut stream = self
+            .sdk
+            .chat()
+            .completions()
+            .stream(sdk_params())
+            .await
+            .expect("SDK stream helper");
+        let mut chunks = 0;
+        while let Some(event) = stream.next().await {
+            if let openai::ChatCompletionStreamEvent::Chunk(_) = black_box(event.expect("event")) {
+                chunks += 1;
+            }
+        }
+        black_box(stream.final_completion().await.expect("final completion"));
+        chunks
+    }
+
     /// One streamed chat completion read to its end, each chunk passed to
     /// `black_box`; returns the number of chunks.
     ///
