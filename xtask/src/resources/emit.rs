@@ -324,7 +324,7 @@ fn emit_method(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
     }
     if stream {
         doc.push_str(
-            "\nAwaiting returns once the response head arrived; then poll the [`Stream`].\n",
+            "\nAwaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).\n",
         );
     }
     if path_params(op).is_empty() {

@@ -130,7 +130,7 @@ pub mod speech {
         ///
         /// Sets `stream_format: "sse"` and decodes the events. The Python SDK has no such method: there the plain call returns the event stream's bytes.
         ///
-        /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
+        /// Awaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).
         ///
         /// # Errors
         ///
@@ -223,7 +223,7 @@ pub mod transcriptions {
         ///
         /// `POST /audio/transcriptions`, streamed as server-sent events.
         ///
-        /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
+        /// Awaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).
         ///
         /// # Errors
         ///

@@ -793,7 +793,7 @@ pub mod responses {
         ///
         /// Python's `betas` list is [`Request::betas`](crate::Request::betas) on the returned request: `.betas(["responses_multi_agent=v1"])` sends `openai-beta: responses_multi_agent=v1`.
         ///
-        /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
+        /// Awaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).
         ///
         /// # Errors
         ///
@@ -846,7 +846,7 @@ pub mod responses {
         ///
         /// The spec declares a JSON answer only; like the Python SDK, `retrieve_stream` streams it.
         ///
-        /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
+        /// Awaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).
         ///
         /// # Errors
         ///
@@ -1239,7 +1239,7 @@ pub mod threads {
         ///
         /// The spec declares a JSON answer only; like the Python SDK, `create_and_run_stream` streams it.
         ///
-        /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
+        /// Awaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).
         ///
         /// # Errors
         ///
@@ -1560,7 +1560,7 @@ pub mod threads {
             ///
             /// The spec declares a JSON answer only; like the Python SDK, `create_stream` streams it.
             ///
-            /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
+            /// Awaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).
             ///
             /// # Errors
             ///
@@ -1699,7 +1699,7 @@ pub mod threads {
             ///
             /// The spec declares a JSON answer only; like the Python SDK, `submit_tool_outputs_stream` streams it.
             ///
-            /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
+            /// Awaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).
             ///
             /// # Errors
             ///

@@ -177,7 +177,7 @@ pub mod completions {
         ///
         /// `POST /chat/completions`, streamed as server-sent events.
         ///
-        /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
+        /// Awaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).
         ///
         /// # Errors
         ///

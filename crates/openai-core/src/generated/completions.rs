@@ -73,7 +73,7 @@ impl<'a> Completions<'a> {
     ///
     /// The spec declares a JSON answer only; like the Python SDK, `create_stream` streams it.
     ///
-    /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
+    /// Awaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).
     ///
     /// # Errors
     ///

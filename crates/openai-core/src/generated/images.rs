@@ -103,7 +103,7 @@ impl<'a> Images<'a> {
     ///
     /// `POST /images/edits`, streamed as server-sent events.
     ///
-    /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
+    /// Awaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).
     ///
     /// # Errors
     ///
@@ -149,7 +149,7 @@ impl<'a> Images<'a> {
     ///
     /// `POST /images/generations`, streamed as server-sent events.
     ///
-    /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
+    /// Awaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).
     ///
     /// # Errors
     ///

@@ -126,7 +126,7 @@ impl<'a> Responses<'a> {
     ///
     /// `POST /responses`, streamed as server-sent events.
     ///
-    /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
+    /// Awaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).
     ///
     /// # Errors
     ///
@@ -175,7 +175,7 @@ impl<'a> Responses<'a> {
     ///
     /// The spec declares a JSON answer only; like the Python SDK, `retrieve_stream` streams it.
     ///
-    /// Awaiting returns once the response head arrived; then poll the \[`Stream`\].
+    /// Awaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).
     ///
     /// # Errors
     ///
