@@ -110,6 +110,11 @@ const HELPERS: &[(&str, &str, &str)] = &[
         "pub fn stream(&self, params: ChatCompletionCreateParams)",
     ),
     (
+        "uploads.upload_file_chunked",
+        "crates/openai-core/src/helpers/chunked_upload.rs",
+        "pub fn upload_file_chunked(",
+    ),
+    (
         "responses.stream",
         "crates/openai-core/src/helpers/response_stream/mod.rs",
         "pub fn stream(&self, params: ResponseCreateParams)",

@@ -54,6 +54,16 @@ pub enum FileSource<'a> {
     Path(&'a Path),
     /// Bytes in memory.
     Bytes(&'a [u8]),
+    /// A part of a file on disk: `len` bytes from `offset`, read when the
+    /// request is sent.
+    Part {
+        /// The file.
+        path: &'a Path,
+        /// Where the part starts.
+        offset: u64,
+        /// How many bytes it has.
+        len: u64,
+    },
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -62,6 +72,11 @@ enum Content {
     // `Arc<Vec<u8>>`, not `Arc<[u8]>`: a `Vec` given by the caller is kept
     // as it is instead of being copied into a new allocation.
     Bytes(Arc<Vec<u8>>),
+    Part {
+        path: PathBuf,
+        offset: u64,
+        len: u64,
+    },
 }
 
 // ===== impl FileUpload =====
@@ -77,6 +92,24 @@ impl FileUpload {
         );
         Self {
             content: Content::Path(path),
+            name,
+            mime: None,
+        }
+    }
+
+    /// `len` bytes of the file at `path` from `offset`: a part of a chunked
+    /// upload, read from disk when sent (and again on a retry), never held
+    /// in memory whole. Named as [`path`](Self::path) names it. Nothing is
+    /// read or checked here; a part past the end of the file fails the call
+    /// before anything is sent.
+    pub fn path_part(path: impl Into<PathBuf>, offset: u64, len: u64) -> Self {
+        let path = path.into();
+        let name = path.file_name().map_or_else(
+            || FALLBACK_NAME.to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        Self {
+            content: Content::Part { path, offset, len },
             name,
             mime: None,
         }
@@ -132,11 +165,16 @@ impl FileUpload {
             .unwrap_or_else(|| mime_from_name(&self.name))
     }
 
-    /// Where the content comes from: a path or bytes.
+    /// Where the content comes from: a path, bytes, or a part of a file.
     pub fn source(&self) -> FileSource<'_> {
         match &self.content {
             Content::Path(p) => FileSource::Path(p),
             Content::Bytes(b) => FileSource::Bytes(b),
+            Content::Part { path, offset, len } => FileSource::Part {
+                path,
+                offset: *offset,
+                len: *len,
+            },
         }
     }
 }
@@ -158,6 +196,10 @@ impl fmt::Debug for FileUpload {
         match &self.content {
             Content::Path(p) => d.field("path", p),
             Content::Bytes(b) => d.field("len", &b.len()),
+            Content::Part { path, offset, len } => d
+                .field("path", path)
+                .field("offset", offset)
+                .field("len", len),
         };
         d.finish()
     }
@@ -207,6 +249,12 @@ impl fmt::Debug for FileSource<'_> {
         match self {
             Self::Path(p) => f.debug_tuple("Path").field(p).finish(),
             Self::Bytes(b) => f.debug_struct("Bytes").field("len", &b.len()).finish(),
+            Self::Part { path, offset, len } => f
+                .debug_struct("Part")
+                .field("path", path)
+                .field("offset", offset)
+                .field("len", len)
+                .finish(),
         }
     }
 }

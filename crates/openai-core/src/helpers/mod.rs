@@ -11,12 +11,18 @@
 //!   streams, [`ResponseStream::final_response`], and on request a stream
 //!   that re-opens itself after a cut connection.
 //!
-//! Both are awaited like any call, after optional per-call options, and
+//! - `client.uploads().upload_file_chunked(file, mime_type, purpose)`
+//!   returns a [`ChunkedUpload`]: the Uploads API's create, parts and
+//!   complete, parts streamed from disk a few at a time.
+//!
+//! All are awaited like any call, after optional per-call options, and
 //! keep their memory flat in the number of events: only the accumulated
 //! text grows.
 
 #[cfg(feature = "chat")]
 mod chat_stream;
+#[cfg(feature = "uploads")]
+mod chunked_upload;
 #[cfg(feature = "chat")]
 mod delta;
 mod finish_reason;
@@ -34,6 +40,9 @@ pub use chat_stream::{
     LogprobsContentDeltaEvent, LogprobsContentDoneEvent, LogprobsRefusalDeltaEvent,
     LogprobsRefusalDoneEvent, RefusalDeltaEvent, RefusalDoneEvent,
 };
+#[cfg(feature = "uploads")]
+#[cfg_attr(docsrs, doc(cfg(feature = "uploads")))]
+pub use chunked_upload::{ChunkedUpload, DEFAULT_PART_CONCURRENCY, DEFAULT_PART_SIZE};
 pub use finish_reason::{FinishReasonError, FinishReasonKind};
 #[cfg(feature = "responses")]
 #[cfg_attr(docsrs, doc(cfg(feature = "responses")))]

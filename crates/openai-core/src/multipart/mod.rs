@@ -263,7 +263,27 @@ impl Segments {
                 self.flush();
                 self.done.push(Segment::File {
                     path: path.to_owned(),
+                    offset: 0,
                     len,
+                    whole: true,
+                    shown,
+                });
+            }
+            FileSource::Part { path, offset, len } => {
+                let shown = path.display().to_string();
+                let file = file_len(path, &shown)?;
+                if offset.checked_add(len).is_none_or(|end| end > file) {
+                    return Err(invalid(format!(
+                        "the part of `{shown}` from byte {offset} of {len} bytes goes past its end ({file} bytes)"
+                    )));
+                }
+                self.add_len(len);
+                self.flush();
+                self.done.push(Segment::File {
+                    path: path.to_owned(),
+                    offset,
+                    len,
+                    whole: false,
                     shown,
                 });
             }
@@ -287,7 +307,7 @@ impl AsRef<[u8]> for SharedUpload {
     fn as_ref(&self) -> &[u8] {
         match self.0.source() {
             FileSource::Bytes(bytes) => bytes,
-            FileSource::Path(_) => &[],
+            FileSource::Path(_) | FileSource::Part { .. } => &[],
         }
     }
 }

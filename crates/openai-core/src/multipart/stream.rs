@@ -33,10 +33,13 @@ pub(super) const CHUNK: usize = 64 * 1024;
 pub(super) enum Segment {
     /// Headers, text fields, in-memory files: sent as they are.
     Memory(Bytes),
-    /// A file on disk of `len` bytes; `shown` names it in errors.
+    /// `len` bytes of a file on disk from `offset` (the whole file when
+    /// `whole`, whose end is then checked); `shown` names it in errors.
     File {
         path: PathBuf,
+        offset: u64,
         len: u64,
+        whole: bool,
         shown: String,
     },
 }
@@ -83,9 +86,11 @@ struct FormStream {
 
 type OpenFuture = Pin<Box<dyn Future<Output = io::Result<tokio::fs::File>> + Send>>;
 
-/// Reading one file: opening it, then `left` bytes, then checking the end.
+/// Reading one file: opening it, then `left` bytes, then checking the end
+/// (of a whole file; a part ends where it ends).
 struct FileRead {
     state: ReadState,
+    whole: bool,
     /// The buffer of the chunk being read; kept while a read is pending.
     buf: Option<BytesMut>,
     shown: String,
@@ -124,8 +129,20 @@ impl http_body::Body for FormStream {
             this.next += 1;
             match segment {
                 Segment::Memory(bytes) => return Poll::Ready(Some(Ok(Frame::data(bytes.clone())))),
-                Segment::File { path, len, shown } => {
-                    this.file = Some(FileRead::open(path.clone(), *len, shown.clone()));
+                Segment::File {
+                    path,
+                    offset,
+                    len,
+                    whole,
+                    shown,
+                } => {
+                    this.file = Some(FileRead::open(
+                        path.clone(),
+                        *offset,
+                        *len,
+                        *whole,
+                        shown.clone(),
+                    ));
                 }
             }
         }
@@ -133,9 +150,20 @@ impl http_body::Body for FormStream {
 }
 
 impl FileRead {
-    fn open(path: PathBuf, len: u64, shown: String) -> Self {
+    fn open(path: PathBuf, offset: u64, len: u64, whole: bool, shown: String) -> Self {
+        let open: OpenFuture = if offset == 0 {
+            Box::pin(tokio::fs::File::open(path))
+        } else {
+            Box::pin(async move {
+                use tokio::io::AsyncSeekExt as _;
+                let mut file = tokio::fs::File::open(path).await?;
+                file.seek(io::SeekFrom::Start(offset)).await?;
+                Ok(file)
+            })
+        };
         Self {
-            state: ReadState::Opening(Box::pin(tokio::fs::File::open(path)), len),
+            state: ReadState::Opening(open, len),
+            whole,
             buf: None,
             shown,
         }
@@ -166,6 +194,9 @@ impl FileRead {
                         }
                         Poll::Ready(Err(e)) => return Poll::Ready(Err(self.io_error(&e))),
                         Poll::Ready(Ok(())) => {}
+                    }
+                    if *left == 0 && !self.whole {
+                        return Poll::Ready(Ok(None));
                     }
                     if *left == 0 {
                         return Poll::Ready(match n {
@@ -225,7 +256,9 @@ mod tests {
             Segment::Memory(Bytes::from_static(b"<")),
             Segment::File {
                 path: path.to_owned(),
+                offset: 0,
                 len,
+                whole: true,
                 shown: "f.txt".into(),
             },
             Segment::Memory(Bytes::from_static(b">")),

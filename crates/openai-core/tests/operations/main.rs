@@ -2,6 +2,7 @@
 //! openai-mock (`generated/`, written by `cargo xtask codegen`), and the
 //! pagination rules of `reference/pagination.md`.
 
+mod chunked_upload;
 mod generated;
 mod pagination;
 mod polling;
