@@ -52,9 +52,3 @@ pub use response_ext::ResponseExt;
 pub use response_stream::{
     ResponseStream, ResponseStreamFuture, ResponseStreamRequest, ResponseStreamState,
 };
-
-/// `X-Stainless-Helper-Method`: which helper sent a request
-/// (reference/client.md 2.5).
-#[cfg(feature = "chat")]
-pub(crate) const X_STAINLESS_HELPER_METHOD: http::HeaderName =
-    http::HeaderName::from_static("x-stainless-helper-method");

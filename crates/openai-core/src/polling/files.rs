@@ -38,18 +38,11 @@ impl Files<'_> {
             Box::pin(async move {
                 let interval = config.interval.unwrap_or(FILE_PROCESSING_INTERVAL);
                 let start = tokio::time::Instant::now();
-                let mut file = client
-                    .files()
-                    .retrieve(&file_id)
-                    .options(&config.options)
-                    .await?;
+                let retrieve = || client.files().retrieve(&file_id).options(&config.options);
+                let mut file = retrieve().await?;
                 while !processed(&file) {
                     tokio::time::sleep(interval).await;
-                    file = client
-                        .files()
-                        .retrieve(&file_id)
-                        .options(&config.options)
-                        .await?;
+                    file = retrieve().await?;
                     if start.elapsed() > FILE_PROCESSING_MAX_WAIT && !processed(&file) {
                         return Err(Error::Polling(PollingError::new(format!(
                             "gave up waiting for file {file_id} to finish processing after {} seconds",

@@ -53,7 +53,9 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
-use http::header::HeaderName;
+use openai_transport::headers::{
+    OPENAI_POLL_AFTER_MS, X_STAINLESS_CUSTOM_POLL_INTERVAL, X_STAINLESS_POLL_HELPER,
+};
 
 use crate::client::{HasOptions, RequestOptions, per_call_setters};
 use crate::error::{DecodeError, Error};
@@ -61,11 +63,6 @@ use crate::request::Request;
 
 /// The interval when neither the caller nor the server gives one.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
-
-const POLL_HELPER: HeaderName = HeaderName::from_static("x-stainless-poll-helper");
-const CUSTOM_POLL_INTERVAL: HeaderName =
-    HeaderName::from_static("x-stainless-custom-poll-interval");
-const POLL_AFTER_MS: &str = "openai-poll-after-ms";
 
 /// A boxed future of a polling helper.
 pub type PollFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
@@ -147,12 +144,15 @@ pub(crate) async fn poll_until<T: 'static>(
     loop {
         let mut request = retrieve()
             .options(&config.options)
-            .header(POLL_HELPER, "true");
+            .header(X_STAINLESS_POLL_HELPER, "true");
         if let Some(custom) = config.interval {
-            request = request.header(CUSTOM_POLL_INTERVAL, custom.as_millis().to_string());
+            request = request.header(
+                X_STAINLESS_CUSTOM_POLL_INTERVAL,
+                custom.as_millis().to_string(),
+            );
         }
         let raw = request.with_raw_response().await?;
-        let suggested = match raw.headers().get(POLL_AFTER_MS) {
+        let suggested = match raw.headers().get(OPENAI_POLL_AFTER_MS) {
             Some(value) if interval.is_none() => Some(poll_after(value.as_bytes())?),
             _ => None,
         };
@@ -174,7 +174,7 @@ fn poll_after(value: &[u8]) -> Result<Duration, Error> {
         .ok_or_else(|| {
             Error::Decode(DecodeError::new(
                 format!(
-                    "{POLL_AFTER_MS} is not a whole number of milliseconds: {}",
+                    "openai-poll-after-ms is not a whole number of milliseconds: {}",
                     String::from_utf8_lossy(value)
                 ),
                 None,

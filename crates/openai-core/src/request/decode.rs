@@ -45,13 +45,16 @@ pub(crate) fn decode_json<T: DeserializeOwned + ResponseMeta>(
     Ok(value)
 }
 
-/// The start of a body for an error message: at most 512 bytes, as text.
-fn body_start(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    const MAX: usize = 512;
-    if bytes.len() <= MAX {
+/// How much of an unexpected body an error message shows.
+pub(crate) const BODY_START: usize = 512;
+
+/// The start of a body for an error message: at most [`BODY_START`] bytes,
+/// as text, with `…` when there was more.
+pub(crate) fn body_start(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    if bytes.len() <= BODY_START {
         String::from_utf8_lossy(bytes)
     } else {
-        let mut start = String::from_utf8_lossy(&bytes[..MAX]).into_owned();
+        let mut start = String::from_utf8_lossy(&bytes[..BODY_START]).into_owned();
         start.push('…');
         start.into()
     }

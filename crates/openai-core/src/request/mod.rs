@@ -41,7 +41,8 @@ use openai_types::ResponseMeta;
     )
 )]
 pub(crate) use decode::{
-    decode_binary, decode_empty, decode_json, decode_stream, decode_text, from_json_bytes,
+    BODY_START, body_start, decode_binary, decode_empty, decode_json, decode_stream, decode_text,
+    from_json_bytes,
 };
 pub use future::ResponseFuture;
 use future::{Finish, SendFuture};

@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use super::{Decoder, Event, SseError};
 use crate::error::{ApiError, DecodeError, Error, StreamError, StreamErrorKind};
+use crate::request::{BODY_START, body_start};
 
 /// A stream of `T` decoded from server-sent events.
 ///
@@ -77,9 +78,6 @@ struct NotEvents {
     content_type: String,
     start: BytesMut,
 }
-
-/// How much of an unexpected body the error keeps.
-const BODY_START: usize = 512;
 
 impl<T> Stream<T> {
     /// A stream of the events of `body`, with no idle timeout.
@@ -219,7 +217,7 @@ impl<T: DeserializeOwned + ResponseMeta> Stream<T> {
 
     /// The error of a success that is not an event stream.
     fn not_events(&self, not: &NotEvents) -> Error {
-        let start = String::from_utf8_lossy(&not.start);
+        let start = body_start(&not.start);
         Error::Decode(
             DecodeError::new(
                 format!(
@@ -238,12 +236,13 @@ impl<T: DeserializeOwned + ResponseMeta> Stream<T> {
             let State::NotEvents(not) = &mut self.state else {
                 return Poll::Ready(None);
             };
-            let full = not.start.len() >= BODY_START;
+            // One byte past what is shown tells whether there was more.
+            let full = not.start.len() > BODY_START;
             let ended = full
                 || match Pin::new(&mut self.body).poll_frame(cx) {
                     Poll::Ready(Some(Ok(frame))) => {
                         if let Ok(data) = frame.into_data() {
-                            let room = BODY_START - not.start.len();
+                            let room = BODY_START + 1 - not.start.len();
                             not.start.extend_from_slice(&data[..data.len().min(room)]);
                         }
                         false

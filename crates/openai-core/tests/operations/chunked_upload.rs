@@ -7,14 +7,10 @@ use openai_core::{Client, Error};
 use openai_mock::{Mock, MockServer};
 use serde_json::{Value, json};
 
-use crate::support::client;
+use crate::support::{client, mock_answer};
 
 async fn answer(client: &Client, path: &str, changes: Value) -> Value {
-    let mut value: Value = client.post(path).await.expect("the mock's own answer");
-    if let (Value::Object(map), Value::Object(changes)) = (&mut value, changes) {
-        map.extend(changes);
-    }
-    value
+    mock_answer(client, http::Method::POST, path, changes).await
 }
 
 fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {

@@ -14,17 +14,10 @@ use openai_mock::{Mock, MockServer};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use crate::support::client;
+use crate::support::{client, mock_answer};
 
-/// What the mock answers at `path` with nothing queued (a valid object of
-/// the spec), with `changes` merged over its top level.
 async fn object(client: &Client, path: &str, changes: Value) -> Value {
-    let mut value: Value = client.get(path).await.expect("the mock's own answer");
-    let (Value::Object(map), Value::Object(changes)) = (&mut value, changes) else {
-        panic!("objects expected");
-    };
-    map.extend(changes);
-    value
+    mock_answer(client, http::Method::GET, path, changes).await
 }
 
 async fn run(client: &Client, status: &str) -> Value {

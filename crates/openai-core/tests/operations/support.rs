@@ -22,6 +22,27 @@ pub(crate) fn client(server: &MockServer) -> Client {
         .expect("the test client builds")
 }
 
+/// What the mock answers to `method path` with nothing queued (a valid
+/// object of the spec), with `changes` merged over its top level.
+pub(crate) async fn mock_answer(
+    client: &Client,
+    method: http::Method,
+    path: &str,
+    changes: Value,
+) -> Value {
+    let request = if method == http::Method::POST {
+        client.post::<Value>(path)
+    } else {
+        client.get::<Value>(path)
+    };
+    let mut value = request.await.expect("the mock's own answer");
+    let (Value::Object(map), Value::Object(changes)) = (&mut value, changes) else {
+        panic!("objects expected");
+    };
+    map.extend(changes);
+    value
+}
+
 /// JSON text as a value.
 #[track_caller]
 pub(crate) fn json(text: &str) -> Value {

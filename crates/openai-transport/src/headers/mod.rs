@@ -44,6 +44,15 @@ pub const X_STAINLESS_ASYNC: HeaderName = HeaderName::from_static("x-stainless-a
 /// `x-stainless-raw-response`: `true` for raw responses, `stream` for streamed ones.
 pub const X_STAINLESS_RAW_RESPONSE: HeaderName =
     HeaderName::from_static("x-stainless-raw-response");
+/// `x-stainless-helper-method`: the helper that sent a request
+/// (`chat.completions.stream`, ...).
+pub const X_STAINLESS_HELPER_METHOD: HeaderName =
+    HeaderName::from_static("x-stainless-helper-method");
+/// `x-stainless-poll-helper`: `true` on the retrieves of a polling helper.
+pub const X_STAINLESS_POLL_HELPER: HeaderName = HeaderName::from_static("x-stainless-poll-helper");
+/// `x-stainless-custom-poll-interval`: the caller's polling interval, in ms.
+pub const X_STAINLESS_CUSTOM_POLL_INTERVAL: HeaderName =
+    HeaderName::from_static("x-stainless-custom-poll-interval");
 /// `openai-organization`.
 pub const OPENAI_ORGANIZATION: HeaderName = HeaderName::from_static("openai-organization");
 /// `openai-project`.

@@ -27,12 +27,12 @@ pub use events::{
 };
 pub use state::ChatCompletionStreamState;
 
-use super::X_STAINLESS_HELPER_METHOD;
 use crate::client::{HasOptions, RequestOptions, per_call_setters};
 use crate::error::Error;
 use crate::request::{Request, ResponseFuture};
 use crate::resources::chat::completions::Completions;
 use crate::sse::Stream;
+use openai_transport::headers::X_STAINLESS_HELPER_METHOD;
 
 /// reference/streaming.md b.1.
 const HELPER_METHOD: &str = "chat.completions.stream";
