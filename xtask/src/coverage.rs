@@ -110,6 +110,26 @@ const HELPERS: &[(&str, &str, &str)] = &[
         "pub fn stream(&self, params: ChatCompletionCreateParams)",
     ),
     (
+        "beta.threads.runs.stream",
+        "crates/openai-core/src/helpers/assistant_stream/mod.rs",
+        "pub fn stream(&self, thread_id: &str, params: RunCreateParams)",
+    ),
+    (
+        "beta.threads.runs.create_and_stream",
+        "crates/openai-core/src/helpers/assistant_stream/mod.rs",
+        "pub fn create_and_stream(",
+    ),
+    (
+        "beta.threads.runs.submit_tool_outputs_stream",
+        "crates/openai-core/src/helpers/assistant_stream/mod.rs",
+        "pub fn submit_tool_outputs_stream(",
+    ),
+    (
+        "beta.threads.create_and_run_stream",
+        "crates/openai-core/src/helpers/assistant_stream/mod.rs",
+        "pub fn create_and_run_stream(",
+    ),
+    (
         "uploads.upload_file_chunked",
         "crates/openai-core/src/helpers/chunked_upload.rs",
         "pub fn upload_file_chunked(",

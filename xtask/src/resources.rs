@@ -421,9 +421,24 @@ pub(crate) fn path_params(op: &Operation) -> Vec<(String, String)> {
     params.into_iter().map(|(_, w, r)| (w, r)).collect()
 }
 
-/// The name of the stream variant of a method (`create` -> `create_stream`).
-pub(crate) fn stream_name(name: &str) -> String {
-    format!("{name}_stream")
+/// Methods whose `<name>_stream` the Python SDK gives to a hand-written
+/// helper (the Assistants stream helpers of reference/streaming.md (d)):
+/// their plain stream variant is `<name>_raw_stream`.
+const HELPER_STREAM_NAMES: &[(&str, &str)] = &[
+    ("beta.threads", "create_and_run"),
+    ("beta.threads.runs", "submit_tool_outputs"),
+];
+
+/// The name of the stream variant of a method (`create` -> `create_stream`;
+/// `create_and_run` -> `create_and_run_raw_stream`, its `_stream` name
+/// being the helper's).
+pub(crate) fn stream_name(m: &Method<'_>) -> String {
+    let name = &m.name;
+    if HELPER_STREAM_NAMES.contains(&(m.resource.as_str(), name.as_str())) {
+        format!("{name}_raw_stream")
+    } else {
+        format!("{name}_stream")
+    }
 }
 
 /// How generated code reaches a method from a client: the accessor chain
@@ -436,7 +451,7 @@ pub(crate) fn call_path(m: &Method<'_>, stream: bool) -> (String, String) {
         .map(|s| format!(".{}()", rust_ident(s)))
         .collect();
     let method = if stream {
-        stream_name(&m.name)
+        stream_name(m)
     } else {
         rust_ident(&m.name)
     };

@@ -75,6 +75,9 @@ pub mod webhooks;
 pub use binary::Binary;
 pub use client::{Client, ClientBuilder, RequestOptions};
 pub use error::{ApiError, ApiErrorKind, Error, Result};
+#[cfg(feature = "threads")]
+#[cfg_attr(docsrs, doc(cfg(feature = "threads")))]
+pub use helpers::{AssistantEventHandler, AssistantStream};
 #[cfg(feature = "chat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "chat")))]
 pub use helpers::{ChatCompletionStream, ChatCompletionStreamEvent, ChatCompletionStreamState};

@@ -264,7 +264,7 @@ fn emit_method(api: &Api, out: &mut String, m: &Method<'_>, stream: bool) {
     let op = m.op;
     let f = features(api, m);
     let name = if stream {
-        stream_name(&m.name)
+        stream_name(m)
     } else {
         rust_ident(&m.name)
     };

@@ -50,15 +50,15 @@ pub(super) const DISAGREEMENTS: &[(&str, &str)] = &[
     ),
     (
         "createRun",
-        "The spec declares a JSON answer only; like the Python SDK, `create_stream` streams it.",
+        "The spec declares a JSON answer only; like the Python SDK, `create_stream` streams it; the helper `stream` adds the run, message and step snapshots.",
     ),
     (
         "submitToolOuputsToRun",
-        "The spec declares a JSON answer only; like the Python SDK, `submit_tool_outputs_stream` streams it.",
+        "The spec declares a JSON answer only; like the Python SDK (`submit_tool_outputs(stream=True)`), `submit_tool_outputs_raw_stream` streams it; the helper `submit_tool_outputs_stream` adds the run, message and step snapshots.",
     ),
     (
         "createThreadAndRun",
-        "The spec declares a JSON answer only; like the Python SDK, `create_and_run_stream` streams it.",
+        "The spec declares a JSON answer only; like the Python SDK (`create_and_run(stream=True)`), `create_and_run_raw_stream` streams it; the helper `create_and_run_stream` adds the run, message and step snapshots.",
     ),
     (
         "downloadFile",

@@ -31,7 +31,7 @@ pub(crate) fn emit_tests(api: &Api, methods: &[Method<'_>]) -> String {
 /// The name of the test of a method (`beta_threads_runs_steps_list`).
 pub(crate) fn test_name(m: &Method<'_>, stream: bool) -> String {
     let method = if stream {
-        stream_name(&m.name)
+        stream_name(m)
     } else {
         rust_ident(&m.name)
     };

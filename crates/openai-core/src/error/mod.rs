@@ -287,6 +287,9 @@ pub enum StreamErrorKind {
     EndedEarly,
     /// A Responses stream did not start with `response.created`.
     OutOfOrder,
+    /// An Assistants stream sent a delta for a message or run step it had
+    /// not created.
+    UnknownSnapshot,
 }
 
 impl StreamError {
@@ -307,6 +310,9 @@ impl fmt::Display for StreamError {
             StreamErrorKind::EndedEarly => f.write_str("the stream ended before its final event"),
             StreamErrorKind::OutOfOrder => {
                 f.write_str("the stream did not start with `response.created`")
+            }
+            StreamErrorKind::UnknownSnapshot => {
+                f.write_str("a delta arrived for a message or run step the stream had not created")
             }
         }
     }

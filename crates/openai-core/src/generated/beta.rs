@@ -1214,7 +1214,7 @@ pub mod threads {
         ///
         /// `POST /threads/runs`.
         ///
-        /// The spec declares a JSON answer only; like the Python SDK, `create_and_run_stream` streams it.
+        /// The spec declares a JSON answer only; like the Python SDK (`create_and_run(stream=True)`), `create_and_run_raw_stream` streams it; the helper `create_and_run_stream` adds the run, message and step snapshots.
         ///
         /// # Errors
         ///
@@ -1237,7 +1237,7 @@ pub mod threads {
         ///
         /// `POST /threads/runs`, streamed as server-sent events.
         ///
-        /// The spec declares a JSON answer only; like the Python SDK, `create_and_run_stream` streams it.
+        /// The spec declares a JSON answer only; like the Python SDK (`create_and_run(stream=True)`), `create_and_run_raw_stream` streams it; the helper `create_and_run_stream` adds the run, message and step snapshots.
         ///
         /// Awaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).
         ///
@@ -1246,7 +1246,7 @@ pub mod threads {
         /// When awaited: any error of the call.
         #[cfg(feature = "threads")]
         #[deprecated(note = "deprecated in the Python SDK")]
-        pub fn create_and_run_stream(
+        pub fn create_and_run_raw_stream(
             &self,
             mut params: types::beta::threads::ThreadCreateAndRunParams,
         ) -> Request<Stream<types::beta::threads::AssistantStreamEvent>> {
@@ -1532,7 +1532,7 @@ pub mod threads {
             ///
             /// `POST /threads/{thread_id}/runs`.
             ///
-            /// The spec declares a JSON answer only; like the Python SDK, `create_stream` streams it.
+            /// The spec declares a JSON answer only; like the Python SDK, `create_stream` streams it; the helper `stream` adds the run, message and step snapshots.
             ///
             /// # Errors
             ///
@@ -1558,7 +1558,7 @@ pub mod threads {
             ///
             /// `POST /threads/{thread_id}/runs`, streamed as server-sent events.
             ///
-            /// The spec declares a JSON answer only; like the Python SDK, `create_stream` streams it.
+            /// The spec declares a JSON answer only; like the Python SDK, `create_stream` streams it; the helper `stream` adds the run, message and step snapshots.
             ///
             /// Awaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).
             ///
@@ -1671,7 +1671,7 @@ pub mod threads {
             ///
             /// `POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs`.
             ///
-            /// The spec declares a JSON answer only; like the Python SDK, `submit_tool_outputs_stream` streams it.
+            /// The spec declares a JSON answer only; like the Python SDK (`submit_tool_outputs(stream=True)`), `submit_tool_outputs_raw_stream` streams it; the helper `submit_tool_outputs_stream` adds the run, message and step snapshots.
             ///
             /// # Errors
             ///
@@ -1697,7 +1697,7 @@ pub mod threads {
             ///
             /// `POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs`, streamed as server-sent events.
             ///
-            /// The spec declares a JSON answer only; like the Python SDK, `submit_tool_outputs_stream` streams it.
+            /// The spec declares a JSON answer only; like the Python SDK (`submit_tool_outputs(stream=True)`), `submit_tool_outputs_raw_stream` streams it; the helper `submit_tool_outputs_stream` adds the run, message and step snapshots.
             ///
             /// Awaiting returns once the response head arrived; then poll the [`Stream`](crate::Stream).
             ///
@@ -1706,7 +1706,7 @@ pub mod threads {
             /// When awaited: [`Error::InvalidRequest`](crate::Error::InvalidRequest) for an empty path parameter (nothing is sent), and any error of the call.
             #[cfg(feature = "threads")]
             #[deprecated(note = "deprecated in the Python SDK")]
-            pub fn submit_tool_outputs_stream(
+            pub fn submit_tool_outputs_raw_stream(
                 &self,
                 thread_id: &str,
                 run_id: &str,

@@ -1,7 +1,8 @@
 //! The generic delta merge of the Python SDK (`accumulate_delta`,
 //! reference/streaming.md b.3), for the fields a typed merge does not name:
 //! the extra fields of a chat delta (`reasoning_content` of compatible
-//! servers, say) and tool calls of kinds other than `function`.
+//! servers, say), tool calls of kinds other than `function`, and the
+//! Assistants run steps and message parts of reference/streaming.md (d).
 
 use openai_types::ExtraFields;
 use serde_json::{Map, Value};
@@ -25,12 +26,31 @@ pub(crate) fn merge_extra(acc: &mut ExtraFields, delta: &ExtraFields) {
 pub(crate) fn merge_object(acc: &mut Map<String, Value>, delta: &Map<String, Value>) {
     for (key, value) in delta {
         match acc.get_mut(key) {
+            // 1. A new key is taken as it is, but a list of indexed objects
+            // is merged into an empty list, so that entries repeating an
+            // index within the first delta are merged.
+            None if is_indexed_list(value) => {
+                let mut list = Vec::new();
+                if let Value::Array(items) = value {
+                    merge_array(&mut list, items);
+                }
+                acc.insert(key.clone(), Value::Array(list));
+            }
             None => {
                 acc.insert(key.clone(), value.clone());
             }
             Some(existing) => merge_value(key, existing, value),
         }
     }
+}
+
+/// A non-empty list whose first entry is an object with an `index`.
+fn is_indexed_list(value: &Value) -> bool {
+    value
+        .as_array()
+        .and_then(|items| items.first())
+        .and_then(Value::as_object)
+        .is_some_and(|first| first.contains_key("index"))
 }
 
 /// The rules 2 to 8 of `accumulate_delta` for the key `key`, present in
@@ -64,7 +84,7 @@ fn merge_value(key: &str, acc: &mut Value, delta: &Value) {
 }
 
 fn merge_array(acc: &mut Vec<Value>, delta: &[Value]) {
-    if acc.iter().all(|v| v.is_string() || v.is_number()) {
+    if !acc.is_empty() && acc.iter().all(|v| v.is_string() || v.is_number()) {
         acc.extend(delta.iter().cloned());
         return;
     }
@@ -74,16 +94,29 @@ fn merge_array(acc: &mut Vec<Value>, delta: &[Value]) {
         let Some(obj) = item.as_object() else {
             continue;
         };
-        let Some(index) = obj.get("index").and_then(Value::as_u64) else {
+        let Some(index) = obj.get("index").and_then(Value::as_i64) else {
             continue;
         };
-        let index = usize::try_from(index).unwrap_or(usize::MAX);
-        match acc.get_mut(index) {
-            Some(Value::Object(existing)) => merge_object(existing, obj),
-            Some(_) => {}
+        // The entry with the same `index` field, wherever it sits in the
+        // list (indexes may repeat or come out of order).
+        let existing = acc.iter_mut().find_map(|entry| match entry {
+            Value::Object(entry) if entry.get("index").and_then(Value::as_i64) == Some(index) => {
+                Some(entry)
+            }
+            _ => None,
+        });
+        match existing {
+            Some(existing) => merge_object(existing, obj),
             None => acc.push(item.clone()),
         }
     }
+}
+
+/// The position of the entry of `list` whose `index` field is `index`.
+#[cfg(feature = "threads")]
+pub(crate) fn position_of_index(list: &[Value], index: i64) -> Option<usize> {
+    list.iter()
+        .position(|entry| entry.get("index").and_then(Value::as_i64) == Some(index))
 }
 
 #[cfg(test)]
@@ -133,6 +166,34 @@ mod tests {
                 json!({"l": [{"index": 0, "x": "b"}, {"index": 1, "x": "c"}, 3]})
             ),
             json!({"l": [{"index": 0, "x": "ab"}, {"index": 1, "x": "c"}]})
+        );
+    }
+
+    #[test]
+    fn indexed_entries_merge_by_their_index_field() {
+        // Out of order: the entry with index 3 sits first.
+        assert_eq!(
+            merged(
+                json!({"l": [{"index": 3, "x": "a"}, {"index": 0, "x": "b"}]}),
+                json!({"l": [{"index": 0, "x": "c"}, {"index": 3, "x": "d"}]})
+            ),
+            json!({"l": [{"index": 3, "x": "ad"}, {"index": 0, "x": "bc"}]})
+        );
+        // A new list whose first delta repeats an index.
+        assert_eq!(
+            merged(
+                json!({}),
+                json!({"l": [{"index": 0, "x": "a"}, {"index": 0, "x": "b"}]})
+            ),
+            json!({"l": [{"index": 0, "x": "ab"}]})
+        );
+        // An empty list takes indexed objects by merging, not appending.
+        assert_eq!(
+            merged(
+                json!({"l": []}),
+                json!({"l": [{"index": 1, "x": "a"}, {"index": 1, "x": "b"}]})
+            ),
+            json!({"l": [{"index": 1, "x": "ab"}]})
         );
     }
 }

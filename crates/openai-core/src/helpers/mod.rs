@@ -1,5 +1,5 @@
 //! Hand-written helpers over the generated resources: the stream helpers of
-//! `reference/streaming.md` (b) and (c).
+//! `reference/streaming.md` (b), (c) and (d).
 //!
 //! - `client.chat().completions().stream(params)` returns a
 //!   [`ChatCompletionStream`]: typed events per chunk (`content.delta`,
@@ -11,6 +11,13 @@
 //!   streams, [`ResponseStream::final_response`], and on request a stream
 //!   that re-opens itself after a cut connection.
 //!
+//! - `client.beta().threads().runs().stream(thread_id, params)`,
+//!   `runs().submit_tool_outputs_stream(..)` and
+//!   `threads().create_and_run_stream(params)` return an
+//!   [`AssistantStream`]: the raw Assistants events, the run, run steps and
+//!   messages accumulated as they stream, and an optional
+//!   [`AssistantEventHandler`] with Python's callbacks.
+//!
 //! - `client.uploads().upload_file_chunked(file, mime_type, purpose)`
 //!   returns a [`ChunkedUpload`]: the Uploads API's create, parts and
 //!   complete, parts streamed from disk a few at a time.
@@ -19,11 +26,13 @@
 //! keep their memory flat in the number of events: only the accumulated
 //! text grows.
 
+#[cfg(feature = "threads")]
+mod assistant_stream;
 #[cfg(feature = "chat")]
 mod chat_stream;
 #[cfg(feature = "uploads")]
 mod chunked_upload;
-#[cfg(feature = "chat")]
+#[cfg(any(feature = "chat", feature = "threads"))]
 mod delta;
 mod finish_reason;
 #[cfg(feature = "responses")]
@@ -31,6 +40,12 @@ mod response_ext;
 #[cfg(feature = "responses")]
 mod response_stream;
 
+#[cfg(feature = "threads")]
+#[cfg_attr(docsrs, doc(cfg(feature = "threads")))]
+pub use assistant_stream::{
+    AssistantEventHandler, AssistantStream, AssistantStreamFuture, AssistantStreamRequest,
+    AssistantStreamState, NoEventHandler, TextDeltas,
+};
 #[cfg(feature = "chat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "chat")))]
 pub use chat_stream::{

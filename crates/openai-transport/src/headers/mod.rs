@@ -53,6 +53,14 @@ pub const X_STAINLESS_POLL_HELPER: HeaderName = HeaderName::from_static("x-stain
 /// `x-stainless-custom-poll-interval`: the caller's polling interval, in ms.
 pub const X_STAINLESS_CUSTOM_POLL_INTERVAL: HeaderName =
     HeaderName::from_static("x-stainless-custom-poll-interval");
+/// `x-stainless-stream-helper`: the Assistants stream helper that sent a
+/// request (`threads.runs.create_and_stream`, ...).
+pub const X_STAINLESS_STREAM_HELPER: HeaderName =
+    HeaderName::from_static("x-stainless-stream-helper");
+/// `x-stainless-custom-event-handler`: `true` when an Assistants stream
+/// helper was given an event handler, else `false`.
+pub const X_STAINLESS_CUSTOM_EVENT_HANDLER: HeaderName =
+    HeaderName::from_static("x-stainless-custom-event-handler");
 /// `openai-organization`.
 pub const OPENAI_ORGANIZATION: HeaderName = HeaderName::from_static("openai-organization");
 /// `openai-project`.

@@ -897,7 +897,7 @@ fn beta_threads_create_and_run(client: Client) -> Outcome {
     })
 }
 
-fn beta_threads_create_and_run_stream(client: Client) -> Outcome {
+fn beta_threads_create_and_run_raw_stream(client: Client) -> Outcome {
     Box::pin(async move {
         let params: types::beta::threads::ThreadCreateAndRunParams =
             params(r#"{"assistant_id":"text"}"#)?;
@@ -905,7 +905,7 @@ fn beta_threads_create_and_run_stream(client: Client) -> Outcome {
             client
                 .beta()
                 .threads()
-                .create_and_run_stream(params)
+                .create_and_run_raw_stream(params)
                 .header("accept", "text/event-stream")
                 .await,
         )
@@ -1018,7 +1018,7 @@ fn beta_threads_runs_submit_tool_outputs(client: Client) -> Outcome {
     })
 }
 
-fn beta_threads_runs_submit_tool_outputs_stream(client: Client) -> Outcome {
+fn beta_threads_runs_submit_tool_outputs_raw_stream(client: Client) -> Outcome {
     Box::pin(async move {
         let params: types::beta::threads::RunSubmitToolOutputsParams =
             params(r#"{"tool_outputs":[{}]}"#)?;
@@ -1027,7 +1027,7 @@ fn beta_threads_runs_submit_tool_outputs_stream(client: Client) -> Outcome {
                 .beta()
                 .threads()
                 .runs()
-                .submit_tool_outputs_stream("thread_id_1", "run_id_1", params)
+                .submit_tool_outputs_raw_stream("thread_id_1", "run_id_1", params)
                 .header("accept", "text/event-stream")
                 .await,
         )
@@ -3706,8 +3706,8 @@ pub(crate) const CALLS: &[(&str, Call)] = &[
     ("beta.threads.delete", beta_threads_delete),
     ("beta.threads.create_and_run", beta_threads_create_and_run),
     (
-        "beta.threads.create_and_run_stream",
-        beta_threads_create_and_run_stream,
+        "beta.threads.create_and_run_raw_stream",
+        beta_threads_create_and_run_raw_stream,
     ),
     ("beta.threads.runs.create", beta_threads_runs_create),
     (
@@ -3723,8 +3723,8 @@ pub(crate) const CALLS: &[(&str, Call)] = &[
         beta_threads_runs_submit_tool_outputs,
     ),
     (
-        "beta.threads.runs.submit_tool_outputs_stream",
-        beta_threads_runs_submit_tool_outputs_stream,
+        "beta.threads.runs.submit_tool_outputs_raw_stream",
+        beta_threads_runs_submit_tool_outputs_raw_stream,
     ),
     (
         "beta.threads.runs.steps.retrieve",

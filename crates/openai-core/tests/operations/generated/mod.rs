@@ -2785,7 +2785,7 @@ async fn beta_threads_create_and_run() {
 
 #[cfg(feature = "threads")]
 #[tokio::test]
-async fn beta_threads_create_and_run_stream() {
+async fn beta_threads_create_and_run_raw_stream() {
     let server = MockServer::start().await;
     server.enqueue(Mock::sse([json(r#"{"event":"thread.created","data":{"id":"text","object":"thread","created_at":1,"tool_resources":{},"metadata":{}}}"#)]));
     let client = client(&server);
@@ -2794,9 +2794,9 @@ async fn beta_threads_create_and_run_stream() {
     let got = client
         .beta()
         .threads()
-        .create_and_run_stream(params)
+        .create_and_run_raw_stream(params)
         .await
-        .expect("beta.threads.create_and_run_stream");
+        .expect("beta.threads.create_and_run_raw_stream");
     check(
         &server,
         &Expect {
@@ -3048,7 +3048,7 @@ async fn beta_threads_runs_submit_tool_outputs() {
 
 #[cfg(feature = "threads")]
 #[tokio::test]
-async fn beta_threads_runs_submit_tool_outputs_stream() {
+async fn beta_threads_runs_submit_tool_outputs_raw_stream() {
     let server = MockServer::start().await;
     server.enqueue(Mock::sse([json(r#"{"event":"thread.created","data":{"id":"text","object":"thread","created_at":1,"tool_resources":{},"metadata":{}}}"#)]));
     let client = client(&server);
@@ -3058,9 +3058,9 @@ async fn beta_threads_runs_submit_tool_outputs_stream() {
         .beta()
         .threads()
         .runs()
-        .submit_tool_outputs_stream("thread_id 1", "run_id 1", params)
+        .submit_tool_outputs_raw_stream("thread_id 1", "run_id 1", params)
         .await
-        .expect("beta.threads.runs.submit_tool_outputs_stream");
+        .expect("beta.threads.runs.submit_tool_outputs_raw_stream");
     check(
         &server,
         &Expect {
