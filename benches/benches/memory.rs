@@ -7,6 +7,10 @@
 //! 200,000-event stream grows the peak by more than [`SLACK_KIB`] beyond a
 //! 20,000-event one: a client that kept anything per event would need
 //! megabytes more.
+//!
+//! The chat stream helper (`.stream()`, with `final_completion()`) is
+//! measured the same way; it keeps the accumulated text (2 bytes per event
+//! here), so its allowance adds [`TEXT_COPIES`] times the extra text.
 
 use std::fs;
 
@@ -26,6 +30,14 @@ const RUNS: usize = 2;
 /// Allowed extra peak growth of the long stream over the short one, in KiB.
 const SLACK_KIB: u64 = 2048;
 
+/// Bytes of content per event of `Mock::chat_stream_repeat` (`"hi"`).
+const TEXT_PER_EVENT: u64 = 2;
+
+/// Copies of the accumulated text the helper may hold at its peak: the
+/// snapshot's string while it doubles (old and new buffer, the new one up
+/// to twice the text) and the final completion's clone.
+const TEXT_COPIES: u64 = 4;
+
 fn main() {
     let bench = Bench::new();
     // Warm up with one long stream of each kind: the first streams touch
@@ -37,6 +49,8 @@ fn main() {
             let clients = bench.clients.clone();
             bench.run(async move { clients.stream(target).await });
         }
+        let clients = bench.clients.clone();
+        bench.run(async move { clients.stream_helper().await });
     }
     let resettable = reset_peak();
     println!(
@@ -75,6 +89,30 @@ fn main() {
             }
         }
     }
+    for per_read in PER_READ {
+        let mut growth = [0; LENGTHS.len()];
+        for (i, events) in LENGTHS.into_iter().enumerate() {
+            bench.answer_with(Mock::chat_stream_repeat(events, per_read));
+            let runs: Vec<(u64, u64)> = (0..RUNS)
+                .map(|_| helper_peak_growth(&bench, events))
+                .collect();
+            growth[i] = runs.iter().map(|r| r.1).min().unwrap_or(0);
+            println!(
+                "memory/sdk-helper/per_read={per_read}/events={events}: peak growth {} KiB (text {} KiB)",
+                growth[i],
+                events as u64 * TEXT_PER_EVENT / 1024,
+            );
+        }
+        let extra_text_kib = (LENGTHS[1] - LENGTHS[0]) as u64 * TEXT_PER_EVENT / 1024;
+        let allowed = growth[0] + SLACK_KIB + TEXT_COPIES * extra_text_kib;
+        println!(
+            "  the long stream may grow up to {allowed} KiB (short + slack + {TEXT_COPIES} x {extra_text_kib} KiB of extra text)"
+        );
+        if growth[1] > allowed {
+            println!("  FAIL: the helper's peak grows faster than its text");
+            failed = true;
+        }
+    }
     println!(
         "memory: RSS {start} KiB after warm-up, {} KiB at the end",
         status_kib("VmRSS:")
@@ -91,6 +129,16 @@ fn peak_growth(bench: &Bench, target: Target, events: usize) -> (u64, u64) {
     reset_peak();
     let before = status_kib("VmRSS:");
     let read = bench.run(async move { clients.stream(target).await });
+    assert_eq!(read, events);
+    (before, status_kib("VmHWM:").saturating_sub(before))
+}
+
+/// As [`peak_growth`], through the chat stream helper.
+fn helper_peak_growth(bench: &Bench, events: usize) -> (u64, u64) {
+    let clients = bench.clients.clone();
+    reset_peak();
+    let before = status_kib("VmRSS:");
+    let read = bench.run(async move { clients.stream_helper().await });
     assert_eq!(read, events);
     (before, status_kib("VmHWM:").saturating_sub(before))
 }

@@ -130,6 +130,16 @@ const HELPERS: &[(&str, &str, &str)] = &[
         "pub fn create_and_run_stream(",
     ),
     (
+        "chat.completions.parse",
+        "crates/openai-core/src/helpers/parse/chat.rs",
+        "pub fn parse<T: DeserializeOwned + JsonSchema>(",
+    ),
+    (
+        "responses.parse",
+        "crates/openai-core/src/helpers/parse/responses.rs",
+        "pub fn parse<T: DeserializeOwned + JsonSchema>(",
+    ),
+    (
         "uploads.upload_file_chunked",
         "crates/openai-core/src/helpers/chunked_upload.rs",
         "pub fn upload_file_chunked(",

@@ -65,7 +65,17 @@ mod chat_ext;
 mod file_upload;
 mod generated;
 mod meta;
+#[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
+pub mod structured;
 mod support;
+
+/// The `schemars` crate, for `#[derive(JsonSchema)]` on the types given to
+/// structured outputs (`#[schemars(crate = "openai_types::schemars")]` when
+/// your crate does not depend on `schemars` itself).
+#[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
+pub use schemars;
 
 pub use file_upload::{FileSource, FileUpload};
 pub use meta::ResponseMeta;

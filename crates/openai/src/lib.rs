@@ -36,7 +36,15 @@
 //! [`ChatCompletionStream`] (`content.delta`, tool-call arguments, ...,
 //! then `final_completion()`), and `client.responses().stream(params)` a
 //! [`ResponseStream`] (`final_response()`, and `resume_on_disconnect(true)`
-//! to survive a cut connection).
+//! to survive a cut connection). The Assistants runs stream the same way
+//! (`client.beta().threads().runs().stream(..)`, `threads` feature).
+//!
+//! Structured outputs read answers into your own types:
+//! `client.chat().completions().parse::<T>(params)` and
+//! `client.responses().parse::<T>(params)` send `T`'s strict JSON schema
+//! and return `T` (`T: Deserialize + JsonSchema`, through the re-exported
+//! [`schemars`]); `ChatCompletionTool::from_type::<A>(name)` makes a strict
+//! function tool of a type.
 //!
 //! The crates behind the facade can be used alone: `openai-types` (the
 //! models, no I/O), `openai-transport` (the tower stack), `openai-core` (the
@@ -63,6 +71,9 @@
 //! - `http2`: offer HTTP/2 through ALPN next to HTTP/1.1 (the server picks).
 //!   Off by default, as in the Python SDK, whose HTTP client speaks HTTP/1.1
 //!   unless asked; it adds the `h2` crate to the build.
+//! - `structured-outputs` (default, in `common`): `parse::<T>()`, the
+//!   streams' `final_parsed::<T>()`, formats and tools from types; adds
+//!   `schemars` (re-exported as [`schemars`]).
 //! - `azure`: Azure OpenAI, as [`azure`].
 //! - `logging` (default): [`logging::init_from_env`], the `OPENAI_LOG` switch.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -88,6 +99,18 @@ pub use openai_core::{ChatCompletionStream, ChatCompletionStreamEvent, ChatCompl
 pub use openai_core::{ResponseExt, ResponseStream, ResponseStreamState};
 pub use openai_transport as transport;
 pub use openai_types as types;
+/// The `schemars` crate, for `#[derive(JsonSchema)]` on the types of
+/// structured outputs (`structured-outputs` feature): add
+/// `#[schemars(crate = "openai::schemars")]` when your crate does not
+/// depend on `schemars` itself.
+#[cfg(feature = "structured-outputs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "structured-outputs")))]
+pub use openai_types::schemars;
+/// The `#[derive(JsonSchema)]` macro and trait (`structured-outputs`
+/// feature).
+#[cfg(feature = "structured-outputs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "structured-outputs")))]
+pub use openai_types::schemars::JsonSchema;
 
 /// The version of this crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -254,7 +254,7 @@ impl RequestOptions {
             && self.error.is_none()
     }
 
-    fn record_error(&mut self, message: &str) {
+    pub(crate) fn record_error(&mut self, message: &str) {
         if self.error.is_none() {
             self.error = Some(message.to_owned());
         }

@@ -18,6 +18,11 @@
 //!   messages accumulated as they stream, and an optional
 //!   [`AssistantEventHandler`] with Python's callbacks.
 //!
+//! - `client.chat().completions().parse::<T>(params)` and
+//!   `client.responses().parse::<T>(params)` (feature `structured-outputs`)
+//!   send `T`'s strict JSON schema and read the answer into a `T`:
+//!   [`ParsedChatCompletion`], [`ParsedResponse`].
+//!
 //! - `client.uploads().upload_file_chunked(file, mime_type, purpose)`
 //!   returns a [`ChunkedUpload`]: the Uploads API's create, parts and
 //!   complete, parts streamed from disk a few at a time.
@@ -35,6 +40,11 @@ mod chunked_upload;
 #[cfg(any(feature = "chat", feature = "threads"))]
 mod delta;
 mod finish_reason;
+#[cfg(all(
+    feature = "structured-outputs",
+    any(feature = "chat", feature = "responses")
+))]
+mod parse;
 #[cfg(feature = "responses")]
 mod response_ext;
 #[cfg(feature = "responses")]
@@ -59,6 +69,27 @@ pub use chat_stream::{
 #[cfg_attr(docsrs, doc(cfg(feature = "uploads")))]
 pub use chunked_upload::{ChunkedUpload, DEFAULT_PART_CONCURRENCY, DEFAULT_PART_SIZE};
 pub use finish_reason::{FinishReasonError, FinishReasonKind};
+#[cfg(all(
+    feature = "structured-outputs",
+    any(feature = "chat", feature = "responses")
+))]
+#[cfg_attr(docsrs, doc(cfg(feature = "structured-outputs")))]
+pub use parse::{ParseAnswer, ParseFuture, ParseRequest};
+#[cfg(all(feature = "structured-outputs", feature = "chat"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(all(feature = "structured-outputs", feature = "chat")))
+)]
+pub use parse::{
+    ParsedChatCompletion, ParsedChatCompletionMessage, ParsedChoice, ParsedFunction,
+    ParsedFunctionToolCall,
+};
+#[cfg(all(feature = "structured-outputs", feature = "responses"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(all(feature = "structured-outputs", feature = "responses")))
+)]
+pub use parse::{ParsedResponse, ParsedResponseFunctionCall};
 #[cfg(feature = "responses")]
 #[cfg_attr(docsrs, doc(cfg(feature = "responses")))]
 pub use response_ext::ResponseExt;

@@ -5,7 +5,7 @@ mod events;
 mod merge;
 mod state;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -26,6 +26,8 @@ pub use events::{
     LogprobsRefusalDoneEvent, RefusalDeltaEvent, RefusalDoneEvent,
 };
 pub use state::ChatCompletionStreamState;
+#[cfg(feature = "structured-outputs")]
+pub(crate) use state::finish_kind;
 
 use crate::client::{HasOptions, RequestOptions, per_call_setters};
 use crate::error::Error;
@@ -74,11 +76,16 @@ impl Completions<'_> {
     /// ```
     pub fn stream(&self, params: ChatCompletionCreateParams) -> ChatCompletionStreamRequest {
         let parseable = has_parseable_tools(&params);
+        let strict_tools = strict_function_names(&params);
         let request = self.create_stream(params).header(
             X_STAINLESS_HELPER_METHOD,
             HeaderValue::from_static(HELPER_METHOD),
         );
-        ChatCompletionStreamRequest { request, parseable }
+        ChatCompletionStreamRequest {
+            request,
+            parseable,
+            strict_tools,
+        }
     }
 }
 
@@ -91,6 +98,7 @@ impl Completions<'_> {
 pub struct ChatCompletionStreamRequest {
     request: Request<Stream<ChatCompletionChunk>>,
     parseable: bool,
+    strict_tools: BTreeSet<String>,
 }
 
 impl HasOptions for ChatCompletionStreamRequest {
@@ -117,6 +125,7 @@ impl IntoFuture for ChatCompletionStreamRequest {
         ChatCompletionStreamFuture {
             inner: self.request.into_future(),
             parseable: self.parseable,
+            strict_tools: Some(self.strict_tools),
         }
     }
 }
@@ -128,6 +137,7 @@ pub struct ChatCompletionStreamFuture {
     #[pin]
     inner: ResponseFuture<Stream<ChatCompletionChunk>>,
     parseable: bool,
+    strict_tools: Option<BTreeSet<String>>,
 }
 
 impl Future for ChatCompletionStreamFuture {
@@ -136,7 +146,9 @@ impl Future for ChatCompletionStreamFuture {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let stream = ready!(this.inner.poll(cx))?;
-        Poll::Ready(Ok(ChatCompletionStream::new(stream, *this.parseable)))
+        let mut stream = ChatCompletionStream::new(stream, *this.parseable);
+        stream.strict_tools = this.strict_tools.take().unwrap_or_default();
+        Poll::Ready(Ok(stream))
     }
 }
 
@@ -167,6 +179,8 @@ pub struct ChatCompletionStream {
     state: ChatCompletionStreamState,
     queue: VecDeque<ChatCompletionStreamEvent>,
     ended: bool,
+    /// The request's strict function tools, for `final_parsed`.
+    strict_tools: BTreeSet<String>,
 }
 
 impl ChatCompletionStream {
@@ -182,6 +196,7 @@ impl ChatCompletionStream {
             state,
             queue: VecDeque::new(),
             ended: false,
+            strict_tools: BTreeSet::new(),
         }
     }
 
@@ -231,6 +246,26 @@ impl ChatCompletionStream {
     pub async fn final_completion(&mut self) -> Result<ChatCompletion, Error> {
         self.until_done().await?;
         self.state.final_completion()
+    }
+
+    /// Reads the rest of the stream and returns the completion read into
+    /// `T` (the `parsed` of Python's `get_final_completion` when the request
+    /// had `response_format=T`): the post-processing of
+    /// [`parse`](Completions::parse), with the request's strict function
+    /// tools. Give the request `T`'s format with
+    /// [`ResponseFormatJsonSchema::for_type`](openai_types::ResponseFormatJsonSchema::for_type).
+    ///
+    /// # Errors
+    ///
+    /// As [`final_completion`](Self::final_completion); [`Error::Decode`]
+    /// when a content does not read as `T` or strict arguments are not JSON.
+    #[cfg(feature = "structured-outputs")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "structured-outputs")))]
+    pub async fn final_parsed<T: serde::de::DeserializeOwned>(
+        &mut self,
+    ) -> Result<crate::helpers::ParsedChatCompletion<T>, Error> {
+        let completion = self.final_completion().await?;
+        crate::helpers::ParsedChatCompletion::from_completion(completion, &self.strict_tools)
     }
 
     /// Reads the rest of the stream and returns the first choice's content
@@ -294,6 +329,24 @@ impl fmt::Debug for ChatCompletionStream {
             .field("ended", &self.ended)
             .finish_non_exhaustive()
     }
+}
+
+/// The names of the request's function tools with `strict: true`.
+pub(crate) fn strict_function_names(params: &ChatCompletionCreateParams) -> BTreeSet<String> {
+    params
+        .tools
+        .as_ref()
+        .into_iter()
+        .flatten()
+        .filter_map(|tool| match tool {
+            ChatCompletionCreateParamsTool::Function(tool)
+                if tool.function.strict.as_ref() == Some(&true) =>
+            {
+                Some(tool.function.name.clone())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Whether the request has parseable input: a function tool with

@@ -392,7 +392,7 @@ fn function_call_at(
     }
 }
 
-fn finish_kind(reason: &ChatCompletionChoiceFinishReason) -> Option<FinishReasonKind> {
+pub(crate) fn finish_kind(reason: &ChatCompletionChoiceFinishReason) -> Option<FinishReasonKind> {
     match reason {
         ChatCompletionChoiceFinishReason::Length => Some(FinishReasonKind::Length),
         ChatCompletionChoiceFinishReason::ContentFilter => Some(FinishReasonKind::ContentFilter),

@@ -4,12 +4,14 @@
 
 mod state;
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use futures_core::Stream as _;
+use openai_types::Tool;
 use openai_types::responses::{
     Response, ResponseCreateParams, ResponseRetrieveParams, ResponseStreamEvent,
 };
@@ -60,7 +62,20 @@ impl Responses<'_> {
     /// # let _ = run;
     /// ```
     pub fn stream(&self, params: ResponseCreateParams) -> ResponseStreamRequest {
+        let strict_tools = params
+            .tools
+            .as_ref()
+            .into_iter()
+            .flatten()
+            .filter_map(|tool| match tool {
+                Tool::Function(tool) if tool.strict.as_ref() == Some(&true) => {
+                    Some(tool.name.clone())
+                }
+                _ => None,
+            })
+            .collect();
         ResponseStreamRequest {
+            strict_tools,
             request: self.create_stream(params),
             client: self.client.clone(),
             response_id: None,
@@ -88,6 +103,7 @@ impl Responses<'_> {
         starting_after: Option<i64>,
     ) -> ResponseStreamRequest {
         ResponseStreamRequest {
+            strict_tools: BTreeSet::new(),
             request: self.retrieve_stream(response_id, ResponseRetrieveParams::new()),
             client: self.client.clone(),
             response_id: Some(response_id.to_owned()),
@@ -110,6 +126,7 @@ pub struct ResponseStreamRequest {
     response_id: Option<String>,
     starting_after: Option<i64>,
     resume: bool,
+    strict_tools: BTreeSet<String>,
 }
 
 impl HasOptions for ResponseStreamRequest {
@@ -163,6 +180,7 @@ impl IntoFuture for ResponseStreamRequest {
             setup: Some(Setup {
                 resume,
                 starting_after: self.starting_after,
+                strict_tools: self.strict_tools,
             }),
         }
     }
@@ -180,6 +198,7 @@ pub struct ResponseStreamFuture {
 struct Setup {
     resume: Option<Box<Resume>>,
     starting_after: Option<i64>,
+    strict_tools: BTreeSet<String>,
 }
 
 /// What re-opening a stream takes.
@@ -207,6 +226,7 @@ impl Future for ResponseStreamFuture {
             progressed: true,
             finished: false,
             ended: false,
+            strict_tools: setup.strict_tools,
         }))
     }
 }
@@ -252,6 +272,8 @@ pub struct ResponseStream {
     /// Whether the response ended (`response.completed`, `.failed`, ...).
     finished: bool,
     ended: bool,
+    /// The request's strict function tools, for `final_parsed`.
+    strict_tools: BTreeSet<String>,
 }
 
 impl ResponseStream {
@@ -306,6 +328,27 @@ impl ResponseStream {
             .completed()
             .cloned()
             .ok_or_else(|| Error::Stream(StreamError::new(StreamErrorKind::EndedEarly)))
+    }
+
+    /// Reads the rest of the stream and returns the final response read
+    /// into `T` (the `output_parsed` of Python's `get_final_response` when
+    /// the request had `text_format=T`): the post-processing of
+    /// [`parse`](Responses::parse), with the request's strict function
+    /// tools. Give the request `T`'s format with
+    /// [`TextResponseFormatJsonSchema::for_type`](openai_types::TextResponseFormatJsonSchema::for_type).
+    ///
+    /// # Errors
+    ///
+    /// As [`final_response`](Self::final_response); [`Error::Decode`] when
+    /// an `output_text` does not read as `T` or strict arguments are not
+    /// JSON.
+    #[cfg(feature = "structured-outputs")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "structured-outputs")))]
+    pub async fn final_parsed<T: serde::de::DeserializeOwned>(
+        &mut self,
+    ) -> Result<crate::helpers::ParsedResponse<T>, Error> {
+        let response = self.final_response().await?;
+        crate::helpers::ParsedResponse::from_response(response, &self.strict_tools)
     }
 
     fn poll_next_event(
