@@ -53,7 +53,15 @@ pub(crate) enum Payload {
     /// A multipart form, streamed per attempt, and its `Content-Type`.
     /// Boxed: uploads are rare, and every request value (moved several
     /// times per call) stays as small as a JSON one.
-    Multipart(Box<(Body, HeaderValue)>),
+    Multipart(Box<Multipart>),
+}
+
+/// A multipart body, its content type, and its `model` field (for routers).
+#[derive(Debug, Clone)]
+pub(crate) struct Multipart {
+    pub(crate) body: Body,
+    pub(crate) content_type: HeaderValue,
+    pub(crate) model: Option<String>,
 }
 
 /// A request ready to send, but for the per-call options.
@@ -156,7 +164,14 @@ impl Prepared {
             file.add_files(name, &mut form);
         }
         let (body, content_type) = form.into_body()?;
-        self.body = Payload::Multipart(Box::new((body, content_type)));
+        let model = serde_json::to_value(params)
+            .ok()
+            .and_then(|v| v.get("model")?.as_str().map(str::to_owned));
+        self.body = Payload::Multipart(Box::new(Multipart {
+            body,
+            content_type,
+            model,
+        }));
         Ok(self)
     }
 

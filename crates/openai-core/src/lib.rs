@@ -66,6 +66,7 @@ pub mod multipart;
 pub mod pagination;
 pub mod polling;
 pub mod request;
+pub mod route;
 pub mod sse;
 pub mod url;
 #[cfg(feature = "webhooks")]

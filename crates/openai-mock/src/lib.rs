@@ -53,7 +53,9 @@
 //! committed, so building the crate never needs the spec.
 //!
 //! Every response carries `x-request-id: req_mock_<n>`, `n` counting requests from 1.
-//! Paths work with and without the `/v1` prefix. Request bodies above
+//! Paths work with and without the `/v1` prefix, and under Azure's prefixes (`/openai/...`,
+//! `/openai/v1/...`, `/openai/deployments/{deployment}/...`), so an Azure client runs
+//! against it too. Request bodies above
 //! [`MAX_REQUEST_BODY`] (64 MiB) get a 413 error; nothing a client sends panics the server.
 //!
 //! The server depends on no other crate of the SDK, and writes its bodies with

@@ -1,12 +1,33 @@
 //! Matching request paths against path templates (`/files/{file_id}`), with or without the
-//! `/v1` prefix.
+//! `/v1` prefix, and under Azure's prefixes (`/openai`, `/openai/v1`,
+//! `/openai/deployments/{deployment}`).
 
-/// `/v1/chat/completions` → `/chat/completions`; paths without the prefix are unchanged.
+/// `/v1/chat/completions` → `/chat/completions`, and Azure's
+/// `/openai/deployments/{deployment}/chat/completions` or `/openai/models` the same way;
+/// paths without a prefix are unchanged.
 pub(crate) fn strip_version(path: &str) -> &str {
+    let path = strip_azure(path);
     match path.strip_prefix("/v1") {
         Some("") => "/",
         Some(rest) if rest.starts_with('/') => rest,
         _ => path,
+    }
+}
+
+/// Azure's prefixes: `/openai/deployments/{deployment}` and `/openai`.
+fn strip_azure(path: &str) -> &str {
+    let Some(rest) = path.strip_prefix("/openai") else {
+        return path;
+    };
+    if rest.is_empty() {
+        return "/";
+    }
+    if !rest.starts_with('/') {
+        return path;
+    }
+    match rest.strip_prefix("/deployments/") {
+        Some(after) => after.find('/').map_or("/", |at| &after[at..]),
+        None => rest,
     }
 }
 
@@ -60,6 +81,19 @@ mod tests {
         assert_eq!(strip_version("/v1"), "/");
         assert_eq!(strip_version("/v10/models"), "/v10/models");
         assert_eq!(route("/v1/models/"), "/models");
+    }
+
+    #[test]
+    fn strips_azure_prefixes() {
+        assert_eq!(strip_version("/openai/models"), "/models");
+        assert_eq!(strip_version("/openai/v1/models"), "/models");
+        assert_eq!(
+            strip_version("/openai/deployments/my%20dep/chat/completions"),
+            "/chat/completions"
+        );
+        assert_eq!(strip_version("/openai/deployments/d"), "/");
+        assert_eq!(strip_version("/openai"), "/");
+        assert_eq!(strip_version("/openaix/models"), "/openaix/models");
     }
 
     #[test]

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{HeaderMap, StatusCode};
-use openai_transport::auth::{Credential, Credentials};
+use std::sync::Arc;
+
+use openai_transport::auth::{Credential, CredentialProvider, Credentials};
 use openai_transport::headers::{OPENAI_ORGANIZATION, OPENAI_PROJECT, PlatformInfo};
 use openai_transport::retry::{DEFAULT_MAX_RETRIES, RetryAction, SharedClassifier};
 use openai_transport::time::{SharedTimeSource, TimeSource};
@@ -17,6 +19,7 @@ use tower::{Layer, Service};
 use super::options::TimeoutSetting;
 use super::{Client, RequestOptions, StackDefaults};
 use crate::error::{ConfigError, Error};
+use crate::route::Router;
 use crate::url::{BaseUrl, DEFAULT_BASE_URL, normalize_base_url};
 
 /// The default connect timeout (`reference/client.md` 3).
@@ -55,6 +58,9 @@ pub struct ClientBuilder {
     client_name: String,
     // webhooks: read by `client.webhooks()`; kept without the feature too.
     webhook_secret: Option<String>,
+    credential: Option<CredentialSource>,
+    default_query: Vec<(String, String)>,
+    router: Option<Arc<dyn Router>>,
     #[cfg(feature = "native-tls")]
     native_tls: bool,
     error: Option<String>,
@@ -81,6 +87,9 @@ impl ClientBuilder {
             time_source: None,
             client_name: "OpenAI".to_owned(),
             webhook_secret: None,
+            credential: None,
+            default_query: Vec::new(),
+            router: None,
             #[cfg(feature = "native-tls")]
             native_tls: false,
             error: None,
@@ -286,6 +295,40 @@ impl ClientBuilder {
         self
     }
 
+    /// The credential of ordinary endpoints, in place of the API key's
+    /// `Authorization: Bearer <key>`: any header (Azure's `api-key`, say).
+    /// It counts as the client's credential; the API key, if also set, is
+    /// not sent.
+    pub fn credential(mut self, credential: Credential) -> Self {
+        self.credential = Some(CredentialSource::Static(credential));
+        self
+    }
+
+    /// A credential computed before every attempt (a token that expires, a
+    /// rotating key), in place of the API key: see
+    /// [`CredentialProvider`]. A provider's error fails the call at once,
+    /// without a retry.
+    pub fn credential_provider(mut self, provider: impl CredentialProvider) -> Self {
+        self.credential = Some(CredentialSource::Provider(Arc::new(provider)));
+        self
+    }
+
+    /// A query parameter sent with every request (Azure's `api-version`),
+    /// before the endpoint's own; a per-call [`query`](crate::Request::query)
+    /// of the same name replaces it.
+    pub fn default_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.default_query.retain(|(k, _)| *k != name);
+        self.default_query.push((name, value.into()));
+        self
+    }
+
+    /// Decides where each request goes: see [`route`](crate::route).
+    pub fn router(mut self, router: impl Router) -> Self {
+        self.router = Some(Arc::new(router));
+        self
+    }
+
     /// The client name of the `User-Agent` (`OpenAI/Rust <version>`), for
     /// wrappers such as the Azure client.
     pub fn client_name(mut self, name: impl Into<String>) -> Self {
@@ -313,13 +356,18 @@ impl ClientBuilder {
         }
         let api_key = self.api_key.filter(|k| !k.is_empty());
         let admin_api_key = self.admin_api_key.filter(|k| !k.is_empty());
-        if api_key.is_none() && admin_api_key.is_none() {
+        if api_key.is_none() && admin_api_key.is_none() && self.credential.is_none() {
             return Err(config(
                 "missing credentials: set an api_key or admin_api_key, or the OPENAI_API_KEY or OPENAI_ADMIN_KEY environment variable".to_owned(),
             ));
         }
         let mut credentials = Credentials::new();
-        if let Some(k) = &api_key {
+        if let Some(source) = self.credential {
+            credentials = match source {
+                CredentialSource::Static(c) => credentials.api_key(c),
+                CredentialSource::Provider(p) => credentials.api_key_provider(SharedProvider(p)),
+            };
+        } else if let Some(k) = &api_key {
             let c = Credential::bearer(k).map_err(|_| {
                 config("the API key contains characters a header cannot carry".to_owned())
             })?;
@@ -386,6 +434,7 @@ impl ClientBuilder {
             .map_err(|e| config(format!("cannot build the HTTP client: {e}")))?;
 
         let mut defaults = RequestOptions::new().max_retries(self.max_retries);
+        defaults.query = self.default_query;
         defaults.timeout = Some(self.timeout);
         defaults.idle_timeout = self.idle_timeout;
         defaults.headers = self.default_headers;
@@ -400,7 +449,25 @@ impl ClientBuilder {
             defaults,
             stack,
             self.webhook_secret,
+            self.router,
         ))
+    }
+}
+
+/// The credential set with [`ClientBuilder::credential`] or
+/// [`ClientBuilder::credential_provider`].
+#[derive(Clone)]
+enum CredentialSource {
+    Static(Credential),
+    Provider(Arc<dyn CredentialProvider>),
+}
+
+/// A shared provider, handed to the transport.
+struct SharedProvider(Arc<dyn CredentialProvider>);
+
+impl CredentialProvider for SharedProvider {
+    fn credential(&self) -> openai_transport::auth::CredentialFuture {
+        self.0.credential()
     }
 }
 
@@ -432,6 +499,19 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
             .field("layers", &self.layers.len())
+            .field(
+                "credential",
+                &self.credential.as_ref().map(|_| "<redacted>"),
+            )
+            .field(
+                "default_query",
+                &self
+                    .default_query
+                    .iter()
+                    .map(|(k, _)| k)
+                    .collect::<Vec<_>>(),
+            )
+            .field("router", &self.router.as_ref().map(|_| "<set>"))
             .finish_non_exhaustive()
     }
 }

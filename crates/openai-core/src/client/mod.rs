@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use openai_transport::StackService;
 
+use crate::route::Router;
 use crate::url::BaseUrl;
 
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT};
@@ -46,6 +47,7 @@ struct Inner {
     stack: StackDefaults,
     // webhooks: `ClientBuilder::webhook_secret` / `OPENAI_WEBHOOK_SECRET`.
     webhook_secret: Option<String>,
+    router: Option<Arc<dyn Router>>,
 }
 
 /// What the transport stack does for a request that does not say otherwise:
@@ -83,6 +85,7 @@ impl Client {
         defaults: RequestOptions,
         stack: StackDefaults,
         webhook_secret: Option<String>,
+        router: Option<Arc<dyn Router>>,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -91,6 +94,7 @@ impl Client {
                 defaults,
                 stack,
                 webhook_secret,
+                router,
             }),
         }
     }
@@ -104,6 +108,7 @@ impl Client {
             self.inner.defaults.merged(&options),
             self.inner.stack,
             self.inner.webhook_secret.clone(),
+            self.inner.router.clone(),
         )
     }
 
@@ -119,6 +124,10 @@ impl Client {
     /// The HTTP service every call goes through.
     pub fn service(&self) -> &StackService {
         &self.inner.service
+    }
+
+    pub(crate) fn router(&self) -> Option<&dyn Router> {
+        self.inner.router.as_deref()
     }
 
     pub(crate) fn defaults(&self) -> &RequestOptions {

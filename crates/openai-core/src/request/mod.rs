@@ -31,6 +31,7 @@ use crate::Client;
 use crate::client::{HasOptions, RequestOptions, TimeoutSetting, per_call_setters};
 use crate::endpoint::{Payload, Prepared};
 use crate::error::{Error, InvalidRequestError};
+use crate::route::{Route, RouteRequest};
 use openai_types::ResponseMeta;
 
 #[cfg_attr(
@@ -209,6 +210,29 @@ impl<T> Request<T> {
     }
 }
 
+/// The query of a request: the client's default query first (the keys the
+/// request and the call do not set), then the endpoint's, then the call's;
+/// a later key replaces an earlier one.
+fn merge_query(
+    client: &[(String, String)],
+    endpoint: Vec<(String, String)>,
+    call: &[(String, String)],
+) -> Vec<(String, String)> {
+    if client.is_empty() && call.is_empty() {
+        return endpoint;
+    }
+    let mut query = Vec::with_capacity(client.len() + endpoint.len() + call.len());
+    let named = |key: &str, list: &[(String, String)]| list.iter().any(|(k, _)| k == key);
+    for (k, v) in client {
+        if !named(k, &endpoint) && !named(k, call) {
+            query.push((k.clone(), v.clone()));
+        }
+    }
+    query.extend(endpoint.into_iter().filter(|(k, _)| !named(k, call)));
+    query.extend(call.iter().cloned());
+    query
+}
+
 /// How the caller reads the response: the `X-Stainless-Raw-Response` value
 /// (reference/client.md 2.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,17 +280,32 @@ fn build(
         // reference/client.md 7: GET requests carry no body.
         body = Payload::Json(Bytes::new());
     }
-    let mut query = prepared.query;
-    for (k, v) in &options.query {
-        query.retain(|(qk, _)| qk != k);
-        query.push((k.clone(), v.clone()));
-    }
-    let uri = client.base().uri(&prepared.path, prepared.slot, &query)?;
+    let query = merge_query(&client.defaults().query, prepared.query, &call.query);
+    let route = match client.router() {
+        None => Route::Keep,
+        Some(router) => {
+            let request = match &body {
+                Payload::Json(bytes) => RouteRequest::json(&prepared.method, &prepared.path, bytes),
+                Payload::Multipart(form) => {
+                    RouteRequest::multipart(&prepared.method, &prepared.path, form.model.as_deref())
+                }
+            };
+            router.route(&request)
+        }
+    };
+    let uri = match route {
+        Route::Path(path) => client.base().uri(&path, None, &query)?,
+        Route::Url(url) => crate::url::build_uri("", &url, &query)?,
+        Route::Reject(message) => {
+            return Err(Error::InvalidRequest(InvalidRequestError::new(message)));
+        }
+        _ => client.base().uri(&prepared.path, prepared.slot, &query)?,
+    };
     let (body, content_type) = match body {
         Payload::Json(bytes) => (Body::from_bytes(bytes), None),
-        Payload::Multipart(upload) => {
-            let (body, content_type) = *upload;
-            (body, Some(content_type))
+        Payload::Multipart(form) => {
+            let form = *form;
+            (form.body, Some(form.content_type))
         }
     };
     let mut req = http::Request::new(body);

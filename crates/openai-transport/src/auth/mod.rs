@@ -266,7 +266,7 @@ where
         match self.credentials.select(scope) {
             None => ResponseFuture::failed(Permanent::new(MissingCredential { scope }).into()),
             Some(Source::Static(c)) => {
-                if OmitHeaders::may_add(&req, &c.name) {
+                if may_add(&req, &c.name) {
                     req.headers_mut().insert(c.name.clone(), c.value.clone());
                 }
                 ResponseFuture::called(self.inner.call(req))
@@ -297,6 +297,13 @@ enum State<S: Service<HttpRequest>> {
     Resolving(Box<Resolving<S>>),
     Called(#[pin] S::Future),
     Failed(Option<BoxError>),
+}
+
+/// Whether the credential header `name` may go on `req`: not omitted, and
+/// not set by the caller already (an `api-key` of the caller's wins, as an
+/// `Authorization` does).
+fn may_add(req: &HttpRequest, name: &HeaderName) -> bool {
+    OmitHeaders::may_add(req, name) && !req.headers().contains_key(name)
 }
 
 struct Resolving<S> {
@@ -364,7 +371,7 @@ where
                     };
                     ready!(inner.poll_ready(cx))?;
                     let mut req = request.take().expect("polled after completion");
-                    if OmitHeaders::may_add(&req, &credential.name) {
+                    if may_add(&req, &credential.name) {
                         req.headers_mut().insert(credential.name, credential.value);
                     }
                     let fut = inner.call(req);

@@ -10,12 +10,22 @@ fn recorder() -> (
     Seen,
     impl Service<HttpRequest, Response = HttpResponse, Error = BoxError, Future = impl Send> + Clone,
 ) {
+    recorder_of(AUTHORIZATION)
+}
+
+/// Records the value of the header `name` of each request.
+fn recorder_of(
+    name: HeaderName,
+) -> (
+    Seen,
+    impl Service<HttpRequest, Response = HttpResponse, Error = BoxError, Future = impl Send> + Clone,
+) {
     let seen: Seen = Arc::default();
     let s = seen.clone();
     let svc = tower::service_fn(move |req: HttpRequest| {
         let v = req
             .headers()
-            .get(AUTHORIZATION)
+            .get(&name)
             .map(|v| v.to_str().unwrap().to_owned());
         s.lock().unwrap().push(v);
         async { Ok::<_, BoxError>(http::Response::new(ResponseBody::empty())) }
@@ -162,4 +172,32 @@ async fn in_the_stack_a_default_header_named_like_the_credential_wins() {
         stack.oneshot(req(None)).await.unwrap();
         assert_eq!(*seen.lock().unwrap(), [Some(expected.to_owned())]);
     }
+}
+
+#[tokio::test]
+async fn a_caller_header_named_like_a_custom_credential_wins() {
+    let (seen, svc) = recorder_of(crate::headers::API_KEY);
+    let credentials = Credentials::new()
+        .api_key(Credential::header(crate::headers::API_KEY, "from-client").unwrap());
+    let mut layered = AuthLayer::new(credentials).layer(svc);
+    let mut own = req(None);
+    own.headers_mut().insert(
+        crate::headers::API_KEY,
+        http::HeaderValue::from_static("from-caller"),
+    );
+    layered.ready().await.unwrap().call(own).await.unwrap();
+    layered
+        .ready()
+        .await
+        .unwrap()
+        .call(req(None))
+        .await
+        .unwrap();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            Some("from-caller".to_owned()),
+            Some("from-client".to_owned())
+        ]
+    );
 }

@@ -273,6 +273,10 @@ pub struct ResponseStream {
     finished: bool,
     ended: bool,
     /// The request's strict function tools, for `final_parsed`.
+    #[cfg_attr(
+        not(feature = "structured-outputs"),
+        allow(dead_code, reason = "read by `final_parsed`")
+    )]
     strict_tools: BTreeSet<String>,
 }
 
