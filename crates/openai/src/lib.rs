@@ -46,6 +46,9 @@
 //! [`schemars`]); `ChatCompletionTool::from_type::<A>(name)` makes a strict
 //! function tool of a type.
 //!
+//! For scripts, [`global`] is the module-level client of the Python SDK:
+//! `openai::global::set_api_key(..)`, then `openai::global::client()`.
+//!
 //! The crates behind the facade can be used alone: `openai-types` (the
 //! models, no I/O), `openai-transport` (the tower stack), `openai-core` (the
 //! client) and `openai-mock` (a mock server for tests).
@@ -122,6 +125,7 @@ pub mod azure {
     pub use openai_azure::*;
 }
 
+pub mod global;
 #[cfg(feature = "logging")]
 #[cfg_attr(docsrs, doc(cfg(feature = "logging")))]
 pub mod logging;

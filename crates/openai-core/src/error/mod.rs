@@ -217,6 +217,14 @@ message_error! {
     ConfigError
 }
 
+impl ConfigError {
+    /// A configuration error with `message`, for clients built over this one
+    /// (the module-level client, wrappers). Never put a secret in it.
+    pub fn with_message(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
 message_error! {
     /// Pagination that cannot go on.
     PaginationError
