@@ -19,6 +19,7 @@
 //!     .await?;
 //! # let _ = completion;
 //! # Ok(()) }
+//! # let _ = run;
 //! ```
 //!
 //! [`client`] builds the client on first use from the settings and,
