@@ -41,6 +41,10 @@ enum Work {
     /// `calls` embeddings calls of 100 x 1,536: the SDK asks for base64,
     /// the floor for JSON floats.
     Embeddings { calls: u32 },
+    /// `calls` chat calls one after the other through the blocking client
+    /// (from a caller thread counted as client), against the same calls of
+    /// the async SDK client in place of the floor.
+    BlockingChat { calls: u32 },
 }
 
 impl Work {
@@ -52,7 +56,7 @@ impl Work {
                 batches,
             } => concurrency * batches,
             Self::Stream { .. } | Self::StreamHelper => EVENTS as u32,
-            Self::Embeddings { calls } => calls,
+            Self::Embeddings { calls } | Self::BlockingChat { calls } => calls,
         }
     }
 }
@@ -98,6 +102,12 @@ fn main() {
             work: Work::StreamHelper,
         },
         Case {
+            name: "blocking_chat/vs_async",
+            rounds: 30,
+            target: 1.3,
+            work: Work::BlockingChat { calls: 20 },
+        },
+        Case {
             name: "embeddings/100x1536",
             rounds: 20,
             target: 0.5,
@@ -114,7 +124,9 @@ fn main() {
         .filter(|c| only.as_deref().is_none_or(|o| c.name.contains(o)))
     {
         match case.work {
-            Work::Chat { .. } => bench.answer_with(Mock::chat_completion("Hello from the mock")),
+            Work::Chat { .. } | Work::BlockingChat { .. } => {
+                bench.answer_with(Mock::chat_completion("Hello from the mock"));
+            }
             Work::Stream { per_read } => {
                 bench.answer_with(Mock::chat_stream_repeat(EVENTS, per_read));
             }
@@ -160,6 +172,11 @@ fn main() {
 
 /// Runs one batch of `work` with `target`; returns its time.
 fn batch(bench: &Bench, clock: Clock, work: Work, target: Target) -> Duration {
+    if let (Work::BlockingChat { calls }, Target::Sdk) = (work, target) {
+        let start = clock.now();
+        bench.blocking_chat(calls);
+        return start.elapsed();
+    }
     let clients = bench.clients.clone();
     let start = clock.now();
     bench.run(async move {
@@ -184,6 +201,13 @@ fn batch(bench: &Bench, clock: Clock, work: Work, target: Target) -> Duration {
                 for _ in 0..calls {
                     let floats = clients.embeddings(target).await;
                     assert_eq!(floats, openai_benches::setup::EMBEDDING_INPUTS * 1536);
+                }
+            }
+            // The async SDK, one call after the other, as the blocking
+            // client makes them.
+            Work::BlockingChat { calls } => {
+                for _ in 0..calls {
+                    clients.chat(Target::Sdk).await;
                 }
             }
         }

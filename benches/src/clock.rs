@@ -3,7 +3,8 @@
 //!
 //! CPU time is read from `/proc/self/task/<tid>/schedstat` (nanoseconds on
 //! CPU per thread) for the threads whose name starts with
-//! [`CLIENT_THREAD`]. A thread that exits between
+//! [`CLIENT_THREAD`], and the blocking client's runtime thread
+//! (`openai-blocking`). A thread that exits between
 //! two readings loses its time; the client runtime keeps its workers for the
 //! whole run and resolves no names (the mock listens on an IP literal), so no
 //! thread exits while measuring.
@@ -89,7 +90,7 @@ fn client_cpu() -> Duration {
         let Ok(comm) = fs::read_to_string(dir.join("comm")) else {
             continue;
         };
-        if !comm.starts_with(CLIENT_THREAD) {
+        if !comm.starts_with(CLIENT_THREAD) && !comm.starts_with("openai-blocking") {
             continue;
         }
         // "<ns on cpu> <ns waiting> <timeslices>"

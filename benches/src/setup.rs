@@ -41,6 +41,9 @@ pub struct Bench {
     pub clients: Clients,
     client_rt: Runtime,
     _server_rt: Runtime,
+    /// Jobs of the blocking caller thread: how many calls, and where to
+    /// say they are done.
+    blocking_jobs: std::sync::mpsc::Sender<(u32, std::sync::mpsc::Sender<()>)>,
 }
 
 /// The SDK client and the floor client; cheap to clone into a task.
@@ -97,11 +100,31 @@ impl Bench {
                 .expect("SDK client")
         };
         let floor = Floor::new(&server.url());
+        let blocking = openai::Client::builder()
+            .api_key("k")
+            .base_url(server.url())
+            .build_blocking()
+            .expect("blocking SDK client");
+        let (blocking_jobs, jobs) =
+            std::sync::mpsc::channel::<(u32, std::sync::mpsc::Sender<()>)>();
+        std::thread::Builder::new()
+            .name(format!("{CLIENT_THREAD}-caller"))
+            .spawn(move || {
+                for (calls, done) in jobs {
+                    for _ in 0..calls {
+                        let completion = blocking.chat().completions().create(sdk_params()).send();
+                        black_box(completion.expect("blocking SDK call"));
+                    }
+                    let _ = done.send(());
+                }
+            })
+            .expect("the blocking caller thread");
         let bench = Self {
             server,
             clients: Clients { sdk, floor },
             client_rt,
             _server_rt: server_rt,
+            blocking_jobs,
         };
         bench.check_same_bodies();
         bench.server.record_requests(false);
@@ -117,6 +140,21 @@ impl Bench {
     /// each request asks for).
     pub fn answer_with_model(&self) {
         self.server.clear_default();
+    }
+
+    /// Makes `calls` chat calls one after the other through the blocking
+    /// client, on a caller thread named like the client threads (its CPU
+    /// counts, as does the blocking client's runtime thread).
+    ///
+    /// # Panics
+    ///
+    /// If the caller thread is gone.
+    pub fn blocking_chat(&self, calls: u32) {
+        let (done, wait) = std::sync::mpsc::channel();
+        self.blocking_jobs
+            .send((calls, done))
+            .expect("the blocking caller thread runs");
+        wait.recv().expect("the blocking caller answers");
     }
 
     /// Runs `future` to completion as a task of the client runtime, so its

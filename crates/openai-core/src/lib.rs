@@ -54,6 +54,9 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod binary;
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
 mod brackets;
 pub mod client;
 pub mod endpoint;

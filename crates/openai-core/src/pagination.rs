@@ -340,7 +340,7 @@ fn decode_cursor_page<T: DeserializeOwned>(resp: HttpResponse) -> Result<CursorP
 }
 
 /// The request for the page after `page`.
-fn next_request<P: Paginated>(page: &P) -> Result<Request<P>, Error> {
+pub(crate) fn next_request<P: Paginated>(page: &P) -> Result<Request<P>, Error> {
     let fail = |message: &str| Err(Error::Pagination(PaginationError::new(message)));
     let Some(origin) = page.origin() else {
         return fail("this page did not come from a call, so it has no next page");

@@ -77,6 +77,8 @@
 //! - `structured-outputs` (default, in `common`): `parse::<T>()`, the
 //!   streams' `final_parsed::<T>()`, formats and tools from types; adds
 //!   `schemars` (re-exported as [`schemars`]).
+//! - `blocking`: the blocking client, `blocking::Client` (`.send()`
+//!   instead of `.await`; it runs the async client on one internal thread).
 //! - `azure`: Azure OpenAI, as [`azure`].
 //! - `logging` (default): [`logging::init_from_env`], the `OPENAI_LOG` switch.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -125,6 +127,10 @@ pub mod azure {
     pub use openai_azure::*;
 }
 
+/// The blocking client (`blocking` feature).
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub use openai_core::blocking;
 pub mod global;
 #[cfg(feature = "logging")]
 #[cfg_attr(docsrs, doc(cfg(feature = "logging")))]

@@ -156,8 +156,164 @@ pub(crate) fn emit(api: &Api, methods: &[Method<'_>]) -> BTreeMap<String, String
     )
     .ok();
     module.push_str(&file_union_impls(api, methods));
+    module.push_str(
+        "\n/// The blocking client's resources (`blocking` feature): the same tree, each\n/// method wrapping its async twin.\n#[cfg(feature = \"blocking\")]\npub(crate) mod blocking;\n",
+    );
     files.insert("mod.rs".to_owned(), module);
+    files.insert("blocking.rs".to_owned(), emit_blocking(api, &root));
     files
+}
+
+/// `blocking.rs`: for every resource, a struct over the blocking client
+/// whose methods build the async request and wrap it (`Request`,
+/// `StreamRequest`, `PageRequest`, `BinaryRequest` of `crate::blocking`).
+fn emit_blocking(api: &Api, root: &Node<'_, '_>) -> String {
+    let mut out = String::from(HEADER);
+    out.push_str(
+        "//! The blocking client's resources, generated with the async ones by\n\
+         //! `cargo xtask codegen`: the same tree and names, each method building\n\
+         //! the async request and handing it to the blocking client's runtime.\n\n\
+         #![allow(unused_imports, reason = \"each resource imports what any feature set may use\")]\n\
+         #![allow(deprecated, reason = \"deprecated resources still serve their (deprecated) types\")]\n\
+         #![allow(clippy::needless_lifetimes, reason = \"generated\")]\n\n",
+    );
+    let mut accessors = String::new();
+    for (name, node) in &root.children {
+        let gate = node.gate();
+        let ty = names::pascal(name);
+        writeln!(
+            accessors,
+            "    /// `client.{name}()`.\n{gate_i}    pub fn {ident}(&self) -> {ident}::{ty}<'_> {{\n        {ident}::{ty} {{ client: self }}\n    }}\n",
+            gate_i = indent(&gate, "    "),
+            ident = rust_ident(name),
+        )
+        .ok();
+        writeln!(
+            out,
+            "{gate}pub mod {} {{\n    //! `client.{name}()`.\n",
+            rust_ident(name)
+        )
+        .ok();
+        let mut inner = String::new();
+        emit_blocking_node(api, &mut inner, name, name, node);
+        out.push_str(&inner);
+        out.push_str("}\n\n");
+    }
+    writeln!(
+        out,
+        "impl crate::blocking::Client {{\n{}}}",
+        accessors.trim_end_matches('\n')
+    )
+    .ok();
+    out
+}
+
+fn emit_blocking_node(api: &Api, out: &mut String, name: &str, dotted: &str, node: &Node<'_, '_>) {
+    let ty = names::pascal(name);
+    let chain: String = dotted
+        .split('.')
+        .map(|s| format!(".{}()", rust_ident(s)))
+        .collect();
+    out.push_str(
+        "use crate::blocking::{BinaryRequest, Client, PageRequest, Request, StreamRequest};\n\
+         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};\n\
+         use crate::{Binary, Stream, types};\n\n",
+    );
+    writeln!(
+        out,
+        "/// Blocking `client{chain}`: the `{dotted}` resource of the Python SDK.\n#[derive(Debug, Clone, Copy)]\npub struct {ty}<'a> {{\n    pub(crate) client: &'a Client,\n}}\n\nimpl<'a> {ty}<'a> {{"
+    )
+    .ok();
+    for (child, cnode) in &node.children {
+        let gate = indent(&cnode.gate(), "    ");
+        writeln!(
+            out,
+            "    /// `client{chain}.{c}()`.\n{gate}    pub fn {c}(&self) -> {c}::{cty}<'a> {{\n        {c}::{cty} {{ client: self.client }}\n    }}\n",
+            c = rust_ident(child),
+            cty = names::pascal(child),
+        )
+        .ok();
+    }
+    for m in &node.methods {
+        emit_blocking_method(api, out, m, &chain, false);
+        if m.stream.is_some() {
+            emit_blocking_method(api, out, m, &chain, true);
+        }
+    }
+    out.push_str("}\n");
+    for (child, cnode) in &node.children {
+        writeln!(
+            out,
+            "\n{}pub mod {c} {{\n    //! Blocking `client{chain}.{c}()`.\n",
+            cnode.gate(),
+            c = rust_ident(child)
+        )
+        .ok();
+        let mut inner = String::new();
+        emit_blocking_node(api, &mut inner, child, &format!("{dotted}.{child}"), cnode);
+        out.push_str(&inner);
+        out.push_str("}\n");
+    }
+}
+
+fn emit_blocking_method(api: &Api, out: &mut String, m: &Method<'_>, chain: &str, stream: bool) {
+    let op = m.op;
+    let name = if stream {
+        stream_name(m)
+    } else {
+        rust_ident(&m.name)
+    };
+    let mut doc = String::new();
+    if let Some(s) = &op.summary {
+        doc.push_str(s.trim());
+        doc.push_str("\n\n");
+    }
+    writeln!(
+        doc,
+        "`{} {}`{}, sent by `.send()`: the blocking form of the async client's `{name}`.",
+        op.method.to_uppercase(),
+        op.path,
+        if stream { ", streamed" } else { "" },
+    )
+    .ok();
+    doc.push_str("\n# Errors\n\nWhen sent: any error of the async call, and `Error::InvalidRequest` when called inside an async runtime.");
+    write_doc(out, &doc, "    ");
+    out.push_str(&indent(&cfg(&features(api, m), false), "    "));
+    if m.deprecated {
+        out.push_str("    #[deprecated(note = \"deprecated in the Python SDK\")]\n");
+    }
+    let mut args: Vec<String> = path_params(op)
+        .iter()
+        .map(|(_, r)| format!("{r}: &str"))
+        .collect();
+    let mut names: Vec<String> = path_params(op).into_iter().map(|(_, r)| r).collect();
+    let params_ty = op.params_type.map(|id| type_path(api, &Ty::Named(id)));
+    if let Some(p) = params_ty.filter(|_| m.body != Body::None) {
+        args.push(format!("params: {p}"));
+        names.push("params".to_owned());
+    }
+    let ret = return_type(api, m, stream);
+    let (wrapper, ty) = if stream {
+        let item = ret
+            .strip_prefix("Stream<")
+            .and_then(|r| r.strip_suffix('>'))
+            .unwrap_or(&ret)
+            .to_owned();
+        ("StreamRequest", format!("StreamRequest<{item}>"))
+    } else {
+        match &m.response {
+            Response::Page(..) => ("PageRequest", format!("PageRequest<{ret}>")),
+            Response::Binary(_) => ("BinaryRequest", "BinaryRequest".to_owned()),
+            _ => ("Request", format!("Request<{ret}>")),
+        }
+    };
+    writeln!(
+        out,
+        "    pub fn {name}(&self, {}) -> {ty} {{\n        {wrapper}::new(self.client, self.client.inner(){chain}.{name}({}))\n    }}\n",
+        args.join(", "),
+        names.join(", ")
+    )
+    .ok();
 }
 
 fn indent(s: &str, by: &str) -> String {

@@ -12,8 +12,9 @@ use crate::route::Router;
 use crate::url::BaseUrl;
 
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT};
+pub use options::HasOptions;
 pub use options::RequestOptions;
-pub(crate) use options::{HasOptions, TimeoutSetting, per_call_setters};
+pub(crate) use options::{TimeoutSetting, per_call_setters};
 
 /// An OpenAI API client.
 ///

@@ -67,8 +67,11 @@ impl fmt::Debug for RequestOptions {
     }
 }
 
-/// Gives the per-call setters of [`per_call_setters!`] the options they set.
-pub(crate) trait HasOptions {
+/// A call that takes per-call options: every request and helper call of
+/// the SDK. The blocking client's wrappers reach the options of the call
+/// they wrap through it.
+pub trait HasOptions {
+    /// The call's options.
     fn options_mut(&mut self) -> &mut RequestOptions;
 }
 

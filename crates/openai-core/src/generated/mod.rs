@@ -259,3 +259,8 @@ impl crate::multipart::FileParts for crate::types::videos::CreateVideoMultipartB
         }
     }
 }
+
+/// The blocking client's resources (`blocking` feature): the same tree, each
+/// method wrapping its async twin.
+#[cfg(feature = "blocking")]
+pub(crate) mod blocking;

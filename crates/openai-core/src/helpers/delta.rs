@@ -4,10 +4,12 @@
 //! servers, say), tool calls of kinds other than `function`, and the
 //! Assistants run steps and message parts of reference/streaming.md (d).
 
+#[cfg(feature = "chat")]
 use openai_types::ExtraFields;
 use serde_json::{Map, Value};
 
 /// Merges the extra fields of a delta into those of the snapshot.
+#[cfg(feature = "chat")]
 pub(crate) fn merge_extra(acc: &mut ExtraFields, delta: &ExtraFields) {
     for (key, value) in delta.iter() {
         match acc.remove(key) {

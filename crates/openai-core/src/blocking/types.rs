@@ -1,0 +1,365 @@
+//! The blocking requests and what they return.
+
+use std::fmt;
+use std::future::IntoFuture;
+use std::ops::Deref;
+use std::path::Path;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures_core::Stream as _;
+use http::{HeaderMap, StatusCode};
+use openai_types::ResponseMeta;
+use serde::de::DeserializeOwned;
+
+use super::Client;
+use super::runtime::Runtime;
+use crate::client::{HasOptions, RequestOptions, per_call_setters};
+use crate::error::Error;
+use crate::pagination::{Paginated, next_request};
+use crate::{Binary, Stream};
+
+macro_rules! blocking_request {
+    ($(#[$doc:meta])* $name:ident<$($t:ident)?> => $inner:ty) => {
+        $(#[$doc])*
+        #[must_use = "requests do nothing until sent"]
+        pub struct $name$(<$t>)? {
+            inner: crate::Request<$inner>,
+            runtime: Arc<Runtime>,
+        }
+
+        impl$(<$t>)? $name$(<$t>)? {
+            /// The request `inner`, sent on `client`'s runtime.
+            pub fn new(client: &Client, inner: crate::Request<$inner>) -> Self {
+                Self {
+                    inner,
+                    runtime: Arc::clone(client.runtime()),
+                }
+            }
+
+            per_call_setters!();
+
+            /// Applies a whole set of options.
+            pub fn options(mut self, options: &RequestOptions) -> Self {
+                self.inner = self.inner.options(options);
+                self
+            }
+
+            /// The async request underneath.
+            pub fn into_async(self) -> crate::Request<$inner> {
+                self.inner
+            }
+        }
+
+        impl$(<$t>)? HasOptions for $name$(<$t>)? {
+            fn options_mut(&mut self) -> &mut RequestOptions {
+                self.inner.options_mut()
+            }
+        }
+
+        impl$(<$t>)? fmt::Debug for $name$(<$t>)? {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("request", &self.inner)
+                    .finish_non_exhaustive()
+            }
+        }
+    };
+}
+
+blocking_request! {
+    /// A blocking call: build it, set per-call options, then
+    /// [`send`](Self::send).
+    Request<T> => T
+}
+
+impl<T: Send + 'static> Request<T> {
+    /// Sends the request and waits for the answer (the async client's
+    /// retries and timeouts apply).
+    ///
+    /// # Errors
+    ///
+    /// Any error of the async call; [`Error::InvalidRequest`] inside an
+    /// async runtime.
+    pub fn send(self) -> Result<T, Error> {
+        self.runtime.run(self.inner.into_future())?
+    }
+
+    /// Sends the request and returns the raw response: see
+    /// [`crate::Request::with_raw_response`].
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_raw(self) -> Result<crate::RawResponse<T>, Error>
+    where
+        T: DeserializeOwned,
+    {
+        self.runtime
+            .run(self.inner.with_raw_response().into_future())?
+    }
+}
+
+blocking_request! {
+    /// A blocking streamed call: [`send`](Self::send) returns an iterator
+    /// of the events.
+    StreamRequest<T> => Stream<T>
+}
+
+impl<T: DeserializeOwned + ResponseMeta + Send + 'static> StreamRequest<T> {
+    /// Sends the request; returns once the response head arrived.
+    ///
+    /// # Errors
+    ///
+    /// As [`Request::send`].
+    pub fn send(self) -> Result<BlockingStream<T>, Error> {
+        let stream = self.runtime.run(self.inner.into_future())??;
+        Ok(BlockingStream {
+            stream: Some(stream),
+            runtime: self.runtime,
+        })
+    }
+}
+
+/// The events of a blocking stream, as an iterator; dropping it closes the
+/// connection.
+pub struct BlockingStream<T> {
+    stream: Option<Stream<T>>,
+    runtime: Arc<Runtime>,
+}
+
+impl<T> BlockingStream<T> {
+    /// The server's request id (`x-request-id`).
+    pub fn request_id(&self) -> Option<&str> {
+        self.stream.as_ref()?.request_id()
+    }
+}
+
+impl<T: DeserializeOwned + ResponseMeta + Send + 'static> Iterator for BlockingStream<T> {
+    type Item = Result<T, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut stream = self.stream.take()?;
+        let polled = self.runtime.run(async move {
+            let item =
+                std::future::poll_fn(|cx| std::pin::Pin::new(&mut stream).poll_next(cx)).await;
+            (stream, item)
+        });
+        match polled {
+            Ok((stream, item)) => {
+                if item.is_some() {
+                    self.stream = Some(stream);
+                }
+                item
+            }
+            Err(e) => Some(Err(e)),
+        }
+    }
+}
+
+impl<T> fmt::Debug for BlockingStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlockingStream")
+            .field("request_id", &self.request_id())
+            .field("ended", &self.stream.is_none())
+            .finish_non_exhaustive()
+    }
+}
+
+blocking_request! {
+    /// A blocking list call: [`send`](Self::send) returns the first page,
+    /// [`auto_paging`](Self::auto_paging) every item of every page.
+    PageRequest<P> => P
+}
+
+impl<P: Paginated> PageRequest<P> {
+    /// Sends the request and returns the first page.
+    ///
+    /// # Errors
+    ///
+    /// As [`Request::send`].
+    pub fn send(self) -> Result<BlockingPage<P>, Error> {
+        let page = self.runtime.run(self.inner.into_future())??;
+        Ok(BlockingPage {
+            page,
+            runtime: self.runtime,
+        })
+    }
+
+    /// Every item of every page, fetched lazily as the iterator is read
+    /// (see [`crate::Request::auto_paging`]).
+    pub fn auto_paging(self) -> AutoPaging<P> {
+        AutoPaging {
+            stream: Some(self.inner.auto_paging()),
+            runtime: self.runtime,
+        }
+    }
+}
+
+/// A page of a blocking list call. Derefs to the page (`data`,
+/// `has_next_page()`, `next_page_info()`).
+pub struct BlockingPage<P> {
+    page: P,
+    runtime: Arc<Runtime>,
+}
+
+impl<P: Paginated> BlockingPage<P> {
+    /// Fetches the next page with the original call's query, headers and
+    /// options.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Pagination`] when there is no next page; any error of the
+    /// call.
+    pub fn get_next_page(&self) -> Result<Self, Error> {
+        let next = next_request(&self.page)?;
+        let page = self.runtime.run(next.into_future())??;
+        Ok(Self {
+            page,
+            runtime: Arc::clone(&self.runtime),
+        })
+    }
+
+    /// The page itself.
+    pub fn into_inner(self) -> P {
+        self.page
+    }
+}
+
+impl<P> Deref for BlockingPage<P> {
+    type Target = P;
+
+    fn deref(&self) -> &P {
+        &self.page
+    }
+}
+
+impl<P: Paginated> IntoIterator for BlockingPage<P> {
+    type Item = P::Item;
+    type IntoIter = std::vec::IntoIter<P::Item>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.page.into_items().into_iter()
+    }
+}
+
+impl<P: fmt::Debug> fmt::Debug for BlockingPage<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.page.fmt(f)
+    }
+}
+
+/// Every item of every page of a blocking list call.
+pub struct AutoPaging<P: Paginated> {
+    stream: Option<crate::pagination::AutoPaging<P>>,
+    runtime: Arc<Runtime>,
+}
+
+impl<P: Paginated> Iterator for AutoPaging<P> {
+    type Item = Result<P::Item, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut stream = self.stream.take()?;
+        let polled = self.runtime.run(async move {
+            let item =
+                std::future::poll_fn(|cx| std::pin::Pin::new(&mut stream).poll_next(cx)).await;
+            (stream, item)
+        });
+        match polled {
+            Ok((stream, item)) => {
+                if item.is_some() {
+                    self.stream = Some(stream);
+                }
+                item
+            }
+            Err(e) => Some(Err(e)),
+        }
+    }
+}
+
+impl<P: Paginated> fmt::Debug for AutoPaging<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("blocking::AutoPaging")
+            .field("ended", &self.stream.is_none())
+            .finish_non_exhaustive()
+    }
+}
+
+blocking_request! {
+    /// A blocking call with a binary answer (audio, file contents).
+    BinaryRequest<> => Binary
+}
+
+impl BinaryRequest {
+    /// Sends the request; the body is read by the returned value's methods.
+    ///
+    /// # Errors
+    ///
+    /// As [`Request::send`].
+    pub fn send(self) -> Result<BlockingBinary, Error> {
+        let binary = self.runtime.run(self.inner.into_future())??;
+        Ok(BlockingBinary {
+            binary,
+            runtime: self.runtime,
+        })
+    }
+}
+
+/// A binary answer of the blocking client, not read yet.
+pub struct BlockingBinary {
+    binary: Binary,
+    runtime: Arc<Runtime>,
+}
+
+impl BlockingBinary {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.binary.status()
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        self.binary.headers()
+    }
+
+    /// The server's request id (`x-request-id`).
+    pub fn request_id(&self) -> Option<&str> {
+        self.binary.request_id()
+    }
+
+    /// Reads the whole body.
+    ///
+    /// # Errors
+    ///
+    /// As [`Binary::bytes`].
+    pub fn bytes(self) -> Result<Bytes, Error> {
+        self.runtime.run(self.binary.bytes())?
+    }
+
+    /// Reads the whole body as UTF-8 text.
+    ///
+    /// # Errors
+    ///
+    /// As [`Binary::text`].
+    pub fn text(self) -> Result<String, Error> {
+        self.runtime.run(self.binary.text())?
+    }
+
+    /// Streams the body into the file at `path`; returns the bytes written.
+    ///
+    /// # Errors
+    ///
+    /// As [`Binary::write_to`].
+    pub fn write_to(self, path: impl AsRef<Path>) -> Result<u64, Error> {
+        let path = path.as_ref().to_owned();
+        self.runtime.run(self.binary.write_to(path))?
+    }
+}
+
+impl fmt::Debug for BlockingBinary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlockingBinary")
+            .field("binary", &self.binary)
+            .finish_non_exhaustive()
+    }
+}
