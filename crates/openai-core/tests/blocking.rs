@@ -311,3 +311,17 @@ fn polling_and_uploads_through_the_blocking_client() {
         .count();
     assert_eq!(parts, 2);
 }
+
+#[test]
+fn streamed_responses_read_when_asked() {
+    let f = fixture();
+    let response = f.client.get::<Value>("/models").send_streaming().unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.request_id().is_some());
+    let text = response.text().unwrap();
+    assert!(text.contains("\"object\""), "{text}");
+    assert_eq!(
+        f.server.requests()[0].header("x-stainless-raw-response"),
+        Some("stream")
+    );
+}

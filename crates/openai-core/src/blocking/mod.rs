@@ -44,8 +44,8 @@ use std::sync::Arc;
 
 pub use helpers::{Blocked, Call, StreamCall};
 pub use types::{
-    AutoPaging, BinaryRequest, BlockingBinary, BlockingPage, BlockingStream, PageRequest, Request,
-    StreamRequest,
+    AutoPaging, BinaryRequest, BlockingBinary, BlockingPage, BlockingStream,
+    BlockingStreamedResponse, PageRequest, Request, StreamRequest,
 };
 
 use crate::error::Error;

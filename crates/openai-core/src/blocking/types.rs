@@ -100,6 +100,99 @@ impl<T: Send + 'static> Request<T> {
     }
 }
 
+impl<T: Send + 'static> Request<T> {
+    /// Sends the request and hands over the response unread (see
+    /// [`crate::Request::with_streaming_response`]): status and headers
+    /// now, the body when read.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_streaming(self) -> Result<BlockingStreamedResponse<T>, Error> {
+        let response = self
+            .runtime
+            .run(self.inner.with_streaming_response().into_future())??;
+        Ok(BlockingStreamedResponse {
+            response,
+            runtime: self.runtime,
+        })
+    }
+}
+
+/// A response of [`Request::send_streaming`], its body not read yet.
+pub struct BlockingStreamedResponse<T> {
+    response: crate::StreamedResponse<T>,
+    runtime: Arc<Runtime>,
+}
+
+impl<T: Send + 'static> BlockingStreamedResponse<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.response.status()
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        self.response.headers()
+    }
+
+    /// The server's request id (`x-request-id`).
+    pub fn request_id(&self) -> Option<&str> {
+        self.response.request_id()
+    }
+
+    /// How many retries the call took.
+    pub fn retries_taken(&self) -> u32 {
+        self.response.retries_taken()
+    }
+
+    /// Reads the whole body.
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::StreamedResponse::bytes`].
+    pub fn bytes(self) -> Result<Bytes, Error> {
+        self.runtime.run(self.response.bytes())?
+    }
+
+    /// Reads the whole body as UTF-8 text.
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::StreamedResponse::text`].
+    pub fn text(self) -> Result<String, Error> {
+        self.runtime.run(self.response.text())?
+    }
+
+    /// Streams the body into the file at `path`; returns the bytes written.
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::StreamedResponse::write_to`].
+    pub fn write_to(self, path: impl AsRef<Path>) -> Result<u64, Error> {
+        let path = path.as_ref().to_owned();
+        self.runtime.run(self.response.write_to(path))?
+    }
+
+    /// Reads the body as the call would have (see
+    /// [`crate::StreamedResponse::parse`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::StreamedResponse::parse`].
+    pub fn parse(self) -> Result<T, Error> {
+        self.runtime.run(self.response.parse())?
+    }
+}
+
+impl<T> fmt::Debug for BlockingStreamedResponse<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlockingStreamedResponse")
+            .field("response", &self.response)
+            .finish_non_exhaustive()
+    }
+}
+
 blocking_request! {
     /// A blocking streamed call: [`send`](Self::send) returns an iterator
     /// of the events.
