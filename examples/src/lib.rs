@@ -34,3 +34,18 @@ pub async fn client() -> Result<(Client, Option<MockServer>), openai::Error> {
 pub fn model() -> String {
     std::env::var("OPENAI_MODEL").unwrap_or_else(|_| "gpt-4o-mini".to_owned())
 }
+
+/// Fails the example with `what` unless `ok`. The examples check what they
+/// show against the mock, so a change in the SDK that breaks one fails CI
+/// (`.ci/examples`) instead of printing something else.
+///
+/// # Errors
+///
+/// `what`, when `ok` is false.
+pub fn ensure(ok: bool, what: &str) -> Result<(), Box<dyn std::error::Error>> {
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("unexpected: {what}").into())
+    }
+}

@@ -33,8 +33,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// # Order of the HTTP stack
 ///
 /// ```text
-/// call ─▶ trace ─▶ request id ─▶ retry ─▶ auth ─▶ default headers ─▶ redirects
-///      ─▶ timeout ─▶ .layer(A) ─▶ .layer(B) ─▶ connection pool (TLS, proxy)
+/// call ─▶ trace ─▶ retry ─▶ redirects ─▶ default headers ─▶ auth ─▶ timeout
+///      ─▶ .layer(A) ─▶ .layer(B) ─▶ connection pool (TLS, proxy)
 /// ```
 ///
 /// Layers added with [`layer`](Self::layer) wrap the HTTP service: they see
