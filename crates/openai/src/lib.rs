@@ -1,19 +1,24 @@
 //! A complete, fast and failure-safe Rust SDK for the OpenAI REST API.
 //!
-//! ```no_run
+//! ```
 //! use openai::Client;
 //! use openai::types::chat::{ChatCompletionCreateParams, ChatMessage};
 //!
-//! # async fn run() -> Result<(), openai::Error> {
-//! let client = Client::from_env()?; // OPENAI_API_KEY
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), openai::Error> {
+//! # // This example runs against the bundled mock server, which echoes.
+//! # let server = openai_mock::MockServer::start().await;
+//! # let base_url = server.url();
+//! // With OPENAI_API_KEY set, `Client::from_env()?` is all it takes.
+//! let client = Client::builder().api_key("sk-...").base_url(base_url).build()?;
 //! let completion = client
 //!     .chat()
 //!     .completions()
 //!     .create(ChatCompletionCreateParams::new("gpt-4o", [ChatMessage::user("Say this is a test")]))
 //!     .await?;
-//! println!("{}", completion.choices[0].message.content.as_deref().unwrap_or_default());
+//! let reply = completion.choices[0].message.content.as_deref().unwrap_or_default();
+//! assert_eq!(reply, "Say this is a test");
 //! # Ok(()) }
-//! # drop(run());
 //! ```
 //!
 //! Streaming:
