@@ -200,7 +200,12 @@ fn raw_responses_and_hand_made_requests() {
     let f = fixture();
     f.server
         .enqueue(Mock::ok(json!({"ok": true})).header("x-extra", "yes"));
-    let raw = f.client.get::<Value>("/things").send_raw().unwrap();
+    let raw = f
+        .client
+        .get::<Value>("/things")
+        .with_raw_response()
+        .send()
+        .unwrap();
     assert_eq!(raw.headers().get("x-extra").unwrap(), "yes");
     assert_eq!(raw.parse().unwrap(), json!({"ok": true}));
     assert_eq!(
@@ -315,7 +320,12 @@ fn polling_and_uploads_through_the_blocking_client() {
 #[test]
 fn streamed_responses_read_when_asked() {
     let f = fixture();
-    let response = f.client.get::<Value>("/models").send_streaming().unwrap();
+    let response = f
+        .client
+        .get::<Value>("/models")
+        .with_streaming_response()
+        .send()
+        .unwrap();
     assert_eq!(response.status().as_u16(), 200);
     assert!(response.request_id().is_some());
     let text = response.text().unwrap();

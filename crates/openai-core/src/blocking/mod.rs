@@ -45,7 +45,7 @@ use std::sync::Arc;
 pub use helpers::{Blocked, Call, StreamCall};
 pub use types::{
     AutoPaging, BinaryRequest, BlockingBinary, BlockingPage, BlockingStream,
-    BlockingStreamedResponse, PageRequest, Request, StreamRequest,
+    BlockingStreamedResponse, PageRequest, RawSend, Request, StreamRequest, StreamingSend,
 };
 
 use crate::error::Error;

@@ -101,6 +101,21 @@ impl<T: Send + 'static> Request<T> {
 }
 
 impl<T: Send + 'static> Request<T> {
+    /// The raw response instead of the parsed value, as the async
+    /// [`crate::Request::with_raw_response`]: `.with_raw_response().send()`
+    /// (the same as [`send_raw`](Request::send_raw)).
+    pub fn with_raw_response(self) -> RawSend<T> {
+        RawSend(self)
+    }
+
+    /// The response unread, as the async
+    /// [`crate::Request::with_streaming_response`]:
+    /// `.with_streaming_response().send()` (the same as
+    /// [`send_streaming`](Self::send_streaming)).
+    pub fn with_streaming_response(self) -> StreamingSend<T> {
+        StreamingSend(self)
+    }
+
     /// Sends the request and hands over the response unread (see
     /// [`crate::Request::with_streaming_response`]): status and headers
     /// now, the body when read.
@@ -116,6 +131,39 @@ impl<T: Send + 'static> Request<T> {
             response,
             runtime: self.runtime,
         })
+    }
+}
+
+/// What [`Request::with_raw_response`] returns: [`send`](Self::send) it.
+#[must_use = "requests do nothing until sent"]
+#[derive(Debug)]
+pub struct RawSend<T>(Request<T>);
+
+impl<T: DeserializeOwned + Send + 'static> RawSend<T> {
+    /// Sends the request and returns the raw response.
+    ///
+    /// # Errors
+    ///
+    /// As [`Request::send`].
+    pub fn send(self) -> Result<crate::RawResponse<T>, Error> {
+        self.0.send_raw()
+    }
+}
+
+/// What [`Request::with_streaming_response`] returns: [`send`](Self::send)
+/// it.
+#[must_use = "requests do nothing until sent"]
+#[derive(Debug)]
+pub struct StreamingSend<T>(Request<T>);
+
+impl<T: Send + 'static> StreamingSend<T> {
+    /// Sends the request and hands over the response unread.
+    ///
+    /// # Errors
+    ///
+    /// As [`Request::send`].
+    pub fn send(self) -> Result<BlockingStreamedResponse<T>, Error> {
+        self.0.send_streaming()
     }
 }
 
