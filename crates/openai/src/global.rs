@@ -249,6 +249,39 @@ pub fn set_azure_ad_token_provider(provider: impl openai_azure::TokenProvider) {
     update(|s| s.azure_ad_token_provider = Some(provider));
 }
 
+/// The settings both client kinds take, applied to the builder `b` (the
+/// OpenAI and the Azure builders have the same setters).
+macro_rules! shared_settings {
+    ($b:expr, $s:expr) => {{
+        let (mut b, s) = ($b, $s);
+        if let Some(org) = &s.organization {
+            b = b.organization(org);
+        }
+        if let Some(project) = &s.project {
+            b = b.project(project);
+        }
+        if let Some(secret) = &s.webhook_secret {
+            b = b.webhook_secret(secret);
+        }
+        if let Some(timeout) = s.timeout {
+            b = b.timeout(timeout);
+        }
+        if let Some(n) = s.max_retries {
+            b = b.max_retries(n);
+        }
+        for (name, value) in &s.default_headers {
+            b = b.default_header(name.as_str(), value.as_str());
+        }
+        for (name, value) in &s.default_query {
+            b = b.default_query(name, value);
+        }
+        if let Some(proxy) = &s.proxy {
+            b = b.proxy(proxy);
+        }
+        b
+    }};
+}
+
 /// Builds the client of `state`.
 fn build(state: &State) -> Result<Client, ConfigError> {
     let env: Lookup = state
@@ -307,30 +340,7 @@ fn build_openai(s: &Settings, env: &dyn Fn(&str) -> Option<String>) -> Result<Cl
     if let Some(url) = &s.base_url {
         b = b.base_url(url);
     }
-    if let Some(org) = &s.organization {
-        b = b.organization(org);
-    }
-    if let Some(project) = &s.project {
-        b = b.project(project);
-    }
-    if let Some(secret) = &s.webhook_secret {
-        b = b.webhook_secret(secret);
-    }
-    if let Some(timeout) = s.timeout {
-        b = b.timeout(timeout);
-    }
-    if let Some(n) = s.max_retries {
-        b = b.max_retries(n);
-    }
-    for (name, value) in &s.default_headers {
-        b = b.default_header(name.as_str(), value.as_str());
-    }
-    for (name, value) in &s.default_query {
-        b = b.default_query(name, value);
-    }
-    if let Some(proxy) = &s.proxy {
-        b = b.proxy(proxy);
-    }
+    b = shared_settings!(b, s);
     b.build().map_err(config)
 }
 
@@ -356,30 +366,7 @@ fn build_azure(s: &Settings, env: Lookup) -> Result<Client, ConfigError> {
     if let Some(url) = &s.base_url {
         b = b.base_url(url);
     }
-    if let Some(org) = &s.organization {
-        b = b.organization(org);
-    }
-    if let Some(project) = &s.project {
-        b = b.project(project);
-    }
-    if let Some(secret) = &s.webhook_secret {
-        b = b.webhook_secret(secret);
-    }
-    if let Some(timeout) = s.timeout {
-        b = b.timeout(timeout);
-    }
-    if let Some(n) = s.max_retries {
-        b = b.max_retries(n);
-    }
-    for (name, value) in &s.default_headers {
-        b = b.default_header(name.as_str(), value.as_str());
-    }
-    for (name, value) in &s.default_query {
-        b = b.default_query(name, value);
-    }
-    if let Some(proxy) = &s.proxy {
-        b = b.proxy(proxy);
-    }
+    b = shared_settings!(b, s);
     b.build()
         .map_err(|e| ConfigError::with_message(e.to_string()))
 }
