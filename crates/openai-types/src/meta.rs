@@ -9,8 +9,11 @@
 /// or stream events reach. Types that are only sent (request bodies, `*Params`)
 /// and events that arrive outside an HTTP response (webhooks, the realtime
 /// socket) have no request id, and neither implement this trait nor offer
-/// `request_id()`. Types that keep no id (such as [`serde_json::Value`]) use
-/// the default, which ignores it; implement it for your own types the same way.
+/// `request_id()`. The events of a stream implement it too, but the stream
+/// leaves their id unset: it is the stream's (`Stream::request_id()` in
+/// openai-core), read once, which saves a copy per event. Types that keep no
+/// id (such as [`serde_json::Value`]) use the default, which ignores it;
+/// implement it for your own types the same way.
 pub trait ResponseMeta {
     /// Stores the request id.
     fn set_request_id(&mut self, _id: &str) {}
