@@ -8,7 +8,9 @@
 //!   `crates/openai-core/tests/operations/generated/`.
 //!
 //! With `--check` it fails when either figure is below the one committed in
-//! `xtask/coverage.tsv`, so coverage cannot drop unnoticed.
+//! `xtask/coverage.tsv`, so coverage cannot drop unnoticed, and when an
+//! operation of the spec has no method (a spec update that adds one fails
+//! until its row is in `xtask/operations.tsv`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -209,6 +211,19 @@ pub(crate) fn run(
         };
         if got < want {
             eprintln!("{key}: {got} is below the committed {want}");
+            ok = false;
+        }
+    }
+    // Every operation of the spec has a method (and its test): one the
+    // method table does not name would get types and nothing to call.
+    for op in &api.operations {
+        if !tested.contains(op.id.as_str()) {
+            eprintln!(
+                "operation `{}` ({} {}) has no method: add its row to xtask/operations.tsv",
+                op.id,
+                op.method.to_uppercase(),
+                op.path
+            );
             ok = false;
         }
     }
