@@ -62,6 +62,8 @@
 mod base64;
 #[cfg(feature = "chat")]
 mod chat_ext;
+#[cfg(feature = "embeddings")]
+mod embeddings_ext;
 mod file_upload;
 mod generated;
 mod meta;
