@@ -163,10 +163,10 @@ impl Prepared {
         for (name, file) in files {
             file.add_files(name, &mut form);
         }
+        // Read off the fields already encoded, for routers (Azure's
+        // deployments): no second serialization of `params`.
+        let model = form.text_field("model").map(str::to_owned);
         let (body, content_type) = form.into_body()?;
-        let model = serde_json::to_value(params)
-            .ok()
-            .and_then(|v| v.get("model")?.as_str().map(str::to_owned));
         self.body = Payload::Multipart(Box::new(Multipart {
             body,
             content_type,

@@ -140,11 +140,7 @@ where
     /// As [`Call::send`].
     pub fn send(self) -> Result<Blocked<S>, Error> {
         let stream = self.runtime.run(self.inner.into_future())??;
-        Ok(Blocked {
-            stream: Some(stream),
-            runtime: self.runtime,
-            ended: false,
-        })
+        Ok(Blocked::new(stream, self.runtime))
     }
 }
 
@@ -156,7 +152,8 @@ impl<R> fmt::Debug for StreamCall<R> {
     }
 }
 
-/// An async stream helper read as an iterator; its snapshots stay readable
+/// An async stream read as an iterator (a plain stream, `auto_paging()`, a
+/// stream helper); a stream helper's snapshots stay readable
 /// through [`get_ref`](Self::get_ref), and its final result through the
 /// `final_*` methods.
 pub struct Blocked<S> {
@@ -166,6 +163,14 @@ pub struct Blocked<S> {
 }
 
 impl<S> Blocked<S> {
+    pub(crate) fn new(stream: S, runtime: Arc<Runtime>) -> Self {
+        Self {
+            stream: Some(stream),
+            runtime,
+            ended: false,
+        }
+    }
+
     /// The async stream (its snapshots: `current_completion_snapshot()`,
     /// `current_run()`, ...).
     pub fn get_ref(&self) -> Option<&S> {

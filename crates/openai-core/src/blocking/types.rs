@@ -7,12 +7,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use futures_core::Stream as _;
 use http::{HeaderMap, StatusCode};
 use openai_types::ResponseMeta;
 use serde::de::DeserializeOwned;
 
 use super::Client;
+use super::helpers::Blocked;
 use super::runtime::Runtime;
 use crate::client::{HasOptions, RequestOptions, per_call_setters};
 use crate::error::Error;
@@ -255,55 +255,18 @@ impl<T: DeserializeOwned + ResponseMeta + Send + 'static> StreamRequest<T> {
     /// As [`Request::send`].
     pub fn send(self) -> Result<BlockingStream<T>, Error> {
         let stream = self.runtime.run(self.inner.into_future())??;
-        Ok(BlockingStream {
-            stream: Some(stream),
-            runtime: self.runtime,
-        })
+        Ok(Blocked::new(stream, self.runtime))
     }
 }
 
 /// The events of a blocking stream, as an iterator; dropping it closes the
 /// connection.
-pub struct BlockingStream<T> {
-    stream: Option<Stream<T>>,
-    runtime: Arc<Runtime>,
-}
+pub type BlockingStream<T> = Blocked<Stream<T>>;
 
-impl<T> BlockingStream<T> {
+impl<T> Blocked<Stream<T>> {
     /// The server's request id (`x-request-id`).
     pub fn request_id(&self) -> Option<&str> {
-        self.stream.as_ref()?.request_id()
-    }
-}
-
-impl<T: DeserializeOwned + ResponseMeta + Send + 'static> Iterator for BlockingStream<T> {
-    type Item = Result<T, Error>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut stream = self.stream.take()?;
-        let polled = self.runtime.run(async move {
-            let item =
-                std::future::poll_fn(|cx| std::pin::Pin::new(&mut stream).poll_next(cx)).await;
-            (stream, item)
-        });
-        match polled {
-            Ok((stream, item)) => {
-                if item.is_some() {
-                    self.stream = Some(stream);
-                }
-                item
-            }
-            Err(e) => Some(Err(e)),
-        }
-    }
-}
-
-impl<T> fmt::Debug for BlockingStream<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BlockingStream")
-            .field("request_id", &self.request_id())
-            .field("ended", &self.stream.is_none())
-            .finish_non_exhaustive()
+        self.get_ref()?.request_id()
     }
 }
 
@@ -330,10 +293,7 @@ impl<P: Paginated> PageRequest<P> {
     /// Every item of every page, fetched lazily as the iterator is read
     /// (see [`crate::Request::auto_paging`]).
     pub fn auto_paging(self) -> AutoPaging<P> {
-        AutoPaging {
-            stream: Some(self.inner.auto_paging()),
-            runtime: self.runtime,
-        }
+        Blocked::new(self.inner.auto_paging(), self.runtime)
     }
 }
 
@@ -390,41 +350,8 @@ impl<P: fmt::Debug> fmt::Debug for BlockingPage<P> {
     }
 }
 
-/// Every item of every page of a blocking list call.
-pub struct AutoPaging<P: Paginated> {
-    stream: Option<crate::pagination::AutoPaging<P>>,
-    runtime: Arc<Runtime>,
-}
-
-impl<P: Paginated> Iterator for AutoPaging<P> {
-    type Item = Result<P::Item, Error>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut stream = self.stream.take()?;
-        let polled = self.runtime.run(async move {
-            let item =
-                std::future::poll_fn(|cx| std::pin::Pin::new(&mut stream).poll_next(cx)).await;
-            (stream, item)
-        });
-        match polled {
-            Ok((stream, item)) => {
-                if item.is_some() {
-                    self.stream = Some(stream);
-                }
-                item
-            }
-            Err(e) => Some(Err(e)),
-        }
-    }
-}
-
-impl<P: Paginated> fmt::Debug for AutoPaging<P> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("blocking::AutoPaging")
-            .field("ended", &self.stream.is_none())
-            .finish_non_exhaustive()
-    }
-}
+/// Every item of every page of a blocking list call, as an iterator.
+pub type AutoPaging<P> = Blocked<crate::pagination::AutoPaging<P>>;
 
 blocking_request! {
     /// A blocking call with a binary answer (audio, file contents).

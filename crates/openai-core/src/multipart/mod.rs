@@ -139,6 +139,14 @@ impl Form {
         Ok(())
     }
 
+    /// The value of the text field `name`, if the form has one.
+    pub(crate) fn text_field(&self, name: &str) -> Option<&str> {
+        self.parts.iter().find_map(|part| match &part.value {
+            Value::Text(text) if part.name == name => Some(text.as_str()),
+            _ => None,
+        })
+    }
+
     /// The form as a streamed, replayable body of exact length, and the
     /// `Content-Type` to send it with (`multipart/form-data; boundary=…`).
     /// The body's size hint is exact, so the HTTP client sends

@@ -9,7 +9,6 @@ use openai_types::responses::{OutputItem, Response, ResponseCreateParams, Respon
 use openai_types::schemars::JsonSchema;
 use openai_types::{
     Nullable, OutputMessageContent, TextResponseFormatConfiguration, TextResponseFormatJsonSchema,
-    Tool,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -17,6 +16,7 @@ use serde_json::Value;
 use super::{ParseAnswer, ParseRequest, arguments_as, parse_arguments, parse_content};
 use crate::client::HasOptions as _;
 use crate::error::Error;
+use crate::helpers::response_stream::strict_function_names;
 use crate::resources::responses::Responses;
 
 /// The helper header's value.
@@ -89,18 +89,7 @@ impl Responses<'_> {
                 Err(e) => problem = Some(format!("parse: {e}")),
             }
         }
-        let strict_tools: BTreeSet<String> = params
-            .tools
-            .as_ref()
-            .into_iter()
-            .flatten()
-            .filter_map(|tool| match tool {
-                Tool::Function(tool) if tool.strict.as_ref() == Some(&true) => {
-                    Some(tool.name.clone())
-                }
-                _ => None,
-            })
-            .collect();
+        let strict_tools = strict_function_names(&params);
         let mut request = self.create(params).header(
             X_STAINLESS_HELPER_METHOD,
             HeaderValue::from_static(HELPER_METHOD),

@@ -62,18 +62,7 @@ impl Responses<'_> {
     /// # let _ = run;
     /// ```
     pub fn stream(&self, params: ResponseCreateParams) -> ResponseStreamRequest {
-        let strict_tools = params
-            .tools
-            .as_ref()
-            .into_iter()
-            .flatten()
-            .filter_map(|tool| match tool {
-                Tool::Function(tool) if tool.strict.as_ref() == Some(&true) => {
-                    Some(tool.name.clone())
-                }
-                _ => None,
-            })
-            .collect();
+        let strict_tools = strict_function_names(&params);
         ResponseStreamRequest {
             strict_tools,
             request: self.create_stream(params),
@@ -111,6 +100,21 @@ impl Responses<'_> {
             resume: false,
         }
     }
+}
+
+/// The names of the request's function tools with `strict: true` (whose
+/// arguments `final_parsed` and `parse` read as JSON).
+pub(crate) fn strict_function_names(params: &ResponseCreateParams) -> BTreeSet<String> {
+    params
+        .tools
+        .as_ref()
+        .into_iter()
+        .flatten()
+        .filter_map(|tool| match tool {
+            Tool::Function(tool) if tool.strict.as_ref() == Some(&true) => Some(tool.name.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A Responses stream call, sent when awaited: what
