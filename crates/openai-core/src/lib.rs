@@ -48,6 +48,8 @@
 //! - `http2`: offer HTTP/2 through ALPN next to HTTP/1.1 (the server picks).
 //!   Off by default, as in the Python SDK, whose HTTP client speaks HTTP/1.1
 //!   unless asked; it adds the `h2` crate to the build.
+//! - `brotli`, `zstd`: also ask for and decode Brotli and Zstandard response
+//!   bodies (gzip and deflate always are).
 //! - `webhooks`: `Client::webhooks` and the `webhooks` module, which verify
 //!   a webhook's signature and parse its event.
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -16,6 +16,7 @@
 //!               Auth             credential per attempt (refreshable)
 //!               Timeout          per-attempt deadline; buffers non-streaming bodies
 //!               user layers      `Stack::layer(..)`: see every attempt, final headers
+//!               Decompress       Accept-Encoding; gzip/deflate (br, zstd) decoded
 //!               HttpClient       pool, TLS, proxy, connect timeout
 //! ```
 //!
@@ -38,6 +39,8 @@
 //!
 //! - `rustls` (default): HTTPS through rustls with the operating system's roots.
 //! - `webpki-roots`: also trust Mozilla's root certificates compiled in.
+//! - `brotli`, `zstd`: also decode (and ask for) Brotli and Zstandard bodies;
+//!   gzip and deflate are always on.
 //! - `native-tls`: HTTPS through the platform's TLS library (OpenSSL on Linux,
 //!   Secure Transport on macOS, SChannel on Windows) and its trust store. With
 //!   `rustls` on too, rustls stays the default and
@@ -48,6 +51,7 @@
 pub mod auth;
 pub mod body;
 pub mod connect;
+pub mod decompress;
 pub mod error;
 pub mod headers;
 pub mod redirect;

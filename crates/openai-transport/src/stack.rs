@@ -12,6 +12,7 @@ use tower::{Layer, Service, ServiceBuilder};
 
 use crate::auth::{Auth, AuthLayer, Credentials};
 use crate::connect::{HttpClient, HttpClientBuilder};
+use crate::decompress::Decompress;
 use crate::headers::{DefaultHeaders, DefaultHeadersLayer, X_STAINLESS_RETRY_COUNT};
 use crate::redirect::{FollowRedirect, FollowRedirectLayer};
 use crate::retry::{DEFAULT_MAX_RETRIES, Retry, RetryLayer, SharedClassifier};
@@ -25,7 +26,7 @@ use crate::{BoxError, BoxHttpLayer, BoxHttpService, HttpRequest, HttpResponse};
 ///
 /// ```text
 /// Trace ─▶ Retry ─▶ FollowRedirect ─▶ DefaultHeaders ─▶ Auth
-///       ─▶ Timeout ─▶ layer(A) ─▶ layer(B) ─▶ HttpClient
+///       ─▶ Timeout ─▶ layer(A) ─▶ layer(B) ─▶ Decompress ─▶ HttpClient
 /// ```
 ///
 /// The retry and redirect layers keep copies of the request for the attempts
@@ -37,7 +38,10 @@ use crate::{BoxError, BoxHttpLayer, BoxHttpService, HttpRequest, HttpResponse};
 ///
 /// Layers given to [`Stack::layer`] sit under the timeout and above the
 /// connection pool: they see every attempt, with its final headers (auth
-/// included), and the first one added is the outermost.
+/// included), and the first one added is the outermost. Under them,
+/// [`Decompress`] adds `Accept-Encoding` and decodes compressed bodies, so
+/// they see the decoded body (and no `Accept-Encoding` unless the caller set
+/// one); a custom [`http_service`](Stack::http_service) is decoded too.
 #[must_use]
 pub struct Stack {
     http: HttpClientBuilder,
@@ -173,11 +177,11 @@ impl Stack {
         // pooled client itself, not a boxed service: no allocation and no
         // dynamic call per request for it.
         let service = match (self.http_service, self.layers.is_empty()) {
-            (None, true) => Either::Left(self.http.build()?),
+            (None, true) => Either::Left(Decompress::new(self.http.build()?)),
             (custom, _) => {
                 let mut service = match custom {
-                    Some(s) => s,
-                    None => BoxHttpService::new(self.http.build()?),
+                    Some(s) => BoxHttpService::new(Decompress::new(s)),
+                    None => BoxHttpService::new(Decompress::new(self.http.build()?)),
                 };
                 for layer in self.layers.iter().rev() {
                     service = layer.layer(service);
@@ -211,8 +215,13 @@ impl Stack {
 
 /// The layers of the stack, outermost first, over the pooled client or, with
 /// caller layers or a custom service, over a boxed service.
-type Layers =
-    Trace<Retry<FollowRedirect<DefaultHeaders<Auth<Timeout<Either<HttpClient, BoxHttpService>>>>>>>;
+type Layers = Trace<
+    Retry<
+        FollowRedirect<
+            DefaultHeaders<Auth<Timeout<Either<Decompress<HttpClient>, BoxHttpService>>>>,
+        >,
+    >,
+>;
 
 /// The service [`Stack::build`] assembles. Cloning it is cheap (a few
 /// reference counts), and every clone shares the connection pool.

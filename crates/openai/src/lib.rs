@@ -79,6 +79,9 @@
 //! - `http2`: offer HTTP/2 through ALPN next to HTTP/1.1 (the server picks).
 //!   Off by default, as in the Python SDK, whose HTTP client speaks HTTP/1.1
 //!   unless asked; it adds the `h2` crate to the build.
+//! - `brotli`, `zstd`: also ask for and decode Brotli and Zstandard response
+//!   bodies. gzip and deflate always are, as the Python SDK's HTTP library
+//!   does; the cap on a body's size applies to its decoded bytes.
 //! - `structured-outputs` (default, in `common`): `parse::<T>()`, the
 //!   streams' `final_parsed::<T>()`, formats and tools from types; adds
 //!   `schemars` (re-exported as [`schemars`]).

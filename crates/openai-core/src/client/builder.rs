@@ -34,7 +34,7 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 ///
 /// ```text
 /// call ─▶ trace ─▶ retry ─▶ redirects ─▶ default headers ─▶ auth ─▶ timeout
-///      ─▶ .layer(A) ─▶ .layer(B) ─▶ connection pool (TLS, proxy)
+///      ─▶ .layer(A) ─▶ .layer(B) ─▶ decompression ─▶ connection pool (TLS, proxy)
 /// ```
 ///
 /// Layers added with [`layer`](Self::layer) wrap the HTTP service: they see
@@ -52,6 +52,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     default_headers: HeaderMap,
     proxy: Option<String>,
+    max_body_size: Option<usize>,
     layers: Vec<BoxHttpLayer>,
     http_service: Option<BoxHttpService>,
     time_source: Option<SharedTimeSource>,
@@ -82,6 +83,7 @@ impl ClientBuilder {
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             default_headers: HeaderMap::new(),
             proxy: None,
+            max_body_size: None,
             layers: Vec::new(),
             http_service: None,
             time_source: None,
@@ -245,6 +247,17 @@ impl ClientBuilder {
     /// `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are honoured.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
+        self
+    }
+
+    /// Caps a response body read whole (every JSON answer and error body),
+    /// in decoded bytes: a compressed body counts at its decoded size. A
+    /// larger body fails with [`Error::Decode`] before it fills memory, and
+    /// is not retried. Default 256 MiB
+    /// ([`DEFAULT_MAX_BODY_SIZE`](openai_transport::timeout::DEFAULT_MAX_BODY_SIZE)).
+    /// Streams are read event by event and are not capped as a whole.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = Some(bytes);
         self
     }
 
@@ -423,6 +436,9 @@ impl ClientBuilder {
         if let Some(t) = self.time_source {
             stack = stack.time_source(t);
         }
+        if let Some(n) = self.max_body_size {
+            stack = stack.max_body_size(n);
+        }
         if let Some(s) = self.http_service {
             stack = stack.http_service(s);
         }
@@ -498,6 +514,7 @@ impl fmt::Debug for ClientBuilder {
             .field("idle_timeout", &self.idle_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
+            .field("max_body_size", &self.max_body_size)
             .field("layers", &self.layers.len())
             .field(
                 "credential",

@@ -12,6 +12,7 @@ use std::fmt;
 use openai_transport::BoxError;
 use openai_transport::auth::MissingCredential;
 use openai_transport::connect::ConnectTimeout;
+use openai_transport::decompress::{InvalidEncoding, UnsupportedEncoding};
 use openai_transport::error::{BodyTooLarge, Permanent, find_source};
 use openai_transport::timeout::Elapsed;
 
@@ -95,6 +96,12 @@ impl Error {
         }
         if let Some(too_large) = find_source::<BodyTooLarge>(&*err) {
             return Self::Decode(DecodeError::new(too_large.to_string(), None));
+        }
+        if let Some(bad) = find_source::<InvalidEncoding>(&*err) {
+            return Self::Decode(DecodeError::new(bad.to_string(), None));
+        }
+        if let Some(unsupported) = find_source::<UnsupportedEncoding>(&*err) {
+            return Self::Decode(DecodeError::new(unsupported.to_string(), None));
         }
         // A user layer or credential provider may fail with one of ours.
         let err = match err.downcast::<Permanent>() {

@@ -7,6 +7,7 @@
 //! Time-based tests run on a paused clock and never sleep.
 
 mod bounds;
+mod compression;
 mod errors;
 mod headers;
 mod layers;

@@ -178,6 +178,8 @@ pub fn is_retryable_error(err: &BoxError) -> bool {
     find_source::<Permanent>(&**err).is_none()
         && find_source::<BodyTooLarge>(&**err).is_none()
         && find_source::<crate::connect::Unsupported>(&**err).is_none()
+        && find_source::<crate::decompress::InvalidEncoding>(&**err).is_none()
+        && find_source::<crate::decompress::UnsupportedEncoding>(&**err).is_none()
 }
 
 /// A copy of `req` for another attempt; `None` when its body cannot be replayed.
