@@ -242,9 +242,12 @@ impl ClientBuilder {
         self
     }
 
-    /// A proxy for every request, `http://host:port` (credentials allowed in
-    /// the URL). `NO_PROXY` from the environment still applies. Without it,
-    /// `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are honoured.
+    /// A proxy for every request: `http://`, `https://` (TLS to the proxy),
+    /// `socks5://` or `socks5h://` (the proxy resolves names), with
+    /// credentials allowed in the URL (`http://user:password@host:port`).
+    /// `NO_PROXY` from the environment still applies. Without it,
+    /// `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are honoured, with the same
+    /// schemes.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
         self

@@ -4,7 +4,6 @@ use std::fmt;
 use std::time::Duration;
 
 use http::Uri;
-use http::uri::Scheme;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -13,6 +12,7 @@ use super::HttpClient;
 use super::connector::Connector;
 use super::error::ConfigError;
 use super::proxy::{Proxies, ProxyConnector};
+use super::proxy_tls::ProxyTls;
 use super::transport::{TlsSettings, Transport};
 
 /// reference/client.md: timeouts (connect 5 s).
@@ -68,14 +68,22 @@ impl HttpClientBuilder {
         self
     }
 
-    /// Sends every http and https request through the HTTP proxy at `url`
-    /// (`http://[user:password@]host:port`; `host:port` means `http://`).
-    /// Credentials in the URL are sent as `Proxy-Authorization: Basic`.
+    /// Sends every http and https request through the proxy at `url`:
+    ///
+    /// - `http://[user:password@]host[:port]` (`host:port` alone means
+    ///   `http://`): an HTTP proxy; credentials go in
+    ///   `Proxy-Authorization: Basic`;
+    /// - `https://...`: the same, over TLS to the proxy (with this client's
+    ///   TLS backend and roots);
+    /// - `socks5://` or `socks5h://[user:password@]host[:port]` (port 1080
+    ///   unless given): a SOCKS5 proxy, with username and password
+    ///   authentication when given; `socks5h` lets the proxy resolve the
+    ///   target's name.
     ///
     /// This replaces `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY`, but hosts in
-    /// `NO_PROXY` (or `no_proxy`) still go direct. Only `http://` proxies are
-    /// supported; any other URL makes [`build`](Self::build) fail. The last
-    /// call of `proxy` or [`no_proxy`](Self::no_proxy) wins.
+    /// `NO_PROXY` (or `no_proxy`) still go direct. Any other scheme makes
+    /// [`build`](Self::build) fail. The last call of `proxy` or
+    /// [`no_proxy`](Self::no_proxy) wins.
     ///
     /// Default is the proxy environment variables, read once by `build`.
     pub fn proxy(mut self, url: impl AsRef<str>) -> Self {
@@ -195,7 +203,13 @@ impl HttpClientBuilder {
         // The target may be https: TLS is layered above this connector.
         http.enforce_http(false);
         http.set_nodelay(true);
-        let tcp = ProxyConnector::new(http, proxies.clone());
+        // TLS to an https proxy, set up only when one may be used.
+        let proxy_tls = if proxies.may_use_tls() {
+            ProxyTls::new(http.clone(), &self.tls)?
+        } else {
+            ProxyTls::Unavailable("no https:// proxy is configured")
+        };
+        let tcp = ProxyConnector::new(http, proxies.clone(), proxy_tls);
 
         let (transport, https) = Transport::new(tcp, self.tls)?;
         let backend = transport.backend();
@@ -264,9 +278,13 @@ fn check_proxy_url(url: &str) -> Result<(), ConfigError> {
     let uri: Uri = url
         .parse()
         .map_err(|_| ConfigError::invalid_proxy("not a valid URL"))?;
-    if uri.scheme().is_some_and(|s| *s != Scheme::HTTP) {
+    let supported = ["http", "https", "socks5", "socks5h"];
+    if uri
+        .scheme_str()
+        .is_some_and(|s| !supported.iter().any(|ok| s.eq_ignore_ascii_case(ok)))
+    {
         return Err(ConfigError::invalid_proxy(
-            "unsupported scheme: only http:// proxies are supported",
+            "unsupported scheme: use http://, https://, socks5:// or socks5h://",
         ));
     }
     let host = uri.authority().map(|a| a.host()).unwrap_or_default();
@@ -324,10 +342,23 @@ mod tests {
     }
 
     #[test]
+    fn every_supported_proxy_scheme_builds() {
+        for url in [
+            "http://u:p@127.0.0.1:3128",
+            "HTTPS://127.0.0.1",
+            "socks5://127.0.0.1",
+            "socks5h://u:p@127.0.0.1:1080",
+            "127.0.0.1:3128",
+        ] {
+            HttpClient::builder().proxy(url).build().expect(url);
+        }
+    }
+
+    #[test]
     fn bad_proxy_urls_fail_build_without_echoing_them() {
         for url in [
-            "socks5://user:secret@127.0.0.1:1080",
-            "https://user:secret@127.0.0.1:3128",
+            "socks4://user:secret@127.0.0.1:1080",
+            "ftp://user:secret@127.0.0.1:3128",
             "http://",
             "http://user:secret@ bad host",
         ] {
@@ -341,7 +372,7 @@ mod tests {
     #[test]
     fn the_first_bad_value_is_kept() {
         let err = HttpClient::builder()
-            .proxy("socks5://127.0.0.1:1080")
+            .proxy("socks4://127.0.0.1:1080")
             .proxy("http://")
             .no_proxy()
             .build()

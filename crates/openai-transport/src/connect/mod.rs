@@ -13,7 +13,8 @@
 //!          │            connect timeout over everything below
 //!          └ Transport   TLS + ALPN for https targets: hyper-rustls (`rustls`)
 //!             │          or hyper-tls (`native-tls`), or none
-//!             └ ProxyConnector   direct | TCP to a forward proxy | CONNECT tunnel
+//!             └ ProxyConnector   direct | to a forward proxy | CONNECT tunnel |
+//!                │                SOCKS5 tunnel; TLS to the proxy first for https:// proxies
 //!                └ HttpConnector   DNS + TCP
 //! ```
 //!
@@ -29,10 +30,14 @@
 //! rustls; with `native-tls` alone, through the platform's library; with
 //! both, rustls unless `HttpClientBuilder::use_native_tls` is called.
 //!
-//! Proxies: `http://` proxies only, for http targets as a forward proxy and
-//! for https targets through a `CONNECT` tunnel. A SOCKS or `https://` proxy
-//! found in the environment fails each request it applies to (it is never
-//! skipped silently); one given to [`HttpClientBuilder::proxy`] fails `build`.
+//! Proxies, from `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` (or
+//! [`HttpClientBuilder::proxy`]): `http://` and `https://` proxies (TLS to the
+//! proxy) serve http targets as a forward proxy and https targets through a
+//! `CONNECT` tunnel; `socks5://` and `socks5h://` proxies tunnel both.
+//! Credentials in the URL are used (`Proxy-Authorization: Basic`, or SOCKS5
+//! username and password) and never logged. Another scheme found in the
+//! environment fails each request it applies to (it is never skipped
+//! silently); one given to [`HttpClientBuilder::proxy`] fails `build`.
 //!
 //! Errors are [`BoxError`]s with hyper-util's error on top and the cause in
 //! its `source()` chain; a [`ConnectTimeout`] there means connecting took too
@@ -77,10 +82,13 @@ pub mod future;
 #[cfg(feature = "native-tls")]
 mod native;
 mod proxy;
+mod proxy_tls;
 #[cfg(feature = "rustls")]
 mod tls;
 mod transport;
 
+#[cfg(all(test, feature = "rustls"))]
+mod proxy_tests;
 #[cfg(test)]
 mod test_support;
 

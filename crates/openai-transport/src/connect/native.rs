@@ -41,6 +41,20 @@ pub(crate) fn connector() -> Result<TlsConnector, ConfigError> {
     Ok(CONNECTOR.get_or_init(|| connector).clone())
 }
 
+/// The connector for `https://` proxies: as [`connector`], without ALPN
+/// (forward requests and `CONNECT` are HTTP/1.1), built once per process.
+pub(crate) fn proxy_connector() -> Result<TlsConnector, ConfigError> {
+    static CONNECTOR: OnceLock<TlsConnector> = OnceLock::new();
+    if let Some(connector) = CONNECTOR.get() {
+        return Ok(connector.clone());
+    }
+    let connector = TlsConnector::builder()
+        .min_protocol_version(Some(native_tls::Protocol::Tlsv12))
+        .build()
+        .map_err(ConfigError::tls)?;
+    Ok(CONNECTOR.get_or_init(|| connector).clone())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
