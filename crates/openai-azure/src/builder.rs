@@ -15,7 +15,8 @@ use tower::{Layer, Service};
 
 use crate::error::AzureError;
 use crate::route::AzureRouter;
-use crate::token::{Placement, ProvidedCredential, TokenProvider};
+use crate::token;
+use openai_core::auth::{TokenCredential, TokenProvider};
 
 /// The `User-Agent` name of Azure clients (`AzureOpenAI/Rust <version>`).
 const CLIENT_NAME: &str = "AzureOpenAI";
@@ -410,17 +411,15 @@ impl AzureClientBuilder {
             ),
             Secret::AdToken(token) => inner
                 .credential(Credential::bearer(&token).map_err(|_| AzureError::InvalidCredential)?),
-            Secret::ApiKeyProvider(p) => inner.credential_provider(ProvidedCredential::new(
-                p,
-                Placement::ApiKey,
+            Secret::ApiKeyProvider(p) => inner.credential_provider(cached(
+                TokenCredential::new(p, token::api_key),
                 self.token_cache,
-                self.clock.clone(),
+                &self.clock,
             )),
-            Secret::AdTokenProvider(p) => inner.credential_provider(ProvidedCredential::new(
-                p,
-                Placement::Bearer,
+            Secret::AdTokenProvider(p) => inner.credential_provider(cached(
+                TokenCredential::new(p, token::bearer),
                 self.token_cache,
-                self.clock,
+                &self.clock,
             )),
         };
         if !self.v1 {
@@ -466,5 +465,17 @@ impl fmt::Debug for AzureClientBuilder {
             .field("v1", &self.v1)
             .field("client", &self.inner)
             .finish_non_exhaustive()
+    }
+}
+
+/// `credential` with the builder's token cache, if any.
+fn cached(
+    credential: TokenCredential,
+    margin: Option<Duration>,
+    clock: &SharedTimeSource,
+) -> TokenCredential {
+    match margin {
+        Some(margin) => credential.cache(margin, clock.clone()),
+        None => credential,
     }
 }

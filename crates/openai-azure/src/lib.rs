@@ -54,6 +54,6 @@ mod token;
 
 pub use builder::{AzureClient, AzureClientBuilder};
 pub use error::AzureError;
+pub use openai_core::auth::{IntoToken, Token as AzureToken, TokenFuture, TokenProvider};
 #[doc(no_inline)]
 pub use openai_transport::auth::{Credential, CredentialProvider};
-pub use token::{AzureToken, IntoToken, TokenFuture, TokenProvider};

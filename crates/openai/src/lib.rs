@@ -99,7 +99,7 @@ pub use openai_core::webhooks;
 pub use openai_core::{
     ApiError, ApiErrorKind, Binary, Client, ClientBuilder, ConversationCursorPage, CursorPage,
     Error, FileUpload, Lines, NextCursorPage, Page, Paginated, RawResponse, Request,
-    RequestOptions, Result, Stream, StreamedResponse, endpoint, error, helpers, multipart,
+    RequestOptions, Result, Stream, StreamedResponse, auth, endpoint, error, helpers, multipart,
     pagination, request, resources, sse,
 };
 /// The chat stream helper (`chat` feature).

@@ -17,7 +17,8 @@ use tower::util::BoxCloneSyncServiceLayer;
 use tower::{Layer, Service};
 
 use super::options::TimeoutSetting;
-use super::{Client, RequestOptions, StackDefaults};
+use super::{Client, DataResidency, RequestOptions, StackDefaults};
+use crate::auth::{TokenCredential, TokenProvider, WorkloadAuthLayer, WorkloadIdentity};
 use crate::error::{ConfigError, Error};
 use crate::route::Router;
 use crate::url::{BaseUrl, DEFAULT_BASE_URL, normalize_base_url};
@@ -42,8 +43,14 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 #[must_use]
 pub struct ClientBuilder {
     api_key: Option<String>,
+    // Set by `api_key` (not by the environment): a conflict with a workload identity.
+    api_key_explicit: bool,
+    workload_identity: Option<WorkloadIdentity>,
     admin_api_key: Option<String>,
     base_url: Option<String>,
+    // Set by `base_url` (not by the environment): a conflict with a region.
+    base_url_explicit: bool,
+    data_residency: Option<DataResidency>,
     organization: Option<String>,
     project: Option<String>,
     max_retries: u32,
@@ -73,8 +80,12 @@ impl ClientBuilder {
     pub fn new() -> Self {
         Self {
             api_key: None,
+            api_key_explicit: false,
+            workload_identity: None,
             admin_api_key: None,
             base_url: None,
+            base_url_explicit: false,
+            data_residency: None,
             organization: None,
             project: None,
             max_retries: DEFAULT_MAX_RETRIES,
@@ -149,6 +160,20 @@ impl ClientBuilder {
     /// The API key, sent as `Authorization: Bearer <key>`.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
+        self.api_key_explicit = true;
+        self
+    }
+
+    /// Authenticates as a workload (`reference/client.md` 17): a subject
+    /// token from the workload's identity provider is exchanged for an
+    /// OpenAI access token, cached and refreshed ahead of expiry, and a
+    /// `401` gets one re-send with a fresh token. See
+    /// [`WorkloadIdentity`](crate::auth::WorkloadIdentity). `OPENAI_API_KEY`
+    /// is then ignored; [`build`](Self::build) fails if
+    /// [`api_key`](Self::api_key) or [`api_key_provider`](Self::api_key_provider)
+    /// is also called. The admin key still serves admin endpoints.
+    pub fn workload_identity(mut self, identity: WorkloadIdentity) -> Self {
+        self.workload_identity = Some(identity);
         self
     }
 
@@ -170,6 +195,17 @@ impl ClientBuilder {
     /// The base URL. Default `https://api.openai.com/v1`.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self.base_url_explicit = true;
+        self
+    }
+
+    /// Sends every request to `region`'s API host (`reference/client.md`
+    /// 1.1): `https://eu.api.openai.com/v1` for [`DataResidency::Eu`], and so
+    /// on; nothing else about a request changes. It replaces
+    /// `OPENAI_BASE_URL`, and [`build`](Self::build) fails if
+    /// [`base_url`](Self::base_url) is also called, as Python refuses both.
+    pub fn data_residency(mut self, region: DataResidency) -> Self {
+        self.data_residency = Some(region);
         self
     }
 
@@ -311,6 +347,31 @@ impl ClientBuilder {
         self
     }
 
+    /// The API key, computed before every attempt of every call that uses
+    /// it (a key from a vault that rotates), in place of
+    /// [`api_key`](Self::api_key), which it overrides (`OPENAI_API_KEY`
+    /// included). Python's callable `api_key`.
+    ///
+    /// `provider` is an async closure, `|| async { fetch_key().await }`,
+    /// returning a `String`, a [`Token`](crate::auth::Token) or a `Result`
+    /// of either ([`TokenProvider`](crate::auth::TokenProvider)). Admin
+    /// endpoints never call it. An error, or an empty key, fails the call at
+    /// once, without a retry; no message holds the key.
+    ///
+    /// ```
+    /// # fn vault() -> String { "sk-from-vault".into() }
+    /// let client = openai_core::Client::builder()
+    ///     .api_key_provider(|| async { vault() })
+    ///     .build()?;
+    /// # drop(client);
+    /// # Ok::<(), openai_core::Error>(())
+    /// ```
+    pub fn api_key_provider(mut self, provider: impl TokenProvider) -> Self {
+        let credential = TokenCredential::new(Arc::new(provider), provided_api_key);
+        self.credential = Some(CredentialSource::Provider(Arc::new(credential)));
+        self
+    }
+
     /// The credential of ordinary endpoints, in place of the API key's
     /// `Authorization: Bearer <key>`: any header (Azure's `api-key`, say).
     /// It counts as the client's credential; the API key, if also set, is
@@ -370,15 +431,28 @@ impl ClientBuilder {
         if let Some(e) = self.error {
             return Err(config(e));
         }
-        let api_key = self.api_key.filter(|k| !k.is_empty());
-        let admin_api_key = self.admin_api_key.filter(|k| !k.is_empty());
-        if api_key.is_none() && admin_api_key.is_none() && self.credential.is_none() {
+        let workload = self.workload_identity;
+        if workload.is_some() && (self.api_key_explicit || self.credential.is_some()) {
             return Err(config(
-                "missing credentials: set an api_key or admin_api_key, or the OPENAI_API_KEY or OPENAI_ADMIN_KEY environment variable".to_owned(),
+                "The `api_key` and `workload_identity` arguments are mutually exclusive".to_owned(),
+            ));
+        }
+        // With a workload identity, OPENAI_API_KEY is not read.
+        let api_key = self.api_key.filter(|k| !k.is_empty() && workload.is_none());
+        let admin_api_key = self.admin_api_key.filter(|k| !k.is_empty());
+        if api_key.is_none()
+            && admin_api_key.is_none()
+            && self.credential.is_none()
+            && workload.is_none()
+        {
+            return Err(config(
+                "missing credentials: set an api_key, workload_identity or admin_api_key, or the OPENAI_API_KEY or OPENAI_ADMIN_KEY environment variable".to_owned(),
             ));
         }
         let mut credentials = Credentials::new();
-        if let Some(source) = self.credential {
+        if workload.is_some() {
+            credentials = credentials.api_key(WorkloadAuthLayer::placeholder());
+        } else if let Some(source) = self.credential {
             credentials = match source {
                 CredentialSource::Static(c) => credentials.api_key(c),
                 CredentialSource::Provider(p) => credentials.api_key_provider(SharedProvider(p)),
@@ -395,9 +469,17 @@ impl ClientBuilder {
             })?;
             credentials = credentials.admin_api_key(c);
         }
-        let base_url = BaseUrl::new(normalize_base_url(
-            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
-        )?)?;
+        let base_url = match self.data_residency {
+            Some(_) if self.base_url_explicit => {
+                return Err(config(
+                    "The `data_residency` and `base_url` arguments are mutually exclusive"
+                        .to_owned(),
+                ));
+            }
+            Some(region) => region.base_url(),
+            None => self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+        };
+        let base_url = BaseUrl::new(normalize_base_url(base_url)?)?;
 
         let mut headers =
             PlatformInfo::current(&self.client_name, env!("CARGO_PKG_VERSION")).to_headers();
@@ -447,6 +529,11 @@ impl ClientBuilder {
         }
         for layer in self.layers {
             stack = stack.boxed_layer(layer);
+        }
+        // Innermost, under the caller's layers: they never see the token
+        // exchange (its body holds the subject token).
+        if let Some(identity) = workload {
+            stack = stack.layer(WorkloadAuthLayer::new(identity));
         }
         let service = stack
             .build()
@@ -509,7 +596,9 @@ impl fmt::Debug for ClientBuilder {
                 "webhook_secret",
                 &self.webhook_secret.as_ref().map(|_| "<redacted>"),
             )
+            .field("workload_identity", &self.workload_identity)
             .field("base_url", &self.base_url)
+            .field("data_residency", &self.data_residency)
             .field("organization", &self.organization)
             .field("project", &self.project)
             .field("max_retries", &self.max_retries)
@@ -552,6 +641,16 @@ fn insufficient_quota(status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> 
     } else {
         RetryAction::NoOpinion
     }
+}
+
+/// The header of a key from [`ClientBuilder::api_key_provider`].
+fn provided_api_key(key: &str) -> Result<Credential, BoxError> {
+    if key.is_empty() {
+        return Err("Expected the `api_key` provider to return a non-empty string.".into());
+    }
+    Credential::bearer(key).map_err(|_| {
+        "the key of the `api_key` provider holds characters a header cannot carry".into()
+    })
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 mod builder;
 mod options;
+mod residency;
 
 use std::fmt;
 use std::sync::Arc;
@@ -15,6 +16,7 @@ pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT};
 pub use options::HasOptions;
 pub use options::RequestOptions;
 pub(crate) use options::{TimeoutSetting, per_call_setters};
+pub use residency::{DataResidency, InvalidDataResidency};
 
 /// An OpenAI API client.
 ///

@@ -10,7 +10,7 @@ use std::error::Error as StdError;
 use std::fmt;
 
 use openai_transport::BoxError;
-use openai_transport::auth::MissingCredential;
+use openai_transport::auth::{MissingCredential, ProviderFailed};
 use openai_transport::connect::ConnectTimeout;
 use openai_transport::decompress::{InvalidEncoding, UnsupportedEncoding};
 use openai_transport::error::{BodyTooLarge, Permanent, find_source};
@@ -55,6 +55,12 @@ pub enum Error {
     /// A polling helper gave up: [`files().wait_for_processing`](crate::resources::files::Files::wait_for_processing)
     /// waited its longest.
     Polling(PollingError),
+    /// The client could not get its credential: an API key or token
+    /// provider failed or gave an empty value, or a workload identity could
+    /// not get its access token (the subject token provider failed, or the
+    /// token exchange was refused). Nothing was sent to the API, and the call
+    /// was not retried.
+    Credential(CredentialError),
     /// A stream helper met a choice that the model stopped early: its
     /// `finish_reason` is `length` or `content_filter`
     /// (reference/helpers.md b.5). The request reached the server.
@@ -90,6 +96,21 @@ impl Error {
         if find_source::<Elapsed>(&*err).is_some() || find_source::<ConnectTimeout>(&*err).is_some()
         {
             return Self::Timeout;
+        }
+        if find_source::<ProviderFailed>(&*err).is_some() {
+            let err = match err.downcast::<Permanent>() {
+                Ok(p) => p.into_inner(),
+                Err(e) => e,
+            };
+            let cause = match err.downcast::<ProviderFailed>() {
+                Ok(failed) => failed.into_inner(),
+                Err(e) => e,
+            };
+            return match cause.downcast::<Error>() {
+                // A workload identity's exchange fails with its own typed error.
+                Ok(e) => *e,
+                Err(e) => Self::Credential(CredentialError(e)),
+            };
         }
         if let Some(missing) = find_source::<MissingCredential>(&*err) {
             return Self::InvalidRequest(InvalidRequestError::new(missing.to_string()));
@@ -128,6 +149,7 @@ impl fmt::Display for Error {
             Self::Pagination(e) => write!(f, "pagination error: {e}"),
             Self::Polling(e) => write!(f, "polling error: {e}"),
             Self::FinishReason(e) => fmt::Display::fmt(e, f),
+            Self::Credential(e) => write!(f, "could not get a credential: {e}"),
         }
     }
 }
@@ -144,6 +166,7 @@ impl StdError for Error {
             Self::Pagination(e) => Some(e),
             Self::Polling(e) => Some(e),
             Self::FinishReason(e) => Some(e),
+            Self::Credential(e) => Some(e),
             Self::Timeout => None,
         }
     }
@@ -152,6 +175,31 @@ impl StdError for Error {
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Self {
         Self::Api(e)
+    }
+}
+
+/// A credential provider failed: see [`Error::Credential`]. The provider's
+/// error is the `source()`; its message is the provider's, which never holds
+/// the key.
+#[derive(Debug)]
+pub struct CredentialError(BoxError);
+
+impl CredentialError {
+    /// A credential error caused by `err`.
+    pub fn new(err: impl Into<BoxError>) -> Self {
+        Self(err.into())
+    }
+}
+
+impl fmt::Display for CredentialError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl StdError for CredentialError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&*self.0)
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod bounds;
 mod compression;
+mod credentials;
 mod errors;
 mod headers;
 mod layers;

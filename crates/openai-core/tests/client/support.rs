@@ -119,3 +119,60 @@ where
         self.inner.call(req)
     }
 }
+
+/// A user layer that sends every request to `addr` over plain HTTP instead of
+/// its host, adding `x-original-host` (tests of where a request was meant to go).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RetargetLayer {
+    addr: std::net::SocketAddr,
+}
+
+impl RetargetLayer {
+    pub(crate) fn new(addr: std::net::SocketAddr) -> Self {
+        Self { addr }
+    }
+}
+
+impl<S> Layer<S> for RetargetLayer {
+    type Service = Retarget<S>;
+
+    fn layer(&self, inner: S) -> Retarget<S> {
+        Retarget {
+            inner,
+            addr: self.addr,
+        }
+    }
+}
+
+/// The service of [`RetargetLayer`].
+#[derive(Debug, Clone)]
+pub(crate) struct Retarget<S> {
+    inner: S,
+    addr: std::net::SocketAddr,
+}
+
+impl<S> Service<HttpRequest> for Retarget<S>
+where
+    S: Service<HttpRequest, Response = HttpResponse, Error = BoxError>,
+{
+    type Response = HttpResponse;
+    type Error = BoxError;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: HttpRequest) -> S::Future {
+        let host = req.uri().host().unwrap_or_default().to_owned();
+        let path = req
+            .uri()
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_owned();
+        *req.uri_mut() = format!("http://{}{path}", self.addr).parse().unwrap();
+        req.headers_mut()
+            .insert("x-original-host", host.parse().unwrap());
+        self.inner.call(req)
+    }
+}

@@ -124,6 +124,41 @@ impl fmt::Display for MissingCredential {
 
 impl std::error::Error for MissingCredential {}
 
+/// A [`CredentialProvider`] failed (or gave a credential that cannot be
+/// sent): the request was not sent, and is not retried. The provider's error
+/// is the `source()`.
+#[derive(Debug)]
+pub struct ProviderFailed(BoxError);
+
+impl ProviderFailed {
+    /// A provider failure caused by `err`.
+    pub fn new(err: impl Into<BoxError>) -> Self {
+        Self(err.into())
+    }
+
+    /// The provider's error, owned.
+    pub fn into_inner(self) -> BoxError {
+        self.0
+    }
+
+    /// The provider's error.
+    pub fn get_ref(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl fmt::Display for ProviderFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the credential provider failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for ProviderFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
 /// The credentials of a client: a fixed API key and admin key, or a provider
 /// asked before every attempt.
 #[derive(Clone, Default)]
@@ -367,7 +402,10 @@ where
                         Ok(c) => c,
                         // reference/client.md 4.2: errors while preparing an
                         // attempt propagate unchanged and are not retried.
-                        Err(e) => return Poll::Ready(Err(Permanent::new(e).into())),
+                        Err(e) => {
+                            let err = Permanent::new(ProviderFailed(e));
+                            return Poll::Ready(Err(err.into()));
+                        }
                     };
                     ready!(inner.poll_ready(cx))?;
                     let mut req = request.take().expect("polled after completion");
