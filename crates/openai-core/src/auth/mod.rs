@@ -4,6 +4,24 @@
 //! optional cache. [`ClientBuilder::api_key_provider`](crate::ClientBuilder::api_key_provider)
 //! and the Azure client's token providers are built on them, and so is
 //! [`WorkloadIdentity`]'s subject token.
+//!
+//! # Workload identity
+//!
+//! [`WorkloadIdentity`] (`reference/client.md` 17): the client trades a
+//! subject token from the workload's identity provider (a Kubernetes service
+//! account token, a cloud identity token) for an OpenAI access token at
+//! `https://auth.openai.com/oauth/token`, caches it, and refreshes it ahead
+//! of expiry.
+//!
+//! How it runs: the client's API-key credential is the placeholder
+//! `workload-identity-auth`, as in Python, and [`WorkloadAuthLayer`], the
+//! innermost layer of the stack (under the caller's own layers), puts the
+//! access token in its place just before sending. The token exchange goes
+//! through the same connection pool, proxy and TLS, but not through the
+//! caller's layers, which never see the subject token. On a `401` the cached
+//! token is dropped and the request re-sent once with a fresh one, whatever
+//! `max_retries` says; admin endpoints, which carry the admin key, are left
+//! alone.
 
 use std::future::Future;
 use std::pin::Pin;

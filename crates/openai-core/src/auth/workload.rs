@@ -1,18 +1,4 @@
-//! Workload identity (`reference/client.md` 17): the client trades a
-//! subject token from the workload's identity provider (a Kubernetes service
-//! account token, a cloud identity token) for an OpenAI access token at
-//! `https://auth.openai.com/oauth/token`, caches it, and refreshes it ahead
-//! of expiry.
-//!
-//! How it runs: the client's API-key credential is the placeholder
-//! `workload-identity-auth`, as in Python, and [`WorkloadAuthLayer`], the
-//! innermost layer of the stack (under the caller's own layers), puts the
-//! access token in its place just before sending. The token exchange goes
-//! through the same connection pool, proxy and TLS, but not through the
-//! caller's layers, which never see the subject token. On a `401` the cached
-//! token is dropped and the request re-sent once with a fresh one, whatever
-//! `max_retries` says; admin endpoints, which carry the admin key, are left
-//! alone.
+//! Workload identity: see the `auth` module docs.
 
 use std::fmt;
 use std::pin::Pin;
@@ -200,7 +186,7 @@ struct State {
 }
 
 /// Puts the workload's access token in place of the placeholder credential;
-/// see the [module docs](self).
+/// see the [`auth`](crate::auth) module docs.
 #[derive(Clone)]
 pub struct WorkloadAuthLayer {
     state: Arc<State>,
