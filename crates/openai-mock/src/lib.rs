@@ -157,6 +157,7 @@ mod chat;
 mod embeddings;
 mod errors;
 mod generated;
+pub mod hostile;
 mod mock;
 mod model;
 mod request;
@@ -165,6 +166,7 @@ mod server;
 mod sse;
 mod table;
 
+pub use hostile::Hostile;
 pub use mock::Mock;
 pub use request::RecordedRequest;
 pub use server::{MAX_REQUEST_BODY, MockServer};
