@@ -10,7 +10,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use http_body::Body as _;
 use openai_transport::request_id::request_id;
-use openai_transport::timeout::{IdleTimeout, IdleTimer};
+use openai_transport::timeout::{IdleTimeout, IdleTimer, MaxBodySize};
 use openai_transport::{HttpResponse, ResponseBody};
 use openai_types::ResponseMeta;
 use serde::de::DeserializeOwned;
@@ -45,6 +45,11 @@ use crate::request::{BODY_START, body_start};
 ///   per call [`Request::idle_timeout`](crate::Request::idle_timeout); by
 ///   default the request's timeout) is [`Error::Timeout`]: keep-alive
 ///   comments do not count as events.
+/// - An event larger than the client's
+///   [`max_body_size`](crate::ClientBuilder::max_body_size) (its name and data
+///   lines) is an [`Error::Decode`], raised as soon as the bytes received of
+///   it pass the limit, so a server cannot make the stream buffer without
+///   end. Comments are not kept, so they never count.
 ///
 /// After an error the stream ends. Dropping the stream closes the
 /// connection.
@@ -59,6 +64,8 @@ pub struct Stream<T> {
     state: State,
     request_id: Option<String>,
     idle: Option<Pin<Box<IdleTimer>>>,
+    /// The most bytes one event may take, when limited.
+    max_event: Option<usize>,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -88,6 +95,7 @@ impl<T> Stream<T> {
             state: State::Reading,
             request_id,
             idle: None,
+            max_event: None,
             _item: PhantomData,
         }
     }
@@ -98,6 +106,7 @@ impl<T> Stream<T> {
     pub(crate) fn from_response(resp: HttpResponse) -> Self {
         let request_id = request_id(&resp).map(str::to_owned);
         let idle = resp.extensions().get::<IdleTimeout>().and_then(|t| t.0);
+        let max_event = resp.extensions().get::<MaxBodySize>().map(|m| m.0);
         let content_type = resp
             .headers()
             .get(http::header::CONTENT_TYPE)
@@ -115,6 +124,7 @@ impl<T> Stream<T> {
         if let Some(idle) = idle {
             stream = stream.idle_timeout(idle);
         }
+        stream.max_event = max_event;
         stream
     }
 
@@ -212,6 +222,17 @@ impl<T: DeserializeOwned + ResponseMeta> Stream<T> {
         Error::Decode(
             DecodeError::new(format!("invalid stream event: {e}"), Some(e))
                 .with_request_id(self.request_id.as_deref()),
+        )
+    }
+
+    /// The error of an event past the size limit.
+    fn event_too_large(&self, limit: usize) -> Error {
+        Error::Decode(
+            DecodeError::new(
+                format!("a stream event is larger than {limit} bytes (the client's max_body_size)"),
+                None,
+            )
+            .with_request_id(self.request_id.as_deref()),
         )
     }
 
@@ -313,7 +334,17 @@ impl<T: DeserializeOwned + ResponseMeta> futures_core::Stream for Stream<T> {
                     this.state = State::Done;
                     return Poll::Ready(None);
                 }
-                None => {}
+                None => {
+                    // Every complete event is out: what the decoder holds is the
+                    // event still arriving.
+                    if let Some(limit) = this
+                        .max_event
+                        .filter(|&limit| this.decoder.pending_len() > limit)
+                    {
+                        this.state = State::Done;
+                        return Poll::Ready(Some(Err(this.event_too_large(limit))));
+                    }
+                }
             }
             match Pin::new(&mut this.body).poll_frame(cx) {
                 Poll::Ready(Some(Ok(frame))) => {
@@ -562,6 +593,34 @@ mod tests {
         .await;
         let items: Vec<_> = out.into_iter().map(Result::unwrap).collect();
         assert_eq!(items, [Assistant::RunCreated { id: "run_1".into() }]);
+    }
+
+    #[tokio::test]
+    async fn an_event_past_the_size_limit_is_a_decode_error() {
+        let mut stream = Stream::<Item>::new(
+            chunks(&[
+                "data: {\"n\":1}\n\n",
+                "data: {\"n\":2,",
+                "\"pad\":\"xxxxxxxxxxxxxxxxxxxx",
+                "xxxxxxxxxxxxxxxxxxxx\"}\n\n",
+            ]),
+            Some("req_1".into()),
+        );
+        stream.max_event = Some(32);
+        let out: Vec<_> = stream.collect().await;
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert_eq!(out[0].as_ref().unwrap(), &Item { n: 1 });
+        let Err(Error::Decode(e)) = &out[1] else {
+            panic!("{out:?}")
+        };
+        assert!(e.to_string().contains("larger than 32 bytes"), "{e}");
+        assert_eq!(e.request_id(), Some("req_1"));
+        // Events under the limit, however many, pass.
+        let mut stream = Stream::<Item>::new(chunks(&["data: {\"n\":1}\n\n"; 10]), None);
+        stream.max_event = Some(16);
+        let out: Vec<_> = stream.collect().await;
+        assert_eq!(out.len(), 10);
+        assert!(out.iter().all(Result::is_ok), "{out:?}");
     }
 
     #[tokio::test]

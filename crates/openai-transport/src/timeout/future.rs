@@ -10,7 +10,7 @@ use http_body::Body as _;
 use pin_project::pin_project;
 use tokio::time::{Instant, Sleep};
 
-use super::{Elapsed, IdleTimeout, IdleTimeoutBody, ResponseMode};
+use super::{Elapsed, IdleTimeout, IdleTimeoutBody, MaxBodySize, ResponseMode};
 use crate::error::BodyTooLarge;
 use crate::{BoxError, HttpResponse, ResponseBody};
 
@@ -87,6 +87,8 @@ where
                             _ => resp,
                         };
                         resp.extensions_mut().insert(IdleTimeout(idle));
+                        resp.extensions_mut()
+                            .insert(MaxBodySize(*this.max_body_size));
                         return Poll::Ready(Ok(resp));
                     }
                     if resp.body().is_buffered() {
