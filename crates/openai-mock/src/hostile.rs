@@ -36,8 +36,9 @@ pub const DEFAULT_KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(1);
 /// chat completion takes a few seconds and each streamed event about two.
 pub const DEFAULT_DRIP_DELAY: Duration = Duration::from_millis(10);
 
-/// The text the hostile chat completions and streams answer with.
-const TEXT: &str = "Hello there friend";
+/// The text every chat completion and chat completion stream of the catalog answers
+/// with, when it answers at all: a client that gets a value gets this one.
+pub const ANSWER: &str = "Hello there friend";
 
 /// The filler of the huge bodies (one copy is kept; the body repeats it).
 const FILLER_BLOCK: usize = 64 * 1024;
@@ -158,7 +159,7 @@ impl Hostile {
         Self::new(
             "cut_between_events",
             "a chat completion stream whose connection is reset between two events",
-            Mock::chat_stream(TEXT).cut_after(2),
+            Mock::chat_stream(ANSWER).cut_after(2),
         )
     }
 
@@ -201,7 +202,7 @@ impl Hostile {
         Self::new(
             "open_after_done",
             "a chat completion stream that stays open, silent, after `data: [DONE]`",
-            Mock::chat_stream(TEXT).keep_open(),
+            Mock::chat_stream(ANSWER).keep_open(),
         )
     }
 
@@ -275,7 +276,7 @@ impl Hostile {
         Self::new(
             "json_as_text_plain",
             "a valid chat completion labelled `text/plain`",
-            Mock::chat_completion(TEXT).header("content-type", "text/plain; charset=utf-8"),
+            Mock::chat_completion(ANSWER).header("content-type", "text/plain; charset=utf-8"),
         )
     }
 
@@ -285,7 +286,7 @@ impl Hostile {
         Self::new(
             "json_instead_of_events",
             "a JSON chat completion where an event stream was asked for",
-            Mock::chat_completion(TEXT),
+            Mock::chat_completion(ANSWER),
         )
     }
 
@@ -295,7 +296,7 @@ impl Hostile {
         Self::new(
             "events_instead_of_json",
             "a chat completion event stream where JSON was asked for",
-            Mock::chat_stream(TEXT),
+            Mock::chat_stream(ANSWER),
         )
     }
 
@@ -305,7 +306,7 @@ impl Hostile {
         Self::new(
             "dripping_json",
             "a chat completion sent one byte at a time",
-            Mock::chat_completion(TEXT).drip(delay),
+            Mock::chat_completion(ANSWER).drip(delay),
         )
     }
 
@@ -315,7 +316,7 @@ impl Hostile {
         Self::new(
             "dripping_events",
             "a chat completion stream sent one byte at a time",
-            Mock::chat_stream(TEXT).drip(delay),
+            Mock::chat_stream(ANSWER).drip(delay),
         )
     }
 }
@@ -331,12 +332,12 @@ const HTML_502: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\
 <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
 
 fn usage() -> Usage {
-    Usage::for_reply(chat::MOCK_PROMPT_TOKENS, TEXT)
+    Usage::for_reply(chat::MOCK_PROMPT_TOKENS, ANSWER)
 }
 
-/// The events of a chat completion stream answering [`TEXT`], without `[DONE]`.
+/// The events of a chat completion stream answering [`ANSWER`], without `[DONE]`.
 fn stream_events() -> Vec<Bytes> {
-    chat::stream_events(1, chat::MODEL, TEXT, usage(), false)
+    chat::stream_events(1, chat::MODEL, ANSWER, usage(), false)
 }
 
 fn filler() -> Bytes {

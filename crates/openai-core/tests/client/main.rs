@@ -9,6 +9,7 @@
 mod bounds;
 mod errors;
 mod headers;
+mod hostile;
 mod layers;
 mod options;
 mod resources;
