@@ -2,7 +2,8 @@
 //!
 //! A mock is a status, headers and a body shape (JSON, text, raw bytes, a chat completion,
 //! an SSE stream), plus faults: a delay before the headers, a delay between body frames,
-//! a connection cut mid-body, a dropped connection, or no answer at all. Queue mocks with
+//! a body dripped one byte at a time, a connection cut mid-body or held open after it, a
+//! dropped connection, or no answer at all. Queue mocks with
 //! [`MockServer::enqueue`](crate::MockServer::enqueue); each answers exactly one request.
 
 use std::time::Duration;
