@@ -51,8 +51,8 @@ use crate::request::{BODY_START, body_start};
 ///   it pass the limit, so a server cannot make the stream buffer without
 ///   end. Comments are not kept, so they never count.
 ///
-/// After an error the stream ends. Dropping the stream closes the
-/// connection.
+/// After an error the stream ends. The connection is closed when the stream
+/// ends (at `[DONE]`, at an error) or is dropped, whichever comes first.
 ///
 /// # Cancel safety
 ///
@@ -138,6 +138,16 @@ impl<T> Stream<T> {
     /// The server's request id (`x-request-id`).
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+
+    /// Ends the stream: nothing more is read, and the body is dropped at once,
+    /// which closes the connection of a server that would keep it open (after
+    /// `[DONE]`, after an error) even while the caller holds the stream.
+    fn end(&mut self) {
+        self.state = State::Done;
+        self.body = ResponseBody::empty();
+        self.decoder = Decoder::deferring_data_check();
+        self.idle = None;
     }
 }
 
@@ -284,6 +294,7 @@ impl<T: DeserializeOwned + ResponseMeta> Stream<T> {
                 let State::NotEvents(not) = std::mem::replace(&mut self.state, State::Done) else {
                     unreachable!("checked above");
                 };
+                self.end();
                 return Poll::Ready(Some(Err(self.not_events(&not))));
             }
         }
@@ -313,25 +324,25 @@ impl<T: DeserializeOwned + ResponseMeta> futures_core::Stream for Stream<T> {
                     }
                     match this.item(&event) {
                         None => {
-                            this.state = State::Done;
+                            this.end();
                             return Poll::Ready(None);
                         }
                         Some(Err(e)) => {
-                            this.state = State::Done;
+                            this.end();
                             return Poll::Ready(Some(Err(e)));
                         }
                         Some(Ok(item)) => return Poll::Ready(Some(Ok(item))),
                     }
                 }
                 Some(Err(SseError::InvalidUtf8 { .. })) => {
-                    this.state = State::Done;
+                    this.end();
                     return Poll::Ready(Some(Err(Error::Stream(StreamError::new(
                         StreamErrorKind::InvalidUtf8,
                     )))));
                 }
                 // The body ended by its own framing: the stream ends.
                 None if matches!(this.state, State::BodyEnded) => {
-                    this.state = State::Done;
+                    this.end();
                     return Poll::Ready(None);
                 }
                 None => {
@@ -341,7 +352,7 @@ impl<T: DeserializeOwned + ResponseMeta> futures_core::Stream for Stream<T> {
                         .max_event
                         .filter(|&limit| this.decoder.pending_len() > limit)
                     {
-                        this.state = State::Done;
+                        this.end();
                         return Poll::Ready(Some(Err(this.event_too_large(limit))));
                     }
                 }
@@ -353,14 +364,14 @@ impl<T: DeserializeOwned + ResponseMeta> futures_core::Stream for Stream<T> {
                     }
                 }
                 Poll::Ready(Some(Err(e))) => {
-                    this.state = State::Done;
+                    this.end();
                     return Poll::Ready(Some(Err(Error::from_transport(e))));
                 }
                 Poll::Ready(None) => this.state = State::BodyEnded,
                 Poll::Pending => {
                     if let Some(idle) = this.idle.as_mut() {
                         if idle.as_mut().poll_elapsed(cx).is_ready() {
-                            this.state = State::Done;
+                            this.end();
                             return Poll::Ready(Some(Err(Error::Timeout)));
                         }
                     }
@@ -621,6 +632,56 @@ mod tests {
         let out: Vec<_> = stream.collect().await;
         assert_eq!(out.len(), 10);
         assert!(out.iter().all(Result::is_ok), "{out:?}");
+    }
+
+    /// A body that never ends after its frames, and says when it is dropped.
+    struct OpenBody {
+        frames: std::collections::VecDeque<Bytes>,
+        dropped: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    }
+
+    impl http_body::Body for OpenBody {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+            match self.frames.pop_front() {
+                Some(frame) => Poll::Ready(Some(Ok(http_body::Frame::data(frame)))),
+                None => Poll::Pending,
+            }
+        }
+    }
+
+    impl Drop for OpenBody {
+        fn drop(&mut self) {
+            self.dropped
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    #[tokio::test]
+    async fn the_end_of_the_stream_lets_go_of_a_connection_left_open() {
+        for last in ["data: [DONE]\n\n", "data: {nope}\n\n"] {
+            let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let body = OpenBody {
+                frames: [
+                    Bytes::from_static(b"data: {\"n\":1}\n\n"),
+                    Bytes::from(last),
+                ]
+                .into(),
+                dropped: dropped.clone(),
+            };
+            let mut stream = Stream::<Item>::new(ResponseBody::new(body), None);
+            assert_eq!(stream.next().await.unwrap().unwrap(), Item { n: 1 });
+            let end = stream.next().await;
+            assert!(end.as_ref().is_none_or(Result::is_err), "{last}: {end:?}");
+            assert!(stream.next().await.is_none());
+            // The caller still holds the stream; the body is gone all the same.
+            assert!(dropped.load(std::sync::atomic::Ordering::SeqCst), "{last}");
+        }
     }
 
     #[tokio::test]
