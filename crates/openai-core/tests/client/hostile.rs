@@ -1,7 +1,8 @@
 //! The hostile-server suite of issue 13: every case of `openai_mock::Hostile`
-//! against a plain JSON call (chat completions create) and a streaming call
-//! (chat completions stream). Each ends in a value or a specific error, within
-//! the configured timeout and the retries' backoff, on a paused clock.
+//! against a plain JSON call (chat completions create), a streaming call
+//! (chat completions create_stream) and the chat stream helper (stream, then
+//! final_content). Each ends in a value or a specific error, within the
+//! configured timeout and the retries' backoff, on a paused clock.
 //!
 //! The hostile answer is the server's default, so every retry meets it too.
 //! Reference: `reference/client.md` 3 (timeouts), 4 (retries), 5 (a body
@@ -214,10 +215,39 @@ async fn stream_call(case: &Hostile, (expect, good, attempts): (Expect, usize, u
     check_time(name, "stream", elapsed, expect, attempts);
 }
 
+/// Plays `case` against the chat stream helper, which reads the whole
+/// stream into one completion: it ends as the stream does.
+async fn helper_call(case: &Hostile, (expect, _, attempts): (Expect, usize, usize)) {
+    let name = case.name();
+    let server = MockServer::start().await;
+    server.set_default(case.mock());
+    let client = client(&server);
+    let started = Instant::now();
+    let outcome = tokio::time::timeout(BOUND + Duration::from_secs(60), async {
+        let mut stream = client.chat().completions().stream(params()).await?;
+        stream.final_content().await
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{name} (helper): the call hung"));
+    let elapsed = started.elapsed();
+    match (expect, outcome) {
+        (Expect::Value, Ok(content)) => assert_eq!(content.as_deref(), Some(ANSWER), "{name}"),
+        (_, Ok(content)) => panic!("{name} (helper): expected {expect:?}, got {content:?}"),
+        (_, Err(err)) => check_error(name, &err, expect),
+    }
+    assert_eq!(
+        server.requests().len(),
+        attempts,
+        "{name} (helper): attempts"
+    );
+    check_time(name, "helper", elapsed, expect, attempts);
+}
+
 async fn play(case: Hostile) {
     let row = expected(case.name());
     json_call(&case, row.json).await;
     stream_call(&case, row.stream).await;
+    helper_call(&case, row.stream).await;
 }
 
 #[tokio::test(start_paused = true)]
