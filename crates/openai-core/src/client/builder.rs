@@ -215,7 +215,9 @@ impl ClientBuilder {
     /// The largest response the client holds in memory, in bytes (default
     /// 256 MiB): a JSON or error body, or one event of an event stream. A
     /// larger one fails the call with [`Error::Decode`] as soon as it passes
-    /// the limit, without being read further, and is not retried. Downloads
+    /// the limit, without being read further, and is not retried; a larger
+    /// error body is cut at the limit instead, and the call fails with the
+    /// [`Error::Api`] of its status (retried as that status says). Downloads
     /// and [`with_streaming_response`](crate::Request::with_streaming_response)
     /// bodies, which the caller reads piece by piece, are not limited.
     pub fn max_body_size(mut self, bytes: usize) -> Self {

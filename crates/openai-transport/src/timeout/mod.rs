@@ -18,10 +18,12 @@
 //!   ([`IdleTimeout`]) sets one; the response carries the one in effect.
 //!
 //! Error responses (non-2xx) are always buffered, so the retry layer and the
-//! error mapping can read them. Bodies larger than
+//! error mapping can read them. Success bodies larger than
 //! [`TimeoutLayer::max_body_size`] fail with [`BodyTooLarge`](crate::error::BodyTooLarge)
-//! instead of exhausting memory; a streamed success carries the cap as a
-//! [`MaxBodySize`] response extension for consumers that buffer parts of it.
+//! instead of exhausting memory; an error response's body is cut at the cap
+//! instead (its status and headers still make the error). A streamed success
+//! carries the cap as a [`MaxBodySize`] response extension for consumers that
+//! buffer parts of it.
 //!
 //! The layer also sends the effective timeout as `x-stainless-read-timeout`
 //! (seconds, e.g. `600` or `12.5`) unless the caller set or omitted it.
