@@ -24,7 +24,8 @@ use crate::chat::{self, Usage};
 use crate::mock::Mock;
 use crate::sse;
 
-/// The size of [`Hostile::huge_body`] and [`Hostile::huge_event`] in [`Hostile::all`]:
+/// The size of [`Hostile::huge_body`], [`Hostile::huge_event`] and
+/// [`Hostile::huge_error_page`] in [`Hostile::all`]:
 /// 8 MiB. Set a client's response size limit below it to see the limit at work.
 pub const DEFAULT_HUGE_SIZE: usize = 8 * 1024 * 1024;
 
@@ -129,6 +130,7 @@ impl Hostile {
             Self::huge_body(DEFAULT_HUGE_SIZE),
             Self::huge_event(DEFAULT_HUGE_SIZE),
             Self::html_error_page(),
+            Self::huge_error_page(DEFAULT_HUGE_SIZE),
             Self::invalid_utf8_json(),
             Self::invalid_utf8_event(),
             Self::json_as_text_plain(),
@@ -241,6 +243,23 @@ impl Hostile {
             "html_error_page",
             "a proxy's `502 Bad Gateway` HTML page instead of an OpenAI error",
             Mock::raw(502, HTML_502, "text/html; charset=utf-8"),
+        )
+    }
+
+    /// A `502 Bad Gateway` HTML page of `bytes` bytes (`text/html`), generated as it is
+    /// sent: the client must keep the error (and its status) without buffering the page
+    /// whole.
+    pub fn huge_error_page(bytes: usize) -> Self {
+        let head =
+            Bytes::from_static(b"<html><head><title>502 Bad Gateway</title></head><body><pre>");
+        let tail = Bytes::from_static(b"</pre></body></html>");
+        let len = bytes.saturating_sub(head.len() + tail.len());
+        Self::new(
+            "huge_error_page",
+            "a `502 Bad Gateway` HTML page larger than any sensible limit",
+            Mock::fill(head, filler(), len, tail)
+                .status(502)
+                .header("content-type", "text/html; charset=utf-8"),
         )
     }
 

@@ -148,6 +148,7 @@
 //! | [`huge_body`](Hostile::huge_body) | a JSON body of any size, generated as it is sent |
 //! | [`huge_event`](Hostile::huge_event) | one stream event of any size |
 //! | [`html_error_page`](Hostile::html_error_page) | a proxy's `502 Bad Gateway` HTML page |
+//! | [`huge_error_page`](Hostile::huge_error_page) | the same page, of any size |
 //! | [`invalid_utf8_json`](Hostile::invalid_utf8_json) | a JSON body with a byte that is not UTF-8 |
 //! | [`invalid_utf8_event`](Hostile::invalid_utf8_event) | a stream event with a byte that is not UTF-8 |
 //! | [`json_as_text_plain`](Hostile::json_as_text_plain) | valid JSON labelled `text/plain` |

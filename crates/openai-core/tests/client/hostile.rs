@@ -79,7 +79,8 @@ fn expected(name: &str) -> Row {
         "open_after_done" => ((Timeout, 3), (Value, 5, 1)),
         "huge_body" => ((TOO_LARGE, 1), (NOT_EVENTS, 0, 1)),
         "huge_event" => ((TOO_LARGE, 1), (TOO_LARGE, 0, 1)),
-        "html_error_page" => ((BadGateway, 3), (BadGateway, 0, 3)),
+        // A page past the limit is cut there: still the 502, still retried.
+        "html_error_page" | "huge_error_page" => ((BadGateway, 3), (BadGateway, 0, 3)),
         "invalid_utf8_json" => ((Decode("not the expected JSON"), 1), (NOT_EVENTS, 0, 1)),
         "invalid_utf8_event" => ((Decode("not the expected JSON"), 1), (InvalidUtf8, 1, 1)),
         "json_as_text_plain" | "json_instead_of_events" | "dripping_json" => {
@@ -104,6 +105,7 @@ fn check_error(case: &str, err: &Error, expect: Expect) {
             assert_eq!(e.kind(), ApiErrorKind::InternalServer, "{case}");
             assert!(e.message().contains("502 Bad Gateway"), "{case}: {e}");
             assert!(e.raw_body().starts_with(b"<html>"), "{case}");
+            assert!(e.raw_body().len() <= LIMIT, "{case}");
             assert!(!e.is_stream_error(), "{case}");
         }
         (Expect::Decode(text), Error::Decode(e)) => {
@@ -296,6 +298,11 @@ async fn an_html_error_page_is_a_retried_api_error() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn an_html_error_page_larger_than_the_limit_is_cut_there() {
+    play(Hostile::huge_error_page(DEFAULT_HUGE_SIZE)).await;
+}
+
+#[tokio::test(start_paused = true)]
 async fn invalid_utf8_in_a_json_body() {
     play(Hostile::invalid_utf8_json()).await;
 }
@@ -357,7 +364,7 @@ async fn the_limit_stops_reading_a_body_of_a_gigabyte() {
 async fn every_case_of_the_catalog_in_one_loop() {
     const { assert!(DEFAULT_HUGE_SIZE > LIMIT) };
     let all = Hostile::all();
-    assert_eq!(all.len(), 16);
+    assert_eq!(all.len(), 17);
     for case in all {
         play(case).await;
     }
