@@ -282,12 +282,16 @@ async fn a_stream_left_open_after_done() {
     play(Hostile::open_after_done()).await;
 }
 
-#[tokio::test(start_paused = true)]
+// Megabytes over a socket: a real clock, so the paused one cannot jump
+// while the kernel moves them.
+#[tokio::test]
 async fn a_body_larger_than_the_limit() {
     play(Hostile::huge_body(DEFAULT_HUGE_SIZE)).await;
 }
 
-#[tokio::test(start_paused = true)]
+// Megabytes over a socket: a real clock, so the paused one cannot jump
+// while the kernel moves them.
+#[tokio::test]
 async fn an_event_larger_than_the_limit() {
     play(Hostile::huge_event(DEFAULT_HUGE_SIZE)).await;
 }
@@ -297,7 +301,9 @@ async fn an_html_error_page_is_a_retried_api_error() {
     play(Hostile::html_error_page()).await;
 }
 
-#[tokio::test(start_paused = true)]
+// Megabytes over a socket: a real clock, so the paused one cannot jump
+// while the kernel moves them.
+#[tokio::test]
 async fn an_html_error_page_larger_than_the_limit_is_cut_there() {
     play(Hostile::huge_error_page(DEFAULT_HUGE_SIZE)).await;
 }
@@ -359,13 +365,18 @@ async fn the_limit_stops_reading_a_body_of_a_gigabyte() {
 
 /// The catalog as users loop over it: every case, with its default
 /// parameters, has a row in [`expected`] (a new case fails here until it
-/// gets one) and ends as the row says.
+/// gets one) and ends as the row says. The huge cases move megabytes, which
+/// their own tests do on a real clock; here their rows are only checked.
 #[tokio::test(start_paused = true)]
 async fn every_case_of_the_catalog_in_one_loop() {
     const { assert!(DEFAULT_HUGE_SIZE > LIMIT) };
     let all = Hostile::all();
     assert_eq!(all.len(), 17);
     for case in all {
+        if case.name().starts_with("huge_") {
+            let _ = expected(case.name());
+            continue;
+        }
         play(case).await;
     }
 }

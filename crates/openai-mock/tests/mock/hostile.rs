@@ -179,6 +179,12 @@ async fn drip_and_keep_open_apply_to_any_mock() {
 async fn every_case_of_the_catalog_plays() {
     let http = client();
     for case in Hostile::all() {
+        // The huge cases move megabytes, which a paused clock may jump across while
+        // the kernel moves them: `huge_bodies_have_the_asked_size_and_stay_valid`
+        // plays them on a real clock.
+        if case.name().starts_with("huge_") {
+            continue;
+        }
         let server = MockServer::start().await;
         server.set_default(case.mock());
         let request = crate::support::request(&server, Method::POST, "/chat/completions", None);
