@@ -211,7 +211,8 @@ impl MockBody {
     fn has_data(&self) -> bool {
         let more = match &self.source {
             Source::Full(bytes) => bytes.as_ref().is_some_and(|b| !b.is_empty()),
-            Source::Frames(frames) => frames.iter().any(|f| !f.is_empty()),
+            // Empty frames count (they are skipped when taken): the check stays O(1).
+            Source::Frames(frames) => !frames.is_empty(),
             Source::Repeat(repeat) => repeat.remaining > 0 && repeat.event_len > 0,
             Source::Fill(fill) => fill.head.is_some() || fill.remaining > 0,
         };
@@ -281,7 +282,10 @@ impl Body for MockBody {
                 this.sleep = None;
             }
             this.sent_any = true;
-            return Poll::Ready(this.next_data().map(|data| Ok(Frame::data(data))));
+            // `None` when only empty frames were left: the body is at its end.
+            if let Some(data) = this.next_data() {
+                return Poll::Ready(Some(Ok(Frame::data(data))));
+            }
         }
         match this.cut {
             // Never wakes: hyper keeps the connection open with nothing to send until the
@@ -362,6 +366,18 @@ mod tests {
             frames_of(body).await,
             (vec!["[".into(), "abc".into()], true)
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_body_kept_open_after_empty_frames_stays_open() {
+        let mut body = MockBody::frames(["a".into(), "".into()]).hanging();
+        assert_eq!(
+            body.frame().await.unwrap().unwrap().into_data().unwrap(),
+            "a"
+        );
+        let next = tokio::time::timeout(Duration::from_secs(1), body.frame()).await;
+        assert!(next.is_err(), "{next:?}");
+        assert!(!body.is_end_stream());
     }
 
     #[tokio::test]
