@@ -263,6 +263,14 @@ impl AzureClientBuilder {
         self
     }
 
+    /// The largest response held in memory, in bytes: a JSON body or one
+    /// event of a stream (default 256 MiB; see
+    /// [`ClientBuilder::max_body_size`]).
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.inner = self.inner.max_body_size(bytes);
+        self
+    }
+
     /// The connect timeout (default 5 s; `None` for none).
     pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.inner = self.inner.connect_timeout(timeout);

@@ -1,10 +1,12 @@
 //! The response body every mock answer is sent with.
 //!
 //! One `http_body::Body` covers all shapes: a whole buffer (sent with a
-//! `content-length`), a list of frames (SSE, raw chunks), and a lazily repeated event
-//! block for benchmarks. Frames can be spaced with `tokio::time::sleep` (paused-clock
-//! friendly) and the body can end with an error instead of a clean end, which makes hyper
-//! abort the connection mid-body.
+//! `content-length`), a list of frames (SSE, raw chunks), a lazily repeated event
+//! block for benchmarks, and a lazily generated filler for huge bodies. Frames can be
+//! spaced with `tokio::time::sleep` (paused-clock friendly), split into single bytes (a
+//! dripping server), and the body can end with an error instead of a clean end, which
+//! makes hyper abort the connection mid-body, or never end at all (the connection stays
+//! open with nothing more to read).
 
 use std::collections::VecDeque;
 use std::error::Error as StdError;
@@ -28,6 +30,12 @@ pub(crate) struct MockBody {
     chunk_delay: Option<Duration>,
     sleep: Option<Pin<Box<Sleep>>>,
     sent_any: bool,
+    /// Send every frame one byte at a time.
+    drip: bool,
+    /// The rest of a frame being dripped.
+    dripping: Bytes,
+    /// Stay open, sending nothing, once everything is sent (instead of ending).
+    hang: bool,
 }
 
 #[derive(Debug)]
@@ -35,6 +43,15 @@ enum Source {
     Full(Option<Bytes>),
     Frames(VecDeque<Bytes>),
     Repeat(Repeat),
+    Fill(Fill),
+}
+
+/// `head`, then `remaining` bytes made of slices of `block`, generated on demand.
+#[derive(Debug)]
+struct Fill {
+    head: Option<Bytes>,
+    block: Bytes,
+    remaining: usize,
 }
 
 /// `events` copies of one encoded event, `per_write` of them per frame.
@@ -96,6 +113,18 @@ impl MockBody {
         }))
     }
 
+    /// `head`, then `len` bytes of `filler` (repeated, the last copy cut to length),
+    /// without ever holding more than one copy of `filler`: a body of gigabytes costs no
+    /// memory. An empty `filler` gives no bytes.
+    pub(crate) fn fill(head: Bytes, filler: Bytes, len: usize) -> Self {
+        let remaining = if filler.is_empty() { 0 } else { len };
+        Self::new(Source::Fill(Fill {
+            head: Some(head).filter(|h| !h.is_empty()),
+            block: filler,
+            remaining,
+        }))
+    }
+
     fn new(source: Source) -> Self {
         Self {
             source,
@@ -104,6 +133,9 @@ impl MockBody {
             chunk_delay: None,
             sleep: None,
             sent_any: false,
+            drip: false,
+            dripping: Bytes::new(),
+            hang: false,
         }
     }
 
@@ -125,7 +157,22 @@ impl MockBody {
             }
             Source::Frames(frames) => frames.truncate(n),
             Source::Repeat(repeat) => repeat.remaining = repeat.remaining.min(n),
+            Source::Fill(fill) => fill.truncate(n),
         }
+        self
+    }
+
+    /// Send every frame one byte at a time (each byte its own frame, spaced by the
+    /// chunk delay).
+    pub(crate) fn dripping(mut self) -> Self {
+        self.drip = true;
+        self
+    }
+
+    /// Once everything is sent, stay open and send nothing more, until the connection
+    /// is closed by the client or the server is dropped.
+    pub(crate) fn hanging(mut self) -> Self {
+        self.hang = true;
         self
     }
 
@@ -136,21 +183,67 @@ impl MockBody {
     }
 
     fn next_data(&mut self) -> Option<Bytes> {
-        let next = match &mut self.source {
-            Source::Full(bytes) => bytes.take(),
-            Source::Frames(frames) => frames.pop_front(),
-            Source::Repeat(repeat) => repeat.next_frame(),
-        };
-        next.or_else(|| self.tail.take())
+        if self.drip {
+            if self.dripping.is_empty() {
+                self.dripping = self.next_frame()?;
+            }
+            return Some(self.dripping.split_to(1.min(self.dripping.len())));
+        }
+        self.next_frame()
+    }
+
+    fn next_frame(&mut self) -> Option<Bytes> {
+        loop {
+            let next = match &mut self.source {
+                Source::Full(bytes) => bytes.take(),
+                Source::Frames(frames) => frames.pop_front(),
+                Source::Repeat(repeat) => repeat.next_frame(),
+                Source::Fill(fill) => fill.next_frame(),
+            };
+            match next.or_else(|| self.tail.take()) {
+                // An empty frame would be a byte-less drip or delay: skip it.
+                Some(frame) if frame.is_empty() => continue,
+                other => return other,
+            }
+        }
     }
 
     fn has_data(&self) -> bool {
         let more = match &self.source {
-            Source::Full(bytes) => bytes.is_some(),
+            Source::Full(bytes) => bytes.as_ref().is_some_and(|b| !b.is_empty()),
+            // Empty frames count (they are skipped when taken): the check stays O(1).
             Source::Frames(frames) => !frames.is_empty(),
-            Source::Repeat(repeat) => repeat.remaining > 0,
+            Source::Repeat(repeat) => repeat.remaining > 0 && repeat.event_len > 0,
+            Source::Fill(fill) => fill.head.is_some() || fill.remaining > 0,
         };
-        more || self.tail.is_some()
+        more || !self.dripping.is_empty() || self.tail.as_ref().is_some_and(|t| !t.is_empty())
+    }
+}
+
+impl Fill {
+    fn next_frame(&mut self) -> Option<Bytes> {
+        if let Some(head) = self.head.take() {
+            return Some(head);
+        }
+        if self.remaining == 0 {
+            return None;
+        }
+        let len = self.remaining.min(self.block.len());
+        self.remaining -= len;
+        Some(self.block.slice(..len))
+    }
+
+    /// Keep the head and `n - 1` copies of the filler (`n` frames).
+    fn truncate(&mut self, n: usize) {
+        let mut frames = n;
+        if self.head.is_some() {
+            if frames == 0 {
+                self.head = None;
+            } else {
+                frames -= 1;
+            }
+        }
+        self.remaining = self.remaining.min(frames.saturating_mul(self.block.len()));
     }
 }
 
@@ -189,9 +282,15 @@ impl Body for MockBody {
                 this.sleep = None;
             }
             this.sent_any = true;
-            return Poll::Ready(this.next_data().map(|data| Ok(Frame::data(data))));
+            // `None` when only empty frames were left: the body is at its end.
+            if let Some(data) = this.next_data() {
+                return Poll::Ready(Some(Ok(Frame::data(data))));
+            }
         }
         match this.cut {
+            // Never wakes: hyper keeps the connection open with nothing to send until the
+            // client goes away or the server's shutdown stops the connection task.
+            CutState::No if this.hang => Poll::Pending,
             CutState::No | CutState::Failed => Poll::Ready(None),
             CutState::Flush => {
                 // Give hyper a turn to flush the frames it has buffered, so the client
@@ -208,12 +307,12 @@ impl Body for MockBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        !self.has_data() && matches!(self.cut, CutState::No | CutState::Failed)
+        !self.has_data() && !self.hang && matches!(self.cut, CutState::No | CutState::Failed)
     }
 
     fn size_hint(&self) -> SizeHint {
         match (&self.source, &self.tail, self.cut) {
-            (Source::Full(bytes), None, CutState::No) => {
+            (Source::Full(bytes), None, CutState::No) if !self.hang => {
                 SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
             }
             _ => SizeHint::default(),
@@ -254,6 +353,39 @@ mod tests {
         let (frames, failed) = frames_of(body).await;
         assert!(failed);
         assert_eq!(frames, vec!["a", "b"]);
+    }
+
+    #[tokio::test]
+    async fn fill_repeats_its_filler_to_length_and_cuts_by_frames() {
+        let body = MockBody::fill("[".into(), "abc".into(), 7).with_tail("]".into());
+        let (frames, failed) = frames_of(body).await;
+        assert!(!failed);
+        assert_eq!(frames, vec!["[", "abc", "abc", "a", "]"]);
+        let body = MockBody::fill("[".into(), "abc".into(), 7).cut_after(2);
+        assert_eq!(
+            frames_of(body).await,
+            (vec!["[".into(), "abc".into()], true)
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_body_kept_open_after_empty_frames_stays_open() {
+        let mut body = MockBody::frames(["a".into(), "".into()]).hanging();
+        assert_eq!(
+            body.frame().await.unwrap().unwrap().into_data().unwrap(),
+            "a"
+        );
+        let next = tokio::time::timeout(Duration::from_secs(1), body.frame()).await;
+        assert!(next.is_err(), "{next:?}");
+        assert!(!body.is_end_stream());
+    }
+
+    #[tokio::test]
+    async fn a_dripping_body_sends_single_bytes() {
+        let body = MockBody::frames(["ab".into(), "".into(), "c".into()]).dripping();
+        let (frames, failed) = frames_of(body).await;
+        assert!(!failed);
+        assert_eq!(frames, vec!["a", "b", "c"]);
     }
 
     #[tokio::test]

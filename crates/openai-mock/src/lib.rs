@@ -10,8 +10,9 @@
 //! - **script answers** with [`MockServer::enqueue`]: each queued [`Mock`] answers exactly
 //!   one request, first in first out, whatever the path. Mocks cover JSON bodies, chat
 //!   completions, OpenAI-shaped errors, SSE streams, raw bytes, and faults: a delay before
-//!   the headers, a delay between body frames, a connection cut mid-stream, a dropped
-//!   connection, or no answer at all;
+//!   the headers, a delay between body frames, a body dripped byte by byte, a connection
+//!   cut mid-stream or held open after the body, a dropped connection, or no answer at
+//!   all; the [hostile servers](#hostile-servers) combine them into a ready-made catalog;
 //! - **script answers per path** with [`MockServer::mock_path`]: the mock answers every
 //!   request to that method and path template (`"/v1/files/{file_id}"`) until
 //!   [`MockServer::clear_path_mocks`]; queued mocks still answer first;
@@ -130,6 +131,64 @@
 //! # }
 //! ```
 //!
+//! # Hostile servers
+//!
+//! [`Hostile`] (in the [`hostile`] module) is a catalog of servers that misbehave the way
+//! real ones do, each one a [`Mock`] to enqueue, mount with [`MockServer::mock_path`], or
+//! make every answer with [`MockServer::set_default`] (so retries meet it too):
+//!
+//! | case | what the server does |
+//! |---|---|
+//! | [`cut_mid_data_line`](Hostile::cut_mid_data_line) | resets a stream in the middle of a `data:` line |
+//! | [`cut_between_events`](Hostile::cut_between_events) | resets a stream between two events |
+//! | [`stall_before_headers`](Hostile::stall_before_headers) | never sends its headers |
+//! | [`stall_after_headers`](Hostile::stall_after_headers) | sends `200` event-stream headers, then nothing |
+//! | [`keep_alive_only`](Hostile::keep_alive_only) | sends `: ping` comments, forever |
+//! | [`open_after_done`](Hostile::open_after_done) | keeps a stream open, silent, after `data: [DONE]` |
+//! | [`huge_body`](Hostile::huge_body) | a JSON body of any size, generated as it is sent |
+//! | [`huge_event`](Hostile::huge_event) | one stream event of any size |
+//! | [`html_error_page`](Hostile::html_error_page) | a proxy's `502 Bad Gateway` HTML page |
+//! | [`huge_error_page`](Hostile::huge_error_page) | the same page, of any size |
+//! | [`invalid_utf8_json`](Hostile::invalid_utf8_json) | a JSON body with a byte that is not UTF-8 |
+//! | [`invalid_utf8_event`](Hostile::invalid_utf8_event) | a stream event with a byte that is not UTF-8 |
+//! | [`json_as_text_plain`](Hostile::json_as_text_plain) | valid JSON labelled `text/plain` |
+//! | [`json_instead_of_events`](Hostile::json_instead_of_events) | JSON where a stream was asked for |
+//! | [`events_instead_of_json`](Hostile::events_instead_of_json) | a stream where JSON was asked for |
+//! | [`dripping_json`](Hostile::dripping_json), [`dripping_events`](Hostile::dripping_events) | one byte at a time |
+//!
+//! [`Hostile::all`] lists them all with default sizes and delays, each with a
+//! [`name`](Hostile::name) and a [`description`](Hostile::description), so a test can
+//! check that a client ends every one with a value or an error of its own, within its
+//! timeouts. The same faults are builder methods of any mock: [`Mock::drip`],
+//! [`Mock::keep_open`], [`Mock::cut_after`], [`Mock::stall`].
+//!
+//! ```
+//! use http_body_util::{BodyExt, Full};
+//! use hyper_util::client::legacy::Client;
+//! use hyper_util::rt::TokioExecutor;
+//! use openai_mock::{Hostile, MockServer};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let server = MockServer::start().await;
+//! // Every request, retries included, meets the proxy's error page.
+//! server.set_default(Hostile::html_error_page());
+//!
+//! let client = Client::builder(TokioExecutor::new()).build_http::<Full<bytes::Bytes>>();
+//! let request = http::Request::get(format!("{}/models", server.url()))
+//!     .body(Full::default())
+//!     .unwrap();
+//! let response = client.request(request).await.unwrap();
+//! assert_eq!(response.status(), 502);
+//! assert_eq!(response.headers()["content-type"], "text/html; charset=utf-8");
+//! let body = response.into_body().collect().await.unwrap().to_bytes();
+//! assert!(String::from_utf8_lossy(&body).contains("502 Bad Gateway"));
+//!
+//! let names: Vec<&str> = Hostile::all().iter().map(Hostile::name).collect();
+//! assert!(names.contains(&"open_after_done"));
+//! # }
+//! ```
+//!
 //! # The `openai-mock` binary
 //!
 //! The same server runs standalone, for test suites in any language:
@@ -157,6 +216,7 @@ mod chat;
 mod embeddings;
 mod errors;
 mod generated;
+pub mod hostile;
 mod mock;
 mod model;
 mod request;
@@ -165,6 +225,7 @@ mod server;
 mod sse;
 mod table;
 
+pub use hostile::Hostile;
 pub use mock::Mock;
 pub use request::RecordedRequest;
 pub use server::{MAX_REQUEST_BODY, MockServer};

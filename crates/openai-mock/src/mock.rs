@@ -2,7 +2,8 @@
 //!
 //! A mock is a status, headers and a body shape (JSON, text, raw bytes, a chat completion,
 //! an SSE stream), plus faults: a delay before the headers, a delay between body frames,
-//! a connection cut mid-body, a dropped connection, or no answer at all. Queue mocks with
+//! a body dripped one byte at a time, a connection cut mid-body or held open after it, a
+//! dropped connection, or no answer at all. Queue mocks with
 //! [`MockServer::enqueue`](crate::MockServer::enqueue); each answers exactly one request.
 
 use std::time::Duration;
@@ -50,6 +51,8 @@ pub struct Mock {
     chunk_delay: Option<Duration>,
     cut_after: Option<usize>,
     done: bool,
+    drip: bool,
+    keep_open: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +66,13 @@ enum Payload {
     Repeat {
         events: usize,
         per_write: usize,
+    },
+    /// `head`, `len` bytes of `filler` repeated, then `tail`, generated on demand.
+    Fill {
+        head: Bytes,
+        filler: Bytes,
+        len: usize,
+        tail: Bytes,
     },
     DropConnection,
     Stall,
@@ -270,6 +280,26 @@ impl Mock {
         self
     }
 
+    /// Sends the body one byte per frame, `delay` apart (with `tokio::time::sleep`): a
+    /// dripping server. Replaces any [`Mock::chunk_delay`].
+    ///
+    /// The bytes are the body's: the same JSON, or the same events, only slower. A
+    /// client whose timeout covers the whole body fails once the drip outlasts it.
+    pub fn drip(mut self, delay: Duration) -> Self {
+        self.drip = true;
+        self.chunk_delay = Some(delay);
+        self
+    }
+
+    /// Keeps the connection open once the body is sent (after the `data: [DONE]` of a
+    /// stream), sending nothing more and never ending the body, until the client closes
+    /// the connection or the server is dropped. With an empty body (`Mock::sse_raw(vec![])`)
+    /// this is a server that sends its headers and then stalls.
+    pub fn keep_open(mut self) -> Self {
+        self.keep_open = true;
+        self
+    }
+
     /// Ends an SSE stream without the final `data: [DONE]` event (the body still ends
     /// cleanly).
     pub fn without_done(mut self) -> Self {
@@ -323,7 +353,25 @@ impl Mock {
             chunk_delay: None,
             cut_after: None,
             done: true,
+            drip: false,
+            keep_open: false,
         }
+    }
+
+    /// A `200` response whose body is `head`, then `len` bytes of `filler` repeated
+    /// (the last copy cut short), then `tail`, produced as it is sent so that even a
+    /// body of gigabytes keeps the server's memory flat. `content-type:
+    /// application/json` unless a header says otherwise.
+    pub(crate) fn fill(head: Bytes, filler: Bytes, len: usize, tail: Bytes) -> Self {
+        Self::new(
+            200,
+            Payload::Fill {
+                head,
+                filler,
+                len,
+                tail,
+            },
+        )
     }
 
     /// How long to wait before acting.

@@ -171,8 +171,11 @@ impl MockServer {
     }
 
     /// Queues `mock` to answer one request, after the mocks already queued.
-    pub fn enqueue(&self, mock: Mock) {
-        self.shared.lock().queue.push_back(mock);
+    ///
+    /// Anything that converts into a [`Mock`] is accepted, such as a
+    /// [`Hostile`](crate::Hostile) case.
+    pub fn enqueue(&self, mock: impl Into<Mock>) {
+        self.shared.lock().queue.push_back(mock.into());
     }
 
     /// The number of queued mocks that have not answered a request yet.
@@ -201,11 +204,11 @@ impl MockServer {
     /// server.mock_path(Method::POST, "/v1/chat/completions", Mock::chat_completion("Hi"));
     /// # }
     /// ```
-    pub fn mock_path(&self, method: Method, path: &str, mock: Mock) {
+    pub fn mock_path(&self, method: Method, path: &str, mock: impl Into<Mock>) {
         self.shared.lock().paths.push(PathMock {
             method,
             template: path.to_owned(),
-            mock,
+            mock: mock.into(),
         });
     }
 
@@ -216,8 +219,8 @@ impl MockServer {
 
     /// Answers with `mock` (a fresh copy each time) whenever the queue is empty, instead of
     /// the built-in model. Useful for benchmarks that want the same answer many times.
-    pub fn set_default(&self, mock: Mock) {
-        self.shared.lock().default = Some(mock);
+    pub fn set_default(&self, mock: impl Into<Mock>) {
+        self.shared.lock().default = Some(mock.into());
     }
 
     /// Removes the default mock: the built-in model answers again when the queue is empty.

@@ -56,6 +56,7 @@ pub struct ClientBuilder {
     max_retries: u32,
     timeout: TimeoutSetting,
     idle_timeout: Option<TimeoutSetting>,
+    max_body_size: Option<usize>,
     connect_timeout: Option<Duration>,
     default_headers: HeaderMap,
     proxy: Option<String>,
@@ -91,6 +92,7 @@ impl ClientBuilder {
             max_retries: DEFAULT_MAX_RETRIES,
             timeout: TimeoutSetting::Limit(DEFAULT_TIMEOUT),
             idle_timeout: None,
+            max_body_size: None,
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             default_headers: HeaderMap::new(),
             proxy: None,
@@ -245,6 +247,19 @@ impl ClientBuilder {
     /// per-attempt [`timeout`](Self::timeout), as Python's read timeout is.
     pub fn idle_timeout(mut self, idle: Duration) -> Self {
         self.idle_timeout = Some(TimeoutSetting::Limit(idle));
+        self
+    }
+
+    /// The largest response the client holds in memory, in bytes (default
+    /// 256 MiB): a JSON or error body, or one event of an event stream. A
+    /// larger one fails the call with [`Error::Decode`] as soon as it passes
+    /// the limit, without being read further, and is not retried; a larger
+    /// error body is cut at the limit instead, and the call fails with the
+    /// [`Error::Api`] of its status (retried as that status says). Downloads
+    /// and [`with_streaming_response`](crate::Request::with_streaming_response)
+    /// bodies, which the caller reads piece by piece, are not limited.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = Some(bytes);
         self
     }
 
@@ -518,6 +533,9 @@ impl ClientBuilder {
         if let Some(idle) = self.idle_timeout {
             stack = stack.idle_timeout(idle.get());
         }
+        if let Some(bytes) = self.max_body_size {
+            stack = stack.max_body_size(bytes);
+        }
         if let Some(t) = self.time_source {
             stack = stack.time_source(t);
         }
@@ -604,6 +622,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_retries", &self.max_retries)
             .field("timeout", &self.timeout)
             .field("idle_timeout", &self.idle_timeout)
+            .field("max_body_size", &self.max_body_size)
             .field("connect_timeout", &self.connect_timeout)
             .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
             .field("max_body_size", &self.max_body_size)

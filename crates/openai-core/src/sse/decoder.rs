@@ -368,6 +368,23 @@ impl Decoder {
         }
     }
 
+    /// How many bytes the decoder holds for the event being built: its `event` and
+    /// `data` values and the start of an unterminated line. Once
+    /// [`next_event`](Self::next_event) has returned `None`, that is all it holds, so a
+    /// caller can bound the memory one event takes.
+    pub(crate) fn pending_len(&self) -> usize {
+        let value_len = |value: &Value| match value {
+            Value::Range(start, end) => end - start,
+            Value::Bytes(bytes) => bytes.len(),
+        };
+        let data = match &self.data {
+            Data::None => 0,
+            Data::One(value) => value_len(value),
+            Data::Joined(joined) => joined.len(),
+        };
+        self.line.len() + data + self.event.as_ref().map_or(0, value_len)
+    }
+
     /// Replaces the consumed chunk; values that point into it get their own reference first.
     fn replace_chunk(&mut self, next: Bytes) {
         if let Some(Value::Range(start, end)) = self.event {

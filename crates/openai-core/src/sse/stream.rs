@@ -10,7 +10,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use http_body::Body as _;
 use openai_transport::request_id::request_id;
-use openai_transport::timeout::{IdleTimeout, IdleTimer};
+use openai_transport::timeout::{IdleTimeout, IdleTimer, MaxBodySize};
 use openai_transport::{HttpResponse, ResponseBody};
 use openai_types::ResponseMeta;
 use serde::de::DeserializeOwned;
@@ -45,9 +45,14 @@ use crate::request::{BODY_START, body_start};
 ///   per call [`Request::idle_timeout`](crate::Request::idle_timeout); by
 ///   default the request's timeout) is [`Error::Timeout`]: keep-alive
 ///   comments do not count as events.
+/// - An event larger than the client's
+///   [`max_body_size`](crate::ClientBuilder::max_body_size) (its name and data
+///   lines) is an [`Error::Decode`], raised as soon as the bytes received of
+///   it pass the limit, so a server cannot make the stream buffer without
+///   end. Comments are not kept, so they never count.
 ///
-/// After an error the stream ends. Dropping the stream closes the
-/// connection.
+/// After an error the stream ends. The connection is closed when the stream
+/// ends (at `[DONE]`, at an error) or is dropped, whichever comes first.
 ///
 /// # Cancel safety
 ///
@@ -59,6 +64,8 @@ pub struct Stream<T> {
     state: State,
     request_id: Option<String>,
     idle: Option<Pin<Box<IdleTimer>>>,
+    /// The most bytes one event may take, when limited.
+    max_event: Option<usize>,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -88,6 +95,7 @@ impl<T> Stream<T> {
             state: State::Reading,
             request_id,
             idle: None,
+            max_event: None,
             _item: PhantomData,
         }
     }
@@ -98,6 +106,7 @@ impl<T> Stream<T> {
     pub(crate) fn from_response(resp: HttpResponse) -> Self {
         let request_id = request_id(&resp).map(str::to_owned);
         let idle = resp.extensions().get::<IdleTimeout>().and_then(|t| t.0);
+        let max_event = resp.extensions().get::<MaxBodySize>().map(|m| m.0);
         let content_type = resp
             .headers()
             .get(http::header::CONTENT_TYPE)
@@ -115,6 +124,7 @@ impl<T> Stream<T> {
         if let Some(idle) = idle {
             stream = stream.idle_timeout(idle);
         }
+        stream.max_event = max_event;
         stream
     }
 
@@ -128,6 +138,16 @@ impl<T> Stream<T> {
     /// The server's request id (`x-request-id`).
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+
+    /// Ends the stream: nothing more is read, and the body is dropped at once,
+    /// which closes the connection of a server that would keep it open (after
+    /// `[DONE]`, after an error) even while the caller holds the stream.
+    fn end(&mut self) {
+        self.state = State::Done;
+        self.body = ResponseBody::empty();
+        self.decoder = Decoder::deferring_data_check();
+        self.idle = None;
     }
 }
 
@@ -215,6 +235,17 @@ impl<T: DeserializeOwned + ResponseMeta> Stream<T> {
         )
     }
 
+    /// The error of an event past the size limit.
+    fn event_too_large(&self, limit: usize) -> Error {
+        Error::Decode(
+            DecodeError::new(
+                format!("a stream event is larger than {limit} bytes (the client's max_body_size)"),
+                None,
+            )
+            .with_request_id(self.request_id.as_deref()),
+        )
+    }
+
     /// The error of a success that is not an event stream.
     fn not_events(&self, not: &NotEvents) -> Error {
         let start = body_start(&not.start);
@@ -263,6 +294,7 @@ impl<T: DeserializeOwned + ResponseMeta> Stream<T> {
                 let State::NotEvents(not) = std::mem::replace(&mut self.state, State::Done) else {
                     unreachable!("checked above");
                 };
+                self.end();
                 return Poll::Ready(Some(Err(self.not_events(&not))));
             }
         }
@@ -292,28 +324,38 @@ impl<T: DeserializeOwned + ResponseMeta> futures_core::Stream for Stream<T> {
                     }
                     match this.item(&event) {
                         None => {
-                            this.state = State::Done;
+                            this.end();
                             return Poll::Ready(None);
                         }
                         Some(Err(e)) => {
-                            this.state = State::Done;
+                            this.end();
                             return Poll::Ready(Some(Err(e)));
                         }
                         Some(Ok(item)) => return Poll::Ready(Some(Ok(item))),
                     }
                 }
                 Some(Err(SseError::InvalidUtf8 { .. })) => {
-                    this.state = State::Done;
+                    this.end();
                     return Poll::Ready(Some(Err(Error::Stream(StreamError::new(
                         StreamErrorKind::InvalidUtf8,
                     )))));
                 }
                 // The body ended by its own framing: the stream ends.
                 None if matches!(this.state, State::BodyEnded) => {
-                    this.state = State::Done;
+                    this.end();
                     return Poll::Ready(None);
                 }
-                None => {}
+                None => {
+                    // Every complete event is out: what the decoder holds is the
+                    // event still arriving.
+                    if let Some(limit) = this
+                        .max_event
+                        .filter(|&limit| this.decoder.pending_len() > limit)
+                    {
+                        this.end();
+                        return Poll::Ready(Some(Err(this.event_too_large(limit))));
+                    }
+                }
             }
             match Pin::new(&mut this.body).poll_frame(cx) {
                 Poll::Ready(Some(Ok(frame))) => {
@@ -322,14 +364,14 @@ impl<T: DeserializeOwned + ResponseMeta> futures_core::Stream for Stream<T> {
                     }
                 }
                 Poll::Ready(Some(Err(e))) => {
-                    this.state = State::Done;
+                    this.end();
                     return Poll::Ready(Some(Err(Error::from_transport(e))));
                 }
                 Poll::Ready(None) => this.state = State::BodyEnded,
                 Poll::Pending => {
                     if let Some(idle) = this.idle.as_mut() {
                         if idle.as_mut().poll_elapsed(cx).is_ready() {
-                            this.state = State::Done;
+                            this.end();
                             return Poll::Ready(Some(Err(Error::Timeout)));
                         }
                     }
@@ -562,6 +604,84 @@ mod tests {
         .await;
         let items: Vec<_> = out.into_iter().map(Result::unwrap).collect();
         assert_eq!(items, [Assistant::RunCreated { id: "run_1".into() }]);
+    }
+
+    #[tokio::test]
+    async fn an_event_past_the_size_limit_is_a_decode_error() {
+        let mut stream = Stream::<Item>::new(
+            chunks(&[
+                "data: {\"n\":1}\n\n",
+                "data: {\"n\":2,",
+                "\"pad\":\"xxxxxxxxxxxxxxxxxxxx",
+                "xxxxxxxxxxxxxxxxxxxx\"}\n\n",
+            ]),
+            Some("req_1".into()),
+        );
+        stream.max_event = Some(32);
+        let out: Vec<_> = stream.collect().await;
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert_eq!(out[0].as_ref().unwrap(), &Item { n: 1 });
+        let Err(Error::Decode(e)) = &out[1] else {
+            panic!("{out:?}")
+        };
+        assert!(e.to_string().contains("larger than 32 bytes"), "{e}");
+        assert_eq!(e.request_id(), Some("req_1"));
+        // Events under the limit, however many, pass.
+        let mut stream = Stream::<Item>::new(chunks(&["data: {\"n\":1}\n\n"; 10]), None);
+        stream.max_event = Some(16);
+        let out: Vec<_> = stream.collect().await;
+        assert_eq!(out.len(), 10);
+        assert!(out.iter().all(Result::is_ok), "{out:?}");
+    }
+
+    /// A body that never ends after its frames, and says when it is dropped.
+    struct OpenBody {
+        frames: std::collections::VecDeque<Bytes>,
+        dropped: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    }
+
+    impl http_body::Body for OpenBody {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+            match self.frames.pop_front() {
+                Some(frame) => Poll::Ready(Some(Ok(http_body::Frame::data(frame)))),
+                None => Poll::Pending,
+            }
+        }
+    }
+
+    impl Drop for OpenBody {
+        fn drop(&mut self) {
+            self.dropped
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    #[tokio::test]
+    async fn the_end_of_the_stream_lets_go_of_a_connection_left_open() {
+        for last in ["data: [DONE]\n\n", "data: {nope}\n\n"] {
+            let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let body = OpenBody {
+                frames: [
+                    Bytes::from_static(b"data: {\"n\":1}\n\n"),
+                    Bytes::from(last),
+                ]
+                .into(),
+                dropped: dropped.clone(),
+            };
+            let mut stream = Stream::<Item>::new(ResponseBody::new(body), None);
+            assert_eq!(stream.next().await.unwrap().unwrap(), Item { n: 1 });
+            let end = stream.next().await;
+            assert!(end.as_ref().is_none_or(Result::is_err), "{last}: {end:?}");
+            assert!(stream.next().await.is_none());
+            // The caller still holds the stream; the body is gone all the same.
+            assert!(dropped.load(std::sync::atomic::Ordering::SeqCst), "{last}");
+        }
     }
 
     #[tokio::test]

@@ -11,6 +11,7 @@ mod compression;
 mod credentials;
 mod errors;
 mod headers;
+mod hostile;
 mod layers;
 mod options;
 mod resources;

@@ -64,10 +64,22 @@ impl Mock {
                 let body = MockBody::repeat(chat::repeat_event(), events, per_write);
                 (with_done(body, self.done, done), sse::CONTENT_TYPE)
             }
+            Payload::Fill {
+                head,
+                filler,
+                len,
+                tail,
+            } => (MockBody::fill(head, filler, len).with_tail(tail), JSON),
         };
         let mut body = body.with_chunk_delay(self.chunk_delay);
         if let Some(n) = self.cut_after {
             body = body.cut_after(n);
+        }
+        if self.drip {
+            body = body.dripping();
+        }
+        if self.keep_open {
+            body = body.hanging();
         }
         let mut response = Response::new(body);
         *response.status_mut() = self.status;

@@ -2,6 +2,7 @@
 //! 127.0.0.1, on the test's own runtime.
 
 mod faults;
+mod hostile;
 mod model;
 mod queue;
 mod spec;

@@ -10,7 +10,7 @@ use http_body::Body as _;
 use pin_project::pin_project;
 use tokio::time::{Instant, Sleep};
 
-use super::{Elapsed, IdleTimeout, IdleTimeoutBody, ResponseMode};
+use super::{Elapsed, IdleTimeout, IdleTimeoutBody, MaxBodySize, ResponseMode};
 use crate::error::BodyTooLarge;
 use crate::{BoxError, HttpResponse, ResponseBody};
 
@@ -87,6 +87,8 @@ where
                             _ => resp,
                         };
                         resp.extensions_mut().insert(IdleTimeout(idle));
+                        resp.extensions_mut()
+                            .insert(MaxBodySize(*this.max_body_size));
                         return Poll::Ready(Ok(resp));
                     }
                     if resp.body().is_buffered() {
@@ -106,25 +108,35 @@ where
                 } => loop {
                     match Pin::new(&mut *body).poll_frame(cx) {
                         Poll::Ready(Some(Ok(frame))) => {
-                            if let Ok(data) = frame.into_data() {
-                                collected.push(data, *this.max_body_size)?;
+                            let Ok(data) = frame.into_data() else {
+                                continue;
+                            };
+                            if let Err(e) = collected.push(data, *this.max_body_size) {
+                                let success = parts.as_ref().is_some_and(|p| p.status.is_success());
+                                if success {
+                                    return Poll::Ready(Err(e));
+                                }
+                                // An error status keeps its status, headers and the start
+                                // of its body: the caller gets the API error (retried as
+                                // its status says), not a size error that hides it.
+                                return Poll::Ready(Ok(finish(parts, collected)));
                             }
                         }
                         Poll::Ready(Some(Err(e))) => return Poll::Ready(Err(e)),
-                        Poll::Ready(None) => {
-                            let parts = parts.take().expect("polled after completion");
-                            let bytes = std::mem::take(collected).finish();
-                            return Poll::Ready(Ok(HttpResponse::from_parts(
-                                parts,
-                                ResponseBody::full(bytes),
-                            )));
-                        }
+                        Poll::Ready(None) => return Poll::Ready(Ok(finish(parts, collected))),
                         Poll::Pending => return poll_deadline(this.deadline.as_mut(), cx),
                     }
                 },
             }
         }
     }
+}
+
+/// The buffered response of `parts` with the bytes collected.
+fn finish(parts: &mut Option<http::response::Parts>, collected: &mut Collected) -> HttpResponse {
+    let parts = parts.take().expect("polled after completion");
+    let bytes = std::mem::take(collected).finish();
+    HttpResponse::from_parts(parts, ResponseBody::full(bytes))
 }
 
 fn poll_deadline<T>(
@@ -156,11 +168,23 @@ struct Collected {
 }
 
 impl Collected {
-    fn push(&mut self, data: Bytes, limit: usize) -> Result<(), BoxError> {
-        self.len = self.len.saturating_add(data.len());
-        if self.len > limit {
+    /// Adds `data`; past `limit`, keeps only what fits and fails.
+    fn push(&mut self, mut data: Bytes, limit: usize) -> Result<(), BoxError> {
+        let room = limit.saturating_sub(self.len);
+        if data.len() > room {
+            data.truncate(room);
+            self.append(data);
             return Err(BodyTooLarge { limit }.into());
         }
+        self.append(data);
+        Ok(())
+    }
+
+    fn append(&mut self, data: Bytes) {
+        if data.is_empty() {
+            return;
+        }
+        self.len += data.len();
         match (&mut self.first, &mut self.rest) {
             (None, _) => self.first = Some(data),
             (Some(first), None) => {
@@ -171,7 +195,6 @@ impl Collected {
             }
             (Some(_), Some(buf)) => buf.extend_from_slice(&data),
         }
-        Ok(())
     }
 
     fn finish(self) -> Bytes {

@@ -18,9 +18,12 @@
 //!   ([`IdleTimeout`]) sets one; the response carries the one in effect.
 //!
 //! Error responses (non-2xx) are always buffered, so the retry layer and the
-//! error mapping can read them. Bodies larger than
+//! error mapping can read them. Success bodies larger than
 //! [`TimeoutLayer::max_body_size`] fail with [`BodyTooLarge`](crate::error::BodyTooLarge)
-//! instead of exhausting memory.
+//! instead of exhausting memory; an error response's body is cut at the cap
+//! instead (its status and headers still make the error). A streamed success
+//! carries the cap as a [`MaxBodySize`] response extension for consumers that
+//! buffer parts of it.
 //!
 //! The layer also sends the effective timeout as `x-stainless-read-timeout`
 //! (seconds, e.g. `600` or `12.5`) unless the caller set or omitted it.
@@ -63,6 +66,15 @@ pub struct AttemptTimeout(pub Option<Duration>);
 /// stream) can apply it to events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IdleTimeout(pub Option<Duration>);
+
+/// The cap on buffered response bodies, in bytes
+/// ([`TimeoutLayer::max_body_size`]).
+///
+/// A streamed success leaves this layer with it as a response extension, so a
+/// consumer that buffers pieces of the stream (the SSE stream buffers one event
+/// at a time) can hold each piece to the same cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaxBodySize(pub usize);
 
 /// Request extension: how the response body will be consumed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -136,6 +136,42 @@ async fn body_size_is_capped() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn an_error_body_past_the_cap_is_cut_not_failed() {
+    let svc = TimeoutLayer::default().max_body_size(3).layer(service(
+        Duration::ZERO,
+        502,
+        5,
+        Duration::from_millis(1),
+    ));
+    for mode in [ResponseMode::Buffered, ResponseMode::Streaming] {
+        let resp = svc.clone().oneshot(req(mode, None)).await.unwrap();
+        assert_eq!(resp.status(), 502);
+        assert_eq!(resp.body().as_bytes(), Some(&b"xxx"[..]), "{mode:?}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_streamed_success_carries_the_size_cap() {
+    let svc = TimeoutLayer::default().max_body_size(3).layer(service(
+        Duration::ZERO,
+        200,
+        5,
+        Duration::from_millis(1),
+    ));
+    let resp = svc
+        .oneshot(req(ResponseMode::Streaming, None))
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.extensions().get::<MaxBodySize>(),
+        Some(&MaxBodySize(3))
+    );
+    // The body itself is the caller's to bound: all of it comes through.
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(body.len(), 5);
+}
+
+#[tokio::test(start_paused = true)]
 async fn read_timeout_header() {
     let svc = TimeoutLayer::default().layer(service(Duration::ZERO, 200, 0, Duration::ZERO));
     let resp = svc
