@@ -400,6 +400,7 @@ impl AzureClientBuilder {
         let mut inner = self
             .inner
             .client_name(CLIENT_NAME)
+            .provider_name("azure.ai.openai")
             .base_url(base_url.clone());
         if let Some(org) = self.organization {
             inner = inner.organization(org);

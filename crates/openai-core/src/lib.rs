@@ -74,6 +74,7 @@ pub mod polling;
 pub mod request;
 pub mod route;
 pub mod sse;
+mod telemetry;
 pub mod url;
 #[cfg(feature = "webhooks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]

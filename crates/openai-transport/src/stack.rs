@@ -55,6 +55,7 @@ pub struct Stack {
     classifier: Option<SharedClassifier>,
     time_source: SharedTimeSource,
     max_body_size: usize,
+    provider: &'static str,
 }
 
 impl Stack {
@@ -72,7 +73,15 @@ impl Stack {
             classifier: None,
             time_source: SharedTimeSource::default(),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
+            provider: crate::trace::DEFAULT_PROVIDER,
         }
+    }
+
+    /// The `gen_ai.provider.name` of the call spans (`openai` by default;
+    /// `azure.ai.openai` for Azure OpenAI): see [`trace`](crate::trace).
+    pub fn provider_name(mut self, name: &'static str) -> Self {
+        self.provider = name;
+        self
     }
 
     /// Configures the connection pool, TLS and proxies.
@@ -202,7 +211,7 @@ impl Stack {
             timeout = timeout.idle_timeout(idle);
         }
         let inner = ServiceBuilder::new()
-            .layer(TraceLayer::new())
+            .layer(TraceLayer::new().provider(self.provider))
             .layer(retry)
             .layer(FollowRedirectLayer::new())
             .layer(DefaultHeadersLayer::new(default_headers))

@@ -56,7 +56,6 @@ pub struct ClientBuilder {
     max_retries: u32,
     timeout: TimeoutSetting,
     idle_timeout: Option<TimeoutSetting>,
-    max_body_size: Option<usize>,
     connect_timeout: Option<Duration>,
     default_headers: HeaderMap,
     proxy: Option<String>,
@@ -65,6 +64,7 @@ pub struct ClientBuilder {
     http_service: Option<BoxHttpService>,
     time_source: Option<SharedTimeSource>,
     client_name: String,
+    provider_name: &'static str,
     // webhooks: read by `client.webhooks()`; kept without the feature too.
     webhook_secret: Option<String>,
     credential: Option<CredentialSource>,
@@ -92,7 +92,6 @@ impl ClientBuilder {
             max_retries: DEFAULT_MAX_RETRIES,
             timeout: TimeoutSetting::Limit(DEFAULT_TIMEOUT),
             idle_timeout: None,
-            max_body_size: None,
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             default_headers: HeaderMap::new(),
             proxy: None,
@@ -101,6 +100,7 @@ impl ClientBuilder {
             http_service: None,
             time_source: None,
             client_name: "OpenAI".to_owned(),
+            provider_name: openai_transport::trace::DEFAULT_PROVIDER,
             webhook_secret: None,
             credential: None,
             default_query: Vec::new(),
@@ -258,6 +258,8 @@ impl ClientBuilder {
     /// [`Error::Api`] of its status (retried as that status says). Downloads
     /// and [`with_streaming_response`](crate::Request::with_streaming_response)
     /// bodies, which the caller reads piece by piece, are not limited.
+    /// Sizes are decoded bytes: a compressed body counts at its decoded size,
+    /// so a gzip bomb stops at the limit.
     pub fn max_body_size(mut self, bytes: usize) -> Self {
         self.max_body_size = Some(bytes);
         self
@@ -301,17 +303,6 @@ impl ClientBuilder {
     /// schemes.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
-        self
-    }
-
-    /// Caps a response body read whole (every JSON answer and error body),
-    /// in decoded bytes: a compressed body counts at its decoded size. A
-    /// larger body fails with [`Error::Decode`] before it fills memory, and
-    /// is not retried. Default 256 MiB
-    /// ([`DEFAULT_MAX_BODY_SIZE`](openai_transport::timeout::DEFAULT_MAX_BODY_SIZE)).
-    /// Streams are read event by event and are not capped as a whole.
-    pub fn max_body_size(mut self, bytes: usize) -> Self {
-        self.max_body_size = Some(bytes);
         self
     }
 
@@ -418,6 +409,14 @@ impl ClientBuilder {
     /// Decides where each request goes: see [`route`](crate::route).
     pub fn router(mut self, router: impl Router) -> Self {
         self.router = Some(Arc::new(router));
+        self
+    }
+
+    /// The `gen_ai.provider.name` of the call spans (OpenTelemetry GenAI
+    /// conventions): `openai` by default; the Azure client sets
+    /// `azure.ai.openai`, and a gateway to another provider its own name.
+    pub fn provider_name(mut self, name: &'static str) -> Self {
+        self.provider_name = name;
         self
     }
 
@@ -529,7 +528,8 @@ impl ClientBuilder {
             .max_retries(self.max_retries)
             .default_headers(headers)
             .credentials(credentials)
-            .retry_classifier(SharedClassifier::new(insufficient_quota));
+            .retry_classifier(SharedClassifier::new(insufficient_quota))
+            .provider_name(self.provider_name);
         if let Some(idle) = self.idle_timeout {
             stack = stack.idle_timeout(idle.get());
         }
@@ -538,9 +538,6 @@ impl ClientBuilder {
         }
         if let Some(t) = self.time_source {
             stack = stack.time_source(t);
-        }
-        if let Some(n) = self.max_body_size {
-            stack = stack.max_body_size(n);
         }
         if let Some(s) = self.http_service {
             stack = stack.http_service(s);
@@ -622,7 +619,6 @@ impl fmt::Debug for ClientBuilder {
             .field("max_retries", &self.max_retries)
             .field("timeout", &self.timeout)
             .field("idle_timeout", &self.idle_timeout)
-            .field("max_body_size", &self.max_body_size)
             .field("connect_timeout", &self.connect_timeout)
             .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
             .field("max_body_size", &self.max_body_size)

@@ -22,6 +22,9 @@ pub(crate) fn decode_json<T: DeserializeOwned + ResponseMeta>(
 ) -> Result<T, Error> {
     let id = request_id(&resp);
     let bytes = resp.body().as_bytes().unwrap_or_default();
+    if let Some(span) = crate::telemetry::span_of(&resp) {
+        crate::telemetry::record_response(span, bytes);
+    }
     let mut value: T = from_json_bytes(bytes).map_err(|e| {
         let content_type = resp
             .headers()

@@ -281,6 +281,7 @@ fn build(
         body = Payload::Json(Bytes::new());
     }
     let query = merge_query(&client.defaults().query, prepared.query, &call.query);
+    let genai = crate::telemetry::request(&prepared.method, &prepared.path, &body);
     let route = match client.router() {
         None => Route::Keep,
         Some(router) => {
@@ -348,6 +349,9 @@ fn build(
     // costs an allocation.
     let stack = client.stack_defaults();
     let ext = req.extensions_mut();
+    if let Some(genai) = genai {
+        ext.insert(genai);
+    }
     if prepared.mode != ResponseMode::default() {
         ext.insert(prepared.mode);
     }

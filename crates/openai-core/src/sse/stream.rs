@@ -66,6 +66,9 @@ pub struct Stream<T> {
     idle: Option<Pin<Box<IdleTimer>>>,
     /// The most bytes one event may take, when limited.
     max_event: Option<usize>,
+    /// The call's span, when a subscriber wants it: events fill in its
+    /// response attributes (`telemetry`).
+    span: Option<Box<tracing::Span>>,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -96,6 +99,7 @@ impl<T> Stream<T> {
             request_id,
             idle: None,
             max_event: None,
+            span: None,
             _item: PhantomData,
         }
     }
@@ -107,6 +111,7 @@ impl<T> Stream<T> {
         let request_id = request_id(&resp).map(str::to_owned);
         let idle = resp.extensions().get::<IdleTimeout>().and_then(|t| t.0);
         let max_event = resp.extensions().get::<MaxBodySize>().map(|m| m.0);
+        let span = crate::telemetry::span_of(&resp).map(|s| Box::new(s.clone()));
         let content_type = resp
             .headers()
             .get(http::header::CONTENT_TYPE)
@@ -125,6 +130,7 @@ impl<T> Stream<T> {
             stream = stream.idle_timeout(idle);
         }
         stream.max_event = max_event;
+        stream.span = span;
         stream
     }
 
@@ -179,6 +185,9 @@ impl<T: DeserializeOwned + ResponseMeta> Stream<T> {
         };
         if text.starts_with("[DONE]") {
             return None;
+        }
+        if let Some(span) = &self.span {
+            crate::telemetry::record_response(span, text.as_bytes());
         }
         let name = event.event();
         if let Some(name) = name.filter(|n| n.starts_with("thread.")) {

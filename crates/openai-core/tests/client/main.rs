@@ -20,5 +20,6 @@ mod secrets;
 mod streamed;
 mod streaming;
 mod support;
+mod telemetry;
 mod timeouts;
 mod urls;

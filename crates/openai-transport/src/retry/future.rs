@@ -72,8 +72,9 @@ where
         let mut this = self.project();
         loop {
             match this.state.as_mut().project() {
-                StateProj::Called(fut) => {
-                    let result = ready!(fut.poll(cx));
+                StateProj::Called(mut fut) => {
+                    let result = ready!(fut.as_mut().poll(cx));
+                    record_attempt(fut.span(), &result);
                     let can_retry = *this.attempt < *this.max_retries && this.template.is_some();
                     let delay = match &result {
                         Ok(resp) if resp.status().is_success() => None,
@@ -168,5 +169,31 @@ fn log_status(status: StatusCode) {
 }
 
 fn attempt_span(attempt: u32) -> tracing::Span {
-    tracing::debug_span!("attempt", attempt)
+    tracing::debug_span!(
+        "attempt",
+        attempt,
+        http.request.resend_count = attempt,
+        http.response.status_code = tracing::field::Empty,
+        error.type = tracing::field::Empty,
+    )
+}
+
+/// OpenTelemetry's HTTP attributes of a finished attempt: its status, and
+/// `error.type` (the status of an error answer, or `timeout`, `connection`).
+fn record_attempt(span: &tracing::Span, result: &Result<HttpResponse, BoxError>) {
+    if span.is_disabled() {
+        return;
+    }
+    match result {
+        Ok(resp) => {
+            let status = resp.status().as_u16();
+            span.record("http.response.status_code", status);
+            if status >= 400 {
+                span.record("error.type", status.to_string().as_str());
+            }
+        }
+        Err(err) => {
+            span.record("error.type", crate::error::log_kind(err));
+        }
+    }
 }
