@@ -56,8 +56,9 @@ async fn post(client: &Client, server: &MockServer, path: &str, body: Value) -> 
     )
 }
 
+/// Also covers tests-to-match.md case 18.4.
 #[tokio::test]
-async fn deployment_scoped_endpoints_route_by_the_body_model() {
+async fn case_18_1_deployment_scoped_endpoints_route_by_the_body_model() {
     let server = MockServer::start().await;
     let client = keyed(&server).build().unwrap();
     for path in [
@@ -181,8 +182,9 @@ async fn a_shared_token_provider_object_works() {
     );
 }
 
+/// Also covers tests-to-match.md case 18.4.
 #[tokio::test]
-async fn an_azure_deployment_wins_and_other_endpoints_stay_on_the_endpoint() {
+async fn case_18_3_an_azure_deployment_wins_and_other_endpoints_stay_on_the_endpoint() {
     let server = MockServer::start().await;
     let client = keyed(&server)
         .azure_deployment("deployment-client")
@@ -208,8 +210,9 @@ async fn an_azure_deployment_wins_and_other_endpoints_stay_on_the_endpoint() {
     assert_eq!(query, format!("api-version={VERSION}"));
 }
 
+/// Also covers tests-to-match.md cases 18.4, 18.6.
 #[tokio::test]
-async fn a_base_url_is_used_as_given() {
+async fn case_18_3_a_base_url_is_used_as_given() {
     let server = MockServer::start().await;
     let client = with_env(&[("AZURE_OPENAI_ENDPOINT", "https://ignored.example")])
         .api_version(VERSION)
@@ -246,7 +249,7 @@ async fn a_base_url_is_used_as_given() {
 }
 
 #[tokio::test]
-async fn the_deployment_map_and_segment_encoding() {
+async fn case_18_13_the_deployment_map_and_segment_encoding() {
     let server = MockServer::start().await;
     let client = keyed(&server)
         .deployment("gpt-4o", "prod-gpt4o")
@@ -312,7 +315,7 @@ async fn the_v1_api_sends_no_deployment_and_no_version_unless_asked() {
 }
 
 #[tokio::test]
-async fn api_version_comes_first_and_a_call_may_replace_it() {
+async fn case_18_2_api_version_comes_first_and_a_call_may_replace_it() {
     let server = MockServer::start().await;
     let client = keyed(&server)
         .default_query("api-version", "from-default-query")
@@ -352,7 +355,7 @@ async fn auth_headers(client: &Client, server: &MockServer) -> (Option<String>, 
 }
 
 #[tokio::test]
-async fn each_credential_kind_sends_its_header_only() {
+async fn case_18_9_each_credential_kind_sends_its_header_only() {
     let server = MockServer::start().await;
     let base = || {
         with_env(&[])
@@ -414,7 +417,7 @@ async fn each_credential_kind_sends_its_header_only() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn the_provider_is_called_on_every_attempt() {
+async fn case_18_8_the_provider_is_called_on_every_attempt() {
     let server = MockServer::start().await;
     let calls = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&calls);
@@ -501,8 +504,9 @@ async fn cached_tokens_are_reused_until_shortly_before_expiry() {
     }
 }
 
+/// Also covers tests-to-match.md case 18.11.
 #[test]
-fn validation_runs_in_the_reference_order() {
+fn case_18_7_validation_runs_in_the_reference_order() {
     let error = |b: AzureClientBuilder| b.build().unwrap_err();
     // 2. Two credentials, whatever else is missing.
     let e = error(with_env(&[]).api_key("k").azure_ad_token("t"));
@@ -553,8 +557,9 @@ fn validation_runs_in_the_reference_order() {
     );
 }
 
+/// Also covers tests-to-match.md cases 15.6, 18.10.
 #[tokio::test]
-async fn the_environment_fills_what_is_not_given() {
+async fn case_18_9_the_environment_fills_what_is_not_given() {
     let server = MockServer::start().await;
     let endpoint = origin(&server);
     let env = [
@@ -599,7 +604,7 @@ async fn the_environment_fills_what_is_not_given() {
 }
 
 #[tokio::test]
-async fn with_options_keeps_the_azure_behaviour() {
+async fn case_18_2_with_options_keeps_the_azure_behaviour() {
     let server = MockServer::start().await;
     let client = keyed(&server).build().unwrap();
     let copy = client.with_options(RequestOptions::new().max_retries(0).header("x-copy", "1"));
@@ -612,7 +617,7 @@ async fn with_options_keeps_the_azure_behaviour() {
 }
 
 #[tokio::test]
-async fn no_credential_follows_a_redirect_to_another_origin() {
+async fn case_18_14_no_credential_follows_a_redirect_to_another_origin() {
     let first = MockServer::start().await;
     let second = MockServer::start().await;
     for (target, kept) in [

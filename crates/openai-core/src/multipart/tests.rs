@@ -44,7 +44,7 @@ fn message(err: Error) -> String {
 }
 
 #[tokio::test]
-async fn a_small_form_has_the_exact_layout() {
+async fn case_8_2_a_small_form_has_the_exact_layout() {
     let mut form = fixed(Form::new());
     form.text("purpose", "fine-tune")
         .file("file", &FileUpload::bytes("train.json", "{}"));
@@ -68,7 +68,7 @@ async fn a_small_form_has_the_exact_layout() {
 }
 
 #[tokio::test]
-async fn params_come_first_then_files() {
+async fn case_8_2_params_come_first_then_files() {
     #[derive(Serialize)]
     struct Params {
         model: &'static str,
@@ -106,7 +106,7 @@ async fn params_come_first_then_files() {
 }
 
 #[tokio::test]
-async fn a_path_upload_is_read_from_disk_on_every_attempt() {
+async fn case_14_1_a_path_upload_is_read_from_disk_on_every_attempt() {
     let file = TempFile::new("notes.txt", b"first");
     let mut form = fixed(Form::new());
     form.file("file", &FileUpload::path(&file.0));

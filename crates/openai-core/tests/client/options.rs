@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::support::{params, test_client};
 
 #[tokio::test]
-async fn query_and_extra_body_are_added_to_the_call() {
+async fn case_7_2_query_and_extra_body_are_added_to_the_call() {
     let server = MockServer::start().await;
     server.enqueue(Mock::chat_completion("ok"));
     test_client(&server)
@@ -30,7 +30,7 @@ async fn query_and_extra_body_are_added_to_the_call() {
 }
 
 #[tokio::test]
-async fn extra_body_replaces_keys_and_keeps_null() {
+async fn case_8_1_extra_body_replaces_keys_and_keeps_null() {
     let server = MockServer::start().await;
     let client = test_client(&server);
     server.enqueue(Mock::ok(json!({})));
@@ -95,7 +95,7 @@ async fn a_non_finite_float_in_the_body_is_rejected_before_sending() {
 }
 
 #[tokio::test]
-async fn client_options_and_call_options_combine() {
+async fn case_7_2_client_options_and_call_options_combine() {
     let server = MockServer::start().await;
     let client = test_client(&server).with_options(
         RequestOptions::new()
@@ -184,7 +184,7 @@ async fn a_get_never_sends_a_body() {
 }
 
 #[tokio::test]
-async fn raw_response_exposes_status_headers_and_parses_later() {
+async fn case_9_1_raw_response_exposes_status_headers_and_parses_later() {
     let server = MockServer::start().await;
     server.enqueue(
         Mock::chat_completion("hi")

@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::support::{params, test_client};
 
 #[tokio::test]
-async fn chat_create_posts_the_params_and_decodes_the_completion() {
+async fn case_9_9_chat_create_posts_the_params_and_decodes_the_completion() {
     let server = MockServer::start().await;
     server.enqueue(Mock::chat_completion("Hello!"));
     let completion = test_client(&server)
@@ -45,7 +45,7 @@ async fn chat_create_posts_the_params_and_decodes_the_completion() {
 }
 
 #[tokio::test]
-async fn an_unknown_field_is_kept_in_extra() {
+async fn case_9_12_an_unknown_field_is_kept_in_extra() {
     let server = MockServer::start().await;
     server.enqueue(Mock::ok(json!({
         "id": "chatcmpl-1",
@@ -202,8 +202,9 @@ async fn embeddings_read_the_same_floats_from_base64_and_from_json() {
     assert!(base64.data[0].embedding.iter().any(|x| *x != 0.0));
 }
 
+/// Also covers tests-to-match.md case 9.1.
 #[tokio::test]
-async fn json_is_decoded_whatever_the_content_type() {
+async fn case_9_4_json_is_decoded_whatever_the_content_type() {
     let server = MockServer::start().await;
     let client = test_client(&server);
     for content_type in ["application/text", "application/binary", "text/plain"] {

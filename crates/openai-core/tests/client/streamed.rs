@@ -128,7 +128,7 @@ async fn the_body_is_not_read_before_the_caller_asks() {
 }
 
 #[tokio::test]
-async fn parse_of_a_stream_call_hands_over_the_event_stream() {
+async fn case_9_8_parse_of_a_stream_call_hands_over_the_event_stream() {
     let server = MockServer::start().await;
     server.enqueue(Mock::chat_stream("Hello there"));
     let resp = test_client(&server)

@@ -9,8 +9,9 @@ use tokio::time::Instant;
 
 use crate::support::{builder, header_values, params, test_client};
 
+/// Also covers tests-to-match.md cases 2.1, 2.5.
 #[tokio::test]
-async fn read_timeout_header_follows_client_and_call_timeouts() {
+async fn case_2_4_read_timeout_header_follows_client_and_call_timeouts() {
     let server = MockServer::start().await;
     let client = builder(&server)
         .timeout(Duration::from_secs(20))
@@ -51,7 +52,7 @@ async fn read_timeout_header_follows_client_and_call_timeouts() {
 }
 
 #[tokio::test]
-async fn no_timeout_client_sends_no_read_timeout_header() {
+async fn case_2_5_no_timeout_client_sends_no_read_timeout_header() {
     let server = MockServer::start().await;
     let client = builder(&server).no_timeout().build().unwrap();
     client.models().list().await.unwrap();
@@ -68,8 +69,9 @@ async fn no_timeout_client_sends_no_read_timeout_header() {
     );
 }
 
+/// Also covers tests-to-match.md case 2.5.
 #[tokio::test]
-async fn default_read_timeout_header_is_600() {
+async fn case_2_1_default_read_timeout_header_is_600() {
     let server = MockServer::start().await;
     test_client(&server).models().list().await.unwrap();
     assert_eq!(

@@ -17,8 +17,9 @@ fn env(pairs: Vec<(&'static str, String)>) -> impl Fn(&str) -> Option<String> {
     }
 }
 
+/// Also covers tests-to-match.md case 6.1.
 #[tokio::test]
-async fn a_base_url_path_without_trailing_slash_prefixes_every_request() {
+async fn case_6_3_a_base_url_path_without_trailing_slash_prefixes_every_request() {
     let server = MockServer::start().await;
     let client = Client::builder()
         .api_key(API_KEY)
@@ -40,7 +41,7 @@ async fn a_base_url_path_without_trailing_slash_prefixes_every_request() {
 }
 
 #[tokio::test]
-async fn an_absolute_url_ignores_the_base_url() {
+async fn case_6_4_an_absolute_url_ignores_the_base_url() {
     let server = MockServer::start().await;
     let client = Client::builder()
         .api_key(API_KEY)
@@ -59,7 +60,7 @@ async fn an_absolute_url_ignores_the_base_url() {
 }
 
 #[tokio::test]
-async fn a_hard_coded_query_is_merged_with_call_parameters() {
+async fn case_6_5_a_hard_coded_query_is_merged_with_call_parameters() {
     let server = MockServer::start().await;
     let client = test_client(&server);
     server.enqueue(Mock::ok(json!({})));
@@ -86,7 +87,7 @@ async fn a_hard_coded_query_is_merged_with_call_parameters() {
 }
 
 #[tokio::test]
-async fn a_call_parameter_replaces_a_hard_coded_one_of_the_same_name() {
+async fn case_7_2_a_call_parameter_replaces_a_hard_coded_one_of_the_same_name() {
     let server = MockServer::start().await;
     server.enqueue(Mock::ok(json!({})));
     test_client(&server)
@@ -104,7 +105,7 @@ async fn a_call_parameter_replaces_a_hard_coded_one_of_the_same_name() {
 }
 
 #[tokio::test]
-async fn path_parameters_are_percent_encoded() {
+async fn case_6_6_path_parameters_are_percent_encoded() {
     let server = MockServer::start().await;
     server.enqueue(Mock::ok(
         json!({"id": "a/b", "object": "model", "created": 1, "owned_by": "me"}),
@@ -115,7 +116,7 @@ async fn path_parameters_are_percent_encoded() {
 }
 
 #[tokio::test]
-async fn dot_segment_and_empty_ids_fail_before_sending() {
+async fn case_6_6_dot_segment_and_empty_ids_fail_before_sending() {
     let server = MockServer::start().await;
     let client = test_client(&server);
     for id in ["..", ".", ""] {
@@ -128,7 +129,7 @@ async fn dot_segment_and_empty_ids_fail_before_sending() {
 }
 
 #[tokio::test]
-async fn env_base_url_is_normalized_and_used() {
+async fn case_6_2_env_base_url_is_normalized_and_used() {
     let server = MockServer::start().await;
     let client = ClientBuilder::from_env_with(env(vec![
         ("OPENAI_API_KEY", "env key".to_owned()),

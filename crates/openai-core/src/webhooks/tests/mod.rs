@@ -67,7 +67,7 @@ fn hmac_sha256_known_answer() {
 }
 
 #[test]
-fn python_computed_signature_verifies() {
+fn case_17_1_python_computed_signature_verifies() {
     let h = headers(ID, "1700000000", &format!("v1,{PYTHON_SIGNATURE}"));
     verifier().verify_signature(BODY, &h).unwrap();
     verifier().verify_signature(BODY.as_bytes(), &h).unwrap();
@@ -79,8 +79,9 @@ fn python_computed_signature_verifies() {
     verifier().verify_signature(shared, &h).unwrap();
 }
 
+/// Also covers tests-to-match.md case 17.3.
 #[test]
-fn signature_header_forms() {
+fn case_17_6_signature_header_forms() {
     let good = sign(KEY, ID, "1700000000", BODY);
     let bad = sign(b"other key", ID, "1700000000", BODY);
     let v = verifier();
@@ -144,7 +145,7 @@ fn every_part_is_signed() {
 }
 
 #[test]
-fn headers_are_required_in_order_and_case_insensitive() {
+fn case_17_4_headers_are_required_in_order_and_case_insensitive() {
     let v = verifier();
     let full = signed_headers("1700000000");
     let mut h = HeaderMap::new();
@@ -195,7 +196,7 @@ fn malformed_timestamps_are_signature_errors() {
 }
 
 #[test]
-fn tolerance_bounds_are_inclusive_both_ways() {
+fn case_17_5_tolerance_bounds_are_inclusive_both_ways() {
     let h = signed_headers("1700000000");
     let check = |now: u64, tolerance: Duration| {
         WebhookVerifier::new(SECRET)
@@ -273,7 +274,7 @@ fn checks_run_in_python_order() {
 }
 
 #[test]
-fn secret_forms() {
+fn case_17_7_secret_forms() {
     let h = |key: &[u8]| {
         let sig = sign(key, ID, "1700000000", BODY);
         headers(ID, "1700000000", &format!("v1,{sig}"))
