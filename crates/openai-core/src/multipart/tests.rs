@@ -121,6 +121,26 @@ async fn case_14_1_a_path_upload_is_read_from_disk_on_every_attempt() {
     assert!(again.ends_with(b"\r\nagain\r\n--BOUNDARY--\r\n"));
 }
 
+/// tests-to-match 14.1: a file given by its path is sent under its file
+/// name, with the file's bytes.
+#[tokio::test]
+async fn case_14_1_a_path_is_sent_under_its_file_name_with_its_bytes() {
+    let file = TempFile::new("README.md", b"# openai-rs\n");
+    let mut form = fixed(Form::new());
+    form.file("file", &FileUpload::path(&file.0));
+    let text = String::from_utf8(read(form.into_body().unwrap().0).await.to_vec()).unwrap();
+    assert!(
+        text.starts_with(
+            "--BOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"README.md\"\r\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("\r\n\r\n# openai-rs\n\r\n--BOUNDARY--\r\n"),
+        "{text}"
+    );
+}
+
 #[test]
 fn a_missing_file_fails_before_anything_is_sent() {
     let missing = std::env::temp_dir().join("openai-mp-no-such-dir/data.jsonl");

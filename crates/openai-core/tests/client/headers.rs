@@ -308,3 +308,54 @@ async fn case_5_3_an_admin_key_alone_serves_custom_requests_but_not_api_key_endp
         Some("Bearer My Admin API Key")
     );
 }
+
+/// tests-to-match 1.3: a `with_options` copy keeps the client's default
+/// headers, adds its own, replaces one of the same name, and can drop one
+/// (`omit_header`, Python's `set_default_headers` without it); the client it
+/// came from is unchanged.
+#[tokio::test]
+async fn case_1_3_with_options_headers_keep_add_replace_and_omit_the_defaults() {
+    let server = MockServer::start().await;
+    let client = builder(&server)
+        .default_header("X-Foo", "bar")
+        .build()
+        .unwrap();
+    let copies = [
+        client.with_options(RequestOptions::new()),
+        client.with_options(RequestOptions::new().header("X-Bar", "openai")),
+        client.with_options(RequestOptions::new().header("X-Foo", "openai")),
+        client.with_options(RequestOptions::new().omit_header("X-Foo")),
+        client.with_options(
+            RequestOptions::new()
+                .omit_header("X-Foo")
+                .header("X-Bar", "Robert"),
+        ),
+    ];
+    for copy in &copies {
+        copy.models().list().await.unwrap();
+    }
+    client.models().list().await.unwrap();
+
+    let some = |v: &str| Some(v.to_owned());
+    let requests = server.requests();
+    assert_eq!(
+        header_values(&requests, "x-foo"),
+        [
+            some("bar"),
+            some("bar"),
+            some("openai"),
+            None,
+            None,
+            some("bar")
+        ]
+    );
+    assert_eq!(
+        header_values(&requests, "x-bar"),
+        [None, some("openai"), None, None, some("Robert"), None]
+    );
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.headers().get_all("x-foo").iter().count() <= 1)
+    );
+}

@@ -257,3 +257,39 @@ async fn a_bad_per_call_header_fails_before_sending() {
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     assert_eq!(server.requests().len(), 0);
 }
+
+/// tests-to-match 1.2: `with_options` is Python's `copy`: the copy has its own
+/// retries and timeout, a copy of the copy its own again, and the client each
+/// came from keeps what it had (2 retries, 600 s).
+#[tokio::test(start_paused = true)]
+async fn case_1_2_with_options_changes_retries_and_timeout_of_the_copy_only() {
+    let server = MockServer::start().await;
+    let original = test_client(&server);
+    let copy = original.with_options(RequestOptions::new().max_retries(7));
+    let copy_of_copy = copy.with_options(RequestOptions::new().max_retries(6));
+    // Attempts = 1 + retries; every attempt fails, so the count is exact.
+    for (label, client, attempts) in [
+        ("copy", &copy, 8),
+        ("original", &original, 3),
+        ("copy of the copy", &copy_of_copy, 7),
+        ("copy again", &copy, 8),
+    ] {
+        server.clear_requests();
+        for _ in 0..attempts {
+            server.enqueue(Mock::error(500));
+        }
+        let err = client.models().list().await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(500), "{label}");
+        assert_eq!(server.requests().len(), attempts, "{label}");
+        assert_eq!(server.pending(), 0, "{label}");
+    }
+
+    server.clear_requests();
+    let untimed = original.with_options(RequestOptions::new().no_timeout());
+    untimed.models().list().await.unwrap();
+    original.models().list().await.unwrap();
+    assert_eq!(
+        crate::support::header_values(&server.requests(), "x-stainless-read-timeout"),
+        [None, Some("600".to_owned())]
+    );
+}

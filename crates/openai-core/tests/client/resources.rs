@@ -213,3 +213,48 @@ async fn case_9_4_json_is_decoded_whatever_the_content_type() {
         assert_eq!(value, json!({"foo": 2}), "{content_type}");
     }
 }
+
+/// tests-to-match 9.2 and 9.3: a hand-made call decodes into the caller's own
+/// union (an untagged enum is Python's `Union[Model1, Model2]`): the first
+/// variant whose fields match wins.
+#[tokio::test]
+async fn case_9_2_a_call_decodes_into_the_callers_union() {
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Named {
+        name: String,
+    }
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct IntFoo {
+        foo: i64,
+    }
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct StrFoo {
+        foo: String,
+    }
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(untagged)]
+    enum NameOrFoo {
+        Model1(Named),
+        Model2(StrFoo),
+    }
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(untagged)]
+    enum IntOrStr {
+        Model1(IntFoo),
+        Model2(StrFoo),
+    }
+    impl openai_core::types::ResponseMeta for NameOrFoo {}
+    impl openai_core::types::ResponseMeta for IntOrStr {}
+
+    let server = MockServer::start().await;
+    let client = test_client(&server);
+    server.enqueue(Mock::ok(json!({"foo": "bar"})));
+    let got: NameOrFoo = client.post("/foo").await.unwrap();
+    assert_eq!(got, NameOrFoo::Model2(StrFoo { foo: "bar".into() }));
+    server.enqueue(Mock::ok(json!({"foo": "bar"})));
+    let got: IntOrStr = client.post("/foo").await.unwrap();
+    assert_eq!(got, IntOrStr::Model2(StrFoo { foo: "bar".into() }));
+    server.enqueue(Mock::ok(json!({"foo": 1})));
+    let got: IntOrStr = client.post("/foo").await.unwrap();
+    assert_eq!(got, IntOrStr::Model1(IntFoo { foo: 1 }));
+}

@@ -199,3 +199,32 @@ async fn a_stream_that_goes_silent_times_out() {
     );
     assert!(stream.next().await.is_none());
 }
+
+/// tests-to-match 2.2: a zero timeout is a timeout of zero, not "unset": it
+/// is not replaced by the 600 s default, so a stalled answer fails at once.
+#[tokio::test(start_paused = true)]
+async fn case_2_2_a_zero_timeout_is_kept_and_not_replaced_by_the_default() {
+    use std::future::IntoFuture;
+
+    let server = MockServer::start().await;
+    server.enqueue(Mock::stall());
+    let client = builder(&server)
+        .timeout(Duration::ZERO)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let result = tokio::time::timeout(
+        Duration::from_secs(60),
+        client.models().list().into_future(),
+    )
+    .await
+    .expect("a zero timeout must not fall back to the default");
+    let err = result.unwrap_err();
+    assert!(matches!(err, Error::Timeout), "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -243,3 +243,73 @@ async fn query_values_are_form_encoded() {
         ]
     );
 }
+
+/// The query pairs of `r`, sorted.
+fn sorted_pairs(r: &openai_mock::RecordedRequest) -> Vec<(String, String)> {
+    let mut pairs = r.query_pairs();
+    pairs.sort();
+    pairs
+}
+
+/// `(name, value)` as owned strings.
+fn pair(name: &str, value: &str) -> (String, String) {
+    (name.to_owned(), value.to_owned())
+}
+
+/// tests-to-match 1.4: a `with_options` copy keeps the client's default
+/// query, adds its own parameters and replaces one of the same name.
+#[tokio::test]
+async fn case_1_4_with_options_query_keeps_adds_and_replaces_the_default_query() {
+    let server = MockServer::start().await;
+    let client = crate::support::builder(&server)
+        .default_query("foo", "bar")
+        .build()
+        .unwrap();
+    let copies = [
+        client.with_options(openai_core::RequestOptions::new()),
+        client.with_options(openai_core::RequestOptions::new().query("bar", "openai")),
+        client.with_options(openai_core::RequestOptions::new().query("foo", "openai")),
+    ];
+    for copy in &copies {
+        server.enqueue(Mock::ok(json!({})));
+        copy.get::<Value>("/foo").await.unwrap();
+    }
+    server.enqueue(Mock::ok(json!({})));
+    client.get::<Value>("/foo").await.unwrap();
+
+    let requests = server.requests();
+    assert_eq!(sorted_pairs(&requests[0]), [pair("foo", "bar")]);
+    assert_eq!(
+        sorted_pairs(&requests[1]),
+        [pair("bar", "openai"), pair("foo", "bar")]
+    );
+    assert_eq!(sorted_pairs(&requests[2]), [pair("foo", "openai")]);
+    assert_eq!(sorted_pairs(&requests[3]), [pair("foo", "bar")]);
+}
+
+/// tests-to-match 7.1: the client's default query is on every request, and
+/// a call's parameter of the same name replaces it.
+#[tokio::test]
+async fn case_7_1_the_default_query_is_sent_and_a_call_parameter_replaces_it() {
+    let server = MockServer::start().await;
+    let client = crate::support::builder(&server)
+        .default_query("query_param", "bar")
+        .build()
+        .unwrap();
+    server.enqueue(Mock::ok(json!({})));
+    client.get::<Value>("/foo").await.unwrap();
+    server.enqueue(Mock::ok(json!({})));
+    client
+        .get::<Value>("/foo")
+        .query("foo", "baz")
+        .query("query_param", "overridden")
+        .await
+        .unwrap();
+
+    let requests = server.requests();
+    assert_eq!(sorted_pairs(&requests[0]), [pair("query_param", "bar")]);
+    assert_eq!(
+        sorted_pairs(&requests[1]),
+        [pair("foo", "baz"), pair("query_param", "overridden")]
+    );
+}
