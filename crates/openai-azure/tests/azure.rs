@@ -56,8 +56,9 @@ async fn post(client: &Client, server: &MockServer, path: &str, body: Value) -> 
     )
 }
 
+/// Also covers tests-to-match.md case 18.4.
 #[tokio::test]
-async fn deployment_scoped_endpoints_route_by_the_body_model() {
+async fn case_18_1_deployment_scoped_endpoints_route_by_the_body_model() {
     let server = MockServer::start().await;
     let client = keyed(&server).build().unwrap();
     for path in [
@@ -181,8 +182,9 @@ async fn a_shared_token_provider_object_works() {
     );
 }
 
+/// Also covers tests-to-match.md case 18.4.
 #[tokio::test]
-async fn an_azure_deployment_wins_and_other_endpoints_stay_on_the_endpoint() {
+async fn case_18_3_an_azure_deployment_wins_and_other_endpoints_stay_on_the_endpoint() {
     let server = MockServer::start().await;
     let client = keyed(&server)
         .azure_deployment("deployment-client")
@@ -208,8 +210,9 @@ async fn an_azure_deployment_wins_and_other_endpoints_stay_on_the_endpoint() {
     assert_eq!(query, format!("api-version={VERSION}"));
 }
 
+/// Also covers tests-to-match.md cases 18.4, 18.6.
 #[tokio::test]
-async fn a_base_url_is_used_as_given() {
+async fn case_18_3_a_base_url_is_used_as_given() {
     let server = MockServer::start().await;
     let client = with_env(&[("AZURE_OPENAI_ENDPOINT", "https://ignored.example")])
         .api_version(VERSION)
@@ -246,7 +249,7 @@ async fn a_base_url_is_used_as_given() {
 }
 
 #[tokio::test]
-async fn the_deployment_map_and_segment_encoding() {
+async fn case_18_13_the_deployment_map_and_segment_encoding() {
     let server = MockServer::start().await;
     let client = keyed(&server)
         .deployment("gpt-4o", "prod-gpt4o")
@@ -312,7 +315,7 @@ async fn the_v1_api_sends_no_deployment_and_no_version_unless_asked() {
 }
 
 #[tokio::test]
-async fn api_version_comes_first_and_a_call_may_replace_it() {
+async fn case_18_2_api_version_comes_first_and_a_call_may_replace_it() {
     let server = MockServer::start().await;
     let client = keyed(&server)
         .default_query("api-version", "from-default-query")
@@ -352,7 +355,7 @@ async fn auth_headers(client: &Client, server: &MockServer) -> (Option<String>, 
 }
 
 #[tokio::test]
-async fn each_credential_kind_sends_its_header_only() {
+async fn case_18_9_each_credential_kind_sends_its_header_only() {
     let server = MockServer::start().await;
     let base = || {
         with_env(&[])
@@ -414,7 +417,7 @@ async fn each_credential_kind_sends_its_header_only() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn the_provider_is_called_on_every_attempt() {
+async fn case_18_8_the_provider_is_called_on_every_attempt() {
     let server = MockServer::start().await;
     let calls = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&calls);
@@ -501,8 +504,9 @@ async fn cached_tokens_are_reused_until_shortly_before_expiry() {
     }
 }
 
+/// Also covers tests-to-match.md case 18.11.
 #[test]
-fn validation_runs_in_the_reference_order() {
+fn case_18_7_validation_runs_in_the_reference_order() {
     let error = |b: AzureClientBuilder| b.build().unwrap_err();
     // 2. Two credentials, whatever else is missing.
     let e = error(with_env(&[]).api_key("k").azure_ad_token("t"));
@@ -553,8 +557,9 @@ fn validation_runs_in_the_reference_order() {
     );
 }
 
+/// Also covers tests-to-match.md cases 15.6, 18.10.
 #[tokio::test]
-async fn the_environment_fills_what_is_not_given() {
+async fn case_18_9_the_environment_fills_what_is_not_given() {
     let server = MockServer::start().await;
     let endpoint = origin(&server);
     let env = [
@@ -599,7 +604,7 @@ async fn the_environment_fills_what_is_not_given() {
 }
 
 #[tokio::test]
-async fn with_options_keeps_the_azure_behaviour() {
+async fn case_18_2_with_options_keeps_the_azure_behaviour() {
     let server = MockServer::start().await;
     let client = keyed(&server).build().unwrap();
     let copy = client.with_options(RequestOptions::new().max_retries(0).header("x-copy", "1"));
@@ -612,7 +617,7 @@ async fn with_options_keeps_the_azure_behaviour() {
 }
 
 #[tokio::test]
-async fn no_credential_follows_a_redirect_to_another_origin() {
+async fn case_18_14_no_credential_follows_a_redirect_to_another_origin() {
     let first = MockServer::start().await;
     let second = MockServer::start().await;
     for (target, kept) in [
@@ -627,4 +632,139 @@ async fn no_credential_follows_a_redirect_to_another_origin() {
         let last = landing.requests().last().unwrap().clone();
         assert_eq!(last.header("api-key").is_some(), kept, "to {target}");
     }
+}
+
+/// tests-to-match 18.3: a host that starts with `deployments.` and a
+/// deployment named `deployments` are not mistaken for a deployment path.
+#[tokio::test]
+async fn case_18_3_deployments_in_the_host_or_as_the_name_is_not_special() {
+    let client = with_env(&[])
+        .api_version(VERSION)
+        .api_key("k")
+        .azure_endpoint("https://deployments.example-resource.azure.openai.com")
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.base_url(),
+        "https://deployments.example-resource.azure.openai.com/openai/"
+    );
+
+    let server = MockServer::start().await;
+    let client = keyed(&server).build().unwrap();
+    assert_eq!(client.base_url(), format!("{}/openai/", origin(&server)));
+    let (seen, query) = post(
+        &client,
+        &server,
+        "/chat/completions",
+        json!({"model": "deployment-body"}),
+    )
+    .await;
+    assert_eq!(seen, "/openai/deployments/deployment-body/chat/completions");
+    assert_eq!(query, format!("api-version={VERSION}"));
+
+    let client = keyed(&server)
+        .azure_deployment("deployments")
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.base_url(),
+        format!("{}/openai/deployments/deployments/", origin(&server))
+    );
+    let (seen, query) = post(
+        &client,
+        &server,
+        "/chat/completions",
+        json!({"model": "deployment-body"}),
+    )
+    .await;
+    assert_eq!(seen, "/openai/deployments/deployments/chat/completions");
+    assert_eq!(query, format!("api-version={VERSION}"));
+}
+
+/// tests-to-match 18.12: a key provider is asked before every attempt and
+/// again for a copy's request; its key goes in `api-key`, never in
+/// `Authorization`.
+#[tokio::test(start_paused = true)]
+async fn case_18_12_the_key_provider_is_called_before_every_attempt() {
+    let server = MockServer::start().await;
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&calls);
+    let client = with_env(&[])
+        .api_version(VERSION)
+        .azure_endpoint(origin(&server))
+        .api_key_provider(move || {
+            let n = counted.fetch_add(1, Ordering::SeqCst) + 1;
+            async move { Ok::<_, std::io::Error>(format!("fake-key-{n}")) }
+        })
+        .max_retries(1)
+        .build()
+        .unwrap();
+    server.enqueue(Mock::error(500));
+    server.enqueue(Mock::ok(json!({})));
+    let _: Value = client.get("/models").await.unwrap();
+    let copy = client.with_options(RequestOptions::new().header("x-copy", "1"));
+    server.enqueue(Mock::ok(json!({})));
+    let _: Value = copy.get("/models").await.unwrap();
+
+    let requests = server.requests();
+    let keys: Vec<_> = requests.iter().map(|r| r.header("api-key")).collect();
+    assert_eq!(
+        keys,
+        [Some("fake-key-1"), Some("fake-key-2"), Some("fake-key-3")]
+    );
+    assert!(requests.iter().all(|r| r.header("authorization").is_none()));
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}
+
+/// tests-to-match 18.13: the body's model becomes exactly one encoded path
+/// segment, whatever it holds; the body keeps the model as given; `/responses`
+/// and `/files` are never rewritten; a fixed deployment ignores the model.
+#[tokio::test]
+async fn case_18_13_every_deployment_name_is_one_encoded_segment() {
+    let server = MockServer::start().await;
+    let client = keyed(&server).build().unwrap();
+    let table = [
+        ("my-deployment_1.2", "my-deployment_1.2"),
+        (".hidden", ".hidden"),
+        ("...", "..."),
+        ("a/b", "a%2Fb"),
+        ("../other/operation#", "..%2Fother%2Foperation%23"),
+        ("a/./b/../c", "a%2F.%2Fb%2F..%2Fc"),
+        (
+            "%2e%2E%2fother%3fquery%23fragment",
+            "%252e%252E%252fother%253fquery%2523fragment",
+        ),
+        ("%252e%252e%252fother", "%25252e%25252e%25252fother"),
+        ("%2e", "%252e"),
+        (".%2E", ".%252E"),
+        ("%2e.", "%252e."),
+        ("a?api-version=other&x=y", "a%3Fapi-version=other&x=y"),
+        ("a#fragment", "a%23fragment"),
+        ("a\\b", "a%5Cb"),
+        ("a\r\n/b", "a%0D%0A%2Fb"),
+        ("a b", "a%20b"),
+    ];
+    for (model, encoded) in table {
+        for path in ["/chat/completions", "/embeddings", "/audio/speech"] {
+            let (seen, query) = post(&client, &server, path, json!({"model": model})).await;
+            assert_eq!(
+                seen,
+                format!("/openai/deployments/{encoded}{path}"),
+                "{model:?}"
+            );
+            assert_eq!(query, format!("api-version={VERSION}"), "{model:?}");
+            assert_eq!(
+                server.requests().last().unwrap().json()["model"],
+                model,
+                "{model:?}"
+            );
+        }
+    }
+    for path in ["/responses", "/files"] {
+        let (seen, _) = post(&client, &server, path, json!({"model": ".."})).await;
+        assert_eq!(seen, format!("/openai{path}"));
+    }
+    let fixed = keyed(&server).azure_deployment("fixed").build().unwrap();
+    let (seen, _) = post(&fixed, &server, "/chat/completions", json!({"model": ".."})).await;
+    assert_eq!(seen, "/openai/deployments/fixed/chat/completions");
 }

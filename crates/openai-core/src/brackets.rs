@@ -166,8 +166,9 @@ mod tests {
             .collect()
     }
 
+    /// Also covers tests-to-match.md case 14.4.
     #[test]
-    fn scalars_objects_and_arrays_use_brackets_in_body_order() {
+    fn case_7_3_scalars_objects_and_arrays_use_brackets_in_body_order() {
         let params = json!({
             "purpose": "fine-tune",
             "stream": false,
@@ -229,7 +230,7 @@ mod tests {
     }
 
     #[test]
-    fn skipped_top_level_fields_are_left_out_but_not_nested_ones() {
+    fn case_14_3_skipped_top_level_fields_are_left_out_but_not_nested_ones() {
         let params = json!({"file": "x.jsonl", "purpose": "batch", "meta": {"file": "kept"}});
         let mut got = flatten_except(&params, &["file"]).unwrap();
         got.sort();

@@ -299,7 +299,7 @@ mod tests {
     }
 
     #[test]
-    fn base_url_gets_a_trailing_slash() {
+    fn case_6_1_base_url_gets_a_trailing_slash() {
         assert_eq!(
             normalize_base_url("https://example.com/from_init").unwrap(),
             "https://example.com/from_init/"
@@ -393,7 +393,7 @@ mod tests {
     }
 
     #[test]
-    fn hard_coded_query_is_merged() {
+    fn case_6_5_hard_coded_query_is_merged() {
         let base = "http://x/";
         let uri = build_uri(
             base,
@@ -419,7 +419,7 @@ mod tests {
     }
 
     #[test]
-    fn path_segments_are_encoded_and_dot_segments_rejected() {
+    fn case_6_6_path_segments_are_encoded_and_dot_segments_rejected() {
         assert_eq!(path_segment("id", "abc").unwrap(), "abc");
         assert_eq!(
             path_segment("id", "../../other/endpoint").unwrap(),

@@ -442,7 +442,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn follows_302_as_get() {
+    async fn case_11_1_follows_302_as_get() {
         let seen = Seen::default();
         let svc = FollowRedirectLayer::new().layer(service(seen.clone()));
         let resp = svc.oneshot(req("/redirect")).await.unwrap();
@@ -454,7 +454,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn cross_origin_drops_credentials() {
+    async fn case_18_14_cross_origin_drops_credentials() {
         let seen = Seen::default();
         let svc = FollowRedirectLayer::new().layer(service(seen.clone()));
         svc.oneshot(req("/away")).await.unwrap();
@@ -464,8 +464,9 @@ mod tests {
         assert!(!seen[1].2, "credentials must not cross origins");
     }
 
+    /// Also covers tests-to-match.md case 10.1.
     #[tokio::test]
-    async fn can_be_disabled_per_request() {
+    async fn case_18_14_can_be_disabled_per_request() {
         let seen = Seen::default();
         let svc = FollowRedirectLayer::new().layer(service(seen.clone()));
         let mut r = req("/redirect");
@@ -476,7 +477,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn hops_keep_extensions_and_omit_credentials_after_leaving_the_origin() {
+    async fn case_18_14_hops_keep_extensions_and_omit_credentials_after_leaving_the_origin() {
         #[derive(Clone, Debug, PartialEq)]
         struct Marker(u8);
         type Hops = Arc<Mutex<Vec<(Option<Marker>, bool, bool)>>>;
@@ -605,7 +606,7 @@ mod tests {
     }
 
     #[test]
-    fn origins_fill_in_default_ports_and_ignore_host_case() {
+    fn case_18_14_origins_fill_in_default_ports_and_ignore_host_case() {
         let origin = Origin::of(&"https://origin.test/x".parse().unwrap());
         assert!(origin.holds(&"https://ORIGIN.test:443/y".parse().unwrap()));
         assert!(!origin.holds(&"http://origin.test/x".parse().unwrap()));

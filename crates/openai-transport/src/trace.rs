@@ -265,7 +265,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn custom_methods_are_not_logged_by_name() {
+    fn case_15_2_custom_methods_are_not_logged_by_name() {
         assert_eq!(method_name(&Method::POST), "POST");
         assert_eq!(
             method_name(&Method::from_bytes(b"PURGE").unwrap()),

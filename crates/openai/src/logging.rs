@@ -144,7 +144,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_debug_and_info_switch_it_on() {
+    fn case_15_4_only_debug_and_info_switch_it_on() {
         assert_eq!(level("debug"), Some(Level::DEBUG));
         assert_eq!(level("info"), Some(Level::INFO));
         for other in ["", "DEBUG", "warn", "trace", "1", "true"] {

@@ -24,8 +24,9 @@ async fn fresh(vars: &[(&str, &str)]) -> tokio::sync::MutexGuard<'static, ()> {
     turn
 }
 
+/// Also covers tests-to-match.md cases 13.3, 13.5.
 #[tokio::test]
-async fn settings_build_the_client_and_a_change_rebuilds_it() {
+async fn case_13_1_settings_build_the_client_and_a_change_rebuilds_it() {
     let _turn = fresh(&[]).await;
     let server = MockServer::start().await;
     global::set_api_key("example API key");
@@ -50,7 +51,7 @@ async fn settings_build_the_client_and_a_change_rebuilds_it() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn max_retries_and_timeout_apply() {
+async fn case_13_2_max_retries_and_timeout_apply() {
     let _turn = fresh(&[]).await;
     let server = MockServer::start().await;
     global::set_api_key("k");
@@ -110,7 +111,7 @@ mod azure {
     use super::*;
 
     #[tokio::test]
-    async fn azure_settings_are_validated_in_order() {
+    async fn case_13_6_azure_settings_are_validated_in_order() {
         let _turn = fresh(&[("AZURE_OPENAI_API_KEY", "k")]).await;
         let error = global::try_client().unwrap_err();
         assert!(
@@ -131,8 +132,9 @@ mod azure {
         assert_eq!(global::client().base_url(), "https://www.example/openai/");
     }
 
+    /// Also covers tests-to-match.md cases 13.8, 13.9, 13.10.
     #[tokio::test]
-    async fn explicit_module_credentials_beat_the_environment() {
+    async fn case_13_7_explicit_module_credentials_beat_the_environment() {
         let server = MockServer::start().await;
         let endpoint = format!("http://{}", server.addr());
         let env = [
@@ -174,7 +176,7 @@ mod azure {
     }
 
     #[tokio::test]
-    async fn openai_and_azure_signals_together_are_ambiguous() {
+    async fn case_13_11_openai_and_azure_signals_together_are_ambiguous() {
         let _turn = fresh(&[("OPENAI_API_KEY", "sk"), ("AZURE_OPENAI_AD_TOKEN", "t")]).await;
         let error = global::try_client().unwrap_err();
         assert!(

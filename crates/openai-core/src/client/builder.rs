@@ -682,7 +682,7 @@ mod tests {
     }
 
     #[test]
-    fn missing_key_is_a_config_error() {
+    fn case_5_3_missing_key_is_a_config_error() {
         let err = ClientBuilder::from_env_with(env(&[])).build().unwrap_err();
         assert!(matches!(err, Error::Config(_)), "{err:?}");
         let err = ClientBuilder::from_env_with(env(&[("OPENAI_API_KEY", "")]))

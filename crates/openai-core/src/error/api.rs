@@ -327,7 +327,7 @@ mod tests {
     }
 
     #[test]
-    fn openai_error_body() {
+    fn case_10_3_openai_error_body() {
         let e = err(
             400,
             r#"{"error": {"message": "Bad thing", "type": "invalid_request_error", "param": "model", "code": "bad_model"}}"#,
@@ -346,7 +346,7 @@ mod tests {
     }
 
     #[test]
-    fn text_empty_and_odd_bodies() {
+    fn case_10_3_text_empty_and_odd_bodies() {
         let teapot = err(418, "  teapot here \n", None);
         assert_eq!(teapot.message(), "teapot here");
         assert_eq!(teapot.body(), Some(&Value::String("teapot here".into())));
@@ -364,7 +364,7 @@ mod tests {
     }
 
     #[test]
-    fn inner_error_body_is_exposed() {
+    fn case_10_2_inner_error_body_is_exposed() {
         let e = err(500, r#"{"error": {"message": "boom"}}"#, None);
         assert_eq!(e.body(), Some(&serde_json::json!({"message": "boom"})));
     }

@@ -44,7 +44,7 @@ fn message(err: Error) -> String {
 }
 
 #[tokio::test]
-async fn a_small_form_has_the_exact_layout() {
+async fn case_8_2_a_small_form_has_the_exact_layout() {
     let mut form = fixed(Form::new());
     form.text("purpose", "fine-tune")
         .file("file", &FileUpload::bytes("train.json", "{}"));
@@ -68,7 +68,7 @@ async fn a_small_form_has_the_exact_layout() {
 }
 
 #[tokio::test]
-async fn params_come_first_then_files() {
+async fn case_8_2_params_come_first_then_files() {
     #[derive(Serialize)]
     struct Params {
         model: &'static str,
@@ -106,7 +106,7 @@ async fn params_come_first_then_files() {
 }
 
 #[tokio::test]
-async fn a_path_upload_is_read_from_disk_on_every_attempt() {
+async fn case_14_1_a_path_upload_is_read_from_disk_on_every_attempt() {
     let file = TempFile::new("notes.txt", b"first");
     let mut form = fixed(Form::new());
     form.file("file", &FileUpload::path(&file.0));
@@ -119,6 +119,26 @@ async fn a_path_upload_is_read_from_disk_on_every_attempt() {
     std::fs::write(&file.0, b"again").unwrap();
     let again = read(redirect).await;
     assert!(again.ends_with(b"\r\nagain\r\n--BOUNDARY--\r\n"));
+}
+
+/// tests-to-match 14.1: a file given by its path is sent under its file
+/// name, with the file's bytes.
+#[tokio::test]
+async fn case_14_1_a_path_is_sent_under_its_file_name_with_its_bytes() {
+    let file = TempFile::new("README.md", b"# openai-rs\n");
+    let mut form = fixed(Form::new());
+    form.file("file", &FileUpload::path(&file.0));
+    let text = String::from_utf8(read(form.into_body().unwrap().0).await.to_vec()).unwrap();
+    assert!(
+        text.starts_with(
+            "--BOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"README.md\"\r\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("\r\n\r\n# openai-rs\n\r\n--BOUNDARY--\r\n"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -819,7 +819,7 @@ mod tests {
     // reference/streaming.md a.4
 
     #[test]
-    fn basic() {
+    fn case_16_1_basic() {
         let events = decode(["event: completion\n", "data: {\"foo\":true}\n", "\n"]);
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].event(), Some("completion"));
@@ -829,7 +829,7 @@ mod tests {
     }
 
     #[test]
-    fn data_missing_event() {
+    fn case_16_2_data_missing_event() {
         let events = decode(["data: {\"foo\":true}\n", "\n"]);
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].event(), None);
@@ -837,7 +837,7 @@ mod tests {
     }
 
     #[test]
-    fn event_missing_data() {
+    fn case_16_2_event_missing_data() {
         let events = decode(["event: ping\n", "\n"]);
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].event(), Some("ping"));
@@ -845,14 +845,14 @@ mod tests {
     }
 
     #[test]
-    fn multiple_events() {
+    fn case_16_3_multiple_events() {
         let events = decode(["event: ping\n", "\n", "event: completion\n", "\n"]);
         let got: Vec<_> = events.iter().map(|e| (e.event(), e.data())).collect();
         assert_eq!(got, [(Some("ping"), ""), (Some("completion"), "")]);
     }
 
     #[test]
-    fn multiple_events_with_data() {
+    fn case_16_3_multiple_events_with_data() {
         let events = decode([
             "event: ping\n",
             "data: {\"foo\":true}\n",
@@ -869,7 +869,7 @@ mod tests {
     }
 
     #[test]
-    fn multiple_data_lines_with_empty_line() {
+    fn case_16_4_multiple_data_lines_with_empty_line() {
         let events = decode([
             "event: ping\n",
             "data: {\n",
@@ -886,7 +886,7 @@ mod tests {
     }
 
     #[test]
-    fn data_json_escaped_double_new_line() {
+    fn case_16_5_data_json_escaped_double_new_line() {
         let events = decode([
             "event: ping\n",
             r#"data: {"foo": "my long\n\ncontent"}"#,
@@ -898,7 +898,7 @@ mod tests {
     }
 
     #[test]
-    fn multiple_data_lines() {
+    fn case_16_4_multiple_data_lines() {
         let events = decode([
             "event: ping\n",
             "data: {\n",
@@ -912,7 +912,7 @@ mod tests {
     }
 
     #[test]
-    fn special_new_line_character() {
+    fn case_16_6_special_new_line_character() {
         let events = decode([
             "data: {\"content\":\" culpa\"}\n",
             "\n",
@@ -936,7 +936,7 @@ mod tests {
     }
 
     #[test]
-    fn multi_byte_character_multiple_chunks() {
+    fn case_16_7_multi_byte_character_multiple_chunks() {
         let chunks: [&[u8]; 5] = [
             b"data: {\"content\":\"",
             &[0xD0],
@@ -955,7 +955,7 @@ mod tests {
     // Framing (tests/test_sse_framing.py in the reference)
 
     #[test]
-    fn unterminated_event_leaves_nothing_behind() {
+    fn case_16_8_unterminated_event_leaves_nothing_behind() {
         for line in [":x\n", "data:x\n", "ignored:x\n"] {
             let input = line.repeat(2000);
             for size in [1, 97, 100_000] {
@@ -968,7 +968,7 @@ mod tests {
     }
 
     #[test]
-    fn every_chunk_boundary_with_an_empty_chunk() {
+    fn case_16_8_every_chunk_boundary_with_an_empty_chunk() {
         for ending in ENDINGS {
             let input = format!("data:ok{ending}{ending}");
             for split in 0..=input.len() {
@@ -981,7 +981,7 @@ mod tests {
     }
 
     #[test]
-    fn many_complete_events_in_one_chunk() {
+    fn case_16_8_many_complete_events_in_one_chunk() {
         let events = decode(["data:ok\n\n".repeat(2000)]);
         assert_eq!(events.len(), 2000);
         assert!(
@@ -992,7 +992,7 @@ mod tests {
     }
 
     #[test]
-    fn event_larger_than_64_mib() {
+    fn case_16_8_event_larger_than_64_mib() {
         const MIB: usize = 1 << 20;
         let mut input = Vec::with_capacity(64 * MIB + 16);
         input.extend_from_slice(b"data:");
@@ -1015,7 +1015,7 @@ mod tests {
     }
 
     #[test]
-    fn large_line_with_non_ascii_across_fragments() {
+    fn case_16_8_large_line_with_non_ascii_across_fragments() {
         let value = format!("{}известни\u{2028}", "x".repeat(2 << 20));
         let input = format!("data:{value}\r\n\r\n");
         let events = decode(fragments(input.as_bytes(), 4093));
@@ -1024,14 +1024,14 @@ mod tests {
     }
 
     #[test]
-    fn ten_thousand_data_lines_are_joined() {
+    fn case_16_8_ten_thousand_data_lines_are_joined() {
         let events = decode(["data:x\n".repeat(10_000) + "\n"]);
         assert_eq!(events.len(), 1);
         assert!(events[0].data() == vec!["x"; 10_000].join("\n"));
     }
 
     #[test]
-    fn mixed_endings_utf8_and_eof_one_byte_at_a_time() {
+    fn case_16_8_mixed_endings_utf8_and_eof_one_byte_at_a_time() {
         let input = "id:one\r\ndata:известни\r\n\ndata:two\n\rdata:unfinished";
         let events = decode(fragments(input.as_bytes(), 1));
         let got: Vec<_> = events.iter().map(|e| (e.data(), e.id())).collect();
@@ -1039,7 +1039,7 @@ mod tests {
     }
 
     #[test]
-    fn ignored_lines_are_discarded_incrementally() {
+    fn case_16_8_ignored_lines_are_discarded_incrementally() {
         for line in [":x\n", "ignored:x\n"] {
             let mut decoder = Decoder::new();
             for _ in 0..10_000 {

@@ -156,8 +156,9 @@ impl StdError for PayloadError {
 mod tests {
     use super::*;
 
+    /// Also covers tests-to-match.md cases 17.2, 17.3.
     #[test]
-    fn messages_follow_the_reference() {
+    fn case_17_4_messages_follow_the_reference() {
         assert!(
             WebhookError::MissingSecret
                 .to_string()

@@ -71,3 +71,23 @@ async fn clones_of_one_client_run_calls_concurrently() {
     }
     assert_eq!(server.requests().len(), 16);
 }
+
+/// tests-to-match 11.2: a copy shares the client's connection pool instead of
+/// owning one, so dropping the copy leaves the original usable.
+#[tokio::test]
+async fn case_11_2_dropping_a_copy_leaves_the_original_working() {
+    let server = openai_mock::MockServer::start().await;
+    let client = Client::builder()
+        .api_key("k")
+        .base_url(server.url())
+        .build()
+        .unwrap();
+    let copy = client.with_options(RequestOptions::new().header("x-copy", "1"));
+    copy.models().list().await.unwrap();
+    drop(copy);
+    client.models().list().await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].header("x-copy"), Some("1"));
+    assert_eq!(requests[1].header("x-copy"), None);
+}

@@ -37,7 +37,7 @@ fn credential_error(err: Error) -> openai_core::error::CredentialError {
 }
 
 #[tokio::test(start_paused = true)]
-async fn the_key_provider_is_called_before_every_attempt() {
+async fn case_4_9_the_key_provider_is_called_before_every_attempt() {
     let server = MockServer::start().await;
     server.enqueue(Mock::error(500));
     server.enqueue(Mock::chat_completion("hi"));
@@ -341,7 +341,7 @@ async fn a_refused_exchange_or_a_failing_subject_token_is_a_credential_error() {
 }
 
 #[test]
-fn a_workload_identity_excludes_an_api_key_but_not_the_environment_key() {
+fn case_1_9_a_workload_identity_excludes_an_api_key_but_not_the_environment_key() {
     let identity = || WorkloadIdentity::new("p", "s", || async { "t" });
     let err = Client::builder()
         .api_key("sk-1")

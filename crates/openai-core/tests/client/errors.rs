@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::support::{api_error, no_retry_client, params};
 
 #[tokio::test]
-async fn each_error_status_maps_to_its_kind_with_the_body_fields() {
+async fn case_10_3_each_error_status_maps_to_its_kind_with_the_body_fields() {
     let table = [
         (400, ApiErrorKind::BadRequest),
         (401, ApiErrorKind::Authentication),
@@ -76,7 +76,7 @@ async fn query_helpers_follow_the_kind() {
 }
 
 #[tokio::test]
-async fn an_empty_error_body_still_gives_the_status() {
+async fn case_10_3_an_empty_error_body_still_gives_the_status() {
     let server = MockServer::start().await;
     server.enqueue(Mock::text(404, ""));
     let e = api_error(no_retry_client(&server).models().list().await.unwrap_err());
@@ -122,7 +122,7 @@ async fn a_truncated_json_error_body_still_gives_the_status() {
 }
 
 #[tokio::test]
-async fn a_text_error_body_is_trimmed_into_the_message() {
+async fn case_10_3_a_text_error_body_is_trimmed_into_the_message() {
     let server = MockServer::start().await;
     server.enqueue(Mock::text(418, "  teapot here \n"));
     let e = api_error(no_retry_client(&server).models().list().await.unwrap_err());
@@ -132,7 +132,7 @@ async fn a_text_error_body_is_trimmed_into_the_message() {
 }
 
 #[tokio::test]
-async fn the_body_is_the_inner_error_object() {
+async fn case_10_2_the_body_is_the_inner_error_object() {
     let server = MockServer::start().await;
     server.enqueue(Mock::json(500, json!({"error": {"message": "x"}})));
     let e = api_error(no_retry_client(&server).models().list().await.unwrap_err());
@@ -141,7 +141,7 @@ async fn the_body_is_the_inner_error_object() {
 }
 
 #[tokio::test]
-async fn a_body_without_error_key_is_kept_whole() {
+async fn case_10_3_a_body_without_error_key_is_kept_whole() {
     let server = MockServer::start().await;
     server.enqueue(Mock::json(500, json!({"message": "x", "code": 5})));
     let e = api_error(no_retry_client(&server).models().list().await.unwrap_err());
@@ -151,7 +151,7 @@ async fn a_body_without_error_key_is_kept_whole() {
 }
 
 #[tokio::test]
-async fn a_malformed_success_body_is_a_decode_error_with_the_request_id() {
+async fn case_9_6_a_malformed_success_body_is_a_decode_error_with_the_request_id() {
     let server = MockServer::start().await;
     server.enqueue(Mock::raw(200, "not json", "application/json"));
     let err = no_retry_client(&server)
@@ -168,7 +168,7 @@ async fn a_malformed_success_body_is_a_decode_error_with_the_request_id() {
 }
 
 #[tokio::test]
-async fn a_success_body_of_the_wrong_shape_is_a_decode_error() {
+async fn case_9_5_a_success_body_of_the_wrong_shape_is_a_decode_error() {
     let server = MockServer::start().await;
     server.enqueue(Mock::ok(json!({"choices": "not a list"})));
     let err = no_retry_client(&server)
@@ -200,7 +200,7 @@ async fn an_unreachable_server_is_a_connection_error() {
 }
 
 #[tokio::test]
-async fn an_unfollowed_redirect_surfaces_with_its_location() {
+async fn case_10_1_an_unfollowed_redirect_surfaces_with_its_location() {
     // tests-to-match 10.1: `follow_redirects=False`.
     let server = MockServer::start().await;
     let location = format!("{}/redirected", server.url());
@@ -219,7 +219,7 @@ async fn an_unfollowed_redirect_surfaces_with_its_location() {
 }
 
 #[tokio::test]
-async fn redirects_are_followed_by_default() {
+async fn case_11_1_redirects_are_followed_by_default() {
     // tests-to-match 11.1: POST /redirect -> 302 -> GET /redirected -> 200.
     let server = MockServer::start().await;
     let location = format!("{}/redirected", server.url());
@@ -243,7 +243,7 @@ async fn redirects_are_followed_by_default() {
 }
 
 #[tokio::test]
-async fn credentials_never_follow_a_redirect_to_another_origin() {
+async fn case_18_14_credentials_never_follow_a_redirect_to_another_origin() {
     // A -> B (another port, so another origin) -> back to A: once the chain
     // has left A, no request carries the key, not even the one back on A.
     let a = MockServer::start().await;

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::support::{builder, header_values, params, test_client};
 
 #[tokio::test]
-async fn every_request_carries_the_sdk_headers() {
+async fn case_5_10_every_request_carries_the_sdk_headers() {
     let server = MockServer::start().await;
     server.enqueue(Mock::chat_completion("ok"));
     test_client(&server)
@@ -55,7 +55,7 @@ async fn every_request_carries_the_sdk_headers() {
 }
 
 #[tokio::test]
-async fn get_requests_have_no_content_type_but_posts_do() {
+async fn case_5_10_get_requests_have_no_content_type_but_posts_do() {
     let server = MockServer::start().await;
     let client = test_client(&server);
     client.models().list().await.unwrap();
@@ -108,7 +108,7 @@ async fn idempotency_key_is_sent_only_when_given_and_reused_on_retries() {
 }
 
 #[tokio::test]
-async fn default_headers_are_sent_and_per_call_headers_win() {
+async fn case_5_1_default_headers_are_sent_and_per_call_headers_win() {
     let server = MockServer::start().await;
     let client = builder(&server)
         .default_header("X-Foo", "bar")
@@ -126,7 +126,7 @@ async fn default_headers_are_sent_and_per_call_headers_win() {
 }
 
 #[tokio::test]
-async fn a_default_header_overrides_an_sdk_header() {
+async fn case_5_1_a_default_header_overrides_an_sdk_header() {
     let server = MockServer::start().await;
     let client = builder(&server)
         .default_header("X-Foo", "openai")
@@ -142,7 +142,7 @@ async fn a_default_header_overrides_an_sdk_header() {
 }
 
 #[tokio::test]
-async fn per_call_header_wins_over_with_options_header() {
+async fn case_5_2_per_call_header_wins_over_with_options_header() {
     let server = MockServer::start().await;
     let client = test_client(&server).with_options(RequestOptions::new().header("X-Bar", "true"));
     client.models().list().await.unwrap();
@@ -161,7 +161,7 @@ async fn per_call_header_wins_over_with_options_header() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn retry_count_header_can_be_omitted_on_every_attempt() {
+async fn case_4_3_retry_count_header_can_be_omitted_on_every_attempt() {
     let server = MockServer::start().await;
     server.enqueue(Mock::error(500));
     server.enqueue(Mock::error(500));
@@ -183,7 +183,7 @@ async fn retry_count_header_can_be_omitted_on_every_attempt() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_caller_retry_count_header_is_sent_unchanged_on_every_attempt() {
+async fn case_4_4_a_caller_retry_count_header_is_sent_unchanged_on_every_attempt() {
     let server = MockServer::start().await;
     server.enqueue(Mock::error(500));
     server.enqueue(Mock::error(500));
@@ -246,7 +246,7 @@ async fn raw_response_calls_are_marked() {
 }
 
 #[tokio::test]
-async fn a_per_call_authorization_replaces_the_key_and_omitting_it_sends_none() {
+async fn case_5_3_a_per_call_authorization_replaces_the_key_and_omitting_it_sends_none() {
     let server = MockServer::start().await;
     let client = test_client(&server);
     client
@@ -278,7 +278,7 @@ async fn a_per_call_authorization_replaces_the_key_and_omitting_it_sends_none() 
 }
 
 #[tokio::test]
-async fn an_admin_key_alone_serves_custom_requests_but_not_api_key_endpoints() {
+async fn case_5_3_an_admin_key_alone_serves_custom_requests_but_not_api_key_endpoints() {
     let server = MockServer::start().await;
     let client = openai_core::Client::builder()
         .admin_api_key("My Admin API Key")
@@ -306,5 +306,56 @@ async fn an_admin_key_alone_serves_custom_requests_but_not_api_key_endpoints() {
     assert_eq!(
         server.requests()[0].header("authorization"),
         Some("Bearer My Admin API Key")
+    );
+}
+
+/// tests-to-match 1.3: a `with_options` copy keeps the client's default
+/// headers, adds its own, replaces one of the same name, and can drop one
+/// (`omit_header`, Python's `set_default_headers` without it); the client it
+/// came from is unchanged.
+#[tokio::test]
+async fn case_1_3_with_options_headers_keep_add_replace_and_omit_the_defaults() {
+    let server = MockServer::start().await;
+    let client = builder(&server)
+        .default_header("X-Foo", "bar")
+        .build()
+        .unwrap();
+    let copies = [
+        client.with_options(RequestOptions::new()),
+        client.with_options(RequestOptions::new().header("X-Bar", "openai")),
+        client.with_options(RequestOptions::new().header("X-Foo", "openai")),
+        client.with_options(RequestOptions::new().omit_header("X-Foo")),
+        client.with_options(
+            RequestOptions::new()
+                .omit_header("X-Foo")
+                .header("X-Bar", "Robert"),
+        ),
+    ];
+    for copy in &copies {
+        copy.models().list().await.unwrap();
+    }
+    client.models().list().await.unwrap();
+
+    let some = |v: &str| Some(v.to_owned());
+    let requests = server.requests();
+    assert_eq!(
+        header_values(&requests, "x-foo"),
+        [
+            some("bar"),
+            some("bar"),
+            some("openai"),
+            None,
+            None,
+            some("bar")
+        ]
+    );
+    assert_eq!(
+        header_values(&requests, "x-bar"),
+        [None, some("openai"), None, None, some("Robert"), None]
+    );
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.headers().get_all("x-foo").iter().count() <= 1)
     );
 }

@@ -36,7 +36,7 @@ async fn a_user_layer_sees_every_attempt_with_final_headers() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn backoff_grows_exponentially_with_at_most_a_quarter_of_jitter() {
+async fn case_3_d_backoff_grows_exponentially_with_at_most_a_quarter_of_jitter() {
     let server = MockServer::start().await;
     for _ in 0..3 {
         server.enqueue(Mock::error(500));

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::support::{params, test_client};
 
 #[tokio::test]
-async fn query_and_extra_body_are_added_to_the_call() {
+async fn case_7_2_query_and_extra_body_are_added_to_the_call() {
     let server = MockServer::start().await;
     server.enqueue(Mock::chat_completion("ok"));
     test_client(&server)
@@ -30,7 +30,7 @@ async fn query_and_extra_body_are_added_to_the_call() {
 }
 
 #[tokio::test]
-async fn extra_body_replaces_keys_and_keeps_null() {
+async fn case_8_1_extra_body_replaces_keys_and_keeps_null() {
     let server = MockServer::start().await;
     let client = test_client(&server);
     server.enqueue(Mock::ok(json!({})));
@@ -95,7 +95,7 @@ async fn a_non_finite_float_in_the_body_is_rejected_before_sending() {
 }
 
 #[tokio::test]
-async fn client_options_and_call_options_combine() {
+async fn case_7_2_client_options_and_call_options_combine() {
     let server = MockServer::start().await;
     let client = test_client(&server).with_options(
         RequestOptions::new()
@@ -184,7 +184,7 @@ async fn a_get_never_sends_a_body() {
 }
 
 #[tokio::test]
-async fn raw_response_exposes_status_headers_and_parses_later() {
+async fn case_9_1_raw_response_exposes_status_headers_and_parses_later() {
     let server = MockServer::start().await;
     server.enqueue(
         Mock::chat_completion("hi")
@@ -256,4 +256,40 @@ async fn a_bad_per_call_header_fails_before_sending() {
         .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     assert_eq!(server.requests().len(), 0);
+}
+
+/// tests-to-match 1.2: `with_options` is Python's `copy`: the copy has its own
+/// retries and timeout, a copy of the copy its own again, and the client each
+/// came from keeps what it had (2 retries, 600 s).
+#[tokio::test(start_paused = true)]
+async fn case_1_2_with_options_changes_retries_and_timeout_of_the_copy_only() {
+    let server = MockServer::start().await;
+    let original = test_client(&server);
+    let copy = original.with_options(RequestOptions::new().max_retries(7));
+    let copy_of_copy = copy.with_options(RequestOptions::new().max_retries(6));
+    // Attempts = 1 + retries; every attempt fails, so the count is exact.
+    for (label, client, attempts) in [
+        ("copy", &copy, 8),
+        ("original", &original, 3),
+        ("copy of the copy", &copy_of_copy, 7),
+        ("copy again", &copy, 8),
+    ] {
+        server.clear_requests();
+        for _ in 0..attempts {
+            server.enqueue(Mock::error(500));
+        }
+        let err = client.models().list().await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(500), "{label}");
+        assert_eq!(server.requests().len(), attempts, "{label}");
+        assert_eq!(server.pending(), 0, "{label}");
+    }
+
+    server.clear_requests();
+    let untimed = original.with_options(RequestOptions::new().no_timeout());
+    untimed.models().list().await.unwrap();
+    original.models().list().await.unwrap();
+    assert_eq!(
+        crate::support::header_values(&server.requests(), "x-stainless-read-timeout"),
+        [None, Some("600".to_owned())]
+    );
 }

@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::support::{params, test_client};
 
 #[tokio::test]
-async fn chat_create_posts_the_params_and_decodes_the_completion() {
+async fn case_9_9_chat_create_posts_the_params_and_decodes_the_completion() {
     let server = MockServer::start().await;
     server.enqueue(Mock::chat_completion("Hello!"));
     let completion = test_client(&server)
@@ -45,7 +45,7 @@ async fn chat_create_posts_the_params_and_decodes_the_completion() {
 }
 
 #[tokio::test]
-async fn an_unknown_field_is_kept_in_extra() {
+async fn case_9_12_an_unknown_field_is_kept_in_extra() {
     let server = MockServer::start().await;
     server.enqueue(Mock::ok(json!({
         "id": "chatcmpl-1",
@@ -202,8 +202,9 @@ async fn embeddings_read_the_same_floats_from_base64_and_from_json() {
     assert!(base64.data[0].embedding.iter().any(|x| *x != 0.0));
 }
 
+/// Also covers tests-to-match.md case 9.1.
 #[tokio::test]
-async fn json_is_decoded_whatever_the_content_type() {
+async fn case_9_4_json_is_decoded_whatever_the_content_type() {
     let server = MockServer::start().await;
     let client = test_client(&server);
     for content_type in ["application/text", "application/binary", "text/plain"] {
@@ -211,4 +212,49 @@ async fn json_is_decoded_whatever_the_content_type() {
         let value: serde_json::Value = client.post("/foo").await.unwrap();
         assert_eq!(value, json!({"foo": 2}), "{content_type}");
     }
+}
+
+/// tests-to-match 9.2 and 9.3: a hand-made call decodes into the caller's own
+/// union (an untagged enum is Python's `Union[Model1, Model2]`): the first
+/// variant whose fields match wins.
+#[tokio::test]
+async fn case_9_2_a_call_decodes_into_the_callers_union() {
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Named {
+        name: String,
+    }
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct IntFoo {
+        foo: i64,
+    }
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct StrFoo {
+        foo: String,
+    }
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(untagged)]
+    enum NameOrFoo {
+        Model1(Named),
+        Model2(StrFoo),
+    }
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(untagged)]
+    enum IntOrStr {
+        Model1(IntFoo),
+        Model2(StrFoo),
+    }
+    impl openai_core::types::ResponseMeta for NameOrFoo {}
+    impl openai_core::types::ResponseMeta for IntOrStr {}
+
+    let server = MockServer::start().await;
+    let client = test_client(&server);
+    server.enqueue(Mock::ok(json!({"foo": "bar"})));
+    let got: NameOrFoo = client.post("/foo").await.unwrap();
+    assert_eq!(got, NameOrFoo::Model2(StrFoo { foo: "bar".into() }));
+    server.enqueue(Mock::ok(json!({"foo": "bar"})));
+    let got: IntOrStr = client.post("/foo").await.unwrap();
+    assert_eq!(got, IntOrStr::Model2(StrFoo { foo: "bar".into() }));
+    server.enqueue(Mock::ok(json!({"foo": 1})));
+    let got: IntOrStr = client.post("/foo").await.unwrap();
+    assert_eq!(got, IntOrStr::Model1(IntFoo { foo: 1 }));
 }

@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use crate::support::{api_error, builder, header_values, no_retry_client, params, test_client};
 
 #[tokio::test(start_paused = true)]
-async fn waits_for_retry_after_ms_then_succeeds() {
+async fn case_3_c_waits_for_retry_after_ms_then_succeeds() {
     let server = MockServer::start().await;
     server.enqueue(Mock::error(429).header("retry-after-ms", "1500"));
     server.enqueue(Mock::chat_completion("ok"));
@@ -29,7 +29,7 @@ async fn waits_for_retry_after_ms_then_succeeds() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn waits_for_retry_after_seconds() {
+async fn case_3_c_waits_for_retry_after_seconds() {
     let server = MockServer::start().await;
     server.enqueue(Mock::error(503).header("retry-after", "3"));
     server.enqueue(Mock::chat_completion("ok"));
@@ -47,7 +47,7 @@ async fn waits_for_retry_after_seconds() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn waits_until_a_retry_after_http_date() {
+async fn case_3_a_waits_until_a_retry_after_http_date() {
     let server = MockServer::start().await;
     // Fri, 29 Sep 2023 16:26:37 GMT.
     let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_696_004_797);
@@ -66,7 +66,7 @@ async fn waits_until_a_retry_after_http_date() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_retry_after_above_the_cap_is_not_retried() {
+async fn case_3_1_a_retry_after_above_the_cap_is_not_retried() {
     let server = MockServer::start().await;
     server.enqueue(Mock::json(429, serde_json::json!({"error": {}})).header("retry-after", "121"));
     let err = test_client(&server)
@@ -80,7 +80,7 @@ async fn a_retry_after_above_the_cap_is_not_retried() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn an_unparseable_retry_after_date_does_not_mask_the_error() {
+async fn case_3_2_an_unparseable_retry_after_date_does_not_mask_the_error() {
     let server = MockServer::start().await;
     server.enqueue(Mock::error(400).header("retry-after", "Fri, 29 Sep 100000 16:26:57 GMT"));
     let err = test_client(&server).models().list().await.unwrap_err();
@@ -117,7 +117,7 @@ async fn x_should_retry_false_stops_a_500() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn retryable_statuses_are_retried() {
+async fn case_4_7_retryable_statuses_are_retried() {
     let server = MockServer::start().await;
     let client = builder(&server).max_retries(1).build().unwrap();
     for status in [408, 409, 429, 500, 502, 503, 504] {
@@ -131,7 +131,7 @@ async fn retryable_statuses_are_retried() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn client_errors_are_not_retried() {
+async fn case_4_10_client_errors_are_not_retried() {
     let server = MockServer::start().await;
     let client = test_client(&server);
     for status in [400, 401, 403, 404, 422] {
@@ -174,7 +174,7 @@ async fn insufficient_quota_is_not_retried_but_a_plain_429_is() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_dropped_connection_is_retried() {
+async fn case_4_7_a_dropped_connection_is_retried() {
     let server = MockServer::start().await;
     server.enqueue(Mock::drop_connection());
     server.enqueue(Mock::chat_completion("ok"));
@@ -191,7 +191,7 @@ async fn a_dropped_connection_is_retried() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_dropped_connection_without_retries_is_a_connection_error() {
+async fn case_4_7_a_dropped_connection_without_retries_is_a_connection_error() {
     let server = MockServer::start().await;
     server.enqueue(Mock::drop_connection());
     let err = no_retry_client(&server)
@@ -205,7 +205,7 @@ async fn a_dropped_connection_without_retries_is_a_connection_error() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_timed_out_attempt_is_retried() {
+async fn case_4_7_a_timed_out_attempt_is_retried() {
     let server = MockServer::start().await;
     server.enqueue(Mock::stall());
     server.enqueue(Mock::chat_completion("ok"));
@@ -220,7 +220,7 @@ async fn a_timed_out_attempt_is_retried() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_timed_out_attempt_without_retries_is_a_timeout() {
+async fn case_4_7_a_timed_out_attempt_without_retries_is_a_timeout() {
     let server = MockServer::start().await;
     server.enqueue(Mock::stall());
     let err = no_retry_client(&server)
@@ -235,7 +235,7 @@ async fn a_timed_out_attempt_without_retries_is_a_timeout() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn retries_stop_after_max_retries_with_the_last_error() {
+async fn case_4_6_retries_stop_after_max_retries_with_the_last_error() {
     let server = MockServer::start().await;
     for _ in 0..4 {
         server.enqueue(Mock::error(500));
@@ -260,7 +260,7 @@ async fn retries_stop_after_max_retries_with_the_last_error() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn retries_taken_counts_failed_attempts() {
+async fn case_4_1_retries_taken_counts_failed_attempts() {
     for (label, failure) in [("500", Mock::error(500)), ("drop", Mock::drop_connection())] {
         for n in [0_u32, 2, 4] {
             let server = MockServer::start().await;

@@ -78,7 +78,7 @@ impl Subscriber for Capture {
 }
 
 #[test]
-fn builder_and_client_debug_hide_the_keys() {
+fn case_15_5_builder_and_client_debug_hide_the_keys() {
     let b = Client::builder()
         .api_key(API_KEY)
         .admin_api_key("My Admin API Key")
@@ -94,7 +94,7 @@ fn builder_and_client_debug_hide_the_keys() {
 }
 
 #[tokio::test]
-async fn api_errors_do_not_show_the_key_even_when_headers_echo_it() {
+async fn case_15_5_api_errors_do_not_show_the_key_even_when_headers_echo_it() {
     let server = MockServer::start().await;
     server.enqueue(
         Mock::error(401)
@@ -117,8 +117,9 @@ async fn api_errors_do_not_show_the_key_even_when_headers_echo_it() {
     assert!(!e.to_string().contains(API_KEY));
 }
 
+/// Also covers tests-to-match.md case 15.1.
 #[tokio::test(start_paused = true)]
-async fn logs_of_a_call_hold_no_secrets() {
+async fn case_4_8_logs_of_a_call_hold_no_secrets() {
     // tracing-core caches each callsite's interest process-wide. With exactly
     // one registered dispatcher it computes that interest from the default of
     // whichever thread hits the callsite first, so a callsite first reached by

@@ -128,7 +128,7 @@ async fn the_body_is_not_read_before_the_caller_asks() {
 }
 
 #[tokio::test]
-async fn parse_of_a_stream_call_hands_over_the_event_stream() {
+async fn case_9_8_parse_of_a_stream_call_hands_over_the_event_stream() {
     let server = MockServer::start().await;
     server.enqueue(Mock::chat_stream("Hello there"));
     let resp = test_client(&server)
@@ -185,4 +185,60 @@ async fn write_to_streams_the_body_into_a_file() {
     assert_eq!(written, 9);
     assert_eq!(std::fs::read(&path).unwrap(), b"file body");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// tests-to-match 4.2: `with_streaming_response()` tells how many retries the
+/// call took, and the last attempt's `x-stainless-retry-count` says the same,
+/// whether the failures were 500s or dropped connections.
+#[tokio::test(start_paused = true)]
+async fn case_4_2_a_streamed_response_tells_its_retries() {
+    use openai_core::RequestOptions;
+
+    for (label, failure) in [("500", Mock::error(500)), ("drop", Mock::drop_connection())] {
+        for n in [0_u32, 2, 4] {
+            let server = MockServer::start().await;
+            let client = test_client(&server).with_options(RequestOptions::new().max_retries(4));
+            for _ in 0..n {
+                server.enqueue(failure.clone());
+            }
+            server.enqueue(Mock::chat_completion("ok"));
+            let resp = client
+                .chat()
+                .completions()
+                .create(params())
+                .with_streaming_response()
+                .await
+                .unwrap();
+            assert_eq!(resp.retries_taken(), n, "{label} x{n}");
+            let requests = server.requests();
+            assert_eq!(requests.len(), n as usize + 1, "{label} x{n}");
+            assert_eq!(
+                requests.last().unwrap().header("x-stainless-retry-count"),
+                Some(n.to_string().as_str()),
+                "{label} x{n}"
+            );
+        }
+    }
+}
+
+/// tests-to-match 4.5: a streamed call whose every attempt times out fails
+/// with `Error::Timeout` once the retries are spent. (Python also checks the
+/// pool has no open request left: here the response is dropped with the
+/// error, which closes its connection.)
+#[tokio::test(start_paused = true)]
+async fn case_4_5_a_streamed_call_that_always_times_out_is_a_timeout() {
+    let server = MockServer::start().await;
+    for _ in 0..3 {
+        server.enqueue(Mock::stall());
+    }
+    let err = test_client(&server)
+        .chat()
+        .completions()
+        .create(params())
+        .timeout(Duration::from_secs(1))
+        .with_streaming_response()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout), "{err:?}");
+    assert_eq!(server.requests().len(), 3, "one attempt and two retries");
 }

@@ -31,7 +31,7 @@ fn chunk_json(text: &str) -> serde_json::Value {
 }
 
 #[tokio::test]
-async fn chunks_concatenate_to_the_text() {
+async fn case_9_7_chunks_concatenate_to_the_text() {
     let server = MockServer::start().await;
     server.enqueue(Mock::chat_stream("Hello there"));
     let stream = test_client(&server)
@@ -79,7 +79,7 @@ async fn the_built_in_model_streams_an_echo() {
 }
 
 #[tokio::test]
-async fn a_connection_cut_mid_stream_is_an_error_not_an_end() {
+async fn case_16_9_a_connection_cut_mid_stream_is_an_error_not_an_end() {
     let server = MockServer::start().await;
     server.enqueue(Mock::chat_stream("Hello there friend").cut_after(2));
     let stream = no_retry_client(&server)

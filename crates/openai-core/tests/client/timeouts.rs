@@ -9,8 +9,9 @@ use tokio::time::Instant;
 
 use crate::support::{builder, header_values, params, test_client};
 
+/// Also covers tests-to-match.md cases 2.1, 2.5.
 #[tokio::test]
-async fn read_timeout_header_follows_client_and_call_timeouts() {
+async fn case_2_4_read_timeout_header_follows_client_and_call_timeouts() {
     let server = MockServer::start().await;
     let client = builder(&server)
         .timeout(Duration::from_secs(20))
@@ -51,7 +52,7 @@ async fn read_timeout_header_follows_client_and_call_timeouts() {
 }
 
 #[tokio::test]
-async fn no_timeout_client_sends_no_read_timeout_header() {
+async fn case_2_5_no_timeout_client_sends_no_read_timeout_header() {
     let server = MockServer::start().await;
     let client = builder(&server).no_timeout().build().unwrap();
     client.models().list().await.unwrap();
@@ -68,8 +69,9 @@ async fn no_timeout_client_sends_no_read_timeout_header() {
     );
 }
 
+/// Also covers tests-to-match.md case 2.5.
 #[tokio::test]
-async fn default_read_timeout_header_is_600() {
+async fn case_2_1_default_read_timeout_header_is_600() {
     let server = MockServer::start().await;
     test_client(&server).models().list().await.unwrap();
     assert_eq!(
@@ -196,4 +198,33 @@ async fn a_stream_that_goes_silent_times_out() {
         started.elapsed()
     );
     assert!(stream.next().await.is_none());
+}
+
+/// tests-to-match 2.2: a zero timeout is a timeout of zero, not "unset": it
+/// is not replaced by the 600 s default, so a stalled answer fails at once.
+#[tokio::test(start_paused = true)]
+async fn case_2_2_a_zero_timeout_is_kept_and_not_replaced_by_the_default() {
+    use std::future::IntoFuture;
+
+    let server = MockServer::start().await;
+    server.enqueue(Mock::stall());
+    let client = builder(&server)
+        .timeout(Duration::ZERO)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let result = tokio::time::timeout(
+        Duration::from_secs(60),
+        client.models().list().into_future(),
+    )
+    .await
+    .expect("a zero timeout must not fall back to the default");
+    let err = result.unwrap_err();
+    assert!(matches!(err, Error::Timeout), "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
 }

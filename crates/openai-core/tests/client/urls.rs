@@ -17,8 +17,9 @@ fn env(pairs: Vec<(&'static str, String)>) -> impl Fn(&str) -> Option<String> {
     }
 }
 
+/// Also covers tests-to-match.md case 6.1.
 #[tokio::test]
-async fn a_base_url_path_without_trailing_slash_prefixes_every_request() {
+async fn case_6_3_a_base_url_path_without_trailing_slash_prefixes_every_request() {
     let server = MockServer::start().await;
     let client = Client::builder()
         .api_key(API_KEY)
@@ -40,7 +41,7 @@ async fn a_base_url_path_without_trailing_slash_prefixes_every_request() {
 }
 
 #[tokio::test]
-async fn an_absolute_url_ignores_the_base_url() {
+async fn case_6_4_an_absolute_url_ignores_the_base_url() {
     let server = MockServer::start().await;
     let client = Client::builder()
         .api_key(API_KEY)
@@ -59,7 +60,7 @@ async fn an_absolute_url_ignores_the_base_url() {
 }
 
 #[tokio::test]
-async fn a_hard_coded_query_is_merged_with_call_parameters() {
+async fn case_6_5_a_hard_coded_query_is_merged_with_call_parameters() {
     let server = MockServer::start().await;
     let client = test_client(&server);
     server.enqueue(Mock::ok(json!({})));
@@ -86,7 +87,7 @@ async fn a_hard_coded_query_is_merged_with_call_parameters() {
 }
 
 #[tokio::test]
-async fn a_call_parameter_replaces_a_hard_coded_one_of_the_same_name() {
+async fn case_7_2_a_call_parameter_replaces_a_hard_coded_one_of_the_same_name() {
     let server = MockServer::start().await;
     server.enqueue(Mock::ok(json!({})));
     test_client(&server)
@@ -104,7 +105,7 @@ async fn a_call_parameter_replaces_a_hard_coded_one_of_the_same_name() {
 }
 
 #[tokio::test]
-async fn path_parameters_are_percent_encoded() {
+async fn case_6_6_path_parameters_are_percent_encoded() {
     let server = MockServer::start().await;
     server.enqueue(Mock::ok(
         json!({"id": "a/b", "object": "model", "created": 1, "owned_by": "me"}),
@@ -115,7 +116,7 @@ async fn path_parameters_are_percent_encoded() {
 }
 
 #[tokio::test]
-async fn dot_segment_and_empty_ids_fail_before_sending() {
+async fn case_6_6_dot_segment_and_empty_ids_fail_before_sending() {
     let server = MockServer::start().await;
     let client = test_client(&server);
     for id in ["..", ".", ""] {
@@ -128,7 +129,7 @@ async fn dot_segment_and_empty_ids_fail_before_sending() {
 }
 
 #[tokio::test]
-async fn env_base_url_is_normalized_and_used() {
+async fn case_6_2_env_base_url_is_normalized_and_used() {
     let server = MockServer::start().await;
     let client = ClientBuilder::from_env_with(env(vec![
         ("OPENAI_API_KEY", "env key".to_owned()),
@@ -240,5 +241,75 @@ async fn query_values_are_form_encoded() {
             ("q".to_owned(), "a b&c/d".to_owned()),
             ("in[]".to_owned(), "é".to_owned())
         ]
+    );
+}
+
+/// The query pairs of `r`, sorted.
+fn sorted_pairs(r: &openai_mock::RecordedRequest) -> Vec<(String, String)> {
+    let mut pairs = r.query_pairs();
+    pairs.sort();
+    pairs
+}
+
+/// `(name, value)` as owned strings.
+fn pair(name: &str, value: &str) -> (String, String) {
+    (name.to_owned(), value.to_owned())
+}
+
+/// tests-to-match 1.4: a `with_options` copy keeps the client's default
+/// query, adds its own parameters and replaces one of the same name.
+#[tokio::test]
+async fn case_1_4_with_options_query_keeps_adds_and_replaces_the_default_query() {
+    let server = MockServer::start().await;
+    let client = crate::support::builder(&server)
+        .default_query("foo", "bar")
+        .build()
+        .unwrap();
+    let copies = [
+        client.with_options(openai_core::RequestOptions::new()),
+        client.with_options(openai_core::RequestOptions::new().query("bar", "openai")),
+        client.with_options(openai_core::RequestOptions::new().query("foo", "openai")),
+    ];
+    for copy in &copies {
+        server.enqueue(Mock::ok(json!({})));
+        copy.get::<Value>("/foo").await.unwrap();
+    }
+    server.enqueue(Mock::ok(json!({})));
+    client.get::<Value>("/foo").await.unwrap();
+
+    let requests = server.requests();
+    assert_eq!(sorted_pairs(&requests[0]), [pair("foo", "bar")]);
+    assert_eq!(
+        sorted_pairs(&requests[1]),
+        [pair("bar", "openai"), pair("foo", "bar")]
+    );
+    assert_eq!(sorted_pairs(&requests[2]), [pair("foo", "openai")]);
+    assert_eq!(sorted_pairs(&requests[3]), [pair("foo", "bar")]);
+}
+
+/// tests-to-match 7.1: the client's default query is on every request, and
+/// a call's parameter of the same name replaces it.
+#[tokio::test]
+async fn case_7_1_the_default_query_is_sent_and_a_call_parameter_replaces_it() {
+    let server = MockServer::start().await;
+    let client = crate::support::builder(&server)
+        .default_query("query_param", "bar")
+        .build()
+        .unwrap();
+    server.enqueue(Mock::ok(json!({})));
+    client.get::<Value>("/foo").await.unwrap();
+    server.enqueue(Mock::ok(json!({})));
+    client
+        .get::<Value>("/foo")
+        .query("foo", "baz")
+        .query("query_param", "overridden")
+        .await
+        .unwrap();
+
+    let requests = server.requests();
+    assert_eq!(sorted_pairs(&requests[0]), [pair("query_param", "bar")]);
+    assert_eq!(
+        sorted_pairs(&requests[1]),
+        [pair("foo", "baz"), pair("query_param", "overridden")]
     );
 }

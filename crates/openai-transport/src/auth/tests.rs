@@ -48,7 +48,7 @@ fn both() -> Credentials {
 }
 
 #[tokio::test]
-async fn selects_the_key_by_scope() {
+async fn case_5_3_selects_the_key_by_scope() {
     let (seen, svc) = recorder();
     let svc = AuthLayer::new(both()).layer(svc);
     svc.clone().oneshot(req(None)).await.unwrap();
@@ -69,7 +69,7 @@ async fn selects_the_key_by_scope() {
 }
 
 #[tokio::test]
-async fn admin_only_client_cannot_call_api_key_endpoints() {
+async fn case_5_3_admin_only_client_cannot_call_api_key_endpoints() {
     let (seen, svc) = recorder();
     let creds = Credentials::new().admin_api_key(Credential::bearer("admin").unwrap());
     let svc = AuthLayer::new(creds).layer(svc);
@@ -101,7 +101,7 @@ async fn admin_only_client_cannot_call_api_key_endpoints() {
 }
 
 #[tokio::test]
-async fn caller_header_and_omit_win() {
+async fn case_5_3_caller_header_and_omit_win() {
     let (seen, svc) = recorder();
     let svc = AuthLayer::new(Credentials::new()).layer(svc);
     let mut custom = req(None);

@@ -311,7 +311,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults() {
+    fn case_1_11_defaults() {
         let builder = HttpClientBuilder::default();
         assert_eq!(builder.connect_timeout, Some(Duration::from_secs(5)));
         assert_eq!(builder.pool_idle_timeout, Some(Duration::from_secs(90)));

@@ -536,6 +536,24 @@ mod tests {
         assert!(err.downcast_ref::<Unsupported>().is_some(), "{err:?}");
     }
 
+    /// tests-to-match 1.10: with only `HTTPS_PROXY` set, https targets go
+    /// through it and http targets go direct (Python: one mount, `https://`).
+    #[test]
+    fn case_1_10_https_proxy_alone_proxies_only_https_targets() {
+        let proxies = Proxies::from_lookup(|name| {
+            (name == "HTTPS_PROXY").then(|| "https://example.org".to_owned())
+        });
+        let https = proxies
+            .intercept(&http::Uri::from_static("https://api.openai.com/v1"))
+            .unwrap();
+        assert_eq!(https.uri().to_string(), "https://example.org/");
+        assert!(
+            proxies
+                .intercept(&http::Uri::from_static("http://api.openai.com/v1"))
+                .is_none()
+        );
+    }
+
     #[test]
     fn proxies_come_from_the_environment_variables() {
         let proxies = Proxies::from_lookup(|name| match name {

@@ -100,7 +100,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn os_mapping_matches_reference() {
+    fn case_5_9_os_mapping_matches_reference() {
         assert_eq!(os_name("macos"), "MacOS");
         assert_eq!(os_name("ios"), "iOS");
         assert_eq!(os_name("android"), "Android");

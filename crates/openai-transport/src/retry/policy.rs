@@ -162,7 +162,7 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_table() {
+    fn case_3_a_retry_after_table() {
         let table: &[(i64, &str, f64)] = &[
             (3, "20", 20.0),
             (3, "0", 0.5),
@@ -203,7 +203,7 @@ mod tests {
     }
 
     #[test]
-    fn jitter_shortens_by_at_most_a_quarter() {
+    fn case_3_d_jitter_shortens_by_at_most_a_quarter() {
         for (attempt, base) in [(0, 0.5), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (9, 8.0)] {
             let hi = retry_delay(attempt, None, 0.0).as_secs_f64();
             let lo = retry_delay(attempt, None, 0.999_999).as_secs_f64();
@@ -217,7 +217,7 @@ mod tests {
     }
 
     #[test]
-    fn should_retry_429_table() {
+    fn case_3_b_should_retry_429_table() {
         let s = StatusCode::TOO_MANY_REQUESTS;
         let cases: &[(&'static str, &str, bool)] = &[
             ("retry-after", "120", true),
@@ -275,7 +275,7 @@ mod tests {
     }
 
     #[test]
-    fn delay_vectors_derived_from_code() {
+    fn case_3_c_delay_vectors_derived_from_code() {
         let d = |pairs: &[(&'static str, &str)]| {
             retry_delay(0, server_delay(&headers(pairs), now()), 0.0).as_secs_f64()
         };

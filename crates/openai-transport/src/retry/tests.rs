@@ -210,8 +210,9 @@ async fn classifier_can_veto() {
     assert_eq!(log.0.lock().unwrap().len(), 1);
 }
 
+/// Also covers tests-to-match.md case 4.4.
 #[tokio::test(start_paused = true)]
-async fn caller_retry_count_header_is_kept_or_omitted() {
+async fn case_4_3_caller_retry_count_header_is_kept_or_omitted() {
     let log = Log::default();
     let svc = RetryLayer::new(2).layer(scripted(vec![E500, OK], log.clone()));
     let mut r = req();

@@ -171,8 +171,9 @@ async fn a_streamed_success_carries_the_size_cap() {
     assert_eq!(body.len(), 5);
 }
 
+/// Also covers tests-to-match.md case 2.1.
 #[tokio::test(start_paused = true)]
-async fn read_timeout_header() {
+async fn case_2_5_read_timeout_header() {
     let svc = TimeoutLayer::default().layer(service(Duration::ZERO, 200, 0, Duration::ZERO));
     let resp = svc
         .clone()

@@ -25,8 +25,9 @@ fn wall_clock_now() -> u64 {
         .as_secs()
 }
 
+/// Also covers tests-to-match.md case 17.1.
 #[test]
-fn client_secret_resolution() {
+fn case_17_2_client_secret_resolution() {
     let now = wall_clock_now().to_string();
     let h = signed_headers(&now);
     // Nothing anywhere.
@@ -84,7 +85,7 @@ fn client_tolerance_and_missing_secret_first() {
 }
 
 #[test]
-fn unwrap_parses_after_verifying() {
+fn case_17_1_unwrap_parses_after_verifying() {
     let body = r#"{"id":"evt_9","object":"event","created_at":1700000000,"type":"response.completed","data":{"id":"resp_1"}}"#;
     let sig = sign(KEY, ID, "1700000000", body);
     let h = headers(ID, "1700000000", &format!("v1,{sig}"));

@@ -67,7 +67,7 @@ fn hmac_sha256_known_answer() {
 }
 
 #[test]
-fn python_computed_signature_verifies() {
+fn case_17_1_python_computed_signature_verifies() {
     let h = headers(ID, "1700000000", &format!("v1,{PYTHON_SIGNATURE}"));
     verifier().verify_signature(BODY, &h).unwrap();
     verifier().verify_signature(BODY.as_bytes(), &h).unwrap();
@@ -79,8 +79,9 @@ fn python_computed_signature_verifies() {
     verifier().verify_signature(shared, &h).unwrap();
 }
 
+/// Also covers tests-to-match.md case 17.3.
 #[test]
-fn signature_header_forms() {
+fn case_17_6_signature_header_forms() {
     let good = sign(KEY, ID, "1700000000", BODY);
     let bad = sign(b"other key", ID, "1700000000", BODY);
     let v = verifier();
@@ -144,7 +145,7 @@ fn every_part_is_signed() {
 }
 
 #[test]
-fn headers_are_required_in_order_and_case_insensitive() {
+fn case_17_4_headers_are_required_in_order_and_case_insensitive() {
     let v = verifier();
     let full = signed_headers("1700000000");
     let mut h = HeaderMap::new();
@@ -195,7 +196,7 @@ fn malformed_timestamps_are_signature_errors() {
 }
 
 #[test]
-fn tolerance_bounds_are_inclusive_both_ways() {
+fn case_17_5_tolerance_bounds_are_inclusive_both_ways() {
     let h = signed_headers("1700000000");
     let check = |now: u64, tolerance: Duration| {
         WebhookVerifier::new(SECRET)
@@ -273,7 +274,7 @@ fn checks_run_in_python_order() {
 }
 
 #[test]
-fn secret_forms() {
+fn case_17_7_secret_forms() {
     let h = |key: &[u8]| {
         let sig = sign(key, ID, "1700000000", BODY);
         headers(ID, "1700000000", &format!("v1,{sig}"))
@@ -299,4 +300,90 @@ fn secret_forms() {
         assert!(matches!(err, WebhookError::InvalidSecret), "{bad:?}");
         assert!(!err.is_invalid_signature());
     }
+}
+
+/// The vector shared by the Python and TypeScript SDKs' webhook tests
+/// (tests-to-match group 17).
+mod shared {
+    pub(super) const SECRET: &str = "whsec_RdvaYFYUXuIFuEbvZHwMfYFhUf7aMYjYcmM24+Aj40c=";
+    pub(super) const PAYLOAD: &str = r#"{"id": "evt_685c059ae3a481909bdc86819b066fb6", "object": "event", "created_at": 1750861210, "type": "response.completed", "data": {"id": "resp_123"}}"#;
+    pub(super) const TIMESTAMP: u64 = 1_750_861_210;
+    pub(super) const ID: &str = "wh_685c059ae39c8190af8c71ed1022a24d";
+    pub(super) const SIGNATURE: &str = "v1,gUAg4R2hWouRZqRQG4uJypNS8YK885G838+EHb4nKBY=";
+}
+
+/// The shared vector's headers with `timestamp` and `signature`.
+fn shared_headers(timestamp: u64, signature: &str) -> HeaderMap {
+    headers(shared::ID, &timestamp.to_string(), signature)
+}
+
+/// A verifier with `secret` and the clock at the shared vector's timestamp.
+fn shared_verifier(secret: &str) -> WebhookVerifier {
+    WebhookVerifier::new(secret).time_source(at(shared::TIMESTAMP))
+}
+
+#[test]
+fn case_17_1_the_shared_vector_verifies_and_unwraps() {
+    let h = shared_headers(shared::TIMESTAMP, shared::SIGNATURE);
+    let v = shared_verifier(shared::SECRET);
+    v.verify_signature(shared::PAYLOAD, &h).unwrap();
+    // Bytes too, owned or borrowed.
+    let bytes: Vec<u8> = shared::PAYLOAD.into();
+    v.verify_signature(bytes, &h).unwrap();
+    v.verify_signature(shared::PAYLOAD.as_bytes(), &h).unwrap();
+    match v.unwrap(shared::PAYLOAD, &h).unwrap() {
+        WebhookEvent::ResponseCompleted(e) => {
+            assert_eq!(e.id, "evt_685c059ae3a481909bdc86819b066fb6");
+            assert_eq!(e.created_at, 1_750_861_210);
+            assert_eq!(e.data.id, "resp_123");
+        }
+        other => panic!("expected response.completed, got {other:?}"),
+    }
+}
+
+#[test]
+fn case_17_3_a_wrong_secret_does_not_match_the_shared_vector() {
+    let h = shared_headers(shared::TIMESTAMP, shared::SIGNATURE);
+    let err = shared_verifier("invalid_secret")
+        .verify_signature(shared::PAYLOAD, &h)
+        .unwrap_err();
+    assert!(matches!(err, WebhookError::InvalidSignature), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "the given webhook signature does not match the expected signature"
+    );
+}
+
+#[test]
+fn case_17_5_timestamps_400_s_away_are_too_old_or_too_new() {
+    let v = shared_verifier(shared::SECRET);
+    let old = shared_headers(shared::TIMESTAMP - 400, shared::SIGNATURE);
+    let err = v.verify_signature(shared::PAYLOAD, &old).unwrap_err();
+    assert!(matches!(err, WebhookError::TimestampTooOld), "{err:?}");
+    assert!(err.to_string().contains("too old"), "{err}");
+    let new = shared_headers(shared::TIMESTAMP + 400, shared::SIGNATURE);
+    let err = v.verify_signature(shared::PAYLOAD, &new).unwrap_err();
+    assert!(matches!(err, WebhookError::TimestampTooNew), "{err:?}");
+    assert!(err.to_string().contains("too new"), "{err}");
+    // A 600 s tolerance lets the old timestamp through the age check; the
+    // signature was made over the real timestamp, so it does not match.
+    let err = shared_verifier(shared::SECRET)
+        .tolerance(Duration::from_secs(600))
+        .verify_signature(shared::PAYLOAD, &old)
+        .unwrap_err();
+    assert!(matches!(err, WebhookError::InvalidSignature), "{err:?}");
+}
+
+#[test]
+fn case_17_6_the_shared_signature_is_found_among_invalid_ones() {
+    let v = shared_verifier(shared::SECRET);
+    let mixed = format!("v1,invalid_signature {}", shared::SIGNATURE);
+    v.verify_signature(shared::PAYLOAD, &shared_headers(shared::TIMESTAMP, &mixed))
+        .unwrap();
+    let invalid = shared_headers(
+        shared::TIMESTAMP,
+        "v1,invalid_signature1 v1,invalid_signature2",
+    );
+    let err = v.verify_signature(shared::PAYLOAD, &invalid).unwrap_err();
+    assert!(matches!(err, WebhookError::InvalidSignature), "{err:?}");
 }

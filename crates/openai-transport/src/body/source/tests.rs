@@ -157,7 +157,7 @@ async fn a_permanent_read_error_is_not_retried() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_good_source_is_sent_once() {
+async fn case_8_4_a_good_source_is_sent_once() {
     let source = Chunks::new(HELLO);
     send_with_retries(source.clone()).await.unwrap();
     assert_eq!(source.opens(), 1);
@@ -246,7 +246,7 @@ async fn post_over_tcp(source: Arc<Chunks>) -> (Result<(), BoxError>, String, Op
 }
 
 #[tokio::test]
-async fn hyper_sends_the_exact_length_as_content_length() {
+async fn case_8_3_hyper_sends_the_exact_length_as_content_length() {
     let source = Chunks::new(HELLO);
     let (sent, head, body) = post_over_tcp(source.clone()).await;
     sent.unwrap();
