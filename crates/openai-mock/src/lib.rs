@@ -212,6 +212,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod body;
+pub mod cassette;
 mod chat;
 mod embeddings;
 mod errors;

@@ -7,6 +7,7 @@
 //! Time-based tests run on a paused clock and never sleep.
 
 mod bounds;
+mod cassette;
 mod compression;
 mod credentials;
 mod errors;
