@@ -6,7 +6,7 @@
 //! panic, hang or grow memory without bound, and that asserts the
 //! properties of the code under test. Inputs are the target's seed corpus
 //! (real SSE streams, the spec's example bodies, valid error bodies and
-//! webhooks) mutated by [`mutate`]: bit flips, random bytes, inserted
+//! webhooks) mutated by [`mutate()`]: bit flips, random bytes, inserted
 //! tokens (`data:`, `\r\n`, `[DONE]`, `{`, `"`, huge numbers), deleted,
 //! duplicated and spliced ranges, or plain random bytes.
 //!

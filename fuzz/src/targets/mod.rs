@@ -71,3 +71,49 @@ pub(crate) const ALL: &[Target] = &[
         run: webhooks::run,
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::{Config, input_for, target};
+
+    /// The share of a brief run's inputs for which `reached` holds.
+    fn share(name: &str, reached: impl Fn(&[u8], u64) -> bool) -> f64 {
+        let t = target(name).expect("a target");
+        let seeds = (t.seeds)();
+        let config = Config::default();
+        let hits = (0..2_000)
+            .filter(|&i| {
+                let (input, aux) = input_for(t, &seeds, &config, i);
+                reached(&input, aux)
+            })
+            .count();
+        hits as f64 / 2_000.0
+    }
+
+    // The mutated inputs still reach the code past the first checks, so the
+    // properties are asserted on many inputs, not a few.
+    #[test]
+    fn inputs_reach_the_interesting_paths() {
+        let events = share("sse", |input, _| {
+            let mut d = openai_core::sse::Decoder::new();
+            d.feed(bytes::Bytes::copy_from_slice(input));
+            matches!(d.next_event(), Some(Ok(_)))
+        });
+        assert!(events > 0.3, "sse: {events}");
+        let decoded = share("responses", |input, aux| {
+            let (_, decode, body) = super::responses::pick(input, aux);
+            decode(body).is_ok()
+        });
+        assert!(decoded > 0.1, "responses: {decoded}");
+        let objects = share("query", |input, _| {
+            super::values::value_of(input).is_object()
+        });
+        assert!(objects > 0.8, "query: {objects}");
+        let text = share("webhooks", |input, _| std::str::from_utf8(input).is_ok());
+        assert!(text > 0.5, "webhooks: {text}");
+        let json = share("error-body", |input, _| {
+            serde_json::from_slice::<serde_json::Value>(input).is_ok()
+        });
+        assert!(json > 0.1, "error-body: {json}");
+    }
+}

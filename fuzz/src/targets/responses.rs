@@ -67,7 +67,7 @@ pub(crate) fn seeds() -> Vec<Vec<u8>> {
 }
 
 /// The decoder named by the input's first line, or the one `aux` picks.
-fn pick(input: &[u8], aux: u64) -> (&'static str, ResponseDecoder, &[u8]) {
+pub(super) fn pick(input: &[u8], aux: u64) -> (&'static str, ResponseDecoder, &[u8]) {
     let types = response_types();
     if let Some(nl) = input.iter().position(|&b| b == b'\n') {
         if let Ok(name) = std::str::from_utf8(&input[..nl]) {
