@@ -159,9 +159,55 @@ pub(crate) fn emit(api: &Api, methods: &[Method<'_>]) -> BTreeMap<String, String
     module.push_str(
         "\n/// The blocking client's resources (`blocking` feature): the same tree, each\n/// method wrapping its async twin.\n#[cfg(feature = \"blocking\")]\npub(crate) mod blocking;\n",
     );
+    module.push_str(
+        "\n/// Every type a response decodes into, for the fuzz targets (`fuzzing` feature).\n#[cfg(feature = \"fuzzing\")]\npub(crate) mod response_types;\n",
+    );
     files.insert("mod.rs".to_owned(), module);
     files.insert("blocking.rs".to_owned(), emit_blocking(api, &root));
+    files.insert(
+        "response_types.rs".to_owned(),
+        emit_response_types(api, methods),
+    );
     files
+}
+
+/// `response_types.rs`: every distinct type an operation's JSON body, page
+/// or stream event decodes into, each with the decoder of the fuzz targets
+/// (`crate::__fuzz::decoder`), so a new operation is fuzzed without a
+/// hand-written list. Built only with the `fuzzing` feature (which turns
+/// every resource group on).
+fn emit_response_types(api: &Api, methods: &[Method<'_>]) -> String {
+    let mut seen = BTreeSet::new();
+    let mut list = String::new();
+    for m in methods {
+        let mut tys = Vec::new();
+        if matches!(m.response, Response::Json(_) | Response::Page(..)) {
+            tys.push(return_type(api, m, false));
+        }
+        if let Some(item) = &m.stream {
+            tys.push(type_path(api, item));
+        }
+        for ty in tys {
+            if seen.insert(ty.clone()) {
+                writeln!(list, "    ({ty:?}, crate::__fuzz::decoder::<{ty}>),").ok();
+            }
+        }
+    }
+    let mut out = String::from(HEADER);
+    out.push_str(
+        "//! Every type a response body, a page or a stream event decodes into: the\n\
+         //! response decoders' fuzz target (`openai_core::__fuzz`) runs each of them.\n\n\
+         #![allow(deprecated, reason = \"deprecated operations still return their types\")]\n\n\
+         use crate::pagination::{ConversationCursorPage, CursorPage, NextCursorPage, Page};\n\
+         use crate::types;\n\n",
+    );
+    writeln!(
+        out,
+        "/// `(type, decoder)` for each of the {} types, in the order of the operations.\npub(crate) const RESPONSE_TYPES: &[(&str, crate::__fuzz::ResponseDecoder)] = &[\n{list}];",
+        seen.len()
+    )
+    .ok();
+    out
 }
 
 /// `blocking.rs`: for every resource, a struct over the blocking client

@@ -264,3 +264,7 @@ impl crate::multipart::FileParts for crate::types::videos::CreateVideoMultipartB
 /// method wrapping its async twin.
 #[cfg(feature = "blocking")]
 pub(crate) mod blocking;
+
+/// Every type a response decodes into, for the fuzz targets (`fuzzing` feature).
+#[cfg(feature = "fuzzing")]
+pub(crate) mod response_types;
