@@ -151,6 +151,26 @@ const HELPERS: &[(&str, &str, &str)] = &[
         "crates/openai-core/src/helpers/response_stream/mod.rs",
         "pub fn stream(&self, params: ResponseCreateParams)",
     ),
+    (
+        "realtime.connect",
+        "crates/openai-core/src/websocket/connect.rs",
+        "pub fn connect(&self) -> Connect<'a, RealtimeClientEvent, RealtimeServerEvent> {\n        Connect::new(self.client, \"/realtime\")\n    }",
+    ),
+    (
+        "beta.realtime.connect",
+        "crates/openai-core/src/websocket/connect.rs",
+        "Connect::new(self.client, \"/realtime\").header(\"openai-beta\", \"realtime=v1\")",
+    ),
+    (
+        "responses.connect",
+        "crates/openai-core/src/websocket/connect.rs",
+        "impl<'a> crate::resources::responses::Responses<'a> {",
+    ),
+    (
+        "beta.responses.connect",
+        "crates/openai-core/src/websocket/connect.rs",
+        "impl<'a> crate::resources::beta::responses::Responses<'a> {",
+    ),
 ];
 
 /// The committed figures.

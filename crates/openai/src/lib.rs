@@ -96,6 +96,11 @@
 #[cfg(feature = "webhooks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub use openai_core::webhooks;
+/// WebSocket connections: Realtime and the Responses WebSocket mode
+/// (`websocket` feature, part of `realtime`).
+#[cfg(feature = "websocket")]
+#[cfg_attr(docsrs, doc(cfg(feature = "websocket")))]
+pub use openai_core::websocket;
 pub use openai_core::{
     ApiError, ApiErrorKind, Binary, Client, ClientBuilder, ConversationCursorPage, CursorPage,
     Error, FileUpload, Lines, NextCursorPage, Page, Paginated, RawResponse, Request,

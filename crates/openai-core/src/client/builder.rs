@@ -60,6 +60,9 @@ pub struct ClientBuilder {
     default_headers: HeaderMap,
     proxy: Option<String>,
     max_body_size: Option<usize>,
+    websocket_base_url: Option<String>,
+    pool_idle_timeout: Option<TimeoutSetting>,
+    pool_max_idle_per_host: Option<usize>,
     layers: Vec<BoxHttpLayer>,
     http_service: Option<BoxHttpService>,
     time_source: Option<SharedTimeSource>,
@@ -96,6 +99,9 @@ impl ClientBuilder {
             default_headers: HeaderMap::new(),
             proxy: None,
             max_body_size: None,
+            websocket_base_url: None,
+            pool_idle_timeout: None,
+            pool_max_idle_per_host: None,
             layers: Vec::new(),
             http_service: None,
             time_source: None,
@@ -306,6 +312,31 @@ impl ClientBuilder {
         self
     }
 
+    /// The base URL of WebSocket connections (`realtime().connect()`,
+    /// `responses().connect()`): `wss://...` or `ws://...`. Default: the base
+    /// URL with `https` as `wss` and `http` as `ws`.
+    pub fn websocket_base_url(mut self, url: impl Into<String>) -> Self {
+        self.websocket_base_url = Some(url.into());
+        self
+    }
+
+    /// How long an unused connection stays in the pool; `None` keeps it until
+    /// the server closes it. Default 90 s (Python's HTTP library: 5 s; see
+    /// `docs/http-client.md` for why).
+    pub fn pool_idle_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.pool_idle_timeout = Some(match timeout.into() {
+            Some(t) => TimeoutSetting::Limit(t),
+            None => TimeoutSetting::Unlimited,
+        });
+        self
+    }
+
+    /// How many unused connections the pool keeps per host. Default 100.
+    pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
+        self.pool_max_idle_per_host = Some(max);
+        self
+    }
+
     /// Uses the platform's TLS library (OpenSSL, Secure Transport, SChannel)
     /// instead of rustls. Only needed when both the `rustls` and the
     /// `native-tls` features are on; with `native-tls` alone it is the default.
@@ -512,11 +543,18 @@ impl ClientBuilder {
 
         let connect_timeout = self.connect_timeout;
         let proxy = self.proxy;
+        let (pool_idle, pool_max_idle) = (self.pool_idle_timeout, self.pool_max_idle_per_host);
         #[cfg(feature = "native-tls")]
         let native_tls = self.native_tls;
         let mut stack = Stack::new()
             .http_client(move |b| {
-                let b = b.connect_timeout(connect_timeout);
+                let mut b = b.connect_timeout(connect_timeout);
+                if let Some(idle) = pool_idle {
+                    b = b.pool_idle_timeout(idle.get());
+                }
+                if let Some(max) = pool_max_idle {
+                    b = b.pool_max_idle_per_host(max);
+                }
                 #[cfg(feature = "native-tls")]
                 let b = if native_tls { b.use_native_tls() } else { b };
                 match proxy {
@@ -571,6 +609,7 @@ impl ClientBuilder {
             stack,
             self.webhook_secret,
             self.router,
+            self.websocket_base_url,
         ))
     }
 }
@@ -622,6 +661,9 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
             .field("max_body_size", &self.max_body_size)
+            .field("websocket_base_url", &self.websocket_base_url)
+            .field("pool_idle_timeout", &self.pool_idle_timeout)
+            .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
             .field("layers", &self.layers.len())
             .field(
                 "credential",

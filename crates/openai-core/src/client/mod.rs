@@ -51,6 +51,8 @@ struct Inner {
     // webhooks: `ClientBuilder::webhook_secret` / `OPENAI_WEBHOOK_SECRET`.
     webhook_secret: Option<String>,
     router: Option<Arc<dyn Router>>,
+    // `ClientBuilder::websocket_base_url`.
+    websocket_base_url: Option<String>,
 }
 
 /// What the transport stack does for a request that does not say otherwise:
@@ -89,6 +91,7 @@ impl Client {
         stack: StackDefaults,
         webhook_secret: Option<String>,
         router: Option<Arc<dyn Router>>,
+        websocket_base_url: Option<String>,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -98,6 +101,7 @@ impl Client {
                 stack,
                 webhook_secret,
                 router,
+                websocket_base_url,
             }),
         }
     }
@@ -112,6 +116,7 @@ impl Client {
             self.inner.stack,
             self.inner.webhook_secret.clone(),
             self.inner.router.clone(),
+            self.inner.websocket_base_url.clone(),
         )
     }
 
@@ -139,6 +144,15 @@ impl Client {
 
     pub(crate) fn stack_defaults(&self) -> StackDefaults {
         self.inner.stack
+    }
+
+    /// The base URL of WebSocket connections, when set apart from the HTTP one.
+    #[cfg_attr(
+        not(feature = "websocket"),
+        allow(dead_code, reason = "only the websocket feature reads it")
+    )]
+    pub(crate) fn websocket_base(&self) -> Option<&str> {
+        self.inner.websocket_base_url.as_deref()
     }
 
     /// The webhook secret `client.webhooks()` falls back to.

@@ -245,6 +245,17 @@ enum Marker {
     Stream,
 }
 
+/// The HTTP request of `prepared` under the client's defaults and `call`,
+/// for callers that send it themselves (the WebSocket handshake).
+#[cfg(feature = "websocket")]
+pub(crate) fn build_http(
+    client: &Client,
+    prepared: Prepared,
+    call: &RequestOptions,
+) -> Result<HttpRequest, Error> {
+    build(client, prepared, call, Marker::None)
+}
+
 /// The HTTP request of `prepared` under the client's defaults and the
 /// per-call options `call`.
 fn build(

@@ -1,0 +1,513 @@
+//! WebSocket connections: Realtime (`client.realtime().connect()`) and the
+//! Responses API's WebSocket mode (`client.responses().connect()`),
+//! `reference/helpers.md` (e).
+//!
+//! # How a connection opens
+//!
+//! The handshake is an ordinary request of the client's HTTP stack: `GET
+//! <base>/realtime` (or `/responses`) with the WebSocket upgrade headers, so
+//! it gets what every call gets: the client's credential (an API-key
+//! provider is called, a workload identity's token fetched), `User-Agent`
+//! and default headers, proxies, TLS, the connect timeout, tracing. The
+//! server's `101 Switching Protocols` hands over the connection, and
+//! [`tokio-tungstenite`](tokio_tungstenite) speaks WebSocket on it. Any
+//! other answer is the call's [`Error`] (a `401` is [`Error::Api`]). The URL
+//! is [`ClientBuilder::websocket_base_url`](crate::ClientBuilder::websocket_base_url)
+//! when set, else the HTTP base URL (`wss` for `https`).
+//!
+//! # Events
+//!
+//! A [`Connection`] sends client events (any `Serialize`; the generated
+//! `RealtimeClientEvent`, or [`send_raw`](Connection::send_raw) text) as
+//! text frames, and yields server events parsed into the protocol's union
+//! (`RealtimeServerEvent`, `ResponsesServerEvent`), as a
+//! [`futures_core::Stream`] or with [`recv`](Connection::recv). Unknown event
+//! types are kept (the unions' `Unknown` variants); a frame that is not
+//! JSON is [`Error::Decode`]. [`recv_bytes`](Connection::recv_bytes) gives
+//! the raw frames. A normal close (`1000`) ends the stream; an abnormal one
+//! is [`Error::Connection`] with [`WebSocketClosed`] as its source, carrying
+//! the close code.
+//!
+//! [`connect`](crate::resources::realtime::Realtime::connect) lives on the
+//! resources; see also [`RealtimeConnection`] and [`ResponsesConnection`].
+//!
+//! Not yet here (issue 14): reconnection with its queue, the typed
+//! shortcuts (`session().update(..)`), Azure's `/openai/realtime`.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use bytes::Bytes;
+use futures_util::{Sink, SinkExt, StreamExt};
+use http::header::{CONNECTION, HeaderName, HeaderValue, UPGRADE};
+use http::{HeaderMap, Method, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role};
+use tokio_tungstenite::tungstenite::{self, Message};
+use tower::ServiceExt;
+
+mod connect;
+
+#[cfg(feature = "beta-responses")]
+pub use connect::BetaResponsesConnection;
+#[cfg(feature = "realtime")]
+pub use connect::RealtimeConnection;
+#[cfg(feature = "responses")]
+pub use connect::ResponsesConnection;
+
+use crate::client::Client;
+use crate::endpoint::Prepared;
+use crate::error::{ApiError, ConnectionError, DecodeError, Error, InvalidRequestError};
+use crate::request::build_http;
+use openai_transport::timeout::ResponseMode;
+
+/// The socket under a connection.
+type Socket = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
+
+/// A WebSocket connection that is about to open: set the model, the call,
+/// extra query parameters and headers, then `.await` it.
+#[must_use = "a connection opens only when awaited"]
+pub struct Connect<'a, C, S> {
+    client: &'a Client,
+    path: &'static str,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    error: Option<Error>,
+    _events: PhantomData<fn(C) -> S>,
+}
+
+impl<C, S> fmt::Debug for Connect<'_, C, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connect")
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, C, S> Connect<'a, C, S> {
+    #[cfg_attr(
+        not(any(
+            feature = "realtime",
+            feature = "responses",
+            feature = "beta-responses"
+        )),
+        allow(dead_code, reason = "no resource to connect from")
+    )]
+    pub(crate) fn new(client: &'a Client, path: &'static str) -> Self {
+        Self {
+            client,
+            path,
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            error: None,
+            _events: PhantomData,
+        }
+    }
+
+    /// The model (`?model=`).
+    pub fn model(self, model: impl Into<String>) -> Self {
+        self.query("model", model)
+    }
+
+    /// The call to attach to (`?call_id=`, a SIP or WebRTC call).
+    pub fn call_id(self, call_id: impl Into<String>) -> Self {
+        self.query("call_id", call_id)
+    }
+
+    /// A query parameter of the handshake (Python's `extra_query`).
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.query.retain(|(k, _)| *k != name);
+        self.query.push((name, value.into()));
+        self
+    }
+
+    /// A header of the handshake (Python's `extra_headers`); a bad name or
+    /// value fails the connect with [`Error::InvalidRequest`].
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        match (
+            HeaderName::try_from(name.as_ref()),
+            HeaderValue::try_from(value.as_ref()),
+        ) {
+            (Ok(name), Ok(value)) => {
+                self.headers.insert(name, value);
+            }
+            _ => {
+                self.error
+                    .get_or_insert(Error::InvalidRequest(InvalidRequestError::new(
+                        "a WebSocket header name or value cannot be sent",
+                    )));
+            }
+        }
+        self
+    }
+
+    /// Opens the connection.
+    ///
+    /// # Errors
+    ///
+    /// What a call can fail with ([`Error::Connection`], [`Error::Timeout`],
+    /// [`Error::Api`] for a refused handshake, [`Error::Credential`]), or
+    /// [`Error::Decode`] when the server answers `101` without a valid
+    /// `Sec-WebSocket-Accept`.
+    pub async fn open(self) -> Result<Connection<C, S>, Error> {
+        if let Some(err) = self.error {
+            return Err(err);
+        }
+        let key = tungstenite::handshake::client::generate_key();
+        let mut prepared = Prepared::custom(Method::GET, self.path);
+        prepared.query = self.query;
+        prepared.mode = ResponseMode::Streaming;
+        prepared.scope = openai_transport::auth::AuthScope::ApiKey;
+        let headers = &mut prepared.headers;
+        headers.insert(CONNECTION, HeaderValue::from_static("Upgrade"));
+        headers.insert(UPGRADE, HeaderValue::from_static("websocket"));
+        headers.insert(SEC_WEBSOCKET_VERSION, HeaderValue::from_static("13"));
+        let key_value = HeaderValue::from_str(&key).expect("a base64 key is a header value");
+        headers.insert(SEC_WEBSOCKET_KEY, key_value);
+        for (name, value) in &self.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        let mut request = build_http(self.client, prepared, &crate::RequestOptions::new())?;
+        if let Some(base) = self.client.websocket_base() {
+            let query = request.uri().query().map(str::to_owned);
+            *request.uri_mut() = websocket_uri(base, self.path, query.as_deref())?;
+        }
+        let response = self
+            .client
+            .service()
+            .clone()
+            .oneshot(request)
+            .await
+            .map_err(Error::from_transport)?;
+        if response.status() != StatusCode::SWITCHING_PROTOCOLS {
+            let (parts, body) = response.into_parts();
+            let raw = match body.into_bytes() {
+                Some(bytes) => bytes,
+                None => Bytes::new(),
+            };
+            return Err(Error::Api(ApiError::from_response(
+                parts.status,
+                parts.headers,
+                raw,
+            )));
+        }
+        let accept = response
+            .headers()
+            .get(SEC_WEBSOCKET_ACCEPT)
+            .map(HeaderValue::as_bytes);
+        if accept != Some(derive_accept_key(key.as_bytes()).as_bytes()) {
+            return Err(Error::Decode(DecodeError::new(
+                "the server switched protocols without a valid Sec-WebSocket-Accept",
+                None,
+            )));
+        }
+        let request_id = openai_transport::request_id::request_id(&response).map(str::to_owned);
+        let upgraded = hyper::upgrade::on(response)
+            .await
+            .map_err(|e| Error::Connection(ConnectionError::new(e)))?;
+        let socket =
+            WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Client, None).await;
+        Ok(Connection {
+            socket,
+            request_id,
+            ended: None,
+            _events: PhantomData,
+        })
+    }
+}
+
+impl<'a, C: 'a, S: 'a> IntoFuture for Connect<'a, C, S> {
+    type Output = Result<Connection<C, S>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.open())
+    }
+}
+
+/// `base` (a `ws://` or `wss://` URL, or `http(s)://`) joined with `path`
+/// and `query`, as the `http(s)` URI the handshake is sent to.
+fn websocket_uri(base: &str, path: &str, query: Option<&str>) -> Result<http::Uri, Error> {
+    let invalid = || {
+        Error::InvalidRequest(InvalidRequestError::new(
+            "the WebSocket base URL is not a ws://, wss://, http:// or https:// URL",
+        ))
+    };
+    let (scheme, rest) = base.split_once("://").ok_or_else(invalid)?;
+    let scheme = match scheme.to_ascii_lowercase().as_str() {
+        "ws" | "http" => "http",
+        "wss" | "https" => "https",
+        _ => return Err(invalid()),
+    };
+    let rest = rest.trim_end_matches('/');
+    let mut uri = format!("{scheme}://{rest}{path}");
+    if let Some(query) = query.filter(|q| !q.is_empty()) {
+        uri.push('?');
+        uri.push_str(query);
+    }
+    uri.parse().map_err(|_| invalid())
+}
+
+const SEC_WEBSOCKET_KEY: HeaderName = HeaderName::from_static("sec-websocket-key");
+const SEC_WEBSOCKET_VERSION: HeaderName = HeaderName::from_static("sec-websocket-version");
+const SEC_WEBSOCKET_ACCEPT: HeaderName = HeaderName::from_static("sec-websocket-accept");
+
+/// How a connection ended abnormally: the source of the
+/// [`Error::Connection`] a stream yields then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSocketClosed {
+    code: u16,
+    reason: String,
+}
+
+impl WebSocketClosed {
+    /// The close code: the server's, or `1006` when the connection dropped
+    /// without a close frame.
+    pub fn code(&self) -> u16 {
+        self.code
+    }
+
+    /// The server's reason, if it gave one.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl fmt::Display for WebSocketClosed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the WebSocket connection closed with code {}", self.code)?;
+        if !self.reason.is_empty() {
+            write!(f, " ({})", self.reason)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for WebSocketClosed {}
+
+/// How a connection ended.
+#[derive(Debug, Clone)]
+enum Ended {
+    /// A close with code 1000.
+    Normal,
+    /// Anything else.
+    Abnormal(WebSocketClosed),
+}
+
+/// An open WebSocket connection: client events `C` out, server events `S`
+/// in. See the [module docs](self).
+pub struct Connection<C, S> {
+    socket: Socket,
+    request_id: Option<String>,
+    /// How the connection ended, once it has.
+    ended: Option<Ended>,
+    _events: PhantomData<fn(C) -> S>,
+}
+
+impl<C, S> fmt::Debug for Connection<C, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("request_id", &self.request_id)
+            .field("ended", &self.ended)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: Serialize, S> Connection<C, S> {
+    /// Sends a client event as a JSON text frame.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when the event does not serialize;
+    /// [`Error::Connection`] when the connection is closed or broken.
+    pub async fn send(&mut self, event: &C) -> Result<(), Error> {
+        let text = serde_json::to_string(event).map_err(|e| {
+            Error::InvalidRequest(InvalidRequestError::new(format!(
+                "the event does not serialize: {e}"
+            )))
+        })?;
+        self.send_raw(text).await
+    }
+}
+
+impl<C, S> Connection<C, S> {
+    /// Sends `text` as it is, as a text frame (Python's `send_raw`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Connection`] when the connection is closed or broken.
+    pub async fn send_raw(&mut self, text: impl Into<String>) -> Result<(), Error> {
+        self.socket
+            .send(Message::text(text.into()))
+            .await
+            .map_err(ws_error)
+    }
+
+    /// The next frame's bytes, text or binary (Python's `recv_bytes`);
+    /// `None` once the connection closed normally.
+    pub async fn recv_bytes(&mut self) -> Option<Result<Bytes, Error>> {
+        std::future::poll_fn(|cx| self.poll_frame(cx)).await
+    }
+
+    /// Closes the connection with `code` and `reason` (Python's `close`,
+    /// default `1000`), and waits for the server's close frame.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Connection`] when the connection broke meanwhile.
+    pub async fn close(mut self, code: u16, reason: &str) -> Result<(), Error> {
+        let frame = CloseFrame {
+            code: CloseCode::from(code),
+            reason: reason.to_owned().into(),
+        };
+        match self.socket.close(Some(frame)).await {
+            Ok(()) | Err(tungstenite::Error::ConnectionClosed) => Ok(()),
+            Err(e) => Err(ws_error(e)),
+        }
+    }
+
+    /// The handshake's `x-request-id`.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// Whether the connection has ended (closed or broken).
+    pub fn is_closed(&self) -> bool {
+        self.ended.is_some()
+    }
+
+    /// How the connection ended abnormally, if it did; `None` while it is
+    /// open and after a normal close.
+    pub fn close_error(&self) -> Option<&WebSocketClosed> {
+        match &self.ended {
+            Some(Ended::Abnormal(closed)) => Some(closed),
+            _ => None,
+        }
+    }
+
+    /// The next data frame, skipping pings and pongs (tungstenite answers
+    /// pings itself).
+    fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, Error>>> {
+        match &self.ended {
+            Some(Ended::Normal) => return Poll::Ready(None),
+            Some(Ended::Abnormal(closed)) => {
+                return Poll::Ready(Some(Err(closed_error(closed.clone()))));
+            }
+            None => {}
+        }
+        loop {
+            let message = match ready!(self.socket.poll_next_unpin(cx)) {
+                Some(Ok(message)) => message,
+                Some(Err(e)) => {
+                    let closed = WebSocketClosed {
+                        code: 1006,
+                        reason: String::new(),
+                    };
+                    self.ended = Some(Ended::Abnormal(closed.clone()));
+                    tracing::debug!(error = %e, "the WebSocket connection broke");
+                    return Poll::Ready(Some(Err(closed_error(closed))));
+                }
+                None => {
+                    let closed = WebSocketClosed {
+                        code: 1006,
+                        reason: String::new(),
+                    };
+                    self.ended = Some(Ended::Abnormal(closed.clone()));
+                    return Poll::Ready(Some(Err(closed_error(closed))));
+                }
+            };
+            match message {
+                Message::Text(text) => return Poll::Ready(Some(Ok(Bytes::from(text)))),
+                Message::Binary(bytes) => return Poll::Ready(Some(Ok(bytes))),
+                Message::Close(frame) => {
+                    let (code, reason) = frame.map_or((1005, String::new()), |f| {
+                        (u16::from(f.code), f.reason.to_string())
+                    });
+                    if code == 1000 {
+                        self.ended = Some(Ended::Normal);
+                        return Poll::Ready(None);
+                    }
+                    let closed = WebSocketClosed { code, reason };
+                    self.ended = Some(Ended::Abnormal(closed.clone()));
+                    return Poll::Ready(Some(Err(closed_error(closed))));
+                }
+                Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
+            }
+        }
+    }
+}
+
+impl<C, S: DeserializeOwned> Connection<C, S> {
+    /// The next server event; `None` once the connection closed normally.
+    pub async fn recv(&mut self) -> Option<Result<S, Error>> {
+        std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx)).await
+    }
+}
+
+impl<C, S: DeserializeOwned> futures_core::Stream for Connection<C, S> {
+    type Item = Result<S, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        let frame = match ready!(this.poll_frame(cx)) {
+            Some(Ok(frame)) => frame,
+            Some(Err(e)) => return Poll::Ready(Some(Err(e))),
+            None => return Poll::Ready(None),
+        };
+        Poll::Ready(Some(serde_json::from_slice(&frame).map_err(|e| {
+            Error::Decode(
+                DecodeError::new(format!("invalid WebSocket event: {e}"), Some(e))
+                    .with_request_id(this.request_id.as_deref()),
+            )
+        })))
+    }
+}
+
+// `Socket` is `Unpin`, so is the connection.
+impl<C, S> Unpin for Connection<C, S> {}
+
+fn closed_error(closed: WebSocketClosed) -> Error {
+    Error::Connection(ConnectionError::new(closed))
+}
+
+fn ws_error(e: tungstenite::Error) -> Error {
+    Error::Connection(ConnectionError::new(e))
+}
+
+/// Sends client events into a connection as a [`Sink`].
+impl<C: Serialize, S> Sink<C> for Connection<C, S> {
+    type Error = Error;
+
+    fn poll_ready(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        Pin::new(&mut self.socket).poll_ready(cx).map_err(ws_error)
+    }
+
+    fn start_send(mut self: Pin<&mut Self>, event: C) -> Result<(), Error> {
+        let text = serde_json::to_string(&event).map_err(|e| {
+            Error::InvalidRequest(InvalidRequestError::new(format!(
+                "the event does not serialize: {e}"
+            )))
+        })?;
+        Pin::new(&mut self.socket)
+            .start_send(Message::text(text))
+            .map_err(ws_error)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        Pin::new(&mut self.socket).poll_flush(cx).map_err(ws_error)
+    }
+
+    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        Pin::new(&mut self.socket).poll_close(cx).map_err(ws_error)
+    }
+}

@@ -1,0 +1,299 @@
+//! Realtime and Responses WebSocket connections (issue 14, first slice):
+//! the handshake (URL, query, credential, headers), typed events both ways,
+//! unknown events kept, normal and abnormal closes, a refused handshake.
+//! The server is tokio-tungstenite's, on 127.0.0.1, scripted per test.
+
+use std::sync::{Arc, Mutex};
+
+use futures_util::{SinkExt, StreamExt};
+use openai_core::websocket::WebSocketClosed;
+use openai_core::{Client, Error};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+/// What the server saw of the handshake: the request line's URI and headers.
+#[derive(Debug, Clone, Default)]
+struct Handshake {
+    uri: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Handshake {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A step of the server's script.
+enum Step {
+    Send(Value),
+    SendText(&'static str),
+    Expect,
+    Close(u16),
+    Drop,
+}
+
+/// A WebSocket server that plays `script` on the first connection; returns
+/// its `http://` base URL, what it saw of the handshake, and the client's
+/// messages.
+async fn server(script: Vec<Step>) -> (String, Arc<Mutex<Handshake>>, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/v1", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Handshake::default()));
+    let messages = Arc::new(Mutex::new(Vec::new()));
+    let (record, received) = (seen.clone(), messages.clone());
+    tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        #[allow(
+            clippy::result_large_err,
+            reason = "tungstenite's callback type, not ours"
+        )]
+        let callback = move |req: &Request, resp: Response| {
+            let mut seen = record.lock().unwrap();
+            seen.uri = req.uri().to_string();
+            seen.headers = req
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+                .collect();
+            Ok(resp)
+        };
+        let mut ws = tokio_tungstenite::accept_hdr_async(tcp, callback)
+            .await
+            .unwrap();
+        for step in script {
+            match step {
+                Step::Send(event) => ws.send(Message::text(event.to_string())).await.unwrap(),
+                Step::SendText(text) => ws.send(Message::text(text)).await.unwrap(),
+                Step::Expect => {
+                    if let Some(Ok(message)) = ws.next().await {
+                        received
+                            .lock()
+                            .unwrap()
+                            .push(message.into_text().unwrap().to_string());
+                    }
+                }
+                Step::Close(code) => {
+                    let frame = CloseFrame {
+                        code: CloseCode::from(code),
+                        reason: "scripted".into(),
+                    };
+                    let _ = ws.close(Some(frame)).await;
+                    // Let the client answer the close.
+                    while let Some(Ok(_)) = ws.next().await {}
+                    return;
+                }
+                Step::Drop => return,
+            }
+        }
+        // Out of steps: keep reading until the client closes.
+        while let Some(Ok(message)) = ws.next().await {
+            if let Ok(text) = message.into_text() {
+                if !text.is_empty() {
+                    received.lock().unwrap().push(text.to_string());
+                }
+            }
+        }
+    });
+    (base, seen, messages)
+}
+
+fn client(base: &str) -> Client {
+    Client::builder()
+        .api_key("sk-ws-test")
+        .base_url(base)
+        .max_retries(0)
+        .build()
+        .unwrap()
+}
+
+fn session_created() -> Value {
+    json!({"type": "session.created", "event_id": "event_1",
+        "session": {"type": "realtime", "object": "realtime.session", "id": "sess_1", "model": "gpt-realtime"}})
+}
+
+fn closed_code(err: &Error) -> Option<u16> {
+    openai_transport::error::find_source::<WebSocketClosed>(err).map(WebSocketClosed::code)
+}
+
+#[tokio::test]
+async fn realtime_connects_with_the_clients_credential_and_exchanges_typed_events() {
+    let (base, seen, messages) = server(vec![
+        Step::Send(session_created()),
+        Step::Expect,
+        Step::Send(json!({"type": "response.created", "event_id": "event_2",
+            "response": {"id": "resp_1", "object": "realtime.response", "status": "in_progress"}})),
+        Step::Close(1000),
+    ])
+    .await;
+    let client = client(&base);
+    let mut connection = client
+        .realtime()
+        .connect()
+        .model("gpt-realtime")
+        .query("x-extra", "1")
+        .header("x-custom", "yes")
+        .await
+        .unwrap();
+
+    let first = connection.next().await.unwrap().unwrap();
+    let value = serde_json::to_value(&first).unwrap();
+    assert_eq!(value["type"], "session.created");
+    assert_eq!(value["session"]["id"], "sess_1");
+
+    let create: openai_core::types::realtime::RealtimeClientEvent =
+        serde_json::from_value(json!({"type": "response.create"})).unwrap();
+    connection.send(&create).await.unwrap();
+    let second = connection.recv().await.unwrap().unwrap();
+    assert_eq!(
+        serde_json::to_value(&second).unwrap()["type"],
+        "response.created"
+    );
+    assert!(
+        connection.next().await.is_none(),
+        "a normal close ends the stream"
+    );
+    assert!(connection.is_closed() && connection.close_error().is_none());
+
+    let handshake = seen.lock().unwrap().clone();
+    assert!(
+        handshake.uri.starts_with("/v1/realtime?"),
+        "{}",
+        handshake.uri
+    );
+    assert!(
+        handshake.uri.contains("model=gpt-realtime"),
+        "{}",
+        handshake.uri
+    );
+    assert!(handshake.uri.contains("x-extra=1"), "{}", handshake.uri);
+    assert_eq!(handshake.header("authorization"), Some("Bearer sk-ws-test"));
+    assert_eq!(handshake.header("x-custom"), Some("yes"));
+    assert!(
+        handshake
+            .header("user-agent")
+            .is_some_and(|ua| ua.starts_with("OpenAI/Rust"))
+    );
+    assert_eq!(handshake.header("openai-beta"), None);
+    let sent: Vec<Value> = messages
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|m| serde_json::from_str(m).unwrap())
+        .collect();
+    assert_eq!(sent, [json!({"type": "response.create"})]);
+}
+
+#[tokio::test]
+async fn the_beta_connection_sends_openai_beta() {
+    let (base, seen, _) = server(vec![Step::Send(session_created()), Step::Close(1000)]).await;
+    let client = client(&base);
+    let mut connection = client.beta().realtime().connect().model("m").await.unwrap();
+    while connection.next().await.is_some() {}
+    assert_eq!(
+        seen.lock().unwrap().header("openai-beta"),
+        Some("realtime=v1")
+    );
+}
+
+#[tokio::test]
+async fn unknown_events_are_kept_and_bad_frames_are_decode_errors() {
+    let (base, _, _) = server(vec![
+        Step::Send(json!({"type": "brand.new.event", "event_id": "e9", "payload": {"x": 1}})),
+        Step::SendText("this is not json"),
+        Step::Send(session_created()),
+        Step::Close(1000),
+    ])
+    .await;
+    let client = client(&base);
+    let mut connection = client.realtime().connect().await.unwrap();
+    let unknown = connection.next().await.unwrap().unwrap();
+    assert_eq!(serde_json::to_value(&unknown).unwrap()["payload"]["x"], 1);
+    let bad = connection.next().await.unwrap().unwrap_err();
+    assert!(matches!(bad, Error::Decode(_)), "{bad:?}");
+    // The connection goes on after a bad frame.
+    let next = connection.next().await.unwrap().unwrap();
+    assert_eq!(
+        serde_json::to_value(&next).unwrap()["type"],
+        "session.created"
+    );
+}
+
+#[tokio::test]
+async fn abnormal_closes_and_drops_are_connection_errors_with_the_code() {
+    for (last, code) in [(Step::Close(1011), 1011), (Step::Drop, 1006)] {
+        let (base, _, _) = server(vec![Step::Send(session_created()), last]).await;
+        let client = client(&base);
+        let mut connection = client.realtime().connect().await.unwrap();
+        connection.next().await.unwrap().unwrap();
+        let err = connection.next().await.unwrap().unwrap_err();
+        assert!(err.is_connection(), "{err:?}");
+        assert_eq!(closed_code(&err), Some(code), "{err:?}");
+        assert_eq!(
+            connection.close_error().map(WebSocketClosed::code),
+            Some(code)
+        );
+        // Ended: the same error again, never a hang.
+        let again = connection.next().await.unwrap().unwrap_err();
+        assert_eq!(closed_code(&again), Some(code));
+    }
+}
+
+#[tokio::test]
+async fn a_refused_handshake_is_the_api_error() {
+    let server = openai_mock::MockServer::start().await;
+    server.enqueue(openai_mock::Mock::error(401));
+    let client = client(&server.url());
+    let err = client.realtime().connect().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401), "{err:?}");
+}
+
+#[tokio::test]
+async fn responses_connect_and_websocket_base_url() {
+    let (base, seen, messages) = server(vec![
+        Step::Expect,
+        Step::Send(json!({"type": "response.created", "sequence_number": 0,
+            "response": {"id": "resp_1", "object": "response", "created_at": 1, "status": "in_progress",
+                "model": "gpt-4o", "output": [], "parallel_tool_calls": true, "tool_choice": "auto", "tools": []}})),
+        Step::Close(1000),
+    ])
+    .await;
+    // The HTTP base goes nowhere; the WebSocket base is the server.
+    let ws_base = base.replace("http://", "ws://");
+    let client = Client::builder()
+        .api_key("sk-ws-test")
+        .base_url("http://127.0.0.1:9/v1")
+        .websocket_base_url(ws_base)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let mut connection = client.responses().connect().await.unwrap();
+    connection
+        .send_raw(json!({"type": "response.create", "model": "gpt-4o", "input": "hi"}).to_string())
+        .await
+        .unwrap();
+    let event = connection.next().await.unwrap().unwrap();
+    assert_eq!(
+        serde_json::to_value(&event).unwrap()["type"],
+        "response.created"
+    );
+    assert!(connection.next().await.is_none());
+    assert!(seen.lock().unwrap().uri.starts_with("/v1/responses"));
+    assert_eq!(messages.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn close_sends_the_code() {
+    let (base, _, _) = server(vec![Step::Send(session_created())]).await;
+    let client = client(&base);
+    let mut connection = client.realtime().connect().await.unwrap();
+    connection.next().await.unwrap().unwrap();
+    connection.close(1000, "bye").await.unwrap();
+}
