@@ -11,8 +11,8 @@
 //!
 //! - `GET /v1/realtime` (also `/realtime`, `/openai/realtime`, with any query such as
 //!   `?model=...` or `?call_id=...`): sends `session.created` (its `model` is the `model`
-//!   query parameter, or `gpt-realtime`), then answers `session.update` with
-//!   `session.updated`, `response.create` with `response.created`, one
+//!   query parameter, else Azure's `deployment`, else `gpt-realtime`), then answers
+//!   `session.update` with `session.updated`, `response.create` with `response.created`, one
 //!   `response.output_text.delta` (`"Hello from the mock"`; a `response.output_audio.delta`
 //!   of silence when the response or session asks for `["audio"]` output) and
 //!   `response.done`; text that is not a JSON event with a `type` gets an `error` event,
@@ -233,8 +233,9 @@ pub(crate) enum Play {
 pub(crate) fn builtin(route: &str, query: Option<&str>) -> Option<Play> {
     match route {
         "/realtime" => {
+            // Azure names the deployment instead of the model.
             let model = query
-                .and_then(|q| query_param(q, "model"))
+                .and_then(|q| query_param(q, "model").or_else(|| query_param(q, "deployment")))
                 .unwrap_or_else(|| REALTIME_MODEL.to_owned());
             Some(Play::Realtime { model })
         }

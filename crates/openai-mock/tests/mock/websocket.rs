@@ -391,7 +391,13 @@ async fn realtime_model_follows_session_output_modalities_and_other_paths() {
             "response.output_audio.delta"
         );
         assert_eq!(next_event(&mut ws).await["type"], "response.done");
-    }
+    } // Azure names the deployment: it stands for the model.
+    let mut ws = connect(
+        &server,
+        "/openai/realtime?api-version=2025-04-01-preview&deployment=my-realtime",
+    )
+    .await;
+    assert_eq!(next_event(&mut ws).await["session"]["model"], "my-realtime");
 }
 
 #[tokio::test]
