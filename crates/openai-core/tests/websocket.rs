@@ -297,3 +297,64 @@ async fn close_sends_the_code() {
     connection.next().await.unwrap().unwrap();
     connection.close(1000, "bye").await.unwrap();
 }
+
+#[tokio::test]
+async fn against_the_mocks_built_in_models() {
+    use openai_core::types::realtime::RealtimeServerEvent;
+    use openai_core::types::responses::ResponsesServerEvent;
+    let server = openai_mock::MockServer::start().await;
+    let client = client(&server.url());
+
+    let mut realtime = client
+        .realtime()
+        .connect()
+        .model("gpt-realtime")
+        .await
+        .unwrap();
+    let created = realtime.next().await.unwrap().unwrap();
+    assert!(
+        matches!(created, RealtimeServerEvent::SessionCreated(_)),
+        "{created:?}"
+    );
+    realtime
+        .send_raw(json!({"type": "response.create"}).to_string())
+        .await
+        .unwrap();
+    let mut kinds = Vec::new();
+    while let Some(event) = realtime.next().await {
+        let event = event.unwrap();
+        let done = matches!(event, RealtimeServerEvent::ResponseDone(_));
+        kinds.push(serde_json::to_value(&event).unwrap()["type"].clone());
+        if done {
+            break;
+        }
+    }
+    assert_eq!(kinds.first(), Some(&json!("response.created")), "{kinds:?}");
+    realtime.close(1000, "").await.unwrap();
+
+    let mut responses = client.responses().connect().await.unwrap();
+    responses
+        .send_raw(
+            json!({"type": "response.create", "model": "gpt-4o", "input": "echo me"}).to_string(),
+        )
+        .await
+        .unwrap();
+    let mut text = String::new();
+    while let Some(event) = responses.next().await {
+        match event.unwrap() {
+            ResponsesServerEvent::ResponseOutputTextDelta(delta) => text.push_str(&delta.delta),
+            ResponsesServerEvent::ResponseCompleted(_) => break,
+            _ => {}
+        }
+    }
+    assert_eq!(text, "echo me");
+    responses.close(1000, "").await.unwrap();
+
+    let handshakes: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.path().to_owned())
+        .collect();
+    assert_eq!(handshakes, ["/v1/realtime", "/v1/responses"]);
+    assert_eq!(server.ws_messages().len(), 2);
+}

@@ -16,6 +16,9 @@
 //! - **script answers per path** with [`MockServer::mock_path`]: the mock answers every
 //!   request to that method and path template (`"/v1/files/{file_id}"`) until
 //!   [`MockServer::clear_path_mocks`]; queued mocks still answer first;
+//! - **script WebSocket connections** with [`MockServer::enqueue_ws`]: each queued
+//!   [`WsScript`] plays on one connection (send events, expect client messages, delay,
+//!   close or drop); see [WebSocket](#websocket);
 //! - **inspect what the client sent** with [`MockServer::requests`]: every request, in
 //!   arrival order, as a [`RecordedRequest`] (method, path, query, headers, body, JSON);
 //! - **rely on the built-in model** when nothing is queued or mocked for the path (and no
@@ -28,6 +31,8 @@
 //!     dimensions, or `dimensions`; floats, or base64 with `encoding_format: "base64"`);
 //!   - `GET /v1/models`, `GET /v1/models/{id}` (404 `model_not_found` for unknown ids) and
 //!     `DELETE /v1/models/{id}`;
+//!   - WebSocket handshakes to `/v1/realtime` and `/v1/responses` get the built-in Realtime
+//!     and Responses WebSocket models (see [WebSocket](#websocket));
 //! - **and on the spec for everything else**: every other operation of the OpenAI API
 //!   answers with a valid response, the spec's example where one fits the response schema,
 //!   else a value built from the schema (required fields, constants, first enum values,
@@ -131,6 +136,55 @@
 //! # }
 //! ```
 //!
+//! # WebSocket
+//!
+//! A WebSocket handshake is a request like the others: recorded by
+//! [`MockServer::requests`] (method `GET`, path, query, headers) and answered from the same
+//! queue, where each request takes the earliest entry that can answer it. A [`Mock`]
+//! answers any request, a handshake included, as plain HTTP (queue `Mock::error(401)` to
+//! make a connection fail); a [`WsScript`] answers only a handshake, which it upgrades and
+//! plays its steps on. With nothing queued, `GET /v1/realtime` plays a small Realtime
+//! session (`session.created`, then `session.updated`, `response.created`,
+//! `response.output_text.delta` and `response.done` as the client asks) and
+//! `GET /v1/responses` the Responses WebSocket mode (`response.created`,
+//! `response.output_text.delta`, `response.output_text.done`, `response.completed` for each
+//! `response.create`); other paths answer 404 and malformed handshakes 400. The
+//! [`websocket`] module has the details. Messages clients send are recorded in
+//! [`MockServer::ws_messages`], close codes in [`MockServer::ws_closes`].
+//!
+//! ```
+//! use futures_util::{SinkExt, StreamExt};
+//! use openai_mock::{MockServer, WsScript};
+//! use serde_json::json;
+//! use tokio_tungstenite::tungstenite::Message;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let server = MockServer::start().await;
+//! server.enqueue_ws(
+//!     WsScript::new()
+//!         .send(json!({"type": "session.created", "event_id": "event_1", "session": {}}))
+//!         .expect()
+//!         .close(1000, "done"),
+//! );
+//!
+//! // Any WebSocket client works; here tokio-tungstenite's, over a plain TCP stream.
+//! let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+//! let url = format!("ws://{}/v1/realtime?model=gpt-realtime", server.addr());
+//! let (mut ws, _) = tokio_tungstenite::client_async(url, stream).await.unwrap();
+//!
+//! let Some(Ok(Message::Text(event))) = ws.next().await else { panic!("no event") };
+//! assert!(event.contains("session.created"));
+//! ws.send(Message::text(r#"{"type":"session.update","session":{}}"#)).await.unwrap();
+//! let Some(Ok(Message::Close(Some(frame)))) = ws.next().await else { panic!("no close") };
+//! assert_eq!(u16::from(frame.code), 1000);
+//!
+//! assert_eq!(server.requests()[0].query(), Some("model=gpt-realtime"));
+//! let sent = server.ws_messages();
+//! assert_eq!(sent[0].json().unwrap()["type"], "session.update");
+//! # }
+//! ```
+//!
 //! # Hostile servers
 //!
 //! [`Hostile`] (in the [`hostile`] module) is a catalog of servers that misbehave the way
@@ -225,8 +279,10 @@ mod route;
 mod server;
 mod sse;
 mod table;
+pub mod websocket;
 
 pub use hostile::Hostile;
 pub use mock::Mock;
 pub use request::RecordedRequest;
 pub use server::{MAX_REQUEST_BODY, MockServer};
+pub use websocket::{WsMessage, WsScript};

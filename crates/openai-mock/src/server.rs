@@ -12,16 +12,21 @@ use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
-use http::{Method, Request, Response};
+use http::header::{
+    CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY,
+    SEC_WEBSOCKET_PROTOCOL, SEC_WEBSOCKET_VERSION, UPGRADE,
+};
+use http::{HeaderMap, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
+use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 
 use crate::body::MockBody;
 use crate::mock::{Fault, Mock};
@@ -29,6 +34,7 @@ use crate::model;
 use crate::request::RecordedRequest;
 use crate::route::{match_template, route};
 use crate::table::RequestView;
+use crate::websocket::{self, Play, WsLog, WsMessage, WsScript};
 
 /// Largest request body the server reads; larger ones get a 413 error.
 pub const MAX_REQUEST_BODY: usize = 64 * 1024 * 1024;
@@ -37,7 +43,8 @@ pub const MAX_REQUEST_BODY: usize = 64 * 1024 * 1024;
 /// [`MockServer::bind`]).
 ///
 /// Answers come from, in order: the queue of [`Mock`]s (first in, first out; each answers
-/// one request whatever its path), then the path mocks of [`MockServer::mock_path`] (each
+/// one request whatever its path) and [`WsScript`]s (each plays on one WebSocket
+/// connection; see [`MockServer::enqueue_ws`]), then the path mocks of [`MockServer::mock_path`] (each
 /// answers every request to its method and path), then the default mock set with
 /// [`MockServer::set_default`], then a tiny deterministic model, then the answer the spec
 /// gives for the operation (see the crate docs). Every request is recorded, including
@@ -83,11 +90,46 @@ struct DropConnection;
 #[derive(Debug)]
 struct Shared {
     state: Mutex<State>,
+    /// Fires when the server is dropped; WebSocket connections watch it and stop.
+    shutdown: watch::Receiver<()>,
+}
+
+/// One entry of the queue.
+// Mocks are the common entry and queues are short: boxing them would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+enum Queued {
+    /// Answers any request, a WebSocket handshake included, as plain HTTP.
+    Http(Mock),
+    /// Plays on the next WebSocket connection.
+    Ws(WsScript),
+}
+
+/// How a request is answered.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+enum Pick {
+    Http(Mock),
+    Ws(Play),
+}
+
+/// Whether a request asks for a WebSocket upgrade.
+#[derive(Debug)]
+enum Handshake {
+    /// No `Upgrade: websocket` header: a plain request.
+    No,
+    /// `Upgrade: websocket`, but not a valid handshake: a 400 where an upgrade would be.
+    Invalid(&'static str),
+    /// A valid handshake: the `Sec-WebSocket-Accept` value and the subprotocol to echo.
+    Valid {
+        accept: String,
+        protocol: Option<HeaderValue>,
+    },
 }
 
 #[derive(Debug)]
 struct State {
-    queue: VecDeque<Mock>,
+    queue: VecDeque<Queued>,
     /// `mock_path` mocks, the latest last: it wins over earlier ones for the same request.
     paths: Vec<PathMock>,
     default: Option<Mock>,
@@ -95,6 +137,12 @@ struct State {
     record: bool,
     /// Requests received so far; numbers `x-request-id` and completion ids.
     served: u64,
+    /// Messages clients sent over WebSocket connections.
+    ws_messages: Vec<WsMessage>,
+    /// The close code each WebSocket connection's client sent, as connections end.
+    ws_closes: Vec<(usize, Option<u16>)>,
+    /// WebSocket connections accepted so far; numbers them.
+    ws_connections: usize,
 }
 
 impl MockServer {
@@ -138,6 +186,7 @@ impl MockServer {
     pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        let (shutdown, watch) = watch::channel(());
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 queue: VecDeque::new(),
@@ -146,9 +195,12 @@ impl MockServer {
                 requests: Vec::new(),
                 record: true,
                 served: 0,
+                ws_messages: Vec::new(),
+                ws_closes: Vec::new(),
+                ws_connections: 0,
             }),
+            shutdown: watch.clone(),
         });
-        let (shutdown, watch) = watch::channel(());
         let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared), watch));
         Ok(Self {
             addr,
@@ -175,10 +227,57 @@ impl MockServer {
     /// Anything that converts into a [`Mock`] is accepted, such as a
     /// [`Hostile`](crate::Hostile) case.
     pub fn enqueue(&self, mock: impl Into<Mock>) {
-        self.shared.lock().queue.push_back(mock.into());
+        self.shared
+            .lock()
+            .queue
+            .push_back(Queued::Http(mock.into()));
     }
 
-    /// The number of queued mocks that have not answered a request yet.
+    /// Queues `script` to play on one WebSocket connection, after the entries already
+    /// queued.
+    ///
+    /// Mocks and scripts share one queue, and each request takes the earliest entry that
+    /// can answer it: a [`Mock`] answers any request (a WebSocket handshake included, as a
+    /// plain HTTP response: queue `Mock::error(401)` to make the next handshake fail), a
+    /// script only a WebSocket handshake (plain requests pass it by). A handshake to any
+    /// path takes the script; see the [`websocket`](crate::websocket) module.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use openai_mock::{Mock, MockServer, WsScript};
+    /// use serde_json::json;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let server = MockServer::start().await;
+    /// server.enqueue(Mock::error(401)); // the first handshake fails...
+    /// server.enqueue_ws(WsScript::new().send(json!({"type": "hello"})).close(1000, "bye"));
+    /// assert_eq!(server.pending(), 2); // ...the second one plays the script.
+    /// # }
+    /// ```
+    pub fn enqueue_ws(&self, script: WsScript) {
+        self.shared.lock().queue.push_back(Queued::Ws(script));
+    }
+
+    /// Every message clients sent over WebSocket connections (since the server started, or
+    /// the last [`MockServer::clear_requests`]), in arrival order. Recorded only while
+    /// [`MockServer::record_requests`] is on.
+    pub fn ws_messages(&self) -> Vec<WsMessage> {
+        self.shared.lock().ws_messages.clone()
+    }
+
+    /// For each WebSocket connection that has ended, in the order they ended: its number
+    /// (as [`WsMessage::connection`]) and the code of the close frame its client sent, or
+    /// `None` if the client sent none (it dropped the connection, or the server ended it
+    /// with [`WsScript::drop_connection`] or by being dropped). A close frame without a
+    /// code counts as 1005. Recorded only while [`MockServer::record_requests`] is on.
+    pub fn ws_closes(&self) -> Vec<(usize, Option<u16>)> {
+        self.shared.lock().ws_closes.clone()
+    }
+
+    /// The number of queued mocks and WebSocket scripts that have not answered a request
+    /// yet.
     pub fn pending(&self) -> usize {
         self.shared.lock().queue.len()
     }
@@ -237,9 +336,12 @@ impl MockServer {
         self.shared.lock().requests.clone()
     }
 
-    /// Forgets the recorded requests.
+    /// Forgets the recorded requests, WebSocket messages and WebSocket closes.
     pub fn clear_requests(&self) {
-        self.shared.lock().requests.clear();
+        let mut state = self.shared.lock();
+        state.requests.clear();
+        state.ws_messages.clear();
+        state.ws_closes.clear();
     }
 
     /// Turns request recording on (the default) or off. Long benchmarks turn it off so
@@ -257,6 +359,7 @@ impl fmt::Debug for MockServer {
             .field("pending", &state.queue.len())
             .field("path_mocks", &state.paths.len())
             .field("requests", &state.requests.len())
+            .field("ws_messages", &state.ws_messages.len())
             .field("has_default", &state.default.is_some())
             .finish()
     }
@@ -276,6 +379,22 @@ impl fmt::Display for DropConnection {
 }
 
 impl StdError for DropConnection {}
+
+impl WsLog for Shared {
+    fn message(&self, message: WsMessage) {
+        let mut state = self.lock();
+        if state.record {
+            state.ws_messages.push(message);
+        }
+    }
+
+    fn closed(&self, connection: usize, code: Option<u16>) {
+        let mut state = self.lock();
+        if state.record {
+            state.ws_closes.push((connection, code));
+        }
+    }
+}
 
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -302,7 +421,8 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, shutdown: watch
             let service = service_fn(move |request| handle(Arc::clone(&shared), request));
             let connection = http1::Builder::new()
                 .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service);
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades();
             tokio::select! {
                 _ = connection => {}
                 _ = shutdown.changed() => {}
@@ -315,7 +435,9 @@ async fn handle(
     shared: Arc<Shared>,
     request: Request<Incoming>,
 ) -> Result<Response<MockBody>, DropConnection> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let on_upgrade = parts.extensions.remove::<OnUpgrade>();
+    let handshake = handshake(&parts.method, &parts.headers);
     let declared_too_large = parts
         .headers
         .get(CONTENT_LENGTH)
@@ -358,25 +480,45 @@ async fn handle(
             None
         } else {
             let route = route(&path);
-            state
-                .queue
-                .pop_front()
-                .or_else(|| {
-                    state
-                        .paths
-                        .iter()
-                        .rev()
-                        .find(|p| {
-                            p.method == method && match_template(&p.template, route).is_some()
-                        })
-                        .map(|p| p.mock.clone())
-                })
-                .or_else(|| state.default.clone())
+            // A handshake takes the front of the queue; any other request the first mock.
+            let queued = match handshake {
+                Handshake::Valid { .. } => state.queue.pop_front(),
+                _ => state
+                    .queue
+                    .iter()
+                    .position(|q| matches!(q, Queued::Http(_)))
+                    .and_then(|at| state.queue.remove(at)),
+            };
+            match queued {
+                Some(Queued::Http(mock)) => Some(Pick::Http(mock)),
+                Some(Queued::Ws(script)) => Some(Pick::Ws(Play::Script(script))),
+                None => state
+                    .paths
+                    .iter()
+                    .rev()
+                    .find(|p| p.method == method && match_template(&p.template, route).is_some())
+                    .map(|p| p.mock.clone())
+                    .or_else(|| state.default.clone())
+                    .map(Pick::Http)
+                    .or_else(|| match &handshake {
+                        Handshake::No => None,
+                        Handshake::Invalid(why) => {
+                            Some(Pick::Http(Mock::error(400).error_message(format!(
+                                "Invalid WebSocket handshake (openai-mock): {why}."
+                            ))))
+                        }
+                        Handshake::Valid { .. } => Some(
+                            websocket::builtin(route, query.as_deref())
+                                .map_or_else(no_websocket, Pick::Ws),
+                        ),
+                    }),
+            }
         };
         (n, picked)
     };
     let mock = match (picked, body) {
-        (Some(mock), _) => mock,
+        (Some(Pick::Http(mock)), _) => mock,
+        (Some(Pick::Ws(play)), _) => return Ok(upgrade(&shared, handshake, on_upgrade, play, n)),
         (None, Some(body)) => model::answer(&RequestView {
             method: &method,
             path: &path,
@@ -387,6 +529,103 @@ async fn handle(
         (None, None) => too_large(),
     };
     respond(mock, n).await
+}
+
+/// The 404 of a WebSocket handshake to a path without a WebSocket endpoint.
+fn no_websocket() -> Pick {
+    Pick::Http(Mock::error(404).error_message(
+        "This path has no WebSocket endpoint (openai-mock): try /v1/realtime or /v1/responses.",
+    ))
+}
+
+/// Reads the WebSocket handshake headers of a request.
+fn handshake(method: &Method, headers: &HeaderMap) -> Handshake {
+    let has_token = |name, token: &str| {
+        headers.get_all(name).iter().any(|value| {
+            value
+                .to_str()
+                .is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
+        })
+    };
+    if !has_token(UPGRADE, "websocket") {
+        return Handshake::No;
+    }
+    if method != Method::GET {
+        return Handshake::Invalid("the method must be GET");
+    }
+    if !has_token(CONNECTION, "upgrade") {
+        return Handshake::Invalid("no 'Connection: Upgrade' header");
+    }
+    if headers
+        .get(SEC_WEBSOCKET_VERSION)
+        .map(HeaderValue::as_bytes)
+        != Some(b"13")
+    {
+        return Handshake::Invalid("'Sec-WebSocket-Version' must be 13");
+    }
+    let Some(key) = headers.get(SEC_WEBSOCKET_KEY) else {
+        return Handshake::Invalid("no 'Sec-WebSocket-Key' header");
+    };
+    // Echo the first subprotocol the client offers, as the API does.
+    let protocol = headers
+        .get(SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .and_then(|p| HeaderValue::from_str(p).ok());
+    Handshake::Valid {
+        accept: derive_accept_key(key.as_bytes()),
+        protocol,
+    }
+}
+
+/// Answers a valid handshake with `101 Switching Protocols` and plays `play` on the
+/// upgraded connection, on a task of its own.
+fn upgrade(
+    shared: &Arc<Shared>,
+    handshake: Handshake,
+    on_upgrade: Option<OnUpgrade>,
+    play: Play,
+    n: u64,
+) -> Response<MockBody> {
+    let (Handshake::Valid { accept, protocol }, Some(on_upgrade)) = (handshake, on_upgrade) else {
+        // Unreachable: only valid handshakes pick a WebSocket answer, and hyper offers the
+        // upgrade of every request with `Connection: Upgrade`.
+        return match Mock::error(400).into_response(n) {
+            Ok(response) => response,
+            Err(_) => Response::new(MockBody::full(bytes::Bytes::new())),
+        };
+    };
+    let connection = {
+        let mut state = shared.lock();
+        let connection = state.ws_connections;
+        state.ws_connections += 1;
+        connection
+    };
+    let log: Arc<dyn WsLog> = Arc::clone(shared) as Arc<dyn WsLog>;
+    tokio::spawn(websocket::serve(
+        on_upgrade,
+        play,
+        log,
+        connection,
+        shared.shutdown.clone(),
+    ));
+    let mut response = Response::new(MockBody::full(bytes::Bytes::new()));
+    *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let headers = response.headers_mut();
+    headers.insert(UPGRADE, HeaderValue::from_static("websocket"));
+    headers.insert(CONNECTION, HeaderValue::from_static("Upgrade"));
+    if let Ok(accept) = HeaderValue::from_str(&accept) {
+        headers.insert(SEC_WEBSOCKET_ACCEPT, accept);
+    }
+    if let Some(protocol) = protocol {
+        headers.insert(SEC_WEBSOCKET_PROTOCOL, protocol);
+    }
+    if let Ok(id) = HeaderValue::from_str(&format!("req_mock_{n}")) {
+        headers.insert("x-request-id", id);
+    }
+    response
 }
 
 async fn respond(mock: Mock, n: u64) -> Result<Response<MockBody>, DropConnection> {

@@ -8,3 +8,4 @@ mod queue;
 mod spec;
 mod streaming;
 mod support;
+mod websocket;
