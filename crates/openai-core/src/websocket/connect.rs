@@ -38,6 +38,7 @@ impl<'a> crate::resources::realtime::Realtime<'a> {
     ///     println!("{:?}", event?);
     /// }
     /// # Ok(()) }
+    /// # let _ = run;
     /// ```
     pub fn connect(&self) -> Connect<'a, RealtimeClientEvent, RealtimeServerEvent> {
         Connect::new(self.client, "/realtime")
