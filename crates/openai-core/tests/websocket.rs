@@ -4,6 +4,7 @@
 //! The server is tokio-tungstenite's, on 127.0.0.1, scripted per test.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use openai_core::websocket::WebSocketClosed;
@@ -357,4 +358,162 @@ async fn against_the_mocks_built_in_models() {
         .collect();
     assert_eq!(handshakes, ["/v1/realtime", "/v1/responses"]);
     assert_eq!(server.ws_messages().len(), 2);
+}
+
+// ===== reconnection (helpers.md (e)) =====
+
+use openai_core::websocket::{Reconnect, ReconnectDecision, WebSocketQueueFull};
+use openai_mock::WsScript;
+
+fn session(n: u32) -> Value {
+    json!({"type": "session.created", "event_id": format!("event_{n}"),
+        "session": {"type": "realtime", "object": "realtime.session", "id": format!("sess_{n}"), "model": "gpt-realtime"}})
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_dropped_connection_reconnects_and_flushes_what_was_sent_meanwhile() {
+    let server = openai_mock::MockServer::start().await;
+    server.enqueue_ws(WsScript::new().send(session(1)).drop_connection());
+    server.enqueue_ws(
+        WsScript::new()
+            .send(session(2))
+            .expect()
+            .close(1000, "done"),
+    );
+    let attempts = Arc::new(Mutex::new(Vec::new()));
+    let seen = attempts.clone();
+    let client = client(&server.url());
+    let mut connection = client
+        .realtime()
+        .connect()
+        .model("gpt-realtime")
+        .reconnect(Reconnect::new().on_reconnecting(move |attempt| {
+            seen.lock()
+                .unwrap()
+                .push((attempt.attempt(), attempt.close_code(), attempt.delay()));
+            let mut query = attempt.query().to_vec();
+            query.push(("resumed".into(), "1".into()));
+            ReconnectDecision::Replace {
+                query,
+                headers: attempt.headers().clone(),
+            }
+        }))
+        .await
+        .unwrap();
+    let first = connection.next().await.unwrap().unwrap();
+    assert_eq!(
+        serde_json::to_value(&first).unwrap()["session"]["id"],
+        "sess_1"
+    );
+    // The next read sees the drop and starts reconnecting (waiting its delay).
+    let pending = tokio::time::timeout(Duration::from_millis(10), connection.next()).await;
+    assert!(pending.is_err(), "reconnecting, not ended");
+    // Sent while reconnecting: queued, then sent first on the new connection.
+    connection
+        .send_raw(json!({"type": "response.create"}).to_string())
+        .await
+        .unwrap();
+    let second = connection.next().await.unwrap().unwrap();
+    assert_eq!(
+        serde_json::to_value(&second).unwrap()["session"]["id"],
+        "sess_2"
+    );
+    assert!(connection.next().await.is_none(), "a normal close ends it");
+
+    let attempts = attempts.lock().unwrap().clone();
+    assert_eq!(attempts.len(), 1);
+    assert_eq!((attempts[0].0, attempts[0].1), (1, 1006));
+    let delay = attempts[0].2;
+    assert!(
+        delay >= Duration::from_millis(375) && delay <= Duration::from_millis(500),
+        "{delay:?}"
+    );
+    let handshakes = server.requests();
+    assert_eq!(handshakes.len(), 2);
+    assert_eq!(
+        handshakes[1].query().unwrap_or(""),
+        "model=gpt-realtime&resumed=1"
+    );
+    assert_eq!(
+        handshakes[1].header("authorization"),
+        Some("Bearer sk-ws-test")
+    );
+    let sent: Vec<(usize, Option<String>)> = server
+        .ws_messages()
+        .iter()
+        .map(|m| (m.connection(), m.text().map(str::to_owned)))
+        .collect();
+    assert_eq!(
+        sent,
+        [(1, Some(json!({"type": "response.create"}).to_string()))]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn messages_sent_while_reconnecting_wait_and_a_full_queue_refuses_more() {
+    let server = openai_mock::MockServer::start().await;
+    server.enqueue_ws(WsScript::new().send(session(1)).close(1011, "restart"));
+    // Every reconnection attempt is refused.
+    for _ in 0..2 {
+        server.enqueue(openai_mock::Mock::error(503));
+    }
+    let client = client(&server.url());
+    let mut connection = client
+        .realtime()
+        .connect()
+        .reconnect(Reconnect::new().max_retries(2).max_queue_size(40))
+        .await
+        .unwrap();
+    connection.next().await.unwrap().unwrap();
+    // Polling the stream sees the close and starts reconnecting; the first
+    // attempt waits its delay, so the poll returns pending.
+    let pending = tokio::time::timeout(Duration::from_millis(10), connection.next()).await;
+    assert!(pending.is_err(), "reconnecting, not ended");
+    connection.send_raw("{\"type\":\"a\"}").await.unwrap();
+    connection.send_raw("{\"type\":\"b\"}").await.unwrap();
+    let full = connection
+        .send_raw("{\"type\":\"this one is too long\"}")
+        .await
+        .unwrap_err();
+    assert!(
+        openai_transport::error::find_source::<WebSocketQueueFull>(&full).is_some(),
+        "{full:?}"
+    );
+    let err = connection.next().await.unwrap().unwrap_err();
+    let closed = openai_transport::error::find_source::<WebSocketClosed>(&err).unwrap();
+    assert_eq!(closed.code(), 1011);
+    assert_eq!(closed.unsent(), ["{\"type\":\"a\"}", "{\"type\":\"b\"}"]);
+    assert_eq!(server.requests().len(), 3, "the handshake and two attempts");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_hook_can_abort_and_other_codes_do_not_reconnect() {
+    for (script, aborted) in [
+        (WsScript::new().send(session(1)).drop_connection(), true),
+        (
+            WsScript::new().send(session(1)).close(4000, "app error"),
+            false,
+        ),
+    ] {
+        let server = openai_mock::MockServer::start().await;
+        server.enqueue_ws(script);
+        let calls = Arc::new(Mutex::new(0));
+        let counted = calls.clone();
+        let client = client(&server.url());
+        let mut connection = client
+            .realtime()
+            .connect()
+            .reconnect(Reconnect::new().on_reconnecting(move |_| {
+                *counted.lock().unwrap() += 1;
+                ReconnectDecision::Abort
+            }))
+            .await
+            .unwrap();
+        connection.next().await.unwrap().unwrap();
+        let err = connection.next().await.unwrap().unwrap_err();
+        let code = closed_code(&err).unwrap();
+        assert_eq!(code, if aborted { 1006 } else { 4000 });
+        assert_eq!(*calls.lock().unwrap(), usize::from(aborted));
+        assert_eq!(server.requests().len(), 1);
+    }
 }

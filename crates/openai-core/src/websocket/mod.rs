@@ -31,9 +31,19 @@
 //! [`connect`](crate::resources::realtime::Realtime::connect) lives on the
 //! resources; see also [`RealtimeConnection`] and [`ResponsesConnection`].
 //!
-//! Not yet here (issue 14): reconnection with its queue, the typed
-//! shortcuts (`session().update(..)`), Azure's `/openai/realtime`.
+//! # Reconnection
+//!
+//! With [`Connect::reconnect`], a connection that closes abnormally with one
+//! of [`RECONNECT_CODES`] (a drop counts as 1006) opens again as
+//! [`Reconnect`] says, with a fresh handshake (and credential); messages
+//! sent meanwhile are queued and go out first once it is back. When every
+//! attempt fails, the stream yields the close error, whose
+//! [`WebSocketClosed::unsent`] holds the messages that never went out.
+//!
+//! Not yet here (issue 14): the typed shortcuts (`session().update(..)`),
+//! Azure's `/openai/realtime`.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -54,6 +64,12 @@ use tokio_tungstenite::tungstenite::{self, Message};
 use tower::ServiceExt;
 
 mod connect;
+mod reconnect;
+
+pub use reconnect::{
+    DEFAULT_MAX_QUEUE_SIZE, RECONNECT_CODES, Reconnect, ReconnectAttempt, ReconnectDecision,
+    WebSocketQueueFull,
+};
 
 #[cfg(feature = "beta-responses")]
 pub use connect::BetaResponsesConnection;
@@ -80,6 +96,7 @@ pub struct Connect<'a, C, S> {
     query: Vec<(String, String)>,
     headers: HeaderMap,
     error: Option<Error>,
+    reconnect: Option<Reconnect>,
     _events: PhantomData<fn(C) -> S>,
 }
 
@@ -109,8 +126,18 @@ impl<'a, C, S> Connect<'a, C, S> {
             query: Vec::new(),
             headers: HeaderMap::new(),
             error: None,
+            reconnect: None,
             _events: PhantomData,
         }
+    }
+
+    /// Reconnects after an abnormal close ([`RECONNECT_CODES`]; a drop is
+    /// 1006) as `options` says, instead of ending the connection: see
+    /// [`Reconnect`]. Off by default, as in Python (where supplying
+    /// `on_reconnecting` turns it on).
+    pub fn reconnect(mut self, options: Reconnect) -> Self {
+        self.reconnect = Some(options);
+        self
     }
 
     /// The model (`?model=`).
@@ -163,9 +190,41 @@ impl<'a, C, S> Connect<'a, C, S> {
         if let Some(err) = self.error {
             return Err(err);
         }
+        let params = Params {
+            client: self.client.clone(),
+            path: self.path,
+            query: self.query,
+            headers: self.headers,
+        };
+        let (socket, request_id) = params.open().await?;
+        let reconnect = self.reconnect.map(|options| Box::new((params, options)));
+        Ok(Connection {
+            state: State::Open(Box::new(socket)),
+            request_id,
+            ended: None,
+            reconnect,
+            queue: VecDeque::new(),
+            queued_bytes: 0,
+            _events: PhantomData,
+        })
+    }
+}
+
+/// What a handshake needs, kept by a connection that reconnects.
+#[derive(Clone)]
+struct Params {
+    client: Client,
+    path: &'static str,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+}
+
+impl Params {
+    /// One handshake: the socket and the answer's request id.
+    async fn open(&self) -> Result<(Socket, Option<String>), Error> {
         let key = tungstenite::handshake::client::generate_key();
         let mut prepared = Prepared::custom(Method::GET, self.path);
-        prepared.query = self.query;
+        prepared.query = self.query.clone();
         prepared.mode = ResponseMode::Streaming;
         prepared.scope = openai_transport::auth::AuthScope::ApiKey;
         let headers = &mut prepared.headers;
@@ -177,7 +236,7 @@ impl<'a, C, S> Connect<'a, C, S> {
         for (name, value) in &self.headers {
             headers.insert(name.clone(), value.clone());
         }
-        let mut request = build_http(self.client, prepared, &crate::RequestOptions::new())?;
+        let mut request = build_http(&self.client, prepared, &crate::RequestOptions::new())?;
         if let Some(base) = self.client.websocket_base() {
             let query = request.uri().query().map(str::to_owned);
             *request.uri_mut() = websocket_uri(base, self.path, query.as_deref())?;
@@ -191,10 +250,7 @@ impl<'a, C, S> Connect<'a, C, S> {
             .map_err(Error::from_transport)?;
         if response.status() != StatusCode::SWITCHING_PROTOCOLS {
             let (parts, body) = response.into_parts();
-            let raw = match body.into_bytes() {
-                Some(bytes) => bytes,
-                None => Bytes::new(),
-            };
+            let raw = body.into_bytes().unwrap_or_default();
             return Err(Error::Api(ApiError::from_response(
                 parts.status,
                 parts.headers,
@@ -217,12 +273,60 @@ impl<'a, C, S> Connect<'a, C, S> {
             .map_err(|e| Error::Connection(ConnectionError::new(e)))?;
         let socket =
             WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Client, None).await;
-        Ok(Connection {
-            socket,
-            request_id,
-            ended: None,
-            _events: PhantomData,
-        })
+        Ok((socket, request_id))
+    }
+
+    /// Reconnects after `closed` as `options` says: the new socket, or the
+    /// close error when every attempt failed or the hook aborted.
+    async fn reconnect(
+        mut self,
+        options: Reconnect,
+        closed: WebSocketClosed,
+    ) -> Result<(Socket, Option<String>, Params), WebSocketClosed> {
+        for attempt in 1..=options.max_retries {
+            let delay = options.delay(attempt, openai_transport::retry::jitter());
+            if let Some(hook) = &options.hook {
+                let info = ReconnectAttempt {
+                    attempt,
+                    max_attempts: options.max_retries,
+                    delay,
+                    close_code: closed.code,
+                    query: &self.query,
+                    headers: &self.headers,
+                };
+                match hook(&info) {
+                    ReconnectDecision::Continue => {}
+                    ReconnectDecision::Abort => return Err(closed),
+                    ReconnectDecision::Replace { query, headers } => {
+                        self.query = query;
+                        self.headers = headers;
+                    }
+                }
+            }
+            tracing::debug!(
+                attempt,
+                code = closed.code,
+                "WebSocket: reconnecting in {delay:?}"
+            );
+            tokio::time::sleep(delay).await;
+            match self.open().await {
+                Ok((socket, request_id)) => return Ok((socket, request_id, self)),
+                Err(e) => {
+                    tracing::debug!(attempt, error_kind = %error_kind(&e), "WebSocket: reconnection failed")
+                }
+            }
+        }
+        Err(closed)
+    }
+}
+
+/// A failed handshake, as logged: never the error's text, which may hold a URL.
+fn error_kind(e: &Error) -> &'static str {
+    match e {
+        Error::Api(_) => "status",
+        Error::Timeout => "timeout",
+        Error::Credential(_) => "credential",
+        _ => "connection",
     }
 }
 
@@ -268,6 +372,7 @@ const SEC_WEBSOCKET_ACCEPT: HeaderName = HeaderName::from_static("sec-websocket-
 pub struct WebSocketClosed {
     code: u16,
     reason: String,
+    unsent: Vec<String>,
 }
 
 impl WebSocketClosed {
@@ -281,6 +386,20 @@ impl WebSocketClosed {
     pub fn reason(&self) -> &str {
         &self.reason
     }
+
+    /// The messages sent while reconnecting that never went out (Python's
+    /// `WebSocketConnectionClosedError.unsent_messages`), oldest first.
+    pub fn unsent(&self) -> &[String] {
+        &self.unsent
+    }
+
+    fn new(code: u16, reason: String) -> Self {
+        Self {
+            code,
+            reason,
+            unsent: Vec::new(),
+        }
+    }
 }
 
 impl fmt::Display for WebSocketClosed {
@@ -288,6 +407,9 @@ impl fmt::Display for WebSocketClosed {
         write!(f, "the WebSocket connection closed with code {}", self.code)?;
         if !self.reason.is_empty() {
             write!(f, " ({})", self.reason)?;
+        }
+        if !self.unsent.is_empty() {
+            write!(f, "; {} message(s) were not sent", self.unsent.len())?;
         }
         Ok(())
     }
@@ -307,11 +429,26 @@ enum Ended {
 /// An open WebSocket connection: client events `C` out, server events `S`
 /// in. See the [module docs](self).
 pub struct Connection<C, S> {
-    socket: Socket,
+    state: State,
     request_id: Option<String>,
     /// How the connection ended, once it has.
     ended: Option<Ended>,
+    /// With reconnection: the handshake's parameters and the options.
+    reconnect: Option<Box<(Params, Reconnect)>>,
+    /// Messages sent while reconnecting, and their bytes.
+    queue: VecDeque<String>,
+    queued_bytes: usize,
     _events: PhantomData<fn(C) -> S>,
+}
+
+/// The reconnection in progress.
+type Reconnecting =
+    Pin<Box<dyn Future<Output = Result<(Socket, Option<String>, Params), WebSocketClosed>> + Send>>;
+
+enum State {
+    Open(Box<Socket>),
+    Reconnecting(Reconnecting),
+    Closed,
 }
 
 impl<C, S> fmt::Debug for Connection<C, S> {
@@ -319,6 +456,8 @@ impl<C, S> fmt::Debug for Connection<C, S> {
         f.debug_struct("Connection")
             .field("request_id", &self.request_id)
             .field("ended", &self.ended)
+            .field("reconnect", &self.reconnect.as_ref().map(|r| &r.1))
+            .field("queued", &self.queue.len())
             .finish_non_exhaustive()
     }
 }
@@ -347,10 +486,36 @@ impl<C, S> Connection<C, S> {
     ///
     /// [`Error::Connection`] when the connection is closed or broken.
     pub async fn send_raw(&mut self, text: impl Into<String>) -> Result<(), Error> {
-        self.socket
-            .send(Message::text(text.into()))
-            .await
-            .map_err(ws_error)
+        let text = text.into();
+        match &mut self.state {
+            State::Open(socket) => match socket.send(Message::text(text.clone())).await {
+                Ok(()) => Ok(()),
+                // Reading will see the break and reconnect; the message waits.
+                Err(_) if self.reconnect.is_some() => self.enqueue(text),
+                Err(e) => Err(ws_error(e)),
+            },
+            State::Reconnecting(_) => self.enqueue(text),
+            State::Closed => Err(match &self.ended {
+                Some(Ended::Abnormal(closed)) => closed_error(closed.clone()),
+                _ => ws_error(tungstenite::Error::ConnectionClosed),
+            }),
+        }
+    }
+
+    /// Queues `text` until the connection is back.
+    fn enqueue(&mut self, text: String) -> Result<(), Error> {
+        let max = self
+            .reconnect
+            .as_ref()
+            .map_or(DEFAULT_MAX_QUEUE_SIZE, |r| r.1.max_queue_size);
+        if self.queued_bytes + text.len() > max {
+            return Err(Error::Connection(ConnectionError::new(
+                WebSocketQueueFull { max },
+            )));
+        }
+        self.queued_bytes += text.len();
+        self.queue.push_back(text);
+        Ok(())
     }
 
     /// The next frame's bytes, text or binary (Python's `recv_bytes`);
@@ -370,7 +535,10 @@ impl<C, S> Connection<C, S> {
             code: CloseCode::from(code),
             reason: reason.to_owned().into(),
         };
-        match self.socket.close(Some(frame)).await {
+        let State::Open(socket) = &mut self.state else {
+            return Ok(());
+        };
+        match WebSocketStream::close(&mut **socket, Some(frame)).await {
             Ok(()) | Err(tungstenite::Error::ConnectionClosed) => Ok(()),
             Err(e) => Err(ws_error(e)),
         }
@@ -396,55 +564,128 @@ impl<C, S> Connection<C, S> {
     }
 
     /// The next data frame, skipping pings and pongs (tungstenite answers
-    /// pings itself).
+    /// pings itself), reconnecting when the connection says so.
     fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, Error>>> {
-        match &self.ended {
-            Some(Ended::Normal) => return Poll::Ready(None),
-            Some(Ended::Abnormal(closed)) => {
-                return Poll::Ready(Some(Err(closed_error(closed.clone()))));
-            }
-            None => {}
-        }
         loop {
-            let message = match ready!(self.socket.poll_next_unpin(cx)) {
-                Some(Ok(message)) => message,
-                Some(Err(e)) => {
-                    let closed = WebSocketClosed {
-                        code: 1006,
-                        reason: String::new(),
-                    };
-                    self.ended = Some(Ended::Abnormal(closed.clone()));
-                    tracing::debug!(error = %e, "the WebSocket connection broke");
-                    return Poll::Ready(Some(Err(closed_error(closed))));
-                }
-                None => {
-                    let closed = WebSocketClosed {
-                        code: 1006,
-                        reason: String::new(),
-                    };
-                    self.ended = Some(Ended::Abnormal(closed.clone()));
-                    return Poll::Ready(Some(Err(closed_error(closed))));
-                }
-            };
-            match message {
-                Message::Text(text) => return Poll::Ready(Some(Ok(Bytes::from(text)))),
-                Message::Binary(bytes) => return Poll::Ready(Some(Ok(bytes))),
-                Message::Close(frame) => {
-                    let (code, reason) = frame.map_or((1005, String::new()), |f| {
-                        (u16::from(f.code), f.reason.to_string())
+            match &mut self.state {
+                State::Closed => {
+                    return Poll::Ready(match &self.ended {
+                        Some(Ended::Abnormal(closed)) => Some(Err(closed_error(closed.clone()))),
+                        _ => None,
                     });
-                    if code == 1000 {
-                        self.ended = Some(Ended::Normal);
-                        return Poll::Ready(None);
-                    }
-                    let closed = WebSocketClosed { code, reason };
-                    self.ended = Some(Ended::Abnormal(closed.clone()));
-                    return Poll::Ready(Some(Err(closed_error(closed))));
                 }
-                Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
+                State::Reconnecting(future) => match ready!(future.as_mut().poll(cx)) {
+                    Ok((socket, request_id, params)) => {
+                        tracing::debug!("WebSocket: reconnected");
+                        self.state = State::Open(Box::new(socket));
+                        self.request_id = request_id;
+                        if let Some(reconnect) = &mut self.reconnect {
+                            reconnect.0 = params;
+                        }
+                    }
+                    Err(mut closed) => {
+                        closed.unsent = self.queue.drain(..).collect();
+                        self.queued_bytes = 0;
+                        return Poll::Ready(Some(Err(self.end(Some(closed)))));
+                    }
+                },
+                State::Open(socket) => {
+                    if let Err(closed) =
+                        ready!(flush(socket, &mut self.queue, &mut self.queued_bytes, cx))
+                    {
+                        if let Some(err) = self.broke(closed) {
+                            return Poll::Ready(Some(Err(err)));
+                        }
+                        continue;
+                    }
+                    let closed = match ready!(socket.poll_next_unpin(cx)) {
+                        Some(Ok(Message::Text(text))) => {
+                            return Poll::Ready(Some(Ok(Bytes::from(text))));
+                        }
+                        Some(Ok(Message::Binary(bytes))) => return Poll::Ready(Some(Ok(bytes))),
+                        Some(Ok(Message::Close(frame))) => {
+                            let (code, reason) = frame.map_or((1005, String::new()), |f| {
+                                (u16::from(f.code), f.reason.to_string())
+                            });
+                            if code == 1000 {
+                                self.end(None);
+                                return Poll::Ready(None);
+                            }
+                            WebSocketClosed::new(code, reason)
+                        }
+                        Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {
+                            continue;
+                        }
+                        Some(Err(e)) => {
+                            tracing::debug!(error = %e, "the WebSocket connection broke");
+                            WebSocketClosed::new(1006, String::new())
+                        }
+                        None => WebSocketClosed::new(1006, String::new()),
+                    };
+                    if let Some(err) = self.broke(closed) {
+                        return Poll::Ready(Some(Err(err)));
+                    }
+                }
             }
         }
     }
+
+    /// The connection closed abnormally: reconnects when it may (`None`),
+    /// else ends with the close error.
+    fn broke(&mut self, closed: WebSocketClosed) -> Option<Error> {
+        match &self.reconnect {
+            Some(reconnect) if RECONNECT_CODES.contains(&closed.code) => {
+                let (params, options) = (**reconnect).clone();
+                self.state = State::Reconnecting(Box::pin(params.reconnect(options, closed)));
+                None
+            }
+            _ => {
+                let mut closed = closed;
+                closed.unsent = self.queue.drain(..).collect();
+                self.queued_bytes = 0;
+                Some(self.end(Some(closed)))
+            }
+        }
+    }
+
+    /// Ends the connection: normally (`None`), or with `closed`, whose error
+    /// is returned.
+    fn end(&mut self, closed: Option<WebSocketClosed>) -> Error {
+        self.state = State::Closed;
+        match closed {
+            None => {
+                self.ended = Some(Ended::Normal);
+                ws_error(tungstenite::Error::ConnectionClosed)
+            }
+            Some(closed) => {
+                self.ended = Some(Ended::Abnormal(closed.clone()));
+                closed_error(closed)
+            }
+        }
+    }
+}
+
+/// Sends the queued messages, oldest first; a failure is a broken connection.
+fn flush(
+    socket: &mut Socket,
+    queue: &mut VecDeque<String>,
+    queued_bytes: &mut usize,
+    cx: &mut Context<'_>,
+) -> Poll<Result<(), WebSocketClosed>> {
+    if queue.is_empty() {
+        return Poll::Ready(Ok(()));
+    }
+    let broken = |_| WebSocketClosed::new(1006, String::new());
+    while let Some(text) = queue.front() {
+        ready!(Pin::new(&mut *socket).poll_ready(cx)).map_err(broken)?;
+        let len = text.len();
+        let text = queue.pop_front().expect("checked above");
+        *queued_bytes -= len;
+        Pin::new(&mut *socket)
+            .start_send(Message::text(text))
+            .map_err(broken)?;
+    }
+    Pin::new(&mut *socket).poll_flush(cx).map_err(broken)
 }
 
 impl<C, S: DeserializeOwned> Connection<C, S> {
@@ -489,7 +730,12 @@ impl<C: Serialize, S> Sink<C> for Connection<C, S> {
     type Error = Error;
 
     fn poll_ready(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Pin::new(&mut self.socket).poll_ready(cx).map_err(ws_error)
+        match &mut self.state {
+            State::Open(socket) => Pin::new(&mut **socket).poll_ready(cx).map_err(ws_error),
+            // Queued while reconnecting.
+            State::Reconnecting(_) => Poll::Ready(Ok(())),
+            State::Closed => Poll::Ready(Err(ws_error(tungstenite::Error::ConnectionClosed))),
+        }
     }
 
     fn start_send(mut self: Pin<&mut Self>, event: C) -> Result<(), Error> {
@@ -498,16 +744,26 @@ impl<C: Serialize, S> Sink<C> for Connection<C, S> {
                 "the event does not serialize: {e}"
             )))
         })?;
-        Pin::new(&mut self.socket)
-            .start_send(Message::text(text))
-            .map_err(ws_error)
+        match &mut self.state {
+            State::Open(socket) => Pin::new(&mut **socket)
+                .start_send(Message::text(text))
+                .map_err(ws_error),
+            State::Reconnecting(_) => self.enqueue(text),
+            State::Closed => Err(ws_error(tungstenite::Error::ConnectionClosed)),
+        }
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Pin::new(&mut self.socket).poll_flush(cx).map_err(ws_error)
+        match &mut self.state {
+            State::Open(socket) => Pin::new(&mut **socket).poll_flush(cx).map_err(ws_error),
+            State::Reconnecting(_) | State::Closed => Poll::Ready(Ok(())),
+        }
     }
 
     fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Pin::new(&mut self.socket).poll_close(cx).map_err(ws_error)
+        match &mut self.state {
+            State::Open(socket) => Pin::new(&mut **socket).poll_close(cx).map_err(ws_error),
+            State::Reconnecting(_) | State::Closed => Poll::Ready(Ok(())),
+        }
     }
 }

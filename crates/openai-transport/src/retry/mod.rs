@@ -41,7 +41,7 @@ use crate::{BoxError, HttpRequest, HttpResponse};
 pub use future::ResponseFuture;
 pub use policy::{
     DEFAULT_MAX_RETRIES, INITIAL_RETRY_DELAY, MAX_RETRY_AFTER_DELAY, MAX_RETRY_DELAY, RetryAction,
-    RetryClassifier, SharedClassifier, retry_delay, server_delay, should_retry_status,
+    RetryClassifier, SharedClassifier, jitter, retry_delay, server_delay, should_retry_status,
 };
 
 /// Request extension: how many retries this request may take.

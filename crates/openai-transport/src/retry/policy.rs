@@ -130,7 +130,9 @@ pub fn retry_delay(attempt: u32, server_delay: Option<f64>, jitter: f64) -> Dura
 
 /// A uniform value in `[0, 1)` from the standard library's per-process
 /// random hasher keys; no extra dependency and good enough for jitter.
-pub(crate) fn jitter() -> f64 {
+/// A random number in [0, 1), from the standard library's random hasher
+/// keys (no RNG crate): the jitter of backoffs.
+pub fn jitter() -> f64 {
     let mut h = std::hash::RandomState::new().build_hasher();
     h.write_u64(0x9e37_79b9_7f4a_7c15);
     (h.finish() >> 11) as f64 / (1u64 << 53) as f64
