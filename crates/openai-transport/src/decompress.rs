@@ -30,14 +30,12 @@ use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
+use http::HeaderValue;
 use http::header::{ACCEPT_ENCODING, CONTENT_ENCODING};
-use http::{HeaderValue, Response};
 use http_body_util::BodyExt;
 use pin_project::pin_project;
-use tower::{Layer, Service};
-use tower_http::decompression::{
-    Decompression, DecompressionBody, ResponseFuture as DecompressionFuture,
-};
+use tower::{Layer, Service, ServiceExt};
+use tower_http::decompression::{Decompression, DecompressionBody};
 
 use crate::{BoxError, HttpRequest, HttpResponse, ResponseBody};
 
@@ -178,17 +176,12 @@ impl<S> Layer<S> for DecompressLayer {
 /// Asks for compressed responses and decodes them; see the [module docs](self).
 #[derive(Clone)]
 pub struct Decompress<S> {
-    inner: Decompression<Mark<S>>,
+    inner: S,
 }
 
 impl<S> Decompress<S> {
     /// Wraps `inner`.
     pub fn new(inner: S) -> Self {
-        let inner = Decompression::new(Mark(inner)).gzip(true).deflate(true);
-        #[cfg(feature = "brotli")]
-        let inner = inner.br(true);
-        #[cfg(feature = "zstd")]
-        let inner = inner.zstd(true);
         Self { inner }
     }
 }
@@ -214,7 +207,6 @@ where
     }
 
     fn call(&mut self, mut req: HttpRequest) -> Self::Future {
-        // Set here, before tower-http would set its own spelling.
         req.headers_mut()
             .entry(ACCEPT_ENCODING)
             .or_insert(HeaderValue::from_static(ACCEPT_ENCODING_VALUE));
@@ -229,7 +221,7 @@ where
 #[must_use = "futures do nothing unless polled"]
 pub struct ResponseFuture<F> {
     #[pin]
-    inner: DecompressionFuture<MarkFuture<F>>,
+    inner: F,
 }
 
 impl<F> fmt::Debug for ResponseFuture<F> {
@@ -246,21 +238,57 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let response = ready!(self.project().inner.poll(cx))?;
-        Poll::Ready(Ok(finish(response)))
+        Poll::Ready(match coding(response.headers().get(CONTENT_ENCODING)) {
+            // The common case: the body as it is, no decoder, no box.
+            Coding::Identity => Ok(response),
+            Coding::Decoded(encoding) => Ok(decode(response, encoding)),
+            Coding::Unsupported(err) => Err(Box::new(err)),
+        })
     }
 }
 
-// Back to the stack's body type: the decoder boxed when there is one, else
-// the body underneath, unwrapped.
-fn finish(response: Response<DecompressionBody<ResponseBody>>) -> HttpResponse {
-    let (mut parts, body) = response.into_parts();
-    let body = match parts.extensions.remove::<Encoded>() {
-        Some(Encoded(encoding)) => {
-            ResponseBody::new(body.map_err(move |err| classify(err, encoding)))
-        }
-        None => body.into_inner(),
+/// `response` with its body decoded as it streams, by tower-http's
+/// [`Decompression`] (which also drops `Content-Encoding` and
+/// `Content-Length`). Errors of the body underneath keep their type; the
+/// decoder's are [`InvalidEncoding`].
+fn decode(response: HttpResponse, encoding: &'static str) -> HttpResponse {
+    let response = response.map(|body| ResponseBody::new(body.map_err(FromWire)));
+    let decompression = Decompression::new(Ready(Some(response)))
+        .gzip(true)
+        .deflate(true);
+    #[cfg(feature = "brotli")]
+    let decompression = decompression.br(true);
+    #[cfg(feature = "zstd")]
+    let decompression = decompression.zstd(true);
+    // The service answers at once: its future is ready on the first poll.
+    let mut future = std::pin::pin!(decompression.oneshot(http::Request::new(())));
+    let waker = std::task::Waker::noop();
+    let decoded = match future.as_mut().poll(&mut Context::from_waker(waker)) {
+        Poll::Ready(Ok(decoded)) => decoded,
+        Poll::Ready(Err(never)) => match never {},
+        Poll::Pending => unreachable!("the inner service is ready and answers at once"),
     };
-    HttpResponse::from_parts(parts, body)
+    decoded.map(|body: DecompressionBody<ResponseBody>| {
+        ResponseBody::new(body.map_err(move |err| classify(err, encoding)))
+    })
+}
+
+/// A service that answers its one response at once: how an already received
+/// response goes through tower-http's [`Decompression`].
+struct Ready(Option<HttpResponse>);
+
+impl Service<http::Request<()>> for Ready {
+    type Response = HttpResponse;
+    type Error = std::convert::Infallible;
+    type Future = std::future::Ready<Result<HttpResponse, std::convert::Infallible>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _req: http::Request<()>) -> Self::Future {
+        std::future::ready(Ok(self.0.take().expect("called once")))
+    }
 }
 
 // Errors of the body underneath were wrapped in `FromWire` on the way in;
@@ -275,10 +303,6 @@ fn classify(err: BoxError, encoding: &'static str) -> BoxError {
     }
 }
 
-/// Response extension set by [`Mark`]: tower-http decodes this response.
-#[derive(Debug, Clone, Copy)]
-struct Encoded(&'static str);
-
 /// An error of the body under the decoder, kept apart from decoding errors.
 #[derive(Debug)]
 struct FromWire(BoxError);
@@ -292,58 +316,6 @@ impl fmt::Display for FromWire {
 impl StdError for FromWire {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         Some(&*self.0)
-    }
-}
-
-/// The service under tower-http's: tells the layer above which responses are
-/// decoded, and refuses encodings nobody decodes.
-#[derive(Clone)]
-struct Mark<S>(S);
-
-impl<S> Service<HttpRequest> for Mark<S>
-where
-    S: Service<HttpRequest, Response = HttpResponse, Error = BoxError>,
-{
-    type Response = HttpResponse;
-    type Error = BoxError;
-    type Future = MarkFuture<S::Future>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
-        self.0.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: HttpRequest) -> Self::Future {
-        MarkFuture {
-            inner: self.0.call(req),
-        }
-    }
-}
-
-#[pin_project]
-struct MarkFuture<F> {
-    #[pin]
-    inner: F,
-}
-
-impl<F> Future for MarkFuture<F>
-where
-    F: Future<Output = Result<HttpResponse, BoxError>>,
-{
-    type Output = Result<HttpResponse, BoxError>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut response = ready!(self.project().inner.poll(cx))?;
-        match coding(response.headers().get(CONTENT_ENCODING)) {
-            Coding::Identity => {}
-            Coding::Decoded(encoding) => {
-                response.extensions_mut().insert(Encoded(encoding));
-                let (parts, body) = response.into_parts();
-                let body = ResponseBody::new(body.map_err(FromWire));
-                response = HttpResponse::from_parts(parts, body);
-            }
-            Coding::Unsupported(err) => return Poll::Ready(Err(Box::new(err))),
-        }
-        Poll::Ready(Ok(response))
     }
 }
 
