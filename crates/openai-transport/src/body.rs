@@ -98,8 +98,9 @@ impl Default for BodyKind {
 }
 
 /// A copy of `req` with `body`, for another attempt or redirect hop: method,
-/// URI, version, headers and extensions.
-pub(crate) fn copy_request(req: &crate::HttpRequest, body: Body) -> crate::HttpRequest {
+/// URI, version, headers and extensions. (Layers that send a request again,
+/// such as the client's workload identity, use it too.)
+pub fn copy_request(req: &crate::HttpRequest, body: Body) -> crate::HttpRequest {
     let mut copy = http::Request::new(body);
     *copy.method_mut() = req.method().clone();
     *copy.uri_mut() = req.uri().clone();

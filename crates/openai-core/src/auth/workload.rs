@@ -11,6 +11,7 @@ use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderValue, Method, StatusCode};
 use http_body_util::BodyExt;
 use openai_transport::auth::{Credential, ProviderFailed};
+use openai_transport::body::copy_request;
 use openai_transport::error::Permanent;
 use openai_transport::{Body, BoxError, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -258,7 +259,8 @@ where
         let placeholder = req
             .headers()
             .get(AUTHORIZATION)
-            .is_some_and(|v| v.as_bytes() == PLACEHOLDER_HEADER.as_bytes());
+            .and_then(|v| v.as_bytes().strip_prefix(b"Bearer "))
+            .is_some_and(|token| token == WORKLOAD_IDENTITY_PLACEHOLDER.as_bytes());
         // The ready service serves this request; a clone serves the rest.
         let fresh = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, fresh);
@@ -283,19 +285,6 @@ where
             inner.ready().await?.call(copy).await
         })
     }
-}
-
-const PLACEHOLDER_HEADER: &str = "Bearer workload-identity-auth";
-
-/// A copy of `req` with `body`: method, URI, version, headers, extensions.
-fn copy_request(req: &HttpRequest, body: Body) -> HttpRequest {
-    let mut copy = http::Request::new(body);
-    *copy.method_mut() = req.method().clone();
-    *copy.uri_mut() = req.uri().clone();
-    *copy.version_mut() = req.version();
-    *copy.headers_mut() = req.headers().clone();
-    *copy.extensions_mut() = req.extensions().clone();
-    copy
 }
 
 /// Fails the call without a retry, as [`Error::Credential`](crate::Error::Credential).

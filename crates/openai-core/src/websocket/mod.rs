@@ -488,12 +488,18 @@ impl<C, S> Connection<C, S> {
     pub async fn send_raw(&mut self, text: impl Into<String>) -> Result<(), Error> {
         let text = text.into();
         match &mut self.state {
-            State::Open(socket) => match socket.send(Message::text(text.clone())).await {
-                Ok(()) => Ok(()),
-                // Reading will see the break and reconnect; the message waits.
-                Err(_) if self.reconnect.is_some() => self.enqueue(text),
-                Err(e) => Err(ws_error(e)),
-            },
+            State::Open(socket) => {
+                // The frame shares the text's bytes; a copy to queue is kept
+                // (a reference count) only when reconnecting may need it.
+                let message = Message::text(text);
+                let kept = self.reconnect.is_some().then(|| message.clone());
+                match (socket.send(message).await, kept) {
+                    (Ok(()), _) => Ok(()),
+                    // Reading will see the break and reconnect; the message waits.
+                    (Err(_), Some(Message::Text(text))) => self.enqueue(text.as_str().to_owned()),
+                    (Err(e), _) => Err(ws_error(e)),
+                }
+            }
             State::Reconnecting(_) => self.enqueue(text),
             State::Closed => Err(match &self.ended {
                 Some(Ended::Abnormal(closed)) => closed_error(closed.clone()),
