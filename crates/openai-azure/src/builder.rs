@@ -301,6 +301,15 @@ impl AzureClientBuilder {
         self
     }
 
+    /// Where Realtime WebSocket connections go instead of the endpoint
+    /// (`<url>/realtime`, with `api-version` and `deployment`; azure.md
+    /// section 8). See
+    /// [`ClientBuilder::websocket_base_url`](openai_core::ClientBuilder::websocket_base_url).
+    pub fn websocket_base_url(mut self, url: impl Into<String>) -> Self {
+        self.inner = self.inner.websocket_base_url(url);
+        self
+    }
+
     /// A `tower::Layer` over the HTTP service (see
     /// [`ClientBuilder::layer`]).
     pub fn layer<L>(mut self, layer: L) -> Self
@@ -440,6 +449,7 @@ impl AzureClientBuilder {
                 base_has_deployment: base_path.contains("/deployments"),
                 endpoint_base,
                 deployments: self.deployments,
+                deployment: self.azure_deployment.filter(|_| self.base_url.is_none()),
             });
         }
         Ok(inner.build()?)

@@ -33,6 +33,53 @@ pub(crate) struct AzureRouter {
     pub(crate) endpoint_base: Option<String>,
     /// Model name -> deployment name (beyond Python).
     pub(crate) deployments: BTreeMap<String, String>,
+    /// The `azure_deployment` of an endpoint-based client: the `deployment`
+    /// of a Realtime handshake, whatever its model.
+    pub(crate) deployment: Option<String>,
+}
+
+impl AzureRouter {
+    /// A Realtime handshake (azure.md section 8): the endpoint's
+    /// `/openai/realtime`, whose query names the `deployment` (the client's
+    /// `azure_deployment`, else the model) instead of the `model`, after the
+    /// caller's parameters and `api-version`.
+    fn realtime(&self, request: &RouteRequest<'_>) -> Route {
+        let model = request
+            .query()
+            .iter()
+            .find(|(k, _)| k == "model")
+            .map(|(_, v)| v);
+        let deployment = match (&self.deployment, model) {
+            (Some(deployment), _) => deployment.clone(),
+            (None, Some(model)) => self.deployments.get(model).unwrap_or(model).clone(),
+            (None, None) => {
+                return Route::Reject(
+                    "an Azure Realtime connection needs a deployment: set `.model(..)` \
+                     on the connection or `azure_deployment` on the client"
+                        .to_owned(),
+                );
+            }
+        };
+        let mut query: Vec<(String, String)> = request
+            .query()
+            .iter()
+            .filter(|(k, _)| k != "model" && k != "deployment" && k != "api-version")
+            .cloned()
+            .collect();
+        query.extend(
+            request
+                .query()
+                .iter()
+                .filter(|(k, _)| k == "api-version")
+                .cloned(),
+        );
+        query.push(("deployment".to_owned(), deployment));
+        let route = match &self.endpoint_base {
+            Some(base) => Route::Url(format!("{base}realtime")),
+            None => Route::Keep,
+        };
+        Route::WithQuery(Box::new(route), query)
+    }
 }
 
 impl Router for AzureRouter {
@@ -40,6 +87,9 @@ impl Router for AzureRouter {
         let path = request.path();
         if path.starts_with("http://") || path.starts_with("https://") {
             return Route::Keep;
+        }
+        if request.is_websocket() && path == "/realtime" {
+            return self.realtime(request);
         }
         if !is_deployment_path(path) {
             return match &self.endpoint_base {

@@ -768,3 +768,185 @@ async fn case_18_13_every_deployment_name_is_one_encoded_segment() {
     let (seen, _) = post(&fixed, &server, "/chat/completions", json!({"model": ".."})).await;
     assert_eq!(seen, "/openai/deployments/fixed/chat/completions");
 }
+
+/// Opens a Realtime connection with `model` (when given) and returns the
+/// handshake the server saw: its path, its query and the header `name`.
+/// The mock accepts `/openai/realtime`; other paths answer 404, which is
+/// enough to see where the handshake went.
+async fn realtime_handshake(
+    client: &Client,
+    server: &MockServer,
+    model: Option<&str>,
+    header: &str,
+) -> (String, String, Option<String>) {
+    let connect = client.realtime().connect();
+    let connect = match model {
+        Some(model) => connect.model(model),
+        None => connect,
+    };
+    let before = server.requests().len();
+    let _ = connect.await;
+    let requests = server.requests();
+    assert_eq!(requests.len(), before + 1, "one handshake");
+    let last = requests.last().unwrap();
+    assert_eq!(last.header("upgrade"), Some("websocket"));
+    (
+        last.path().to_owned(),
+        last.query().unwrap_or_default().to_owned(),
+        last.header(header).map(str::to_owned),
+    )
+}
+
+/// tests-to-match 18.5: a Realtime handshake goes to the endpoint's
+/// `/openai/realtime` (never under a deployment), with the caller's query,
+/// `api-version` and `deployment` (the client's `azure_deployment`, else the
+/// model) and no `model`; a base URL or `websocket_base_url` is used as
+/// given. (Python writes these URLs `wss://`; the handshake is the same
+/// request, and the mock is plain `ws://`.)
+#[tokio::test]
+async fn case_18_5_realtime_urls_name_the_deployment() {
+    let server = MockServer::start().await;
+    let expected = |deployment: &str| format!("api-version={VERSION}&deployment={deployment}");
+
+    // Endpoint only: the model names the deployment, and the connection opens.
+    let client = keyed(&server).build().unwrap();
+    let mut connection = client
+        .realtime()
+        .connect()
+        .model("deployment-body")
+        .await
+        .expect("the mock accepts /openai/realtime");
+    let first = connection.recv().await.unwrap().unwrap();
+    let first = serde_json::to_value(&first).unwrap();
+    assert_eq!(first["type"], "session.created");
+    assert_eq!(first["session"]["model"], "deployment-body");
+    connection.close(1000, "").await.unwrap();
+    let last = server.requests().last().unwrap().clone();
+    assert_eq!(last.path(), "/openai/realtime");
+    assert_eq!(last.query(), Some(expected("deployment-body").as_str()));
+    assert_eq!(last.header("api-key"), Some("azure-key"));
+    assert_eq!(last.header("authorization"), None);
+
+    // `azure_deployment` wins over the model, and a deployment named
+    // `deployments` is not special.
+    for deployment in ["deployment-client", "deployments"] {
+        let client = keyed(&server).azure_deployment(deployment).build().unwrap();
+        let (path, query, _) =
+            realtime_handshake(&client, &server, Some("deployment-body"), "api-key").await;
+        assert_eq!(path, "/openai/realtime");
+        assert_eq!(query, expected(deployment));
+    }
+
+    // The caller's query comes first; the deployment map applies.
+    let client = keyed(&server)
+        .deployment("gpt-realtime", "my-realtime")
+        .build()
+        .unwrap();
+    let connection = client
+        .realtime()
+        .connect()
+        .model("gpt-realtime")
+        .query("extra", "1")
+        .await
+        .unwrap();
+    drop(connection);
+    let last = server.requests().last().unwrap().clone();
+    assert_eq!(
+        last.query(),
+        Some(format!("extra=1&{}", expected("my-realtime")).as_str())
+    );
+
+    // A base URL of one's own (PTU): used as given.
+    let client = with_env(&[])
+        .api_version(VERSION)
+        .api_key("k")
+        .base_url(format!("{}/PTU/", origin(&server)))
+        .azure_deployment("ignored")
+        .build()
+        .unwrap();
+    let (path, query, _) =
+        realtime_handshake(&client, &server, Some("deployment-body"), "api-key").await;
+    assert_eq!(path, "/PTU/realtime");
+    assert_eq!(query, expected("deployment-body"));
+
+    // `websocket_base_url`: `<url>/realtime`.
+    let client = keyed(&server)
+        .websocket_base_url(format!("ws://{}/base", server.addr()))
+        .build()
+        .unwrap();
+    let (path, query, _) =
+        realtime_handshake(&client, &server, Some("deployment-body"), "api-key").await;
+    assert_eq!(path, "/base/realtime");
+    assert_eq!(query, expected("deployment-body"));
+}
+
+/// Without `azure_deployment` a Realtime connection needs a model: refused
+/// before anything is sent.
+#[tokio::test]
+async fn an_azure_realtime_connection_without_a_deployment_is_refused() {
+    let server = MockServer::start().await;
+    let client = keyed(&server).build().unwrap();
+    let err = client.realtime().connect().await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    assert!(err.to_string().contains("deployment"), "{err}");
+    assert!(server.requests().is_empty());
+}
+
+/// Azure's v1 API has no router: the handshake is `/openai/v1/realtime`
+/// with the model, as the v1 API names deployments.
+#[tokio::test]
+async fn the_v1_api_realtime_handshake_keeps_the_model() {
+    let server = MockServer::start().await;
+    let client = keyed(&server).v1_api().build().unwrap();
+    let (path, query, key) =
+        realtime_handshake(&client, &server, Some("my-deployment"), "api-key").await;
+    assert_eq!(path, "/openai/v1/realtime");
+    assert!(query.contains("model=my-deployment"), "{query}");
+    assert!(!query.contains("deployment="), "{query}");
+    assert_eq!(key.as_deref(), Some("azure-key"));
+}
+
+/// tests-to-match 18.8, 18.9 and 18.12 for Realtime: a key or token provider
+/// is asked again for every connect, and the handshake carries only the
+/// credential kind's own header.
+#[tokio::test]
+async fn case_18_12_providers_are_asked_for_every_realtime_connect() {
+    let server = MockServer::start().await;
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&calls);
+    let client = with_env(&[("AZURE_OPENAI_AD_TOKEN", "fake-ambient-token")])
+        .api_version(VERSION)
+        .azure_endpoint(origin(&server))
+        .api_key_provider(move || {
+            let n = counted.fetch_add(1, Ordering::SeqCst) + 1;
+            async move { Ok::<_, std::io::Error>(format!("fake-key-{n}")) }
+        })
+        .build()
+        .unwrap();
+    for n in 1..=2 {
+        let (_, _, key) = realtime_handshake(&client, &server, Some("d"), "api-key").await;
+        assert_eq!(key, Some(format!("fake-key-{n}")));
+        let last = server.requests().last().unwrap().clone();
+        assert_eq!(last.header("authorization"), None);
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+
+    let tokens = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&tokens);
+    let client = with_env(&[("AZURE_OPENAI_API_KEY", "fake-ambient-key")])
+        .api_version(VERSION)
+        .azure_endpoint(origin(&server))
+        .azure_ad_token_provider(move || {
+            let n = counted.fetch_add(1, Ordering::SeqCst) + 1;
+            async move { format!("fake-token-{n}") }
+        })
+        .build()
+        .unwrap();
+    server.enqueue(Mock::ok(json!({})));
+    let _: Value = client.get("/models").await.unwrap();
+    let (_, _, bearer) = realtime_handshake(&client, &server, Some("d"), "authorization").await;
+    assert_eq!(bearer.as_deref(), Some("Bearer fake-token-2"));
+    let last = server.requests().last().unwrap().clone();
+    assert_eq!(last.header("api-key"), None);
+    assert_eq!(tokens.load(Ordering::SeqCst), 2);
+}

@@ -4,8 +4,8 @@
 //! [`ClientBuilder::router`](crate::ClientBuilder::router).
 //!
 //! The router sees each request once, before it is sent (not per attempt):
-//! its method, the endpoint's path and, on demand, the `model` its body
-//! names. It answers with a [`Route`].
+//! its method, the endpoint's path, its query, whether it opens a WebSocket
+//! and, on demand, the `model` its body names. It answers with a [`Route`].
 
 use http::Method;
 use serde::Deserialize;
@@ -16,6 +16,8 @@ pub struct RouteRequest<'a> {
     method: &'a Method,
     path: &'a str,
     body: RouteBody<'a>,
+    query: &'a [(String, String)],
+    websocket: bool,
 }
 
 #[derive(Debug)]
@@ -32,6 +34,8 @@ impl<'a> RouteRequest<'a> {
             method,
             path,
             body: RouteBody::Json(body),
+            query: &[],
+            websocket: false,
         }
     }
 
@@ -40,7 +44,17 @@ impl<'a> RouteRequest<'a> {
             method,
             path,
             body: RouteBody::Multipart(model),
+            query: &[],
+            websocket: false,
         }
+    }
+
+    /// The request's query (the client's defaults, the endpoint's and the
+    /// call's parameters, merged) and whether it is a WebSocket handshake.
+    pub(crate) fn with_query(mut self, query: &'a [(String, String)], websocket: bool) -> Self {
+        self.query = query;
+        self.websocket = websocket;
+        self
     }
 
     /// The request's method.
@@ -53,6 +67,20 @@ impl<'a> RouteRequest<'a> {
     /// URL.
     pub fn path(&self) -> &str {
         self.path
+    }
+
+    /// The query parameters the request will carry, in order: the client's
+    /// default query, the endpoint's parameters, the call's extra query.
+    pub fn query(&self) -> &[(String, String)] {
+        self.query
+    }
+
+    /// Whether the request is a WebSocket handshake (`GET /realtime` of
+    /// `client.realtime().connect()`, `GET /responses` of the Responses
+    /// WebSocket mode): it has no body,
+    /// and its model, if any, is the `model` query parameter.
+    pub fn is_websocket(&self) -> bool {
+        self.websocket
     }
 
     /// The `model` the body names: the top-level `"model"` string of a JSON
@@ -85,6 +113,9 @@ pub enum Route {
     /// An absolute URL (`https://host/openai/models`); the request's query
     /// is added to it.
     Url(String),
+    /// `route`, with this query instead of the request's own (Azure's
+    /// Realtime handshake names its `deployment` instead of a `model`).
+    WithQuery(Box<Route>, Vec<(String, String)>),
     /// Refuse the request before anything is sent:
     /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) with this
     /// message.

@@ -166,6 +166,13 @@ mod azure {
                 _ => (None, Some("Bearer fake-selected".to_owned())),
             };
             assert_eq!(headers(&server), expected, "{select}");
+            // A Realtime handshake carries the same credential.
+            #[cfg(feature = "realtime")]
+            {
+                let connected = global::client().realtime().connect().model("d").await;
+                assert!(connected.is_ok(), "{select}: {connected:?}");
+                assert_eq!(headers(&server), expected, "{select}, realtime");
+            }
         }
         // Two module credentials.
         let _turn = fresh(&env).await;

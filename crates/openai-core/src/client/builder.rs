@@ -314,7 +314,9 @@ impl ClientBuilder {
 
     /// The base URL of WebSocket connections (`realtime().connect()`,
     /// `responses().connect()`): `wss://...` or `ws://...`. Default: the base
-    /// URL with `https` as `wss` and `http` as `ws`.
+    /// URL with `https` as `wss` and `http` as `ws`. Exclusive with
+    /// [`data_residency`](Self::data_residency) (a region's WebSockets follow
+    /// its base URL).
     pub fn websocket_base_url(mut self, url: impl Into<String>) -> Self {
         self.websocket_base_url = Some(url.into());
         self
@@ -518,6 +520,12 @@ impl ClientBuilder {
             Some(_) if self.base_url_explicit => {
                 return Err(config(
                     "The `data_residency` and `base_url` arguments are mutually exclusive"
+                        .to_owned(),
+                ));
+            }
+            Some(_) if self.websocket_base_url.is_some() => {
+                return Err(config(
+                    "The `data_residency` and `websocket_base_url` arguments are mutually exclusive"
                         .to_owned(),
                 ));
             }

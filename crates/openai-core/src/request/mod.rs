@@ -291,20 +291,28 @@ fn build(
         // reference/client.md 7: GET requests carry no body.
         body = Payload::Json(Bytes::new());
     }
-    let query = merge_query(&client.defaults().query, prepared.query, &call.query);
+    let mut query = merge_query(&client.defaults().query, prepared.query, &call.query);
     let genai = crate::telemetry::request(&prepared.method, &prepared.path, &body);
-    let route = match client.router() {
+    let mut route = match client.router() {
         None => Route::Keep,
         Some(router) => {
+            let websocket = prepared
+                .headers
+                .get(http::header::UPGRADE)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket"));
             let request = match &body {
                 Payload::Json(bytes) => RouteRequest::json(&prepared.method, &prepared.path, bytes),
                 Payload::Multipart(form) => {
                     RouteRequest::multipart(&prepared.method, &prepared.path, form.model.as_deref())
                 }
             };
-            router.route(&request)
+            router.route(&request.with_query(&query, websocket))
         }
     };
+    while let Route::WithQuery(inner, replaced) = route {
+        query = replaced;
+        route = *inner;
+    }
     let uri = match route {
         Route::Path(path) => client.base().uri(&path, None, &query)?,
         Route::Url(url) => crate::url::build_uri("", &url, &query)?,

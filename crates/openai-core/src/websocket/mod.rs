@@ -40,8 +40,17 @@
 //! attempt fails, the stream yields the close error, whose
 //! [`WebSocketClosed::unsent`] holds the messages that never went out.
 //!
-//! Not yet here (issue 14): the typed shortcuts (`session().update(..)`),
-//! Azure's `/openai/realtime`.
+//! # Azure
+//!
+//! A client of `openai-azure` routes the Realtime handshake as azure.md
+//! section 8 says: `<endpoint>/openai/realtime` (or the
+//! `websocket_base_url`), with `api-version` and `deployment` (its
+//! `azure_deployment`, else the connection's `.model(..)`) in the query,
+//! and its `api-key` or Entra ID token. The hook is the client's
+//! [`Router`](crate::route::Router), which sees
+//! [`is_websocket`](crate::route::RouteRequest::is_websocket) requests.
+//!
+//! Not yet here (issue 14): the typed shortcuts (`session().update(..)`).
 
 use std::collections::VecDeque;
 use std::fmt;

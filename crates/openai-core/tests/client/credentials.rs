@@ -394,6 +394,30 @@ fn case_19_2_a_region_and_a_base_url_are_mutually_exclusive() {
     assert!(err.to_string().contains("mutually exclusive"), "{err}");
 }
 
+/// tests-to-match 19.6: a region's WebSockets follow its host, so a
+/// `websocket_base_url` beside a region is refused. (Python's regional copy
+/// that drops an inherited one has no counterpart: a region is set on the
+/// builder only.)
+#[test]
+fn case_19_6_a_region_and_a_websocket_base_url_are_mutually_exclusive() {
+    let err = Client::builder()
+        .api_key("k")
+        .websocket_base_url("wss://example.com/v1")
+        .data_residency(DataResidency::Eu)
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("`data_residency` and `websocket_base_url`"),
+        "{err}"
+    );
+    let alone = Client::builder()
+        .api_key("k")
+        .websocket_base_url("wss://example.com/v1")
+        .build();
+    assert!(alone.is_ok());
+}
+
 #[test]
 fn case_19_3_unknown_regions_are_refused() {
     for name in ["", "UNKNOWN-RESIDENCY", "EU", "42"] {
