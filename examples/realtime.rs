@@ -10,7 +10,10 @@
 //! `gpt-realtime`). It asks for a text response and prints the text deltas.
 
 use openai::prelude::*;
-use openai::types::realtime::{RealtimeClientEvent, RealtimeServerEvent};
+use openai::types::realtime::{
+    RealtimeClientEvent, RealtimeClientEventSessionUpdateSession, RealtimeResponseCreateParams,
+    RealtimeResponseCreateParamsOutputModality, RealtimeServerEvent,
+};
 use serde_json::json;
 
 #[tokio::main]
@@ -19,17 +22,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let model = std::env::var("OPENAI_REALTIME_MODEL").unwrap_or_else(|_| "gpt-realtime".into());
     let mut connection = client.realtime().connect().model(&model).await?;
 
-    // Client events are the generated union; build them from JSON or fields.
-    let update: RealtimeClientEvent = serde_json::from_value(json!({
-        "type": "session.update",
-        "session": {"type": "realtime", "output_modalities": ["text"]},
-    }))?;
+    // Client events are the generated union: build one from fields or JSON
+    // and `send` it...
+    let session: RealtimeClientEventSessionUpdateSession =
+        serde_json::from_value(json!({"type": "realtime", "output_modalities": ["text"]}))?;
+    let update: RealtimeClientEvent =
+        openai::types::realtime::RealtimeClientEventSessionUpdate::new(session).into();
     connection.send(&update).await?;
-    let create: RealtimeClientEvent = serde_json::from_value(json!({
-        "type": "response.create",
-        "response": {"output_modalities": ["text"]},
-    }))?;
-    connection.send(&create).await?;
+    // ... or use the typed shortcut named after the event's type
+    // (`response.create`): required fields as arguments, the others as setters.
+    connection
+        .response()
+        .create()
+        .response(
+            RealtimeResponseCreateParams::default()
+                .output_modalities([RealtimeResponseCreateParamsOutputModality::Text]),
+        )
+        .await?;
 
     let mut text = String::new();
     while let Some(event) = connection.next().await {

@@ -66,7 +66,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let copy = client.with_options(RequestOptions::new().max_retries(5));
         println!("three calls through a client, its clone and a with_options copy:");
         ask(&client, "one").await?;
+        settle().await;
         ask(&clone, "two").await?;
+        settle().await;
         ask(&copy, "three").await?;
         println!("connections opened so far: {:?}", opened());
         // The end of the scope drops all three: the pool and its idle
@@ -83,6 +85,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         openai_examples::ensure(opened() == Some(2), "one connection per pool")?;
     }
     Ok(())
+}
+
+/// A connection goes back to its pool once the client has read the whole
+/// answer and the connection's task has seen it end, which happens on the
+/// runtime a moment after the call returns; a call sent in that moment
+/// opens a second connection. The pause keeps the count of this
+/// demonstration exact on a loaded machine; real code needs none.
+async fn settle() {
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
 }
 
 /// Listens on a free local port and relays every connection to `target`,

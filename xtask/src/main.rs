@@ -126,6 +126,10 @@ fn load_api(root: &Path, spec_path: &Path) -> Result<(yaml_rust2::Yaml, ir::Api)
     // responses too.
     let streamed = resources::python_stream_types(&api);
     lower::mark_output(&mut api.types, streamed);
+    // The client events of the WebSocket connections are values the caller
+    // builds, like request bodies.
+    let sent = resources::websocket_client_events(&api);
+    lower::mark_input(&mut api.types, sent);
     lower::apply_overrides(&mut api.types)?;
     Ok((doc, api))
 }
@@ -145,7 +149,8 @@ fn generate(root: &Path, spec_path: &Path) -> Result<Outputs, String> {
         examples::emit_tests(&doc, &api, &skips),
     );
     let methods = resources::methods(&api, &tables);
-    let core = resources::emit(&api, &methods);
+    let mut core = resources::emit(&api, &methods);
+    core.insert("websocket.rs".to_owned(), resources::emit_websocket(&api)?);
     let mut tests = BTreeMap::new();
     tests.insert("mod.rs".to_owned(), resources::emit_tests(&api, &methods));
     let mut mock = BTreeMap::new();

@@ -20,6 +20,7 @@ mod emit;
 mod sample;
 mod tables;
 mod tests;
+mod websocket;
 
 pub(crate) use conformance::emit_conformance;
 pub(crate) use emit::emit;
@@ -28,6 +29,7 @@ use tables::{
     REQUEST_DEFAULTS,
 };
 pub(crate) use tests::{emit_tests, test_name};
+pub(crate) use websocket::{emit_websocket, websocket_client_events};
 
 /// A method to generate: an operation as one Python method.
 #[derive(Debug)]

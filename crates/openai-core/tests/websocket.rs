@@ -517,3 +517,186 @@ async fn the_hook_can_abort_and_other_codes_do_not_reconnect() {
         assert_eq!(server.requests().len(), 1);
     }
 }
+
+// ===== typed shortcuts (helpers.md (e)) =====
+
+/// Every Realtime shortcut sends its event: the `type`, the required fields
+/// as arguments, the optional ones from the `SendEvent`'s setters, nothing
+/// else.
+#[tokio::test]
+async fn each_realtime_shortcut_sends_its_event() {
+    use openai_core::types::realtime::{
+        RealtimeClientEventSessionUpdateSession, RealtimeConversationItem,
+    };
+    let server = openai_mock::MockServer::start().await;
+    let mut script = WsScript::new().send(session(1));
+    for _ in 0..12 {
+        script = script.expect();
+    }
+    server.enqueue_ws(script.close(1000, ""));
+    let client = client(&server.url());
+    let mut connection = client.realtime().connect().await.unwrap();
+
+    let session: RealtimeClientEventSessionUpdateSession =
+        serde_json::from_value(json!({"type": "realtime", "instructions": "be brief"})).unwrap();
+    connection.session().update(session).await.unwrap();
+    connection
+        .response()
+        .create()
+        .event_id("e-create")
+        .await
+        .unwrap();
+    connection
+        .response()
+        .cancel()
+        .response_id("resp_1")
+        .await
+        .unwrap();
+    connection
+        .input_audio_buffer()
+        .append_audio(&[0, 1, 2, 255])
+        .await
+        .unwrap();
+    connection
+        .input_audio_buffer()
+        .append("AAEC/w==")
+        .await
+        .unwrap();
+    connection.input_audio_buffer().commit().await.unwrap();
+    connection.input_audio_buffer().clear().await.unwrap();
+    connection.output_audio_buffer().clear().await.unwrap();
+    let item: RealtimeConversationItem = serde_json::from_value(json!({
+        "type": "message", "role": "user",
+        "content": [{"type": "input_text", "text": "hi"}]
+    }))
+    .unwrap();
+    let create = connection
+        .conversation()
+        .item()
+        .create(item)
+        .previous_item_id("item_0");
+    assert_eq!(create.event().r#type, "conversation.item.create");
+    create.await.unwrap();
+    connection
+        .conversation()
+        .item()
+        .delete("item_1")
+        .await
+        .unwrap();
+    connection
+        .conversation()
+        .item()
+        .retrieve("item_2")
+        .map(|event| event.event_id("e-retrieve"))
+        .await
+        .unwrap();
+    connection
+        .conversation()
+        .item()
+        .truncate("item_3", 0, 1500)
+        .await
+        .unwrap();
+    // The script closes normally once it has read all twelve.
+    while let Some(event) = connection.next().await {
+        event.unwrap();
+    }
+
+    let sent: Vec<Value> = server
+        .ws_messages()
+        .iter()
+        .map(|m| m.json().expect("a JSON event"))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            json!({"type": "session.update", "session": {"type": "realtime", "instructions": "be brief"}}),
+            json!({"type": "response.create", "event_id": "e-create"}),
+            json!({"type": "response.cancel", "response_id": "resp_1"}),
+            json!({"type": "input_audio_buffer.append", "audio": "AAEC/w=="}),
+            json!({"type": "input_audio_buffer.append", "audio": "AAEC/w=="}),
+            json!({"type": "input_audio_buffer.commit"}),
+            json!({"type": "input_audio_buffer.clear"}),
+            json!({"type": "output_audio_buffer.clear"}),
+            json!({"type": "conversation.item.create", "previous_item_id": "item_0",
+                "item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "hi"}]}}),
+            json!({"type": "conversation.item.delete", "item_id": "item_1"}),
+            json!({"type": "conversation.item.retrieve", "item_id": "item_2", "event_id": "e-retrieve"}),
+            json!({"type": "conversation.item.truncate", "item_id": "item_3", "content_index": 0, "audio_end_ms": 1500}),
+        ]
+    );
+}
+
+/// A shortcut on a closed connection fails like `send`; audio deltas from
+/// the mock's built-in model decode to the bytes it sent.
+#[tokio::test]
+async fn shortcuts_on_a_closed_connection_fail_and_audio_deltas_decode() {
+    use openai_core::types::realtime::RealtimeServerEvent;
+    let server = openai_mock::MockServer::start().await;
+    let client = client(&server.url());
+    let mut connection = client.realtime().connect().await.unwrap();
+    let created = connection.next().await.unwrap().unwrap();
+    assert!(matches!(created, RealtimeServerEvent::SessionCreated(_)));
+    connection
+        .response()
+        .create()
+        .map(|event| {
+            let params: openai_core::types::realtime::RealtimeResponseCreateParams =
+                serde_json::from_value(json!({"output_modalities": ["audio"]})).unwrap();
+            event.response(params)
+        })
+        .await
+        .unwrap();
+    let mut audio = Vec::new();
+    while let Some(event) = connection.next().await {
+        match event.unwrap() {
+            RealtimeServerEvent::ResponseOutputAudioDelta(delta) => {
+                let added = delta.decode_audio_into(&mut audio).unwrap();
+                assert!(added > 0);
+            }
+            RealtimeServerEvent::ResponseDone(_) => break,
+            _ => {}
+        }
+    }
+    assert!(!audio.is_empty(), "the mock sends audio when asked");
+    assert!(audio.iter().all(|&b| b == 0), "silence");
+
+    let server = openai_mock::MockServer::start().await;
+    server.enqueue_ws(WsScript::new().close(1000, ""));
+    let client = self::client(&server.url());
+    let mut connection = client.realtime().connect().await.unwrap();
+    assert!(connection.next().await.is_none());
+    let session = openai_core::types::realtime::RealtimeClientEventSessionUpdateSession::default();
+    let err = connection.session().update(session).await.unwrap_err();
+    assert!(matches!(err, Error::Connection(_)), "{err:?}");
+}
+
+/// Responses WebSocket mode: `response().create()` with the create
+/// fields as setters.
+#[tokio::test]
+async fn the_responses_shortcut_creates_a_response() {
+    use openai_core::types::responses::ResponsesServerEvent;
+    let server = openai_mock::MockServer::start().await;
+    let client = client(&server.url());
+    let mut connection = client.responses().connect().await.unwrap();
+    connection
+        .response()
+        .create()
+        .model("gpt-4o")
+        .input("echo me")
+        .await
+        .unwrap();
+    let mut text = String::new();
+    while let Some(event) = connection.next().await {
+        match event.unwrap() {
+            ResponsesServerEvent::ResponseOutputTextDelta(delta) => text.push_str(&delta.delta),
+            ResponsesServerEvent::ResponseCompleted(_) => break,
+            _ => {}
+        }
+    }
+    assert_eq!(text, "echo me");
+    let sent = server.ws_messages()[0].json().unwrap();
+    assert_eq!(
+        sent,
+        json!({"type": "response.create", "model": "gpt-4o", "input": "echo me"})
+    );
+}

@@ -6,8 +6,8 @@ use std::fmt;
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 #[cfg_attr(
-    not(feature = "chat"),
-    allow(dead_code, reason = "only data URLs are encoded")
+    not(any(feature = "chat", feature = "realtime")),
+    allow(dead_code, reason = "only data URLs and input audio are encoded")
 )]
 /// Encodes `data` as standard base64 with padding.
 pub(crate) fn encode(data: &[u8]) -> String {
@@ -31,8 +31,13 @@ pub(crate) fn encode(data: &[u8]) -> String {
 }
 
 #[cfg_attr(
-    not(feature = "embeddings"),
-    allow(dead_code, reason = "only base64 embeddings are decoded")
+    not(any(
+        feature = "embeddings",
+        feature = "realtime",
+        feature = "responses",
+        feature = "beta-responses"
+    )),
+    allow(dead_code, reason = "only embeddings and audio are decoded")
 )]
 /// Why a base64 text did not decode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +130,29 @@ pub(crate) fn decode_f32s(text: &str) -> Result<Vec<f32>, DecodeError> {
     Ok(out)
 }
 
+#[cfg_attr(
+    not(any(
+        feature = "realtime",
+        feature = "responses",
+        feature = "beta-responses"
+    )),
+    allow(dead_code, reason = "only audio is decoded to bytes")
+)]
+/// Decodes standard base64 (padded or not) onto the end of `out`, reserving
+/// the decoded length once; returns the number of bytes added. On an error
+/// `out` keeps what it held before.
+pub(crate) fn decode_into(text: &str, out: &mut Vec<u8>) -> Result<usize, DecodeError> {
+    let start = out.len();
+    out.reserve(text.len() / 4 * 3 + 2);
+    match decode_each(text.as_bytes(), |byte| out.push(byte)) {
+        Ok(n) => Ok(n),
+        Err(e) => {
+            out.truncate(start);
+            Err(e)
+        }
+    }
+}
+
 /// A byte outside the alphabet in [`SEXTETS`].
 const INVALID: u8 = 0xFF;
 
@@ -154,8 +182,13 @@ fn strip_padding(input: &[u8]) -> Result<&[u8], DecodeError> {
 }
 
 #[cfg_attr(
-    not(feature = "embeddings"),
-    allow(dead_code, reason = "only base64 embeddings are decoded")
+    not(any(
+        feature = "embeddings",
+        feature = "realtime",
+        feature = "responses",
+        feature = "beta-responses"
+    )),
+    allow(dead_code, reason = "only embeddings and audio are decoded")
 )]
 /// Decodes standard base64, handing each byte to `sink`; returns the number of bytes.
 /// Padding is optional but, when present, only at the end; bits past the last whole byte
@@ -182,8 +215,13 @@ fn decode_each(input: &[u8], mut sink: impl FnMut(u8)) -> Result<usize, DecodeEr
 }
 
 #[cfg_attr(
-    not(feature = "embeddings"),
-    allow(dead_code, reason = "only base64 embeddings are decoded")
+    not(any(
+        feature = "embeddings",
+        feature = "realtime",
+        feature = "responses",
+        feature = "beta-responses"
+    )),
+    allow(dead_code, reason = "only embeddings and audio are decoded")
 )]
 fn sextet(c: u8) -> Option<u8> {
     Some(SEXTETS[usize::from(c)]).filter(|&v| v != INVALID)
@@ -224,6 +262,18 @@ mod tests {
         }
         let all: Vec<u8> = (0..=255).collect();
         assert_eq!(bytes(&encode(&all)).unwrap(), all);
+    }
+
+    #[test]
+    fn decode_into_appends_and_keeps_the_buffer_on_errors() {
+        let mut buffer = b"ab".to_vec();
+        assert_eq!(decode_into("Zm9vYg==", &mut buffer), Ok(4));
+        assert_eq!(buffer, b"abfoob");
+        assert_eq!(
+            decode_into("Zm9v!mFy", &mut buffer),
+            Err(DecodeError::InvalidByte(4))
+        );
+        assert_eq!(buffer, b"abfoob");
     }
 
     #[test]

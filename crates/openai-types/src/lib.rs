@@ -58,8 +58,26 @@
 #![doc(test(attr(deny(warnings))))]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-#[cfg(any(feature = "chat", feature = "embeddings"))]
+#[cfg(any(
+    feature = "realtime",
+    feature = "responses",
+    feature = "beta-responses"
+))]
+mod audio_ext;
+#[cfg(any(
+    feature = "chat",
+    feature = "embeddings",
+    feature = "realtime",
+    feature = "responses",
+    feature = "beta-responses"
+))]
 mod base64;
+#[cfg(any(
+    feature = "realtime",
+    feature = "responses",
+    feature = "beta-responses"
+))]
+pub use audio_ext::InvalidAudio;
 #[cfg(feature = "chat")]
 mod chat_ext;
 #[cfg(feature = "embeddings")]

@@ -28,7 +28,7 @@ mod types;
 
 use operations::{params_names, request_body_renames};
 pub(crate) use overrides::apply as apply_overrides;
-pub(crate) use passes::mark_output;
+pub(crate) use passes::{mark_input, mark_output};
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options"];
 

@@ -320,6 +320,14 @@ pub(crate) fn mark_output(types: &mut [TypeDef], roots: Vec<TypeId>) {
     }
 }
 
+/// Marks `roots` and every type they contain as sent by the caller: they get
+/// chainable setters (the client events of a WebSocket connection).
+pub(crate) fn mark_input(types: &mut [TypeDef], roots: Vec<TypeId>) {
+    for id in reachable(types, roots) {
+        types[id].input = true;
+    }
+}
+
 /// `roots` and every type they contain.
 fn reachable(types: &[TypeDef], roots: Vec<TypeId>) -> Vec<TypeId> {
     let mut queue: VecDeque<TypeId> = roots.into();

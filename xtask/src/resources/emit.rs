@@ -160,6 +160,9 @@ pub(crate) fn emit(api: &Api, methods: &[Method<'_>]) -> BTreeMap<String, String
         "\n/// The blocking client's resources (`blocking` feature): the same tree, each\n/// method wrapping its async twin.\n#[cfg(feature = \"blocking\")]\npub(crate) mod blocking;\n",
     );
     module.push_str(
+        "\n/// The typed shortcuts of the WebSocket connections (`websocket` feature).\n#[cfg(feature = \"websocket\")]\npub(crate) mod websocket;\n",
+    );
+    module.push_str(
         "\n/// Every type a response decodes into, for the fuzz targets (`fuzzing` feature).\n#[cfg(feature = \"fuzzing\")]\npub(crate) mod response_types;\n",
     );
     files.insert("mod.rs".to_owned(), module);

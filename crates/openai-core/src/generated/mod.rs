@@ -265,6 +265,10 @@ impl crate::multipart::FileParts for crate::types::videos::CreateVideoMultipartB
 #[cfg(feature = "blocking")]
 pub(crate) mod blocking;
 
+/// The typed shortcuts of the WebSocket connections (`websocket` feature).
+#[cfg(feature = "websocket")]
+pub(crate) mod websocket;
+
 /// Every type a response decodes into, for the fuzz targets (`fuzzing` feature).
 #[cfg(feature = "fuzzing")]
 pub(crate) mod response_types;

@@ -50,7 +50,18 @@
 //! [`Router`](crate::route::Router), which sees
 //! [`is_websocket`](crate::route::RouteRequest::is_websocket) requests.
 //!
-//! Not yet here (issue 14): the typed shortcuts (`session().update(..)`).
+//! # Typed shortcuts
+//!
+//! Every client event of the spec has a method named after its `type`:
+//! `connection.session().update(session)` sends `session.update`,
+//! `connection.conversation().item().truncate(item_id, content_index,
+//! audio_end_ms)` sends `conversation.item.truncate`. Each takes the event's
+//! required fields and returns a [`SendEvent`] with a setter per optional
+//! field (`.event_id(..)`); `.await` sends it. They are generated from the
+//! spec's client-event unions (modules [`realtime`], [`responses`],
+//! [`beta_responses`]). `input_audio_buffer().append_audio(&pcm)` takes raw
+//! audio; audio deltas decode with `delta.audio()` or
+//! `delta.decode_audio_into(&mut buffer)`.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -74,6 +85,22 @@ use tower::ServiceExt;
 
 mod connect;
 mod reconnect;
+mod send_event;
+
+pub use send_event::SendEvent;
+
+/// The typed shortcuts of a [`BetaResponsesConnection`]:
+/// `connection.response().create()`, `.response().inject(..)`.
+#[cfg(feature = "beta-responses")]
+pub use crate::generated::websocket::beta_responses;
+/// The typed shortcuts of a [`RealtimeConnection`]: `connection.session()`,
+/// `.response()`, `.input_audio_buffer()`, `.output_audio_buffer()`,
+/// `.conversation().item()`, generated from the spec's client events.
+#[cfg(feature = "realtime")]
+pub use crate::generated::websocket::realtime;
+/// The typed shortcuts of a [`ResponsesConnection`]: `connection.response().create()`.
+#[cfg(feature = "responses")]
+pub use crate::generated::websocket::responses;
 
 pub use reconnect::{
     DEFAULT_MAX_QUEUE_SIZE, RECONNECT_CODES, Reconnect, ReconnectAttempt, ReconnectDecision,
@@ -479,11 +506,7 @@ impl<C: Serialize, S> Connection<C, S> {
     /// [`Error::InvalidRequest`] when the event does not serialize;
     /// [`Error::Connection`] when the connection is closed or broken.
     pub async fn send(&mut self, event: &C) -> Result<(), Error> {
-        let text = serde_json::to_string(event).map_err(|e| {
-            Error::InvalidRequest(InvalidRequestError::new(format!(
-                "the event does not serialize: {e}"
-            )))
-        })?;
+        let text = send_event::to_text(event)?;
         self.send_raw(text).await
     }
 }
@@ -754,11 +777,7 @@ impl<C: Serialize, S> Sink<C> for Connection<C, S> {
     }
 
     fn start_send(mut self: Pin<&mut Self>, event: C) -> Result<(), Error> {
-        let text = serde_json::to_string(&event).map_err(|e| {
-            Error::InvalidRequest(InvalidRequestError::new(format!(
-                "the event does not serialize: {e}"
-            )))
-        })?;
+        let text = send_event::to_text(&event)?;
         match &mut self.state {
             State::Open(socket) => Pin::new(&mut **socket)
                 .start_send(Message::text(text))

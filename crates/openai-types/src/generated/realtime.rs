@@ -7558,6 +7558,18 @@ impl RealtimeClientEventConversationItemCreate {
         }
     }
 
+    /// Sets `event_id`.
+    pub fn event_id(mut self, value: impl Into<String>) -> Self {
+        self.event_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `previous_item_id`.
+    pub fn previous_item_id(mut self, value: impl Into<String>) -> Self {
+        self.previous_item_id = Nullable::Value(value.into());
+        self
+    }
+
     /// Fields of the JSON object that this type does not name; they are serialized back.
     pub fn extra_fields(&self) -> &ExtraFields {
         &self.extra
@@ -7665,6 +7677,12 @@ impl RealtimeClientEventConversationItemDelete {
         }
     }
 
+    /// Sets `event_id`.
+    pub fn event_id(mut self, value: impl Into<String>) -> Self {
+        self.event_id = Nullable::Value(value.into());
+        self
+    }
+
     /// Fields of the JSON object that this type does not name; they are serialized back.
     pub fn extra_fields(&self) -> &ExtraFields {
         &self.extra
@@ -7764,6 +7782,12 @@ impl RealtimeClientEventConversationItemRetrieve {
             item_id: item_id.into(),
             ..Default::default()
         }
+    }
+
+    /// Sets `event_id`.
+    pub fn event_id(mut self, value: impl Into<String>) -> Self {
+        self.event_id = Nullable::Value(value.into());
+        self
     }
 
     /// Fields of the JSON object that this type does not name; they are serialized back.
@@ -7885,6 +7909,12 @@ impl RealtimeClientEventConversationItemTruncate {
             audio_end_ms: audio_end_ms.into(),
             ..Default::default()
         }
+    }
+
+    /// Sets `event_id`.
+    pub fn event_id(mut self, value: impl Into<String>) -> Self {
+        self.event_id = Nullable::Value(value.into());
+        self
     }
 
     /// Fields of the JSON object that this type does not name; they are serialized back.
@@ -8010,6 +8040,12 @@ impl RealtimeClientEventInputAudioBufferAppend {
         }
     }
 
+    /// Sets `event_id`.
+    pub fn event_id(mut self, value: impl Into<String>) -> Self {
+        self.event_id = Nullable::Value(value.into());
+        self
+    }
+
     /// Fields of the JSON object that this type does not name; they are serialized back.
     pub fn extra_fields(&self) -> &ExtraFields {
         &self.extra
@@ -8106,6 +8142,12 @@ impl RealtimeClientEventInputAudioBufferClear {
         }
     }
 
+    /// Sets `event_id`.
+    pub fn event_id(mut self, value: impl Into<String>) -> Self {
+        self.event_id = Nullable::Value(value.into());
+        self
+    }
+
     /// Fields of the JSON object that this type does not name; they are serialized back.
     pub fn extra_fields(&self) -> &ExtraFields {
         &self.extra
@@ -8195,6 +8237,12 @@ impl RealtimeClientEventInputAudioBufferCommit {
             r#type: Cow::Borrowed("input_audio_buffer.commit"),
             ..Default::default()
         }
+    }
+
+    /// Sets `event_id`.
+    pub fn event_id(mut self, value: impl Into<String>) -> Self {
+        self.event_id = Nullable::Value(value.into());
+        self
     }
 
     /// Fields of the JSON object that this type does not name; they are serialized back.
@@ -8288,6 +8336,12 @@ impl RealtimeClientEventOutputAudioBufferClear {
             r#type: Cow::Borrowed("output_audio_buffer.clear"),
             ..Default::default()
         }
+    }
+
+    /// Sets `event_id`.
+    pub fn event_id(mut self, value: impl Into<String>) -> Self {
+        self.event_id = Nullable::Value(value.into());
+        self
     }
 
     /// Fields of the JSON object that this type does not name; they are serialized back.
@@ -8384,6 +8438,18 @@ impl RealtimeClientEventResponseCancel {
             r#type: Cow::Borrowed("response.cancel"),
             ..Default::default()
         }
+    }
+
+    /// Sets `event_id`.
+    pub fn event_id(mut self, value: impl Into<String>) -> Self {
+        self.event_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `response_id`.
+    pub fn response_id(mut self, value: impl Into<String>) -> Self {
+        self.response_id = Nullable::Value(value.into());
+        self
     }
 
     /// Fields of the JSON object that this type does not name; they are serialized back.
@@ -8501,6 +8567,18 @@ impl RealtimeClientEventResponseCreate {
         }
     }
 
+    /// Sets `event_id`.
+    pub fn event_id(mut self, value: impl Into<String>) -> Self {
+        self.event_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `response`.
+    pub fn response(mut self, value: impl Into<RealtimeResponseCreateParams>) -> Self {
+        self.response = Nullable::Value(Box::new(value.into()));
+        self
+    }
+
     /// Fields of the JSON object that this type does not name; they are serialized back.
     pub fn extra_fields(&self) -> &ExtraFields {
         &self.extra
@@ -8600,6 +8678,12 @@ impl RealtimeClientEventSessionUpdate {
             session: session.into(),
             ..Default::default()
         }
+    }
+
+    /// Sets `event_id`.
+    pub fn event_id(mut self, value: impl Into<String>) -> Self {
+        self.event_id = Nullable::Value(value.into());
+        self
     }
 
     /// Fields of the JSON object that this type does not name; they are serialized back.
@@ -9080,6 +9164,30 @@ impl RealtimeConversationItemFunctionCall {
         }
     }
 
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `object`.
+    pub fn object(mut self, value: impl Into<String>) -> Self {
+        self.object = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<RealtimeConversationItemFunctionCallStatus>) -> Self {
+        self.status = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `call_id`.
+    pub fn call_id(mut self, value: impl Into<String>) -> Self {
+        self.call_id = Nullable::Value(value.into());
+        self
+    }
+
     /// Fields of the JSON object that this type does not name; they are serialized back.
     pub fn extra_fields(&self) -> &ExtraFields {
         &self.extra
@@ -9201,6 +9309,27 @@ impl RealtimeConversationItemFunctionCallOutput {
             output: output.into(),
             ..Default::default()
         }
+    }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `object`.
+    pub fn object(mut self, value: impl Into<String>) -> Self {
+        self.object = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(
+        mut self,
+        value: impl Into<RealtimeConversationItemFunctionCallOutputStatus>,
+    ) -> Self {
+        self.status = Nullable::Value(value.into());
+        self
     }
 
     /// Fields of the JSON object that this type does not name; they are serialized back.
@@ -9330,6 +9459,27 @@ impl RealtimeConversationItemMessageAssistant {
         }
     }
 
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `object`.
+    pub fn object(mut self, value: impl Into<String>) -> Self {
+        self.object = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(
+        mut self,
+        value: impl Into<RealtimeConversationItemMessageAssistantStatus>,
+    ) -> Self {
+        self.status = Nullable::Value(value.into());
+        self
+    }
+
     /// Fields of the JSON object that this type does not name; they are serialized back.
     pub fn extra_fields(&self) -> &ExtraFields {
         &self.extra
@@ -9449,6 +9599,24 @@ impl RealtimeConversationItemMessageSystem {
         }
     }
 
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `object`.
+    pub fn object(mut self, value: impl Into<String>) -> Self {
+        self.object = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<RealtimeConversationItemMessageSystemStatus>) -> Self {
+        self.status = Nullable::Value(value.into());
+        self
+    }
+
     /// Fields of the JSON object that this type does not name; they are serialized back.
     pub fn extra_fields(&self) -> &ExtraFields {
         &self.extra
@@ -9566,6 +9734,24 @@ impl RealtimeConversationItemMessageUser {
             content: content.into(),
             ..Default::default()
         }
+    }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `object`.
+    pub fn object(mut self, value: impl Into<String>) -> Self {
+        self.object = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<RealtimeConversationItemMessageUserStatus>) -> Self {
+        self.status = Nullable::Value(value.into());
+        self
     }
 
     /// Fields of the JSON object that this type does not name; they are serialized back.
@@ -10273,6 +10459,12 @@ impl RealtimeMcpapprovalResponse {
         }
     }
 
+    /// Sets `reason`.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Nullable::Value(value.into());
+        self
+    }
+
     /// Fields of the JSON object that this type does not name; they are serialized back.
     pub fn extra_fields(&self) -> &ExtraFields {
         &self.extra
@@ -10488,6 +10680,12 @@ impl RealtimeMcplistTools {
         }
     }
 
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Nullable::Value(value.into());
+        self
+    }
+
     /// Fields of the JSON object that this type does not name; they are serialized back.
     pub fn extra_fields(&self) -> &ExtraFields {
         &self.extra
@@ -10699,6 +10897,24 @@ impl RealtimeMcptoolCall {
             arguments: arguments.into(),
             ..Default::default()
         }
+    }
+
+    /// Sets `approval_request_id`.
+    pub fn approval_request_id(mut self, value: impl Into<String>) -> Self {
+        self.approval_request_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<String>) -> Self {
+        self.output = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<RealtimeMcptoolCallError>) -> Self {
+        self.error = Nullable::Value(Box::new(value.into()));
+        self
     }
 
     /// Fields of the JSON object that this type does not name; they are serialized back.
@@ -11235,6 +11451,87 @@ impl RealtimeResponseCreateParams {
         Self {
             ..Default::default()
         }
+    }
+
+    /// Sets `output_modalities`.
+    pub fn output_modalities(
+        mut self,
+        value: impl Into<Vec<RealtimeResponseCreateParamsOutputModality>>,
+    ) -> Self {
+        self.output_modalities = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `instructions`.
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.instructions = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `audio`.
+    pub fn audio(mut self, value: impl Into<RealtimeResponseCreateParamsAudio>) -> Self {
+        self.audio = Nullable::Value(Box::new(value.into()));
+        self
+    }
+
+    /// Sets `tools`.
+    pub fn tools(mut self, value: impl Into<Vec<RealtimeResponseCreateParamsTool>>) -> Self {
+        self.tools = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tool_choice`.
+    pub fn tool_choice(mut self, value: impl Into<RealtimeResponseCreateParamsToolChoice>) -> Self {
+        self.tool_choice = Nullable::Value(Box::new(value.into()));
+        self
+    }
+
+    /// Sets `parallel_tool_calls`.
+    pub fn parallel_tool_calls(mut self, value: impl Into<bool>) -> Self {
+        self.parallel_tool_calls = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reasoning`.
+    pub fn reasoning(mut self, value: impl Into<RealtimeReasoning>) -> Self {
+        self.reasoning = Nullable::Value(Box::new(value.into()));
+        self
+    }
+
+    /// Sets `max_output_tokens`.
+    pub fn max_output_tokens(
+        mut self,
+        value: impl Into<RealtimeResponseCreateParamsMaxOutputTokens>,
+    ) -> Self {
+        self.max_output_tokens = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation`.
+    pub fn conversation(
+        mut self,
+        value: impl Into<RealtimeResponseCreateParamsConversation>,
+    ) -> Self {
+        self.conversation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<Metadata>) -> Self {
+        self.metadata = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<Prompt>) -> Self {
+        self.prompt = Nullable::Value(Box::new(value.into()));
+        self
+    }
+
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<Vec<RealtimeConversationItem>>) -> Self {
+        self.input = Nullable::Value(value.into());
+        self
     }
 
     /// Fields of the JSON object that this type does not name; they are serialized back.
@@ -25035,6 +25332,33 @@ impl RealtimeConversationItemMessageAssistantContentItem {
         }
     }
 
+    /// Sets `type`.
+    pub fn r#type(
+        mut self,
+        value: impl Into<RealtimeConversationItemMessageAssistantContentItemType>,
+    ) -> Self {
+        self.r#type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `audio`.
+    pub fn audio(mut self, value: impl Into<String>) -> Self {
+        self.audio = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `transcript`.
+    pub fn transcript(mut self, value: impl Into<String>) -> Self {
+        self.transcript = Nullable::Value(value.into());
+        self
+    }
+
     /// Fields of the JSON object that this type does not name; they are serialized back.
     pub fn extra_fields(&self) -> &ExtraFields {
         &self.extra
@@ -25205,6 +25529,18 @@ impl RealtimeConversationItemMessageSystemContentItem {
         }
     }
 
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Nullable::Value(value.into());
+        self
+    }
+
     /// Fields of the JSON object that this type does not name; they are serialized back.
     pub fn extra_fields(&self) -> &ExtraFields {
         &self.extra
@@ -25328,6 +25664,48 @@ impl RealtimeConversationItemMessageUserContentItem {
         Self {
             ..Default::default()
         }
+    }
+
+    /// Sets `type`.
+    pub fn r#type(
+        mut self,
+        value: impl Into<RealtimeConversationItemMessageUserContentItemType>,
+    ) -> Self {
+        self.r#type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `audio`.
+    pub fn audio(mut self, value: impl Into<String>) -> Self {
+        self.audio = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `image_url`.
+    pub fn image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `detail`.
+    pub fn detail(
+        mut self,
+        value: impl Into<RealtimeConversationItemMessageUserContentItemDetail>,
+    ) -> Self {
+        self.detail = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `transcript`.
+    pub fn transcript(mut self, value: impl Into<String>) -> Self {
+        self.transcript = Nullable::Value(value.into());
+        self
     }
 
     /// Fields of the JSON object that this type does not name; they are serialized back.
@@ -27190,6 +27568,12 @@ impl RealtimeResponseCreateParamsAudio {
         }
     }
 
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<RealtimeResponseCreateParamsAudioOutput>) -> Self {
+        self.output = Nullable::Value(Box::new(value.into()));
+        self
+    }
+
     /// Fields of the JSON object that this type does not name; they are serialized back.
     pub fn extra_fields(&self) -> &ExtraFields {
         &self.extra
@@ -27258,6 +27642,18 @@ impl RealtimeResponseCreateParamsAudioOutput {
         Self {
             ..Default::default()
         }
+    }
+
+    /// Sets `format`.
+    pub fn format(mut self, value: impl Into<RealtimeAudioFormats>) -> Self {
+        self.format = Nullable::Value(Box::new(value.into()));
+        self
+    }
+
+    /// Sets `voice`.
+    pub fn voice(mut self, value: impl Into<VoiceIdsOrCustomVoice>) -> Self {
+        self.voice = Nullable::Value(Box::new(value.into()));
+        self
     }
 
     /// Fields of the JSON object that this type does not name; they are serialized back.

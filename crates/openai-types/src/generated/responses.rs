@@ -18249,6 +18249,207 @@ impl ResponsesClientEventResponseCreate {
         }
     }
 
+    /// Sets `stream_id`.
+    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
+        self.stream_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<Metadata>) -> Self {
+        self.metadata = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `top_logprobs`.
+    pub fn top_logprobs(mut self, value: impl Into<i64>) -> Self {
+        self.top_logprobs = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.temperature = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `top_p`.
+    pub fn top_p(mut self, value: impl Into<f64>) -> Self {
+        self.top_p = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `user`.
+    #[deprecated]
+    pub fn user(mut self, value: impl Into<String>) -> Self {
+        self.user = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `safety_identifier`.
+    pub fn safety_identifier(mut self, value: impl Into<String>) -> Self {
+        self.safety_identifier = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `prompt_cache_key`.
+    pub fn prompt_cache_key(mut self, value: impl Into<String>) -> Self {
+        self.prompt_cache_key = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `prompt_cache_retention`.
+    #[deprecated]
+    pub fn prompt_cache_retention(
+        mut self,
+        value: impl Into<ResponsesClientEventResponseCreatePromptCacheRetention>,
+    ) -> Self {
+        self.prompt_cache_retention = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `prompt_cache_options`.
+    pub fn prompt_cache_options(mut self, value: impl Into<PromptCacheOptionsParam>) -> Self {
+        self.prompt_cache_options = Nullable::Value(Box::new(value.into()));
+        self
+    }
+
+    /// Sets `previous_response_id`.
+    pub fn previous_response_id(mut self, value: impl Into<String>) -> Self {
+        self.previous_response_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `model`.
+    pub fn model(mut self, value: impl Into<ModelIdsResponses>) -> Self {
+        self.model = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `background`.
+    pub fn background(mut self, value: impl Into<bool>) -> Self {
+        self.background = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_tool_calls`.
+    pub fn max_tool_calls(mut self, value: impl Into<i64>) -> Self {
+        self.max_tool_calls = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<ResponseTextParam>) -> Self {
+        self.text = Nullable::Value(Box::new(value.into()));
+        self
+    }
+
+    /// Sets `tools`.
+    pub fn tools(mut self, value: impl Into<ToolsArray>) -> Self {
+        self.tools = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tool_choice`.
+    pub fn tool_choice(mut self, value: impl Into<ToolChoiceParam>) -> Self {
+        self.tool_choice = Nullable::Value(Box::new(value.into()));
+        self
+    }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<Prompt>) -> Self {
+        self.prompt = Nullable::Value(Box::new(value.into()));
+        self
+    }
+
+    /// Sets `service_tier`.
+    pub fn service_tier(mut self, value: impl Into<ServiceTierResponses>) -> Self {
+        self.service_tier = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `truncation`.
+    #[deprecated]
+    pub fn truncation(
+        mut self,
+        value: impl Into<ResponsesClientEventResponseCreateTruncation>,
+    ) -> Self {
+        self.truncation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reasoning`.
+    pub fn reasoning(mut self, value: impl Into<Reasoning>) -> Self {
+        self.reasoning = Nullable::Value(Box::new(value.into()));
+        self
+    }
+
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<InputParam>) -> Self {
+        self.input = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `include`.
+    pub fn include(mut self, value: impl Into<Vec<IncludeEnum>>) -> Self {
+        self.include = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `parallel_tool_calls`.
+    pub fn parallel_tool_calls(mut self, value: impl Into<bool>) -> Self {
+        self.parallel_tool_calls = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `store`.
+    pub fn store(mut self, value: impl Into<bool>) -> Self {
+        self.store = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `instructions`.
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.instructions = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `moderation`.
+    pub fn moderation(mut self, value: impl Into<ModerationParam>) -> Self {
+        self.moderation = Nullable::Value(Box::new(value.into()));
+        self
+    }
+
+    /// Sets `stream`.
+    pub fn stream(mut self, value: impl Into<bool>) -> Self {
+        self.stream = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `stream_options`.
+    pub fn stream_options(mut self, value: impl Into<ResponseStreamOptions>) -> Self {
+        self.stream_options = Nullable::Value(Box::new(value.into()));
+        self
+    }
+
+    /// Sets `conversation`.
+    pub fn conversation(mut self, value: impl Into<ConversationParam>) -> Self {
+        self.conversation = Nullable::Value(Box::new(value.into()));
+        self
+    }
+
+    /// Sets `context_management`.
+    pub fn context_management(mut self, value: impl Into<Vec<ContextManagementParam>>) -> Self {
+        self.context_management = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_output_tokens`.
+    pub fn max_output_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.max_output_tokens = Nullable::Value(value.into());
+        self
+    }
+
     /// Fields of the JSON object that this type does not name; they are serialized back.
     pub fn extra_fields(&self) -> &ExtraFields {
         &self.extra
