@@ -11,6 +11,10 @@
 //! The chat stream helper (`.stream()`, with `final_completion()`) is
 //! measured the same way; it keeps the accumulated text (2 bytes per event
 //! here), so its allowance adds [`TEXT_COPIES`] times the extra text.
+//!
+//! A Realtime WebSocket connection of audio deltas is measured the same way:
+//! 10,000 and 100,000 events, SDK and floor (tokio-tungstenite and
+//! serde_json).
 
 use std::fs;
 
@@ -21,6 +25,9 @@ use openai_mock::Mock;
 const LENGTHS: [usize; 2] = [20_000, 200_000];
 
 const PER_READ: [usize; 2] = [1, 64];
+
+/// Events per WebSocket connection: a short one and one of 100,000.
+const WS_LENGTHS: [usize; 2] = [10_000, 100_000];
 
 /// Streams read per length and kind; the smallest growth counts. A client
 /// that kept memory per event would grow on every run, while buffers and
@@ -51,6 +58,9 @@ fn main() {
         }
         let clients = bench.clients.clone();
         bench.run(async move { clients.stream_helper().await });
+    }
+    for target in Target::ALL {
+        ws_peak_growth(&bench, target, WS_LENGTHS[1]);
     }
     let resettable = reset_peak();
     println!(
@@ -113,6 +123,26 @@ fn main() {
             failed = true;
         }
     }
+    // A Realtime WebSocket connection of audio deltas (issue 14: memory
+    // flat over 100,000 events), SDK and floor alike.
+    for target in Target::ALL {
+        let mut growth = [0; WS_LENGTHS.len()];
+        for (i, events) in WS_LENGTHS.into_iter().enumerate() {
+            let runs: Vec<(u64, u64)> = (0..RUNS)
+                .map(|_| ws_peak_growth(&bench, target, events))
+                .collect();
+            growth[i] = runs.iter().map(|r| r.1).min().unwrap_or(0);
+            println!(
+                "memory/websocket/{}/events={events}: peak growth {} KiB",
+                target.name(),
+                growth[i],
+            );
+        }
+        if growth[1] > growth[0] + SLACK_KIB {
+            println!("  FAIL: the peak grows with the connection's length");
+            failed = true;
+        }
+    }
     println!(
         "memory: RSS {start} KiB after warm-up, {} KiB at the end",
         status_kib("VmRSS:")
@@ -139,6 +169,18 @@ fn helper_peak_growth(bench: &Bench, events: usize) -> (u64, u64) {
     reset_peak();
     let before = status_kib("VmRSS:");
     let read = bench.run(async move { clients.stream_helper().await });
+    assert_eq!(read, events);
+    (before, status_kib("VmHWM:").saturating_sub(before))
+}
+
+/// Reads one WebSocket connection of `events` audio deltas; returns the RSS
+/// before it and the growth of the peak RSS during it, in KiB.
+fn ws_peak_growth(bench: &Bench, target: Target, events: usize) -> (u64, u64) {
+    bench.answer_ws(openai_benches::setup::audio_delta(), events);
+    let clients = bench.clients.clone();
+    reset_peak();
+    let before = status_kib("VmRSS:");
+    let read = bench.run(async move { clients.websocket(target).await });
     assert_eq!(read, events);
     (before, status_kib("VmHWM:").saturating_sub(before))
 }

@@ -41,6 +41,11 @@ enum Work {
     /// `calls` embeddings calls of 100 x 1,536: the SDK asks for base64,
     /// the floor for JSON floats.
     Embeddings { calls: u32 },
+    /// One Realtime WebSocket connection of [`EVENTS`] server events
+    /// (audio deltas of 2,560 base64 bytes, or short text deltas), decoded
+    /// by the SDK into its event union, by the floor (tokio-tungstenite and
+    /// serde_json) into a plain struct.
+    WebSocket { audio: bool },
     /// `calls` chat calls one after the other through the blocking client
     /// (from a caller thread counted as client), against the same calls of
     /// the async SDK client in place of the floor.
@@ -55,7 +60,7 @@ impl Work {
                 concurrency,
                 batches,
             } => concurrency * batches,
-            Self::Stream { .. } | Self::StreamHelper => EVENTS as u32,
+            Self::Stream { .. } | Self::StreamHelper | Self::WebSocket { .. } => EVENTS as u32,
             Self::Embeddings { calls } | Self::BlockingChat { calls } => calls,
         }
     }
@@ -102,6 +107,18 @@ fn main() {
             work: Work::StreamHelper,
         },
         Case {
+            name: "websocket/text_delta",
+            rounds: 30,
+            target: 1.3,
+            work: Work::WebSocket { audio: false },
+        },
+        Case {
+            name: "websocket/audio_delta",
+            rounds: 30,
+            target: 1.3,
+            work: Work::WebSocket { audio: true },
+        },
+        Case {
             name: "blocking_chat/vs_async",
             rounds: 30,
             target: 1.3,
@@ -132,6 +149,8 @@ fn main() {
             }
             Work::StreamHelper => bench.answer_with(Mock::chat_stream_repeat(EVENTS, 1)),
             Work::Embeddings { .. } => bench.answer_with_model(),
+            // Each connection is queued by `batch`.
+            Work::WebSocket { .. } => {}
         }
         // Warm-up: connections, buffers, allocator.
         for target in Target::ALL {
@@ -177,6 +196,14 @@ fn batch(bench: &Bench, clock: Clock, work: Work, target: Target) -> Duration {
         bench.blocking_chat(calls);
         return start.elapsed();
     }
+    if let Work::WebSocket { audio } = work {
+        let event = if audio {
+            openai_benches::setup::audio_delta()
+        } else {
+            openai_benches::setup::text_delta()
+        };
+        bench.answer_ws(event, EVENTS);
+    }
     let clients = bench.clients.clone();
     let start = clock.now();
     bench.run(async move {
@@ -203,6 +230,7 @@ fn batch(bench: &Bench, clock: Clock, work: Work, target: Target) -> Duration {
                     assert_eq!(floats, openai_benches::setup::EMBEDDING_INPUTS * 1536);
                 }
             }
+            Work::WebSocket { .. } => assert_eq!(clients.websocket(target).await, EVENTS),
             // The async SDK, one call after the other, as the blocking
             // client makes them.
             Work::BlockingChat { calls } => {

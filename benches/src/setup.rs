@@ -7,7 +7,9 @@ use std::hint::black_box;
 use futures_util::StreamExt;
 use openai::types::EmbeddingCreateParams;
 use openai::types::chat::{ChatCompletionCreateParams, ChatMessage};
-use openai_mock::{Mock, MockServer};
+use openai_mock::{Mock, MockServer, WsScript};
+use serde::Deserialize;
+use serde_json::{Value, json};
 use tokio::runtime::{Builder, Runtime};
 
 use crate::floor::{EmbeddingParams, Floor, Params};
@@ -54,6 +56,8 @@ pub struct Clients {
     pub sdk: openai::Client,
     /// The floor client.
     pub floor: Floor,
+    /// The mock's address, for the WebSocket floor.
+    pub addr: std::net::SocketAddr,
 }
 
 /// Which client a benchmark runs.
@@ -100,6 +104,7 @@ impl Bench {
                 .expect("SDK client")
         };
         let floor = Floor::new(&server.url());
+        let addr = server.addr();
         let blocking = openai::Client::builder()
             .api_key("k")
             .base_url(server.url())
@@ -121,7 +126,7 @@ impl Bench {
             .expect("the blocking caller thread");
         let bench = Self {
             server,
-            clients: Clients { sdk, floor },
+            clients: Clients { sdk, floor, addr },
             client_rt,
             _server_rt: server_rt,
             blocking_jobs,
@@ -129,6 +134,14 @@ impl Bench {
         bench.check_same_bodies();
         bench.server.record_requests(false);
         bench
+    }
+
+    /// Queues a WebSocket connection on which the mock sends `event`
+    /// `times` times, then closes normally: for the next
+    /// [`Clients::websocket`].
+    pub fn answer_ws(&self, event: Value, times: usize) {
+        self.server
+            .enqueue_ws(WsScript::new().send_repeat(event, times).close(1000, ""));
     }
 
     /// Answers every request with `mock` from now on.
@@ -310,6 +323,89 @@ impl Clients {
                 events.await.expect("floor stream")
             }
         }
+    }
+}
+
+/// Bytes of base64 in [`audio_delta`]: 40 ms of 24 kHz PCM16 (1,920 bytes).
+pub const AUDIO_DELTA_BASE64: usize = 2_560;
+
+/// A Realtime `response.output_audio.delta` as the server streams them.
+pub fn audio_delta() -> Value {
+    realtime_delta(
+        "response.output_audio.delta",
+        &"A".repeat(AUDIO_DELTA_BASE64),
+    )
+}
+
+/// A Realtime `response.output_text.delta` of a few words.
+pub fn text_delta() -> Value {
+    realtime_delta("response.output_text.delta", "Hello from the")
+}
+
+fn realtime_delta(kind: &str, delta: &str) -> Value {
+    json!({"type": kind, "event_id": "event_CZ5nZ8pVcJ3dKeXWQH1yg", "response_id": "resp_CZ5nZ0K8tq4p8Hq2Ey1Qh",
+        "item_id": "item_CZ5nZ3pJ5Pu4Uq2PZnC7a", "output_index": 0, "content_index": 0, "delta": delta})
+}
+
+/// What the WebSocket floor decodes each event into: a plain serde struct of
+/// the delta's fields.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code, reason = "read through black_box only")]
+struct FloorDelta {
+    r#type: String,
+    event_id: String,
+    response_id: String,
+    item_id: String,
+    output_index: i64,
+    content_index: i64,
+    delta: String,
+}
+
+impl Clients {
+    /// Opens a Realtime WebSocket connection to the mock (which plays what
+    /// [`Bench::answer_ws`] queued) and decodes every server event until the
+    /// normal close: the SDK's `realtime().connect()` into the
+    /// `RealtimeServerEvent` union, the floor with tokio-tungstenite and
+    /// serde_json into [`FloorDelta`]. Returns the number of events.
+    ///
+    /// # Panics
+    ///
+    /// If the connection fails or an event does not decode.
+    pub async fn websocket(&self, target: Target) -> usize {
+        use tokio_tungstenite::tungstenite::Message;
+        let mut events = 0;
+        match target {
+            Target::Sdk => {
+                let connection = self.sdk.realtime().connect().model("gpt-realtime");
+                let mut connection = connection.await.expect("SDK connection");
+                while let Some(event) = connection.next().await {
+                    black_box(event.expect("SDK event"));
+                    events += 1;
+                }
+            }
+            Target::Floor => {
+                let tcp = tokio::net::TcpStream::connect(self.addr)
+                    .await
+                    .expect("floor TCP connection");
+                let url = format!("ws://{}/v1/realtime?model=gpt-realtime", self.addr);
+                let (mut socket, _) = tokio_tungstenite::client_async(url, tcp)
+                    .await
+                    .expect("floor WebSocket handshake");
+                while let Some(message) = socket.next().await {
+                    match message.expect("floor frame") {
+                        Message::Text(text) => {
+                            let event: FloorDelta =
+                                serde_json::from_slice(text.as_bytes()).expect("floor event");
+                            black_box(event);
+                            events += 1;
+                        }
+                        Message::Close(_) => break,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        events
     }
 }
 

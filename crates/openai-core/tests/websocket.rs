@@ -700,3 +700,89 @@ async fn the_responses_shortcut_creates_a_response() {
         json!({"type": "response.create", "model": "gpt-4o", "input": "echo me"})
     );
 }
+
+/// Responses WebSocket mode has the SSE stream's accumulation: the
+/// connection's `final_response()`, and `ResponseStreamState` fed with the
+/// WebSocket events.
+#[tokio::test]
+async fn responses_events_accumulate_as_the_sse_streams_do() {
+    use openai_core::helpers::ResponseStreamState;
+    use openai_core::types::responses::ResponsesServerEvent;
+
+    let server = openai_mock::MockServer::start().await;
+    let client = client(&server.url());
+    let mut connection = client.responses().connect().await.unwrap();
+    connection
+        .response()
+        .create()
+        .model("gpt-4o")
+        .input("echo me")
+        .await
+        .unwrap();
+    let response = connection.final_response().await.unwrap();
+    assert_eq!(
+        response.status.as_ref().map(|s| s.as_str()),
+        Some("completed")
+    );
+    assert!(
+        serde_json::to_string(&response)
+            .unwrap()
+            .contains("echo me")
+    );
+
+    // Scripted: the events that build a message, then an error event.
+    let response_json = |status: &str| {
+        json!({"id": "resp_1", "object": "response", "created_at": 1, "status": status,
+            "model": "gpt-4o", "output": [], "parallel_tool_calls": true, "tool_choice": "auto", "tools": []})
+    };
+    server.enqueue_ws(
+        WsScript::new()
+            .expect()
+            .send(json!({"type": "response.created", "sequence_number": 0, "response": response_json("in_progress")}))
+            .send(json!({"type": "response.output_item.added", "sequence_number": 1, "output_index": 0,
+                "item": {"type": "message", "id": "msg_1", "role": "assistant", "status": "in_progress", "content": []}}))
+            .send(json!({"type": "response.content_part.added", "sequence_number": 2, "item_id": "msg_1",
+                "output_index": 0, "content_index": 0, "part": {"type": "output_text", "text": "", "annotations": []}}))
+            .send(json!({"type": "response.output_text.delta", "sequence_number": 3, "item_id": "msg_1",
+                "output_index": 0, "content_index": 0, "delta": "Hel", "logprobs": []}))
+            .send(json!({"type": "response.output_text.delta", "sequence_number": 4, "item_id": "msg_1",
+                "output_index": 0, "content_index": 0, "delta": "lo", "logprobs": []}))
+            .send(json!({"type": "error", "error": {"type": "server_error", "code": "overloaded", "message": "try later"}})),
+    );
+    let mut connection = client.responses().connect().await.unwrap();
+    connection
+        .response()
+        .create()
+        .model("gpt-4o")
+        .await
+        .unwrap();
+    let mut state = ResponseStreamState::new();
+    for _ in 0..5 {
+        let event = connection.next().await.unwrap().unwrap();
+        state.handle_websocket_event(&event).unwrap();
+    }
+    assert_eq!(state.output_text(0, 0), Some("Hello"));
+    assert!(state.completed().is_none());
+    let error = connection.next().await.unwrap().unwrap();
+    assert!(matches!(error, ResponsesServerEvent::Error(_)), "{error:?}");
+
+    // `final_response` turns an `error` event into the API error.
+    server.enqueue_ws(
+        WsScript::new()
+            .expect()
+            .send(json!({"type": "response.created", "sequence_number": 0, "response": response_json("in_progress")}))
+            .send(json!({"type": "error", "error": {"type": "server_error", "code": "overloaded", "message": "try later"}})),
+    );
+    let mut connection = client.responses().connect().await.unwrap();
+    connection
+        .response()
+        .create()
+        .model("gpt-4o")
+        .await
+        .unwrap();
+    let err = connection.final_response().await.unwrap_err();
+    match err {
+        Error::Api(api) => assert!(api.to_string().contains("try later"), "{api}"),
+        other => panic!("not an API error: {other:?}"),
+    }
+}

@@ -609,6 +609,7 @@ impl ClientBuilder {
             timeout: self.timeout.get(),
             idle_timeout: self.idle_timeout,
             max_retries: self.max_retries,
+            provider: self.provider_name,
         };
         Ok(Client::from_parts(
             service,

@@ -63,6 +63,8 @@ pub(crate) struct StackDefaults {
     /// `None`: the attempt's timeout.
     pub(crate) idle_timeout: Option<TimeoutSetting>,
     pub(crate) max_retries: u32,
+    /// `gen_ai.provider.name` of the client's spans.
+    pub(crate) provider: &'static str,
 }
 
 impl Client {

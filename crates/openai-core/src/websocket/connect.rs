@@ -87,3 +87,55 @@ impl<'a> crate::resources::beta::responses::Responses<'a> {
         Connect::new(self.client, "/responses")
     }
 }
+
+#[cfg(feature = "responses")]
+impl ResponsesConnection {
+    /// Reads events until the response in flight ends and returns the
+    /// response of its `response.completed`, accumulated as the SSE stream
+    /// helper accumulates (Python's `get_final_response`). Call it after
+    /// sending `response.create`, before reading that response's events;
+    /// to see the events as they come, read the connection instead and feed
+    /// each to a
+    /// [`ResponseStreamState::handle_websocket_event`](crate::helpers::ResponseStreamState::handle_websocket_event).
+    ///
+    /// # Errors
+    ///
+    /// The connection's errors; an `error` event is [`Error::Api`] (as in
+    /// an SSE stream); [`Error::Stream`]
+    /// ([`EndedEarly`](crate::error::StreamErrorKind::EndedEarly)) after
+    /// `response.failed` or `response.incomplete`, or when the connection
+    /// closes first; ([`OutOfOrder`](crate::error::StreamErrorKind::OutOfOrder))
+    /// when the first event read is not `response.created`.
+    pub async fn final_response(
+        &mut self,
+    ) -> Result<openai_types::responses::Response, crate::Error> {
+        use crate::error::{ApiError, StreamError, StreamErrorKind};
+        use crate::helpers::ResponseStreamState;
+        use openai_types::responses::ResponsesServerEvent as E;
+
+        let ended_early = || crate::Error::Stream(StreamError::new(StreamErrorKind::EndedEarly));
+        let mut state = ResponseStreamState::new();
+        while let Some(event) = self.recv().await {
+            let event = event?;
+            match &event {
+                E::Error(error) => {
+                    let raw = serde_json::to_vec(error).unwrap_or_default();
+                    let payload = serde_json::to_value(&error.error).unwrap_or_default();
+                    let request_id = self.request_id().map(str::to_owned);
+                    return Err(crate::Error::Api(ApiError::from_stream(
+                        payload,
+                        request_id,
+                        raw.into(),
+                    )));
+                }
+                E::ResponseFailed(_) | E::ResponseIncomplete(_) => return Err(ended_early()),
+                _ => {}
+            }
+            state.handle_websocket_event(&event)?;
+            if let Some(completed) = state.completed() {
+                return Ok(completed.clone());
+            }
+        }
+        Err(ended_early())
+    }
+}

@@ -40,6 +40,17 @@
 //! attempt fails, the stream yields the close error, whose
 //! [`WebSocketClosed::unsent`] holds the messages that never went out.
 //!
+//! # Tracing
+//!
+//! A connection has an `openai.websocket` span (debug level, like the
+//! calls' `openai.request`): `otel.kind`, `gen_ai.provider.name`,
+//! `gen_ai.request.model` (the `model` query parameter),
+//! `gen_ai.operation.name` (`chat` for the Responses mode),
+//! `server.address`/`port`, and when it ends `websocket.close_code`,
+//! `error.type`, `messages.sent`, `messages.received` and
+//! `websocket.reconnects`. Each handshake is an `openai.request` of the
+//! stack inside it. No event payload, header value or key is recorded.
+//!
 //! # Azure
 //!
 //! A client of `openai-azure` routes the Realtime handshake as azure.md
@@ -82,6 +93,8 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role};
 use tokio_tungstenite::tungstenite::{self, Message};
 use tower::ServiceExt;
+use tracing::Instrument;
+use tracing::Span;
 
 mod connect;
 mod reconnect;
@@ -226,13 +239,21 @@ impl<'a, C, S> Connect<'a, C, S> {
         if let Some(err) = self.error {
             return Err(err);
         }
+        let span = connection_span(self.client, self.path, &self.query);
         let params = Params {
             client: self.client.clone(),
             path: self.path,
             query: self.query,
             headers: self.headers,
+            span: span.clone(),
         };
-        let (socket, request_id) = params.open().await?;
+        let (socket, request_id) = match params.open().instrument(span.clone()).await {
+            Ok(opened) => opened,
+            Err(e) => {
+                span.record("error.type", error_kind(&e));
+                return Err(e);
+            }
+        };
         let reconnect = self.reconnect.map(|options| Box::new((params, options)));
         Ok(Connection {
             state: State::Open(Box::new(socket)),
@@ -241,6 +262,8 @@ impl<'a, C, S> Connect<'a, C, S> {
             reconnect,
             queue: VecDeque::new(),
             queued_bytes: 0,
+            span,
+            counts: Counts::default(),
             _events: PhantomData,
         })
     }
@@ -253,6 +276,8 @@ struct Params {
     path: &'static str,
     query: Vec<(String, String)>,
     headers: HeaderMap,
+    /// The connection's span.
+    span: Span,
 }
 
 impl Params {
@@ -276,6 +301,16 @@ impl Params {
         if let Some(base) = self.client.websocket_base() {
             let query = request.uri().query().map(str::to_owned);
             *request.uri_mut() = websocket_uri(base, self.path, query.as_deref())?;
+        }
+        let span = &self.span;
+        if !span.is_disabled() {
+            let uri = request.uri();
+            let https = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
+            span.record("server.address", uri.host());
+            span.record(
+                "server.port",
+                uri.port_u16().unwrap_or(if https { 443 } else { 80 }),
+            );
         }
         let response = self
             .client
@@ -354,6 +389,36 @@ impl Params {
         }
         Err(closed)
     }
+}
+
+/// The `openai.websocket` span of a connection (debug level, like the
+/// calls' `openai.request`): what it is, where it goes, how it ended. Its
+/// handshakes' `openai.request` spans are its children. Never a payload, a
+/// header value or the query beyond the model.
+fn connection_span(client: &Client, path: &str, query: &[(String, String)]) -> Span {
+    use tracing::field::Empty;
+    if !openai_transport::trace::span_enabled() {
+        return Span::none();
+    }
+    let model = query
+        .iter()
+        .find(|(k, _)| k == "model")
+        .map(|(_, v)| v.as_str());
+    tracing::debug_span!(
+        "openai.websocket",
+        path,
+        otel.kind = "client",
+        gen_ai.provider.name = client.stack_defaults().provider,
+        gen_ai.operation.name = (path == "/responses").then_some("chat"),
+        gen_ai.request.model = model,
+        server.address = Empty,
+        server.port = Empty,
+        websocket.close_code = Empty,
+        websocket.reconnects = Empty,
+        messages.sent = Empty,
+        messages.received = Empty,
+        error.type = Empty,
+    )
 }
 
 /// A failed handshake, as logged: never the error's text, which may hold a URL.
@@ -474,7 +539,29 @@ pub struct Connection<C, S> {
     /// Messages sent while reconnecting, and their bytes.
     queue: VecDeque<String>,
     queued_bytes: usize,
+    /// `openai.websocket`, disabled when no subscriber wants it.
+    span: Span,
+    counts: Counts,
     _events: PhantomData<fn(C) -> S>,
+}
+
+/// What the connection's span records when it ends.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    sent: u64,
+    received: u64,
+    reconnects: u32,
+}
+
+impl<C, S> Drop for Connection<C, S> {
+    fn drop(&mut self) {
+        if !self.span.is_disabled() {
+            self.span.record("messages.sent", self.counts.sent);
+            self.span.record("messages.received", self.counts.received);
+            self.span
+                .record("websocket.reconnects", self.counts.reconnects);
+        }
+    }
 }
 
 /// The reconnection in progress.
@@ -526,7 +613,10 @@ impl<C, S> Connection<C, S> {
                 let message = Message::text(text);
                 let kept = self.reconnect.is_some().then(|| message.clone());
                 match (socket.send(message).await, kept) {
-                    (Ok(()), _) => Ok(()),
+                    (Ok(()), _) => {
+                        self.counts.sent += 1;
+                        Ok(())
+                    }
                     // Reading will see the break and reconnect; the message waits.
                     (Err(_), Some(Message::Text(text))) => self.enqueue(text.as_str().to_owned()),
                     (Err(e), _) => Err(ws_error(e)),
@@ -576,6 +666,7 @@ impl<C, S> Connection<C, S> {
         let State::Open(socket) = &mut self.state else {
             return Ok(());
         };
+        self.span.record("websocket.close_code", code);
         match WebSocketStream::close(&mut **socket, Some(frame)).await {
             Ok(()) | Err(tungstenite::Error::ConnectionClosed) => Ok(()),
             Err(e) => Err(ws_error(e)),
@@ -614,7 +705,8 @@ impl<C, S> Connection<C, S> {
                 }
                 State::Reconnecting(future) => match ready!(future.as_mut().poll(cx)) {
                     Ok((socket, request_id, params)) => {
-                        tracing::debug!("WebSocket: reconnected");
+                        tracing::debug!(parent: &self.span, "WebSocket: reconnected");
+                        self.counts.reconnects += 1;
                         self.state = State::Open(Box::new(socket));
                         self.request_id = request_id;
                         if let Some(reconnect) = &mut self.reconnect {
@@ -628,9 +720,14 @@ impl<C, S> Connection<C, S> {
                     }
                 },
                 State::Open(socket) => {
-                    if let Err(closed) =
-                        ready!(flush(socket, &mut self.queue, &mut self.queued_bytes, cx))
-                    {
+                    let queued = &mut self.queue;
+                    if let Err(closed) = ready!(flush(
+                        socket,
+                        queued,
+                        &mut self.queued_bytes,
+                        &mut self.counts.sent,
+                        cx
+                    )) {
                         if let Some(err) = self.broke(closed) {
                             return Poll::Ready(Some(Err(err)));
                         }
@@ -638,9 +735,13 @@ impl<C, S> Connection<C, S> {
                     }
                     let closed = match ready!(socket.poll_next_unpin(cx)) {
                         Some(Ok(Message::Text(text))) => {
+                            self.counts.received += 1;
                             return Poll::Ready(Some(Ok(Bytes::from(text))));
                         }
-                        Some(Ok(Message::Binary(bytes))) => return Poll::Ready(Some(Ok(bytes))),
+                        Some(Ok(Message::Binary(bytes))) => {
+                            self.counts.received += 1;
+                            return Poll::Ready(Some(Ok(bytes)));
+                        }
                         Some(Ok(Message::Close(frame))) => {
                             let (code, reason) = frame.map_or((1005, String::new()), |f| {
                                 (u16::from(f.code), f.reason.to_string())
@@ -655,7 +756,7 @@ impl<C, S> Connection<C, S> {
                             continue;
                         }
                         Some(Err(e)) => {
-                            tracing::debug!(error = %e, "the WebSocket connection broke");
+                            tracing::debug!(parent: &self.span, error = %e, "the WebSocket connection broke");
                             WebSocketClosed::new(1006, String::new())
                         }
                         None => WebSocketClosed::new(1006, String::new()),
@@ -674,7 +775,9 @@ impl<C, S> Connection<C, S> {
         match &self.reconnect {
             Some(reconnect) if RECONNECT_CODES.contains(&closed.code) => {
                 let (params, options) = (**reconnect).clone();
-                self.state = State::Reconnecting(Box::pin(params.reconnect(options, closed)));
+                let reconnecting = params.reconnect(options, closed);
+                self.state =
+                    State::Reconnecting(Box::pin(reconnecting.instrument(self.span.clone())));
                 None
             }
             _ => {
@@ -690,6 +793,13 @@ impl<C, S> Connection<C, S> {
     /// is returned.
     fn end(&mut self, closed: Option<WebSocketClosed>) -> Error {
         self.state = State::Closed;
+        if !self.span.is_disabled() {
+            let code = closed.as_ref().map_or(1000, |c| c.code);
+            self.span.record("websocket.close_code", code);
+            if closed.is_some() {
+                self.span.record("error.type", "websocket_closed");
+            }
+        }
         match closed {
             None => {
                 self.ended = Some(Ended::Normal);
@@ -708,6 +818,7 @@ fn flush(
     socket: &mut Socket,
     queue: &mut VecDeque<String>,
     queued_bytes: &mut usize,
+    sent: &mut u64,
     cx: &mut Context<'_>,
 ) -> Poll<Result<(), WebSocketClosed>> {
     if queue.is_empty() {
@@ -722,6 +833,7 @@ fn flush(
         Pin::new(&mut *socket)
             .start_send(Message::text(text))
             .map_err(broken)?;
+        *sent += 1;
     }
     Pin::new(&mut *socket).poll_flush(cx).map_err(broken)
 }
@@ -779,9 +891,13 @@ impl<C: Serialize, S> Sink<C> for Connection<C, S> {
     fn start_send(mut self: Pin<&mut Self>, event: C) -> Result<(), Error> {
         let text = send_event::to_text(&event)?;
         match &mut self.state {
-            State::Open(socket) => Pin::new(&mut **socket)
-                .start_send(Message::text(text))
-                .map_err(ws_error),
+            State::Open(socket) => {
+                Pin::new(&mut **socket)
+                    .start_send(Message::text(text))
+                    .map_err(ws_error)?;
+                self.counts.sent += 1;
+                Ok(())
+            }
             State::Reconnecting(_) => self.enqueue(text),
             State::Closed => Err(ws_error(tungstenite::Error::ConnectionClosed)),
         }

@@ -258,3 +258,61 @@ async fn a_timeout_is_an_error_type_and_the_provider_name_can_change() {
     assert_eq!(field(request, "error.type"), Some("timeout"));
     assert_no_secrets(&spans);
 }
+
+/// A WebSocket connection has its own `openai.websocket` span (issue 14):
+/// provider, model, server, how it ended and how many messages went each
+/// way; its handshake is an `openai.request` of its own. No event payload
+/// (the prompt sent, the text received) and no key is recorded.
+#[cfg(feature = "realtime")]
+#[tokio::test]
+async fn a_websocket_connection_has_its_span() {
+    use openai_mock::WsScript;
+    let server = MockServer::start().await;
+    server.enqueue_ws(
+        WsScript::new()
+            .send(
+                json!({"type": "response.output_text.delta", "event_id": "e1",
+                "response_id": "r", "item_id": "i", "output_index": 0, "content_index": 0,
+                "delta": COMPLETION}),
+            )
+            .expect()
+            .close(1011, "server error"),
+    );
+    let spans = Spans::default();
+    let _guard = tracing::subscriber::set_default(spans.clone());
+    let client = no_retry_client(&server);
+    let mut connection = client
+        .realtime()
+        .connect()
+        .model("gpt-realtime")
+        .await
+        .unwrap();
+    let first = connection.next().await.unwrap().unwrap();
+    assert!(serde_json::to_string(&first).unwrap().contains(COMPLETION));
+    let session: openai_core::types::realtime::RealtimeClientEventSessionUpdateSession =
+        serde_json::from_value(json!({"type": "realtime", "instructions": PROMPT})).unwrap();
+    connection.session().update(session).await.unwrap();
+    let closed = connection.next().await.unwrap().unwrap_err();
+    assert!(closed.to_string().contains("1011"), "{closed}");
+    drop(connection);
+
+    let ws = &spans.named("openai.websocket")[0];
+    assert_eq!(field(ws, "path"), Some("/realtime"));
+    assert_eq!(field(ws, "otel.kind"), Some("client"));
+    assert_eq!(field(ws, "gen_ai.provider.name"), Some("openai"));
+    assert_eq!(field(ws, "gen_ai.request.model"), Some("gpt-realtime"));
+    assert_eq!(field(ws, "server.address"), Some("127.0.0.1"));
+    assert_eq!(
+        field(ws, "server.port"),
+        Some(server.addr().port().to_string().as_str())
+    );
+    assert_eq!(field(ws, "websocket.close_code"), Some("1011"));
+    assert_eq!(field(ws, "error.type"), Some("websocket_closed"));
+    assert_eq!(field(ws, "messages.sent"), Some("1"));
+    assert_eq!(field(ws, "messages.received"), Some("1"));
+    assert_eq!(field(ws, "websocket.reconnects"), Some("0"));
+    let handshake = &spans.named("openai.request")[0];
+    assert_eq!(field(handshake, "path"), Some("/v1/realtime"));
+    assert_eq!(field(handshake, "status"), Some("101"));
+    assert_no_secrets(&spans);
+}

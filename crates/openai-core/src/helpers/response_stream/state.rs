@@ -46,47 +46,86 @@ impl ResponseStreamState {
     /// [`Error::Stream`] ([`OutOfOrder`](StreamErrorKind::OutOfOrder)) when
     /// the first event is not `response.created`.
     pub fn handle_event(&mut self, event: &ResponseStreamEvent) -> Result<(), Error> {
+        use ResponseStreamEvent as E;
+        self.apply(match event {
+            E::ResponseCreated(e) => Step::Created(&e.response),
+            E::ResponseOutputItemAdded(e) => Step::ItemAdded(&e.item),
+            E::ResponseContentPartAdded(e) => Step::PartAdded(e.output_index, &e.part),
+            E::ResponseOutputTextDelta(e) => {
+                Step::TextDelta(e.output_index, e.content_index, &e.delta)
+            }
+            E::ResponseFunctionCallArgumentsDelta(e) => {
+                Step::ArgumentsDelta(e.output_index, &e.delta)
+            }
+            E::ResponseCompleted(e) => Step::Completed(&e.response),
+            _ => Step::Other,
+        })
+    }
+
+    /// Accumulates one event of a Responses WebSocket-mode connection
+    /// ([`ResponsesConnection`](crate::websocket::ResponsesConnection)): the
+    /// same rules as [`handle_event`](Self::handle_event), for the same
+    /// events as the WebSocket sends them.
+    ///
+    /// # Errors
+    ///
+    /// As [`handle_event`](Self::handle_event).
+    #[cfg(feature = "websocket")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "websocket")))]
+    pub fn handle_websocket_event(
+        &mut self,
+        event: &openai_types::responses::ResponsesServerEvent,
+    ) -> Result<(), Error> {
+        use openai_types::responses::ResponsesServerEvent as E;
+        self.apply(match event {
+            E::ResponseCreated(e) => Step::Created(&e.response),
+            E::ResponseOutputItemAdded(e) => Step::ItemAdded(&e.item),
+            E::ResponseContentPartAdded(e) => Step::PartAdded(e.output_index, &e.part),
+            E::ResponseOutputTextDelta(e) => {
+                Step::TextDelta(e.output_index, e.content_index, &e.delta)
+            }
+            E::ResponseFunctionCallArgumentsDelta(e) => {
+                Step::ArgumentsDelta(e.output_index, &e.delta)
+            }
+            E::ResponseCompleted(e) => Step::Completed(&e.response),
+            _ => Step::Other,
+        })
+    }
+
+    fn apply(&mut self, step: Step<'_>) -> Result<(), Error> {
         let Some(snapshot) = &mut self.snapshot else {
-            return match event {
-                ResponseStreamEvent::ResponseCreated(created) => {
-                    self.snapshot = Some(created.response.clone());
+            return match step {
+                Step::Created(response) => {
+                    self.snapshot = Some(response.clone());
                     Ok(())
                 }
                 _ => Err(Error::Stream(StreamError::new(StreamErrorKind::OutOfOrder))),
             };
         };
-        match event {
-            ResponseStreamEvent::ResponseOutputItemAdded(added) => {
-                snapshot.output.push(added.item.clone());
-            }
-            ResponseStreamEvent::ResponseContentPartAdded(added) => {
-                if let Some(OutputItem::Message(message)) = output_at(snapshot, added.output_index)
-                {
-                    message.content.push(message_part(&added.part));
+        match step {
+            Step::ItemAdded(item) => snapshot.output.push(item.clone()),
+            Step::PartAdded(output_index, part) => {
+                if let Some(OutputItem::Message(message)) = output_at(snapshot, output_index) {
+                    message.content.push(message_part(part));
                 }
             }
-            ResponseStreamEvent::ResponseOutputTextDelta(delta) => {
-                if let Some(OutputItem::Message(message)) = output_at(snapshot, delta.output_index)
-                {
-                    let part = usize::try_from(delta.content_index)
+            Step::TextDelta(output_index, content_index, delta) => {
+                if let Some(OutputItem::Message(message)) = output_at(snapshot, output_index) {
+                    let part = usize::try_from(content_index)
                         .ok()
                         .and_then(|i| message.content.get_mut(i));
                     if let Some(OutputMessageContent::OutputText(part)) = part {
-                        part.text.push_str(&delta.delta);
+                        part.text.push_str(delta);
                     }
                 }
             }
-            ResponseStreamEvent::ResponseFunctionCallArgumentsDelta(delta) => {
-                if let Some(OutputItem::FunctionCall(call)) =
-                    output_at(snapshot, delta.output_index)
-                {
-                    call.arguments.push_str(&delta.delta);
+            Step::ArgumentsDelta(output_index, delta) => {
+                if let Some(OutputItem::FunctionCall(call)) = output_at(snapshot, output_index) {
+                    call.arguments.push_str(delta);
                 }
             }
-            ResponseStreamEvent::ResponseCompleted(completed) => {
-                self.completed = Some(completed.response.clone());
-            }
-            _ => {}
+            Step::Completed(response) => self.completed = Some(response.clone()),
+            Step::Created(_) | Step::Other => {}
         }
         Ok(())
     }
@@ -123,6 +162,20 @@ impl ResponseStreamState {
             _ => None,
         }
     }
+}
+
+/// What an event does to the accumulation, whichever union it came in.
+enum Step<'a> {
+    Created(&'a Response),
+    ItemAdded(&'a OutputItem),
+    /// `output_index`, the part.
+    PartAdded(i64, &'a OutputContent),
+    /// `output_index`, `content_index`, the text.
+    TextDelta(i64, i64, &'a str),
+    /// `output_index`, the arguments' text.
+    ArgumentsDelta(i64, &'a str),
+    Completed(&'a Response),
+    Other,
 }
 
 fn output_at(snapshot: &mut Response, index: i64) -> Option<&mut OutputItem> {
