@@ -366,7 +366,7 @@ impl Clients {
     /// [`Bench::answer_ws`] queued) and decodes every server event until the
     /// normal close: the SDK's `realtime().connect()` into the
     /// `RealtimeServerEvent` union, the floor with tokio-tungstenite and
-    /// serde_json into [`FloorDelta`]. Returns the number of events.
+    /// serde_json into a plain struct of the fields. Returns the number of events.
     ///
     /// # Panics
     ///

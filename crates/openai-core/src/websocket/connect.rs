@@ -100,8 +100,8 @@ impl ResponsesConnection {
     ///
     /// # Errors
     ///
-    /// The connection's errors; an `error` event is [`Error::Api`] (as in
-    /// an SSE stream); [`Error::Stream`]
+    /// The connection's errors; an `error` event is [`Error::Api`](crate::Error::Api) (as in
+    /// an SSE stream); [`Error::Stream`](crate::Error::Stream)
     /// ([`EndedEarly`](crate::error::StreamErrorKind::EndedEarly)) after
     /// `response.failed` or `response.incomplete`, or when the connection
     /// closes first; ([`OutOfOrder`](crate::error::StreamErrorKind::OutOfOrder))
