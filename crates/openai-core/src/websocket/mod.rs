@@ -13,7 +13,9 @@
 //! [`tokio-tungstenite`](tokio_tungstenite) speaks WebSocket on it. Any
 //! other answer is the call's [`Error`] (a `401` is [`Error::Api`]). The URL
 //! is [`ClientBuilder::websocket_base_url`](crate::ClientBuilder::websocket_base_url)
-//! when set, else the HTTP base URL (`wss` for `https`).
+//! when set, else the HTTP base URL (`wss` for `https`). With the `http2`
+//! feature, handshakes go through a pool of their own whose TLS offers only
+//! HTTP/1.1, since an HTTP/2 connection cannot be upgraded.
 //!
 //! # Events
 //!

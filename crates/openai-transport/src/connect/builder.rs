@@ -211,18 +211,30 @@ impl HttpClientBuilder {
         };
         let tcp = ProxyConnector::new(http, proxies.clone(), proxy_tls);
 
-        let (transport, https) = Transport::new(tcp, self.tls)?;
+        let pool = |transport: Transport, https| {
+            Client::builder(TokioExecutor::new())
+                // Without a timer hyper-util never evicts idle connections.
+                .pool_timer(TokioTimer::new())
+                .timer(TokioTimer::new())
+                .pool_idle_timeout(self.pool_idle_timeout)
+                .pool_max_idle_per_host(self.pool_max_idle_per_host)
+                .build(Connector::new(transport, self.connect_timeout, https))
+        };
+        // With HTTP/2 the server may pick h2 for a connection, which cannot
+        // carry an `Upgrade` (a WebSocket handshake): those requests get a
+        // pool of their own whose TLS offers only HTTP/1.1.
+        #[cfg(feature = "http2")]
+        let upgrades = {
+            let (transport, https) = Transport::new(tcp.clone(), self.tls.clone(), true)?;
+            pool(transport, https)
+        };
+        let (transport, https) = Transport::new(tcp, self.tls, false)?;
         let backend = transport.backend();
-        let connector = Connector::new(transport, self.connect_timeout, https);
-        let client = Client::builder(TokioExecutor::new())
-            // Without a timer hyper-util never evicts idle connections.
-            .pool_timer(TokioTimer::new())
-            .timer(TokioTimer::new())
-            .pool_idle_timeout(self.pool_idle_timeout)
-            .pool_max_idle_per_host(self.pool_max_idle_per_host)
-            .build(connector);
+        let client = pool(transport, https);
         Ok(HttpClient::from_parts(
             client,
+            #[cfg(feature = "http2")]
+            upgrades,
             proxies,
             self.connect_timeout,
             backend,

@@ -99,7 +99,9 @@ pub use self::error::{ConfigError, ConnectTimeout};
 use self::transport::{Backend, Transport};
 
 /// Pooled HTTP/1.1 and HTTP/2 client: TLS (rustls or native-tls), proxies,
-/// connect timeout.
+/// connect timeout. With the `http2` feature, requests that ask for a
+/// protocol upgrade (`Upgrade`, a WebSocket handshake) go through a second
+/// pool whose TLS offers only HTTP/1.1: HTTP/2 cannot upgrade.
 ///
 /// Cloning is cheap and every clone shares one connection pool. Build one
 /// with [`HttpClient::builder`].
@@ -110,6 +112,10 @@ pub struct HttpClient {
 
 struct Inner {
     client: Client<connector::Connector<Transport>, Body>,
+    /// With `http2`: the pool of requests carrying `Upgrade`, whose TLS
+    /// offers only HTTP/1.1.
+    #[cfg(feature = "http2")]
+    upgrades: Client<connector::Connector<Transport>, Body>,
     proxies: proxy::Proxies,
     connect_timeout: Option<Duration>,
     tls: Backend,
@@ -124,6 +130,7 @@ impl HttpClient {
 
     fn from_parts(
         client: Client<connector::Connector<Transport>, Body>,
+        #[cfg(feature = "http2")] upgrades: Client<connector::Connector<Transport>, Body>,
         proxies: proxy::Proxies,
         connect_timeout: Option<Duration>,
         tls: Backend,
@@ -131,6 +138,8 @@ impl HttpClient {
         Self {
             inner: Arc::new(Inner {
                 client,
+                #[cfg(feature = "http2")]
+                upgrades,
                 proxies,
                 connect_timeout,
                 tls,
@@ -167,6 +176,10 @@ impl Service<HttpRequest> for HttpClient {
                 .headers_mut()
                 .entry(PROXY_AUTHORIZATION)
                 .or_insert(auth);
+        }
+        #[cfg(feature = "http2")]
+        if request.headers().contains_key(http::header::UPGRADE) {
+            return future::ResponseFuture::new(self.inner.upgrades.request(request));
         }
         future::ResponseFuture::new(self.inner.client.request(request))
     }
@@ -410,6 +423,39 @@ mod tests {
         assert!(tls.is_some(), "{err:?}");
         #[cfg(feature = "native-tls")]
         assert!(find::<native_tls::Error>(&*err).is_none(), "{err:?}");
+    }
+
+    /// With `http2`, a request asking for an upgrade (a WebSocket
+    /// handshake) offers only `http/1.1` through ALPN, with either backend:
+    /// the server must not pick h2, which cannot upgrade. Other requests
+    /// still offer h2.
+    #[cfg(all(feature = "http2", any(feature = "rustls", feature = "native-tls")))]
+    #[tokio::test]
+    async fn upgrade_requests_offer_only_http1() {
+        let upgrade = |uri: &str| {
+            http::Request::get(uri)
+                .header(http::header::CONNECTION, "Upgrade")
+                .header(http::header::UPGRADE, "websocket")
+                .body(Body::empty())
+                .unwrap()
+        };
+        let mut builders = Vec::new();
+        #[cfg(feature = "rustls")]
+        builders.push(("rustls", HttpClient::builder().tls_config(test_tls())));
+        #[cfg(feature = "native-tls")]
+        builders.push(("native-tls", HttpClient::builder().use_native_tls()));
+        for (backend, builder) in builders {
+            let server = NotTls::start().await;
+            let client = builder.no_proxy().build().unwrap();
+            let _ = client.clone().oneshot(upgrade(&server.https_url())).await;
+            let _ = client.oneshot(get(&server.https_url())).await;
+            let hellos = server.hellos();
+            assert_eq!(hellos.len(), 2, "{backend}");
+            let h2 = b"\x02h2";
+            let offers_h2 = |hello: &[u8]| hello.windows(h2.len()).any(|w| w == h2);
+            assert!(!offers_h2(&hellos[0]), "{backend}: {:02x?}", hellos[0]);
+            assert!(offers_h2(&hellos[1]), "{backend}: {:02x?}", hellos[1]);
+        }
     }
 
     #[cfg(feature = "native-tls")]

@@ -34,7 +34,7 @@ use crate::BoxError;
 pub(crate) type Https = Result<(), &'static str>;
 
 /// TLS settings collected by the builder.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct TlsSettings {
     /// From `HttpClientBuilder::tls_config`.
     #[cfg(feature = "rustls")]
@@ -119,22 +119,40 @@ impl TlsSettings {
 
 impl Transport {
     /// The transport for `settings` over `tcp`, and whether https works with it.
+    /// The transport of `settings`; with `http1_only`, TLS offers only
+    /// `http/1.1` through ALPN (the connections of protocol upgrades, which
+    /// HTTP/2 cannot carry).
     pub(crate) fn new(
         tcp: ProxyConnector,
         settings: TlsSettings,
+        http1_only: bool,
     ) -> Result<(Self, Https), ConfigError> {
         #[cfg(feature = "native-tls")]
         if settings.backend() == Backend::NativeTls {
-            let tls = super::native::connector()?;
+            // The proxies' connector sends no ALPN: the server speaks HTTP/1.1.
+            let tls = if http1_only {
+                super::native::proxy_connector()?
+            } else {
+                super::native::connector()?
+            };
             let https = hyper_tls::HttpsConnector::from((tcp, tls.into()));
             return Ok((Self::Native(https), Ok(())));
         }
-        Self::fallback(tcp, settings)
+        Self::fallback(tcp, settings, http1_only)
     }
 
     #[cfg(feature = "rustls")]
-    fn fallback(tcp: ProxyConnector, settings: TlsSettings) -> Result<(Self, Https), ConfigError> {
-        let (config, https) = super::tls::config(settings.rustls_config)?;
+    fn fallback(
+        tcp: ProxyConnector,
+        settings: TlsSettings,
+        http1_only: bool,
+    ) -> Result<(Self, Https), ConfigError> {
+        let (mut config, https) = super::tls::config(settings.rustls_config)?;
+        if http1_only {
+            let mut only = (*config).clone();
+            only.alpn_protocols = vec![b"http/1.1".to_vec()];
+            config = std::sync::Arc::new(only);
+        }
         Ok((
             Self::Rustls(hyper_rustls::HttpsConnector::from((tcp, config))),
             https,
@@ -143,7 +161,11 @@ impl Transport {
 
     // Without rustls: no TLS at all, or (`native-tls` alone) never reached.
     #[cfg(not(feature = "rustls"))]
-    fn fallback(tcp: ProxyConnector, _settings: TlsSettings) -> Result<(Self, Https), ConfigError> {
+    fn fallback(
+        tcp: ProxyConnector,
+        _settings: TlsSettings,
+        _http1_only: bool,
+    ) -> Result<(Self, Https), ConfigError> {
         Ok((Self::Plain(tcp), Err(NO_TLS)))
     }
 
