@@ -1,7 +1,15 @@
 //! Real-world payloads from OpenAI-compatible servers, and the support types' own rules.
 
+#[allow(
+    unused_imports,
+    reason = "shared with the feature modules below, some of which may be off"
+)]
 use serde_json::{Value, json};
 
+#[allow(
+    unused_imports,
+    reason = "shared with the feature modules below, some of which may be off"
+)]
 use super::testing::{assert_json_eq, round_trip};
 use super::{FieldState, Nullable};
 
