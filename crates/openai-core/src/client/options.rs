@@ -23,6 +23,8 @@ pub struct RequestOptions {
     pub(crate) headers: HeaderMap,
     pub(crate) omit: Vec<HeaderName>,
     pub(crate) query: Vec<(String, String)>,
+    /// Default query parameters not to send.
+    pub(crate) omit_query: Vec<String>,
     pub(crate) extra_body: Option<Value>,
     pub(crate) idempotency_key: Option<String>,
     pub(crate) follow_redirects: Option<bool>,
@@ -58,6 +60,7 @@ impl fmt::Debug for RequestOptions {
                 "query",
                 &self.query.iter().map(|(k, _)| k).collect::<Vec<_>>(),
             )
+            .field("omit_query", &self.omit_query)
             .field("extra_body", &self.extra_body.as_ref().map(|_| "<set>"))
             .field(
                 "idempotency_key",
@@ -162,6 +165,15 @@ macro_rules! per_call_setters {
             self
         }
 
+        /// Removes a query parameter of the client's default query (a
+        /// [`ClientBuilder::default_query`]($crate::ClientBuilder::default_query)
+        /// one, Azure's `api-version`): Python's `set_default_query` without
+        /// it. A later [`query`](Self::query) of the same name sends it again.
+        pub fn omit_query(mut self, name: impl Into<String>) -> Self {
+            $crate::client::HasOptions::options_mut(&mut self).add_omit_query(name.into());
+            self
+        }
+
         /// Merges fields into the JSON body (Python's `extra_body`): top-level
         /// keys replace the body's, `null` included.
         pub fn extra_body(mut self, body: ::serde_json::Value) -> Self {
@@ -233,7 +245,15 @@ impl RequestOptions {
 
     pub(crate) fn add_query(&mut self, name: String, value: String) {
         self.query.retain(|(k, _)| *k != name);
+        self.omit_query.retain(|k| *k != name);
         self.query.push((name, value));
+    }
+
+    pub(crate) fn add_omit_query(&mut self, name: String) {
+        self.query.retain(|(k, _)| *k != name);
+        if !self.omit_query.contains(&name) {
+            self.omit_query.push(name);
+        }
     }
 
     pub(crate) fn add_extra_body(&mut self, body: Value) {
@@ -251,6 +271,7 @@ impl RequestOptions {
             && self.headers.is_empty()
             && self.omit.is_empty()
             && self.query.is_empty()
+            && self.omit_query.is_empty()
             && self.extra_body.is_none()
             && self.idempotency_key.is_none()
             && self.follow_redirects.is_none()
@@ -285,9 +306,11 @@ impl RequestOptions {
             out.omit.retain(|o| o != name);
             out.headers.insert(name.clone(), value.clone());
         }
+        for name in &over.omit_query {
+            out.add_omit_query(name.clone());
+        }
         for (k, v) in &over.query {
-            out.query.retain(|(ok, _)| ok != k);
-            out.query.push((k.clone(), v.clone()));
+            out.add_query(k.clone(), v.clone());
         }
         if let Some(extra) = &over.extra_body {
             out.add_extra_body(extra.clone());

@@ -291,7 +291,22 @@ fn build(
         // reference/client.md 7: GET requests carry no body.
         body = Payload::Json(Bytes::new());
     }
-    let mut query = merge_query(&client.defaults().query, prepared.query, &call.query);
+    // A call may drop parameters of the default query (`omit_query`); a
+    // copy's defaults have them dropped already.
+    let defaults_kept;
+    let defaults = if call.omit_query.is_empty() {
+        &client.defaults().query
+    } else {
+        defaults_kept = client
+            .defaults()
+            .query
+            .iter()
+            .filter(|(k, _)| !call.omit_query.contains(k))
+            .cloned()
+            .collect::<Vec<_>>();
+        &defaults_kept
+    };
+    let mut query = merge_query(defaults, prepared.query, &call.query);
     let genai = crate::telemetry::request(&prepared.method, &prepared.path, &body);
     let mut route = match client.router() {
         None => Route::Keep,

@@ -287,6 +287,53 @@ async fn case_1_4_with_options_query_keeps_adds_and_replaces_the_default_query()
     assert_eq!(sorted_pairs(&requests[3]), [pair("foo", "bar")]);
 }
 
+/// tests-to-match 1.4, `set_default_query` without a parameter: a copy (or
+/// one call) can drop a default query parameter by name; the client keeps
+/// it, and a later `query` of that name sends it again.
+#[tokio::test]
+async fn case_1_4_omit_query_drops_a_default_query_parameter() {
+    use openai_core::RequestOptions;
+    let server = MockServer::start().await;
+    let client = crate::support::builder(&server)
+        .default_query("foo", "bar")
+        .default_query("keep", "1")
+        .build()
+        .unwrap();
+    let copy = client.with_options(RequestOptions::new().omit_query("foo"));
+    let restored = copy.with_options(RequestOptions::new().query("foo", "again"));
+    for _ in 0..5 {
+        server.enqueue(Mock::ok(json!({})));
+    }
+    copy.get::<Value>("/foo").await.unwrap();
+    client.get::<Value>("/foo").await.unwrap();
+    restored.get::<Value>("/foo").await.unwrap();
+    client
+        .get::<Value>("/foo")
+        .options(&RequestOptions::new().omit_query("foo"))
+        .await
+        .unwrap();
+    copy.get::<Value>("/foo")
+        .options(&RequestOptions::new().query("foo", "call"))
+        .await
+        .unwrap();
+
+    let requests = server.requests();
+    assert_eq!(sorted_pairs(&requests[0]), [pair("keep", "1")]);
+    assert_eq!(
+        sorted_pairs(&requests[1]),
+        [pair("foo", "bar"), pair("keep", "1")]
+    );
+    assert_eq!(
+        sorted_pairs(&requests[2]),
+        [pair("foo", "again"), pair("keep", "1")]
+    );
+    assert_eq!(sorted_pairs(&requests[3]), [pair("keep", "1")]);
+    assert_eq!(
+        sorted_pairs(&requests[4]),
+        [pair("foo", "call"), pair("keep", "1")]
+    );
+}
+
 /// tests-to-match 7.1: the client's default query is on every request, and
 /// a call's parameter of the same name replaces it.
 #[tokio::test]
