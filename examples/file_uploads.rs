@@ -16,7 +16,7 @@
 use std::io::Write as _;
 
 use openai::FileUpload;
-use openai::types::{FileCreateParams, FileCreateParamsPurpose};
+use openai::types::{FileCreateParams, FilePurpose};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -36,20 +36,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let uploads = [
-        (
-            "path",
-            FileUpload::path(&path),
-            FileCreateParamsPurpose::FineTune,
-        ),
+        ("path", FileUpload::path(&path), FilePurpose::FineTune),
         (
             "bytes",
             FileUpload::bytes("notes.txt", b"Rust has no null; it has Option.".to_vec()),
-            FileCreateParamsPurpose::UserData,
+            FilePurpose::UserData,
         ),
         (
             "new",
             FileUpload::new("faq.md", b"# FAQ\nRead the docs.".to_vec(), "text/markdown"),
-            FileCreateParamsPurpose::UserData,
+            FilePurpose::UserData,
         ),
     ];
     let mut created = Vec::new();

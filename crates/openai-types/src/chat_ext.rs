@@ -6,6 +6,7 @@
 //! messages and parts without naming the generated per-role types.
 
 use crate::base64;
+use crate::generated::chat::ChatCompletionCreateParamsResponseFormat;
 use crate::generated::chat::{
     ChatCompletionAssistantMessageParam, ChatCompletionAssistantMessageParamContent,
     ChatCompletionContentPartImageParam, ChatCompletionContentPartImageParamImageUrl,
@@ -15,13 +16,41 @@ use crate::generated::chat::{
     ChatCompletionToolMessageParam, ChatCompletionToolMessageParamContent,
     ChatCompletionUserMessageParam, ChatCompletionUserMessageParamContent,
 };
-use crate::generated::shared::ChatCompletionContentPartTextParam;
+use crate::generated::shared::{
+    ChatCompletionContentPartTextParam, ResponseFormatJsonObject, ResponseFormatJsonSchema,
+    ResponseFormatText,
+};
 
 /// A message of a chat request (Python: `ChatCompletionMessageParam`).
 pub type ChatMessage = ChatCompletionMessageParam;
 
 /// A part of a user message's content (Python: `ChatCompletionContentPartParam`).
 pub type ContentPart = ChatCompletionContentPartParam;
+
+/// The `response_format` of a chat request by name, as `API.md` promises
+/// (`response_format(ResponseFormat::JsonObject)`): plain text, JSON mode,
+/// or a JSON schema (structured outputs). It converts into the generated
+/// union the setter takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseFormat {
+    /// `{"type": "text"}`: the default.
+    Text,
+    /// `{"type": "json_object"}`: JSON mode, the older way to get JSON (the
+    /// messages must ask for JSON too).
+    JsonObject,
+    /// `{"type": "json_schema", "json_schema": ...}`: structured outputs.
+    JsonSchema(ResponseFormatJsonSchema),
+}
+
+impl From<ResponseFormat> for ChatCompletionCreateParamsResponseFormat {
+    fn from(format: ResponseFormat) -> Self {
+        match format {
+            ResponseFormat::Text => Self::Text(ResponseFormatText::new()),
+            ResponseFormat::JsonObject => Self::JsonObject(ResponseFormatJsonObject::new()),
+            ResponseFormat::JsonSchema(schema) => Self::JsonSchema(schema),
+        }
+    }
+}
 
 impl ChatCompletionMessageParam {
     /// A developer message: instructions the model follows.
@@ -110,6 +139,17 @@ mod tests {
                 {"role": "developer", "content": "d"},
             ])
         );
+    }
+
+    #[test]
+    fn response_formats_by_name() {
+        use crate::generated::chat::ChatCompletionCreateParams;
+        let params = ChatCompletionCreateParams::new("gpt-4o", [ChatMessage::user("JSON please")])
+            .response_format(ResponseFormat::JsonObject);
+        let v = serde_json::to_value(&params).unwrap();
+        assert_eq!(v["response_format"], json!({"type": "json_object"}));
+        let text = ChatCompletionCreateParamsResponseFormat::from(ResponseFormat::Text);
+        assert_eq!(serde_json::to_value(text).unwrap(), json!({"type": "text"}));
     }
 
     #[test]

@@ -112,6 +112,10 @@ pub use generated::content_provenance::*;
 pub use generated::embeddings::*;
 #[cfg(feature = "files")]
 pub use generated::files::*;
+/// The purpose of an uploaded file (Python: `FilePurpose`), the name `API.md`
+/// promises: `FileCreateParams::new(upload, FilePurpose::FineTune)`.
+#[cfg(feature = "files")]
+pub type FilePurpose = generated::files::FileCreateParamsPurpose;
 #[cfg(feature = "images")]
 pub use generated::images::*;
 #[cfg(feature = "models")]
@@ -126,7 +130,7 @@ pub use generated::vector_stores::*;
 #[cfg(feature = "chat")]
 pub mod chat {
     //! `openai.types.chat`: chat completions.
-    pub use crate::chat_ext::{ChatMessage, ContentPart};
+    pub use crate::chat_ext::{ChatMessage, ContentPart, ResponseFormat};
     pub use crate::generated::chat::*;
 }
 #[cfg(feature = "responses")]

@@ -158,9 +158,12 @@ pub mod prelude {
     #[cfg(feature = "chat")]
     pub use crate::types::chat::{
         ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, ChatMessage, ContentPart,
+        ResponseFormat,
     };
     #[cfg(feature = "embeddings")]
     pub use crate::types::{CreateEmbeddingResponse, EmbeddingCreateParams};
+    #[cfg(feature = "files")]
+    pub use crate::types::{FileCreateParams, FilePurpose};
     #[cfg(feature = "chat")]
     pub use crate::{ChatCompletionStream, ChatCompletionStreamEvent};
     pub use crate::{Client, Error, FileUpload, RequestOptions};
