@@ -34,9 +34,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // An undocumented endpoint: any path, any JSON body, read as `T`
     // (`serde_json::Value`, or a type of yours that derives Deserialize).
-    let request = client
-        .post::<Value>("/foo")
-        .body(&json!({"my_param": true}));
+    let request = client.post::<Value>("/foo").body(json!({"my_param": true}));
     match request.with_raw_response().await {
         Ok(response) => {
             println!("x-foo: {:?}", response.headers().get("x-foo"));

@@ -276,7 +276,7 @@ async fn case_18_13_the_deployment_map_and_segment_encoding() {
     for model in [".", ".."] {
         let error = client
             .post::<Value>("/chat/completions")
-            .body(&json!({"model": model}))
+            .body(json!({"model": model}))
             .await
             .unwrap_err();
         assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");

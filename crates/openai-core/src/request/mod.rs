@@ -139,9 +139,10 @@ impl<T> Request<T> {
         self
     }
 
-    /// Sets the JSON body (for [`Client::post`] and friends).
-    pub fn body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        self.prepared = self.prepared.and_then(|p| p.json(body));
+    /// Sets the JSON body (for [`Client::post`] and friends): any
+    /// `Serialize` value, owned (`json!({..})`) or borrowed (`&params`).
+    pub fn body<B: Serialize>(mut self, body: B) -> Self {
+        self.prepared = self.prepared.and_then(|p| p.json(&body));
         self
     }
 

@@ -461,7 +461,7 @@ async fn case_19_5_a_region_changes_only_the_destination() {
         .unwrap();
     client
         .post::<Value>("/data-residency-contract")
-        .body(&json!({"message": "hello"}))
+        .body(json!({"message": "hello"}))
         .await
         .unwrap();
     let request = &server.requests()[0];

@@ -227,7 +227,7 @@ async fn case_11_1_redirects_are_followed_by_default() {
     server.enqueue(Mock::ok(json!({"status": "ok"})));
     let v = crate::support::test_client(&server)
         .post::<Value>("/redirect")
-        .body(&json!({"a": 1}))
+        .body(json!({"a": 1}))
         .await
         .unwrap();
     assert_eq!(v, json!({"status": "ok"}));
@@ -253,7 +253,7 @@ async fn case_18_14_credentials_never_follow_a_redirect_to_another_origin() {
     a.enqueue(Mock::ok(json!({"status": "ok"})));
     let v = crate::support::test_client(&a)
         .post::<Value>("/start")
-        .body(&json!({"a": 1}))
+        .body(json!({"a": 1}))
         .await
         .unwrap();
     assert_eq!(v, json!({"status": "ok"}));
@@ -281,7 +281,7 @@ async fn a_redirected_request_keeps_its_per_call_options() {
     server.enqueue(Mock::ok(json!({"status": "ok"})));
     crate::support::test_client(&server)
         .post::<Value>("/redirect")
-        .body(&json!({}))
+        .body(json!({}))
         .timeout(std::time::Duration::from_millis(12_500))
         .await
         .unwrap();

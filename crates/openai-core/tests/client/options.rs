@@ -36,7 +36,7 @@ async fn case_8_1_extra_body_replaces_keys_and_keeps_null() {
     server.enqueue(Mock::ok(json!({})));
     client
         .post::<Value>("/foo")
-        .body(&json!({"foo": "bar", "baz": true}))
+        .body(json!({"foo": "bar", "baz": true}))
         .extra_body(json!({"baz": null}))
         .await
         .unwrap();
@@ -49,7 +49,7 @@ async fn case_8_1_extra_body_replaces_keys_and_keeps_null() {
     server.enqueue(Mock::ok(json!({})));
     client
         .post::<Value>("/foo")
-        .body(&json!({"foo": "bar"}))
+        .body(json!({"foo": "bar"}))
         .extra_body(json!({"baz": false}))
         .await
         .unwrap();
@@ -65,7 +65,7 @@ async fn extra_body_into_a_non_object_body_is_rejected_before_sending() {
     let server = MockServer::start().await;
     let err = test_client(&server)
         .post::<Value>("/foo")
-        .body(&json!([1, 2]))
+        .body(json!([1, 2]))
         .extra_body(json!({"a": 1}))
         .await
         .unwrap_err();
@@ -130,7 +130,7 @@ async fn a_custom_post_sends_the_body_and_returns_the_json() {
     server.enqueue(Mock::ok(json!({"foo": "bar"})));
     let value: Value = test_client(&server)
         .post("/foo")
-        .body(&json!({"my_param": true}))
+        .body(json!({"my_param": true}))
         .await
         .unwrap();
 
@@ -150,8 +150,8 @@ async fn custom_methods_use_their_verb() {
         server.enqueue(Mock::ok(json!({})));
     }
     client.get::<Value>("/a").await.unwrap();
-    client.put::<Value>("/b").body(&json!({})).await.unwrap();
-    client.patch::<Value>("/c").body(&json!({})).await.unwrap();
+    client.put::<Value>("/b").body(json!({})).await.unwrap();
+    client.patch::<Value>("/c").body(json!({})).await.unwrap();
     client.delete::<Value>("/d").await.unwrap();
 
     let methods: Vec<_> = server
@@ -176,7 +176,7 @@ async fn a_get_never_sends_a_body() {
     server.enqueue(Mock::ok(json!({})));
     test_client(&server)
         .get::<Value>("/foo")
-        .body(&json!({"ignored": true}))
+        .body(json!({"ignored": true}))
         .extra_body(json!({"also": "ignored"}))
         .await
         .unwrap();
