@@ -1,14 +1,19 @@
-//! Standard base64 (RFC 4648): the encoder of data URLs, and the decoder of base64
-//! embeddings ([`decode_f32s`]).
+//! Standard base64 (RFC 4648): the encoder of data URLs and input audio, the
+//! decoder of base64 embeddings ([`decode_f32s`]) and of audio deltas
+//! ([`decode_into`]).
+
+// Each resource group uses a part: data URLs (chat) and input audio
+// (realtime) encode, embeddings decode to floats, audio deltas (realtime,
+// responses) decode to bytes.
+#![cfg_attr(
+    not(all(feature = "embeddings", feature = "realtime")),
+    allow(dead_code, reason = "each resource group uses a part of the codec")
+)]
 
 use std::fmt;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-#[cfg_attr(
-    not(any(feature = "chat", feature = "realtime")),
-    allow(dead_code, reason = "only data URLs and input audio are encoded")
-)]
 /// Encodes `data` as standard base64 with padding.
 pub(crate) fn encode(data: &[u8]) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
@@ -30,15 +35,6 @@ pub(crate) fn encode(data: &[u8]) -> String {
     out
 }
 
-#[cfg_attr(
-    not(any(
-        feature = "embeddings",
-        feature = "realtime",
-        feature = "responses",
-        feature = "beta-responses"
-    )),
-    allow(dead_code, reason = "only embeddings and audio are decoded")
-)]
 /// Why a base64 text did not decode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum DecodeError {
@@ -65,10 +61,6 @@ impl fmt::Display for DecodeError {
     }
 }
 
-#[cfg_attr(
-    not(feature = "embeddings"),
-    allow(dead_code, reason = "only base64 embeddings are decoded")
-)]
 /// Decodes standard base64 (padded or not) into little-endian `f32`s, as the API sends
 /// embeddings with `encoding_format: "base64"`. Decodes straight into the floats: no
 /// intermediate byte buffer. Sixteen characters (three floats) at a time through a
@@ -130,14 +122,6 @@ pub(crate) fn decode_f32s(text: &str) -> Result<Vec<f32>, DecodeError> {
     Ok(out)
 }
 
-#[cfg_attr(
-    not(any(
-        feature = "realtime",
-        feature = "responses",
-        feature = "beta-responses"
-    )),
-    allow(dead_code, reason = "only audio is decoded to bytes")
-)]
 /// Decodes standard base64 (padded or not) onto the end of `out`, reserving
 /// the decoded length once; returns the number of bytes added. On an error
 /// `out` keeps what it held before.
@@ -181,15 +165,6 @@ fn strip_padding(input: &[u8]) -> Result<&[u8], DecodeError> {
     Ok(data)
 }
 
-#[cfg_attr(
-    not(any(
-        feature = "embeddings",
-        feature = "realtime",
-        feature = "responses",
-        feature = "beta-responses"
-    )),
-    allow(dead_code, reason = "only embeddings and audio are decoded")
-)]
 /// Decodes standard base64, handing each byte to `sink`; returns the number of bytes.
 /// Padding is optional but, when present, only at the end; bits past the last whole byte
 /// are ignored.
@@ -214,15 +189,6 @@ fn decode_each(input: &[u8], mut sink: impl FnMut(u8)) -> Result<usize, DecodeEr
     Ok(count)
 }
 
-#[cfg_attr(
-    not(any(
-        feature = "embeddings",
-        feature = "realtime",
-        feature = "responses",
-        feature = "beta-responses"
-    )),
-    allow(dead_code, reason = "only embeddings and audio are decoded")
-)]
 fn sextet(c: u8) -> Option<u8> {
     Some(SEXTETS[usize::from(c)]).filter(|&v| v != INVALID)
 }

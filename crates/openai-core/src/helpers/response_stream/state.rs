@@ -46,20 +46,7 @@ impl ResponseStreamState {
     /// [`Error::Stream`] ([`OutOfOrder`](StreamErrorKind::OutOfOrder)) when
     /// the first event is not `response.created`.
     pub fn handle_event(&mut self, event: &ResponseStreamEvent) -> Result<(), Error> {
-        use ResponseStreamEvent as E;
-        self.apply(match event {
-            E::ResponseCreated(e) => Step::Created(&e.response),
-            E::ResponseOutputItemAdded(e) => Step::ItemAdded(&e.item),
-            E::ResponseContentPartAdded(e) => Step::PartAdded(e.output_index, &e.part),
-            E::ResponseOutputTextDelta(e) => {
-                Step::TextDelta(e.output_index, e.content_index, &e.delta)
-            }
-            E::ResponseFunctionCallArgumentsDelta(e) => {
-                Step::ArgumentsDelta(e.output_index, &e.delta)
-            }
-            E::ResponseCompleted(e) => Step::Completed(&e.response),
-            _ => Step::Other,
-        })
+        self.apply(step!(ResponseStreamEvent, event))
     }
 
     /// Accumulates one event of a Responses WebSocket-mode connection
@@ -76,20 +63,8 @@ impl ResponseStreamState {
         &mut self,
         event: &openai_types::responses::ResponsesServerEvent,
     ) -> Result<(), Error> {
-        use openai_types::responses::ResponsesServerEvent as E;
-        self.apply(match event {
-            E::ResponseCreated(e) => Step::Created(&e.response),
-            E::ResponseOutputItemAdded(e) => Step::ItemAdded(&e.item),
-            E::ResponseContentPartAdded(e) => Step::PartAdded(e.output_index, &e.part),
-            E::ResponseOutputTextDelta(e) => {
-                Step::TextDelta(e.output_index, e.content_index, &e.delta)
-            }
-            E::ResponseFunctionCallArgumentsDelta(e) => {
-                Step::ArgumentsDelta(e.output_index, &e.delta)
-            }
-            E::ResponseCompleted(e) => Step::Completed(&e.response),
-            _ => Step::Other,
-        })
+        use openai_types::responses::ResponsesServerEvent;
+        self.apply(step!(ResponsesServerEvent, event))
     }
 
     fn apply(&mut self, step: Step<'_>) -> Result<(), Error> {
@@ -163,6 +138,27 @@ impl ResponseStreamState {
         }
     }
 }
+
+/// The [`Step`] of an event of `$union` (the SSE stream's and the WebSocket
+/// mode's unions name the same variants, with the same fields).
+macro_rules! step {
+    ($union:ident, $event:expr) => {
+        match $event {
+            $union::ResponseCreated(e) => Step::Created(&e.response),
+            $union::ResponseOutputItemAdded(e) => Step::ItemAdded(&e.item),
+            $union::ResponseContentPartAdded(e) => Step::PartAdded(e.output_index, &e.part),
+            $union::ResponseOutputTextDelta(e) => {
+                Step::TextDelta(e.output_index, e.content_index, &e.delta)
+            }
+            $union::ResponseFunctionCallArgumentsDelta(e) => {
+                Step::ArgumentsDelta(e.output_index, &e.delta)
+            }
+            $union::ResponseCompleted(e) => Step::Completed(&e.response),
+            _ => Step::Other,
+        }
+    };
+}
+use step;
 
 /// What an event does to the accumulation, whichever union it came in.
 enum Step<'a> {
