@@ -51,7 +51,7 @@ impl Clock {
     /// Reads the clock now.
     pub fn now(self) -> Reading {
         match self {
-            Self::Cpu => Reading::Cpu(client_cpu()),
+            Self::Cpu => Reading::Cpu(settled_client_cpu()),
             #[allow(
                 clippy::disallowed_methods,
                 reason = "a benchmark measures real elapsed time, not tokio's clock"
@@ -73,10 +73,24 @@ impl Reading {
     /// The time between `self` (earlier) and a reading taken now.
     pub fn elapsed(self) -> Duration {
         match self {
-            Self::Cpu(start) => client_cpu().saturating_sub(start),
+            Self::Cpu(start) => settled_client_cpu().saturating_sub(start),
             Self::Wall(start) => start.elapsed(),
         }
     }
+}
+
+/// [`client_cpu`] once the client threads have gone idle: the kernel brings
+/// a thread's CPU time up to date when it is switched out (or at a tick), so
+/// a thread still running when read would be short by up to a tick, which is
+/// more than a small batch costs. The pause runs on the calling thread, which
+/// is not measured.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the benchmark's own thread waits, not a runtime thread"
+)]
+fn settled_client_cpu() -> Duration {
+    std::thread::sleep(Duration::from_millis(2));
+    client_cpu()
 }
 
 /// The summed CPU time of the threads named `CLIENT_THREAD*`.
