@@ -279,6 +279,7 @@ mod route;
 mod server;
 mod sse;
 mod table;
+pub mod trace;
 pub mod websocket;
 
 pub use hostile::Hostile;

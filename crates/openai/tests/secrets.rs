@@ -4,18 +4,13 @@
 //! token) never shows in a `Debug`, a `Display`, an error, a log line or a
 //! span field, with a subscriber recording everything at trace level.
 
-use std::fmt::{self, Write as _};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::fmt;
 
 use openai::ClientBuilder;
 use openai::auth::WorkloadIdentity;
+use openai_mock::trace::Recorder;
 use openai_mock::{Mock, MockServer};
 use serde_json::{Value, json};
-use tracing::field::{Field, Visit};
-use tracing::level_filters::LevelFilter;
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
 
 /// Every secret of the test; each one must stay out of everything printed.
 const MARKED: &[&str] = &[
@@ -29,66 +24,6 @@ const MARKED: &[&str] = &[
     "MARKED-azure-key",
     "MARKED-azure-token",
 ];
-
-/// Writes every span, field record and event, with all fields, into text.
-struct Capture {
-    out: Arc<Mutex<String>>,
-    next_id: AtomicU64,
-}
-
-struct Fields<'a>(&'a mut String);
-
-impl Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        let _ = write!(self.0, " {}={value:?}", field.name());
-    }
-}
-
-impl Capture {
-    fn write(&self, f: impl FnOnce(&mut String)) {
-        let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
-        f(&mut out);
-        out.push('\n');
-    }
-}
-
-impl Subscriber for Capture {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-
-    fn max_level_hint(&self) -> Option<LevelFilter> {
-        Some(LevelFilter::TRACE)
-    }
-
-    fn new_span(&self, span: &Attributes<'_>) -> Id {
-        self.write(|out| {
-            let _ = write!(out, "span {}:", span.metadata().name());
-            span.record(&mut Fields(out));
-        });
-        Id::from_u64(self.next_id.fetch_add(1, Ordering::Relaxed) + 1)
-    }
-
-    fn record(&self, _: &Id, values: &Record<'_>) {
-        self.write(|out| {
-            out.push_str("record:");
-            values.record(&mut Fields(out));
-        });
-    }
-
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-
-    fn event(&self, event: &Event<'_>) {
-        self.write(|out| {
-            let _ = write!(out, "event {}:", event.metadata().target());
-            event.record(&mut Fields(out));
-        });
-    }
-
-    fn enter(&self, _: &Id) {}
-
-    fn exit(&self, _: &Id) {}
-}
 
 /// Everything a test printed or logged, checked at the end.
 #[derive(Default)]
@@ -124,15 +59,10 @@ fn env_free() -> ClientBuilder {
 
 #[tokio::test(start_paused = true)]
 async fn no_secret_shows_anywhere() {
-    // See crates/openai-core/tests/client/secrets.rs: a second dispatcher
-    // makes every callsite consult the thread's subscriber.
-    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
-    let out = Arc::new(Mutex::new(String::new()));
-    let _guard = tracing::subscriber::set_default(Capture {
-        out: Arc::clone(&out),
-        next_id: AtomicU64::new(0),
-    });
-    tracing::callsite::rebuild_interest_cache();
+    // Every span and event at every level, whichever thread reached a
+    // callsite first (see `Recorder::install`).
+    let recorder = Recorder::new();
+    let _installed = recorder.install();
     let server = MockServer::start().await;
     let mut seen = Seen::default();
 
@@ -241,7 +171,7 @@ async fn no_secret_shows_anywhere() {
         }
     }
 
-    let log = out.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    let log = recorder.text();
     seen.assert_clean(&log);
     // The secrets were really used: they reached the server, not the log.
     let sent: Vec<String> = server

@@ -1,81 +1,12 @@
 //! Secrets stay out of `Debug`, `Display` and logs: API.md "Client" and
 //! "Logging", `tests-to-match.md` 15.1.
 
-use std::fmt::{self, Write as _};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-
 use openai_core::Client;
+use openai_mock::trace::Recorder;
 use openai_mock::{Mock, MockServer};
 use serde_json::json;
-use tracing::field::{Field, Visit};
-use tracing::level_filters::LevelFilter;
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
 
 use crate::support::{API_KEY, api_error, builder, no_retry_client, params};
-
-/// A subscriber that writes every span and event, with all fields, into a
-/// string: whatever any layer or dependency logs at any level ends up here.
-struct Capture {
-    out: Arc<Mutex<String>>,
-    next_id: AtomicU64,
-}
-
-struct Fields<'a>(&'a mut String);
-
-impl Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        let _ = write!(self.0, " {}={value:?}", field.name());
-    }
-}
-
-impl Capture {
-    fn write(&self, f: impl FnOnce(&mut String)) {
-        let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
-        f(&mut out);
-        out.push('\n');
-    }
-}
-
-impl Subscriber for Capture {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-
-    fn max_level_hint(&self) -> Option<LevelFilter> {
-        Some(LevelFilter::TRACE)
-    }
-
-    fn new_span(&self, span: &Attributes<'_>) -> Id {
-        self.write(|out| {
-            let _ = write!(out, "span {}:", span.metadata().name());
-            span.record(&mut Fields(out));
-        });
-        Id::from_u64(self.next_id.fetch_add(1, Ordering::Relaxed) + 1)
-    }
-
-    fn record(&self, _: &Id, values: &Record<'_>) {
-        self.write(|out| {
-            out.push_str("record:");
-            values.record(&mut Fields(out));
-        });
-    }
-
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-
-    fn event(&self, event: &Event<'_>) {
-        self.write(|out| {
-            let m = event.metadata();
-            let _ = write!(out, "{} {}:", m.level(), m.target());
-            event.record(&mut Fields(out));
-        });
-    }
-
-    fn enter(&self, _: &Id) {}
-
-    fn exit(&self, _: &Id) {}
-}
 
 #[test]
 fn case_15_5_builder_and_client_debug_hide_the_keys() {
@@ -120,19 +51,10 @@ async fn case_15_5_api_errors_do_not_show_the_key_even_when_headers_echo_it() {
 /// Also covers tests-to-match.md case 15.1.
 #[tokio::test(start_paused = true)]
 async fn case_4_8_logs_of_a_call_hold_no_secrets() {
-    // tracing-core caches each callsite's interest process-wide. With exactly
-    // one registered dispatcher it computes that interest from the default of
-    // whichever thread hits the callsite first, so a callsite first reached by
-    // another test's thread would be cached as "never" and our thread-local
-    // subscriber would miss it. A second live dispatcher makes every callsite
-    // ask all registered dispatchers, which include ours.
-    let _second_dispatcher = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
-    let out = Arc::new(Mutex::new(String::new()));
-    let _guard = tracing::subscriber::set_default(Capture {
-        out: Arc::clone(&out),
-        next_id: AtomicU64::new(0),
-    });
-    tracing::callsite::rebuild_interest_cache();
+    // Every span and event at every level (`Recorder::install` also makes
+    // callsites first reached by other tests' threads ask this one).
+    let recorder = Recorder::new();
+    let _installed = recorder.install();
     let server = MockServer::start().await;
     server.enqueue(Mock::error(500));
     server.enqueue(Mock::chat_completion("ok").header("x-request-id", "req_fake_logging"));
@@ -150,7 +72,7 @@ async fn case_4_8_logs_of_a_call_hold_no_secrets() {
         .await
         .unwrap();
 
-    let log = out.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    let log = recorder.text();
     // The log is not empty: the call, the retry and the response are there.
     assert!(log.contains("Sending HTTP Request: POST"), "{log}");
     assert!(log.contains("Retrying request in"), "{log}");

@@ -4,109 +4,18 @@
 //! prompt, a completion, a header value or a key.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 
 use futures_util::StreamExt;
 use openai_core::types::chat::{ChatCompletionCreateParams, ChatMessage};
 use openai_core::types::{EmbeddingCreateParams, EmbeddingCreateParamsInput};
+use openai_mock::trace::Recorder;
 use openai_mock::{Mock, MockServer};
 use serde_json::json;
-use tracing::field::{Field, Visit};
-use tracing::level_filters::LevelFilter;
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
 
 use crate::support::{API_KEY, builder, no_retry_client};
 
 const PROMPT: &str = "my secret prompt text";
 const COMPLETION: &str = "my secret completion text";
-
-/// A span's name and its fields, updated as they are recorded.
-type SpanFields = (String, BTreeMap<String, String>);
-
-/// Every span and every event's fields, as text.
-#[derive(Clone, Default)]
-struct Spans {
-    spans: Arc<Mutex<BTreeMap<u64, SpanFields>>>,
-    events: Arc<Mutex<Vec<String>>>,
-    next_id: Arc<AtomicU64>,
-}
-
-struct Fields<'a>(&'a mut BTreeMap<String, String>);
-
-impl Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.0.insert(field.name().to_owned(), format!("{value:?}"));
-    }
-
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.insert(field.name().to_owned(), value.to_owned());
-    }
-}
-
-impl Spans {
-    /// The fields of every span named `name`, in creation order.
-    fn named(&self, name: &str) -> Vec<BTreeMap<String, String>> {
-        let spans = self.spans.lock().unwrap_or_else(PoisonError::into_inner);
-        spans
-            .values()
-            .filter(|(n, _)| n == name)
-            .map(|(_, fields)| fields.clone())
-            .collect()
-    }
-
-    /// Everything recorded, as one text.
-    fn everything(&self) -> String {
-        let spans = self.spans.lock().unwrap_or_else(PoisonError::into_inner);
-        let events = self.events.lock().unwrap_or_else(PoisonError::into_inner);
-        format!("{spans:?}\n{events:?}")
-    }
-}
-
-impl Subscriber for Spans {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-
-    fn max_level_hint(&self) -> Option<LevelFilter> {
-        Some(LevelFilter::TRACE)
-    }
-
-    fn new_span(&self, span: &Attributes<'_>) -> Id {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut fields = BTreeMap::new();
-        span.record(&mut Fields(&mut fields));
-        self.spans
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(id, (span.metadata().name().to_owned(), fields));
-        Id::from_u64(id)
-    }
-
-    fn record(&self, id: &Id, values: &Record<'_>) {
-        let mut spans = self.spans.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, fields)) = spans.get_mut(&id.into_u64()) {
-            values.record(&mut Fields(fields));
-        }
-    }
-
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-
-    fn event(&self, event: &Event<'_>) {
-        let mut fields = BTreeMap::new();
-        event.record(&mut Fields(&mut fields));
-        self.events
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(format!("{fields:?}"));
-    }
-
-    fn enter(&self, _: &Id) {}
-
-    fn exit(&self, _: &Id) {}
-}
 
 fn chat_params() -> ChatCompletionCreateParams {
     ChatCompletionCreateParams::new("gpt-4o", [ChatMessage::user(PROMPT)])
@@ -128,8 +37,8 @@ fn field<'a>(span: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> 
     span.get(name).map(String::as_str)
 }
 
-fn assert_no_secrets(spans: &Spans) {
-    let all = spans.everything();
+fn assert_no_secrets(spans: &Recorder) {
+    let all = spans.text();
     for secret in [PROMPT, COMPLETION, API_KEY] {
         assert!(!all.contains(secret), "{secret:?} was recorded: {all}");
     }
@@ -139,8 +48,8 @@ fn assert_no_secrets(spans: &Spans) {
 async fn a_chat_call_carries_the_genai_attributes() {
     let server = MockServer::start().await;
     server.enqueue(Mock::ok(completion()));
-    let spans = Spans::default();
-    let _guard = tracing::subscriber::set_default(spans.clone());
+    let spans = Recorder::new();
+    let _installed = spans.install();
     let client = no_retry_client(&server);
     client
         .chat()
@@ -149,7 +58,7 @@ async fn a_chat_call_carries_the_genai_attributes() {
         .await
         .unwrap();
 
-    let request = &spans.named("openai.request")[0];
+    let request = &spans.spans("openai.request")[0];
     assert_eq!(field(request, "otel.kind"), Some("client"));
     assert_eq!(field(request, "gen_ai.provider.name"), Some("openai"));
     assert_eq!(field(request, "gen_ai.operation.name"), Some("chat"));
@@ -167,7 +76,7 @@ async fn a_chat_call_carries_the_genai_attributes() {
         Some(server.addr().port().to_string().as_str())
     );
     assert_eq!(field(request, "error.type"), None);
-    let attempt = &spans.named("attempt")[0];
+    let attempt = &spans.spans("attempt")[0];
     assert_eq!(field(attempt, "http.response.status_code"), Some("200"));
     assert_no_secrets(&spans);
 }
@@ -186,8 +95,8 @@ async fn a_stream_records_what_its_events_say() {
             "model": "gpt-4o-mini", "choices": [],
             "usage": {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7}}),
     ]));
-    let spans = Spans::default();
-    let _guard = tracing::subscriber::set_default(spans.clone());
+    let spans = Recorder::new();
+    let _installed = spans.install();
     let client = no_retry_client(&server);
     let stream = client
         .chat()
@@ -198,7 +107,7 @@ async fn a_stream_records_what_its_events_say() {
     let chunks: Vec<_> = stream.collect().await;
     assert_eq!(chunks.len(), 2);
 
-    let request = &spans.named("openai.request")[0];
+    let request = &spans.spans("openai.request")[0];
     assert_eq!(field(request, "gen_ai.operation.name"), Some("chat"));
     assert_eq!(field(request, "gen_ai.response.id"), Some("chatcmpl-7"));
     assert_eq!(field(request, "gen_ai.response.model"), Some("gpt-4o-mini"));
@@ -211,8 +120,8 @@ async fn a_stream_records_what_its_events_say() {
 async fn an_error_answer_sets_error_type_and_other_calls_no_operation() {
     let server = MockServer::start().await;
     server.enqueue(Mock::error(400));
-    let spans = Spans::default();
-    let _guard = tracing::subscriber::set_default(spans.clone());
+    let spans = Recorder::new();
+    let _installed = spans.install();
     let client = no_retry_client(&server);
     client
         .chat()
@@ -222,10 +131,10 @@ async fn an_error_answer_sets_error_type_and_other_calls_no_operation() {
         .unwrap_err();
     client.models().list().await.unwrap();
 
-    let requests = spans.named("openai.request");
+    let requests = spans.spans("openai.request");
     assert_eq!(field(&requests[0], "error.type"), Some("400"));
     assert_eq!(field(&requests[0], "gen_ai.request.model"), Some("gpt-4o"));
-    assert_eq!(field(&spans.named("attempt")[0], "error.type"), Some("400"));
+    assert_eq!(field(&spans.spans("attempt")[0], "error.type"), Some("400"));
     assert_eq!(field(&requests[1], "gen_ai.operation.name"), None);
     assert_eq!(field(&requests[1], "error.type"), None);
     assert_no_secrets(&spans);
@@ -235,8 +144,8 @@ async fn an_error_answer_sets_error_type_and_other_calls_no_operation() {
 async fn a_timeout_is_an_error_type_and_the_provider_name_can_change() {
     let server = MockServer::start().await;
     server.enqueue(Mock::stall());
-    let spans = Spans::default();
-    let _guard = tracing::subscriber::set_default(spans.clone());
+    let spans = Recorder::new();
+    let _installed = spans.install();
     let client = builder(&server)
         .max_retries(0)
         .timeout(std::time::Duration::from_secs(1))
@@ -249,7 +158,7 @@ async fn a_timeout_is_an_error_type_and_the_provider_name_can_change() {
     );
     let err = client.embeddings().create(params).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
-    let request = &spans.named("openai.request")[0];
+    let request = &spans.spans("openai.request")[0];
     assert_eq!(
         field(request, "gen_ai.provider.name"),
         Some("azure.ai.openai")
@@ -278,8 +187,8 @@ async fn a_websocket_connection_has_its_span() {
             .expect()
             .close(1011, "server error"),
     );
-    let spans = Spans::default();
-    let _guard = tracing::subscriber::set_default(spans.clone());
+    let spans = Recorder::new();
+    let _installed = spans.install();
     let client = no_retry_client(&server);
     let mut connection = client
         .realtime()
@@ -296,7 +205,7 @@ async fn a_websocket_connection_has_its_span() {
     assert!(closed.to_string().contains("1011"), "{closed}");
     drop(connection);
 
-    let ws = &spans.named("openai.websocket")[0];
+    let ws = &spans.spans("openai.websocket")[0];
     assert_eq!(field(ws, "path"), Some("/realtime"));
     assert_eq!(field(ws, "otel.kind"), Some("client"));
     assert_eq!(field(ws, "gen_ai.provider.name"), Some("openai"));
@@ -311,7 +220,7 @@ async fn a_websocket_connection_has_its_span() {
     assert_eq!(field(ws, "messages.sent"), Some("1"));
     assert_eq!(field(ws, "messages.received"), Some("1"));
     assert_eq!(field(ws, "websocket.reconnects"), Some("0"));
-    let handshake = &spans.named("openai.request")[0];
+    let handshake = &spans.spans("openai.request")[0];
     assert_eq!(field(handshake, "path"), Some("/v1/realtime"));
     assert_eq!(field(handshake, "status"), Some("101"));
     assert_no_secrets(&spans);
