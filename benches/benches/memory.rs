@@ -156,32 +156,36 @@ fn main() {
 /// growth of the peak RSS during it, in KiB.
 fn peak_growth(bench: &Bench, target: Target, events: usize) -> (u64, u64) {
     let clients = bench.clients.clone();
-    reset_peak();
-    let before = status_kib("VmRSS:");
-    let read = bench.run(async move { clients.stream(target).await });
-    assert_eq!(read, events);
-    (before, status_kib("VmHWM:").saturating_sub(before))
+    growth(bench, events, async move { clients.stream(target).await })
 }
 
 /// As [`peak_growth`], through the chat stream helper.
 fn helper_peak_growth(bench: &Bench, events: usize) -> (u64, u64) {
     let clients = bench.clients.clone();
-    reset_peak();
-    let before = status_kib("VmRSS:");
-    let read = bench.run(async move { clients.stream_helper().await });
-    assert_eq!(read, events);
-    (before, status_kib("VmHWM:").saturating_sub(before))
+    growth(bench, events, async move { clients.stream_helper().await })
 }
 
-/// Reads one WebSocket connection of `events` audio deltas; returns the RSS
-/// before it and the growth of the peak RSS during it, in KiB.
+/// Reads one WebSocket connection of `events` audio deltas; as
+/// [`peak_growth`].
 fn ws_peak_growth(bench: &Bench, target: Target, events: usize) -> (u64, u64) {
     bench.answer_ws(openai_benches::setup::audio_delta(), events);
     let clients = bench.clients.clone();
+    growth(
+        bench,
+        events,
+        async move { clients.websocket(target).await },
+    )
+}
+
+/// Runs `read`, which must read `events` events; returns the RSS before it
+/// and the growth of the peak RSS during it, in KiB.
+fn growth<F>(bench: &Bench, events: usize, read: F) -> (u64, u64)
+where
+    F: Future<Output = usize> + Send + 'static,
+{
     reset_peak();
     let before = status_kib("VmRSS:");
-    let read = bench.run(async move { clients.websocket(target).await });
-    assert_eq!(read, events);
+    assert_eq!(bench.run(read), events);
     (before, status_kib("VmHWM:").saturating_sub(before))
 }
 
