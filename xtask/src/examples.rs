@@ -84,12 +84,29 @@ pub(crate) fn emit_tests(doc: &Yaml, api: &Api, skips: &BTreeMap<String, String>
         }
     }
     let lossless = lossless_tests(api, &tests, skips);
+    // The event unions with `FromJsonSlice`, by the types of their variants (and themselves):
+    // an example of one is also decoded through the tag scan.
+    let mut slice_unions: BTreeMap<TypeId, Vec<(TypeId, String)>> = BTreeMap::new();
+    for (id, t) in api.types.iter().enumerate() {
+        if let (crate::ir::TypeKind::Union(u), true) = (&t.kind, crate::emit::decodes_from_slice(t))
+        {
+            let tag = u.tag.clone().unwrap_or_default();
+            slice_unions.entry(id).or_default().push((id, tag.clone()));
+            for v in &u.variants {
+                if let (crate::ir::Payload::Ty(Ty::Named(v)), false) =
+                    (&v.payload, v.tags.is_empty())
+                {
+                    slice_unions.entry(*v).or_default().push((id, tag.clone()));
+                }
+            }
+        }
+    }
     let mut out = String::from(HEADER);
     out.push_str("//! Round trips of the spec's examples: parse into the generated type, serialize, compare.\n\n");
     out.push_str(
         "#![allow(deprecated, reason = \"examples of deprecated schemas are tested too\")]\n\n",
     );
-    out.push_str("use crate::support::testing::{lossless, round_trip};\n\n");
+    out.push_str("use crate::support::testing::{lossless, round_trip, same_from_slice};\n\n");
     let mut seen = BTreeMap::new();
     for (name, ty, json) in tests {
         let t = &api.types[ty];
@@ -104,12 +121,34 @@ pub(crate) fn emit_tests(doc: &Yaml, api: &Api, skips: &BTreeMap<String, String>
             writeln!(out, "#[ignore = {reason:?}]").ok();
         }
         let hashes = "#".repeat(max_hash_run(&json) + 1);
-        writeln!(
-            out,
-            "#[test]\nfn {name}() {{\n    round_trip::<crate::generated::{}::{}>(r{hashes}\"{json}\"{hashes});\n}}\n",
-            t.module, t.name
-        )
-        .ok();
+        let literal = format!("r{hashes}\"{json}\"{hashes}");
+        let mut checks = String::new();
+        for (union, tag) in slice_unions.get(&ty).into_iter().flatten() {
+            let u = &api.types[*union];
+            if let (Some(f), true) = (feature_of(&u.module), u.module != t.module) {
+                writeln!(checks, "    #[cfg(feature = \"{f}\")]").ok();
+            }
+            writeln!(
+                checks,
+                "    same_from_slice::<crate::generated::{}::{}>(json, {tag:?});",
+                u.module, u.name
+            )
+            .ok();
+        }
+        let ty = format!("crate::generated::{}::{}", t.module, t.name);
+        if checks.is_empty() {
+            writeln!(
+                out,
+                "#[test]\nfn {name}() {{\n    round_trip::<{ty}>({literal});\n}}\n"
+            )
+            .ok();
+        } else {
+            writeln!(
+                out,
+                "#[test]\nfn {name}() {{\n    let json = {literal};\n    round_trip::<{ty}>(json);\n{checks}}}\n"
+            )
+            .ok();
+        }
     }
     out.push_str(&lossless);
     out

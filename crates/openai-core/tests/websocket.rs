@@ -9,6 +9,7 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use openai_core::websocket::WebSocketClosed;
 use openai_core::{Client, Error};
+use openai_types::realtime::RealtimeServerEvent;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;
@@ -209,6 +210,13 @@ async fn unknown_events_are_kept_and_bad_frames_are_decode_errors() {
     let (base, _, _) = server(vec![
         Step::Send(json!({"type": "brand.new.event", "event_id": "e9", "payload": {"x": 1}})),
         Step::SendText("this is not json"),
+        // The tag last, after an unknown field that holds a tag of its own.
+        Step::SendText(
+            r#"{"event_id":"e1","zz":{"type":"x"},"response_id":"r","item_id":"i",
+                "output_index":0,"content_index":0,"delta":"Hi","type":"response.output_text.delta"}"#,
+        ),
+        // A known tag with a payload that does not fit.
+        Step::SendText(r#"{"type":"response.output_text.delta","delta":5}"#),
         Step::Send(session_created()),
         Step::Close(1000),
     ])
@@ -216,7 +224,23 @@ async fn unknown_events_are_kept_and_bad_frames_are_decode_errors() {
     let client = client(&base);
     let mut connection = client.realtime().connect().await.unwrap();
     let unknown = connection.next().await.unwrap().unwrap();
+    assert!(
+        matches!(unknown, RealtimeServerEvent::Unknown(_)),
+        "{unknown:?}"
+    );
     assert_eq!(serde_json::to_value(&unknown).unwrap()["payload"]["x"], 1);
+    let bad = connection.next().await.unwrap().unwrap_err();
+    assert!(matches!(bad, Error::Decode(_)), "{bad:?}");
+    match connection.next().await.unwrap().unwrap() {
+        RealtimeServerEvent::ResponseOutputTextDelta(delta) => {
+            assert_eq!(
+                (delta.delta.as_str(), delta.event_id.as_str()),
+                ("Hi", "e1")
+            );
+            assert_eq!(delta.extra_fields().get("zz"), Some(&json!({"type": "x"})));
+        }
+        other => panic!("not a text delta: {other:?}"),
+    }
     let bad = connection.next().await.unwrap().unwrap_err();
     assert!(matches!(bad, Error::Decode(_)), "{bad:?}");
     // The connection goes on after a bad frame.

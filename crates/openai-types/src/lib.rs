@@ -99,7 +99,7 @@ pub use schemars;
 
 pub use file_upload::{FileSource, FileUpload};
 pub use meta::ResponseMeta;
-pub use support::{ExtraFields, FieldState, Nullable, UnknownValue};
+pub use support::{ExtraFields, FieldState, FromJsonSlice, Nullable, UnknownValue};
 
 // openai.types (top level) and openai.types.shared
 #[cfg(feature = "batches")]

@@ -15,6 +15,8 @@ mod enums;
 mod structs;
 mod unions;
 
+pub(crate) use unions::decodes_from_slice;
+
 use crate::ir::{Api, Field, Ty, TypeDef, TypeKind};
 
 pub(crate) const HEADER: &str =

@@ -7,6 +7,18 @@ use crate::ir::{Payload, Ty, TypeDef, TypeKind, Union};
 
 use super::ModuleEmitter;
 
+/// Whether the union implements `FromJsonSlice` with its tag scan: the tagged event unions
+/// the SDK decodes from a WebSocket message or an SSE event (`…ServerEvent`,
+/// `…StreamEvent`). Other unions decode inside a larger document, through `Deserialize`.
+pub(crate) fn decodes_from_slice(t: &TypeDef) -> bool {
+    let TypeKind::Union(u) = &t.kind else {
+        return false;
+    };
+    u.tag.is_some()
+        && u.variants.iter().any(|v| !v.tags.is_empty())
+        && (t.name.ends_with("ServerEvent") || t.name.ends_with("StreamEvent"))
+}
+
 impl ModuleEmitter<'_> {
     // ===== unions =====
 
@@ -238,6 +250,33 @@ impl ModuleEmitter<'_> {
         self.emit_kind_dispatch(u);
         self.body
             .push_str("        Ok(Self::Unknown(value))\n    }\n}\n\n");
+
+        // FromJsonSlice: the tag found in the bytes, the variant decoded straight from them.
+        if let (Some(tag), true) = (&u.tag, decodes_from_slice(t)) {
+            writeln!(self.body, "impl crate::FromJsonSlice for {name} {{\n    fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {{\n        Ok(match crate::support::scan_tag(bytes, {tag:?}) {{").ok();
+            for v in &tagged {
+                // The scan gives bytes: ASCII tags are matched as byte strings (the others,
+                // none in the spec, take the general path).
+                let pats: Vec<String> = v
+                    .tags
+                    .iter()
+                    .filter(|t| t.is_ascii())
+                    .map(|t| format!("Some(b{t:?})"))
+                    .collect();
+                if let (Payload::Ty(_), false) = (&v.payload, pats.is_empty()) {
+                    writeln!(
+                        self.body,
+                        "            {} => Self::{}(serde_json::from_slice(bytes)?),",
+                        pats.join(" | "),
+                        v.name
+                    )
+                    .ok();
+                }
+            }
+            self.body.push_str(
+                "            _ => serde_json::from_slice(bytes)?,\n        })\n    }\n}\n\n",
+            );
+        }
     }
 
     /// Rules 2 and 3 of `support::union`: dispatch on the JSON kind.

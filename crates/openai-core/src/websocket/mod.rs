@@ -88,7 +88,6 @@ use http::header::{CONNECTION, HeaderName, HeaderValue, UPGRADE};
 use http::{HeaderMap, Method, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -134,6 +133,7 @@ use crate::endpoint::Prepared;
 use crate::error::{ApiError, ConnectionError, DecodeError, Error, InvalidRequestError};
 use crate::request::build_http;
 use openai_transport::timeout::ResponseMode;
+use openai_types::FromJsonSlice;
 
 /// The socket under a connection.
 type Socket = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
@@ -148,8 +148,13 @@ pub struct Connect<'a, C, S> {
     headers: HeaderMap,
     error: Option<Error>,
     reconnect: Option<Reconnect>,
+    /// How a server event decodes: `S::from_json_slice`.
+    decode: Decode<S>,
     _events: PhantomData<fn(C) -> S>,
 }
+
+/// Decodes one server event from a message's bytes.
+type Decode<S> = fn(&[u8]) -> serde_json::Result<S>;
 
 impl<C, S> fmt::Debug for Connect<'_, C, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -161,7 +166,7 @@ impl<C, S> fmt::Debug for Connect<'_, C, S> {
     }
 }
 
-impl<'a, C, S> Connect<'a, C, S> {
+impl<'a, C, S: FromJsonSlice> Connect<'a, C, S> {
     #[cfg_attr(
         not(any(
             feature = "realtime",
@@ -178,10 +183,13 @@ impl<'a, C, S> Connect<'a, C, S> {
             headers: HeaderMap::new(),
             error: None,
             reconnect: None,
+            decode: S::from_json_slice,
             _events: PhantomData,
         }
     }
+}
 
+impl<'a, C, S> Connect<'a, C, S> {
     /// Reconnects after an abnormal close ([`RECONNECT_CODES`]; a drop is
     /// 1006) as `options` says, instead of ending the connection: see
     /// [`Reconnect`]. Off by default, as in Python (where supplying
@@ -266,6 +274,7 @@ impl<'a, C, S> Connect<'a, C, S> {
             queued_bytes: 0,
             span,
             counts: Counts::default(),
+            decode: self.decode,
             _events: PhantomData,
         })
     }
@@ -544,6 +553,7 @@ pub struct Connection<C, S> {
     /// `openai.websocket`, disabled when no subscriber wants it.
     span: Span,
     counts: Counts,
+    decode: Decode<S>,
     _events: PhantomData<fn(C) -> S>,
 }
 
@@ -840,14 +850,14 @@ fn flush(
     Pin::new(&mut *socket).poll_flush(cx).map_err(broken)
 }
 
-impl<C, S: DeserializeOwned> Connection<C, S> {
+impl<C, S> Connection<C, S> {
     /// The next server event; `None` once the connection closed normally.
     pub async fn recv(&mut self) -> Option<Result<S, Error>> {
         std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx)).await
     }
 }
 
-impl<C, S: DeserializeOwned> futures_core::Stream for Connection<C, S> {
+impl<C, S> futures_core::Stream for Connection<C, S> {
     type Item = Result<S, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -857,7 +867,7 @@ impl<C, S: DeserializeOwned> futures_core::Stream for Connection<C, S> {
             Some(Err(e)) => return Poll::Ready(Some(Err(e))),
             None => return Poll::Ready(None),
         };
-        Poll::Ready(Some(serde_json::from_slice(&frame).map_err(|e| {
+        Poll::Ready(Some((this.decode)(&frame).map_err(|e| {
             Error::Decode(
                 DecodeError::new(format!("invalid WebSocket event: {e}"), Some(e))
                     .with_request_id(this.request_id.as_deref()),

@@ -356,6 +356,16 @@ impl DeUnion for CreateSpeechResponseStreamEvent {
     }
 }
 
+impl crate::FromJsonSlice for CreateSpeechResponseStreamEvent {
+    fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
+        Ok(match crate::support::scan_tag(bytes, "type") {
+            Some(b"speech.audio.delta") => Self::SpeechAudioDelta(serde_json::from_slice(bytes)?),
+            Some(b"speech.audio.done") => Self::SpeechAudioDone(serde_json::from_slice(bytes)?),
+            _ => serde_json::from_slice(bytes)?,
+        })
+    }
+}
+
 /// The `CreateTranscriptionRequest` schema.
 ///
 /// Spec schema: `CreateTranscriptionRequest`.
@@ -1012,6 +1022,23 @@ impl DeUnion for TranscriptionStreamEvent {
             return Ok(Self::TranscriptTextDone(v));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl crate::FromJsonSlice for TranscriptionStreamEvent {
+    fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
+        Ok(match crate::support::scan_tag(bytes, "type") {
+            Some(b"transcript.text.segment") => {
+                Self::TranscriptTextSegment(serde_json::from_slice(bytes)?)
+            }
+            Some(b"transcript.text.delta") => {
+                Self::TranscriptTextDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"transcript.text.done") => {
+                Self::TranscriptTextDone(serde_json::from_slice(bytes)?)
+            }
+            _ => serde_json::from_slice(bytes)?,
+        })
     }
 }
 

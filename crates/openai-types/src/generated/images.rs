@@ -1571,6 +1571,20 @@ impl DeUnion for ImageEditStreamEvent {
     }
 }
 
+impl crate::FromJsonSlice for ImageEditStreamEvent {
+    fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
+        Ok(match crate::support::scan_tag(bytes, "type") {
+            Some(b"image_edit.partial_image") => {
+                Self::ImageEditPartialImage(serde_json::from_slice(bytes)?)
+            }
+            Some(b"image_edit.completed") => {
+                Self::ImageEditCompleted(serde_json::from_slice(bytes)?)
+            }
+            _ => serde_json::from_slice(bytes)?,
+        })
+    }
+}
+
 /// Emitted when image generation has completed and the final image is available.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImageGenCompletedEvent {
@@ -2251,6 +2265,20 @@ impl DeUnion for ImageGenStreamEvent {
             return Ok(Self::ImageGenerationCompleted(v));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl crate::FromJsonSlice for ImageGenStreamEvent {
+    fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
+        Ok(match crate::support::scan_tag(bytes, "type") {
+            Some(b"image_generation.partial_image") => {
+                Self::ImageGenerationPartialImage(serde_json::from_slice(bytes)?)
+            }
+            Some(b"image_generation.completed") => {
+                Self::ImageGenerationCompleted(serde_json::from_slice(bytes)?)
+            }
+            _ => serde_json::from_slice(bytes)?,
+        })
     }
 }
 

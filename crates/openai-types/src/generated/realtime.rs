@@ -13261,6 +13261,142 @@ impl DeUnion for RealtimeServerEvent {
     }
 }
 
+impl crate::FromJsonSlice for RealtimeServerEvent {
+    fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
+        Ok(match crate::support::scan_tag(bytes, "type") {
+            Some(b"conversation.created") => {
+                Self::ConversationCreated(serde_json::from_slice(bytes)?)
+            }
+            Some(b"conversation.item.created") => {
+                Self::ConversationItemCreated(serde_json::from_slice(bytes)?)
+            }
+            Some(b"conversation.item.deleted") => {
+                Self::ConversationItemDeleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"conversation.item.input_audio_transcription.completed") => {
+                Self::ConversationItemInputAudioTranscriptionCompleted(serde_json::from_slice(
+                    bytes,
+                )?)
+            }
+            Some(b"conversation.item.input_audio_transcription.delta") => {
+                Self::ConversationItemInputAudioTranscriptionDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"conversation.item.input_audio_transcription.failed") => {
+                Self::ConversationItemInputAudioTranscriptionFailed(serde_json::from_slice(bytes)?)
+            }
+            Some(b"conversation.item.retrieved") => {
+                Self::ConversationItemRetrieved(serde_json::from_slice(bytes)?)
+            }
+            Some(b"conversation.item.truncated") => {
+                Self::ConversationItemTruncated(serde_json::from_slice(bytes)?)
+            }
+            Some(b"error") => Self::Error(serde_json::from_slice(bytes)?),
+            Some(b"input_audio_buffer.cleared") => {
+                Self::InputAudioBufferCleared(serde_json::from_slice(bytes)?)
+            }
+            Some(b"input_audio_buffer.committed") => {
+                Self::InputAudioBufferCommitted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"input_audio_buffer.dtmf_event_received") => {
+                Self::InputAudioBufferDtmfEventReceived(serde_json::from_slice(bytes)?)
+            }
+            Some(b"input_audio_buffer.speech_started") => {
+                Self::InputAudioBufferSpeechStarted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"input_audio_buffer.speech_stopped") => {
+                Self::InputAudioBufferSpeechStopped(serde_json::from_slice(bytes)?)
+            }
+            Some(b"rate_limits.updated") => Self::RateLimitsUpdated(serde_json::from_slice(bytes)?),
+            Some(b"response.output_audio.delta") => {
+                Self::ResponseOutputAudioDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_audio.done") => {
+                Self::ResponseOutputAudioDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_audio_transcript.delta") => {
+                Self::ResponseOutputAudioTranscriptDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_audio_transcript.done") => {
+                Self::ResponseOutputAudioTranscriptDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.content_part.added") => {
+                Self::ResponseContentPartAdded(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.content_part.done") => {
+                Self::ResponseContentPartDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.created") => Self::ResponseCreated(serde_json::from_slice(bytes)?),
+            Some(b"response.done") => Self::ResponseDone(serde_json::from_slice(bytes)?),
+            Some(b"response.function_call_arguments.delta") => {
+                Self::ResponseFunctionCallArgumentsDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.function_call_arguments.done") => {
+                Self::ResponseFunctionCallArgumentsDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_item.added") => {
+                Self::ResponseOutputItemAdded(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_item.done") => {
+                Self::ResponseOutputItemDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_text.delta") => {
+                Self::ResponseOutputTextDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_text.done") => {
+                Self::ResponseOutputTextDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"session.created") => Self::SessionCreated(serde_json::from_slice(bytes)?),
+            Some(b"session.updated") => Self::SessionUpdated(serde_json::from_slice(bytes)?),
+            Some(b"output_audio_buffer.started") => {
+                Self::OutputAudioBufferStarted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"output_audio_buffer.stopped") => {
+                Self::OutputAudioBufferStopped(serde_json::from_slice(bytes)?)
+            }
+            Some(b"output_audio_buffer.cleared") => {
+                Self::OutputAudioBufferCleared(serde_json::from_slice(bytes)?)
+            }
+            Some(b"conversation.item.added") => {
+                Self::ConversationItemAdded(serde_json::from_slice(bytes)?)
+            }
+            Some(b"conversation.item.done") => {
+                Self::ConversationItemDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"input_audio_buffer.timeout_triggered") => {
+                Self::InputAudioBufferTimeoutTriggered(serde_json::from_slice(bytes)?)
+            }
+            Some(b"conversation.item.input_audio_transcription.segment") => {
+                Self::ConversationItemInputAudioTranscriptionSegment(serde_json::from_slice(bytes)?)
+            }
+            Some(b"mcp_list_tools.in_progress") => {
+                Self::McpListToolsInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"mcp_list_tools.completed") => {
+                Self::McpListToolsCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"mcp_list_tools.failed") => {
+                Self::McpListToolsFailed(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_call_arguments.delta") => {
+                Self::ResponseMcpCallArgumentsDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_call_arguments.done") => {
+                Self::ResponseMcpCallArgumentsDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_call.in_progress") => {
+                Self::ResponseMcpCallInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_call.completed") => {
+                Self::ResponseMcpCallCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_call.failed") => {
+                Self::ResponseMcpCallFailed(serde_json::from_slice(bytes)?)
+            }
+            _ => serde_json::from_slice(bytes)?,
+        })
+    }
+}
+
 /// Returned when a conversation is created. Emitted right after session creation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RealtimeServerEventConversationCreated {
@@ -21556,6 +21692,27 @@ impl DeUnion for RealtimeTranslationServerEvent {
             return Ok(Self::SessionOutputAudioDelta(v));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl crate::FromJsonSlice for RealtimeTranslationServerEvent {
+    fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
+        Ok(match crate::support::scan_tag(bytes, "type") {
+            Some(b"error") => Self::Error(serde_json::from_slice(bytes)?),
+            Some(b"session.created") => Self::SessionCreated(serde_json::from_slice(bytes)?),
+            Some(b"session.updated") => Self::SessionUpdated(serde_json::from_slice(bytes)?),
+            Some(b"session.closed") => Self::SessionClosed(serde_json::from_slice(bytes)?),
+            Some(b"session.input_transcript.delta") => {
+                Self::SessionInputTranscriptDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"session.output_transcript.delta") => {
+                Self::SessionOutputTranscriptDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"session.output_audio.delta") => {
+                Self::SessionOutputAudioDelta(serde_json::from_slice(bytes)?)
+            }
+            _ => serde_json::from_slice(bytes)?,
+        })
     }
 }
 

@@ -16943,6 +16943,176 @@ impl DeUnion for ResponseStreamEvent {
     }
 }
 
+impl crate::FromJsonSlice for ResponseStreamEvent {
+    fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
+        Ok(match crate::support::scan_tag(bytes, "type") {
+            Some(b"response.audio.delta") => {
+                Self::ResponseAudioDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.audio.done") => Self::ResponseAudioDone(serde_json::from_slice(bytes)?),
+            Some(b"response.audio.transcript.delta") => {
+                Self::ResponseAudioTranscriptDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.audio.transcript.done") => {
+                Self::ResponseAudioTranscriptDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.code_interpreter_call_code.delta") => {
+                Self::ResponseCodeInterpreterCallCodeDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.code_interpreter_call_code.done") => {
+                Self::ResponseCodeInterpreterCallCodeDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.code_interpreter_call.completed") => {
+                Self::ResponseCodeInterpreterCallCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.code_interpreter_call.in_progress") => {
+                Self::ResponseCodeInterpreterCallInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.code_interpreter_call.interpreting") => {
+                Self::ResponseCodeInterpreterCallInterpreting(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.completed") => Self::ResponseCompleted(serde_json::from_slice(bytes)?),
+            Some(b"response.content_part.added") => {
+                Self::ResponseContentPartAdded(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.content_part.done") => {
+                Self::ResponseContentPartDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.created") => Self::ResponseCreated(serde_json::from_slice(bytes)?),
+            Some(b"error") => Self::Error(serde_json::from_slice(bytes)?),
+            Some(b"response.file_search_call.completed") => {
+                Self::ResponseFileSearchCallCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.file_search_call.in_progress") => {
+                Self::ResponseFileSearchCallInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.file_search_call.searching") => {
+                Self::ResponseFileSearchCallSearching(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.function_call_arguments.delta") => {
+                Self::ResponseFunctionCallArgumentsDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.function_call_arguments.done") => {
+                Self::ResponseFunctionCallArgumentsDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.shell_call_command.added") => {
+                Self::ResponseShellCallCommandAdded(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.shell_call_command.delta") => {
+                Self::ResponseShellCallCommandDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.shell_call_command.done") => {
+                Self::ResponseShellCallCommandDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.shell_call_output_content.delta") => {
+                Self::ResponseShellCallOutputContentDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.shell_call_output_content.done") => {
+                Self::ResponseShellCallOutputContentDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.in_progress") => {
+                Self::ResponseInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.failed") => Self::ResponseFailed(serde_json::from_slice(bytes)?),
+            Some(b"response.incomplete") => {
+                Self::ResponseIncomplete(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_item.added") => {
+                Self::ResponseOutputItemAdded(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_item.done") => {
+                Self::ResponseOutputItemDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.reasoning_summary_part.added") => {
+                Self::ResponseReasoningSummaryPartAdded(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.reasoning_summary_part.done") => {
+                Self::ResponseReasoningSummaryPartDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.reasoning_summary_text.delta") => {
+                Self::ResponseReasoningSummaryTextDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.reasoning_summary_text.done") => {
+                Self::ResponseReasoningSummaryTextDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.reasoning_text.delta") => {
+                Self::ResponseReasoningTextDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.reasoning_text.done") => {
+                Self::ResponseReasoningTextDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.refusal.delta") => {
+                Self::ResponseRefusalDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.refusal.done") => {
+                Self::ResponseRefusalDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_text.delta") => {
+                Self::ResponseOutputTextDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_text.done") => {
+                Self::ResponseOutputTextDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.web_search_call.completed") => {
+                Self::ResponseWebSearchCallCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.web_search_call.in_progress") => {
+                Self::ResponseWebSearchCallInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.web_search_call.searching") => {
+                Self::ResponseWebSearchCallSearching(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.image_generation_call.completed") => {
+                Self::ResponseImageGenerationCallCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.image_generation_call.generating") => {
+                Self::ResponseImageGenerationCallGenerating(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.image_generation_call.in_progress") => {
+                Self::ResponseImageGenerationCallInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.image_generation_call.partial_image") => {
+                Self::ResponseImageGenerationCallPartialImage(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_call_arguments.delta") => {
+                Self::ResponseMcpCallArgumentsDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_call_arguments.done") => {
+                Self::ResponseMcpCallArgumentsDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_call.completed") => {
+                Self::ResponseMcpCallCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_call.failed") => {
+                Self::ResponseMcpCallFailed(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_call.in_progress") => {
+                Self::ResponseMcpCallInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_list_tools.completed") => {
+                Self::ResponseMcpListToolsCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_list_tools.failed") => {
+                Self::ResponseMcpListToolsFailed(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_list_tools.in_progress") => {
+                Self::ResponseMcpListToolsInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_text.annotation.added") => {
+                Self::ResponseOutputTextAnnotationAdded(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.queued") => Self::ResponseQueued(serde_json::from_slice(bytes)?),
+            Some(b"response.custom_tool_call_input.delta") => {
+                Self::ResponseCustomToolCallInputDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.custom_tool_call_input.done") => {
+                Self::ResponseCustomToolCallInputDone(serde_json::from_slice(bytes)?)
+            }
+            _ => serde_json::from_slice(bytes)?,
+        })
+    }
+}
+
 /// Options for streaming responses. Only set this when you set `stream: true`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResponseStreamOptions {
@@ -20842,6 +21012,176 @@ impl DeUnion for ResponsesServerEvent {
             return Ok(Self::Error(v));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl crate::FromJsonSlice for ResponsesServerEvent {
+    fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
+        Ok(match crate::support::scan_tag(bytes, "type") {
+            Some(b"response.audio.delta") => {
+                Self::ResponseAudioDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.audio.done") => Self::ResponseAudioDone(serde_json::from_slice(bytes)?),
+            Some(b"response.audio.transcript.delta") => {
+                Self::ResponseAudioTranscriptDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.audio.transcript.done") => {
+                Self::ResponseAudioTranscriptDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.code_interpreter_call_code.delta") => {
+                Self::ResponseCodeInterpreterCallCodeDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.code_interpreter_call_code.done") => {
+                Self::ResponseCodeInterpreterCallCodeDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.code_interpreter_call.completed") => {
+                Self::ResponseCodeInterpreterCallCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.code_interpreter_call.in_progress") => {
+                Self::ResponseCodeInterpreterCallInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.code_interpreter_call.interpreting") => {
+                Self::ResponseCodeInterpreterCallInterpreting(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.completed") => Self::ResponseCompleted(serde_json::from_slice(bytes)?),
+            Some(b"response.content_part.added") => {
+                Self::ResponseContentPartAdded(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.content_part.done") => {
+                Self::ResponseContentPartDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.created") => Self::ResponseCreated(serde_json::from_slice(bytes)?),
+            Some(b"response.file_search_call.completed") => {
+                Self::ResponseFileSearchCallCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.file_search_call.in_progress") => {
+                Self::ResponseFileSearchCallInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.file_search_call.searching") => {
+                Self::ResponseFileSearchCallSearching(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.function_call_arguments.delta") => {
+                Self::ResponseFunctionCallArgumentsDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.function_call_arguments.done") => {
+                Self::ResponseFunctionCallArgumentsDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.shell_call_command.added") => {
+                Self::ResponseShellCallCommandAdded(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.shell_call_command.delta") => {
+                Self::ResponseShellCallCommandDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.shell_call_command.done") => {
+                Self::ResponseShellCallCommandDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.shell_call_output_content.delta") => {
+                Self::ResponseShellCallOutputContentDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.shell_call_output_content.done") => {
+                Self::ResponseShellCallOutputContentDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.in_progress") => {
+                Self::ResponseInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.failed") => Self::ResponseFailed(serde_json::from_slice(bytes)?),
+            Some(b"response.incomplete") => {
+                Self::ResponseIncomplete(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_item.added") => {
+                Self::ResponseOutputItemAdded(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_item.done") => {
+                Self::ResponseOutputItemDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.reasoning_summary_part.added") => {
+                Self::ResponseReasoningSummaryPartAdded(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.reasoning_summary_part.done") => {
+                Self::ResponseReasoningSummaryPartDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.reasoning_summary_text.delta") => {
+                Self::ResponseReasoningSummaryTextDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.reasoning_summary_text.done") => {
+                Self::ResponseReasoningSummaryTextDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.reasoning_text.delta") => {
+                Self::ResponseReasoningTextDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.reasoning_text.done") => {
+                Self::ResponseReasoningTextDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.refusal.delta") => {
+                Self::ResponseRefusalDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.refusal.done") => {
+                Self::ResponseRefusalDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_text.delta") => {
+                Self::ResponseOutputTextDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_text.done") => {
+                Self::ResponseOutputTextDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.web_search_call.completed") => {
+                Self::ResponseWebSearchCallCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.web_search_call.in_progress") => {
+                Self::ResponseWebSearchCallInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.web_search_call.searching") => {
+                Self::ResponseWebSearchCallSearching(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.image_generation_call.completed") => {
+                Self::ResponseImageGenerationCallCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.image_generation_call.generating") => {
+                Self::ResponseImageGenerationCallGenerating(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.image_generation_call.in_progress") => {
+                Self::ResponseImageGenerationCallInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.image_generation_call.partial_image") => {
+                Self::ResponseImageGenerationCallPartialImage(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_call_arguments.delta") => {
+                Self::ResponseMcpCallArgumentsDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_call_arguments.done") => {
+                Self::ResponseMcpCallArgumentsDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_call.completed") => {
+                Self::ResponseMcpCallCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_call.failed") => {
+                Self::ResponseMcpCallFailed(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_call.in_progress") => {
+                Self::ResponseMcpCallInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_list_tools.completed") => {
+                Self::ResponseMcpListToolsCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_list_tools.failed") => {
+                Self::ResponseMcpListToolsFailed(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.mcp_list_tools.in_progress") => {
+                Self::ResponseMcpListToolsInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.output_text.annotation.added") => {
+                Self::ResponseOutputTextAnnotationAdded(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.queued") => Self::ResponseQueued(serde_json::from_slice(bytes)?),
+            Some(b"response.custom_tool_call_input.delta") => {
+                Self::ResponseCustomToolCallInputDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"response.custom_tool_call_input.done") => {
+                Self::ResponseCustomToolCallInputDone(serde_json::from_slice(bytes)?)
+            }
+            Some(b"error") => Self::Error(serde_json::from_slice(bytes)?),
+            _ => serde_json::from_slice(bytes)?,
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 
 #![allow(deprecated, reason = "examples of deprecated schemas are tested too")]
 
-use crate::support::testing::{lossless, round_trip};
+use crate::support::testing::{lossless, round_trip, same_from_slice};
 
 #[cfg(feature = "assistants")]
 #[test]
@@ -9918,125 +9918,134 @@ fn schema_audit_log() {
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_audio_delta_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseAudioDeltaEvent>(
-        r#"{
+    let json = r#"{
   "delta": "base64encoded...",
   "response_id": "resp_123",
   "sequence_number": 1,
   "type": "response.audio.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseAudioDeltaEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_audio_done_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseAudioDoneEvent>(
-        r#"{
+    let json = r#"{
   "response_id": "resp-123",
   "sequence_number": 1,
   "type": "response.audio.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseAudioDoneEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_audio_transcript_delta_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseAudioTranscriptDeltaEvent>(
-        r#"{
+    let json = r#"{
   "delta": " ... partial transcript ... ",
   "response_id": "resp_123",
   "sequence_number": 1,
   "type": "response.audio.transcript.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseAudioTranscriptDeltaEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_audio_transcript_done_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseAudioTranscriptDoneEvent>(
-        r#"{
+    let json = r#"{
   "response_id": "resp_123",
   "sequence_number": 1,
   "type": "response.audio.transcript.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseAudioTranscriptDoneEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_code_interpreter_call_code_delta_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseCodeInterpreterCallCodeDeltaEvent>(
-        r#"{
+    let json = r#"{
   "delta": "print('Hello, world')",
   "item_id": "ci_12345",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.code_interpreter_call_code.delta"
-}"#,
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseCodeInterpreterCallCodeDeltaEvent>(
+        json,
     );
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_code_interpreter_call_code_done_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseCodeInterpreterCallCodeDoneEvent>(
-        r#"{
+    let json = r#"{
   "code": "print('done')",
   "item_id": "ci_12345",
   "output_index": 3,
   "sequence_number": 1,
   "type": "response.code_interpreter_call_code.done"
-}"#,
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseCodeInterpreterCallCodeDoneEvent>(
+        json,
     );
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_code_interpreter_call_completed_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseCodeInterpreterCallCompletedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "ci_12345",
   "output_index": 5,
   "sequence_number": 1,
   "type": "response.code_interpreter_call.completed"
-}"#,
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseCodeInterpreterCallCompletedEvent>(
+        json,
     );
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_code_interpreter_call_in_progress_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseCodeInterpreterCallInProgressEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "ci_12345",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.code_interpreter_call.in_progress"
-}"#,
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseCodeInterpreterCallInProgressEvent>(
+        json,
     );
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_code_interpreter_call_interpreting_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseCodeInterpreterCallInterpretingEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "ci_12345",
   "output_index": 4,
   "sequence_number": 1,
   "type": "response.code_interpreter_call.interpreting"
-}"#,
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseCodeInterpreterCallInterpretingEvent>(
+        json,
     );
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_completed_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseCompletedEvent>(
-        r#"{
+    let json = r#"{
   "response": {
     "completed_at": 1740855870,
     "created_at": 1740855869,
@@ -10089,15 +10098,15 @@ fn schema_beta_response_completed_event() {
   },
   "sequence_number": 1,
   "type": "response.completed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseCompletedEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_content_part_added_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseContentPartAddedEvent>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "item_id": "msg_123",
   "output_index": 0,
@@ -10108,15 +10117,15 @@ fn schema_beta_response_content_part_added_event() {
   },
   "sequence_number": 1,
   "type": "response.content_part.added"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseContentPartAddedEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_content_part_done_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseContentPartDoneEvent>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "item_id": "msg_123",
   "output_index": 0,
@@ -10127,15 +10136,15 @@ fn schema_beta_response_content_part_done_event() {
   },
   "sequence_number": 1,
   "type": "response.content_part.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseContentPartDoneEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_created_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseCreatedEvent>(
-        r#"{
+    let json = r#"{
   "response": {
     "completed_at": null,
     "created_at": 1741487325,
@@ -10171,55 +10180,55 @@ fn schema_beta_response_created_event() {
   },
   "sequence_number": 1,
   "type": "response.created"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseCreatedEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_custom_tool_call_input_delta_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseCustomToolCallInputDeltaEvent>(
-        r#"{
+    let json = r#"{
   "delta": "partial input text",
   "item_id": "ctc_1234567890abcdef",
   "output_index": 0,
   "type": "response.custom_tool_call_input.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseCustomToolCallInputDeltaEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_custom_tool_call_input_done_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseCustomToolCallInputDoneEvent>(
-        r#"{
+    let json = r#"{
   "input": "final complete input text",
   "item_id": "ctc_1234567890abcdef",
   "output_index": 0,
   "type": "response.custom_tool_call_input.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseCustomToolCallInputDoneEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_error_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseErrorEvent>(
-        r#"{
+    let json = r#"{
   "code": "ERR_SOMETHING",
   "message": "Something went wrong",
   "param": null,
   "sequence_number": 1,
   "type": "error"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseErrorEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_failed_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseFailedEvent>(
-        r#"{
+    let json = r#"{
   "response": {
     "completed_at": null,
     "created_at": 1740855869,
@@ -10253,123 +10262,125 @@ fn schema_beta_response_failed_event() {
     "user": null
   },
   "type": "response.failed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseFailedEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_file_search_call_completed_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseFileSearchCallCompletedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "fs_123",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.file_search_call.completed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseFileSearchCallCompletedEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_file_search_call_in_progress_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseFileSearchCallInProgressEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "fs_123",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.file_search_call.in_progress"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseFileSearchCallInProgressEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_file_search_call_searching_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseFileSearchCallSearchingEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "fs_123",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.file_search_call.searching"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseFileSearchCallSearchingEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_function_call_arguments_done_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseFunctionCallArgumentsDoneEvent>(
-        r#"{
+    let json = r#"{
   "arguments": "{ \"arg\": 123 }",
   "item_id": "item-abc",
   "name": "get_weather",
   "output_index": 1,
   "sequence_number": 1,
   "type": "response.function_call_arguments.done"
-}"#,
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseFunctionCallArgumentsDoneEvent>(
+        json,
     );
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_image_gen_call_completed_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseImageGenCallCompletedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "item-123",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.image_generation_call.completed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseImageGenCallCompletedEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_image_gen_call_generating_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseImageGenCallGeneratingEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "item-123",
   "output_index": 0,
   "sequence_number": 0,
   "type": "response.image_generation_call.generating"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseImageGenCallGeneratingEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_image_gen_call_in_progress_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseImageGenCallInProgressEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "item-123",
   "output_index": 0,
   "sequence_number": 0,
   "type": "response.image_generation_call.in_progress"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseImageGenCallInProgressEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_image_gen_call_partial_image_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseImageGenCallPartialImageEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "item-123",
   "output_index": 0,
   "partial_image_b64": "...",
   "partial_image_index": 0,
   "sequence_number": 0,
   "type": "response.image_generation_call.partial_image"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseImageGenCallPartialImageEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_in_progress_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseInProgressEvent>(
-        r#"{
+    let json = r#"{
   "response": {
     "completed_at": null,
     "created_at": 1741487325,
@@ -10405,15 +10416,15 @@ fn schema_beta_response_in_progress_event() {
   },
   "sequence_number": 1,
   "type": "response.in_progress"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseInProgressEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_incomplete_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseIncompleteEvent>(
-        r#"{
+    let json = r#"{
   "response": {
     "completed_at": null,
     "created_at": 1740855869,
@@ -10447,20 +10458,21 @@ fn schema_beta_response_incomplete_event() {
   },
   "sequence_number": 1,
   "type": "response.incomplete"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseIncompleteEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_inject_created_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseInjectCreatedEvent>(
-        r#"{
+    let json = r#"{
   "response_id": "resp_123",
   "sequence_number": 8,
   "type": "response.inject.created"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseInjectCreatedEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponsesServerEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10484,8 +10496,7 @@ fn schema_beta_response_inject_event() {
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_inject_failed_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseInjectFailedEvent>(
-        r#"{
+    let json = r#"{
   "error": {
     "code": "response_already_completed",
     "message": "Response 'resp_123' has already completed."
@@ -10500,8 +10511,9 @@ fn schema_beta_response_inject_failed_event() {
   "response_id": "resp_123",
   "sequence_number": 9,
   "type": "response.inject.failed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseInjectFailedEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponsesServerEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10533,114 +10545,113 @@ fn schema_beta_response_item_list() {
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_mcpcall_arguments_delta_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseMcpcallArgumentsDeltaEvent>(
-        r#"{
+    let json = r#"{
   "delta": "{",
   "item_id": "item-abc",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.mcp_call_arguments.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseMcpcallArgumentsDeltaEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_mcpcall_arguments_done_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseMcpcallArgumentsDoneEvent>(
-        r#"{
+    let json = r#"{
   "arguments": "{\"arg1\": \"value1\", \"arg2\": \"value2\"}",
   "item_id": "item-abc",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.mcp_call_arguments.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseMcpcallArgumentsDoneEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_mcpcall_completed_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseMcpcallCompletedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "mcp_682d437d90a88191bf88cd03aae0c3e503937d5f622d7a90",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.mcp_call.completed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseMcpcallCompletedEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_mcpcall_failed_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseMcpcallFailedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "mcp_682d437d90a88191bf88cd03aae0c3e503937d5f622d7a90",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.mcp_call.failed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseMcpcallFailedEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_mcpcall_in_progress_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseMcpcallInProgressEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "mcp_682d437d90a88191bf88cd03aae0c3e503937d5f622d7a90",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.mcp_call.in_progress"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseMcpcallInProgressEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_mcplist_tools_completed_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseMcplistToolsCompletedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "mcpl_682d4379df088191886b70f4ec39f90403937d5f622d7a90",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.mcp_list_tools.completed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseMcplistToolsCompletedEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_mcplist_tools_failed_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseMcplistToolsFailedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "mcpl_682d4379df088191886b70f4ec39f90403937d5f622d7a90",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.mcp_list_tools.failed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseMcplistToolsFailedEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_mcplist_tools_in_progress_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseMcplistToolsInProgressEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "mcpl_682d4379df088191886b70f4ec39f90403937d5f622d7a90",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.mcp_list_tools.in_progress"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseMcplistToolsInProgressEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_output_item_added_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseOutputItemAddedEvent>(
-        r#"{
+    let json = r#"{
   "item": {
     "content": [],
     "id": "msg_123",
@@ -10651,15 +10662,15 @@ fn schema_beta_response_output_item_added_event() {
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.output_item.added"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseOutputItemAddedEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_output_item_done_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseOutputItemDoneEvent>(
-        r#"{
+    let json = r#"{
   "item": {
     "content": [
       {
@@ -10676,15 +10687,15 @@ fn schema_beta_response_output_item_done_event() {
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.output_item.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseOutputItemDoneEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_output_text_annotation_added_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseOutputTextAnnotationAddedEvent>(
-        r#"{
+    let json = r#"{
   "annotation": {
     "file_id": "file-abc",
     "filename": "example.txt",
@@ -10697,16 +10708,18 @@ fn schema_beta_response_output_text_annotation_added_event() {
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.output_text.annotation.added"
-}"#,
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseOutputTextAnnotationAddedEvent>(
+        json,
     );
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[ignore = "example has `created_at` as an ISO date string; the schema says a number (Unix seconds)"]
 #[test]
 fn schema_beta_response_queued_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseQueuedEvent>(
-        r#"{
+    let json = r#"{
   "response": {
     "created_at": "2021-01-01T00:00:00Z",
     "id": "res_123",
@@ -10715,15 +10728,15 @@ fn schema_beta_response_queued_event() {
   },
   "sequence_number": 1,
   "type": "response.queued"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseQueuedEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_reasoning_summary_part_added_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseReasoningSummaryPartAddedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "rs_6806bfca0b2481918a5748308061a2600d3ce51bdffd5476",
   "output_index": 0,
   "part": {
@@ -10733,15 +10746,17 @@ fn schema_beta_response_reasoning_summary_part_added_event() {
   "sequence_number": 1,
   "summary_index": 0,
   "type": "response.reasoning_summary_part.added"
-}"#,
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseReasoningSummaryPartAddedEvent>(
+        json,
     );
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_reasoning_summary_part_done_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseReasoningSummaryPartDoneEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "rs_6806bfca0b2481918a5748308061a2600d3ce51bdffd5476",
   "output_index": 0,
   "part": {
@@ -10751,174 +10766,176 @@ fn schema_beta_response_reasoning_summary_part_done_event() {
   "sequence_number": 1,
   "summary_index": 0,
   "type": "response.reasoning_summary_part.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseReasoningSummaryPartDoneEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_reasoning_summary_text_delta_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseReasoningSummaryTextDeltaEvent>(
-        r#"{
+    let json = r#"{
   "delta": "**Responding to a greeting**\n\nThe user just said, \"Hello!\" So, it seems I need to engage. I'll greet them back and offer help since they're looking to chat. I could say something like, \"Hello! How can I assist you today?\" That feels friendly and open. They didn't ask a specific question, so this approach will work well for starting a conversation. Let's see where it goes from there!",
   "item_id": "rs_6806bfca0b2481918a5748308061a2600d3ce51bdffd5476",
   "output_index": 0,
   "sequence_number": 1,
   "summary_index": 0,
   "type": "response.reasoning_summary_text.delta"
-}"#,
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseReasoningSummaryTextDeltaEvent>(
+        json,
     );
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_reasoning_summary_text_done_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseReasoningSummaryTextDoneEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "rs_6806bfca0b2481918a5748308061a2600d3ce51bdffd5476",
   "output_index": 0,
   "sequence_number": 1,
   "summary_index": 0,
   "text": "**Responding to a greeting**\n\nThe user just said, \"Hello!\" So, it seems I need to engage. I'll greet them back and offer help since they're looking to chat. I could say something like, \"Hello! How can I assist you today?\" That feels friendly and open. They didn't ask a specific question, so this approach will work well for starting a conversation. Let's see where it goes from there!",
   "type": "response.reasoning_summary_text.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseReasoningSummaryTextDoneEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_reasoning_text_delta_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseReasoningTextDeltaEvent>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "delta": "The",
   "item_id": "rs_123",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.reasoning_text.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseReasoningTextDeltaEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_reasoning_text_done_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseReasoningTextDoneEvent>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "item_id": "rs_123",
   "output_index": 0,
   "sequence_number": 4,
   "text": "The user is asking...",
   "type": "response.reasoning_text.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseReasoningTextDoneEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_refusal_delta_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseRefusalDeltaEvent>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "delta": "refusal text so far",
   "item_id": "msg_123",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.refusal.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseRefusalDeltaEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_refusal_done_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseRefusalDoneEvent>(
-        r#"{
+    let json = r#"{
   "content_index": 2,
   "item_id": "item-abc",
   "output_index": 1,
   "refusal": "final refusal text",
   "sequence_number": 1,
   "type": "response.refusal.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseRefusalDoneEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_text_delta_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseTextDeltaEvent>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "delta": "In",
   "item_id": "msg_123",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.output_text.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseTextDeltaEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_text_done_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseTextDoneEvent>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "item_id": "msg_123",
   "output_index": 0,
   "sequence_number": 1,
   "text": "In a shimmering forest under a sky full of stars, a lonely unicorn named Lila discovered a hidden pond that glowed with moonlight. Every night, she would leave sparkling, magical flowers by the water's edge, hoping to share her beauty with others. One enchanting evening, she woke to find a group of friendly animals gathered around, eager to be friends and share in her magic.",
   "type": "response.output_text.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseTextDoneEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_web_search_call_completed_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseWebSearchCallCompletedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "ws_123",
   "output_index": 0,
   "sequence_number": 0,
   "type": "response.web_search_call.completed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseWebSearchCallCompletedEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_web_search_call_in_progress_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseWebSearchCallInProgressEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "ws_123",
   "output_index": 0,
   "sequence_number": 0,
   "type": "response.web_search_call.in_progress"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseWebSearchCallInProgressEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_web_search_call_searching_event() {
-    round_trip::<crate::generated::beta_responses::BetaResponseWebSearchCallSearchingEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "ws_123",
   "output_index": 0,
   "sequence_number": 0,
   "type": "response.web_search_call.searching"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseWebSearchCallSearchingEvent>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
 #[test]
 fn schema_beta_response_ws_error() {
-    round_trip::<crate::generated::beta_responses::BetaResponseWsError>(
-        r#"{
+    let json = r#"{
   "error": {
     "code": "websocket_stream_limit_reached",
     "message": "This WebSocket connection has reached its stream limit.",
@@ -10928,8 +10945,9 @@ fn schema_beta_response_ws_error() {
   "status": 400,
   "stream_id": "agent_1",
   "type": "error"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::beta_responses::BetaResponseWsError>(json);
+    same_from_slice::<crate::generated::beta_responses::BetaResponsesServerEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -12071,8 +12089,7 @@ fn schema_group_user_deleted_resource() {
 #[cfg(feature = "images")]
 #[test]
 fn schema_image_edit_completed_event() {
-    round_trip::<crate::generated::images::ImageEditCompletedEvent>(
-        r#"{
+    let json = r#"{
   "b64_json": "...",
   "background": "transparent",
   "created_at": 1620000000,
@@ -12089,15 +12106,15 @@ fn schema_image_edit_completed_event() {
     "output_tokens": 50,
     "total_tokens": 100
   }
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::images::ImageEditCompletedEvent>(json);
+    same_from_slice::<crate::generated::images::ImageEditStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "images")]
 #[test]
 fn schema_image_edit_partial_image_event() {
-    round_trip::<crate::generated::images::ImageEditPartialImageEvent>(
-        r#"{
+    let json = r#"{
   "b64_json": "...",
   "background": "transparent",
   "created_at": 1620000000,
@@ -12106,15 +12123,15 @@ fn schema_image_edit_partial_image_event() {
   "quality": "high",
   "size": "1024x1024",
   "type": "image_edit.partial_image"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::images::ImageEditPartialImageEvent>(json);
+    same_from_slice::<crate::generated::images::ImageEditStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "images")]
 #[test]
 fn schema_image_gen_completed_event() {
-    round_trip::<crate::generated::images::ImageGenCompletedEvent>(
-        r#"{
+    let json = r#"{
   "b64_json": "...",
   "background": "transparent",
   "created_at": 1620000000,
@@ -12131,15 +12148,15 @@ fn schema_image_gen_completed_event() {
     "output_tokens": 50,
     "total_tokens": 100
   }
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::images::ImageGenCompletedEvent>(json);
+    same_from_slice::<crate::generated::images::ImageGenStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "images")]
 #[test]
 fn schema_image_gen_partial_image_event() {
-    round_trip::<crate::generated::images::ImageGenPartialImageEvent>(
-        r#"{
+    let json = r#"{
   "b64_json": "...",
   "background": "transparent",
   "created_at": 1620000000,
@@ -12148,8 +12165,9 @@ fn schema_image_gen_partial_image_event() {
   "quality": "high",
   "size": "1024x1024",
   "type": "image_generation.partial_image"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::images::ImageGenPartialImageEvent>(json);
+    same_from_slice::<crate::generated::images::ImageGenStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "images")]
@@ -13723,23 +13741,22 @@ fn schema_realtime_create_client_secret_response() {
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_conversation_created() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventConversationCreated>(
-        r#"{
+    let json = r#"{
   "conversation": {
     "id": "conv_001",
     "object": "realtime.conversation"
   },
   "event_id": "event_9101",
   "type": "conversation.created"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventConversationCreated>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_conversation_item_added() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemAdded>(
-        r#"{
+    let json = r#"{
   "event_id": "event_C9G8pjSJCfRNEhMEnYAVy",
   "item": {
     "content": [
@@ -13755,15 +13772,15 @@ fn schema_realtime_server_event_conversation_item_added() {
   },
   "previous_item_id": null,
   "type": "conversation.item.added"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemAdded>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_conversation_item_created() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemCreated>(
-        r#"{
+    let json = r#"{
   "event_id": "event_1920",
   "item": {
     "content": [],
@@ -13775,27 +13792,27 @@ fn schema_realtime_server_event_conversation_item_created() {
   },
   "previous_item_id": "msg_002",
   "type": "conversation.item.created"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemCreated>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_conversation_item_deleted() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemDeleted>(
-        r#"{
+    let json = r#"{
   "event_id": "event_2728",
   "item_id": "msg_005",
   "type": "conversation.item.deleted"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemDeleted>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_conversation_item_done() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemDone>(
-        r#"{
+    let json = r#"{
   "event_id": "event_CCXLgMZPo3qioWCeQa4WH",
   "item": {
     "content": [
@@ -13811,14 +13828,15 @@ fn schema_realtime_server_event_conversation_item_done() {
   },
   "previous_item_id": "item_CCXLecNJVIVR2HUy3ABLj",
   "type": "conversation.item.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemDone>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_conversation_item_input_audio_transcription_completed() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemInputAudioTranscriptionCompleted>(r#"{
+    let json = r#"{
   "content_index": 0,
   "event_id": "event_CCXGRvtUVrax5SJAnNOWZ",
   "item_id": "item_CCXGQ4e1ht4cOraEYcuR2",
@@ -13834,30 +13852,32 @@ fn schema_realtime_server_event_conversation_item_input_audio_transcription_comp
     "total_tokens": 22,
     "type": "tokens"
   }
-}"#);
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemInputAudioTranscriptionCompleted>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_conversation_item_input_audio_transcription_delta() {
-    round_trip::<
-        crate::generated::realtime::RealtimeServerEventConversationItemInputAudioTranscriptionDelta,
-    >(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "delta": "Hey",
   "event_id": "event_CCXGRxsAimPAs8kS2Wc7Z",
   "item_id": "item_CCXGQ4e1ht4cOraEYcuR2",
   "obfuscation": "aLxx0jTEciOGe",
   "type": "conversation.item.input_audio_transcription.delta"
-}"#,
-    );
+}"#;
+    round_trip::<
+        crate::generated::realtime::RealtimeServerEventConversationItemInputAudioTranscriptionDelta,
+    >(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_conversation_item_input_audio_transcription_failed() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemInputAudioTranscriptionFailed>(r#"{
+    let json = r#"{
   "content_index": 0,
   "error": {
     "code": "audio_unintelligible",
@@ -13868,13 +13888,15 @@ fn schema_realtime_server_event_conversation_item_input_audio_transcription_fail
   "event_id": "event_2324",
   "item_id": "msg_003",
   "type": "conversation.item.input_audio_transcription.failed"
-}"#);
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemInputAudioTranscriptionFailed>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_conversation_item_input_audio_transcription_segment() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemInputAudioTranscriptionSegment>(r#"{
+    let json = r#"{
   "content_index": 0,
   "end": 0.4,
   "event_id": "event_6501",
@@ -13884,14 +13906,15 @@ fn schema_realtime_server_event_conversation_item_input_audio_transcription_segm
   "start": 0.0,
   "text": "hello",
   "type": "conversation.item.input_audio_transcription.segment"
-}"#);
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemInputAudioTranscriptionSegment>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_conversation_item_retrieved() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemRetrieved>(
-        r#"{
+    let json = r#"{
   "event_id": "event_CCXGSizgEppa2d4XbKA7K",
   "item": {
     "content": [
@@ -13909,29 +13932,29 @@ fn schema_realtime_server_event_conversation_item_retrieved() {
     "type": "message"
   },
   "type": "conversation.item.retrieved"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemRetrieved>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_conversation_item_truncated() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemTruncated>(
-        r#"{
+    let json = r#"{
   "audio_end_ms": 1500,
   "content_index": 0,
   "event_id": "event_2526",
   "item_id": "msg_004",
   "type": "conversation.item.truncated"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventConversationItemTruncated>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_error() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventError>(
-        r#"{
+    let json = r#"{
   "error": {
     "code": "invalid_event",
     "event_id": "event_567",
@@ -13941,151 +13964,158 @@ fn schema_realtime_server_event_error() {
   },
   "event_id": "event_890",
   "type": "error"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventError>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
+    same_from_slice::<crate::generated::realtime::RealtimeTranslationServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_input_audio_buffer_cleared() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventInputAudioBufferCleared>(
-        r#"{
+    let json = r#"{
   "event_id": "event_1314",
   "type": "input_audio_buffer.cleared"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventInputAudioBufferCleared>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_input_audio_buffer_committed() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventInputAudioBufferCommitted>(
-        r#"{
+    let json = r#"{
   "event_id": "event_1121",
   "item_id": "msg_002",
   "previous_item_id": "msg_001",
   "type": "input_audio_buffer.committed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventInputAudioBufferCommitted>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_input_audio_buffer_speech_started() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventInputAudioBufferSpeechStarted>(
-        r#"{
+    let json = r#"{
   "audio_start_ms": 1000,
   "event_id": "event_1516",
   "item_id": "msg_003",
   "type": "input_audio_buffer.speech_started"
-}"#,
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventInputAudioBufferSpeechStarted>(
+        json,
     );
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_input_audio_buffer_speech_stopped() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventInputAudioBufferSpeechStopped>(
-        r#"{
+    let json = r#"{
   "audio_end_ms": 2000,
   "event_id": "event_1718",
   "item_id": "msg_003",
   "type": "input_audio_buffer.speech_stopped"
-}"#,
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventInputAudioBufferSpeechStopped>(
+        json,
     );
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_input_audio_buffer_timeout_triggered() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventInputAudioBufferTimeoutTriggered>(
-        r#"{
+    let json = r#"{
   "audio_end_ms": 19232,
   "audio_start_ms": 13216,
   "event_id": "event_CEKKrf1KTGvemCPyiJTJ2",
   "item_id": "item_CEKKrWH0GiwN0ET97NUZc",
   "type": "input_audio_buffer.timeout_triggered"
-}"#,
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventInputAudioBufferTimeoutTriggered>(
+        json,
     );
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_mcplist_tools_completed() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventMcplistToolsCompleted>(
-        r#"{
+    let json = r#"{
   "event_id": "event_6102",
   "item_id": "mcp_list_tools_001",
   "type": "mcp_list_tools.completed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventMcplistToolsCompleted>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_mcplist_tools_failed() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventMcplistToolsFailed>(
-        r#"{
+    let json = r#"{
   "event_id": "event_6103",
   "item_id": "mcp_list_tools_001",
   "type": "mcp_list_tools.failed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventMcplistToolsFailed>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_mcplist_tools_in_progress() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventMcplistToolsInProgress>(
-        r#"{
+    let json = r#"{
   "event_id": "event_6101",
   "item_id": "mcp_list_tools_001",
   "type": "mcp_list_tools.in_progress"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventMcplistToolsInProgress>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_output_audio_buffer_cleared() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventOutputAudioBufferCleared>(
-        r#"{
+    let json = r#"{
   "event_id": "event_abc123",
   "response_id": "resp_abc123",
   "type": "output_audio_buffer.cleared"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventOutputAudioBufferCleared>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_output_audio_buffer_started() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventOutputAudioBufferStarted>(
-        r#"{
+    let json = r#"{
   "event_id": "event_abc123",
   "response_id": "resp_abc123",
   "type": "output_audio_buffer.started"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventOutputAudioBufferStarted>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_output_audio_buffer_stopped() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventOutputAudioBufferStopped>(
-        r#"{
+    let json = r#"{
   "event_id": "event_abc123",
   "response_id": "resp_abc123",
   "type": "output_audio_buffer.stopped"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventOutputAudioBufferStopped>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_rate_limits_updated() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventRateLimitsUpdated>(
-        r#"{
+    let json = r#"{
   "event_id": "event_5758",
   "rate_limits": [
     {
@@ -14102,15 +14132,15 @@ fn schema_realtime_server_event_rate_limits_updated() {
     }
   ],
   "type": "rate_limits.updated"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventRateLimitsUpdated>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_audio_delta() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseAudioDelta>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "delta": "Base64EncodedAudioDelta",
   "event_id": "event_4950",
@@ -14118,30 +14148,30 @@ fn schema_realtime_server_event_response_audio_delta() {
   "output_index": 0,
   "response_id": "resp_001",
   "type": "response.output_audio.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseAudioDelta>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_audio_done() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseAudioDone>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "event_id": "event_5152",
   "item_id": "msg_008",
   "output_index": 0,
   "response_id": "resp_001",
   "type": "response.output_audio.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseAudioDone>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_audio_transcript_delta() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseAudioTranscriptDelta>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "delta": "Hello, how can I a",
   "event_id": "event_4546",
@@ -14149,15 +14179,15 @@ fn schema_realtime_server_event_response_audio_transcript_delta() {
   "output_index": 0,
   "response_id": "resp_001",
   "type": "response.output_audio_transcript.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseAudioTranscriptDelta>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_audio_transcript_done() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseAudioTranscriptDone>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "event_id": "event_4748",
   "item_id": "msg_008",
@@ -14165,15 +14195,15 @@ fn schema_realtime_server_event_response_audio_transcript_done() {
   "response_id": "resp_001",
   "transcript": "Hello, how can I assist you today?",
   "type": "response.output_audio_transcript.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseAudioTranscriptDone>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_content_part_added() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseContentPartAdded>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "event_id": "event_3738",
   "item_id": "msg_007",
@@ -14184,15 +14214,15 @@ fn schema_realtime_server_event_response_content_part_added() {
   },
   "response_id": "resp_001",
   "type": "response.content_part.added"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseContentPartAdded>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_content_part_done() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseContentPartDone>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "event_id": "event_3940",
   "item_id": "msg_007",
@@ -14203,15 +14233,15 @@ fn schema_realtime_server_event_response_content_part_done() {
   },
   "response_id": "resp_001",
   "type": "response.content_part.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseContentPartDone>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_done() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseDone>(
-        r#"{
+    let json = r#"{
   "event_id": "event_CCXHxcMy86rrKhBLDdqCh",
   "response": {
     "audio": {
@@ -14269,15 +14299,15 @@ fn schema_realtime_server_event_response_done() {
     }
   },
   "type": "response.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseDone>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_function_call_arguments_delta() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseFunctionCallArgumentsDelta>(
-        r#"{
+    let json = r#"{
   "call_id": "call_001",
   "delta": "{\"location\": \"San\"",
   "event_id": "event_5354",
@@ -14285,15 +14315,17 @@ fn schema_realtime_server_event_response_function_call_arguments_delta() {
   "output_index": 0,
   "response_id": "resp_002",
   "type": "response.function_call_arguments.delta"
-}"#,
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseFunctionCallArgumentsDelta>(
+        json,
     );
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_function_call_arguments_done() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseFunctionCallArgumentsDone>(
-        r#"{
+    let json = r#"{
   "arguments": "{\"location\": \"San Francisco\"}",
   "call_id": "call_001",
   "event_id": "event_5556",
@@ -14302,84 +14334,88 @@ fn schema_realtime_server_event_response_function_call_arguments_done() {
   "output_index": 0,
   "response_id": "resp_002",
   "type": "response.function_call_arguments.done"
-}"#,
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseFunctionCallArgumentsDone>(
+        json,
     );
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_mcpcall_arguments_delta() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseMcpcallArgumentsDelta>(
-        r#"{
+    let json = r#"{
   "delta": "{\"partial\":true}",
   "event_id": "event_6201",
   "item_id": "mcp_call_001",
   "output_index": 0,
   "response_id": "resp_001",
   "type": "response.mcp_call_arguments.delta"
-}"#,
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseMcpcallArgumentsDelta>(
+        json,
     );
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_mcpcall_arguments_done() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseMcpcallArgumentsDone>(
-        r#"{
+    let json = r#"{
   "arguments": "{\"q\":\"docs\"}",
   "event_id": "event_6202",
   "item_id": "mcp_call_001",
   "output_index": 0,
   "response_id": "resp_001",
   "type": "response.mcp_call_arguments.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseMcpcallArgumentsDone>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_mcpcall_completed() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseMcpcallCompleted>(
-        r#"{
+    let json = r#"{
   "event_id": "event_6302",
   "item_id": "mcp_call_001",
   "output_index": 0,
   "type": "response.mcp_call.completed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseMcpcallCompleted>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_mcpcall_failed() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseMcpcallFailed>(
-        r#"{
+    let json = r#"{
   "event_id": "event_6303",
   "item_id": "mcp_call_001",
   "output_index": 0,
   "type": "response.mcp_call.failed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseMcpcallFailed>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_mcpcall_in_progress() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseMcpcallInProgress>(
-        r#"{
+    let json = r#"{
   "event_id": "event_6301",
   "item_id": "mcp_call_001",
   "output_index": 0,
   "type": "response.mcp_call.in_progress"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseMcpcallInProgress>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_output_item_added() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseOutputItemAdded>(
-        r#"{
+    let json = r#"{
   "event_id": "event_3334",
   "item": {
     "content": [],
@@ -14392,15 +14428,15 @@ fn schema_realtime_server_event_response_output_item_added() {
   "output_index": 0,
   "response_id": "resp_001",
   "type": "response.output_item.added"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseOutputItemAdded>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_output_item_done() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseOutputItemDone>(
-        r#"{
+    let json = r#"{
   "event_id": "event_3536",
   "item": {
     "content": [
@@ -14418,15 +14454,15 @@ fn schema_realtime_server_event_response_output_item_done() {
   "output_index": 0,
   "response_id": "resp_001",
   "type": "response.output_item.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseOutputItemDone>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_text_delta() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseTextDelta>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "delta": "Sure, I can h",
   "event_id": "event_4142",
@@ -14434,15 +14470,15 @@ fn schema_realtime_server_event_response_text_delta() {
   "output_index": 0,
   "response_id": "resp_001",
   "type": "response.output_text.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseTextDelta>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_server_event_response_text_done() {
-    round_trip::<crate::generated::realtime::RealtimeServerEventResponseTextDone>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "event_id": "event_4344",
   "item_id": "msg_007",
@@ -14450,8 +14486,9 @@ fn schema_realtime_server_event_response_text_done() {
   "response_id": "resp_001",
   "text": "Sure, I can help with that.",
   "type": "response.output_text.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeServerEventResponseTextDone>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
@@ -14671,19 +14708,18 @@ fn schema_realtime_translation_client_secret_create_response() {
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_translation_server_event_session_closed() {
-    round_trip::<crate::generated::realtime::RealtimeTranslationServerEventSessionClosed>(
-        r#"{
+    let json = r#"{
   "event_id": "event_987",
   "type": "session.closed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeTranslationServerEventSessionClosed>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeTranslationServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_translation_server_event_session_created() {
-    round_trip::<crate::generated::realtime::RealtimeTranslationServerEventSessionCreated>(
-        r#"{
+    let json = r#"{
   "event_id": "event_123",
   "session": {
     "audio": {
@@ -14706,30 +14742,30 @@ fn schema_realtime_translation_server_event_session_created() {
     "type": "translation"
   },
   "type": "session.created"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeTranslationServerEventSessionCreated>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeTranslationServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_translation_server_event_session_input_transcript_delta() {
-    round_trip::<
-        crate::generated::realtime::RealtimeTranslationServerEventSessionInputTranscriptDelta,
-    >(
-        r#"{
+    let json = r#"{
   "delta": " hear",
   "elapsed_ms": 1200,
   "event_id": "event_125",
   "type": "session.input_transcript.delta"
-}"#,
-    );
+}"#;
+    round_trip::<
+        crate::generated::realtime::RealtimeTranslationServerEventSessionInputTranscriptDelta,
+    >(json);
+    same_from_slice::<crate::generated::realtime::RealtimeTranslationServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_translation_server_event_session_output_audio_delta() {
-    round_trip::<crate::generated::realtime::RealtimeTranslationServerEventSessionOutputAudioDelta>(
-        r#"{
+    let json = r#"{
   "channels": 1,
   "delta": "Base64EncodedAudioDelta",
   "elapsed_ms": 1200,
@@ -14737,30 +14773,32 @@ fn schema_realtime_translation_server_event_session_output_audio_delta() {
   "format": "pcm16",
   "sample_rate": 24000,
   "type": "session.output_audio.delta"
-}"#,
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeTranslationServerEventSessionOutputAudioDelta>(
+        json,
     );
+    same_from_slice::<crate::generated::realtime::RealtimeTranslationServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_translation_server_event_session_output_transcript_delta() {
-    round_trip::<
-        crate::generated::realtime::RealtimeTranslationServerEventSessionOutputTranscriptDelta,
-    >(
-        r#"{
+    let json = r#"{
   "delta": " escuch",
   "elapsed_ms": 1200,
   "event_id": "event_124",
   "type": "session.output_transcript.delta"
-}"#,
-    );
+}"#;
+    round_trip::<
+        crate::generated::realtime::RealtimeTranslationServerEventSessionOutputTranscriptDelta,
+    >(json);
+    same_from_slice::<crate::generated::realtime::RealtimeTranslationServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
 #[test]
 fn schema_realtime_translation_server_event_session_updated() {
-    round_trip::<crate::generated::realtime::RealtimeTranslationServerEventSessionUpdated>(
-        r#"{
+    let json = r#"{
   "event_id": "event_124",
   "session": {
     "audio": {
@@ -14783,8 +14821,9 @@ fn schema_realtime_translation_server_event_session_updated() {
     "type": "translation"
   },
   "type": "session.updated"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::realtime::RealtimeTranslationServerEventSessionUpdated>(json);
+    same_from_slice::<crate::generated::realtime::RealtimeTranslationServerEvent>(json, "type");
 }
 
 #[cfg(feature = "realtime")]
@@ -14814,125 +14853,124 @@ fn schema_realtime_translation_session() {
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_audio_delta_event() {
-    round_trip::<crate::generated::responses::ResponseAudioDeltaEvent>(
-        r#"{
+    let json = r#"{
   "delta": "base64encoded...",
   "response_id": "resp_123",
   "sequence_number": 1,
   "type": "response.audio.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseAudioDeltaEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_audio_done_event() {
-    round_trip::<crate::generated::responses::ResponseAudioDoneEvent>(
-        r#"{
+    let json = r#"{
   "response_id": "resp-123",
   "sequence_number": 1,
   "type": "response.audio.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseAudioDoneEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_audio_transcript_delta_event() {
-    round_trip::<crate::generated::responses::ResponseAudioTranscriptDeltaEvent>(
-        r#"{
+    let json = r#"{
   "delta": " ... partial transcript ... ",
   "response_id": "resp_123",
   "sequence_number": 1,
   "type": "response.audio.transcript.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseAudioTranscriptDeltaEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_audio_transcript_done_event() {
-    round_trip::<crate::generated::responses::ResponseAudioTranscriptDoneEvent>(
-        r#"{
+    let json = r#"{
   "response_id": "resp_123",
   "sequence_number": 1,
   "type": "response.audio.transcript.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseAudioTranscriptDoneEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_code_interpreter_call_code_delta_event() {
-    round_trip::<crate::generated::responses::ResponseCodeInterpreterCallCodeDeltaEvent>(
-        r#"{
+    let json = r#"{
   "delta": "print('Hello, world')",
   "item_id": "ci_12345",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.code_interpreter_call_code.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseCodeInterpreterCallCodeDeltaEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_code_interpreter_call_code_done_event() {
-    round_trip::<crate::generated::responses::ResponseCodeInterpreterCallCodeDoneEvent>(
-        r#"{
+    let json = r#"{
   "code": "print('done')",
   "item_id": "ci_12345",
   "output_index": 3,
   "sequence_number": 1,
   "type": "response.code_interpreter_call_code.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseCodeInterpreterCallCodeDoneEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_code_interpreter_call_completed_event() {
-    round_trip::<crate::generated::responses::ResponseCodeInterpreterCallCompletedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "ci_12345",
   "output_index": 5,
   "sequence_number": 1,
   "type": "response.code_interpreter_call.completed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseCodeInterpreterCallCompletedEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_code_interpreter_call_in_progress_event() {
-    round_trip::<crate::generated::responses::ResponseCodeInterpreterCallInProgressEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "ci_12345",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.code_interpreter_call.in_progress"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseCodeInterpreterCallInProgressEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_code_interpreter_call_interpreting_event() {
-    round_trip::<crate::generated::responses::ResponseCodeInterpreterCallInterpretingEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "ci_12345",
   "output_index": 4,
   "sequence_number": 1,
   "type": "response.code_interpreter_call.interpreting"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseCodeInterpreterCallInterpretingEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_completed_event() {
-    round_trip::<crate::generated::responses::ResponseCompletedEvent>(
-        r#"{
+    let json = r#"{
   "response": {
     "completed_at": 1740855870,
     "created_at": 1740855869,
@@ -14985,15 +15023,15 @@ fn schema_response_completed_event() {
   },
   "sequence_number": 1,
   "type": "response.completed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseCompletedEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_content_part_added_event() {
-    round_trip::<crate::generated::responses::ResponseContentPartAddedEvent>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "item_id": "msg_123",
   "output_index": 0,
@@ -15004,15 +15042,15 @@ fn schema_response_content_part_added_event() {
   },
   "sequence_number": 1,
   "type": "response.content_part.added"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseContentPartAddedEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_content_part_done_event() {
-    round_trip::<crate::generated::responses::ResponseContentPartDoneEvent>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "item_id": "msg_123",
   "output_index": 0,
@@ -15023,15 +15061,15 @@ fn schema_response_content_part_done_event() {
   },
   "sequence_number": 1,
   "type": "response.content_part.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseContentPartDoneEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_created_event() {
-    round_trip::<crate::generated::responses::ResponseCreatedEvent>(
-        r#"{
+    let json = r#"{
   "response": {
     "completed_at": null,
     "created_at": 1741487325,
@@ -15067,55 +15105,55 @@ fn schema_response_created_event() {
   },
   "sequence_number": 1,
   "type": "response.created"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseCreatedEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_custom_tool_call_input_delta_event() {
-    round_trip::<crate::generated::responses::ResponseCustomToolCallInputDeltaEvent>(
-        r#"{
+    let json = r#"{
   "delta": "partial input text",
   "item_id": "ctc_1234567890abcdef",
   "output_index": 0,
   "type": "response.custom_tool_call_input.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseCustomToolCallInputDeltaEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_custom_tool_call_input_done_event() {
-    round_trip::<crate::generated::responses::ResponseCustomToolCallInputDoneEvent>(
-        r#"{
+    let json = r#"{
   "input": "final complete input text",
   "item_id": "ctc_1234567890abcdef",
   "output_index": 0,
   "type": "response.custom_tool_call_input.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseCustomToolCallInputDoneEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_error_event() {
-    round_trip::<crate::generated::responses::ResponseErrorEvent>(
-        r#"{
+    let json = r#"{
   "code": "ERR_SOMETHING",
   "message": "Something went wrong",
   "param": null,
   "sequence_number": 1,
   "type": "error"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseErrorEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_failed_event() {
-    round_trip::<crate::generated::responses::ResponseFailedEvent>(
-        r#"{
+    let json = r#"{
   "response": {
     "completed_at": null,
     "created_at": 1740855869,
@@ -15149,123 +15187,123 @@ fn schema_response_failed_event() {
     "user": null
   },
   "type": "response.failed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseFailedEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_file_search_call_completed_event() {
-    round_trip::<crate::generated::responses::ResponseFileSearchCallCompletedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "fs_123",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.file_search_call.completed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseFileSearchCallCompletedEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_file_search_call_in_progress_event() {
-    round_trip::<crate::generated::responses::ResponseFileSearchCallInProgressEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "fs_123",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.file_search_call.in_progress"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseFileSearchCallInProgressEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_file_search_call_searching_event() {
-    round_trip::<crate::generated::responses::ResponseFileSearchCallSearchingEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "fs_123",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.file_search_call.searching"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseFileSearchCallSearchingEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_function_call_arguments_done_event() {
-    round_trip::<crate::generated::responses::ResponseFunctionCallArgumentsDoneEvent>(
-        r#"{
+    let json = r#"{
   "arguments": "{ \"arg\": 123 }",
   "item_id": "item-abc",
   "name": "get_weather",
   "output_index": 1,
   "sequence_number": 1,
   "type": "response.function_call_arguments.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseFunctionCallArgumentsDoneEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_image_gen_call_completed_event() {
-    round_trip::<crate::generated::responses::ResponseImageGenCallCompletedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "item-123",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.image_generation_call.completed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseImageGenCallCompletedEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_image_gen_call_generating_event() {
-    round_trip::<crate::generated::responses::ResponseImageGenCallGeneratingEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "item-123",
   "output_index": 0,
   "sequence_number": 0,
   "type": "response.image_generation_call.generating"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseImageGenCallGeneratingEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_image_gen_call_in_progress_event() {
-    round_trip::<crate::generated::responses::ResponseImageGenCallInProgressEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "item-123",
   "output_index": 0,
   "sequence_number": 0,
   "type": "response.image_generation_call.in_progress"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseImageGenCallInProgressEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_image_gen_call_partial_image_event() {
-    round_trip::<crate::generated::responses::ResponseImageGenCallPartialImageEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "item-123",
   "output_index": 0,
   "partial_image_b64": "...",
   "partial_image_index": 0,
   "sequence_number": 0,
   "type": "response.image_generation_call.partial_image"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseImageGenCallPartialImageEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_in_progress_event() {
-    round_trip::<crate::generated::responses::ResponseInProgressEvent>(
-        r#"{
+    let json = r#"{
   "response": {
     "completed_at": null,
     "created_at": 1741487325,
@@ -15301,15 +15339,15 @@ fn schema_response_in_progress_event() {
   },
   "sequence_number": 1,
   "type": "response.in_progress"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseInProgressEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_incomplete_event() {
-    round_trip::<crate::generated::responses::ResponseIncompleteEvent>(
-        r#"{
+    let json = r#"{
   "response": {
     "completed_at": null,
     "created_at": 1740855869,
@@ -15343,8 +15381,9 @@ fn schema_response_incomplete_event() {
   },
   "sequence_number": 1,
   "type": "response.incomplete"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseIncompleteEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15376,114 +15415,113 @@ fn schema_response_item_list() {
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_mcpcall_arguments_delta_event() {
-    round_trip::<crate::generated::responses::ResponseMcpcallArgumentsDeltaEvent>(
-        r#"{
+    let json = r#"{
   "delta": "{",
   "item_id": "item-abc",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.mcp_call_arguments.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseMcpcallArgumentsDeltaEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_mcpcall_arguments_done_event() {
-    round_trip::<crate::generated::responses::ResponseMcpcallArgumentsDoneEvent>(
-        r#"{
+    let json = r#"{
   "arguments": "{\"arg1\": \"value1\", \"arg2\": \"value2\"}",
   "item_id": "item-abc",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.mcp_call_arguments.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseMcpcallArgumentsDoneEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_mcpcall_completed_event() {
-    round_trip::<crate::generated::responses::ResponseMcpcallCompletedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "mcp_682d437d90a88191bf88cd03aae0c3e503937d5f622d7a90",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.mcp_call.completed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseMcpcallCompletedEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_mcpcall_failed_event() {
-    round_trip::<crate::generated::responses::ResponseMcpcallFailedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "mcp_682d437d90a88191bf88cd03aae0c3e503937d5f622d7a90",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.mcp_call.failed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseMcpcallFailedEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_mcpcall_in_progress_event() {
-    round_trip::<crate::generated::responses::ResponseMcpcallInProgressEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "mcp_682d437d90a88191bf88cd03aae0c3e503937d5f622d7a90",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.mcp_call.in_progress"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseMcpcallInProgressEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_mcplist_tools_completed_event() {
-    round_trip::<crate::generated::responses::ResponseMcplistToolsCompletedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "mcpl_682d4379df088191886b70f4ec39f90403937d5f622d7a90",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.mcp_list_tools.completed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseMcplistToolsCompletedEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_mcplist_tools_failed_event() {
-    round_trip::<crate::generated::responses::ResponseMcplistToolsFailedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "mcpl_682d4379df088191886b70f4ec39f90403937d5f622d7a90",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.mcp_list_tools.failed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseMcplistToolsFailedEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_mcplist_tools_in_progress_event() {
-    round_trip::<crate::generated::responses::ResponseMcplistToolsInProgressEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "mcpl_682d4379df088191886b70f4ec39f90403937d5f622d7a90",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.mcp_list_tools.in_progress"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseMcplistToolsInProgressEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_output_item_added_event() {
-    round_trip::<crate::generated::responses::ResponseOutputItemAddedEvent>(
-        r#"{
+    let json = r#"{
   "item": {
     "content": [],
     "id": "msg_123",
@@ -15494,15 +15532,15 @@ fn schema_response_output_item_added_event() {
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.output_item.added"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseOutputItemAddedEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_output_item_done_event() {
-    round_trip::<crate::generated::responses::ResponseOutputItemDoneEvent>(
-        r#"{
+    let json = r#"{
   "item": {
     "content": [
       {
@@ -15519,15 +15557,15 @@ fn schema_response_output_item_done_event() {
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.output_item.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseOutputItemDoneEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_output_text_annotation_added_event() {
-    round_trip::<crate::generated::responses::ResponseOutputTextAnnotationAddedEvent>(
-        r#"{
+    let json = r#"{
   "annotation": {
     "file_id": "file-abc",
     "filename": "example.txt",
@@ -15540,16 +15578,16 @@ fn schema_response_output_text_annotation_added_event() {
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.output_text.annotation.added"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseOutputTextAnnotationAddedEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[ignore = "example has `created_at` as an ISO date string; the schema says a number (Unix seconds)"]
 #[test]
 fn schema_response_queued_event() {
-    round_trip::<crate::generated::responses::ResponseQueuedEvent>(
-        r#"{
+    let json = r#"{
   "response": {
     "created_at": "2021-01-01T00:00:00Z",
     "id": "res_123",
@@ -15558,15 +15596,15 @@ fn schema_response_queued_event() {
   },
   "sequence_number": 1,
   "type": "response.queued"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseQueuedEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_reasoning_summary_part_added_event() {
-    round_trip::<crate::generated::responses::ResponseReasoningSummaryPartAddedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "rs_6806bfca0b2481918a5748308061a2600d3ce51bdffd5476",
   "output_index": 0,
   "part": {
@@ -15576,15 +15614,15 @@ fn schema_response_reasoning_summary_part_added_event() {
   "sequence_number": 1,
   "summary_index": 0,
   "type": "response.reasoning_summary_part.added"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseReasoningSummaryPartAddedEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_reasoning_summary_part_done_event() {
-    round_trip::<crate::generated::responses::ResponseReasoningSummaryPartDoneEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "rs_6806bfca0b2481918a5748308061a2600d3ce51bdffd5476",
   "output_index": 0,
   "part": {
@@ -15594,174 +15632,174 @@ fn schema_response_reasoning_summary_part_done_event() {
   "sequence_number": 1,
   "summary_index": 0,
   "type": "response.reasoning_summary_part.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseReasoningSummaryPartDoneEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_reasoning_summary_text_delta_event() {
-    round_trip::<crate::generated::responses::ResponseReasoningSummaryTextDeltaEvent>(
-        r#"{
+    let json = r#"{
   "delta": "**Responding to a greeting**\n\nThe user just said, \"Hello!\" So, it seems I need to engage. I'll greet them back and offer help since they're looking to chat. I could say something like, \"Hello! How can I assist you today?\" That feels friendly and open. They didn't ask a specific question, so this approach will work well for starting a conversation. Let's see where it goes from there!",
   "item_id": "rs_6806bfca0b2481918a5748308061a2600d3ce51bdffd5476",
   "output_index": 0,
   "sequence_number": 1,
   "summary_index": 0,
   "type": "response.reasoning_summary_text.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseReasoningSummaryTextDeltaEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_reasoning_summary_text_done_event() {
-    round_trip::<crate::generated::responses::ResponseReasoningSummaryTextDoneEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "rs_6806bfca0b2481918a5748308061a2600d3ce51bdffd5476",
   "output_index": 0,
   "sequence_number": 1,
   "summary_index": 0,
   "text": "**Responding to a greeting**\n\nThe user just said, \"Hello!\" So, it seems I need to engage. I'll greet them back and offer help since they're looking to chat. I could say something like, \"Hello! How can I assist you today?\" That feels friendly and open. They didn't ask a specific question, so this approach will work well for starting a conversation. Let's see where it goes from there!",
   "type": "response.reasoning_summary_text.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseReasoningSummaryTextDoneEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_reasoning_text_delta_event() {
-    round_trip::<crate::generated::responses::ResponseReasoningTextDeltaEvent>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "delta": "The",
   "item_id": "rs_123",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.reasoning_text.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseReasoningTextDeltaEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_reasoning_text_done_event() {
-    round_trip::<crate::generated::responses::ResponseReasoningTextDoneEvent>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "item_id": "rs_123",
   "output_index": 0,
   "sequence_number": 4,
   "text": "The user is asking...",
   "type": "response.reasoning_text.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseReasoningTextDoneEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_refusal_delta_event() {
-    round_trip::<crate::generated::responses::ResponseRefusalDeltaEvent>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "delta": "refusal text so far",
   "item_id": "msg_123",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.refusal.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseRefusalDeltaEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_refusal_done_event() {
-    round_trip::<crate::generated::responses::ResponseRefusalDoneEvent>(
-        r#"{
+    let json = r#"{
   "content_index": 2,
   "item_id": "item-abc",
   "output_index": 1,
   "refusal": "final refusal text",
   "sequence_number": 1,
   "type": "response.refusal.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseRefusalDoneEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_text_delta_event() {
-    round_trip::<crate::generated::responses::ResponseTextDeltaEvent>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "delta": "In",
   "item_id": "msg_123",
   "output_index": 0,
   "sequence_number": 1,
   "type": "response.output_text.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseTextDeltaEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_text_done_event() {
-    round_trip::<crate::generated::responses::ResponseTextDoneEvent>(
-        r#"{
+    let json = r#"{
   "content_index": 0,
   "item_id": "msg_123",
   "output_index": 0,
   "sequence_number": 1,
   "text": "In a shimmering forest under a sky full of stars, a lonely unicorn named Lila discovered a hidden pond that glowed with moonlight. Every night, she would leave sparkling, magical flowers by the water's edge, hoping to share her beauty with others. One enchanting evening, she woke to find a group of friendly animals gathered around, eager to be friends and share in her magic.",
   "type": "response.output_text.done"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseTextDoneEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_web_search_call_completed_event() {
-    round_trip::<crate::generated::responses::ResponseWebSearchCallCompletedEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "ws_123",
   "output_index": 0,
   "sequence_number": 0,
   "type": "response.web_search_call.completed"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseWebSearchCallCompletedEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_web_search_call_in_progress_event() {
-    round_trip::<crate::generated::responses::ResponseWebSearchCallInProgressEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "ws_123",
   "output_index": 0,
   "sequence_number": 0,
   "type": "response.web_search_call.in_progress"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseWebSearchCallInProgressEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_web_search_call_searching_event() {
-    round_trip::<crate::generated::responses::ResponseWebSearchCallSearchingEvent>(
-        r#"{
+    let json = r#"{
   "item_id": "ws_123",
   "output_index": 0,
   "sequence_number": 0,
   "type": "response.web_search_call.searching"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseWebSearchCallSearchingEvent>(json);
+    same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
 #[test]
 fn schema_response_ws_error() {
-    round_trip::<crate::generated::responses::ResponseWsError>(
-        r#"{
+    let json = r#"{
   "error": {
     "code": "websocket_stream_limit_reached",
     "message": "This WebSocket connection has reached its stream limit.",
@@ -15771,8 +15809,9 @@ fn schema_response_ws_error() {
   "status": 400,
   "stream_id": "agent_1",
   "type": "error"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::responses::ResponseWsError>(json);
+    same_from_slice::<crate::generated::responses::ResponsesServerEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15966,27 +16005,27 @@ fn schema_run_step_object() {
 #[cfg(feature = "audio")]
 #[test]
 fn schema_speech_audio_delta_event() {
-    round_trip::<crate::generated::audio::SpeechAudioDeltaEvent>(
-        r#"{
+    let json = r#"{
   "audio": "base64-encoded-audio-data",
   "type": "speech.audio.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::audio::SpeechAudioDeltaEvent>(json);
+    same_from_slice::<crate::generated::audio::CreateSpeechResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "audio")]
 #[test]
 fn schema_speech_audio_done_event() {
-    round_trip::<crate::generated::audio::SpeechAudioDoneEvent>(
-        r#"{
+    let json = r#"{
   "type": "speech.audio.done",
   "usage": {
     "input_tokens": 14,
     "output_tokens": 101,
     "total_tokens": 115
   }
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::audio::SpeechAudioDoneEvent>(json);
+    same_from_slice::<crate::generated::audio::CreateSpeechResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "threads")]
@@ -16005,19 +16044,18 @@ fn schema_thread_object() {
 #[cfg(feature = "audio")]
 #[test]
 fn schema_transcript_text_delta_event() {
-    round_trip::<crate::generated::audio::TranscriptTextDeltaEvent>(
-        r#"{
+    let json = r#"{
   "delta": " wonderful",
   "type": "transcript.text.delta"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::audio::TranscriptTextDeltaEvent>(json);
+    same_from_slice::<crate::generated::audio::TranscriptionStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "audio")]
 #[test]
 fn schema_transcript_text_done_event() {
-    round_trip::<crate::generated::audio::TranscriptTextDoneEvent>(
-        r#"{
+    let json = r#"{
   "text": "I see skies of blue and clouds of white, the bright blessed days, the dark sacred nights, and I think to myself, what a wonderful world.",
   "type": "transcript.text.done",
   "usage": {
@@ -16030,23 +16068,24 @@ fn schema_transcript_text_done_event() {
     "total_tokens": 45,
     "type": "tokens"
   }
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::audio::TranscriptTextDoneEvent>(json);
+    same_from_slice::<crate::generated::audio::TranscriptionStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "audio")]
 #[test]
 fn schema_transcript_text_segment_event() {
-    round_trip::<crate::generated::audio::TranscriptTextSegmentEvent>(
-        r#"{
+    let json = r#"{
   "end": 12.8,
   "id": "seg_002",
   "speaker": "A",
   "start": 5.2,
   "text": "Hi, I need help with diarization.",
   "type": "transcript.text.segment"
-}"#,
-    );
+}"#;
+    round_trip::<crate::generated::audio::TranscriptTextSegmentEvent>(json);
+    same_from_slice::<crate::generated::audio::TranscriptionStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "admin")]

@@ -722,6 +722,75 @@ impl DeUnion for AssistantStreamEvent {
     }
 }
 
+impl crate::FromJsonSlice for AssistantStreamEvent {
+    fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
+        Ok(match crate::support::scan_tag(bytes, "event") {
+            Some(b"thread.created") => Self::ThreadCreated(serde_json::from_slice(bytes)?),
+            Some(b"thread.run.created") => Self::ThreadRunCreated(serde_json::from_slice(bytes)?),
+            Some(b"thread.run.queued") => Self::ThreadRunQueued(serde_json::from_slice(bytes)?),
+            Some(b"thread.run.in_progress") => {
+                Self::ThreadRunInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.requires_action") => {
+                Self::ThreadRunRequiresAction(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.completed") => {
+                Self::ThreadRunCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.incomplete") => {
+                Self::ThreadRunIncomplete(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.failed") => Self::ThreadRunFailed(serde_json::from_slice(bytes)?),
+            Some(b"thread.run.cancelling") => {
+                Self::ThreadRunCancelling(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.cancelled") => {
+                Self::ThreadRunCancelled(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.expired") => Self::ThreadRunExpired(serde_json::from_slice(bytes)?),
+            Some(b"thread.run.step.created") => {
+                Self::ThreadRunStepCreated(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.step.in_progress") => {
+                Self::ThreadRunStepInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.step.delta") => {
+                Self::ThreadRunStepDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.step.completed") => {
+                Self::ThreadRunStepCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.step.failed") => {
+                Self::ThreadRunStepFailed(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.step.cancelled") => {
+                Self::ThreadRunStepCancelled(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.step.expired") => {
+                Self::ThreadRunStepExpired(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.message.created") => {
+                Self::ThreadMessageCreated(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.message.in_progress") => {
+                Self::ThreadMessageInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.message.delta") => {
+                Self::ThreadMessageDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.message.completed") => {
+                Self::ThreadMessageCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.message.incomplete") => {
+                Self::ThreadMessageIncomplete(serde_json::from_slice(bytes)?)
+            }
+            Some(b"error") => Self::Error(serde_json::from_slice(bytes)?),
+            Some(b"done") => Self::Done(serde_json::from_slice(bytes)?),
+            _ => serde_json::from_slice(bytes)?,
+        })
+    }
+}
+
 /// FileSearch tool
 #[derive(Clone, Debug, PartialEq)]
 pub struct AssistantToolsFileSearchTypeOnly {
@@ -4345,6 +4414,29 @@ impl DeUnion for MessageStreamEvent {
     }
 }
 
+impl crate::FromJsonSlice for MessageStreamEvent {
+    fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
+        Ok(match crate::support::scan_tag(bytes, "event") {
+            Some(b"thread.message.created") => {
+                Self::ThreadMessageCreated(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.message.in_progress") => {
+                Self::ThreadMessageInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.message.delta") => {
+                Self::ThreadMessageDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.message.completed") => {
+                Self::ThreadMessageCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.message.incomplete") => {
+                Self::ThreadMessageIncomplete(serde_json::from_slice(bytes)?)
+            }
+            _ => serde_json::from_slice(bytes)?,
+        })
+    }
+}
+
 /// The `ModifyMessageRequest` schema.
 ///
 /// Spec schema: `ModifyMessageRequest`.
@@ -7317,6 +7409,35 @@ impl DeUnion for RunStepStreamEvent {
     }
 }
 
+impl crate::FromJsonSlice for RunStepStreamEvent {
+    fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
+        Ok(match crate::support::scan_tag(bytes, "event") {
+            Some(b"thread.run.step.created") => {
+                Self::ThreadRunStepCreated(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.step.in_progress") => {
+                Self::ThreadRunStepInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.step.delta") => {
+                Self::ThreadRunStepDelta(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.step.completed") => {
+                Self::ThreadRunStepCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.step.failed") => {
+                Self::ThreadRunStepFailed(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.step.cancelled") => {
+                Self::ThreadRunStepCancelled(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.step.expired") => {
+                Self::ThreadRunStepExpired(serde_json::from_slice(bytes)?)
+            }
+            _ => serde_json::from_slice(bytes)?,
+        })
+    }
+}
+
 /// The `RunStreamEvent` schema.
 ///
 /// A value that matches no variant is kept as raw JSON in `Unknown`.
@@ -7587,6 +7708,36 @@ impl DeUnion for RunStreamEvent {
             return Ok(Self::ThreadRunExpired(v));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl crate::FromJsonSlice for RunStreamEvent {
+    fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
+        Ok(match crate::support::scan_tag(bytes, "event") {
+            Some(b"thread.run.created") => Self::ThreadRunCreated(serde_json::from_slice(bytes)?),
+            Some(b"thread.run.queued") => Self::ThreadRunQueued(serde_json::from_slice(bytes)?),
+            Some(b"thread.run.in_progress") => {
+                Self::ThreadRunInProgress(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.requires_action") => {
+                Self::ThreadRunRequiresAction(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.completed") => {
+                Self::ThreadRunCompleted(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.incomplete") => {
+                Self::ThreadRunIncomplete(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.failed") => Self::ThreadRunFailed(serde_json::from_slice(bytes)?),
+            Some(b"thread.run.cancelling") => {
+                Self::ThreadRunCancelling(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.cancelled") => {
+                Self::ThreadRunCancelled(serde_json::from_slice(bytes)?)
+            }
+            Some(b"thread.run.expired") => Self::ThreadRunExpired(serde_json::from_slice(bytes)?),
+            _ => serde_json::from_slice(bytes)?,
+        })
     }
 }
 

@@ -17,11 +17,17 @@ mod nullable;
     reason = "with few features on, no generated type may hold a `number`"
 )]
 mod number;
+#[allow(
+    dead_code,
+    reason = "only the event unions scan for their tag; with their features off, none is compiled"
+)]
+mod scan;
 mod union;
 mod unknown;
 
 pub use extra::ExtraFields;
 pub use nullable::{FieldState, Nullable};
+pub use scan::FromJsonSlice;
 pub use unknown::UnknownValue;
 
 #[allow(
@@ -40,6 +46,11 @@ pub(crate) use floats::F32s;
     reason = "which of them the generated code uses depends on the features on"
 )]
 pub(crate) use number::{Num, ser_optional_number, ser_required_number};
+#[allow(
+    unused_imports,
+    reason = "only the event unions use it; with their features off, none is compiled"
+)]
+pub(crate) use scan::scan_tag;
 pub(crate) use union::{
     DeUnion, TagReplay, best_object_match, deserialize_union, parse_as, rest_to_value, tag_of,
 };

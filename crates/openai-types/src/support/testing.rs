@@ -20,6 +20,49 @@ pub(crate) fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt:
     from_text
 }
 
+/// `FromJsonSlice` (the tag scan) gives what `Deserialize` gives, value or error: for
+/// `json` as written, with its top-level keys in reverse order, with the tag first and last,
+/// and with an unknown field holding a nested tag before it.
+#[track_caller]
+pub(crate) fn same_from_slice<T>(json: &str, tag: &str)
+where
+    T: crate::FromJsonSlice + DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let value: Value = serde_json::from_str(json).expect("example is JSON");
+    let mut texts = vec![json.to_owned()];
+    if let Value::Object(map) = &value {
+        let entry = |(k, v): (&String, &Value)| {
+            format!(
+                "{}:{}",
+                Value::String(k.clone()),
+                serde_json::to_string(v).expect("a value serializes")
+            )
+        };
+        let object = |entries: Vec<String>| format!("{{{}}}", entries.join(","));
+        texts.push(object(map.iter().rev().map(entry).collect()));
+        let (tags, rest): (Vec<_>, Vec<_>) = map.iter().partition(|(k, _)| *k == tag);
+        let tags: Vec<String> = tags.into_iter().map(entry).collect();
+        let rest: Vec<String> = rest.into_iter().map(entry).collect();
+        texts.push(object([tags.clone(), rest.clone()].concat()));
+        texts.push(object([rest.clone(), tags.clone()].concat()));
+        let unknown = format!("\"zz_unknown\":{{\"{tag}\":\"nested\",\"a\":[\"}}\"]}}");
+        texts.push(object([vec![unknown], rest, tags].concat()));
+    }
+    for text in &texts {
+        let scanned = T::from_json_slice(text.as_bytes());
+        let streamed = serde_json::from_slice::<T>(text.as_bytes());
+        match (&scanned, &streamed) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
+            (Err(_), Err(_)) => {}
+            _ => panic!("from_json_slice gave {scanned:?}, serde_json {streamed:?}: {text}"),
+        }
+    }
+    assert!(
+        T::from_json_slice(json.as_bytes()).is_ok(),
+        "the example does not decode: {json}"
+    );
+}
+
 /// JSON equality, strict about numbers but for one change: a float with an integral value
 /// (`1.0`) may come back as that integer (`1`), since a `number` field holds an `f64` and
 /// writes integral values as integers (`support/number.rs`). An integer must come back as

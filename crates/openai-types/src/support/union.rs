@@ -51,7 +51,12 @@ pub(crate) trait DeUnion: Sized {
 pub(crate) fn deserialize_union<'de, D: Deserializer<'de>, T: DeUnion>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    deserializer.deserialize_any(UnionVisitor(PhantomData))
+    // The value comes back through a slot rather than through the deserializer's return
+    // value: serde_json moves a visitor's value three or four times on its way out, and a
+    // union is as large as its largest variant (hundreds of bytes for the event unions).
+    let mut slot = None;
+    deserializer.deserialize_any(UnionVisitor(&mut slot))?;
+    slot.ok_or_else(|| de::Error::custom(format_args!("no {} value was read", T::NAME)))
 }
 
 /// Reads the rest of a map into a JSON value.
@@ -85,82 +90,106 @@ pub(crate) fn best_object_match(value: &Value, candidates: &[(&[&str], &[&str])]
 
 /// A map that replays entries already read (the keys before the tag, then the tag),
 /// followed by the rest of `inner`.
+///
+/// Its stage says what comes next, so that once the tag is replayed each key and value
+/// costs one comparison on the way to `inner` (the usual object has no key before its
+/// tag, or just `id`).
 #[derive(Debug)]
 pub(crate) struct TagReplay<'de, A> {
-    prefix: Prefix<'de>,
+    stage: Stage,
+    /// The keys before the tag, in order, not yet replayed.
+    prefix: std::vec::IntoIter<(Cow<'de, str>, Value)>,
+    /// The value of the prefix key just replayed.
+    pending: Value,
     key: &'static str,
-    tag: Option<Cow<'de, str>>,
-    pending: Option<Value>,
-    key_done: bool,
+    tag: Cow<'de, str>,
     inner: A,
+}
+
+/// What [`TagReplay`] gives next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// The next prefix key, or the tag's key once they are all replayed.
+    Prefix,
+    /// The value of the prefix key just given (`pending`).
+    PrefixValue,
+    /// The tag's value.
+    TagValue,
+    /// Everything from `inner`.
+    Inner,
+}
+
+impl<'de, A> TagReplay<'de, A> {
+    fn new(
+        prefix: Vec<(Cow<'de, str>, Value)>,
+        key: &'static str,
+        tag: Cow<'de, str>,
+        inner: A,
+    ) -> Self {
+        Self {
+            stage: Stage::Prefix,
+            prefix: prefix.into_iter(),
+            pending: Value::Null,
+            key,
+            tag,
+            inner,
+        }
+    }
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for TagReplay<'de, A> {
     type Error = A::Error;
 
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        if let Some((k, v)) = self.prefix.pop_front() {
-            self.pending = Some(v);
-            return seed.deserialize(CowStr::<A::Error>::new(k)).map(Some);
+        match self.stage {
+            Stage::Inner => self.inner.next_key_seed(seed),
+            // A key asked for again before the tag's value skips that value.
+            Stage::TagValue => {
+                self.stage = Stage::Inner;
+                self.inner.next_key_seed(seed)
+            }
+            Stage::Prefix | Stage::PrefixValue => match self.prefix.next() {
+                Some((k, v)) => {
+                    self.pending = v;
+                    self.stage = Stage::PrefixValue;
+                    seed.deserialize(CowStr::<A::Error>::new(k)).map(Some)
+                }
+                None => {
+                    self.stage = Stage::TagValue;
+                    seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(self.key))
+                        .map(Some)
+                }
+            },
         }
-        if !self.key_done {
-            self.key_done = true;
-            return seed
-                .deserialize(BorrowedStrDeserializer::<A::Error>::new(self.key))
-                .map(Some);
-        }
-        self.inner.next_key_seed(seed)
     }
 
+    #[inline]
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        if let Some(value) = self.pending.take() {
-            return seed.deserialize(value).map_err(de::Error::custom);
+        match self.stage {
+            Stage::Inner => self.inner.next_value_seed(seed),
+            Stage::TagValue => {
+                self.stage = Stage::Inner;
+                seed.deserialize(CowStr::<A::Error>::new(std::mem::take(&mut self.tag)))
+            }
+            Stage::PrefixValue => {
+                self.stage = Stage::Prefix;
+                seed.deserialize(std::mem::take(&mut self.pending))
+                    .map_err(de::Error::custom)
+            }
+            Stage::Prefix => Err(de::Error::custom("a map value asked for before its key")),
         }
-        if let Some(tag) = self.tag.take() {
-            return seed.deserialize(CowStr::<A::Error>::new(tag));
-        }
-        self.inner.next_value_seed(seed)
     }
 
     fn size_hint(&self) -> Option<usize> {
-        let replayed = self.prefix.len() + usize::from(self.tag.is_some());
+        let replayed = match self.stage {
+            Stage::Prefix | Stage::PrefixValue => self.prefix.len() + 1,
+            Stage::TagValue | Stage::Inner => 0,
+        };
         self.inner.size_hint().map(|n| n + replayed)
-    }
-}
-
-/// The entries before the tag: usually none or one (`id`), so the first is kept inline.
-#[derive(Debug, Default)]
-struct Prefix<'de> {
-    first: Option<(Cow<'de, str>, Value)>,
-    rest: std::collections::VecDeque<(Cow<'de, str>, Value)>,
-}
-
-impl<'de> Prefix<'de> {
-    fn push(&mut self, entry: (Cow<'de, str>, Value)) {
-        if self.first.is_none() && self.rest.is_empty() {
-            self.first = Some(entry);
-        } else {
-            self.rest.push_back(entry);
-        }
-    }
-
-    fn pop_front(&mut self) -> Option<(Cow<'de, str>, Value)> {
-        self.first.take().or_else(|| self.rest.pop_front())
-    }
-
-    fn len(&self) -> usize {
-        usize::from(self.first.is_some()) + self.rest.len()
-    }
-
-    fn into_map(self) -> Map<String, Value> {
-        self.first
-            .into_iter()
-            .chain(self.rest)
-            .map(|(k, v)| (k.into_owned(), v))
-            .collect()
     }
 }
 
@@ -272,94 +301,110 @@ impl<'de> Deserialize<'de> for TagValue<'de> {
     }
 }
 
-struct UnionVisitor<T>(PhantomData<T>);
+/// Reads a union into its slot.
+struct UnionVisitor<'a, T>(&'a mut Option<T>);
 
-impl<'de, T: DeUnion> Visitor<'de> for UnionVisitor<T> {
-    type Value = T;
+impl<T> UnionVisitor<'_, T> {
+    fn put<E>(self, value: Result<T, E>) -> Result<(), E> {
+        *self.0 = Some(value?);
+        Ok(())
+    }
+}
+
+impl<'de, T: DeUnion> Visitor<'de> for UnionVisitor<'_, T> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "a {} value", T::NAME)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let Some(tag) = T::TAG else {
-            return T::from_value(rest_to_value(map)?);
-        };
-        // Keys before the tag are buffered (usually none, or just `id`); from the tag on, the
-        // object streams into the chosen variant.
-        let mut prefix = Prefix::default();
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            if key.as_str() != tag {
-                prefix.push((key.0, map.next_value()?));
-                continue;
-            }
-            match map.next_value::<TagValue<'de>>()? {
-                TagValue::Str(value) => {
-                    let replay = TagReplay {
-                        prefix,
-                        key: tag,
-                        tag: Some(value.clone()),
-                        pending: None,
-                        key_done: false,
-                        inner: map,
-                    };
-                    return T::from_tagged(&value, replay);
-                }
-                TagValue::Other(value) => {
-                    prefix.push((key.0, value));
-                    return buffer_rest(prefix, map);
-                }
-            }
-        }
-        T::from_value(Value::Object(prefix.into_map()))
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        self.put(union_from_map(map))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
-        T::from_value(Value::deserialize(SeqAccessDeserializer::new(seq))?)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        self.put(T::from_value(Value::deserialize(
+            SeqAccessDeserializer::new(seq),
+        )?))
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
-        T::from_value(Value::Bool(v))
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.put(T::from_value(Value::Bool(v)))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
-        T::from_value(Value::from(v))
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.put(T::from_value(Value::from(v)))
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
-        T::from_value(Value::from(v))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.put(T::from_value(Value::from(v)))
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
-        T::from_value(Value::from(v))
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.put(T::from_value(Value::from(v)))
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-        T::from_value(Value::String(v.to_owned()))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.put(T::from_value(Value::String(v.to_owned())))
     }
 
-    fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
-        T::from_value(Value::String(v))
+    fn visit_string<E: de::Error>(self, v: String) -> Result<(), E> {
+        self.put(T::from_value(Value::String(v)))
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<T, E> {
-        T::from_value(Value::Null)
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.put(T::from_value(Value::Null))
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<T, E> {
-        T::from_value(Value::Null)
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.put(T::from_value(Value::Null))
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
-        deserialize_union(d)
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
     }
 }
 
+/// Rule 1 of the module docs, and rule 3 for an object without a usable tag.
+fn union_from_map<'de, A: MapAccess<'de>, T: DeUnion>(mut map: A) -> Result<T, A::Error> {
+    let Some(tag) = T::TAG else {
+        return T::from_value(rest_to_value(map)?);
+    };
+    // Keys before the tag are buffered (usually none, or just `id`); from the tag on, the
+    // object streams into the chosen variant.
+    let mut prefix = Vec::new();
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        if key.as_str() != tag {
+            prefix.push((key.0, map.next_value()?));
+            continue;
+        }
+        match map.next_value::<TagValue<'de>>()? {
+            TagValue::Str(value) => {
+                let replay = TagReplay::new(prefix, tag, value.clone(), map);
+                return T::from_tagged(&value, replay);
+            }
+            TagValue::Other(value) => {
+                prefix.push((key.0, value));
+                return buffer_rest(prefix, map);
+            }
+        }
+    }
+    T::from_value(Value::Object(into_map(prefix)))
+}
+
+/// The entries before the tag as a JSON object.
+fn into_map(prefix: Vec<(Cow<'_, str>, Value)>) -> Map<String, Value> {
+    prefix
+        .into_iter()
+        .map(|(k, v)| (k.into_owned(), v))
+        .collect()
+}
+
 fn buffer_rest<'de, A: MapAccess<'de>, T: DeUnion>(
-    prefix: Prefix<'de>,
+    prefix: Vec<(Cow<'de, str>, Value)>,
     mut map: A,
 ) -> Result<T, A::Error> {
-    let mut obj = prefix.into_map();
+    let mut obj = into_map(prefix);
     while let Some((k, v)) = map.next_entry::<String, Value>()? {
         obj.insert(k, v);
     }
