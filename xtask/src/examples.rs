@@ -106,7 +106,9 @@ pub(crate) fn emit_tests(doc: &Yaml, api: &Api, skips: &BTreeMap<String, String>
     out.push_str(
         "#![allow(deprecated, reason = \"examples of deprecated schemas are tested too\")]\n\n",
     );
-    out.push_str("use crate::support::testing::{lossless, round_trip, same_from_slice};\n\n");
+    out.push_str(
+        "use crate::support::testing::{lossless, round_trip, same_from_slice, same_from_str};\n\n",
+    );
     let mut seen = BTreeMap::new();
     for (name, ty, json) in tests {
         let t = &api.types[ty];
@@ -134,6 +136,18 @@ pub(crate) fn emit_tests(doc: &Yaml, api: &Api, skips: &BTreeMap<String, String>
                 u.module, u.name
             )
             .ok();
+            // The streaming client's decoder, for the unions that arrive over HTTP.
+            if u.output {
+                if let (Some(f), true) = (feature_of(&u.module), u.module != t.module) {
+                    writeln!(checks, "    #[cfg(feature = \"{f}\")]").ok();
+                }
+                writeln!(
+                    checks,
+                    "    same_from_str::<crate::generated::{}::{}>(json, {tag:?});",
+                    u.module, u.name
+                )
+                .ok();
+            }
         }
         let ty = format!("crate::generated::{}::{}", t.module, t.name);
         if checks.is_empty() {

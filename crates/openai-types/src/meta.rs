@@ -26,6 +26,22 @@ pub trait ResponseMeta {
     fn unknown_fields(&self) -> Option<&crate::ExtraFields> {
         None
     }
+
+    /// Decodes one JSON document of this type from text already checked as
+    /// UTF-8. The default is `serde_json::from_str`; the generated event unions
+    /// (`ResponseStreamEvent` and the other `…StreamEvent`s) give the same value
+    /// faster, as [`FromJsonSlice`](crate::FromJsonSlice) does. The streaming
+    /// client decodes each event with it.
+    ///
+    /// # Errors
+    ///
+    /// Those of `serde_json::from_str`: the text is not JSON, or not this type.
+    fn from_json_str(text: &str) -> serde_json::Result<Self>
+    where
+        Self: Sized + serde::de::DeserializeOwned,
+    {
+        serde_json::from_str(text)
+    }
 }
 
 impl ResponseMeta for serde_json::Value {}

@@ -80,8 +80,22 @@ impl ModuleEmitter<'_> {
                     (v.name.as_str(), boxed)
                 })
                 .collect();
+            // The scanning decoder, for the streaming client.
+            let from_json_str = if decodes_from_slice(t) {
+                "    fn from_json_str(text: &str) -> serde_json::Result<Self> {\n        crate::support::from_json_str(text)\n    }\n"
+            } else {
+                ""
+            };
             if keepers.is_empty() {
-                writeln!(self.body, "impl crate::ResponseMeta for {name} {{}}\n").ok();
+                if from_json_str.is_empty() {
+                    writeln!(self.body, "impl crate::ResponseMeta for {name} {{}}\n").ok();
+                } else {
+                    writeln!(
+                        self.body,
+                        "impl crate::ResponseMeta for {name} {{\n{from_json_str}}}\n"
+                    )
+                    .ok();
+                }
             } else {
                 let arms = |call: &dyn Fn(bool) -> String| {
                     keepers
@@ -119,7 +133,7 @@ impl ModuleEmitter<'_> {
                 };
                 writeln!(
                     self.body,
-                    "impl crate::ResponseMeta for {name} {{\n    fn set_request_id(&mut self, id: &str) {{\n{set_body}    }}\n}}\n"
+                    "impl crate::ResponseMeta for {name} {{\n    fn set_request_id(&mut self, id: &str) {{\n{set_body}    }}\n{from_json_str}}}\n"
                 )
                 .ok();
                 writeln!(
@@ -230,6 +244,30 @@ impl ModuleEmitter<'_> {
             self.body.push_str(
                 "            _ => Self::from_value(rest_to_value(map)?)?,\n        })\n    }\n\n",
             );
+            if decodes_from_slice(t) {
+                // The scan gives bytes: ASCII tags are matched as byte strings (the others,
+                // none in the spec, take the general path).
+                self.body.push_str("    fn from_tag_bytes<'de, D: Deserializer<'de>>(tag: &[u8], d: D) -> Option<Result<Self, D::Error>> {\n        Some(match tag {\n");
+                for v in &tagged {
+                    let pats: Vec<String> = v
+                        .tags
+                        .iter()
+                        .filter(|t| t.is_ascii())
+                        .map(|t| format!("b{t:?}"))
+                        .collect();
+                    if let (Payload::Ty(_), false) = (&v.payload, pats.is_empty()) {
+                        writeln!(
+                            self.body,
+                            "            {} => Deserialize::deserialize(d).map(Self::{}),",
+                            pats.join(" | "),
+                            v.name
+                        )
+                        .ok();
+                    }
+                }
+                self.body
+                    .push_str("            _ => return None,\n        })\n    }\n\n");
+            }
         } else {
             self.body.push('\n');
         }
@@ -252,30 +290,8 @@ impl ModuleEmitter<'_> {
             .push_str("        Ok(Self::Unknown(value))\n    }\n}\n\n");
 
         // FromJsonSlice: the tag found in the bytes, the variant decoded straight from them.
-        if let (Some(tag), true) = (&u.tag, decodes_from_slice(t)) {
-            writeln!(self.body, "impl crate::FromJsonSlice for {name} {{\n    fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {{\n        Ok(match crate::support::scan_tag(bytes, {tag:?}) {{").ok();
-            for v in &tagged {
-                // The scan gives bytes: ASCII tags are matched as byte strings (the others,
-                // none in the spec, take the general path).
-                let pats: Vec<String> = v
-                    .tags
-                    .iter()
-                    .filter(|t| t.is_ascii())
-                    .map(|t| format!("Some(b{t:?})"))
-                    .collect();
-                if let (Payload::Ty(_), false) = (&v.payload, pats.is_empty()) {
-                    writeln!(
-                        self.body,
-                        "            {} => Self::{}(serde_json::from_slice(bytes)?),",
-                        pats.join(" | "),
-                        v.name
-                    )
-                    .ok();
-                }
-            }
-            self.body.push_str(
-                "            _ => serde_json::from_slice(bytes)?,\n        })\n    }\n}\n\n",
-            );
+        if decodes_from_slice(t) {
+            writeln!(self.body, "impl crate::FromJsonSlice for {name} {{\n    fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {{\n        crate::support::from_json_slice(bytes)\n    }}\n}}\n").ok();
         }
     }
 

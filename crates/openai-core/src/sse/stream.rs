@@ -168,7 +168,9 @@ impl<T: DeserializeOwned + ResponseMeta> Stream<T> {
     /// Turns one event into an item, `None` for `[DONE]`.
     ///
     /// reference/streaming.md: an event whose JSON has a truthy top-level
-    /// `error` is an API error. The event is parsed once, as `T`; a `T` that
+    /// `error` is an API error. The event is parsed once, as `T` (with
+    /// `ResponseMeta::from_json_str`: the event unions find their tag in the
+    /// text first); a `T` that
     /// keeps its unknown fields shows an `error` among them, and for any other
     /// `T` (or a payload `T` rejects) the text is searched for `"error"` and
     /// only then parsed as a plain JSON value.
@@ -197,9 +199,9 @@ impl<T: DeserializeOwned + ResponseMeta> Stream<T> {
                 "{{\"event\":{},\"data\":{text}}}",
                 Value::String(name.to_owned())
             );
-            return Some(serde_json::from_str::<T>(&wrapped).map_err(|e| self.decode_error(e)));
+            return Some(T::from_json_str(&wrapped).map_err(|e| self.decode_error(e)));
         }
-        let parsed = serde_json::from_str::<T>(text);
+        let parsed = T::from_json_str(text);
         if let Ok(value) = &parsed {
             if let Some(extra) = value.unknown_fields() {
                 if name != Some("error") {

@@ -266,6 +266,9 @@ impl crate::ResponseMeta for CreateSpeechResponseStreamEvent {
             _ => {}
         }
     }
+    fn from_json_str(text: &str) -> serde_json::Result<Self> {
+        crate::support::from_json_str(text)
+    }
 }
 
 impl CreateSpeechResponseStreamEvent {
@@ -327,6 +330,17 @@ impl DeUnion for CreateSpeechResponseStreamEvent {
         })
     }
 
+    fn from_tag_bytes<'de, D: Deserializer<'de>>(
+        tag: &[u8],
+        d: D,
+    ) -> Option<Result<Self, D::Error>> {
+        Some(match tag {
+            b"speech.audio.delta" => Deserialize::deserialize(d).map(Self::SpeechAudioDelta),
+            b"speech.audio.done" => Deserialize::deserialize(d).map(Self::SpeechAudioDone),
+            _ => return None,
+        })
+    }
+
     fn from_value<E: serde::de::Error>(value: Value) -> Result<Self, E> {
         let tag = tag_of(&value, "type");
         if let Some(v) = parse_as(&value, matches!(tag, Some("speech.audio.delta"))) {
@@ -358,11 +372,7 @@ impl DeUnion for CreateSpeechResponseStreamEvent {
 
 impl crate::FromJsonSlice for CreateSpeechResponseStreamEvent {
     fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
-        Ok(match crate::support::scan_tag(bytes, "type") {
-            Some(b"speech.audio.delta") => Self::SpeechAudioDelta(serde_json::from_slice(bytes)?),
-            Some(b"speech.audio.done") => Self::SpeechAudioDone(serde_json::from_slice(bytes)?),
-            _ => serde_json::from_slice(bytes)?,
-        })
+        crate::support::from_json_slice(bytes)
     }
 }
 
@@ -905,6 +915,9 @@ impl crate::ResponseMeta for TranscriptionStreamEvent {
             _ => {}
         }
     }
+    fn from_json_str(text: &str) -> serde_json::Result<Self> {
+        crate::support::from_json_str(text)
+    }
 }
 
 impl TranscriptionStreamEvent {
@@ -977,6 +990,20 @@ impl DeUnion for TranscriptionStreamEvent {
         })
     }
 
+    fn from_tag_bytes<'de, D: Deserializer<'de>>(
+        tag: &[u8],
+        d: D,
+    ) -> Option<Result<Self, D::Error>> {
+        Some(match tag {
+            b"transcript.text.segment" => {
+                Deserialize::deserialize(d).map(Self::TranscriptTextSegment)
+            }
+            b"transcript.text.delta" => Deserialize::deserialize(d).map(Self::TranscriptTextDelta),
+            b"transcript.text.done" => Deserialize::deserialize(d).map(Self::TranscriptTextDone),
+            _ => return None,
+        })
+    }
+
     fn from_value<E: serde::de::Error>(value: Value) -> Result<Self, E> {
         let tag = tag_of(&value, "type");
         if let Some(v) = parse_as(&value, matches!(tag, Some("transcript.text.segment"))) {
@@ -1027,18 +1054,7 @@ impl DeUnion for TranscriptionStreamEvent {
 
 impl crate::FromJsonSlice for TranscriptionStreamEvent {
     fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
-        Ok(match crate::support::scan_tag(bytes, "type") {
-            Some(b"transcript.text.segment") => {
-                Self::TranscriptTextSegment(serde_json::from_slice(bytes)?)
-            }
-            Some(b"transcript.text.delta") => {
-                Self::TranscriptTextDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"transcript.text.done") => {
-                Self::TranscriptTextDone(serde_json::from_slice(bytes)?)
-            }
-            _ => serde_json::from_slice(bytes)?,
-        })
+        crate::support::from_json_slice(bytes)
     }
 }
 

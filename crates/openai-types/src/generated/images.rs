@@ -1439,6 +1439,9 @@ impl crate::ResponseMeta for ImageEditStreamEvent {
             _ => {}
         }
     }
+    fn from_json_str(text: &str) -> serde_json::Result<Self> {
+        crate::support::from_json_str(text)
+    }
 }
 
 impl ImageEditStreamEvent {
@@ -1497,6 +1500,19 @@ impl DeUnion for ImageEditStreamEvent {
                 Self::ImageEditCompleted(Deserialize::deserialize(MapAccessDeserializer::new(map))?)
             }
             _ => Self::from_value(rest_to_value(map)?)?,
+        })
+    }
+
+    fn from_tag_bytes<'de, D: Deserializer<'de>>(
+        tag: &[u8],
+        d: D,
+    ) -> Option<Result<Self, D::Error>> {
+        Some(match tag {
+            b"image_edit.partial_image" => {
+                Deserialize::deserialize(d).map(Self::ImageEditPartialImage)
+            }
+            b"image_edit.completed" => Deserialize::deserialize(d).map(Self::ImageEditCompleted),
+            _ => return None,
         })
     }
 
@@ -1573,15 +1589,7 @@ impl DeUnion for ImageEditStreamEvent {
 
 impl crate::FromJsonSlice for ImageEditStreamEvent {
     fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
-        Ok(match crate::support::scan_tag(bytes, "type") {
-            Some(b"image_edit.partial_image") => {
-                Self::ImageEditPartialImage(serde_json::from_slice(bytes)?)
-            }
-            Some(b"image_edit.completed") => {
-                Self::ImageEditCompleted(serde_json::from_slice(bytes)?)
-            }
-            _ => serde_json::from_slice(bytes)?,
-        })
+        crate::support::from_json_slice(bytes)
     }
 }
 
@@ -2133,6 +2141,9 @@ impl crate::ResponseMeta for ImageGenStreamEvent {
             _ => {}
         }
     }
+    fn from_json_str(text: &str) -> serde_json::Result<Self> {
+        crate::support::from_json_str(text)
+    }
 }
 
 impl ImageGenStreamEvent {
@@ -2191,6 +2202,21 @@ impl DeUnion for ImageGenStreamEvent {
                 Deserialize::deserialize(MapAccessDeserializer::new(map))?,
             ),
             _ => Self::from_value(rest_to_value(map)?)?,
+        })
+    }
+
+    fn from_tag_bytes<'de, D: Deserializer<'de>>(
+        tag: &[u8],
+        d: D,
+    ) -> Option<Result<Self, D::Error>> {
+        Some(match tag {
+            b"image_generation.partial_image" => {
+                Deserialize::deserialize(d).map(Self::ImageGenerationPartialImage)
+            }
+            b"image_generation.completed" => {
+                Deserialize::deserialize(d).map(Self::ImageGenerationCompleted)
+            }
+            _ => return None,
         })
     }
 
@@ -2270,15 +2296,7 @@ impl DeUnion for ImageGenStreamEvent {
 
 impl crate::FromJsonSlice for ImageGenStreamEvent {
     fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
-        Ok(match crate::support::scan_tag(bytes, "type") {
-            Some(b"image_generation.partial_image") => {
-                Self::ImageGenerationPartialImage(serde_json::from_slice(bytes)?)
-            }
-            Some(b"image_generation.completed") => {
-                Self::ImageGenerationCompleted(serde_json::from_slice(bytes)?)
-            }
-            _ => serde_json::from_slice(bytes)?,
-        })
+        crate::support::from_json_slice(bytes)
     }
 }
 

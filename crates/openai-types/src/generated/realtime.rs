@@ -12350,6 +12350,135 @@ impl DeUnion for RealtimeServerEvent {
         })
     }
 
+    fn from_tag_bytes<'de, D: Deserializer<'de>>(
+        tag: &[u8],
+        d: D,
+    ) -> Option<Result<Self, D::Error>> {
+        Some(match tag {
+            b"conversation.created" => Deserialize::deserialize(d).map(Self::ConversationCreated),
+            b"conversation.item.created" => {
+                Deserialize::deserialize(d).map(Self::ConversationItemCreated)
+            }
+            b"conversation.item.deleted" => {
+                Deserialize::deserialize(d).map(Self::ConversationItemDeleted)
+            }
+            b"conversation.item.input_audio_transcription.completed" => Deserialize::deserialize(d)
+                .map(Self::ConversationItemInputAudioTranscriptionCompleted),
+            b"conversation.item.input_audio_transcription.delta" => {
+                Deserialize::deserialize(d).map(Self::ConversationItemInputAudioTranscriptionDelta)
+            }
+            b"conversation.item.input_audio_transcription.failed" => {
+                Deserialize::deserialize(d).map(Self::ConversationItemInputAudioTranscriptionFailed)
+            }
+            b"conversation.item.retrieved" => {
+                Deserialize::deserialize(d).map(Self::ConversationItemRetrieved)
+            }
+            b"conversation.item.truncated" => {
+                Deserialize::deserialize(d).map(Self::ConversationItemTruncated)
+            }
+            b"error" => Deserialize::deserialize(d).map(Self::Error),
+            b"input_audio_buffer.cleared" => {
+                Deserialize::deserialize(d).map(Self::InputAudioBufferCleared)
+            }
+            b"input_audio_buffer.committed" => {
+                Deserialize::deserialize(d).map(Self::InputAudioBufferCommitted)
+            }
+            b"input_audio_buffer.dtmf_event_received" => {
+                Deserialize::deserialize(d).map(Self::InputAudioBufferDtmfEventReceived)
+            }
+            b"input_audio_buffer.speech_started" => {
+                Deserialize::deserialize(d).map(Self::InputAudioBufferSpeechStarted)
+            }
+            b"input_audio_buffer.speech_stopped" => {
+                Deserialize::deserialize(d).map(Self::InputAudioBufferSpeechStopped)
+            }
+            b"rate_limits.updated" => Deserialize::deserialize(d).map(Self::RateLimitsUpdated),
+            b"response.output_audio.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputAudioDelta)
+            }
+            b"response.output_audio.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputAudioDone)
+            }
+            b"response.output_audio_transcript.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputAudioTranscriptDelta)
+            }
+            b"response.output_audio_transcript.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputAudioTranscriptDone)
+            }
+            b"response.content_part.added" => {
+                Deserialize::deserialize(d).map(Self::ResponseContentPartAdded)
+            }
+            b"response.content_part.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseContentPartDone)
+            }
+            b"response.created" => Deserialize::deserialize(d).map(Self::ResponseCreated),
+            b"response.done" => Deserialize::deserialize(d).map(Self::ResponseDone),
+            b"response.function_call_arguments.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseFunctionCallArgumentsDelta)
+            }
+            b"response.function_call_arguments.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseFunctionCallArgumentsDone)
+            }
+            b"response.output_item.added" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputItemAdded)
+            }
+            b"response.output_item.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputItemDone)
+            }
+            b"response.output_text.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputTextDelta)
+            }
+            b"response.output_text.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputTextDone)
+            }
+            b"session.created" => Deserialize::deserialize(d).map(Self::SessionCreated),
+            b"session.updated" => Deserialize::deserialize(d).map(Self::SessionUpdated),
+            b"output_audio_buffer.started" => {
+                Deserialize::deserialize(d).map(Self::OutputAudioBufferStarted)
+            }
+            b"output_audio_buffer.stopped" => {
+                Deserialize::deserialize(d).map(Self::OutputAudioBufferStopped)
+            }
+            b"output_audio_buffer.cleared" => {
+                Deserialize::deserialize(d).map(Self::OutputAudioBufferCleared)
+            }
+            b"conversation.item.added" => {
+                Deserialize::deserialize(d).map(Self::ConversationItemAdded)
+            }
+            b"conversation.item.done" => {
+                Deserialize::deserialize(d).map(Self::ConversationItemDone)
+            }
+            b"input_audio_buffer.timeout_triggered" => {
+                Deserialize::deserialize(d).map(Self::InputAudioBufferTimeoutTriggered)
+            }
+            b"conversation.item.input_audio_transcription.segment" => Deserialize::deserialize(d)
+                .map(Self::ConversationItemInputAudioTranscriptionSegment),
+            b"mcp_list_tools.in_progress" => {
+                Deserialize::deserialize(d).map(Self::McpListToolsInProgress)
+            }
+            b"mcp_list_tools.completed" => {
+                Deserialize::deserialize(d).map(Self::McpListToolsCompleted)
+            }
+            b"mcp_list_tools.failed" => Deserialize::deserialize(d).map(Self::McpListToolsFailed),
+            b"response.mcp_call_arguments.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpCallArgumentsDelta)
+            }
+            b"response.mcp_call_arguments.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpCallArgumentsDone)
+            }
+            b"response.mcp_call.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpCallInProgress)
+            }
+            b"response.mcp_call.completed" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpCallCompleted)
+            }
+            b"response.mcp_call.failed" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpCallFailed)
+            }
+            _ => return None,
+        })
+    }
+
     fn from_value<E: serde::de::Error>(value: Value) -> Result<Self, E> {
         let tag = tag_of(&value, "type");
         if let Some(v) = parse_as(&value, matches!(tag, Some("conversation.created"))) {
@@ -13263,137 +13392,7 @@ impl DeUnion for RealtimeServerEvent {
 
 impl crate::FromJsonSlice for RealtimeServerEvent {
     fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
-        Ok(match crate::support::scan_tag(bytes, "type") {
-            Some(b"conversation.created") => {
-                Self::ConversationCreated(serde_json::from_slice(bytes)?)
-            }
-            Some(b"conversation.item.created") => {
-                Self::ConversationItemCreated(serde_json::from_slice(bytes)?)
-            }
-            Some(b"conversation.item.deleted") => {
-                Self::ConversationItemDeleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"conversation.item.input_audio_transcription.completed") => {
-                Self::ConversationItemInputAudioTranscriptionCompleted(serde_json::from_slice(
-                    bytes,
-                )?)
-            }
-            Some(b"conversation.item.input_audio_transcription.delta") => {
-                Self::ConversationItemInputAudioTranscriptionDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"conversation.item.input_audio_transcription.failed") => {
-                Self::ConversationItemInputAudioTranscriptionFailed(serde_json::from_slice(bytes)?)
-            }
-            Some(b"conversation.item.retrieved") => {
-                Self::ConversationItemRetrieved(serde_json::from_slice(bytes)?)
-            }
-            Some(b"conversation.item.truncated") => {
-                Self::ConversationItemTruncated(serde_json::from_slice(bytes)?)
-            }
-            Some(b"error") => Self::Error(serde_json::from_slice(bytes)?),
-            Some(b"input_audio_buffer.cleared") => {
-                Self::InputAudioBufferCleared(serde_json::from_slice(bytes)?)
-            }
-            Some(b"input_audio_buffer.committed") => {
-                Self::InputAudioBufferCommitted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"input_audio_buffer.dtmf_event_received") => {
-                Self::InputAudioBufferDtmfEventReceived(serde_json::from_slice(bytes)?)
-            }
-            Some(b"input_audio_buffer.speech_started") => {
-                Self::InputAudioBufferSpeechStarted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"input_audio_buffer.speech_stopped") => {
-                Self::InputAudioBufferSpeechStopped(serde_json::from_slice(bytes)?)
-            }
-            Some(b"rate_limits.updated") => Self::RateLimitsUpdated(serde_json::from_slice(bytes)?),
-            Some(b"response.output_audio.delta") => {
-                Self::ResponseOutputAudioDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_audio.done") => {
-                Self::ResponseOutputAudioDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_audio_transcript.delta") => {
-                Self::ResponseOutputAudioTranscriptDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_audio_transcript.done") => {
-                Self::ResponseOutputAudioTranscriptDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.content_part.added") => {
-                Self::ResponseContentPartAdded(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.content_part.done") => {
-                Self::ResponseContentPartDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.created") => Self::ResponseCreated(serde_json::from_slice(bytes)?),
-            Some(b"response.done") => Self::ResponseDone(serde_json::from_slice(bytes)?),
-            Some(b"response.function_call_arguments.delta") => {
-                Self::ResponseFunctionCallArgumentsDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.function_call_arguments.done") => {
-                Self::ResponseFunctionCallArgumentsDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_item.added") => {
-                Self::ResponseOutputItemAdded(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_item.done") => {
-                Self::ResponseOutputItemDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_text.delta") => {
-                Self::ResponseOutputTextDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_text.done") => {
-                Self::ResponseOutputTextDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"session.created") => Self::SessionCreated(serde_json::from_slice(bytes)?),
-            Some(b"session.updated") => Self::SessionUpdated(serde_json::from_slice(bytes)?),
-            Some(b"output_audio_buffer.started") => {
-                Self::OutputAudioBufferStarted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"output_audio_buffer.stopped") => {
-                Self::OutputAudioBufferStopped(serde_json::from_slice(bytes)?)
-            }
-            Some(b"output_audio_buffer.cleared") => {
-                Self::OutputAudioBufferCleared(serde_json::from_slice(bytes)?)
-            }
-            Some(b"conversation.item.added") => {
-                Self::ConversationItemAdded(serde_json::from_slice(bytes)?)
-            }
-            Some(b"conversation.item.done") => {
-                Self::ConversationItemDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"input_audio_buffer.timeout_triggered") => {
-                Self::InputAudioBufferTimeoutTriggered(serde_json::from_slice(bytes)?)
-            }
-            Some(b"conversation.item.input_audio_transcription.segment") => {
-                Self::ConversationItemInputAudioTranscriptionSegment(serde_json::from_slice(bytes)?)
-            }
-            Some(b"mcp_list_tools.in_progress") => {
-                Self::McpListToolsInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"mcp_list_tools.completed") => {
-                Self::McpListToolsCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"mcp_list_tools.failed") => {
-                Self::McpListToolsFailed(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_call_arguments.delta") => {
-                Self::ResponseMcpCallArgumentsDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_call_arguments.done") => {
-                Self::ResponseMcpCallArgumentsDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_call.in_progress") => {
-                Self::ResponseMcpCallInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_call.completed") => {
-                Self::ResponseMcpCallCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_call.failed") => {
-                Self::ResponseMcpCallFailed(serde_json::from_slice(bytes)?)
-            }
-            _ => serde_json::from_slice(bytes)?,
-        })
+        crate::support::from_json_slice(bytes)
     }
 }
 
@@ -21584,6 +21583,28 @@ impl DeUnion for RealtimeTranslationServerEvent {
         })
     }
 
+    fn from_tag_bytes<'de, D: Deserializer<'de>>(
+        tag: &[u8],
+        d: D,
+    ) -> Option<Result<Self, D::Error>> {
+        Some(match tag {
+            b"error" => Deserialize::deserialize(d).map(Self::Error),
+            b"session.created" => Deserialize::deserialize(d).map(Self::SessionCreated),
+            b"session.updated" => Deserialize::deserialize(d).map(Self::SessionUpdated),
+            b"session.closed" => Deserialize::deserialize(d).map(Self::SessionClosed),
+            b"session.input_transcript.delta" => {
+                Deserialize::deserialize(d).map(Self::SessionInputTranscriptDelta)
+            }
+            b"session.output_transcript.delta" => {
+                Deserialize::deserialize(d).map(Self::SessionOutputTranscriptDelta)
+            }
+            b"session.output_audio.delta" => {
+                Deserialize::deserialize(d).map(Self::SessionOutputAudioDelta)
+            }
+            _ => return None,
+        })
+    }
+
     fn from_value<E: serde::de::Error>(value: Value) -> Result<Self, E> {
         let tag = tag_of(&value, "type");
         if let Some(v) = parse_as(&value, matches!(tag, Some("error"))) {
@@ -21697,22 +21718,7 @@ impl DeUnion for RealtimeTranslationServerEvent {
 
 impl crate::FromJsonSlice for RealtimeTranslationServerEvent {
     fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
-        Ok(match crate::support::scan_tag(bytes, "type") {
-            Some(b"error") => Self::Error(serde_json::from_slice(bytes)?),
-            Some(b"session.created") => Self::SessionCreated(serde_json::from_slice(bytes)?),
-            Some(b"session.updated") => Self::SessionUpdated(serde_json::from_slice(bytes)?),
-            Some(b"session.closed") => Self::SessionClosed(serde_json::from_slice(bytes)?),
-            Some(b"session.input_transcript.delta") => {
-                Self::SessionInputTranscriptDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"session.output_transcript.delta") => {
-                Self::SessionOutputTranscriptDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"session.output_audio.delta") => {
-                Self::SessionOutputAudioDelta(serde_json::from_slice(bytes)?)
-            }
-            _ => serde_json::from_slice(bytes)?,
-        })
+        crate::support::from_json_slice(bytes)
     }
 }
 

@@ -15026,6 +15026,9 @@ impl crate::ResponseMeta for ResponseStreamEvent {
             _ => {}
         }
     }
+    fn from_json_str(text: &str) -> serde_json::Result<Self> {
+        crate::support::from_json_str(text)
+    }
 }
 
 impl ResponseStreamEvent {
@@ -15718,6 +15721,169 @@ impl DeUnion for ResponseStreamEvent {
                 Deserialize::deserialize(MapAccessDeserializer::new(map))?,
             ),
             _ => Self::from_value(rest_to_value(map)?)?,
+        })
+    }
+
+    fn from_tag_bytes<'de, D: Deserializer<'de>>(
+        tag: &[u8],
+        d: D,
+    ) -> Option<Result<Self, D::Error>> {
+        Some(match tag {
+            b"response.audio.delta" => Deserialize::deserialize(d).map(Self::ResponseAudioDelta),
+            b"response.audio.done" => Deserialize::deserialize(d).map(Self::ResponseAudioDone),
+            b"response.audio.transcript.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseAudioTranscriptDelta)
+            }
+            b"response.audio.transcript.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseAudioTranscriptDone)
+            }
+            b"response.code_interpreter_call_code.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallCodeDelta)
+            }
+            b"response.code_interpreter_call_code.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallCodeDone)
+            }
+            b"response.code_interpreter_call.completed" => {
+                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallCompleted)
+            }
+            b"response.code_interpreter_call.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallInProgress)
+            }
+            b"response.code_interpreter_call.interpreting" => {
+                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallInterpreting)
+            }
+            b"response.completed" => Deserialize::deserialize(d).map(Self::ResponseCompleted),
+            b"response.content_part.added" => {
+                Deserialize::deserialize(d).map(Self::ResponseContentPartAdded)
+            }
+            b"response.content_part.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseContentPartDone)
+            }
+            b"response.created" => Deserialize::deserialize(d).map(Self::ResponseCreated),
+            b"error" => Deserialize::deserialize(d).map(Self::Error),
+            b"response.file_search_call.completed" => {
+                Deserialize::deserialize(d).map(Self::ResponseFileSearchCallCompleted)
+            }
+            b"response.file_search_call.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ResponseFileSearchCallInProgress)
+            }
+            b"response.file_search_call.searching" => {
+                Deserialize::deserialize(d).map(Self::ResponseFileSearchCallSearching)
+            }
+            b"response.function_call_arguments.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseFunctionCallArgumentsDelta)
+            }
+            b"response.function_call_arguments.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseFunctionCallArgumentsDone)
+            }
+            b"response.shell_call_command.added" => {
+                Deserialize::deserialize(d).map(Self::ResponseShellCallCommandAdded)
+            }
+            b"response.shell_call_command.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseShellCallCommandDelta)
+            }
+            b"response.shell_call_command.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseShellCallCommandDone)
+            }
+            b"response.shell_call_output_content.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseShellCallOutputContentDelta)
+            }
+            b"response.shell_call_output_content.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseShellCallOutputContentDone)
+            }
+            b"response.in_progress" => Deserialize::deserialize(d).map(Self::ResponseInProgress),
+            b"response.failed" => Deserialize::deserialize(d).map(Self::ResponseFailed),
+            b"response.incomplete" => Deserialize::deserialize(d).map(Self::ResponseIncomplete),
+            b"response.output_item.added" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputItemAdded)
+            }
+            b"response.output_item.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputItemDone)
+            }
+            b"response.reasoning_summary_part.added" => {
+                Deserialize::deserialize(d).map(Self::ResponseReasoningSummaryPartAdded)
+            }
+            b"response.reasoning_summary_part.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseReasoningSummaryPartDone)
+            }
+            b"response.reasoning_summary_text.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseReasoningSummaryTextDelta)
+            }
+            b"response.reasoning_summary_text.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseReasoningSummaryTextDone)
+            }
+            b"response.reasoning_text.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseReasoningTextDelta)
+            }
+            b"response.reasoning_text.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseReasoningTextDone)
+            }
+            b"response.refusal.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseRefusalDelta)
+            }
+            b"response.refusal.done" => Deserialize::deserialize(d).map(Self::ResponseRefusalDone),
+            b"response.output_text.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputTextDelta)
+            }
+            b"response.output_text.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputTextDone)
+            }
+            b"response.web_search_call.completed" => {
+                Deserialize::deserialize(d).map(Self::ResponseWebSearchCallCompleted)
+            }
+            b"response.web_search_call.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ResponseWebSearchCallInProgress)
+            }
+            b"response.web_search_call.searching" => {
+                Deserialize::deserialize(d).map(Self::ResponseWebSearchCallSearching)
+            }
+            b"response.image_generation_call.completed" => {
+                Deserialize::deserialize(d).map(Self::ResponseImageGenerationCallCompleted)
+            }
+            b"response.image_generation_call.generating" => {
+                Deserialize::deserialize(d).map(Self::ResponseImageGenerationCallGenerating)
+            }
+            b"response.image_generation_call.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ResponseImageGenerationCallInProgress)
+            }
+            b"response.image_generation_call.partial_image" => {
+                Deserialize::deserialize(d).map(Self::ResponseImageGenerationCallPartialImage)
+            }
+            b"response.mcp_call_arguments.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpCallArgumentsDelta)
+            }
+            b"response.mcp_call_arguments.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpCallArgumentsDone)
+            }
+            b"response.mcp_call.completed" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpCallCompleted)
+            }
+            b"response.mcp_call.failed" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpCallFailed)
+            }
+            b"response.mcp_call.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpCallInProgress)
+            }
+            b"response.mcp_list_tools.completed" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpListToolsCompleted)
+            }
+            b"response.mcp_list_tools.failed" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpListToolsFailed)
+            }
+            b"response.mcp_list_tools.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpListToolsInProgress)
+            }
+            b"response.output_text.annotation.added" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputTextAnnotationAdded)
+            }
+            b"response.queued" => Deserialize::deserialize(d).map(Self::ResponseQueued),
+            b"response.custom_tool_call_input.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseCustomToolCallInputDelta)
+            }
+            b"response.custom_tool_call_input.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseCustomToolCallInputDone)
+            }
+            _ => return None,
         })
     }
 
@@ -16945,171 +17111,7 @@ impl DeUnion for ResponseStreamEvent {
 
 impl crate::FromJsonSlice for ResponseStreamEvent {
     fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
-        Ok(match crate::support::scan_tag(bytes, "type") {
-            Some(b"response.audio.delta") => {
-                Self::ResponseAudioDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.audio.done") => Self::ResponseAudioDone(serde_json::from_slice(bytes)?),
-            Some(b"response.audio.transcript.delta") => {
-                Self::ResponseAudioTranscriptDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.audio.transcript.done") => {
-                Self::ResponseAudioTranscriptDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.code_interpreter_call_code.delta") => {
-                Self::ResponseCodeInterpreterCallCodeDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.code_interpreter_call_code.done") => {
-                Self::ResponseCodeInterpreterCallCodeDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.code_interpreter_call.completed") => {
-                Self::ResponseCodeInterpreterCallCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.code_interpreter_call.in_progress") => {
-                Self::ResponseCodeInterpreterCallInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.code_interpreter_call.interpreting") => {
-                Self::ResponseCodeInterpreterCallInterpreting(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.completed") => Self::ResponseCompleted(serde_json::from_slice(bytes)?),
-            Some(b"response.content_part.added") => {
-                Self::ResponseContentPartAdded(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.content_part.done") => {
-                Self::ResponseContentPartDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.created") => Self::ResponseCreated(serde_json::from_slice(bytes)?),
-            Some(b"error") => Self::Error(serde_json::from_slice(bytes)?),
-            Some(b"response.file_search_call.completed") => {
-                Self::ResponseFileSearchCallCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.file_search_call.in_progress") => {
-                Self::ResponseFileSearchCallInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.file_search_call.searching") => {
-                Self::ResponseFileSearchCallSearching(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.function_call_arguments.delta") => {
-                Self::ResponseFunctionCallArgumentsDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.function_call_arguments.done") => {
-                Self::ResponseFunctionCallArgumentsDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.shell_call_command.added") => {
-                Self::ResponseShellCallCommandAdded(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.shell_call_command.delta") => {
-                Self::ResponseShellCallCommandDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.shell_call_command.done") => {
-                Self::ResponseShellCallCommandDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.shell_call_output_content.delta") => {
-                Self::ResponseShellCallOutputContentDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.shell_call_output_content.done") => {
-                Self::ResponseShellCallOutputContentDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.in_progress") => {
-                Self::ResponseInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.failed") => Self::ResponseFailed(serde_json::from_slice(bytes)?),
-            Some(b"response.incomplete") => {
-                Self::ResponseIncomplete(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_item.added") => {
-                Self::ResponseOutputItemAdded(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_item.done") => {
-                Self::ResponseOutputItemDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.reasoning_summary_part.added") => {
-                Self::ResponseReasoningSummaryPartAdded(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.reasoning_summary_part.done") => {
-                Self::ResponseReasoningSummaryPartDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.reasoning_summary_text.delta") => {
-                Self::ResponseReasoningSummaryTextDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.reasoning_summary_text.done") => {
-                Self::ResponseReasoningSummaryTextDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.reasoning_text.delta") => {
-                Self::ResponseReasoningTextDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.reasoning_text.done") => {
-                Self::ResponseReasoningTextDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.refusal.delta") => {
-                Self::ResponseRefusalDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.refusal.done") => {
-                Self::ResponseRefusalDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_text.delta") => {
-                Self::ResponseOutputTextDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_text.done") => {
-                Self::ResponseOutputTextDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.web_search_call.completed") => {
-                Self::ResponseWebSearchCallCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.web_search_call.in_progress") => {
-                Self::ResponseWebSearchCallInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.web_search_call.searching") => {
-                Self::ResponseWebSearchCallSearching(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.image_generation_call.completed") => {
-                Self::ResponseImageGenerationCallCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.image_generation_call.generating") => {
-                Self::ResponseImageGenerationCallGenerating(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.image_generation_call.in_progress") => {
-                Self::ResponseImageGenerationCallInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.image_generation_call.partial_image") => {
-                Self::ResponseImageGenerationCallPartialImage(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_call_arguments.delta") => {
-                Self::ResponseMcpCallArgumentsDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_call_arguments.done") => {
-                Self::ResponseMcpCallArgumentsDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_call.completed") => {
-                Self::ResponseMcpCallCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_call.failed") => {
-                Self::ResponseMcpCallFailed(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_call.in_progress") => {
-                Self::ResponseMcpCallInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_list_tools.completed") => {
-                Self::ResponseMcpListToolsCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_list_tools.failed") => {
-                Self::ResponseMcpListToolsFailed(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_list_tools.in_progress") => {
-                Self::ResponseMcpListToolsInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_text.annotation.added") => {
-                Self::ResponseOutputTextAnnotationAdded(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.queued") => Self::ResponseQueued(serde_json::from_slice(bytes)?),
-            Some(b"response.custom_tool_call_input.delta") => {
-                Self::ResponseCustomToolCallInputDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.custom_tool_call_input.done") => {
-                Self::ResponseCustomToolCallInputDone(serde_json::from_slice(bytes)?)
-            }
-            _ => serde_json::from_slice(bytes)?,
-        })
+        crate::support::from_json_slice(bytes)
     }
 }
 
@@ -19634,6 +19636,169 @@ impl DeUnion for ResponsesServerEvent {
         })
     }
 
+    fn from_tag_bytes<'de, D: Deserializer<'de>>(
+        tag: &[u8],
+        d: D,
+    ) -> Option<Result<Self, D::Error>> {
+        Some(match tag {
+            b"response.audio.delta" => Deserialize::deserialize(d).map(Self::ResponseAudioDelta),
+            b"response.audio.done" => Deserialize::deserialize(d).map(Self::ResponseAudioDone),
+            b"response.audio.transcript.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseAudioTranscriptDelta)
+            }
+            b"response.audio.transcript.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseAudioTranscriptDone)
+            }
+            b"response.code_interpreter_call_code.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallCodeDelta)
+            }
+            b"response.code_interpreter_call_code.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallCodeDone)
+            }
+            b"response.code_interpreter_call.completed" => {
+                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallCompleted)
+            }
+            b"response.code_interpreter_call.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallInProgress)
+            }
+            b"response.code_interpreter_call.interpreting" => {
+                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallInterpreting)
+            }
+            b"response.completed" => Deserialize::deserialize(d).map(Self::ResponseCompleted),
+            b"response.content_part.added" => {
+                Deserialize::deserialize(d).map(Self::ResponseContentPartAdded)
+            }
+            b"response.content_part.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseContentPartDone)
+            }
+            b"response.created" => Deserialize::deserialize(d).map(Self::ResponseCreated),
+            b"response.file_search_call.completed" => {
+                Deserialize::deserialize(d).map(Self::ResponseFileSearchCallCompleted)
+            }
+            b"response.file_search_call.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ResponseFileSearchCallInProgress)
+            }
+            b"response.file_search_call.searching" => {
+                Deserialize::deserialize(d).map(Self::ResponseFileSearchCallSearching)
+            }
+            b"response.function_call_arguments.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseFunctionCallArgumentsDelta)
+            }
+            b"response.function_call_arguments.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseFunctionCallArgumentsDone)
+            }
+            b"response.shell_call_command.added" => {
+                Deserialize::deserialize(d).map(Self::ResponseShellCallCommandAdded)
+            }
+            b"response.shell_call_command.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseShellCallCommandDelta)
+            }
+            b"response.shell_call_command.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseShellCallCommandDone)
+            }
+            b"response.shell_call_output_content.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseShellCallOutputContentDelta)
+            }
+            b"response.shell_call_output_content.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseShellCallOutputContentDone)
+            }
+            b"response.in_progress" => Deserialize::deserialize(d).map(Self::ResponseInProgress),
+            b"response.failed" => Deserialize::deserialize(d).map(Self::ResponseFailed),
+            b"response.incomplete" => Deserialize::deserialize(d).map(Self::ResponseIncomplete),
+            b"response.output_item.added" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputItemAdded)
+            }
+            b"response.output_item.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputItemDone)
+            }
+            b"response.reasoning_summary_part.added" => {
+                Deserialize::deserialize(d).map(Self::ResponseReasoningSummaryPartAdded)
+            }
+            b"response.reasoning_summary_part.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseReasoningSummaryPartDone)
+            }
+            b"response.reasoning_summary_text.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseReasoningSummaryTextDelta)
+            }
+            b"response.reasoning_summary_text.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseReasoningSummaryTextDone)
+            }
+            b"response.reasoning_text.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseReasoningTextDelta)
+            }
+            b"response.reasoning_text.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseReasoningTextDone)
+            }
+            b"response.refusal.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseRefusalDelta)
+            }
+            b"response.refusal.done" => Deserialize::deserialize(d).map(Self::ResponseRefusalDone),
+            b"response.output_text.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputTextDelta)
+            }
+            b"response.output_text.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputTextDone)
+            }
+            b"response.web_search_call.completed" => {
+                Deserialize::deserialize(d).map(Self::ResponseWebSearchCallCompleted)
+            }
+            b"response.web_search_call.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ResponseWebSearchCallInProgress)
+            }
+            b"response.web_search_call.searching" => {
+                Deserialize::deserialize(d).map(Self::ResponseWebSearchCallSearching)
+            }
+            b"response.image_generation_call.completed" => {
+                Deserialize::deserialize(d).map(Self::ResponseImageGenerationCallCompleted)
+            }
+            b"response.image_generation_call.generating" => {
+                Deserialize::deserialize(d).map(Self::ResponseImageGenerationCallGenerating)
+            }
+            b"response.image_generation_call.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ResponseImageGenerationCallInProgress)
+            }
+            b"response.image_generation_call.partial_image" => {
+                Deserialize::deserialize(d).map(Self::ResponseImageGenerationCallPartialImage)
+            }
+            b"response.mcp_call_arguments.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpCallArgumentsDelta)
+            }
+            b"response.mcp_call_arguments.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpCallArgumentsDone)
+            }
+            b"response.mcp_call.completed" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpCallCompleted)
+            }
+            b"response.mcp_call.failed" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpCallFailed)
+            }
+            b"response.mcp_call.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpCallInProgress)
+            }
+            b"response.mcp_list_tools.completed" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpListToolsCompleted)
+            }
+            b"response.mcp_list_tools.failed" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpListToolsFailed)
+            }
+            b"response.mcp_list_tools.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ResponseMcpListToolsInProgress)
+            }
+            b"response.output_text.annotation.added" => {
+                Deserialize::deserialize(d).map(Self::ResponseOutputTextAnnotationAdded)
+            }
+            b"response.queued" => Deserialize::deserialize(d).map(Self::ResponseQueued),
+            b"response.custom_tool_call_input.delta" => {
+                Deserialize::deserialize(d).map(Self::ResponseCustomToolCallInputDelta)
+            }
+            b"response.custom_tool_call_input.done" => {
+                Deserialize::deserialize(d).map(Self::ResponseCustomToolCallInputDone)
+            }
+            b"error" => Deserialize::deserialize(d).map(Self::Error),
+            _ => return None,
+        })
+    }
+
     fn from_value<E: serde::de::Error>(value: Value) -> Result<Self, E> {
         let tag = tag_of(&value, "type");
         if let Some(v) = parse_as(&value, matches!(tag, Some("response.audio.delta"))) {
@@ -21017,171 +21182,7 @@ impl DeUnion for ResponsesServerEvent {
 
 impl crate::FromJsonSlice for ResponsesServerEvent {
     fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
-        Ok(match crate::support::scan_tag(bytes, "type") {
-            Some(b"response.audio.delta") => {
-                Self::ResponseAudioDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.audio.done") => Self::ResponseAudioDone(serde_json::from_slice(bytes)?),
-            Some(b"response.audio.transcript.delta") => {
-                Self::ResponseAudioTranscriptDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.audio.transcript.done") => {
-                Self::ResponseAudioTranscriptDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.code_interpreter_call_code.delta") => {
-                Self::ResponseCodeInterpreterCallCodeDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.code_interpreter_call_code.done") => {
-                Self::ResponseCodeInterpreterCallCodeDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.code_interpreter_call.completed") => {
-                Self::ResponseCodeInterpreterCallCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.code_interpreter_call.in_progress") => {
-                Self::ResponseCodeInterpreterCallInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.code_interpreter_call.interpreting") => {
-                Self::ResponseCodeInterpreterCallInterpreting(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.completed") => Self::ResponseCompleted(serde_json::from_slice(bytes)?),
-            Some(b"response.content_part.added") => {
-                Self::ResponseContentPartAdded(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.content_part.done") => {
-                Self::ResponseContentPartDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.created") => Self::ResponseCreated(serde_json::from_slice(bytes)?),
-            Some(b"response.file_search_call.completed") => {
-                Self::ResponseFileSearchCallCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.file_search_call.in_progress") => {
-                Self::ResponseFileSearchCallInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.file_search_call.searching") => {
-                Self::ResponseFileSearchCallSearching(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.function_call_arguments.delta") => {
-                Self::ResponseFunctionCallArgumentsDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.function_call_arguments.done") => {
-                Self::ResponseFunctionCallArgumentsDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.shell_call_command.added") => {
-                Self::ResponseShellCallCommandAdded(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.shell_call_command.delta") => {
-                Self::ResponseShellCallCommandDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.shell_call_command.done") => {
-                Self::ResponseShellCallCommandDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.shell_call_output_content.delta") => {
-                Self::ResponseShellCallOutputContentDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.shell_call_output_content.done") => {
-                Self::ResponseShellCallOutputContentDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.in_progress") => {
-                Self::ResponseInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.failed") => Self::ResponseFailed(serde_json::from_slice(bytes)?),
-            Some(b"response.incomplete") => {
-                Self::ResponseIncomplete(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_item.added") => {
-                Self::ResponseOutputItemAdded(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_item.done") => {
-                Self::ResponseOutputItemDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.reasoning_summary_part.added") => {
-                Self::ResponseReasoningSummaryPartAdded(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.reasoning_summary_part.done") => {
-                Self::ResponseReasoningSummaryPartDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.reasoning_summary_text.delta") => {
-                Self::ResponseReasoningSummaryTextDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.reasoning_summary_text.done") => {
-                Self::ResponseReasoningSummaryTextDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.reasoning_text.delta") => {
-                Self::ResponseReasoningTextDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.reasoning_text.done") => {
-                Self::ResponseReasoningTextDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.refusal.delta") => {
-                Self::ResponseRefusalDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.refusal.done") => {
-                Self::ResponseRefusalDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_text.delta") => {
-                Self::ResponseOutputTextDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_text.done") => {
-                Self::ResponseOutputTextDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.web_search_call.completed") => {
-                Self::ResponseWebSearchCallCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.web_search_call.in_progress") => {
-                Self::ResponseWebSearchCallInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.web_search_call.searching") => {
-                Self::ResponseWebSearchCallSearching(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.image_generation_call.completed") => {
-                Self::ResponseImageGenerationCallCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.image_generation_call.generating") => {
-                Self::ResponseImageGenerationCallGenerating(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.image_generation_call.in_progress") => {
-                Self::ResponseImageGenerationCallInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.image_generation_call.partial_image") => {
-                Self::ResponseImageGenerationCallPartialImage(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_call_arguments.delta") => {
-                Self::ResponseMcpCallArgumentsDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_call_arguments.done") => {
-                Self::ResponseMcpCallArgumentsDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_call.completed") => {
-                Self::ResponseMcpCallCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_call.failed") => {
-                Self::ResponseMcpCallFailed(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_call.in_progress") => {
-                Self::ResponseMcpCallInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_list_tools.completed") => {
-                Self::ResponseMcpListToolsCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_list_tools.failed") => {
-                Self::ResponseMcpListToolsFailed(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.mcp_list_tools.in_progress") => {
-                Self::ResponseMcpListToolsInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.output_text.annotation.added") => {
-                Self::ResponseOutputTextAnnotationAdded(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.queued") => Self::ResponseQueued(serde_json::from_slice(bytes)?),
-            Some(b"response.custom_tool_call_input.delta") => {
-                Self::ResponseCustomToolCallInputDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"response.custom_tool_call_input.done") => {
-                Self::ResponseCustomToolCallInputDone(serde_json::from_slice(bytes)?)
-            }
-            Some(b"error") => Self::Error(serde_json::from_slice(bytes)?),
-            _ => serde_json::from_slice(bytes)?,
-        })
+        crate::support::from_json_slice(bytes)
     }
 }
 

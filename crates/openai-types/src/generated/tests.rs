@@ -3,7 +3,7 @@
 
 #![allow(deprecated, reason = "examples of deprecated schemas are tested too")]
 
-use crate::support::testing::{lossless, round_trip, same_from_slice};
+use crate::support::testing::{lossless, round_trip, same_from_slice, same_from_str};
 
 #[cfg(feature = "assistants")]
 #[test]
@@ -9926,6 +9926,7 @@ fn schema_beta_response_audio_delta_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseAudioDeltaEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -9938,6 +9939,7 @@ fn schema_beta_response_audio_done_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseAudioDoneEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -9951,6 +9953,7 @@ fn schema_beta_response_audio_transcript_delta_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseAudioTranscriptDeltaEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -9963,6 +9966,7 @@ fn schema_beta_response_audio_transcript_done_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseAudioTranscriptDoneEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -9979,6 +9983,7 @@ fn schema_beta_response_code_interpreter_call_code_delta_event() {
         json,
     );
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -9995,6 +10000,7 @@ fn schema_beta_response_code_interpreter_call_code_done_event() {
         json,
     );
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10010,6 +10016,7 @@ fn schema_beta_response_code_interpreter_call_completed_event() {
         json,
     );
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10025,6 +10032,7 @@ fn schema_beta_response_code_interpreter_call_in_progress_event() {
         json,
     );
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10040,6 +10048,7 @@ fn schema_beta_response_code_interpreter_call_interpreting_event() {
         json,
     );
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10101,6 +10110,7 @@ fn schema_beta_response_completed_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseCompletedEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10120,6 +10130,7 @@ fn schema_beta_response_content_part_added_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseContentPartAddedEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10139,6 +10150,7 @@ fn schema_beta_response_content_part_done_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseContentPartDoneEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10183,6 +10195,7 @@ fn schema_beta_response_created_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseCreatedEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10196,6 +10209,7 @@ fn schema_beta_response_custom_tool_call_input_delta_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseCustomToolCallInputDeltaEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10209,6 +10223,7 @@ fn schema_beta_response_custom_tool_call_input_done_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseCustomToolCallInputDoneEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10223,6 +10238,7 @@ fn schema_beta_response_error_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseErrorEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10265,6 +10281,7 @@ fn schema_beta_response_failed_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseFailedEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10278,6 +10295,7 @@ fn schema_beta_response_file_search_call_completed_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseFileSearchCallCompletedEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10291,6 +10309,7 @@ fn schema_beta_response_file_search_call_in_progress_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseFileSearchCallInProgressEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10304,6 +10323,7 @@ fn schema_beta_response_file_search_call_searching_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseFileSearchCallSearchingEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10321,6 +10341,7 @@ fn schema_beta_response_function_call_arguments_done_event() {
         json,
     );
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10334,6 +10355,7 @@ fn schema_beta_response_image_gen_call_completed_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseImageGenCallCompletedEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10347,6 +10369,7 @@ fn schema_beta_response_image_gen_call_generating_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseImageGenCallGeneratingEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10360,6 +10383,7 @@ fn schema_beta_response_image_gen_call_in_progress_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseImageGenCallInProgressEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10375,6 +10399,7 @@ fn schema_beta_response_image_gen_call_partial_image_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseImageGenCallPartialImageEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10419,6 +10444,7 @@ fn schema_beta_response_in_progress_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseInProgressEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10461,6 +10487,7 @@ fn schema_beta_response_incomplete_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseIncompleteEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10554,6 +10581,7 @@ fn schema_beta_response_mcpcall_arguments_delta_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseMcpcallArgumentsDeltaEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10568,6 +10596,7 @@ fn schema_beta_response_mcpcall_arguments_done_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseMcpcallArgumentsDoneEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10581,6 +10610,7 @@ fn schema_beta_response_mcpcall_completed_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseMcpcallCompletedEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10594,6 +10624,7 @@ fn schema_beta_response_mcpcall_failed_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseMcpcallFailedEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10607,6 +10638,7 @@ fn schema_beta_response_mcpcall_in_progress_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseMcpcallInProgressEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10620,6 +10652,7 @@ fn schema_beta_response_mcplist_tools_completed_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseMcplistToolsCompletedEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10633,6 +10666,7 @@ fn schema_beta_response_mcplist_tools_failed_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseMcplistToolsFailedEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10646,6 +10680,7 @@ fn schema_beta_response_mcplist_tools_in_progress_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseMcplistToolsInProgressEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10665,6 +10700,7 @@ fn schema_beta_response_output_item_added_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseOutputItemAddedEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10690,6 +10726,7 @@ fn schema_beta_response_output_item_done_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseOutputItemDoneEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10713,6 +10750,7 @@ fn schema_beta_response_output_text_annotation_added_event() {
         json,
     );
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10731,6 +10769,7 @@ fn schema_beta_response_queued_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseQueuedEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10751,6 +10790,7 @@ fn schema_beta_response_reasoning_summary_part_added_event() {
         json,
     );
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10769,6 +10809,7 @@ fn schema_beta_response_reasoning_summary_part_done_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseReasoningSummaryPartDoneEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10786,6 +10827,7 @@ fn schema_beta_response_reasoning_summary_text_delta_event() {
         json,
     );
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10801,6 +10843,7 @@ fn schema_beta_response_reasoning_summary_text_done_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseReasoningSummaryTextDoneEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10816,6 +10859,7 @@ fn schema_beta_response_reasoning_text_delta_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseReasoningTextDeltaEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10831,6 +10875,7 @@ fn schema_beta_response_reasoning_text_done_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseReasoningTextDoneEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10846,6 +10891,7 @@ fn schema_beta_response_refusal_delta_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseRefusalDeltaEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10861,6 +10907,7 @@ fn schema_beta_response_refusal_done_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseRefusalDoneEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10876,6 +10923,7 @@ fn schema_beta_response_text_delta_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseTextDeltaEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10891,6 +10939,7 @@ fn schema_beta_response_text_done_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseTextDoneEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10904,6 +10953,7 @@ fn schema_beta_response_web_search_call_completed_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseWebSearchCallCompletedEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10917,6 +10967,7 @@ fn schema_beta_response_web_search_call_in_progress_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseWebSearchCallInProgressEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -10930,6 +10981,7 @@ fn schema_beta_response_web_search_call_searching_event() {
 }"#;
     round_trip::<crate::generated::beta_responses::BetaResponseWebSearchCallSearchingEvent>(json);
     same_from_slice::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::beta_responses::BetaResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "beta-responses")]
@@ -12109,6 +12161,7 @@ fn schema_image_edit_completed_event() {
 }"#;
     round_trip::<crate::generated::images::ImageEditCompletedEvent>(json);
     same_from_slice::<crate::generated::images::ImageEditStreamEvent>(json, "type");
+    same_from_str::<crate::generated::images::ImageEditStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "images")]
@@ -12126,6 +12179,7 @@ fn schema_image_edit_partial_image_event() {
 }"#;
     round_trip::<crate::generated::images::ImageEditPartialImageEvent>(json);
     same_from_slice::<crate::generated::images::ImageEditStreamEvent>(json, "type");
+    same_from_str::<crate::generated::images::ImageEditStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "images")]
@@ -12151,6 +12205,7 @@ fn schema_image_gen_completed_event() {
 }"#;
     round_trip::<crate::generated::images::ImageGenCompletedEvent>(json);
     same_from_slice::<crate::generated::images::ImageGenStreamEvent>(json, "type");
+    same_from_str::<crate::generated::images::ImageGenStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "images")]
@@ -12168,6 +12223,7 @@ fn schema_image_gen_partial_image_event() {
 }"#;
     round_trip::<crate::generated::images::ImageGenPartialImageEvent>(json);
     same_from_slice::<crate::generated::images::ImageGenStreamEvent>(json, "type");
+    same_from_str::<crate::generated::images::ImageGenStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "images")]
@@ -14861,6 +14917,7 @@ fn schema_response_audio_delta_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseAudioDeltaEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -14873,6 +14930,7 @@ fn schema_response_audio_done_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseAudioDoneEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -14886,6 +14944,7 @@ fn schema_response_audio_transcript_delta_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseAudioTranscriptDeltaEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -14898,6 +14957,7 @@ fn schema_response_audio_transcript_done_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseAudioTranscriptDoneEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -14912,6 +14972,7 @@ fn schema_response_code_interpreter_call_code_delta_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseCodeInterpreterCallCodeDeltaEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -14926,6 +14987,7 @@ fn schema_response_code_interpreter_call_code_done_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseCodeInterpreterCallCodeDoneEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -14939,6 +15001,7 @@ fn schema_response_code_interpreter_call_completed_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseCodeInterpreterCallCompletedEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -14952,6 +15015,7 @@ fn schema_response_code_interpreter_call_in_progress_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseCodeInterpreterCallInProgressEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -14965,6 +15029,7 @@ fn schema_response_code_interpreter_call_interpreting_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseCodeInterpreterCallInterpretingEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15026,6 +15091,7 @@ fn schema_response_completed_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseCompletedEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15045,6 +15111,7 @@ fn schema_response_content_part_added_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseContentPartAddedEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15064,6 +15131,7 @@ fn schema_response_content_part_done_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseContentPartDoneEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15108,6 +15176,7 @@ fn schema_response_created_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseCreatedEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15121,6 +15190,7 @@ fn schema_response_custom_tool_call_input_delta_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseCustomToolCallInputDeltaEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15134,6 +15204,7 @@ fn schema_response_custom_tool_call_input_done_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseCustomToolCallInputDoneEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15148,6 +15219,7 @@ fn schema_response_error_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseErrorEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15190,6 +15262,7 @@ fn schema_response_failed_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseFailedEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15203,6 +15276,7 @@ fn schema_response_file_search_call_completed_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseFileSearchCallCompletedEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15216,6 +15290,7 @@ fn schema_response_file_search_call_in_progress_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseFileSearchCallInProgressEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15229,6 +15304,7 @@ fn schema_response_file_search_call_searching_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseFileSearchCallSearchingEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15244,6 +15320,7 @@ fn schema_response_function_call_arguments_done_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseFunctionCallArgumentsDoneEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15257,6 +15334,7 @@ fn schema_response_image_gen_call_completed_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseImageGenCallCompletedEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15270,6 +15348,7 @@ fn schema_response_image_gen_call_generating_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseImageGenCallGeneratingEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15283,6 +15362,7 @@ fn schema_response_image_gen_call_in_progress_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseImageGenCallInProgressEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15298,6 +15378,7 @@ fn schema_response_image_gen_call_partial_image_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseImageGenCallPartialImageEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15342,6 +15423,7 @@ fn schema_response_in_progress_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseInProgressEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15384,6 +15466,7 @@ fn schema_response_incomplete_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseIncompleteEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15424,6 +15507,7 @@ fn schema_response_mcpcall_arguments_delta_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseMcpcallArgumentsDeltaEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15438,6 +15522,7 @@ fn schema_response_mcpcall_arguments_done_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseMcpcallArgumentsDoneEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15451,6 +15536,7 @@ fn schema_response_mcpcall_completed_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseMcpcallCompletedEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15464,6 +15550,7 @@ fn schema_response_mcpcall_failed_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseMcpcallFailedEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15477,6 +15564,7 @@ fn schema_response_mcpcall_in_progress_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseMcpcallInProgressEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15490,6 +15578,7 @@ fn schema_response_mcplist_tools_completed_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseMcplistToolsCompletedEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15503,6 +15592,7 @@ fn schema_response_mcplist_tools_failed_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseMcplistToolsFailedEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15516,6 +15606,7 @@ fn schema_response_mcplist_tools_in_progress_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseMcplistToolsInProgressEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15535,6 +15626,7 @@ fn schema_response_output_item_added_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseOutputItemAddedEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15560,6 +15652,7 @@ fn schema_response_output_item_done_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseOutputItemDoneEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15581,6 +15674,7 @@ fn schema_response_output_text_annotation_added_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseOutputTextAnnotationAddedEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15599,6 +15693,7 @@ fn schema_response_queued_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseQueuedEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15617,6 +15712,7 @@ fn schema_response_reasoning_summary_part_added_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseReasoningSummaryPartAddedEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15635,6 +15731,7 @@ fn schema_response_reasoning_summary_part_done_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseReasoningSummaryPartDoneEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15650,6 +15747,7 @@ fn schema_response_reasoning_summary_text_delta_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseReasoningSummaryTextDeltaEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15665,6 +15763,7 @@ fn schema_response_reasoning_summary_text_done_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseReasoningSummaryTextDoneEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15680,6 +15779,7 @@ fn schema_response_reasoning_text_delta_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseReasoningTextDeltaEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15695,6 +15795,7 @@ fn schema_response_reasoning_text_done_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseReasoningTextDoneEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15710,6 +15811,7 @@ fn schema_response_refusal_delta_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseRefusalDeltaEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15725,6 +15827,7 @@ fn schema_response_refusal_done_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseRefusalDoneEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15740,6 +15843,7 @@ fn schema_response_text_delta_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseTextDeltaEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15755,6 +15859,7 @@ fn schema_response_text_done_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseTextDoneEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15768,6 +15873,7 @@ fn schema_response_web_search_call_completed_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseWebSearchCallCompletedEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15781,6 +15887,7 @@ fn schema_response_web_search_call_in_progress_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseWebSearchCallInProgressEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -15794,6 +15901,7 @@ fn schema_response_web_search_call_searching_event() {
 }"#;
     round_trip::<crate::generated::responses::ResponseWebSearchCallSearchingEvent>(json);
     same_from_slice::<crate::generated::responses::ResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::responses::ResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "responses")]
@@ -16011,6 +16119,7 @@ fn schema_speech_audio_delta_event() {
 }"#;
     round_trip::<crate::generated::audio::SpeechAudioDeltaEvent>(json);
     same_from_slice::<crate::generated::audio::CreateSpeechResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::audio::CreateSpeechResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "audio")]
@@ -16026,6 +16135,7 @@ fn schema_speech_audio_done_event() {
 }"#;
     round_trip::<crate::generated::audio::SpeechAudioDoneEvent>(json);
     same_from_slice::<crate::generated::audio::CreateSpeechResponseStreamEvent>(json, "type");
+    same_from_str::<crate::generated::audio::CreateSpeechResponseStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "threads")]
@@ -16050,6 +16160,7 @@ fn schema_transcript_text_delta_event() {
 }"#;
     round_trip::<crate::generated::audio::TranscriptTextDeltaEvent>(json);
     same_from_slice::<crate::generated::audio::TranscriptionStreamEvent>(json, "type");
+    same_from_str::<crate::generated::audio::TranscriptionStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "audio")]
@@ -16071,6 +16182,7 @@ fn schema_transcript_text_done_event() {
 }"#;
     round_trip::<crate::generated::audio::TranscriptTextDoneEvent>(json);
     same_from_slice::<crate::generated::audio::TranscriptionStreamEvent>(json, "type");
+    same_from_str::<crate::generated::audio::TranscriptionStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "audio")]
@@ -16086,6 +16198,7 @@ fn schema_transcript_text_segment_event() {
 }"#;
     round_trip::<crate::generated::audio::TranscriptTextSegmentEvent>(json);
     same_from_slice::<crate::generated::audio::TranscriptionStreamEvent>(json, "type");
+    same_from_str::<crate::generated::audio::TranscriptionStreamEvent>(json, "type");
 }
 
 #[cfg(feature = "admin")]

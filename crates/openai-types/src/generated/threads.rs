@@ -153,6 +153,9 @@ impl crate::ResponseMeta for AssistantStreamEvent {
             _ => {}
         }
     }
+    fn from_json_str(text: &str) -> serde_json::Result<Self> {
+        crate::support::from_json_str(text)
+    }
 }
 
 impl AssistantStreamEvent {
@@ -463,6 +466,60 @@ impl DeUnion for AssistantStreamEvent {
         })
     }
 
+    fn from_tag_bytes<'de, D: Deserializer<'de>>(
+        tag: &[u8],
+        d: D,
+    ) -> Option<Result<Self, D::Error>> {
+        Some(match tag {
+            b"thread.created" => Deserialize::deserialize(d).map(Self::ThreadCreated),
+            b"thread.run.created" => Deserialize::deserialize(d).map(Self::ThreadRunCreated),
+            b"thread.run.queued" => Deserialize::deserialize(d).map(Self::ThreadRunQueued),
+            b"thread.run.in_progress" => Deserialize::deserialize(d).map(Self::ThreadRunInProgress),
+            b"thread.run.requires_action" => {
+                Deserialize::deserialize(d).map(Self::ThreadRunRequiresAction)
+            }
+            b"thread.run.completed" => Deserialize::deserialize(d).map(Self::ThreadRunCompleted),
+            b"thread.run.incomplete" => Deserialize::deserialize(d).map(Self::ThreadRunIncomplete),
+            b"thread.run.failed" => Deserialize::deserialize(d).map(Self::ThreadRunFailed),
+            b"thread.run.cancelling" => Deserialize::deserialize(d).map(Self::ThreadRunCancelling),
+            b"thread.run.cancelled" => Deserialize::deserialize(d).map(Self::ThreadRunCancelled),
+            b"thread.run.expired" => Deserialize::deserialize(d).map(Self::ThreadRunExpired),
+            b"thread.run.step.created" => {
+                Deserialize::deserialize(d).map(Self::ThreadRunStepCreated)
+            }
+            b"thread.run.step.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ThreadRunStepInProgress)
+            }
+            b"thread.run.step.delta" => Deserialize::deserialize(d).map(Self::ThreadRunStepDelta),
+            b"thread.run.step.completed" => {
+                Deserialize::deserialize(d).map(Self::ThreadRunStepCompleted)
+            }
+            b"thread.run.step.failed" => Deserialize::deserialize(d).map(Self::ThreadRunStepFailed),
+            b"thread.run.step.cancelled" => {
+                Deserialize::deserialize(d).map(Self::ThreadRunStepCancelled)
+            }
+            b"thread.run.step.expired" => {
+                Deserialize::deserialize(d).map(Self::ThreadRunStepExpired)
+            }
+            b"thread.message.created" => {
+                Deserialize::deserialize(d).map(Self::ThreadMessageCreated)
+            }
+            b"thread.message.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ThreadMessageInProgress)
+            }
+            b"thread.message.delta" => Deserialize::deserialize(d).map(Self::ThreadMessageDelta),
+            b"thread.message.completed" => {
+                Deserialize::deserialize(d).map(Self::ThreadMessageCompleted)
+            }
+            b"thread.message.incomplete" => {
+                Deserialize::deserialize(d).map(Self::ThreadMessageIncomplete)
+            }
+            b"error" => Deserialize::deserialize(d).map(Self::Error),
+            b"done" => Deserialize::deserialize(d).map(Self::Done),
+            _ => return None,
+        })
+    }
+
     fn from_value<E: serde::de::Error>(value: Value) -> Result<Self, E> {
         let tag = tag_of(&value, "event");
         if let Some(v) = parse_as(&value, matches!(tag, Some("thread.created"))) {
@@ -724,70 +781,7 @@ impl DeUnion for AssistantStreamEvent {
 
 impl crate::FromJsonSlice for AssistantStreamEvent {
     fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
-        Ok(match crate::support::scan_tag(bytes, "event") {
-            Some(b"thread.created") => Self::ThreadCreated(serde_json::from_slice(bytes)?),
-            Some(b"thread.run.created") => Self::ThreadRunCreated(serde_json::from_slice(bytes)?),
-            Some(b"thread.run.queued") => Self::ThreadRunQueued(serde_json::from_slice(bytes)?),
-            Some(b"thread.run.in_progress") => {
-                Self::ThreadRunInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.requires_action") => {
-                Self::ThreadRunRequiresAction(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.completed") => {
-                Self::ThreadRunCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.incomplete") => {
-                Self::ThreadRunIncomplete(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.failed") => Self::ThreadRunFailed(serde_json::from_slice(bytes)?),
-            Some(b"thread.run.cancelling") => {
-                Self::ThreadRunCancelling(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.cancelled") => {
-                Self::ThreadRunCancelled(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.expired") => Self::ThreadRunExpired(serde_json::from_slice(bytes)?),
-            Some(b"thread.run.step.created") => {
-                Self::ThreadRunStepCreated(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.step.in_progress") => {
-                Self::ThreadRunStepInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.step.delta") => {
-                Self::ThreadRunStepDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.step.completed") => {
-                Self::ThreadRunStepCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.step.failed") => {
-                Self::ThreadRunStepFailed(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.step.cancelled") => {
-                Self::ThreadRunStepCancelled(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.step.expired") => {
-                Self::ThreadRunStepExpired(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.message.created") => {
-                Self::ThreadMessageCreated(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.message.in_progress") => {
-                Self::ThreadMessageInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.message.delta") => {
-                Self::ThreadMessageDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.message.completed") => {
-                Self::ThreadMessageCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.message.incomplete") => {
-                Self::ThreadMessageIncomplete(serde_json::from_slice(bytes)?)
-            }
-            Some(b"error") => Self::Error(serde_json::from_slice(bytes)?),
-            Some(b"done") => Self::Done(serde_json::from_slice(bytes)?),
-            _ => serde_json::from_slice(bytes)?,
-        })
+        crate::support::from_json_slice(bytes)
     }
 }
 
@@ -4355,6 +4349,28 @@ impl DeUnion for MessageStreamEvent {
         })
     }
 
+    fn from_tag_bytes<'de, D: Deserializer<'de>>(
+        tag: &[u8],
+        d: D,
+    ) -> Option<Result<Self, D::Error>> {
+        Some(match tag {
+            b"thread.message.created" => {
+                Deserialize::deserialize(d).map(Self::ThreadMessageCreated)
+            }
+            b"thread.message.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ThreadMessageInProgress)
+            }
+            b"thread.message.delta" => Deserialize::deserialize(d).map(Self::ThreadMessageDelta),
+            b"thread.message.completed" => {
+                Deserialize::deserialize(d).map(Self::ThreadMessageCompleted)
+            }
+            b"thread.message.incomplete" => {
+                Deserialize::deserialize(d).map(Self::ThreadMessageIncomplete)
+            }
+            _ => return None,
+        })
+    }
+
     fn from_value<E: serde::de::Error>(value: Value) -> Result<Self, E> {
         let tag = tag_of(&value, "event");
         if let Some(v) = parse_as(&value, matches!(tag, Some("thread.message.created"))) {
@@ -4416,24 +4432,7 @@ impl DeUnion for MessageStreamEvent {
 
 impl crate::FromJsonSlice for MessageStreamEvent {
     fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
-        Ok(match crate::support::scan_tag(bytes, "event") {
-            Some(b"thread.message.created") => {
-                Self::ThreadMessageCreated(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.message.in_progress") => {
-                Self::ThreadMessageInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.message.delta") => {
-                Self::ThreadMessageDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.message.completed") => {
-                Self::ThreadMessageCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.message.incomplete") => {
-                Self::ThreadMessageIncomplete(serde_json::from_slice(bytes)?)
-            }
-            _ => serde_json::from_slice(bytes)?,
-        })
+        crate::support::from_json_slice(bytes)
     }
 }
 
@@ -7330,6 +7329,32 @@ impl DeUnion for RunStepStreamEvent {
         })
     }
 
+    fn from_tag_bytes<'de, D: Deserializer<'de>>(
+        tag: &[u8],
+        d: D,
+    ) -> Option<Result<Self, D::Error>> {
+        Some(match tag {
+            b"thread.run.step.created" => {
+                Deserialize::deserialize(d).map(Self::ThreadRunStepCreated)
+            }
+            b"thread.run.step.in_progress" => {
+                Deserialize::deserialize(d).map(Self::ThreadRunStepInProgress)
+            }
+            b"thread.run.step.delta" => Deserialize::deserialize(d).map(Self::ThreadRunStepDelta),
+            b"thread.run.step.completed" => {
+                Deserialize::deserialize(d).map(Self::ThreadRunStepCompleted)
+            }
+            b"thread.run.step.failed" => Deserialize::deserialize(d).map(Self::ThreadRunStepFailed),
+            b"thread.run.step.cancelled" => {
+                Deserialize::deserialize(d).map(Self::ThreadRunStepCancelled)
+            }
+            b"thread.run.step.expired" => {
+                Deserialize::deserialize(d).map(Self::ThreadRunStepExpired)
+            }
+            _ => return None,
+        })
+    }
+
     fn from_value<E: serde::de::Error>(value: Value) -> Result<Self, E> {
         let tag = tag_of(&value, "event");
         if let Some(v) = parse_as(&value, matches!(tag, Some("thread.run.step.created"))) {
@@ -7411,30 +7436,7 @@ impl DeUnion for RunStepStreamEvent {
 
 impl crate::FromJsonSlice for RunStepStreamEvent {
     fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
-        Ok(match crate::support::scan_tag(bytes, "event") {
-            Some(b"thread.run.step.created") => {
-                Self::ThreadRunStepCreated(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.step.in_progress") => {
-                Self::ThreadRunStepInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.step.delta") => {
-                Self::ThreadRunStepDelta(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.step.completed") => {
-                Self::ThreadRunStepCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.step.failed") => {
-                Self::ThreadRunStepFailed(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.step.cancelled") => {
-                Self::ThreadRunStepCancelled(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.step.expired") => {
-                Self::ThreadRunStepExpired(serde_json::from_slice(bytes)?)
-            }
-            _ => serde_json::from_slice(bytes)?,
-        })
+        crate::support::from_json_slice(bytes)
     }
 }
 
@@ -7602,6 +7604,27 @@ impl DeUnion for RunStreamEvent {
         })
     }
 
+    fn from_tag_bytes<'de, D: Deserializer<'de>>(
+        tag: &[u8],
+        d: D,
+    ) -> Option<Result<Self, D::Error>> {
+        Some(match tag {
+            b"thread.run.created" => Deserialize::deserialize(d).map(Self::ThreadRunCreated),
+            b"thread.run.queued" => Deserialize::deserialize(d).map(Self::ThreadRunQueued),
+            b"thread.run.in_progress" => Deserialize::deserialize(d).map(Self::ThreadRunInProgress),
+            b"thread.run.requires_action" => {
+                Deserialize::deserialize(d).map(Self::ThreadRunRequiresAction)
+            }
+            b"thread.run.completed" => Deserialize::deserialize(d).map(Self::ThreadRunCompleted),
+            b"thread.run.incomplete" => Deserialize::deserialize(d).map(Self::ThreadRunIncomplete),
+            b"thread.run.failed" => Deserialize::deserialize(d).map(Self::ThreadRunFailed),
+            b"thread.run.cancelling" => Deserialize::deserialize(d).map(Self::ThreadRunCancelling),
+            b"thread.run.cancelled" => Deserialize::deserialize(d).map(Self::ThreadRunCancelled),
+            b"thread.run.expired" => Deserialize::deserialize(d).map(Self::ThreadRunExpired),
+            _ => return None,
+        })
+    }
+
     fn from_value<E: serde::de::Error>(value: Value) -> Result<Self, E> {
         let tag = tag_of(&value, "event");
         if let Some(v) = parse_as(&value, matches!(tag, Some("thread.run.created"))) {
@@ -7713,31 +7736,7 @@ impl DeUnion for RunStreamEvent {
 
 impl crate::FromJsonSlice for RunStreamEvent {
     fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self> {
-        Ok(match crate::support::scan_tag(bytes, "event") {
-            Some(b"thread.run.created") => Self::ThreadRunCreated(serde_json::from_slice(bytes)?),
-            Some(b"thread.run.queued") => Self::ThreadRunQueued(serde_json::from_slice(bytes)?),
-            Some(b"thread.run.in_progress") => {
-                Self::ThreadRunInProgress(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.requires_action") => {
-                Self::ThreadRunRequiresAction(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.completed") => {
-                Self::ThreadRunCompleted(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.incomplete") => {
-                Self::ThreadRunIncomplete(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.failed") => Self::ThreadRunFailed(serde_json::from_slice(bytes)?),
-            Some(b"thread.run.cancelling") => {
-                Self::ThreadRunCancelling(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.cancelled") => {
-                Self::ThreadRunCancelled(serde_json::from_slice(bytes)?)
-            }
-            Some(b"thread.run.expired") => Self::ThreadRunExpired(serde_json::from_slice(bytes)?),
-            _ => serde_json::from_slice(bytes)?,
-        })
+        crate::support::from_json_slice(bytes)
     }
 }
 

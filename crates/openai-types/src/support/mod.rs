@@ -50,7 +50,7 @@ pub(crate) use number::{Num, ser_optional_number, ser_required_number};
     unused_imports,
     reason = "only the event unions use it; with their features off, none is compiled"
 )]
-pub(crate) use scan::scan_tag;
+pub(crate) use scan::{from_json_slice, from_json_str};
 pub(crate) use union::{
     DeUnion, TagReplay, best_object_match, deserialize_union, parse_as, rest_to_value, tag_of,
 };

@@ -10,6 +10,12 @@
 //! caller takes the ordinary path; it never decides that bytes are valid: the decoding that
 //! follows reads every byte again with serde_json.
 
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Deserializer, Result};
+
+use super::DeUnion;
+
 /// Decoding one JSON document held in memory.
 ///
 /// The value is the one `serde_json::from_slice` gives. The event unions the SDK receives
@@ -38,7 +44,38 @@ pub trait FromJsonSlice: Sized {
     /// # Errors
     ///
     /// Those of `serde_json::from_slice`: the bytes are not JSON, or not this type.
-    fn from_json_slice(bytes: &[u8]) -> serde_json::Result<Self>;
+    fn from_json_slice(bytes: &[u8]) -> Result<Self>;
+}
+
+/// [`FromJsonSlice`] of a union: the variant its scanned tag names, decoded straight from
+/// the bytes, else the general path.
+pub(crate) fn from_json_slice<T: DeUnion + DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    decode(bytes, || Deserializer::from_slice(bytes))
+}
+
+/// As [`from_json_slice`], from text already checked as UTF-8 (serde_json then skips the
+/// check of each string).
+pub(crate) fn from_json_str<T: DeUnion + DeserializeOwned>(text: &str) -> Result<T> {
+    decode(text.as_bytes(), || Deserializer::from_str(text))
+}
+
+fn decode<'de, R: serde_json::de::Read<'de>, T: DeUnion + Deserialize<'de>>(
+    bytes: &[u8],
+    deserializer: impl Fn() -> Deserializer<R>,
+) -> Result<T> {
+    if let Some(tag) = T::TAG.and_then(|key| scan_tag(bytes, key)) {
+        let mut de = deserializer();
+        if let Some(value) = T::from_tag_bytes(tag, &mut de) {
+            let value = value?;
+            de.end()?;
+            return Ok(value);
+        }
+    }
+    // What `serde_json::from_slice` and `from_str` do.
+    let mut de = deserializer();
+    let value = T::deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
 }
 
 /// The string value of the first top-level key `key` of the JSON object in `bytes`, when

@@ -28,6 +28,23 @@ pub(crate) fn same_from_slice<T>(json: &str, tag: &str)
 where
     T: crate::FromJsonSlice + DeserializeOwned + PartialEq + std::fmt::Debug,
 {
+    same_decoding(json, tag, |text| T::from_json_slice(text.as_bytes()));
+}
+
+/// As [`same_from_slice`], for `ResponseMeta::from_json_str` (the streaming client's).
+#[track_caller]
+pub(crate) fn same_from_str<T>(json: &str, tag: &str)
+where
+    T: crate::ResponseMeta + DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    same_decoding(json, tag, T::from_json_str);
+}
+
+#[track_caller]
+fn same_decoding<T>(json: &str, tag: &str, decode: impl Fn(&str) -> serde_json::Result<T>)
+where
+    T: DeserializeOwned + PartialEq + std::fmt::Debug,
+{
     let value: Value = serde_json::from_str(json).expect("example is JSON");
     let mut texts = vec![json.to_owned()];
     if let Value::Object(map) = &value {
@@ -49,18 +66,15 @@ where
         texts.push(object([vec![unknown], rest, tags].concat()));
     }
     for text in &texts {
-        let scanned = T::from_json_slice(text.as_bytes());
-        let streamed = serde_json::from_slice::<T>(text.as_bytes());
+        let scanned = decode(text);
+        let streamed = serde_json::from_str::<T>(text);
         match (&scanned, &streamed) {
             (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
             (Err(_), Err(_)) => {}
-            _ => panic!("from_json_slice gave {scanned:?}, serde_json {streamed:?}: {text}"),
+            _ => panic!("the scan gave {scanned:?}, serde_json {streamed:?}: {text}"),
         }
     }
-    assert!(
-        T::from_json_slice(json.as_bytes()).is_ok(),
-        "the example does not decode: {json}"
-    );
+    assert!(decode(json).is_ok(), "the example does not decode: {json}");
 }
 
 /// JSON equality, strict about numbers but for one change: a float with an integral value

@@ -46,6 +46,18 @@ pub(crate) trait DeUnion: Sized {
     /// Picks the variant of an already buffered value; never fails (`Unknown` holds the
     /// rest). Generic over the error type only so that it is compiled where it is used.
     fn from_value<E: de::Error>(value: Value) -> Result<Self, E>;
+
+    /// Decodes the variant for `tag` (found in the bytes beforehand, see `scan`) from
+    /// `deserializer`, which holds the whole object tag and all; `None` when the union
+    /// leaves that tag to the general path (an unknown one, or any tag of a union that does
+    /// not scan).
+    fn from_tag_bytes<'de, D: Deserializer<'de>>(
+        tag: &[u8],
+        deserializer: D,
+    ) -> Option<Result<Self, D::Error>> {
+        let _ = (tag, deserializer);
+        None
+    }
 }
 
 pub(crate) fn deserialize_union<'de, D: Deserializer<'de>, T: DeUnion>(
