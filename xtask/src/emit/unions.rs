@@ -247,7 +247,7 @@ impl ModuleEmitter<'_> {
             if decodes_from_slice(t) {
                 // The scan gives bytes: ASCII tags are matched as byte strings (the others,
                 // none in the spec, take the general path).
-                self.body.push_str("    fn from_tag_bytes<'de, D: Deserializer<'de>>(tag: &[u8], d: D) -> Option<Result<Self, D::Error>> {\n        Some(match tag {\n");
+                self.body.push_str("    fn from_tag_bytes<'de, D: Deserializer<'de>>(tag: &[u8], d: D, slot: &mut Option<Self>) -> Option<Result<(), D::Error>> {\n        Some(match tag {\n");
                 for v in &tagged {
                     let pats: Vec<String> = v
                         .tags
@@ -258,7 +258,7 @@ impl ModuleEmitter<'_> {
                     if let (Payload::Ty(_), false) = (&v.payload, pats.is_empty()) {
                         writeln!(
                             self.body,
-                            "            {} => Deserialize::deserialize(d).map(Self::{}),",
+                            "            {} => Deserialize::deserialize(d).map(|v| *slot = Some(Self::{}(v))),",
                             pats.join(" | "),
                             v.name
                         )

@@ -333,10 +333,15 @@ impl DeUnion for CreateSpeechResponseStreamEvent {
     fn from_tag_bytes<'de, D: Deserializer<'de>>(
         tag: &[u8],
         d: D,
-    ) -> Option<Result<Self, D::Error>> {
+        slot: &mut Option<Self>,
+    ) -> Option<Result<(), D::Error>> {
         Some(match tag {
-            b"speech.audio.delta" => Deserialize::deserialize(d).map(Self::SpeechAudioDelta),
-            b"speech.audio.done" => Deserialize::deserialize(d).map(Self::SpeechAudioDone),
+            b"speech.audio.delta" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::SpeechAudioDelta(v)))
+            }
+            b"speech.audio.done" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::SpeechAudioDone(v)))
+            }
             _ => return None,
         })
     }
@@ -993,13 +998,18 @@ impl DeUnion for TranscriptionStreamEvent {
     fn from_tag_bytes<'de, D: Deserializer<'de>>(
         tag: &[u8],
         d: D,
-    ) -> Option<Result<Self, D::Error>> {
+        slot: &mut Option<Self>,
+    ) -> Option<Result<(), D::Error>> {
         Some(match tag {
             b"transcript.text.segment" => {
-                Deserialize::deserialize(d).map(Self::TranscriptTextSegment)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::TranscriptTextSegment(v)))
             }
-            b"transcript.text.delta" => Deserialize::deserialize(d).map(Self::TranscriptTextDelta),
-            b"transcript.text.done" => Deserialize::deserialize(d).map(Self::TranscriptTextDone),
+            b"transcript.text.delta" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::TranscriptTextDelta(v)))
+            }
+            b"transcript.text.done" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::TranscriptTextDone(v)))
+            }
             _ => return None,
         })
     }

@@ -41588,162 +41588,142 @@ impl DeUnion for BetaResponseStreamEvent {
     fn from_tag_bytes<'de, D: Deserializer<'de>>(
         tag: &[u8],
         d: D,
-    ) -> Option<Result<Self, D::Error>> {
+        slot: &mut Option<Self>,
+    ) -> Option<Result<(), D::Error>> {
         Some(match tag {
-            b"response.audio.delta" => Deserialize::deserialize(d).map(Self::ResponseAudioDelta),
-            b"response.audio.done" => Deserialize::deserialize(d).map(Self::ResponseAudioDone),
-            b"response.audio.transcript.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseAudioTranscriptDelta)
+            b"response.audio.delta" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseAudioDelta(v)))
             }
-            b"response.audio.transcript.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseAudioTranscriptDone)
+            b"response.audio.done" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseAudioDone(v)))
             }
-            b"response.code_interpreter_call_code.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallCodeDelta)
+            b"response.audio.transcript.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseAudioTranscriptDelta(v))),
+            b"response.audio.transcript.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseAudioTranscriptDone(v))),
+            b"response.code_interpreter_call_code.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseCodeInterpreterCallCodeDelta(v))),
+            b"response.code_interpreter_call_code.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseCodeInterpreterCallCodeDone(v))),
+            b"response.code_interpreter_call.completed" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseCodeInterpreterCallCompleted(v))),
+            b"response.code_interpreter_call.in_progress" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseCodeInterpreterCallInProgress(v))),
+            b"response.code_interpreter_call.interpreting" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseCodeInterpreterCallInterpreting(v))),
+            b"response.completed" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseCompleted(v)))
             }
-            b"response.code_interpreter_call_code.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallCodeDone)
-            }
-            b"response.code_interpreter_call.completed" => {
-                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallCompleted)
-            }
-            b"response.code_interpreter_call.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallInProgress)
-            }
-            b"response.code_interpreter_call.interpreting" => {
-                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallInterpreting)
-            }
-            b"response.completed" => Deserialize::deserialize(d).map(Self::ResponseCompleted),
             b"response.content_part.added" => {
-                Deserialize::deserialize(d).map(Self::ResponseContentPartAdded)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseContentPartAdded(v)))
             }
             b"response.content_part.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseContentPartDone)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseContentPartDone(v)))
             }
-            b"response.created" => Deserialize::deserialize(d).map(Self::ResponseCreated),
-            b"error" => Deserialize::deserialize(d).map(Self::Error),
-            b"response.file_search_call.completed" => {
-                Deserialize::deserialize(d).map(Self::ResponseFileSearchCallCompleted)
+            b"response.created" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseCreated(v)))
             }
-            b"response.file_search_call.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ResponseFileSearchCallInProgress)
+            b"error" => Deserialize::deserialize(d).map(|v| *slot = Some(Self::Error(v))),
+            b"response.file_search_call.completed" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseFileSearchCallCompleted(v))),
+            b"response.file_search_call.in_progress" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseFileSearchCallInProgress(v))),
+            b"response.file_search_call.searching" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseFileSearchCallSearching(v))),
+            b"response.function_call_arguments.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseFunctionCallArgumentsDelta(v))),
+            b"response.function_call_arguments.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseFunctionCallArgumentsDone(v))),
+            b"response.shell_call_command.added" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseShellCallCommandAdded(v))),
+            b"response.shell_call_command.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseShellCallCommandDelta(v))),
+            b"response.shell_call_command.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseShellCallCommandDone(v))),
+            b"response.shell_call_output_content.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseShellCallOutputContentDelta(v))),
+            b"response.shell_call_output_content.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseShellCallOutputContentDone(v))),
+            b"response.in_progress" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseInProgress(v)))
             }
-            b"response.file_search_call.searching" => {
-                Deserialize::deserialize(d).map(Self::ResponseFileSearchCallSearching)
+            b"response.failed" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseFailed(v)))
             }
-            b"response.function_call_arguments.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseFunctionCallArgumentsDelta)
+            b"response.incomplete" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseIncomplete(v)))
             }
-            b"response.function_call_arguments.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseFunctionCallArgumentsDone)
-            }
-            b"response.shell_call_command.added" => {
-                Deserialize::deserialize(d).map(Self::ResponseShellCallCommandAdded)
-            }
-            b"response.shell_call_command.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseShellCallCommandDelta)
-            }
-            b"response.shell_call_command.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseShellCallCommandDone)
-            }
-            b"response.shell_call_output_content.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseShellCallOutputContentDelta)
-            }
-            b"response.shell_call_output_content.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseShellCallOutputContentDone)
-            }
-            b"response.in_progress" => Deserialize::deserialize(d).map(Self::ResponseInProgress),
-            b"response.failed" => Deserialize::deserialize(d).map(Self::ResponseFailed),
-            b"response.incomplete" => Deserialize::deserialize(d).map(Self::ResponseIncomplete),
             b"response.output_item.added" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputItemAdded)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseOutputItemAdded(v)))
             }
             b"response.output_item.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputItemDone)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseOutputItemDone(v)))
             }
-            b"response.reasoning_summary_part.added" => {
-                Deserialize::deserialize(d).map(Self::ResponseReasoningSummaryPartAdded)
-            }
-            b"response.reasoning_summary_part.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseReasoningSummaryPartDone)
-            }
-            b"response.reasoning_summary_text.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseReasoningSummaryTextDelta)
-            }
-            b"response.reasoning_summary_text.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseReasoningSummaryTextDone)
-            }
-            b"response.reasoning_text.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseReasoningTextDelta)
-            }
-            b"response.reasoning_text.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseReasoningTextDone)
-            }
+            b"response.reasoning_summary_part.added" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseReasoningSummaryPartAdded(v))),
+            b"response.reasoning_summary_part.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseReasoningSummaryPartDone(v))),
+            b"response.reasoning_summary_text.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseReasoningSummaryTextDelta(v))),
+            b"response.reasoning_summary_text.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseReasoningSummaryTextDone(v))),
+            b"response.reasoning_text.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseReasoningTextDelta(v))),
+            b"response.reasoning_text.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseReasoningTextDone(v))),
             b"response.refusal.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseRefusalDelta)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseRefusalDelta(v)))
             }
-            b"response.refusal.done" => Deserialize::deserialize(d).map(Self::ResponseRefusalDone),
+            b"response.refusal.done" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseRefusalDone(v)))
+            }
             b"response.output_text.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputTextDelta)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseOutputTextDelta(v)))
             }
             b"response.output_text.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputTextDone)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseOutputTextDone(v)))
             }
-            b"response.web_search_call.completed" => {
-                Deserialize::deserialize(d).map(Self::ResponseWebSearchCallCompleted)
-            }
-            b"response.web_search_call.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ResponseWebSearchCallInProgress)
-            }
-            b"response.web_search_call.searching" => {
-                Deserialize::deserialize(d).map(Self::ResponseWebSearchCallSearching)
-            }
-            b"response.image_generation_call.completed" => {
-                Deserialize::deserialize(d).map(Self::ResponseImageGenerationCallCompleted)
-            }
-            b"response.image_generation_call.generating" => {
-                Deserialize::deserialize(d).map(Self::ResponseImageGenerationCallGenerating)
-            }
-            b"response.image_generation_call.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ResponseImageGenerationCallInProgress)
-            }
-            b"response.image_generation_call.partial_image" => {
-                Deserialize::deserialize(d).map(Self::ResponseImageGenerationCallPartialImage)
-            }
-            b"response.mcp_call_arguments.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpCallArgumentsDelta)
-            }
-            b"response.mcp_call_arguments.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpCallArgumentsDone)
-            }
+            b"response.web_search_call.completed" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseWebSearchCallCompleted(v))),
+            b"response.web_search_call.in_progress" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseWebSearchCallInProgress(v))),
+            b"response.web_search_call.searching" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseWebSearchCallSearching(v))),
+            b"response.image_generation_call.completed" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseImageGenerationCallCompleted(v))),
+            b"response.image_generation_call.generating" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseImageGenerationCallGenerating(v))),
+            b"response.image_generation_call.in_progress" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseImageGenerationCallInProgress(v))),
+            b"response.image_generation_call.partial_image" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseImageGenerationCallPartialImage(v))),
+            b"response.mcp_call_arguments.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseMcpCallArgumentsDelta(v))),
+            b"response.mcp_call_arguments.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseMcpCallArgumentsDone(v))),
             b"response.mcp_call.completed" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpCallCompleted)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseMcpCallCompleted(v)))
             }
             b"response.mcp_call.failed" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpCallFailed)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseMcpCallFailed(v)))
             }
-            b"response.mcp_call.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpCallInProgress)
+            b"response.mcp_call.in_progress" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseMcpCallInProgress(v))),
+            b"response.mcp_list_tools.completed" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseMcpListToolsCompleted(v))),
+            b"response.mcp_list_tools.failed" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseMcpListToolsFailed(v))),
+            b"response.mcp_list_tools.in_progress" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseMcpListToolsInProgress(v))),
+            b"response.output_text.annotation.added" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseOutputTextAnnotationAdded(v))),
+            b"response.queued" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseQueued(v)))
             }
-            b"response.mcp_list_tools.completed" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpListToolsCompleted)
-            }
-            b"response.mcp_list_tools.failed" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpListToolsFailed)
-            }
-            b"response.mcp_list_tools.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpListToolsInProgress)
-            }
-            b"response.output_text.annotation.added" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputTextAnnotationAdded)
-            }
-            b"response.queued" => Deserialize::deserialize(d).map(Self::ResponseQueued),
-            b"response.custom_tool_call_input.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseCustomToolCallInputDelta)
-            }
-            b"response.custom_tool_call_input.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseCustomToolCallInputDone)
-            }
+            b"response.custom_tool_call_input.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseCustomToolCallInputDelta(v))),
+            b"response.custom_tool_call_input.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseCustomToolCallInputDone(v))),
             _ => return None,
         })
     }
@@ -45982,167 +45962,147 @@ impl DeUnion for BetaResponsesServerEvent {
     fn from_tag_bytes<'de, D: Deserializer<'de>>(
         tag: &[u8],
         d: D,
-    ) -> Option<Result<Self, D::Error>> {
+        slot: &mut Option<Self>,
+    ) -> Option<Result<(), D::Error>> {
         Some(match tag {
-            b"response.audio.delta" => Deserialize::deserialize(d).map(Self::ResponseAudioDelta),
-            b"response.audio.done" => Deserialize::deserialize(d).map(Self::ResponseAudioDone),
-            b"response.audio.transcript.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseAudioTranscriptDelta)
+            b"response.audio.delta" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseAudioDelta(v)))
             }
-            b"response.audio.transcript.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseAudioTranscriptDone)
+            b"response.audio.done" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseAudioDone(v)))
             }
-            b"response.code_interpreter_call_code.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallCodeDelta)
+            b"response.audio.transcript.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseAudioTranscriptDelta(v))),
+            b"response.audio.transcript.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseAudioTranscriptDone(v))),
+            b"response.code_interpreter_call_code.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseCodeInterpreterCallCodeDelta(v))),
+            b"response.code_interpreter_call_code.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseCodeInterpreterCallCodeDone(v))),
+            b"response.code_interpreter_call.completed" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseCodeInterpreterCallCompleted(v))),
+            b"response.code_interpreter_call.in_progress" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseCodeInterpreterCallInProgress(v))),
+            b"response.code_interpreter_call.interpreting" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseCodeInterpreterCallInterpreting(v))),
+            b"response.completed" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseCompleted(v)))
             }
-            b"response.code_interpreter_call_code.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallCodeDone)
-            }
-            b"response.code_interpreter_call.completed" => {
-                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallCompleted)
-            }
-            b"response.code_interpreter_call.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallInProgress)
-            }
-            b"response.code_interpreter_call.interpreting" => {
-                Deserialize::deserialize(d).map(Self::ResponseCodeInterpreterCallInterpreting)
-            }
-            b"response.completed" => Deserialize::deserialize(d).map(Self::ResponseCompleted),
             b"response.content_part.added" => {
-                Deserialize::deserialize(d).map(Self::ResponseContentPartAdded)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseContentPartAdded(v)))
             }
             b"response.content_part.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseContentPartDone)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseContentPartDone(v)))
             }
-            b"response.created" => Deserialize::deserialize(d).map(Self::ResponseCreated),
-            b"response.file_search_call.completed" => {
-                Deserialize::deserialize(d).map(Self::ResponseFileSearchCallCompleted)
+            b"response.created" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseCreated(v)))
             }
-            b"response.file_search_call.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ResponseFileSearchCallInProgress)
+            b"response.file_search_call.completed" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseFileSearchCallCompleted(v))),
+            b"response.file_search_call.in_progress" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseFileSearchCallInProgress(v))),
+            b"response.file_search_call.searching" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseFileSearchCallSearching(v))),
+            b"response.function_call_arguments.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseFunctionCallArgumentsDelta(v))),
+            b"response.function_call_arguments.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseFunctionCallArgumentsDone(v))),
+            b"response.shell_call_command.added" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseShellCallCommandAdded(v))),
+            b"response.shell_call_command.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseShellCallCommandDelta(v))),
+            b"response.shell_call_command.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseShellCallCommandDone(v))),
+            b"response.shell_call_output_content.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseShellCallOutputContentDelta(v))),
+            b"response.shell_call_output_content.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseShellCallOutputContentDone(v))),
+            b"response.in_progress" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseInProgress(v)))
             }
-            b"response.file_search_call.searching" => {
-                Deserialize::deserialize(d).map(Self::ResponseFileSearchCallSearching)
+            b"response.failed" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseFailed(v)))
             }
-            b"response.function_call_arguments.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseFunctionCallArgumentsDelta)
+            b"response.incomplete" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseIncomplete(v)))
             }
-            b"response.function_call_arguments.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseFunctionCallArgumentsDone)
-            }
-            b"response.shell_call_command.added" => {
-                Deserialize::deserialize(d).map(Self::ResponseShellCallCommandAdded)
-            }
-            b"response.shell_call_command.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseShellCallCommandDelta)
-            }
-            b"response.shell_call_command.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseShellCallCommandDone)
-            }
-            b"response.shell_call_output_content.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseShellCallOutputContentDelta)
-            }
-            b"response.shell_call_output_content.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseShellCallOutputContentDone)
-            }
-            b"response.in_progress" => Deserialize::deserialize(d).map(Self::ResponseInProgress),
-            b"response.failed" => Deserialize::deserialize(d).map(Self::ResponseFailed),
-            b"response.incomplete" => Deserialize::deserialize(d).map(Self::ResponseIncomplete),
             b"response.output_item.added" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputItemAdded)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseOutputItemAdded(v)))
             }
             b"response.output_item.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputItemDone)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseOutputItemDone(v)))
             }
-            b"response.reasoning_summary_part.added" => {
-                Deserialize::deserialize(d).map(Self::ResponseReasoningSummaryPartAdded)
-            }
-            b"response.reasoning_summary_part.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseReasoningSummaryPartDone)
-            }
-            b"response.reasoning_summary_text.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseReasoningSummaryTextDelta)
-            }
-            b"response.reasoning_summary_text.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseReasoningSummaryTextDone)
-            }
-            b"response.reasoning_text.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseReasoningTextDelta)
-            }
-            b"response.reasoning_text.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseReasoningTextDone)
-            }
+            b"response.reasoning_summary_part.added" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseReasoningSummaryPartAdded(v))),
+            b"response.reasoning_summary_part.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseReasoningSummaryPartDone(v))),
+            b"response.reasoning_summary_text.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseReasoningSummaryTextDelta(v))),
+            b"response.reasoning_summary_text.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseReasoningSummaryTextDone(v))),
+            b"response.reasoning_text.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseReasoningTextDelta(v))),
+            b"response.reasoning_text.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseReasoningTextDone(v))),
             b"response.refusal.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseRefusalDelta)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseRefusalDelta(v)))
             }
-            b"response.refusal.done" => Deserialize::deserialize(d).map(Self::ResponseRefusalDone),
+            b"response.refusal.done" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseRefusalDone(v)))
+            }
             b"response.output_text.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputTextDelta)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseOutputTextDelta(v)))
             }
             b"response.output_text.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputTextDone)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseOutputTextDone(v)))
             }
-            b"response.web_search_call.completed" => {
-                Deserialize::deserialize(d).map(Self::ResponseWebSearchCallCompleted)
-            }
-            b"response.web_search_call.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ResponseWebSearchCallInProgress)
-            }
-            b"response.web_search_call.searching" => {
-                Deserialize::deserialize(d).map(Self::ResponseWebSearchCallSearching)
-            }
-            b"response.image_generation_call.completed" => {
-                Deserialize::deserialize(d).map(Self::ResponseImageGenerationCallCompleted)
-            }
-            b"response.image_generation_call.generating" => {
-                Deserialize::deserialize(d).map(Self::ResponseImageGenerationCallGenerating)
-            }
-            b"response.image_generation_call.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ResponseImageGenerationCallInProgress)
-            }
-            b"response.image_generation_call.partial_image" => {
-                Deserialize::deserialize(d).map(Self::ResponseImageGenerationCallPartialImage)
-            }
-            b"response.mcp_call_arguments.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpCallArgumentsDelta)
-            }
-            b"response.mcp_call_arguments.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpCallArgumentsDone)
-            }
+            b"response.web_search_call.completed" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseWebSearchCallCompleted(v))),
+            b"response.web_search_call.in_progress" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseWebSearchCallInProgress(v))),
+            b"response.web_search_call.searching" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseWebSearchCallSearching(v))),
+            b"response.image_generation_call.completed" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseImageGenerationCallCompleted(v))),
+            b"response.image_generation_call.generating" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseImageGenerationCallGenerating(v))),
+            b"response.image_generation_call.in_progress" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseImageGenerationCallInProgress(v))),
+            b"response.image_generation_call.partial_image" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseImageGenerationCallPartialImage(v))),
+            b"response.mcp_call_arguments.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseMcpCallArgumentsDelta(v))),
+            b"response.mcp_call_arguments.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseMcpCallArgumentsDone(v))),
             b"response.mcp_call.completed" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpCallCompleted)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseMcpCallCompleted(v)))
             }
             b"response.mcp_call.failed" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpCallFailed)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseMcpCallFailed(v)))
             }
-            b"response.mcp_call.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpCallInProgress)
+            b"response.mcp_call.in_progress" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseMcpCallInProgress(v))),
+            b"response.mcp_list_tools.completed" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseMcpListToolsCompleted(v))),
+            b"response.mcp_list_tools.failed" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseMcpListToolsFailed(v))),
+            b"response.mcp_list_tools.in_progress" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseMcpListToolsInProgress(v))),
+            b"response.output_text.annotation.added" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseOutputTextAnnotationAdded(v))),
+            b"response.queued" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseQueued(v)))
             }
-            b"response.mcp_list_tools.completed" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpListToolsCompleted)
-            }
-            b"response.mcp_list_tools.failed" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpListToolsFailed)
-            }
-            b"response.mcp_list_tools.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpListToolsInProgress)
-            }
-            b"response.output_text.annotation.added" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputTextAnnotationAdded)
-            }
-            b"response.queued" => Deserialize::deserialize(d).map(Self::ResponseQueued),
-            b"response.custom_tool_call_input.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseCustomToolCallInputDelta)
-            }
-            b"response.custom_tool_call_input.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseCustomToolCallInputDone)
-            }
-            b"error" => Deserialize::deserialize(d).map(Self::Error),
+            b"response.custom_tool_call_input.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseCustomToolCallInputDelta(v))),
+            b"response.custom_tool_call_input.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseCustomToolCallInputDone(v))),
+            b"error" => Deserialize::deserialize(d).map(|v| *slot = Some(Self::Error(v))),
             b"response.inject.created" => {
-                Deserialize::deserialize(d).map(Self::ResponseInjectCreated)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseInjectCreated(v)))
             }
             b"response.inject.failed" => {
-                Deserialize::deserialize(d).map(Self::ResponseInjectFailed)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseInjectFailed(v)))
             }
             _ => return None,
         })

@@ -1506,12 +1506,15 @@ impl DeUnion for ImageEditStreamEvent {
     fn from_tag_bytes<'de, D: Deserializer<'de>>(
         tag: &[u8],
         d: D,
-    ) -> Option<Result<Self, D::Error>> {
+        slot: &mut Option<Self>,
+    ) -> Option<Result<(), D::Error>> {
         Some(match tag {
             b"image_edit.partial_image" => {
-                Deserialize::deserialize(d).map(Self::ImageEditPartialImage)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ImageEditPartialImage(v)))
             }
-            b"image_edit.completed" => Deserialize::deserialize(d).map(Self::ImageEditCompleted),
+            b"image_edit.completed" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ImageEditCompleted(v)))
+            }
             _ => return None,
         })
     }
@@ -2208,13 +2211,13 @@ impl DeUnion for ImageGenStreamEvent {
     fn from_tag_bytes<'de, D: Deserializer<'de>>(
         tag: &[u8],
         d: D,
-    ) -> Option<Result<Self, D::Error>> {
+        slot: &mut Option<Self>,
+    ) -> Option<Result<(), D::Error>> {
         Some(match tag {
-            b"image_generation.partial_image" => {
-                Deserialize::deserialize(d).map(Self::ImageGenerationPartialImage)
-            }
+            b"image_generation.partial_image" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ImageGenerationPartialImage(v))),
             b"image_generation.completed" => {
-                Deserialize::deserialize(d).map(Self::ImageGenerationCompleted)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ImageGenerationCompleted(v)))
             }
             _ => return None,
         })

@@ -12353,127 +12353,126 @@ impl DeUnion for RealtimeServerEvent {
     fn from_tag_bytes<'de, D: Deserializer<'de>>(
         tag: &[u8],
         d: D,
-    ) -> Option<Result<Self, D::Error>> {
+        slot: &mut Option<Self>,
+    ) -> Option<Result<(), D::Error>> {
         Some(match tag {
-            b"conversation.created" => Deserialize::deserialize(d).map(Self::ConversationCreated),
+            b"conversation.created" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ConversationCreated(v)))
+            }
             b"conversation.item.created" => {
-                Deserialize::deserialize(d).map(Self::ConversationItemCreated)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ConversationItemCreated(v)))
             }
             b"conversation.item.deleted" => {
-                Deserialize::deserialize(d).map(Self::ConversationItemDeleted)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ConversationItemDeleted(v)))
             }
             b"conversation.item.input_audio_transcription.completed" => Deserialize::deserialize(d)
-                .map(Self::ConversationItemInputAudioTranscriptionCompleted),
-            b"conversation.item.input_audio_transcription.delta" => {
-                Deserialize::deserialize(d).map(Self::ConversationItemInputAudioTranscriptionDelta)
-            }
-            b"conversation.item.input_audio_transcription.failed" => {
-                Deserialize::deserialize(d).map(Self::ConversationItemInputAudioTranscriptionFailed)
-            }
-            b"conversation.item.retrieved" => {
-                Deserialize::deserialize(d).map(Self::ConversationItemRetrieved)
-            }
-            b"conversation.item.truncated" => {
-                Deserialize::deserialize(d).map(Self::ConversationItemTruncated)
-            }
-            b"error" => Deserialize::deserialize(d).map(Self::Error),
+                .map(|v| *slot = Some(Self::ConversationItemInputAudioTranscriptionCompleted(v))),
+            b"conversation.item.input_audio_transcription.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ConversationItemInputAudioTranscriptionDelta(v))),
+            b"conversation.item.input_audio_transcription.failed" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ConversationItemInputAudioTranscriptionFailed(v))),
+            b"conversation.item.retrieved" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ConversationItemRetrieved(v))),
+            b"conversation.item.truncated" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ConversationItemTruncated(v))),
+            b"error" => Deserialize::deserialize(d).map(|v| *slot = Some(Self::Error(v))),
             b"input_audio_buffer.cleared" => {
-                Deserialize::deserialize(d).map(Self::InputAudioBufferCleared)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::InputAudioBufferCleared(v)))
             }
-            b"input_audio_buffer.committed" => {
-                Deserialize::deserialize(d).map(Self::InputAudioBufferCommitted)
+            b"input_audio_buffer.committed" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::InputAudioBufferCommitted(v))),
+            b"input_audio_buffer.dtmf_event_received" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::InputAudioBufferDtmfEventReceived(v))),
+            b"input_audio_buffer.speech_started" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::InputAudioBufferSpeechStarted(v))),
+            b"input_audio_buffer.speech_stopped" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::InputAudioBufferSpeechStopped(v))),
+            b"rate_limits.updated" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::RateLimitsUpdated(v)))
             }
-            b"input_audio_buffer.dtmf_event_received" => {
-                Deserialize::deserialize(d).map(Self::InputAudioBufferDtmfEventReceived)
-            }
-            b"input_audio_buffer.speech_started" => {
-                Deserialize::deserialize(d).map(Self::InputAudioBufferSpeechStarted)
-            }
-            b"input_audio_buffer.speech_stopped" => {
-                Deserialize::deserialize(d).map(Self::InputAudioBufferSpeechStopped)
-            }
-            b"rate_limits.updated" => Deserialize::deserialize(d).map(Self::RateLimitsUpdated),
             b"response.output_audio.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputAudioDelta)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseOutputAudioDelta(v)))
             }
             b"response.output_audio.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputAudioDone)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseOutputAudioDone(v)))
             }
-            b"response.output_audio_transcript.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputAudioTranscriptDelta)
-            }
-            b"response.output_audio_transcript.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputAudioTranscriptDone)
-            }
+            b"response.output_audio_transcript.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseOutputAudioTranscriptDelta(v))),
+            b"response.output_audio_transcript.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseOutputAudioTranscriptDone(v))),
             b"response.content_part.added" => {
-                Deserialize::deserialize(d).map(Self::ResponseContentPartAdded)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseContentPartAdded(v)))
             }
             b"response.content_part.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseContentPartDone)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseContentPartDone(v)))
             }
-            b"response.created" => Deserialize::deserialize(d).map(Self::ResponseCreated),
-            b"response.done" => Deserialize::deserialize(d).map(Self::ResponseDone),
-            b"response.function_call_arguments.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseFunctionCallArgumentsDelta)
+            b"response.created" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseCreated(v)))
             }
-            b"response.function_call_arguments.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseFunctionCallArgumentsDone)
+            b"response.done" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseDone(v)))
             }
+            b"response.function_call_arguments.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseFunctionCallArgumentsDelta(v))),
+            b"response.function_call_arguments.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseFunctionCallArgumentsDone(v))),
             b"response.output_item.added" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputItemAdded)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseOutputItemAdded(v)))
             }
             b"response.output_item.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputItemDone)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseOutputItemDone(v)))
             }
             b"response.output_text.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputTextDelta)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseOutputTextDelta(v)))
             }
             b"response.output_text.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseOutputTextDone)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseOutputTextDone(v)))
             }
-            b"session.created" => Deserialize::deserialize(d).map(Self::SessionCreated),
-            b"session.updated" => Deserialize::deserialize(d).map(Self::SessionUpdated),
+            b"session.created" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::SessionCreated(v)))
+            }
+            b"session.updated" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::SessionUpdated(v)))
+            }
             b"output_audio_buffer.started" => {
-                Deserialize::deserialize(d).map(Self::OutputAudioBufferStarted)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::OutputAudioBufferStarted(v)))
             }
             b"output_audio_buffer.stopped" => {
-                Deserialize::deserialize(d).map(Self::OutputAudioBufferStopped)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::OutputAudioBufferStopped(v)))
             }
             b"output_audio_buffer.cleared" => {
-                Deserialize::deserialize(d).map(Self::OutputAudioBufferCleared)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::OutputAudioBufferCleared(v)))
             }
             b"conversation.item.added" => {
-                Deserialize::deserialize(d).map(Self::ConversationItemAdded)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ConversationItemAdded(v)))
             }
             b"conversation.item.done" => {
-                Deserialize::deserialize(d).map(Self::ConversationItemDone)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ConversationItemDone(v)))
             }
-            b"input_audio_buffer.timeout_triggered" => {
-                Deserialize::deserialize(d).map(Self::InputAudioBufferTimeoutTriggered)
-            }
+            b"input_audio_buffer.timeout_triggered" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::InputAudioBufferTimeoutTriggered(v))),
             b"conversation.item.input_audio_transcription.segment" => Deserialize::deserialize(d)
-                .map(Self::ConversationItemInputAudioTranscriptionSegment),
+                .map(|v| *slot = Some(Self::ConversationItemInputAudioTranscriptionSegment(v))),
             b"mcp_list_tools.in_progress" => {
-                Deserialize::deserialize(d).map(Self::McpListToolsInProgress)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::McpListToolsInProgress(v)))
             }
             b"mcp_list_tools.completed" => {
-                Deserialize::deserialize(d).map(Self::McpListToolsCompleted)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::McpListToolsCompleted(v)))
             }
-            b"mcp_list_tools.failed" => Deserialize::deserialize(d).map(Self::McpListToolsFailed),
-            b"response.mcp_call_arguments.delta" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpCallArgumentsDelta)
+            b"mcp_list_tools.failed" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::McpListToolsFailed(v)))
             }
-            b"response.mcp_call_arguments.done" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpCallArgumentsDone)
-            }
-            b"response.mcp_call.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpCallInProgress)
-            }
+            b"response.mcp_call_arguments.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseMcpCallArgumentsDelta(v))),
+            b"response.mcp_call_arguments.done" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseMcpCallArgumentsDone(v))),
+            b"response.mcp_call.in_progress" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::ResponseMcpCallInProgress(v))),
             b"response.mcp_call.completed" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpCallCompleted)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseMcpCallCompleted(v)))
             }
             b"response.mcp_call.failed" => {
-                Deserialize::deserialize(d).map(Self::ResponseMcpCallFailed)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ResponseMcpCallFailed(v)))
             }
             _ => return None,
         })
@@ -21586,20 +21585,25 @@ impl DeUnion for RealtimeTranslationServerEvent {
     fn from_tag_bytes<'de, D: Deserializer<'de>>(
         tag: &[u8],
         d: D,
-    ) -> Option<Result<Self, D::Error>> {
+        slot: &mut Option<Self>,
+    ) -> Option<Result<(), D::Error>> {
         Some(match tag {
-            b"error" => Deserialize::deserialize(d).map(Self::Error),
-            b"session.created" => Deserialize::deserialize(d).map(Self::SessionCreated),
-            b"session.updated" => Deserialize::deserialize(d).map(Self::SessionUpdated),
-            b"session.closed" => Deserialize::deserialize(d).map(Self::SessionClosed),
-            b"session.input_transcript.delta" => {
-                Deserialize::deserialize(d).map(Self::SessionInputTranscriptDelta)
+            b"error" => Deserialize::deserialize(d).map(|v| *slot = Some(Self::Error(v))),
+            b"session.created" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::SessionCreated(v)))
             }
-            b"session.output_transcript.delta" => {
-                Deserialize::deserialize(d).map(Self::SessionOutputTranscriptDelta)
+            b"session.updated" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::SessionUpdated(v)))
             }
+            b"session.closed" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::SessionClosed(v)))
+            }
+            b"session.input_transcript.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::SessionInputTranscriptDelta(v))),
+            b"session.output_transcript.delta" => Deserialize::deserialize(d)
+                .map(|v| *slot = Some(Self::SessionOutputTranscriptDelta(v))),
             b"session.output_audio.delta" => {
-                Deserialize::deserialize(d).map(Self::SessionOutputAudioDelta)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::SessionOutputAudioDelta(v)))
             }
             _ => return None,
         })

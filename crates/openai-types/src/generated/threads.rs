@@ -469,53 +469,80 @@ impl DeUnion for AssistantStreamEvent {
     fn from_tag_bytes<'de, D: Deserializer<'de>>(
         tag: &[u8],
         d: D,
-    ) -> Option<Result<Self, D::Error>> {
+        slot: &mut Option<Self>,
+    ) -> Option<Result<(), D::Error>> {
         Some(match tag {
-            b"thread.created" => Deserialize::deserialize(d).map(Self::ThreadCreated),
-            b"thread.run.created" => Deserialize::deserialize(d).map(Self::ThreadRunCreated),
-            b"thread.run.queued" => Deserialize::deserialize(d).map(Self::ThreadRunQueued),
-            b"thread.run.in_progress" => Deserialize::deserialize(d).map(Self::ThreadRunInProgress),
-            b"thread.run.requires_action" => {
-                Deserialize::deserialize(d).map(Self::ThreadRunRequiresAction)
+            b"thread.created" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadCreated(v)))
             }
-            b"thread.run.completed" => Deserialize::deserialize(d).map(Self::ThreadRunCompleted),
-            b"thread.run.incomplete" => Deserialize::deserialize(d).map(Self::ThreadRunIncomplete),
-            b"thread.run.failed" => Deserialize::deserialize(d).map(Self::ThreadRunFailed),
-            b"thread.run.cancelling" => Deserialize::deserialize(d).map(Self::ThreadRunCancelling),
-            b"thread.run.cancelled" => Deserialize::deserialize(d).map(Self::ThreadRunCancelled),
-            b"thread.run.expired" => Deserialize::deserialize(d).map(Self::ThreadRunExpired),
+            b"thread.run.created" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunCreated(v)))
+            }
+            b"thread.run.queued" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunQueued(v)))
+            }
+            b"thread.run.in_progress" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunInProgress(v)))
+            }
+            b"thread.run.requires_action" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunRequiresAction(v)))
+            }
+            b"thread.run.completed" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunCompleted(v)))
+            }
+            b"thread.run.incomplete" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunIncomplete(v)))
+            }
+            b"thread.run.failed" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunFailed(v)))
+            }
+            b"thread.run.cancelling" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunCancelling(v)))
+            }
+            b"thread.run.cancelled" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunCancelled(v)))
+            }
+            b"thread.run.expired" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunExpired(v)))
+            }
             b"thread.run.step.created" => {
-                Deserialize::deserialize(d).map(Self::ThreadRunStepCreated)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunStepCreated(v)))
             }
             b"thread.run.step.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ThreadRunStepInProgress)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunStepInProgress(v)))
             }
-            b"thread.run.step.delta" => Deserialize::deserialize(d).map(Self::ThreadRunStepDelta),
+            b"thread.run.step.delta" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunStepDelta(v)))
+            }
             b"thread.run.step.completed" => {
-                Deserialize::deserialize(d).map(Self::ThreadRunStepCompleted)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunStepCompleted(v)))
             }
-            b"thread.run.step.failed" => Deserialize::deserialize(d).map(Self::ThreadRunStepFailed),
+            b"thread.run.step.failed" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunStepFailed(v)))
+            }
             b"thread.run.step.cancelled" => {
-                Deserialize::deserialize(d).map(Self::ThreadRunStepCancelled)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunStepCancelled(v)))
             }
             b"thread.run.step.expired" => {
-                Deserialize::deserialize(d).map(Self::ThreadRunStepExpired)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunStepExpired(v)))
             }
             b"thread.message.created" => {
-                Deserialize::deserialize(d).map(Self::ThreadMessageCreated)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadMessageCreated(v)))
             }
             b"thread.message.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ThreadMessageInProgress)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadMessageInProgress(v)))
             }
-            b"thread.message.delta" => Deserialize::deserialize(d).map(Self::ThreadMessageDelta),
+            b"thread.message.delta" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadMessageDelta(v)))
+            }
             b"thread.message.completed" => {
-                Deserialize::deserialize(d).map(Self::ThreadMessageCompleted)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadMessageCompleted(v)))
             }
             b"thread.message.incomplete" => {
-                Deserialize::deserialize(d).map(Self::ThreadMessageIncomplete)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadMessageIncomplete(v)))
             }
-            b"error" => Deserialize::deserialize(d).map(Self::Error),
-            b"done" => Deserialize::deserialize(d).map(Self::Done),
+            b"error" => Deserialize::deserialize(d).map(|v| *slot = Some(Self::Error(v))),
+            b"done" => Deserialize::deserialize(d).map(|v| *slot = Some(Self::Done(v))),
             _ => return None,
         })
     }
@@ -4352,20 +4379,23 @@ impl DeUnion for MessageStreamEvent {
     fn from_tag_bytes<'de, D: Deserializer<'de>>(
         tag: &[u8],
         d: D,
-    ) -> Option<Result<Self, D::Error>> {
+        slot: &mut Option<Self>,
+    ) -> Option<Result<(), D::Error>> {
         Some(match tag {
             b"thread.message.created" => {
-                Deserialize::deserialize(d).map(Self::ThreadMessageCreated)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadMessageCreated(v)))
             }
             b"thread.message.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ThreadMessageInProgress)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadMessageInProgress(v)))
             }
-            b"thread.message.delta" => Deserialize::deserialize(d).map(Self::ThreadMessageDelta),
+            b"thread.message.delta" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadMessageDelta(v)))
+            }
             b"thread.message.completed" => {
-                Deserialize::deserialize(d).map(Self::ThreadMessageCompleted)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadMessageCompleted(v)))
             }
             b"thread.message.incomplete" => {
-                Deserialize::deserialize(d).map(Self::ThreadMessageIncomplete)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadMessageIncomplete(v)))
             }
             _ => return None,
         })
@@ -7332,24 +7362,29 @@ impl DeUnion for RunStepStreamEvent {
     fn from_tag_bytes<'de, D: Deserializer<'de>>(
         tag: &[u8],
         d: D,
-    ) -> Option<Result<Self, D::Error>> {
+        slot: &mut Option<Self>,
+    ) -> Option<Result<(), D::Error>> {
         Some(match tag {
             b"thread.run.step.created" => {
-                Deserialize::deserialize(d).map(Self::ThreadRunStepCreated)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunStepCreated(v)))
             }
             b"thread.run.step.in_progress" => {
-                Deserialize::deserialize(d).map(Self::ThreadRunStepInProgress)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunStepInProgress(v)))
             }
-            b"thread.run.step.delta" => Deserialize::deserialize(d).map(Self::ThreadRunStepDelta),
+            b"thread.run.step.delta" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunStepDelta(v)))
+            }
             b"thread.run.step.completed" => {
-                Deserialize::deserialize(d).map(Self::ThreadRunStepCompleted)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunStepCompleted(v)))
             }
-            b"thread.run.step.failed" => Deserialize::deserialize(d).map(Self::ThreadRunStepFailed),
+            b"thread.run.step.failed" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunStepFailed(v)))
+            }
             b"thread.run.step.cancelled" => {
-                Deserialize::deserialize(d).map(Self::ThreadRunStepCancelled)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunStepCancelled(v)))
             }
             b"thread.run.step.expired" => {
-                Deserialize::deserialize(d).map(Self::ThreadRunStepExpired)
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunStepExpired(v)))
             }
             _ => return None,
         })
@@ -7607,20 +7642,39 @@ impl DeUnion for RunStreamEvent {
     fn from_tag_bytes<'de, D: Deserializer<'de>>(
         tag: &[u8],
         d: D,
-    ) -> Option<Result<Self, D::Error>> {
+        slot: &mut Option<Self>,
+    ) -> Option<Result<(), D::Error>> {
         Some(match tag {
-            b"thread.run.created" => Deserialize::deserialize(d).map(Self::ThreadRunCreated),
-            b"thread.run.queued" => Deserialize::deserialize(d).map(Self::ThreadRunQueued),
-            b"thread.run.in_progress" => Deserialize::deserialize(d).map(Self::ThreadRunInProgress),
-            b"thread.run.requires_action" => {
-                Deserialize::deserialize(d).map(Self::ThreadRunRequiresAction)
+            b"thread.run.created" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunCreated(v)))
             }
-            b"thread.run.completed" => Deserialize::deserialize(d).map(Self::ThreadRunCompleted),
-            b"thread.run.incomplete" => Deserialize::deserialize(d).map(Self::ThreadRunIncomplete),
-            b"thread.run.failed" => Deserialize::deserialize(d).map(Self::ThreadRunFailed),
-            b"thread.run.cancelling" => Deserialize::deserialize(d).map(Self::ThreadRunCancelling),
-            b"thread.run.cancelled" => Deserialize::deserialize(d).map(Self::ThreadRunCancelled),
-            b"thread.run.expired" => Deserialize::deserialize(d).map(Self::ThreadRunExpired),
+            b"thread.run.queued" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunQueued(v)))
+            }
+            b"thread.run.in_progress" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunInProgress(v)))
+            }
+            b"thread.run.requires_action" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunRequiresAction(v)))
+            }
+            b"thread.run.completed" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunCompleted(v)))
+            }
+            b"thread.run.incomplete" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunIncomplete(v)))
+            }
+            b"thread.run.failed" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunFailed(v)))
+            }
+            b"thread.run.cancelling" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunCancelling(v)))
+            }
+            b"thread.run.cancelled" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunCancelled(v)))
+            }
+            b"thread.run.expired" => {
+                Deserialize::deserialize(d).map(|v| *slot = Some(Self::ThreadRunExpired(v)))
+            }
             _ => return None,
         })
     }

@@ -65,10 +65,13 @@ fn decode<'de, R: serde_json::de::Read<'de>, T: DeUnion + Deserialize<'de>>(
 ) -> Result<T> {
     if let Some(tag) = T::TAG.and_then(|key| scan_tag(bytes, key)) {
         let mut de = deserializer();
-        if let Some(value) = T::from_tag_bytes(tag, &mut de) {
-            let value = value?;
+        let mut slot = None;
+        if let Some(read) = T::from_tag_bytes(tag, &mut de, &mut slot) {
+            read?;
             de.end()?;
-            return Ok(value);
+            return slot.ok_or_else(|| {
+                serde::de::Error::custom(format_args!("no {} value was read", T::NAME))
+            });
         }
     }
     // What `serde_json::from_slice` and `from_str` do.

@@ -48,14 +48,16 @@ pub(crate) trait DeUnion: Sized {
     fn from_value<E: de::Error>(value: Value) -> Result<Self, E>;
 
     /// Decodes the variant for `tag` (found in the bytes beforehand, see `scan`) from
-    /// `deserializer`, which holds the whole object tag and all; `None` when the union
-    /// leaves that tag to the general path (an unknown one, or any tag of a union that does
-    /// not scan).
+    /// `deserializer`, which holds the whole object tag and all, into `slot` (a slot
+    /// rather than a return value, as in `deserialize_union`: the event unions are
+    /// hundreds of bytes); `None` when the union leaves that tag to the general path (an
+    /// unknown one, or any tag of a union that does not scan).
     fn from_tag_bytes<'de, D: Deserializer<'de>>(
         tag: &[u8],
         deserializer: D,
-    ) -> Option<Result<Self, D::Error>> {
-        let _ = (tag, deserializer);
+        slot: &mut Option<Self>,
+    ) -> Option<Result<(), D::Error>> {
+        let _ = (tag, deserializer, slot);
         None
     }
 }
