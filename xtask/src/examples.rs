@@ -92,11 +92,14 @@ pub(crate) fn emit_tests(doc: &Yaml, api: &Api, skips: &BTreeMap<String, String>
         {
             let tag = u.tag.clone().unwrap_or_default();
             slice_unions.entry(id).or_default().push((id, tag.clone()));
-            for v in &u.variants {
-                if let (crate::ir::Payload::Ty(Ty::Named(v)), false) =
-                    (&v.payload, v.tags.is_empty())
+            for variant in &u.variants {
+                if let (crate::ir::Payload::Ty(Ty::Named(payload)), false) =
+                    (&variant.payload, variant.tags.is_empty())
                 {
-                    slice_unions.entry(*v).or_default().push((id, tag.clone()));
+                    slice_unions
+                        .entry(*payload)
+                        .or_default()
+                        .push((id, tag.clone()));
                 }
             }
         }
