@@ -130,23 +130,21 @@ pub(crate) fn emit_tests(doc: &Yaml, api: &Api, skips: &BTreeMap<String, String>
         let mut checks = String::new();
         for (union, tag) in slice_unions.get(&ty).into_iter().flatten() {
             let u = &api.types[*union];
-            if let (Some(f), true) = (feature_of(&u.module), u.module != t.module) {
-                writeln!(checks, "    #[cfg(feature = \"{f}\")]").ok();
-            }
-            writeln!(
-                checks,
-                "    same_from_slice::<crate::generated::{}::{}>(json, {tag:?});",
-                u.module, u.name
-            )
-            .ok();
-            // The streaming client's decoder, for the unions that arrive over HTTP.
-            if u.output {
-                if let (Some(f), true) = (feature_of(&u.module), u.module != t.module) {
-                    writeln!(checks, "    #[cfg(feature = \"{f}\")]").ok();
-                }
+            // A union of another module may sit behind another feature.
+            let cfg = match (feature_of(&u.module), u.module != t.module) {
+                (Some(f), true) => format!("    #[cfg(feature = \"{f}\")]\n"),
+                _ => String::new(),
+            };
+            // The streaming client's decoder too, for the unions that arrive over HTTP.
+            let checkers: &[&str] = if u.output {
+                &["same_from_slice", "same_from_str"]
+            } else {
+                &["same_from_slice"]
+            };
+            for check in checkers {
                 writeln!(
                     checks,
-                    "    same_from_str::<crate::generated::{}::{}>(json, {tag:?});",
+                    "{cfg}    {check}::<crate::generated::{}::{}>(json, {tag:?});",
                     u.module, u.name
                 )
                 .ok();
